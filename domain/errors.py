@@ -43,3 +43,9 @@ class DuplicateRequest(DomainError):
     """Idempotency violation: same key with another input, or the first call still in flight."""
 
     code = "DUPLICATE_REQUEST"
+
+
+class AuthenticationFailed(DomainError):
+    """Missing, forged, expired or otherwise unacceptable credentials."""
+
+    code = "AUTH_REQUIRED"

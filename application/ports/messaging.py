@@ -1,0 +1,45 @@
+"""Ports for outgoing e-mail and SMS/voice messages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class EmailMessage:
+    to: str
+    subject: str
+    text: str
+    html: str
+    # Providers that support it (Resend) dedupe on this key, so a retried job never mails twice.
+    idempotency_key: str | None = None
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+class EmailSender(Protocol):
+    """Delivers one e-mail; returns the provider's message id. Raises on failure (jobs retry)."""
+
+    async def send(self, message: EmailMessage) -> str: ...
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+class EmailTemplates(Protocol):
+    """Renders a named template (plain-text and HTML parts) with a context."""
+
+    def render(self, template: str, context: Mapping[str, object]) -> RenderedEmail: ...
+
+
+class SmsSender(Protocol):
+    """Delivers a text message or a voice call that reads a message out."""
+
+    async def send_sms(self, to: str, body: str) -> str: ...
+
+    async def place_voice_call(self, to: str, message: str) -> str: ...
