@@ -4,7 +4,8 @@ Checks, in order: size, header ``alg`` is exactly RS256 (so ``none`` and HS256-s
 public-key never reach a key), the signing key by ``kid``, the signature, ``exp``/``nbf``/``iat``
 with a small leeway for clock skew, ``iss`` equal to the instance's Frontend API URL, and ``azp``
 among the authorized parties. Clerk omits ``azp`` when the browser sent no Origin (native apps), so
-an absent ``azp`` passes, as in Clerk's own backend SDK; a present one must be listed.
+an absent ``azp`` passes, as in Clerk's own backend SDK; a present one must be listed. A v2 token
+whose session status ``sts`` is ``pending`` is refused, as Clerk's SDK does by default.
 """
 
 from __future__ import annotations
@@ -61,6 +62,9 @@ class ClerkTokenVerifier:
         key = await self._keys.key_for(kid)
         claims = self._decode(token, key)
         self._check_authorized_party(claims)
+        if claims.get("sts", "active") != "active":
+            # v2 tokens of a session with an unfinished task; Clerk's SDK treats them as signed out.
+            raise AuthenticationFailed("Session is not active")
         return _verified_token(claims)
 
     def _decode(self, token: str, key: Any) -> dict[str, Any]:

@@ -118,6 +118,15 @@ async def test_small_clock_skew_is_tolerated(
     assert (await verifier.verify(token)).subject == "user_2abcDEF"
 
 
+async def test_pending_session_is_treated_as_signed_out(
+    verifier: ClerkTokenVerifier, minter: TokenMinter
+) -> None:
+    with pytest.raises(AuthenticationFailed, match="not active"):
+        await verifier.verify(minter.valid(sts="pending"))
+    # v1 tokens carry no sts at all and are active by definition.
+    assert (await verifier.verify(minter.valid(sts=None, v=None))).subject == "user_2abcDEF"
+
+
 async def test_absent_azp_passes_like_clerks_own_sdk(
     verifier: ClerkTokenVerifier, minter: TokenMinter
 ) -> None:
