@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Protocol
 from urllib.parse import quote
 
 import aiohttp
@@ -82,3 +83,15 @@ class ClerkDirectory:
         if not isinstance(payload, dict):
             raise ValueError("Clerk Backend API answered with a non-object")
         return payload
+
+
+class ClerkDirectorySettings(Protocol):
+    clerk_secret_key: str | None
+    clerk_api_url: str
+
+
+def build_clerk_directory(settings: ClerkDirectorySettings) -> ClerkDirectory | None:
+    """The directory when ``CLERK_SECRET_KEY`` is set; without it provisioning skips the lookup."""
+    if not settings.clerk_secret_key:
+        return None
+    return ClerkDirectory(settings.clerk_secret_key, api_url=settings.clerk_api_url)

@@ -10,12 +10,12 @@ whose session status ``sts`` is ``pending`` is refused, as Clerk's SDK does by d
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
 
 import jwt
 
-from adapters.clerk.signing_keys import SigningKeySource
+from adapters.clerk.signing_keys import JwksSigningKeys, PemSigningKey, SigningKeySource
 from application.ports.identity import VerifiedToken
 from domain.errors import AuthenticationFailed
 
@@ -46,6 +46,12 @@ class ClerkTokenVerifier:
         self._issuer = issuer
         self._authorized_parties = frozenset(p for p in authorized_parties if p)
         self._leeway = leeway_seconds
+
+    async def close(self) -> None:
+        """Release the JWKS HTTP session, if any (application shutdown)."""
+        close = getattr(self._keys, "close", None)
+        if close is not None:
+            await close()
 
     async def verify(self, token: str) -> VerifiedToken:
         if not token or len(token) > MAX_TOKEN_LENGTH:
@@ -117,3 +123,28 @@ def _optional_text(value: object, max_length: int) -> str | None:
     if not text or len(text) > max_length:
         return None
     return text
+
+
+class ClerkVerifierSettings(Protocol):
+    """The configuration ``build_clerk_verifier`` reads (a subset of the process settings)."""
+
+    clerk_jwt_key: str | None
+    clerk_jwks_url: str | None
+    clerk_issuer: str | None
+    clerk_authorized_parties: Sequence[str]
+
+
+def build_clerk_verifier(settings: ClerkVerifierSettings) -> ClerkTokenVerifier:
+    """``AUTH_MODE=clerk``: the networkless PEM when given (as Clerk's SDKs prefer), else JWKS."""
+    if not settings.clerk_issuer:
+        raise ValueError("AUTH_MODE=clerk needs CLERK_ISSUER (the Frontend API URL)")
+    keys: SigningKeySource
+    if settings.clerk_jwt_key:
+        keys = PemSigningKey(settings.clerk_jwt_key)
+    elif settings.clerk_jwks_url:
+        keys = JwksSigningKeys(settings.clerk_jwks_url)
+    else:
+        raise ValueError("AUTH_MODE=clerk needs CLERK_JWT_KEY or CLERK_JWKS_URL")
+    return ClerkTokenVerifier(
+        keys, issuer=settings.clerk_issuer, authorized_parties=settings.clerk_authorized_parties
+    )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 import aiohttp
 import pytest
 
-from adapters.clerk.directory import ClerkDirectory
+from adapters.clerk.directory import ClerkDirectory, build_clerk_directory
 from application.ports.identity import DirectoryUser
 from tests.fixtures.fake_clerk_api import SECRET_KEY, FakeClerkApi, clerk_user
 
@@ -105,3 +106,24 @@ async def test_a_user_without_email_is_returned_without_one(
 def test_the_secret_key_is_mandatory() -> None:
     with pytest.raises(ValueError, match="CLERK_SECRET_KEY"):
         ClerkDirectory("")
+
+
+@dataclass
+class FakeSettings:
+    clerk_secret_key: str | None
+    clerk_api_url: str
+
+
+async def test_build_wires_the_configured_api(clerk_api: FakeClerkApi) -> None:
+    clerk_api.add(clerk_user("user_alice"))
+    directory = build_clerk_directory(FakeSettings(SECRET_KEY, clerk_api.url))
+    assert directory is not None
+    try:
+        user = await directory.lookup("user_alice")
+    finally:
+        await directory.close()
+    assert user is not None and user.email == "alice@example.com"
+
+
+def test_build_without_a_secret_key_has_no_directory() -> None:
+    assert build_clerk_directory(FakeSettings(None, "http://127.0.0.1:9")) is None

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from adapters.clerk.signing_keys import PemSigningKey, load_pem_key
-from adapters.clerk.token_verifier import ClerkTokenVerifier
+from adapters.clerk.signing_keys import JwksSigningKeys, PemSigningKey, load_pem_key
+from adapters.clerk.token_verifier import ClerkTokenVerifier, build_clerk_verifier
 from domain.errors import AuthenticationFailed
 from tests.fixtures.jwks_server import AUTHORIZED_PARTY, ISSUER, TokenMinter, signing_key
 
@@ -179,3 +180,40 @@ def test_non_rsa_pem_is_a_configuration_error() -> None:
 def test_issuer_is_mandatory(minter: TokenMinter) -> None:
     with pytest.raises(ValueError, match="CLERK_ISSUER"):
         ClerkTokenVerifier(PemSigningKey(minter.key.public_pem), issuer="")
+
+
+@dataclass
+class FakeSettings:
+    clerk_jwt_key: str | None = None
+    clerk_jwks_url: str | None = None
+    clerk_issuer: str | None = ISSUER
+    clerk_authorized_parties: list[str] = field(default_factory=lambda: [AUTHORIZED_PARTY])
+
+
+async def test_build_prefers_the_networkless_pem(minter: TokenMinter) -> None:
+    settings = FakeSettings(
+        clerk_jwt_key=minter.key.public_pem, clerk_jwks_url="http://127.0.0.1:9"
+    )
+    verifier = build_clerk_verifier(settings)
+
+    assert (await verifier.verify(minter.valid())).subject == "user_2abcDEF"
+    with pytest.raises(AuthenticationFailed):
+        await verifier.verify(minter.wrong_azp())
+    await verifier.close()
+
+
+def test_build_uses_the_jwks_url_without_a_pem() -> None:
+    verifier = build_clerk_verifier(FakeSettings(clerk_jwks_url="http://127.0.0.1:9/jwks"))
+    assert isinstance(verifier._keys, JwksSigningKeys)
+
+
+@pytest.mark.parametrize(
+    ("settings", "variable"),
+    [
+        (FakeSettings(clerk_jwks_url="http://x", clerk_issuer=None), "CLERK_ISSUER"),
+        (FakeSettings(), "CLERK_JWT_KEY or CLERK_JWKS_URL"),
+    ],
+)
+def test_build_names_the_missing_variable(settings: FakeSettings, variable: str) -> None:
+    with pytest.raises(ValueError, match=variable):
+        build_clerk_verifier(settings)
