@@ -25,7 +25,8 @@ DEFAULT_LEEWAY_SECONDS = 5.0
 # Clerk caps session tokens at 4 KB; refuse to parse anything far beyond that.
 MAX_TOKEN_LENGTH = 8192
 MAX_EMAIL_LENGTH = 320
-MAX_NAME_LENGTH = 200
+MAX_NAME_LENGTH = 100  # split into first/last name columns of 100
+MAX_SUBJECT_LENGTH = 255
 REQUIRED_CLAIMS = ["exp", "iat", "nbf", "iss", "sub"]
 
 
@@ -104,7 +105,7 @@ class ClerkTokenVerifier:
 
 def _verified_token(claims: dict[str, Any]) -> VerifiedToken:
     subject = claims.get("sub")
-    if not isinstance(subject, str) or not subject.strip():
+    if not isinstance(subject, str) or not subject.strip() or len(subject) > MAX_SUBJECT_LENGTH:
         raise AuthenticationFailed("Session token has no subject")
     return VerifiedToken(
         subject=subject,

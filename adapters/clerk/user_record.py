@@ -13,8 +13,10 @@ from typing import Any
 
 from application.ports.identity import DirectoryUser
 
-MAX_TEXT_LENGTH = 500
-MAX_URL_LENGTH = 2000
+# The users table's column sizes: longer values are cut rather than failing the job forever.
+MAX_NAME_LENGTH = 100
+MAX_URL_LENGTH = 1000
+MAX_SUBJECT_LENGTH = 255
 MAX_EMAIL_LENGTH = 320
 
 
@@ -24,15 +26,15 @@ class MalformedClerkUser(ValueError):
 
 def directory_user(data: Mapping[str, Any]) -> DirectoryUser:
     subject = data.get("id")
-    if not isinstance(subject, str) or not subject:
-        raise MalformedClerkUser("Clerk user object has no id")
+    if not isinstance(subject, str) or not subject or len(subject) > MAX_SUBJECT_LENGTH:
+        raise MalformedClerkUser("Clerk user object has no usable id")
     return DirectoryUser(
         subject=subject,
         email=primary_email(data),
-        first_name=_text(data.get("first_name"), MAX_TEXT_LENGTH),
-        last_name=_text(data.get("last_name"), MAX_TEXT_LENGTH),
-        image_url=_text(data.get("image_url"), MAX_URL_LENGTH),
-        username=_text(data.get("username"), MAX_TEXT_LENGTH),
+        first_name=_text(data.get("first_name"), MAX_NAME_LENGTH),
+        last_name=_text(data.get("last_name"), MAX_NAME_LENGTH),
+        image_url=_whole(data.get("image_url"), MAX_URL_LENGTH),
+        username=_text(data.get("username"), MAX_NAME_LENGTH),
     )
 
 
@@ -43,9 +45,8 @@ def primary_email(data: Mapping[str, Any]) -> str | None:
         return None
     for address in addresses:
         if isinstance(address, Mapping) and address.get("id") == primary_id:
-            email = _text(address.get("email_address"), MAX_EMAIL_LENGTH + 1)
             # A truncated address would be somebody else's; an implausible one is no address.
-            return email if email and len(email) <= MAX_EMAIL_LENGTH else None
+            return _whole(address.get("email_address"), MAX_EMAIL_LENGTH)
     return None
 
 
@@ -68,3 +69,9 @@ def _text(value: object, max_length: int) -> str | None:
         return None
     text = value.strip()
     return text[:max_length] if text else None
+
+
+def _whole(value: object, max_length: int) -> str | None:
+    """Text that is useless when cut (addresses, URLs): kept whole or dropped."""
+    text = _text(value, max_length + 1)
+    return text if text is not None and len(text) <= max_length else None

@@ -8,6 +8,7 @@ retrying forever.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,7 +18,11 @@ from adapters.clerk.user_record import (
     from_unix_millis,
     updated_at,
 )
-from application.user_sync import SoftDeleteProviderUser, UpsertProviderUser, UserSyncCommand
+from application.identity.provider_events import (
+    SoftDeleteProviderUser,
+    UpsertProviderUser,
+    UserSyncCommand,
+)
 
 UPSERT_EVENTS = frozenset({"user.created", "user.updated"})
 DELETE_EVENT = "user.deleted"
@@ -45,3 +50,11 @@ def user_sync_command(event: Mapping[str, Any]) -> UserSyncCommand | None:
     except MalformedClerkUser as exc:
         raise MalformedClerkEvent(f"{event_type}: {exc}") from None
     return UpsertProviderUser(user=user, occurred_at=updated_at(data) or sent_at)
+
+
+def parse_clerk_webhook(body: str) -> UserSyncCommand | None:
+    """``ParseUserEvent`` for stored Clerk deliveries (the raw JSON body the signature covered)."""
+    event = json.loads(body)
+    if not isinstance(event, Mapping):
+        raise MalformedClerkEvent("Clerk webhook body is not a JSON object")
+    return user_sync_command(event)

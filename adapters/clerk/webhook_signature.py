@@ -18,6 +18,7 @@ from svix.webhooks import Webhook, WebhookVerificationError
 from domain.errors import Forbidden
 
 SVIX_HEADERS = ("svix-id", "svix-timestamp", "svix-signature")
+MAX_MESSAGE_ID_LENGTH = 255  # the inbox's event_id column
 
 
 class InvalidWebhookSignature(Forbidden):
@@ -48,6 +49,8 @@ class ClerkWebhookVerifier:
         svix_headers = {name: headers.get(name, "") for name in SVIX_HEADERS}
         if not all(svix_headers.values()):
             raise InvalidWebhookSignature("Missing Svix signature headers")
+        if len(svix_headers["svix-id"]) > MAX_MESSAGE_ID_LENGTH:
+            raise InvalidWebhookSignature("Implausible svix-id")
         try:
             self._webhook.verify(body, svix_headers)
         except (WebhookVerificationError, ValueError, binascii.Error):

@@ -217,3 +217,16 @@ def test_build_uses_the_jwks_url_without_a_pem() -> None:
 def test_build_names_the_missing_variable(settings: FakeSettings, variable: str) -> None:
     with pytest.raises(ValueError, match=variable):
         build_clerk_verifier(settings)
+
+
+async def test_an_overlong_subject_is_refused(
+    verifier: ClerkTokenVerifier, minter: TokenMinter
+) -> None:
+    with pytest.raises(AuthenticationFailed, match="subject"):
+        await verifier.verify(minter.valid("user_" + "x" * 300))
+
+
+async def test_a_name_longer_than_the_name_columns_is_ignored(
+    verifier: ClerkTokenVerifier, minter: TokenMinter
+) -> None:
+    assert (await verifier.verify(minter.valid(name="N" * 101))).name is None

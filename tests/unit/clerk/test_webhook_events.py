@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from adapters.clerk.user_record import directory_user
 from adapters.clerk.webhook_events import MalformedClerkEvent, user_sync_command
-from application.user_sync import SoftDeleteProviderUser, UpsertProviderUser
+from application.identity.provider_events import SoftDeleteProviderUser, UpsertProviderUser
 from tests.fixtures.fake_clerk_api import clerk_user
 from tests.fixtures.svix_signing import clerk_event
 
@@ -123,3 +123,18 @@ def test_any_json_gives_a_command_none_or_malformed_never_a_crash(
         assert command.user.email is None or isinstance(command.user.email, str)
     else:
         assert command.subject == data["id"]
+
+
+def test_values_are_fitted_to_the_users_columns() -> None:
+    data = clerk_user(first_name="F" * 300, username="u" * 150)
+    data["image_url"] = "https://img.clerk.com/" + "x" * 2000
+
+    user = directory_user(data)
+
+    assert user.first_name == "F" * 100 and user.username == "u" * 100
+    assert user.image_url is None  # a cut URL would point nowhere
+
+
+def test_an_overlong_subject_is_malformed() -> None:
+    with pytest.raises(MalformedClerkEvent):
+        user_sync_command(event("user.updated", clerk_user("user_" + "x" * 300)))
