@@ -33,11 +33,20 @@ OutboxMessageRunner = Callable[[str, str, Mapping[str, Any]], Awaitable[None]]
 """``(outbox_id, topic, payload)``: runs the topic's handler once per outbox id."""
 
 
-def declare_outbox_actor(broker: Broker, runner: OutboxMessageRunner, *,
+class SendOnly(RuntimeError):
+    """This process publishes outbox messages but does not run them (``serve`` with Redis)."""
+
+
+def declare_outbox_actor(broker: Broker, runner: OutboxMessageRunner | None, *,
                          queue_name: str = OUTBOX_QUEUE) -> dramatiq.Actor[Any, Any]:
-    """Declare ``run_outbox_message`` on ``broker``; its body awaits ``runner``."""
+    """Declare ``run_outbox_message`` on ``broker``; its body awaits ``runner``.
+
+    ``runner=None`` declares it for sending only (a process that runs no worker).
+    """
 
     async def run_outbox_message(outbox_id: str, topic: str, payload: dict[str, Any]) -> None:
+        if runner is None:
+            raise SendOnly("run_outbox_message reached a process without a job runner")
         await runner(outbox_id, topic, payload)
 
     decorate = dramatiq.actor(

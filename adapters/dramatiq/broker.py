@@ -11,9 +11,9 @@ from dramatiq import Broker
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
 from dramatiq.middleware import AgeLimit, AsyncIO, Retries, ShutdownNotifications, TimeLimit
-from prometheus_client import REGISTRY, CollectorRegistry
+from prometheus_client import Counter
 
-from adapters.dramatiq.metrics import JobMetrics
+from adapters.dramatiq.metrics import JobMetrics, jobs_total
 
 #: Prefix of every Redis key the broker writes; tests use a unique one per run.
 DEFAULT_NAMESPACE = "fairarena"
@@ -25,10 +25,14 @@ DEFAULT_TIME_LIMIT_MS = 5 * 60_000
 
 
 def build_broker(redis_url: str | None, *, namespace: str = DEFAULT_NAMESPACE,
-                 registry: CollectorRegistry = REGISTRY) -> Broker:
-    """A broker with our middleware: metrics, age/time limits, retries, async actors."""
+                 counter: Counter | None = None) -> Broker:
+    """A broker with our middleware: metrics, age/time limits, retries, async actors.
+
+    ``counter`` is the ``jobs_total`` counter to increment (default: one on prometheus_client's
+    default registry).
+    """
     middleware = [
-        JobMetrics(registry),  # first, so it sees the final outcome (see JobMetrics)
+        JobMetrics(counter if counter is not None else jobs_total()),  # first, so it sees the final outcome (see JobMetrics)
         AgeLimit(),
         TimeLimit(time_limit=DEFAULT_TIME_LIMIT_MS),
         ShutdownNotifications(),

@@ -18,7 +18,8 @@ _COUNTERS: WeakKeyDictionary[CollectorRegistry, Counter] = WeakKeyDictionary()
 
 
 def jobs_total(registry: CollectorRegistry = REGISTRY) -> Counter:
-    """The ``jobs_total`` counter of ``registry`` (created once per registry)."""
+    """A ``jobs_total`` counter on ``registry``, created once per registry (the app passes the
+    one its ``/metrics`` exposes)."""
     counter = _COUNTERS.get(registry)
     if counter is None:
         counter = Counter("jobs_total", "Background job runs by actor and outcome.",
@@ -34,8 +35,8 @@ class JobMetrics(Middleware):
     the message after ``Retries`` has decided whether the failure is final.
     """
 
-    def __init__(self, registry: CollectorRegistry = REGISTRY) -> None:
-        self.counter = jobs_total(registry)
+    def __init__(self, counter: Counter) -> None:
+        self.counter = counter
 
     def after_process_message(self, broker: Broker, message: MessageProxy, *,
                               result: Any = None, exception: BaseException | None = None) -> None:

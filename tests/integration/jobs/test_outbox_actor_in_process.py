@@ -18,6 +18,7 @@ from adapters.dramatiq.actors import (
 )
 from adapters.dramatiq.broker import build_broker, is_in_memory
 from adapters.dramatiq.in_process import InProcessWorker
+from adapters.dramatiq.metrics import jobs_total
 from adapters.email.errors import EmailDeliveryFailed, EmailRejected
 from domain.errors import NotFound
 from tests.integration.jobs.waiting import wait_until
@@ -58,7 +59,7 @@ def count(registry: CollectorRegistry, status: str) -> float:
 
 
 def start(registry: CollectorRegistry, runner: Runner) -> Iterator[Any]:
-    broker = build_broker(None, registry=registry)
+    broker = build_broker(None, counter=jobs_total(registry))
     assert is_in_memory(broker)
     actor = declare_outbox_actor(broker, runner)
     worker = InProcessWorker(broker)
@@ -115,7 +116,7 @@ def test_a_job_over_its_time_limit_is_interrupted(registry: CollectorRegistry) -
 
 
 def test_the_actor_names_its_settings_explicitly(registry: CollectorRegistry) -> None:
-    broker = build_broker(None, registry=registry)
+    broker = build_broker(None, counter=jobs_total(registry))
     actor = declare_outbox_actor(broker, Runner())
     assert actor.options["max_retries"] == OUTBOX_MAX_RETRIES
     assert actor.options["time_limit"] == OUTBOX_TIME_LIMIT_MS

@@ -10,6 +10,7 @@ from prometheus_client import CollectorRegistry
 from adapters.dramatiq.actors import OUTBOX_QUEUE, RUN_OUTBOX_MESSAGE, declare_outbox_actor
 from adapters.dramatiq.broker import build_broker, is_in_memory
 from adapters.dramatiq.in_process import InProcessWorker
+from adapters.dramatiq.metrics import jobs_total
 from adapters.email.errors import EmailDeliveryFailed
 from tests.integration.jobs.redis_service import REDIS_TEST_URL, require_redis, unique_namespace
 from tests.integration.jobs.test_outbox_actor_in_process import Runner
@@ -30,8 +31,9 @@ def count(registry: CollectorRegistry, status: str) -> float:
 
 def test_a_message_sent_through_redis_is_run_by_the_worker(namespace: str) -> None:
     registry, runner = CollectorRegistry(), Runner(EmailDeliveryFailed("503"), fail_times=1)
-    producer = build_broker(REDIS_TEST_URL, namespace=namespace, registry=CollectorRegistry())
-    consumer = build_broker(REDIS_TEST_URL, namespace=namespace, registry=registry)
+    producer = build_broker(REDIS_TEST_URL, namespace=namespace,
+                            counter=jobs_total(CollectorRegistry()))
+    consumer = build_broker(REDIS_TEST_URL, namespace=namespace, counter=jobs_total(registry))
     assert not is_in_memory(producer)
     # Two brokers, as in production: the API/relay process sends, the worker process runs.
     sender = declare_outbox_actor(producer, Runner())
