@@ -12,13 +12,18 @@ from typing import Any
 from dependency_injector import containers, providers
 
 from adapters.dev_identity.dev_tokens import DevTokenVerifier
+from adapters.email.dev_sender import DevEmailSender
+from adapters.email.jinja_templates import JinjaEmailTemplates
+from adapters.email.resend_sender import ResendEmailSender
 from adapters.memory.cache import InMemoryCache
+from adapters.memory.email import MemoryEmailSender
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from adapters.redis.cache import RedisCache, redis_client
 from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.identity.resolve_principal import ResolvePrincipal
+from application.jobs.send_email import SendEmail
 from application.notifications.delivery import CreateNotification, PurgeOldNotifications
 from application.notifications.inbox import (
     CountUnread,
@@ -54,6 +59,14 @@ def _cache(redis: Any) -> Any:
     return RedisCache(redis) if redis is not None else InMemoryCache()
 
 
+def _email_sender(settings: Settings) -> Any:
+    if settings.email_provider == "resend":
+        return ResendEmailSender(api_key=settings.resend_api_key or "",
+                                 sender=settings.email_from, base_url=settings.resend_api_url)
+    path = settings.dev_email_path or settings.var_dir / "outbox" / "emails.jsonl"
+    return DevEmailSender(path, sender=settings.email_from)
+
+
 def _token_verifier(settings: Settings) -> Any:
     if settings.auth_mode == "dev":
         return DevTokenVerifier(settings.resolved_dev_auth_secret())
@@ -77,6 +90,9 @@ class Adapters(containers.DeclarativeContainer):
     cache = providers.Singleton(_cache, redis)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Object(None)
+    email_sender = providers.Singleton(_email_sender, core.config)
+    email_templates = providers.Singleton(
+        JinjaEmailTemplates, frontend_url=core.config.provided.frontend_url)
 
 
 class MemoryAdapters(containers.DeclarativeContainer):
@@ -90,6 +106,9 @@ class MemoryAdapters(containers.DeclarativeContainer):
     cache = providers.Singleton(InMemoryCache)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Object(None)
+    email_sender = providers.Singleton(MemoryEmailSender)
+    email_templates = providers.Singleton(
+        JinjaEmailTemplates, frontend_url=core.config.provided.frontend_url)
 
 
 class UseCases(containers.DeclarativeContainer):
@@ -126,6 +145,8 @@ class UseCases(containers.DeclarativeContainer):
         CreateNotification, adapters.uow, adapters.cache, core.clock
     )
     purge_old_notifications = providers.Factory(PurgeOldNotifications, adapters.uow, core.clock)
+
+    send_email = providers.Factory(SendEmail, adapters.email_templates, adapters.email_sender)
 
 
 class Container(containers.DeclarativeContainer):

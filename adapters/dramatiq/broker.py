@@ -32,7 +32,8 @@ def build_broker(redis_url: str | None, *, namespace: str = DEFAULT_NAMESPACE,
     default registry).
     """
     middleware = [
-        JobMetrics(counter if counter is not None else jobs_total()),  # first, so it sees the final outcome (see JobMetrics)
+        # First, so it sees the final outcome (see JobMetrics).
+        JobMetrics(counter if counter is not None else jobs_total()),
         AgeLimit(),
         TimeLimit(time_limit=DEFAULT_TIME_LIMIT_MS),
         ShutdownNotifications(),
