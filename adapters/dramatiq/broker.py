@@ -2,7 +2,8 @@
 
 The in-memory ``StubBroker`` keeps queued messages only while the process lives; that is safe here
 because the outbox, not the broker, is the durable record: the relay sends again any row that was
-dispatched but not processed in time (docs/decisions/0002-in-process-jobs.md).
+dispatched but not processed in time
+(docs/decisions/0006-in-process-jobs-on-dramatiq-stubbroker.md).
 """
 
 from __future__ import annotations

@@ -194,7 +194,7 @@ class MemoryOutbox:
         done = self._s.extra.get("processed_messages", {})
         rows = sorted(
             (r for r in self._s.outbox.values()
-             if r["dispatched_at"] is not None and r["dispatched_at"] < dispatched_before
+             if r["dispatched_at"] is not None and r["dispatched_at"] <= dispatched_before
              and r["attempts"] < max_attempts and r["id"] not in done),
             key=lambda r: (r["dispatched_at"], r["id"]),
         )[:limit]

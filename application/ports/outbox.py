@@ -39,7 +39,7 @@ class Outbox(Protocol):
 
     async def claim_unprocessed(self, dispatched_before: datetime, limit: int,
                                 max_attempts: int) -> list[PendingMessage]:
-        """Rows dispatched before ``dispatched_before`` that have no processed-message record and
+        """Rows dispatched at or before ``dispatched_before`` with no processed-message record and
         fewer than ``max_attempts`` dispatches, oldest first, locked like ``claim_pending``."""
         ...
 

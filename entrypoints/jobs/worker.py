@@ -2,7 +2,7 @@
 
 Actors run on Dramatiq's event loop thread (the AsyncIO middleware), so ``JobRuntime`` builds
 its own container there on first use: the database engine and HTTP sessions of jobs belong to
-that loop, and are closed on it when the worker shuts down (docs/decisions/0002).
+that loop, and are closed on it when the worker shuts down (docs/decisions/0006).
 """
 
 from __future__ import annotations

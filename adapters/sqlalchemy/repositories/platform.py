@@ -61,7 +61,7 @@ class SqlOutbox:
             processed_messages.c.message_id == outbox.c.id)
         stmt = (
             sa.select(outbox)
-            .where(outbox.c.dispatched_at < dispatched_before,
+            .where(outbox.c.dispatched_at <= dispatched_before,
                    outbox.c.attempts < max_attempts, ~done.exists())
             .order_by(outbox.c.dispatched_at, outbox.c.id)
             .limit(limit)

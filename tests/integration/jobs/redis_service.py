@@ -1,15 +1,13 @@
-"""Access to the local Redis for integration tests: skipped when absent, except in CI."""
+"""The local Redis for job tests: required (like the rest of the suite), one namespace per test."""
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 
-import pytest
 import redis
 
-REDIS_TEST_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+from tests.fixtures.databases import REDIS_URL as REDIS_TEST_URL
 
 
 def require_redis() -> redis.Redis:
@@ -18,9 +16,8 @@ def require_redis() -> redis.Redis:
         client.ping()
     except redis.RedisError as exc:
         client.close()
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Redis is required in CI and is not reachable at {REDIS_TEST_URL}: {exc}")
-        pytest.skip(f"Redis not reachable at {REDIS_TEST_URL}")
+        raise RuntimeError(f"Redis is required for the test suite at {REDIS_TEST_URL}: {exc}") \
+            from exc
     return client
 
 

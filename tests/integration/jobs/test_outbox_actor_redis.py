@@ -16,7 +16,7 @@ from tests.integration.jobs.redis_service import REDIS_TEST_URL, require_redis, 
 from tests.integration.jobs.test_outbox_actor_in_process import Runner
 from tests.integration.jobs.waiting import wait_until
 
-pytestmark = pytest.mark.integration
+pytestmark = pytest.mark.integration  # registered in pyproject
 
 
 @pytest.fixture

@@ -51,4 +51,4 @@ def test_bad_periods_are_refused(every: timedelta, offset: timedelta) -> None:
 
 def test_naive_instants_are_refused() -> None:
     with pytest.raises(ValueError):
-        slot_start(datetime(2026, 1, 1), timedelta(hours=1))  # noqa: DTZ001
+        slot_start(datetime(2026, 1, 1), timedelta(hours=1))
