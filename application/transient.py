@@ -36,5 +36,6 @@ async def retry_transient(attempt: Callable[[], Awaitable[T]], attempts: int = M
         try:
             return await attempt()
         except TransientConflict:
-            await asyncio.sleep(random.uniform(0, BASE_DELAY_SECONDS * 2**n))
+            pause = random.uniform(0, BASE_DELAY_SECONDS * 2**n)  # noqa: S311 (jitter)
+            await asyncio.sleep(pause)
     raise StorageBusy("The service is busy; retry the request")

@@ -17,7 +17,15 @@ from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from adapters.redis.cache import RedisCache, redis_client
 from adapters.sqlalchemy.engine import build_engine
+from adapters.sqlalchemy.ledger_fast_path import PostgresAtomicLedger
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
+from application.credits.admin_grant import AdminGrant
+from application.credits.atomic_posting import UnitOfWorkAtomicLedger
+from application.credits.ledger_service import CreditsLedger
+from application.credits.queries import GetBalance, GetHistory
+from application.credits.spend import Spend
+from application.credits.verify_ledger import VerifyLedger
+from application.idempotency import IdempotentRequests, PurgeIdempotencyKeys
 from application.identity.resolve_principal import ResolvePrincipal
 from application.notifications.delivery import CreateNotification, PurgeOldNotifications
 from application.notifications.inbox import (
@@ -62,6 +70,13 @@ def _token_verifier(settings: Settings) -> Any:
     return build_clerk_verifier(settings)
 
 
+def _atomic_ledger(engine: Any, uow: Any) -> Any:
+    portable = UnitOfWorkAtomicLedger(uow)
+    if engine.dialect.name == "postgresql":
+        return PostgresAtomicLedger(engine, portable)
+    return portable
+
+
 class Core(containers.DeclarativeContainer):
     config = providers.Dependency(instance_of=Settings)
     clock = providers.Singleton(SystemClock)
@@ -74,6 +89,7 @@ class Adapters(containers.DeclarativeContainer):
     engine = providers.Singleton(_engine, core.config)
     redis = providers.Singleton(_redis, core.config)
     uow = providers.Singleton(SqlAlchemyUnitOfWorkFactory, engine, core.clock)
+    atomic_ledger = providers.Singleton(_atomic_ledger, engine, uow)
     cache = providers.Singleton(_cache, redis)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Object(None)
@@ -87,6 +103,7 @@ class MemoryAdapters(containers.DeclarativeContainer):
     redis = providers.Object(None)
     store = providers.Singleton(MemoryStore)
     uow = providers.Singleton(InMemoryUnitOfWorkFactory, store, core.clock)
+    atomic_ledger = providers.Singleton(UnitOfWorkAtomicLedger, uow)
     cache = providers.Singleton(InMemoryCache)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Object(None)
@@ -126,6 +143,15 @@ class UseCases(containers.DeclarativeContainer):
         CreateNotification, adapters.uow, adapters.cache, core.clock
     )
     purge_old_notifications = providers.Factory(PurgeOldNotifications, adapters.uow, core.clock)
+
+    credits_ledger = providers.Singleton(CreditsLedger, core.clock)
+    get_balance = providers.Factory(GetBalance, adapters.uow)
+    get_history = providers.Factory(GetHistory, adapters.uow)
+    spend = providers.Factory(Spend, adapters.atomic_ledger, core.clock)
+    admin_grant = providers.Factory(AdminGrant, adapters.uow, credits_ledger, core.clock)
+    verify_ledger = providers.Factory(VerifyLedger, adapters.uow)
+    idempotent_requests = providers.Factory(IdempotentRequests, adapters.uow, core.clock)
+    purge_idempotency_keys = providers.Factory(PurgeIdempotencyKeys, adapters.uow, core.clock)
 
 
 class Container(containers.DeclarativeContainer):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from adapters.memory.ledger import MemoryIdempotencyStore, MemoryLedgerRepository
 from adapters.memory.repositories import (
     MemoryAuditLog,
     MemoryNotificationRepository,
@@ -36,6 +37,8 @@ class InMemoryUnitOfWork:
         self.outbox = MemoryOutbox(state, self._clock.now)
         self.inbox = MemoryWebhookInbox(state)
         self.audit = MemoryAuditLog(state)
+        self.ledger = MemoryLedgerRepository(state)
+        self.idempotency = MemoryIdempotencyStore(state)
         return self
 
     async def __aexit__(

@@ -7,6 +7,8 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.sqlalchemy.repositories.idempotency import SqlIdempotencyStore
+from adapters.sqlalchemy.repositories.ledger import SqlLedgerRepository
 from adapters.sqlalchemy.repositories.notifications import SqlNotificationRepository
 from adapters.sqlalchemy.repositories.platform import SqlAuditLog, SqlOutbox, SqlWebhookInbox
 from adapters.sqlalchemy.repositories.profiles import SqlProfileRepository
@@ -31,6 +33,8 @@ class SqlAlchemyUnitOfWork:
         self.outbox = SqlOutbox(conn, self._clock.now)
         self.inbox = SqlWebhookInbox(conn)
         self.audit = SqlAuditLog(conn)
+        self.ledger = SqlLedgerRepository(conn)
+        self.idempotency = SqlIdempotencyStore(conn)
         return self
 
     async def __aexit__(

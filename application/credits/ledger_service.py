@@ -36,15 +36,25 @@ class CreditsLedger:
         """PURCHASE; idempotent per payment id (a second call returns the existing entry)."""
         wallet = user_wallet(user_id)
         tx = entries.purchase(
-            tx_id=new_id(), wallet=wallet, payment_id=payment_id, credits=credits,
-            description=description, now=self._clock.now(),
-        )  # fmt: skip
+            tx_id=new_id(),
+            wallet=wallet,
+            payment_id=payment_id,
+            credits=credits,
+            description=description,
+            now=self._clock.now(),
+        )
         return (await self._post(uow, tx)).entry_for(wallet)
 
     async def claw_back_refund(
-        self, uow: UnitOfWork, *, user_id: str, payment_id: str, refund_id: str, credits: int,
+        self,
+        uow: UnitOfWork,
+        *,
+        user_id: str,
+        payment_id: str,
+        refund_id: str,
+        credits: int,
         description: str,
-    ) -> ClawBack:  # fmt: skip
+    ) -> ClawBack:
         """REFUND debit floored at the available balance, the shortfall recorded; per refund id."""
         wallet = user_wallet(user_id)
         key = entries.refund_key(refund_id)
@@ -58,16 +68,30 @@ class CreditsLedger:
         clawed, shortfall = claw_back_split(credits, balance.available)
         now = self._clock.now()
         if clawed == 0:
-            await self._record(uow, Rejected(
-                new_id(), EntryType.REFUND, key, fp, wallet,
-                RejectionReason.NOTHING_TO_CLAW_BACK,
-                {"requested": credits, "shortfall": shortfall}, now,
-            ))  # fmt: skip
+            await self._record(
+                uow,
+                Rejected(
+                    new_id(),
+                    EntryType.REFUND,
+                    key,
+                    fp,
+                    wallet,
+                    RejectionReason.NOTHING_TO_CLAW_BACK,
+                    {"requested": credits, "shortfall": shortfall},
+                    now,
+                ),
+            )
             return ClawBack(0, shortfall, None)
         tx = entries.refund(
-            tx_id=new_id(), wallet=wallet, payment_id=payment_id, refund_id=refund_id,
-            clawed=clawed, requested=credits, description=description, now=now,
-        )  # fmt: skip
+            tx_id=new_id(),
+            wallet=wallet,
+            payment_id=payment_id,
+            refund_id=refund_id,
+            clawed=clawed,
+            requested=credits,
+            description=description,
+            now=now,
+        )
         return clawback_of(await self._post(uow, tx), wallet)
 
     async def grant_initial_allocation(
@@ -78,30 +102,46 @@ class CreditsLedger:
         if await uow.ledger.has_initial_allocation(wallet):
             raise AlreadyClaimed()
         tx = entries.initial_allocation(
-            tx_id=new_id(), wallet=wallet, amount=amount, description=description,
+            tx_id=new_id(),
+            wallet=wallet,
+            amount=amount,
+            description=description,
             now=self._clock.now(),
-        )  # fmt: skip
+        )
         try:
-            return (await self._post(uow, tx)).entry_for(wallet)
-        except IdempotencyKeyReused:
+            posted = await uow.ledger.post(tx)
+        except KeyTaken:  # a concurrent claim won the race
             raise AlreadyClaimed() from None
+        return posted.entry_for(wallet)
 
     async def balance(self, uow: UnitOfWork, user_id: str) -> Balance:
         return await uow.ledger.balance(user_wallet(user_id))
 
     async def grant(
-        self, uow: UnitOfWork, *, user_id: str, amount: int, type_: EntryType, key: str,
-        reason: str, metadata: Mapping[str, object] | None = None,
-    ) -> PostedEntry:  # fmt: skip
+        self,
+        uow: UnitOfWork,
+        *,
+        user_id: str,
+        amount: int,
+        type_: EntryType,
+        key: str,
+        reason: str,
+        metadata: Mapping[str, object] | None = None,
+    ) -> PostedEntry:
         """BONUS or ADJUSTMENT (which may be negative, never below zero available)."""
         wallet = user_wallet(user_id)
         build = entries.bonus if type_ is EntryType.BONUS else entries.adjustment
         if type_ not in GRANT_TYPES:
             raise ValueError(f"cannot grant {type_}")
         tx = build(
-            tx_id=new_id(), wallet=wallet, amount=amount, key=key, description=reason,
-            now=self._clock.now(), metadata=metadata or {},
-        )  # fmt: skip
+            tx_id=new_id(),
+            wallet=wallet,
+            amount=amount,
+            key=key,
+            description=reason,
+            now=self._clock.now(),
+            metadata=metadata or {},
+        )
         return (await self._post(uow, tx)).entry_for(wallet)
 
     async def _post(self, uow: UnitOfWork, tx: LedgerTransaction) -> Posted:

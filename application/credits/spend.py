@@ -47,15 +47,24 @@ class Spend:
         self._clock = clock
 
     async def __call__(
-        self, *, user_id: str, amount: int, purpose: str, idempotency_key: str,
+        self,
+        *,
+        user_id: str,
+        amount: int,
+        purpose: str,
+        idempotency_key: str,
         metadata: Mapping[str, object] | None = None,
-    ) -> SpendResult:  # fmt: skip
+    ) -> SpendResult:
         wallet = user_wallet(user_id)
         tx = entries.deduction(
-            tx_id=new_id(), wallet=wallet, amount=amount,
-            key=spend_key(user_id, idempotency_key), description=purpose,
-            now=self._clock.now(), metadata=metadata or {},
-        )  # fmt: skip
+            tx_id=new_id(),
+            wallet=wallet,
+            amount=amount,
+            key=spend_key(user_id, idempotency_key),
+            description=purpose,
+            now=self._clock.now(),
+            metadata=metadata or {},
+        )
 
         async def attempt() -> SpendResult:
             try:
@@ -69,9 +78,10 @@ class Spend:
                     result = replay(taken.outcome, tx.fingerprint)
                 except InsufficientCredits as refused:
                     raise ReplayedInsufficientCredits(
-                        balance=refused.balance, available=refused.available,
+                        balance=refused.balance,
+                        available=refused.available,
                         required=refused.required,
-                    ) from None  # fmt: skip
+                    ) from None
                 if not isinstance(result, Posted):
                     raise IdempotencyKeyReused(tx.idempotency_key) from None
                 return SpendResult(result.transaction.id, result.balances_after[wallet], True)

@@ -27,9 +27,9 @@ class IdempotencyRecord:
 
 
 class IdempotencyStore(Protocol):
-    async def claim(self, record: IdempotencyRecord, *, now: datetime, stale_before: datetime) -> (
-        IdempotencyRecord | None
-    ):
+    async def claim(
+        self, record: IdempotencyRecord, *, now: datetime, stale_before: datetime
+    ) -> IdempotencyRecord | None:
         """Insert ``record`` (in flight) and return None, or return the live record holding the key.
 
         An expired record, or an in-flight one created before ``stale_before`` (its process died),

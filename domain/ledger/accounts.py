@@ -22,7 +22,7 @@ class SystemAccount(StrEnum):
 
 
 def user_wallet(user_id: str) -> str:
-    """The wallet account of a platform user (``users.id``, never the identity provider's subject)."""
+    """The wallet of a platform user (``users.id``, never the identity provider's subject)."""
     if not user_id:
         raise ValueError("user id required")
     return USER_WALLET_PREFIX + user_id

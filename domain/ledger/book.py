@@ -161,6 +161,13 @@ class Book:
                 )
         return clawback_of(replay(stored, fp), wallet)
 
+    def record_rejection(self, rejected: Rejected) -> bool:
+        """Remember a refusal under its key; False if the key is already used."""
+        if rejected.idempotency_key in self._by_key:
+            return False
+        self._by_key[rejected.idempotency_key] = rejected
+        return True
+
     # -- holds -------------------------------------------------------------------------------
     def reserve(self, hold: Hold) -> Hold:
         fp = fingerprint(type="HOLD", wallet=hold.wallet, amount=hold.amount)

@@ -1,8 +1,8 @@
 """Holds: two-phase spending for work whose cost is known only afterwards (AI streaming).
 
 reserve → capture (full or partial) / void / expire. An open hold lowers the wallet's available
-credits without moving its balance; capture posts a DEDUCTION of the captured amount and releases the
-rest.
+credits without moving its balance; capture posts a DEDUCTION of the captured amount and releases
+the rest.
 """
 
 from __future__ import annotations

@@ -66,7 +66,7 @@ Outcome = Posted | Rejected
 
 @dataclass(frozen=True)
 class ClawBack:
-    """A refund's credit claw-back: ``clawed`` + ``shortfall`` = the credits the refund asked for."""
+    """A refund's claw-back: ``clawed`` + ``shortfall`` = the credits the refund asked for."""
 
     clawed: int
     shortfall: int

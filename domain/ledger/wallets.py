@@ -1,4 +1,4 @@
-"""Wallet rules: a wallet's available credits (balance − open holds) never go below zero."""
+"""Wallet rules: a wallet's available credits (balance - open holds) never go below zero."""
 
 from __future__ import annotations
 

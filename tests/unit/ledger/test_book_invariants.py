@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime, timedelta
 
 import hypothesis.strategies as st
@@ -191,10 +192,8 @@ class LedgerMachine(RuleBasedStateMachine):
             now=self.now,
             expires_at=self.now + timedelta(seconds=ttl),
         )
-        try:
+        with contextlib.suppress(InsufficientCredits, IdempotencyKeyReused):
             self.book.reserve(hold)
-        except (InsufficientCredits, IdempotencyKeyReused):
-            pass
 
     @precondition(lambda self: any(h.is_open for h in self.book.holds()))
     @rule(data=st.data())
