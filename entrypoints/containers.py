@@ -19,7 +19,7 @@ from adapters.redis.cache import RedisCache, redis_client
 from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.ledger_fast_path import PostgresAtomicLedger
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
-from application.credits.admin_grant import AdminGrant
+from application.credits.admin_grant import AdminGrant, UserBalance
 from application.credits.atomic_posting import UnitOfWorkAtomicLedger
 from application.credits.ledger_service import CreditsLedger
 from application.credits.queries import GetBalance, GetHistory
@@ -150,6 +150,7 @@ class UseCases(containers.DeclarativeContainer):
     spend = providers.Factory(Spend, adapters.atomic_ledger, core.clock)
     admin_grant = providers.Factory(AdminGrant, adapters.uow, credits_ledger, core.clock)
     verify_ledger = providers.Factory(VerifyLedger, adapters.uow)
+    user_balance = providers.Factory(UserBalance, adapters.uow)
     idempotent_requests = providers.Factory(IdempotentRequests, adapters.uow, core.clock)
     purge_idempotency_keys = providers.Factory(PurgeIdempotencyKeys, adapters.uow, core.clock)
 

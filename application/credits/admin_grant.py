@@ -12,7 +12,9 @@ from application.transient import retry_transient
 from domain.errors import NotFound, ValidationFailed
 from domain.identity.user import User
 from domain.ids import new_id
+from domain.ledger.accounts import user_wallet
 from domain.ledger.entry_types import EntryType
+from domain.ledger.wallets import Balance
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ class AdminGrant:
 
         async def attempt() -> GrantResult:
             async with self._uow() as uow:
-                user = await _find_user(uow, user_ref)
+                user = await find_user(uow, user_ref)
                 entry = await self._ledger.grant(
                     uow,
                     user_id=user.id,
@@ -93,7 +95,20 @@ class AdminGrant:
         return await retry_transient(attempt)
 
 
-async def _find_user(uow: UnitOfWork, user_ref: str) -> User:
+class UserBalance:
+    """An operator's view of any user's wallet (``fairarena credits balance``)."""
+
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def __call__(self, user_ref: str) -> tuple[str, Balance]:
+        async with self._uow() as uow:
+            user = await find_user(uow, user_ref)
+            return user.id, await uow.ledger.balance(user_wallet(user.id))
+
+
+async def find_user(uow: UnitOfWork, user_ref: str) -> User:
+    """A live user by platform id or identity-provider subject, else NotFound."""
     user = await uow.users.get(user_ref) or await uow.users.get_by_subject(user_ref)
     if user is None or user.is_deleted:
         raise NotFound("User not found")
