@@ -62,6 +62,7 @@ class AdminGrant:
         async def attempt() -> GrantResult:
             async with self._uow() as uow:
                 user = await find_user(uow, user_ref)
+                replay = await uow.ledger.outcome(ledger_key) is not None
                 entry = await self._ledger.grant(
                     uow,
                     user_id=user.id,
@@ -71,24 +72,25 @@ class AdminGrant:
                     reason=reason,
                     metadata={"grantedBy": actor_id},
                 )
-                await uow.audit.append(
-                    AuditEntry(
-                        scope_type="platform",
-                        scope_id="credits",
-                        actor_id=actor_id,
-                        action="credits.granted",
-                        target_type="user",
-                        target_id=user.id,
-                        created_at=self._clock.now(),
-                        after={
-                            "type": type_.value,
-                            "amount": amount,
-                            "reason": reason,
-                            "transactionId": entry.transaction_id,
-                        },
-                        context=context or RequestContext(),
+                if not replay:  # a replayed grant was audited the first time
+                    await uow.audit.append(
+                        AuditEntry(
+                            scope_type="platform",
+                            scope_id="credits",
+                            actor_id=actor_id,
+                            action="credits.granted",
+                            target_type="user",
+                            target_id=user.id,
+                            created_at=self._clock.now(),
+                            after={
+                                "type": type_.value,
+                                "amount": amount,
+                                "reason": reason,
+                                "transactionId": entry.transaction_id,
+                            },
+                            context=context or RequestContext(),
+                        )
                     )
-                )
                 await uow.commit()
                 return GrantResult(user.id, entry.transaction_id, entry.amount, entry.balance_after)
 
