@@ -52,7 +52,7 @@ GatewayFact = Authorized | Failed | Captured | RefundAccepted | RefundRejected
 
 
 def absorb(
-    payment: Payment, fact: GatewayFact, ctx: EventContext, *, new_refund_id: str = ""
+    payment: Payment, fact: GatewayFact, ctx: EventContext, *, new_refund_id: str | None = None
 ) -> Change:
     """Apply one fact; repeated or stale facts are no-ops. Returns the combined change."""
     if isinstance(fact, Authorized):
@@ -76,7 +76,7 @@ def absorb(
         gateway_status=fact.gateway_status,
         ctx=ctx,
         refund_id=fact.refund_id,
-        new_refund_id=new_refund_id or None,
+        new_refund_id=new_refund_id,
     )
     return replace(
         refunded,

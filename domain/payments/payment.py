@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from domain.ids import new_id
 from domain.payments.claw_back import credits_for_refund
 from domain.payments.errors import IllegalTransition, RefundExceedsCaptured
 from domain.payments.events import EventContext, EventValue, PaymentEvent, PaymentEventType
@@ -320,8 +321,11 @@ class Payment:
             refund_amount=amount,
         )
         if ours is None:
+            local_id = refund_id or new_refund_id or new_id()
+            if self.refund(local_id) is not None:
+                raise IllegalTransition("refund id already used on this payment")
             ours = Refund(
-                id=new_refund_id or gateway_refund_id,
+                id=local_id,
                 payment_id=self.id,
                 amount=amount,
                 status=RefundStatus.REQUESTED,
