@@ -1,4 +1,4 @@
-"""Port to the payment gateway (Razorpay): orders, payments, refunds. I/O only, no business rules."""
+"""Port to the payment gateway (Razorpay): orders, payments, refunds. I/O only, no rules."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ class IllegalTransition(PaymentError, Conflict):
 
 
 class AmountMismatch(PaymentError, Conflict):
-    """The gateway reports an amount or currency other than the stored order's; nothing is credited."""
+    """The gateway reports another amount or currency than the stored order; nothing is credited."""
 
     code = "PAYMENT_FAILED"
 
@@ -45,3 +45,15 @@ class InvalidPaymentSignature(PaymentError):
 
 class PaymentsDisabled(PaymentError, Forbidden):
     code = "PAYMENTS_DISABLED"
+
+
+class PaymentDeclined(PaymentError):
+    """The gateway reports the payment failed (HTTP 402)."""
+
+    code = "PAYMENT_FAILED"
+
+
+class InvalidWebhookSignature(PaymentError):
+    """A webhook whose signature is missing or wrong (HTTP 403); nothing is stored."""
+
+    code = "INVALID_SIGNATURE"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from types import MappingProxyType
 
 from domain.ids import new_id
@@ -14,7 +14,7 @@ from domain.payments.status import PaymentStatus
 EventValue = str | int | bool | None
 
 
-class PaymentEventType(str, Enum):
+class PaymentEventType(StrEnum):
     CREATED = "CREATED"
     ORDER_CREATED = "ORDER_CREATED"
     ORDER_FAILED = "ORDER_FAILED"

@@ -157,7 +157,7 @@ class Payment:
         method: str | None,
         ctx: EventContext,
     ) -> Change:
-        """Money captured at the gateway. Completes (once) unless amount/currency differ from the order."""
+        """Money captured. Completes (once) unless amount/currency differ from the order."""
         data: dict[str, EventValue] = {
             "gatewayPaymentId": gateway_payment_id,
             "amount": amount,
@@ -206,7 +206,7 @@ class Payment:
             flag_event = flagged._event(
                 PaymentEventType.FLAGGED, flagged.status, ctx, {"flag": FLAG_CAPTURED_AFTER_CANCEL}
             )
-            change = replace(change, payment=flagged, events=change.events + (flag_event,))
+            change = replace(change, payment=flagged, events=(*change.events, flag_event))
         return replace(change, completed=True)
 
     # -- our decisions -----------------------------------------------------------------------------
@@ -223,7 +223,7 @@ class Payment:
         )
 
     def cancel(self, reason: str, ctx: EventContext) -> Change:
-        """Stale PENDING → CANCELLED; repeating it is a no-op, cancelling anything else is illegal."""
+        """Stale PENDING → CANCELLED; repeating is a no-op, cancelling anything else is illegal."""
         if self.status is PaymentStatus.CANCELLED:
             return Change(self)
         return self._move(
@@ -281,7 +281,7 @@ class Payment:
             requested_by=ctx.actor,
             created_at=ctx.now,
         )
-        moved = replace(self, refunds=self.refunds + (refund,), updated_at=ctx.now)
+        moved = replace(self, refunds=(*self.refunds, refund), updated_at=ctx.now)
         data: dict[str, EventValue] = {"refundId": refund_id, "amount": amount, "reason": reason}
         return Change(
             moved, (moved._event(PaymentEventType.REFUND_REQUESTED, self.status, ctx, data),)
@@ -298,7 +298,7 @@ class Payment:
         new_refund_id: str | None = None,
         reason: str = "",
     ) -> Change:
-        """The gateway accepted a refund (ours by ``refund_id``, or one made elsewhere). Idempotent."""
+        """The gateway accepted a refund (ours by ``refund_id``, or made elsewhere). Idempotent."""
         if self.refund_by_gateway_id(gateway_refund_id) is not None:
             return Change(self)
         ours = self.refund(refund_id) if refund_id else None
@@ -336,7 +336,7 @@ class Payment:
         applied = ours.applied(
             gateway_refund_id=gateway_refund_id, gateway_status=gateway_status, now=ctx.now
         )
-        refunds = tuple(r for r in self.refunds if r.id != applied.id) + (applied,)
+        refunds = (*tuple(r for r in self.refunds if r.id != applied.id), applied)
         total = sum(r.amount for r in refunds if r.status is RefundStatus.APPLIED)
         trigger = Trigger.REFUND_FULL if total == self.captured_amount else Trigger.REFUND_PARTIAL
         data: dict[str, EventValue] = {
@@ -422,7 +422,7 @@ class Payment:
     def _flag(self, flag: str, ctx: EventContext) -> Payment:
         if flag in self.flags:
             return replace(self, updated_at=ctx.now)
-        return replace(self, flags=self.flags + (flag,), updated_at=ctx.now)
+        return replace(self, flags=(*self.flags, flag), updated_at=ctx.now)
 
     def _event(
         self,

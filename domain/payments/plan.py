@@ -39,7 +39,7 @@ class Plan:
             raise ValidationFailed("currency must be an ISO 4217 code", details=[_f("currency")])
 
     def ensure_orderable(self) -> None:
-        """Raises ``PlanNotOrderable`` for inactive or custom-priced (amount 0 / no credits) plans."""
+        """Raises ``PlanNotOrderable`` for inactive or custom-priced (amount 0) plans."""
         if not self.is_active:
             raise PlanNotOrderable(
                 "this plan is no longer available", details={"planId": self.plan_id}

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 
 
-class RefundStatus(str, Enum):
+class RefundStatus(StrEnum):
     REQUESTED = "REQUESTED"
     APPLIED = "APPLIED"
     FAILED = "FAILED"

@@ -1,20 +1,21 @@
 """Payment statuses and the transition table: a pure function of (state, trigger).
 
 Gateway facts (AUTHORIZE, CAPTURE, FAIL) form a join-semilattice
-PENDING < FAILED < PROCESSING < COMPLETED, so folding webhook facts in any order and any multiplicity
-ends in the same state: a late ``payment.failed`` of an earlier attempt never undoes an authorization
-or a capture, and nothing leaves COMPLETED except towards the refund states. CANCEL, LAPSE and the
-refund triggers are decisions of ours (reconciliation, admin), not webhook facts.
+PENDING < FAILED < PROCESSING < COMPLETED, so folding webhook facts in any order and any
+multiplicity ends in the same state: a late ``payment.failed`` of an earlier attempt never undoes an
+authorization or a capture, and nothing leaves COMPLETED except towards the refund states.
+CANCEL, LAPSE and the refund triggers are decisions of ours (reconciliation, admin), not webhook
+facts.
 """
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from domain.payments.errors import IllegalTransition
 
 
-class PaymentStatus(str, Enum):
+class PaymentStatus(StrEnum):
     PENDING = "PENDING"
     PROCESSING = "PROCESSING"
     COMPLETED = "COMPLETED"
@@ -34,7 +35,7 @@ class PaymentStatus(str, Enum):
         return self in (PaymentStatus.PENDING, PaymentStatus.PROCESSING)
 
 
-class Trigger(str, Enum):
+class Trigger(StrEnum):
     AUTHORIZE = "AUTHORIZE"  # an attempt was authorized (not captured yet)
     CAPTURE = "CAPTURE"  # money captured
     FAIL = "FAIL"  # an attempt failed
