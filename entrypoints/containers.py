@@ -27,6 +27,14 @@ from application.notifications.inbox import (
     ListNotifications,
     MarkNotifications,
 )
+from application.payments.create_order import CreateOrder
+from application.payments.plans import CreatePlan, DeactivatePlan, GetPlan, ListPlans
+from application.payments.queries import GetPayment, PaymentHistory
+from application.payments.reconciliation import ReconcilePayments
+from application.payments.refunds import RefundPayment
+from application.payments.settlement import PaymentSettlement
+from application.payments.verify import VerifyPayment
+from application.payments.webhooks import ProcessRazorpayWebhook, ReceiveRazorpayWebhook
 from application.ports.clock import SystemClock
 from application.profiles.own_profile import GetOwnProfile, UpdateProfile
 from application.profiles.public_profile import (
@@ -36,6 +44,12 @@ from application.profiles.public_profile import (
 )
 from application.settings.user_settings import GetSettings, ResetSettings, UpdateSettings
 from entrypoints.config import Settings
+from entrypoints.payments_wiring import (
+    checkout_key_secret,
+    credits_ledger,
+    payment_gateway,
+    sandbox_gateway,
+)
 
 
 def _engine(settings: Settings) -> Any:
@@ -77,6 +91,7 @@ class Adapters(containers.DeclarativeContainer):
     cache = providers.Singleton(_cache, redis)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Object(None)
+    payment_gateway = providers.Singleton(payment_gateway, core.config)
 
 
 class MemoryAdapters(containers.DeclarativeContainer):
@@ -93,6 +108,7 @@ class MemoryAdapters(containers.DeclarativeContainer):
     cache = providers.Singleton(InMemoryCache)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Object(None)
+    payment_gateway = providers.Singleton(sandbox_gateway)
 
 
 class UseCases(containers.DeclarativeContainer):
@@ -129,6 +145,41 @@ class UseCases(containers.DeclarativeContainer):
         CreateNotification, adapters.uow, adapters.cache, core.clock
     )
     purge_old_notifications = providers.Factory(PurgeOldNotifications, adapters.uow, core.clock)
+
+    # -- plans and payments --
+    credits_ledger = providers.Singleton(credits_ledger, core.clock)
+    list_plans = providers.Factory(ListPlans, adapters.uow)
+    get_plan = providers.Factory(GetPlan, adapters.uow)
+    create_plan = providers.Factory(CreatePlan, adapters.uow, core.clock)
+    deactivate_plan = providers.Factory(DeactivatePlan, adapters.uow, core.clock)
+    payment_settlement = providers.Factory(
+        PaymentSettlement, adapters.uow, adapters.payment_gateway, credits_ledger
+    )
+    create_order = providers.Factory(
+        CreateOrder, adapters.uow, adapters.payment_gateway, core.clock,
+        payments_enabled=core.config.provided.payments_are_enabled,
+    )
+    verify_payment = providers.Factory(
+        VerifyPayment, adapters.uow, payment_settlement, credits_ledger, core.clock,
+        key_secret=providers.Callable(checkout_key_secret, core.config, adapters.payment_gateway),
+        payments_enabled=core.config.provided.payments_are_enabled,
+    )
+    payment_history = providers.Factory(PaymentHistory, adapters.uow)
+    get_payment = providers.Factory(GetPayment, adapters.uow, payment_settlement, core.clock)
+    refund_payment = providers.Factory(
+        RefundPayment, adapters.uow, adapters.payment_gateway, payment_settlement, core.clock
+    )
+    receive_razorpay_webhook = providers.Factory(
+        ReceiveRazorpayWebhook, adapters.uow, core.clock,
+        secret=core.config.provided.razorpay_webhook_secret,
+    )
+    process_razorpay_webhook = providers.Factory(
+        ProcessRazorpayWebhook, adapters.uow, adapters.payment_gateway, payment_settlement,
+        core.clock,
+    )
+    reconcile_payments = providers.Factory(
+        ReconcilePayments, adapters.uow, payment_settlement, refund_payment, core.clock
+    )
 
 
 class Container(containers.DeclarativeContainer):

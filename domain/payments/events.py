@@ -59,6 +59,9 @@ class PaymentEvent:
     user_agent: str | None = None
     data: Mapping[str, EventValue] = field(default_factory=lambda: MappingProxyType({}))
 
+    def __deepcopy__(self, memo: dict[int, object]) -> PaymentEvent:
+        return self  # immutable all the way down: sharing is safe (and mappingproxy can't copy)
+
     @property
     def is_transition(self) -> bool:
         return self.from_status is not None and self.from_status != self.to_status
