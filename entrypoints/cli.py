@@ -82,3 +82,8 @@ def token(email: str, admin: bool, name: str | None, ttl: int) -> None:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+from entrypoints.plans_cli import plans  # noqa: E402  (contexts register their groups here)
+
+main.add_command(plans)
