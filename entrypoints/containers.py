@@ -17,7 +17,15 @@ from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from adapters.redis.cache import RedisCache, redis_client
 from adapters.sqlalchemy.engine import build_engine
+from adapters.sqlalchemy.ledger_fast_path import PostgresAtomicLedger
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
+from application.credits.admin_grant import AdminGrant, UserBalance
+from application.credits.atomic_posting import UnitOfWorkAtomicLedger
+from application.credits.ledger_service import CreditsLedger
+from application.credits.queries import GetBalance, GetHistory
+from application.credits.spend import Spend
+from application.credits.verify_ledger import VerifyLedger
+from application.idempotency import IdempotentRequests, PurgeIdempotencyKeys
 from application.identity.resolve_principal import ResolvePrincipal
 from application.notifications.delivery import CreateNotification, PurgeOldNotifications
 from application.notifications.inbox import (
@@ -44,12 +52,7 @@ from application.profiles.public_profile import (
 )
 from application.settings.user_settings import GetSettings, ResetSettings, UpdateSettings
 from entrypoints.config import Settings
-from entrypoints.payments_wiring import (
-    checkout_key_secret,
-    credits_ledger,
-    payment_gateway,
-    sandbox_gateway,
-)
+from entrypoints.payments_wiring import checkout_key_secret, payment_gateway, sandbox_gateway
 
 
 def _engine(settings: Settings) -> Any:
@@ -76,6 +79,13 @@ def _token_verifier(settings: Settings) -> Any:
     return build_clerk_verifier(settings)
 
 
+def _atomic_ledger(engine: Any, uow: Any) -> Any:
+    portable = UnitOfWorkAtomicLedger(uow)
+    if engine.dialect.name == "postgresql":
+        return PostgresAtomicLedger(engine, portable)
+    return portable
+
+
 class Core(containers.DeclarativeContainer):
     config = providers.Dependency(instance_of=Settings)
     clock = providers.Singleton(SystemClock)
@@ -88,6 +98,7 @@ class Adapters(containers.DeclarativeContainer):
     engine = providers.Singleton(_engine, core.config)
     redis = providers.Singleton(_redis, core.config)
     uow = providers.Singleton(SqlAlchemyUnitOfWorkFactory, engine, core.clock)
+    atomic_ledger = providers.Singleton(_atomic_ledger, engine, uow)
     cache = providers.Singleton(_cache, redis)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Object(None)
@@ -105,6 +116,7 @@ class MemoryAdapters(containers.DeclarativeContainer):
     uow = providers.Singleton(
         InMemoryUnitOfWorkFactory, providers.Singleton(MemoryStore), core.clock
     )
+    atomic_ledger = providers.Singleton(UnitOfWorkAtomicLedger, uow)
     cache = providers.Singleton(InMemoryCache)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Object(None)
@@ -146,8 +158,17 @@ class UseCases(containers.DeclarativeContainer):
     )
     purge_old_notifications = providers.Factory(PurgeOldNotifications, adapters.uow, core.clock)
 
+    credits_ledger = providers.Singleton(CreditsLedger, core.clock)
+    get_balance = providers.Factory(GetBalance, adapters.uow)
+    get_history = providers.Factory(GetHistory, adapters.uow)
+    spend = providers.Factory(Spend, adapters.atomic_ledger, core.clock)
+    admin_grant = providers.Factory(AdminGrant, adapters.uow, credits_ledger, core.clock)
+    verify_ledger = providers.Factory(VerifyLedger, adapters.uow)
+    user_balance = providers.Factory(UserBalance, adapters.uow)
+    idempotent_requests = providers.Factory(IdempotentRequests, adapters.uow, core.clock)
+    purge_idempotency_keys = providers.Factory(PurgeIdempotencyKeys, adapters.uow, core.clock)
+
     # -- plans and payments --
-    credits_ledger = providers.Singleton(credits_ledger, core.clock)
     list_plans = providers.Factory(ListPlans, adapters.uow)
     get_plan = providers.Factory(GetPlan, adapters.uow)
     create_plan = providers.Factory(CreatePlan, adapters.uow, core.clock)

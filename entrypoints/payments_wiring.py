@@ -30,9 +30,3 @@ def checkout_key_secret(settings: Settings, gateway: Any) -> str:
     if isinstance(gateway, SandboxGateway):
         return gateway.key_secret
     return settings.razorpay_key_secret or ""
-
-
-def credits_ledger(clock: Any) -> Any:
-    from application.credits.ledger_service import CreditsLedger  # owned by the credits context
-
-    return CreditsLedger(clock)

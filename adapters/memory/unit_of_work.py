@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from adapters.memory.ledger import MemoryIdempotencyStore, MemoryLedgerRepository
 from adapters.memory.payments import MemoryPaymentRepository, MemoryPlanRepository
 from adapters.memory.repositories import (
     MemoryAuditLog,
@@ -39,6 +40,8 @@ class InMemoryUnitOfWork:
         self.audit = MemoryAuditLog(state)
         self.plans = MemoryPlanRepository(state)
         self.payments = MemoryPaymentRepository(state)
+        self.ledger = MemoryLedgerRepository(state)
+        self.idempotency = MemoryIdempotencyStore(state)
         return self
 
     async def __aexit__(

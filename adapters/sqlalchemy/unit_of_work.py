@@ -7,6 +7,8 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.sqlalchemy.repositories.idempotency import SqlIdempotencyStore
+from adapters.sqlalchemy.repositories.ledger import SqlLedgerRepository
 from adapters.sqlalchemy.repositories.notifications import SqlNotificationRepository
 from adapters.sqlalchemy.repositories.payments import SqlPaymentRepository, SqlPlanRepository
 from adapters.sqlalchemy.repositories.platform import SqlAuditLog, SqlOutbox, SqlWebhookInbox
@@ -34,6 +36,8 @@ class SqlAlchemyUnitOfWork:
         self.audit = SqlAuditLog(conn)
         self.plans = SqlPlanRepository(conn)
         self.payments = SqlPaymentRepository(conn)
+        self.ledger = SqlLedgerRepository(conn)
+        self.idempotency = SqlIdempotencyStore(conn)
         return self
 
     async def __aexit__(

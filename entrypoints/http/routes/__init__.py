@@ -1,6 +1,7 @@
 """Route modules, in registration order. A new context adds its module here."""
 
 from entrypoints.http.routes import (
+    credits,
     dev_checkout,
     notifications,
     payments,
@@ -9,4 +10,4 @@ from entrypoints.http.routes import (
     system,
 )
 
-ROUTE_MODULES = [system, profile, settings, notifications, payments, dev_checkout]
+ROUTE_MODULES = [system, profile, settings, notifications, credits, payments, dev_checkout]
