@@ -118,11 +118,18 @@ class MemoryPaymentRepository:
         cursor = encode_cursor(*_key(chunk[-1])) if len(items) > page.limit else None
         return Page(chunk, cursor)
 
-    async def due_for_reconciliation(self, created_before: datetime, limit: int) -> list[str]:
+    async def due_for_reconciliation(
+        self, created_before: datetime, cancelled_after: datetime, limit: int
+    ) -> list[str]:
         due = [
             p
             for p in _payments(self._s).values()
             if (p.status.is_open and p.created_at <= created_before)
+            or (
+                p.cancelled_at is not None
+                and p.status is PaymentStatus.CANCELLED
+                and p.cancelled_at >= cancelled_after
+            )
             or any(r.status is RefundStatus.REQUESTED for r in p.refunds)
         ]
         return [p.id for p in sorted(due, key=lambda p: (p.created_at, p.id))[:limit]]

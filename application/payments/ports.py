@@ -62,9 +62,12 @@ class PaymentRepository(Protocol):
         """Newest first."""
         ...
 
-    async def due_for_reconciliation(self, created_before: datetime, limit: int) -> list[str]:
-        """Ids of PENDING/PROCESSING payments created before the cut-off, and of payments with a
-        refund still REQUESTED; oldest first."""
+    async def due_for_reconciliation(
+        self, created_before: datetime, cancelled_after: datetime, limit: int
+    ) -> list[str]:
+        """Ids of PENDING/PROCESSING payments created before the cut-off, of payments CANCELLED
+        after ``cancelled_after`` (a late capture must not be lost) and of payments with a refund
+        still REQUESTED; oldest first."""
         ...
 
 

@@ -1,6 +1,7 @@
 """The reconciliation job (every 5 minutes): open payments re-checked, stale ones cancelled.
 
-PENDING/PROCESSING payments older than 5 minutes are re-fetched and settled; a PENDING payment
+PENDING/PROCESSING payments older than 5 minutes (and CANCELLED ones for 48 hours) are
+re-fetched and settled; a PENDING payment
 older than 24 hours whose order is still ``created``/``attempted`` is CANCELLED; a PROCESSING one
 with no live attempt left lapses to FAILED; refunds still REQUESTED are resubmitted with their
 idempotency key. A capture that arrives after a cancel still completes (flagged), never lost.
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 
 RECHECK_AFTER = timedelta(minutes=5)
 CANCEL_AFTER = timedelta(hours=24)
+WATCH_CANCELLED_FOR = timedelta(hours=48)  # a checkout left open may still be paid
 BATCH = 100
 STALE_REASON = "System cancelled the order due to inactivity"
 
@@ -57,7 +59,9 @@ class ReconcilePayments:
         now = self._clock.now()
         report = ReconciliationReport()
         async with self._uow() as uow:
-            ids = await uow.payments.due_for_reconciliation(now - RECHECK_AFTER, BATCH)
+            ids = await uow.payments.due_for_reconciliation(
+                now - RECHECK_AFTER, now - WATCH_CANCELLED_FOR, BATCH
+            )
         for payment_id in ids:
             report.checked += 1
             try:

@@ -141,17 +141,22 @@ class SqlPaymentRepository:
             cursor = encode_cursor(items[-1].created_at.isoformat(), items[-1].id)
         return Page(items, cursor)
 
-    async def due_for_reconciliation(self, created_before: datetime, limit: int) -> list[str]:
+    async def due_for_reconciliation(
+        self, created_before: datetime, cancelled_after: datetime, limit: int
+    ) -> list[str]:
         open_ = sa.select(P.id, P.created_at).where(
             P.status.in_([PaymentStatus.PENDING.value, PaymentStatus.PROCESSING.value]),
             P.created_at <= created_before,
+        )
+        cancelled = sa.select(P.id, P.created_at).where(
+            P.status == PaymentStatus.CANCELLED.value, P.cancelled_at >= cancelled_after
         )
         refunding = (
             sa.select(P.id, P.created_at)
             .join(payment_refunds, R.payment_id == P.id)
             .where(R.status == RefundStatus.REQUESTED.value)
         )
-        union = sa.union(open_, refunding).subquery()
+        union = sa.union(open_, cancelled, refunding).subquery()
         stmt = sa.select(union.c.id).order_by(union.c.created_at, union.c.id).limit(limit)
         return [r[0] for r in (await self._conn.execute(stmt)).all()]
 

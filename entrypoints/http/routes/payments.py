@@ -9,6 +9,7 @@ from application.payments.context import RequestMeta
 from domain.payments.errors import AmountMismatch, InvalidPaymentSignature, PlanNotOrderable
 from domain.payments.status import PaymentStatus
 from entrypoints.http.errors import register_status
+from entrypoints.http.idempotency import idempotent
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply
 from entrypoints.http.schemas.payments import (
     CreateOrderIn,
@@ -60,6 +61,7 @@ async def get_plan(call: Call[NoBody, NoQuery]) -> PlanOut:
     rate_limit="10/minute",
     summary="Open a Razorpay order for a plan (reuses my open order < 15 min old)",
 )
+@idempotent(status=201, required=False)
 async def create_order(call: Call[CreateOrderIn, NoQuery]) -> OrderOut:
     result = await call.container.use_cases.create_order()(
         call.user, call.body.plan_id, _meta(call)
@@ -147,6 +149,7 @@ async def get_payment(call: Call[NoBody, NoQuery]) -> PaymentDetailOut:
     response=RefundResultOut,
     summary="Refund (part of) a payment; credits clawed back",
 )
+@idempotent(status=200, required=False)
 async def refund(call: Call[RefundIn, NoQuery]) -> RefundResultOut:
     outcome = await call.container.use_cases.refund_payment()(
         call.user,

@@ -155,8 +155,11 @@ async def test_history_pages_newest_first_and_filters(uow):
         assert none.items == []
         assert (await u.payments.find_reusable(user_id, "plan_pro", NOW)).id == second.id
         assert await u.payments.find_reusable(user_id, "plan_pro", NOW + timedelta(hours=1)) is None
-        due = await u.payments.due_for_reconciliation(NOW + timedelta(minutes=5), 10)
+        due = await u.payments.due_for_reconciliation(NOW + timedelta(minutes=5), NOW, 10)
         assert due == [first.id, second.id]
+        await u.payments.save(first.cancel("stale", ctx(60)).payment)
+        assert await u.payments.due_for_reconciliation(NOW, NOW, 10) == [first.id]
+        assert await u.payments.due_for_reconciliation(NOW, NOW + timedelta(hours=2), 10) == []
 
 
 async def test_unique_order_payment_and_receipt(uow):
