@@ -16,6 +16,7 @@ from adapters.memory.cache import InMemoryCache
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from adapters.redis.cache import RedisCache, redis_client
+from adapters.sms.dev_outbox import DevOutboxSmsSender
 from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.identity.resolve_principal import ResolvePrincipal
@@ -27,6 +28,9 @@ from application.notifications.inbox import (
     ListNotifications,
     MarkNotifications,
 )
+from application.phone_verification.eligibility import GetFreeCreditsEligibility
+from application.phone_verification.send_code import SendVerificationCode
+from application.phone_verification.verify_code import VerifyPhoneCode
 from application.ports.clock import SystemClock
 from application.profiles.own_profile import GetOwnProfile, UpdateProfile
 from application.profiles.public_profile import (
@@ -35,7 +39,8 @@ from application.profiles.public_profile import (
     ViewPublicProfile,
 )
 from application.settings.user_settings import GetSettings, ResetSettings, UpdateSettings
-from entrypoints.config import Settings
+from domain.phone_verification.otp import OtpHasher
+from entrypoints.config import ConfigurationError, Settings
 
 
 def _engine(settings: Settings) -> Any:
@@ -54,6 +59,27 @@ def _cache(redis: Any) -> Any:
     return RedisCache(redis) if redis is not None else InMemoryCache()
 
 
+def _sms_sender(settings: Settings) -> Any:
+    if settings.sms_provider == "dev":
+        return DevOutboxSmsSender(settings.var_dir / "outbox")
+    if problems := settings.sms_problems():
+        raise ConfigurationError("; ".join(problems))
+    from adapters.sms.twilio import TwilioConfig, TwilioSmsSender
+
+    return TwilioSmsSender(
+        TwilioConfig(
+            account_sid=settings.twilio_account_sid or "",
+            auth_token=settings.twilio_auth_token or "",
+            from_number=settings.twilio_from or "",
+            base_url=settings.twilio_base_url,
+        )
+    )
+
+
+def _otp_hasher(settings: Settings) -> OtpHasher:
+    return OtpHasher(settings.resolved_otp_pepper())
+
+
 def _token_verifier(settings: Settings) -> Any:
     if settings.auth_mode == "dev":
         return DevTokenVerifier(settings.resolved_dev_auth_secret())
@@ -65,6 +91,7 @@ def _token_verifier(settings: Settings) -> Any:
 class Core(containers.DeclarativeContainer):
     config = providers.Dependency(instance_of=Settings)
     clock = providers.Singleton(SystemClock)
+    otp_hasher = providers.Singleton(_otp_hasher, config)
 
 
 class Adapters(containers.DeclarativeContainer):
@@ -77,6 +104,7 @@ class Adapters(containers.DeclarativeContainer):
     cache = providers.Singleton(_cache, redis)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Object(None)
+    sms_sender = providers.Singleton(_sms_sender, core.config)
 
 
 class MemoryAdapters(containers.DeclarativeContainer):
@@ -90,6 +118,7 @@ class MemoryAdapters(containers.DeclarativeContainer):
     cache = providers.Singleton(InMemoryCache)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Object(None)
+    sms_sender = providers.Singleton(_sms_sender, core.config)
 
 
 class UseCases(containers.DeclarativeContainer):
@@ -126,6 +155,16 @@ class UseCases(containers.DeclarativeContainer):
         CreateNotification, adapters.uow, adapters.cache, core.clock
     )
     purge_old_notifications = providers.Factory(PurgeOldNotifications, adapters.uow, core.clock)
+
+    send_verification_code = providers.Factory(
+        SendVerificationCode, adapters.uow, adapters.sms_sender, core.otp_hasher, core.clock
+    )
+    verify_phone_code = providers.Factory(
+        VerifyPhoneCode, adapters.uow, core.otp_hasher, core.clock
+    )
+    free_credits_eligibility = providers.Factory(
+        GetFreeCreditsEligibility, adapters.uow, core.clock
+    )
 
 
 class Container(containers.DeclarativeContainer):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from adapters.memory.phone_verification import MemoryPhoneVerificationRepository
 from adapters.memory.repositories import (
     MemoryAuditLog,
     MemoryNotificationRepository,
@@ -36,6 +37,7 @@ class InMemoryUnitOfWork:
         self.outbox = MemoryOutbox(state, self._clock.now)
         self.inbox = MemoryWebhookInbox(state)
         self.audit = MemoryAuditLog(state)
+        self.phone_verifications = MemoryPhoneVerificationRepository(state)
         return self
 
     async def __aexit__(

@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sqlalchemy.repositories.notifications import SqlNotificationRepository
+from adapters.sqlalchemy.repositories.phone_verification import SqlPhoneVerificationRepository
 from adapters.sqlalchemy.repositories.platform import SqlAuditLog, SqlOutbox, SqlWebhookInbox
 from adapters.sqlalchemy.repositories.profiles import SqlProfileRepository
 from adapters.sqlalchemy.repositories.settings import SqlSettingsRepository
@@ -31,6 +32,7 @@ class SqlAlchemyUnitOfWork:
         self.outbox = SqlOutbox(conn, self._clock.now)
         self.inbox = SqlWebhookInbox(conn)
         self.audit = SqlAuditLog(conn)
+        self.phone_verifications = SqlPhoneVerificationRepository(conn)
         return self
 
     async def __aexit__(

@@ -16,6 +16,7 @@ from typing import Protocol, Self
 
 from application.identity.ports import UserRepository
 from application.notifications.ports import NotificationRepository
+from application.phone_verification.ports import PhoneVerificationRepository
 from application.ports.audit import AuditLog
 from application.ports.inbox import WebhookInbox
 from application.ports.outbox import Outbox
@@ -31,6 +32,7 @@ class UnitOfWork(Protocol):
     outbox: Outbox
     inbox: WebhookInbox
     audit: AuditLog
+    phone_verifications: PhoneVerificationRepository
 
     async def __aenter__(self) -> Self: ...
 
