@@ -8,6 +8,7 @@ could deliver a second code. The caller treats a failure as "not sent" and gives
 from __future__ import annotations
 
 import base64
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
@@ -42,10 +43,12 @@ def voice_twiml(message: str) -> str:
 
 
 class TwilioSmsSender:
+    """Without an injected session each send opens its own: codes are sent a few times a day per
+    user, and a per-call session leaves nothing to close at shutdown."""
+
     def __init__(self, config: TwilioConfig, session: aiohttp.ClientSession | None = None) -> None:
         self._config = config
         self._session = session
-        self._owns_session = session is None
         credentials = f"{config.account_sid}:{config.auth_token}".encode()
         self._authorization = "Basic " + base64.b64encode(credentials).decode("ascii")
 
@@ -58,22 +61,21 @@ class TwilioSmsSender:
         form = {"To": to, "From": self._config.from_number, "Twiml": voice_twiml(message)}
         return await self._create("Calls.json", form)
 
-    async def close(self) -> None:
-        if self._owns_session and self._session is not None:
-            await self._session.close()
-            self._session = None
-
     async def _create(self, resource: str, form: dict[str, str]) -> str:
         cfg = self._config
         url = f"{cfg.base_url.rstrip('/')}/{API_VERSION}/Accounts/{cfg.account_sid}/{resource}"
         timeout = aiohttp.ClientTimeout(total=cfg.timeout_s, sock_connect=cfg.connect_timeout_s)
+        headers = {
+            "Accept": "application/json",
+            "Authorization": self._authorization,
+            "User-Agent": "fairarena-backend",
+        }
         try:
-            async with self._client().post(
-                url,
-                data=form,
-                timeout=timeout,
-                headers={"Accept": "application/json", "Authorization": self._authorization},
-            ) as response:
+            async with AsyncExitStack() as stack:
+                session = self._session or await stack.enter_async_context(aiohttp.ClientSession())
+                response = await stack.enter_async_context(
+                    session.post(url, data=form, timeout=timeout, headers=headers)
+                )
                 payload = await _json_or_none(response)
                 if response.status != 201 or not isinstance(payload, dict) or "sid" not in payload:
                     raise MessageDeliveryFailed(_describe_error(resource, response.status, payload))
@@ -82,11 +84,6 @@ class TwilioSmsSender:
             raise MessageDeliveryFailed(
                 f"Twilio {resource} unreachable: {type(exc).__name__}"
             ) from exc
-
-    def _client(self) -> aiohttp.ClientSession:
-        if self._session is None:
-            self._session = aiohttp.ClientSession(headers={"User-Agent": "fairarena-backend"})
-        return self._session
 
 
 async def _json_or_none(response: aiohttp.ClientResponse) -> Any:
