@@ -113,8 +113,11 @@ class MemoryAdapters(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
     engine = providers.Object(None)
     redis = providers.Object(None)
-    store = providers.Singleton(MemoryStore)
-    uow = providers.Singleton(InMemoryUnitOfWorkFactory, store, core.clock)
+    # The store lives inside the factory: an overriding container may only name providers
+    # that the production container also has.
+    uow = providers.Singleton(
+        InMemoryUnitOfWorkFactory, providers.Singleton(MemoryStore), core.clock
+    )
     cache = providers.Singleton(InMemoryCache)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Object(None)
