@@ -17,7 +17,7 @@ phone_verifications = sa.Table(
     timestamp("verified_at", nullable=True),
 )
 
-# Only the keyed hash of a code is stored (docs/decisions/phone-otp-delivery.md).
+# Only the keyed hash of a code is stored (ADR 0030 in docs/decisions/).
 phone_otps = sa.Table(
     "phone_otps",
     metadata,
