@@ -20,5 +20,11 @@ class VerificationPolicy:
     claim_attempts: int = 3
     claim_window: timedelta = timedelta(hours=24)
 
+    def __post_init__(self) -> None:
+        # A code must die before its number's lock does, or a second user could take the number
+        # while the first still holds a valid code for it.
+        if self.otp_ttl > self.phone_lock_ttl:
+            raise ValueError("otp_ttl must not exceed phone_lock_ttl")
+
 
 DEFAULT_POLICY = VerificationPolicy()

@@ -178,3 +178,10 @@ def test_pending_phone_is_the_newest_live_code() -> None:
     assert state.pending_phone(T0 + 2 * MIN) == OTHER_PHONE
     assert state.pending_phone(T0 + 10 * MIN) is None
     assert replace(state, otps=()).pending_phone(T0) is None
+
+
+def test_a_policy_whose_codes_outlive_the_lock_is_refused() -> None:
+    from domain.phone_verification.policy import VerificationPolicy
+
+    with pytest.raises(ValueError):
+        VerificationPolicy(otp_ttl=timedelta(hours=2))
