@@ -18,7 +18,15 @@ from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from adapters.redis.cache import RedisCache, redis_client
 from adapters.sms.dev_outbox import DevOutboxSmsSender
 from adapters.sqlalchemy.engine import build_engine
+from adapters.sqlalchemy.ledger_fast_path import PostgresAtomicLedger
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
+from application.credits.admin_grant import AdminGrant
+from application.credits.atomic_posting import UnitOfWorkAtomicLedger
+from application.credits.ledger_service import CreditsLedger
+from application.credits.queries import GetBalance, GetHistory
+from application.credits.spend import Spend
+from application.credits.verify_ledger import VerifyLedger
+from application.idempotency import IdempotentRequests, PurgeIdempotencyKeys
 from application.identity.resolve_principal import ResolvePrincipal
 from application.notifications.delivery import CreateNotification, PurgeOldNotifications
 from application.notifications.inbox import (
@@ -28,6 +36,7 @@ from application.notifications.inbox import (
     ListNotifications,
     MarkNotifications,
 )
+from application.phone_verification.claim_free_credits import ClaimFreeCredits
 from application.phone_verification.eligibility import GetFreeCreditsEligibility
 from application.phone_verification.send_code import SendVerificationCode
 from application.phone_verification.verify_code import VerifyPhoneCode
@@ -88,6 +97,13 @@ def _token_verifier(settings: Settings) -> Any:
     return build_clerk_verifier(settings)
 
 
+def _atomic_ledger(engine: Any, uow: Any) -> Any:
+    portable = UnitOfWorkAtomicLedger(uow)
+    if engine.dialect.name == "postgresql":
+        return PostgresAtomicLedger(engine, portable)
+    return portable
+
+
 class Core(containers.DeclarativeContainer):
     config = providers.Dependency(instance_of=Settings)
     clock = providers.Singleton(SystemClock)
@@ -101,6 +117,7 @@ class Adapters(containers.DeclarativeContainer):
     engine = providers.Singleton(_engine, core.config)
     redis = providers.Singleton(_redis, core.config)
     uow = providers.Singleton(SqlAlchemyUnitOfWorkFactory, engine, core.clock)
+    atomic_ledger = providers.Singleton(_atomic_ledger, engine, uow)
     cache = providers.Singleton(_cache, redis)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Object(None)
@@ -118,6 +135,7 @@ class MemoryAdapters(containers.DeclarativeContainer):
     uow = providers.Singleton(
         InMemoryUnitOfWorkFactory, providers.Singleton(MemoryStore), core.clock
     )
+    atomic_ledger = providers.Singleton(UnitOfWorkAtomicLedger, uow)
     cache = providers.Singleton(InMemoryCache)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Object(None)
@@ -159,6 +177,15 @@ class UseCases(containers.DeclarativeContainer):
     )
     purge_old_notifications = providers.Factory(PurgeOldNotifications, adapters.uow, core.clock)
 
+    credits_ledger = providers.Singleton(CreditsLedger, core.clock)
+    get_balance = providers.Factory(GetBalance, adapters.uow)
+    get_history = providers.Factory(GetHistory, adapters.uow)
+    spend = providers.Factory(Spend, adapters.atomic_ledger, core.clock)
+    admin_grant = providers.Factory(AdminGrant, adapters.uow, credits_ledger, core.clock)
+    verify_ledger = providers.Factory(VerifyLedger, adapters.uow)
+    idempotent_requests = providers.Factory(IdempotentRequests, adapters.uow, core.clock)
+    purge_idempotency_keys = providers.Factory(PurgeIdempotencyKeys, adapters.uow, core.clock)
+
     send_verification_code = providers.Factory(
         SendVerificationCode, adapters.uow, adapters.sms_sender, core.otp_hasher, core.clock
     )
@@ -167,6 +194,13 @@ class UseCases(containers.DeclarativeContainer):
     )
     free_credits_eligibility = providers.Factory(
         GetFreeCreditsEligibility, adapters.uow, core.clock
+    )
+    claim_free_credits = providers.Factory(
+        ClaimFreeCredits,
+        adapters.uow,
+        credits_ledger,
+        core.clock,
+        amount=core.config.provided.free_credits_amount,
     )
 
 

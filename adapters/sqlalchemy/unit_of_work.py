@@ -7,6 +7,8 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.sqlalchemy.repositories.idempotency import SqlIdempotencyStore
+from adapters.sqlalchemy.repositories.ledger import SqlLedgerRepository
 from adapters.sqlalchemy.repositories.notifications import SqlNotificationRepository
 from adapters.sqlalchemy.repositories.phone_verification import SqlPhoneVerificationRepository
 from adapters.sqlalchemy.repositories.platform import SqlAuditLog, SqlOutbox, SqlWebhookInbox
@@ -33,6 +35,8 @@ class SqlAlchemyUnitOfWork:
         self.inbox = SqlWebhookInbox(conn)
         self.audit = SqlAuditLog(conn)
         self.phone_verifications = SqlPhoneVerificationRepository(conn)
+        self.ledger = SqlLedgerRepository(conn)
+        self.idempotency = SqlIdempotencyStore(conn)
         return self
 
     async def __aexit__(

@@ -14,10 +14,12 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
+from application.credits.ports import LedgerRepository
 from application.identity.ports import UserRepository
 from application.notifications.ports import NotificationRepository
 from application.phone_verification.ports import PhoneVerificationRepository
 from application.ports.audit import AuditLog
+from application.ports.idempotency import IdempotencyStore
 from application.ports.inbox import WebhookInbox
 from application.ports.outbox import Outbox
 from application.profiles.ports import ProfileRepository
@@ -33,6 +35,8 @@ class UnitOfWork(Protocol):
     inbox: WebhookInbox
     audit: AuditLog
     phone_verifications: PhoneVerificationRepository
+    ledger: LedgerRepository
+    idempotency: IdempotencyStore
 
     async def __aenter__(self) -> Self: ...
 

@@ -1,5 +1,12 @@
 """Route modules, in registration order. A new context adds its module here."""
 
-from entrypoints.http.routes import free_credits, notifications, profile, settings, system
+from entrypoints.http.routes import (
+    credits,
+    free_credits,
+    notifications,
+    profile,
+    settings,
+    system,
+)
 
-ROUTE_MODULES = [system, profile, settings, notifications, free_credits]
+ROUTE_MODULES = [system, profile, settings, notifications, credits, free_credits]

@@ -8,8 +8,10 @@ from typing import TypeVar
 from domain.phone_verification.errors import RateLimited
 from domain.phone_verification.otp import Channel
 from entrypoints.http.errors import ApiError
+from entrypoints.http.idempotency import idempotent
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery
 from entrypoints.http.schemas.free_credits import (
+    ClaimOut,
     CodeSentOut,
     EligibilityOut,
     PhoneVerifiedOut,
@@ -115,4 +117,27 @@ async def eligibility(call: Call[NoBody, NoQuery]) -> EligibilityOut:
         has_claimed_free_credits=result.has_claimed,
         phone_verified=result.phone_verified,
         has_phone_number=result.has_phone_number,
+    )
+
+
+@routes.post(
+    "/api/v1/credits/claim",
+    response=ClaimOut,
+    status=201,
+    summary="Claim the one-time free credits (verified phone required; Idempotency-Key optional)",
+    responses={
+        403: "PHONE_VERIFICATION_REQUIRED",
+        409: "ALREADY_CLAIMED, or DUPLICATE_REQUEST for a reused Idempotency-Key",
+        429: "more than 3 claim attempts in 24 hours; see Retry-After",
+    },
+)
+@idempotent(status=201, required=False)
+async def claim(call: Call[NoBody, NoQuery]) -> ClaimOut:
+    claimed = await _with_retry_after(
+        call.container.use_cases.claim_free_credits()(user_id=call.user.user_id)
+    )
+    return ClaimOut(
+        credits_added=claimed.credits_added,
+        balance=claimed.balance,
+        transaction_id=claimed.transaction_id,
     )

@@ -6,10 +6,13 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy.engine import build_engine
+from adapters.sqlalchemy.tables.ledger import ledger_transactions
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
+from application.credits.ledger_service import CreditsLedger
 from application.phone_verification.claim_free_credits import ClaimFreeCredits
 from application.phone_verification.send_code import SendVerificationCode
 from domain.identity.user import User
@@ -156,25 +159,7 @@ async def test_concurrent_users_on_one_number_get_one_lock(pg_engine: AsyncEngin
     assert len(sms.sent) == 1
 
 
-class CountingLedger:
-    def __init__(self) -> None:
-        self.granted = 0
-
-    async def grant_initial_allocation(
-        self, uow: object, *, user_id: str, amount: int, description: str
-    ) -> "Granted":
-        await asyncio.sleep(0.01)  # widen the race window
-        self.granted += 1
-        return Granted(f"tx-{self.granted}", amount)
-
-
-class Granted:
-    def __init__(self, transaction_id: str, balance_after: int) -> None:
-        self.transaction_id = transaction_id
-        self.balance_after = balance_after
-
-
-async def test_concurrent_claims_grant_once(pg_engine: AsyncEngine) -> None:
+async def test_concurrent_claims_post_one_initial_allocation(pg_engine: AsyncEngine) -> None:
     uows = factory(pg_engine)
     await add_users(uows, "u1")
     async with uows() as uow:
@@ -182,11 +167,17 @@ async def test_concurrent_claims_grant_once(pg_engine: AsyncEngine) -> None:
             PhoneVerification("u1", verified_phone=PHONE, verified_at=T0)
         )
         await uow.commit()
-    ledger = CountingLedger()
-    claim = ClaimFreeCredits(uows, ledger, FakeClock(T0))  # type: ignore[arg-type]
+    clock = FakeClock(T0)
+    claim = ClaimFreeCredits(uows, CreditsLedger(clock), clock)
     results = await asyncio.gather(*(claim(user_id="u1") for _ in range(3)), return_exceptions=True)
     assert sum(not isinstance(r, BaseException) for r in results) == 1
     assert all(
         isinstance(r, FreeCreditsAlreadyClaimed) for r in results if isinstance(r, BaseException)
     )
-    assert ledger.granted == 1
+    async with pg_engine.connect() as conn:
+        posted = await conn.execute(
+            sa.select(sa.func.count())
+            .select_from(ledger_transactions)
+            .where(ledger_transactions.c.type == "INITIAL_ALLOCATION")
+        )
+        assert posted.scalar_one() == 1

@@ -5,10 +5,12 @@ import pytest
 from adapters.memory.phone_verification import tables_of
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
+from application.credits.ledger_service import CreditsLedger
 from application.phone_verification.claim_free_credits import ClaimFreeCredits
 from application.phone_verification.eligibility import GetFreeCreditsEligibility
 from application.phone_verification.send_code import SendVerificationCode
 from application.phone_verification.verify_code import VerifyPhoneCode
+from domain.ledger.errors import AlreadyClaimed
 from domain.phone_verification.errors import (
     FreeCreditsAlreadyClaimed,
     InvalidPhoneNumber,
@@ -24,7 +26,7 @@ from domain.phone_verification.otp import Channel
 from domain.phone_verification.phone_number import PhoneNumber
 
 from .builders import HASHER, T0
-from .fakes import FakeClock, FakeLedger, RecordingSmsSender
+from .fakes import FakeClock, RecordingSmsSender
 
 NUMBER = "+919876543210"
 OTHER = "+14155550123"
@@ -35,11 +37,16 @@ class World:
     store: MemoryStore
     clock: FakeClock
     sms: RecordingSmsSender
-    ledger: FakeLedger
+    uow: InMemoryUnitOfWorkFactory
+    ledger: CreditsLedger
     send: SendVerificationCode
     verify: VerifyPhoneCode
     eligibility: GetFreeCreditsEligibility
     claim: ClaimFreeCredits
+
+    async def balance(self, user: str) -> int:
+        async with self.uow() as uow:
+            return (await self.ledger.balance(uow, user)).balance
 
     async def verified(self, user: str, number: str = NUMBER) -> None:
         await self.send(user_id=user, phone_number=number, channel=Channel.SMS)
@@ -52,11 +59,12 @@ def world() -> World:
     clock = FakeClock(T0)
     sms = RecordingSmsSender()
     uow = InMemoryUnitOfWorkFactory(store, clock)
-    ledger = FakeLedger(store)
+    ledger = CreditsLedger(clock)
     return World(
         store,
         clock,
         sms,
+        uow,
         ledger,
         SendVerificationCode(uow, sms, HASHER, clock),
         VerifyPhoneCode(uow, HASHER, clock),
@@ -105,13 +113,13 @@ async def test_send_verify_then_claim_once(world: World) -> None:
     assert ready.can_claim and ready.phone_verified and not ready.has_claimed
     claimed = await world.claim(user_id="u1")
     assert (claimed.credits_added, claimed.balance) == (200, 200)
-    assert world.ledger.entries()["u1"].transaction_id == claimed.transaction_id
+    assert await world.balance("u1") == 200
     after = await world.eligibility(user_id="u1")
     assert after.has_claimed and not after.can_claim
     with pytest.raises(FreeCreditsAlreadyClaimed) as again:
         await world.claim(user_id="u1")
     assert again.value.code == "ALREADY_CLAIMED"
-    assert len(world.ledger.entries()) == 1
+    assert await world.balance("u1") == 200
     queued = {r["dedupe_key"]: r["payload"] for r in world.store.state.outbox.values()}
     assert queued["phone-verified:u1"]["message"].startswith("+91********10 is verified")
     assert queued["free-credits-claimed:u1"]["metadata"] == {
@@ -228,11 +236,20 @@ async def test_a_malformed_number_is_a_validation_error(world: World) -> None:
 
 async def test_claim_rolls_back_when_the_ledger_refuses(world: World) -> None:
     await world.verified("alice")
-    async with InMemoryUnitOfWorkFactory(
-        world.store, world.clock
-    )() as uow:  # an allocation from elsewhere
+    async with world.uow() as uow:  # an allocation from elsewhere, without a claim record
         await world.ledger.grant_initial_allocation(uow, user_id="alice", amount=1, description="x")
         await uow.commit()
-    with pytest.raises(FreeCreditsAlreadyClaimed):
+    with pytest.raises(AlreadyClaimed) as refused:
         await world.claim(user_id="alice")
+    assert refused.value.code == "ALREADY_CLAIMED"
     assert tables_of(world.store.state).claims == {}
+    assert await world.balance("alice") == 1
+
+
+async def test_the_amount_comes_from_configuration(world: World) -> None:
+    claim = ClaimFreeCredits(world.uow, world.ledger, world.clock, amount=150)
+    await world.verified("alice")
+    assert (await claim(user_id="alice")).credits_added == 150
+    assert await world.balance("alice") == 150
+    with pytest.raises(ValueError):
+        ClaimFreeCredits(world.uow, world.ledger, world.clock, amount=0)
