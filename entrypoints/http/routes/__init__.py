@@ -1,6 +1,7 @@
 """Route modules, in registration order. A new context adds its module here."""
 
 from entrypoints.http.routes import (
+    clerk_webhooks,
     credits,
     free_credits,
     notifications,
@@ -9,4 +10,4 @@ from entrypoints.http.routes import (
     system,
 )
 
-ROUTE_MODULES = [system, profile, settings, notifications, credits, free_credits]
+ROUTE_MODULES = [system, profile, settings, notifications, clerk_webhooks, credits, free_credits]
