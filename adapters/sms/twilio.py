@@ -36,10 +36,8 @@ class TwilioConfig:
 
 
 def voice_twiml(message: str) -> str:
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        f'<Response><Say loop="{SAY_LOOPS}">{escape(message)}</Say></Response>'
-    )
+    # Inline TwiML as Twilio's own examples pass it: no XML declaration.
+    return f'<Response><Say loop="{SAY_LOOPS}">{escape(message)}</Say></Response>'
 
 
 class TwilioSmsSender:

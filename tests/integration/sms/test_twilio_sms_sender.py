@@ -50,7 +50,7 @@ async def test_voice_call_carries_twiml_that_says_the_message(twilio: FakeTwilio
     assert sid.startswith("CA")
     (call,) = twilio.calls
     assert call["to"] == "+14155550123" and call["from"] == FROM
-    assert call["twiml"].endswith(
+    assert call["twiml"] == (
         '<Response><Say loop="2">Your code is 1, 2, 3 &amp; &lt;done&gt;</Say></Response>'
     )
 
