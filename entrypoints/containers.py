@@ -23,6 +23,7 @@ from adapters.memory.email import MemoryEmailSender
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from adapters.redis.cache import RedisCache, redis_client
+from adapters.sms.dev_outbox import DevOutboxSmsSender
 from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.ledger_fast_path import PostgresAtomicLedger
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
@@ -52,6 +53,10 @@ from application.payments.refunds import RefundPayment
 from application.payments.settlement import PaymentSettlement
 from application.payments.verify import VerifyPayment
 from application.payments.webhooks import ProcessRazorpayWebhook, ReceiveRazorpayWebhook
+from application.phone_verification.claim_free_credits import ClaimFreeCredits
+from application.phone_verification.eligibility import GetFreeCreditsEligibility
+from application.phone_verification.send_code import SendVerificationCode
+from application.phone_verification.verify_code import VerifyPhoneCode
 from application.ports.clock import SystemClock
 from application.profiles.own_profile import GetOwnProfile, UpdateProfile
 from application.profiles.public_profile import (
@@ -60,7 +65,8 @@ from application.profiles.public_profile import (
     ViewPublicProfile,
 )
 from application.settings.user_settings import GetSettings, ResetSettings, UpdateSettings
-from entrypoints.config import Settings
+from domain.phone_verification.otp import OtpHasher
+from entrypoints.config import ConfigurationError, Settings
 from entrypoints.payments_wiring import checkout_key_secret, payment_gateway, sandbox_gateway
 
 
@@ -91,12 +97,39 @@ def _email_sender(settings: Settings) -> Any:
     return DevEmailSender(path, sender=settings.email_from)
 
 
+def _sms_sender(settings: Settings) -> Any:
+    if settings.sms_provider == "dev":
+        return DevOutboxSmsSender(settings.var_dir / "outbox")
+    if problems := settings.sms_problems():
+        raise ConfigurationError("; ".join(problems))
+    from adapters.sms.twilio import TwilioConfig, TwilioSmsSender
+
+    return TwilioSmsSender(
+        TwilioConfig(
+            account_sid=settings.twilio_account_sid or "",
+            auth_token=settings.twilio_auth_token or "",
+            from_number=settings.twilio_from or "",
+        )
+    )
+
+
+def _otp_hasher(settings: Settings) -> OtpHasher:
+    return OtpHasher(settings.resolved_otp_pepper())
+
+
 def _token_verifier(settings: Settings) -> Any:
     if settings.auth_mode == "dev":
         return DevTokenVerifier(settings.resolved_dev_auth_secret())
     from adapters.clerk.token_verifier import build_clerk_verifier
 
     return build_clerk_verifier(settings)
+
+
+def _atomic_ledger(engine: Any, uow: Any) -> Any:
+    portable = UnitOfWorkAtomicLedger(uow)
+    if engine.dialect.name == "postgresql":
+        return PostgresAtomicLedger(engine, portable)
+    return portable
 
 
 def _identity_directory(settings: Settings) -> Any:
@@ -108,16 +141,10 @@ def _clerk_webhook_verifier(settings: Settings) -> Any:
     return ClerkWebhookVerifier(secret) if secret else None
 
 
-def _atomic_ledger(engine: Any, uow: Any) -> Any:
-    portable = UnitOfWorkAtomicLedger(uow)
-    if engine.dialect.name == "postgresql":
-        return PostgresAtomicLedger(engine, portable)
-    return portable
-
-
 class Core(containers.DeclarativeContainer):
     config = providers.Dependency(instance_of=Settings)
     clock = providers.Singleton(SystemClock)
+    otp_hasher = providers.Singleton(_otp_hasher, config)
 
 
 class Adapters(containers.DeclarativeContainer):
@@ -138,6 +165,7 @@ class Adapters(containers.DeclarativeContainer):
         JinjaEmailTemplates, frontend_url=core.config.provided.frontend_url
     )
     payment_gateway = providers.Singleton(payment_gateway, core.config)
+    sms_sender = providers.Singleton(_sms_sender, core.config)
 
 
 class MemoryAdapters(containers.DeclarativeContainer):
@@ -162,6 +190,7 @@ class MemoryAdapters(containers.DeclarativeContainer):
         JinjaEmailTemplates, frontend_url=core.config.provided.frontend_url
     )
     payment_gateway = providers.Singleton(sandbox_gateway)
+    sms_sender = providers.Singleton(_sms_sender, core.config)
 
 
 class UseCases(containers.DeclarativeContainer):
@@ -262,6 +291,22 @@ class UseCases(containers.DeclarativeContainer):
     )
     reconcile_payments = providers.Factory(
         ReconcilePayments, adapters.uow, payment_settlement, refund_payment, core.clock
+    )
+    send_verification_code = providers.Factory(
+        SendVerificationCode, adapters.uow, adapters.sms_sender, core.otp_hasher, core.clock
+    )
+    verify_phone_code = providers.Factory(
+        VerifyPhoneCode, adapters.uow, core.otp_hasher, core.clock
+    )
+    free_credits_eligibility = providers.Factory(
+        GetFreeCreditsEligibility, adapters.uow, core.clock
+    )
+    claim_free_credits = providers.Factory(
+        ClaimFreeCredits,
+        adapters.uow,
+        credits_ledger,
+        core.clock,
+        amount=core.config.provided.free_credits_amount,
     )
 
 

@@ -8,6 +8,7 @@ from typing import Self
 from adapters.memory.jobs import MemoryJobRuns, MemoryProcessedMessages
 from adapters.memory.ledger import MemoryIdempotencyStore, MemoryLedgerRepository
 from adapters.memory.payments import MemoryPaymentRepository, MemoryPlanRepository
+from adapters.memory.phone_verification import MemoryPhoneVerificationRepository
 from adapters.memory.repositories import (
     MemoryAuditLog,
     MemoryNotificationRepository,
@@ -43,6 +44,7 @@ class InMemoryUnitOfWork:
         self.job_runs = MemoryJobRuns(state)
         self.plans = MemoryPlanRepository(state)
         self.payments = MemoryPaymentRepository(state)
+        self.phone_verifications = MemoryPhoneVerificationRepository(state)
         self.ledger = MemoryLedgerRepository(state)
         self.idempotency = MemoryIdempotencyStore(state)
         return self

@@ -12,6 +12,7 @@ from adapters.sqlalchemy.repositories.jobs import SqlJobRuns, SqlProcessedMessag
 from adapters.sqlalchemy.repositories.ledger import SqlLedgerRepository
 from adapters.sqlalchemy.repositories.notifications import SqlNotificationRepository
 from adapters.sqlalchemy.repositories.payments import SqlPaymentRepository, SqlPlanRepository
+from adapters.sqlalchemy.repositories.phone_verification import SqlPhoneVerificationRepository
 from adapters.sqlalchemy.repositories.platform import SqlAuditLog, SqlOutbox, SqlWebhookInbox
 from adapters.sqlalchemy.repositories.profiles import SqlProfileRepository
 from adapters.sqlalchemy.repositories.settings import SqlSettingsRepository
@@ -39,6 +40,7 @@ class SqlAlchemyUnitOfWork:
         self.job_runs = SqlJobRuns(conn)
         self.plans = SqlPlanRepository(conn)
         self.payments = SqlPaymentRepository(conn)
+        self.phone_verifications = SqlPhoneVerificationRepository(conn)
         self.ledger = SqlLedgerRepository(conn)
         self.idempotency = SqlIdempotencyStore(conn)
         return self

@@ -19,6 +19,7 @@ from application.identity.ports import UserRepository
 from application.jobs.ports import JobRuns, ProcessedMessages
 from application.notifications.ports import NotificationRepository
 from application.payments.ports import PaymentRepository, PlanRepository
+from application.phone_verification.ports import PhoneVerificationRepository
 from application.ports.audit import AuditLog
 from application.ports.idempotency import IdempotencyStore
 from application.ports.inbox import WebhookInbox
@@ -39,6 +40,7 @@ class UnitOfWork(Protocol):
     job_runs: JobRuns
     plans: PlanRepository
     payments: PaymentRepository
+    phone_verifications: PhoneVerificationRepository
     ledger: LedgerRepository
     idempotency: IdempotencyStore
 

@@ -4,6 +4,7 @@ from entrypoints.http.routes import (
     clerk_webhooks,
     credits,
     dev_checkout,
+    free_credits,
     notifications,
     payments,
     profile,
@@ -18,6 +19,7 @@ ROUTE_MODULES = [
     notifications,
     clerk_webhooks,
     credits,
+    free_credits,
     payments,
     dev_checkout,
 ]

@@ -34,6 +34,11 @@ def test_production_refuses_dev_adapters_and_names_the_variable():
         clerk_jwks_url="https://x/jwks",
         email_provider="resend",
         resend_api_key="re_x",
+        sms_provider="twilio",
+        twilio_account_sid="AC" + "0" * 32,
+        twilio_auth_token="token",
+        twilio_from="+15005550006",
+        otp_pepper="p" * 32,
     ).check_production_safety()
 
 
