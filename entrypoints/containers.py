@@ -13,10 +13,12 @@ from dependency_injector import containers, providers
 
 from adapters.dev_identity.dev_tokens import DevTokenVerifier
 from adapters.memory.cache import InMemoryCache
+from adapters.memory.rbac import MemoryScopeReads
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from adapters.redis.cache import RedisCache, redis_client
 from adapters.sqlalchemy.engine import build_engine
+from adapters.sqlalchemy.repositories.rbac_chain_reader import SqlScopeReads
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.identity.resolve_principal import ResolvePrincipal
 from application.notifications.delivery import CreateNotification, PurgeOldNotifications
@@ -93,6 +95,7 @@ class Adapters(containers.DeclarativeContainer):
     engine = providers.Singleton(_engine, core.config)
     redis = providers.Singleton(_redis, core.config)
     uow = providers.Singleton(SqlAlchemyUnitOfWorkFactory, engine, core.clock)
+    scope_reads = providers.Singleton(SqlScopeReads, engine)
     cache = providers.Singleton(_cache, redis)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Object(None)
@@ -106,6 +109,7 @@ class MemoryAdapters(containers.DeclarativeContainer):
     redis = providers.Object(None)
     store = providers.Singleton(MemoryStore)
     uow = providers.Singleton(InMemoryUnitOfWorkFactory, store, core.clock)
+    scope_reads = providers.Singleton(MemoryScopeReads, store)
     cache = providers.Singleton(InMemoryCache)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Object(None)
@@ -149,7 +153,7 @@ class UseCases(containers.DeclarativeContainer):
     # Organizations, teams, projects: every decision comes from the one Authorizer.
     authorizer = providers.Singleton(Authorizer)
     create_organization = providers.Factory(CreateOrganization, adapters.uow, core.clock)
-    get_organization = providers.Factory(GetOrganization, adapters.uow, authorizer)
+    get_organization = providers.Factory(GetOrganization, adapters.scope_reads, authorizer)
     list_my_organizations = providers.Factory(ListMyOrganizations, adapters.uow)
     update_organization = providers.Factory(
         UpdateOrganization, adapters.uow, core.clock, authorizer)
@@ -165,12 +169,12 @@ class UseCases(containers.DeclarativeContainer):
     update_role = providers.Factory(UpdateRole, adapters.uow, core.clock, authorizer)
     delete_role = providers.Factory(DeleteRole, adapters.uow, core.clock, authorizer)
     create_team = providers.Factory(CreateTeam, adapters.uow, core.clock, authorizer)
-    get_team = providers.Factory(GetTeam, adapters.uow, authorizer)
+    get_team = providers.Factory(GetTeam, adapters.scope_reads, authorizer)
     update_team = providers.Factory(UpdateTeam, adapters.uow, core.clock, authorizer)
     delete_team = providers.Factory(DeleteTeam, adapters.uow, core.clock, authorizer)
     list_teams = providers.Factory(ListTeams, adapters.uow, authorizer)
     create_project = providers.Factory(CreateProject, adapters.uow, core.clock, authorizer)
-    get_project = providers.Factory(GetProject, adapters.uow, authorizer)
+    get_project = providers.Factory(GetProject, adapters.scope_reads, authorizer)
     update_project = providers.Factory(UpdateProject, adapters.uow, core.clock, authorizer)
     delete_project = providers.Factory(DeleteProject, adapters.uow, core.clock, authorizer)
     list_projects = providers.Factory(ListProjects, adapters.uow, authorizer)

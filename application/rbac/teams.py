@@ -12,7 +12,7 @@ from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from application.rbac.audit_trail import membership_state, record, team_state
 from application.rbac.authorizer import Authorizer, ScopeAccess
 from application.rbac.naming import ensure_free
-from application.rbac.ports import TeamSummary
+from application.rbac.ports import ScopeChainReader, TeamSummary
 from domain.ids import new_id
 from domain.rbac.list_filters import child_filter
 from domain.rbac.memberships import Membership
@@ -83,14 +83,15 @@ class CreateTeam:
 
 
 class GetTeam:
-    def __init__(self, uow: UnitOfWorkFactory, authorizer: Authorizer):
-        self._uow = uow
+    """One team with the caller's role and permissions: one statement, no transaction."""
+
+    def __init__(self, reads: ScopeChainReader, authorizer: Authorizer):
+        self._reads = reads
         self._authorizer = authorizer
 
     async def __call__(self, caller: Principal, team_id: str) -> ScopeAccess:
-        async with self._uow() as uow:
-            return await self._authorizer.team(uow.scopes, caller.user_id, team_id,
-                                               Permission.TEAM_READ, counts=True)
+        return await self._authorizer.team(self._reads, caller.user_id, team_id,
+                                           Permission.TEAM_READ, counts=True)
 
 
 class UpdateTeam:
