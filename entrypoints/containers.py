@@ -11,8 +11,15 @@ from typing import Any
 
 from dependency_injector import containers, providers
 
+from adapters.clerk.directory import build_clerk_directory
+from adapters.clerk.webhook_events import parse_clerk_webhook
+from adapters.clerk.webhook_signature import ClerkWebhookVerifier
 from adapters.dev_identity.dev_tokens import DevTokenVerifier
+from adapters.email.dev_sender import DevEmailSender
+from adapters.email.jinja_templates import JinjaEmailTemplates
+from adapters.email.resend_sender import ResendEmailSender
 from adapters.memory.cache import InMemoryCache
+from adapters.memory.email import MemoryEmailSender
 from adapters.memory.rbac import MemoryScopeReads
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
@@ -20,7 +27,9 @@ from adapters.redis.cache import RedisCache, redis_client
 from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.repositories.rbac_chain_reader import SqlScopeReads
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
+from application.identity.provider_sync import ApplyProviderWebhook, ReceiveProviderWebhook
 from application.identity.resolve_principal import ResolvePrincipal
+from application.jobs.send_email import SendEmail
 from application.notifications.delivery import CreateNotification, PurgeOldNotifications
 from application.notifications.inbox import (
     CountUnread,
@@ -75,12 +84,32 @@ def _cache(redis: Any) -> Any:
     return RedisCache(redis) if redis is not None else InMemoryCache()
 
 
+def _email_sender(settings: Settings) -> Any:
+    if settings.email_provider == "resend":
+        return ResendEmailSender(
+            api_key=settings.resend_api_key or "",
+            sender=settings.email_from,
+            base_url=settings.resend_api_url,
+        )
+    path = settings.dev_email_path or settings.var_dir / "outbox" / "emails.jsonl"
+    return DevEmailSender(path, sender=settings.email_from)
+
+
 def _token_verifier(settings: Settings) -> Any:
     if settings.auth_mode == "dev":
         return DevTokenVerifier(settings.resolved_dev_auth_secret())
     from adapters.clerk.token_verifier import build_clerk_verifier
 
     return build_clerk_verifier(settings)
+
+
+def _identity_directory(settings: Settings) -> Any:
+    return build_clerk_directory(settings) if settings.auth_mode == "clerk" else None
+
+
+def _clerk_webhook_verifier(settings: Settings) -> Any:
+    secret = settings.clerk_webhook_secret
+    return ClerkWebhookVerifier(secret) if secret else None
 
 
 class Core(containers.DeclarativeContainer):
@@ -98,7 +127,13 @@ class Adapters(containers.DeclarativeContainer):
     scope_reads = providers.Singleton(SqlScopeReads, engine)
     cache = providers.Singleton(_cache, redis)
     token_verifier = providers.Singleton(_token_verifier, core.config)
-    identity_directory = providers.Object(None)
+    identity_directory = providers.Singleton(_identity_directory, core.config)
+    clerk_webhook_verifier = providers.Singleton(_clerk_webhook_verifier, core.config)
+    provider_event_parser = providers.Object(parse_clerk_webhook)
+    email_sender = providers.Singleton(_email_sender, core.config)
+    email_templates = providers.Singleton(
+        JinjaEmailTemplates, frontend_url=core.config.provided.frontend_url
+    )
 
 
 class MemoryAdapters(containers.DeclarativeContainer):
@@ -107,12 +142,21 @@ class MemoryAdapters(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
     engine = providers.Object(None)
     redis = providers.Object(None)
-    store = providers.Singleton(MemoryStore)
-    uow = providers.Singleton(InMemoryUnitOfWorkFactory, store, core.clock)
-    scope_reads = providers.Singleton(MemoryScopeReads, store)
+    # The store lives inside the factory: an overriding container may only name providers
+    # that the production container also has.
+    uow = providers.Singleton(
+        InMemoryUnitOfWorkFactory, providers.Singleton(MemoryStore), core.clock
+    )
+    scope_reads = providers.Singleton(MemoryScopeReads, uow.provided.store)
     cache = providers.Singleton(InMemoryCache)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Object(None)
+    clerk_webhook_verifier = providers.Singleton(_clerk_webhook_verifier, core.config)
+    provider_event_parser = providers.Object(parse_clerk_webhook)
+    email_sender = providers.Singleton(MemoryEmailSender)
+    email_templates = providers.Singleton(
+        JinjaEmailTemplates, frontend_url=core.config.provided.frontend_url
+    )
 
 
 class UseCases(containers.DeclarativeContainer):
@@ -126,6 +170,14 @@ class UseCases(containers.DeclarativeContainer):
         core.clock,
         admin_subjects=core.config.provided.admin_user_ids,
         directory=adapters.identity_directory,
+    )
+    receive_provider_webhook = providers.Factory(ReceiveProviderWebhook, adapters.uow, core.clock)
+    apply_provider_webhook = providers.Factory(
+        ApplyProviderWebhook,
+        adapters.uow,
+        adapters.cache,
+        core.clock,
+        adapters.provider_event_parser,
     )
 
     get_own_profile = providers.Factory(GetOwnProfile, adapters.uow, adapters.cache, core.clock)
@@ -149,6 +201,8 @@ class UseCases(containers.DeclarativeContainer):
         CreateNotification, adapters.uow, adapters.cache, core.clock
     )
     purge_old_notifications = providers.Factory(PurgeOldNotifications, adapters.uow, core.clock)
+
+    send_email = providers.Factory(SendEmail, adapters.email_templates, adapters.email_sender)
 
     # Organizations, teams, projects: every decision comes from the one Authorizer.
     authorizer = providers.Singleton(Authorizer)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from adapters.memory.jobs import MemoryJobRuns, MemoryProcessedMessages
 from adapters.memory.rbac import (
     MemoryMembershipRepository,
     MemoryOrganizationRepository,
@@ -50,6 +51,8 @@ class InMemoryUnitOfWork:
         self.projects = MemoryProjectRepository(state)
         self.roles = MemoryRoleRepository(state)
         self.memberships = MemoryMembershipRepository(state)
+        self.processed_messages = MemoryProcessedMessages(state)
+        self.job_runs = MemoryJobRuns(state)
         return self
 
     async def __aexit__(

@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from application.identity.ports import UserRepository
+from application.jobs.ports import JobRuns, ProcessedMessages
 from application.notifications.ports import NotificationRepository
 from application.ports.audit import AuditLog
 from application.ports.inbox import WebhookInbox
@@ -45,6 +46,8 @@ class UnitOfWork(Protocol):
     projects: ProjectRepository
     roles: RoleRepository
     memberships: MembershipRepository
+    processed_messages: ProcessedMessages
+    job_runs: JobRuns
 
     async def __aenter__(self) -> Self: ...
 

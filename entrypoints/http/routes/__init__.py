@@ -1,6 +1,7 @@
 """Route modules, in registration order. A new context adds its module here."""
 
 from entrypoints.http.routes import (
+    clerk_webhooks,
     notifications,
     organizations,
     profile,
@@ -9,4 +10,4 @@ from entrypoints.http.routes import (
     teams,
 )
 
-ROUTE_MODULES = [system, profile, settings, notifications, organizations, teams]
+ROUTE_MODULES = [system, profile, settings, notifications, clerk_webhooks, organizations, teams]
