@@ -63,7 +63,14 @@ from application.rbac.projects import (
     UpdateProject,
 )
 from application.rbac.roles import CreateRole, DeleteRole, ListRoles, UpdateRole
-from application.rbac.teams import CreateTeam, DeleteTeam, GetTeam, ListTeams, UpdateTeam
+from application.rbac.teams import (
+    CreateTeam,
+    DeleteTeam,
+    GetTeam,
+    JoinTeam,
+    ListTeams,
+    UpdateTeam,
+)
 from application.settings.user_settings import GetSettings, ResetSettings, UpdateSettings
 from entrypoints.config import Settings
 
@@ -227,6 +234,7 @@ class UseCases(containers.DeclarativeContainer):
     update_team = providers.Factory(UpdateTeam, adapters.uow, core.clock, authorizer)
     delete_team = providers.Factory(DeleteTeam, adapters.uow, core.clock, authorizer)
     list_teams = providers.Factory(ListTeams, adapters.uow, authorizer)
+    join_team = providers.Factory(JoinTeam, adapters.uow, core.clock, authorizer)
     create_project = providers.Factory(CreateProject, adapters.uow, core.clock, authorizer)
     get_project = providers.Factory(GetProject, adapters.scope_reads, authorizer)
     update_project = providers.Factory(UpdateProject, adapters.uow, core.clock, authorizer)
