@@ -20,12 +20,14 @@ from adapters.email.jinja_templates import JinjaEmailTemplates
 from adapters.email.resend_sender import ResendEmailSender
 from adapters.memory.cache import InMemoryCache
 from adapters.memory.email import MemoryEmailSender
+from adapters.memory.rbac import MemoryScopeReads
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from adapters.redis.cache import RedisCache, redis_client
 from adapters.sms.dev_outbox import DevOutboxSmsSender
 from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.ledger_fast_path import PostgresAtomicLedger
+from adapters.sqlalchemy.repositories.rbac_chain_reader import SqlScopeReads
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.credits.admin_grant import AdminGrant, UserBalance
 from application.credits.atomic_posting import UnitOfWorkAtomicLedger
@@ -63,6 +65,32 @@ from application.profiles.public_profile import (
     ListProfileViews,
     RecordProfileView,
     ViewPublicProfile,
+)
+from application.rbac.authorizer import Authorizer
+from application.rbac.members import ChangeMemberRole, ListMembers, RemoveMember
+from application.rbac.organizations import (
+    CreateOrganization,
+    DeleteOrganization,
+    GetOrganization,
+    JoinOrganization,
+    ListMyOrganizations,
+    UpdateOrganization,
+)
+from application.rbac.projects import (
+    CreateProject,
+    DeleteProject,
+    GetProject,
+    ListProjects,
+    UpdateProject,
+)
+from application.rbac.roles import CreateRole, DeleteRole, ListRoles, UpdateRole
+from application.rbac.teams import (
+    CreateTeam,
+    DeleteTeam,
+    GetTeam,
+    JoinTeam,
+    ListTeams,
+    UpdateTeam,
 )
 from application.settings.user_settings import GetSettings, ResetSettings, UpdateSettings
 from domain.phone_verification.otp import OtpHasher
@@ -155,6 +183,7 @@ class Adapters(containers.DeclarativeContainer):
     redis = providers.Singleton(_redis, core.config)
     uow = providers.Singleton(SqlAlchemyUnitOfWorkFactory, engine, core.clock)
     atomic_ledger = providers.Singleton(_atomic_ledger, engine, uow)
+    scope_reads = providers.Singleton(SqlScopeReads, engine)
     cache = providers.Singleton(_cache, redis)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Singleton(_identity_directory, core.config)
@@ -180,6 +209,7 @@ class MemoryAdapters(containers.DeclarativeContainer):
         InMemoryUnitOfWorkFactory, providers.Singleton(MemoryStore), core.clock
     )
     atomic_ledger = providers.Singleton(UnitOfWorkAtomicLedger, uow)
+    scope_reads = providers.Singleton(MemoryScopeReads, uow.provided.store)
     cache = providers.Singleton(InMemoryCache)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Object(None)
@@ -308,6 +338,37 @@ class UseCases(containers.DeclarativeContainer):
         core.clock,
         amount=core.config.provided.free_credits_amount,
     )
+
+    # Organizations, teams, projects: every decision comes from the one Authorizer.
+    authorizer = providers.Singleton(Authorizer)
+    create_organization = providers.Factory(CreateOrganization, adapters.uow, core.clock)
+    get_organization = providers.Factory(GetOrganization, adapters.scope_reads, authorizer)
+    list_my_organizations = providers.Factory(ListMyOrganizations, adapters.uow)
+    update_organization = providers.Factory(
+        UpdateOrganization, adapters.uow, core.clock, authorizer
+    )
+    delete_organization = providers.Factory(
+        DeleteOrganization, adapters.uow, core.clock, authorizer
+    )
+    join_organization = providers.Factory(JoinOrganization, adapters.uow, core.clock, authorizer)
+    list_members = providers.Factory(ListMembers, adapters.uow, authorizer)
+    change_member_role = providers.Factory(ChangeMemberRole, adapters.uow, core.clock, authorizer)
+    remove_member = providers.Factory(RemoveMember, adapters.uow, core.clock, authorizer)
+    list_roles = providers.Factory(ListRoles, adapters.uow, authorizer)
+    create_role = providers.Factory(CreateRole, adapters.uow, core.clock, authorizer)
+    update_role = providers.Factory(UpdateRole, adapters.uow, core.clock, authorizer)
+    delete_role = providers.Factory(DeleteRole, adapters.uow, core.clock, authorizer)
+    create_team = providers.Factory(CreateTeam, adapters.uow, core.clock, authorizer)
+    get_team = providers.Factory(GetTeam, adapters.scope_reads, authorizer)
+    update_team = providers.Factory(UpdateTeam, adapters.uow, core.clock, authorizer)
+    delete_team = providers.Factory(DeleteTeam, adapters.uow, core.clock, authorizer)
+    list_teams = providers.Factory(ListTeams, adapters.uow, authorizer)
+    join_team = providers.Factory(JoinTeam, adapters.uow, core.clock, authorizer)
+    create_project = providers.Factory(CreateProject, adapters.uow, core.clock, authorizer)
+    get_project = providers.Factory(GetProject, adapters.scope_reads, authorizer)
+    update_project = providers.Factory(UpdateProject, adapters.uow, core.clock, authorizer)
+    delete_project = providers.Factory(DeleteProject, adapters.uow, core.clock, authorizer)
+    list_projects = providers.Factory(ListProjects, adapters.uow, authorizer)
 
 
 class Container(containers.DeclarativeContainer):

@@ -9,6 +9,14 @@ from adapters.memory.jobs import MemoryJobRuns, MemoryProcessedMessages
 from adapters.memory.ledger import MemoryIdempotencyStore, MemoryLedgerRepository
 from adapters.memory.payments import MemoryPaymentRepository, MemoryPlanRepository
 from adapters.memory.phone_verification import MemoryPhoneVerificationRepository
+from adapters.memory.rbac import (
+    MemoryMembershipRepository,
+    MemoryOrganizationRepository,
+    MemoryProjectRepository,
+    MemoryRoleRepository,
+    MemoryScopeChainReader,
+    MemoryTeamRepository,
+)
 from adapters.memory.repositories import (
     MemoryAuditLog,
     MemoryNotificationRepository,
@@ -40,6 +48,12 @@ class InMemoryUnitOfWork:
         self.outbox = MemoryOutbox(state, self._clock.now)
         self.inbox = MemoryWebhookInbox(state)
         self.audit = MemoryAuditLog(state)
+        self.scopes = MemoryScopeChainReader(state)
+        self.organizations = MemoryOrganizationRepository(state)
+        self.teams = MemoryTeamRepository(state)
+        self.projects = MemoryProjectRepository(state)
+        self.roles = MemoryRoleRepository(state)
+        self.memberships = MemoryMembershipRepository(state)
         self.processed_messages = MemoryProcessedMessages(state)
         self.job_runs = MemoryJobRuns(state)
         self.plans = MemoryPlanRepository(state)

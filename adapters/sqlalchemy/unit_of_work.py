@@ -15,6 +15,16 @@ from adapters.sqlalchemy.repositories.payments import SqlPaymentRepository, SqlP
 from adapters.sqlalchemy.repositories.phone_verification import SqlPhoneVerificationRepository
 from adapters.sqlalchemy.repositories.platform import SqlAuditLog, SqlOutbox, SqlWebhookInbox
 from adapters.sqlalchemy.repositories.profiles import SqlProfileRepository
+from adapters.sqlalchemy.repositories.rbac_chain_reader import SqlScopeChainReader
+from adapters.sqlalchemy.repositories.rbac_memberships import (
+    SqlMembershipRepository,
+    SqlRoleRepository,
+)
+from adapters.sqlalchemy.repositories.rbac_scopes import (
+    SqlOrganizationRepository,
+    SqlProjectRepository,
+    SqlTeamRepository,
+)
 from adapters.sqlalchemy.repositories.settings import SqlSettingsRepository
 from adapters.sqlalchemy.repositories.users import SqlUserRepository
 from application.ports.clock import Clock
@@ -36,6 +46,12 @@ class SqlAlchemyUnitOfWork:
         self.outbox = SqlOutbox(conn, self._clock.now)
         self.inbox = SqlWebhookInbox(conn)
         self.audit = SqlAuditLog(conn)
+        self.scopes = SqlScopeChainReader(conn)
+        self.organizations = SqlOrganizationRepository(conn)
+        self.teams = SqlTeamRepository(conn)
+        self.projects = SqlProjectRepository(conn)
+        self.roles = SqlRoleRepository(conn, self._clock.now)
+        self.memberships = SqlMembershipRepository(conn)
         self.processed_messages = SqlProcessedMessages(conn)
         self.job_runs = SqlJobRuns(conn)
         self.plans = SqlPlanRepository(conn)

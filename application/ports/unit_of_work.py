@@ -25,6 +25,14 @@ from application.ports.idempotency import IdempotencyStore
 from application.ports.inbox import WebhookInbox
 from application.ports.outbox import Outbox
 from application.profiles.ports import ProfileRepository
+from application.rbac.ports import (
+    MembershipRepository,
+    OrganizationRepository,
+    ProjectRepository,
+    RoleRepository,
+    ScopeChainReader,
+    TeamRepository,
+)
 from application.settings.ports import SettingsRepository
 
 
@@ -36,6 +44,12 @@ class UnitOfWork(Protocol):
     outbox: Outbox
     inbox: WebhookInbox
     audit: AuditLog
+    scopes: ScopeChainReader
+    organizations: OrganizationRepository
+    teams: TeamRepository
+    projects: ProjectRepository
+    roles: RoleRepository
+    memberships: MembershipRepository
     processed_messages: ProcessedMessages
     job_runs: JobRuns
     plans: PlanRepository

@@ -7,7 +7,17 @@ from adapters.sqlalchemy.tables import (
     payments,
     phone_verification,
     platform,
+    rbac,
 )
 from adapters.sqlalchemy.tables.base import metadata
 
-__all__ = ["identity", "jobs", "ledger", "metadata", "payments", "phone_verification", "platform"]
+__all__ = [
+    "identity",
+    "jobs",
+    "ledger",
+    "metadata",
+    "payments",
+    "phone_verification",
+    "platform",
+    "rbac",
+]

@@ -6,10 +6,12 @@ from entrypoints.http.routes import (
     dev_checkout,
     free_credits,
     notifications,
+    organizations,
     payments,
     profile,
     settings,
     system,
+    teams,
 )
 
 ROUTE_MODULES = [
@@ -22,4 +24,6 @@ ROUTE_MODULES = [
     free_credits,
     payments,
     dev_checkout,
+    organizations,
+    teams,
 ]
