@@ -27,9 +27,7 @@ def parse_invite_csv(content: str) -> list[InviteRow]:
         raise _invalid(f"CSV is larger than {MAX_CSV_BYTES} bytes")
     if "\x00" in content:
         raise _invalid("CSV contains a NUL byte")
-    reader = csv.reader(
-        io.StringIO(content.removeprefix("\ufeff"), newline=""), strict=True
-    )
+    reader = csv.reader(io.StringIO(content.removeprefix("\ufeff"), newline=""), strict=True)
     try:
         header = _next_non_blank(reader)
         if header is None:
@@ -57,9 +55,7 @@ def _next_non_blank(reader: Iterator[list[str]]) -> list[str] | None:
 
 
 def _columns(header: list[str]) -> tuple[int, int]:
-    keys = [
-        "".join(ch for ch in cell.strip().lower() if ch.isalnum()) for cell in header
-    ]
+    keys = ["".join(ch for ch in cell.strip().lower() if ch.isalnum()) for cell in header]
     email_at = [i for i, key in enumerate(keys) if key in _EMAIL_HEADERS]
     role_at = [i for i, key in enumerate(keys) if key in _ROLE_HEADERS]
     if len(email_at) != 1 or len(role_at) != 1:
@@ -67,9 +63,7 @@ def _columns(header: list[str]) -> tuple[int, int]:
     return email_at[0], role_at[0]
 
 
-def _row(
-    line: int, cells: list[str], width: int, email_at: int, role_at: int
-) -> InviteRow:
+def _row(line: int, cells: list[str], width: int, email_at: int, role_at: int) -> InviteRow:
     email = cells[email_at].strip() if email_at < len(cells) else ""
     role = cells[role_at].strip() if role_at < len(cells) else ""
     problem = None

@@ -62,9 +62,7 @@ class InvitationTarget:
         if (self.team_id is not None) != wants_team or (
             self.project_id is not None
         ) != wants_project:
-            raise ValueError(
-                f"inconsistent {self.scope.value} invitation target: {self!r}"
-            )
+            raise ValueError(f"inconsistent {self.scope.value} invitation target: {self!r}")
 
     @property
     def scope_id(self) -> str:
@@ -84,9 +82,7 @@ class InvitationTarget:
         return cls(InvitationScope.TEAM, organization_id, team_id)
 
     @classmethod
-    def project(
-        cls, organization_id: str, team_id: str, project_id: str
-    ) -> InvitationTarget:
+    def project(cls, organization_id: str, team_id: str, project_id: str) -> InvitationTarget:
         return cls(InvitationScope.PROJECT, organization_id, team_id, project_id)
 
 
@@ -119,26 +115,18 @@ class Invitation:
     def accept(self, *, user_id: str, email: str | None, now: datetime) -> Invitation:
         """The invitation used by ``user_id``, whose verified e-mail must be the invited one."""
         self._ensure_answerable(email, now)
-        return replace(
-            self, state=InvitationStatus.USED, closed_at=now, closed_by=user_id
-        )
+        return replace(self, state=InvitationStatus.USED, closed_at=now, closed_by=user_id)
 
     def decline(self, *, user_id: str, email: str | None, now: datetime) -> Invitation:
         """The invitation declined by its invitee (kept, not deleted, for the audit trail)."""
         self._ensure_answerable(email, now)
-        return replace(
-            self, state=InvitationStatus.DECLINED, closed_at=now, closed_by=user_id
-        )
+        return replace(self, state=InvitationStatus.DECLINED, closed_at=now, closed_by=user_id)
 
     def revoke(self, *, by: str, now: datetime) -> Invitation:
         """Withdrawn by someone allowed to invite; an expired one may be revoked too, a used one not."""
         if self.state is not InvitationStatus.PENDING:
-            raise InvitationNotRevocable(
-                f"Cannot revoke an invitation that is {self.state.value}"
-            )
-        return replace(
-            self, state=InvitationStatus.REVOKED, closed_at=now, closed_by=by
-        )
+            raise InvitationNotRevocable(f"Cannot revoke an invitation that is {self.state.value}")
+        return replace(self, state=InvitationStatus.REVOKED, closed_at=now, closed_by=by)
 
     def _ensure_answerable(self, email: str | None, now: datetime) -> None:
         self.ensure_open(now)

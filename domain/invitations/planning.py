@@ -76,9 +76,7 @@ def plan_invitations(
     return InvitePlan(tuple(create), tuple(skipped))
 
 
-def _check_row(
-    row: InviteRow, roles: RoleCatalogue
-) -> PlannedInvite | tuple[SkipReason, str]:
+def _check_row(row: InviteRow, roles: RoleCatalogue) -> PlannedInvite | tuple[SkipReason, str]:
     """The row as an invitation, or why it is a bad row (on its own, without the scope's state)."""
     if row.problem is not None:
         return SkipReason.BAD_ROW, row.problem

@@ -57,11 +57,6 @@ def bulk_rows(entries: Sequence[tuple[str, str]]) -> list[InviteRow]:
     if len(entries) > MAX_BULK_INVITES:
         raise InvalidInvitation(
             f"At most {MAX_BULK_INVITES} invitations per request",
-            details=[
-                {"field": "invites", "message": f"at most {MAX_BULK_INVITES} entries"}
-            ],
+            details=[{"field": "invites", "message": f"at most {MAX_BULK_INVITES} entries"}],
         )
-    return [
-        InviteRow(row=i, email=email, role=role)
-        for i, (email, role) in enumerate(entries, 1)
-    ]
+    return [InviteRow(row=i, email=email, role=role) for i, (email, role) in enumerate(entries, 1)]

@@ -30,9 +30,7 @@ def to_csv(header: list[str], rows: list[list[str]], newline: str = "\r\n") -> s
     st.lists(st.tuples(cells, cells, cells), min_size=1, max_size=40),
     st.sampled_from(["\n", "\r\n"]),
 )
-def test_what_csv_writer_wrote_is_read_back(
-    rows: list[tuple[str, str, str]], newline: str
-) -> None:
+def test_what_csv_writer_wrote_is_read_back(rows: list[tuple[str, str, str]], newline: str) -> None:
     kept = [r for r in rows if any(c.strip() for c in r)]
     content = to_csv(["Name", "E-mail", "Role"], [list(r) for r in rows], newline)
     if not kept:
@@ -40,9 +38,7 @@ def test_what_csv_writer_wrote_is_read_back(
             parse_invite_csv(content)
         return
     parsed = parse_invite_csv(content)
-    assert [(p.email, p.role) for p in parsed] == [
-        (r[1].strip(), r[2].strip()) for r in kept
-    ]
+    assert [(p.email, p.role) for p in parsed] == [(r[1].strip(), r[2].strip()) for r in kept]
     assert all(p.problem is None for p in parsed)
     assert [p.row for p in parsed] == sorted({p.row for p in parsed})
 
@@ -57,7 +53,9 @@ def test_any_text_is_either_rows_or_a_validation_error(content: str) -> None:
 
 
 def test_header_aliases_bom_blank_lines_and_extra_columns() -> None:
-    content = "\ufeffFirst Name,email,role_id\n\nAnn,ann@x.com,Member\n , , \nBob,bob@x.com,Admin,oops\n"
+    content = (
+        "\ufeffFirst Name,email,role_id\n\nAnn,ann@x.com,Member\n , , \nBob,bob@x.com,Admin,oops\n"
+    )
     parsed = parse_invite_csv(content)
     assert [(p.row, p.email, p.role, p.problem) for p in parsed] == [
         (3, "ann@x.com", "Member", None),

@@ -77,9 +77,7 @@ def test_an_invitation_expires_exactly_at_expires_at() -> None:
     )
     assert invitation.status_at(invitation.expires_at) is InvitationStatus.EXPIRED
     with pytest.raises(InvitationExpired):
-        invitation.accept(
-            user_id="u2", email="invitee@example.com", now=invitation.expires_at
-        )
+        invitation.accept(user_id="u2", email="invitee@example.com", now=invitation.expires_at)
 
 
 def test_acceptance_is_case_insensitive_and_single_use() -> None:
@@ -100,23 +98,14 @@ def test_someone_else_cannot_accept_or_decline() -> None:
         invite().accept(user_id="u3", email=None, now=NOW)
 
 
-def test_revoking_a_used_invitation_is_a_conflict_and_an_expired_one_may_be_revoked() -> (
-    None
-):
+def test_revoking_a_used_invitation_is_a_conflict_and_an_expired_one_may_be_revoked() -> None:
     with pytest.raises(Conflict):
-        invite().accept(user_id="u2", email="invitee@example.com", now=NOW).revoke(
-            by="x", now=NOW
-        )
+        invite().accept(user_id="u2", email="invitee@example.com", now=NOW).revoke(by="x", now=NOW)
     expired_then_revoked = invite(1).revoke(by="admin", now=NOW + timedelta(days=2))
-    assert (
-        expired_then_revoked.status_at(NOW + timedelta(days=2))
-        is InvitationStatus.REVOKED
-    )
+    assert expired_then_revoked.status_at(NOW + timedelta(days=2)) is InvitationStatus.REVOKED
 
 
-actions = st.lists(
-    st.sampled_from(["accept", "decline", "revoke", "wrong"]), max_size=6
-)
+actions = st.lists(st.sampled_from(["accept", "decline", "revoke", "wrong"]), max_size=6)
 
 
 @given(actions, st.integers(min_value=0, max_value=40))
@@ -129,19 +118,13 @@ def test_an_invitation_is_answered_at_most_once(steps: list[str], day: int) -> N
         before = invitation
         try:
             if step == "accept":
-                invitation = invitation.accept(
-                    user_id="u2", email="invitee@example.com", now=now
-                )
+                invitation = invitation.accept(user_id="u2", email="invitee@example.com", now=now)
             elif step == "decline":
-                invitation = invitation.decline(
-                    user_id="u2", email="invitee@example.com", now=now
-                )
+                invitation = invitation.decline(user_id="u2", email="invitee@example.com", now=now)
             elif step == "revoke":
                 invitation = invitation.revoke(by="admin", now=now)
             else:
-                invitation = invitation.accept(
-                    user_id="u3", email="intruder@example.com", now=now
-                )
+                invitation = invitation.accept(user_id="u3", email="intruder@example.com", now=now)
         except (Gone, Forbidden, Conflict):
             assert invitation == before
             continue

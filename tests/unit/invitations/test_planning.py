@@ -25,16 +25,10 @@ people = st.sampled_from(
 )
 junk = st.sampled_from(["", "nope", "a@b", " "])
 role_refs = st.sampled_from(["Member", "member", "r-admin", "Owner", "ghost", ""])
-rows_strategy = st.lists(
-    st.tuples(st.one_of(people, people, junk), role_refs), max_size=30
-).map(
-    lambda pairs: [
-        InviteRow(row=i, email=e, role=r) for i, (e, r) in enumerate(pairs, 1)
-    ]
+rows_strategy = st.lists(st.tuples(st.one_of(people, people, junk), role_refs), max_size=30).map(
+    lambda pairs: [InviteRow(row=i, email=e, role=r) for i, (e, r) in enumerate(pairs, 1)]
 )
-email_sets = st.frozensets(
-    st.sampled_from(["ann@x.com", "bob@x.com", "cy@y.in", "eve@z.org"])
-)
+email_sets = st.frozensets(st.sampled_from(["ann@x.com", "bob@x.com", "cy@y.in", "eve@z.org"]))
 
 
 @given(rows_strategy, email_sets, email_sets)
@@ -57,9 +51,7 @@ def test_nobody_is_invited_twice_or_above_the_inviters_role(
     assert not set(emails) & (members | pending)
     assert all(p.role_id in ROLES.grantable for p in plan.create)
     # Planning again, with what was just created now pending, creates nothing more.
-    again = plan_invitations(
-        rows, roles=ROLES, members=members, pending=pending | set(emails)
-    )
+    again = plan_invitations(rows, roles=ROLES, members=members, pending=pending | set(emails))
     assert again.create == ()
 
 
@@ -71,9 +63,7 @@ def test_the_first_well_formed_row_for_an_address_decides(
     for skipped in plan.skipped:
         if skipped.reason is SkipReason.DUPLICATE:
             earlier = [
-                p
-                for p in plan.create
-                if p.email == skipped.email.lower() and p.row < skipped.row
+                p for p in plan.create if p.email == skipped.email.lower() and p.row < skipped.row
             ]
             assert earlier
 
@@ -91,12 +81,8 @@ def test_reasons_are_reported_per_row() -> None:
             ("norole@x.com", " "),
         ]
     )
-    plan = plan_invitations(
-        rows, roles=ROLES, members={"member@x.com"}, pending={"invited@x.com"}
-    )
-    assert [(p.row, p.email, p.role_id) for p in plan.create] == [
-        (1, "new@x.com", "r-member")
-    ]
+    plan = plan_invitations(rows, roles=ROLES, members={"member@x.com"}, pending={"invited@x.com"})
+    assert [(p.row, p.email, p.role_id) for p in plan.create] == [(1, "new@x.com", "r-member")]
     assert [(s.row, s.reason, s.message) for s in plan.skipped] == [
         (2, SkipReason.ALREADY_MEMBER, "already a member"),
         (3, SkipReason.ALREADY_INVITED, "already has a pending invitation"),
@@ -109,9 +95,7 @@ def test_reasons_are_reported_per_row() -> None:
 
 
 def test_bulk_is_limited_to_100_entries() -> None:
-    assert (
-        len(bulk_rows([("a@x.com", "Member")] * MAX_BULK_INVITES)) == MAX_BULK_INVITES
-    )
+    assert len(bulk_rows([("a@x.com", "Member")] * MAX_BULK_INVITES)) == MAX_BULK_INVITES
     with pytest.raises(ValidationFailed):
         bulk_rows([("a@x.com", "Member")] * (MAX_BULK_INVITES + 1))
     with pytest.raises(ValidationFailed):
