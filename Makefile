@@ -1,0 +1,47 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export DATABASE_URL ?= sqlite+aiosqlite:///var/fairarena.db
+
+.PHONY: run test venv migrate lint typecheck imports check bench lock clean
+
+run: $(STAMP)  ## Install, migrate and serve on http://127.0.0.1:3000 (embedded default)
+	@mkdir -p var
+	$(BIN)/fairarena migrate
+	$(BIN)/fairarena serve
+
+test: $(STAMP)  ## The whole suite (unit, integration on real PostgreSQL + Redis, e2e)
+	$(BIN)/pytest -q -p no:cacheprovider
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+migrate: $(STAMP)
+	$(BIN)/fairarena migrate
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy domain application
+
+imports: $(STAMP)
+	$(BIN)/lint-imports
+
+check: lint typecheck imports test  ## Everything CI runs
+
+bench: $(STAMP)  ## Benchmarks on PostgreSQL + Redis (see docs/performance.md)
+	$(BIN)/python bench/run_all.py
+
+lock:  ## Re-resolve requirements.lock from pyproject.toml (needs network to PyPI)
+	$(BIN)/pip install -q uv && $(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

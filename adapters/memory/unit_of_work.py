@@ -1,0 +1,70 @@
+"""In-memory Unit of Work with real transaction semantics (serialised, rollback restores)."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from adapters.memory.repositories import (
+    MemoryAuditLog,
+    MemoryNotificationRepository,
+    MemoryOutbox,
+    MemoryProfileRepository,
+    MemorySettingsRepository,
+    MemoryUserRepository,
+    MemoryWebhookInbox,
+)
+from adapters.memory.store import MemoryState, MemoryStore
+from application.ports.clock import Clock
+
+
+class InMemoryUnitOfWork:
+    def __init__(self, store: MemoryStore, clock: Clock):
+        self._store = store
+        self._clock = clock
+        self._snapshot: MemoryState | None = None
+        self.committed = False
+
+    async def __aenter__(self) -> Self:
+        await self._store.lock.acquire()
+        self._snapshot = self._store.snapshot()
+        state = self._store.state
+        self.users = MemoryUserRepository(state)
+        self.profiles = MemoryProfileRepository(state)
+        self.settings = MemorySettingsRepository(state)
+        self.notifications = MemoryNotificationRepository(state)
+        self.outbox = MemoryOutbox(state, self._clock.now)
+        self.inbox = MemoryWebhookInbox(state)
+        self.audit = MemoryAuditLog(state)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if self._snapshot is not None:
+                await self.rollback()
+        finally:
+            self._store.lock.release()
+
+    async def commit(self) -> None:
+        self._snapshot = self._store.snapshot()
+        self._store.commits += 1
+        self.committed = True
+
+    async def rollback(self) -> None:
+        if self._snapshot is not None:
+            self._store.state.__dict__.update(self._snapshot.__dict__)
+            self._snapshot = None
+
+
+class InMemoryUnitOfWorkFactory:
+    def __init__(self, store: MemoryStore, clock: Clock):
+        self.store = store
+        self._clock = clock
+
+    def __call__(self) -> InMemoryUnitOfWork:
+        return InMemoryUnitOfWork(self.store, self._clock)

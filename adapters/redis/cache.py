@@ -1,0 +1,50 @@
+"""Redis-backed cache. An outage degrades to misses (and failed deletes are retried once)."""
+
+from __future__ import annotations
+
+import redis.asyncio as redis
+import structlog
+from redis.exceptions import RedisError
+
+log = structlog.get_logger(__name__)
+
+
+class RedisCache:
+    def __init__(self, client: redis.Redis, prefix: str = "fa:"):
+        self._client = client
+        self._prefix = prefix
+
+    async def get(self, key: str) -> bytes | None:
+        try:
+            value: bytes | None = await self._client.get(self._prefix + key)
+            return value
+        except RedisError as exc:
+            log.warning("cache.get_failed", key=key, error=str(exc))
+            return None
+
+    async def set(self, key: str, value: bytes, ttl_seconds: int) -> None:
+        try:
+            await self._client.set(self._prefix + key, value, ex=ttl_seconds)
+        except RedisError as exc:
+            log.warning("cache.set_failed", key=key, error=str(exc))
+
+    async def delete(self, *keys: str) -> None:
+        if not keys:
+            return
+        names = [self._prefix + k for k in keys]
+        for attempt in (1, 2):
+            try:
+                await self._client.delete(*names)
+                return
+            except RedisError as exc:
+                # A stale entry outliving a write is the worse failure: say so loudly.
+                log.error("cache.delete_failed", keys=keys, attempt=attempt, error=str(exc))
+
+    async def ping(self) -> bool:
+        return bool(await self._client.ping())
+
+
+def redis_client(url: str) -> redis.Redis:
+    return redis.Redis.from_url(
+        url, socket_timeout=2, socket_connect_timeout=2, health_check_interval=30
+    )

@@ -1,0 +1,53 @@
+"""Engine construction for PostgreSQL (asyncpg) and SQLite (aiosqlite)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def build_engine(
+    url: str, *, pool_size: int = 20, max_overflow: int = 10, echo: bool = False
+) -> AsyncEngine:
+    if url.startswith("sqlite"):
+        return _sqlite_engine(url, echo)
+    return create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_pre_ping=False,
+        pool_recycle=1800,
+        echo=echo,
+        # Statement cache per connection; asyncpg prepares each distinct statement once.
+        connect_args={"server_settings": {"application_name": "fairarena"}},
+    )
+
+
+def _sqlite_engine(url: str, echo: bool) -> AsyncEngine:
+    path = url.split("///", 1)[1] if "///" in url else ""
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take control of BEGIN so every transaction is BEGIN IMMEDIATE: SQLite then
+        # serialises writers up front instead of failing a read→write upgrade with SQLITE_BUSY.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.sqlalchemy.statements import insert_ignoring_conflict
+from adapters.sqlalchemy.tables.platform import notifications
+from application.notifications.ports import NotificationFilter
+from application.pagination import Page, PageRequest, encode_cursor
+from domain.notifications.notification import Notification, NotificationType
+
+n = notifications.c
+
+
+class SqlNotificationRepository:
+    def __init__(self, conn: AsyncConnection):
+        self._conn = conn
+
+    async def add(self, notification: Notification) -> None:
+        # Idempotent on id: a redelivered outbox message does not notify twice.
+        await insert_ignoring_conflict(
+            self._conn,
+            notifications,
+            {
+                "id": notification.id,
+                "user_id": notification.user_id,
+                "type": notification.type.value,
+                "title": notification.title,
+                "message": notification.message,
+                "description": notification.description,
+                "action_url": notification.action_url,
+                "action_label": notification.action_label,
+                "metadata": dict(notification.metadata),
+                "created_at": notification.created_at,
+                "read_at": notification.read_at,
+            },
+        )
+
+    async def list(
+        self, user_id: str, flt: NotificationFilter, page: PageRequest
+    ) -> Page[Notification]:
+        stmt = sa.select(notifications).where(n.user_id == user_id)
+        if flt.read is not None:
+            stmt = stmt.where(n.read_at.is_not(None) if flt.read else n.read_at.is_(None))
+        if flt.type is not None:
+            stmt = stmt.where(n.type == flt.type.value)
+        if page.after:
+            after_time = datetime.fromisoformat(page.after[0])
+            stmt = stmt.where(
+                sa.or_(
+                    n.created_at < after_time,
+                    sa.and_(n.created_at == after_time, n.id < page.after[1]),
+                )
+            )
+        stmt = stmt.order_by(n.created_at.desc(), n.id.desc()).limit(page.limit + 1)
+        rows = (await self._conn.execute(stmt)).all()
+        items = [_to_notification(r) for r in rows[: page.limit]]
+        cursor = None
+        if len(rows) > page.limit:
+            cursor = encode_cursor(items[-1].created_at.isoformat(), items[-1].id)
+        return Page(items, cursor)
+
+    async def unread_count(self, user_id: str) -> int:
+        stmt = (
+            sa.select(sa.func.count())
+            .select_from(notifications)
+            .where(n.user_id == user_id, n.read_at.is_(None))
+        )
+        return int((await self._conn.execute(stmt)).scalar_one())
+
+    async def set_read(self, user_id: str, ids: list[str] | None, read: bool, now: datetime) -> int:
+        stmt = sa.update(notifications).where(n.user_id == user_id)
+        if ids is not None:
+            stmt = stmt.where(n.id.in_(ids))
+        stmt = (
+            stmt.where(n.read_at.is_(None)).values(read_at=now)
+            if read
+            else stmt.where(n.read_at.is_not(None)).values(read_at=None)
+        )
+        return int((await self._conn.execute(stmt)).rowcount)
+
+    async def delete(self, user_id: str, notification_id: str) -> bool:
+        stmt = sa.delete(notifications).where(n.user_id == user_id, n.id == notification_id)
+        return (await self._conn.execute(stmt)).rowcount == 1
+
+    async def delete_read(self, user_id: str) -> int:
+        stmt = sa.delete(notifications).where(n.user_id == user_id, n.read_at.is_not(None))
+        return int((await self._conn.execute(stmt)).rowcount)
+
+    async def delete_older_than(self, cutoff: datetime) -> int:
+        stmt = sa.delete(notifications).where(n.created_at < cutoff)
+        return int((await self._conn.execute(stmt)).rowcount)
+
+
+def _to_notification(row: Any) -> Notification:
+    return Notification(
+        id=row.id,
+        user_id=row.user_id,
+        type=NotificationType(row.type),
+        title=row.title,
+        message=row.message,
+        description=row.description,
+        action_url=row.action_url,
+        action_label=row.action_label,
+        metadata=row.metadata or {},
+        created_at=row.created_at,
+        read_at=row.read_at,
+    )

@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.sqlalchemy.statements import insert_ignoring_conflict, upsert
+from adapters.sqlalchemy.tables.identity import profile_stars, profile_views, profiles, users
+from application.pagination import Page, PageRequest, encode_cursor
+from domain.profiles.profile import Gender, PrivacySettings, Profile, ProfileDetails, ProfileView
+
+_LISTS = (
+    "skills",
+    "interests",
+    "languages",
+    "experiences",
+    "education",
+    "certifications",
+    "awards",
+)
+_SCALARS = (
+    "first_name",
+    "last_name",
+    "bio",
+    "location",
+    "job_title",
+    "company",
+    "years_of_experience",
+    "github_username",
+    "twitter_handle",
+    "linkedin_profile",
+    "portfolio_url",
+    "resume_url",
+    "date_of_birth",
+)
+
+
+class SqlProfileRepository:
+    def __init__(self, conn: AsyncConnection):
+        self._conn = conn
+
+    async def get(self, user_id: str) -> Profile | None:
+        stmt = sa.select(profiles).where(profiles.c.user_id == user_id)
+        row = (await self._conn.execute(stmt)).first()
+        return _to_profile(row) if row else None
+
+    async def add(self, profile: Profile) -> bool:
+        return await insert_ignoring_conflict(self._conn, profiles, _to_row(profile))
+
+    async def save(self, profile: Profile) -> None:
+        values = _to_row(profile)
+        del values["user_id"], values["created_at"]
+        await self._conn.execute(
+            sa.update(profiles).where(profiles.c.user_id == profile.user_id).values(**values)
+        )
+
+    async def record_view(self, profile_user_id: str, viewer_id: str, now: datetime) -> None:
+        await upsert(
+            self._conn,
+            profile_views,
+            {"profile_user_id": profile_user_id, "viewer_id": viewer_id, "viewed_at": now},
+            keys=("profile_user_id", "viewer_id"),
+            update=("viewed_at",),
+        )
+
+    async def list_views(self, profile_user_id: str, page: PageRequest) -> Page[ProfileView]:
+        v = profile_views.c
+        stmt = (
+            sa.select(
+                v.viewer_id,
+                v.viewed_at,
+                users.c.first_name,
+                users.c.last_name,
+                users.c.username,
+                users.c.image_url,
+            )
+            .join(users, users.c.id == v.viewer_id)
+            .where(v.profile_user_id == profile_user_id)
+            .order_by(v.viewed_at.desc(), v.viewer_id.desc())
+            .limit(page.limit + 1)
+        )
+        if page.after:
+            after_time = datetime.fromisoformat(page.after[0])
+            stmt = stmt.where(
+                sa.or_(
+                    v.viewed_at < after_time,
+                    sa.and_(v.viewed_at == after_time, v.viewer_id < page.after[1]),
+                )
+            )
+        rows = (await self._conn.execute(stmt)).all()
+        items = [
+            ProfileView(
+                viewer_id=r.viewer_id,
+                viewer_name=" ".join(p for p in (r.first_name, r.last_name) if p) or r.username,
+                viewer_image_url=r.image_url,
+                viewed_at=r.viewed_at,
+            )
+            for r in rows[: page.limit]
+        ]
+        cursor = None
+        if len(rows) > page.limit:
+            last = items[-1]
+            cursor = encode_cursor(last.viewed_at.isoformat(), last.viewer_id)
+        return Page(items, cursor)
+
+    async def has_viewed(self, profile_user_id: str, viewer_id: str) -> bool:
+        stmt = sa.select(sa.literal(1)).where(
+            profile_views.c.profile_user_id == profile_user_id,
+            profile_views.c.viewer_id == viewer_id,
+        )
+        return (await self._conn.execute(stmt)).first() is not None
+
+    async def star_count(self, profile_user_id: str) -> int:
+        stmt = (
+            sa.select(sa.func.count())
+            .select_from(profile_stars)
+            .where(profile_stars.c.profile_user_id == profile_user_id)
+        )
+        return int((await self._conn.execute(stmt)).scalar_one())
+
+    async def has_starred(self, profile_user_id: str, user_id: str) -> bool:
+        stmt = sa.select(sa.literal(1)).where(
+            profile_stars.c.profile_user_id == profile_user_id, profile_stars.c.user_id == user_id
+        )
+        return (await self._conn.execute(stmt)).first() is not None
+
+
+def _to_row(profile: Profile) -> dict[str, Any]:
+    d = profile.details
+    row: dict[str, Any] = {name: getattr(d, name) for name in _SCALARS}
+    row.update(
+        user_id=profile.user_id,
+        gender=d.gender.value if d.gender else None,
+        lists={name: list(getattr(d, name)) for name in _LISTS},
+        is_public=profile.privacy.is_public,
+        require_auth=profile.privacy.require_auth,
+        track_views=profile.privacy.track_views,
+        created_at=profile.created_at,
+        updated_at=profile.updated_at,
+    )
+    return row
+
+
+def _to_profile(row: Any) -> Profile:
+    lists = row.lists or {}
+    details = ProfileDetails(
+        **{name: getattr(row, name) for name in _SCALARS},
+        gender=Gender(row.gender) if row.gender else None,
+        **{name: tuple(lists.get(name, ())) for name in _LISTS},
+    )
+    privacy = PrivacySettings(row.is_public, row.require_auth, row.track_views)
+    return Profile(row.user_id, details, privacy, row.created_at, row.updated_at)

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.sqlalchemy.statements import upsert
+from adapters.sqlalchemy.tables.identity import user_settings
+
+
+class SqlSettingsRepository:
+    def __init__(self, conn: AsyncConnection):
+        self._conn = conn
+
+    async def get(self, user_id: str) -> Mapping[str, object] | None:
+        stmt = sa.select(user_settings.c.settings).where(user_settings.c.user_id == user_id)
+        value = (await self._conn.execute(stmt)).scalar_one_or_none()
+        return dict(value) if value is not None else None
+
+    async def put(self, user_id: str, settings: Mapping[str, bool], now: datetime) -> None:
+        await upsert(
+            self._conn,
+            user_settings,
+            {"user_id": user_id, "settings": dict(settings), "updated_at": now},
+            keys=("user_id",),
+            update=("settings", "updated_at"),
+        )

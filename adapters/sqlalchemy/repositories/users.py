@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.sqlalchemy.statements import insert_ignoring_conflict
+from adapters.sqlalchemy.tables.identity import users
+from domain.identity.user import User
+
+
+class SqlUserRepository:
+    def __init__(self, conn: AsyncConnection):
+        self._conn = conn
+
+    async def get(self, user_id: str) -> User | None:
+        row = (await self._conn.execute(sa.select(users).where(users.c.id == user_id))).first()
+        return _to_user(row) if row else None
+
+    async def get_by_subject(self, subject: str) -> User | None:
+        stmt = sa.select(users).where(users.c.subject == subject)
+        row = (await self._conn.execute(stmt)).first()
+        return _to_user(row) if row else None
+
+    async def add(self, user: User) -> bool:
+        return await insert_ignoring_conflict(self._conn, users, _to_row(user))
+
+    async def save(self, user: User) -> None:
+        values = _to_row(user)
+        del values["id"]
+        await self._conn.execute(sa.update(users).where(users.c.id == user.id).values(**values))
+
+
+def _to_row(user: User) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "subject": user.subject,
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "image_url": user.image_url,
+        "username": user.username,
+        "created_at": user.created_at,
+        "updated_at": user.updated_at,
+        "deleted_at": user.deleted_at,
+    }
+
+
+def _to_user(row: Any) -> User:
+    return User(
+        id=row.id,
+        subject=row.subject,
+        email=row.email,
+        first_name=row.first_name,
+        last_name=row.last_name,
+        image_url=row.image_url,
+        username=row.username,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        deleted_at=row.deleted_at,
+    )

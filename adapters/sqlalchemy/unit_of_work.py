@@ -1,0 +1,71 @@
+"""The SQLAlchemy Unit of Work: one connection, one transaction, every repository on it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from adapters.sqlalchemy.repositories.notifications import SqlNotificationRepository
+from adapters.sqlalchemy.repositories.platform import SqlAuditLog, SqlOutbox, SqlWebhookInbox
+from adapters.sqlalchemy.repositories.profiles import SqlProfileRepository
+from adapters.sqlalchemy.repositories.settings import SqlSettingsRepository
+from adapters.sqlalchemy.repositories.users import SqlUserRepository
+from application.ports.clock import Clock
+
+
+class SqlAlchemyUnitOfWork:
+    def __init__(self, engine: AsyncEngine, clock: Clock):
+        self._engine = engine
+        self._clock = clock
+        self._conn: AsyncConnection | None = None
+
+    async def __aenter__(self) -> Self:
+        conn = self._conn = await self._engine.connect()
+        await conn.begin()
+        self.users = SqlUserRepository(conn)
+        self.profiles = SqlProfileRepository(conn)
+        self.settings = SqlSettingsRepository(conn)
+        self.notifications = SqlNotificationRepository(conn)
+        self.outbox = SqlOutbox(conn, self._clock.now)
+        self.inbox = SqlWebhookInbox(conn)
+        self.audit = SqlAuditLog(conn)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            if conn.in_transaction():
+                await conn.rollback()
+        finally:
+            await conn.close()
+
+    @property
+    def connection(self) -> AsyncConnection:
+        """For adapters that need raw SQL inside this transaction (e.g. ledger fast paths)."""
+        if self._conn is None:
+            raise RuntimeError("unit of work is not active")
+        return self._conn
+
+    async def commit(self) -> None:
+        await self.connection.commit()
+
+    async def rollback(self) -> None:
+        await self.connection.rollback()
+
+
+class SqlAlchemyUnitOfWorkFactory:
+    def __init__(self, engine: AsyncEngine, clock: Clock):
+        self._engine = engine
+        self._clock = clock
+
+    def __call__(self) -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(self._engine, self._clock)

@@ -1,0 +1,19 @@
+"""Persistence of users."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from domain.identity.user import User
+
+
+class UserRepository(Protocol):
+    async def get(self, user_id: str) -> User | None: ...
+
+    async def get_by_subject(self, subject: str) -> User | None: ...
+
+    async def add(self, user: User) -> bool:
+        """Insert; False if the subject already exists (a concurrent first request won)."""
+        ...
+
+    async def save(self, user: User) -> None: ...

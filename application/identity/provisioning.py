@@ -1,0 +1,78 @@
+"""Creating a platform user, the same way for the first request and the identity webhook."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from application.ports.outbox import OutboxMessage
+from application.ports.unit_of_work import UnitOfWork
+from domain.identity.user import User
+from domain.ids import new_id
+from domain.notifications.notification import NotificationType
+from domain.profiles.profile import Profile
+from domain.settings.user_settings import DEFAULTS
+
+WELCOME_NOTIFICATION = "notification.create"
+SEND_EMAIL = "email.send"
+
+
+async def provision_user(
+    uow: UnitOfWork,
+    *,
+    subject: str,
+    email: str | None,
+    first_name: str | None,
+    last_name: str | None,
+    image_url: str | None,
+    username: str | None,
+    now: datetime,
+) -> User | None:
+    """Add the user with profile, default settings and the welcome side effects.
+
+    Returns None when the subject already exists (someone else provisioned it first); the
+    caller then re-reads. Welcome messages go through the outbox, never inline.
+    """
+    user = User(
+        id=new_id(),
+        subject=subject,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        image_url=image_url,
+        username=username,
+        created_at=now,
+        updated_at=now,
+    )
+    if not await uow.users.add(user):
+        return None
+    await uow.profiles.add(Profile.new(user.id, first_name, last_name, now))
+    await uow.settings.put(user.id, dict(DEFAULTS), now)
+    await uow.outbox.add(
+        OutboxMessage(
+            topic=WELCOME_NOTIFICATION,
+            dedupe_key=f"welcome-notification:{user.id}",
+            payload={
+                "userId": user.id,
+                "type": NotificationType.SYSTEM.value,
+                "title": "Welcome to FairArena",
+                "message": "Your account is ready. Complete your profile to get started.",
+                "actionUrl": "/profile",
+                "actionLabel": "Complete profile",
+            },
+        )
+    )
+    if email:
+        await uow.outbox.add(welcome_email(user))
+    return user
+
+
+def welcome_email(user: User) -> OutboxMessage:
+    return OutboxMessage(
+        topic=SEND_EMAIL,
+        dedupe_key=f"welcome-email:{user.id}",
+        payload={
+            "to": user.email,
+            "template": "welcome",
+            "context": {"name": user.first_name or user.display_name or "there"},
+        },
+    )

@@ -1,0 +1,96 @@
+"""Turn a verified token into a Principal, provisioning the user on first sight."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+
+from application.identity.principal import Principal
+from application.identity.provisioning import provision_user
+from application.ports.cache import Cache
+from application.ports.clock import Clock
+from application.ports.identity import IdentityDirectory, VerifiedToken
+from application.ports.unit_of_work import UnitOfWorkFactory
+from domain.identity.user import AccountDeleted, User, split_name
+
+CACHE_TTL_SECONDS = 300
+
+
+def principal_cache_key(subject: str) -> str:
+    return f"principal:{subject}"
+
+
+class ResolvePrincipal:
+    """The one place that maps a token subject to a platform user (cached by subject).
+
+    Any change to a user (webhook update, deletion) must delete ``principal_cache_key``.
+    """
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        cache: Cache,
+        clock: Clock,
+        admin_subjects: Collection[str],
+        directory: IdentityDirectory | None = None,
+    ):
+        self._uow = uow
+        self._cache = cache
+        self._clock = clock
+        self._admins = frozenset(admin_subjects)
+        self._directory = directory
+
+    async def __call__(self, token: VerifiedToken) -> Principal:
+        is_admin = token.is_admin or token.subject in self._admins
+        cached = await self._cache.get(principal_cache_key(token.subject))
+        if cached is not None:
+            data = json.loads(cached)
+            if data["deleted"]:
+                raise AccountDeleted("This account has been deleted")
+            return Principal(data["id"], token.subject, data["email"], data["name"], is_admin)
+        user = await self._load_or_provision(token)
+        await self._cache.set(
+            principal_cache_key(token.subject),
+            json.dumps(
+                {
+                    "id": user.id,
+                    "email": user.email,
+                    "name": user.display_name,
+                    "deleted": user.is_deleted,
+                }
+            ).encode(),
+            CACHE_TTL_SECONDS,
+        )
+        user.ensure_active()
+        return Principal(user.id, user.subject, user.email, user.display_name, is_admin)
+
+    async def _load_or_provision(self, token: VerifiedToken) -> User:
+        async with self._uow() as uow:
+            existing = await uow.users.get_by_subject(token.subject)
+        if existing is not None:
+            return existing
+        email, first, last, image, username = token.email, *split_name(token.name), None, None
+        if email is None and self._directory is not None:
+            found = await self._directory.lookup(token.subject)  # asked once, outside the tx
+            if found is not None:
+                email, image, username = found.email, found.image_url, found.username
+                first, last = found.first_name or first, found.last_name or last
+        async with self._uow() as uow:
+            user = await provision_user(
+                uow,
+                subject=token.subject,
+                email=email,
+                first_name=first,
+                last_name=last,
+                image_url=image,
+                username=username,
+                now=self._clock.now(),
+            )
+            if user is not None:
+                await uow.commit()
+                return user
+        async with self._uow() as uow:  # a concurrent first request won the insert
+            winner = await uow.users.get_by_subject(token.subject)
+        if winner is None:
+            raise RuntimeError("user vanished right after a conflicting insert")
+        return winner

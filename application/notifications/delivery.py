@@ -1,0 +1,54 @@
+"""Creating notifications (an outbox handler) and purging old ones (a scheduled job)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from application.notifications.inbox import unread_cache_key
+from application.ports.cache import Cache
+from application.ports.clock import Clock
+from application.ports.unit_of_work import UnitOfWorkFactory
+from domain.notifications.notification import Notification, NotificationType, retention_cutoff
+
+
+class CreateNotification:
+    """Handler of the ``notification.create`` topic; the notification id is the message id,
+    so a redelivered message does not notify twice."""
+
+    def __init__(self, uow: UnitOfWorkFactory, cache: Cache, clock: Clock):
+        self._uow = uow
+        self._cache = cache
+        self._clock = clock
+
+    async def __call__(self, message_id: str, payload: Mapping[str, Any]) -> None:
+        notification = Notification(
+            id=message_id,
+            user_id=str(payload["userId"]),
+            type=NotificationType(payload.get("type", NotificationType.SYSTEM.value)),
+            title=str(payload["title"]),
+            message=str(payload["message"]),
+            description=str(payload.get("description", "")),
+            action_url=payload.get("actionUrl"),
+            action_label=payload.get("actionLabel"),
+            metadata=dict(payload.get("metadata") or {}),
+            created_at=self._clock.now(),
+        )
+        async with self._uow() as uow:
+            await uow.notifications.add(notification)
+            await uow.commit()
+        await self._cache.delete(unread_cache_key(notification.user_id))
+
+
+class PurgeOldNotifications:
+    """Delete notifications older than the 30-day retention (idempotent)."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock):
+        self._uow = uow
+        self._clock = clock
+
+    async def __call__(self) -> int:
+        async with self._uow() as uow:
+            deleted = await uow.notifications.delete_older_than(retention_cutoff(self._clock.now()))
+            await uow.commit()
+        return deleted

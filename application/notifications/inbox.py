@@ -1,0 +1,89 @@
+"""A user's notifications: list, count, mark, delete."""
+
+from __future__ import annotations
+
+from application.identity.principal import Principal
+from application.notifications.ports import NotificationFilter
+from application.pagination import Page, PageRequest
+from application.ports.cache import Cache
+from application.ports.clock import Clock
+from application.ports.unit_of_work import UnitOfWorkFactory
+from domain.errors import NotFound
+from domain.notifications.notification import Notification
+
+UNREAD_TTL_SECONDS = 30
+
+
+def unread_cache_key(user_id: str) -> str:
+    return f"notifications:unread:{user_id}"
+
+
+class ListNotifications:
+    def __init__(self, uow: UnitOfWorkFactory):
+        self._uow = uow
+
+    async def __call__(
+        self, principal: Principal, flt: NotificationFilter, page: PageRequest
+    ) -> tuple[Page[Notification], int]:
+        async with self._uow() as uow:
+            result = await uow.notifications.list(principal.user_id, flt, page)
+            unread = await uow.notifications.unread_count(principal.user_id)
+        return result, unread
+
+
+class CountUnread:
+    def __init__(self, uow: UnitOfWorkFactory, cache: Cache):
+        self._uow = uow
+        self._cache = cache
+
+    async def __call__(self, principal: Principal) -> int:
+        key = unread_cache_key(principal.user_id)
+        cached = await self._cache.get(key)
+        if cached is not None:
+            return int(cached)
+        async with self._uow() as uow:
+            count = await uow.notifications.unread_count(principal.user_id)
+        await self._cache.set(key, str(count).encode(), UNREAD_TTL_SECONDS)
+        return count
+
+
+class MarkNotifications:
+    """Mark some (or all) of the caller's notifications read or unread; returns rows changed."""
+
+    def __init__(self, uow: UnitOfWorkFactory, cache: Cache, clock: Clock):
+        self._uow = uow
+        self._cache = cache
+        self._clock = clock
+
+    async def __call__(self, principal: Principal, ids: list[str] | None, read: bool) -> int:
+        async with self._uow() as uow:
+            changed = await uow.notifications.set_read(
+                principal.user_id, ids, read, self._clock.now()
+            )
+            await uow.commit()
+        await self._cache.delete(unread_cache_key(principal.user_id))
+        return changed
+
+
+class DeleteNotification:
+    def __init__(self, uow: UnitOfWorkFactory, cache: Cache):
+        self._uow = uow
+        self._cache = cache
+
+    async def __call__(self, principal: Principal, notification_id: str) -> None:
+        async with self._uow() as uow:
+            if not await uow.notifications.delete(principal.user_id, notification_id):
+                raise NotFound("Notification not found")
+            await uow.commit()
+        await self._cache.delete(unread_cache_key(principal.user_id))
+
+
+class DeleteReadNotifications:
+    def __init__(self, uow: UnitOfWorkFactory):
+        self._uow = uow
+
+    async def __call__(self, principal: Principal) -> int:
+        async with self._uow() as uow:
+            deleted = await uow.notifications.delete_read(principal.user_id)
+            await uow.commit()
+        return deleted

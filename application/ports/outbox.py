@@ -1,0 +1,42 @@
+"""The transactional outbox: side effects recorded in the same transaction as the change."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from domain.ids import new_id
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """An intent to run ``topic``'s handler with ``payload`` after commit (at least once)."""
+
+    topic: str
+    payload: Mapping[str, Any]
+    # Same dedupe_key twice → stored once (e.g. ``welcome-email:<user id>``).
+    dedupe_key: str | None = None
+    id: str = field(default_factory=new_id)
+
+
+@dataclass(frozen=True)
+class PendingMessage:
+    id: str
+    topic: str
+    payload: Mapping[str, Any]
+    created_at: datetime
+    attempts: int
+
+
+class Outbox(Protocol):
+    async def add(self, message: OutboxMessage) -> None: ...
+
+    async def claim_pending(self, limit: int, now: datetime) -> list[PendingMessage]:
+        """Rows not yet dispatched, oldest first, locked against other relays until commit."""
+        ...
+
+    async def mark_dispatched(self, ids: list[str], now: datetime) -> None: ...
+
+    async def oldest_pending_at(self) -> datetime | None: ...

@@ -1,0 +1,63 @@
+"""Reading and editing one's own profile."""
+
+from __future__ import annotations
+
+from application.identity.principal import Principal
+from application.ports.cache import Cache
+from application.ports.clock import Clock
+from application.ports.unit_of_work import UnitOfWorkFactory
+from application.profiles.profile_cache import ProfileCache
+from domain.identity.user import split_name
+from domain.profiles.profile import PrivacySettings, Profile, ProfileDetails
+
+
+class GetOwnProfile:
+    """The caller's profile, created on the first call."""
+
+    def __init__(self, uow: UnitOfWorkFactory, cache: Cache, clock: Clock):
+        self._uow = uow
+        self._cache = ProfileCache(cache)
+        self._clock = clock
+
+    async def __call__(self, principal: Principal) -> Profile:
+        cached = await self._cache.get(principal.user_id)
+        if cached is not None:
+            return cached
+        async with self._uow() as uow:
+            profile = await uow.profiles.get(principal.user_id)
+            if profile is None:
+                first, last = split_name(principal.name)
+                profile = Profile.new(principal.user_id, first, last, self._clock.now())
+                if await uow.profiles.add(profile):
+                    await uow.commit()
+                else:
+                    profile = await uow.profiles.get(principal.user_id) or profile
+        await self._cache.put(profile)
+        return profile
+
+
+class UpdateProfile:
+    """Replace the editable fields and privacy flags; synchronous, returns the saved profile."""
+
+    def __init__(self, uow: UnitOfWorkFactory, cache: Cache, clock: Clock):
+        self._uow = uow
+        self._cache = ProfileCache(cache)
+        self._clock = clock
+
+    async def __call__(
+        self, principal: Principal, details: ProfileDetails, privacy: PrivacySettings
+    ) -> Profile:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            current = await uow.profiles.get(principal.user_id)
+            if current is None:
+                profile = Profile.new(principal.user_id, None, None, now).update(
+                    details, privacy, now
+                )
+                await uow.profiles.add(profile)
+            else:
+                profile = current.update(details, privacy, now)
+                await uow.profiles.save(profile)
+            await uow.commit()
+        await self._cache.invalidate(principal.user_id)
+        return profile

@@ -1,0 +1,68 @@
+"""Profiles cached by user id; every write to a profile invalidates its entry."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import Any
+
+from application.ports.cache import Cache
+from domain.profiles.profile import Gender, PrivacySettings, Profile, ProfileDetails
+
+TTL_SECONDS = 3600
+_TUPLES = (
+    "skills",
+    "interests",
+    "languages",
+    "experiences",
+    "education",
+    "certifications",
+    "awards",
+)
+
+
+def profile_cache_key(user_id: str) -> str:
+    return f"profile:{user_id}"
+
+
+class ProfileCache:
+    def __init__(self, cache: Cache):
+        self._cache = cache
+
+    async def get(self, user_id: str) -> Profile | None:
+        raw = await self._cache.get(profile_cache_key(user_id))
+        return _decode(raw) if raw is not None else None
+
+    async def put(self, profile: Profile) -> None:
+        await self._cache.set(profile_cache_key(profile.user_id), _encode(profile), TTL_SECONDS)
+
+    async def invalidate(self, user_id: str) -> None:
+        await self._cache.delete(profile_cache_key(user_id))
+
+
+def _encode(profile: Profile) -> bytes:
+    def default(value: object) -> str:
+        if isinstance(value, datetime | date):
+            return value.isoformat()
+        raise TypeError(type(value))
+
+    return json.dumps(asdict(profile), default=default).encode()
+
+
+def _decode(raw: bytes) -> Profile:
+    data: dict[str, Any] = json.loads(raw)
+    details = dict(data["details"])
+    for name in _TUPLES:
+        details[name] = tuple(details[name])
+    if details["gender"] is not None:
+        details["gender"] = Gender(details["gender"])
+    if details["date_of_birth"] is not None:
+        details["date_of_birth"] = date.fromisoformat(details["date_of_birth"])
+    return Profile(
+        user_id=data["user_id"],
+        details=ProfileDetails(**details),
+        privacy=PrivacySettings(**data["privacy"]),
+        created_at=datetime.fromisoformat(data["created_at"]) if data["created_at"] else None,
+        updated_at=datetime.fromisoformat(data["updated_at"]) if data["updated_at"] else None,
+    )

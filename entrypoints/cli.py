@@ -1,0 +1,84 @@
+"""The ``fairarena`` command line: serve, migrate, token (and the commands contexts add)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from entrypoints.config import ConfigurationError, Settings
+
+
+def load_settings() -> Settings:
+    try:
+        settings = Settings()
+        settings.check_production_safety()
+    except ConfigurationError as exc:
+        raise click.ClickException(f"configuration refused: {exc}") from exc
+    return settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """FairArena backend. Configuration comes from the environment (docs/operations.md)."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to bind (default: HOST or 127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Port (default: PORT or 3000).")
+def serve(host: str | None, port: int | None) -> None:
+    """Serve the HTTP API (with in-process jobs when REDIS_URL is unset)."""
+    import uvloop
+    from aiohttp import web
+
+    from entrypoints.http.app import create_app
+    from entrypoints.observability import configure_logging
+    from entrypoints.runtime import build_container
+
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    app = create_app(build_container(settings))
+    uvloop.install()
+    web.run_app(
+        app,
+        host=host or settings.host,
+        port=port or settings.port,
+        access_log=None,
+        print=lambda msg: click.echo(msg, err=True),
+    )
+
+
+@main.command()
+@click.option("--revision", default="head", show_default=True, help="Target revision.")
+def migrate(revision: str) -> None:
+    """Apply database migrations (PostgreSQL or SQLite, from DATABASE_URL)."""
+    from adapters.sqlalchemy.migrate import upgrade
+
+    settings = load_settings()
+    upgrade(settings.database_url, revision)
+    click.echo(f"database at {revision}", err=True)
+
+
+@main.command()
+@click.argument("email")
+@click.option("--admin", is_flag=True, help="Add the role=admin claim (platform admin).")
+@click.option("--name", default=None, help="Display name claim (default: the e-mail's local part).")
+@click.option("--ttl", default=7 * 24 * 3600, show_default=True, help="Lifetime in seconds.")
+def token(email: str, admin: bool, name: str | None, ttl: int) -> None:
+    """Print a development token for EMAIL (AUTH_MODE=dev only)."""
+    from adapters.dev_identity.dev_tokens import issue_dev_token
+
+    settings = load_settings()
+    if settings.auth_mode != "dev":
+        raise click.ClickException("tokens are minted only with AUTH_MODE=dev")
+    if "@" not in email:
+        raise click.BadParameter("must be an e-mail address", param_hint="EMAIL")
+    click.echo(
+        issue_dev_token(
+            settings.resolved_dev_auth_secret(), email, name=name, admin=admin, ttl_seconds=ttl
+        )
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""Process configuration, read once from the environment (pydantic-settings).
+
+Every variable is documented in docs/operations.md. ``Settings.check_production_safety`` makes
+``ENV=production`` refuse to start with a development adapter selected.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+CommaList = Annotated[list[str], NoDecode]
+
+
+def _split(value: object) -> object:
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+class ConfigurationError(Exception):
+    """The configuration cannot be used; the message names the variable to set."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", case_sensitive=False)
+
+    env: Literal["development", "test", "production"] = "development"
+    host: str = "127.0.0.1"
+    port: int = 3000
+    log_level: str = "INFO"
+    var_dir: Path = Path("var")
+
+    database_url: str = "sqlite+aiosqlite:///var/fairarena.db"
+    db_pool_size: int = 20
+    db_max_overflow: int = 10
+    redis_url: str | None = None
+
+    cors_origins: CommaList = Field(default_factory=lambda: ["http://localhost:5173"])
+    frontend_url: str = "http://localhost:5173"
+    max_body_bytes: int = 2 * 1024 * 1024
+    maintenance_mode: bool = False
+    metrics_token: str | None = None
+    rate_limit_default: str = "600/minute"
+    trust_proxy: bool = False
+
+    auth_mode: Literal["dev", "clerk"] = "dev"
+    dev_auth_secret: str | None = None
+    admin_user_ids: CommaList = Field(default_factory=list)
+    clerk_jwt_key: str | None = None
+    clerk_jwks_url: str | None = None
+    clerk_issuer: str | None = None
+    clerk_authorized_parties: CommaList = Field(default_factory=list)
+    clerk_webhook_secret: str | None = None
+    clerk_secret_key: str | None = None
+    clerk_api_url: str = "https://api.clerk.com"
+
+    email_provider: Literal["dev", "resend"] = "dev"
+    resend_api_key: str | None = None
+    resend_api_url: str = "https://api.resend.com"
+    email_from: str = "FairArena <no-reply@fairarena.local>"
+
+    _split_lists = field_validator(
+        "cors_origins", "admin_user_ids", "clerk_authorized_parties", mode="before"
+    )(_split)
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_database_url(cls, value: str) -> str:
+        """Accept plain ``postgresql://`` / ``sqlite:///`` and pick the async driver."""
+        for plain, driver in (
+            ("postgresql://", "postgresql+asyncpg://"),
+            ("postgres://", "postgresql+asyncpg://"),
+            ("sqlite:///", "sqlite+aiosqlite:///"),
+        ):
+            if value.startswith(plain):
+                return driver + value[len(plain) :]
+        return value
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def check_production_safety(self) -> None:
+        """Refuse development adapters in production, naming the variable to change."""
+        if not self.is_production:
+            return
+        problems = []
+        if self.auth_mode == "dev":
+            problems.append("AUTH_MODE=dev is not allowed in production: set AUTH_MODE=clerk")
+        if self.auth_mode == "clerk" and not (self.clerk_jwt_key or self.clerk_jwks_url):
+            problems.append("AUTH_MODE=clerk needs CLERK_JWT_KEY or CLERK_JWKS_URL")
+        if self.email_provider == "dev":
+            problems.append(
+                "EMAIL_PROVIDER=dev is not allowed in production: set EMAIL_PROVIDER=resend "
+                "and RESEND_API_KEY"
+            )
+        if self.email_provider == "resend" and not self.resend_api_key:
+            problems.append("EMAIL_PROVIDER=resend needs RESEND_API_KEY")
+        if problems:
+            raise ConfigurationError("; ".join(problems))
+
+    def resolved_dev_auth_secret(self) -> str:
+        """DEV_AUTH_SECRET, or one generated once and kept under VAR_DIR."""
+        if self.dev_auth_secret:
+            return self.dev_auth_secret
+        path = self.var_dir / "dev_auth_secret"
+        if path.exists():
+            return path.read_text().strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        secret = secrets.token_urlsafe(48)
+        path.write_text(secret)
+        path.chmod(0o600)
+        return secret

@@ -1,0 +1,135 @@
+"""The composition root: one container per layer, composed (dependency-injector).
+
+The aiohttp app, the Dramatiq worker, the scheduler and the CLI are all built from
+``Container``. Tests swap in the memory adapters with
+``container.adapters.override(MemoryAdapters(core=container.core))``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dependency_injector import containers, providers
+
+from adapters.dev_identity.dev_tokens import DevTokenVerifier
+from adapters.memory.cache import InMemoryCache
+from adapters.memory.store import MemoryStore
+from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
+from adapters.redis.cache import RedisCache, redis_client
+from adapters.sqlalchemy.engine import build_engine
+from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
+from application.identity.resolve_principal import ResolvePrincipal
+from application.notifications.delivery import CreateNotification, PurgeOldNotifications
+from application.notifications.inbox import (
+    CountUnread,
+    DeleteNotification,
+    DeleteReadNotifications,
+    ListNotifications,
+    MarkNotifications,
+)
+from application.ports.clock import SystemClock
+from application.profiles.own_profile import GetOwnProfile, UpdateProfile
+from application.profiles.public_profile import (
+    ListProfileViews,
+    RecordProfileView,
+    ViewPublicProfile,
+)
+from application.settings.user_settings import GetSettings, ResetSettings, UpdateSettings
+from entrypoints.config import Settings
+
+
+def _engine(settings: Settings) -> Any:
+    return build_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+    )
+
+
+def _redis(settings: Settings) -> Any:
+    return redis_client(settings.redis_url) if settings.redis_url else None
+
+
+def _cache(redis: Any) -> Any:
+    return RedisCache(redis) if redis is not None else InMemoryCache()
+
+
+def _token_verifier(settings: Settings) -> Any:
+    if settings.auth_mode == "dev":
+        return DevTokenVerifier(settings.resolved_dev_auth_secret())
+    from adapters.clerk.token_verifier import build_clerk_verifier
+
+    return build_clerk_verifier(settings)
+
+
+class Core(containers.DeclarativeContainer):
+    config = providers.Dependency(instance_of=Settings)
+    clock = providers.Singleton(SystemClock)
+
+
+class Adapters(containers.DeclarativeContainer):
+    """Production adapters: SQLAlchemy, Redis when configured, the configured identity."""
+
+    core = providers.DependenciesContainer()
+    engine = providers.Singleton(_engine, core.config)
+    redis = providers.Singleton(_redis, core.config)
+    uow = providers.Singleton(SqlAlchemyUnitOfWorkFactory, engine, core.clock)
+    cache = providers.Singleton(_cache, redis)
+    token_verifier = providers.Singleton(_token_verifier, core.config)
+    identity_directory = providers.Object(None)
+
+
+class MemoryAdapters(containers.DeclarativeContainer):
+    """Everything in memory: unit tests and use-case tests."""
+
+    core = providers.DependenciesContainer()
+    engine = providers.Object(None)
+    redis = providers.Object(None)
+    store = providers.Singleton(MemoryStore)
+    uow = providers.Singleton(InMemoryUnitOfWorkFactory, store, core.clock)
+    cache = providers.Singleton(InMemoryCache)
+    token_verifier = providers.Singleton(_token_verifier, core.config)
+    identity_directory = providers.Object(None)
+
+
+class UseCases(containers.DeclarativeContainer):
+    core = providers.DependenciesContainer()
+    adapters = providers.DependenciesContainer()
+
+    resolve_principal = providers.Singleton(
+        ResolvePrincipal,
+        adapters.uow,
+        adapters.cache,
+        core.clock,
+        admin_subjects=core.config.provided.admin_user_ids,
+        directory=adapters.identity_directory,
+    )
+
+    get_own_profile = providers.Factory(GetOwnProfile, adapters.uow, adapters.cache, core.clock)
+    update_profile = providers.Factory(UpdateProfile, adapters.uow, adapters.cache, core.clock)
+    view_public_profile = providers.Factory(ViewPublicProfile, adapters.uow, adapters.cache)
+    record_profile_view = providers.Factory(RecordProfileView, adapters.uow, core.clock)
+    list_profile_views = providers.Factory(ListProfileViews, adapters.uow)
+
+    get_settings = providers.Factory(GetSettings, adapters.uow)
+    update_settings = providers.Factory(UpdateSettings, adapters.uow, core.clock)
+    reset_settings = providers.Factory(ResetSettings, adapters.uow, core.clock)
+
+    list_notifications = providers.Factory(ListNotifications, adapters.uow)
+    count_unread = providers.Factory(CountUnread, adapters.uow, adapters.cache)
+    mark_notifications = providers.Factory(
+        MarkNotifications, adapters.uow, adapters.cache, core.clock
+    )
+    delete_notification = providers.Factory(DeleteNotification, adapters.uow, adapters.cache)
+    delete_read_notifications = providers.Factory(DeleteReadNotifications, adapters.uow)
+    create_notification = providers.Factory(
+        CreateNotification, adapters.uow, adapters.cache, core.clock
+    )
+    purge_old_notifications = providers.Factory(PurgeOldNotifications, adapters.uow, core.clock)
+
+
+class Container(containers.DeclarativeContainer):
+    config = providers.Dependency(instance_of=Settings)
+    core = providers.Container(Core, config=config)
+    adapters = providers.Container(Adapters, core=core)
+    use_cases = providers.Container(UseCases, core=core, adapters=adapters)

@@ -1,0 +1,113 @@
+"""Authentication and rate limiting, applied by every route according to its declaration."""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+import structlog
+from aiohttp import web
+from limits import RateLimitItem, parse
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.strategies import FixedWindowRateLimiter
+
+from application.identity.principal import Principal
+from application.identity.resolve_principal import ResolvePrincipal
+from application.ports.identity import TokenVerifier
+from domain.errors import AuthenticationFailed
+from entrypoints.http.errors import ApiError
+from entrypoints.http.request_state import CLIENT_IP, USER_ID
+from entrypoints.http.routing import Auth, RouteSpec
+
+log = structlog.get_logger(__name__)
+SESSION_COOKIE = "__session"
+
+
+def bearer_token(request: web.Request) -> str | None:
+    header = request.headers.get("Authorization")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise AuthenticationFailed("Use 'Authorization: Bearer <token>'")
+        return token.strip()
+    return request.cookies.get(SESSION_COOKIE) or None
+
+
+class Authenticator:
+    def __init__(self, verifier: TokenVerifier, resolve: ResolvePrincipal):
+        self._verifier = verifier
+        self._resolve = resolve
+
+    async def __call__(self, request: web.Request, auth: Auth) -> Principal | None:
+        if auth is Auth.NONE:
+            return None
+        token = bearer_token(request)
+        if token is None:
+            if auth is Auth.OPTIONAL:
+                return None
+            raise AuthenticationFailed("Authentication required")
+        principal = await self._resolve(await self._verifier.verify(token))
+        request[USER_ID] = principal.user_id
+        return principal
+
+
+def limiter_storage(redis_url: str | None) -> Storage:
+    if redis_url:
+        uri = redis_url.replace("redis://", "async+redis://", 1).replace(
+            "rediss://", "async+rediss://", 1
+        )
+        return RedisStorage(uri, implementation="redispy", key_prefix="fa-rl")
+    return MemoryStorage()
+
+
+class RateLimits:
+    """Fixed windows per caller (user id, else client IP) and route; fails open on outages."""
+
+    def __init__(self, storage: Storage, default: str):
+        self._limiter = FixedWindowRateLimiter(storage)
+        self._default = parse(default)
+        self._parsed: dict[str, RateLimitItem] = {}
+
+    def _item(self, spec: RouteSpec) -> tuple[RateLimitItem, str]:
+        if spec.rate_limit is None:
+            return self._default, "default"
+        item = self._parsed.get(spec.rate_limit)
+        if item is None:
+            item = self._parsed[spec.rate_limit] = parse(spec.rate_limit)
+        return item, f"{spec.method}:{spec.path}"
+
+    async def __call__(
+        self, request: web.Request, spec: RouteSpec, principal: Principal | None
+    ) -> dict[str, str]:
+        item, scope = self._item(spec)
+        who = principal.user_id if principal else f"ip:{request[CLIENT_IP]}"
+        try:
+            allowed = await self._limiter.hit(item, scope, who)
+            stats = await self._limiter.get_window_stats(item, scope, who)
+        except Exception as exc:  # noqa: BLE001 - a limiter outage must not take the API down
+            log.warning("ratelimit.unavailable", error=str(exc))
+            return {}
+        headers = {
+            "X-RateLimit-Limit": str(item.amount),
+            "X-RateLimit-Remaining": str(max(stats.remaining, 0)),
+            "X-RateLimit-Reset": str(int(stats.reset_time)),
+        }
+        if not allowed:
+            retry = max(1, math.ceil(stats.reset_time - time.time()))
+            raise ApiError(
+                "RATE_LIMITED",
+                "Too many requests; slow down",
+                headers={**headers, "Retry-After": str(retry)},
+                details={"retryAfter": retry},
+            )
+        return headers
+
+
+def noop_limits() -> Any:
+    async def limit(
+        request: web.Request, spec: RouteSpec, principal: Principal | None
+    ) -> dict[str, str]:
+        return {}
+
+    return limit

@@ -1,0 +1,168 @@
+"""Cross-cutting HTTP behaviour: request id, errors as envelopes, access log, metrics,
+security headers, CORS and maintenance mode."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+
+import structlog
+from aiohttp import web
+from pydantic import ValidationError
+
+from domain.errors import DomainError
+from entrypoints.http import envelope
+from entrypoints.http.errors import ApiError, status_for
+from entrypoints.http.request_state import CLIENT_IP, REQUEST_ID, USER_ID
+from entrypoints.observability import HTTP_DURATION, HTTP_TOTAL
+
+log = structlog.get_logger("http")
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data: https: blob:; script-src 'self' "
+        "'unsafe-inline'; style-src 'self' 'unsafe-inline'; font-src 'self' data:"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "X-XSS-Protection": "1; mode=block",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
+MAINTENANCE_EXEMPT = ("/healthz", "/metrics", "/webhooks/")
+
+
+def _route_label(request: web.Request) -> str:
+    info = request.match_info
+    if info.http_exception is not None or info.route.resource is None:
+        return "unmatched"
+    return info.route.resource.canonical
+
+
+def _client_ip(request: web.Request, trust_proxy: bool) -> str | None:
+    if trust_proxy:
+        forwarded = request.headers.get("X-Forwarded-For")
+        if forwarded:
+            return forwarded.split(",", 1)[0].strip()
+    return request.remote
+
+
+def _error_response(request: web.Request, exc: BaseException) -> web.Response:
+    rid = request[REQUEST_ID]
+    if isinstance(exc, ApiError):
+        return envelope.failure(
+            exc.code,
+            exc.message,
+            status=exc.status,
+            request_id=rid,
+            details=exc.details,
+            headers=exc.headers,
+        )
+    if isinstance(exc, DomainError):
+        return envelope.failure(
+            exc.code, exc.message, status=status_for(exc), request_id=rid, details=exc.details
+        )
+    if isinstance(exc, web.HTTPException):
+        code, message = {
+            404: ("NOT_FOUND", "No such route"),
+            405: ("METHOD_NOT_ALLOWED", "Method not allowed on this route"),
+            413: ("PAYLOAD_TOO_LARGE", "Request body is too large"),
+        }.get(exc.status, ("VALIDATION_ERROR", exc.reason))
+        headers = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None
+        return envelope.failure(code, message, status=exc.status, request_id=rid, headers=headers)
+    if isinstance(exc, ValidationError):  # a response model refused our own data: a bug
+        log.error("http.response_invalid", error=str(exc))
+    else:
+        log.exception("http.unhandled", exc_info=exc)
+    return envelope.failure(
+        "INTERNAL_ERROR", "Something went wrong on our side", status=500, request_id=rid
+    )
+
+
+def observe(trust_proxy: bool) -> Callable[..., Awaitable[web.StreamResponse]]:
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        started = time.perf_counter()
+        incoming = request.headers.get("X-Request-Id", "")
+        rid = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request[REQUEST_ID] = rid
+        request[CLIENT_IP] = _client_ip(request, trust_proxy)
+        try:
+            response = await handler(request)
+        except (Exception, web.HTTPException) as exc:  # noqa: BLE001 - every error → envelope
+            response = _error_response(request, exc)
+        if not response.prepared:
+            response.headers["X-Request-Id"] = rid
+            response.headers.update(SECURITY_HEADERS)
+        elapsed = time.perf_counter() - started
+        route = _route_label(request)
+        status = str(response.status)
+        HTTP_DURATION.labels(request.method, route, status).observe(elapsed)
+        HTTP_TOTAL.labels(request.method, route, status).inc()
+        log.info(
+            "http.request",
+            method=request.method,
+            path=request.path,
+            route=route,
+            status=response.status,
+            duration_ms=round(elapsed * 1000, 2),
+            request_id=rid,
+            user_id=request.get(USER_ID),
+            ip=request[CLIENT_IP],
+        )
+        return response
+
+    return middleware
+
+
+def cors(allowed_origins: list[str]) -> Callable[..., Awaitable[web.StreamResponse]]:
+    allowed = frozenset(allowed_origins)
+    allow_all = "*" in allowed
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        origin = request.headers.get("Origin")
+        permitted = origin is not None and (allow_all or origin in allowed)
+        if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
+            if not permitted:
+                raise ApiError("FORBIDDEN", "Origin not allowed")
+            response: web.StreamResponse = web.Response(status=204)
+            response.headers.update(
+                {
+                    "Access-Control-Allow-Methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
+                    "Access-Control-Allow-Headers": "Authorization, Content-Type, Idempotency-Key, "
+                    "X-Request-Id",
+                    "Access-Control-Max-Age": "600",
+                }
+            )
+        else:
+            response = await handler(request)
+        if permitted and origin is not None and not response.prepared:
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Access-Control-Allow-Credentials"] = "true"
+            response.headers["Access-Control-Expose-Headers"] = (
+                "X-Request-Id, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, "
+                "Retry-After, Idempotent-Replayed"
+            )
+            response.headers["Vary"] = "Origin"
+        return response
+
+    return middleware
+
+
+def maintenance(enabled: bool) -> Callable[..., Awaitable[web.StreamResponse]]:
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if enabled and not request.path.startswith(MAINTENANCE_EXEMPT):
+            raise ApiError(
+                "MAINTENANCE",
+                "FairArena is under maintenance; try again shortly",
+                headers={"Retry-After": "300"},
+            )
+        return await handler(request)
+
+    return middleware

@@ -1,0 +1,129 @@
+"""Notification routes (the realtime stream is a later slice)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from application.notifications.ports import NotificationFilter
+from application.pagination import page_request
+from domain.notifications.notification import Notification, NotificationType
+from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply
+from entrypoints.http.schemas.base import ApiInput, ApiOutput, Deleted, PageQuery, Updated, UtcTime
+
+routes = ApiRoutes(tag="notifications")
+NotificationId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class NotificationQuery(PageQuery):
+    read: bool | None = None
+    type: NotificationType | None = None
+
+
+class NotificationOut(ApiOutput):
+    id: str
+    type: NotificationType
+    title: str
+    message: str
+    description: str
+    action_url: str | None
+    action_label: str | None
+    metadata: dict[str, object]
+    read: bool
+    read_at: UtcTime | None
+    created_at: UtcTime
+
+
+class IdsIn(ApiInput):
+    ids: list[NotificationId] = Field(min_length=1, max_length=100)
+
+
+class CountOut(ApiOutput):
+    count: int
+
+
+def notification_out(n: Notification) -> NotificationOut:
+    return NotificationOut(
+        id=n.id,
+        type=n.type,
+        title=n.title,
+        message=n.message,
+        description=n.description,
+        action_url=n.action_url,
+        action_label=n.action_label,
+        metadata=dict(n.metadata),
+        read=n.is_read,
+        read_at=n.read_at,
+        created_at=n.created_at,
+    )
+
+
+@routes.get(
+    "/api/v1/notifications",
+    query=NotificationQuery,
+    response=list[NotificationOut],
+    paginated=True,
+    summary="My notifications, newest first (meta.unreadCount)",
+)
+async def list_notifications(call: Call[NoBody, NotificationQuery]) -> Reply:
+    q = call.query
+    page, unread = await call.container.use_cases.list_notifications()(
+        call.user, NotificationFilter(read=q.read, type=q.type), page_request(q.limit, q.cursor)
+    )
+    return Reply(
+        [notification_out(n) for n in page.items],
+        meta={"limit": q.limit, "nextCursor": page.next_cursor, "unreadCount": unread},
+    )
+
+
+@routes.get("/api/v1/notifications/unread-count", response=CountOut, summary="Unread count")
+async def unread_count(call: Call[NoBody, NoQuery]) -> CountOut:
+    return CountOut(count=await call.container.use_cases.count_unread()(call.user))
+
+
+@routes.post(
+    "/api/v1/notifications/mark-read",
+    body=IdsIn,
+    response=Updated,
+    summary="Mark some of my notifications read",
+)
+async def mark_read(call: Call[IdsIn, NoQuery]) -> Updated:
+    n = await call.container.use_cases.mark_notifications()(call.user, call.body.ids, True)
+    return Updated(updated=n)
+
+
+@routes.post(
+    "/api/v1/notifications/mark-unread",
+    body=IdsIn,
+    response=Updated,
+    summary="Mark some of my notifications unread",
+)
+async def mark_unread(call: Call[IdsIn, NoQuery]) -> Updated:
+    n = await call.container.use_cases.mark_notifications()(call.user, call.body.ids, False)
+    return Updated(updated=n)
+
+
+@routes.post(
+    "/api/v1/notifications/mark-all-read",
+    response=Updated,
+    summary="Mark all my notifications read",
+)
+async def mark_all_read(call: Call[NoBody, NoQuery]) -> Updated:
+    n = await call.container.use_cases.mark_notifications()(call.user, None, True)
+    return Updated(updated=n)
+
+
+@routes.delete(
+    "/api/v1/notifications/read", response=Deleted, summary="Delete all my read notifications"
+)
+async def delete_read(call: Call[NoBody, NoQuery]) -> Deleted:
+    return Deleted(deleted=await call.container.use_cases.delete_read_notifications()(call.user))
+
+
+@routes.delete(
+    "/api/v1/notifications/{id}", response=Deleted, summary="Delete one of my notifications"
+)
+async def delete_one(call: Call[NoBody, NoQuery]) -> Deleted:
+    await call.container.use_cases.delete_notification()(call.user, call.path["id"])
+    return Deleted(deleted=1)

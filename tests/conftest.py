@@ -1,0 +1,143 @@
+"""Shared fixtures: real PostgreSQL/SQLite databases, Redis, the app under test, tokens."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis.asyncio as redis_asyncio
+from aiohttp.test_utils import TestClient, TestServer
+
+from adapters.dev_identity.dev_tokens import issue_dev_token
+from entrypoints.config import Settings
+from entrypoints.containers import Container, MemoryAdapters
+from entrypoints.http.app import create_app
+from tests.fixtures.databases import REDIS_URL, PostgresDatabases, SqliteDatabases
+
+DEV_SECRET = "test-dev-secret-" + "x" * 32
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresDatabases]:
+    dbs = PostgresDatabases()
+    dbs.create_template()
+    yield dbs
+    dbs.drop_all()
+
+
+@pytest.fixture(scope="session")
+def sqlite_dbs(tmp_path_factory: pytest.TempPathFactory) -> SqliteDatabases:
+    dbs = SqliteDatabases(tmp_path_factory.mktemp("sqlite"))
+    dbs.create_template()
+    return dbs
+
+
+@pytest.fixture
+def pg_url(postgres: PostgresDatabases) -> Iterator[str]:
+    url = postgres.fresh()
+    yield url
+    postgres.drop(url)
+
+
+@pytest.fixture
+def sqlite_url(sqlite_dbs: SqliteDatabases) -> str:
+    return sqlite_dbs.fresh()
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Runs the test once on PostgreSQL and once on SQLite."""
+    name = "pg_url" if request.param == "postgresql" else "sqlite_url"
+    return str(request.getfixturevalue(name))
+
+
+@pytest.fixture
+async def redis_url() -> AsyncIterator[str]:
+    client = redis_asyncio.Redis.from_url(REDIS_URL)
+    try:
+        await client.ping()
+    except Exception as exc:
+        raise RuntimeError(f"Redis is required for the test suite at {REDIS_URL}: {exc}") from exc
+    finally:
+        await client.aclose()
+    yield REDIS_URL
+
+
+@pytest.fixture
+def test_settings(tmp_path: Path) -> Callable[..., Settings]:
+    def make(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "env": "test",
+            "var_dir": tmp_path / "var",
+            "dev_auth_secret": DEV_SECRET,
+            "database_url": f"sqlite+aiosqlite:///{tmp_path}/unused.db",
+            "rate_limit_default": "10000/minute",
+            "log_level": "WARNING",
+        }
+        values.update(overrides)
+        return Settings(**values)
+
+    return make
+
+
+@pytest.fixture
+def memory_container(test_settings: Callable[..., Settings]) -> Container:
+    """The whole container on memory adapters (unit tests of use cases)."""
+    container = Container(config=test_settings())
+    container.adapters.override(MemoryAdapters(core=container.core))
+    return container
+
+
+@pytest.fixture
+def token() -> Callable[..., str]:
+    def mint(
+        email: str | None = None,
+        *,
+        admin: bool = False,
+        name: str | None = None,
+        ttl_seconds: int = 3600,
+    ) -> str:
+        return issue_dev_token(
+            DEV_SECRET,
+            email or f"{uuid.uuid4().hex[:10]}@example.com",
+            admin=admin,
+            name=name,
+            ttl_seconds=ttl_seconds,
+        )
+
+    return mint
+
+
+def bearer(token_value: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token_value}"}
+
+
+@pytest.fixture
+async def app_client(
+    test_settings: Callable[..., Settings], database_url: str
+) -> AsyncIterator[TestClient[Any, Any]]:
+    """The real app over HTTP, on PostgreSQL and on SQLite (parametrised)."""
+    container = Container(config=test_settings(database_url=database_url))
+    client: TestClient[Any, Any] = TestClient(TestServer(create_app(container)))
+    await client.start_server()
+    try:
+        yield client
+    finally:
+        await client.close()
+
+
+@pytest.fixture
+async def pg_client(
+    test_settings: Callable[..., Settings], pg_url: str
+) -> AsyncIterator[TestClient[Any, Any]]:
+    """The real app over HTTP on PostgreSQL only (concurrency tests)."""
+    container = Container(config=test_settings(database_url=pg_url))
+    client: TestClient[Any, Any] = TestClient(TestServer(create_app(container)))
+    await client.start_server()
+    try:
+        yield client
+    finally:
+        await client.close()
