@@ -8,7 +8,7 @@ from domain.errors import DomainError
 
 
 class SealBroken(DomainError):
-    """A sealed code could not be opened: wrong key, tampered text, or bound to another invitation."""
+    """A sealed code did not open: wrong key, tampered text, or bound to another invitation."""
 
     code = "INTERNAL_ERROR"
 

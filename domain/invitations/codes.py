@@ -2,7 +2,7 @@
 
 The plaintext code exists only in the invitee's link (and, until the e-mail is delivered, in the
 outbox). The database keeps SHA-256(code): a leaked table does not yield usable codes, and because
-the code carries 256 random bits a plain (unsalted) digest is enough — there is nothing to brute-force.
+the code carries 256 random bits a plain (unsalted) digest is enough: nothing to brute-force.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ _ROLE_HEADERS = frozenset({"role", "roleid", "rolename"})
 
 
 def parse_invite_csv(content: str) -> list[InviteRow]:
-    """Every non-blank data row of ``content``; a broken file as a whole raises ``InvalidInvitation``.
+    """Every non-blank data row of ``content``; a broken file raises ``InvalidInvitation``.
 
     Row-level problems (empty cells, too many cells) are returned on the row for the planner to
     report; only what makes the whole upload unusable — size, row count, missing header, unreadable

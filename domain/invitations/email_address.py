@@ -47,10 +47,7 @@ def mask_email(address: str) -> str:
     character of the domain and the top-level domain; everything else becomes ``***``.
     """
     local, _, domain = address.partition("@")
-    if len(local) <= 2:
-        masked_local = local[:1] + "***"
-    else:
-        masked_local = local[0] + "***" + local[-1]
+    masked_local = local[:1] + "***" + (local[-1] if len(local) > 2 else "")
     head, _, tld = domain.rpartition(".")
     masked_domain = (head[:1] + "***." + tld) if head else "***"
     return f"{masked_local}@{masked_domain}"

@@ -48,4 +48,4 @@ class AlreadyInvited(Conflict):
 
 
 class InvalidInvitation(ValidationFailed):
-    """Bad input: e-mail, role, expiry, bulk size or CSV shape; ``details`` lists ``{field, message}``."""
+    """Bad e-mail, role, expiry, bulk size or CSV shape; ``details`` lists ``{field, message}``."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 
 from domain.invitations.codes import IssuedCode, issue_code
 from domain.invitations.email_address import normalise_email, same_email
@@ -23,15 +23,11 @@ from domain.invitations.errors import (
     WrongInvitee,
 )
 from domain.invitations.expiry import expires_at as compute_expiry
+from domain.rbac.permissions import ScopeKind
+from domain.rbac.scopes import ScopeRef
 
 
-class InvitationScope(str, Enum):
-    ORGANIZATION = "organization"
-    TEAM = "team"
-    PROJECT = "project"
-
-
-class InvitationStatus(str, Enum):
+class InvitationStatus(StrEnum):
     PENDING = "pending"
     USED = "used"
     EXPIRED = "expired"
@@ -51,18 +47,22 @@ _GONE_BY_STATUS: dict[InvitationStatus, type[InvitationGone]] = {
 class InvitationTarget:
     """Where the invitee will belong: an organization, or a team/project inside it."""
 
-    scope: InvitationScope
+    scope: ScopeKind
     organization_id: str
     team_id: str | None = None
     project_id: str | None = None
 
     def __post_init__(self) -> None:
-        wants_team = self.scope is not InvitationScope.ORGANIZATION
-        wants_project = self.scope is InvitationScope.PROJECT
+        wants_team = self.scope is not ScopeKind.ORGANIZATION
+        wants_project = self.scope is ScopeKind.PROJECT
         if (self.team_id is not None) != wants_team or (
             self.project_id is not None
         ) != wants_project:
             raise ValueError(f"inconsistent {self.scope.value} invitation target: {self!r}")
+
+    @property
+    def ref(self) -> ScopeRef:
+        return ScopeRef(self.scope, self.scope_id)
 
     @property
     def scope_id(self) -> str:
@@ -75,15 +75,15 @@ class InvitationTarget:
 
     @classmethod
     def organization(cls, organization_id: str) -> InvitationTarget:
-        return cls(InvitationScope.ORGANIZATION, organization_id)
+        return cls(ScopeKind.ORGANIZATION, organization_id)
 
     @classmethod
     def team(cls, organization_id: str, team_id: str) -> InvitationTarget:
-        return cls(InvitationScope.TEAM, organization_id, team_id)
+        return cls(ScopeKind.TEAM, organization_id, team_id)
 
     @classmethod
     def project(cls, organization_id: str, team_id: str, project_id: str) -> InvitationTarget:
-        return cls(InvitationScope.PROJECT, organization_id, team_id, project_id)
+        return cls(ScopeKind.PROJECT, organization_id, team_id, project_id)
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ class Invitation:
         return replace(self, state=InvitationStatus.DECLINED, closed_at=now, closed_by=user_id)
 
     def revoke(self, *, by: str, now: datetime) -> Invitation:
-        """Withdrawn by someone allowed to invite; an expired one may be revoked too, a used one not."""
+        """Withdrawn by an inviter; an expired one may be revoked too, an answered one not."""
         if self.state is not InvitationStatus.PENDING:
             raise InvitationNotRevocable(f"Cannot revoke an invitation that is {self.state.value}")
         return replace(self, state=InvitationStatus.REVOKED, closed_at=now, closed_by=by)
@@ -166,7 +166,7 @@ def new_invitation(
 
 
 def parse_status_filter(raw: str | None) -> InvitationStatus | None:
-    """``?status=`` of the list routes: absent -> pending (what an inviter looks for), ``all`` -> None."""
+    """``?status=`` of the list routes: absent -> pending (what inviters look for), all -> None."""
     if raw is None or raw == "":
         return InvitationStatus.PENDING
     if raw == "all":

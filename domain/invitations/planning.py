@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from domain.invitations.email_address import normalise_email
 from domain.invitations.requests import InviteRow, RoleCatalogue
 
 
-class SkipReason(str, Enum):
+class SkipReason(StrEnum):
     ALREADY_MEMBER = "already_member"
     ALREADY_INVITED = "already_invited"
     BAD_ROW = "bad_row"

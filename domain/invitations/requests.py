@@ -14,7 +14,7 @@ MAX_BULK_INVITES = 100
 class InviteRow:
     """One requested invitation as written by the client.
 
-    ``row`` is 1-based: the position in ``invites[]``, or the CSV line number (the header is line 1).
+    ``row`` is 1-based: the position in ``invites[]``, or the CSV line number (header = line 1).
     ``problem`` is set by a parser that already knows the row is malformed (e.g. too many columns).
     """
 

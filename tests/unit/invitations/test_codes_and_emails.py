@@ -1,4 +1,4 @@
-"""Codes are unguessable and stored only as digests; e-mails compare case-insensitively, mask safely."""
+"""Codes are unguessable, stored as digests; e-mails compare case-insensitively, mask safely."""
 
 from __future__ import annotations
 

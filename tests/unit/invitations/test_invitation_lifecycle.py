@@ -13,12 +13,12 @@ from domain.invitations.codes import digest_code
 from domain.invitations.errors import InvitationExpired, InvitationUsed
 from domain.invitations.invitation import (
     Invitation,
-    InvitationScope,
     InvitationStatus,
     InvitationTarget,
     new_invitation,
     parse_status_filter,
 )
+from domain.rbac.permissions import ScopeKind
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 TEAM = InvitationTarget.team("org-1", "team-1")
@@ -143,11 +143,11 @@ def test_an_invitation_is_answered_at_most_once(steps: list[str], day: int) -> N
 
 def test_targets_must_be_consistent() -> None:
     assert InvitationTarget.project("o", "t", "p").scope_id == "p"
-    assert InvitationTarget.organization("o").scope is InvitationScope.ORGANIZATION
+    assert InvitationTarget.organization("o").scope is ScopeKind.ORGANIZATION
     with pytest.raises(ValueError):
-        InvitationTarget(InvitationScope.TEAM, "o")
+        InvitationTarget(ScopeKind.TEAM, "o")
     with pytest.raises(ValueError):
-        InvitationTarget(InvitationScope.ORGANIZATION, "o", team_id="t")
+        InvitationTarget(ScopeKind.ORGANIZATION, "o", team_id="t")
 
 
 def test_status_filter() -> None:

@@ -1,4 +1,4 @@
-"""Planning bulk and CSV invitations: every row gets exactly one outcome, nothing is invited twice."""
+"""Planning bulk and CSV invitations: one outcome per row, nobody invited twice."""
 
 from __future__ import annotations
 
