@@ -34,6 +34,25 @@ from application.profiles.public_profile import (
     RecordProfileView,
     ViewPublicProfile,
 )
+from application.rbac.authorizer import Authorizer
+from application.rbac.members import ChangeMemberRole, ListMembers, RemoveMember
+from application.rbac.organizations import (
+    CreateOrganization,
+    DeleteOrganization,
+    GetOrganization,
+    JoinOrganization,
+    ListMyOrganizations,
+    UpdateOrganization,
+)
+from application.rbac.projects import (
+    CreateProject,
+    DeleteProject,
+    GetProject,
+    ListProjects,
+    UpdateProject,
+)
+from application.rbac.roles import CreateRole, DeleteRole, ListRoles, UpdateRole
+from application.rbac.teams import CreateTeam, DeleteTeam, GetTeam, ListTeams, UpdateTeam
 from application.settings.user_settings import GetSettings, ResetSettings, UpdateSettings
 from entrypoints.config import Settings
 
@@ -126,6 +145,35 @@ class UseCases(containers.DeclarativeContainer):
         CreateNotification, adapters.uow, adapters.cache, core.clock
     )
     purge_old_notifications = providers.Factory(PurgeOldNotifications, adapters.uow, core.clock)
+
+    # Organizations, teams, projects: every decision comes from the one Authorizer.
+    authorizer = providers.Singleton(Authorizer)
+    create_organization = providers.Factory(CreateOrganization, adapters.uow, core.clock)
+    get_organization = providers.Factory(GetOrganization, adapters.uow, authorizer)
+    list_my_organizations = providers.Factory(ListMyOrganizations, adapters.uow)
+    update_organization = providers.Factory(
+        UpdateOrganization, adapters.uow, core.clock, authorizer)
+    delete_organization = providers.Factory(
+        DeleteOrganization, adapters.uow, core.clock, authorizer)
+    join_organization = providers.Factory(JoinOrganization, adapters.uow, core.clock, authorizer)
+    list_members = providers.Factory(ListMembers, adapters.uow, authorizer)
+    change_member_role = providers.Factory(
+        ChangeMemberRole, adapters.uow, core.clock, authorizer)
+    remove_member = providers.Factory(RemoveMember, adapters.uow, core.clock, authorizer)
+    list_roles = providers.Factory(ListRoles, adapters.uow, authorizer)
+    create_role = providers.Factory(CreateRole, adapters.uow, core.clock, authorizer)
+    update_role = providers.Factory(UpdateRole, adapters.uow, core.clock, authorizer)
+    delete_role = providers.Factory(DeleteRole, adapters.uow, core.clock, authorizer)
+    create_team = providers.Factory(CreateTeam, adapters.uow, core.clock, authorizer)
+    get_team = providers.Factory(GetTeam, adapters.uow, authorizer)
+    update_team = providers.Factory(UpdateTeam, adapters.uow, core.clock, authorizer)
+    delete_team = providers.Factory(DeleteTeam, adapters.uow, core.clock, authorizer)
+    list_teams = providers.Factory(ListTeams, adapters.uow, authorizer)
+    create_project = providers.Factory(CreateProject, adapters.uow, core.clock, authorizer)
+    get_project = providers.Factory(GetProject, adapters.uow, authorizer)
+    update_project = providers.Factory(UpdateProject, adapters.uow, core.clock, authorizer)
+    delete_project = providers.Factory(DeleteProject, adapters.uow, core.clock, authorizer)
+    list_projects = providers.Factory(ListProjects, adapters.uow, authorizer)
 
 
 class Container(containers.DeclarativeContainer):

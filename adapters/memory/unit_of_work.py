@@ -5,6 +5,14 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from adapters.memory.rbac import (
+    MemoryMembershipRepository,
+    MemoryOrganizationRepository,
+    MemoryProjectRepository,
+    MemoryRoleRepository,
+    MemoryScopeChainReader,
+    MemoryTeamRepository,
+)
 from adapters.memory.repositories import (
     MemoryAuditLog,
     MemoryNotificationRepository,
@@ -36,6 +44,12 @@ class InMemoryUnitOfWork:
         self.outbox = MemoryOutbox(state, self._clock.now)
         self.inbox = MemoryWebhookInbox(state)
         self.audit = MemoryAuditLog(state)
+        self.scopes = MemoryScopeChainReader(state)
+        self.organizations = MemoryOrganizationRepository(state)
+        self.teams = MemoryTeamRepository(state)
+        self.projects = MemoryProjectRepository(state)
+        self.roles = MemoryRoleRepository(state)
+        self.memberships = MemoryMembershipRepository(state)
         return self
 
     async def __aexit__(

@@ -10,6 +10,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from adapters.sqlalchemy.repositories.notifications import SqlNotificationRepository
 from adapters.sqlalchemy.repositories.platform import SqlAuditLog, SqlOutbox, SqlWebhookInbox
 from adapters.sqlalchemy.repositories.profiles import SqlProfileRepository
+from adapters.sqlalchemy.repositories.rbac_chain_reader import SqlScopeChainReader
+from adapters.sqlalchemy.repositories.rbac_memberships import (
+    SqlMembershipRepository,
+    SqlRoleRepository,
+)
+from adapters.sqlalchemy.repositories.rbac_scopes import (
+    SqlOrganizationRepository,
+    SqlProjectRepository,
+    SqlTeamRepository,
+)
 from adapters.sqlalchemy.repositories.settings import SqlSettingsRepository
 from adapters.sqlalchemy.repositories.users import SqlUserRepository
 from application.ports.clock import Clock
@@ -31,6 +41,12 @@ class SqlAlchemyUnitOfWork:
         self.outbox = SqlOutbox(conn, self._clock.now)
         self.inbox = SqlWebhookInbox(conn)
         self.audit = SqlAuditLog(conn)
+        self.scopes = SqlScopeChainReader(conn)
+        self.organizations = SqlOrganizationRepository(conn)
+        self.teams = SqlTeamRepository(conn)
+        self.projects = SqlProjectRepository(conn)
+        self.roles = SqlRoleRepository(conn, self._clock.now)
+        self.memberships = SqlMembershipRepository(conn)
         return self
 
     async def __aexit__(

@@ -20,6 +20,14 @@ from application.ports.audit import AuditLog
 from application.ports.inbox import WebhookInbox
 from application.ports.outbox import Outbox
 from application.profiles.ports import ProfileRepository
+from application.rbac.ports import (
+    MembershipRepository,
+    OrganizationRepository,
+    ProjectRepository,
+    RoleRepository,
+    ScopeChainReader,
+    TeamRepository,
+)
 from application.settings.ports import SettingsRepository
 
 
@@ -31,6 +39,12 @@ class UnitOfWork(Protocol):
     outbox: Outbox
     inbox: WebhookInbox
     audit: AuditLog
+    scopes: ScopeChainReader
+    organizations: OrganizationRepository
+    teams: TeamRepository
+    projects: ProjectRepository
+    roles: RoleRepository
+    memberships: MembershipRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from domain.rbac.errors import InvalidSlug
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9-]+$")
+# Routes accept an id or a slug; a slug shaped like an id could shadow another scope's id.
+ID_SHAPE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 SUGGESTION_ATTEMPTS = 10
 
 
@@ -16,6 +18,8 @@ def validate_slug(slug: str, *, min_length: int, max_length: int) -> str:
         raise InvalidSlug(slug, f"must be {min_length}..{max_length} characters")
     if not SLUG_PATTERN.match(slug):
         raise InvalidSlug(slug, "only lower-case letters, digits and '-' are allowed")
+    if ID_SHAPE.match(slug):
+        raise InvalidSlug(slug, "must not look like an id")
     return slug
 
 

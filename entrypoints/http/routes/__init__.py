@@ -1,5 +1,12 @@
 """Route modules, in registration order. A new context adds its module here."""
 
-from entrypoints.http.routes import notifications, profile, settings, system
+from entrypoints.http.routes import (
+    notifications,
+    organizations,
+    profile,
+    settings,
+    system,
+    teams,
+)
 
-ROUTE_MODULES = [system, profile, settings, notifications]
+ROUTE_MODULES = [system, profile, settings, notifications, organizations, teams]

@@ -12,7 +12,8 @@ from domain.rbac.roles import ORG_MEMBER
 from domain.rbac.slugs import suggest, suggestion_candidates, validate_slug
 
 
-@pytest.mark.parametrize("slug", ["", "Upper", "with space", "under_score", "x" * 51, "é"])
+@pytest.mark.parametrize("slug", ["", "Upper", "with space", "under_score", "x" * 51, "é",
+                                  "0190a4e2-7c3b-7d4e-8f00-123456789abc"])
 def test_invalid_slugs(slug: str) -> None:
     with pytest.raises(InvalidSlug):
         validate_slug(slug, min_length=1, max_length=50)
