@@ -6,6 +6,7 @@ Every variable is documented in docs/operations.md. ``Settings.check_production_
 
 from __future__ import annotations
 
+import base64
 import secrets
 from pathlib import Path
 from typing import Annotated, Literal
@@ -59,6 +60,9 @@ class Settings(BaseSettings):
     clerk_secret_key: str | None = None
     clerk_api_url: str = "https://api.clerk.com"
 
+    # URL-safe base64 of 32 bytes: seals invitation codes in the outbox (ADR invitation-codes).
+    invite_seal_key: str | None = None
+
     email_provider: Literal["dev", "resend"] = "dev"
     resend_api_key: str | None = None
     resend_api_url: str = "https://api.resend.com"
@@ -105,6 +109,10 @@ class Settings(BaseSettings):
             )
         if self.email_provider == "resend" and not self.resend_api_key:
             problems.append("EMAIL_PROVIDER=resend needs RESEND_API_KEY")
+        if not self.invite_seal_key:
+            problems.append(
+                "INVITE_SEAL_KEY is required in production (URL-safe base64 of 32 random bytes)"
+            )
         if problems:
             raise ConfigurationError("; ".join(problems))
 
@@ -120,3 +128,16 @@ class Settings(BaseSettings):
         path.write_text(secret)
         path.chmod(0o600)
         return secret
+
+    def resolved_invite_seal_key(self) -> str:
+        """INVITE_SEAL_KEY, or (outside production) one generated once and kept under VAR_DIR."""
+        if self.invite_seal_key:
+            return self.invite_seal_key
+        path = self.var_dir / "invite_seal_key"
+        if path.exists():
+            return path.read_text().strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
+        path.write_text(key)
+        path.chmod(0o600)
+        return key

@@ -11,6 +11,7 @@ from typing import Any
 
 from dependency_injector import containers, providers
 
+from adapters.crypto.aes_gcm_sealer import AesGcmCodeSealer
 from adapters.dev_identity.dev_tokens import DevTokenVerifier
 from adapters.memory.cache import InMemoryCache
 from adapters.memory.store import MemoryStore
@@ -18,7 +19,11 @@ from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from adapters.redis.cache import RedisCache, redis_client
 from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
+from application.audit.organization_audit import ReadOrganizationAudit
 from application.identity.resolve_principal import ResolvePrincipal
+from application.invitations.answer import AcceptInvitation, DeclineInvitation, PreviewInvitation
+from application.invitations.invite import InviteMembers
+from application.invitations.manage import ListInvitations, RevokeInvitation
 from application.notifications.delivery import CreateNotification, PurgeOldNotifications
 from application.notifications.inbox import (
     CountUnread,
@@ -81,9 +86,14 @@ def _token_verifier(settings: Settings) -> Any:
     return build_clerk_verifier(settings)
 
 
+def _code_sealer(settings: Settings) -> Any:
+    return AesGcmCodeSealer.from_text(settings.resolved_invite_seal_key())
+
+
 class Core(containers.DeclarativeContainer):
     config = providers.Dependency(instance_of=Settings)
     clock = providers.Singleton(SystemClock)
+    code_sealer = providers.Singleton(_code_sealer, config)
 
 
 class Adapters(containers.DeclarativeContainer):
@@ -174,6 +184,16 @@ class UseCases(containers.DeclarativeContainer):
     update_project = providers.Factory(UpdateProject, adapters.uow, core.clock, authorizer)
     delete_project = providers.Factory(DeleteProject, adapters.uow, core.clock, authorizer)
     list_projects = providers.Factory(ListProjects, adapters.uow, authorizer)
+
+    # Invitations (all three scopes) and the organization audit trail.
+    invite_members = providers.Factory(
+        InviteMembers, adapters.uow, core.clock, authorizer, core.code_sealer)
+    list_invitations = providers.Factory(ListInvitations, adapters.uow, core.clock, authorizer)
+    revoke_invitation = providers.Factory(RevokeInvitation, adapters.uow, core.clock, authorizer)
+    preview_invitation = providers.Factory(PreviewInvitation, adapters.uow, core.clock)
+    accept_invitation = providers.Factory(AcceptInvitation, adapters.uow, core.clock)
+    decline_invitation = providers.Factory(DeclineInvitation, adapters.uow, core.clock)
+    read_organization_audit = providers.Factory(ReadOrganizationAudit, adapters.uow, authorizer)
 
 
 class Container(containers.DeclarativeContainer):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from adapters.memory.audit_trail import MemoryOrganizationAuditTrail
+from adapters.memory.invitations import MemoryInvitationRepository
 from adapters.memory.rbac import (
     MemoryMembershipRepository,
     MemoryOrganizationRepository,
@@ -50,6 +52,8 @@ class InMemoryUnitOfWork:
         self.projects = MemoryProjectRepository(state)
         self.roles = MemoryRoleRepository(state)
         self.memberships = MemoryMembershipRepository(state)
+        self.invitations = MemoryInvitationRepository(state)
+        self.audit_trail = MemoryOrganizationAuditTrail(state)
         return self
 
     async def __aexit__(

@@ -7,6 +7,8 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.sqlalchemy.repositories.audit_trail import SqlOrganizationAuditTrail
+from adapters.sqlalchemy.repositories.invitations import SqlInvitationRepository
 from adapters.sqlalchemy.repositories.notifications import SqlNotificationRepository
 from adapters.sqlalchemy.repositories.platform import SqlAuditLog, SqlOutbox, SqlWebhookInbox
 from adapters.sqlalchemy.repositories.profiles import SqlProfileRepository
@@ -47,6 +49,8 @@ class SqlAlchemyUnitOfWork:
         self.projects = SqlProjectRepository(conn)
         self.roles = SqlRoleRepository(conn, self._clock.now)
         self.memberships = SqlMembershipRepository(conn)
+        self.invitations = SqlInvitationRepository(conn)
+        self.audit_trail = SqlOrganizationAuditTrail(conn)
         return self
 
     async def __aexit__(

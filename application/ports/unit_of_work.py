@@ -14,7 +14,9 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
+from application.audit.ports import OrganizationAuditTrail
 from application.identity.ports import UserRepository
+from application.invitations.ports import InvitationRepository
 from application.notifications.ports import NotificationRepository
 from application.ports.audit import AuditLog
 from application.ports.inbox import WebhookInbox
@@ -45,6 +47,8 @@ class UnitOfWork(Protocol):
     projects: ProjectRepository
     roles: RoleRepository
     memberships: MembershipRepository
+    invitations: InvitationRepository
+    audit_trail: OrganizationAuditTrail
 
     async def __aenter__(self) -> Self: ...
 

@@ -1,6 +1,8 @@
 """Route modules, in registration order. A new context adds its module here."""
 
 from entrypoints.http.routes import (
+    audit,
+    invitations,
     notifications,
     organizations,
     profile,
@@ -9,4 +11,4 @@ from entrypoints.http.routes import (
     teams,
 )
 
-ROUTE_MODULES = [system, profile, settings, notifications, organizations, teams]
+ROUTE_MODULES = [system, profile, settings, notifications, organizations, teams, invitations, audit]
