@@ -73,7 +73,8 @@ def grants_on(principal: Principal, node: ScopeNode) -> tuple[Grant, ...]:
             for target in implied_by(g.role, child.visibility)
         )
         direct = principal.held_on(child.ref)
-        grants = implied + ((Grant(direct.role, child.ref, (direct.role,)),) if direct else ())
+        # A role held right here explains a decision best, so it comes first.
+        grants = ((Grant(direct.role, child.ref, (direct.role,)),) if direct else ()) + implied
     return grants
 
 

@@ -58,3 +58,7 @@ async def make_project(owner: Actor, team_id: str, slug: str, visibility: str = 
 
 async def join(member: Actor, org_id: str) -> None:
     await member.ok("POST", f"/organization/{org_id}/join", status=201)
+
+
+async def actors(client: Any, token: Any, n: int) -> list[Actor]:
+    return [await actor(client, token) for _ in range(n)]
