@@ -2,6 +2,7 @@
 
 from entrypoints.http.routes import (
     audit,
+    clerk_webhooks,
     invitations,
     notifications,
     organizations,
@@ -11,4 +12,14 @@ from entrypoints.http.routes import (
     teams,
 )
 
-ROUTE_MODULES = [system, profile, settings, notifications, organizations, teams, invitations, audit]
+ROUTE_MODULES = [
+    system,
+    profile,
+    settings,
+    notifications,
+    clerk_webhooks,
+    organizations,
+    teams,
+    invitations,
+    audit,
+]
