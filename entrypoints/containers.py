@@ -11,13 +11,10 @@ from typing import Any
 
 from dependency_injector import containers, providers
 
-<<<<<<< HEAD
-from adapters.crypto.aes_gcm_sealer import AesGcmCodeSealer
-=======
 from adapters.clerk.directory import build_clerk_directory
 from adapters.clerk.webhook_events import parse_clerk_webhook
 from adapters.clerk.webhook_signature import ClerkWebhookVerifier
->>>>>>> main
+from adapters.crypto.aes_gcm_sealer import AesGcmCodeSealer
 from adapters.dev_identity.dev_tokens import DevTokenVerifier
 from adapters.memory.cache import InMemoryCache
 from adapters.memory.store import MemoryStore
@@ -25,11 +22,8 @@ from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from adapters.redis.cache import RedisCache, redis_client
 from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
-<<<<<<< HEAD
 from application.audit.organization_audit import ReadOrganizationAudit
-=======
 from application.identity.provider_sync import ApplyProviderWebhook, ReceiveProviderWebhook
->>>>>>> main
 from application.identity.resolve_principal import ResolvePrincipal
 from application.invitations.answer import AcceptInvitation, DeclineInvitation, PreviewInvitation
 from application.invitations.invite import InviteMembers
@@ -96,10 +90,8 @@ def _token_verifier(settings: Settings) -> Any:
     return build_clerk_verifier(settings)
 
 
-<<<<<<< HEAD
 def _code_sealer(settings: Settings) -> Any:
     return AesGcmCodeSealer.from_text(settings.resolved_invite_seal_key())
-=======
 def _identity_directory(settings: Settings) -> Any:
     return build_clerk_directory(settings) if settings.auth_mode == "clerk" else None
 
@@ -107,7 +99,6 @@ def _identity_directory(settings: Settings) -> Any:
 def _clerk_webhook_verifier(settings: Settings) -> Any:
     secret = settings.clerk_webhook_secret
     return ClerkWebhookVerifier(secret) if secret else None
->>>>>>> main
 
 
 class Core(containers.DeclarativeContainer):
