@@ -92,6 +92,8 @@ def _token_verifier(settings: Settings) -> Any:
 
 def _code_sealer(settings: Settings) -> Any:
     return AesGcmCodeSealer.from_text(settings.resolved_invite_seal_key())
+
+
 def _identity_directory(settings: Settings) -> Any:
     return build_clerk_directory(settings) if settings.auth_mode == "clerk" else None
 
