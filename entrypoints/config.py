@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     clerk_secret_key: str | None = None
     clerk_api_url: str = "https://api.clerk.com"
 
-    # URL-safe base64 of 32 bytes: seals invitation codes in the outbox (ADR invitation-codes).
+    # URL-safe base64 of 32 bytes: seals invitation codes in the outbox (ADR 0040).
     invite_seal_key: str | None = None
 
     email_provider: Literal["dev", "resend"] = "dev"

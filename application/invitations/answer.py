@@ -23,7 +23,7 @@ from domain.rbac.scopes import ScopeRef
 
 
 async def _find(uow: UnitOfWork, code: str, *, for_update: bool = False) -> Invitation:
-    # Never echo the code: it is a bearer credential (docs/decisions/invitation-codes.md).
+    # Never echo the code: it is a bearer credential (ADR 0040).
     if not looks_like_code(code):
         raise InvitationNotFound("Invalid invitation code")
     found = await uow.invitations.by_digest(digest_code(code), for_update=for_update)

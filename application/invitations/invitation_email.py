@@ -20,7 +20,7 @@ def invite_url(frontend_url: str, code: str) -> str:
 
 
 class SendInvitationEmail:
-    """Payload ``{"invitationId", "sealedCode"}`` (see docs/decisions/invitation-codes.md).
+    """Payload ``{"invitationId", "sealedCode"}`` (see ADR 0040 in docs/decisions).
 
     Nothing is sent for an invitation revoked, answered or expired before the job ran. The provider
     dedupes on ``invitation/<id>``, so a redelivered message does not mail twice.

@@ -44,7 +44,7 @@ def _route_label(request: web.Request) -> str:
 
 
 # Path parameters that are bearer credentials (invitation codes): such requests are logged by
-# their route template, never by their path (docs/decisions/invitation-codes.md).
+# their route template, never by their path (ADR 0040).
 SECRET_PATH_PARAMS = frozenset({"code"})
 
 

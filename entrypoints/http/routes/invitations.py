@@ -1,7 +1,7 @@
 """Invitations to organizations, teams and projects (API.md "Organizations", "Teams and projects").
 
 Codes travel in paths here (``/invites/{code}``); the access log and metrics record these routes by
-their template only (docs/decisions/invitation-codes.md).
+their template only (ADR 0040).
 """
 
 from __future__ import annotations

@@ -259,3 +259,24 @@ async def test_the_audit_trail_records_invitations(app_client, token):
     assert (await hal.call("GET", f"/organization/{org['id']}/audit"))[0] == 403
     outsider = await actor(app_client, token)
     assert (await outsider.call("GET", f"/organization/{org['id']}/audit"))[0] == 403  # public org
+
+
+async def test_codes_never_reach_the_access_log(app_client, token):
+    from structlog.testing import capture_logs
+
+    owner = await actor(app_client, token)
+    org = await make_org(owner, "acme")
+    ivy = await person(app_client, token, "ivy@example.com")
+    data = await invite(
+        owner, f"/organization/{org['id']}/invites", {"email": "ivy@example.com", "role": "Member"}
+    )
+    code = await code_for(app_client, data["created"][0]["id"])
+    with capture_logs() as logs:
+        assert (await app_client.get(f"/api/v1/invites/{code}")).status == 200
+        await ivy.ok("POST", f"/invites/{code}/decline")
+    requests = [entry for entry in logs if entry.get("event") == "http.request"]
+    assert [e["path"] for e in requests] == [
+        "/api/v1/invites/{code}",
+        "/api/v1/invites/{code}/decline",
+    ]
+    assert code not in repr(logs)
