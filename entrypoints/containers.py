@@ -16,7 +16,11 @@ from adapters.clerk.webhook_events import parse_clerk_webhook
 from adapters.clerk.webhook_signature import ClerkWebhookVerifier
 from adapters.crypto.aes_gcm_sealer import AesGcmCodeSealer
 from adapters.dev_identity.dev_tokens import DevTokenVerifier
+from adapters.email.dev_sender import DevEmailSender
+from adapters.email.jinja_templates import JinjaEmailTemplates
+from adapters.email.resend_sender import ResendEmailSender
 from adapters.memory.cache import InMemoryCache
+from adapters.memory.email import MemoryEmailSender
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from adapters.redis.cache import RedisCache, redis_client
@@ -28,6 +32,7 @@ from application.identity.resolve_principal import ResolvePrincipal
 from application.invitations.answer import AcceptInvitation, DeclineInvitation, PreviewInvitation
 from application.invitations.invite import InviteMembers
 from application.invitations.manage import ListInvitations, RevokeInvitation
+from application.jobs.send_email import SendEmail
 from application.notifications.delivery import CreateNotification, PurgeOldNotifications
 from application.notifications.inbox import (
     CountUnread,
@@ -82,6 +87,17 @@ def _cache(redis: Any) -> Any:
     return RedisCache(redis) if redis is not None else InMemoryCache()
 
 
+def _email_sender(settings: Settings) -> Any:
+    if settings.email_provider == "resend":
+        return ResendEmailSender(
+            api_key=settings.resend_api_key or "",
+            sender=settings.email_from,
+            base_url=settings.resend_api_url,
+        )
+    path = settings.dev_email_path or settings.var_dir / "outbox" / "emails.jsonl"
+    return DevEmailSender(path, sender=settings.email_from)
+
+
 def _token_verifier(settings: Settings) -> Any:
     if settings.auth_mode == "dev":
         return DevTokenVerifier(settings.resolved_dev_auth_secret())
@@ -121,6 +137,10 @@ class Adapters(containers.DeclarativeContainer):
     identity_directory = providers.Singleton(_identity_directory, core.config)
     clerk_webhook_verifier = providers.Singleton(_clerk_webhook_verifier, core.config)
     provider_event_parser = providers.Object(parse_clerk_webhook)
+    email_sender = providers.Singleton(_email_sender, core.config)
+    email_templates = providers.Singleton(
+        JinjaEmailTemplates, frontend_url=core.config.provided.frontend_url
+    )
 
 
 class MemoryAdapters(containers.DeclarativeContainer):
@@ -139,6 +159,10 @@ class MemoryAdapters(containers.DeclarativeContainer):
     identity_directory = providers.Object(None)
     clerk_webhook_verifier = providers.Singleton(_clerk_webhook_verifier, core.config)
     provider_event_parser = providers.Object(parse_clerk_webhook)
+    email_sender = providers.Singleton(MemoryEmailSender)
+    email_templates = providers.Singleton(
+        JinjaEmailTemplates, frontend_url=core.config.provided.frontend_url
+    )
 
 
 class UseCases(containers.DeclarativeContainer):
@@ -222,6 +246,8 @@ class UseCases(containers.DeclarativeContainer):
     accept_invitation = providers.Factory(AcceptInvitation, adapters.uow, core.clock)
     decline_invitation = providers.Factory(DeclineInvitation, adapters.uow, core.clock)
     read_organization_audit = providers.Factory(ReadOrganizationAudit, adapters.uow, authorizer)
+
+    send_email = providers.Factory(SendEmail, adapters.email_templates, adapters.email_sender)
 
 
 class Container(containers.DeclarativeContainer):

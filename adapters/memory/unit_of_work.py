@@ -7,6 +7,7 @@ from typing import Self
 
 from adapters.memory.audit_trail import MemoryOrganizationAuditTrail
 from adapters.memory.invitations import MemoryInvitationRepository
+from adapters.memory.jobs import MemoryJobRuns, MemoryProcessedMessages
 from adapters.memory.rbac import (
     MemoryMembershipRepository,
     MemoryOrganizationRepository,
@@ -54,6 +55,8 @@ class InMemoryUnitOfWork:
         self.memberships = MemoryMembershipRepository(state)
         self.invitations = MemoryInvitationRepository(state)
         self.audit_trail = MemoryOrganizationAuditTrail(state)
+        self.processed_messages = MemoryProcessedMessages(state)
+        self.job_runs = MemoryJobRuns(state)
         return self
 
     async def __aexit__(

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sqlalchemy.repositories.audit_trail import SqlOrganizationAuditTrail
 from adapters.sqlalchemy.repositories.invitations import SqlInvitationRepository
+from adapters.sqlalchemy.repositories.jobs import SqlJobRuns, SqlProcessedMessages
 from adapters.sqlalchemy.repositories.notifications import SqlNotificationRepository
 from adapters.sqlalchemy.repositories.platform import SqlAuditLog, SqlOutbox, SqlWebhookInbox
 from adapters.sqlalchemy.repositories.profiles import SqlProfileRepository
@@ -51,6 +52,8 @@ class SqlAlchemyUnitOfWork:
         self.memberships = SqlMembershipRepository(conn)
         self.invitations = SqlInvitationRepository(conn)
         self.audit_trail = SqlOrganizationAuditTrail(conn)
+        self.processed_messages = SqlProcessedMessages(conn)
+        self.job_runs = SqlJobRuns(conn)
         return self
 
     async def __aexit__(

@@ -17,6 +17,7 @@ from typing import Protocol, Self
 from application.audit.ports import OrganizationAuditTrail
 from application.identity.ports import UserRepository
 from application.invitations.ports import InvitationRepository
+from application.jobs.ports import JobRuns, ProcessedMessages
 from application.notifications.ports import NotificationRepository
 from application.ports.audit import AuditLog
 from application.ports.inbox import WebhookInbox
@@ -49,6 +50,8 @@ class UnitOfWork(Protocol):
     memberships: MembershipRepository
     invitations: InvitationRepository
     audit_trail: OrganizationAuditTrail
+    processed_messages: ProcessedMessages
+    job_runs: JobRuns
 
     async def __aenter__(self) -> Self: ...
 
