@@ -30,6 +30,7 @@ from application.audit.organization_audit import ReadOrganizationAudit
 from application.identity.provider_sync import ApplyProviderWebhook, ReceiveProviderWebhook
 from application.identity.resolve_principal import ResolvePrincipal
 from application.invitations.answer import AcceptInvitation, DeclineInvitation, PreviewInvitation
+from application.invitations.invitation_email import SendInvitationEmail
 from application.invitations.invite import InviteMembers
 from application.invitations.manage import ListInvitations, RevokeInvitation
 from application.jobs.send_email import SendEmail
@@ -246,6 +247,9 @@ class UseCases(containers.DeclarativeContainer):
     accept_invitation = providers.Factory(AcceptInvitation, adapters.uow, core.clock)
     decline_invitation = providers.Factory(DeclineInvitation, adapters.uow, core.clock)
     read_organization_audit = providers.Factory(ReadOrganizationAudit, adapters.uow, authorizer)
+    send_invitation_email = providers.Factory(
+        SendInvitationEmail, adapters.uow, core.clock, core.code_sealer, adapters.email_templates,
+        adapters.email_sender, core.config.provided.frontend_url)
 
     send_email = providers.Factory(SendEmail, adapters.email_templates, adapters.email_sender)
 

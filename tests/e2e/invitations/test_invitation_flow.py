@@ -280,3 +280,35 @@ async def test_codes_never_reach_the_access_log(app_client, token):
         "/api/v1/invites/{code}/decline",
     ]
     assert code not in repr(logs)
+
+
+async def test_the_invitation_email_carries_the_link_and_is_sent_once(app_client, token):
+    import json
+
+    from entrypoints.jobs.handlers import outbox_handlers
+    from tests.e2e.invitations.helpers import container_of
+
+    owner = await actor(app_client, token, "Olive Owner")
+    org = await make_org(owner, "acme")
+    team = await make_team(owner, org["id"], "core")
+    data = await invite(
+        owner, "/team/invite", {"teamId": team["id"], "email": "jo@example.com", "role": "Admin"}
+    )
+    invitation_id = data["created"][0]["id"]
+    code = await code_for(app_client, invitation_id)
+    container = container_of(app_client)
+    from datetime import UTC, datetime
+
+    async with container.adapters.uow()() as uow:
+        pending = await uow.outbox.claim_pending(100, datetime.now(UTC))
+    message = next(m for m in pending if m.topic == "invitation.email")
+    handler = outbox_handlers(container)["invitation.email"]
+    await handler(message.id, message.payload)
+    await handler(message.id, message.payload)  # a redelivery mails nothing more
+    sender = container.adapters.email_sender()
+    lines = [json.loads(x) for x in sender.path.read_text().splitlines()]
+    mails = [m for m in lines if m["to"] == "jo@example.com"]
+    assert len(mails) == 1
+    link = f"{container.config().frontend_url.rstrip('/')}/invites/{code}"
+    assert link in mails[0]["text"] and "Olive Owner" in mails[0]["subject"]
+    assert "team" in mails[0]["text"] and "Admin" in mails[0]["text"]
