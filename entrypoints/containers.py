@@ -21,10 +21,12 @@ from adapters.email.jinja_templates import JinjaEmailTemplates
 from adapters.email.resend_sender import ResendEmailSender
 from adapters.memory.cache import InMemoryCache
 from adapters.memory.email import MemoryEmailSender
+from adapters.memory.rbac import MemoryScopeReads
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from adapters.redis.cache import RedisCache, redis_client
 from adapters.sqlalchemy.engine import build_engine
+from adapters.sqlalchemy.repositories.rbac_chain_reader import SqlScopeReads
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.audit.organization_audit import ReadOrganizationAudit
 from application.identity.provider_sync import ApplyProviderWebhook, ReceiveProviderWebhook
@@ -67,7 +69,14 @@ from application.rbac.projects import (
     UpdateProject,
 )
 from application.rbac.roles import CreateRole, DeleteRole, ListRoles, UpdateRole
-from application.rbac.teams import CreateTeam, DeleteTeam, GetTeam, ListTeams, UpdateTeam
+from application.rbac.teams import (
+    CreateTeam,
+    DeleteTeam,
+    GetTeam,
+    JoinTeam,
+    ListTeams,
+    UpdateTeam,
+)
 from application.settings.user_settings import GetSettings, ResetSettings, UpdateSettings
 from entrypoints.config import Settings
 
@@ -133,6 +142,7 @@ class Adapters(containers.DeclarativeContainer):
     engine = providers.Singleton(_engine, core.config)
     redis = providers.Singleton(_redis, core.config)
     uow = providers.Singleton(SqlAlchemyUnitOfWorkFactory, engine, core.clock)
+    scope_reads = providers.Singleton(SqlScopeReads, engine)
     cache = providers.Singleton(_cache, redis)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Singleton(_identity_directory, core.config)
@@ -155,6 +165,7 @@ class MemoryAdapters(containers.DeclarativeContainer):
     uow = providers.Singleton(
         InMemoryUnitOfWorkFactory, providers.Singleton(MemoryStore), core.clock
     )
+    scope_reads = providers.Singleton(MemoryScopeReads, uow.provided.store)
     cache = providers.Singleton(InMemoryCache)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Object(None)
@@ -209,10 +220,12 @@ class UseCases(containers.DeclarativeContainer):
     )
     purge_old_notifications = providers.Factory(PurgeOldNotifications, adapters.uow, core.clock)
 
+    send_email = providers.Factory(SendEmail, adapters.email_templates, adapters.email_sender)
+
     # Organizations, teams, projects: every decision comes from the one Authorizer.
     authorizer = providers.Singleton(Authorizer)
     create_organization = providers.Factory(CreateOrganization, adapters.uow, core.clock)
-    get_organization = providers.Factory(GetOrganization, adapters.uow, authorizer)
+    get_organization = providers.Factory(GetOrganization, adapters.scope_reads, authorizer)
     list_my_organizations = providers.Factory(ListMyOrganizations, adapters.uow)
     update_organization = providers.Factory(
         UpdateOrganization, adapters.uow, core.clock, authorizer)
@@ -228,12 +241,13 @@ class UseCases(containers.DeclarativeContainer):
     update_role = providers.Factory(UpdateRole, adapters.uow, core.clock, authorizer)
     delete_role = providers.Factory(DeleteRole, adapters.uow, core.clock, authorizer)
     create_team = providers.Factory(CreateTeam, adapters.uow, core.clock, authorizer)
-    get_team = providers.Factory(GetTeam, adapters.uow, authorizer)
+    get_team = providers.Factory(GetTeam, adapters.scope_reads, authorizer)
     update_team = providers.Factory(UpdateTeam, adapters.uow, core.clock, authorizer)
     delete_team = providers.Factory(DeleteTeam, adapters.uow, core.clock, authorizer)
     list_teams = providers.Factory(ListTeams, adapters.uow, authorizer)
+    join_team = providers.Factory(JoinTeam, adapters.uow, core.clock, authorizer)
     create_project = providers.Factory(CreateProject, adapters.uow, core.clock, authorizer)
-    get_project = providers.Factory(GetProject, adapters.uow, authorizer)
+    get_project = providers.Factory(GetProject, adapters.scope_reads, authorizer)
     update_project = providers.Factory(UpdateProject, adapters.uow, core.clock, authorizer)
     delete_project = providers.Factory(DeleteProject, adapters.uow, core.clock, authorizer)
     list_projects = providers.Factory(ListProjects, adapters.uow, authorizer)
@@ -251,7 +265,6 @@ class UseCases(containers.DeclarativeContainer):
         SendInvitationEmail, adapters.uow, core.clock, core.code_sealer, adapters.email_templates,
         adapters.email_sender, core.config.provided.frontend_url)
 
-    send_email = providers.Factory(SendEmail, adapters.email_templates, adapters.email_sender)
 
 
 class Container(containers.DeclarativeContainer):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, TypeVar
 
-from adapters.memory.store import MemoryState
+from adapters.memory.store import MemoryState, MemoryStore
 from application.pagination import Page, PageRequest, encode_cursor
 from application.rbac.ports import (
     MemberView,
@@ -125,6 +125,13 @@ class MemoryScopeChainReader:
         held = self._s.held(user_id, [org.id, team.id, project.id])
         return ScopeChain(org, team, project, held,
                           member_count=self._count(project.id) if counts else None)
+
+
+class MemoryScopeReads(MemoryScopeChainReader):
+    """The chain reader outside a unit of work (reads the committed state)."""
+
+    def __init__(self, store: MemoryStore):
+        super().__init__(store.state)
 
 
 class MemoryOrganizationRepository:

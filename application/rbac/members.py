@@ -19,6 +19,7 @@ from domain.rbac.permissions import (
     MEMBERS_MANAGE_PERMISSION,
     MEMBERS_READ_PERMISSION,
     READ_PERMISSION,
+    Permission,
     ScopeKind,
 )
 from domain.rbac.roles import OWNER_ROLE_ID, resolve_role
@@ -35,12 +36,19 @@ class MemberPage:
     show_email: bool  # only to those who may manage members
 
 
-async def _owner_count(uow: UnitOfWork, access: ScopeAccess) -> int:
-    if access.kind is not ScopeKind.ORGANIZATION:
-        return 0
-    # Serialise Owner changes of one organization so two Owners cannot demote each other at once.
+async def _authorize_locked(authorizer: Authorizer, uow: UnitOfWork, user_id: str,
+                            kind: ScopeKind, ref: str, permission: Permission
+                            ) -> tuple[ScopeAccess, int]:
+    """Authorize, and for an organization also lock it and count its Owners: Owner changes of
+    one organization are serialised, and the caller's own role is re-read under the lock, so two
+    Owners cannot demote each other at the same instant."""
+    access = await authorizer.scope(uow.scopes, user_id, kind, ref, permission)
+    if kind is not ScopeKind.ORGANIZATION:
+        return access, 0
     await uow.organizations.lock(access.organization.id)
-    return await uow.memberships.count_role(access.organization.id, OWNER_ROLE_ID)
+    access = await authorizer.scope(uow.scopes, user_id, kind, access.organization.id,
+                                    permission)
+    return access, await uow.memberships.count_role(access.organization.id, OWNER_ROLE_ID)
 
 
 class ListMembers:
@@ -70,16 +78,15 @@ class ChangeMemberRole:
                        role_ref: str, ctx: RequestContext) -> Membership:
         now = self._clock.now()
         async with self._uow() as uow:
-            access = await self._authorizer.scope(
-                uow.scopes, caller.user_id, kind, ref, MEMBERS_MANAGE_PERMISSION[kind])
+            access, owners = await _authorize_locked(
+                self._authorizer, uow, caller.user_id, kind, ref, MEMBERS_MANAGE_PERMISSION[kind])
             current = await uow.memberships.get(user_id, access.node.ref)
             if current is None:
                 raise MemberNotFound()
             custom = await uow.roles.list_for_organization(access.organization.id)
             role = resolve_role(role_ref, kind, custom)
             check_role_change(actor_permissions=access.permissions, scope=kind,
-                              current=current.role, new=role,
-                              owner_count=await _owner_count(uow, access))
+                              current=current.role, new=role, owner_count=owners)
             changed = Membership(user_id, role, current.organization_id, current.team_id,
                                  current.project_id)
             if changed != current:
@@ -107,13 +114,14 @@ class RemoveMember:
         leaving = user_id == caller.user_id
         needed = READ_PERMISSION[kind] if leaving else MEMBERS_MANAGE_PERMISSION[kind]
         async with self._uow() as uow:
-            access = await self._authorizer.scope(uow.scopes, caller.user_id, kind, ref, needed)
+            access, owners = await _authorize_locked(
+                self._authorizer, uow, caller.user_id, kind, ref, needed)
             current = await uow.memberships.get(user_id, access.node.ref)
             if current is None:
                 raise MemberNotFound()
             check_removal(actor_id=caller.user_id, actor_permissions=access.permissions,
                           target_id=user_id, scope=kind, current=current.role,
-                          owner_count=await _owner_count(uow, access))
+                          owner_count=owners)
             removed = await uow.memberships.remove_with_below(user_id, access.node.ref)
             await record(uow.audit, scope=access.node.ref, actor_id=caller.user_id,
                          action="member.left" if leaving else "member.removed",

@@ -12,7 +12,7 @@ from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from application.rbac.audit_trail import membership_state, organization_state, record
 from application.rbac.authorizer import Authorizer, ScopeAccess
 from application.rbac.naming import ensure_free
-from application.rbac.ports import OrganizationSummary
+from application.rbac.ports import OrganizationSummary, ScopeChainReader
 from domain.ids import new_id
 from domain.rbac.errors import AlreadyMember
 from domain.rbac.memberships import Membership
@@ -95,14 +95,13 @@ class GetOrganization:
     """Details with the caller's role and permissions; a limited view for outsiders of a public
     organization; not found for outsiders of a private one."""
 
-    def __init__(self, uow: UnitOfWorkFactory, authorizer: Authorizer):
-        self._uow = uow
+    def __init__(self, reads: ScopeChainReader, authorizer: Authorizer):
+        self._reads = reads
         self._authorizer = authorizer
 
     async def __call__(self, caller: Principal, ref: str) -> OrganizationView:
-        async with self._uow() as uow:
-            access = await self._authorizer.organization(
-                uow.scopes, caller.user_id, ref, Permission.ORG_READ)
+        access = await self._authorizer.organization(
+            self._reads, caller.user_id, ref, Permission.ORG_READ)
         return OrganizationView(access.organization, access)
 
 

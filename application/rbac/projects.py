@@ -12,7 +12,7 @@ from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from application.rbac.audit_trail import membership_state, project_state, record
 from application.rbac.authorizer import Authorizer, ScopeAccess
 from application.rbac.naming import ensure_free
-from application.rbac.ports import ProjectSummary
+from application.rbac.ports import ProjectSummary, ScopeChainReader
 from application.rbac.teams import ScopeFields
 from domain.ids import new_id
 from domain.rbac.list_filters import child_filter
@@ -74,14 +74,13 @@ class CreateProject:
 
 
 class GetProject:
-    def __init__(self, uow: UnitOfWorkFactory, authorizer: Authorizer):
-        self._uow = uow
+    def __init__(self, reads: ScopeChainReader, authorizer: Authorizer):
+        self._reads = reads
         self._authorizer = authorizer
 
     async def __call__(self, caller: Principal, project_id: str) -> ScopeAccess:
-        async with self._uow() as uow:
-            return await self._authorizer.project(uow.scopes, caller.user_id, project_id,
-                                                  Permission.PROJECT_READ, counts=True)
+        return await self._authorizer.project(self._reads, caller.user_id, project_id,
+                                              Permission.PROJECT_READ, counts=True)
 
 
 class UpdateProject:

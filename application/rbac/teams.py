@@ -12,12 +12,13 @@ from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from application.rbac.audit_trail import membership_state, record, team_state
 from application.rbac.authorizer import Authorizer, ScopeAccess
 from application.rbac.naming import ensure_free
-from application.rbac.ports import TeamSummary
+from application.rbac.ports import ScopeChainReader, TeamSummary
 from domain.ids import new_id
+from domain.rbac.errors import AlreadyMember, NotJoinable
 from domain.rbac.list_filters import child_filter
 from domain.rbac.memberships import Membership
 from domain.rbac.permissions import Permission, ScopeKind
-from domain.rbac.roles import CREATOR_ROLE
+from domain.rbac.roles import CREATOR_ROLE, JOINER_ROLE
 from domain.rbac.team import NAME_MAX, SLUG_MAX, Team
 from domain.rbac.visibility import Visibility
 
@@ -83,14 +84,15 @@ class CreateTeam:
 
 
 class GetTeam:
-    def __init__(self, uow: UnitOfWorkFactory, authorizer: Authorizer):
-        self._uow = uow
+    """One team with the caller's role and permissions: one statement, no transaction."""
+
+    def __init__(self, reads: ScopeChainReader, authorizer: Authorizer):
+        self._reads = reads
         self._authorizer = authorizer
 
     async def __call__(self, caller: Principal, team_id: str) -> ScopeAccess:
-        async with self._uow() as uow:
-            return await self._authorizer.team(uow.scopes, caller.user_id, team_id,
-                                               Permission.TEAM_READ, counts=True)
+        return await self._authorizer.team(self._reads, caller.user_id, team_id,
+                                           Permission.TEAM_READ, counts=True)
 
 
 class UpdateTeam:
@@ -165,3 +167,31 @@ class ListTeams:
                 uow.scopes, caller.user_id, organization_ref, Permission.ORG_READ)
             flt = child_filter(access.principal, access.node)
             return await uow.teams.list_visible(access.organization.id, flt, page)
+
+
+class JoinTeam:
+    """An organization member joins a team they can see that has joining enabled (as Member)."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, authorizer: Authorizer):
+        self._uow = uow
+        self._clock = clock
+        self._authorizer = authorizer
+
+    async def __call__(self, caller: Principal, team_id: str, ctx: RequestContext) -> Membership:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            access = await self._authorizer.team(uow.scopes, caller.user_id, team_id,
+                                                 Permission.TEAM_READ)
+            if access.my_membership is not None:
+                raise AlreadyMember()
+            org_member = access.principal.held_on(access.node.organization.ref) is not None
+            if not (org_member and access.team.join_enabled):
+                raise NotJoinable("team")
+            membership = Membership(caller.user_id, JOINER_ROLE[ScopeKind.TEAM],
+                                    access.organization.id, access.team.id)
+            await uow.memberships.put(membership, now)
+            await record(uow.audit, scope=access.node.ref, actor_id=caller.user_id,
+                         action="member.joined", target_type="user", target_id=caller.user_id,
+                         now=now, ctx=ctx, after=membership_state(membership))
+            await uow.commit()
+        return membership

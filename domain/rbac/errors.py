@@ -60,8 +60,8 @@ class ScopeNotFound(NotFound):
 
 
 class NotJoinable(Forbidden):
-    def __init__(self) -> None:
-        super().__init__("This organization does not accept members without an invitation")
+    def __init__(self, scope: str = "organization") -> None:
+        super().__init__(f"This {scope} does not accept members without an invitation")
 
 
 class AlreadyMember(Conflict):

@@ -10,6 +10,7 @@ from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply
 from entrypoints.http.schemas.base import PageQuery
 from entrypoints.http.schemas.rbac import (
     DeletedScopeOut,
+    MembershipOut,
     ProjectIn,
     ProjectOut,
     RoleOut,
@@ -77,6 +78,15 @@ async def list_projects(call: Call[NoBody, PageQuery]) -> Reply:
         call.user, call.path["teamId"], page_request(call.query.limit, call.query.cursor))
     return Reply([project_summary_out(s) for s in page.items],
                  meta={"limit": call.query.limit, "nextCursor": page.next_cursor})
+
+
+@routes.post(f"{TEAM}/join", response=MembershipOut, status=201,
+             summary="Join a team with joining enabled (organization members only, as Member)")
+async def join_team(call: Call[NoBody, NoQuery]) -> MembershipOut:
+    membership = await call.container.use_cases.join_team()(
+        call.user, call.path["teamId"], call.context)
+    return MembershipOut(user_id=membership.user_id, scope="team",
+                         scope_id=membership.scope.id, role=role_out(membership.role))
 
 
 add_member_routes(routes, ScopeKind.TEAM, TEAM, "teamId")

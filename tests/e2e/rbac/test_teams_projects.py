@@ -83,3 +83,46 @@ async def test_project_visibility_and_listing(app_client, token):
     assert (await org_member.call("GET", f"/project/{internal['id']}"))[0] == 404
     assert (await owner.call("POST", "/project", {"teamId": team["id"], "name": "x",
                                                   "slug": "ok"}))[0] == 400
+
+
+async def test_team_join_needs_org_membership_and_join_enabled(app_client, token):
+    owner, member, outsider = await actors(app_client, token, 3)
+    org = await make_org(owner, "team-join", joinEnabled=True)
+    open_team = await owner.ok("POST", "/team", {
+        "organizationId": org["id"], "name": "Open", "slug": "open", "visibility": "PUBLIC",
+        "joinEnabled": True}, status=201)
+    closed = await make_team(owner, org["id"], "closed", "PUBLIC")
+    private = await owner.ok("POST", "/team", {
+        "organizationId": org["id"], "name": "Hidden", "slug": "hidden",
+        "visibility": "PRIVATE", "joinEnabled": True}, status=201)
+    await join(member, org["id"])
+    assert (await outsider.call("POST", f"/team/{open_team['id']}/join"))[0] == 403
+    assert (await member.call("POST", f"/team/{closed['id']}/join"))[0] == 403
+    assert (await member.call("POST", f"/team/{private['id']}/join"))[0] == 404
+    joined = await member.ok("POST", f"/team/{open_team['id']}/join", status=201)
+    assert joined["role"]["id"] == "team.member"
+    assert (await member.call("POST", f"/team/{open_team['id']}/join"))[0] == 409
+    members = await member.ok("GET", f"/team/{open_team['id']}/members")
+    assert {m["userId"] for m in members} == {owner.user_id, member.user_id}
+
+
+async def test_team_member_views_non_private_projects(app_client, token):
+    owner, teammate = await actors(app_client, token, 2)
+    org = await make_org(owner, "viewers", joinEnabled=True)
+    team = await owner.ok("POST", "/team", {
+        "organizationId": org["id"], "name": "Crew", "slug": "crew", "joinEnabled": True},
+        status=201)
+    internal = await make_project(owner, team["id"], "shared", "INTERNAL")
+    private = await make_project(owner, team["id"], "secret", "PRIVATE")
+    await join(teammate, org["id"])
+    await teammate.ok("POST", f"/team/{team['id']}/join", status=201)
+    seen = await teammate.ok("GET", f"/project/{internal['id']}")
+    assert seen["myRole"] is None
+    assert seen["myPermissions"] == ["project:members:read", "project:read"]
+    assert (await teammate.call("PATCH", f"/project/{internal['id']}", {"name": "xx"}))[0] == 403
+    assert (await teammate.call("GET", f"/project/{private['id']}"))[0] == 404
+    listed = await teammate.ok("GET", f"/team/{team['id']}/projects")
+    assert [p["id"] for p in listed] == [internal["id"]]
+    mine = await make_project(teammate, team["id"], "mine", "PRIVATE")
+    assert mine["myRole"]["id"] == "project.owner"
+    assert (await owner.ok("GET", f"/project/{mine['id']}"))["myRole"] is None

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from adapters.memory.rbac import MemoryScopeReads
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from application.identity.principal import Principal
@@ -48,7 +49,7 @@ class UseCases:
         uow, clock, auth = InMemoryUnitOfWorkFactory(self.store, SystemClock()), SystemClock(), \
             Authorizer()
         self.create_organization = lambda: CreateOrganization(uow, clock)
-        self.get_organization = lambda: GetOrganization(uow, auth)
+        self.get_organization = lambda: GetOrganization(MemoryScopeReads(self.store), auth)
         self.list_my_organizations = lambda: ListMyOrganizations(uow)
         self.update_organization = lambda: UpdateOrganization(uow, clock, auth)
         self.delete_organization = lambda: DeleteOrganization(uow, clock, auth)
@@ -57,7 +58,7 @@ class UseCases:
         self.remove_member = lambda: RemoveMember(uow, clock, auth)
         self.create_role = lambda: CreateRole(uow, clock, auth)
         self.create_team = lambda: CreateTeam(uow, clock, auth)
-        self.get_team = lambda: GetTeam(uow, auth)
+        self.get_team = lambda: GetTeam(MemoryScopeReads(self.store), auth)
         self.create_project = lambda: CreateProject(uow, clock, auth)
 
 
