@@ -109,5 +109,14 @@ def token(email: str, admin: bool, name: str | None, ttl: int) -> None:
     )
 
 
+def _add_context_commands() -> None:
+    from entrypoints.cli_credits import credits, ledger
+
+    main.add_command(credits)
+    main.add_command(ledger)
+
+
+_add_context_commands()
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -26,9 +26,17 @@ from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from adapters.redis.cache import RedisCache, redis_client
 from adapters.sqlalchemy.engine import build_engine
+from adapters.sqlalchemy.ledger_fast_path import PostgresAtomicLedger
 from adapters.sqlalchemy.repositories.rbac_chain_reader import SqlScopeReads
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.audit.organization_audit import ReadOrganizationAudit
+from application.credits.admin_grant import AdminGrant, UserBalance
+from application.credits.atomic_posting import UnitOfWorkAtomicLedger
+from application.credits.ledger_service import CreditsLedger
+from application.credits.queries import GetBalance, GetHistory
+from application.credits.spend import Spend
+from application.credits.verify_ledger import VerifyLedger
+from application.idempotency import IdempotentRequests, PurgeIdempotencyKeys
 from application.identity.provider_sync import ApplyProviderWebhook, ReceiveProviderWebhook
 from application.identity.resolve_principal import ResolvePrincipal
 from application.invitations.answer import AcceptInvitation, DeclineInvitation, PreviewInvitation
@@ -129,6 +137,13 @@ def _clerk_webhook_verifier(settings: Settings) -> Any:
     return ClerkWebhookVerifier(secret) if secret else None
 
 
+def _atomic_ledger(engine: Any, uow: Any) -> Any:
+    portable = UnitOfWorkAtomicLedger(uow)
+    if engine.dialect.name == "postgresql":
+        return PostgresAtomicLedger(engine, portable)
+    return portable
+
+
 class Core(containers.DeclarativeContainer):
     config = providers.Dependency(instance_of=Settings)
     clock = providers.Singleton(SystemClock)
@@ -143,6 +158,7 @@ class Adapters(containers.DeclarativeContainer):
     redis = providers.Singleton(_redis, core.config)
     uow = providers.Singleton(SqlAlchemyUnitOfWorkFactory, engine, core.clock)
     scope_reads = providers.Singleton(SqlScopeReads, engine)
+    atomic_ledger = providers.Singleton(_atomic_ledger, engine, uow)
     cache = providers.Singleton(_cache, redis)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Singleton(_identity_directory, core.config)
@@ -166,6 +182,7 @@ class MemoryAdapters(containers.DeclarativeContainer):
         InMemoryUnitOfWorkFactory, providers.Singleton(MemoryStore), core.clock
     )
     scope_reads = providers.Singleton(MemoryScopeReads, uow.provided.store)
+    atomic_ledger = providers.Singleton(UnitOfWorkAtomicLedger, uow)
     cache = providers.Singleton(InMemoryCache)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Object(None)
@@ -221,6 +238,15 @@ class UseCases(containers.DeclarativeContainer):
     purge_old_notifications = providers.Factory(PurgeOldNotifications, adapters.uow, core.clock)
 
     send_email = providers.Factory(SendEmail, adapters.email_templates, adapters.email_sender)
+    credits_ledger = providers.Singleton(CreditsLedger, core.clock)
+    get_balance = providers.Factory(GetBalance, adapters.uow)
+    get_history = providers.Factory(GetHistory, adapters.uow)
+    spend = providers.Factory(Spend, adapters.atomic_ledger, core.clock)
+    admin_grant = providers.Factory(AdminGrant, adapters.uow, credits_ledger, core.clock)
+    verify_ledger = providers.Factory(VerifyLedger, adapters.uow)
+    user_balance = providers.Factory(UserBalance, adapters.uow)
+    idempotent_requests = providers.Factory(IdempotentRequests, adapters.uow, core.clock)
+    purge_idempotency_keys = providers.Factory(PurgeIdempotencyKeys, adapters.uow, core.clock)
 
     # Organizations, teams, projects: every decision comes from the one Authorizer.
     authorizer = providers.Singleton(Authorizer)

@@ -8,6 +8,7 @@ from typing import Self
 from adapters.memory.audit_trail import MemoryOrganizationAuditTrail
 from adapters.memory.invitations import MemoryInvitationRepository
 from adapters.memory.jobs import MemoryJobRuns, MemoryProcessedMessages
+from adapters.memory.ledger import MemoryIdempotencyStore, MemoryLedgerRepository
 from adapters.memory.rbac import (
     MemoryMembershipRepository,
     MemoryOrganizationRepository,
@@ -57,6 +58,8 @@ class InMemoryUnitOfWork:
         self.audit_trail = MemoryOrganizationAuditTrail(state)
         self.processed_messages = MemoryProcessedMessages(state)
         self.job_runs = MemoryJobRuns(state)
+        self.ledger = MemoryLedgerRepository(state)
+        self.idempotency = MemoryIdempotencyStore(state)
         return self
 
     async def __aexit__(

@@ -8,8 +8,10 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sqlalchemy.repositories.audit_trail import SqlOrganizationAuditTrail
+from adapters.sqlalchemy.repositories.idempotency import SqlIdempotencyStore
 from adapters.sqlalchemy.repositories.invitations import SqlInvitationRepository
 from adapters.sqlalchemy.repositories.jobs import SqlJobRuns, SqlProcessedMessages
+from adapters.sqlalchemy.repositories.ledger import SqlLedgerRepository
 from adapters.sqlalchemy.repositories.notifications import SqlNotificationRepository
 from adapters.sqlalchemy.repositories.platform import SqlAuditLog, SqlOutbox, SqlWebhookInbox
 from adapters.sqlalchemy.repositories.profiles import SqlProfileRepository
@@ -54,6 +56,8 @@ class SqlAlchemyUnitOfWork:
         self.audit_trail = SqlOrganizationAuditTrail(conn)
         self.processed_messages = SqlProcessedMessages(conn)
         self.job_runs = SqlJobRuns(conn)
+        self.ledger = SqlLedgerRepository(conn)
+        self.idempotency = SqlIdempotencyStore(conn)
         return self
 
     async def __aexit__(

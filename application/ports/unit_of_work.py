@@ -15,11 +15,13 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from application.audit.ports import OrganizationAuditTrail
+from application.credits.ports import LedgerRepository
 from application.identity.ports import UserRepository
 from application.invitations.ports import InvitationRepository
 from application.jobs.ports import JobRuns, ProcessedMessages
 from application.notifications.ports import NotificationRepository
 from application.ports.audit import AuditLog
+from application.ports.idempotency import IdempotencyStore
 from application.ports.inbox import WebhookInbox
 from application.ports.outbox import Outbox
 from application.profiles.ports import ProfileRepository
@@ -52,6 +54,8 @@ class UnitOfWork(Protocol):
     audit_trail: OrganizationAuditTrail
     processed_messages: ProcessedMessages
     job_runs: JobRuns
+    ledger: LedgerRepository
+    idempotency: IdempotencyStore
 
     async def __aenter__(self) -> Self: ...
 

@@ -3,6 +3,7 @@
 from entrypoints.http.routes import (
     audit,
     clerk_webhooks,
+    credits,
     invitations,
     notifications,
     organizations,
@@ -18,6 +19,7 @@ ROUTE_MODULES = [
     settings,
     notifications,
     clerk_webhooks,
+    credits,
     organizations,
     teams,
     invitations,
