@@ -6,6 +6,7 @@ Every variable is documented in docs/operations.md. ``Settings.check_production_
 
 from __future__ import annotations
 
+import base64
 import secrets
 from pathlib import Path
 from typing import Annotated, Literal
@@ -58,6 +59,9 @@ class Settings(BaseSettings):
     clerk_webhook_secret: str | None = None
     clerk_secret_key: str | None = None
     clerk_api_url: str = "https://api.clerk.com"
+
+    # URL-safe base64 of 32 bytes: seals invitation codes in the outbox (ADR 0040).
+    invite_seal_key: str | None = None
 
     email_provider: Literal["dev", "resend"] = "dev"
     resend_api_key: str | None = None
@@ -153,6 +157,10 @@ class Settings(BaseSettings):
         problems.extend(self.sms_problems())
         if not self.otp_pepper or len(self.otp_pepper.encode()) < 32:
             problems.append("OTP_PEPPER (at least 32 bytes) is required in production")
+        if not self.invite_seal_key:
+            problems.append(
+                "INVITE_SEAL_KEY is required in production (URL-safe base64 of 32 random bytes)"
+            )
         if problems:
             raise ConfigurationError("; ".join(problems))
 
@@ -193,3 +201,16 @@ class Settings(BaseSettings):
         path.write_text(secret)
         path.chmod(0o600)
         return secret
+
+    def resolved_invite_seal_key(self) -> str:
+        """INVITE_SEAL_KEY, or (outside production) one generated once and kept under VAR_DIR."""
+        if self.invite_seal_key:
+            return self.invite_seal_key
+        path = self.var_dir / "invite_seal_key"
+        if path.exists():
+            return path.read_text().strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
+        path.write_text(key)
+        path.chmod(0o600)
+        return key

@@ -14,6 +14,7 @@ from dependency_injector import containers, providers
 from adapters.clerk.directory import build_clerk_directory
 from adapters.clerk.webhook_events import parse_clerk_webhook
 from adapters.clerk.webhook_signature import ClerkWebhookVerifier
+from adapters.crypto.aes_gcm_sealer import AesGcmCodeSealer
 from adapters.dev_identity.dev_tokens import DevTokenVerifier
 from adapters.email.dev_sender import DevEmailSender
 from adapters.email.jinja_templates import JinjaEmailTemplates
@@ -29,6 +30,7 @@ from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.ledger_fast_path import PostgresAtomicLedger
 from adapters.sqlalchemy.repositories.rbac_chain_reader import SqlScopeReads
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
+from application.audit.organization_audit import ReadOrganizationAudit
 from application.credits.admin_grant import AdminGrant, UserBalance
 from application.credits.atomic_posting import UnitOfWorkAtomicLedger
 from application.credits.ledger_service import CreditsLedger
@@ -38,6 +40,10 @@ from application.credits.verify_ledger import VerifyLedger
 from application.idempotency import IdempotentRequests, PurgeIdempotencyKeys
 from application.identity.provider_sync import ApplyProviderWebhook, ReceiveProviderWebhook
 from application.identity.resolve_principal import ResolvePrincipal
+from application.invitations.answer import AcceptInvitation, DeclineInvitation, PreviewInvitation
+from application.invitations.invitation_email import SendInvitationEmail
+from application.invitations.invite import InviteMembers
+from application.invitations.manage import ListInvitations, RevokeInvitation
 from application.jobs.send_email import SendEmail
 from application.notifications.delivery import CreateNotification, PurgeOldNotifications
 from application.notifications.inbox import (
@@ -158,6 +164,8 @@ def _atomic_ledger(engine: Any, uow: Any) -> Any:
     if engine.dialect.name == "postgresql":
         return PostgresAtomicLedger(engine, portable)
     return portable
+def _code_sealer(settings: Settings) -> Any:
+    return AesGcmCodeSealer.from_text(settings.resolved_invite_seal_key())
 
 
 def _identity_directory(settings: Settings) -> Any:
@@ -173,6 +181,7 @@ class Core(containers.DeclarativeContainer):
     config = providers.Dependency(instance_of=Settings)
     clock = providers.Singleton(SystemClock)
     otp_hasher = providers.Singleton(_otp_hasher, config)
+    code_sealer = providers.Singleton(_code_sealer, config)
 
 
 class Adapters(containers.DeclarativeContainer):
@@ -369,6 +378,20 @@ class UseCases(containers.DeclarativeContainer):
     update_project = providers.Factory(UpdateProject, adapters.uow, core.clock, authorizer)
     delete_project = providers.Factory(DeleteProject, adapters.uow, core.clock, authorizer)
     list_projects = providers.Factory(ListProjects, adapters.uow, authorizer)
+
+    # Invitations (all three scopes) and the organization audit trail.
+    invite_members = providers.Factory(
+        InviteMembers, adapters.uow, core.clock, authorizer, core.code_sealer)
+    list_invitations = providers.Factory(ListInvitations, adapters.uow, core.clock, authorizer)
+    revoke_invitation = providers.Factory(RevokeInvitation, adapters.uow, core.clock, authorizer)
+    preview_invitation = providers.Factory(PreviewInvitation, adapters.uow, core.clock)
+    accept_invitation = providers.Factory(AcceptInvitation, adapters.uow, core.clock)
+    decline_invitation = providers.Factory(DeclineInvitation, adapters.uow, core.clock)
+    read_organization_audit = providers.Factory(ReadOrganizationAudit, adapters.uow, authorizer)
+    send_invitation_email = providers.Factory(
+        SendInvitationEmail, adapters.uow, core.clock, core.code_sealer, adapters.email_templates,
+        adapters.email_sender, core.config.provided.frontend_url)
+
 
 
 class Container(containers.DeclarativeContainer):

@@ -7,7 +7,9 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.sqlalchemy.repositories.audit_trail import SqlOrganizationAuditTrail
 from adapters.sqlalchemy.repositories.idempotency import SqlIdempotencyStore
+from adapters.sqlalchemy.repositories.invitations import SqlInvitationRepository
 from adapters.sqlalchemy.repositories.jobs import SqlJobRuns, SqlProcessedMessages
 from adapters.sqlalchemy.repositories.ledger import SqlLedgerRepository
 from adapters.sqlalchemy.repositories.notifications import SqlNotificationRepository
@@ -52,6 +54,8 @@ class SqlAlchemyUnitOfWork:
         self.projects = SqlProjectRepository(conn)
         self.roles = SqlRoleRepository(conn, self._clock.now)
         self.memberships = SqlMembershipRepository(conn)
+        self.invitations = SqlInvitationRepository(conn)
+        self.audit_trail = SqlOrganizationAuditTrail(conn)
         self.processed_messages = SqlProcessedMessages(conn)
         self.job_runs = SqlJobRuns(conn)
         self.plans = SqlPlanRepository(conn)

@@ -14,8 +14,10 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
+from application.audit.ports import OrganizationAuditTrail
 from application.credits.ports import LedgerRepository
 from application.identity.ports import UserRepository
+from application.invitations.ports import InvitationRepository
 from application.jobs.ports import JobRuns, ProcessedMessages
 from application.notifications.ports import NotificationRepository
 from application.payments.ports import PaymentRepository, PlanRepository
@@ -50,6 +52,8 @@ class UnitOfWork(Protocol):
     projects: ProjectRepository
     roles: RoleRepository
     memberships: MembershipRepository
+    invitations: InvitationRepository
+    audit_trail: OrganizationAuditTrail
     processed_messages: ProcessedMessages
     job_runs: JobRuns
     plans: PlanRepository

@@ -2,6 +2,7 @@
 
 from adapters.sqlalchemy.tables import (
     identity,
+    invitations,
     jobs,
     ledger,
     payments,
@@ -13,6 +14,7 @@ from adapters.sqlalchemy.tables.base import metadata
 
 __all__ = [
     "identity",
+    "invitations",
     "jobs",
     "ledger",
     "metadata",

@@ -1,10 +1,12 @@
 """Route modules, in registration order. A new context adds its module here."""
 
 from entrypoints.http.routes import (
+    audit,
     clerk_webhooks,
     credits,
     dev_checkout,
     free_credits,
+    invitations,
     notifications,
     organizations,
     payments,
@@ -26,4 +28,6 @@ ROUTE_MODULES = [
     dev_checkout,
     organizations,
     teams,
+    invitations,
+    audit,
 ]
