@@ -5,7 +5,7 @@ asyncio process uses one). Each child builds its own container (engine pool, Red
 so shared state must live in PostgreSQL/Redis: the CLI refuses N > 1 without ``REDIS_URL``.
 The parent only supervises: it forwards SIGTERM/SIGINT and, if a child dies, stops the others
 and exits non-zero so the process supervisor restarts the whole set. See
-docs/decisions/0040-serve-workers-share-one-port.md.
+docs/decisions/0090-serve-workers-share-one-port.md.
 """
 
 from __future__ import annotations
