@@ -210,7 +210,9 @@ def machine() -> dict[str, str]:
     }
 
 
-def run(duration: int, warmup: int, workers: int | None) -> tuple[list[Result], dict[str, str]]:
+def run(
+    duration: int, warmup: int, workers: int | None, profile: Path | None = None
+) -> tuple[list[Result], dict[str, str]]:
     wrk = ensure_wrk()
     info = machine()
     with bench_database() as database, tempfile.TemporaryDirectory() as var_dir:
@@ -271,12 +273,54 @@ def run(duration: int, warmup: int, workers: int | None) -> tuple[list[Result], 
                     for name, url, headers in endpoints:
                         if warmup:
                             run_wrk(wrk, name, url, connections, warmup, headers)
+                        profiling = (
+                            profile is not None
+                            and name == "GET /api/v1/profile"
+                            and connections == CONNECTIONS[-1]
+                        )
+                        spy = start_py_spy(app.pid, duration, profile) if profiling else None
                         result = run_wrk(wrk, name, url, connections, duration, headers)
+                        if spy is not None:
+                            spy.wait(timeout=duration + 30)
                         results.append(result)
                         print(format_row(result), file=sys.stderr)
     info["load_average_at_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     info["app_workers"] = str(workers or 1)
     return results, info
+
+
+def start_py_spy(pid: int, seconds: int, output: Path) -> subprocess.Popen[bytes]:
+    """Sample the app with py-spy while the profile route is measured (``--profile``)."""
+    py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    if not Path(py_spy).exists():
+        raise SystemExit("--profile needs py-spy: .venv/bin/pip install py-spy")
+    fmt = (
+        "speedscope"
+        if output.suffix == ".json"
+        else "raw"
+        if output.suffix == ".txt"
+        else "flamegraph"
+    )
+    return subprocess.Popen(
+        [
+            py_spy,
+            "record",
+            "--pid",
+            str(pid),
+            "--duration",
+            str(seconds),
+            "--rate",
+            "200",
+            "--nonblocking",
+            "--subprocesses",
+            "--format",
+            fmt,
+            "--output",
+            str(output),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 # --- report
@@ -327,9 +371,16 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=2, help="Seconds of warm-up before each.")
     parser.add_argument("--workers", type=int, default=None, help="fairarena serve --workers N.")
     parser.add_argument("--json", type=Path, default=None, help="Also write the results here.")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="py-spy the app during GET /api/v1/profile at 16 connections: .svg flame graph, "
+        ".json speedscope, .txt collapsed stacks (needs py-spy).",
+    )
     options = parser.parse_args()
 
-    results, info = run(options.duration, options.warmup, options.workers)
+    results, info = run(options.duration, options.warmup, options.workers, options.profile)
     summary = verdict(results)
     print("\n".join(f"{k}: {v}" for k, v in info.items()))
     print()
