@@ -151,3 +151,15 @@ async def test_without_a_webhook_secret_the_route_is_503_and_stores_nothing(app_
 
     assert resp.status == 503
     assert (await resp.json())["error"]["code"] == "SERVICE_UNAVAILABLE"
+
+
+@pytest.mark.parametrize("clerk_overrides", [{"maintenance_mode": True}])
+async def test_webhooks_are_still_stored_during_maintenance(clerk_app: ClerkApp) -> None:
+    token = clerk_app.minter.valid("user_m", email="m@example.com")
+    blocked = await clerk_app.client.get("/api/v1/profile", headers=bearer(token))
+    assert blocked.status == 503
+
+    resp = await post_event(clerk_app, "user.created", clerk_user("user_m"))
+
+    assert resp.status == 200
+    assert await clerk_app.count("webhook_inbox") == 1
