@@ -15,7 +15,11 @@ from adapters.clerk.directory import build_clerk_directory
 from adapters.clerk.webhook_events import parse_clerk_webhook
 from adapters.clerk.webhook_signature import ClerkWebhookVerifier
 from adapters.dev_identity.dev_tokens import DevTokenVerifier
+from adapters.email.dev_sender import DevEmailSender
+from adapters.email.jinja_templates import JinjaEmailTemplates
+from adapters.email.resend_sender import ResendEmailSender
 from adapters.memory.cache import InMemoryCache
+from adapters.memory.email import MemoryEmailSender
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from adapters.redis.cache import RedisCache, redis_client
@@ -23,6 +27,7 @@ from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.identity.provider_sync import ApplyProviderWebhook, ReceiveProviderWebhook
 from application.identity.resolve_principal import ResolvePrincipal
+from application.jobs.send_email import SendEmail
 from application.notifications.delivery import CreateNotification, PurgeOldNotifications
 from application.notifications.inbox import (
     CountUnread,
@@ -56,6 +61,17 @@ def _redis(settings: Settings) -> Any:
 
 def _cache(redis: Any) -> Any:
     return RedisCache(redis) if redis is not None else InMemoryCache()
+
+
+def _email_sender(settings: Settings) -> Any:
+    if settings.email_provider == "resend":
+        return ResendEmailSender(
+            api_key=settings.resend_api_key or "",
+            sender=settings.email_from,
+            base_url=settings.resend_api_url,
+        )
+    path = settings.dev_email_path or settings.var_dir / "outbox" / "emails.jsonl"
+    return DevEmailSender(path, sender=settings.email_from)
 
 
 def _token_verifier(settings: Settings) -> Any:
@@ -92,6 +108,10 @@ class Adapters(containers.DeclarativeContainer):
     identity_directory = providers.Singleton(_identity_directory, core.config)
     clerk_webhook_verifier = providers.Singleton(_clerk_webhook_verifier, core.config)
     provider_event_parser = providers.Object(parse_clerk_webhook)
+    email_sender = providers.Singleton(_email_sender, core.config)
+    email_templates = providers.Singleton(
+        JinjaEmailTemplates, frontend_url=core.config.provided.frontend_url
+    )
 
 
 class MemoryAdapters(containers.DeclarativeContainer):
@@ -100,13 +120,20 @@ class MemoryAdapters(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
     engine = providers.Object(None)
     redis = providers.Object(None)
-    store = providers.Singleton(MemoryStore)
-    uow = providers.Singleton(InMemoryUnitOfWorkFactory, store, core.clock)
+    # The store lives inside the factory: an overriding container may only name providers
+    # that the production container also has.
+    uow = providers.Singleton(
+        InMemoryUnitOfWorkFactory, providers.Singleton(MemoryStore), core.clock
+    )
     cache = providers.Singleton(InMemoryCache)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Object(None)
     clerk_webhook_verifier = providers.Singleton(_clerk_webhook_verifier, core.config)
     provider_event_parser = providers.Object(parse_clerk_webhook)
+    email_sender = providers.Singleton(MemoryEmailSender)
+    email_templates = providers.Singleton(
+        JinjaEmailTemplates, frontend_url=core.config.provided.frontend_url
+    )
 
 
 class UseCases(containers.DeclarativeContainer):
@@ -151,6 +178,8 @@ class UseCases(containers.DeclarativeContainer):
         CreateNotification, adapters.uow, adapters.cache, core.clock
     )
     purge_old_notifications = providers.Factory(PurgeOldNotifications, adapters.uow, core.clock)
+
+    send_email = providers.Factory(SendEmail, adapters.email_templates, adapters.email_sender)
 
 
 class Container(containers.DeclarativeContainer):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from adapters.memory.jobs import MemoryJobRuns, MemoryProcessedMessages
 from adapters.memory.repositories import (
     MemoryAuditLog,
     MemoryNotificationRepository,
@@ -36,6 +37,8 @@ class InMemoryUnitOfWork:
         self.outbox = MemoryOutbox(state, self._clock.now)
         self.inbox = MemoryWebhookInbox(state)
         self.audit = MemoryAuditLog(state)
+        self.processed_messages = MemoryProcessedMessages(state)
+        self.job_runs = MemoryJobRuns(state)
         return self
 
     async def __aexit__(

@@ -26,7 +26,9 @@ class NotificationRepository(Protocol):
 
     async def unread_count(self, user_id: str) -> int: ...
 
-    async def set_read(self, user_id: str, ids: builtins.list[str] | None, read: bool, now: datetime) -> int:
+    async def set_read(
+        self, user_id: str, ids: builtins.list[str] | None, read: bool, now: datetime
+    ) -> int:
         """Mark the caller's rows (all of them when ``ids`` is None); returns rows changed."""
         ...
 

@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from application.identity.ports import UserRepository
+from application.jobs.ports import JobRuns, ProcessedMessages
 from application.notifications.ports import NotificationRepository
 from application.ports.audit import AuditLog
 from application.ports.inbox import WebhookInbox
@@ -31,6 +32,8 @@ class UnitOfWork(Protocol):
     outbox: Outbox
     inbox: WebhookInbox
     audit: AuditLog
+    processed_messages: ProcessedMessages
+    job_runs: JobRuns
 
     async def __aenter__(self) -> Self: ...
 

@@ -12,6 +12,8 @@ from alembic import op
 
 from sqlalchemy.dialects import postgresql
 
+from adapters.sqlalchemy.ddl import append_only_statements
+
 revision = '0001_foundation'
 down_revision = None
 branch_labels = None
@@ -160,22 +162,9 @@ def upgrade() -> None:
 
 def append_only(table: str) -> None:
     """On PostgreSQL, refuse UPDATE and DELETE on ``table`` with a trigger."""
-    if op.get_bind().dialect.name != "postgresql":
-        return
-    op.execute(
-        """
-        CREATE OR REPLACE FUNCTION refuse_change() RETURNS trigger AS $$
-        BEGIN
-            RAISE EXCEPTION '% on % is not allowed: the table is append-only',
-                TG_OP, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
-        END;
-        $$ LANGUAGE plpgsql
-        """
-    )
-    op.execute(
-        f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-        "FOR EACH ROW EXECUTE FUNCTION refuse_change()"
-    )
+    if op.get_bind().dialect.name == "postgresql":
+        for statement in append_only_statements(table):
+            op.execute(statement)
 
 
 def downgrade() -> None:
