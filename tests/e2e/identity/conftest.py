@@ -82,7 +82,9 @@ async def clerk_app(
             clerk_webhook_secret=secret,
             clerk_secret_key=SECRET_KEY,
             clerk_api_url=clerk_api.url,
-            **clerk_overrides,
+            # Jobs are run by ``run_webhook_jobs`` so each test decides when; the real worker is
+            # exercised by test_clerk_webhook_jobs.py.
+            **{"jobs_in_process": False, **clerk_overrides},
         )
         container = Container(config=settings)
         client: TestClient[Any, Any] = TestClient(TestServer(create_app(container)))
