@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -22,7 +23,8 @@ from application.identity.provider_sync import (
 from application.identity.resolve_principal import ResolvePrincipal
 from application.ports.clock import SystemClock
 from application.ports.identity import VerifiedToken
-from domain.identity.user import AccountDeleted
+from domain.identity.user import AccountDeleted, User
+from domain.ids import new_id
 from tests.fixtures.fake_clerk_api import clerk_user
 from tests.fixtures.svix_signing import clerk_event
 
@@ -134,3 +136,50 @@ async def test_one_message_applied_twice_at_once_has_one_effect(pg_sync: Sync) -
 
     assert await pg_sync.scalar("SELECT count(*) FROM users") == 1
     assert await pg_sync.scalar("SELECT count(*) FROM outbox WHERE topic = 'email.send'") == 1
+
+
+async def _deleted(sync: Sync, subject: str, email: str) -> str:
+    await sync.deliver("user.created", clerk_user(subject, email=email), f"c-{subject}")
+    await sync.deliver("user.deleted", {"id": subject, "deleted": True}, f"d-{subject}")
+    for message_id, payload in await sync.queued():
+        await sync.apply(message_id, payload)
+    async with sync.uow() as uow:
+        user = await uow.users.get_by_subject(subject)
+    assert user is not None and user.is_deleted
+    return user.id
+
+
+async def test_get_deleted_by_email_finds_the_latest_deleted_in_any_case(sync: Sync) -> None:
+    t0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def user(subject: str, email: str, deleted_at: datetime | None) -> User:
+        return User(new_id(), subject, email, None, None, None, None, t0, t0, deleted_at)
+
+    older = user("user_a", "Mixed@Example.com", t0 + timedelta(days=1))
+    newer = user("user_b", "mixed@example.com", t0 + timedelta(days=2))
+    active = user("user_c", "MIXED@example.com", None)
+    async with sync.uow() as uow:
+        for row in (older, newer, active):
+            assert await uow.users.add(row)
+        await uow.commit()
+
+    async with sync.uow() as uow:
+        found = await uow.users.get_deleted_by_email("MIXED@EXAMPLE.COM")
+        missing = await uow.users.get_deleted_by_email("nobody@example.com")
+
+    assert found == newer and missing is None
+
+
+async def test_racing_recoveries_of_one_account_give_one_user(pg_sync: Sync) -> None:
+    old_id = await _deleted(pg_sync, "user_old", "race@example.com")
+    await pg_sync.deliver("user.created", clerk_user("user_new", email="race@example.com"), "c2")
+    message_id, payload = (await pg_sync.queued())[-1]  # the new identity's user.created
+    token = VerifiedToken("user_new", "race@example.com", None, False)
+
+    results = await asyncio.gather(pg_sync.apply(message_id, payload), pg_sync.resolve(token))
+
+    assert results[1].user_id == old_id
+    assert await pg_sync.scalar("SELECT count(*) FROM users") == 1
+    assert await pg_sync.scalar("SELECT subject FROM users") == "user_new"
+    recovery_mail = "SELECT count(*) FROM outbox WHERE dedupe_key LIKE 'account-recovery-email:%'"
+    assert await pg_sync.scalar(recovery_mail) == 1
