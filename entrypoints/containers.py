@@ -11,6 +11,9 @@ from typing import Any
 
 from dependency_injector import containers, providers
 
+from adapters.clerk.directory import build_clerk_directory
+from adapters.clerk.webhook_events import parse_clerk_webhook
+from adapters.clerk.webhook_signature import ClerkWebhookVerifier
 from adapters.dev_identity.dev_tokens import DevTokenVerifier
 from adapters.email.dev_sender import DevEmailSender
 from adapters.email.jinja_templates import JinjaEmailTemplates
@@ -22,6 +25,7 @@ from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from adapters.redis.cache import RedisCache, redis_client
 from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
+from application.identity.provider_sync import ApplyProviderWebhook, ReceiveProviderWebhook
 from application.identity.resolve_principal import ResolvePrincipal
 from application.jobs.send_email import SendEmail
 from application.notifications.delivery import CreateNotification, PurgeOldNotifications
@@ -75,6 +79,15 @@ def _token_verifier(settings: Settings) -> Any:
     return build_clerk_verifier(settings)
 
 
+def _identity_directory(settings: Settings) -> Any:
+    return build_clerk_directory(settings) if settings.auth_mode == "clerk" else None
+
+
+def _clerk_webhook_verifier(settings: Settings) -> Any:
+    secret = settings.clerk_webhook_secret
+    return ClerkWebhookVerifier(secret) if secret else None
+
+
 class Core(containers.DeclarativeContainer):
     config = providers.Dependency(instance_of=Settings)
     clock = providers.Singleton(SystemClock)
@@ -89,7 +102,9 @@ class Adapters(containers.DeclarativeContainer):
     uow = providers.Singleton(SqlAlchemyUnitOfWorkFactory, engine, core.clock)
     cache = providers.Singleton(_cache, redis)
     token_verifier = providers.Singleton(_token_verifier, core.config)
-    identity_directory = providers.Object(None)
+    identity_directory = providers.Singleton(_identity_directory, core.config)
+    clerk_webhook_verifier = providers.Singleton(_clerk_webhook_verifier, core.config)
+    provider_event_parser = providers.Object(parse_clerk_webhook)
     email_sender = providers.Singleton(_email_sender, core.config)
     email_templates = providers.Singleton(
         JinjaEmailTemplates, frontend_url=core.config.provided.frontend_url)
@@ -109,6 +124,8 @@ class MemoryAdapters(containers.DeclarativeContainer):
     cache = providers.Singleton(InMemoryCache)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Object(None)
+    clerk_webhook_verifier = providers.Singleton(_clerk_webhook_verifier, core.config)
+    provider_event_parser = providers.Object(parse_clerk_webhook)
     email_sender = providers.Singleton(MemoryEmailSender)
     email_templates = providers.Singleton(
         JinjaEmailTemplates, frontend_url=core.config.provided.frontend_url)
@@ -125,6 +142,14 @@ class UseCases(containers.DeclarativeContainer):
         core.clock,
         admin_subjects=core.config.provided.admin_user_ids,
         directory=adapters.identity_directory,
+    )
+    receive_provider_webhook = providers.Factory(ReceiveProviderWebhook, adapters.uow, core.clock)
+    apply_provider_webhook = providers.Factory(
+        ApplyProviderWebhook,
+        adapters.uow,
+        adapters.cache,
+        core.clock,
+        adapters.provider_event_parser,
     )
 
     get_own_profile = providers.Factory(GetOwnProfile, adapters.uow, adapters.cache, core.clock)

@@ -1,5 +1,5 @@
 """Route modules, in registration order. A new context adds its module here."""
 
-from entrypoints.http.routes import notifications, profile, settings, system
+from entrypoints.http.routes import clerk_webhooks, notifications, profile, settings, system
 
-ROUTE_MODULES = [system, profile, settings, notifications]
+ROUTE_MODULES = [system, profile, settings, notifications, clerk_webhooks]
