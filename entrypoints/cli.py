@@ -60,8 +60,9 @@ def migrate(revision: str) -> None:
 
 
 @main.command()
-@click.option("--threads", default=None, type=int,
-              help="Worker threads (default: WORKER_THREADS or 4).")
+@click.option(
+    "--threads", default=None, type=int, help="Worker threads (default: WORKER_THREADS or 4)."
+)
 def worker(threads: int | None) -> None:
     """Run background jobs: the Dramatiq worker and the outbox relay."""
     import asyncio
@@ -107,6 +108,15 @@ def token(email: str, admin: bool, name: str | None, ttl: int) -> None:
         )
     )
 
+
+def _add_context_commands() -> None:
+    from entrypoints.cli_credits import credits, ledger
+
+    main.add_command(credits)
+    main.add_command(ledger)
+
+
+_add_context_commands()
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -24,7 +24,15 @@ from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from adapters.redis.cache import RedisCache, redis_client
 from adapters.sqlalchemy.engine import build_engine
+from adapters.sqlalchemy.ledger_fast_path import PostgresAtomicLedger
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
+from application.credits.admin_grant import AdminGrant, UserBalance
+from application.credits.atomic_posting import UnitOfWorkAtomicLedger
+from application.credits.ledger_service import CreditsLedger
+from application.credits.queries import GetBalance, GetHistory
+from application.credits.spend import Spend
+from application.credits.verify_ledger import VerifyLedger
+from application.idempotency import IdempotentRequests, PurgeIdempotencyKeys
 from application.identity.provider_sync import ApplyProviderWebhook, ReceiveProviderWebhook
 from application.identity.resolve_principal import ResolvePrincipal
 from application.jobs.send_email import SendEmail
@@ -65,8 +73,11 @@ def _cache(redis: Any) -> Any:
 
 def _email_sender(settings: Settings) -> Any:
     if settings.email_provider == "resend":
-        return ResendEmailSender(api_key=settings.resend_api_key or "",
-                                 sender=settings.email_from, base_url=settings.resend_api_url)
+        return ResendEmailSender(
+            api_key=settings.resend_api_key or "",
+            sender=settings.email_from,
+            base_url=settings.resend_api_url,
+        )
     path = settings.dev_email_path or settings.var_dir / "outbox" / "emails.jsonl"
     return DevEmailSender(path, sender=settings.email_from)
 
@@ -88,6 +99,13 @@ def _clerk_webhook_verifier(settings: Settings) -> Any:
     return ClerkWebhookVerifier(secret) if secret else None
 
 
+def _atomic_ledger(engine: Any, uow: Any) -> Any:
+    portable = UnitOfWorkAtomicLedger(uow)
+    if engine.dialect.name == "postgresql":
+        return PostgresAtomicLedger(engine, portable)
+    return portable
+
+
 class Core(containers.DeclarativeContainer):
     config = providers.Dependency(instance_of=Settings)
     clock = providers.Singleton(SystemClock)
@@ -100,6 +118,7 @@ class Adapters(containers.DeclarativeContainer):
     engine = providers.Singleton(_engine, core.config)
     redis = providers.Singleton(_redis, core.config)
     uow = providers.Singleton(SqlAlchemyUnitOfWorkFactory, engine, core.clock)
+    atomic_ledger = providers.Singleton(_atomic_ledger, engine, uow)
     cache = providers.Singleton(_cache, redis)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Singleton(_identity_directory, core.config)
@@ -107,7 +126,8 @@ class Adapters(containers.DeclarativeContainer):
     provider_event_parser = providers.Object(parse_clerk_webhook)
     email_sender = providers.Singleton(_email_sender, core.config)
     email_templates = providers.Singleton(
-        JinjaEmailTemplates, frontend_url=core.config.provided.frontend_url)
+        JinjaEmailTemplates, frontend_url=core.config.provided.frontend_url
+    )
 
 
 class MemoryAdapters(containers.DeclarativeContainer):
@@ -121,6 +141,7 @@ class MemoryAdapters(containers.DeclarativeContainer):
     uow = providers.Singleton(
         InMemoryUnitOfWorkFactory, providers.Singleton(MemoryStore), core.clock
     )
+    atomic_ledger = providers.Singleton(UnitOfWorkAtomicLedger, uow)
     cache = providers.Singleton(InMemoryCache)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Object(None)
@@ -128,7 +149,8 @@ class MemoryAdapters(containers.DeclarativeContainer):
     provider_event_parser = providers.Object(parse_clerk_webhook)
     email_sender = providers.Singleton(MemoryEmailSender)
     email_templates = providers.Singleton(
-        JinjaEmailTemplates, frontend_url=core.config.provided.frontend_url)
+        JinjaEmailTemplates, frontend_url=core.config.provided.frontend_url
+    )
 
 
 class UseCases(containers.DeclarativeContainer):
@@ -175,6 +197,15 @@ class UseCases(containers.DeclarativeContainer):
     purge_old_notifications = providers.Factory(PurgeOldNotifications, adapters.uow, core.clock)
 
     send_email = providers.Factory(SendEmail, adapters.email_templates, adapters.email_sender)
+    credits_ledger = providers.Singleton(CreditsLedger, core.clock)
+    get_balance = providers.Factory(GetBalance, adapters.uow)
+    get_history = providers.Factory(GetHistory, adapters.uow)
+    spend = providers.Factory(Spend, adapters.atomic_ledger, core.clock)
+    admin_grant = providers.Factory(AdminGrant, adapters.uow, credits_ledger, core.clock)
+    verify_ledger = providers.Factory(VerifyLedger, adapters.uow)
+    user_balance = providers.Factory(UserBalance, adapters.uow)
+    idempotent_requests = providers.Factory(IdempotentRequests, adapters.uow, core.clock)
+    purge_idempotency_keys = providers.Factory(PurgeIdempotencyKeys, adapters.uow, core.clock)
 
 
 class Container(containers.DeclarativeContainer):

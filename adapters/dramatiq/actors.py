@@ -37,8 +37,9 @@ class SendOnly(RuntimeError):
     """This process publishes outbox messages but does not run them (``serve`` with Redis)."""
 
 
-def declare_outbox_actor(broker: Broker, runner: OutboxMessageRunner | None, *,
-                         queue_name: str = OUTBOX_QUEUE) -> dramatiq.Actor[Any, Any]:
+def declare_outbox_actor(
+    broker: Broker, runner: OutboxMessageRunner | None, *, queue_name: str = OUTBOX_QUEUE
+) -> dramatiq.Actor[Any, Any]:
     """Declare ``run_outbox_message`` on ``broker``; its body awaits ``runner``.
 
     ``runner=None`` declares it for sending only (a process that runs no worker).

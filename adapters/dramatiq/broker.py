@@ -25,8 +25,9 @@ DEFAULT_MAX_BACKOFF_MS = 15 * 60_000
 DEFAULT_TIME_LIMIT_MS = 5 * 60_000
 
 
-def build_broker(redis_url: str | None, *, namespace: str = DEFAULT_NAMESPACE,
-                 counter: Counter | None = None) -> Broker:
+def build_broker(
+    redis_url: str | None, *, namespace: str = DEFAULT_NAMESPACE, counter: Counter | None = None
+) -> Broker:
     """A broker with our middleware: metrics, age/time limits, retries, async actors.
 
     ``counter`` is the ``jobs_total`` counter to increment (default: one on prometheus_client's
@@ -38,13 +39,17 @@ def build_broker(redis_url: str | None, *, namespace: str = DEFAULT_NAMESPACE,
         AgeLimit(),
         TimeLimit(time_limit=DEFAULT_TIME_LIMIT_MS),
         ShutdownNotifications(),
-        Retries(max_retries=DEFAULT_MAX_RETRIES, min_backoff=DEFAULT_MIN_BACKOFF_MS,
-                max_backoff=DEFAULT_MAX_BACKOFF_MS),
+        Retries(
+            max_retries=DEFAULT_MAX_RETRIES,
+            min_backoff=DEFAULT_MIN_BACKOFF_MS,
+            max_backoff=DEFAULT_MAX_BACKOFF_MS,
+        ),
         AsyncIO(),
     ]
     if redis_url:
         return RedisBroker(  # type: ignore[no-untyped-call]
-            url=redis_url, namespace=namespace, middleware=middleware)
+            url=redis_url, namespace=namespace, middleware=middleware
+        )
     return StubBroker(middleware=middleware)
 
 

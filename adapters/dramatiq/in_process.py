@@ -29,11 +29,17 @@ def boot_process(broker: Broker) -> None:
 class InProcessWorker:
     """Starts and stops a ``dramatiq.Worker`` on ``broker`` (blocking calls: use a thread)."""
 
-    def __init__(self, broker: Broker, *, threads: int = EMBEDDED_WORKER_THREADS,
-                 queues: set[str] | None = None) -> None:
+    def __init__(
+        self,
+        broker: Broker,
+        *,
+        threads: int = EMBEDDED_WORKER_THREADS,
+        queues: set[str] | None = None,
+    ) -> None:
         self._broker = broker
-        self._worker = Worker(broker, queues=queues, worker_threads=threads,
-                              worker_timeout=WORKER_POLL_TIMEOUT_MS)
+        self._worker = Worker(
+            broker, queues=queues, worker_threads=threads, worker_timeout=WORKER_POLL_TIMEOUT_MS
+        )
         self._running = False
 
     def start(self) -> None:

@@ -22,8 +22,12 @@ def jobs_total(registry: CollectorRegistry = REGISTRY) -> Counter:
     one its ``/metrics`` exposes)."""
     counter = _COUNTERS.get(registry)
     if counter is None:
-        counter = Counter("jobs_total", "Background job runs by actor and outcome.",
-                          ("actor", "status"), registry=registry)
+        counter = Counter(
+            "jobs_total",
+            "Background job runs by actor and outcome.",
+            ("actor", "status"),
+            registry=registry,
+        )
         _COUNTERS[registry] = counter
     return counter
 
@@ -38,8 +42,14 @@ class JobMetrics(Middleware):
     def __init__(self, counter: Counter) -> None:
         self.counter = counter
 
-    def after_process_message(self, broker: Broker, message: MessageProxy, *,
-                              result: Any = None, exception: BaseException | None = None) -> None:
+    def after_process_message(
+        self,
+        broker: Broker,
+        message: MessageProxy,
+        *,
+        result: Any = None,
+        exception: BaseException | None = None,
+    ) -> None:
         if exception is None:
             status = "success"
         elif message.failed:  # Retries gave up, or the error is in the actor's ``throws``

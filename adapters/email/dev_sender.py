@@ -22,8 +22,11 @@ DEFAULT_DEV_OUTBOX_PATH = Path("var/outbox/emails.jsonl")
 class DevEmailSender:
     """``EmailSender`` that appends messages to a JSON-lines file instead of sending them."""
 
-    def __init__(self, path: Path | str = DEFAULT_DEV_OUTBOX_PATH,
-                 sender: str = "FairArena <no-reply@fairarena.local>") -> None:
+    def __init__(
+        self,
+        path: Path | str = DEFAULT_DEV_OUTBOX_PATH,
+        sender: str = "FairArena <no-reply@fairarena.local>",
+    ) -> None:
         self._path = Path(path)
         self._sender = sender
         # Worker threads and event loops may share one sender: a thread lock guards the file.

@@ -16,8 +16,9 @@ class EmailError(JobError):
 class EmailDeliveryFailed(EmailError, TransientJobFailure):
     """The provider could not be reached, timed out, rate-limited us or failed (5xx)."""
 
-    def __init__(self, message: str, *, status: int | None = None,
-                 retry_after: float | None = None) -> None:
+    def __init__(
+        self, message: str, *, status: int | None = None, retry_after: float | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.retry_after = retry_after

@@ -34,8 +34,13 @@ def money(amount_minor: int, currency: str = "INR") -> str:
 class JinjaEmailTemplates:
     """``EmailTemplates`` over the Jinja2 files next to this module."""
 
-    def __init__(self, *, app_name: str = "FairArena", frontend_url: str = "http://localhost:5173",
-                 directory: Path = TEMPLATES_DIR) -> None:
+    def __init__(
+        self,
+        *,
+        app_name: str = "FairArena",
+        frontend_url: str = "http://localhost:5173",
+        directory: Path = TEMPLATES_DIR,
+    ) -> None:
         self._env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(directory),
             autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
@@ -66,5 +71,4 @@ class JinjaEmailTemplates:
         except jinja2.UndefinedError as exc:
             raise MissingTemplateVariable(f"template {template!r}: {exc.message}") from exc
         # A subject is one header line: never let a newline from the context through.
-        return RenderedEmail(subject=" ".join(subject.split()), text=text.strip() + "\n",
-                             html=html)
+        return RenderedEmail(subject=" ".join(subject.split()), text=text.strip() + "\n", html=html)

@@ -29,9 +29,15 @@ _TRANSIENT_CONFLICTS = frozenset({"concurrent_idempotent_requests"})
 class ResendEmailSender:
     """``EmailSender`` for Resend. Create and use it on one event loop; ``close()`` when done."""
 
-    def __init__(self, *, api_key: str, sender: str, base_url: str = DEFAULT_RESEND_API_URL,
-                 timeout: aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
-                 session: aiohttp.ClientSession | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        sender: str,
+        base_url: str = DEFAULT_RESEND_API_URL,
+        timeout: aiohttp.ClientTimeout = DEFAULT_TIMEOUT,
+        session: aiohttp.ClientSession | None = None,
+    ) -> None:
         self._api_key = api_key
         self._sender = sender
         self._url = base_url.rstrip("/") + "/emails"
@@ -44,8 +50,9 @@ class ResendEmailSender:
         if message.idempotency_key is not None:
             headers["Idempotency-Key"] = message.idempotency_key[:MAX_IDEMPOTENCY_KEY_LENGTH]
         try:
-            async with self._client().post(self._url, json=self._body(message),
-                                           headers=headers) as response:
+            async with self._client().post(
+                self._url, json=self._body(message), headers=headers
+            ) as response:
                 status = response.status
                 payload = await _json_or_none(response)
                 retry_after = _retry_after(response.headers.get("Retry-After"))
@@ -82,8 +89,9 @@ class ResendEmailSender:
             "text": message.text,
         }
         if message.tags:
-            body["tags"] = [{"name": _tag(name), "value": _tag(value)}
-                            for name, value in message.tags.items()]
+            body["tags"] = [
+                {"name": _tag(name), "value": _tag(value)} for name, value in message.tags.items()
+            ]
         return body
 
 
@@ -112,5 +120,3 @@ def _retry_after(value: str | None) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         return None
-
-

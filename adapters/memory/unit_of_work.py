@@ -6,6 +6,7 @@ from types import TracebackType
 from typing import Self
 
 from adapters.memory.jobs import MemoryJobRuns, MemoryProcessedMessages
+from adapters.memory.ledger import MemoryIdempotencyStore, MemoryLedgerRepository
 from adapters.memory.repositories import (
     MemoryAuditLog,
     MemoryNotificationRepository,
@@ -39,6 +40,8 @@ class InMemoryUnitOfWork:
         self.audit = MemoryAuditLog(state)
         self.processed_messages = MemoryProcessedMessages(state)
         self.job_runs = MemoryJobRuns(state)
+        self.ledger = MemoryLedgerRepository(state)
+        self.idempotency = MemoryIdempotencyStore(state)
         return self
 
     async def __aexit__(

@@ -7,7 +7,9 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.sqlalchemy.repositories.idempotency import SqlIdempotencyStore
 from adapters.sqlalchemy.repositories.jobs import SqlJobRuns, SqlProcessedMessages
+from adapters.sqlalchemy.repositories.ledger import SqlLedgerRepository
 from adapters.sqlalchemy.repositories.notifications import SqlNotificationRepository
 from adapters.sqlalchemy.repositories.platform import SqlAuditLog, SqlOutbox, SqlWebhookInbox
 from adapters.sqlalchemy.repositories.profiles import SqlProfileRepository
@@ -34,6 +36,8 @@ class SqlAlchemyUnitOfWork:
         self.audit = SqlAuditLog(conn)
         self.processed_messages = SqlProcessedMessages(conn)
         self.job_runs = SqlJobRuns(conn)
+        self.ledger = SqlLedgerRepository(conn)
+        self.idempotency = SqlIdempotencyStore(conn)
         return self
 
     async def __aexit__(

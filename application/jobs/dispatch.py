@@ -24,8 +24,9 @@ class DispatchOutboxMessage:
     failure is recorded too (with its error) and re-raised, so the actor does not retry it.
     """
 
-    def __init__(self, uow: UnitOfWorkFactory, handlers: Mapping[str, OutboxHandler],
-                 clock: Clock) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, handlers: Mapping[str, OutboxHandler], clock: Clock
+    ) -> None:
         self._uow = uow
         self._handlers = handlers
         self._clock = clock

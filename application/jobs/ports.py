@@ -23,8 +23,9 @@ class ProcessedMessages(Protocol):
 
     async def contains(self, message_id: str) -> bool: ...
 
-    async def add(self, message_id: str, topic: str, now: datetime,
-                  error: str | None = None) -> bool:
+    async def add(
+        self, message_id: str, topic: str, now: datetime, error: str | None = None
+    ) -> bool:
         """Record the message as done (or failed for good, with ``error``); False if it was."""
         ...
 
@@ -32,8 +33,7 @@ class ProcessedMessages(Protocol):
 class JobRuns(Protocol):
     """One row per (job, time slot): what makes a periodic job run once per slot."""
 
-    async def claim(self, job: str, slot: datetime, now: datetime,
-                    stale_before: datetime) -> bool:
+    async def claim(self, job: str, slot: datetime, now: datetime, stale_before: datetime) -> bool:
         """Take the slot: True for the one caller that may run it.
 
         A slot whose run started before ``stale_before`` and never finished (its process died)

@@ -29,9 +29,16 @@ class OutboxRelay:
     side), publishes them, marks them dispatched, commits. A crash after publishing and before
     the commit publishes them again: handlers are idempotent per outbox id."""
 
-    def __init__(self, uow: UnitOfWorkFactory, publisher: JobPublisher, clock: Clock, *,
-                 batch_size: int = RELAY_BATCH_SIZE, redeliver_after: timedelta = REDELIVER_AFTER,
-                 max_dispatches: int = MAX_DISPATCHES) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        publisher: JobPublisher,
+        clock: Clock,
+        *,
+        batch_size: int = RELAY_BATCH_SIZE,
+        redeliver_after: timedelta = REDELIVER_AFTER,
+        max_dispatches: int = MAX_DISPATCHES,
+    ) -> None:
         self._uow = uow
         self._publisher = publisher
         self._clock = clock
@@ -48,7 +55,8 @@ class OutboxRelay:
             room = self._batch_size - len(messages)
             if room > 0:
                 messages += await uow.outbox.claim_unprocessed(
-                    now - wait, room, self._max_dispatches)
+                    now - wait, room, self._max_dispatches
+                )
             if not messages:
                 return 0
             await self._publisher.publish(messages)

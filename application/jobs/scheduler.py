@@ -79,8 +79,9 @@ class Scheduler:
             await uow.commit()
         return True
 
-    async def run(self, stop: asyncio.Event, *,
-                  tick_seconds: float = SCHEDULER_TICK_SECONDS) -> None:
+    async def run(
+        self, stop: asyncio.Event, *, tick_seconds: float = SCHEDULER_TICK_SECONDS
+    ) -> None:
         while not stop.is_set():
             try:
                 await self.tick()

@@ -37,7 +37,13 @@ class SendEmail:
         if not isinstance(context, Mapping):
             raise InvalidEmailPayload(f"email.send {message_id}: 'context' must be an object")
         rendered = self._templates.render(template, context)
-        await self._sender.send(EmailMessage(
-            to=to, subject=rendered.subject, text=rendered.text, html=rendered.html,
-            idempotency_key=idempotency_key(message_id), tags={"template": template},
-        ))
+        await self._sender.send(
+            EmailMessage(
+                to=to,
+                subject=rendered.subject,
+                text=rendered.text,
+                html=rendered.html,
+                idempotency_key=idempotency_key(message_id),
+                tags={"template": template},
+            )
+        )

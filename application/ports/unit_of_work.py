@@ -14,10 +14,12 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
+from application.credits.ports import LedgerRepository
 from application.identity.ports import UserRepository
 from application.jobs.ports import JobRuns, ProcessedMessages
 from application.notifications.ports import NotificationRepository
 from application.ports.audit import AuditLog
+from application.ports.idempotency import IdempotencyStore
 from application.ports.inbox import WebhookInbox
 from application.ports.outbox import Outbox
 from application.profiles.ports import ProfileRepository
@@ -34,6 +36,8 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     processed_messages: ProcessedMessages
     job_runs: JobRuns
+    ledger: LedgerRepository
+    idempotency: IdempotencyStore
 
     async def __aenter__(self) -> Self: ...
 

@@ -38,8 +38,11 @@ async def run_worker(settings: Settings, *, threads: int) -> None:
     stop = asyncio.Event()
     _stop_on_signals(stop)
     stop_jobs = await start_jobs(container, threads=threads)
-    log.info("worker started (%s broker, %d threads)",
-             "redis" if settings.redis_url else "in-memory", threads)
+    log.info(
+        "worker started (%s broker, %d threads)",
+        "redis" if settings.redis_url else "in-memory",
+        threads,
+    )
     try:
         await stop.wait()
     finally:
@@ -50,8 +53,9 @@ async def run_worker(settings: Settings, *, threads: int) -> None:
 async def run_scheduler(settings: Settings) -> None:
     """Ticks the periodic jobs until stopped."""
     container = Container(config=settings)
-    scheduler = Scheduler(container.adapters.uow(), container.core.clock(),
-                          periodic_jobs(container))
+    scheduler = Scheduler(
+        container.adapters.uow(), container.core.clock(), periodic_jobs(container)
+    )
     stop = asyncio.Event()
     _stop_on_signals(stop)
     log.info("scheduler started: %s", ", ".join(job.name for job in scheduler.jobs))

@@ -36,8 +36,13 @@ class PeriodicSpec:
 PERIODIC: list[PeriodicSpec] = []
 
 
-def periodic(name: str, *, every: timedelta, offset: timedelta = timedelta(0),
-             lease: timedelta = DEFAULT_LEASE) -> Callable[[JobBuilder], JobBuilder]:
+def periodic(
+    name: str,
+    *,
+    every: timedelta,
+    offset: timedelta = timedelta(0),
+    lease: timedelta = DEFAULT_LEASE,
+) -> Callable[[JobBuilder], JobBuilder]:
     """Register a periodic job (see the module docstring)."""
 
     def register(build: JobBuilder) -> JobBuilder:
@@ -50,8 +55,10 @@ def periodic(name: str, *, every: timedelta, offset: timedelta = timedelta(0),
 
 
 def periodic_jobs(container: Container) -> list[PeriodicJob]:
-    return [PeriodicJob(spec.name, spec.every, spec.build(container), spec.offset, spec.lease)
-            for spec in PERIODIC]
+    return [
+        PeriodicJob(spec.name, spec.every, spec.build(container), spec.offset, spec.lease)
+        for spec in PERIODIC
+    ]
 
 
 @periodic("notifications.cleanup", every=timedelta(days=1), offset=timedelta(hours=6))

@@ -34,8 +34,9 @@ def default_container(settings: Settings) -> Container:
 class JobRuntime:
     """What the outbox actor runs, built lazily on the loop that runs jobs."""
 
-    def __init__(self, settings: Settings,
-                 container_factory: ContainerFactory = default_container) -> None:
+    def __init__(
+        self, settings: Settings, container_factory: ContainerFactory = default_container
+    ) -> None:
         self._settings = settings
         self._factory = container_factory
         self._container: Container | None = None
@@ -51,7 +52,8 @@ class JobRuntime:
         if self._dispatch is None:  # no await before the assignment: one loop, no race
             container = self.container
             self._dispatch = DispatchOutboxMessage(
-                container.adapters.uow(), outbox_handlers(container), container.core.clock())
+                container.adapters.uow(), outbox_handlers(container), container.core.clock()
+            )
         await self._dispatch(message_id, topic, payload)
 
     async def close(self) -> None:
@@ -89,11 +91,13 @@ class JobSide:
     runtime: JobRuntime | None
 
 
-def build_job_side(settings: Settings, *, runs_jobs: bool,
-                   container_factory: ContainerFactory = default_container) -> JobSide:
+def build_job_side(
+    settings: Settings, *, runs_jobs: bool, container_factory: ContainerFactory = default_container
+) -> JobSide:
     """The broker and the outbox actor; with ``runs_jobs`` also the runtime that executes it."""
-    broker = build_broker(settings.redis_url, namespace=settings.broker_namespace,
-                          counter=JOBS_TOTAL)
+    broker = build_broker(
+        settings.redis_url, namespace=settings.broker_namespace, counter=JOBS_TOTAL
+    )
     runtime = JobRuntime(settings, container_factory) if runs_jobs else None
     if runtime is not None:
         broker.add_middleware(CloseRuntimeOnShutdown(runtime))

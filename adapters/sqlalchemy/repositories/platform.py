@@ -55,14 +55,19 @@ class SqlOutbox:
             PendingMessage(r.id, r.topic, r.payload, r.created_at, r.attempts + 1) for r in rows
         ]
 
-    async def claim_unprocessed(self, dispatched_before: datetime, limit: int,
-                                max_attempts: int) -> list[PendingMessage]:
+    async def claim_unprocessed(
+        self, dispatched_before: datetime, limit: int, max_attempts: int
+    ) -> list[PendingMessage]:
         done = sa.select(processed_messages.c.message_id).where(
-            processed_messages.c.message_id == outbox.c.id)
+            processed_messages.c.message_id == outbox.c.id
+        )
         stmt = (
             sa.select(outbox)
-            .where(outbox.c.dispatched_at <= dispatched_before,
-                   outbox.c.attempts < max_attempts, ~done.exists())
+            .where(
+                outbox.c.dispatched_at <= dispatched_before,
+                outbox.c.attempts < max_attempts,
+                ~done.exists(),
+            )
             .order_by(outbox.c.dispatched_at, outbox.c.id)
             .limit(limit)
         )

@@ -9,7 +9,8 @@ from adapters.sqlalchemy.tables.base import id_column, metadata, timestamp
 # One row per outbox message whose handler finished (or failed for good, with ``error``).
 # No foreign key: outbox rows may be purged before or after their record.
 processed_messages = sa.Table(
-    "processed_messages", metadata,
+    "processed_messages",
+    metadata,
     id_column("message_id", primary_key=True),
     sa.Column("topic", sa.String(100), nullable=False),
     timestamp("processed_at"),
@@ -19,7 +20,8 @@ processed_messages = sa.Table(
 
 # One row per (periodic job, time slot): the unique pair is what lets only one scheduler run it.
 job_runs = sa.Table(
-    "job_runs", metadata,
+    "job_runs",
+    metadata,
     id_column(primary_key=True),
     sa.Column("job", sa.String(100), nullable=False),
     timestamp("slot"),

@@ -19,10 +19,12 @@ from tests.conftest import bearer
 
 
 @pytest.fixture
-async def jobs_client(test_settings: Callable[..., Settings], database_url: str,
-                      tmp_path: Path) -> AsyncIterator[TestClient[Any, Any]]:
-    settings = test_settings(database_url=database_url, jobs_in_process=True,
-                             dev_email_path=tmp_path / "emails.jsonl")
+async def jobs_client(
+    test_settings: Callable[..., Settings], database_url: str, tmp_path: Path
+) -> AsyncIterator[TestClient[Any, Any]]:
+    settings = test_settings(
+        database_url=database_url, jobs_in_process=True, dev_email_path=tmp_path / "emails.jsonl"
+    )
     client: TestClient[Any, Any] = TestClient(TestServer(create_app(Container(config=settings))))
     await client.start_server()
     try:
@@ -49,7 +51,8 @@ def emails(path: Path) -> list[dict[str, Any]]:
 
 
 async def test_a_new_user_gets_a_welcome_notification_and_email(
-        jobs_client: TestClient[Any, Any], token: Callable[..., str], tmp_path: Path) -> None:
+    jobs_client: TestClient[Any, Any], token: Callable[..., str], tmp_path: Path
+) -> None:
     headers = bearer(token("asha@example.com", name="Asha"))
     assert (await jobs_client.get("/api/v1/profile", headers=headers)).status == 200
 

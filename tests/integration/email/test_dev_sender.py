@@ -11,8 +11,14 @@ from application.ports.messaging import EmailMessage
 
 
 def message(key: str | None = None, to: str = "asha@example.com") -> EmailMessage:
-    return EmailMessage(to=to, subject="Hello", text="Hi\n", html="<p>Hi</p>",
-                        idempotency_key=key, tags={"template": "welcome"})
+    return EmailMessage(
+        to=to,
+        subject="Hello",
+        text="Hi\n",
+        html="<p>Hi</p>",
+        idempotency_key=key,
+        tags={"template": "welcome"},
+    )
 
 
 def lines(path: Path) -> list[dict[str, object]]:

@@ -14,17 +14,28 @@ from adapters.email.jinja_templates import JinjaEmailTemplates, money
 MONEY = {"amount_paise": 49_900, "currency": "INR", "payment_id": "pay_123"}
 CONTEXTS: dict[str, dict[str, object]] = {
     "welcome": {"name": "Asha"},
-    "payment-success": {"name": "Asha", "plan_name": "Pro", "credits_added": 600,
-                        "balance": 800, **MONEY},
+    "payment-success": {
+        "name": "Asha",
+        "plan_name": "Pro",
+        "credits_added": 600,
+        "balance": 800,
+        **MONEY,
+    },
     "payment-failed": {"name": "Asha", "plan_name": "Pro", "reason": "card declined", **MONEY},
     "refund-initiated": {"name": "Asha", "credits_deducted": 600, **MONEY},
     "refund-completed": {"name": "Asha", **MONEY},
     "refund-failed": {"name": "Asha", "reason": "bank rejected", **MONEY},
     "free-credits-claimed": {"name": "Asha", "credits": 200, "balance": 200},
     "phone-number-added": {"name": "Asha", "phone_number": "+91******3210"},
-    "invite": {"inviter_name": "Ravi", "scope": "team", "scope_name": "Red Team",
-               "organization_name": "Acme", "role": "Member",
-               "invite_url": "https://app.example/invites/abc123", "expires_at": "2026-12-01"},
+    "invite": {
+        "inviter_name": "Ravi",
+        "scope": "team",
+        "scope_name": "Red Team",
+        "organization_name": "Acme",
+        "role": "Member",
+        "invite_url": "https://app.example/invites/abc123",
+        "expires_at": "2026-12-01",
+    },
 }
 
 
@@ -38,8 +49,9 @@ def test_the_required_templates_exist(templates: JinjaEmailTemplates) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(CONTEXTS))
-def test_each_template_renders_subject_text_and_html(templates: JinjaEmailTemplates,
-                                                     name: str) -> None:
+def test_each_template_renders_subject_text_and_html(
+    templates: JinjaEmailTemplates, name: str
+) -> None:
     email = templates.render(name, CONTEXTS[name])
     assert email.subject and "\n" not in email.subject
     assert "FairArena" in email.text and "<" not in email.text.replace("<script>", "")
@@ -59,8 +71,9 @@ def test_invite_carries_the_link_and_names_the_scope(templates: JinjaEmailTempla
     assert "https://app.example/invites/abc123" in email.text
     assert 'href="https://app.example/invites/abc123"' in email.html
     assert "team Red Team in Acme" in email.text
-    org = templates.render("invite", {**CONTEXTS["invite"], "scope": "organization",
-                                      "scope_name": "Acme"})
+    org = templates.render(
+        "invite", {**CONTEXTS["invite"], "scope": "organization", "scope_name": "Acme"}
+    )
     assert "organization Acme on" in org.text and " in Acme" not in org.text
 
 
@@ -71,8 +84,7 @@ def test_html_is_escaped_and_text_is_not(templates: JinjaEmailTemplates) -> None
     assert "Hi <script>alert(1)</script> & co," in email.text
 
 
-def test_a_newline_in_the_context_cannot_split_the_subject(
-        templates: JinjaEmailTemplates) -> None:
+def test_a_newline_in_the_context_cannot_split_the_subject(templates: JinjaEmailTemplates) -> None:
     email = templates.render("welcome", {"name": "Asha\r\nBcc: victim@example.com"})
     assert "\n" not in email.subject and "\r" not in email.subject
 

@@ -28,19 +28,30 @@ async def resend() -> AsyncIterator[FakeResend]:
 
 @pytest.fixture
 async def sender(resend: FakeResend) -> AsyncIterator[ResendEmailSender]:
-    adapter = ResendEmailSender(api_key="re_good", sender=SENDER, base_url=resend.url,
-                                timeout=aiohttp.ClientTimeout(total=2))
+    adapter = ResendEmailSender(
+        api_key="re_good",
+        sender=SENDER,
+        base_url=resend.url,
+        timeout=aiohttp.ClientTimeout(total=2),
+    )
     yield adapter
     await adapter.close()
 
 
 def message(key: str | None = "outbox/1", subject: str = "Welcome") -> EmailMessage:
-    return EmailMessage(to="asha@example.com", subject=subject, text="Hi\n", html="<p>Hi</p>",
-                        idempotency_key=key, tags={"template": "payment-success", "kind": "a.b"})
+    return EmailMessage(
+        to="asha@example.com",
+        subject=subject,
+        text="Hi\n",
+        html="<p>Hi</p>",
+        idempotency_key=key,
+        tags={"template": "payment-success", "kind": "a.b"},
+    )
 
 
 async def test_send_posts_the_message_and_returns_resends_id(
-        resend: FakeResend, sender: ResendEmailSender) -> None:
+    resend: FakeResend, sender: ResendEmailSender
+) -> None:
     email_id = await sender.send(message())
     [sent] = resend.sent
     assert sent["id"] == email_id
@@ -48,8 +59,10 @@ async def test_send_posts_the_message_and_returns_resends_id(
     assert sent["subject"] == "Welcome" and sent["text"] == "Hi\n"
     assert sent["html"] == "<p>Hi</p>"
     # Tag values may hold only letters, digits, _ and -: the rest is replaced.
-    assert sent["tags"] == [{"name": "template", "value": "payment-success"},
-                            {"name": "kind", "value": "a_b"}]
+    assert sent["tags"] == [
+        {"name": "template", "value": "payment-success"},
+        {"name": "kind", "value": "a_b"},
+    ]
     headers = resend.requests[0]["headers"]
     assert headers["Authorization"] == "Bearer re_good"
     assert headers["Idempotency-Key"] == "outbox/1"
@@ -57,7 +70,8 @@ async def test_send_posts_the_message_and_returns_resends_id(
 
 
 async def test_a_retried_send_with_the_same_key_delivers_once(
-        resend: FakeResend, sender: ResendEmailSender) -> None:
+    resend: FakeResend, sender: ResendEmailSender
+) -> None:
     first = await sender.send(message("outbox/7"))
     second = await sender.send(message("outbox/7"))
     assert first == second
@@ -69,13 +83,19 @@ async def test_no_key_means_no_header(resend: FakeResend, sender: ResendEmailSen
     assert "Idempotency-Key" not in resend.requests[0]["headers"]
 
 
-@pytest.mark.parametrize(("status", "name"), [
-    (429, "rate_limit_exceeded"), (429, "daily_quota_exceeded"),
-    (500, "internal_server_error"), (503, "application_error"),
-    (409, "concurrent_idempotent_requests"),
-])
+@pytest.mark.parametrize(
+    ("status", "name"),
+    [
+        (429, "rate_limit_exceeded"),
+        (429, "daily_quota_exceeded"),
+        (500, "internal_server_error"),
+        (503, "application_error"),
+        (409, "concurrent_idempotent_requests"),
+    ],
+)
 async def test_transient_answers_raise_a_retryable_error(
-        resend: FakeResend, sender: ResendEmailSender, status: int, name: str) -> None:
+    resend: FakeResend, sender: ResendEmailSender, status: int, name: str
+) -> None:
     resend.fail_next(status, name, headers={"Retry-After": "3"})
     with pytest.raises(EmailDeliveryFailed) as caught:
         await sender.send(message())
@@ -86,12 +106,19 @@ async def test_transient_answers_raise_a_retryable_error(
     assert len(resend.sent) == 1
 
 
-@pytest.mark.parametrize(("status", "name"), [
-    (400, "validation_error"), (422, "invalid_from_address"), (404, "not_found"),
-    (409, "invalid_idempotent_request"), (451, "security_error"),
-])
+@pytest.mark.parametrize(
+    ("status", "name"),
+    [
+        (400, "validation_error"),
+        (422, "invalid_from_address"),
+        (404, "not_found"),
+        (409, "invalid_idempotent_request"),
+        (451, "security_error"),
+    ],
+)
 async def test_other_client_errors_are_permanent(
-        resend: FakeResend, sender: ResendEmailSender, status: int, name: str) -> None:
+    resend: FakeResend, sender: ResendEmailSender, status: int, name: str
+) -> None:
     resend.fail_next(status, name)
     with pytest.raises(EmailRejected) as caught:
         await sender.send(message())
@@ -119,7 +146,8 @@ async def test_a_bad_sender_address_is_rejected_by_the_provider(resend: FakeRese
 
 
 async def test_same_key_with_another_body_is_a_permanent_conflict(
-        resend: FakeResend, sender: ResendEmailSender) -> None:
+    resend: FakeResend, sender: ResendEmailSender
+) -> None:
     await sender.send(message("outbox/9", subject="One"))
     with pytest.raises(EmailRejected) as caught:
         await sender.send(message("outbox/9", subject="Two"))
@@ -128,8 +156,12 @@ async def test_same_key_with_another_body_is_a_permanent_conflict(
 
 async def test_a_slow_provider_times_out_as_retryable(resend: FakeResend) -> None:
     resend.delay = 1.0
-    adapter = ResendEmailSender(api_key="re_good", sender=SENDER, base_url=resend.url,
-                                timeout=aiohttp.ClientTimeout(total=0.2))
+    adapter = ResendEmailSender(
+        api_key="re_good",
+        sender=SENDER,
+        base_url=resend.url,
+        timeout=aiohttp.ClientTimeout(total=0.2),
+    )
     try:
         with pytest.raises(EmailDeliveryFailed, match="Timeout"):
             await adapter.send(message())
@@ -141,8 +173,9 @@ async def test_an_unreachable_provider_is_retryable() -> None:
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    adapter = ResendEmailSender(api_key="re_good", sender=SENDER,
-                                base_url=f"http://127.0.0.1:{port}")
+    adapter = ResendEmailSender(
+        api_key="re_good", sender=SENDER, base_url=f"http://127.0.0.1:{port}"
+    )
     try:
         with pytest.raises(EmailDeliveryFailed, match="unreachable"):
             await adapter.send(message())
@@ -150,15 +183,17 @@ async def test_an_unreachable_provider_is_retryable() -> None:
         await adapter.close()
 
 
-async def test_a_success_without_an_id_is_retryable(resend: FakeResend,
-                                                    sender: ResendEmailSender) -> None:
+async def test_a_success_without_an_id_is_retryable(
+    resend: FakeResend, sender: ResendEmailSender
+) -> None:
     resend.fail_next(200, "weird")  # 200 with an error body instead of {"id": ...}
     with pytest.raises(EmailDeliveryFailed):
         await sender.send(message())
 
 
-async def test_the_body_is_json_resend_can_parse(resend: FakeResend,
-                                                 sender: ResendEmailSender) -> None:
+async def test_the_body_is_json_resend_can_parse(
+    resend: FakeResend, sender: ResendEmailSender
+) -> None:
     await sender.send(message())
     body = json.loads(resend.requests[0]["body"])
     assert set(body) == {"from", "to", "subject", "html", "text", "tags"}

@@ -16,8 +16,9 @@ def require_redis() -> redis.Redis:
         client.ping()
     except redis.RedisError as exc:
         client.close()
-        raise RuntimeError(f"Redis is required for the test suite at {REDIS_TEST_URL}: {exc}") \
-            from exc
+        raise RuntimeError(
+            f"Redis is required for the test suite at {REDIS_TEST_URL}: {exc}"
+        ) from exc
     return client
 
 

@@ -43,7 +43,8 @@ async def test_an_uncommitted_record_does_not_count(uow: SqlAlchemyUnitOfWorkFac
 
 
 async def test_a_slot_is_claimed_once_then_only_taken_over_when_stale(
-        uow: SqlAlchemyUnitOfWorkFactory) -> None:
+    uow: SqlAlchemyUnitOfWorkFactory,
+) -> None:
     lease_start = NOW - timedelta(minutes=30)
     async with uow() as tx:
         assert await tx.job_runs.claim("cleanup", SLOT, NOW, lease_start)
@@ -64,7 +65,8 @@ async def test_a_slot_is_claimed_once_then_only_taken_over_when_stale(
 
 
 async def test_unprocessed_dispatched_rows_are_claimed_for_redelivery(
-        uow: SqlAlchemyUnitOfWorkFactory) -> None:
+    uow: SqlAlchemyUnitOfWorkFactory,
+) -> None:
     lost, done, fresh = (OutboxMessage(topic="t", payload={"n": n}) for n in range(3))
     async with uow() as tx:
         for message in (lost, done, fresh):
@@ -94,8 +96,11 @@ async def test_racing_schedulers_run_a_slot_once(database_url: str) -> None:
     engines = [build_engine(database_url) for _ in range(4)]
     try:
         schedulers = [
-            Scheduler(SqlAlchemyUnitOfWorkFactory(engine, SteppingClock(NOW)), SteppingClock(NOW),
-                      [PeriodicJob("race", timedelta(days=1), job, offset=timedelta(hours=6))])
+            Scheduler(
+                SqlAlchemyUnitOfWorkFactory(engine, SteppingClock(NOW)),
+                SteppingClock(NOW),
+                [PeriodicJob("race", timedelta(days=1), job, offset=timedelta(hours=6))],
+            )
             for engine in engines
         ]
         for _ in range(3):

@@ -29,8 +29,9 @@ FAST_RETRY = {"min_backoff": 10, "max_backoff": 20}
 class Runner:
     """Records calls; fails the first ``fail_times`` calls with ``error``."""
 
-    def __init__(self, error: BaseException | None = None, fail_times: int = 0,
-                 sleep: float = 0.0) -> None:
+    def __init__(
+        self, error: BaseException | None = None, fail_times: int = 0, sleep: float = 0.0
+    ) -> None:
         self.calls: list[tuple[str, str, dict[str, Any]]] = []
         self.error, self.fail_times, self.sleep = error, fail_times, sleep
         self.loops: set[int] = set()
@@ -53,8 +54,7 @@ def registry() -> CollectorRegistry:
 
 
 def count(registry: CollectorRegistry, status: str) -> float:
-    value = registry.get_sample_value(
-        "jobs_total", {"actor": RUN_OUTBOX_MESSAGE, "status": status})
+    value = registry.get_sample_value("jobs_total", {"actor": RUN_OUTBOX_MESSAGE, "status": status})
     return value or 0.0
 
 
@@ -88,10 +88,12 @@ def test_a_transient_failure_is_retried_until_it_succeeds(registry: CollectorReg
     assert count(registry, "retry") == 2 and count(registry, "failed") == 0
 
 
-@pytest.mark.parametrize("error", [EmailRejected("bad sender", status=422),
-                                   NotFound("user is gone")])
-def test_a_permanent_failure_is_not_retried(registry: CollectorRegistry,
-                                            error: BaseException) -> None:
+@pytest.mark.parametrize(
+    "error", [EmailRejected("bad sender", status=422), NotFound("user is gone")]
+)
+def test_a_permanent_failure_is_not_retried(
+    registry: CollectorRegistry, error: BaseException
+) -> None:
     runner = Runner(error, fail_times=99)
     for actor in start(registry, runner):
         actor.send_with_options(args=("id-3", "send_email", {}), **FAST_RETRY)
@@ -125,7 +127,8 @@ def test_the_actor_names_its_settings_explicitly(registry: CollectorRegistry) ->
 
 
 def test_jobs_share_one_event_loop_so_loop_bound_clients_can_be_reused(
-        registry: CollectorRegistry) -> None:
+    registry: CollectorRegistry,
+) -> None:
     runner = Runner()
     for actor in start(registry, runner):
         for n in range(5):

@@ -25,21 +25,25 @@ def namespace() -> Iterator[str]:
 
 
 def count(registry: CollectorRegistry, status: str) -> float:
-    return registry.get_sample_value(
-        "jobs_total", {"actor": RUN_OUTBOX_MESSAGE, "status": status}) or 0.0
+    return (
+        registry.get_sample_value("jobs_total", {"actor": RUN_OUTBOX_MESSAGE, "status": status})
+        or 0.0
+    )
 
 
 def test_a_message_sent_through_redis_is_run_by_the_worker(namespace: str) -> None:
     registry, runner = CollectorRegistry(), Runner(EmailDeliveryFailed("503"), fail_times=1)
-    producer = build_broker(REDIS_TEST_URL, namespace=namespace,
-                            counter=jobs_total(CollectorRegistry()))
+    producer = build_broker(
+        REDIS_TEST_URL, namespace=namespace, counter=jobs_total(CollectorRegistry())
+    )
     consumer = build_broker(REDIS_TEST_URL, namespace=namespace, counter=jobs_total(registry))
     assert not is_in_memory(producer)
     # Two brokers, as in production: the API/relay process sends, the worker process runs.
     sender = declare_outbox_actor(producer, Runner())
     declare_outbox_actor(consumer, runner)
-    sender.send_with_options(args=("id-r", "send_email", {"to": "a@example.com"}),
-                             min_backoff=10, max_backoff=20)
+    sender.send_with_options(
+        args=("id-r", "send_email", {"to": "a@example.com"}), min_backoff=10, max_backoff=20
+    )
     client = require_redis()
     # The message waits in Redis under our namespace until a worker takes it.
     assert client.hlen(f"{namespace}:{OUTBOX_QUEUE}.msgs") == 1

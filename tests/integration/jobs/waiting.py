@@ -6,8 +6,9 @@ import time
 from collections.abc import Callable
 
 
-def wait_until(condition: Callable[[], bool], *, timeout: float = 10.0,
-               interval: float = 0.02) -> None:
+def wait_until(
+    condition: Callable[[], bool], *, timeout: float = 10.0, interval: float = 0.02
+) -> None:
     """Return once ``condition()`` holds; fail the test after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while not condition():

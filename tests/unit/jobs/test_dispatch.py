@@ -26,8 +26,7 @@ class Handler:
 
 
 def dispatcher(container: Container, handler: Handler) -> DispatchOutboxMessage:
-    return DispatchOutboxMessage(container.adapters.uow(), {"t": handler},
-                                 container.core.clock())
+    return DispatchOutboxMessage(container.adapters.uow(), {"t": handler}, container.core.clock())
 
 
 async def processed(container: Container, message_id: str) -> bool:
@@ -35,8 +34,9 @@ async def processed(container: Container, message_id: str) -> bool:
         return await uow.processed_messages.contains(message_id)
 
 
-async def test_a_redelivered_message_has_no_second_effect(memory_container: Container,
-                                                          clock: SteppingClock) -> None:
+async def test_a_redelivered_message_has_no_second_effect(
+    memory_container: Container, clock: SteppingClock
+) -> None:
     handler = Handler()
     dispatch = dispatcher(memory_container, handler)
     await dispatch("m1", "t", {})
@@ -47,7 +47,8 @@ async def test_a_redelivered_message_has_no_second_effect(memory_container: Cont
 
 
 async def test_a_transient_failure_leaves_the_message_unprocessed_for_the_retry(
-        memory_container: Container, clock: SteppingClock) -> None:
+    memory_container: Container, clock: SteppingClock
+) -> None:
     handler = Handler(EmailDeliveryFailed("503"))
     dispatch = dispatcher(memory_container, handler)
     with pytest.raises(EmailDeliveryFailed):
@@ -58,7 +59,8 @@ async def test_a_transient_failure_leaves_the_message_unprocessed_for_the_retry(
 
 
 async def test_a_permanent_failure_is_recorded_so_it_is_not_run_again(
-        memory_container: Container, clock: SteppingClock) -> None:
+    memory_container: Container, clock: SteppingClock
+) -> None:
     handler = Handler(EmailRejected("bad address", status=422))
     dispatch = dispatcher(memory_container, handler)
     with pytest.raises(EmailRejected):
@@ -68,8 +70,9 @@ async def test_a_permanent_failure_is_recorded_so_it_is_not_run_again(
     assert handler.calls == ["m4"]
 
 
-async def test_an_unknown_topic_is_a_permanent_failure(memory_container: Container,
-                                                       clock: SteppingClock) -> None:
+async def test_an_unknown_topic_is_a_permanent_failure(
+    memory_container: Container, clock: SteppingClock
+) -> None:
     with pytest.raises(UnknownTopic):
         await dispatcher(memory_container, Handler())("m5", "no.such.topic", {})
 

@@ -30,13 +30,15 @@ async def mark_processed(container: Container, message_id: str, clock: SteppingC
         await uow.commit()
 
 
-def relay(container: Container, publisher: RecordingPublisher, clock: SteppingClock,
-          **options: object) -> OutboxRelay:
+def relay(
+    container: Container, publisher: RecordingPublisher, clock: SteppingClock, **options: object
+) -> OutboxRelay:
     return OutboxRelay(container.adapters.uow(), publisher, clock, **options)  # type: ignore[arg-type]
 
 
-async def test_committed_rows_are_published_once_in_order(memory_container: Container,
-                                                          clock: SteppingClock) -> None:
+async def test_committed_rows_are_published_once_in_order(
+    memory_container: Container, clock: SteppingClock
+) -> None:
     ids = await add(memory_container, "a", "b", "c")
     await add(memory_container, "rolled.back", commit=False)
     publisher = RecordingPublisher()
@@ -54,8 +56,9 @@ async def test_batches_are_bounded(memory_container: Container, clock: SteppingC
     assert [await outbox_relay.relay_once() for _ in range(4)] == [2, 2, 1, 0]
 
 
-async def test_a_failed_publish_leaves_the_rows_pending(memory_container: Container,
-                                                        clock: SteppingClock) -> None:
+async def test_a_failed_publish_leaves_the_rows_pending(
+    memory_container: Container, clock: SteppingClock
+) -> None:
     ids = await add(memory_container, "t")
     failing = RecordingPublisher(fail=True)
     with pytest.raises(ConnectionError):
@@ -66,11 +69,13 @@ async def test_a_failed_publish_leaves_the_rows_pending(memory_container: Contai
 
 
 async def test_dispatched_but_unprocessed_rows_are_redelivered_after_the_window(
-        memory_container: Container, clock: SteppingClock) -> None:
+    memory_container: Container, clock: SteppingClock
+) -> None:
     lost, done = await add(memory_container, "t", "t")
     publisher = RecordingPublisher()
-    outbox_relay = relay(memory_container, publisher, clock,
-                         redeliver_after=timedelta(minutes=10), max_dispatches=3)
+    outbox_relay = relay(
+        memory_container, publisher, clock, redeliver_after=timedelta(minutes=10), max_dispatches=3
+    )
     await outbox_relay.relay_once()
     await mark_processed(memory_container, done, clock)
     clock.advance(timedelta(minutes=5))
@@ -85,8 +90,9 @@ async def test_dispatched_but_unprocessed_rows_are_redelivered_after_the_window(
     assert publisher.published[-1].attempts == 3
 
 
-async def test_recover_redelivers_everything_unprocessed_at_once(memory_container: Container,
-                                                                 clock: SteppingClock) -> None:
+async def test_recover_redelivers_everything_unprocessed_at_once(
+    memory_container: Container, clock: SteppingClock
+) -> None:
     first, second = await add(memory_container, "t", "t")
     await relay(memory_container, RecordingPublisher(), clock).relay_once()
     await mark_processed(memory_container, second, clock)

@@ -28,8 +28,9 @@ def scheduler(container: Container, clock: SteppingClock, *jobs: PeriodicJob) ->
     return Scheduler(container.adapters.uow(), clock, jobs)
 
 
-async def test_a_slot_runs_once_and_the_next_slot_runs_again(memory_container: Container,
-                                                             clock: SteppingClock) -> None:
+async def test_a_slot_runs_once_and_the_next_slot_runs_again(
+    memory_container: Container, clock: SteppingClock
+) -> None:
     job = Counter()
     every5 = PeriodicJob("five", timedelta(minutes=5), job)
     first, second = (scheduler(memory_container, clock, every5) for _ in range(2))
@@ -42,24 +43,30 @@ async def test_a_slot_runs_once_and_the_next_slot_runs_again(memory_container: C
     assert job.runs == 2
 
 
-async def test_a_failing_job_does_not_stop_the_others(memory_container: Container,
-                                                      clock: SteppingClock) -> None:
+async def test_a_failing_job_does_not_stop_the_others(
+    memory_container: Container, clock: SteppingClock
+) -> None:
     broken, fine = Counter(RuntimeError("boom")), Counter()
-    tick = scheduler(memory_container, clock,
-                     PeriodicJob("broken", timedelta(hours=1), broken),
-                     PeriodicJob("fine", timedelta(hours=1), fine)).tick
+    tick = scheduler(
+        memory_container,
+        clock,
+        PeriodicJob("broken", timedelta(hours=1), broken),
+        PeriodicJob("fine", timedelta(hours=1), fine),
+    ).tick
     assert sorted(await tick()) == ["broken", "fine"]
     assert await tick() == []  # a failed run counts for its slot; the next slot tries again
     assert (broken.runs, fine.runs) == (1, 1)
 
 
 async def test_a_run_whose_process_died_is_taken_over_after_its_lease(
-        memory_container: Container, clock: SteppingClock) -> None:
+    memory_container: Container, clock: SteppingClock
+) -> None:
     job = Counter()
     daily = PeriodicJob("daily", timedelta(days=1), job, lease=timedelta(minutes=30))
     async with memory_container.adapters.uow()() as uow:  # a scheduler claimed, then died
-        assert await uow.job_runs.claim("daily", daily.slot(clock.now()), clock.now(),
-                                        clock.now() - daily.lease)
+        assert await uow.job_runs.claim(
+            "daily", daily.slot(clock.now()), clock.now(), clock.now() - daily.lease
+        )
         await uow.commit()
     tick = scheduler(memory_container, clock, daily).tick
     assert await tick() == []
@@ -76,7 +83,8 @@ def test_job_names_must_be_unique(memory_container: Container, clock: SteppingCl
 
 
 async def test_the_daily_cleanup_is_registered_and_purges_old_notifications(
-        memory_container: Container, clock: SteppingClock) -> None:
+    memory_container: Container, clock: SteppingClock
+) -> None:
     jobs = {job.name: job for job in periodic_jobs(memory_container)}
     cleanup = jobs["notifications.cleanup"]
     assert cleanup.every == timedelta(days=1) and cleanup.offset == timedelta(hours=6)
