@@ -120,3 +120,8 @@ _add_context_commands()
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+from entrypoints.plans_cli import plans  # noqa: E402  (contexts register their groups here)
+
+main.add_command(plans)

@@ -44,6 +44,14 @@ from application.notifications.inbox import (
     ListNotifications,
     MarkNotifications,
 )
+from application.payments.create_order import CreateOrder
+from application.payments.plans import CreatePlan, DeactivatePlan, GetPlan, ListPlans
+from application.payments.queries import GetPayment, PaymentHistory
+from application.payments.reconciliation import ReconcilePayments
+from application.payments.refunds import RefundPayment
+from application.payments.settlement import PaymentSettlement
+from application.payments.verify import VerifyPayment
+from application.payments.webhooks import ProcessRazorpayWebhook, ReceiveRazorpayWebhook
 from application.ports.clock import SystemClock
 from application.profiles.own_profile import GetOwnProfile, UpdateProfile
 from application.profiles.public_profile import (
@@ -53,6 +61,7 @@ from application.profiles.public_profile import (
 )
 from application.settings.user_settings import GetSettings, ResetSettings, UpdateSettings
 from entrypoints.config import Settings
+from entrypoints.payments_wiring import checkout_key_secret, payment_gateway, sandbox_gateway
 
 
 def _engine(settings: Settings) -> Any:
@@ -128,6 +137,7 @@ class Adapters(containers.DeclarativeContainer):
     email_templates = providers.Singleton(
         JinjaEmailTemplates, frontend_url=core.config.provided.frontend_url
     )
+    payment_gateway = providers.Singleton(payment_gateway, core.config)
 
 
 class MemoryAdapters(containers.DeclarativeContainer):
@@ -151,6 +161,7 @@ class MemoryAdapters(containers.DeclarativeContainer):
     email_templates = providers.Singleton(
         JinjaEmailTemplates, frontend_url=core.config.provided.frontend_url
     )
+    payment_gateway = providers.Singleton(sandbox_gateway)
 
 
 class UseCases(containers.DeclarativeContainer):
@@ -206,6 +217,52 @@ class UseCases(containers.DeclarativeContainer):
     user_balance = providers.Factory(UserBalance, adapters.uow)
     idempotent_requests = providers.Factory(IdempotentRequests, adapters.uow, core.clock)
     purge_idempotency_keys = providers.Factory(PurgeIdempotencyKeys, adapters.uow, core.clock)
+
+    # -- plans and payments --
+    list_plans = providers.Factory(ListPlans, adapters.uow)
+    get_plan = providers.Factory(GetPlan, adapters.uow)
+    create_plan = providers.Factory(CreatePlan, adapters.uow, core.clock)
+    deactivate_plan = providers.Factory(DeactivatePlan, adapters.uow, core.clock)
+    payment_settlement = providers.Factory(
+        PaymentSettlement, adapters.uow, adapters.payment_gateway, credits_ledger
+    )
+    create_order = providers.Factory(
+        CreateOrder,
+        adapters.uow,
+        adapters.payment_gateway,
+        core.clock,
+        payments_enabled=core.config.provided.payments_are_enabled,
+    )
+    verify_payment = providers.Factory(
+        VerifyPayment,
+        adapters.uow,
+        payment_settlement,
+        credits_ledger,
+        core.clock,
+        key_secret=providers.Callable(checkout_key_secret, core.config, adapters.payment_gateway),
+        payments_enabled=core.config.provided.payments_are_enabled,
+    )
+    payment_history = providers.Factory(PaymentHistory, adapters.uow)
+    get_payment = providers.Factory(GetPayment, adapters.uow, payment_settlement, core.clock)
+    refund_payment = providers.Factory(
+        RefundPayment, adapters.uow, adapters.payment_gateway, payment_settlement, core.clock
+    )
+    receive_razorpay_webhook = providers.Factory(
+        ReceiveRazorpayWebhook,
+        adapters.uow,
+        core.clock,
+        secret=core.config.provided.razorpay_webhook_secret,
+    )
+    process_razorpay_webhook = providers.Factory(
+        ProcessRazorpayWebhook,
+        adapters.uow,
+        adapters.payment_gateway,
+        payment_settlement,
+        core.clock,
+    )
+    reconcile_payments = providers.Factory(
+        ReconcilePayments, adapters.uow, payment_settlement, refund_payment, core.clock
+    )
 
 
 class Container(containers.DeclarativeContainer):

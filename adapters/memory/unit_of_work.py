@@ -7,6 +7,7 @@ from typing import Self
 
 from adapters.memory.jobs import MemoryJobRuns, MemoryProcessedMessages
 from adapters.memory.ledger import MemoryIdempotencyStore, MemoryLedgerRepository
+from adapters.memory.payments import MemoryPaymentRepository, MemoryPlanRepository
 from adapters.memory.repositories import (
     MemoryAuditLog,
     MemoryNotificationRepository,
@@ -40,6 +41,8 @@ class InMemoryUnitOfWork:
         self.audit = MemoryAuditLog(state)
         self.processed_messages = MemoryProcessedMessages(state)
         self.job_runs = MemoryJobRuns(state)
+        self.plans = MemoryPlanRepository(state)
+        self.payments = MemoryPaymentRepository(state)
         self.ledger = MemoryLedgerRepository(state)
         self.idempotency = MemoryIdempotencyStore(state)
         return self

@@ -18,6 +18,7 @@ from application.credits.ports import LedgerRepository
 from application.identity.ports import UserRepository
 from application.jobs.ports import JobRuns, ProcessedMessages
 from application.notifications.ports import NotificationRepository
+from application.payments.ports import PaymentRepository, PlanRepository
 from application.ports.audit import AuditLog
 from application.ports.idempotency import IdempotencyStore
 from application.ports.inbox import WebhookInbox
@@ -36,6 +37,8 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     processed_messages: ProcessedMessages
     job_runs: JobRuns
+    plans: PlanRepository
+    payments: PaymentRepository
     ledger: LedgerRepository
     idempotency: IdempotencyStore
 
