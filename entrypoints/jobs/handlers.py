@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from application.identity.provider_sync import PROVIDER_WEBHOOK_TOPIC
 from application.jobs.ports import OutboxHandler
+from application.payments.webhooks import PROCESS_WEBHOOK as PROCESS_RAZORPAY_WEBHOOK
 from entrypoints.containers import Container
 
 SEND_EMAIL = "email.send"  # {"to", "template", "context"}
@@ -20,4 +21,5 @@ def outbox_handlers(container: Container) -> dict[str, OutboxHandler]:
         SEND_EMAIL: use_cases.send_email(),
         CREATE_NOTIFICATION: use_cases.create_notification(),
         PROVIDER_WEBHOOK_TOPIC: use_cases.apply_provider_webhook(),
+        PROCESS_RAZORPAY_WEBHOOK: use_cases.process_razorpay_webhook(),
     }
