@@ -66,3 +66,10 @@ def cleanup_notifications(container: Container) -> Callable[[], Awaitable[object
     """Delete notifications older than 30 days (the original's 06:00 UTC daily cleanup)."""
     run: Callable[[], Awaitable[object]] = container.use_cases.purge_old_notifications()
     return run
+
+
+@periodic("payments.reconcile", every=timedelta(minutes=5), lease=timedelta(minutes=10))
+def reconcile_payments(container: Container) -> Callable[[], Awaitable[object]]:
+    """Re-check PENDING/PROCESSING payments with Razorpay; cancel stale ones (API.md, jobs)."""
+    run: Callable[[], Awaitable[object]] = container.use_cases.reconcile_payments()
+    return run
