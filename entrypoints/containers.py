@@ -11,6 +11,9 @@ from typing import Any
 
 from dependency_injector import containers, providers
 
+from adapters.clerk.directory import build_clerk_directory
+from adapters.clerk.webhook_events import parse_clerk_webhook
+from adapters.clerk.webhook_signature import ClerkWebhookVerifier
 from adapters.dev_identity.dev_tokens import DevTokenVerifier
 from adapters.memory.cache import InMemoryCache
 from adapters.memory.store import MemoryStore
@@ -26,6 +29,7 @@ from application.credits.queries import GetBalance, GetHistory
 from application.credits.spend import Spend
 from application.credits.verify_ledger import VerifyLedger
 from application.idempotency import IdempotentRequests, PurgeIdempotencyKeys
+from application.identity.provider_sync import ApplyProviderWebhook, ReceiveProviderWebhook
 from application.identity.resolve_principal import ResolvePrincipal
 from application.notifications.delivery import CreateNotification, PurgeOldNotifications
 from application.notifications.inbox import (
@@ -77,6 +81,15 @@ def _atomic_ledger(engine: Any, uow: Any) -> Any:
     return portable
 
 
+def _identity_directory(settings: Settings) -> Any:
+    return build_clerk_directory(settings) if settings.auth_mode == "clerk" else None
+
+
+def _clerk_webhook_verifier(settings: Settings) -> Any:
+    secret = settings.clerk_webhook_secret
+    return ClerkWebhookVerifier(secret) if secret else None
+
+
 class Core(containers.DeclarativeContainer):
     config = providers.Dependency(instance_of=Settings)
     clock = providers.Singleton(SystemClock)
@@ -92,7 +105,9 @@ class Adapters(containers.DeclarativeContainer):
     atomic_ledger = providers.Singleton(_atomic_ledger, engine, uow)
     cache = providers.Singleton(_cache, redis)
     token_verifier = providers.Singleton(_token_verifier, core.config)
-    identity_directory = providers.Object(None)
+    identity_directory = providers.Singleton(_identity_directory, core.config)
+    clerk_webhook_verifier = providers.Singleton(_clerk_webhook_verifier, core.config)
+    provider_event_parser = providers.Object(parse_clerk_webhook)
 
 
 class MemoryAdapters(containers.DeclarativeContainer):
@@ -101,12 +116,17 @@ class MemoryAdapters(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
     engine = providers.Object(None)
     redis = providers.Object(None)
-    store = providers.Singleton(MemoryStore)
-    uow = providers.Singleton(InMemoryUnitOfWorkFactory, store, core.clock)
+    # The store lives inside the factory: an overriding container may only name providers
+    # that the production container also has.
+    uow = providers.Singleton(
+        InMemoryUnitOfWorkFactory, providers.Singleton(MemoryStore), core.clock
+    )
     atomic_ledger = providers.Singleton(UnitOfWorkAtomicLedger, uow)
     cache = providers.Singleton(InMemoryCache)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Object(None)
+    clerk_webhook_verifier = providers.Singleton(_clerk_webhook_verifier, core.config)
+    provider_event_parser = providers.Object(parse_clerk_webhook)
 
 
 class UseCases(containers.DeclarativeContainer):
@@ -120,6 +140,14 @@ class UseCases(containers.DeclarativeContainer):
         core.clock,
         admin_subjects=core.config.provided.admin_user_ids,
         directory=adapters.identity_directory,
+    )
+    receive_provider_webhook = providers.Factory(ReceiveProviderWebhook, adapters.uow, core.clock)
+    apply_provider_webhook = providers.Factory(
+        ApplyProviderWebhook,
+        adapters.uow,
+        adapters.cache,
+        core.clock,
+        adapters.provider_event_parser,
     )
 
     get_own_profile = providers.Factory(GetOwnProfile, adapters.uow, adapters.cache, core.clock)

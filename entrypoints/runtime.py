@@ -66,6 +66,10 @@ async def start(container: Container) -> None:
 async def stop(container: Container) -> None:
     while _stoppers:
         await _stoppers.pop()()
+    for client in (container.adapters.token_verifier(), container.adapters.identity_directory()):
+        close = getattr(client, "close", None)  # Clerk adapters own aiohttp sessions
+        if close is not None:
+            await close()
     engine = container.adapters.engine()
     if engine is not None:
         await engine.dispose()

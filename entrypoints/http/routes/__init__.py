@@ -1,5 +1,12 @@
 """Route modules, in registration order. A new context adds its module here."""
 
-from entrypoints.http.routes import credits, notifications, profile, settings, system
+from entrypoints.http.routes import (
+    clerk_webhooks,
+    credits,
+    notifications,
+    profile,
+    settings,
+    system,
+)
 
-ROUTE_MODULES = [system, profile, settings, notifications, credits]
+ROUTE_MODULES = [system, profile, settings, notifications, clerk_webhooks, credits]

@@ -1,0 +1,57 @@
+"""Configuration parsing and the production safety check."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from entrypoints.cli import main
+from entrypoints.config import ConfigurationError, Settings
+
+
+def test_database_urls_are_normalised_to_async_drivers():
+    assert (
+        Settings(database_url="postgresql://u@h/db").database_url == "postgresql+asyncpg://u@h/db"
+    )
+    assert Settings(database_url="sqlite:///x.db").database_url == "sqlite+aiosqlite:///x.db"
+
+
+def test_lists_are_comma_separated(monkeypatch):
+    monkeypatch.setenv("ADMIN_USER_IDS", "user_a, user_b")
+    monkeypatch.setenv("CORS_ORIGINS", "https://a.test,https://b.test")
+    settings = Settings()
+    assert settings.admin_user_ids == ["user_a", "user_b"]
+    assert settings.cors_origins == ["https://a.test", "https://b.test"]
+
+
+def test_production_refuses_dev_adapters_and_names_the_variable():
+    with pytest.raises(ConfigurationError, match="AUTH_MODE=clerk") as info:
+        Settings(env="production").check_production_safety()
+    assert "EMAIL_PROVIDER=resend" in str(info.value)
+    Settings(
+        env="production",
+        auth_mode="clerk",
+        clerk_jwks_url="https://x/jwks",
+        email_provider="resend",
+        resend_api_key="re_x",
+    ).check_production_safety()
+
+
+def test_dev_secret_is_generated_once_under_var(tmp_path):
+    settings = Settings(var_dir=tmp_path)
+    first = settings.resolved_dev_auth_secret()
+    assert first == Settings(var_dir=tmp_path).resolved_dev_auth_secret()
+    assert (tmp_path / "dev_auth_secret").stat().st_mode & 0o777 == 0o600
+
+
+def test_cli_token_and_help(tmp_path, monkeypatch):
+    monkeypatch.setenv("VAR_DIR", str(tmp_path))
+    runner = CliRunner()
+    result = runner.invoke(main, ["token", "alice@example.com", "--admin"])
+    assert result.exit_code == 0 and result.output.count(".") == 2
+    assert runner.invoke(main, ["token", "not-an-email"]).exit_code != 0
+    monkeypatch.setenv("ENV", "production")
+    refused = runner.invoke(main, ["token", "alice@example.com"])
+    assert refused.exit_code != 0 and "AUTH_MODE" in refused.output
+    for command in ([], ["serve"], ["migrate"], ["token"]):
+        assert runner.invoke(main, [*command, "--help"]).exit_code == 0
