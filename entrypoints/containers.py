@@ -24,6 +24,7 @@ from adapters.sqlalchemy.ledger_fast_path import PostgresAtomicLedger
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.credits.admin_grant import AdminGrant, UserBalance
 from application.credits.atomic_posting import UnitOfWorkAtomicLedger
+from application.credits.expire_holds import ExpireHolds
 from application.credits.ledger_service import CreditsLedger
 from application.credits.queries import GetBalance, GetHistory
 from application.credits.spend import Spend
@@ -179,6 +180,7 @@ class UseCases(containers.DeclarativeContainer):
     admin_grant = providers.Factory(AdminGrant, adapters.uow, credits_ledger, core.clock)
     verify_ledger = providers.Factory(VerifyLedger, adapters.uow)
     user_balance = providers.Factory(UserBalance, adapters.uow)
+    expire_holds = providers.Factory(ExpireHolds, adapters.uow, core.clock)
     idempotent_requests = providers.Factory(IdempotentRequests, adapters.uow, core.clock)
     purge_idempotency_keys = providers.Factory(PurgeIdempotencyKeys, adapters.uow, core.clock)
 
