@@ -75,10 +75,10 @@ def _token_verifier(settings: Settings) -> Any:
     return build_clerk_verifier(settings)
 
 
-def _atomic_ledger(engine: Any, uow: Any) -> Any:
+def _atomic_ledger(engine: Any, uow: Any, settings: Settings) -> Any:
     portable = UnitOfWorkAtomicLedger(uow)
     if engine.dialect.name == "postgresql":
-        return PostgresAtomicLedger(engine, portable)
+        return PostgresAtomicLedger(engine, portable, pool_size=min(settings.db_pool_size, 16))
     return portable
 
 
@@ -103,7 +103,7 @@ class Adapters(containers.DeclarativeContainer):
     engine = providers.Singleton(_engine, core.config)
     redis = providers.Singleton(_redis, core.config)
     uow = providers.Singleton(SqlAlchemyUnitOfWorkFactory, engine, core.clock)
-    atomic_ledger = providers.Singleton(_atomic_ledger, engine, uow)
+    atomic_ledger = providers.Singleton(_atomic_ledger, engine, uow, core.config)
     cache = providers.Singleton(_cache, redis)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Singleton(_identity_directory, core.config)
