@@ -63,6 +63,21 @@ class Settings(BaseSettings):
     resend_api_key: str | None = None
     resend_api_url: str = "https://api.resend.com"
     email_from: str = "FairArena <no-reply@fairarena.local>"
+    dev_email_path: Path | None = None  # default: VAR_DIR/outbox/emails.jsonl
+
+    broker_namespace: str = "fairarena"
+    worker_threads: int = 4
+    worker_metrics_port: int | None = None
+    jobs_in_process: bool = True
+    outbox_redeliver_after_seconds: int = 7200
+
+    razorpay_key_id: str | None = None
+    razorpay_key_secret: str | None = None
+    razorpay_webhook_secret: str | None = None
+    razorpay_base_url: str = "https://api.razorpay.com"
+    razorpay_timeout_seconds: float = 10.0
+    # None = the environment's default: on in development/test, off in production
+    payments_enabled: bool | None = None
 
     _split_lists = field_validator(
         "cors_origins", "admin_user_ids", "clerk_authorized_parties", mode="before"
@@ -86,6 +101,17 @@ class Settings(BaseSettings):
         return self.env == "production"
 
     @property
+    def payments_are_enabled(self) -> bool:
+        if self.payments_enabled is None:
+            return not self.is_production
+        return self.payments_enabled
+
+    @property
+    def uses_payment_sandbox(self) -> bool:
+        """No Razorpay keys outside production: the in-process sandbox gateway + dev checkout."""
+        return not self.is_production and not (self.razorpay_key_id and self.razorpay_key_secret)
+
+    @property
     def uses_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
@@ -105,6 +131,13 @@ class Settings(BaseSettings):
             )
         if self.email_provider == "resend" and not self.resend_api_key:
             problems.append("EMAIL_PROVIDER=resend needs RESEND_API_KEY")
+        if self.payments_are_enabled and not (
+            self.razorpay_key_id and self.razorpay_key_secret and self.razorpay_webhook_secret
+        ):
+            problems.append(
+                "PAYMENTS_ENABLED=true needs RAZORPAY_KEY_ID, RAZORPAY_KEY_SECRET and "
+                "RAZORPAY_WEBHOOK_SECRET (or set PAYMENTS_ENABLED=false)"
+            )
         if problems:
             raise ConfigurationError("; ".join(problems))
 

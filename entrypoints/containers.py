@@ -15,7 +15,11 @@ from adapters.clerk.directory import build_clerk_directory
 from adapters.clerk.webhook_events import parse_clerk_webhook
 from adapters.clerk.webhook_signature import ClerkWebhookVerifier
 from adapters.dev_identity.dev_tokens import DevTokenVerifier
+from adapters.email.dev_sender import DevEmailSender
+from adapters.email.jinja_templates import JinjaEmailTemplates
+from adapters.email.resend_sender import ResendEmailSender
 from adapters.memory.cache import InMemoryCache
+from adapters.memory.email import MemoryEmailSender
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from adapters.redis.cache import RedisCache, redis_client
@@ -32,6 +36,7 @@ from application.credits.verify_ledger import VerifyLedger
 from application.idempotency import IdempotentRequests, PurgeIdempotencyKeys
 from application.identity.provider_sync import ApplyProviderWebhook, ReceiveProviderWebhook
 from application.identity.resolve_principal import ResolvePrincipal
+from application.jobs.send_email import SendEmail
 from application.notifications.delivery import CreateNotification, PurgeOldNotifications
 from application.notifications.inbox import (
     CountUnread,
@@ -40,6 +45,14 @@ from application.notifications.inbox import (
     ListNotifications,
     MarkNotifications,
 )
+from application.payments.create_order import CreateOrder
+from application.payments.plans import CreatePlan, DeactivatePlan, GetPlan, ListPlans
+from application.payments.queries import GetPayment, PaymentHistory
+from application.payments.reconciliation import ReconcilePayments
+from application.payments.refunds import RefundPayment
+from application.payments.settlement import PaymentSettlement
+from application.payments.verify import VerifyPayment
+from application.payments.webhooks import ProcessRazorpayWebhook, ReceiveRazorpayWebhook
 from application.ports.clock import SystemClock
 from application.profiles.own_profile import GetOwnProfile, UpdateProfile
 from application.profiles.public_profile import (
@@ -49,6 +62,7 @@ from application.profiles.public_profile import (
 )
 from application.settings.user_settings import GetSettings, ResetSettings, UpdateSettings
 from entrypoints.config import Settings
+from entrypoints.payments_wiring import checkout_key_secret, payment_gateway, sandbox_gateway
 
 
 def _engine(settings: Settings) -> Any:
@@ -65,6 +79,17 @@ def _redis(settings: Settings) -> Any:
 
 def _cache(redis: Any) -> Any:
     return RedisCache(redis) if redis is not None else InMemoryCache()
+
+
+def _email_sender(settings: Settings) -> Any:
+    if settings.email_provider == "resend":
+        return ResendEmailSender(
+            api_key=settings.resend_api_key or "",
+            sender=settings.email_from,
+            base_url=settings.resend_api_url,
+        )
+    path = settings.dev_email_path or settings.var_dir / "outbox" / "emails.jsonl"
+    return DevEmailSender(path, sender=settings.email_from)
 
 
 def _token_verifier(settings: Settings) -> Any:
@@ -109,6 +134,11 @@ class Adapters(containers.DeclarativeContainer):
     identity_directory = providers.Singleton(_identity_directory, core.config)
     clerk_webhook_verifier = providers.Singleton(_clerk_webhook_verifier, core.config)
     provider_event_parser = providers.Object(parse_clerk_webhook)
+    email_sender = providers.Singleton(_email_sender, core.config)
+    email_templates = providers.Singleton(
+        JinjaEmailTemplates, frontend_url=core.config.provided.frontend_url
+    )
+    payment_gateway = providers.Singleton(payment_gateway, core.config)
 
 
 class MemoryAdapters(containers.DeclarativeContainer):
@@ -128,6 +158,11 @@ class MemoryAdapters(containers.DeclarativeContainer):
     identity_directory = providers.Object(None)
     clerk_webhook_verifier = providers.Singleton(_clerk_webhook_verifier, core.config)
     provider_event_parser = providers.Object(parse_clerk_webhook)
+    email_sender = providers.Singleton(MemoryEmailSender)
+    email_templates = providers.Singleton(
+        JinjaEmailTemplates, frontend_url=core.config.provided.frontend_url
+    )
+    payment_gateway = providers.Singleton(sandbox_gateway)
 
 
 class UseCases(containers.DeclarativeContainer):
@@ -173,6 +208,7 @@ class UseCases(containers.DeclarativeContainer):
     )
     purge_old_notifications = providers.Factory(PurgeOldNotifications, adapters.uow, core.clock)
 
+    send_email = providers.Factory(SendEmail, adapters.email_templates, adapters.email_sender)
     credits_ledger = providers.Singleton(CreditsLedger, core.clock)
     get_balance = providers.Factory(GetBalance, adapters.uow)
     get_history = providers.Factory(GetHistory, adapters.uow)
@@ -183,6 +219,52 @@ class UseCases(containers.DeclarativeContainer):
     expire_holds = providers.Factory(ExpireHolds, adapters.uow, core.clock)
     idempotent_requests = providers.Factory(IdempotentRequests, adapters.uow, core.clock)
     purge_idempotency_keys = providers.Factory(PurgeIdempotencyKeys, adapters.uow, core.clock)
+
+    # -- plans and payments --
+    list_plans = providers.Factory(ListPlans, adapters.uow)
+    get_plan = providers.Factory(GetPlan, adapters.uow)
+    create_plan = providers.Factory(CreatePlan, adapters.uow, core.clock)
+    deactivate_plan = providers.Factory(DeactivatePlan, adapters.uow, core.clock)
+    payment_settlement = providers.Factory(
+        PaymentSettlement, adapters.uow, adapters.payment_gateway, credits_ledger
+    )
+    create_order = providers.Factory(
+        CreateOrder,
+        adapters.uow,
+        adapters.payment_gateway,
+        core.clock,
+        payments_enabled=core.config.provided.payments_are_enabled,
+    )
+    verify_payment = providers.Factory(
+        VerifyPayment,
+        adapters.uow,
+        payment_settlement,
+        credits_ledger,
+        core.clock,
+        key_secret=providers.Callable(checkout_key_secret, core.config, adapters.payment_gateway),
+        payments_enabled=core.config.provided.payments_are_enabled,
+    )
+    payment_history = providers.Factory(PaymentHistory, adapters.uow)
+    get_payment = providers.Factory(GetPayment, adapters.uow, payment_settlement, core.clock)
+    refund_payment = providers.Factory(
+        RefundPayment, adapters.uow, adapters.payment_gateway, payment_settlement, core.clock
+    )
+    receive_razorpay_webhook = providers.Factory(
+        ReceiveRazorpayWebhook,
+        adapters.uow,
+        core.clock,
+        secret=core.config.provided.razorpay_webhook_secret,
+    )
+    process_razorpay_webhook = providers.Factory(
+        ProcessRazorpayWebhook,
+        adapters.uow,
+        adapters.payment_gateway,
+        payment_settlement,
+        core.clock,
+    )
+    reconcile_payments = providers.Factory(
+        ReconcilePayments, adapters.uow, payment_settlement, refund_payment, core.clock
+    )
 
 
 class Container(containers.DeclarativeContainer):

@@ -5,7 +5,9 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from adapters.memory.jobs import MemoryJobRuns, MemoryProcessedMessages
 from adapters.memory.ledger import MemoryIdempotencyStore, MemoryLedgerRepository
+from adapters.memory.payments import MemoryPaymentRepository, MemoryPlanRepository
 from adapters.memory.repositories import (
     MemoryAuditLog,
     MemoryNotificationRepository,
@@ -37,6 +39,10 @@ class InMemoryUnitOfWork:
         self.outbox = MemoryOutbox(state, self._clock.now)
         self.inbox = MemoryWebhookInbox(state)
         self.audit = MemoryAuditLog(state)
+        self.processed_messages = MemoryProcessedMessages(state)
+        self.job_runs = MemoryJobRuns(state)
+        self.plans = MemoryPlanRepository(state)
+        self.payments = MemoryPaymentRepository(state)
         self.ledger = MemoryLedgerRepository(state)
         self.idempotency = MemoryIdempotencyStore(state)
         return self

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from application.credits.ports import AtomicLedger, KeyTaken
 from application.transient import TransientConflict
 from domain.ledger.accounts import is_wallet
+from domain.ledger.errors import InsufficientCredits
 from domain.ledger.outcomes import Posted
 from domain.ledger.transactions import LedgerTransaction
 
@@ -45,6 +46,28 @@ WITH debit AS (
     SELECT header.id, $11, $2::bigint, $9, NULL, $6 FROM header
 )
 SELECT balance FROM debit
+"""
+
+# When the spend posted nothing: record the refusal if the wallet cannot cover the amount (at
+# this statement's snapshot, which is a correct moment to refuse). No row back: the key is used,
+# or credits arrived in between; the portable path then decides.
+REFUSE_SQL = """
+WITH w AS (SELECT balance, held FROM credit_wallets WHERE account = $1),
+refusal AS (
+    INSERT INTO ledger_transactions
+        (id, idempotency_key, fingerprint, type, status, wallet, description, metadata,
+         details, created_at)
+    SELECT $3, $4, $5, $7, 'REJECTED', $1, '', '{}'::jsonb,
+           jsonb_build_object(
+               'reason', 'INSUFFICIENT_CREDITS', 'balance', COALESCE(w.balance, 0),
+               'available', COALESCE(w.balance - w.held, 0), 'required', $2::bigint),
+           $6
+    FROM (SELECT 1) AS one LEFT JOIN w ON true
+    WHERE COALESCE(w.balance - w.held, 0) < $2
+    ON CONFLICT DO NOTHING
+    RETURNING details
+)
+SELECT details FROM refusal
 """
 
 TRANSIENT = (asyncpg.DeadlockDetectedError, asyncpg.SerializationError)
@@ -115,6 +138,10 @@ class PostgresAtomicLedger:
         pool = await self._connections()
         try:
             balance = await pool.fetchval(SPEND_SQL, *args)
+            if balance is None:
+                refusal = await pool.fetchval(REFUSE_SQL, *args[:6], args[8])
+                if refusal is not None:
+                    raise _insufficient(refusal)
         except asyncpg.UniqueViolationError:
             raise KeyTaken(None) from None  # the same key was in flight when we started
         except TRANSIENT as exc:
@@ -122,3 +149,11 @@ class PostgresAtomicLedger:
         if balance is None:
             return await self._portable.post_committed(tx)
         return Posted(tx, {str(args[0]): int(balance)})
+
+
+def _insufficient(details: object) -> InsufficientCredits:
+    d = json.loads(details) if isinstance(details, str) else details
+    assert isinstance(d, dict)
+    return InsufficientCredits(
+        balance=int(d["balance"]), available=int(d["available"]), required=int(d["required"])
+    )

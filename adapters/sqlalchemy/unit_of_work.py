@@ -8,8 +8,10 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sqlalchemy.repositories.idempotency import SqlIdempotencyStore
+from adapters.sqlalchemy.repositories.jobs import SqlJobRuns, SqlProcessedMessages
 from adapters.sqlalchemy.repositories.ledger import SqlLedgerRepository
 from adapters.sqlalchemy.repositories.notifications import SqlNotificationRepository
+from adapters.sqlalchemy.repositories.payments import SqlPaymentRepository, SqlPlanRepository
 from adapters.sqlalchemy.repositories.platform import SqlAuditLog, SqlOutbox, SqlWebhookInbox
 from adapters.sqlalchemy.repositories.profiles import SqlProfileRepository
 from adapters.sqlalchemy.repositories.settings import SqlSettingsRepository
@@ -33,6 +35,10 @@ class SqlAlchemyUnitOfWork:
         self.outbox = SqlOutbox(conn, self._clock.now)
         self.inbox = SqlWebhookInbox(conn)
         self.audit = SqlAuditLog(conn)
+        self.processed_messages = SqlProcessedMessages(conn)
+        self.job_runs = SqlJobRuns(conn)
+        self.plans = SqlPlanRepository(conn)
+        self.payments = SqlPaymentRepository(conn)
         self.ledger = SqlLedgerRepository(conn)
         self.idempotency = SqlIdempotencyStore(conn)
         return self

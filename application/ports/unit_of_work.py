@@ -16,7 +16,9 @@ from typing import Protocol, Self
 
 from application.credits.ports import LedgerRepository
 from application.identity.ports import UserRepository
+from application.jobs.ports import JobRuns, ProcessedMessages
 from application.notifications.ports import NotificationRepository
+from application.payments.ports import PaymentRepository, PlanRepository
 from application.ports.audit import AuditLog
 from application.ports.idempotency import IdempotencyStore
 from application.ports.inbox import WebhookInbox
@@ -33,6 +35,10 @@ class UnitOfWork(Protocol):
     outbox: Outbox
     inbox: WebhookInbox
     audit: AuditLog
+    processed_messages: ProcessedMessages
+    job_runs: JobRuns
+    plans: PlanRepository
+    payments: PaymentRepository
     ledger: LedgerRepository
     idempotency: IdempotencyStore
 

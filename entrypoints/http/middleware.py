@@ -33,7 +33,7 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
-MAINTENANCE_EXEMPT = ("/healthz", "/metrics", "/webhooks/")
+MAINTENANCE_EXEMPT = ("/healthz", "/metrics", "/webhooks/", "/api/v1/payments/webhook")
 
 
 def _route_label(request: web.Request) -> str:

@@ -3,10 +3,21 @@
 from entrypoints.http.routes import (
     clerk_webhooks,
     credits,
+    dev_checkout,
     notifications,
+    payments,
     profile,
     settings,
     system,
 )
 
-ROUTE_MODULES = [system, profile, settings, notifications, clerk_webhooks, credits]
+ROUTE_MODULES = [
+    system,
+    profile,
+    settings,
+    notifications,
+    clerk_webhooks,
+    credits,
+    payments,
+    dev_checkout,
+]
