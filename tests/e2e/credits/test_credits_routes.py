@@ -38,6 +38,13 @@ async def test_new_wallet_is_empty(app_client, token):
     assert (await resp.json())["data"] == {"balance": 0, "held": 0, "available": 0}
     hist = await (await app_client.get("/api/v1/credits/history", headers=bearer(t))).json()
     assert hist["data"] == [] and hist["meta"]["nextCursor"] is None
+    refused = await spend(app_client, t, 1, "first")
+    assert refused.status == 402
+    assert (await refused.json())["error"]["details"] == {
+        "balance": 0,
+        "available": 0,
+        "required": 1,
+    }
 
 
 async def test_grant_then_spend_is_read_your_writes(app_client, token):
