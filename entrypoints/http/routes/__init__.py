@@ -1,14 +1,19 @@
 """Route modules, in registration order. A new context adds its module here."""
 
 from entrypoints.http.routes import (
+    audit,
     clerk_webhooks,
     credits,
     dev_checkout,
+    free_credits,
+    invitations,
     notifications,
+    organizations,
     payments,
     profile,
     settings,
     system,
+    teams,
 )
 
 ROUTE_MODULES = [
@@ -18,6 +23,11 @@ ROUTE_MODULES = [
     notifications,
     clerk_webhooks,
     credits,
+    free_credits,
     payments,
     dev_checkout,
+    organizations,
+    teams,
+    invitations,
+    audit,
 ]
