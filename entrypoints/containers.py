@@ -33,6 +33,7 @@ from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.audit.organization_audit import ReadOrganizationAudit
 from application.credits.admin_grant import AdminGrant, UserBalance
 from application.credits.atomic_posting import UnitOfWorkAtomicLedger
+from application.credits.expire_holds import ExpireHolds
 from application.credits.ledger_service import CreditsLedger
 from application.credits.queries import GetBalance, GetHistory
 from application.credits.spend import Spend
@@ -159,11 +160,13 @@ def _token_verifier(settings: Settings) -> Any:
     return build_clerk_verifier(settings)
 
 
-def _atomic_ledger(engine: Any, uow: Any) -> Any:
+def _atomic_ledger(engine: Any, uow: Any, settings: Settings) -> Any:
     portable = UnitOfWorkAtomicLedger(uow)
     if engine.dialect.name == "postgresql":
-        return PostgresAtomicLedger(engine, portable)
+        return PostgresAtomicLedger(engine, portable, pool_size=min(settings.db_pool_size, 16))
     return portable
+
+
 def _code_sealer(settings: Settings) -> Any:
     return AesGcmCodeSealer.from_text(settings.resolved_invite_seal_key())
 
@@ -191,7 +194,7 @@ class Adapters(containers.DeclarativeContainer):
     engine = providers.Singleton(_engine, core.config)
     redis = providers.Singleton(_redis, core.config)
     uow = providers.Singleton(SqlAlchemyUnitOfWorkFactory, engine, core.clock)
-    atomic_ledger = providers.Singleton(_atomic_ledger, engine, uow)
+    atomic_ledger = providers.Singleton(_atomic_ledger, engine, uow, core.config)
     scope_reads = providers.Singleton(SqlScopeReads, engine)
     cache = providers.Singleton(_cache, redis)
     token_verifier = providers.Singleton(_token_verifier, core.config)
@@ -283,6 +286,7 @@ class UseCases(containers.DeclarativeContainer):
     admin_grant = providers.Factory(AdminGrant, adapters.uow, credits_ledger, core.clock)
     verify_ledger = providers.Factory(VerifyLedger, adapters.uow)
     user_balance = providers.Factory(UserBalance, adapters.uow)
+    expire_holds = providers.Factory(ExpireHolds, adapters.uow, core.clock)
     idempotent_requests = providers.Factory(IdempotentRequests, adapters.uow, core.clock)
     purge_idempotency_keys = providers.Factory(PurgeIdempotencyKeys, adapters.uow, core.clock)
 

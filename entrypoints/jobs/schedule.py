@@ -73,3 +73,17 @@ def reconcile_payments(container: Container) -> Callable[[], Awaitable[object]]:
     """Re-check PENDING/PROCESSING payments with Razorpay; cancel stale ones (API.md, jobs)."""
     run: Callable[[], Awaitable[object]] = container.use_cases.reconcile_payments()
     return run
+
+
+@periodic("credits.expire_holds", every=timedelta(minutes=1))
+def expire_credit_holds(container: Container) -> Callable[[], Awaitable[object]]:
+    """Release credit holds past their expiry (work that never reported its cost)."""
+    run: Callable[[], Awaitable[object]] = container.use_cases.expire_holds()
+    return run
+
+
+@periodic("credits.purge_idempotency_keys", every=timedelta(hours=1))
+def purge_idempotency_keys(container: Container) -> Callable[[], Awaitable[object]]:
+    """Drop Idempotency-Key records older than 24 hours."""
+    run: Callable[[], Awaitable[object]] = container.use_cases.purge_idempotency_keys()
+    return run
