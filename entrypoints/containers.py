@@ -11,8 +11,15 @@ from typing import Any
 
 from dependency_injector import containers, providers
 
+from adapters.clerk.directory import build_clerk_directory
+from adapters.clerk.webhook_events import parse_clerk_webhook
+from adapters.clerk.webhook_signature import ClerkWebhookVerifier
 from adapters.dev_identity.dev_tokens import DevTokenVerifier
+from adapters.email.dev_sender import DevEmailSender
+from adapters.email.jinja_templates import JinjaEmailTemplates
+from adapters.email.resend_sender import ResendEmailSender
 from adapters.memory.cache import InMemoryCache
+from adapters.memory.email import MemoryEmailSender
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from adapters.redis.cache import RedisCache, redis_client
@@ -26,7 +33,9 @@ from application.credits.queries import GetBalance, GetHistory
 from application.credits.spend import Spend
 from application.credits.verify_ledger import VerifyLedger
 from application.idempotency import IdempotentRequests, PurgeIdempotencyKeys
+from application.identity.provider_sync import ApplyProviderWebhook, ReceiveProviderWebhook
 from application.identity.resolve_principal import ResolvePrincipal
+from application.jobs.send_email import SendEmail
 from application.notifications.delivery import CreateNotification, PurgeOldNotifications
 from application.notifications.inbox import (
     CountUnread,
@@ -71,6 +80,17 @@ def _cache(redis: Any) -> Any:
     return RedisCache(redis) if redis is not None else InMemoryCache()
 
 
+def _email_sender(settings: Settings) -> Any:
+    if settings.email_provider == "resend":
+        return ResendEmailSender(
+            api_key=settings.resend_api_key or "",
+            sender=settings.email_from,
+            base_url=settings.resend_api_url,
+        )
+    path = settings.dev_email_path or settings.var_dir / "outbox" / "emails.jsonl"
+    return DevEmailSender(path, sender=settings.email_from)
+
+
 def _token_verifier(settings: Settings) -> Any:
     if settings.auth_mode == "dev":
         return DevTokenVerifier(settings.resolved_dev_auth_secret())
@@ -84,6 +104,15 @@ def _atomic_ledger(engine: Any, uow: Any) -> Any:
     if engine.dialect.name == "postgresql":
         return PostgresAtomicLedger(engine, portable)
     return portable
+
+
+def _identity_directory(settings: Settings) -> Any:
+    return build_clerk_directory(settings) if settings.auth_mode == "clerk" else None
+
+
+def _clerk_webhook_verifier(settings: Settings) -> Any:
+    secret = settings.clerk_webhook_secret
+    return ClerkWebhookVerifier(secret) if secret else None
 
 
 class Core(containers.DeclarativeContainer):
@@ -103,6 +132,13 @@ class Adapters(containers.DeclarativeContainer):
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Object(None)
     payment_gateway = providers.Singleton(payment_gateway, core.config)
+    identity_directory = providers.Singleton(_identity_directory, core.config)
+    clerk_webhook_verifier = providers.Singleton(_clerk_webhook_verifier, core.config)
+    provider_event_parser = providers.Object(parse_clerk_webhook)
+    email_sender = providers.Singleton(_email_sender, core.config)
+    email_templates = providers.Singleton(
+        JinjaEmailTemplates, frontend_url=core.config.provided.frontend_url
+    )
 
 
 class MemoryAdapters(containers.DeclarativeContainer):
@@ -121,6 +157,12 @@ class MemoryAdapters(containers.DeclarativeContainer):
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Object(None)
     payment_gateway = providers.Singleton(sandbox_gateway)
+    clerk_webhook_verifier = providers.Singleton(_clerk_webhook_verifier, core.config)
+    provider_event_parser = providers.Object(parse_clerk_webhook)
+    email_sender = providers.Singleton(MemoryEmailSender)
+    email_templates = providers.Singleton(
+        JinjaEmailTemplates, frontend_url=core.config.provided.frontend_url
+    )
 
 
 class UseCases(containers.DeclarativeContainer):
@@ -134,6 +176,14 @@ class UseCases(containers.DeclarativeContainer):
         core.clock,
         admin_subjects=core.config.provided.admin_user_ids,
         directory=adapters.identity_directory,
+    )
+    receive_provider_webhook = providers.Factory(ReceiveProviderWebhook, adapters.uow, core.clock)
+    apply_provider_webhook = providers.Factory(
+        ApplyProviderWebhook,
+        adapters.uow,
+        adapters.cache,
+        core.clock,
+        adapters.provider_event_parser,
     )
 
     get_own_profile = providers.Factory(GetOwnProfile, adapters.uow, adapters.cache, core.clock)
@@ -201,6 +251,7 @@ class UseCases(containers.DeclarativeContainer):
     reconcile_payments = providers.Factory(
         ReconcilePayments, adapters.uow, payment_settlement, refund_payment, core.clock
     )
+    send_email = providers.Factory(SendEmail, adapters.email_templates, adapters.email_sender)
 
 
 class Container(containers.DeclarativeContainer):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from adapters.memory.jobs import MemoryJobRuns, MemoryProcessedMessages
 from adapters.memory.ledger import MemoryIdempotencyStore, MemoryLedgerRepository
 from adapters.memory.payments import MemoryPaymentRepository, MemoryPlanRepository
 from adapters.memory.repositories import (
@@ -42,6 +43,8 @@ class InMemoryUnitOfWork:
         self.payments = MemoryPaymentRepository(state)
         self.ledger = MemoryLedgerRepository(state)
         self.idempotency = MemoryIdempotencyStore(state)
+        self.processed_messages = MemoryProcessedMessages(state)
+        self.job_runs = MemoryJobRuns(state)
         return self
 
     async def __aexit__(

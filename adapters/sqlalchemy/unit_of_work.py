@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sqlalchemy.repositories.idempotency import SqlIdempotencyStore
+from adapters.sqlalchemy.repositories.jobs import SqlJobRuns, SqlProcessedMessages
 from adapters.sqlalchemy.repositories.ledger import SqlLedgerRepository
 from adapters.sqlalchemy.repositories.notifications import SqlNotificationRepository
 from adapters.sqlalchemy.repositories.payments import SqlPaymentRepository, SqlPlanRepository
@@ -38,6 +39,8 @@ class SqlAlchemyUnitOfWork:
         self.payments = SqlPaymentRepository(conn)
         self.ledger = SqlLedgerRepository(conn)
         self.idempotency = SqlIdempotencyStore(conn)
+        self.processed_messages = SqlProcessedMessages(conn)
+        self.job_runs = SqlJobRuns(conn)
         return self
 
     async def __aexit__(

@@ -16,6 +16,7 @@ from typing import Protocol, Self
 
 from application.credits.ports import LedgerRepository
 from application.identity.ports import UserRepository
+from application.jobs.ports import JobRuns, ProcessedMessages
 from application.notifications.ports import NotificationRepository
 from application.payments.ports import PaymentRepository, PlanRepository
 from application.ports.audit import AuditLog
@@ -38,6 +39,8 @@ class UnitOfWork(Protocol):
     payments: PaymentRepository
     ledger: LedgerRepository
     idempotency: IdempotencyStore
+    processed_messages: ProcessedMessages
+    job_runs: JobRuns
 
     async def __aenter__(self) -> Self: ...
 

@@ -39,6 +39,7 @@ def create_app(container: Any) -> web.Application:
     authenticate = Authenticator(
         container.adapters.token_verifier(), container.use_cases.resolve_principal()
     )
+    container.adapters.clerk_webhook_verifier()  # a malformed CLERK_WEBHOOK_SECRET fails at start
     limits = RateLimits(limiter_storage(settings.redis_url), settings.rate_limit_default)
     specs = all_specs()
     for spec in specs:

@@ -1,6 +1,6 @@
 """Every table, registered on one MetaData. Contexts add their module to the imports below."""
 
-from adapters.sqlalchemy.tables import identity, ledger, payments, platform
+from adapters.sqlalchemy.tables import identity, jobs, ledger, payments, platform
 from adapters.sqlalchemy.tables.base import metadata
 
-__all__ = ["identity", "ledger", "metadata", "payments", "platform"]
+__all__ = ["identity", "jobs", "ledger", "metadata", "payments", "platform"]

@@ -1,6 +1,7 @@
 """Route modules, in registration order. A new context adds its module here."""
 
 from entrypoints.http.routes import (
+    clerk_webhooks,
     credits,
     dev_checkout,
     notifications,
@@ -10,4 +11,6 @@ from entrypoints.http.routes import (
     system,
 )
 
-ROUTE_MODULES = [system, profile, settings, notifications, credits, payments, dev_checkout]
+ROUTE_MODULES = [
+    system, profile, settings, notifications, clerk_webhooks, credits, payments, dev_checkout
+]

@@ -1,0 +1,187 @@
+"""Keeping platform users in step with the identity provider's webhooks (Clerk via Svix).
+
+Two steps, so the HTTP answer is fast and nothing is lost on a crash:
+
+1. ``ReceiveProviderWebhook`` (HTTP, after the signature check): store the raw delivery in the
+   inbox, unique on the sender's delivery id, and queue ``PROVIDER_WEBHOOK_TOPIC`` through the
+   outbox in the same transaction. A replayed delivery id stores nothing and queues nothing.
+2. ``ApplyProviderWebhook`` (job): parse the stored body into a command and apply it, marking the
+   inbox row processed in the same transaction, so a redelivered job has no second effect.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from application.identity.provider_events import (
+    SoftDeleteProviderUser,
+    UpsertProviderUser,
+    UserSyncCommand,
+)
+from application.identity.provisioning import provision_user
+from application.identity.resolve_principal import principal_cache_key
+from application.ports.audit import AuditEntry
+from application.ports.cache import Cache
+from application.ports.clock import Clock
+from application.ports.inbox import ReceivedWebhook
+from application.ports.outbox import OutboxMessage
+from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from domain.identity.user import User
+from domain.ids import new_id
+
+log = logging.getLogger(__name__)
+
+PROVIDER_WEBHOOK_TOPIC = "identity.provider_webhook"
+MAX_EVENT_TYPE_LENGTH = 100
+
+# Reads a stored webhook body; None for events that are not about users; ValueError if malformed.
+ParseUserEvent = Callable[[str], UserSyncCommand | None]
+
+
+class ReceiveProviderWebhook:
+    """Store a verified delivery and queue its processing; ``False`` for a replayed delivery id."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, source: str = "clerk") -> None:
+        self._uow = uow
+        self._clock = clock
+        self._source = source
+
+    async def __call__(self, *, delivery_id: str, event_type: str | None, body: str) -> bool:
+        webhook = ReceivedWebhook(
+            id=new_id(),
+            source=self._source,
+            event_id=delivery_id,
+            event_type=(event_type or "unknown")[:MAX_EVENT_TYPE_LENGTH],
+            body=body,
+            received_at=self._clock.now(),
+        )
+        async with self._uow() as uow:
+            if not await uow.inbox.store(webhook):
+                return False
+            await uow.outbox.add(
+                OutboxMessage(
+                    topic=PROVIDER_WEBHOOK_TOPIC,
+                    payload={"webhookId": webhook.id},
+                    dedupe_key=f"webhook:{self._source}:{delivery_id}",
+                )
+            )
+            await uow.commit()
+        return True
+
+
+class ApplyProviderWebhook:
+    """Job handler for ``PROVIDER_WEBHOOK_TOPIC``: apply one stored delivery exactly once."""
+
+    def __init__(
+        self, uow: UnitOfWorkFactory, cache: Cache, clock: Clock, parse: ParseUserEvent
+    ) -> None:
+        self._uow = uow
+        self._cache = cache
+        self._clock = clock
+        self._parse = parse
+
+    async def __call__(self, message_id: str, payload: Mapping[str, Any]) -> None:
+        webhook_id = payload.get("webhookId")
+        if not isinstance(webhook_id, str):
+            log.warning("identity.webhook.bad_message", extra={"message_id": message_id})
+            return
+        now = self._clock.now()
+        changed_subject: str | None = None
+        async with self._uow() as uow:
+            webhook = await uow.inbox.get(webhook_id)
+            if webhook is None or webhook.processed_at is not None:
+                return
+            command = self._command(webhook)
+            if isinstance(command, UpsertProviderUser):
+                changed_subject = await _upsert(uow, command, now)
+            elif isinstance(command, SoftDeleteProviderUser):
+                changed_subject = await _soft_delete(uow, command, now)
+            await uow.inbox.mark_processed(webhook.id, now)
+            await uow.commit()
+        if changed_subject is not None:
+            await self._cache.delete(principal_cache_key(changed_subject))
+
+    def _command(self, webhook: ReceivedWebhook) -> UserSyncCommand | None:
+        try:
+            return self._parse(webhook.body)
+        except ValueError as exc:
+            # Retrying cannot fix a malformed event: record it as processed and move on.
+            log.warning(
+                "identity.webhook.malformed",
+                extra={
+                    "webhook_id": webhook.id,
+                    "event_type": webhook.event_type,
+                    "error": str(exc),
+                },
+            )
+            return None
+
+
+async def _upsert(uow: UnitOfWork, command: UpsertProviderUser, now: datetime) -> str | None:
+    details = command.user
+    existing = await uow.users.get_by_subject(details.subject)
+    if existing is None:
+        created = await provision_user(
+            uow,
+            subject=details.subject,
+            email=details.email,
+            first_name=details.first_name,
+            last_name=details.last_name,
+            image_url=details.image_url,
+            username=details.username,
+            now=now,
+        )
+        if created is not None:
+            return details.subject
+        # A first API request provisioned the user concurrently; update that row instead.
+        existing = await uow.users.get_by_subject(details.subject)
+        if existing is None:
+            raise RuntimeError("user vanished right after a conflicting insert")
+    if existing.is_deleted:
+        # The provider never reuses a deleted user's id: a late update must not revive it.
+        return None
+    updated = _with_provider_details(existing, command, now)
+    if updated == existing:
+        return None
+    await uow.users.save(updated)
+    return details.subject
+
+
+def _with_provider_details(user: User, command: UpsertProviderUser, now: datetime) -> User:
+    details = command.user
+    refreshed = replace(
+        user,
+        # An event without a primary address keeps the one we have (original bug #14 threw here).
+        email=details.email or user.email,
+        first_name=details.first_name,
+        last_name=details.last_name,
+        image_url=details.image_url,
+        username=details.username,
+    )
+    return user if refreshed == user else replace(refreshed, updated_at=now)
+
+
+async def _soft_delete(
+    uow: UnitOfWork, command: SoftDeleteProviderUser, now: datetime
+) -> str | None:
+    user = await uow.users.get_by_subject(command.subject)
+    if user is None or user.is_deleted:
+        return None
+    await uow.users.save(user.soft_delete(now))
+    await uow.audit.append(
+        AuditEntry(
+            scope_type="user",
+            scope_id=user.id,
+            actor_id=None,
+            action="user.deleted",
+            target_type="user",
+            target_id=user.id,
+            created_at=now,
+            after={"deletedAt": now.isoformat(), "source": "identity-provider"},
+        )
+    )
+    return command.subject

@@ -1,0 +1,209 @@
+"""Identity-provider webhooks on memory adapters: store once, apply once, soft-delete."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from adapters.clerk.webhook_events import parse_clerk_webhook
+from adapters.memory.cache import InMemoryCache
+from adapters.memory.store import MemoryStore
+from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
+from application.identity.provider_sync import (
+    PROVIDER_WEBHOOK_TOPIC,
+    ApplyProviderWebhook,
+    ReceiveProviderWebhook,
+)
+from application.identity.resolve_principal import ResolvePrincipal, principal_cache_key
+from application.ports.identity import VerifiedToken
+from domain.identity.user import AccountDeleted
+from tests.fixtures.fake_clerk_api import clerk_user
+from tests.fixtures.svix_signing import clerk_event
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.at = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.at
+
+
+class World:
+    """The two use cases over one memory store, plus a relay that runs queued messages."""
+
+    def __init__(self) -> None:
+        self.store = MemoryStore()
+        self.clock = Clock()
+        self.cache = InMemoryCache()
+        self.uow = InMemoryUnitOfWorkFactory(self.store, self.clock)
+        self.receive = ReceiveProviderWebhook(self.uow, self.clock)
+        self.apply = ApplyProviderWebhook(self.uow, self.cache, self.clock, parse_clerk_webhook)
+        self.resolve = ResolvePrincipal(self.uow, self.cache, self.clock, admin_subjects=())
+
+    async def deliver(self, event_type: str, data: dict[str, object], delivery_id: str) -> bool:
+        body = clerk_event(event_type, data).decode()
+        return await self.receive(delivery_id=delivery_id, event_type=event_type, body=body)
+
+    def queued(self) -> list[dict[str, object]]:
+        return [m for m in self.store.state.outbox.values() if m["topic"] == PROVIDER_WEBHOOK_TOPIC]
+
+    async def run_jobs(self) -> int:
+        """Run every queued webhook message once, as the relay + actor would."""
+        ran = 0
+        for message in self.queued():
+            if message["dispatched_at"] is None:
+                await self.apply(str(message["id"]), message["payload"])  # type: ignore[arg-type]
+                message["dispatched_at"] = self.clock.now()
+                ran += 1
+        return ran
+
+    def user(self, subject: str):  # type: ignore[no-untyped-def]
+        matches = [u for u in self.store.state.users.values() if u.subject == subject]
+        return matches[0] if matches else None
+
+
+@pytest.fixture
+def world() -> World:
+    return World()
+
+
+async def test_a_delivery_is_stored_and_queued_once(world: World) -> None:
+    assert await world.deliver("user.created", clerk_user("user_a"), "msg_1") is True
+    assert await world.deliver("user.created", clerk_user("user_a"), "msg_1") is False
+
+    assert len(world.store.state.inbox) == 1
+    assert len(world.queued()) == 1
+    stored = next(iter(world.store.state.inbox.values()))
+    assert (stored.source, stored.event_id, stored.event_type) == ("clerk", "msg_1", "user.created")
+
+
+async def test_user_created_provisions_the_user_with_the_welcome(world: World) -> None:
+    await world.deliver("user.created", clerk_user("user_a", email="a@example.com"), "msg_1")
+    await world.run_jobs()
+
+    user = world.user("user_a")
+    assert user is not None
+    assert (user.email, user.first_name, user.username) == ("a@example.com", "Alice", "alice")
+    assert user.image_url == "https://img.clerk.com/alice.png"
+    topics = sorted(m["topic"] for m in world.store.state.outbox.values())
+    assert topics == ["email.send", PROVIDER_WEBHOOK_TOPIC, "notification.create"]
+    assert all(w.processed_at is not None for w in world.store.state.inbox.values())
+
+
+async def test_a_redelivered_job_has_no_second_effect(world: World) -> None:
+    await world.deliver("user.created", clerk_user("user_a"), "msg_1")
+    message = world.queued()[0]
+    await world.apply(str(message["id"]), message["payload"])  # type: ignore[arg-type]
+    outbox_before = dict(world.store.state.outbox)
+    commits = world.store.commits
+
+    await world.apply(str(message["id"]), message["payload"])  # type: ignore[arg-type]
+
+    assert world.store.state.outbox.keys() == outbox_before.keys()
+    assert world.store.commits == commits  # nothing written at all
+    assert len(world.store.state.users) == 1
+
+
+async def test_user_updated_refreshes_details_and_the_cached_principal(world: World) -> None:
+    await world.deliver("user.created", clerk_user("user_a"), "msg_1")
+    await world.run_jobs()
+    token = VerifiedToken(subject="user_a", email=None, name=None, is_admin=False)
+    assert (await world.resolve(token)).name == "Alice Liddell"
+    world.clock.at += timedelta(minutes=5)
+
+    data = clerk_user("user_a", email="new@example.com", first_name="Alicia", username="alicia")
+    await world.deliver("user.updated", data, "msg_2")
+    await world.run_jobs()
+
+    user = world.user("user_a")
+    assert (user.email, user.first_name, user.username) == ("new@example.com", "Alicia", "alicia")
+    assert user.updated_at == world.clock.at
+    assert await world.cache.get(principal_cache_key("user_a")) is None
+    assert (await world.resolve(token)).name == "Alicia Liddell"
+
+
+async def test_an_update_without_a_primary_email_keeps_the_known_one(world: World) -> None:
+    await world.deliver("user.created", clerk_user("user_a", email="a@example.com"), "msg_1")
+    await world.deliver("user.updated", clerk_user("user_a", email=None), "msg_2")
+    await world.run_jobs()
+
+    assert world.user("user_a").email == "a@example.com"
+
+
+async def test_an_update_before_the_create_provisions_the_user(world: World) -> None:
+    await world.deliver("user.updated", clerk_user("user_late", email="late@example.com"), "m1")
+    await world.run_jobs()
+
+    assert world.user("user_late").email == "late@example.com"
+
+
+async def test_the_webhook_fills_in_a_user_provisioned_without_email(world: World) -> None:
+    token = VerifiedToken(subject="user_jit", email=None, name=None, is_admin=False)
+    first = await world.resolve(token)
+    assert first.email is None
+
+    await world.deliver("user.created", clerk_user("user_jit", email="jit@example.com"), "m1")
+    await world.run_jobs()
+
+    again = await world.resolve(token)
+    assert again.user_id == first.user_id
+    assert again.email == "jit@example.com"
+    assert len(world.store.state.users) == 1
+
+
+async def test_user_deleted_soft_deletes_and_the_token_is_then_forbidden(world: World) -> None:
+    token = VerifiedToken(subject="user_a", email="a@example.com", name=None, is_admin=False)
+    await world.resolve(token)  # cached as active
+    world.clock.at += timedelta(hours=1)
+
+    await world.deliver("user.deleted", {"id": "user_a", "deleted": True, "object": "user"}, "m1")
+    await world.run_jobs()
+
+    user = world.user("user_a")
+    assert user.deleted_at == world.clock.at
+    assert user.can_be_recovered(world.clock.at + timedelta(days=89))
+    assert not user.can_be_recovered(world.clock.at + timedelta(days=91))
+    [entry] = world.store.state.audit
+    assert (entry.action, entry.target_id, entry.actor_id) == ("user.deleted", user.id, None)
+    with pytest.raises(AccountDeleted) as denied:
+        await world.resolve(token)
+    assert denied.value.code == "FORBIDDEN"
+
+
+async def test_a_late_update_does_not_revive_a_deleted_user(world: World) -> None:
+    await world.deliver("user.created", clerk_user("user_a"), "m1")
+    await world.deliver("user.deleted", {"id": "user_a", "deleted": True}, "m2")
+    await world.deliver("user.updated", clerk_user("user_a", first_name="Zombie"), "m3")
+    await world.run_jobs()
+
+    user = world.user("user_a")
+    assert user.is_deleted and user.first_name == "Alice"
+
+
+async def test_deleting_an_unknown_user_changes_nothing(world: World) -> None:
+    await world.deliver("user.deleted", {"id": "user_never_seen", "deleted": True}, "m1")
+    await world.run_jobs()
+
+    assert world.store.state.users == {}
+    assert all(w.processed_at is not None for w in world.store.state.inbox.values())
+
+
+@pytest.mark.parametrize(
+    ("event_type", "data"),
+    [("session.created", {"id": "sess_1"}), ("user.created", {"first_name": "no id"})],
+)
+async def test_ignored_and_malformed_events_are_marked_processed_without_effect(
+    world: World, event_type: str, data: dict[str, object]
+) -> None:
+    await world.deliver(event_type, data, "m1")
+    await world.run_jobs()
+
+    assert world.store.state.users == {}
+    assert all(w.processed_at is not None for w in world.store.state.inbox.values())
+
+
+async def test_a_message_without_a_webhook_id_is_dropped(world: World) -> None:
+    await world.apply("msg", {"nope": 1})
+    assert world.store.commits == 0
