@@ -25,6 +25,5 @@ def outbox_handlers(container: Container) -> dict[str, OutboxHandler]:
         CREATE_NOTIFICATION: use_cases.create_notification(),
         PROVIDER_WEBHOOK_TOPIC: use_cases.apply_provider_webhook(),  # {"webhookId"}
         INVITATION_EMAIL: use_cases.send_invitation_email(),
-        PROVIDER_WEBHOOK_TOPIC: use_cases.apply_provider_webhook(),
         PROCESS_RAZORPAY_WEBHOOK: use_cases.process_razorpay_webhook(),
     }
