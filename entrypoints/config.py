@@ -63,6 +63,13 @@ class Settings(BaseSettings):
     resend_api_key: str | None = None
     resend_api_url: str = "https://api.resend.com"
     email_from: str = "FairArena <no-reply@fairarena.local>"
+    dev_email_path: Path | None = None  # default: VAR_DIR/outbox/emails.jsonl
+
+    broker_namespace: str = "fairarena"
+    worker_threads: int = 4
+    worker_metrics_port: int | None = None
+    jobs_in_process: bool = True
+    outbox_redeliver_after_seconds: int = 7200
 
     free_credits_amount: int = Field(default=200, gt=0)
     sms_provider: Literal["dev", "twilio"] = "dev"

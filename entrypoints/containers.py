@@ -15,7 +15,11 @@ from adapters.clerk.directory import build_clerk_directory
 from adapters.clerk.webhook_events import parse_clerk_webhook
 from adapters.clerk.webhook_signature import ClerkWebhookVerifier
 from adapters.dev_identity.dev_tokens import DevTokenVerifier
+from adapters.email.dev_sender import DevEmailSender
+from adapters.email.jinja_templates import JinjaEmailTemplates
+from adapters.email.resend_sender import ResendEmailSender
 from adapters.memory.cache import InMemoryCache
+from adapters.memory.email import MemoryEmailSender
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from adapters.redis.cache import RedisCache, redis_client
@@ -23,7 +27,7 @@ from adapters.sms.dev_outbox import DevOutboxSmsSender
 from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.ledger_fast_path import PostgresAtomicLedger
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
-from application.credits.admin_grant import AdminGrant
+from application.credits.admin_grant import AdminGrant, UserBalance
 from application.credits.atomic_posting import UnitOfWorkAtomicLedger
 from application.credits.ledger_service import CreditsLedger
 from application.credits.queries import GetBalance, GetHistory
@@ -32,6 +36,7 @@ from application.credits.verify_ledger import VerifyLedger
 from application.idempotency import IdempotentRequests, PurgeIdempotencyKeys
 from application.identity.provider_sync import ApplyProviderWebhook, ReceiveProviderWebhook
 from application.identity.resolve_principal import ResolvePrincipal
+from application.jobs.send_email import SendEmail
 from application.notifications.delivery import CreateNotification, PurgeOldNotifications
 from application.notifications.inbox import (
     CountUnread,
@@ -93,19 +98,23 @@ def _otp_hasher(settings: Settings) -> OtpHasher:
     return OtpHasher(settings.resolved_otp_pepper())
 
 
+def _email_sender(settings: Settings) -> Any:
+    if settings.email_provider == "resend":
+        return ResendEmailSender(
+            api_key=settings.resend_api_key or "",
+            sender=settings.email_from,
+            base_url=settings.resend_api_url,
+        )
+    path = settings.dev_email_path or settings.var_dir / "outbox" / "emails.jsonl"
+    return DevEmailSender(path, sender=settings.email_from)
+
+
 def _token_verifier(settings: Settings) -> Any:
     if settings.auth_mode == "dev":
         return DevTokenVerifier(settings.resolved_dev_auth_secret())
     from adapters.clerk.token_verifier import build_clerk_verifier
 
     return build_clerk_verifier(settings)
-
-
-def _atomic_ledger(engine: Any, uow: Any) -> Any:
-    portable = UnitOfWorkAtomicLedger(uow)
-    if engine.dialect.name == "postgresql":
-        return PostgresAtomicLedger(engine, portable)
-    return portable
 
 
 def _identity_directory(settings: Settings) -> Any:
@@ -115,6 +124,13 @@ def _identity_directory(settings: Settings) -> Any:
 def _clerk_webhook_verifier(settings: Settings) -> Any:
     secret = settings.clerk_webhook_secret
     return ClerkWebhookVerifier(secret) if secret else None
+
+
+def _atomic_ledger(engine: Any, uow: Any) -> Any:
+    portable = UnitOfWorkAtomicLedger(uow)
+    if engine.dialect.name == "postgresql":
+        return PostgresAtomicLedger(engine, portable)
+    return portable
 
 
 class Core(containers.DeclarativeContainer):
@@ -137,6 +153,10 @@ class Adapters(containers.DeclarativeContainer):
     clerk_webhook_verifier = providers.Singleton(_clerk_webhook_verifier, core.config)
     provider_event_parser = providers.Object(parse_clerk_webhook)
     sms_sender = providers.Singleton(_sms_sender, core.config)
+    email_sender = providers.Singleton(_email_sender, core.config)
+    email_templates = providers.Singleton(
+        JinjaEmailTemplates, frontend_url=core.config.provided.frontend_url
+    )
 
 
 class MemoryAdapters(containers.DeclarativeContainer):
@@ -157,6 +177,10 @@ class MemoryAdapters(containers.DeclarativeContainer):
     clerk_webhook_verifier = providers.Singleton(_clerk_webhook_verifier, core.config)
     provider_event_parser = providers.Object(parse_clerk_webhook)
     sms_sender = providers.Singleton(_sms_sender, core.config)
+    email_sender = providers.Singleton(MemoryEmailSender)
+    email_templates = providers.Singleton(
+        JinjaEmailTemplates, frontend_url=core.config.provided.frontend_url
+    )
 
 
 class UseCases(containers.DeclarativeContainer):
@@ -202,12 +226,14 @@ class UseCases(containers.DeclarativeContainer):
     )
     purge_old_notifications = providers.Factory(PurgeOldNotifications, adapters.uow, core.clock)
 
+    send_email = providers.Factory(SendEmail, adapters.email_templates, adapters.email_sender)
     credits_ledger = providers.Singleton(CreditsLedger, core.clock)
     get_balance = providers.Factory(GetBalance, adapters.uow)
     get_history = providers.Factory(GetHistory, adapters.uow)
     spend = providers.Factory(Spend, adapters.atomic_ledger, core.clock)
     admin_grant = providers.Factory(AdminGrant, adapters.uow, credits_ledger, core.clock)
     verify_ledger = providers.Factory(VerifyLedger, adapters.uow)
+    user_balance = providers.Factory(UserBalance, adapters.uow)
     idempotent_requests = providers.Factory(IdempotentRequests, adapters.uow, core.clock)
     purge_idempotency_keys = providers.Factory(PurgeIdempotencyKeys, adapters.uow, core.clock)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from adapters.memory.jobs import MemoryJobRuns, MemoryProcessedMessages
 from adapters.memory.ledger import MemoryIdempotencyStore, MemoryLedgerRepository
 from adapters.memory.phone_verification import MemoryPhoneVerificationRepository
 from adapters.memory.repositories import (
@@ -39,6 +40,8 @@ class InMemoryUnitOfWork:
         self.inbox = MemoryWebhookInbox(state)
         self.audit = MemoryAuditLog(state)
         self.phone_verifications = MemoryPhoneVerificationRepository(state)
+        self.processed_messages = MemoryProcessedMessages(state)
+        self.job_runs = MemoryJobRuns(state)
         self.ledger = MemoryLedgerRepository(state)
         self.idempotency = MemoryIdempotencyStore(state)
         return self

@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sqlalchemy.repositories.idempotency import SqlIdempotencyStore
+from adapters.sqlalchemy.repositories.jobs import SqlJobRuns, SqlProcessedMessages
 from adapters.sqlalchemy.repositories.ledger import SqlLedgerRepository
 from adapters.sqlalchemy.repositories.notifications import SqlNotificationRepository
 from adapters.sqlalchemy.repositories.phone_verification import SqlPhoneVerificationRepository
@@ -35,6 +36,8 @@ class SqlAlchemyUnitOfWork:
         self.inbox = SqlWebhookInbox(conn)
         self.audit = SqlAuditLog(conn)
         self.phone_verifications = SqlPhoneVerificationRepository(conn)
+        self.processed_messages = SqlProcessedMessages(conn)
+        self.job_runs = SqlJobRuns(conn)
         self.ledger = SqlLedgerRepository(conn)
         self.idempotency = SqlIdempotencyStore(conn)
         return self

@@ -12,7 +12,9 @@ from application.transient import retry_transient
 from domain.errors import NotFound, ValidationFailed
 from domain.identity.user import User
 from domain.ids import new_id
+from domain.ledger.accounts import user_wallet
 from domain.ledger.entry_types import EntryType
+from domain.ledger.wallets import Balance
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,8 @@ class AdminGrant:
 
         async def attempt() -> GrantResult:
             async with self._uow() as uow:
-                user = await _find_user(uow, user_ref)
+                user = await find_user(uow, user_ref)
+                replay = await uow.ledger.outcome(ledger_key) is not None
                 entry = await self._ledger.grant(
                     uow,
                     user_id=user.id,
@@ -69,31 +72,45 @@ class AdminGrant:
                     reason=reason,
                     metadata={"grantedBy": actor_id},
                 )
-                await uow.audit.append(
-                    AuditEntry(
-                        scope_type="platform",
-                        scope_id="credits",
-                        actor_id=actor_id,
-                        action="credits.granted",
-                        target_type="user",
-                        target_id=user.id,
-                        created_at=self._clock.now(),
-                        after={
-                            "type": type_.value,
-                            "amount": amount,
-                            "reason": reason,
-                            "transactionId": entry.transaction_id,
-                        },
-                        context=context or RequestContext(),
+                if not replay:  # a replayed grant was audited the first time
+                    await uow.audit.append(
+                        AuditEntry(
+                            scope_type="platform",
+                            scope_id="credits",
+                            actor_id=actor_id,
+                            action="credits.granted",
+                            target_type="user",
+                            target_id=user.id,
+                            created_at=self._clock.now(),
+                            after={
+                                "type": type_.value,
+                                "amount": amount,
+                                "reason": reason,
+                                "transactionId": entry.transaction_id,
+                            },
+                            context=context or RequestContext(),
+                        )
                     )
-                )
                 await uow.commit()
                 return GrantResult(user.id, entry.transaction_id, entry.amount, entry.balance_after)
 
         return await retry_transient(attempt)
 
 
-async def _find_user(uow: UnitOfWork, user_ref: str) -> User:
+class UserBalance:
+    """An operator's view of any user's wallet (``fairarena credits balance``)."""
+
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def __call__(self, user_ref: str) -> tuple[str, Balance]:
+        async with self._uow() as uow:
+            user = await find_user(uow, user_ref)
+            return user.id, await uow.ledger.balance(user_wallet(user.id))
+
+
+async def find_user(uow: UnitOfWork, user_ref: str) -> User:
+    """A live user by platform id or identity-provider subject, else NotFound."""
     user = await uow.users.get(user_ref) or await uow.users.get_by_subject(user_ref)
     if user is None or user.is_deleted:
         raise NotFound("User not found")

@@ -16,6 +16,7 @@ from typing import Protocol, Self
 
 from application.credits.ports import LedgerRepository
 from application.identity.ports import UserRepository
+from application.jobs.ports import JobRuns, ProcessedMessages
 from application.notifications.ports import NotificationRepository
 from application.phone_verification.ports import PhoneVerificationRepository
 from application.ports.audit import AuditLog
@@ -35,6 +36,8 @@ class UnitOfWork(Protocol):
     inbox: WebhookInbox
     audit: AuditLog
     phone_verifications: PhoneVerificationRepository
+    processed_messages: ProcessedMessages
+    job_runs: JobRuns
     ledger: LedgerRepository
     idempotency: IdempotencyStore
 
