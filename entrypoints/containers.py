@@ -46,6 +46,7 @@ from application.notifications.inbox import (
     MarkNotifications,
 )
 from application.phone_verification.claim_free_credits import ClaimFreeCredits
+from application.phone_verification.cleanup import PurgeStalePhoneVerification
 from application.phone_verification.eligibility import GetFreeCreditsEligibility
 from application.phone_verification.send_code import SendVerificationCode
 from application.phone_verification.verify_code import VerifyPhoneCode
@@ -252,6 +253,9 @@ class UseCases(containers.DeclarativeContainer):
         credits_ledger,
         core.clock,
         amount=core.config.provided.free_credits_amount,
+    )
+    purge_stale_phone_verification = providers.Factory(
+        PurgeStalePhoneVerification, adapters.uow, core.clock
     )
 
 

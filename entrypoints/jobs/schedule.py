@@ -66,3 +66,10 @@ def cleanup_notifications(container: Container) -> Callable[[], Awaitable[object
     """Delete notifications older than 30 days (the original's 06:00 UTC daily cleanup)."""
     run: Callable[[], Awaitable[object]] = container.use_cases.purge_old_notifications()
     return run
+
+
+@periodic("phone_verification.cleanup", every=timedelta(days=1), offset=timedelta(hours=6))
+def cleanup_phone_verification(container: Container) -> Callable[[], Awaitable[object]]:
+    """Drop expired number locks and codes, and attempt history past every rate window."""
+    run: Callable[[], Awaitable[object]] = container.use_cases.purge_stale_phone_verification()
+    return run

@@ -7,6 +7,7 @@ from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from application.credits.ledger_service import CreditsLedger
 from application.phone_verification.claim_free_credits import ClaimFreeCredits
+from application.phone_verification.cleanup import PurgeStalePhoneVerification
 from application.phone_verification.eligibility import GetFreeCreditsEligibility
 from application.phone_verification.send_code import SendVerificationCode
 from application.phone_verification.verify_code import VerifyPhoneCode
@@ -25,6 +26,7 @@ from domain.phone_verification.errors import (
 )
 from domain.phone_verification.otp import Channel
 from domain.phone_verification.phone_number import PhoneNumber
+from domain.phone_verification.verification import PhoneVerification
 
 from .builders import HASHER, T0
 from .fakes import FakeClock, RecordingSmsSender
@@ -299,3 +301,16 @@ def test_the_queued_email_contexts_render_with_the_real_templates() -> None:
         assert "Hi Asha" in rendered.text
     no_email = User("u8", "sub-u8", None, None, None, None, None, T0, T0)
     assert phone_verified_email(no_email, PhoneNumber(NUMBER)) is None
+
+
+async def test_the_daily_sweep_on_memory(world: World) -> None:
+    await world.send(user_id="old", phone_number=OTHER, channel=Channel.SMS)
+    world.clock.advance(hours=30)
+    await world.send(user_id="fresh", phone_number=NUMBER, channel=Channel.VOICE)
+    removed = await PurgeStalePhoneVerification(world.uow, world.clock)()
+    tables = tables_of(world.store.state)
+    assert removed == 3
+    assert tables.states["old"] == PhoneVerification("old")
+    assert set(tables.locks) == {NUMBER}
+    assert len(tables.states["fresh"].otps) == 1
+    assert await PurgeStalePhoneVerification(world.uow, world.clock)() == 0
