@@ -63,6 +63,7 @@ from application.payments.settlement import PaymentSettlement
 from application.payments.verify import VerifyPayment
 from application.payments.webhooks import ProcessRazorpayWebhook, ReceiveRazorpayWebhook
 from application.phone_verification.claim_free_credits import ClaimFreeCredits
+from application.phone_verification.cleanup import PurgeStalePhoneVerification
 from application.phone_verification.eligibility import GetFreeCreditsEligibility
 from application.phone_verification.send_code import SendVerificationCode
 from application.phone_verification.verify_code import VerifyPhoneCode
@@ -350,6 +351,9 @@ class UseCases(containers.DeclarativeContainer):
         credits_ledger,
         core.clock,
         amount=core.config.provided.free_credits_amount,
+    )
+    purge_stale_phone_verification = providers.Factory(
+        PurgeStalePhoneVerification, adapters.uow, core.clock
     )
 
     # Organizations, teams, projects: every decision comes from the one Authorizer.

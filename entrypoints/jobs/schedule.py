@@ -87,3 +87,10 @@ def purge_idempotency_keys(container: Container) -> Callable[[], Awaitable[objec
     """Drop Idempotency-Key records older than 24 hours."""
     run: Callable[[], Awaitable[object]] = container.use_cases.purge_idempotency_keys()
     return run
+
+
+@periodic("phone_verification.cleanup", every=timedelta(days=1), offset=timedelta(hours=6))
+def cleanup_phone_verification(container: Container) -> Callable[[], Awaitable[object]]:
+    """Drop expired number locks and codes, and attempt history past every rate window."""
+    run: Callable[[], Awaitable[object]] = container.use_cases.purge_stale_phone_verification()
+    return run
