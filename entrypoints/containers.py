@@ -233,13 +233,15 @@ class UseCases(containers.DeclarativeContainer):
     get_team = providers.Factory(GetTeam, adapters.scope_reads, authorizer)
     update_team = providers.Factory(UpdateTeam, adapters.uow, core.clock, authorizer)
     delete_team = providers.Factory(DeleteTeam, adapters.uow, core.clock, authorizer)
-    list_teams = providers.Factory(ListTeams, adapters.uow, authorizer)
+    list_teams = providers.Factory(
+        ListTeams, adapters.scope_reads, adapters.scope_reads, authorizer)
     join_team = providers.Factory(JoinTeam, adapters.uow, core.clock, authorizer)
     create_project = providers.Factory(CreateProject, adapters.uow, core.clock, authorizer)
     get_project = providers.Factory(GetProject, adapters.scope_reads, authorizer)
     update_project = providers.Factory(UpdateProject, adapters.uow, core.clock, authorizer)
     delete_project = providers.Factory(DeleteProject, adapters.uow, core.clock, authorizer)
-    list_projects = providers.Factory(ListProjects, adapters.uow, authorizer)
+    list_projects = providers.Factory(
+        ListProjects, adapters.scope_reads, adapters.scope_reads, authorizer)
 
 
 class Container(containers.DeclarativeContainer):

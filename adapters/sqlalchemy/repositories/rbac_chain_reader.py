@@ -20,9 +20,12 @@ from adapters.sqlalchemy.repositories.rbac_rows import (
     project_from,
     team_from,
 )
+from adapters.sqlalchemy.repositories.rbac_scopes import SqlProjectRepository, SqlTeamRepository
 from adapters.sqlalchemy.tables.base import Json
 from adapters.sqlalchemy.tables.rbac import organizations, projects, teams
-from application.rbac.ports import ScopeChain
+from application.pagination import Page, PageRequest
+from application.rbac.ports import ProjectSummary, ScopeChain, TeamSummary
+from domain.rbac.list_filters import ChildFilter
 from domain.rbac.memberships import Membership
 from domain.rbac.slugs import ID_SHAPE
 
@@ -50,7 +53,7 @@ _ROLE_TYPES = {"r_permissions": Json}
 
 
 def _statement(select: str, from_: str, scopes: str, where: str, *tables: tuple[sa.Table, str]
-               ) -> sa.TextClause:
+               ) -> sa.TextualSelect:
     # Built once at import from table metadata and constants; every value is a bound parameter.
     sql = (f"SELECT {select}, {_MEMBERSHIP_COLS} FROM {from_} "  # noqa: S608
            f"{_MEMBERSHIP_JOIN.format(scopes=scopes)} WHERE {where}")
@@ -99,7 +102,7 @@ class SqlScopeChainReader:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn
 
-    async def _rows(self, stmt: sa.TextClause, ref: str, user_id: str | None) -> Sequence[Any]:
+    async def _rows(self, stmt: sa.TextualSelect, ref: str, user_id: str | None) -> Sequence[Any]:
         params = {"ref": ref, "user_id": user_id or _NOBODY}
         return (await self._conn.execute(stmt, params)).all()
 
@@ -137,8 +140,8 @@ class SqlScopeChainReader:
 
 
 class SqlScopeReads:
-    """The chain reader for plain reads, outside any unit of work: one statement in autocommit
-    mode on PostgreSQL (no BEGIN/ROLLBACK round trips), so a GET costs one round trip."""
+    """Chains and visible-children pages for plain reads, outside any unit of work: one
+    statement in autocommit mode on PostgreSQL (no BEGIN/ROLLBACK round trips)."""
 
     def __init__(self, engine: AsyncEngine):
         self._engine = engine
@@ -156,6 +159,16 @@ class SqlScopeReads:
                       ) -> ScopeChain | None:
         async with self._connect() as conn:
             return await SqlScopeChainReader(conn).project(project_id, user_id, counts=counts)
+
+    async def teams(self, organization_id: str, flt: ChildFilter, page: PageRequest
+                    ) -> Page[TeamSummary]:
+        async with self._connect() as conn:
+            return await SqlTeamRepository(conn).list_visible(organization_id, flt, page)
+
+    async def projects(self, team_id: str, flt: ChildFilter, page: PageRequest
+                       ) -> Page[ProjectSummary]:
+        async with self._connect() as conn:
+            return await SqlProjectRepository(conn).list_visible(team_id, flt, page)
 
     @asynccontextmanager
     async def _connect(self) -> AsyncIterator[AsyncConnection]:
