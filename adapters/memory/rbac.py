@@ -70,12 +70,13 @@ def _page(items: list[T], page: PageRequest, key: Any) -> Page[T]:
     if page.after is not None:
         items = [i for i in items if key(i) > page.after[1]]
     more = len(items) > page.limit
-    items = items[:page.limit]
+    items = items[: page.limit]
     return Page(items, encode_cursor(key(items[-1]), key(items[-1])) if more else None)
 
 
-def _taken(values: list[str], rows: list[Any], field_name: UniqueField,
-           exclude_id: str | None) -> set[str]:
+def _taken(
+    values: list[str], rows: list[Any], field_name: UniqueField, exclude_id: str | None
+) -> set[str]:
     used = {getattr(r, field_name) for r in rows if r.id != exclude_id}
     return {v for v in values if v in used}
 
@@ -97,34 +98,43 @@ class MemoryScopeChainReader:
 
     async def organization(self, ref: str, user_id: str | None) -> ScopeChain | None:
         by_id = ID_SHAPE.match(ref)
-        org = next((o for o in self._s.organizations.values()
-                    if (o.id if by_id else o.slug) == ref), None)
+        org = next(
+            (o for o in self._s.organizations.values() if (o.id if by_id else o.slug) == ref), None
+        )
         if org is None:
             return None
         return ScopeChain(org, memberships=self._s.held(user_id, [org.id]))
 
-    async def team(self, team_id: str, user_id: str | None, *, counts: bool = False
-                   ) -> ScopeChain | None:
+    async def team(
+        self, team_id: str, user_id: str | None, *, counts: bool = False
+    ) -> ScopeChain | None:
         team = self._s.teams.get(team_id)
         if team is None:
             return None
         org = self._s.organizations[team.organization_id]
-        projects = sum(1 for p in self._s.projects.values()
-                       if p.team_id == team.id and p.deleted_at is None)
-        return ScopeChain(org, team, memberships=self._s.held(user_id, [org.id, team.id]),
-                          member_count=self._count(team.id) if counts else None,
-                          child_count=projects if counts else None)
+        projects = sum(
+            1 for p in self._s.projects.values() if p.team_id == team.id and p.deleted_at is None
+        )
+        return ScopeChain(
+            org,
+            team,
+            memberships=self._s.held(user_id, [org.id, team.id]),
+            member_count=self._count(team.id) if counts else None,
+            child_count=projects if counts else None,
+        )
 
-    async def project(self, project_id: str, user_id: str | None, *, counts: bool = False
-                      ) -> ScopeChain | None:
+    async def project(
+        self, project_id: str, user_id: str | None, *, counts: bool = False
+    ) -> ScopeChain | None:
         project = self._s.projects.get(project_id)
         if project is None:
             return None
         team = self._s.teams[project.team_id]
         org = self._s.organizations[team.organization_id]
         held = self._s.held(user_id, [org.id, team.id, project.id])
-        return ScopeChain(org, team, project, held,
-                          member_count=self._count(project.id) if counts else None)
+        return ScopeChain(
+            org, team, project, held, member_count=self._count(project.id) if counts else None
+        )
 
 
 class MemoryScopeReads(MemoryScopeChainReader):
@@ -134,13 +144,16 @@ class MemoryScopeReads(MemoryScopeChainReader):
         super().__init__(store.state)
         self._store = store
 
-    async def teams(self, organization_id: str, flt: ChildFilter, page: PageRequest
-                    ) -> Page[TeamSummary]:
+    async def teams(
+        self, organization_id: str, flt: ChildFilter, page: PageRequest
+    ) -> Page[TeamSummary]:
         return await MemoryTeamRepository(self._store.state).list_visible(
-            organization_id, flt, page)
+            organization_id, flt, page
+        )
 
-    async def projects(self, team_id: str, flt: ChildFilter, page: PageRequest
-                       ) -> Page[ProjectSummary]:
+    async def projects(
+        self, team_id: str, flt: ChildFilter, page: PageRequest
+    ) -> Page[ProjectSummary]:
         return await MemoryProjectRepository(self._store.state).list_visible(team_id, flt, page)
 
 
@@ -159,19 +172,22 @@ class MemoryOrganizationRepository:
     async def lock(self, organization_id: str) -> None:
         return None  # the memory store serialises transactions already
 
-    async def taken(self, field: UniqueField, values: list[str], exclude_id: str | None = None
-                    ) -> set[str]:
+    async def taken(
+        self, field: UniqueField, values: list[str], exclude_id: str | None = None
+    ) -> set[str]:
         return _taken(values, list(self._s.organizations.values()), field, exclude_id)
 
-    async def list_for_member(self, user_id: str, page: PageRequest
-                              ) -> Page[OrganizationSummary]:
+    async def list_for_member(self, user_id: str, page: PageRequest) -> Page[OrganizationSummary]:
         items = []
         for uid, scope_id in self._s.memberships:
             org = self._s.organizations.get(scope_id)
             if uid != user_id or org is None or org.deleted_at is not None:
                 continue
-            teams = sum(1 for t in self._s.teams.values()
-                        if t.organization_id == org.id and t.deleted_at is None)
+            teams = sum(
+                1
+                for t in self._s.teams.values()
+                if t.organization_id == org.id and t.deleted_at is None
+            )
             role = self._s.held(user_id, [org.id])[0].role
             items.append(OrganizationSummary(org, role, len(self._s.members_of(org.id)), teams))
         return _page(items, page, lambda i: i.organization.id)
@@ -197,19 +213,32 @@ class MemoryTeamRepository:
         _unique(team, self._siblings(team))
         self._s.teams[team.id] = team
 
-    async def taken(self, organization_id: str, field: UniqueField, values: list[str],
-                    exclude_id: str | None = None) -> set[str]:
+    async def taken(
+        self,
+        organization_id: str,
+        field: UniqueField,
+        values: list[str],
+        exclude_id: str | None = None,
+    ) -> set[str]:
         rows = [t for t in self._s.teams.values() if t.organization_id == organization_id]
         return _taken(values, rows, field, exclude_id)
 
-    async def list_visible(self, organization_id: str, flt: ChildFilter, page: PageRequest
-                           ) -> Page[TeamSummary]:
+    async def list_visible(
+        self, organization_id: str, flt: ChildFilter, page: PageRequest
+    ) -> Page[TeamSummary]:
         items = [
-            TeamSummary(t, len(self._s.members_of(t.id)),
-                        sum(1 for p in self._s.projects.values()
-                            if p.team_id == t.id and p.deleted_at is None))
+            TeamSummary(
+                t,
+                len(self._s.members_of(t.id)),
+                sum(
+                    1
+                    for p in self._s.projects.values()
+                    if p.team_id == t.id and p.deleted_at is None
+                ),
+            )
             for t in self._s.teams.values()
-            if t.organization_id == organization_id and t.deleted_at is None
+            if t.organization_id == organization_id
+            and t.deleted_at is None
             and _admitted(self._s, flt, t.id, t.visibility)
         ]
         return _page(items, page, lambda i: i.team.id)
@@ -230,17 +259,20 @@ class MemoryProjectRepository:
         _unique(project, self._siblings(project))
         self._s.projects[project.id] = project
 
-    async def taken(self, team_id: str, field: UniqueField, values: list[str],
-                    exclude_id: str | None = None) -> set[str]:
+    async def taken(
+        self, team_id: str, field: UniqueField, values: list[str], exclude_id: str | None = None
+    ) -> set[str]:
         rows = [p for p in self._s.projects.values() if p.team_id == team_id]
         return _taken(values, rows, field, exclude_id)
 
-    async def list_visible(self, team_id: str, flt: ChildFilter, page: PageRequest
-                           ) -> Page[ProjectSummary]:
+    async def list_visible(
+        self, team_id: str, flt: ChildFilter, page: PageRequest
+    ) -> Page[ProjectSummary]:
         items = [
             ProjectSummary(p, len(self._s.members_of(p.id)))
             for p in self._s.projects.values()
-            if p.team_id == team_id and p.deleted_at is None
+            if p.team_id == team_id
+            and p.deleted_at is None
             and _admitted(self._s, flt, p.id, p.visibility)
         ]
         return _page(items, page, lambda i: i.project.id)
@@ -251,8 +283,12 @@ class MemoryRoleRepository:
         self._s = rbac_state(state)
 
     async def list_for_organization(self, organization_id: str) -> tuple[Role, ...]:
-        return tuple(sorted((r for r in self._s.roles.values()
-                             if r.organization_id == organization_id), key=lambda r: r.id))
+        return tuple(
+            sorted(
+                (r for r in self._s.roles.values() if r.organization_id == organization_id),
+                key=lambda r: r.id,
+            )
+        )
 
     async def add(self, role: Role) -> None:
         self._s.roles[role.id] = role
@@ -291,25 +327,34 @@ class MemoryMembershipRepository:
             if scope.kind is ScopeKind.TEAM:
                 return m.team_id == scope.id
             return m.project_id == scope.id
-        removed = [k for k, s in self._s.memberships.items()
-                   if k[0] == user_id and goes(s.membership)]
+
+        removed = [
+            k for k, s in self._s.memberships.items() if k[0] == user_id and goes(s.membership)
+        ]
         return [self._s.memberships.pop(k).membership for k in removed]
 
     async def count_role(self, organization_id: str, role_id: str) -> int:
-        return sum(1 for s in self._s.members_of(organization_id)
-                   if s.membership.role.id == role_id)
+        return sum(
+            1 for s in self._s.members_of(organization_id) if s.membership.role.id == role_id
+        )
 
     async def list_members(self, scope: ScopeRef, page: PageRequest) -> Page[MemberView]:
         stored = sorted(self._s.members_of(scope.id), key=lambda s: s.id)
         if page.after is not None:
             stored = [s for s in stored if s.id > page.after[1]]
         more = len(stored) > page.limit
-        stored = stored[:page.limit]
+        stored = stored[: page.limit]
         items = []
         for s in stored:
             user = self._state.users.get(s.membership.user_id)
             role = self._s.held(s.membership.user_id, [scope.id])[0].role
-            items.append(MemberView(
-                s.membership.user_id, user.display_name if user else None,
-                user.email if user else None, role, s.created_at))
+            items.append(
+                MemberView(
+                    s.membership.user_id,
+                    user.display_name if user else None,
+                    user.email if user else None,
+                    role,
+                    s.created_at,
+                )
+            )
         return Page(items, encode_cursor(stored[-1].id, stored[-1].id) if more else None)

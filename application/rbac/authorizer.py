@@ -73,38 +73,66 @@ def node_of(chain: ScopeChain) -> ScopeNode:
 class Authorizer:
     """Decides ``permission`` for ``user_id`` on a loaded scope chain (None: it does not exist)."""
 
-    def authorize(self, user_id: str | None, chain: ScopeChain | None, kind: ScopeKind,
-                  permission: Permission) -> ScopeAccess:
+    def authorize(
+        self, user_id: str | None, chain: ScopeChain | None, kind: ScopeKind, permission: Permission
+    ) -> ScopeAccess:
         if chain is None:
             raise ScopeNotFound(kind.value)
         node = node_of(chain)
         principal = RbacPrincipal.of(user_id, chain.memberships)
         decision = decide(principal, node, permission)
-        log.debug("rbac.decision user=%s %s on %s: %s (%s)", user_id, permission.value, node.ref,
-                  decision.outcome.value, decision.reason)
+        log.debug(
+            "rbac.decision user=%s %s on %s: %s (%s)",
+            user_id,
+            permission.value,
+            node.ref,
+            decision.outcome.value,
+            decision.reason,
+        )
         if decision.outcome is Outcome.NOT_FOUND:
             raise ScopeNotFound(kind.value)
         if decision.outcome is Outcome.FORBIDDEN:
             raise PermissionDenied(f"Insufficient permissions: {permission.value} required")
         return ScopeAccess(chain, node, principal, decision)
 
-    async def organization(self, reader: ScopeChainReader, user_id: str | None, ref: str,
-                           permission: Permission) -> ScopeAccess:
+    async def organization(
+        self, reader: ScopeChainReader, user_id: str | None, ref: str, permission: Permission
+    ) -> ScopeAccess:
         chain = await reader.organization(ref, user_id)
         return self.authorize(user_id, chain, ScopeKind.ORGANIZATION, permission)
 
-    async def team(self, reader: ScopeChainReader, user_id: str | None, team_id: str,
-                   permission: Permission, *, counts: bool = False) -> ScopeAccess:
+    async def team(
+        self,
+        reader: ScopeChainReader,
+        user_id: str | None,
+        team_id: str,
+        permission: Permission,
+        *,
+        counts: bool = False,
+    ) -> ScopeAccess:
         chain = await reader.team(team_id, user_id, counts=counts)
         return self.authorize(user_id, chain, ScopeKind.TEAM, permission)
 
-    async def project(self, reader: ScopeChainReader, user_id: str | None, project_id: str,
-                      permission: Permission, *, counts: bool = False) -> ScopeAccess:
+    async def project(
+        self,
+        reader: ScopeChainReader,
+        user_id: str | None,
+        project_id: str,
+        permission: Permission,
+        *,
+        counts: bool = False,
+    ) -> ScopeAccess:
         chain = await reader.project(project_id, user_id, counts=counts)
         return self.authorize(user_id, chain, ScopeKind.PROJECT, permission)
 
-    async def scope(self, reader: ScopeChainReader, user_id: str | None, kind: ScopeKind,
-                    ref: str, permission: Permission) -> ScopeAccess:
+    async def scope(
+        self,
+        reader: ScopeChainReader,
+        user_id: str | None,
+        kind: ScopeKind,
+        ref: str,
+        permission: Permission,
+    ) -> ScopeAccess:
         if kind is ScopeKind.ORGANIZATION:
             return await self.organization(reader, user_id, ref, permission)
         if kind is ScopeKind.TEAM:

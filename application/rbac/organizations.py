@@ -46,16 +46,23 @@ class OrganizationView:
         return self.access.my_membership is None
 
 
-async def _ensure_unique(uow: UnitOfWork, name: str | None, slug: str | None,
-                         exclude_id: str | None = None) -> None:
+async def _ensure_unique(
+    uow: UnitOfWork, name: str | None, slug: str | None, exclude_id: str | None = None
+) -> None:
     if slug is not None:
-        await ensure_free("slug", slug,
-                          lambda v: uow.organizations.taken("slug", v, exclude_id),
-                          max_length=ORG_SLUG_MAX)
+        await ensure_free(
+            "slug",
+            slug,
+            lambda v: uow.organizations.taken("slug", v, exclude_id),
+            max_length=ORG_SLUG_MAX,
+        )
     if name is not None:
-        await ensure_free("name", name,
-                          lambda v: uow.organizations.taken("name", v, exclude_id),
-                          max_length=ORG_NAME_MAX)
+        await ensure_free(
+            "name",
+            name,
+            lambda v: uow.organizations.taken("name", v, exclude_id),
+            max_length=ORG_NAME_MAX,
+        )
 
 
 class CreateOrganization:
@@ -65,14 +72,21 @@ class CreateOrganization:
         self._uow = uow
         self._clock = clock
 
-    async def __call__(self, caller: Principal, fields: OrganizationFields,
-                       ctx: RequestContext) -> Organization:
+    async def __call__(
+        self, caller: Principal, fields: OrganizationFields, ctx: RequestContext
+    ) -> Organization:
         now = self._clock.now()
         org = Organization(
-            id=new_id(), name=fields.name or "", slug=fields.slug or "",
+            id=new_id(),
+            name=fields.name or "",
+            slug=fields.slug or "",
             is_public=True if fields.is_public is None else fields.is_public,
-            join_enabled=bool(fields.join_enabled), created_at=now, updated_at=now,
-            timezone=fields.timezone, description=fields.description, website=fields.website,
+            join_enabled=bool(fields.join_enabled),
+            created_at=now,
+            updated_at=now,
+            timezone=fields.timezone,
+            description=fields.description,
+            website=fields.website,
             logo_url=fields.logo_url,
         )
         async with self._uow() as uow:
@@ -81,12 +95,28 @@ class CreateOrganization:
             owner = Membership(caller.user_id, CREATOR_ROLE[ScopeKind.ORGANIZATION], org.id)
             await uow.memberships.put(owner, now)
             scope = org.node.ref
-            await record(uow.audit, scope=scope, actor_id=caller.user_id,
-                         action="organization.created", target_type="organization",
-                         target_id=org.id, now=now, ctx=ctx, after=organization_state(org))
-            await record(uow.audit, scope=scope, actor_id=caller.user_id, action="member.added",
-                         target_type="user", target_id=caller.user_id, now=now, ctx=ctx,
-                         after=membership_state(owner))
+            await record(
+                uow.audit,
+                scope=scope,
+                actor_id=caller.user_id,
+                action="organization.created",
+                target_type="organization",
+                target_id=org.id,
+                now=now,
+                ctx=ctx,
+                after=organization_state(org),
+            )
+            await record(
+                uow.audit,
+                scope=scope,
+                actor_id=caller.user_id,
+                action="member.added",
+                target_type="user",
+                target_id=caller.user_id,
+                now=now,
+                ctx=ctx,
+                after=membership_state(owner),
+            )
             await uow.commit()
         return org
 
@@ -101,7 +131,8 @@ class GetOrganization:
 
     async def __call__(self, caller: Principal, ref: str) -> OrganizationView:
         access = await self._authorizer.organization(
-            self._reads, caller.user_id, ref, Permission.ORG_READ)
+            self._reads, caller.user_id, ref, Permission.ORG_READ
+        )
         return OrganizationView(access.organization, access)
 
 
@@ -120,34 +151,50 @@ class UpdateOrganization:
         self._clock = clock
         self._authorizer = authorizer
 
-    async def __call__(self, caller: Principal, ref: str, changes: OrganizationFields,
-                       ctx: RequestContext) -> OrganizationView:
+    async def __call__(
+        self, caller: Principal, ref: str, changes: OrganizationFields, ctx: RequestContext
+    ) -> OrganizationView:
         now = self._clock.now()
         async with self._uow() as uow:
             access = await self._authorizer.organization(
-                uow.scopes, caller.user_id, ref, Permission.ORG_UPDATE)
+                uow.scopes, caller.user_id, ref, Permission.ORG_UPDATE
+            )
             before = access.organization
             after = replace(
                 before,
                 name=before.name if changes.name is None else changes.name,
                 slug=before.slug if changes.slug is None else changes.slug,
                 is_public=before.is_public if changes.is_public is None else changes.is_public,
-                join_enabled=(before.join_enabled if changes.join_enabled is None
-                              else changes.join_enabled),
+                join_enabled=(
+                    before.join_enabled if changes.join_enabled is None else changes.join_enabled
+                ),
                 timezone=before.timezone if changes.timezone is None else changes.timezone,
-                description=(before.description if changes.description is None
-                             else changes.description),
+                description=(
+                    before.description if changes.description is None else changes.description
+                ),
                 website=before.website if changes.website is None else changes.website,
                 logo_url=before.logo_url if changes.logo_url is None else changes.logo_url,
                 updated_at=now,
             )
-            await _ensure_unique(uow, after.name if after.name != before.name else None,
-                                 after.slug if after.slug != before.slug else None, before.id)
+            await _ensure_unique(
+                uow,
+                after.name if after.name != before.name else None,
+                after.slug if after.slug != before.slug else None,
+                before.id,
+            )
             await uow.organizations.save(after)
-            await record(uow.audit, scope=before.node.ref, actor_id=caller.user_id,
-                         action="organization.updated", target_type="organization",
-                         target_id=before.id, now=now, ctx=ctx,
-                         before=organization_state(before), after=organization_state(after))
+            await record(
+                uow.audit,
+                scope=before.node.ref,
+                actor_id=caller.user_id,
+                action="organization.updated",
+                target_type="organization",
+                target_id=before.id,
+                now=now,
+                ctx=ctx,
+                before=organization_state(before),
+                after=organization_state(after),
+            )
             await uow.commit()
         chain = replace(access.chain, organization=after)
         return OrganizationView(after, replace(access, chain=chain))
@@ -165,14 +212,22 @@ class DeleteOrganization:
         now = self._clock.now()
         async with self._uow() as uow:
             access = await self._authorizer.organization(
-                uow.scopes, caller.user_id, ref, Permission.ORG_DELETE)
+                uow.scopes, caller.user_id, ref, Permission.ORG_DELETE
+            )
             org = access.organization.deleted(now)
             await uow.organizations.save(org)
-            await record(uow.audit, scope=org.node.ref, actor_id=caller.user_id,
-                         action="organization.deleted", target_type="organization",
-                         target_id=org.id, now=now, ctx=ctx,
-                         before=organization_state(access.organization),
-                         after=organization_state(org))
+            await record(
+                uow.audit,
+                scope=org.node.ref,
+                actor_id=caller.user_id,
+                action="organization.deleted",
+                target_type="organization",
+                target_id=org.id,
+                now=now,
+                ctx=ctx,
+                before=organization_state(access.organization),
+                after=organization_state(org),
+            )
             await uow.commit()
         return org
 
@@ -189,15 +244,25 @@ class JoinOrganization:
         now = self._clock.now()
         async with self._uow() as uow:
             access = await self._authorizer.organization(
-                uow.scopes, caller.user_id, ref, Permission.ORG_READ)
+                uow.scopes, caller.user_id, ref, Permission.ORG_READ
+            )
             if access.my_membership is not None:
                 raise AlreadyMember()
             access.organization.check_joinable()
-            membership = Membership(caller.user_id, JOINER_ROLE[ScopeKind.ORGANIZATION],
-                                    access.organization.id)
+            membership = Membership(
+                caller.user_id, JOINER_ROLE[ScopeKind.ORGANIZATION], access.organization.id
+            )
             await uow.memberships.put(membership, now)
-            await record(uow.audit, scope=access.node.ref, actor_id=caller.user_id,
-                         action="member.joined", target_type="user", target_id=caller.user_id,
-                         now=now, ctx=ctx, after=membership_state(membership))
+            await record(
+                uow.audit,
+                scope=access.node.ref,
+                actor_id=caller.user_id,
+                action="member.joined",
+                target_type="user",
+                target_id=caller.user_id,
+                now=now,
+                ctx=ctx,
+                after=membership_state(membership),
+            )
             await uow.commit()
         return membership

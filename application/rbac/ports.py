@@ -69,21 +69,25 @@ class ScopeChainReader(Protocol):
         """``ref`` is an id or a slug."""
         ...
 
-    async def team(self, team_id: str, user_id: str | None, *, counts: bool = False
-                   ) -> ScopeChain | None: ...
+    async def team(
+        self, team_id: str, user_id: str | None, *, counts: bool = False
+    ) -> ScopeChain | None: ...
 
-    async def project(self, project_id: str, user_id: str | None, *, counts: bool = False
-                      ) -> ScopeChain | None: ...
+    async def project(
+        self, project_id: str, user_id: str | None, *, counts: bool = False
+    ) -> ScopeChain | None: ...
 
 
 class VisibleChildren(Protocol):
     """Pages of the children a ``ChildFilter`` admits, each in ONE statement (plain reads)."""
 
-    async def teams(self, organization_id: str, flt: ChildFilter, page: PageRequest
-                    ) -> Page[TeamSummary]: ...
+    async def teams(
+        self, organization_id: str, flt: ChildFilter, page: PageRequest
+    ) -> Page[TeamSummary]: ...
 
-    async def projects(self, team_id: str, flt: ChildFilter, page: PageRequest
-                       ) -> Page[ProjectSummary]: ...
+    async def projects(
+        self, team_id: str, flt: ChildFilter, page: PageRequest
+    ) -> Page[ProjectSummary]: ...
 
 
 class OrganizationRepository(Protocol):
@@ -98,13 +102,13 @@ class OrganizationRepository(Protocol):
         already serialised)."""
         ...
 
-    async def taken(self, field: UniqueField, values: list[str], exclude_id: str | None = None
-                    ) -> set[str]:
+    async def taken(
+        self, field: UniqueField, values: list[str], exclude_id: str | None = None
+    ) -> set[str]:
         """Which of ``values`` other organizations (deleted ones included) already use."""
         ...
 
-    async def list_for_member(self, user_id: str, page: PageRequest
-                              ) -> Page[OrganizationSummary]:
+    async def list_for_member(self, user_id: str, page: PageRequest) -> Page[OrganizationSummary]:
         """The non-deleted organizations ``user_id`` belongs to, with their role, in one query."""
         ...
 
@@ -114,11 +118,17 @@ class TeamRepository(Protocol):
 
     async def save(self, team: Team) -> None: ...
 
-    async def taken(self, organization_id: str, field: UniqueField, values: list[str],
-                    exclude_id: str | None = None) -> set[str]: ...
+    async def taken(
+        self,
+        organization_id: str,
+        field: UniqueField,
+        values: list[str],
+        exclude_id: str | None = None,
+    ) -> set[str]: ...
 
-    async def list_visible(self, organization_id: str, flt: ChildFilter, page: PageRequest
-                           ) -> Page[TeamSummary]:
+    async def list_visible(
+        self, organization_id: str, flt: ChildFilter, page: PageRequest
+    ) -> Page[TeamSummary]:
         """Non-deleted teams of the organization admitted by ``flt``, in one statement."""
         ...
 
@@ -128,11 +138,13 @@ class ProjectRepository(Protocol):
 
     async def save(self, project: Project) -> None: ...
 
-    async def taken(self, team_id: str, field: UniqueField, values: list[str],
-                    exclude_id: str | None = None) -> set[str]: ...
+    async def taken(
+        self, team_id: str, field: UniqueField, values: list[str], exclude_id: str | None = None
+    ) -> set[str]: ...
 
-    async def list_visible(self, team_id: str, flt: ChildFilter, page: PageRequest
-                           ) -> Page[ProjectSummary]: ...
+    async def list_visible(
+        self, team_id: str, flt: ChildFilter, page: PageRequest
+    ) -> Page[ProjectSummary]: ...
 
 
 class RoleRepository(Protocol):

@@ -23,16 +23,23 @@ from domain.rbac.team import NAME_MAX, SLUG_MAX, Project
 from domain.rbac.visibility import Visibility
 
 
-async def _ensure_unique(uow: UnitOfWork, team_id: str, name: str | None, slug: str | None,
-                         exclude_id: str | None = None) -> None:
+async def _ensure_unique(
+    uow: UnitOfWork, team_id: str, name: str | None, slug: str | None, exclude_id: str | None = None
+) -> None:
     if slug is not None:
-        await ensure_free("slug", slug,
-                          lambda v: uow.projects.taken(team_id, "slug", v, exclude_id),
-                          max_length=SLUG_MAX)
+        await ensure_free(
+            "slug",
+            slug,
+            lambda v: uow.projects.taken(team_id, "slug", v, exclude_id),
+            max_length=SLUG_MAX,
+        )
     if name is not None:
-        await ensure_free("name", name,
-                          lambda v: uow.projects.taken(team_id, "name", v, exclude_id),
-                          max_length=NAME_MAX)
+        await ensure_free(
+            "name",
+            name,
+            lambda v: uow.projects.taken(team_id, "name", v, exclude_id),
+            max_length=NAME_MAX,
+        )
 
 
 class CreateProject:
@@ -43,34 +50,64 @@ class CreateProject:
         self._clock = clock
         self._authorizer = authorizer
 
-    async def __call__(self, caller: Principal, team_id: str, fields: ScopeFields,
-                       ctx: RequestContext) -> ScopeAccess:
+    async def __call__(
+        self, caller: Principal, team_id: str, fields: ScopeFields, ctx: RequestContext
+    ) -> ScopeAccess:
         now = self._clock.now()
         async with self._uow() as uow:
-            access = await self._authorizer.team(uow.scopes, caller.user_id, team_id,
-                                                 Permission.TEAM_PROJECTS_CREATE)
+            access = await self._authorizer.team(
+                uow.scopes, caller.user_id, team_id, Permission.TEAM_PROJECTS_CREATE
+            )
             team = access.team
             project = Project(
-                id=new_id(), organization_id=team.organization_id, team_id=team.id,
-                name=fields.name or "", slug=fields.slug or "",
-                visibility=fields.visibility or Visibility.INTERNAL, created_by=caller.user_id,
-                created_at=now, updated_at=now, description=fields.description,
+                id=new_id(),
+                organization_id=team.organization_id,
+                team_id=team.id,
+                name=fields.name or "",
+                slug=fields.slug or "",
+                visibility=fields.visibility or Visibility.INTERNAL,
+                created_by=caller.user_id,
+                created_at=now,
+                updated_at=now,
+                description=fields.description,
             )
             await _ensure_unique(uow, team.id, project.name, project.slug)
             await uow.projects.add(project)
-            owner = Membership(caller.user_id, CREATOR_ROLE[ScopeKind.PROJECT],
-                               team.organization_id, team.id, project.id)
+            owner = Membership(
+                caller.user_id,
+                CREATOR_ROLE[ScopeKind.PROJECT],
+                team.organization_id,
+                team.id,
+                project.id,
+            )
             await uow.memberships.put(owner, now)
             scope = project.node(access.node).ref
-            await record(uow.audit, scope=scope, actor_id=caller.user_id,
-                         action="project.created", target_type="project", target_id=project.id,
-                         now=now, ctx=ctx, after=project_state(project))
-            await record(uow.audit, scope=scope, actor_id=caller.user_id, action="member.added",
-                         target_type="user", target_id=caller.user_id, now=now, ctx=ctx,
-                         after=membership_state(owner))
+            await record(
+                uow.audit,
+                scope=scope,
+                actor_id=caller.user_id,
+                action="project.created",
+                target_type="project",
+                target_id=project.id,
+                now=now,
+                ctx=ctx,
+                after=project_state(project),
+            )
+            await record(
+                uow.audit,
+                scope=scope,
+                actor_id=caller.user_id,
+                action="member.added",
+                target_type="user",
+                target_id=caller.user_id,
+                now=now,
+                ctx=ctx,
+                after=membership_state(owner),
+            )
             await uow.commit()
-            return await self._authorizer.project(uow.scopes, caller.user_id, project.id,
-                                                  Permission.PROJECT_READ, counts=True)
+            return await self._authorizer.project(
+                uow.scopes, caller.user_id, project.id, Permission.PROJECT_READ, counts=True
+            )
 
 
 class GetProject:
@@ -79,8 +116,9 @@ class GetProject:
         self._authorizer = authorizer
 
     async def __call__(self, caller: Principal, project_id: str) -> ScopeAccess:
-        return await self._authorizer.project(self._reads, caller.user_id, project_id,
-                                              Permission.PROJECT_READ, counts=True)
+        return await self._authorizer.project(
+            self._reads, caller.user_id, project_id, Permission.PROJECT_READ, counts=True
+        )
 
 
 class UpdateProject:
@@ -89,33 +127,49 @@ class UpdateProject:
         self._clock = clock
         self._authorizer = authorizer
 
-    async def __call__(self, caller: Principal, project_id: str, changes: ScopeFields,
-                       ctx: RequestContext) -> ScopeAccess:
+    async def __call__(
+        self, caller: Principal, project_id: str, changes: ScopeFields, ctx: RequestContext
+    ) -> ScopeAccess:
         now = self._clock.now()
         async with self._uow() as uow:
-            access = await self._authorizer.project(uow.scopes, caller.user_id, project_id,
-                                                    Permission.PROJECT_UPDATE)
+            access = await self._authorizer.project(
+                uow.scopes, caller.user_id, project_id, Permission.PROJECT_UPDATE
+            )
             before = access.project
             after = replace(
                 before,
                 name=before.name if changes.name is None else changes.name,
                 slug=before.slug if changes.slug is None else changes.slug,
                 visibility=changes.visibility or before.visibility,
-                description=(before.description if changes.description is None
-                             else changes.description),
+                description=(
+                    before.description if changes.description is None else changes.description
+                ),
                 updated_at=now,
             )
-            await _ensure_unique(uow, before.team_id,
-                                 after.name if after.name != before.name else None,
-                                 after.slug if after.slug != before.slug else None, before.id)
+            await _ensure_unique(
+                uow,
+                before.team_id,
+                after.name if after.name != before.name else None,
+                after.slug if after.slug != before.slug else None,
+                before.id,
+            )
             await uow.projects.save(after)
-            await record(uow.audit, scope=access.node.ref, actor_id=caller.user_id,
-                         action="project.updated", target_type="project", target_id=before.id,
-                         now=now, ctx=ctx, before=project_state(before),
-                         after=project_state(after))
+            await record(
+                uow.audit,
+                scope=access.node.ref,
+                actor_id=caller.user_id,
+                action="project.updated",
+                target_type="project",
+                target_id=before.id,
+                now=now,
+                ctx=ctx,
+                before=project_state(before),
+                after=project_state(after),
+            )
             await uow.commit()
-            return await self._authorizer.project(uow.scopes, caller.user_id, project_id,
-                                                  Permission.PROJECT_READ, counts=True)
+            return await self._authorizer.project(
+                uow.scopes, caller.user_id, project_id, Permission.PROJECT_READ, counts=True
+            )
 
 
 class DeleteProject:
@@ -127,14 +181,23 @@ class DeleteProject:
     async def __call__(self, caller: Principal, project_id: str, ctx: RequestContext) -> Project:
         now = self._clock.now()
         async with self._uow() as uow:
-            access = await self._authorizer.project(uow.scopes, caller.user_id, project_id,
-                                                    Permission.PROJECT_DELETE)
+            access = await self._authorizer.project(
+                uow.scopes, caller.user_id, project_id, Permission.PROJECT_DELETE
+            )
             project = access.project.deleted(now)
             await uow.projects.save(project)
-            await record(uow.audit, scope=access.node.ref, actor_id=caller.user_id,
-                         action="project.deleted", target_type="project", target_id=project.id,
-                         now=now, ctx=ctx, before=project_state(access.project),
-                         after=project_state(project))
+            await record(
+                uow.audit,
+                scope=access.node.ref,
+                actor_id=caller.user_id,
+                action="project.deleted",
+                target_type="project",
+                target_id=project.id,
+                now=now,
+                ctx=ctx,
+                before=project_state(access.project),
+                after=project_state(project),
+            )
             await uow.commit()
         return project
 
@@ -147,9 +210,11 @@ class ListProjects:
         self._lists = lists
         self._authorizer = authorizer
 
-    async def __call__(self, caller: Principal, team_id: str, page: PageRequest
-                       ) -> Page[ProjectSummary]:
-        access = await self._authorizer.team(self._reads, caller.user_id, team_id,
-                                             Permission.TEAM_READ)
+    async def __call__(
+        self, caller: Principal, team_id: str, page: PageRequest
+    ) -> Page[ProjectSummary]:
+        access = await self._authorizer.team(
+            self._reads, caller.user_id, team_id, Permission.TEAM_READ
+        )
         flt = child_filter(access.principal, access.node)
         return await self._lists.projects(access.team.id, flt, page)

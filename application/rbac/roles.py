@@ -49,15 +49,20 @@ class ListRoles:
     async def for_organization(self, caller: Principal, ref: str) -> list[Role]:
         async with self._uow() as uow:
             access = await self._authorizer.organization(
-                uow.scopes, caller.user_id, ref, Permission.ORG_READ)
+                uow.scopes, caller.user_id, ref, Permission.ORG_READ
+            )
             custom = await uow.roles.list_for_organization(access.organization.id)
-        return [r for kind in ScopeKind for r in (*DEFAULT_ROLES[kind],
-                                                 *(c for c in custom if c.scope is kind))]
+        return [
+            r
+            for kind in ScopeKind
+            for r in (*DEFAULT_ROLES[kind], *(c for c in custom if c.scope is kind))
+        ]
 
     async def for_team(self, caller: Principal, team_id: str) -> list[Role]:
         async with self._uow() as uow:
             access = await self._authorizer.team(
-                uow.scopes, caller.user_id, team_id, Permission.TEAM_MEMBERS_READ)
+                uow.scopes, caller.user_id, team_id, Permission.TEAM_MEMBERS_READ
+            )
             custom = await uow.roles.list_for_organization(access.organization.id)
         return [*DEFAULT_ROLES[ScopeKind.TEAM], *(c for c in custom if c.scope is ScopeKind.TEAM)]
 
@@ -68,21 +73,43 @@ class CreateRole:
         self._clock = clock
         self._authorizer = authorizer
 
-    async def __call__(self, caller: Principal, ref: str, name: str, scope: ScopeKind,
-                       permissions: list[str], ctx: RequestContext) -> Role:
+    async def __call__(
+        self,
+        caller: Principal,
+        ref: str,
+        name: str,
+        scope: ScopeKind,
+        permissions: list[str],
+        ctx: RequestContext,
+    ) -> Role:
         now = self._clock.now()
         async with self._uow() as uow:
             access = await self._authorizer.organization(
-                uow.scopes, caller.user_id, ref, Permission.ORG_ROLES_MANAGE)
+                uow.scopes, caller.user_id, ref, Permission.ORG_ROLES_MANAGE
+            )
             org_id = access.organization.id
             existing = await uow.roles.list_for_organization(org_id)
-            role = new_custom_role(role_id=new_id(), organization_id=org_id, name=name,
-                                   scope=scope, permissions=permissions, existing=existing)
+            role = new_custom_role(
+                role_id=new_id(),
+                organization_id=org_id,
+                name=name,
+                scope=scope,
+                permissions=permissions,
+                existing=existing,
+            )
             _not_above_caller(access, role)
             await uow.roles.add(role)
-            await record(uow.audit, scope=access.node.ref, actor_id=caller.user_id,
-                         action="role.created", target_type="role", target_id=role.id, now=now,
-                         ctx=ctx, after=role_state(role))
+            await record(
+                uow.audit,
+                scope=access.node.ref,
+                actor_id=caller.user_id,
+                action="role.created",
+                target_type="role",
+                target_id=role.id,
+                now=now,
+                ctx=ctx,
+                after=role_state(role),
+            )
             await uow.commit()
         return role
 
@@ -102,21 +129,39 @@ class UpdateRole:
         self._clock = clock
         self._authorizer = authorizer
 
-    async def __call__(self, caller: Principal, ref: str, role_id: str, name: str | None,
-                       permissions: list[str] | None, ctx: RequestContext) -> Role:
+    async def __call__(
+        self,
+        caller: Principal,
+        ref: str,
+        role_id: str,
+        name: str | None,
+        permissions: list[str] | None,
+        ctx: RequestContext,
+    ) -> Role:
         now = self._clock.now()
         async with self._uow() as uow:
             access = await self._authorizer.organization(
-                uow.scopes, caller.user_id, ref, Permission.ORG_ROLES_MANAGE)
+                uow.scopes, caller.user_id, ref, Permission.ORG_ROLES_MANAGE
+            )
             existing = await uow.roles.list_for_organization(access.organization.id)
             before = await _custom_role(existing, role_id)
-            after = edited_custom_role(before, name=name, permissions=permissions,
-                                       existing=existing)
+            after = edited_custom_role(
+                before, name=name, permissions=permissions, existing=existing
+            )
             _not_above_caller(access, after)
             await uow.roles.save(after)
-            await record(uow.audit, scope=access.node.ref, actor_id=caller.user_id,
-                         action="role.updated", target_type="role", target_id=role_id, now=now,
-                         ctx=ctx, before=role_state(before), after=role_state(after))
+            await record(
+                uow.audit,
+                scope=access.node.ref,
+                actor_id=caller.user_id,
+                action="role.updated",
+                target_type="role",
+                target_id=role_id,
+                now=now,
+                ctx=ctx,
+                before=role_state(before),
+                after=role_state(after),
+            )
             await uow.commit()
         return after
 
@@ -127,20 +172,30 @@ class DeleteRole:
         self._clock = clock
         self._authorizer = authorizer
 
-    async def __call__(self, caller: Principal, ref: str, role_id: str,
-                       ctx: RequestContext) -> Role:
+    async def __call__(
+        self, caller: Principal, ref: str, role_id: str, ctx: RequestContext
+    ) -> Role:
         now = self._clock.now()
         async with self._uow() as uow:
             access = await self._authorizer.organization(
-                uow.scopes, caller.user_id, ref, Permission.ORG_ROLES_MANAGE)
+                uow.scopes, caller.user_id, ref, Permission.ORG_ROLES_MANAGE
+            )
             existing = await uow.roles.list_for_organization(access.organization.id)
             role = await _custom_role(existing, role_id)
             holders = await uow.roles.holders(role_id)
             if holders:
                 raise RoleInUse(holders)
             await uow.roles.delete(role_id)
-            await record(uow.audit, scope=access.node.ref, actor_id=caller.user_id,
-                         action="role.deleted", target_type="role", target_id=role_id, now=now,
-                         ctx=ctx, before=role_state(role))
+            await record(
+                uow.audit,
+                scope=access.node.ref,
+                actor_id=caller.user_id,
+                action="role.deleted",
+                target_type="role",
+                target_id=role_id,
+                now=now,
+                ctx=ctx,
+                before=role_state(role),
+            )
             await uow.commit()
         return role

@@ -30,8 +30,13 @@ def _check_name(
 
 
 def new_custom_role(
-    *, role_id: str, organization_id: str, name: str, scope: ScopeKind,
-    permissions: list[str], existing: tuple[Role, ...],
+    *,
+    role_id: str,
+    organization_id: str,
+    name: str,
+    scope: ScopeKind,
+    permissions: list[str],
+    existing: tuple[Role, ...],
 ) -> Role:
     _check_name(name, scope, existing, None)
     perms = parse_permissions(permissions, scope) | {READ_PERMISSION[scope]}

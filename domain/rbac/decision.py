@@ -125,8 +125,12 @@ def decide(principal: Principal, node: ScopeNode, permission: Permission) -> Dec
     read = READ_PERMISSION[node.kind]
     visible = visible_without_role(principal, node)
     if permission is read and visible:
-        return Decision(Outcome.ALLOWED, permission, node.ref,
-                        f"{node.visibility.value} {node.kind.value} readable without a role")
+        return Decision(
+            Outcome.ALLOWED,
+            permission,
+            node.ref,
+            f"{node.visibility.value} {node.kind.value} readable without a role",
+        )
     if not visible and not any(read in g.role.permissions for g in grants):
         return deny(Outcome.NOT_FOUND, f"no role on {node.ref} and it is not visible to the caller")
     held = "; ".join(g.explain() for g in grants) or "no role, visible only by visibility"

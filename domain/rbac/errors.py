@@ -10,8 +10,10 @@ class UnknownPermission(ValidationFailed):
         where = f" for a {scope} role" if scope else ""
         super().__init__(
             f"Unknown permission{where}: {', '.join(values)}",
-            details=[{"field": "permissions", "message": f"unknown permission{where}: {v}"}
-                     for v in values],
+            details=[
+                {"field": "permissions", "message": f"unknown permission{where}: {v}"}
+                for v in values
+            ],
         )
 
 

@@ -70,6 +70,7 @@ def cascade_removal(
 ) -> tuple[Membership, ...]:
     """The user's memberships that go with ``removed``: it and every one below its scope."""
     return tuple(
-        m for m in memberships
+        m
+        for m in memberships
         if m.user_id == removed.user_id and (m == removed or m.is_below(removed.scope))
     )

@@ -41,7 +41,9 @@ ORG_CO_OWNER = _role(
     "org.co-owner", "Co-Owner", ScopeKind.ORGANIZATION, _ORG - {P.ORG_DELETE, P.ORG_BILLING_MANAGE}
 )
 ORG_MAINTAINER = _role(
-    "org.maintainer", "Maintainer", ScopeKind.ORGANIZATION,
+    "org.maintainer",
+    "Maintainer",
+    ScopeKind.ORGANIZATION,
     frozenset({P.ORG_READ, P.ORG_MEMBERS_READ, P.ORG_MEMBERS_INVITE, P.ORG_TEAMS_CREATE}),
 )
 ORG_MEMBER = _role(
@@ -51,17 +53,23 @@ ORG_MEMBER = _role(
 TEAM_OWNER = _role("team.owner", "Owner", ScopeKind.TEAM, _TEAM)
 TEAM_ADMIN = _role("team.admin", "Admin", ScopeKind.TEAM, _TEAM - {P.TEAM_DELETE})
 TEAM_MEMBER = _role(
-    "team.member", "Member", ScopeKind.TEAM,
+    "team.member",
+    "Member",
+    ScopeKind.TEAM,
     frozenset({P.TEAM_READ, P.TEAM_MEMBERS_READ, P.TEAM_PROJECTS_CREATE}),
 )
 
 PROJECT_OWNER = _role("project.owner", "Owner", ScopeKind.PROJECT, _PROJECT)
 PROJECT_EDITOR = _role(
-    "project.editor", "Editor", ScopeKind.PROJECT,
+    "project.editor",
+    "Editor",
+    ScopeKind.PROJECT,
     frozenset({P.PROJECT_READ, P.PROJECT_UPDATE, P.PROJECT_MEMBERS_READ, P.PROJECT_MEMBERS_INVITE}),
 )
 PROJECT_VIEWER = _role(
-    "project.viewer", "Viewer", ScopeKind.PROJECT,
+    "project.viewer",
+    "Viewer",
+    ScopeKind.PROJECT,
     frozenset({P.PROJECT_READ, P.PROJECT_MEMBERS_READ}),
 )
 

@@ -58,11 +58,13 @@ def organization_node(org_id: str, *, is_public: bool, deleted: bool = False) ->
     return ScopeNode(ScopeRef(ScopeKind.ORGANIZATION, org_id), visibility, deleted)
 
 
-def team_node(team_id: str, visibility: Visibility, org: ScopeNode, *, deleted: bool = False
-              ) -> ScopeNode:
+def team_node(
+    team_id: str, visibility: Visibility, org: ScopeNode, *, deleted: bool = False
+) -> ScopeNode:
     return ScopeNode(ScopeRef(ScopeKind.TEAM, team_id), visibility, deleted, org)
 
 
-def project_node(project_id: str, visibility: Visibility, team: ScopeNode, *, deleted: bool = False
-                 ) -> ScopeNode:
+def project_node(
+    project_id: str, visibility: Visibility, team: ScopeNode, *, deleted: bool = False
+) -> ScopeNode:
     return ScopeNode(ScopeRef(ScopeKind.PROJECT, project_id), visibility, deleted, team)

@@ -6,6 +6,7 @@ that has no second effect for the same message id (see ``application/jobs/ports.
 
 from __future__ import annotations
 
+from application.invitations.invite import INVITATION_EMAIL  # {"invitationId", "sealedCode"}
 from application.jobs.ports import OutboxHandler
 from entrypoints.containers import Container
 
@@ -18,4 +19,5 @@ def outbox_handlers(container: Container) -> dict[str, OutboxHandler]:
     return {
         SEND_EMAIL: use_cases.send_email(),
         CREATE_NOTIFICATION: use_cases.create_notification(),
+        INVITATION_EMAIL: use_cases.send_invitation_email(),
     }

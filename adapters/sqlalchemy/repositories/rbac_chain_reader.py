@@ -52,11 +52,14 @@ _COUNT_TYPES = {"member_count": sa.Integer(), "child_count": sa.Integer()}
 _ROLE_TYPES = {"r_permissions": Json}
 
 
-def _statement(select: str, from_: str, scopes: str, where: str, *tables: tuple[sa.Table, str]
-               ) -> sa.TextualSelect:
+def _statement(
+    select: str, from_: str, scopes: str, where: str, *tables: tuple[sa.Table, str]
+) -> sa.TextualSelect:
     # Built once at import from table metadata and constants; every value is a bound parameter.
-    sql = (f"SELECT {select}, {_MEMBERSHIP_COLS} FROM {from_} "  # noqa: S608
-           f"{_MEMBERSHIP_JOIN.format(scopes=scopes)} WHERE {where}")
+    sql = (
+        f"SELECT {select}, {_MEMBERSHIP_COLS} FROM {from_} "  # noqa: S608
+        f"{_MEMBERSHIP_JOIN.format(scopes=scopes)} WHERE {where}"
+    )
     types: dict[str, Any] = {**_COUNT_TYPES, **_ROLE_TYPES}
     for table, prefix in tables:
         types.update(_types(table, prefix))
@@ -64,30 +67,55 @@ def _statement(select: str, from_: str, scopes: str, where: str, *tables: tuple[
 
 
 _ORG_BY = {
-    key: _statement(_cols(organizations, "o", "o_"), "organizations o", "o.id",
-                    f"o.{key} = :ref", (organizations, "o_"))
+    key: _statement(
+        _cols(organizations, "o", "o_"),
+        "organizations o",
+        "o.id",
+        f"o.{key} = :ref",
+        (organizations, "o_"),
+    )
     for key in ("id", "slug")
 }
 _TEAM = {
     counts: _statement(
-        _cols(teams, "t", "t_") + ", " + _cols(organizations, "o", "o_")  # noqa: S608
-        + (", (SELECT count(*) FROM memberships c WHERE c.scope_id = t.id) AS member_count, "
-           "(SELECT count(*) FROM projects p WHERE p.team_id = t.id AND p.deleted_at IS NULL) "
-           "AS child_count" if counts else ""),
+        _cols(teams, "t", "t_")  # noqa: S608 - identifiers from our own table metadata
+        + ", "
+        + _cols(organizations, "o", "o_")
+        + (
+            ", (SELECT count(*) FROM memberships c WHERE c.scope_id = t.id) AS member_count, "
+            "(SELECT count(*) FROM projects p WHERE p.team_id = t.id AND p.deleted_at IS NULL) "
+            "AS child_count"
+            if counts
+            else ""
+        ),
         "teams t JOIN organizations o ON o.id = t.organization_id",
-        "t.organization_id, t.id", "t.id = :ref", (teams, "t_"), (organizations, "o_"))
+        "t.organization_id, t.id",
+        "t.id = :ref",
+        (teams, "t_"),
+        (organizations, "o_"),
+    )
     for counts in (False, True)
 }
 _PROJECT = {
     counts: _statement(
-        _cols(projects, "p", "p_") + ", " + _cols(teams, "t", "t_") + ", "  # noqa: S608
+        _cols(projects, "p", "p_")  # noqa: S608 - identifiers from our own table metadata
+        + ", "
+        + _cols(teams, "t", "t_")
+        + ", "
         + _cols(organizations, "o", "o_")
-        + (", (SELECT count(*) FROM memberships c WHERE c.scope_id = p.id) AS member_count"
-           if counts else ""),
+        + (
+            ", (SELECT count(*) FROM memberships c WHERE c.scope_id = p.id) AS member_count"
+            if counts
+            else ""
+        ),
         "projects p JOIN teams t ON t.id = p.team_id "
         "JOIN organizations o ON o.id = t.organization_id",
-        "p.organization_id, p.team_id, p.id", "p.id = :ref", (projects, "p_"), (teams, "t_"),
-        (organizations, "o_"))
+        "p.organization_id, p.team_id, p.id",
+        "p.id = :ref",
+        (projects, "p_"),
+        (teams, "t_"),
+        (organizations, "o_"),
+    )
     for counts in (False, True)
 }
 _NOBODY = ""  # matches no user id, so an anonymous caller gets no membership rows
@@ -112,31 +140,35 @@ class SqlScopeChainReader:
             return None
         return ScopeChain(organization_from(rows[0]._mapping, "o_"), memberships=_members(rows))
 
-    async def team(self, team_id: str, user_id: str | None, *, counts: bool = False
-                   ) -> ScopeChain | None:
+    async def team(
+        self, team_id: str, user_id: str | None, *, counts: bool = False
+    ) -> ScopeChain | None:
         rows = await self._rows(_TEAM[counts], team_id, user_id)
         if not rows:
             return None
         first = rows[0]._mapping
         return ScopeChain(
-            organization_from(first, "o_"), team=team_from(first, "t_"),
-            memberships=_members(rows), member_count=first.get("member_count"),
+            organization_from(first, "o_"),
+            team=team_from(first, "t_"),
+            memberships=_members(rows),
+            member_count=first.get("member_count"),
             child_count=first.get("child_count"),
         )
 
-    async def project(self, project_id: str, user_id: str | None, *, counts: bool = False
-                      ) -> ScopeChain | None:
+    async def project(
+        self, project_id: str, user_id: str | None, *, counts: bool = False
+    ) -> ScopeChain | None:
         rows = await self._rows(_PROJECT[counts], project_id, user_id)
         if not rows:
             return None
         first = rows[0]._mapping
         return ScopeChain(
-            organization_from(first, "o_"), team=team_from(first, "t_"),
-            project=project_from(first, "p_"), memberships=_members(rows),
+            organization_from(first, "o_"),
+            team=team_from(first, "t_"),
+            project=project_from(first, "p_"),
+            memberships=_members(rows),
             member_count=first.get("member_count"),
         )
-
-
 
 
 class SqlScopeReads:
@@ -150,23 +182,27 @@ class SqlScopeReads:
         async with self._connect() as conn:
             return await SqlScopeChainReader(conn).organization(ref, user_id)
 
-    async def team(self, team_id: str, user_id: str | None, *, counts: bool = False
-                   ) -> ScopeChain | None:
+    async def team(
+        self, team_id: str, user_id: str | None, *, counts: bool = False
+    ) -> ScopeChain | None:
         async with self._connect() as conn:
             return await SqlScopeChainReader(conn).team(team_id, user_id, counts=counts)
 
-    async def project(self, project_id: str, user_id: str | None, *, counts: bool = False
-                      ) -> ScopeChain | None:
+    async def project(
+        self, project_id: str, user_id: str | None, *, counts: bool = False
+    ) -> ScopeChain | None:
         async with self._connect() as conn:
             return await SqlScopeChainReader(conn).project(project_id, user_id, counts=counts)
 
-    async def teams(self, organization_id: str, flt: ChildFilter, page: PageRequest
-                    ) -> Page[TeamSummary]:
+    async def teams(
+        self, organization_id: str, flt: ChildFilter, page: PageRequest
+    ) -> Page[TeamSummary]:
         async with self._connect() as conn:
             return await SqlTeamRepository(conn).list_visible(organization_id, flt, page)
 
-    async def projects(self, team_id: str, flt: ChildFilter, page: PageRequest
-                       ) -> Page[ProjectSummary]:
+    async def projects(
+        self, team_id: str, flt: ChildFilter, page: PageRequest
+    ) -> Page[ProjectSummary]:
         async with self._connect() as conn:
             return await SqlProjectRepository(conn).list_visible(team_id, flt, page)
 

@@ -38,8 +38,9 @@ class SqlMembershipRepository:
         self._conn = conn
 
     def _select(self) -> sa.Select[Any]:
-        return _with_role(sa.select(m.c.id).select_from(
-            m.outerjoin(roles, roles.c.id == m.c.role_id)))
+        return _with_role(
+            sa.select(m.c.id).select_from(m.outerjoin(roles, roles.c.id == m.c.role_id))
+        )
 
     async def get(self, user_id: str, scope: ScopeRef) -> Membership | None:
         stmt = self._select().where(m.c.user_id == user_id, m.c.scope_id == scope.id)
@@ -48,17 +49,31 @@ class SqlMembershipRepository:
 
     async def put(self, membership: Membership, now: datetime) -> None:
         scope = membership.scope
-        await upsert(self._conn, m, {
-            "id": new_id(), "user_id": membership.user_id,
-            "organization_id": membership.organization_id, "team_id": membership.team_id,
-            "project_id": membership.project_id, "scope_id": scope.id,
-            "scope_type": scope.kind.value, "role_id": membership.role.id,
-            "created_at": now, "updated_at": now,
-        }, keys=["user_id", "scope_id"], update=["role_id", "updated_at"])
+        await upsert(
+            self._conn,
+            m,
+            {
+                "id": new_id(),
+                "user_id": membership.user_id,
+                "organization_id": membership.organization_id,
+                "team_id": membership.team_id,
+                "project_id": membership.project_id,
+                "scope_id": scope.id,
+                "scope_type": scope.kind.value,
+                "role_id": membership.role.id,
+                "created_at": now,
+                "updated_at": now,
+            },
+            keys=["user_id", "scope_id"],
+            update=["role_id", "updated_at"],
+        )
 
     async def remove_with_below(self, user_id: str, scope: ScopeRef) -> list[Membership]:
-        column = {ScopeKind.ORGANIZATION: m.c.organization_id, ScopeKind.TEAM: m.c.team_id,
-                  ScopeKind.PROJECT: m.c.scope_id}[scope.kind]
+        column = {
+            ScopeKind.ORGANIZATION: m.c.organization_id,
+            ScopeKind.TEAM: m.c.team_id,
+            ScopeKind.PROJECT: m.c.scope_id,
+        }[scope.kind]
         where = (m.c.user_id == user_id, column == scope.id)
         rows = (await self._conn.execute(self._select().where(*where))).all()
         await self._conn.execute(sa.delete(m).where(*where))
@@ -66,27 +81,42 @@ class SqlMembershipRepository:
         return [x for x in found if x is not None]
 
     async def count_role(self, organization_id: str, role_id: str) -> int:
-        stmt = sa.select(sa.func.count()).select_from(m).where(
-            m.c.scope_id == organization_id, m.c.role_id == role_id)
+        stmt = (
+            sa.select(sa.func.count())
+            .select_from(m)
+            .where(m.c.scope_id == organization_id, m.c.role_id == role_id)
+        )
         return int((await self._conn.execute(stmt)).scalar_one())
 
     async def list_members(self, scope: ScopeRef, page: PageRequest) -> Page[MemberView]:
-        stmt = (_with_role(sa.select(m.c.id, m.c.created_at, users.c.email, users.c.first_name,
-                                     users.c.last_name, users.c.username))
-                .select_from(m.join(users, users.c.id == m.c.user_id)
-                             .outerjoin(roles, roles.c.id == m.c.role_id))
-                .where(m.c.scope_id == scope.id))
+        stmt = (
+            _with_role(
+                sa.select(
+                    m.c.id,
+                    m.c.created_at,
+                    users.c.email,
+                    users.c.first_name,
+                    users.c.last_name,
+                    users.c.username,
+                )
+            )
+            .select_from(
+                m.join(users, users.c.id == m.c.user_id).outerjoin(roles, roles.c.id == m.c.role_id)
+            )
+            .where(m.c.scope_id == scope.id)
+        )
         if page.after is not None:
             stmt = stmt.where(m.c.id > page.after[1])
         rows = (await self._conn.execute(stmt.order_by(m.c.id).limit(page.limit + 1))).all()
         items = []
-        for r in rows[:page.limit]:
+        for r in rows[: page.limit]:
             membership = membership_from(r._mapping)
             if membership is None:
                 continue
             name = " ".join(p for p in (r.first_name, r.last_name) if p) or r.username or None
-            items.append(MemberView(membership.user_id, name, r.email, membership.role,
-                                    r.created_at))
+            items.append(
+                MemberView(membership.user_id, name, r.email, membership.role, r.created_at)
+            )
         last = rows[page.limit - 1].id if len(rows) > page.limit else None
         return Page(items, encode_cursor(last, last) if last else None)
 
@@ -97,8 +127,11 @@ class SqlRoleRepository:
         self._now = now
 
     async def list_for_organization(self, organization_id: str) -> tuple[Role, ...]:
-        stmt = (sa.select(roles.c.id, *ROLE_COLUMNS)
-                .where(roles.c.organization_id == organization_id).order_by(roles.c.id))
+        stmt = (
+            sa.select(roles.c.id, *ROLE_COLUMNS)
+            .where(roles.c.organization_id == organization_id)
+            .order_by(roles.c.id)
+        )
         found = []
         for r in (await self._conn.execute(stmt)).all():
             role = role_from(r._mapping, r.id)
@@ -108,13 +141,15 @@ class SqlRoleRepository:
 
     async def add(self, role: Role) -> None:
         now = self._now()
-        await self._conn.execute(sa.insert(roles).values(**role_values(role), created_at=now,
-                                                         updated_at=now))
+        await self._conn.execute(
+            sa.insert(roles).values(**role_values(role), created_at=now, updated_at=now)
+        )
 
     async def save(self, role: Role) -> None:
         values = role_values(role)
-        await self._conn.execute(sa.update(roles).where(roles.c.id == role.id)
-                                 .values(**values, updated_at=self._now()))
+        await self._conn.execute(
+            sa.update(roles).where(roles.c.id == role.id).values(**values, updated_at=self._now())
+        )
 
     async def delete(self, role_id: str) -> None:
         await self._conn.execute(sa.delete(roles).where(roles.c.id == role_id))
@@ -122,6 +157,3 @@ class SqlRoleRepository:
     async def holders(self, role_id: str) -> int:
         stmt = sa.select(sa.func.count()).select_from(m).where(m.c.role_id == role_id)
         return int((await self._conn.execute(stmt)).scalar_one())
-
-
-

@@ -43,8 +43,14 @@ async def _insert(conn: AsyncConnection, table: sa.Table, values: dict[str, Any]
         raise NameTaken(field, str(values[field]), None) from exc
 
 
-async def _taken(conn: AsyncConnection, table: sa.Table, field: UniqueField, values: list[str],
-                 exclude_id: str | None, *where: sa.ColumnElement[bool]) -> set[str]:
+async def _taken(
+    conn: AsyncConnection,
+    table: sa.Table,
+    field: UniqueField,
+    values: list[str],
+    exclude_id: str | None,
+    *where: sa.ColumnElement[bool],
+) -> set[str]:
     column = table.c[field]
     stmt = sa.select(column).where(column.in_(values), *where)
     if exclude_id is not None:
@@ -58,8 +64,9 @@ def _page(rows: list[Any], limit: int, item: Any) -> Page[Any]:
     return Page(items, encode_cursor(last, last) if last else None)
 
 
-def _after(stmt: sa.Select[Any], column: sa.ColumnElement[Any], page: PageRequest
-           ) -> sa.Select[Any]:
+def _after(
+    stmt: sa.Select[Any], column: sa.ColumnElement[Any], page: PageRequest
+) -> sa.Select[Any]:
     if page.after is not None:
         stmt = stmt.where(column > page.after[1])
     return stmt.order_by(column).limit(page.limit + 1)
@@ -67,8 +74,13 @@ def _after(stmt: sa.Select[Any], column: sa.ColumnElement[Any], page: PageReques
 
 def _count_members(scope_id: sa.ColumnElement[Any]) -> sa.Label[Any]:
     counted = m.alias("counted")  # the outer query may join memberships too
-    return (sa.select(sa.func.count()).select_from(counted).where(counted.c.scope_id == scope_id)
-            .scalar_subquery().label("member_count"))
+    return (
+        sa.select(sa.func.count())
+        .select_from(counted)
+        .where(counted.c.scope_id == scope_id)
+        .scalar_subquery()
+        .label("member_count")
+    )
 
 
 def _children_statement(table: sa.Table, parent_column: str, counts: str) -> sa.TextualSelect:
@@ -89,32 +101,39 @@ def _children_statement(table: sa.Table, parent_column: str, counts: str) -> sa.
 
 _MEMBER_COUNT = "(SELECT count(*) FROM memberships c WHERE c.scope_id = x.id) AS member_count"
 _VISIBLE_TEAMS = _children_statement(
-    teams, "organization_id",
+    teams,
+    "organization_id",
     _MEMBER_COUNT + ", (SELECT count(*) FROM projects p WHERE p.team_id = x.id "  # noqa: S608
-    "AND p.deleted_at IS NULL) AS child_count")
-_VISIBLE_PROJECTS = _children_statement(projects, "team_id",
-                                        _MEMBER_COUNT + ", 0 AS child_count")
+    "AND p.deleted_at IS NULL) AS child_count",
+)
+_VISIBLE_PROJECTS = _children_statement(projects, "team_id", _MEMBER_COUNT + ", 0 AS child_count")
 
 
 def _filter_params(parent_id: str, flt: ChildFilter, page: PageRequest) -> dict[str, Any]:
     shown = sorted(v.value for v in flt.visibilities)
     v1, v2, v3 = [*shown, None, None, None][:3]
     return {
-        "parent": parent_id, "after": page.after[1] if page.after else "",
-        "everything": 1 if flt.everything else 0, "v1": v1, "v2": v2, "v3": v3,
-        "member": flt.member_user_id, "limit": page.limit + 1,
+        "parent": parent_id,
+        "after": page.after[1] if page.after else "",
+        "everything": 1 if flt.everything else 0,
+        "v1": v1,
+        "v2": v2,
+        "v3": v3,
+        "member": flt.member_user_id,
+        "limit": page.limit + 1,
     }
 
 
-async def visible_children(conn: AsyncConnection, kind: str, parent_id: str, flt: ChildFilter,
-                           page: PageRequest) -> tuple[list[Any], str | None]:
+async def visible_children(
+    conn: AsyncConnection, kind: str, parent_id: str, flt: ChildFilter, page: PageRequest
+) -> tuple[list[Any], str | None]:
     """Rows of the page and the next cursor; nothing at all for an unreadable parent."""
     if flt.nothing:
         return [], None
     stmt = _VISIBLE_TEAMS if kind == "team" else _VISIBLE_PROJECTS
     rows = (await conn.execute(stmt, _filter_params(parent_id, flt, page))).all()
     last = rows[page.limit - 1].id if len(rows) > page.limit else None
-    return [r._mapping for r in rows[:page.limit]], encode_cursor(last, last) if last else None
+    return [r._mapping for r in rows[: page.limit]], encode_cursor(last, last) if last else None
 
 
 class SqlOrganizationRepository:
@@ -126,38 +145,55 @@ class SqlOrganizationRepository:
 
     async def save(self, organization: Organization) -> None:
         values = organization_values(organization)
-        await self._conn.execute(sa.update(organizations)
-                                 .where(organizations.c.id == organization.id).values(**values))
+        await self._conn.execute(
+            sa.update(organizations).where(organizations.c.id == organization.id).values(**values)
+        )
 
     async def lock(self, organization_id: str) -> None:
         if self._conn.dialect.name == "postgresql":
-            await self._conn.execute(sa.select(organizations.c.id)
-                                     .where(organizations.c.id == organization_id)
-                                     .with_for_update())
+            await self._conn.execute(
+                sa.select(organizations.c.id)
+                .where(organizations.c.id == organization_id)
+                .with_for_update()
+            )
 
-    async def taken(self, field: UniqueField, values: list[str], exclude_id: str | None = None
-                    ) -> set[str]:
+    async def taken(
+        self, field: UniqueField, values: list[str], exclude_id: str | None = None
+    ) -> set[str]:
         return await _taken(self._conn, organizations, field, values, exclude_id)
 
-    async def list_for_member(self, user_id: str, page: PageRequest
-                              ) -> Page[OrganizationSummary]:
+    async def list_for_member(self, user_id: str, page: PageRequest) -> Page[OrganizationSummary]:
         o = organizations
-        stmt = (sa.select(*o.c, m.c.role_id.label("m_role_id"), *ROLE_COLUMNS,
-                          _count_members(o.c.id),
-                          sa.select(sa.func.count()).select_from(teams)
-                          .where(teams.c.organization_id == o.c.id, teams.c.deleted_at.is_(None))
-                          .scalar_subquery().label("team_count"))
-                .select_from(m.join(o, o.c.id == m.c.organization_id)
-                             .outerjoin(roles, roles.c.id == m.c.role_id))
-                .where(m.c.user_id == user_id, m.c.scope_id == m.c.organization_id,
-                       o.c.deleted_at.is_(None)))
+        stmt = (
+            sa.select(
+                *o.c,
+                m.c.role_id.label("m_role_id"),
+                *ROLE_COLUMNS,
+                _count_members(o.c.id),
+                sa.select(sa.func.count())
+                .select_from(teams)
+                .where(teams.c.organization_id == o.c.id, teams.c.deleted_at.is_(None))
+                .scalar_subquery()
+                .label("team_count"),
+            )
+            .select_from(
+                m.join(o, o.c.id == m.c.organization_id).outerjoin(roles, roles.c.id == m.c.role_id)
+            )
+            .where(
+                m.c.user_id == user_id,
+                m.c.scope_id == m.c.organization_id,
+                o.c.deleted_at.is_(None),
+            )
+        )
         rows = (await self._conn.execute(_after(stmt, o.c.id, page))).all()
 
         def item(r: Any) -> OrganizationSummary:
             role = role_from(r, r["m_role_id"])
             assert role is not None
-            return OrganizationSummary(organization_from(r), role, r["member_count"],
-                                       r["team_count"])
+            return OrganizationSummary(
+                organization_from(r), role, r["member_count"], r["team_count"]
+            )
+
         return _page(rows, page.limit, item)
 
 
@@ -169,19 +205,28 @@ class SqlTeamRepository:
         await _insert(self._conn, teams, team_values(team))
 
     async def save(self, team: Team) -> None:
-        await self._conn.execute(sa.update(teams).where(teams.c.id == team.id)
-                                 .values(**team_values(team)))
+        await self._conn.execute(
+            sa.update(teams).where(teams.c.id == team.id).values(**team_values(team))
+        )
 
-    async def taken(self, organization_id: str, field: UniqueField, values: list[str],
-                    exclude_id: str | None = None) -> set[str]:
-        return await _taken(self._conn, teams, field, values, exclude_id,
-                            teams.c.organization_id == organization_id)
+    async def taken(
+        self,
+        organization_id: str,
+        field: UniqueField,
+        values: list[str],
+        exclude_id: str | None = None,
+    ) -> set[str]:
+        return await _taken(
+            self._conn, teams, field, values, exclude_id, teams.c.organization_id == organization_id
+        )
 
-    async def list_visible(self, organization_id: str, flt: ChildFilter, page: PageRequest
-                           ) -> Page[TeamSummary]:
+    async def list_visible(
+        self, organization_id: str, flt: ChildFilter, page: PageRequest
+    ) -> Page[TeamSummary]:
         rows, cursor = await visible_children(self._conn, "team", organization_id, flt, page)
-        return Page([TeamSummary(team_from(r), r["member_count"], r["child_count"])
-                     for r in rows], cursor)
+        return Page(
+            [TeamSummary(team_from(r), r["member_count"], r["child_count"]) for r in rows], cursor
+        )
 
 
 class SqlProjectRepository:
@@ -192,15 +237,19 @@ class SqlProjectRepository:
         await _insert(self._conn, projects, project_values(project))
 
     async def save(self, project: Project) -> None:
-        await self._conn.execute(sa.update(projects).where(projects.c.id == project.id)
-                                 .values(**project_values(project)))
+        await self._conn.execute(
+            sa.update(projects).where(projects.c.id == project.id).values(**project_values(project))
+        )
 
-    async def taken(self, team_id: str, field: UniqueField, values: list[str],
-                    exclude_id: str | None = None) -> set[str]:
-        return await _taken(self._conn, projects, field, values, exclude_id,
-                            projects.c.team_id == team_id)
+    async def taken(
+        self, team_id: str, field: UniqueField, values: list[str], exclude_id: str | None = None
+    ) -> set[str]:
+        return await _taken(
+            self._conn, projects, field, values, exclude_id, projects.c.team_id == team_id
+        )
 
-    async def list_visible(self, team_id: str, flt: ChildFilter, page: PageRequest
-                           ) -> Page[ProjectSummary]:
+    async def list_visible(
+        self, team_id: str, flt: ChildFilter, page: PageRequest
+    ) -> Page[ProjectSummary]:
         rows, cursor = await visible_children(self._conn, "project", team_id, flt, page)
         return Page([ProjectSummary(project_from(r), r["member_count"]) for r in rows], cursor)

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from adapters.sqlalchemy.tables.base import Json, id_column, metadata, timestamp
 
 organizations = sa.Table(
-    "organizations", metadata,
+    "organizations",
+    metadata,
     id_column(primary_key=True),
     sa.Column("name", sa.String(100), nullable=False, unique=True),
     sa.Column("slug", sa.String(50), nullable=False, unique=True),
@@ -28,10 +29,12 @@ organizations = sa.Table(
 )
 
 teams = sa.Table(
-    "teams", metadata,
+    "teams",
+    metadata,
     id_column(primary_key=True),
-    id_column("organization_id", sa.ForeignKey("organizations.id", ondelete="RESTRICT"),
-              nullable=False),
+    id_column(
+        "organization_id", sa.ForeignKey("organizations.id", ondelete="RESTRICT"), nullable=False
+    ),
     sa.Column("name", sa.String(100), nullable=False),
     sa.Column("slug", sa.String(100), nullable=False),
     sa.Column("visibility", sa.String(10), nullable=False),
@@ -46,10 +49,12 @@ teams = sa.Table(
 )
 
 projects = sa.Table(
-    "projects", metadata,
+    "projects",
+    metadata,
     id_column(primary_key=True),
-    id_column("organization_id", sa.ForeignKey("organizations.id", ondelete="RESTRICT"),
-              nullable=False),
+    id_column(
+        "organization_id", sa.ForeignKey("organizations.id", ondelete="RESTRICT"), nullable=False
+    ),
     id_column("team_id", sa.ForeignKey("teams.id", ondelete="RESTRICT"), nullable=False),
     sa.Column("name", sa.String(100), nullable=False),
     sa.Column("slug", sa.String(100), nullable=False),
@@ -65,10 +70,12 @@ projects = sa.Table(
 )
 
 roles = sa.Table(
-    "roles", metadata,
+    "roles",
+    metadata,
     id_column(primary_key=True),
-    id_column("organization_id", sa.ForeignKey("organizations.id", ondelete="RESTRICT"),
-              nullable=False),
+    id_column(
+        "organization_id", sa.ForeignKey("organizations.id", ondelete="RESTRICT"), nullable=False
+    ),
     sa.Column("scope_type", sa.String(12), nullable=False),
     sa.Column("name", sa.String(50), nullable=False),
     sa.Column("name_key", sa.String(50), nullable=False),  # case-folded, for uniqueness
@@ -79,11 +86,13 @@ roles = sa.Table(
 )
 
 memberships = sa.Table(
-    "memberships", metadata,
+    "memberships",
+    metadata,
     id_column(primary_key=True),
     id_column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
-    id_column("organization_id", sa.ForeignKey("organizations.id", ondelete="RESTRICT"),
-              nullable=False),
+    id_column(
+        "organization_id", sa.ForeignKey("organizations.id", ondelete="RESTRICT"), nullable=False
+    ),
     id_column("team_id", sa.ForeignKey("teams.id", ondelete="RESTRICT"), nullable=True),
     id_column("project_id", sa.ForeignKey("projects.id", ondelete="RESTRICT"), nullable=True),
     id_column("scope_id", nullable=False),

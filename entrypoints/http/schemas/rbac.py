@@ -16,8 +16,7 @@ from entrypoints.http.schemas.base import ApiInput, ApiOutput, UtcTime
 
 OrgSlug = Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=r"^[a-z0-9-]+$")]
 OrgName = Annotated[str, StringConstraints(min_length=1, max_length=100)]
-ScopeSlug = Annotated[str, StringConstraints(min_length=2, max_length=100,
-                                             pattern=r"^[a-z0-9-]+$")]
+ScopeSlug = Annotated[str, StringConstraints(min_length=2, max_length=100, pattern=r"^[a-z0-9-]+$")]
 ScopeName = Annotated[str, StringConstraints(min_length=2, max_length=100)]
 Description = Annotated[str, StringConstraints(max_length=500)]
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64)]
@@ -84,7 +83,8 @@ class RoleIn(ApiInput):
 class RolePatch(ApiInput):
     name: Annotated[str, StringConstraints(min_length=1, max_length=50)] | None = None
     permissions: list[Annotated[str, StringConstraints(max_length=64)]] | None = Field(
-        default=None, max_length=50)
+        default=None, max_length=50
+    )
 
 
 class RoleOut(ApiOutput):
@@ -175,50 +175,88 @@ class DeletedScopeOut(ApiOutput):
 
 
 def role_out(role: Role) -> RoleOut:
-    return RoleOut(id=role.id, name=role.name, scope=role.scope.value,
-                   permissions=sorted(p.value for p in role.permissions),
-                   is_default=role.is_default)
+    return RoleOut(
+        id=role.id,
+        name=role.name,
+        scope=role.scope.value,
+        permissions=sorted(p.value for p in role.permissions),
+        is_default=role.is_default,
+    )
 
 
 def _mine(access: ScopeAccess | None) -> dict[str, object]:
     if access is None:
         return {}
     held = access.my_membership
-    return {"my_role": role_out(held.role) if held else None,
-            "my_permissions": sorted(p.value for p in access.permissions)}
+    return {
+        "my_role": role_out(held.role) if held else None,
+        "my_permissions": sorted(p.value for p in access.permissions),
+    }
 
 
 def organization_out(org: Organization, access: ScopeAccess | None = None) -> OrganizationOut:
     limited = access is not None and access.my_membership is None
     return OrganizationOut(
-        id=org.id, name=org.name, slug=org.slug, is_public=org.is_public,
-        join_enabled=org.join_enabled, timezone=None if limited else org.timezone,
-        description=org.description, website=org.website, logo_url=org.logo_url,
-        created_at=org.created_at, updated_at=org.updated_at, limited=limited, **_mine(access),
+        id=org.id,
+        name=org.name,
+        slug=org.slug,
+        is_public=org.is_public,
+        join_enabled=org.join_enabled,
+        timezone=None if limited else org.timezone,
+        description=org.description,
+        website=org.website,
+        logo_url=org.logo_url,
+        created_at=org.created_at,
+        updated_at=org.updated_at,
+        limited=limited,
+        **_mine(access),
     )
 
 
 def organization_summary_out(s: OrganizationSummary) -> OrganizationSummaryOut:
     o = s.organization
     return OrganizationSummaryOut(
-        id=o.id, name=o.name, slug=o.slug, is_public=o.is_public, join_enabled=o.join_enabled,
-        timezone=o.timezone, description=o.description, website=o.website, logo_url=o.logo_url,
-        created_at=o.created_at, updated_at=o.updated_at, my_role=role_out(s.role),
+        id=o.id,
+        name=o.name,
+        slug=o.slug,
+        is_public=o.is_public,
+        join_enabled=o.join_enabled,
+        timezone=o.timezone,
+        description=o.description,
+        website=o.website,
+        logo_url=o.logo_url,
+        created_at=o.created_at,
+        updated_at=o.updated_at,
+        my_role=role_out(s.role),
         my_permissions=sorted(p.value for p in s.role.permissions),
-        member_count=s.member_count, team_count=s.team_count,
+        member_count=s.member_count,
+        team_count=s.team_count,
     )
 
 
-def team_out(team: Team, access: ScopeAccess | None = None, *, member_count: int | None = None,
-             project_count: int | None = None) -> TeamOut:
+def team_out(
+    team: Team,
+    access: ScopeAccess | None = None,
+    *,
+    member_count: int | None = None,
+    project_count: int | None = None,
+) -> TeamOut:
     if access is not None:
         member_count = access.chain.member_count
         project_count = access.chain.child_count
     return TeamOut(
-        id=team.id, organization_id=team.organization_id, name=team.name, slug=team.slug,
-        visibility=team.visibility, description=team.description,
-        join_enabled=team.join_enabled, created_at=team.created_at, updated_at=team.updated_at,
-        member_count=member_count, project_count=project_count, **_mine(access),
+        id=team.id,
+        organization_id=team.organization_id,
+        name=team.name,
+        slug=team.slug,
+        visibility=team.visibility,
+        description=team.description,
+        join_enabled=team.join_enabled,
+        created_at=team.created_at,
+        updated_at=team.updated_at,
+        member_count=member_count,
+        project_count=project_count,
+        **_mine(access),
     )
 
 
@@ -226,16 +264,24 @@ def team_summary_out(s: TeamSummary) -> TeamOut:
     return team_out(s.team, member_count=s.member_count, project_count=s.project_count)
 
 
-def project_out(project: Project, access: ScopeAccess | None = None, *,
-                member_count: int | None = None) -> ProjectOut:
+def project_out(
+    project: Project, access: ScopeAccess | None = None, *, member_count: int | None = None
+) -> ProjectOut:
     if access is not None:
         member_count = access.chain.member_count
     return ProjectOut(
-        id=project.id, organization_id=project.organization_id, team_id=project.team_id,
-        name=project.name, slug=project.slug, visibility=project.visibility,
-        description=project.description, created_by=project.created_by,
-        created_at=project.created_at, updated_at=project.updated_at,
-        member_count=member_count, **_mine(access),
+        id=project.id,
+        organization_id=project.organization_id,
+        team_id=project.team_id,
+        name=project.name,
+        slug=project.slug,
+        visibility=project.visibility,
+        description=project.description,
+        created_by=project.created_by,
+        created_at=project.created_at,
+        updated_at=project.updated_at,
+        member_count=member_count,
+        **_mine(access),
     )
 
 
@@ -244,5 +290,10 @@ def project_summary_out(s: ProjectSummary) -> ProjectOut:
 
 
 def member_out(m: MemberView, show_email: bool) -> MemberOut:
-    return MemberOut(user_id=m.user_id, name=m.name, email=m.email if show_email else None,
-                     role=role_out(m.role), joined_at=m.joined_at)
+    return MemberOut(
+        user_id=m.user_id,
+        name=m.name,
+        email=m.email if show_email else None,
+        role=role_out(m.role),
+        joined_at=m.joined_at,
+    )

@@ -19,8 +19,7 @@ class Actor:
         return bearer(self.token)
 
     async def call(self, method: str, path: str, json: Any = None) -> tuple[int, Any]:
-        resp = await self.client.request(method, f"/api/v1{path}", json=json,
-                                         headers=self.headers)
+        resp = await self.client.request(method, f"/api/v1{path}", json=json, headers=self.headers)
         return resp.status, await resp.json()
 
     async def ok(self, method: str, path: str, json: Any = None, status: int = 200) -> Any:
@@ -41,16 +40,22 @@ async def make_org(owner: Actor, slug: str, **extra: Any) -> dict[str, Any]:
     return data
 
 
-async def make_team(owner: Actor, org_id: str, slug: str, visibility: str = "INTERNAL"
-                    ) -> dict[str, Any]:
-    body = {"organizationId": org_id, "name": f"Team {slug}", "slug": slug,
-            "visibility": visibility}
+async def make_team(
+    owner: Actor, org_id: str, slug: str, visibility: str = "INTERNAL"
+) -> dict[str, Any]:
+    body = {
+        "organizationId": org_id,
+        "name": f"Team {slug}",
+        "slug": slug,
+        "visibility": visibility,
+    }
     data: dict[str, Any] = await owner.ok("POST", "/team", body, status=201)
     return data
 
 
-async def make_project(owner: Actor, team_id: str, slug: str, visibility: str = "INTERNAL"
-                       ) -> dict[str, Any]:
+async def make_project(
+    owner: Actor, team_id: str, slug: str, visibility: str = "INTERNAL"
+) -> dict[str, Any]:
     body = {"teamId": team_id, "name": f"Project {slug}", "slug": slug, "visibility": visibility}
     data: dict[str, Any] = await owner.ok("POST", "/project", body, status=201)
     return data

@@ -29,24 +29,53 @@ NOW = datetime(2026, 1, 1, tzinfo=UTC)
 PAGE = PageRequest(limit=100)
 
 
-def _world(seed: int) -> tuple[list[str], list[Organization], list[Team], list[Project],
-                               list[Membership]]:
+def _world(
+    seed: int,
+) -> tuple[list[str], list[Organization], list[Team], list[Project], list[Membership]]:
     rnd = random.Random(seed)
     users = [f"00000000-0000-7000-8000-{seed:04d}{i:08d}" for i in range(5)]
-    orgs = [Organization(f"00000000-0000-7000-8001-{seed:04d}{i:08d}", f"Org {seed}-{i}",
-                         f"org-{seed}-{i}", rnd.random() < 0.5, False, NOW, NOW)
-            for i in range(2)]
-    teams = [Team(f"00000000-0000-7000-8002-{seed:04d}{i:08d}", rnd.choice(orgs).id,
-                  f"Team {i}", f"team-{i}", rnd.choice(list(Visibility)), NOW, NOW,
-                  deleted_at=NOW if rnd.random() < 0.1 else None)
-             for i in range(6)]
+    orgs = [
+        Organization(
+            f"00000000-0000-7000-8001-{seed:04d}{i:08d}",
+            f"Org {seed}-{i}",
+            f"org-{seed}-{i}",
+            rnd.random() < 0.5,
+            False,
+            NOW,
+            NOW,
+        )
+        for i in range(2)
+    ]
+    teams = [
+        Team(
+            f"00000000-0000-7000-8002-{seed:04d}{i:08d}",
+            rnd.choice(orgs).id,
+            f"Team {i}",
+            f"team-{i}",
+            rnd.choice(list(Visibility)),
+            NOW,
+            NOW,
+            deleted_at=NOW if rnd.random() < 0.1 else None,
+        )
+        for i in range(6)
+    ]
     projects = []
     for i in range(10):
         team = rnd.choice(teams)
-        projects.append(Project(f"00000000-0000-7000-8003-{seed:04d}{i:08d}",
-                                team.organization_id, team.id, f"Project {i}", f"project-{i}",
-                                rnd.choice(list(Visibility)), users[0], NOW, NOW,
-                                deleted_at=NOW if rnd.random() < 0.1 else None))
+        projects.append(
+            Project(
+                f"00000000-0000-7000-8003-{seed:04d}{i:08d}",
+                team.organization_id,
+                team.id,
+                f"Project {i}",
+                f"project-{i}",
+                rnd.choice(list(Visibility)),
+                users[0],
+                NOW,
+                NOW,
+                deleted_at=NOW if rnd.random() < 0.1 else None,
+            )
+        )
     memberships = []
     for user in users:
         for org in orgs:
@@ -60,8 +89,9 @@ def _world(seed: int) -> tuple[list[str], list[Organization], list[Team], list[P
         for project in projects:
             if rnd.random() < 0.2:
                 role = rnd.choice(DEFAULT_ROLES[ScopeKind.PROJECT])
-                memberships.append(Membership(user, role, project.organization_id,
-                                              project.team_id, project.id))
+                memberships.append(
+                    Membership(user, role, project.organization_id, project.team_id, project.id)
+                )
     return users, orgs, teams, projects, memberships
 
 
@@ -73,8 +103,9 @@ async def test_sql_filters_match_the_decision(database_url: str, seed: int) -> N
     try:
         async with uow_factory() as uow:
             for u in users:
-                await uow.users.add(User(u, f"sub-{u}", f"{u}@example.com", None, None, None,
-                                         None, NOW, NOW))
+                await uow.users.add(
+                    User(u, f"sub-{u}", f"{u}@example.com", None, None, None, None, NOW, NOW)
+                )
             for o in orgs:
                 await uow.organizations.add(o)
             for t in teams:
@@ -91,19 +122,20 @@ async def test_sql_filters_match_the_decision(database_url: str, seed: int) -> N
                     chain = await uow.scopes.organization(org.id, user)
                     assert chain is not None
                     principal = Principal(user, chain.memberships)
-                    expected_held = {m for m in memberships
-                                     if m.user_id == user and m.scope.id == org.id}
+                    expected_held = {
+                        m for m in memberships if m.user_id == user and m.scope.id == org.id
+                    }
                     assert set(chain.memberships) == expected_held
                     listed = await uow.teams.list_visible(
-                        org.id, child_filter(principal, node_of(chain)), PAGE)
+                        org.id, child_filter(principal, node_of(chain)), PAGE
+                    )
                     expected = set()
                     for team in teams:
                         if team.organization_id != org.id or team.deleted_at is not None:
                             continue
                         team_chain = await uow.scopes.team(team.id, user)
                         assert team_chain is not None
-                        if can_read(Principal(user, team_chain.memberships),
-                                    node_of(team_chain)):
+                        if can_read(Principal(user, team_chain.memberships), node_of(team_chain)):
                             expected.add(team.id)
                     assert {s.team.id for s in listed.items} == expected, (user, org.id)
                 for team in teams:
@@ -111,7 +143,8 @@ async def test_sql_filters_match_the_decision(database_url: str, seed: int) -> N
                     assert chain is not None
                     principal = Principal(user, chain.memberships)
                     listed_p = await uow.projects.list_visible(
-                        team.id, child_filter(principal, node_of(chain)), PAGE)
+                        team.id, child_filter(principal, node_of(chain)), PAGE
+                    )
                     expected = set()
                     for project in projects:
                         if project.team_id != team.id or project.deleted_at is not None:
@@ -140,8 +173,9 @@ async def test_member_counts_and_pagination(database_url: str) -> None:
                 if t.organization_id == org.id:
                     await uow.teams.add(t)
             for u in users:
-                await uow.memberships.put(Membership(u, DEFAULT_ROLES[ScopeKind.ORGANIZATION][0],
-                                                     org.id), NOW)
+                await uow.memberships.put(
+                    Membership(u, DEFAULT_ROLES[ScopeKind.ORGANIZATION][0], org.id), NOW
+                )
             await uow.commit()
         async with uow_factory() as uow:
             assert await uow.memberships.count_role(org.id, "org.owner") == len(users)
@@ -152,8 +186,10 @@ async def test_member_counts_and_pagination(database_url: str) -> None:
             seen, cursor = [], None
             while True:
                 page = await uow.teams.list_visible(
-                    org.id, flt, PageRequest(limit=2,
-                                             after=decode_cursor(cursor) if cursor else None))
+                    org.id,
+                    flt,
+                    PageRequest(limit=2, after=decode_cursor(cursor) if cursor else None),
+                )
                 seen += [s.team.id for s in page.items]
                 cursor = page.next_cursor
                 if cursor is None:

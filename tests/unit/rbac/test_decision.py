@@ -28,8 +28,12 @@ def org_role(role: r.Role, org: str = "o1") -> Membership:
 
 def test_deny_by_default_and_not_found_for_outsiders() -> None:
     outsider = who()
-    for node, perm in [(ORG, P.ORG_READ), (PRIVATE_TEAM, P.TEAM_READ), (INTERNAL_TEAM, P.TEAM_READ),
-                       (PRIVATE_PROJECT, P.PROJECT_UPDATE)]:
+    for node, perm in [
+        (ORG, P.ORG_READ),
+        (PRIVATE_TEAM, P.TEAM_READ),
+        (INTERNAL_TEAM, P.TEAM_READ),
+        (PRIVATE_PROJECT, P.PROJECT_UPDATE),
+    ]:
         decision = decide(outsider, node, perm)
         assert decision.outcome is Outcome.NOT_FOUND
         assert decision.grant is None
@@ -56,7 +60,8 @@ def test_org_owner_is_owner_everywhere_below_and_says_so() -> None:
     assert decision.grant is not None
     assert [x.id for x in decision.grant.path] == ["org.owner", "team.owner", "project.owner"]
     assert decision.reason == (
-        "organization role Owner on organization o1 implies team Owner → project Owner")
+        "organization role Owner on organization o1 implies team Owner → project Owner"
+    )
 
 
 def test_org_member_sees_internal_not_private_teams() -> None:

@@ -18,17 +18,34 @@ def names(role: r.Role) -> set[str]:
 
 def test_permission_strings_are_the_api_ones() -> None:
     assert {p.value for p in PERMISSIONS_BY_SCOPE[ScopeKind.ORGANIZATION]} == {
-        "org:read", "org:update", "org:delete", "org:billing:manage", "org:members:read",
-        "org:members:invite", "org:members:manage", "org:roles:manage", "org:teams:create",
+        "org:read",
+        "org:update",
+        "org:delete",
+        "org:billing:manage",
+        "org:members:read",
+        "org:members:invite",
+        "org:members:manage",
+        "org:roles:manage",
+        "org:teams:create",
         "org:audit:read",
     }
     assert {p.value for p in PERMISSIONS_BY_SCOPE[ScopeKind.TEAM]} == {
-        "team:read", "team:update", "team:delete", "team:members:read", "team:members:invite",
-        "team:members:manage", "team:projects:create", "team:audit:read",
+        "team:read",
+        "team:update",
+        "team:delete",
+        "team:members:read",
+        "team:members:invite",
+        "team:members:manage",
+        "team:projects:create",
+        "team:audit:read",
     }
     assert {p.value for p in PERMISSIONS_BY_SCOPE[ScopeKind.PROJECT]} == {
-        "project:read", "project:update", "project:delete", "project:members:read",
-        "project:members:invite", "project:members:manage",
+        "project:read",
+        "project:update",
+        "project:delete",
+        "project:members:read",
+        "project:members:invite",
+        "project:members:manage",
     }
 
 
@@ -37,7 +54,11 @@ def test_org_roles() -> None:
     assert names(r.ORG_OWNER) == org_all
     assert names(r.ORG_CO_OWNER) == org_all - {"org:delete", "org:billing:manage"}
     assert names(r.ORG_MAINTAINER) == {
-        "org:read", "org:members:read", "org:members:invite", "org:teams:create"}
+        "org:read",
+        "org:members:read",
+        "org:members:invite",
+        "org:teams:create",
+    }
     assert names(r.ORG_MEMBER) == {"org:read", "org:members:read"}
 
 
@@ -48,7 +69,11 @@ def test_team_and_project_roles() -> None:
     assert names(r.TEAM_MEMBER) == {"team:read", "team:members:read", "team:projects:create"}
     assert names(r.PROJECT_OWNER) == {p.value for p in PERMISSIONS_BY_SCOPE[ScopeKind.PROJECT]}
     assert names(r.PROJECT_EDITOR) == {
-        "project:read", "project:update", "project:members:read", "project:members:invite"}
+        "project:read",
+        "project:update",
+        "project:members:read",
+        "project:members:invite",
+    }
     assert names(r.PROJECT_VIEWER) == {"project:read", "project:members:read"}
 
 
@@ -67,8 +92,9 @@ def test_team_and_project_roles() -> None:
         (r.PROJECT_OWNER, Visibility.PRIVATE, ()),
     ],
 )
-def test_implication_table(source: r.Role, visibility: Visibility, expected: tuple[r.Role, ...]
-                           ) -> None:
+def test_implication_table(
+    source: r.Role, visibility: Visibility, expected: tuple[r.Role, ...]
+) -> None:
     assert implied_by(source, visibility) == expected
 
 
@@ -93,6 +119,7 @@ def test_parse_permissions_rejects_unknown_and_foreign() -> None:
     with pytest.raises(UnknownPermission) as unknown:
         parse_permissions(["org:read", "org:fly"], ScopeKind.ORGANIZATION)
     assert unknown.value.details == [
-        {"field": "permissions", "message": "unknown permission: org:fly"}]
+        {"field": "permissions", "message": "unknown permission: org:fly"}
+    ]
     with pytest.raises(UnknownPermission):
         parse_permissions(["team:read"], ScopeKind.ORGANIZATION)

@@ -26,8 +26,13 @@ ORG_P = {role.id: role.permissions for role in DEFAULT_ROLES[ScopeKind.ORGANIZAT
 
 
 def change(actor: r.Role, current: r.Role, new: r.Role, owners: int = 2) -> None:
-    check_role_change(actor_permissions=actor.permissions, scope=ScopeKind.ORGANIZATION,
-                      current=current, new=new, owner_count=owners)
+    check_role_change(
+        actor_permissions=actor.permissions,
+        scope=ScopeKind.ORGANIZATION,
+        current=current,
+        new=new,
+        owner_count=owners,
+    )
 
 
 def test_owner_may_make_another_owner() -> None:
@@ -51,25 +56,53 @@ def test_last_owner_can_neither_be_demoted_nor_leave() -> None:
     with pytest.raises(LastOwner):
         change(r.ORG_OWNER, r.ORG_OWNER, r.ORG_CO_OWNER, owners=1)
     with pytest.raises(LastOwner):
-        check_removal(actor_id="u1", actor_permissions=r.ORG_OWNER.permissions, target_id="u1",
-                      scope=ScopeKind.ORGANIZATION, current=r.ORG_OWNER, owner_count=1)
-    check_removal(actor_id="u1", actor_permissions=r.ORG_OWNER.permissions, target_id="u1",
-                  scope=ScopeKind.ORGANIZATION, current=r.ORG_OWNER, owner_count=2)
+        check_removal(
+            actor_id="u1",
+            actor_permissions=r.ORG_OWNER.permissions,
+            target_id="u1",
+            scope=ScopeKind.ORGANIZATION,
+            current=r.ORG_OWNER,
+            owner_count=1,
+        )
+    check_removal(
+        actor_id="u1",
+        actor_permissions=r.ORG_OWNER.permissions,
+        target_id="u1",
+        scope=ScopeKind.ORGANIZATION,
+        current=r.ORG_OWNER,
+        owner_count=2,
+    )
 
 
 def test_anyone_may_leave() -> None:
-    check_removal(actor_id="u2", actor_permissions=r.ORG_MEMBER.permissions, target_id="u2",
-                  scope=ScopeKind.ORGANIZATION, current=r.ORG_MEMBER, owner_count=1)
+    check_removal(
+        actor_id="u2",
+        actor_permissions=r.ORG_MEMBER.permissions,
+        target_id="u2",
+        scope=ScopeKind.ORGANIZATION,
+        current=r.ORG_MEMBER,
+        owner_count=1,
+    )
 
 
 def test_implied_team_admin_cannot_grant_team_owner() -> None:
     maintainer = Principal("u1", (Membership("u1", r.ORG_MAINTAINER, "o0"),))
     perms = effective_permissions(maintainer, TEAM)
-    check_role_change(actor_permissions=perms, scope=ScopeKind.TEAM, current=r.TEAM_MEMBER,
-                      new=r.TEAM_ADMIN, owner_count=0)
+    check_role_change(
+        actor_permissions=perms,
+        scope=ScopeKind.TEAM,
+        current=r.TEAM_MEMBER,
+        new=r.TEAM_ADMIN,
+        owner_count=0,
+    )
     with pytest.raises(RoleTooStrong):
-        check_role_change(actor_permissions=perms, scope=ScopeKind.TEAM, current=r.TEAM_MEMBER,
-                          new=r.TEAM_OWNER, owner_count=0)
+        check_role_change(
+            actor_permissions=perms,
+            scope=ScopeKind.TEAM,
+            current=r.TEAM_MEMBER,
+            new=r.TEAM_OWNER,
+            owner_count=0,
+        )
 
 
 def test_removing_an_org_member_removes_their_roles_below() -> None:
@@ -105,40 +138,56 @@ class OrganizationMembers(RuleBasedStateMachine):
 
     def owners(self) -> int:
         return sum(
-            1 for m in self.memberships if m.role.id == r.OWNER_ROLE_ID and m.team_id is None)
+            1 for m in self.memberships if m.role.id == r.OWNER_ROLE_ID and m.team_id is None
+        )
 
     @rule(user=st.sampled_from(USERS))
     def join(self, user: str) -> None:
         if self.held(user, ScopeKind.ORGANIZATION) is None:
             self.memberships.add(Membership(user, r.ORG_MEMBER, "o0"))
 
-    @rule(actor=st.sampled_from(USERS), subject=st.sampled_from(USERS),
-          role=st.sampled_from(ORG_ROLES))
+    @rule(
+        actor=st.sampled_from(USERS),
+        subject=st.sampled_from(USERS),
+        role=st.sampled_from(ORG_ROLES),
+    )
     def change_org_role(self, actor: str, subject: str, role: r.Role) -> None:
         current = self.held(subject, ScopeKind.ORGANIZATION)
         if current is None:
             return
         perms = effective_permissions(self.principal(actor), ORG)
         try:
-            check_role_change(actor_permissions=perms, scope=ScopeKind.ORGANIZATION,
-                              current=current.role, new=role, owner_count=self.owners())
+            check_role_change(
+                actor_permissions=perms,
+                scope=ScopeKind.ORGANIZATION,
+                current=current.role,
+                new=role,
+                owner_count=self.owners(),
+            )
         except DomainError:
             return
         assert role.permissions <= perms
         self.memberships.remove(current)
         self.memberships.add(Membership(subject, role, "o0"))
 
-    @rule(actor=st.sampled_from(USERS), subject=st.sampled_from(USERS),
-          role=st.sampled_from(TEAM_ROLES))
+    @rule(
+        actor=st.sampled_from(USERS),
+        subject=st.sampled_from(USERS),
+        role=st.sampled_from(TEAM_ROLES),
+    )
     def set_team_role(self, actor: str, subject: str, role: r.Role) -> None:
         if self.held(subject, ScopeKind.ORGANIZATION) is None:
             return
         current = self.held(subject, ScopeKind.TEAM)
         perms = effective_permissions(self.principal(actor), TEAM)
         try:
-            check_role_change(actor_permissions=perms, scope=ScopeKind.TEAM,
-                              current=current.role if current else r.TEAM_MEMBER, new=role,
-                              owner_count=0)
+            check_role_change(
+                actor_permissions=perms,
+                scope=ScopeKind.TEAM,
+                current=current.role if current else r.TEAM_MEMBER,
+                new=role,
+                owner_count=0,
+            )
         except DomainError:
             return
         assert role.permissions <= perms
@@ -153,9 +202,14 @@ class OrganizationMembers(RuleBasedStateMachine):
             return
         perms = effective_permissions(self.principal(actor), ORG)
         try:
-            check_removal(actor_id=actor, actor_permissions=perms, target_id=subject,
-                          scope=ScopeKind.ORGANIZATION, current=current.role,
-                          owner_count=self.owners())
+            check_removal(
+                actor_id=actor,
+                actor_permissions=perms,
+                target_id=subject,
+                scope=ScopeKind.ORGANIZATION,
+                current=current.role,
+                owner_count=self.owners(),
+            )
         except DomainError:
             return
         self.memberships -= set(cascade_removal(current, self.memberships))

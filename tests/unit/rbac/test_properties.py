@@ -51,16 +51,19 @@ def test_weaker_roles_never_imply_more() -> None:
                     continue
                 for visibility in Visibility:
                     weak_below = frozenset().union(
-                        *(r.permissions for r in implied_by(weak, visibility)))
+                        *(r.permissions for r in implied_by(weak, visibility))
+                    )
                     strong_below = frozenset().union(
-                        *(r.permissions for r in implied_by(strong, visibility)))
+                        *(r.permissions for r in implied_by(strong, visibility))
+                    )
                     assert weak_below <= strong_below, (weak.id, strong.id, visibility)
 
 
 @settings(max_examples=150)
 @given(worlds(), st.data())
-def test_removing_a_membership_never_increases_permissions(world: World, data: st.DataObject
-                                                           ) -> None:
+def test_removing_a_membership_never_increases_permissions(
+    world: World, data: st.DataObject
+) -> None:
     if not world.memberships:
         return
     removed = data.draw(st.sampled_from(world.memberships))
@@ -128,7 +131,9 @@ def test_list_filter_agrees_with_the_decision_on_every_child(world: World) -> No
                 holds = principal.held_on(child.ref) is not None
                 listed = flt.admits(child.visibility, holds)
                 assert listed == decide(principal, child, READ_PERMISSION[child.kind]).allowed, (
-                    user, child.ref)
+                    user,
+                    child.ref,
+                )
 
 
 @settings(max_examples=100)

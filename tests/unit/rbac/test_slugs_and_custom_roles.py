@@ -12,8 +12,18 @@ from domain.rbac.roles import ORG_MEMBER
 from domain.rbac.slugs import suggest, suggestion_candidates, validate_slug
 
 
-@pytest.mark.parametrize("slug", ["", "Upper", "with space", "under_score", "x" * 51, "é",
-                                  "0190a4e2-7c3b-7d4e-8f00-123456789abc"])
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "",
+        "Upper",
+        "with space",
+        "under_score",
+        "x" * 51,
+        "é",
+        "0190a4e2-7c3b-7d4e-8f00-123456789abc",
+    ],
+)
 def test_invalid_slugs(slug: str) -> None:
     with pytest.raises(InvalidSlug):
         validate_slug(slug, min_length=1, max_length=50)
@@ -33,24 +43,54 @@ def test_suggestion_is_the_first_free_numbered_slug() -> None:
 
 
 def test_custom_role_always_reads_its_scope() -> None:
-    role = new_custom_role(role_id="r1", organization_id="o1", name="Inviter",
-                           scope=ScopeKind.TEAM, permissions=["team:members:invite"], existing=())
+    role = new_custom_role(
+        role_id="r1",
+        organization_id="o1",
+        name="Inviter",
+        scope=ScopeKind.TEAM,
+        permissions=["team:members:invite"],
+        existing=(),
+    )
     assert role.permissions == {P.TEAM_READ, P.TEAM_MEMBERS_INVITE}
     assert not role.is_default
 
 
 def test_custom_role_names_unique_and_not_default() -> None:
-    first = new_custom_role(role_id="r1", organization_id="o1", name="Auditor",
-                            scope=ScopeKind.ORGANIZATION, permissions=[], existing=())
+    first = new_custom_role(
+        role_id="r1",
+        organization_id="o1",
+        name="Auditor",
+        scope=ScopeKind.ORGANIZATION,
+        permissions=[],
+        existing=(),
+    )
     with pytest.raises(NameTaken):
-        new_custom_role(role_id="r2", organization_id="o1", name="auditor",
-                        scope=ScopeKind.ORGANIZATION, permissions=[], existing=(first,))
+        new_custom_role(
+            role_id="r2",
+            organization_id="o1",
+            name="auditor",
+            scope=ScopeKind.ORGANIZATION,
+            permissions=[],
+            existing=(first,),
+        )
     with pytest.raises(NameTaken):
-        new_custom_role(role_id="r2", organization_id="o1", name="Owner",
-                        scope=ScopeKind.ORGANIZATION, permissions=[], existing=())
+        new_custom_role(
+            role_id="r2",
+            organization_id="o1",
+            name="Owner",
+            scope=ScopeKind.ORGANIZATION,
+            permissions=[],
+            existing=(),
+        )
     with pytest.raises(UnknownPermission):
-        new_custom_role(role_id="r2", organization_id="o1", name="X",
-                        scope=ScopeKind.ORGANIZATION, permissions=["team:read"], existing=())
+        new_custom_role(
+            role_id="r2",
+            organization_id="o1",
+            name="X",
+            scope=ScopeKind.ORGANIZATION,
+            permissions=["team:read"],
+            existing=(),
+        )
 
 
 def test_default_roles_cannot_be_edited() -> None:
@@ -59,8 +99,13 @@ def test_default_roles_cannot_be_edited() -> None:
 
 
 def test_edit_keeps_read_and_own_name() -> None:
-    role = new_custom_role(role_id="r1", organization_id="o1", name="Auditor",
-                           scope=ScopeKind.ORGANIZATION, permissions=["org:audit:read"],
-                           existing=())
+    role = new_custom_role(
+        role_id="r1",
+        organization_id="o1",
+        name="Auditor",
+        scope=ScopeKind.ORGANIZATION,
+        permissions=["org:audit:read"],
+        existing=(),
+    )
     edited = edited_custom_role(role, name="Auditor", permissions=[], existing=(role,))
     assert edited.permissions == {P.ORG_READ}

@@ -17,12 +17,22 @@ USERS = ("u0", "u1", "u2", "u3")
 
 CUSTOM_ROLES: dict[ScopeKind, tuple[Role, ...]] = {
     ScopeKind.ORGANIZATION: (
-        Role("c.org", "Auditor", ScopeKind.ORGANIZATION,
-             frozenset({P.ORG_READ, P.ORG_AUDIT_READ}), "o0"),
+        Role(
+            "c.org",
+            "Auditor",
+            ScopeKind.ORGANIZATION,
+            frozenset({P.ORG_READ, P.ORG_AUDIT_READ}),
+            "o0",
+        ),
     ),
     ScopeKind.TEAM: (
-        Role("c.team", "Inviter", ScopeKind.TEAM,
-             frozenset({P.TEAM_READ, P.TEAM_MEMBERS_INVITE}), "o0"),
+        Role(
+            "c.team",
+            "Inviter",
+            ScopeKind.TEAM,
+            frozenset({P.TEAM_READ, P.TEAM_MEMBERS_INVITE}),
+            "o0",
+        ),
     ),
     ScopeKind.PROJECT: (),
 }
@@ -53,23 +63,30 @@ def worlds(draw: st.DrawFn, max_teams: int = 3, max_projects: int = 4) -> World:
     memberships: list[Membership] = []
     n_orgs = draw(st.integers(1, 2))
     orgs = [
-        organization_node(f"o{i}", is_public=draw(st.booleans()), deleted=draw(st.booleans()) and
-                          draw(st.booleans()))
+        organization_node(
+            f"o{i}",
+            is_public=draw(st.booleans()),
+            deleted=draw(st.booleans()) and draw(st.booleans()),
+        )
         for i in range(n_orgs)
     ]
     nodes += orgs
     teams: list[ScopeNode] = []
     for i in range(draw(st.integers(0, max_teams))):
         org = draw(st.sampled_from(orgs))
-        teams.append(team_node(f"t{i}", draw(visibilities), org,
-                               deleted=draw(st.integers(0, 5)) == 0))
+        teams.append(
+            team_node(f"t{i}", draw(visibilities), org, deleted=draw(st.integers(0, 5)) == 0)
+        )
     nodes += teams
     projects: list[ScopeNode] = []
     if teams:
         for i in range(draw(st.integers(0, max_projects))):
             team = draw(st.sampled_from(teams))
-            projects.append(project_node(f"p{i}", draw(visibilities), team,
-                                         deleted=draw(st.integers(0, 5)) == 0))
+            projects.append(
+                project_node(
+                    f"p{i}", draw(visibilities), team, deleted=draw(st.integers(0, 5)) == 0
+                )
+            )
     nodes += projects
     for user in USERS:
         for node in nodes:
@@ -77,9 +94,13 @@ def worlds(draw: st.DrawFn, max_teams: int = 3, max_projects: int = 4) -> World:
                 continue
             role = draw(st.sampled_from(roles_of(node.kind)))
             chain = node.chain
-            memberships.append(Membership(
-                user, role, chain[0].ref.id,
-                chain[1].ref.id if len(chain) > 1 else None,
-                chain[2].ref.id if len(chain) > 2 else None,
-            ))
+            memberships.append(
+                Membership(
+                    user,
+                    role,
+                    chain[0].ref.id,
+                    chain[1].ref.id if len(chain) > 1 else None,
+                    chain[2].ref.id if len(chain) > 2 else None,
+                )
+            )
     return World(tuple(nodes), tuple(memberships))

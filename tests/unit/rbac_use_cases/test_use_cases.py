@@ -37,8 +37,9 @@ NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def who(user_id: str) -> Principal:
-    return Principal(user_id=user_id, subject=f"sub-{user_id}", email=f"{user_id}@x.io",
-                     name=user_id)
+    return Principal(
+        user_id=user_id, subject=f"sub-{user_id}", email=f"{user_id}@x.io", name=user_id
+    )
 
 
 class UseCases:
@@ -46,8 +47,11 @@ class UseCases:
 
     def __init__(self) -> None:
         self.store = MemoryStore()
-        uow, clock, auth = InMemoryUnitOfWorkFactory(self.store, SystemClock()), SystemClock(), \
-            Authorizer()
+        uow, clock, auth = (
+            InMemoryUnitOfWorkFactory(self.store, SystemClock()),
+            SystemClock(),
+            Authorizer(),
+        )
         self.create_organization = lambda: CreateOrganization(uow, clock)
         self.get_organization = lambda: GetOrganization(MemoryScopeReads(self.store), auth)
         self.list_my_organizations = lambda: ListMyOrganizations(uow)
@@ -66,8 +70,9 @@ class UseCases:
 def uc() -> UseCases:
     cases = UseCases()
     for uid in ("owner", "member", "outsider"):
-        cases.store.state.users[uid] = User(uid, f"sub-{uid}", f"{uid}@x.io", uid.title(), None,
-                                            None, None, NOW, NOW)
+        cases.store.state.users[uid] = User(
+            uid, f"sub-{uid}", f"{uid}@x.io", uid.title(), None, None, None, NOW, NOW
+        )
     return cases
 
 
@@ -79,18 +84,26 @@ async def _org(uc, slug: str = "acme", **kw):
 async def test_every_change_is_audited_with_request_context(uc):
     org = await _org(uc, join_enabled=True)
     await uc.join_organization()(who("member"), org.id, CTX)
-    await uc.change_member_role()(who("owner"), ScopeKind.ORGANIZATION, org.id, "member",
-                                  "Maintainer", CTX)
-    await uc.update_organization()(who("owner"), org.id, OrganizationFields(name="Renamed"),
-                                   CTX)
-    await uc.create_role()(who("owner"), org.id, "Auditor", ScopeKind.ORGANIZATION,
-                           ["org:audit:read"], CTX)
+    await uc.change_member_role()(
+        who("owner"), ScopeKind.ORGANIZATION, org.id, "member", "Maintainer", CTX
+    )
+    await uc.update_organization()(who("owner"), org.id, OrganizationFields(name="Renamed"), CTX)
+    await uc.create_role()(
+        who("owner"), org.id, "Auditor", ScopeKind.ORGANIZATION, ["org:audit:read"], CTX
+    )
     await uc.remove_member()(who("owner"), ScopeKind.ORGANIZATION, org.id, "member", CTX)
     await uc.delete_organization()(who("owner"), org.id, CTX)
     entries = uc.store.state.audit
     assert [e.action for e in entries] == [
-        "organization.created", "member.added", "member.joined", "member.role_changed",
-        "organization.updated", "role.created", "member.removed", "organization.deleted"]
+        "organization.created",
+        "member.added",
+        "member.joined",
+        "member.role_changed",
+        "organization.updated",
+        "role.created",
+        "member.removed",
+        "organization.deleted",
+    ]
     changed = entries[3]
     assert changed.before == {"roleId": "org.member", "role": "Member"}
     assert changed.after == {"roleId": "org.maintainer", "role": "Maintainer"}
@@ -111,8 +124,12 @@ async def test_denials_are_not_found_or_forbidden(uc):
 
 async def test_a_removed_member_loses_access_at_once(uc):
     org = await _org(uc, join_enabled=True)
-    team = await uc.create_team()(who("owner"), org.id, ScopeFields(
-        name="Core", slug="core", visibility=Visibility.INTERNAL), CTX)
+    team = await uc.create_team()(
+        who("owner"),
+        org.id,
+        ScopeFields(name="Core", slug="core", visibility=Visibility.INTERNAL),
+        CTX,
+    )
     await uc.join_organization()(who("member"), org.id, CTX)
     assert (await uc.get_team()(who("member"), team.team.id)).team.id == team.team.id
     await uc.remove_member()(who("owner"), ScopeKind.ORGANIZATION, org.id, "member", CTX)
@@ -131,9 +148,14 @@ async def test_last_owner_rule_through_the_use_cases(uc):
 
 async def test_decision_reason_names_the_role_and_where(uc):
     org = await _org(uc)
-    team = await uc.create_team()(who("owner"), org.id, ScopeFields(
-        name="Core", slug="core", visibility=Visibility.PRIVATE), CTX)
-    project = await uc.create_project()(who("owner"), team.team.id, ScopeFields(
-        name="Site", slug="site"), CTX)
+    team = await uc.create_team()(
+        who("owner"),
+        org.id,
+        ScopeFields(name="Core", slug="core", visibility=Visibility.PRIVATE),
+        CTX,
+    )
+    project = await uc.create_project()(
+        who("owner"), team.team.id, ScopeFields(name="Site", slug="site"), CTX
+    )
     assert project.decision.reason == f"project role Owner on project {project.project.id}"
     assert "org.owner" in {m.role.id for m in project.principal.memberships}
