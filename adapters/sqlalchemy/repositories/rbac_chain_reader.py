@@ -131,9 +131,7 @@ class SqlScopeChainReader:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn
 
-    async def _rows(
-        self, stmt: sa.TextualSelect, ref: str, user_id: str | None
-    ) -> Sequence[Any]:
+    async def _rows(self, stmt: sa.TextualSelect, ref: str, user_id: str | None) -> Sequence[Any]:
         params = {"ref": ref, "user_id": user_id or _NOBODY}
         return [r._mapping for r in (await self._conn.execute(stmt, params)).all()]
 
