@@ -379,17 +379,22 @@ class UseCases(containers.DeclarativeContainer):
     get_team = providers.Factory(GetTeam, adapters.scope_reads, authorizer)
     update_team = providers.Factory(UpdateTeam, adapters.uow, core.clock, authorizer)
     delete_team = providers.Factory(DeleteTeam, adapters.uow, core.clock, authorizer)
-    list_teams = providers.Factory(ListTeams, adapters.uow, authorizer)
+    list_teams = providers.Factory(
+        ListTeams, adapters.scope_reads, adapters.scope_reads, authorizer
+    )
     join_team = providers.Factory(JoinTeam, adapters.uow, core.clock, authorizer)
     create_project = providers.Factory(CreateProject, adapters.uow, core.clock, authorizer)
     get_project = providers.Factory(GetProject, adapters.scope_reads, authorizer)
     update_project = providers.Factory(UpdateProject, adapters.uow, core.clock, authorizer)
     delete_project = providers.Factory(DeleteProject, adapters.uow, core.clock, authorizer)
-    list_projects = providers.Factory(ListProjects, adapters.uow, authorizer)
+    list_projects = providers.Factory(
+        ListProjects, adapters.scope_reads, adapters.scope_reads, authorizer
+    )
 
     # Invitations (all three scopes) and the organization audit trail.
     invite_members = providers.Factory(
-        InviteMembers, adapters.uow, core.clock, authorizer, core.code_sealer)
+        InviteMembers, adapters.uow, core.clock, authorizer, core.code_sealer
+    )
     list_invitations = providers.Factory(ListInvitations, adapters.uow, core.clock, authorizer)
     revoke_invitation = providers.Factory(RevokeInvitation, adapters.uow, core.clock, authorizer)
     preview_invitation = providers.Factory(PreviewInvitation, adapters.uow, core.clock)
@@ -397,9 +402,14 @@ class UseCases(containers.DeclarativeContainer):
     decline_invitation = providers.Factory(DeclineInvitation, adapters.uow, core.clock)
     read_organization_audit = providers.Factory(ReadOrganizationAudit, adapters.uow, authorizer)
     send_invitation_email = providers.Factory(
-        SendInvitationEmail, adapters.uow, core.clock, core.code_sealer, adapters.email_templates,
-        adapters.email_sender, core.config.provided.frontend_url)
-
+        SendInvitationEmail,
+        adapters.uow,
+        core.clock,
+        core.code_sealer,
+        adapters.email_templates,
+        adapters.email_sender,
+        core.config.provided.frontend_url,
+    )
 
 
 class Container(containers.DeclarativeContainer):
