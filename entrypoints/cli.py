@@ -85,6 +85,35 @@ def migrate(revision: str) -> None:
 
 
 @main.command()
+@click.option(
+    "--threads", default=None, type=int, help="Worker threads (default: WORKER_THREADS or 4)."
+)
+def worker(threads: int | None) -> None:
+    """Run background jobs: the Dramatiq worker and the outbox relay."""
+    import asyncio
+
+    from entrypoints.jobs.commands import run_worker
+    from entrypoints.observability import configure_logging
+
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    asyncio.run(run_worker(settings, threads=threads or settings.worker_threads))
+
+
+@main.command()
+def scheduler() -> None:
+    """Run periodic jobs (daily notification cleanup, ...), each once per time slot."""
+    import asyncio
+
+    from entrypoints.jobs.commands import run_scheduler
+    from entrypoints.observability import configure_logging
+
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    asyncio.run(run_scheduler(settings))
+
+
+@main.command()
 @click.argument("email")
 @click.option("--admin", is_flag=True, help="Add the role=admin claim (platform admin).")
 @click.option("--name", default=None, help="Display name claim (default: the e-mail's local part).")
@@ -105,5 +134,19 @@ def token(email: str, admin: bool, name: str | None, ttl: int) -> None:
     )
 
 
+def _add_context_commands() -> None:
+    from entrypoints.cli_credits import credits, ledger
+
+    main.add_command(credits)
+    main.add_command(ledger)
+
+
+_add_context_commands()
+
 if __name__ == "__main__":
     sys.exit(main())
+
+
+from entrypoints.plans_cli import plans  # noqa: E402  (contexts register their groups here)
+
+main.add_command(plans)

@@ -10,12 +10,15 @@ import sqlalchemy as sa
 
 from entrypoints.config import Settings
 from entrypoints.containers import Container
+from entrypoints.jobs.relay_loop import start_in_process_jobs
 from entrypoints.observability import DB_POOL_ACTIVE, DB_POOL_SIZE, OUTBOX_LAG
 
 Probe = Callable[[], Awaitable[Any]] | None
 # Things that run inside the API process when no broker is configured (in-process jobs) or
 # always (e.g. caches warm-up). Each gets the container; each returns an async stopper.
-STARTUP_HOOKS: list[Callable[[Container], Awaitable[Callable[[], Awaitable[None]]]]] = []
+STARTUP_HOOKS: list[Callable[[Container], Awaitable[Callable[[], Awaitable[None]]]]] = [
+    start_in_process_jobs,
+]
 
 
 def build_container(settings: Settings) -> Container:

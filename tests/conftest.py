@@ -76,6 +76,9 @@ def test_settings(tmp_path: Path) -> Callable[..., Settings]:
             "database_url": f"sqlite+aiosqlite:///{tmp_path}/unused.db",
             "rate_limit_default": "10000/minute",
             "log_level": "WARNING",
+            # Jobs run in-process only where a test asks for them (tests/e2e/jobs), so the
+            # welcome notification never lands in the middle of another test's counts.
+            "jobs_in_process": False,
         }
         values.update(overrides)
         return Settings(**values)

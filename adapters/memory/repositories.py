@@ -189,6 +189,28 @@ class MemoryOutbox:
             for r in rows
         ]
 
+    async def claim_unprocessed(
+        self, dispatched_before: datetime, limit: int, max_attempts: int
+    ) -> list[PendingMessage]:
+        done = self._s.extra.get("processed_messages", {})
+        rows = sorted(
+            (
+                r
+                for r in self._s.outbox.values()
+                if r["dispatched_at"] is not None
+                and r["dispatched_at"] <= dispatched_before
+                and r["attempts"] < max_attempts
+                and r["id"] not in done
+            ),
+            key=lambda r: (r["dispatched_at"], r["id"]),
+        )[:limit]
+        for r in rows:
+            r["attempts"] += 1
+        return [
+            PendingMessage(r["id"], r["topic"], r["payload"], r["created_at"], r["attempts"])
+            for r in rows
+        ]
+
     async def mark_dispatched(self, ids: list[str], now: datetime) -> None:
         for i in ids:
             self._s.outbox[i]["dispatched_at"] = now

@@ -37,6 +37,13 @@ class Outbox(Protocol):
         """Rows not yet dispatched, oldest first, locked against other relays until commit."""
         ...
 
+    async def claim_unprocessed(
+        self, dispatched_before: datetime, limit: int, max_attempts: int
+    ) -> list[PendingMessage]:
+        """Rows dispatched at or before ``dispatched_before`` with no processed-message record and
+        fewer than ``max_attempts`` dispatches, oldest first, locked like ``claim_pending``."""
+        ...
+
     async def mark_dispatched(self, ids: list[str], now: datetime) -> None: ...
 
     async def oldest_pending_at(self) -> datetime | None: ...

@@ -33,7 +33,7 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
-MAINTENANCE_EXEMPT = ("/healthz", "/metrics", "/webhooks/")
+MAINTENANCE_EXEMPT = ("/healthz", "/metrics", "/webhooks/", "/api/v1/payments/webhook")
 
 
 def _route_label(request: web.Request) -> str:
@@ -41,6 +41,15 @@ def _route_label(request: web.Request) -> str:
     if info.http_exception is not None or info.route.resource is None:
         return "unmatched"
     return info.route.resource.canonical
+
+
+# Path parameters that are bearer credentials (invitation codes): such requests are logged by
+# their route template, never by their path (ADR 0040).
+SECRET_PATH_PARAMS = frozenset({"code"})
+
+
+def _loggable_path(request: web.Request, route: str) -> str:
+    return route if SECRET_PATH_PARAMS & request.match_info.keys() else request.path
 
 
 def _client_ip(request: web.Request, trust_proxy: bool) -> str | None:
@@ -106,7 +115,7 @@ def observe(trust_proxy: bool) -> Callable[..., Awaitable[web.StreamResponse]]:
         log.info(
             "http.request",
             method=request.method,
-            path=request.path,
+            path=_loggable_path(request, route),
             route=route,
             status=response.status,
             duration_ms=round(elapsed * 1000, 2),

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.statements import for_update, insert_ignoring_conflict
+from adapters.sqlalchemy.tables.jobs import processed_messages
 from adapters.sqlalchemy.tables.platform import audit_log, outbox, webhook_inbox
 from application.pagination import Page, PageRequest, encode_cursor
 from application.ports.audit import AuditEntry, RequestContext
@@ -41,6 +42,33 @@ class SqlOutbox:
             sa.select(outbox)
             .where(outbox.c.dispatched_at.is_(None))
             .order_by(outbox.c.created_at, outbox.c.id)
+            .limit(limit)
+        )
+        rows = (await self._conn.execute(for_update(stmt, self._conn, skip_locked=True))).all()
+        if rows:
+            await self._conn.execute(
+                sa.update(outbox)
+                .where(outbox.c.id.in_([r.id for r in rows]))
+                .values(attempts=outbox.c.attempts + 1)
+            )
+        return [
+            PendingMessage(r.id, r.topic, r.payload, r.created_at, r.attempts + 1) for r in rows
+        ]
+
+    async def claim_unprocessed(
+        self, dispatched_before: datetime, limit: int, max_attempts: int
+    ) -> list[PendingMessage]:
+        done = sa.select(processed_messages.c.message_id).where(
+            processed_messages.c.message_id == outbox.c.id
+        )
+        stmt = (
+            sa.select(outbox)
+            .where(
+                outbox.c.dispatched_at <= dispatched_before,
+                outbox.c.attempts < max_attempts,
+                ~done.exists(),
+            )
+            .order_by(outbox.c.dispatched_at, outbox.c.id)
             .limit(limit)
         )
         rows = (await self._conn.execute(for_update(stmt, self._conn, skip_locked=True))).all()

@@ -1,0 +1,139 @@
+"""In-memory plans and payments (state in ``MemoryState.extra``), same behaviour as the SQL ones."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from adapters.memory.store import MemoryState
+from application.pagination import Page, PageRequest, encode_cursor
+from application.payments.plans import default_plans
+from domain.payments.events import PaymentEvent
+from domain.payments.payment import Payment
+from domain.payments.plan import Plan
+from domain.payments.refund import RefundStatus
+from domain.payments.status import PaymentStatus
+
+_SEEDED_AT = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _plans(state: MemoryState) -> dict[str, Plan]:
+    plans: dict[str, Plan] | None = state.extra.get("plans")
+    if plans is None:
+        plans = state.extra["plans"] = {p.plan_id: p for p in default_plans(_SEEDED_AT)}
+    return plans
+
+
+def _payments(state: MemoryState) -> dict[str, Payment]:
+    payments: dict[str, Payment] = state.extra.setdefault("payments", {})
+    return payments
+
+
+def _events(state: MemoryState) -> list[PaymentEvent]:
+    events: list[PaymentEvent] = state.extra.setdefault("payment_events", [])
+    return events
+
+
+class MemoryPlanRepository:
+    def __init__(self, state: MemoryState):
+        self._s = state
+
+    async def get(self, plan_id: str) -> Plan | None:
+        return _plans(self._s).get(plan_id)
+
+    async def list(self, *, include_inactive: bool = False) -> list[Plan]:
+        plans = [p for p in _plans(self._s).values() if include_inactive or p.is_active]
+        return sorted(plans, key=lambda p: (p.amount, p.plan_id))
+
+    async def add(self, plan: Plan) -> bool:
+        plans = _plans(self._s)
+        if plan.plan_id in plans or any(p.name == plan.name for p in plans.values()):
+            return False
+        plans[plan.plan_id] = plan
+        return True
+
+    async def save(self, plan: Plan) -> None:
+        _plans(self._s)[plan.plan_id] = plan
+
+
+class MemoryPaymentRepository:
+    def __init__(self, state: MemoryState):
+        self._s = state
+
+    async def add(self, payment: Payment) -> None:
+        payments = _payments(self._s)
+        if payment.id in payments or any(p.receipt == payment.receipt for p in payments.values()):
+            raise ValueError("duplicate payment")
+        payments[payment.id] = payment
+
+    async def get(self, payment_id: str, *, for_update: bool = False) -> Payment | None:
+        return _payments(self._s).get(payment_id)
+
+    async def get_by_order(
+        self, gateway_order_id: str, *, for_update: bool = False
+    ) -> Payment | None:
+        return next(
+            (p for p in _payments(self._s).values() if p.gateway_order_id == gateway_order_id), None
+        )
+
+    async def save(self, payment: Payment) -> None:
+        _payments(self._s)[payment.id] = payment
+
+    async def append_events(self, events: Sequence[PaymentEvent]) -> None:
+        _events(self._s).extend(events)
+
+    async def events(self, payment_id: str) -> list[PaymentEvent]:
+        return [e for e in _events(self._s) if e.payment_id == payment_id]
+
+    async def find_reusable(
+        self, user_id: str, plan_id: str, created_after: datetime
+    ) -> Payment | None:
+        candidates = [
+            p
+            for p in _payments(self._s).values()
+            if p.user_id == user_id
+            and p.plan_id == plan_id
+            and p.status is PaymentStatus.PENDING
+            and p.gateway_order_id is not None
+            and p.created_at >= created_after
+        ]
+        return max(candidates, key=lambda p: (p.created_at, p.id), default=None)
+
+    async def list_for_user(
+        self, user_id: str, page: PageRequest, status: PaymentStatus | None = None
+    ) -> Page[Payment]:
+        items = sorted(
+            (
+                p
+                for p in _payments(self._s).values()
+                if p.user_id == user_id and (status is None or p.status is status)
+            ),
+            key=_key,
+            reverse=True,
+        )
+        if page.after:
+            items = [p for p in items if _key(p) < page.after]
+        chunk = items[: page.limit]
+        cursor = encode_cursor(*_key(chunk[-1])) if len(items) > page.limit else None
+        return Page(chunk, cursor)
+
+    async def due_for_reconciliation(
+        self, created_before: datetime, cancelled_after: datetime, limit: int
+    ) -> list[str]:
+        due = [
+            p
+            for p in _payments(self._s).values()
+            if (p.status.is_open and p.created_at <= created_before)
+            or (
+                p.cancelled_at is not None
+                and p.status is PaymentStatus.CANCELLED
+                and p.cancelled_at >= cancelled_after
+            )
+            or any(r.status is RefundStatus.REQUESTED for r in p.refunds)
+        ]
+        return [p.id for p in sorted(due, key=lambda p: (p.created_at, p.id))[:limit]]
+
+
+def _key(payment: Payment) -> Any:
+    return (payment.created_at.isoformat(), payment.id)

@@ -1,0 +1,1 @@
+"""Razorpay adapters: the REST gateway (production) and the embedded sandbox (development)."""

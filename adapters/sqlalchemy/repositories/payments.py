@@ -1,0 +1,341 @@
+"""Plans and payments on SQLAlchemy Core (PostgreSQL and SQLite)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.sqlalchemy.statements import for_update, insert_ignoring_conflict, upsert
+from adapters.sqlalchemy.tables.payments import payment_events, payment_refunds, payments, plans
+from application.pagination import Page, PageRequest, encode_cursor
+from domain.payments.events import PaymentEvent, PaymentEventType
+from domain.payments.payment import Payment
+from domain.payments.plan import Plan
+from domain.payments.refund import Refund, RefundStatus
+from domain.payments.status import PaymentStatus
+
+P, R, E = payments.c, payment_refunds.c, payment_events.c
+_STATE_COLUMNS = (
+    "processing_at",
+    "completed_at",
+    "failed_at",
+    "cancelled_at",
+    "partially_refunded_at",
+    "refunded_at",
+)
+
+
+class SqlPlanRepository:
+    def __init__(self, conn: AsyncConnection):
+        self._conn = conn
+
+    async def get(self, plan_id: str) -> Plan | None:
+        row = (await self._conn.execute(sa.select(plans).where(plans.c.plan_id == plan_id))).first()
+        return _plan(row) if row else None
+
+    async def list(self, *, include_inactive: bool = False) -> list[Plan]:
+        stmt = sa.select(plans).order_by(plans.c.amount, plans.c.plan_id)
+        if not include_inactive:
+            stmt = stmt.where(plans.c.is_active.is_(True))
+        return [_plan(r) for r in (await self._conn.execute(stmt)).all()]
+
+    async def add(self, plan: Plan) -> bool:
+        taken = await self._conn.execute(
+            sa.select(plans.c.plan_id).where(
+                sa.or_(plans.c.plan_id == plan.plan_id, plans.c.name == plan.name)
+            )
+        )
+        if taken.first() is not None:
+            return False
+        return await insert_ignoring_conflict(self._conn, plans, _plan_row(plan))
+
+    async def save(self, plan: Plan) -> None:
+        row = _plan_row(plan)
+        del row["plan_id"], row["created_at"]
+        await self._conn.execute(
+            sa.update(plans).where(plans.c.plan_id == plan.plan_id).values(row)
+        )
+
+
+class SqlPaymentRepository:
+    def __init__(self, conn: AsyncConnection):
+        self._conn = conn
+
+    async def add(self, payment: Payment) -> None:
+        await self._conn.execute(sa.insert(payments).values(_payment_row(payment)))
+        await self._save_refunds(payment)
+
+    async def get(self, payment_id: str, *, for_update: bool = False) -> Payment | None:
+        return await self._one(P.id == payment_id, for_update)
+
+    async def get_by_order(
+        self, gateway_order_id: str, *, for_update: bool = False
+    ) -> Payment | None:
+        return await self._one(P.gateway_order_id == gateway_order_id, for_update)
+
+    async def save(self, payment: Payment) -> None:
+        row = _payment_row(payment)
+        for fixed in (
+            "id",
+            "user_id",
+            "plan_id",
+            "plan_name",
+            "credits",
+            "amount",
+            "currency",
+            "receipt",
+            "created_at",
+        ):
+            del row[fixed]
+        await self._conn.execute(sa.update(payments).where(P.id == payment.id).values(row))
+        await self._save_refunds(payment)
+
+    async def append_events(self, events: Sequence[PaymentEvent]) -> None:
+        if events:
+            await self._conn.execute(sa.insert(payment_events), [_event_row(e) for e in events])
+
+    async def events(self, payment_id: str) -> list[PaymentEvent]:
+        stmt = (
+            sa.select(payment_events).where(E.payment_id == payment_id).order_by(E.created_at, E.id)
+        )
+        return [_event(r) for r in (await self._conn.execute(stmt)).all()]
+
+    async def find_reusable(
+        self, user_id: str, plan_id: str, created_after: datetime
+    ) -> Payment | None:
+        stmt = (
+            sa.select(payments)
+            .where(
+                P.user_id == user_id,
+                P.plan_id == plan_id,
+                P.status == PaymentStatus.PENDING.value,
+                P.gateway_order_id.is_not(None),
+                P.created_at >= created_after,
+            )
+            .order_by(P.created_at.desc(), P.id.desc())
+            .limit(1)
+        )
+        row = (await self._conn.execute(stmt)).first()
+        return (await self._with_refunds([row]))[0] if row else None
+
+    async def list_for_user(
+        self, user_id: str, page: PageRequest, status: PaymentStatus | None = None
+    ) -> Page[Payment]:
+        stmt = sa.select(payments).where(P.user_id == user_id)
+        if status is not None:
+            stmt = stmt.where(P.status == status.value)
+        if page.after:
+            after = datetime.fromisoformat(page.after[0])
+            stmt = stmt.where(
+                sa.or_(P.created_at < after, sa.and_(P.created_at == after, P.id < page.after[1]))
+            )
+        stmt = stmt.order_by(P.created_at.desc(), P.id.desc()).limit(page.limit + 1)
+        rows = (await self._conn.execute(stmt)).all()
+        items = await self._with_refunds(rows[: page.limit])
+        cursor = None
+        if len(rows) > page.limit:
+            cursor = encode_cursor(items[-1].created_at.isoformat(), items[-1].id)
+        return Page(items, cursor)
+
+    async def due_for_reconciliation(
+        self, created_before: datetime, cancelled_after: datetime, limit: int
+    ) -> list[str]:
+        open_ = sa.select(P.id, P.created_at).where(
+            P.status.in_([PaymentStatus.PENDING.value, PaymentStatus.PROCESSING.value]),
+            P.created_at <= created_before,
+        )
+        cancelled = sa.select(P.id, P.created_at).where(
+            P.status == PaymentStatus.CANCELLED.value, P.cancelled_at >= cancelled_after
+        )
+        refunding = (
+            sa.select(P.id, P.created_at)
+            .join(payment_refunds, R.payment_id == P.id)
+            .where(R.status == RefundStatus.REQUESTED.value)
+        )
+        union = sa.union(open_, cancelled, refunding).subquery()
+        stmt = sa.select(union.c.id).order_by(union.c.created_at, union.c.id).limit(limit)
+        return [r[0] for r in (await self._conn.execute(stmt)).all()]
+
+    async def _one(self, where: Any, lock: bool) -> Payment | None:
+        stmt = sa.select(payments).where(where)
+        if lock:
+            stmt = for_update(stmt, self._conn)
+        row = (await self._conn.execute(stmt)).first()
+        return (await self._with_refunds([row]))[0] if row else None
+
+    async def _with_refunds(self, rows: Sequence[Any]) -> list[Payment]:
+        ids = [r.id for r in rows]
+        by_payment: dict[str, list[Refund]] = {i: [] for i in ids}
+        if ids:
+            stmt = (
+                sa.select(payment_refunds).where(R.payment_id.in_(ids)).order_by(R.created_at, R.id)
+            )
+            for r in (await self._conn.execute(stmt)).all():
+                by_payment[r.payment_id].append(_refund(r))
+        return [_payment(r, tuple(by_payment[r.id])) for r in rows]
+
+    async def _save_refunds(self, payment: Payment) -> None:
+        for refund in payment.refunds:
+            row = _refund_row(refund)
+            await upsert(
+                self._conn,
+                payment_refunds,
+                row,
+                keys=["id"],
+                update=[k for k in row if k not in ("id", "payment_id", "created_at")],
+            )
+
+
+def _plan_row(plan: Plan) -> dict[str, Any]:
+    return {
+        "plan_id": plan.plan_id,
+        "name": plan.name,
+        "amount": plan.amount,
+        "currency": plan.currency,
+        "credits": plan.credits,
+        "description": plan.description,
+        "features": list(plan.features),
+        "is_active": plan.is_active,
+        "is_popular": plan.is_popular,
+        "created_at": plan.created_at,
+        "updated_at": plan.updated_at,
+    }
+
+
+def _plan(r: Any) -> Plan:
+    return Plan(
+        plan_id=r.plan_id,
+        name=r.name,
+        amount=r.amount,
+        currency=r.currency,
+        credits=r.credits,
+        description=r.description,
+        features=tuple(r.features or ()),
+        is_active=bool(r.is_active),
+        created_at=r.created_at,
+        updated_at=r.updated_at,
+        is_popular=bool(r.is_popular),
+    )
+
+
+def _payment_row(p: Payment) -> dict[str, Any]:
+    row = {
+        "id": p.id,
+        "user_id": p.user_id,
+        "plan_id": p.plan_id,
+        "plan_name": p.plan_name,
+        "credits": p.credits,
+        "amount": p.amount,
+        "currency": p.currency,
+        "receipt": p.receipt,
+        "status": p.status.value,
+        "gateway_order_id": p.gateway_order_id,
+        "gateway_payment_id": p.gateway_payment_id,
+        "method": p.method,
+        "failure_reason": p.failure_reason[:500] if p.failure_reason else None,
+        "captured_amount": p.captured_amount,
+        "refunded_amount": p.refunded_amount,
+        "flags": list(p.flags),
+        "created_at": p.created_at,
+        "updated_at": p.updated_at,
+    }
+    row.update({name: getattr(p, name) for name in _STATE_COLUMNS})
+    return row
+
+
+def _payment(r: Any, refunds: tuple[Refund, ...]) -> Payment:
+    return Payment(
+        id=r.id,
+        user_id=r.user_id,
+        plan_id=r.plan_id,
+        plan_name=r.plan_name,
+        credits=r.credits,
+        amount=r.amount,
+        currency=r.currency,
+        receipt=r.receipt,
+        status=PaymentStatus(r.status),
+        created_at=r.created_at,
+        updated_at=r.updated_at,
+        gateway_order_id=r.gateway_order_id,
+        gateway_payment_id=r.gateway_payment_id,
+        method=r.method,
+        failure_reason=r.failure_reason,
+        captured_amount=r.captured_amount,
+        flags=tuple(r.flags or ()),
+        refunds=refunds,
+        **{name: getattr(r, name) for name in _STATE_COLUMNS},
+    )
+
+
+def _refund_row(f: Refund) -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "payment_id": f.payment_id,
+        "amount": f.amount,
+        "status": f.status.value,
+        "reason": f.reason[:500],
+        "requested_by": f.requested_by[:64],
+        "gateway_refund_id": f.gateway_refund_id,
+        "gateway_status": f.gateway_status,
+        "credits_clawed": f.credits_clawed,
+        "credits_shortfall": f.credits_shortfall,
+        "failure_reason": f.failure_reason[:500] if f.failure_reason else None,
+        "created_at": f.created_at,
+        "applied_at": f.applied_at,
+        "failed_at": f.failed_at,
+    }
+
+
+def _refund(r: Any) -> Refund:
+    return Refund(
+        id=r.id,
+        payment_id=r.payment_id,
+        amount=r.amount,
+        status=RefundStatus(r.status),
+        reason=r.reason,
+        requested_by=r.requested_by,
+        created_at=r.created_at,
+        gateway_refund_id=r.gateway_refund_id,
+        gateway_status=r.gateway_status,
+        credits_clawed=r.credits_clawed,
+        credits_shortfall=r.credits_shortfall,
+        applied_at=r.applied_at,
+        failed_at=r.failed_at,
+        failure_reason=r.failure_reason,
+    )
+
+
+def _event_row(e: PaymentEvent) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "payment_id": e.payment_id,
+        "type": e.type.value,
+        "from_status": e.from_status.value if e.from_status else None,
+        "to_status": e.to_status.value,
+        "actor": e.actor[:64],
+        "source": e.source[:30],
+        "data": dict(e.data),
+        "ip": e.ip[:64] if e.ip else None,
+        "user_agent": e.user_agent[:500] if e.user_agent else None,
+        "created_at": e.created_at,
+    }
+
+
+def _event(r: Any) -> PaymentEvent:
+    return PaymentEvent(
+        id=r.id,
+        payment_id=r.payment_id,
+        type=PaymentEventType(r.type),
+        from_status=PaymentStatus(r.from_status) if r.from_status else None,
+        to_status=PaymentStatus(r.to_status),
+        actor=r.actor,
+        source=r.source,
+        created_at=r.created_at,
+        ip=r.ip,
+        user_agent=r.user_agent,
+        data=dict(r.data or {}),
+    )

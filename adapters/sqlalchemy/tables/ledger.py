@@ -1,0 +1,100 @@
+"""Credits ledger tables: wallets, append-only transactions and postings, Idempotency-Key records.
+
+The constraints mirror the domain's invariants so a bug in code cannot break them: a wallet never
+below zero (CHECK), one transaction per idempotency key, one posted INITIAL_ALLOCATION per wallet
+and one PURCHASE per payment (partial unique indexes). On PostgreSQL, transactions and postings
+refuse UPDATE and DELETE (migration 0002).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from adapters.sqlalchemy.tables.base import Json, id_column, metadata, timestamp
+
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # SQLite autoincrements INTEGER only
+
+credit_wallets = sa.Table(
+    "credit_wallets",
+    metadata,
+    sa.Column("account", sa.String(80), primary_key=True),  # user:<id> / org:<id>
+    sa.Column("balance", sa.BigInteger, nullable=False),
+    sa.Column("held", sa.BigInteger, nullable=False, server_default="0"),  # Σ open holds
+    timestamp("updated_at"),
+    sa.CheckConstraint("balance >= 0", name="balance_not_negative"),
+    sa.CheckConstraint("held >= 0", name="held_not_negative"),
+    sa.CheckConstraint("balance >= held", name="holds_covered"),
+)
+
+ledger_transactions = sa.Table(
+    "ledger_transactions",
+    metadata,
+    id_column(primary_key=True),
+    sa.Column("idempotency_key", sa.String(320), nullable=False, unique=True),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),  # POSTED | REJECTED
+    sa.Column("wallet", sa.String(80), nullable=False),
+    sa.Column("description", sa.String(500), nullable=False),
+    sa.Column("payment_id", sa.String(64)),
+    sa.Column("refund_id", sa.String(64)),
+    sa.Column("hold_id", sa.String(36)),
+    sa.Column("metadata", Json, nullable=False),
+    sa.Column("details", Json),  # why a REJECTED request was refused
+    timestamp("created_at"),
+    sa.CheckConstraint("status IN ('POSTED', 'REJECTED')", name="status_known"),
+    sa.Index(
+        "uq_ledger_one_initial_allocation_per_wallet",
+        "wallet",
+        unique=True,
+        postgresql_where=sa.text("type = 'INITIAL_ALLOCATION' AND status = 'POSTED'"),
+        sqlite_where=sa.text("type = 'INITIAL_ALLOCATION' AND status = 'POSTED'"),
+    ),
+    sa.Index(
+        "uq_ledger_one_purchase_per_payment",
+        "payment_id",
+        unique=True,
+        postgresql_where=sa.text("type = 'PURCHASE' AND status = 'POSTED'"),
+        sqlite_where=sa.text("type = 'PURCHASE' AND status = 'POSTED'"),
+    ),
+    sa.Index(
+        "uq_ledger_one_refund_entry",
+        "refund_id",
+        unique=True,
+        postgresql_where=sa.text("type = 'REFUND'"),
+        sqlite_where=sa.text("type = 'REFUND'"),
+    ),
+)
+
+ledger_postings = sa.Table(
+    "ledger_postings",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),  # insertion order
+    id_column(
+        "transaction_id",
+        sa.ForeignKey("ledger_transactions.id", ondelete="RESTRICT"),
+        nullable=False,
+    ),
+    sa.Column("account", sa.String(80), nullable=False),
+    sa.Column("amount", sa.BigInteger, nullable=False),
+    sa.Column("entry_type", sa.String(32), nullable=False),
+    sa.Column("balance_after", sa.BigInteger),  # wallets only
+    timestamp("created_at"),
+    sa.CheckConstraint("amount <> 0", name="amount_not_zero"),
+    sa.UniqueConstraint("transaction_id", "account", name="uq_ledger_postings_tx_account"),
+    sa.Index("ix_ledger_postings_account_id", "account", "id"),
+)
+
+idempotency_keys = sa.Table(
+    "idempotency_keys",
+    metadata,
+    sa.Column("scope", sa.String(64), primary_key=True),
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("status", sa.Integer),  # NULL while the first request is in flight
+    sa.Column("body", sa.LargeBinary),
+    sa.Column("content_type", sa.String(100)),
+    timestamp("created_at"),
+    timestamp("expires_at"),
+    sa.Index("ix_idempotency_keys_expires_at", "expires_at"),
+)

@@ -1,0 +1,117 @@
+"""Admin grant (POST /admin/credits/grant, ``fairarena credits grant``): BONUS or ADJUSTMENT."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application.credits.ledger_service import GRANT_TYPES, CreditsLedger
+from application.ports.audit import AuditEntry, RequestContext
+from application.ports.clock import Clock
+from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from application.transient import retry_transient
+from domain.errors import NotFound, ValidationFailed
+from domain.identity.user import User
+from domain.ids import new_id
+from domain.ledger.accounts import user_wallet
+from domain.ledger.entry_types import EntryType
+from domain.ledger.wallets import Balance
+
+
+@dataclass(frozen=True)
+class GrantResult:
+    user_id: str
+    transaction_id: str
+    amount: int
+    balance: int
+
+
+class AdminGrant:
+    """Credit (or, with a negative ADJUSTMENT, debit) a user's wallet on an operator's word.
+
+    ``user_ref`` is the platform user id or the identity provider's subject. ``key`` makes the
+    grant idempotent (the HTTP route passes the caller-scoped Idempotency-Key; the CLI a new id).
+    """
+
+    def __init__(self, uow: UnitOfWorkFactory, ledger: CreditsLedger, clock: Clock) -> None:
+        self._uow = uow
+        self._ledger = ledger
+        self._clock = clock
+
+    async def __call__(
+        self,
+        *,
+        actor_id: str | None,
+        user_ref: str,
+        amount: int,
+        type_: EntryType,
+        reason: str,
+        key: str | None = None,
+        context: RequestContext | None = None,
+    ) -> GrantResult:
+        if type_ not in GRANT_TYPES:
+            raise ValidationFailed(
+                "type must be BONUS or ADJUSTMENT",
+                details=[{"field": "type", "message": "must be BONUS or ADJUSTMENT"}],
+            )
+        if not reason.strip():
+            raise ValidationFailed(
+                "reason required", details=[{"field": "reason", "message": "required"}]
+            )
+        ledger_key = f"grant:{actor_id or 'system'}:{key or new_id()}"
+
+        async def attempt() -> GrantResult:
+            async with self._uow() as uow:
+                user = await find_user(uow, user_ref)
+                replay = await uow.ledger.outcome(ledger_key) is not None
+                entry = await self._ledger.grant(
+                    uow,
+                    user_id=user.id,
+                    amount=amount,
+                    type_=type_,
+                    key=ledger_key,
+                    reason=reason,
+                    metadata={"grantedBy": actor_id},
+                )
+                if not replay:  # a replayed grant was audited the first time
+                    await uow.audit.append(
+                        AuditEntry(
+                            scope_type="platform",
+                            scope_id="credits",
+                            actor_id=actor_id,
+                            action="credits.granted",
+                            target_type="user",
+                            target_id=user.id,
+                            created_at=self._clock.now(),
+                            after={
+                                "type": type_.value,
+                                "amount": amount,
+                                "reason": reason,
+                                "transactionId": entry.transaction_id,
+                            },
+                            context=context or RequestContext(),
+                        )
+                    )
+                await uow.commit()
+                return GrantResult(user.id, entry.transaction_id, entry.amount, entry.balance_after)
+
+        return await retry_transient(attempt)
+
+
+class UserBalance:
+    """An operator's view of any user's wallet (``fairarena credits balance``)."""
+
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def __call__(self, user_ref: str) -> tuple[str, Balance]:
+        async with self._uow() as uow:
+            user = await find_user(uow, user_ref)
+            return user.id, await uow.ledger.balance(user_wallet(user.id))
+
+
+async def find_user(uow: UnitOfWork, user_ref: str) -> User:
+    """A live user by platform id or identity-provider subject, else NotFound."""
+    user = await uow.users.get(user_ref) or await uow.users.get_by_subject(user_ref)
+    if user is None or user.is_deleted:
+        raise NotFound("User not found")
+    return user

@@ -1,0 +1,29 @@
+"""AtomicLedger in terms of the unit of work: the portable path (SQLite, memory, fallbacks)."""
+
+from __future__ import annotations
+
+from application.credits.ports import KeyTaken
+from application.ports.unit_of_work import UnitOfWorkFactory
+from domain.ledger.errors import InsufficientCredits
+from domain.ledger.outcomes import Posted
+from domain.ledger.transactions import LedgerTransaction
+
+
+class UnitOfWorkAtomicLedger:
+    """Posts one transaction in its own unit of work; a refusal is committed before it is raised."""
+
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def post_committed(self, tx: LedgerTransaction) -> Posted:
+        async with self._uow() as uow:
+            stored = await uow.ledger.outcome(tx.idempotency_key)
+            if stored is not None:
+                raise KeyTaken(stored)
+            try:
+                posted = await uow.ledger.post(tx)
+            except InsufficientCredits:
+                await uow.commit()  # the key stays refused: remember it
+                raise
+            await uow.commit()
+            return posted

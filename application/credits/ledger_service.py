@@ -1,0 +1,165 @@
+"""The credits ledger as other contexts use it, inside *their* unit of work.
+
+Payments post a PURCHASE in the same transaction that marks the payment COMPLETED; the phone
+context grants the INITIAL_ALLOCATION with the claim. Nothing here commits: the caller does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from application.credits.ports import KeyTaken
+from application.ports.clock import Clock
+from application.ports.unit_of_work import UnitOfWork
+from application.transient import TransientConflict
+from domain.ids import new_id
+from domain.ledger import entries
+from domain.ledger.accounts import user_wallet
+from domain.ledger.book import clawback_of
+from domain.ledger.entry_types import EntryType
+from domain.ledger.errors import AlreadyClaimed, IdempotencyKeyReused
+from domain.ledger.idempotency import replay
+from domain.ledger.outcomes import ClawBack, Posted, PostedEntry, Rejected, RejectionReason
+from domain.ledger.transactions import LedgerTransaction
+from domain.ledger.wallets import Balance, claw_back_split
+
+GRANT_TYPES = (EntryType.BONUS, EntryType.ADJUSTMENT)
+
+
+class CreditsLedger:
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+
+    async def post_purchase(
+        self, uow: UnitOfWork, *, user_id: str, payment_id: str, credits: int, description: str
+    ) -> PostedEntry:
+        """PURCHASE; idempotent per payment id (a second call returns the existing entry)."""
+        wallet = user_wallet(user_id)
+        tx = entries.purchase(
+            tx_id=new_id(),
+            wallet=wallet,
+            payment_id=payment_id,
+            credits=credits,
+            description=description,
+            now=self._clock.now(),
+        )
+        return (await self._post(uow, tx)).entry_for(wallet)
+
+    async def claw_back_refund(
+        self,
+        uow: UnitOfWork,
+        *,
+        user_id: str,
+        payment_id: str,
+        refund_id: str,
+        credits: int,
+        description: str,
+    ) -> ClawBack:
+        """REFUND debit floored at the available balance, the shortfall recorded; per refund id."""
+        wallet = user_wallet(user_id)
+        key = entries.refund_key(refund_id)
+        fp = entries.refund_fingerprint(
+            wallet=wallet, payment_id=payment_id, refund_id=refund_id, requested=credits
+        )
+        stored = await uow.ledger.outcome(key)
+        if stored is not None:
+            return clawback_of(replay(stored, fp), wallet)
+        balance = await uow.ledger.lock_balance(wallet)
+        clawed, shortfall = claw_back_split(credits, balance.available)
+        now = self._clock.now()
+        if clawed == 0:
+            await self._record(
+                uow,
+                Rejected(
+                    new_id(),
+                    EntryType.REFUND,
+                    key,
+                    fp,
+                    wallet,
+                    RejectionReason.NOTHING_TO_CLAW_BACK,
+                    {"requested": credits, "shortfall": shortfall},
+                    now,
+                ),
+            )
+            return ClawBack(0, shortfall, None)
+        tx = entries.refund(
+            tx_id=new_id(),
+            wallet=wallet,
+            payment_id=payment_id,
+            refund_id=refund_id,
+            clawed=clawed,
+            requested=credits,
+            description=description,
+            now=now,
+        )
+        return clawback_of(await self._post(uow, tx), wallet)
+
+    async def grant_initial_allocation(
+        self, uow: UnitOfWork, *, user_id: str, amount: int, description: str
+    ) -> PostedEntry:
+        """INITIAL_ALLOCATION; AlreadyClaimed (409 ALREADY_CLAIMED) if the wallet has one."""
+        wallet = user_wallet(user_id)
+        if await uow.ledger.has_initial_allocation(wallet):
+            raise AlreadyClaimed()
+        tx = entries.initial_allocation(
+            tx_id=new_id(),
+            wallet=wallet,
+            amount=amount,
+            description=description,
+            now=self._clock.now(),
+        )
+        try:
+            posted = await uow.ledger.post(tx)
+        except KeyTaken:  # a concurrent claim won the race
+            raise AlreadyClaimed() from None
+        return posted.entry_for(wallet)
+
+    async def balance(self, uow: UnitOfWork, user_id: str) -> Balance:
+        return await uow.ledger.balance(user_wallet(user_id))
+
+    async def grant(
+        self,
+        uow: UnitOfWork,
+        *,
+        user_id: str,
+        amount: int,
+        type_: EntryType,
+        key: str,
+        reason: str,
+        metadata: Mapping[str, object] | None = None,
+    ) -> PostedEntry:
+        """BONUS or ADJUSTMENT (which may be negative, never below zero available)."""
+        wallet = user_wallet(user_id)
+        build = entries.bonus if type_ is EntryType.BONUS else entries.adjustment
+        if type_ not in GRANT_TYPES:
+            raise ValueError(f"cannot grant {type_}")
+        tx = build(
+            tx_id=new_id(),
+            wallet=wallet,
+            amount=amount,
+            key=key,
+            description=reason,
+            now=self._clock.now(),
+            metadata=metadata or {},
+        )
+        return (await self._post(uow, tx)).entry_for(wallet)
+
+    async def _post(self, uow: UnitOfWork, tx: LedgerTransaction) -> Posted:
+        stored = await uow.ledger.outcome(tx.idempotency_key)
+        if stored is None:
+            try:
+                return await uow.ledger.post(tx)
+            except KeyTaken as taken:
+                if taken.outcome is None:
+                    raise TransientConflict("idempotency key in flight") from None
+                stored = taken.outcome
+        result = replay(stored, tx.fingerprint)
+        if isinstance(result, Rejected):
+            raise IdempotencyKeyReused(tx.idempotency_key)
+        return result
+
+    async def _record(self, uow: UnitOfWork, rejected: Rejected) -> None:
+        try:
+            await uow.ledger.record(rejected)
+        except KeyTaken:
+            raise TransientConflict("idempotency key taken concurrently") from None

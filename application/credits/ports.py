@@ -1,0 +1,101 @@
+"""Ports of the credits ledger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from application.pagination import Page, PageRequest
+from domain.ledger.entry_types import EntryType
+from domain.ledger.outcomes import Outcome, Posted, Rejected
+from domain.ledger.transactions import LedgerTransaction
+from domain.ledger.wallets import Balance
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """A ledger entry as the wallet's owner sees it (API.md ``GET /credits/history``)."""
+
+    id: str  # the transaction id
+    type: EntryType
+    amount: int  # signed
+    balance_after: int
+    description: str
+    payment_id: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class BalanceDifference:
+    """A wallet whose stored balance differs from the sum of its postings."""
+
+    account: str
+    stored: int
+    recomputed: int
+
+
+@dataclass(frozen=True)
+class LedgerAudit:
+    differences: list[BalanceDifference]
+    postings_total: int  # Σ of every posting in the ledger; 0 when double entry holds
+    unbalanced_transactions: list[str]
+    wallets_checked: int
+
+
+class KeyTaken(Exception):
+    """The idempotency key is already used. ``outcome`` is what it holds; None = still in flight."""
+
+    def __init__(self, outcome: Outcome | None) -> None:
+        super().__init__("idempotency key already used")
+        self.outcome = outcome
+
+
+class LedgerRepository(Protocol):
+    """The ledger's storage inside a unit of work (``uow.ledger``); never commits."""
+
+    async def balance(self, wallet: str) -> Balance: ...
+
+    async def lock_balance(self, wallet: str) -> Balance:
+        """The balance, locked against concurrent writers until the unit of work ends."""
+        ...
+
+    async def outcome(self, key: str) -> Outcome | None: ...
+
+    async def post(self, tx: LedgerTransaction) -> Posted:
+        """Apply ``tx`` in the current transaction.
+
+        Debits use only available credits; otherwise the refusal is recorded under the key and
+        ``InsufficientCredits`` is raised. A key already used raises ``KeyTaken``; a lost race on
+        a unique key raises ``TransientConflict`` (the transaction is no longer usable).
+        """
+        ...
+
+    async def record(self, rejected: Rejected) -> None:
+        """Remember a refusal under its key (KeyTaken if the key is used)."""
+        ...
+
+    async def has_initial_allocation(self, wallet: str) -> bool: ...
+
+    async def history(
+        self, wallet: str, entry_type: EntryType | None, page: PageRequest
+    ) -> Page[HistoryEntry]:
+        """The wallet's entries, newest first."""
+        ...
+
+    async def audit(self) -> LedgerAudit:
+        """Recompute every balance from the postings."""
+        ...
+
+
+class AtomicLedger(Protocol):
+    """Posts one transaction in its own database transaction, committed on return.
+
+    The hot path of spending: one statement on PostgreSQL, so a wallet's row lock is held only
+    inside the database. A refusal for insufficient credits is committed under the key before
+    ``InsufficientCredits`` is raised.
+    """
+
+    async def post_committed(self, tx: LedgerTransaction) -> Posted:
+        """Raises KeyTaken (replay it), InsufficientCredits or TransientConflict (retry)."""
+        ...

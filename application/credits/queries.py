@@ -1,0 +1,34 @@
+"""Read the caller's wallet: balance and history. Never cached, so always read-your-writes."""
+
+from __future__ import annotations
+
+from application.credits.ports import HistoryEntry
+from application.pagination import Page, PageRequest
+from application.ports.unit_of_work import UnitOfWorkFactory
+from domain.ledger.accounts import user_wallet
+from domain.ledger.entry_types import EntryType
+from domain.ledger.wallets import Balance
+
+
+class GetBalance:
+    """``{balance, held, available}`` of the caller's wallet (0 for a wallet never credited)."""
+
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def __call__(self, user_id: str) -> Balance:
+        async with self._uow() as uow:
+            return await uow.ledger.balance(user_wallet(user_id))
+
+
+class GetHistory:
+    """The caller's ledger entries, newest first, optionally of one type."""
+
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def __call__(
+        self, user_id: str, entry_type: EntryType | None, page: PageRequest
+    ) -> Page[HistoryEntry]:
+        async with self._uow() as uow:
+            return await uow.ledger.history(user_wallet(user_id), entry_type, page)

@@ -1,0 +1,90 @@
+"""Spend credits (POST /credits/spend): a DEDUCTION, idempotent by the caller's key."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from application.credits.ports import AtomicLedger, KeyTaken
+from application.ports.clock import Clock
+from application.transient import retry_transient
+from domain.errors import DuplicateRequest
+from domain.ids import new_id
+from domain.ledger import entries
+from domain.ledger.accounts import user_wallet
+from domain.ledger.errors import IdempotencyKeyReused, InsufficientCredits
+from domain.ledger.idempotency import replay
+from domain.ledger.outcomes import Posted
+
+
+@dataclass(frozen=True)
+class SpendResult:
+    transaction_id: str
+    balance: int
+    replayed: bool
+
+
+class ReplayedInsufficientCredits(InsufficientCredits):
+    """The key was refused for insufficient credits before; it stays refused."""
+
+
+def spend_key(user_id: str, idempotency_key: str) -> str:
+    """Keys are scoped per caller: two users may use the same Idempotency-Key."""
+    return f"spend:{user_id}:{idempotency_key}"
+
+
+class Spend:
+    """Deduct ``amount`` from the caller's wallet, exactly once per Idempotency-Key.
+
+    Same key + same input → the original result (``replayed``); same key + another input, or
+    the first request still in flight → DuplicateRequest; a key refused for insufficient credits
+    is refused again. The ledger transaction is the idempotency record, so the effect and the
+    stored answer commit together in one statement.
+    """
+
+    def __init__(self, ledger: AtomicLedger, clock: Clock) -> None:
+        self._ledger = ledger
+        self._clock = clock
+
+    async def __call__(
+        self,
+        *,
+        user_id: str,
+        amount: int,
+        purpose: str,
+        idempotency_key: str,
+        metadata: Mapping[str, object] | None = None,
+    ) -> SpendResult:
+        wallet = user_wallet(user_id)
+        tx = entries.deduction(
+            tx_id=new_id(),
+            wallet=wallet,
+            amount=amount,
+            key=spend_key(user_id, idempotency_key),
+            description=purpose,
+            now=self._clock.now(),
+            metadata=metadata or {},
+        )
+
+        async def attempt() -> SpendResult:
+            try:
+                posted = await self._ledger.post_committed(tx)
+            except KeyTaken as taken:
+                if taken.outcome is None:
+                    raise DuplicateRequest(
+                        "A request with this Idempotency-Key is still in progress"
+                    ) from None
+                try:
+                    result = replay(taken.outcome, tx.fingerprint)
+                except InsufficientCredits as refused:
+                    raise ReplayedInsufficientCredits(
+                        balance=refused.balance,
+                        available=refused.available,
+                        required=refused.required,
+                    ) from None
+                if not isinstance(result, Posted):
+                    raise IdempotencyKeyReused(tx.idempotency_key) from None
+                return SpendResult(result.transaction.id, result.balances_after[wallet], True)
+            return SpendResult(tx.id, posted.balances_after[wallet], False)
+
+        return await retry_transient(attempt)

@@ -1,0 +1,1 @@
+"""Background jobs: running outbox messages through their topic's handler, and periodic jobs."""

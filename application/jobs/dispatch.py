@@ -1,0 +1,52 @@
+"""Runs an outbox message through its topic's handler, at most once to completion."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from application.jobs.errors import PermanentJobFailure
+from application.jobs.ports import OutboxHandler
+from application.ports.clock import Clock
+from application.ports.unit_of_work import UnitOfWorkFactory
+from domain.errors import DomainError
+
+
+class UnknownTopic(PermanentJobFailure):
+    """No handler is registered for the message's topic."""
+
+
+class DispatchOutboxMessage:
+    """The body of the ``run_outbox_message`` actor.
+
+    Skips a message already recorded as processed; otherwise runs the handler and then records
+    the message (keyed by the outbox id), so a redelivery has no second effect. A permanent
+    failure is recorded too (with its error) and re-raised, so the actor does not retry it.
+    """
+
+    def __init__(
+        self, uow: UnitOfWorkFactory, handlers: Mapping[str, OutboxHandler], clock: Clock
+    ) -> None:
+        self._uow = uow
+        self._handlers = handlers
+        self._clock = clock
+
+    async def __call__(self, message_id: str, topic: str, payload: Mapping[str, Any]) -> None:
+        handler = self._handlers.get(topic)
+        if handler is None:
+            raise UnknownTopic(f"no handler for topic {topic!r} (message {message_id})")
+        async with self._uow() as uow:
+            if await uow.processed_messages.contains(message_id):
+                return
+        try:
+            await handler(message_id, payload)
+        except (PermanentJobFailure, DomainError) as exc:
+            # Retrying cannot help: record it so the relay does not publish it again either.
+            await self._record(message_id, topic, f"{type(exc).__name__}: {exc}"[:1000])
+            raise
+        await self._record(message_id, topic, None)
+
+    async def _record(self, message_id: str, topic: str, error: str | None) -> None:
+        async with self._uow() as uow:
+            await uow.processed_messages.add(message_id, topic, self._clock.now(), error)
+            await uow.commit()

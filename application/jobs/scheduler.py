@@ -1,0 +1,91 @@
+"""Periodic jobs, each run once per time slot however many schedulers are running."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from application.ports.clock import Clock
+from application.ports.unit_of_work import UnitOfWorkFactory
+from domain.jobs.time_slots import slot_start
+
+#: How often the scheduler looks for due slots (seconds).
+SCHEDULER_TICK_SECONDS = 15.0
+#: A run that started this long ago and never finished (its process died) may be taken again.
+DEFAULT_LEASE = timedelta(minutes=30)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """``run`` once in every slot of length ``every`` (shifted by ``offset``; see time_slots)."""
+
+    name: str
+    every: timedelta
+    run: Callable[[], Awaitable[object]]
+    offset: timedelta = timedelta(0)
+    lease: timedelta = DEFAULT_LEASE
+
+    def slot(self, now: datetime) -> datetime:
+        return slot_start(now, self.every, self.offset)
+
+
+class Scheduler:
+    """Runs each job's current slot if no scheduler has claimed it yet (a unique (job, slot) row).
+
+    A scheduler that starts mid-slot runs that slot at once; slots missed while none was running
+    are not replayed (every job here is a sweep that catches up by itself).
+    """
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, jobs: Sequence[PeriodicJob]) -> None:
+        names = [job.name for job in jobs]
+        if len(names) != len(set(names)):
+            raise ValueError(f"periodic job names must be unique: {names}")
+        self._uow = uow
+        self._clock = clock
+        self._jobs = list(jobs)
+
+    @property
+    def jobs(self) -> list[PeriodicJob]:
+        return list(self._jobs)
+
+    async def tick(self) -> list[str]:
+        """Run every job whose current slot is unclaimed; returns the names that ran."""
+        results = await asyncio.gather(*(self._run_if_due(job) for job in self._jobs))
+        return [job.name for job, ran in zip(self._jobs, results, strict=True) if ran]
+
+    async def _run_if_due(self, job: PeriodicJob) -> bool:
+        now = self._clock.now()
+        slot = job.slot(now)
+        async with self._uow() as uow:
+            claimed = await uow.job_runs.claim(job.name, slot, now, now - job.lease)
+            await uow.commit()
+        if not claimed:
+            return False
+        error: str | None = None
+        try:
+            result = await job.run()
+            log.info("periodic job %s (slot %s) done: %r", job.name, slot.isoformat(), result)
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"[:1000]
+            log.exception("periodic job %s (slot %s) failed", job.name, slot.isoformat())
+        async with self._uow() as uow:
+            await uow.job_runs.finish(job.name, slot, self._clock.now(), error)
+            await uow.commit()
+        return True
+
+    async def run(
+        self, stop: asyncio.Event, *, tick_seconds: float = SCHEDULER_TICK_SECONDS
+    ) -> None:
+        while not stop.is_set():
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("scheduler tick failed; retrying")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), tick_seconds)

@@ -1,0 +1,111 @@
+"""POST /payments/create-order: a PENDING payment, then a gateway order, in that order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from application.identity.principal import Principal
+from application.payments.context import RequestMeta
+from application.ports.clock import Clock
+from application.ports.payment_gateway import GatewayRejected, PaymentGateway
+from application.ports.unit_of_work import UnitOfWorkFactory
+from domain.errors import DomainError
+from domain.ids import new_id
+from domain.payments.errors import PaymentNotFound, PaymentsDisabled, PlanNotFound
+from domain.payments.payment import Change, Payment
+from domain.payments.plan import Plan
+
+REUSE_WINDOW = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class OrderCreated:
+    payment: Payment
+    plan: Plan
+    key_id: str
+    reused: bool
+
+
+def receipt_for(payment_id: str) -> str:
+    """Unique per payment and within Razorpay's 40 characters."""
+    return "rcpt_" + payment_id.replace("-", "")
+
+
+class CreateOrder:
+    """Price from the plan (never the client); the payment row and its first event are committed
+    before the gateway is called, and the gateway is never called inside a transaction."""
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        gateway: PaymentGateway,
+        clock: Clock,
+        *,
+        payments_enabled: bool,
+    ):
+        self._uow = uow
+        self._gateway = gateway
+        self._clock = clock
+        self._enabled = payments_enabled
+
+    async def __call__(self, principal: Principal, plan_id: str, meta: RequestMeta) -> OrderCreated:
+        if not self._enabled:
+            raise PaymentsDisabled("Payments are currently disabled. Please try again later.")
+        now = self._clock.now()
+        ctx = meta.context(actor=principal.user_id, source="checkout", now=now)
+        async with self._uow() as uow:
+            plan = await uow.plans.get(plan_id)
+            if plan is None:
+                raise PlanNotFound("plan not found", details={"planId": plan_id})
+            reusable = await uow.payments.find_reusable(
+                principal.user_id, plan.plan_id, now - REUSE_WINDOW
+            )
+            if reusable is not None and plan.is_active:
+                return OrderCreated(reusable, plan, self._gateway.key_id, reused=True)
+            payment_id = new_id()
+            opened = Payment.open(
+                payment_id=payment_id,
+                user_id=principal.user_id,
+                plan=plan,
+                receipt=receipt_for(payment_id),
+                ctx=ctx,
+            )
+            await uow.payments.add(opened.payment)
+            await uow.payments.append_events(opened.events)
+            await uow.commit()
+        payment = opened.payment
+        try:
+            order = await self._gateway.create_order(
+                amount=payment.amount,
+                currency=payment.currency,
+                receipt=payment.receipt,
+                notes={
+                    "paymentId": payment.id,
+                    "userId": principal.user_id,
+                    "planId": plan.plan_id,
+                    "credits": str(payment.credits),
+                },
+            )
+        except DomainError as exc:
+            reason = exc.message if isinstance(exc, GatewayRejected) else "gateway unavailable"
+            await self._record(payment.id, lambda p: p.order_failed(reason, ctx))
+            raise
+        return OrderCreated(
+            await self._record(payment.id, lambda p: p.attach_order(order.id, ctx)),
+            plan,
+            self._gateway.key_id,
+            reused=False,
+        )
+
+    async def _record(self, payment_id: str, step: Callable[[Payment], Change]) -> Payment:
+        async with self._uow() as uow:
+            payment = await uow.payments.get(payment_id, for_update=True)
+            if payment is None:
+                raise PaymentNotFound("payment not found")
+            change = step(payment)
+            await uow.payments.save(change.payment)
+            await uow.payments.append_events(change.events)
+            await uow.commit()
+        return change.payment

@@ -1,0 +1,110 @@
+"""Persistence of plans and payments, and what payments need from the credits ledger."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from application.pagination import Page, PageRequest
+from domain.payments.events import PaymentEvent
+from domain.payments.payment import Payment
+from domain.payments.plan import Plan
+from domain.payments.status import PaymentStatus
+
+
+class PlanRepository(Protocol):
+    async def get(self, plan_id: str) -> Plan | None: ...
+
+    async def list(self, *, include_inactive: bool = False) -> list[Plan]:
+        """Plans by price (amount, then plan id)."""
+        ...
+
+    async def add(self, plan: Plan) -> bool:
+        """Insert; False when the plan id or the name is taken."""
+        ...
+
+    async def save(self, plan: Plan) -> None: ...
+
+
+class PaymentRepository(Protocol):
+    async def add(self, payment: Payment) -> None: ...
+
+    async def get(self, payment_id: str, *, for_update: bool = False) -> Payment | None:
+        """With its refunds; ``for_update`` locks the row until the transaction ends."""
+        ...
+
+    async def get_by_order(
+        self, gateway_order_id: str, *, for_update: bool = False
+    ) -> Payment | None: ...
+
+    async def save(self, payment: Payment) -> None:
+        """Update the payment row and upsert its refunds."""
+        ...
+
+    async def append_events(self, events: Sequence[PaymentEvent]) -> None:
+        """Append to the immutable trail (never updated, never deleted)."""
+        ...
+
+    async def events(self, payment_id: str) -> list[PaymentEvent]:
+        """The trail, oldest first."""
+        ...
+
+    async def find_reusable(
+        self, user_id: str, plan_id: str, created_after: datetime
+    ) -> Payment | None:
+        """The caller's newest PENDING payment for the plan with a gateway order, if recent."""
+        ...
+
+    async def list_for_user(
+        self, user_id: str, page: PageRequest, status: PaymentStatus | None = None
+    ) -> Page[Payment]:
+        """Newest first."""
+        ...
+
+    async def due_for_reconciliation(
+        self, created_before: datetime, cancelled_after: datetime, limit: int
+    ) -> list[str]:
+        """Ids of PENDING/PROCESSING payments created before the cut-off, of payments CANCELLED
+        after ``cancelled_after`` (a late capture must not be lost) and of payments with a refund
+        still REQUESTED; oldest first."""
+        ...
+
+
+class PostedPurchase(Protocol):
+    transaction_id: str
+    amount: int
+    balance_after: int
+
+
+class ClawBackResult(Protocol):
+    clawed: int
+    shortfall: int
+
+
+class WalletBalance(Protocol):
+    balance: int
+    held: int
+    available: int
+
+
+class PurchaseLedger(Protocol):
+    """The slice of ``CreditsLedger`` (owned by the credits context) payments call, always inside
+    the caller's unit of work so the ledger entry and the payment change commit together."""
+
+    async def post_purchase(
+        self, uow: Any, *, user_id: str, payment_id: str, credits: int, description: str
+    ) -> PostedPurchase: ...
+
+    async def claw_back_refund(
+        self,
+        uow: Any,
+        *,
+        user_id: str,
+        payment_id: str,
+        refund_id: str,
+        credits: int,
+        description: str,
+    ) -> ClawBackResult: ...
+
+    async def balance(self, uow: Any, user_id: str) -> WalletBalance: ...

@@ -1,0 +1,181 @@
+"""The one payment processor: what the gateway says, applied to our payment exactly once.
+
+Checkout verify, the webhook job, reconciliation and status refreshes all come here. The gateway
+is asked first, outside any transaction; then, under a row lock, the facts are folded into the
+payment, and the PURCHASE (or refund claw-back) ledger entry, the new state, its events and the
+outbox notices commit together. A second caller waiting on the lock finds the work done and
+changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from application.payments import notices
+from application.payments.gateway_snapshot import facts_from_payments, has_live_attempt
+from application.payments.ports import PurchaseLedger
+from application.ports.outbox import OutboxMessage
+from application.ports.payment_gateway import GatewayOrder, GatewayPayment, PaymentGateway
+from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from domain.errors import DomainError
+from domain.payments.errors import PaymentNotFound
+from domain.payments.events import EventContext, PaymentEvent, PaymentEventType
+from domain.payments.gateway_facts import GatewayFact, absorb
+from domain.payments.payment import FLAG_AMOUNT_MISMATCH, Change, Payment
+from domain.payments.refund import RefundStatus
+from domain.payments.status import PaymentStatus
+
+log = logging.getLogger(__name__)
+
+Decision = Callable[[Payment], Change]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the gateway knows about one of our orders."""
+
+    payments: list[GatewayPayment]
+    facts: list[GatewayFact]
+    order: GatewayOrder | None = None
+
+    @property
+    def has_live_attempt(self) -> bool:
+        return has_live_attempt(self.payments)
+
+
+@dataclass(frozen=True)
+class Settled:
+    payment: Payment
+    completed_now: bool
+    balance: int | None  # wallet balance after the purchase, when it completed now
+
+    @property
+    def amount_mismatch(self) -> bool:
+        return FLAG_AMOUNT_MISMATCH in self.payment.flags and not self.payment.status.is_paid
+
+
+class PaymentSettlement:
+    def __init__(self, uow: UnitOfWorkFactory, gateway: PaymentGateway, ledger: PurchaseLedger):
+        self._uow = uow
+        self._gateway = gateway
+        self._ledger = ledger
+
+    async def snapshot(self, payment: Payment, *, with_order: bool = False) -> Snapshot:
+        """Ask the gateway (never inside a transaction) about the payment's order."""
+        if payment.gateway_order_id is None:
+            return Snapshot([], [])
+        payments = await self._gateway.fetch_order_payments(payment.gateway_order_id)
+        awaiting = any(r.status is RefundStatus.REQUESTED for r in payment.refunds)
+        refunds = []
+        for p in payments:
+            if p.captured and (p.amount_refunded > 0 or awaiting or payment.refunds):
+                refunds.extend(await self._gateway.fetch_refunds(p.id))
+        order = await self._gateway.fetch_order(payment.gateway_order_id) if with_order else None
+        return Snapshot(payments, facts_from_payments(payments, refunds), order)
+
+    async def sync(self, payment_id: str, ctx: EventContext) -> Settled:
+        """Re-fetch from the gateway and apply."""
+        async with self._uow() as uow:
+            payment = await uow.payments.get(payment_id)
+        if payment is None:
+            raise PaymentNotFound("payment not found")
+        snapshot = await self.snapshot(payment)
+        return await self.apply(payment_id, snapshot.facts, ctx)
+
+    async def apply(
+        self,
+        payment_id: str,
+        facts: Sequence[GatewayFact],
+        ctx: EventContext,
+        *,
+        decide: Decision | None = None,
+        notes: Sequence[tuple[PaymentEventType, dict[str, str | int | bool | None]]] = (),
+    ) -> Settled:
+        """Fold ``facts`` (then ``decide``, e.g. cancel) into the payment in one transaction."""
+        async with self._uow() as uow:
+            payment = await uow.payments.get(payment_id, for_update=True)
+            if payment is None:
+                raise PaymentNotFound("payment not found")
+            start = payment
+            events: list[PaymentEvent] = [payment.note(kind, ctx, data) for kind, data in notes]
+            messages: list[OutboxMessage] = []
+            completed_now = False
+            refund_notices: list[tuple[str, int]] = []  # (refund id, credits clawed)
+            failed_refunds: list[str] = []
+            for fact in facts:
+                try:
+                    change = absorb(payment, fact, ctx)
+                except DomainError as exc:  # inconsistent gateway data: leave a trace, go on
+                    log.warning("payment %s: gateway fact rejected: %s", payment.id, exc.message)
+                    events.append(
+                        payment.note(
+                            PaymentEventType.FLAGGED,
+                            ctx,
+                            {"flag": "GATEWAY_FACT_REJECTED", "reason": exc.message},
+                        )
+                    )
+                    continue
+                payment = change.payment
+                events.extend(change.events)
+                if change.completed:
+                    completed_now = True
+                    await self._ledger.post_purchase(
+                        uow,
+                        user_id=payment.user_id,
+                        payment_id=payment.id,
+                        credits=payment.credits,
+                        description=f"Credits purchased via {payment.plan_name}",
+                    )
+                if change.applied_refund is not None:
+                    refund = change.applied_refund
+                    result = await self._ledger.claw_back_refund(
+                        uow,
+                        user_id=payment.user_id,
+                        payment_id=payment.id,
+                        refund_id=refund.id,
+                        credits=change.claw_back_credits,
+                        description=f"Refund of {payment.plan_name} purchase",
+                    )
+                    payment = payment.record_claw_back(
+                        refund.id, clawed=result.clawed, shortfall=result.shortfall
+                    )
+                    refund_notices.append((refund.id, result.clawed))
+                failed_refunds += [
+                    str(e.data["refundId"])
+                    for e in change.events
+                    if e.type is PaymentEventType.REFUND_FAILED
+                ]
+            if decide is not None:
+                change = decide(payment)
+                payment = change.payment
+                events.extend(change.events)
+            if not events:
+                return Settled(payment, False, None)
+            email = await _email_of(uow, payment.user_id)
+            balance = None
+            if completed_now:
+                balance = (await self._ledger.balance(uow, payment.user_id)).balance
+                messages += notices.payment_succeeded(payment, email, balance)
+            if payment.status is PaymentStatus.FAILED and start.status is not PaymentStatus.FAILED:
+                messages += notices.payment_failed(payment, email)
+            for refund_id, clawed in refund_notices:
+                applied = payment.refund(refund_id)
+                if applied is not None:
+                    messages += notices.refund_initiated(payment, applied, email, clawed)
+            for refund_id in failed_refunds:
+                failed = payment.refund(refund_id)
+                if failed is not None:
+                    messages += notices.refund_failed(payment, failed, email)
+            await uow.payments.save(payment)
+            await uow.payments.append_events(events)
+            for message in messages:
+                await uow.outbox.add(message)
+            await uow.commit()
+        return Settled(payment, completed_now, balance)
+
+
+async def _email_of(uow: UnitOfWork, user_id: str) -> str | None:
+    user = await uow.users.get(user_id)
+    return user.email if user is not None else None

@@ -1,0 +1,120 @@
+"""POST /payments/verify: the browser's checkout result, checked, confirmed with the gateway."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application.identity.principal import Principal
+from application.payments.context import RequestMeta
+from application.payments.ports import PurchaseLedger
+from application.payments.settlement import PaymentSettlement
+from application.payments.signatures import is_valid_checkout_signature
+from application.ports.clock import Clock
+from application.ports.unit_of_work import UnitOfWorkFactory
+from domain.payments.errors import (
+    AmountMismatch,
+    InvalidPaymentSignature,
+    PaymentDeclined,
+    PaymentNotFound,
+    PaymentsDisabled,
+)
+from domain.payments.events import EventContext, PaymentEventType
+from domain.payments.payment import Payment
+from domain.payments.status import PaymentStatus
+
+
+@dataclass(frozen=True)
+class Verified:
+    payment: Payment
+    credits_added: int
+    balance: int | None
+
+    @property
+    def status(self) -> PaymentStatus:
+        return self.payment.status
+
+
+class VerifyPayment:
+    """Signature (constant time) and ownership first; then the gateway is asked (outside any
+    transaction) and the settlement completes the payment and credits the wallet, once."""
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        settlement: PaymentSettlement,
+        ledger: PurchaseLedger,
+        clock: Clock,
+        *,
+        key_secret: str,
+        payments_enabled: bool,
+    ):
+        self._uow = uow
+        self._settlement = settlement
+        self._ledger = ledger
+        self._clock = clock
+        self._key_secret = key_secret
+        self._enabled = payments_enabled
+
+    async def __call__(
+        self,
+        principal: Principal,
+        *,
+        order_id: str,
+        gateway_payment_id: str,
+        signature: str,
+        meta: RequestMeta,
+    ) -> Verified:
+        if not self._enabled:
+            raise PaymentsDisabled("Payments are currently disabled. Please try again later.")
+        ctx = meta.context(actor=principal.user_id, source="verify", now=self._clock.now())
+        async with self._uow() as uow:
+            payment = await uow.payments.get_by_order(order_id)
+        if payment is None or payment.user_id != principal.user_id:
+            raise PaymentNotFound("payment not found")  # another user's order: no existence leak
+        if not is_valid_checkout_signature(
+            order_id=order_id,
+            payment_id=gateway_payment_id,
+            signature=signature,
+            key_secret=self._key_secret,
+        ):
+            await self._note(payment, PaymentEventType.SIGNATURE_INVALID, ctx, gateway_payment_id)
+            raise InvalidPaymentSignature("Payment verification failed")
+        snapshot = await self._settlement.snapshot(payment)
+        if gateway_payment_id not in {p.id for p in snapshot.payments}:
+            await self._note(
+                payment,
+                PaymentEventType.FLAGGED,
+                ctx,
+                gateway_payment_id,
+                flag="PAYMENT_NOT_ON_ORDER",
+            )
+            raise InvalidPaymentSignature("Payment verification failed")
+        settled = await self._settlement.apply(payment.id, snapshot.facts, ctx)
+        current = settled.payment
+        if settled.amount_mismatch:
+            raise AmountMismatch("the paid amount does not match the order")
+        if current.status.is_paid:
+            balance = settled.balance
+            if balance is None:
+                async with self._uow() as uow:
+                    balance = (await self._ledger.balance(uow, current.user_id)).balance
+            return Verified(current, current.credits, balance)
+        if current.status in (PaymentStatus.FAILED, PaymentStatus.CANCELLED):
+            raise PaymentDeclined(current.failure_reason or "the payment did not go through")
+        return Verified(current, 0, None)  # authorized, not captured yet: PROCESSING
+
+    async def _note(
+        self,
+        payment: Payment,
+        kind: PaymentEventType,
+        ctx: EventContext,
+        gateway_payment_id: str,
+        *,
+        flag: str | None = None,
+    ) -> None:
+        data: dict[str, str | int | bool | None] = {"gatewayPaymentId": gateway_payment_id[:100]}
+        if flag:
+            data["flag"] = flag
+        async with self._uow() as uow:
+            await uow.payments.append_events([payment.note(kind, ctx, data)])
+            await uow.commit()

@@ -1,0 +1,162 @@
+"""Razorpay webhooks: verified and stored on receipt (answered fast), processed by a job.
+
+The stored event is only a hint: the job re-fetches the order from the gateway and hands the
+facts to the settlement, so repeated, late and out-of-order deliveries all end the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from application.payments.context import RequestMeta
+from application.payments.settlement import PaymentSettlement
+from application.payments.signatures import is_valid_webhook_signature
+from application.ports.clock import Clock
+from application.ports.inbox import ReceivedWebhook
+from application.ports.outbox import OutboxMessage
+from application.ports.payment_gateway import PaymentGateway
+from application.ports.unit_of_work import UnitOfWorkFactory
+from domain.errors import ValidationFailed
+from domain.ids import new_id
+from domain.payments.errors import InvalidWebhookSignature
+
+log = logging.getLogger(__name__)
+
+SOURCE = "razorpay"
+PROCESS_WEBHOOK = "payments.razorpay_webhook"  # outbox topic
+HANDLED_EVENTS = frozenset(
+    {
+        "payment.authorized",
+        "payment.captured",
+        "payment.failed",
+        "order.paid",
+        "refund.created",
+        "refund.processed",
+        "refund.failed",
+    }
+)
+
+
+class ReceiveRazorpayWebhook:
+    """Verify the signature over the raw bytes, store once per event id, enqueue via the outbox."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, *, secret: str):
+        self._uow = uow
+        self._clock = clock
+        self._secret = secret
+
+    async def __call__(
+        self, raw_body: bytes, *, signature: str | None, event_id: str | None, meta: RequestMeta
+    ) -> bool:
+        """True when stored now, False for a replay (already stored)."""
+        if not is_valid_webhook_signature(
+            raw_body=raw_body, signature=signature, secret=self._secret
+        ):
+            log.warning("razorpay webhook: bad signature from %s", meta.ip)
+            raise InvalidWebhookSignature("Invalid webhook signature")
+        try:
+            text = raw_body.decode("utf-8")
+            document = json.loads(text)
+            event_type = str(document["event"])[:100]
+        except (UnicodeDecodeError, ValueError, KeyError, TypeError):
+            raise ValidationFailed("webhook body is not a Razorpay event") from None
+        # Razorpay sends the id in a header; without one, identical bodies are the same event
+        event_key = (event_id or "").strip()[:255] or "sha256:" + hashlib.sha256(
+            raw_body
+        ).hexdigest()
+        webhook = ReceivedWebhook(
+            id=new_id(),
+            source=SOURCE,
+            event_id=event_key,
+            event_type=event_type,
+            body=text,
+            received_at=self._clock.now(),
+        )
+        async with self._uow() as uow:
+            stored = await uow.inbox.store(webhook)
+            if stored:
+                await uow.outbox.add(
+                    OutboxMessage(
+                        topic=PROCESS_WEBHOOK,
+                        payload={"webhookId": webhook.id},
+                        dedupe_key=f"razorpay-webhook:{event_key}",
+                    )
+                )
+                await uow.commit()
+        log.info(
+            "razorpay webhook %s %s from %s ua=%s: %s",
+            event_type,
+            event_key,
+            meta.ip,
+            meta.user_agent,
+            "fresh" if stored else "duplicate",
+        )
+        return stored
+
+
+class ProcessRazorpayWebhook:
+    """Outbox handler: find our payment for the event's order and settle it from the gateway."""
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        gateway: PaymentGateway,
+        settlement: PaymentSettlement,
+        clock: Clock,
+    ):
+        self._uow = uow
+        self._gateway = gateway
+        self._settlement = settlement
+        self._clock = clock
+
+    async def __call__(self, message_id: str, payload: Mapping[str, Any]) -> None:
+        webhook_id = str(payload["webhookId"])
+        async with self._uow() as uow:
+            webhook = await uow.inbox.get(webhook_id)
+        if webhook is None or webhook.processed_at is not None:
+            return
+        if webhook.event_type in HANDLED_EVENTS:
+            order_id = await self._order_id(json.loads(webhook.body))
+            payment = None
+            if order_id:
+                async with self._uow() as uow:
+                    payment = await uow.payments.get_by_order(order_id)
+            if payment is not None:
+                ctx = RequestMeta().context(
+                    actor="razorpay", source="webhook", now=self._clock.now()
+                )
+                await self._settlement.sync(payment.id, ctx)
+            else:
+                log.info(
+                    "razorpay webhook %s: no payment of ours for order %s",
+                    webhook.event_id,
+                    order_id,
+                )
+        async with self._uow() as uow:
+            await uow.inbox.mark_processed(webhook.id, self._clock.now())
+            await uow.commit()
+
+    async def _order_id(self, document: Mapping[str, Any]) -> str | None:
+        entities = document.get("payload") or {}
+        payment = _entity(entities, "payment")
+        if payment.get("order_id"):
+            return str(payment["order_id"])
+        order = _entity(entities, "order")
+        if order.get("id"):
+            return str(order["id"])
+        refund = _entity(entities, "refund")
+        if refund.get("payment_id"):  # a refund event without its payment: ask the gateway
+            fetched = await self._gateway.fetch_payment(str(refund["payment_id"]))
+            return fetched.order_id
+        return None
+
+
+def _entity(entities: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    wrapper = entities.get(name)
+    if isinstance(wrapper, Mapping) and isinstance(wrapper.get("entity"), Mapping):
+        return wrapper["entity"]  # type: ignore[no-any-return]
+    return {}

@@ -1,0 +1,41 @@
+"""Transient storage conflicts (deadlock, serialization failure, a lost key race) and their retry.
+
+Adapters raise ``TransientConflict`` for conditions that a fresh attempt resolves; use cases retry
+the whole unit of work a few times. A transient conflict is never reported as a business answer
+(e.g. never as "insufficient credits").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from domain.errors import DomainError
+
+T = TypeVar("T")
+
+MAX_ATTEMPTS = 8
+BASE_DELAY_SECONDS = 0.002
+
+
+class TransientConflict(Exception):
+    """The storage refused this attempt for a reason another attempt will not meet."""
+
+
+class StorageBusy(DomainError):
+    """Every attempt met a transient conflict; the client may retry (503)."""
+
+    code = "SERVICE_UNAVAILABLE"
+
+
+async def retry_transient(attempt: Callable[[], Awaitable[T]], attempts: int = MAX_ATTEMPTS) -> T:
+    """Run ``attempt`` until it does not raise TransientConflict (jittered backoff)."""
+    for n in range(attempts):
+        try:
+            return await attempt()
+        except TransientConflict:
+            pause = random.uniform(0, BASE_DELAY_SECONDS * 2**n)  # noqa: S311 (jitter)
+            await asyncio.sleep(pause)
+    raise StorageBusy("The service is busy; retry the request")

@@ -1,0 +1,1 @@
+"""Credits ledger: double-entry accounts, append-only transactions, holds and their invariants."""

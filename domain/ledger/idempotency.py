@@ -1,0 +1,39 @@
+"""Idempotency rules of the ledger, and the fingerprint that decides "same input"."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from domain.ledger.errors import IdempotencyKeyReused, InsufficientCredits
+from domain.ledger.outcomes import Outcome, Posted, Rejected, RejectionReason
+
+
+def fingerprint(**fields: object) -> str:
+    """SHA-256 of the canonical JSON of ``fields`` (key order and spacing do not matter)."""
+    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def replay(stored: Outcome, fingerprint_: str) -> Posted | Rejected:
+    """The answer for a key seen before.
+
+    Same input → the original result (a rejection for insufficient credits stays a rejection);
+    different input → IdempotencyKeyReused.
+    """
+    if stored.fingerprint != fingerprint_:
+        raise IdempotencyKeyReused(
+            stored.transaction.idempotency_key
+            if isinstance(stored, Posted)
+            else stored.idempotency_key
+        )
+    if isinstance(stored, Rejected) and stored.reason is RejectionReason.INSUFFICIENT_CREDITS:
+        raise insufficient_from(stored)
+    return stored
+
+
+def insufficient_from(rejected: Rejected) -> InsufficientCredits:
+    d = rejected.details
+    return InsufficientCredits(
+        balance=d.get("balance", 0), available=d.get("available", 0), required=d.get("required", 0)
+    )

@@ -1,0 +1,120 @@
+"""Credits routes: balance, history, spend, admin grant (API.md "Credits")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from application.credits.spend import ReplayedInsufficientCredits
+from application.pagination import page_request
+from domain.ledger.entry_types import EntryType
+from entrypoints.http import envelope
+from entrypoints.http.errors import ApiError
+from entrypoints.http.idempotency import REPLAYED_HEADER, idempotency_key, idempotent
+from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply
+from entrypoints.http.schemas.credits import (
+    BalanceOut,
+    GrantIn,
+    GrantOut,
+    HistoryEntryOut,
+    HistoryQuery,
+    SpendIn,
+    SpendOut,
+)
+
+routes = ApiRoutes(tag="credits")
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+@routes.get("/api/v1/credits/balance", response=BalanceOut, summary="My credit balance")
+async def balance(call: Call[NoBody, NoQuery]) -> Reply:
+    b = await call.container.use_cases.get_balance()(call.user.user_id)
+    return Reply(
+        BalanceOut(balance=b.balance, held=b.held, available=b.available), headers=NO_STORE
+    )
+
+
+@routes.get(
+    "/api/v1/credits/history",
+    query=HistoryQuery,
+    response=list[HistoryEntryOut],
+    paginated=True,
+    summary="My ledger entries, newest first",
+)
+async def history(call: Call[NoBody, HistoryQuery]) -> Reply:
+    q = call.query
+    page = await call.container.use_cases.get_history()(
+        call.user.user_id, q.type, page_request(q.limit, q.cursor)
+    )
+    items = [
+        HistoryEntryOut(
+            id=e.id,
+            type=e.type,
+            amount=e.amount,
+            balance_after=e.balance_after,
+            description=e.description,
+            payment_id=e.payment_id,
+            created_at=e.created_at,
+        )
+        for e in page.items
+    ]
+    return Reply(items, meta={"limit": q.limit, "nextCursor": page.next_cursor}, headers=NO_STORE)
+
+
+@routes.post(
+    "/api/v1/credits/spend",
+    body=SpendIn,
+    response=SpendOut,
+    status=201,
+    summary="Spend credits (Idempotency-Key required)",
+    responses={402: "INSUFFICIENT_CREDITS", 409: "DUPLICATE_REQUEST"},
+)
+async def spend(call: Call[SpendIn, NoQuery]) -> Any:
+    # The ledger transaction itself is the idempotency record of a spend (one statement, see
+    # adapters/sqlalchemy/ledger_fast_path.py); the semantics are those of @idempotent.
+    key = idempotency_key(call, required=True)
+    assert key is not None
+    body = call.body
+    try:
+        result = await call.container.use_cases.spend()(
+            user_id=call.user.user_id,
+            amount=body.amount,
+            purpose=body.purpose,
+            idempotency_key=key,
+            metadata=body.metadata,
+        )
+    except ReplayedInsufficientCredits as exc:
+        raise ApiError(
+            exc.code, exc.message, details=exc.details, headers={REPLAYED_HEADER: "true"}
+        ) from None
+    out = SpendOut(transaction_id=result.transaction_id, balance=result.balance)
+    if result.replayed:
+        return envelope.success(out, status=201, headers={REPLAYED_HEADER: "true"})
+    return out
+
+
+@routes.post(
+    "/api/v1/admin/credits/grant",
+    body=GrantIn,
+    response=GrantOut,
+    status=201,
+    auth=Auth.ADMIN,
+    summary="Grant (or adjust) a user's credits; platform admins only",
+)
+@idempotent(status=201, required=False)
+async def admin_grant(call: Call[GrantIn, NoQuery]) -> GrantOut:
+    body = call.body
+    result = await call.container.use_cases.admin_grant()(
+        actor_id=call.user.user_id,
+        user_ref=body.user_id,
+        amount=body.amount,
+        type_=EntryType(body.type),
+        reason=body.reason,
+        key=call.header("Idempotency-Key"),
+        context=call.context,
+    )
+    return GrantOut(
+        user_id=result.user_id,
+        transaction_id=result.transaction_id,
+        amount=result.amount,
+        balance=result.balance,
+    )

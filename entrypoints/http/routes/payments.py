@@ -1,0 +1,187 @@
+"""Plans, payments and the Razorpay webhook (API.md "Plans and payments", "Webhooks")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from application.pagination import page_request
+from application.payments.context import RequestMeta
+from domain.payments.errors import AmountMismatch, InvalidPaymentSignature, PlanNotOrderable
+from domain.payments.status import PaymentStatus
+from entrypoints.http.errors import register_status
+from entrypoints.http.idempotency import idempotent
+from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply
+from entrypoints.http.schemas.payments import (
+    CreateOrderIn,
+    HistoryQuery,
+    OrderOut,
+    PaymentDetailOut,
+    PaymentOut,
+    PlanOut,
+    RefundIn,
+    RefundResultOut,
+    VerifyIn,
+    VerifyOut,
+    WebhookAckOut,
+    event_out,
+    payment_out,
+    plan_out,
+    refund_out,
+)
+
+routes = ApiRoutes(tag="payments")
+
+register_status(InvalidPaymentSignature, 400)  # API.md: a bad checkout signature is a 400
+register_status(AmountMismatch, 400)
+register_status(PlanNotOrderable, 400)
+
+
+def _meta(call: Call[Any, Any]) -> RequestMeta:
+    ctx = call.context
+    return RequestMeta(ip=ctx.ip, user_agent=ctx.user_agent)
+
+
+@routes.get(
+    "/api/v1/plans", auth=Auth.NONE, response=list[PlanOut], summary="Active plans, cheapest first"
+)
+async def list_plans(call: Call[NoBody, NoQuery]) -> list[PlanOut]:
+    return [plan_out(p) for p in await call.container.use_cases.list_plans()()]
+
+
+@routes.get("/api/v1/plans/{planId}", auth=Auth.NONE, response=PlanOut, summary="One active plan")
+async def get_plan(call: Call[NoBody, NoQuery]) -> PlanOut:
+    return plan_out(await call.container.use_cases.get_plan()(call.path["planId"]))
+
+
+@routes.post(
+    "/api/v1/payments/create-order",
+    body=CreateOrderIn,
+    response=OrderOut,
+    status=201,
+    rate_limit="10/minute",
+    summary="Open a Razorpay order for a plan (reuses my open order < 15 min old)",
+)
+@idempotent(status=201, required=False)
+async def create_order(call: Call[CreateOrderIn, NoQuery]) -> OrderOut:
+    result = await call.container.use_cases.create_order()(
+        call.user, call.body.plan_id, _meta(call)
+    )
+    p = result.payment
+    assert p.gateway_order_id is not None
+    return OrderOut(
+        payment_id=p.id,
+        order_id=p.gateway_order_id,
+        amount=p.amount,
+        currency=p.currency,
+        key_id=result.key_id,
+        receipt=p.receipt,
+        reused=result.reused,
+        plan=plan_out(result.plan),
+    )
+
+
+@routes.post(
+    "/api/v1/payments/verify",
+    body=VerifyIn,
+    response=VerifyOut,
+    rate_limit="30/minute",
+    responses={202: "Authorized, not captured yet: status PROCESSING"},
+    summary="Confirm a checkout: completes the payment and adds the credits, once",
+)
+async def verify(call: Call[VerifyIn, NoQuery]) -> Reply:
+    b = call.body
+    result = await call.container.use_cases.verify_payment()(
+        call.user,
+        order_id=b.razorpay_order_id,
+        gateway_payment_id=b.razorpay_payment_id,
+        signature=b.razorpay_signature,
+        meta=_meta(call),
+    )
+    if result.status.is_paid:
+        return Reply(
+            VerifyOut(
+                status=result.status,
+                payment_id=result.payment.id,
+                credits_added=result.credits_added,
+                balance=result.balance,
+            )
+        )
+    return Reply(
+        VerifyOut(status=PaymentStatus.PROCESSING, payment_id=result.payment.id), status=202
+    )
+
+
+@routes.get(
+    "/api/v1/payments/history",
+    query=HistoryQuery,
+    response=list[PaymentOut],
+    paginated=True,
+    summary="My payments, newest first",
+)
+async def history(call: Call[NoBody, HistoryQuery]) -> Reply:
+    q = call.query
+    page = await call.container.use_cases.payment_history()(
+        call.user, page_request(q.limit, q.cursor), q.status
+    )
+    return Reply(
+        [payment_out(p) for p in page.items],
+        meta={"limit": q.limit, "nextCursor": page.next_cursor},
+    )
+
+
+@routes.get(
+    "/api/v1/payments/{paymentId}",
+    response=PaymentDetailOut,
+    summary="One of my payments with its event trail (refreshed if still open)",
+)
+async def get_payment(call: Call[NoBody, NoQuery]) -> PaymentDetailOut:
+    details = await call.container.use_cases.get_payment()(
+        call.user, call.path["paymentId"], _meta(call)
+    )
+    base = payment_out(details.payment).model_dump()
+    return PaymentDetailOut(**base, events=[event_out(e) for e in details.events])
+
+
+@routes.post(
+    "/api/v1/admin/payments/{paymentId}/refund",
+    auth=Auth.ADMIN,
+    body=RefundIn,
+    response=RefundResultOut,
+    summary="Refund (part of) a payment; credits clawed back",
+)
+@idempotent(status=200, required=False)
+async def refund(call: Call[RefundIn, NoQuery]) -> RefundResultOut:
+    outcome = await call.container.use_cases.refund_payment()(
+        call.user,
+        call.path["paymentId"],
+        amount=call.body.amount,
+        reason=call.body.reason,
+        meta=_meta(call),
+    )
+    return RefundResultOut(
+        payment_id=outcome.payment.id,
+        payment_status=outcome.payment.status,
+        refund=refund_out(outcome.refund),
+    )
+
+
+async def _razorpay_webhook(call: Call[NoBody, NoQuery]) -> WebhookAckOut:
+    stored = await call.container.use_cases.receive_razorpay_webhook()(
+        call.raw_body,
+        signature=call.header("X-Razorpay-Signature"),
+        event_id=call.header("X-Razorpay-Event-Id"),
+        meta=_meta(call),
+    )
+    return WebhookAckOut(received=True, duplicate=not stored)
+
+
+for _path in ("/webhooks/v1/razorpay", "/api/v1/payments/webhook"):
+    routes.post(
+        _path,
+        auth=Auth.NONE,
+        raw=True,
+        response=WebhookAckOut,
+        rate_limit="600/minute",
+        responses={403: "INVALID_SIGNATURE: nothing stored"},
+        summary="Razorpay webhook: verified on the raw body, stored once, processed later",
+    )(_razorpay_webhook)

@@ -1,0 +1,74 @@
+"""Request/response models of the credits routes (API.md "Credits")."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import orjson
+from pydantic import Field, StringConstraints, field_validator
+
+from domain.ledger.amounts import MAX_CREDITS_PER_MOVEMENT
+from domain.ledger.entry_types import EntryType
+from entrypoints.http.schemas.base import ApiInput, ApiOutput, PageQuery, UtcTime
+
+MAX_METADATA_BYTES = 2048
+Credits = Annotated[int, Field(ge=1, le=MAX_CREDITS_PER_MOVEMENT)]
+
+
+class BalanceOut(ApiOutput):
+    balance: int
+    held: int
+    available: int
+
+
+class HistoryQuery(PageQuery):
+    type: EntryType | None = None
+
+
+class HistoryEntryOut(ApiOutput):
+    id: str
+    type: EntryType
+    amount: int
+    balance_after: int
+    description: str
+    payment_id: str | None = None
+    created_at: UtcTime
+
+
+class SpendIn(ApiInput):
+    amount: Credits
+    purpose: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    metadata: dict[str, object] | None = None
+
+    @field_validator("metadata")
+    @classmethod
+    def _small_metadata(cls, value: dict[str, object] | None) -> dict[str, object] | None:
+        if value is not None and len(orjson.dumps(value)) > MAX_METADATA_BYTES:
+            raise ValueError(f"at most {MAX_METADATA_BYTES} bytes of JSON")
+        return value
+
+
+class SpendOut(ApiOutput):
+    transaction_id: str
+    balance: int
+
+
+class GrantIn(ApiInput):
+    user_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    amount: Annotated[int, Field(ge=-MAX_CREDITS_PER_MOVEMENT, le=MAX_CREDITS_PER_MOVEMENT)]
+    type: Literal["BONUS", "ADJUSTMENT"]
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+
+    @field_validator("amount")
+    @classmethod
+    def _not_zero(cls, value: int) -> int:
+        if value == 0:
+            raise ValueError("must not be zero")
+        return value
+
+
+class GrantOut(ApiOutput):
+    user_id: str
+    transaction_id: str
+    amount: int
+    balance: int

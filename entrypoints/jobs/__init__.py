@@ -1,0 +1,1 @@
+"""Background jobs wiring: outbox handlers, worker, relay, in-process jobs, scheduler."""

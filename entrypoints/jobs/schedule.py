@@ -1,0 +1,68 @@
+"""Periodic jobs run by ``fairarena scheduler``, each once per time slot.
+
+To add one, decorate a function that takes the container and returns the coroutine function to
+run (usually a use case instance)::
+
+    @periodic("payments.reconcile", every=timedelta(minutes=5))
+    def reconcile_payments(container: Container) -> Callable[[], Awaitable[object]]:
+        return container.use_cases.reconcile_payments()
+
+Slots are aligned on the Unix epoch plus ``offset`` (UTC): ``every=timedelta(days=1),
+offset=timedelta(hours=6)`` runs daily at 06:00 UTC. The job itself should be a sweep (safe to run
+late or twice); the (job, slot) row only guarantees one run per slot across schedulers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from application.jobs.scheduler import DEFAULT_LEASE, PeriodicJob
+from entrypoints.containers import Container
+
+JobBuilder = Callable[[Container], Callable[[], Awaitable[object]]]
+
+
+@dataclass(frozen=True)
+class PeriodicSpec:
+    name: str
+    every: timedelta
+    offset: timedelta
+    lease: timedelta
+    build: JobBuilder
+
+
+PERIODIC: list[PeriodicSpec] = []
+
+
+def periodic(
+    name: str,
+    *,
+    every: timedelta,
+    offset: timedelta = timedelta(0),
+    lease: timedelta = DEFAULT_LEASE,
+) -> Callable[[JobBuilder], JobBuilder]:
+    """Register a periodic job (see the module docstring)."""
+
+    def register(build: JobBuilder) -> JobBuilder:
+        if any(spec.name == name for spec in PERIODIC):
+            raise ValueError(f"periodic job {name!r} is registered twice")
+        PERIODIC.append(PeriodicSpec(name, every, offset, lease, build))
+        return build
+
+    return register
+
+
+def periodic_jobs(container: Container) -> list[PeriodicJob]:
+    return [
+        PeriodicJob(spec.name, spec.every, spec.build(container), spec.offset, spec.lease)
+        for spec in PERIODIC
+    ]
+
+
+@periodic("notifications.cleanup", every=timedelta(days=1), offset=timedelta(hours=6))
+def cleanup_notifications(container: Container) -> Callable[[], Awaitable[object]]:
+    """Delete notifications older than 30 days (the original's 06:00 UTC daily cleanup)."""
+    run: Callable[[], Awaitable[object]] = container.use_cases.purge_old_notifications()
+    return run

@@ -1,0 +1,32 @@
+"""Factories the container uses for the payments context (gateway choice, checkout secret)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapters.razorpay.gateway import RazorpayGateway
+from adapters.razorpay.sandbox import SandboxGateway
+from entrypoints.config import Settings
+
+
+def payment_gateway(settings: Settings) -> Any:
+    """Razorpay with keys; the in-process sandbox without keys, outside production only."""
+    if settings.uses_payment_sandbox:
+        return SandboxGateway()
+    return RazorpayGateway(
+        key_id=settings.razorpay_key_id or "",
+        key_secret=settings.razorpay_key_secret or "",
+        base_url=settings.razorpay_base_url,
+        timeout=settings.razorpay_timeout_seconds,
+    )
+
+
+def sandbox_gateway() -> SandboxGateway:
+    return SandboxGateway()
+
+
+def checkout_key_secret(settings: Settings, gateway: Any) -> str:
+    """The secret Checkout signs with: the sandbox's own, or RAZORPAY_KEY_SECRET."""
+    if isinstance(gateway, SandboxGateway):
+        return gateway.key_secret
+    return settings.razorpay_key_secret or ""

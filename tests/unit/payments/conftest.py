@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from dependency_injector import providers
+
+from adapters.razorpay.sandbox import SandboxGateway
+from application.identity.principal import Principal
+from application.payments.context import RequestMeta
+from domain.identity.user import User
+from entrypoints.containers import Container
+from tests.unit.payments.fakes import FakeLedger, MovableClock
+
+WEBHOOK_SECRET = "unit-webhook-secret"
+
+
+@dataclass
+class PaymentsWorld:
+    container: Container
+    clock: MovableClock
+    ledger: FakeLedger
+    gateway: SandboxGateway
+    meta: RequestMeta = field(
+        default_factory=lambda: RequestMeta(ip="198.51.100.4", user_agent="pytest")
+    )
+
+    def uc(self, name: str) -> Any:
+        return getattr(self.container.use_cases, name)()
+
+    async def user(self, name: str, *, admin: bool = False) -> Principal:
+        now = self.clock.now()
+        async with self.container.adapters.uow()() as uow:
+            await uow.users.add(
+                User(
+                    id=f"u-{name}",
+                    subject=f"dev|{name}",
+                    email=f"{name}@example.com",
+                    first_name=name,
+                    last_name=None,
+                    image_url=None,
+                    username=None,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            await uow.commit()
+        return Principal(
+            user_id=f"u-{name}",
+            subject=f"dev|{name}",
+            email=f"{name}@example.com",
+            name=name,
+            is_admin=admin,
+        )
+
+    def outbox(self) -> list[dict[str, Any]]:
+        return list(self.container.adapters.uow().store.state.outbox.values())
+
+
+@pytest.fixture
+def world(test_settings: Any) -> PaymentsWorld:
+    from entrypoints.containers import MemoryAdapters
+
+    container = Container(config=test_settings(razorpay_webhook_secret=WEBHOOK_SECRET))
+    clock = MovableClock()
+    container.core.clock.override(providers.Object(clock))
+    container.adapters.override(MemoryAdapters(core=container.core))
+    ledger = FakeLedger()
+    container.use_cases.credits_ledger.override(providers.Object(ledger))
+    return PaymentsWorld(container, clock, ledger, container.adapters.payment_gateway())
