@@ -52,7 +52,12 @@ def serve_ceiling(dsn: str, port: int, pool_size: int) -> None:
     from adapters.sqlalchemy.ledger_fast_path import SPEND_SQL
 
     async def make_app() -> web.Application:
-        pool = await asyncpg.create_pool(dsn, min_size=pool_size, max_size=pool_size)
+        async def nothing_to_reset(_: asyncpg.Connection) -> None:
+            return None
+
+        pool = await asyncpg.create_pool(
+            dsn, min_size=pool_size, max_size=pool_size, reset=nothing_to_reset
+        )
         app = web.Application()
 
         async def spend(request: web.Request) -> web.Response:
@@ -60,7 +65,7 @@ def serve_ceiling(dsn: str, port: int, pool_size: int) -> None:
             wallet, amount = body["wallet"], body["amount"]
             key = request.headers["Idempotency-Key"]
             tx_id = str(uuid.uuid4())
-            async with pool.acquire() as conn:
+            async with pool.acquire() as conn:  # the same statement, the same pool settings
                 balance = await conn.fetchval(
                     SPEND_SQL,
                     wallet,
@@ -374,7 +379,7 @@ def main() -> int:
     )
     parser.add_argument("--duration", type=float, default=10.0, help="measured seconds per run")
     parser.add_argument("--warmup", type=float, default=2.0)
-    parser.add_argument("--pool", type=int, default=20, help="database connections per server")
+    parser.add_argument("--pool", type=int, default=16, help="database connections per server")
     parser.add_argument("--json", default=None, help="also write the figures to this file")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument("--serve-ceiling", default=None, help=argparse.SUPPRESS)

@@ -33,6 +33,7 @@ from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.audit.organization_audit import ReadOrganizationAudit
 from application.credits.admin_grant import AdminGrant, UserBalance
 from application.credits.atomic_posting import UnitOfWorkAtomicLedger
+from application.credits.expire_holds import ExpireHolds
 from application.credits.ledger_service import CreditsLedger
 from application.credits.queries import GetBalance, GetHistory
 from application.credits.spend import Spend
@@ -62,6 +63,7 @@ from application.payments.settlement import PaymentSettlement
 from application.payments.verify import VerifyPayment
 from application.payments.webhooks import ProcessRazorpayWebhook, ReceiveRazorpayWebhook
 from application.phone_verification.claim_free_credits import ClaimFreeCredits
+from application.phone_verification.cleanup import PurgeStalePhoneVerification
 from application.phone_verification.eligibility import GetFreeCreditsEligibility
 from application.phone_verification.send_code import SendVerificationCode
 from application.phone_verification.verify_code import VerifyPhoneCode
@@ -159,10 +161,10 @@ def _token_verifier(settings: Settings) -> Any:
     return build_clerk_verifier(settings)
 
 
-def _atomic_ledger(engine: Any, uow: Any) -> Any:
+def _atomic_ledger(engine: Any, uow: Any, settings: Settings) -> Any:
     portable = UnitOfWorkAtomicLedger(uow)
     if engine.dialect.name == "postgresql":
-        return PostgresAtomicLedger(engine, portable)
+        return PostgresAtomicLedger(engine, portable, pool_size=min(settings.db_pool_size, 16))
     return portable
 
 
@@ -193,7 +195,7 @@ class Adapters(containers.DeclarativeContainer):
     engine = providers.Singleton(_engine, core.config)
     redis = providers.Singleton(_redis, core.config)
     uow = providers.Singleton(SqlAlchemyUnitOfWorkFactory, engine, core.clock)
-    atomic_ledger = providers.Singleton(_atomic_ledger, engine, uow)
+    atomic_ledger = providers.Singleton(_atomic_ledger, engine, uow, core.config)
     scope_reads = providers.Singleton(SqlScopeReads, engine)
     cache = providers.Singleton(_cache, redis)
     token_verifier = providers.Singleton(_token_verifier, core.config)
@@ -285,6 +287,7 @@ class UseCases(containers.DeclarativeContainer):
     admin_grant = providers.Factory(AdminGrant, adapters.uow, credits_ledger, core.clock)
     verify_ledger = providers.Factory(VerifyLedger, adapters.uow)
     user_balance = providers.Factory(UserBalance, adapters.uow)
+    expire_holds = providers.Factory(ExpireHolds, adapters.uow, core.clock)
     idempotent_requests = providers.Factory(IdempotentRequests, adapters.uow, core.clock)
     purge_idempotency_keys = providers.Factory(PurgeIdempotencyKeys, adapters.uow, core.clock)
 
@@ -348,6 +351,9 @@ class UseCases(containers.DeclarativeContainer):
         credits_ledger,
         core.clock,
         amount=core.config.provided.free_credits_amount,
+    )
+    purge_stale_phone_verification = providers.Factory(
+        PurgeStalePhoneVerification, adapters.uow, core.clock
     )
 
     # Organizations, teams, projects: every decision comes from the one Authorizer.

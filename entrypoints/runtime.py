@@ -69,7 +69,11 @@ async def start(container: Container) -> None:
 async def stop(container: Container) -> None:
     while _stoppers:
         await _stoppers.pop()()
-    for client in (container.adapters.token_verifier(), container.adapters.identity_directory()):
+    for client in (
+        container.adapters.token_verifier(),
+        container.adapters.identity_directory(),
+        container.adapters.atomic_ledger(),  # the spend path's own connection pool
+    ):
         close = getattr(client, "close", None)  # Clerk adapters own aiohttp sessions
         if close is not None:
             await close()

@@ -12,6 +12,7 @@ from application.ports.idempotency import IdempotencyRecord, StoredResponse
 from domain.ledger.accounts import is_wallet
 from domain.ledger.book import Book
 from domain.ledger.entry_types import EntryType
+from domain.ledger.holds import Hold
 from domain.ledger.outcomes import Outcome, Posted, Rejected
 from domain.ledger.transactions import LedgerTransaction
 from domain.ledger.wallets import Balance
@@ -72,6 +73,20 @@ class MemoryLedgerRepository:
         more = len(entries) > page.limit
         cursor = encode_cursor(str(chosen[-1][0]), chosen[-1][1].id) if more and chosen else None
         return Page([e for _, e in chosen], cursor)
+
+    async def reserve(self, hold: Hold) -> Hold:
+        return self._book.reserve(hold)
+
+    async def capture(
+        self, hold_id: str, amount: int, *, tx_id: str, now: datetime, description: str
+    ) -> Posted:
+        return self._book.capture(hold_id, amount, tx_id=tx_id, now=now, description=description)
+
+    async def void(self, hold_id: str, now: datetime) -> Hold:
+        return self._book.void(hold_id, now)
+
+    async def expire_due(self, now: datetime, limit: int) -> list[Hold]:
+        return self._book.expire_due(now)  # no batching needed in memory
 
     async def audit(self) -> LedgerAudit:
         diffs = self._book.differences()

@@ -12,6 +12,7 @@ path decides and records the answer in its own short transaction.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from application.credits.ports import AtomicLedger, KeyTaken
 from application.transient import TransientConflict
 from domain.ledger.accounts import is_wallet
+from domain.ledger.errors import InsufficientCredits
 from domain.ledger.outcomes import Posted
 from domain.ledger.transactions import LedgerTransaction
 
@@ -46,6 +48,28 @@ WITH debit AS (
 SELECT balance FROM debit
 """
 
+# When the spend posted nothing: record the refusal if the wallet cannot cover the amount (at
+# this statement's snapshot, which is a correct moment to refuse). No row back: the key is used,
+# or credits arrived in between; the portable path then decides.
+REFUSE_SQL = """
+WITH w AS (SELECT balance, held FROM credit_wallets WHERE account = $1),
+refusal AS (
+    INSERT INTO ledger_transactions
+        (id, idempotency_key, fingerprint, type, status, wallet, description, metadata,
+         details, created_at)
+    SELECT $3, $4, $5, $7, 'REJECTED', $1, '', '{}'::jsonb,
+           jsonb_build_object(
+               'reason', 'INSUFFICIENT_CREDITS', 'balance', COALESCE(w.balance, 0),
+               'available', COALESCE(w.balance - w.held, 0), 'required', $2::bigint),
+           $6
+    FROM (SELECT 1) AS one LEFT JOIN w ON true
+    WHERE COALESCE(w.balance - w.held, 0) < $2
+    ON CONFLICT DO NOTHING
+    RETURNING details
+)
+SELECT details FROM refusal
+"""
+
 TRANSIENT = (asyncpg.DeadlockDetectedError, asyncpg.SerializationError)
 
 
@@ -57,30 +81,79 @@ def spend_arguments(tx: LedgerTransaction) -> tuple[Any, ...] | None:
     if not (is_wallet(debit.account) and debit.amount < 0 and not is_wallet(credit.account)):
         return None
     return (
-        debit.account, -debit.amount, tx.id, tx.idempotency_key, tx.fingerprint, tx.created_at,
-        tx.description, json.dumps(dict(tx.metadata), separators=(",", ":")), tx.type.value,
-        tx.hold_id, credit.account,
-    )  # fmt: skip
+        debit.account,
+        -debit.amount,
+        tx.id,
+        tx.idempotency_key,
+        tx.fingerprint,
+        tx.created_at,
+        tx.description,
+        json.dumps(dict(tx.metadata), separators=(",", ":")),
+        tx.type.value,
+        tx.hold_id,
+        credit.account,
+    )
+
+
+async def _nothing_to_reset(_: asyncpg.Connection) -> None:
+    """Only single autocommit statements run here: no session state to clean (saves a trip)."""
 
 
 class PostgresAtomicLedger:
-    def __init__(self, engine: AsyncEngine, portable: AtomicLedger) -> None:
-        self._engine = engine
+    """The one-statement spend over its own small asyncpg pool (opened on first use).
+
+    Its own pool because checking a connection out of SQLAlchemy's pool and resetting an asyncpg
+    pool's connection each cost more than the statement itself on the hot path.
+    """
+
+    def __init__(self, engine: AsyncEngine, portable: AtomicLedger, pool_size: int = 10) -> None:
+        self._dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         self._portable = portable
+        self._pool_size = pool_size
+        self._pool: asyncpg.Pool | None = None
+        self._opening = asyncio.Lock()
+
+    async def _connections(self) -> asyncpg.Pool:
+        if self._pool is None:
+            async with self._opening:
+                if self._pool is None:
+                    self._pool = await asyncpg.create_pool(
+                        self._dsn,
+                        min_size=1,
+                        max_size=self._pool_size,
+                        reset=_nothing_to_reset,
+                        server_settings={"application_name": "fairarena-spend"},
+                    )
+        return self._pool
+
+    async def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            await pool.close()
 
     async def post_committed(self, tx: LedgerTransaction) -> Posted:
         args = spend_arguments(tx)
         if args is None:
             return await self._portable.post_committed(tx)
-        async with self._engine.connect() as conn:
-            raw = (await conn.get_raw_connection()).driver_connection
-            assert raw is not None
-            try:
-                balance = await raw.fetchval(SPEND_SQL, *args)
-            except asyncpg.UniqueViolationError:
-                raise KeyTaken(None) from None  # the same key was in flight when we started
-            except TRANSIENT as exc:
-                raise TransientConflict(str(exc)) from exc
+        pool = await self._connections()
+        try:
+            balance = await pool.fetchval(SPEND_SQL, *args)
+            if balance is None:
+                refusal = await pool.fetchval(REFUSE_SQL, *args[:6], args[8])
+                if refusal is not None:
+                    raise _insufficient(refusal)
+        except asyncpg.UniqueViolationError:
+            raise KeyTaken(None) from None  # the same key was in flight when we started
+        except TRANSIENT as exc:
+            raise TransientConflict(str(exc)) from exc
         if balance is None:
             return await self._portable.post_committed(tx)
         return Posted(tx, {str(args[0]): int(balance)})
+
+
+def _insufficient(details: object) -> InsufficientCredits:
+    d = json.loads(details) if isinstance(details, str) else details
+    assert isinstance(d, dict)
+    return InsufficientCredits(
+        balance=int(d["balance"]), available=int(d["available"]), required=int(d["required"])
+    )

@@ -7,6 +7,7 @@ context grants the INITIAL_ALLOCATION with the claim. Nothing here commits: the 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 
 from application.credits.ports import KeyTaken
 from application.ports.clock import Clock
@@ -18,6 +19,7 @@ from domain.ledger.accounts import user_wallet
 from domain.ledger.book import clawback_of
 from domain.ledger.entry_types import EntryType
 from domain.ledger.errors import AlreadyClaimed, IdempotencyKeyReused
+from domain.ledger.holds import Hold
 from domain.ledger.idempotency import replay
 from domain.ledger.outcomes import ClawBack, Posted, PostedEntry, Rejected, RejectionReason
 from domain.ledger.transactions import LedgerTransaction
@@ -143,6 +145,33 @@ class CreditsLedger:
             metadata=metadata or {},
         )
         return (await self._post(uow, tx)).entry_for(wallet)
+
+    async def reserve_hold(
+        self, uow: UnitOfWork, *, user_id: str, amount: int, key: str, ttl: timedelta
+    ) -> Hold:
+        """Hold credits for work whose cost is known afterwards (AI streaming); per-caller key."""
+        now = self._clock.now()
+        hold = Hold.reserve(
+            hold_id=new_id(),
+            wallet=user_wallet(user_id),
+            amount=amount,
+            key=f"hold:{user_id}:{key}",
+            now=now,
+            expires_at=now + ttl,
+        )
+        return await uow.ledger.reserve(hold)
+
+    async def capture_hold(
+        self, uow: UnitOfWork, *, hold_id: str, amount: int, description: str
+    ) -> PostedEntry:
+        """DEDUCTION of the actual cost (≤ the hold); the rest is released. Replayable."""
+        posted = await uow.ledger.capture(
+            hold_id, amount, tx_id=new_id(), now=self._clock.now(), description=description
+        )
+        return posted.entry_for(posted.transaction.wallet_postings()[0].account)
+
+    async def void_hold(self, uow: UnitOfWork, *, hold_id: str) -> Hold:
+        return await uow.ledger.void(hold_id, self._clock.now())
 
     async def _post(self, uow: UnitOfWork, tx: LedgerTransaction) -> Posted:
         stored = await uow.ledger.outcome(tx.idempotency_key)

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from application.pagination import Page, PageRequest
 from domain.ledger.entry_types import EntryType
+from domain.ledger.holds import Hold
 from domain.ledger.outcomes import Outcome, Posted, Rejected
 from domain.ledger.transactions import LedgerTransaction
 from domain.ledger.wallets import Balance
@@ -81,6 +82,27 @@ class LedgerRepository(Protocol):
         self, wallet: str, entry_type: EntryType | None, page: PageRequest
     ) -> Page[HistoryEntry]:
         """The wallet's entries, newest first."""
+        ...
+
+    async def reserve(self, hold: Hold) -> Hold:
+        """Hold ``hold.amount`` of the wallet's available credits.
+
+        The same key with the same wallet and amount returns the first hold; with another input
+        IdempotencyKeyReused. Not enough available credits: the refusal is recorded under the
+        key and InsufficientCredits raised.
+        """
+        ...
+
+    async def capture(
+        self, hold_id: str, amount: int, *, tx_id: str, now: datetime, description: str
+    ) -> Posted:
+        """Post a DEDUCTION of ``amount`` (≤ the hold) and release the rest; replayable."""
+        ...
+
+    async def void(self, hold_id: str, now: datetime) -> Hold: ...
+
+    async def expire_due(self, now: datetime, limit: int) -> list[Hold]:
+        """Release open holds past their expiry (skipping ones another worker holds)."""
         ...
 
     async def audit(self) -> LedgerAudit:

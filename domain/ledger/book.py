@@ -170,7 +170,7 @@ class Book:
 
     # -- holds -------------------------------------------------------------------------------
     def reserve(self, hold: Hold) -> Hold:
-        fp = fingerprint(type="HOLD", wallet=hold.wallet, amount=hold.amount)
+        fp = hold_fingerprint(hold)
         known = self._hold_keys.get(hold.idempotency_key)
         if known is not None:
             if known[0] != fp:
@@ -199,14 +199,20 @@ class Book:
         self._hold_keys[hold.idempotency_key] = (fp, hold.id)
         return hold
 
-    def capture(self, hold_id: str, amount: int, *, tx_id: str, now: datetime) -> Posted:
+    def capture(
+        self, hold_id: str, amount: int, *, tx_id: str, now: datetime, description: str = ""
+    ) -> Posted:
         """Capture part or all of an open hold: one DEDUCTION, the rest released."""
         hold = self.hold(hold_id)
         key = entries.hold_capture_key(hold_id)
         stored = self._by_key.get(key)
         if stored is not None:
             fp = entries.deduction_fingerprint(
-                wallet=hold.wallet, amount=amount, description="", metadata={}, hold_id=hold_id
+                wallet=hold.wallet,
+                amount=amount,
+                description=description,
+                metadata={},
+                hold_id=hold_id,
             )
             result = replay(stored, fp)
             assert isinstance(result, Posted)
@@ -221,7 +227,7 @@ class Book:
                     wallet=hold.wallet,
                     amount=amount,
                     key=key,
-                    description="",
+                    description=description,
                     now=now,
                     hold_id=hold_id,
                 )
@@ -263,6 +269,10 @@ class Book:
             for a in set(recomputed) | set(self._totals)
             if self._totals.get(a, 0) != recomputed.get(a, 0)
         }
+
+
+def hold_fingerprint(hold: Hold) -> str:
+    return fingerprint(type="HOLD", wallet=hold.wallet, amount=hold.amount)
 
 
 def clawback_of(outcome: Posted | Rejected, wallet: str) -> ClawBack:

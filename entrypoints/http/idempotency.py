@@ -75,9 +75,16 @@ def idempotent(*, status: int, required: bool = True) -> Callable[[Handler], Han
                 )
             return response
 
+        document_key(wrapped, required=required)
         return wrapped
 
     return decorate
+
+
+def document_key(handler: Handler, *, required: bool) -> Handler:
+    """Mark ``handler`` as taking an Idempotency-Key (the OpenAPI document lists the header)."""
+    handler.idempotency_key = "required" if required else "optional"  # type: ignore[attr-defined]
+    return handler
 
 
 def _render(result: Any, status: int) -> web.Response:

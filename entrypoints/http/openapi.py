@@ -72,6 +72,18 @@ def _operation(spec: RouteSpec, schemas: _Schemas) -> dict[str, Any]:
             params.append(
                 {"name": name, "in": "query", "required": name in required, "schema": prop}
             )
+    idempotency = getattr(spec.handler, "idempotency_key", None)  # set by @idempotent
+    if idempotency is not None:
+        params.append(
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": idempotency == "required",
+                "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                "description": "Same key + same body within 24 h replays the first response "
+                "(Idempotent-Replayed: true); a different body or a request in flight → 409",
+            }
+        )
     if params:
         op["parameters"] = params
     if spec.body is not None:

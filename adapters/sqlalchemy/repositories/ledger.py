@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.repositories.ledger_errors import is_transient
+from adapters.sqlalchemy.repositories.ledger_holds import SqlHolds
 from adapters.sqlalchemy.statements import for_update, insert_ignoring_conflict
 from adapters.sqlalchemy.tables.ledger import credit_wallets, ledger_postings, ledger_transactions
 from application.credits.ports import BalanceDifference, HistoryEntry, KeyTaken, LedgerAudit
@@ -39,6 +40,11 @@ REJECTED = "REJECTED"
 class SqlLedgerRepository:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn
+        self._holds = SqlHolds(conn, self.lock_balance, self.outcome, self.post, self.record)
+        self.reserve = self._holds.reserve
+        self.capture = self._holds.capture
+        self.void = self._holds.void
+        self.expire_due = self._holds.expire_due
 
     async def _run(self, work: Callable[[], Awaitable[T]]) -> T:
         try:

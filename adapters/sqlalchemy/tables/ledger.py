@@ -98,3 +98,20 @@ idempotency_keys = sa.Table(
     timestamp("expires_at"),
     sa.Index("ix_idempotency_keys_expires_at", "expires_at"),
 )
+
+credit_holds = sa.Table(
+    "credit_holds",
+    metadata,
+    id_column(primary_key=True),
+    sa.Column("wallet", sa.String(80), nullable=False),
+    sa.Column("amount", sa.BigInteger, nullable=False),
+    sa.Column("idempotency_key", sa.String(320), nullable=False, unique=True),
+    sa.Column("status", sa.String(16), nullable=False),  # OPEN | CAPTURED | VOIDED | EXPIRED
+    sa.Column("captured", sa.BigInteger, nullable=False, server_default="0"),
+    timestamp("created_at"),
+    timestamp("expires_at"),
+    timestamp("closed_at", nullable=True),
+    sa.CheckConstraint("amount > 0", name="amount_positive"),
+    sa.CheckConstraint("captured >= 0 AND captured <= amount", name="captured_within_amount"),
+    sa.Index("ix_credit_holds_open_expiry", "status", "expires_at"),
+)

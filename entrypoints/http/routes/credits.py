@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from application.credits.spend import ReplayedInsufficientCredits
@@ -9,7 +10,12 @@ from application.pagination import page_request
 from domain.ledger.entry_types import EntryType
 from entrypoints.http import envelope
 from entrypoints.http.errors import ApiError
-from entrypoints.http.idempotency import REPLAYED_HEADER, idempotency_key, idempotent
+from entrypoints.http.idempotency import (
+    REPLAYED_HEADER,
+    document_key,
+    idempotency_key,
+    idempotent,
+)
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply
 from entrypoints.http.schemas.credits import (
     BalanceOut,
@@ -66,8 +72,8 @@ async def history(call: Call[NoBody, HistoryQuery]) -> Reply:
     response=SpendOut,
     status=201,
     summary="Spend credits (Idempotency-Key required)",
-    responses={402: "INSUFFICIENT_CREDITS", 409: "DUPLICATE_REQUEST"},
 )
+@functools.partial(document_key, required=True)
 async def spend(call: Call[SpendIn, NoQuery]) -> Any:
     # The ledger transaction itself is the idempotency record of a spend (one statement, see
     # adapters/sqlalchemy/ledger_fast_path.py); the semantics are those of @idempotent.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 from adapters.dev_identity.dev_tokens import dev_subject
@@ -37,6 +38,13 @@ async def test_new_wallet_is_empty(app_client, token):
     assert (await resp.json())["data"] == {"balance": 0, "held": 0, "available": 0}
     hist = await (await app_client.get("/api/v1/credits/history", headers=bearer(t))).json()
     assert hist["data"] == [] and hist["meta"]["nextCursor"] is None
+    refused = await spend(app_client, t, 1, "first")
+    assert refused.status == 402
+    assert (await refused.json())["error"]["details"] == {
+        "balance": 0,
+        "available": 0,
+        "required": 1,
+    }
 
 
 async def test_grant_then_spend_is_read_your_writes(app_client, token):
@@ -158,3 +166,13 @@ async def test_admin_grant_accepts_the_provider_subject_and_replays_by_key(app_c
     assert conflict.status == 409
     bal = await (await app_client.get("/api/v1/credits/balance", headers=bearer(t))).json()
     assert bal["data"]["balance"] == 25
+
+
+async def test_concurrent_spends_never_overdraw_on_either_database(app_client, token):
+    t, admin = token(), token(admin=True)
+    await grant(app_client, admin, await user_id_of(app_client, t), 10)
+    statuses = await asyncio.gather(*(spend(app_client, t, 1, f"c-{i}") for i in range(25)))
+    codes = [r.status for r in statuses]
+    assert codes.count(201) == 10 and codes.count(402) == 15, codes
+    bal = await (await app_client.get("/api/v1/credits/balance", headers=bearer(t))).json()
+    assert bal["data"]["balance"] == 0

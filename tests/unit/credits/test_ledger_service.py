@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from application.credits.admin_grant import AdminGrant
+from application.credits.expire_holds import ExpireHolds
 from application.credits.ledger_service import CreditsLedger
 from application.credits.queries import GetBalance, GetHistory
 from application.credits.verify_ledger import VerifyLedger, is_clean
@@ -95,3 +98,30 @@ async def test_admin_grant_finds_users_by_id_or_subject(uow, clock):
         ("admin", "id-1", 10),
         ("admin", "id-1", -4),
     ]
+
+
+async def test_holds_through_the_service(uow, clock):
+    ledger = CreditsLedger(clock)
+    await run(
+        uow,
+        lambda u: ledger.grant(
+            u, user_id="u", amount=10, type_=EntryType.BONUS, key="f", reason="f"
+        ),
+    )
+    hold = await run(
+        uow,
+        lambda u: ledger.reserve_hold(u, user_id="u", amount=8, key="h", ttl=timedelta(seconds=5)),
+    )
+    assert (await GetBalance(uow)("u")).available == 2
+    entry = await run(
+        uow, lambda u: ledger.capture_hold(u, hold_id=hold.id, amount=3, description="ai")
+    )
+    assert entry.balance_after == 7
+    await run(
+        uow,
+        lambda u: ledger.reserve_hold(u, user_id="u", amount=7, key="h2", ttl=timedelta(seconds=5)),
+    )
+    assert (await GetBalance(uow)("u")).available == 0
+    clock.advance(seconds=6)
+    assert await ExpireHolds(uow, clock)() == 1
+    assert (await GetBalance(uow)("u")).available == 7

@@ -91,6 +91,24 @@ def upgrade() -> None:
     with op.batch_alter_table('ledger_postings', schema=None) as batch_op:
         batch_op.create_index('ix_ledger_postings_account_id', ['account', 'id'], unique=False)
 
+    op.create_table('credit_holds',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('wallet', sa.String(length=80), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
+    sa.Column('idempotency_key', sa.String(length=320), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('captured', sa.BigInteger(), server_default='0', nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint('amount > 0', name=op.f('ck_credit_holds_amount_positive')),
+    sa.CheckConstraint('captured >= 0 AND captured <= amount', name=op.f('ck_credit_holds_captured_within_amount')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_credit_holds')),
+    sa.UniqueConstraint('idempotency_key', name=op.f('uq_credit_holds_idempotency_key'))
+    )
+    with op.batch_alter_table('credit_holds', schema=None) as batch_op:
+        batch_op.create_index('ix_credit_holds_open_expiry', ['status', 'expires_at'], unique=False)
+
     if op.get_bind().dialect.name == "postgresql":
         # The ledger is append-only: history is corrected by new entries, never rewritten.
         for table in ("ledger_transactions", "ledger_postings"):
@@ -102,6 +120,9 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         for table in ("ledger_transactions", "ledger_postings"):
             op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
+    with op.batch_alter_table('credit_holds', schema=None) as batch_op:
+        batch_op.drop_index('ix_credit_holds_open_expiry')
+    op.drop_table('credit_holds')
     with op.batch_alter_table('ledger_postings', schema=None) as batch_op:
         batch_op.drop_index('ix_ledger_postings_account_id')
     op.drop_table('ledger_postings')

@@ -1,0 +1,31 @@
+"""Scheduled job: release holds past their expiry (their work never reported a cost)."""
+
+from __future__ import annotations
+
+from application.ports.clock import Clock
+from application.ports.unit_of_work import UnitOfWorkFactory
+from application.transient import retry_transient
+
+BATCH = 500
+
+
+class ExpireHolds:
+    """Idempotent per run: an expired hold is closed once; concurrent runs skip locked rows."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def __call__(self) -> int:
+        async def batch() -> int:
+            async with self._uow() as uow:
+                expired = await uow.ledger.expire_due(self._clock.now(), BATCH)
+                await uow.commit()
+                return len(expired)
+
+        total = 0
+        while (n := await retry_transient(batch)) > 0:
+            total += n
+            if n < BATCH:
+                break
+        return total
