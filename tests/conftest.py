@@ -10,12 +10,20 @@ from typing import Any
 import pytest
 import redis.asyncio as redis_asyncio
 from aiohttp.test_utils import TestClient, TestServer
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from adapters.dev_identity.dev_tokens import issue_dev_token
 from entrypoints.config import Settings
 from entrypoints.containers import Container, MemoryAdapters
 from entrypoints.http.app import create_app
 from tests.fixtures.databases import REDIS_URL, PostgresDatabases, SqliteDatabases
+
+# Property tests judge behaviour, not speed: a busy CI machine must not turn them into failures.
+hypothesis_settings.register_profile(
+    "fairarena", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("fairarena")
 
 DEV_SECRET = "test-dev-secret-" + "x" * 32
 

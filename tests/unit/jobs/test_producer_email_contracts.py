@@ -27,6 +27,7 @@ PAYMENT = Payment(
 REFUND = Refund(id="ref_1", payment_id="pay_1", amount=49_900, status=RefundStatus.FAILED,
                 reason="asked", requested_by="admin", created_at=NOW,
                 failure_reason="bank rejected")
+TO = notices.Recipient("a@example.com", "Asha")
 USER = User(id="u1", subject="s1", email="asha@example.com", first_name="Asha",
             last_name=None, image_url=None, username=None, created_at=NOW, updated_at=NOW)
 
@@ -37,10 +38,10 @@ def emails(messages: list[OutboxMessage]) -> list[OutboxMessage]:
 
 PRODUCED = {
     "welcome": lambda: [welcome_email(USER)],
-    "payment-success": lambda: notices.payment_succeeded(PAYMENT, "a@example.com", 800),
-    "payment-failed": lambda: notices.payment_failed(PAYMENT, "a@example.com"),
-    "refund-initiated": lambda: notices.refund_initiated(PAYMENT, REFUND, "a@example.com", 600),
-    "refund-failed": lambda: notices.refund_failed(PAYMENT, REFUND, "a@example.com"),
+    "payment-success": lambda: notices.payment_succeeded(PAYMENT, TO, 800),
+    "payment-failed": lambda: notices.payment_failed(PAYMENT, TO),
+    "refund-initiated": lambda: notices.refund_initiated(PAYMENT, REFUND, TO, 600),
+    "refund-failed": lambda: notices.refund_failed(PAYMENT, REFUND, TO),
 }
 
 
