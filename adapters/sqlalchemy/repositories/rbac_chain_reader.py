@@ -202,8 +202,8 @@ class _AsyncpgChainReader(SqlScopeChainReader):
 
 
 class SqlScopeReads:
-    """Chains and visible-children pages for plain reads, outside any unit of work: one
-    statement in autocommit mode on PostgreSQL (no BEGIN/ROLLBACK round trips)."""
+    """Chains and visible-children pages for plain reads, outside any unit of work: on
+    PostgreSQL each is one statement on the asyncpg connection, no BEGIN/ROLLBACK round trips."""
 
     def __init__(self, engine: AsyncEngine):
         self._engine = engine
@@ -226,30 +226,28 @@ class SqlScopeReads:
 
     @asynccontextmanager
     async def _chain_reader(self) -> AsyncIterator[SqlScopeChainReader]:
-        async with self._engine.connect() as conn:
-            if conn.dialect.name == "postgresql":
-                # Nothing has run through SQLAlchemy on this connection, so no BEGIN was sent:
-                # the statement runs on its own (autocommit), one round trip.
-                raw = await conn.get_raw_connection()
-                yield _AsyncpgChainReader(raw.driver_connection)
-            else:
-                yield SqlScopeChainReader(conn)
+        async with self._connect() as (conn, driver):
+            # Nothing runs through SQLAlchemy on this connection, so no BEGIN is sent: the
+            # statement runs on its own (autocommit), one round trip.
+            yield _AsyncpgChainReader(driver) if driver is not None else SqlScopeChainReader(conn)
 
     async def teams(
         self, organization_id: str, flt: ChildFilter, page: PageRequest
     ) -> Page[TeamSummary]:
-        async with self._connect() as conn:
-            return await SqlTeamRepository(conn).list_visible(organization_id, flt, page)
+        async with self._connect() as (conn, driver):
+            return await SqlTeamRepository(conn, driver).list_visible(organization_id, flt, page)
 
     async def projects(
         self, team_id: str, flt: ChildFilter, page: PageRequest
     ) -> Page[ProjectSummary]:
-        async with self._connect() as conn:
-            return await SqlProjectRepository(conn).list_visible(team_id, flt, page)
+        async with self._connect() as (conn, driver):
+            return await SqlProjectRepository(conn, driver).list_visible(team_id, flt, page)
 
     @asynccontextmanager
-    async def _connect(self) -> AsyncIterator[AsyncConnection]:
+    async def _connect(self) -> AsyncIterator[tuple[AsyncConnection, Any]]:
+        """A pooled connection and, on PostgreSQL, its asyncpg driver connection (no BEGIN)."""
         async with self._engine.connect() as conn:
+            driver = None
             if conn.dialect.name == "postgresql":
-                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            yield conn
+                driver = (await conn.get_raw_connection()).driver_connection
+            yield conn, driver

@@ -124,16 +124,44 @@ def _filter_params(parent_id: str, flt: ChildFilter, page: PageRequest) -> dict[
     }
 
 
+_PARAM_ORDER = ("parent", "after", "everything", "v1", "v2", "v3", "member", "limit")
+
+
+def _numbered(stmt: sa.TextualSelect) -> str:
+    """The statement with asyncpg's positional placeholders ($1 … $8 in ``_PARAM_ORDER``)."""
+    sql = str(stmt)
+    for n, name in enumerate(_PARAM_ORDER, start=1):
+        sql = sql.replace(f":{name}", f"${n}")
+    return sql
+
+
+_ASYNCPG_SQL = {"team": _numbered(_VISIBLE_TEAMS), "project": _numbered(_VISIBLE_PROJECTS)}
+
+
 async def visible_children(
-    conn: AsyncConnection, kind: str, parent_id: str, flt: ChildFilter, page: PageRequest
+    conn: AsyncConnection,
+    kind: str,
+    parent_id: str,
+    flt: ChildFilter,
+    page: PageRequest,
+    *,
+    driver: Any = None,
 ) -> tuple[list[Any], str | None]:
-    """Rows of the page and the next cursor; nothing at all for an unreadable parent."""
+    """Rows of the page and the next cursor; nothing at all for an unreadable parent. With an
+    asyncpg ``driver`` connection (PostgreSQL plain reads) the statement goes straight to it."""
     if flt.nothing:
         return [], None
-    stmt = _VISIBLE_TEAMS if kind == "team" else _VISIBLE_PROJECTS
-    rows = (await conn.execute(stmt, _filter_params(parent_id, flt, page))).all()
-    last = rows[page.limit - 1].id if len(rows) > page.limit else None
-    return [r._mapping for r in rows[: page.limit]], encode_cursor(last, last) if last else None
+    params = _filter_params(parent_id, flt, page)
+    if driver is not None:
+        args = [params[name] for name in _PARAM_ORDER]
+        rows: list[Any] = list(await driver.fetch(_ASYNCPG_SQL[kind], *args))
+        last_id = rows[page.limit - 1]["id"] if len(rows) > page.limit else None
+    else:
+        stmt = _VISIBLE_TEAMS if kind == "team" else _VISIBLE_PROJECTS
+        rows = [r._mapping for r in (await conn.execute(stmt, params)).all()]
+        last_id = rows[page.limit - 1]["id"] if len(rows) > page.limit else None
+    cursor = encode_cursor(last_id, last_id) if last_id else None
+    return rows[: page.limit], cursor
 
 
 class SqlOrganizationRepository:
@@ -198,8 +226,9 @@ class SqlOrganizationRepository:
 
 
 class SqlTeamRepository:
-    def __init__(self, conn: AsyncConnection):
+    def __init__(self, conn: AsyncConnection, driver: Any = None):
         self._conn = conn
+        self._driver = driver  # asyncpg connection for plain reads, see visible_children
 
     async def add(self, team: Team) -> None:
         await _insert(self._conn, teams, team_values(team))
@@ -223,15 +252,18 @@ class SqlTeamRepository:
     async def list_visible(
         self, organization_id: str, flt: ChildFilter, page: PageRequest
     ) -> Page[TeamSummary]:
-        rows, cursor = await visible_children(self._conn, "team", organization_id, flt, page)
+        rows, cursor = await visible_children(
+            self._conn, "team", organization_id, flt, page, driver=self._driver
+        )
         return Page(
             [TeamSummary(team_from(r), r["member_count"], r["child_count"]) for r in rows], cursor
         )
 
 
 class SqlProjectRepository:
-    def __init__(self, conn: AsyncConnection):
+    def __init__(self, conn: AsyncConnection, driver: Any = None):
         self._conn = conn
+        self._driver = driver  # asyncpg connection for plain reads, see visible_children
 
     async def add(self, project: Project) -> None:
         await _insert(self._conn, projects, project_values(project))
@@ -251,5 +283,7 @@ class SqlProjectRepository:
     async def list_visible(
         self, team_id: str, flt: ChildFilter, page: PageRequest
     ) -> Page[ProjectSummary]:
-        rows, cursor = await visible_children(self._conn, "project", team_id, flt, page)
+        rows, cursor = await visible_children(
+            self._conn, "project", team_id, flt, page, driver=self._driver
+        )
         return Page([ProjectSummary(project_from(r), r["member_count"]) for r in rows], cursor)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from adapters.sqlalchemy.engine import build_engine
+from adapters.sqlalchemy.repositories.rbac_chain_reader import SqlScopeReads
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.pagination import PageRequest, decode_cursor
 from application.ports.clock import SystemClock
@@ -195,6 +196,22 @@ async def test_member_counts_and_pagination(database_url: str) -> None:
                 if cursor is None:
                     break
             assert seen == sorted(t.id for t in live)
+        # the same pages through the plain-read adapter (asyncpg directly on PostgreSQL)
+        reads = SqlScopeReads(engine)
+        seen, cursor = [], None
+        while True:
+            page = await reads.teams(
+                org.id, flt, PageRequest(limit=2, after=decode_cursor(cursor) if cursor else None)
+            )
+            seen += [s.team.id for s in page.items]
+            assert all(s.member_count == 0 for s in page.items)
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+        assert seen == sorted(t.id for t in live)
+        chain = await reads.organization(org.id, users[1])
+        assert chain is not None and [m.user_id for m in chain.memberships] == [users[1]]
+        async with uow_factory() as uow:
             members = await uow.memberships.list_members(node_of(chain).ref, PAGE)
             assert {m.user_id for m in members.items} == set(users)
             assert all(m.name == "A B" for m in members.items)
