@@ -13,6 +13,7 @@ PRODUCTION = {
     "clerk_jwks_url": "https://clerk.example/jwks",
     "email_provider": "resend",
     "resend_api_key": "re_x",
+    "invite_seal_key": "k" * 43,
 }
 TWILIO = {
     "sms_provider": "twilio",
