@@ -3,6 +3,7 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+UV_VERSION := 0.13.9
 export DATABASE_URL ?= sqlite+aiosqlite:///var/fairarena.db
 
 .PHONY: run test venv migrate lint typecheck imports check bench lock clean
@@ -19,8 +20,11 @@ venv: $(STAMP)
 
 $(STAMP): requirements.lock pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --disable-pip-version-check -r requirements.lock
-	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
+	# uv (pinned, from PyPI) installs the lock in seconds; it uses this venv's interpreter and
+	# never downloads one.
+	$(BIN)/pip install -q --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.lock
+	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
 	touch $(STAMP)
 
 migrate: $(STAMP)
@@ -41,7 +45,7 @@ bench: $(STAMP)  ## Benchmarks on PostgreSQL + Redis (see docs/performance.md)
 	$(BIN)/python bench/run_all.py
 
 lock:  ## Re-resolve requirements.lock from pyproject.toml (needs network to PyPI)
-	$(BIN)/pip install -q uv && $(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

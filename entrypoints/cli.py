@@ -143,10 +143,11 @@ def _add_context_commands() -> None:
 
 _add_context_commands()
 
-if __name__ == "__main__":
-    sys.exit(main())
-
 
 from entrypoints.plans_cli import plans  # noqa: E402  (contexts register their groups here)
 
 main.add_command(plans)
+
+# Last, so `python -m entrypoints.cli` sees every group registered above.
+if __name__ == "__main__":
+    sys.exit(main())

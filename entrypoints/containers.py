@@ -63,6 +63,7 @@ from application.payments.settlement import PaymentSettlement
 from application.payments.verify import VerifyPayment
 from application.payments.webhooks import ProcessRazorpayWebhook, ReceiveRazorpayWebhook
 from application.phone_verification.claim_free_credits import ClaimFreeCredits
+from application.phone_verification.cleanup import PurgeStalePhoneVerification
 from application.phone_verification.eligibility import GetFreeCreditsEligibility
 from application.phone_verification.send_code import SendVerificationCode
 from application.phone_verification.verify_code import VerifyPhoneCode
@@ -351,6 +352,9 @@ class UseCases(containers.DeclarativeContainer):
         core.clock,
         amount=core.config.provided.free_credits_amount,
     )
+    purge_stale_phone_verification = providers.Factory(
+        PurgeStalePhoneVerification, adapters.uow, core.clock
+    )
 
     # Organizations, teams, projects: every decision comes from the one Authorizer.
     authorizer = providers.Singleton(Authorizer)
@@ -375,17 +379,22 @@ class UseCases(containers.DeclarativeContainer):
     get_team = providers.Factory(GetTeam, adapters.scope_reads, authorizer)
     update_team = providers.Factory(UpdateTeam, adapters.uow, core.clock, authorizer)
     delete_team = providers.Factory(DeleteTeam, adapters.uow, core.clock, authorizer)
-    list_teams = providers.Factory(ListTeams, adapters.uow, authorizer)
+    list_teams = providers.Factory(
+        ListTeams, adapters.scope_reads, adapters.scope_reads, authorizer
+    )
     join_team = providers.Factory(JoinTeam, adapters.uow, core.clock, authorizer)
     create_project = providers.Factory(CreateProject, adapters.uow, core.clock, authorizer)
     get_project = providers.Factory(GetProject, adapters.scope_reads, authorizer)
     update_project = providers.Factory(UpdateProject, adapters.uow, core.clock, authorizer)
     delete_project = providers.Factory(DeleteProject, adapters.uow, core.clock, authorizer)
-    list_projects = providers.Factory(ListProjects, adapters.uow, authorizer)
+    list_projects = providers.Factory(
+        ListProjects, adapters.scope_reads, adapters.scope_reads, authorizer
+    )
 
     # Invitations (all three scopes) and the organization audit trail.
     invite_members = providers.Factory(
-        InviteMembers, adapters.uow, core.clock, authorizer, core.code_sealer)
+        InviteMembers, adapters.uow, core.clock, authorizer, core.code_sealer
+    )
     list_invitations = providers.Factory(ListInvitations, adapters.uow, core.clock, authorizer)
     revoke_invitation = providers.Factory(RevokeInvitation, adapters.uow, core.clock, authorizer)
     preview_invitation = providers.Factory(PreviewInvitation, adapters.uow, core.clock)
@@ -393,9 +402,14 @@ class UseCases(containers.DeclarativeContainer):
     decline_invitation = providers.Factory(DeclineInvitation, adapters.uow, core.clock)
     read_organization_audit = providers.Factory(ReadOrganizationAudit, adapters.uow, authorizer)
     send_invitation_email = providers.Factory(
-        SendInvitationEmail, adapters.uow, core.clock, core.code_sealer, adapters.email_templates,
-        adapters.email_sender, core.config.provided.frontend_url)
-
+        SendInvitationEmail,
+        adapters.uow,
+        core.clock,
+        core.code_sealer,
+        adapters.email_templates,
+        adapters.email_sender,
+        core.config.provided.frontend_url,
+    )
 
 
 class Container(containers.DeclarativeContainer):

@@ -13,7 +13,7 @@ from typing import Any
 import dramatiq
 from dramatiq import Broker
 
-from application.jobs.errors import PermanentJobFailure
+from application.jobs.errors import PermanentJobFailure, TransientJobFailure
 from domain.errors import DomainError
 
 #: Queue of outbox messages.
@@ -48,7 +48,14 @@ def declare_outbox_actor(
     async def run_outbox_message(outbox_id: str, topic: str, payload: dict[str, Any]) -> None:
         if runner is None:
             raise SendOnly("run_outbox_message reached a process without a job runner")
-        await runner(outbox_id, topic, payload)
+        try:
+            await runner(outbox_id, topic, payload)
+        except TransientJobFailure as exc:
+            if exc.retry_after is None:
+                raise
+            # The provider said when to come back (429 Retry-After): wait that long, not backoff.
+            delay_ms = min(int(exc.retry_after * 1000), OUTBOX_MAX_BACKOFF_MS)
+            raise dramatiq.Retry(str(exc), delay=delay_ms) from exc
 
     decorate = dramatiq.actor(
         broker=broker,

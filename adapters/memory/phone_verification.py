@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from adapters.memory.store import MemoryState
 from domain.phone_verification.errors import FreeCreditsAlreadyClaimed, PhoneNumberTaken
@@ -74,6 +75,24 @@ class MemoryPhoneVerificationRepository:
         if lock is not None and lock.user_id == user_id:
             del self._t.locks[phone.value]
 
+    async def purge_stale(self, *, now: datetime, history_before: datetime) -> int:
+        removed = 0
+        for phone, lock in list(self._t.locks.items()):
+            if lock.expires_at <= now:
+                del self._t.locks[phone]
+                removed += 1
+        for user_id, state in list(self._t.states.items()):
+            kept = replace(
+                state,
+                otps=tuple(o for o in state.otps if o.expires_at > now),
+                sends=tuple(s for s in state.sends if s.at >= history_before),
+                verify_calls=tuple(t for t in state.verify_calls if t >= history_before),
+                claim_attempts=tuple(t for t in state.claim_attempts if t >= history_before),
+            )
+            removed += _records(state) - _records(kept)
+            self._t.states[user_id] = kept
+        return removed
+
     async def claim_of(self, user_id: str) -> FreeCreditClaim | None:
         return self._t.claims.get(user_id)
 
@@ -81,3 +100,7 @@ class MemoryPhoneVerificationRepository:
         if claim.user_id in self._t.claims:
             raise FreeCreditsAlreadyClaimed("free credits have already been claimed")
         self._t.claims[claim.user_id] = claim
+
+
+def _records(state: PhoneVerification) -> int:
+    return len(state.otps) + len(state.sends) + len(state.verify_calls) + len(state.claim_attempts)

@@ -142,6 +142,19 @@ class MemoryScopeReads(MemoryScopeChainReader):
 
     def __init__(self, store: MemoryStore):
         super().__init__(store.state)
+        self._store = store
+
+    async def teams(
+        self, organization_id: str, flt: ChildFilter, page: PageRequest
+    ) -> Page[TeamSummary]:
+        return await MemoryTeamRepository(self._store.state).list_visible(
+            organization_id, flt, page
+        )
+
+    async def projects(
+        self, team_id: str, flt: ChildFilter, page: PageRequest
+    ) -> Page[ProjectSummary]:
+        return await MemoryProjectRepository(self._store.state).list_visible(team_id, flt, page)
 
 
 class MemoryOrganizationRepository:

@@ -44,6 +44,15 @@ class MemoryUserRepository:
     async def save(self, user: User) -> None:
         self._s.users[user.id] = user
 
+    async def get_deleted_by_email(self, email: str) -> User | None:
+        wanted = email.lower()
+        deleted = [
+            u
+            for u in self._s.users.values()
+            if u.deleted_at is not None and u.email is not None and u.email.lower() == wanted
+        ]
+        return max(deleted, key=lambda u: (u.deleted_at, u.id), default=None)
+
 
 class MemoryProfileRepository:
     def __init__(self, state: MemoryState):

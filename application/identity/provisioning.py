@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from application.identity.recovery import recover_deleted_user
 from application.ports.outbox import OutboxMessage
 from application.ports.unit_of_work import UnitOfWork
 from domain.identity.user import User
@@ -30,8 +31,21 @@ async def provision_user(
     """Add the user with profile, default settings and the welcome side effects.
 
     Returns None when the subject already exists (someone else provisioned it first); the
-    caller then re-reads. Welcome messages go through the outbox, never inline.
+    caller then re-reads. Welcome messages go through the outbox, never inline. An account
+    deleted within the recovery window with the same e-mail is restored instead (recovery.py).
     """
+    recovered = await recover_deleted_user(
+        uow,
+        subject=subject,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        image_url=image_url,
+        username=username,
+        now=now,
+    )
+    if recovered is not None:
+        return recovered
     user = User(
         id=new_id(),
         subject=subject,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.invitations.email_address import mask_email
 from domain.invitations.invitation import Invitation, InvitationStatus
 from domain.invitations.planning import SkippedRow
 from domain.rbac.permissions import ScopeKind
@@ -27,8 +28,6 @@ class InvitationView:
 
     @property
     def email(self) -> str:
-        from domain.invitations.email_address import mask_email
-
         return self.invitation.email if self.show_email else mask_email(self.invitation.email)
 
 

@@ -13,7 +13,12 @@ class JobError(Exception):
 
 
 class TransientJobFailure(JobError):
-    """The job failed for a reason that may pass (timeout, 5xx, rate limit): retry later."""
+    """The job failed for a reason that may pass (timeout, 5xx, rate limit): retry later.
+
+    ``retry_after`` (seconds), when the other side said how long to wait, replaces the backoff.
+    """
+
+    retry_after: float | None = None
 
 
 class PermanentJobFailure(JobError):

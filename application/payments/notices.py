@@ -5,6 +5,7 @@ Dedupe keys make each notice happen once per payment (or refund) even if the cha
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from application.ports.outbox import OutboxMessage
@@ -16,14 +17,20 @@ SEND_EMAIL = "email.send"  # handled by the e-mail actor (template + context)
 CREATE_NOTIFICATION = "notification.create"
 
 
-def _email(key: str, to: str | None, template: str, context: dict[str, Any]) -> list[OutboxMessage]:
-    if not to:
+@dataclass(frozen=True)
+class Recipient:
+    email: str | None
+    name: str
+
+
+def _email(key: str, to: Recipient, template: str, context: dict[str, Any]) -> list[OutboxMessage]:
+    if not to.email:
         return []
     return [
         OutboxMessage(
             topic=SEND_EMAIL,
             dedupe_key=f"{key}:email",
-            payload={"to": to, "template": template, "context": context},
+            payload={"to": to.email, "template": template, "context": {"name": to.name, **context}},
         )
     ]
 
@@ -51,7 +58,7 @@ def _notification(
     )
 
 
-def payment_succeeded(payment: Payment, email: str | None, balance: int) -> list[OutboxMessage]:
+def payment_succeeded(payment: Payment, email: Recipient, balance: int) -> list[OutboxMessage]:
     key = f"payment-success:{payment.id}"
     context = {
         "amount_paise": payment.amount,
@@ -75,7 +82,7 @@ def payment_succeeded(payment: Payment, email: str | None, balance: int) -> list
     ]
 
 
-def payment_failed(payment: Payment, email: str | None) -> list[OutboxMessage]:
+def payment_failed(payment: Payment, email: Recipient) -> list[OutboxMessage]:
     # one notice per failure episode: the key includes when it failed
     stamp = payment.failed_at.isoformat() if payment.failed_at else ""
     key = f"payment-failed:{payment.id}:{stamp}"
@@ -102,7 +109,7 @@ def payment_failed(payment: Payment, email: str | None) -> list[OutboxMessage]:
 
 
 def refund_initiated(
-    payment: Payment, refund: Refund, email: str | None, clawed: int
+    payment: Payment, refund: Refund, email: Recipient, clawed: int
 ) -> list[OutboxMessage]:
     key = f"refund-initiated:{refund.id}"
     context = {
@@ -125,7 +132,7 @@ def refund_initiated(
     ]
 
 
-def refund_failed(payment: Payment, refund: Refund, email: str | None) -> list[OutboxMessage]:
+def refund_failed(payment: Payment, refund: Refund, email: Recipient) -> list[OutboxMessage]:
     key = f"refund-failed:{refund.id}"
     context = {
         "amount_paise": refund.amount,

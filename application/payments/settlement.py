@@ -176,6 +176,8 @@ class PaymentSettlement:
         return Settled(payment, completed_now, balance)
 
 
-async def _email_of(uow: UnitOfWork, user_id: str) -> str | None:
+async def _email_of(uow: UnitOfWork, user_id: str) -> notices.Recipient:
     user = await uow.users.get(user_id)
-    return user.email if user is not None else None
+    if user is None:
+        return notices.Recipient(None, "there")
+    return notices.Recipient(user.email, user.first_name or user.display_name or "there")

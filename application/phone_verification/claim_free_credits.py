@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.phone_verification.eligibility import eligibility_in
-from application.phone_verification.notifications import free_credits_claimed
+from application.phone_verification.notifications import free_credits_claimed, free_credits_email
 from application.phone_verification.ports import InitialAllocationLedger
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
@@ -72,5 +72,11 @@ class ClaimFreeCredits:
                     transaction_id=entry.transaction_id,
                 )
             )
+            user = await uow.users.get(user_id)
+            email = user and free_credits_email(
+                user, credits=self._amount, balance=entry.balance_after
+            )
+            if email:
+                await uow.outbox.add(email)
             await uow.commit()
         return FreeCreditsClaimed(self._amount, entry.balance_after, entry.transaction_id)

@@ -1,13 +1,47 @@
-"""In-app notifications queued (outbox, same transaction) when a phone is verified or the
+"""Notifications and e-mails queued (outbox, same transaction) when a phone is verified or the
 free credits are claimed. They name the masked number at most, never a code."""
 
 from __future__ import annotations
 
 from application.ports.outbox import OutboxMessage
+from domain.identity.user import User
 from domain.notifications.notification import NotificationType
 from domain.phone_verification.phone_number import PhoneNumber
 
 CREATE_NOTIFICATION = "notification.create"
+SEND_EMAIL = "email.send"
+
+
+def _greeting(user: User) -> str:
+    return user.first_name or user.display_name or "there"
+
+
+def phone_verified_email(user: User, phone: PhoneNumber) -> OutboxMessage | None:
+    if not user.email:
+        return None
+    return OutboxMessage(
+        topic=SEND_EMAIL,
+        dedupe_key=f"phone-verified-email:{user.id}",
+        payload={
+            "to": user.email,
+            "template": "phone-number-added",
+            "context": {"name": _greeting(user), "phone_number": phone.masked},
+        },
+    )
+
+
+def free_credits_email(user: User, *, credits: int, balance: int) -> OutboxMessage | None:
+    if not user.email:
+        return None
+    return OutboxMessage(
+        topic=SEND_EMAIL,
+        dedupe_key=f"free-credits-email:{user.id}",
+        payload={
+            "to": user.email,
+            "template": "free-credits-claimed",
+            "context": {"name": _greeting(user), "credits": credits, "balance": balance},
+        },
+    )
 
 
 def phone_verified(user_id: str, phone: PhoneNumber) -> OutboxMessage:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from domain.phone_verification.free_credit_claim import FreeCreditClaim
@@ -43,6 +44,11 @@ class PhoneVerificationRepository(Protocol):
 
     async def release_lock(self, phone: PhoneNumber, user_id: str) -> None:
         """Deletes the number's lock if ``user_id`` holds it."""
+        ...
+
+    async def purge_stale(self, *, now: datetime, history_before: datetime) -> int:
+        """Deletes expired locks and codes, and attempt history older than ``history_before``
+        (no rule looks further back); returns the rows removed."""
         ...
 
     async def claim_of(self, user_id: str) -> FreeCreditClaim | None: ...

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from application.phone_verification.notifications import phone_verified
+from application.phone_verification.notifications import phone_verified, phone_verified_email
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.phone_verification.errors import OtpRejected
@@ -46,6 +46,10 @@ class VerifyPhoneCode:
             if result.outcome is VerifyOutcome.VERIFIED and result.state.verified_phone:
                 await repo.release_lock(result.state.verified_phone, user_id)
                 await uow.outbox.add(phone_verified(user_id, result.state.verified_phone))
+                user = await uow.users.get(user_id)
+                email = user and phone_verified_email(user, result.state.verified_phone)
+                if email:
+                    await uow.outbox.add(email)
             await uow.commit()
         if result.outcome is not VerifyOutcome.VERIFIED:
             raise OtpRejected(

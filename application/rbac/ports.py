@@ -78,6 +78,18 @@ class ScopeChainReader(Protocol):
     ) -> ScopeChain | None: ...
 
 
+class VisibleChildren(Protocol):
+    """Pages of the children a ``ChildFilter`` admits, each in ONE statement (plain reads)."""
+
+    async def teams(
+        self, organization_id: str, flt: ChildFilter, page: PageRequest
+    ) -> Page[TeamSummary]: ...
+
+    async def projects(
+        self, team_id: str, flt: ChildFilter, page: PageRequest
+    ) -> Page[ProjectSummary]: ...
+
+
 class OrganizationRepository(Protocol):
     async def add(self, organization: Organization) -> None:
         """Insert; raises ``NameTaken`` when a concurrent insert took the name or slug."""

@@ -12,7 +12,7 @@ from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from application.rbac.audit_trail import membership_state, project_state, record
 from application.rbac.authorizer import Authorizer, ScopeAccess
 from application.rbac.naming import ensure_free
-from application.rbac.ports import ProjectSummary, ScopeChainReader
+from application.rbac.ports import ProjectSummary, ScopeChainReader, VisibleChildren
 from application.rbac.teams import ScopeFields
 from domain.ids import new_id
 from domain.rbac.list_filters import child_filter
@@ -205,16 +205,16 @@ class DeleteProject:
 class ListProjects:
     """The projects of a team the caller may read, filtered in one query."""
 
-    def __init__(self, uow: UnitOfWorkFactory, authorizer: Authorizer):
-        self._uow = uow
+    def __init__(self, reads: ScopeChainReader, lists: VisibleChildren, authorizer: Authorizer):
+        self._reads = reads
+        self._lists = lists
         self._authorizer = authorizer
 
     async def __call__(
         self, caller: Principal, team_id: str, page: PageRequest
     ) -> Page[ProjectSummary]:
-        async with self._uow() as uow:
-            access = await self._authorizer.team(
-                uow.scopes, caller.user_id, team_id, Permission.TEAM_READ
-            )
-            flt = child_filter(access.principal, access.node)
-            return await uow.projects.list_visible(access.team.id, flt, page)
+        access = await self._authorizer.team(
+            self._reads, caller.user_id, team_id, Permission.TEAM_READ
+        )
+        flt = child_filter(access.principal, access.node)
+        return await self._lists.projects(access.team.id, flt, page)

@@ -12,7 +12,7 @@ from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from application.rbac.audit_trail import membership_state, record, team_state
 from application.rbac.authorizer import Authorizer, ScopeAccess
 from application.rbac.naming import ensure_free
-from application.rbac.ports import ScopeChainReader, TeamSummary
+from application.rbac.ports import ScopeChainReader, TeamSummary, VisibleChildren
 from domain.ids import new_id
 from domain.rbac.errors import AlreadyMember, NotJoinable
 from domain.rbac.list_filters import child_filter
@@ -216,19 +216,19 @@ class DeleteTeam:
 class ListTeams:
     """The teams of an organization the caller may read, filtered in one query."""
 
-    def __init__(self, uow: UnitOfWorkFactory, authorizer: Authorizer):
-        self._uow = uow
+    def __init__(self, reads: ScopeChainReader, lists: VisibleChildren, authorizer: Authorizer):
+        self._reads = reads
+        self._lists = lists
         self._authorizer = authorizer
 
     async def __call__(
         self, caller: Principal, organization_ref: str, page: PageRequest
     ) -> Page[TeamSummary]:
-        async with self._uow() as uow:
-            access = await self._authorizer.organization(
-                uow.scopes, caller.user_id, organization_ref, Permission.ORG_READ
-            )
-            flt = child_filter(access.principal, access.node)
-            return await uow.teams.list_visible(access.organization.id, flt, page)
+        access = await self._authorizer.organization(
+            self._reads, caller.user_id, organization_ref, Permission.ORG_READ
+        )
+        flt = child_filter(access.principal, access.node)
+        return await self._lists.teams(access.organization.id, flt, page)
 
 
 class JoinTeam:

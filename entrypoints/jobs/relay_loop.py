@@ -6,10 +6,13 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from dependency_injector import providers
+
 from adapters.dramatiq.broker import is_in_memory
 from adapters.dramatiq.in_process import InProcessWorker
 from adapters.dramatiq.publisher import DramatiqPublisher
 from application.jobs.relay import OutboxRelay
+from entrypoints.config import Settings
 from entrypoints.containers import Container
 from entrypoints.jobs.worker import ContainerFactory, JobSide, build_job_side, default_container
 
@@ -62,4 +65,19 @@ async def start_in_process_jobs(container: Container) -> Stopper:
             return None
 
         return nothing
-    return await start_jobs(container, threads=settings.worker_threads)
+    return await start_jobs(
+        container, threads=settings.worker_threads, container_factory=sharing_cache_with(container)
+    )
+
+
+def sharing_cache_with(api: Container) -> ContainerFactory:
+    """Jobs run in this process share the API's memory cache (no Redis to share otherwise), so
+    their invalidations (a deleted user's principal, an unread count) reach the API at once."""
+    cache = api.adapters.cache()
+
+    def make(settings: Settings) -> Container:
+        jobs = default_container(settings)
+        jobs.adapters.cache.override(providers.Object(cache))
+        return jobs
+
+    return make

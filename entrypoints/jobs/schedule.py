@@ -68,6 +68,13 @@ def cleanup_notifications(container: Container) -> Callable[[], Awaitable[object
     return run
 
 
+@periodic("payments.reconcile", every=timedelta(minutes=5), lease=timedelta(minutes=10))
+def reconcile_payments(container: Container) -> Callable[[], Awaitable[object]]:
+    """Re-check PENDING/PROCESSING payments with Razorpay; cancel stale ones (API.md, jobs)."""
+    run: Callable[[], Awaitable[object]] = container.use_cases.reconcile_payments()
+    return run
+
+
 @periodic("credits.expire_holds", every=timedelta(minutes=1))
 def expire_credit_holds(container: Container) -> Callable[[], Awaitable[object]]:
     """Release credit holds past their expiry (work that never reported its cost)."""
@@ -79,4 +86,11 @@ def expire_credit_holds(container: Container) -> Callable[[], Awaitable[object]]
 def purge_idempotency_keys(container: Container) -> Callable[[], Awaitable[object]]:
     """Drop Idempotency-Key records older than 24 hours."""
     run: Callable[[], Awaitable[object]] = container.use_cases.purge_idempotency_keys()
+    return run
+
+
+@periodic("phone_verification.cleanup", every=timedelta(days=1), offset=timedelta(hours=6))
+def cleanup_phone_verification(container: Container) -> Callable[[], Awaitable[object]]:
+    """Drop expired number locks and codes, and attempt history past every rate window."""
+    run: Callable[[], Awaitable[object]] = container.use_cases.purge_stale_phone_verification()
     return run

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -116,6 +117,17 @@ class SqlPhoneVerificationRepository:
                 phone_locks.c.phone == phone.value, phone_locks.c.user_id == user_id
             )
         )
+
+    async def purge_stale(self, *, now: datetime, history_before: datetime) -> int:
+        attempts = phone_verification_attempts
+        removed = 0
+        for stmt in (
+            sa.delete(phone_locks).where(phone_locks.c.expires_at <= now),
+            sa.delete(phone_otps).where(phone_otps.c.expires_at <= now),
+            sa.delete(attempts).where(attempts.c.occurred_at < history_before),
+        ):
+            removed += (await self._conn.execute(stmt)).rowcount or 0
+        return removed
 
     async def claim_of(self, user_id: str) -> FreeCreditClaim | None:
         stmt = sa.select(free_credit_claims).where(free_credit_claims.c.user_id == user_id)

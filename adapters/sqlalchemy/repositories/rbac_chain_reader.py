@@ -7,7 +7,8 @@ key computation, one round trip. The memberships come from a LEFT JOIN on
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+import json
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -20,9 +21,12 @@ from adapters.sqlalchemy.repositories.rbac_rows import (
     project_from,
     team_from,
 )
+from adapters.sqlalchemy.repositories.rbac_scopes import SqlProjectRepository, SqlTeamRepository
 from adapters.sqlalchemy.tables.base import Json
 from adapters.sqlalchemy.tables.rbac import organizations, projects, teams
-from application.rbac.ports import ScopeChain
+from application.pagination import Page, PageRequest
+from application.rbac.ports import ProjectSummary, ScopeChain, TeamSummary
+from domain.rbac.list_filters import ChildFilter
 from domain.rbac.memberships import Membership
 from domain.rbac.slugs import ID_SHAPE
 
@@ -51,7 +55,7 @@ _ROLE_TYPES = {"r_permissions": Json}
 
 def _statement(
     select: str, from_: str, scopes: str, where: str, *tables: tuple[sa.Table, str]
-) -> sa.TextClause:
+) -> sa.TextualSelect:
     # Built once at import from table metadata and constants; every value is a bound parameter.
     sql = (
         f"SELECT {select}, {_MEMBERSHIP_COLS} FROM {from_} "  # noqa: S608
@@ -118,8 +122,8 @@ _PROJECT = {
 _NOBODY = ""  # matches no user id, so an anonymous caller gets no membership rows
 
 
-def _members(rows: Sequence[Any]) -> tuple[Membership, ...]:
-    found = (membership_from(r._mapping) for r in rows)
+def _members(rows: Sequence[Mapping[str, Any]]) -> tuple[Membership, ...]:
+    found = (membership_from(r) for r in rows)
     return tuple(x for x in found if x is not None)
 
 
@@ -127,15 +131,15 @@ class SqlScopeChainReader:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn
 
-    async def _rows(self, stmt: sa.TextClause, ref: str, user_id: str | None) -> Sequence[Any]:
+    async def _rows(self, stmt: sa.TextualSelect, ref: str, user_id: str | None) -> Sequence[Any]:
         params = {"ref": ref, "user_id": user_id or _NOBODY}
-        return (await self._conn.execute(stmt, params)).all()
+        return [r._mapping for r in (await self._conn.execute(stmt, params)).all()]
 
     async def organization(self, ref: str, user_id: str | None) -> ScopeChain | None:
         rows = await self._rows(_ORG_BY["id" if ID_SHAPE.match(ref) else "slug"], ref, user_id)
         if not rows:
             return None
-        return ScopeChain(organization_from(rows[0]._mapping, "o_"), memberships=_members(rows))
+        return ScopeChain(organization_from(rows[0], "o_"), memberships=_members(rows))
 
     async def team(
         self, team_id: str, user_id: str | None, *, counts: bool = False
@@ -143,7 +147,7 @@ class SqlScopeChainReader:
         rows = await self._rows(_TEAM[counts], team_id, user_id)
         if not rows:
             return None
-        first = rows[0]._mapping
+        first = rows[0]
         return ScopeChain(
             organization_from(first, "o_"),
             team=team_from(first, "t_"),
@@ -158,7 +162,7 @@ class SqlScopeChainReader:
         rows = await self._rows(_PROJECT[counts], project_id, user_id)
         if not rows:
             return None
-        first = rows[0]._mapping
+        first = rows[0]
         return ScopeChain(
             organization_from(first, "o_"),
             team=team_from(first, "t_"),
@@ -168,28 +172,80 @@ class SqlScopeChainReader:
         )
 
 
+def _numbered(stmt: sa.TextualSelect) -> str:
+    """The statement with asyncpg's positional placeholders: ``:ref`` → $1, ``:user_id`` → $2."""
+    return str(stmt).replace(":ref", "$1").replace(":user_id", "$2")
+
+
+_ASYNCPG_SQL = {
+    stmt: _numbered(stmt) for stmt in (*_ORG_BY.values(), *_TEAM.values(), *_PROJECT.values())
+}
+
+
+class _AsyncpgChainReader(SqlScopeChainReader):
+    """The same statements sent straight to asyncpg (PostgreSQL plain reads): a GET of one
+    scope is the hottest path of the API and SQLAlchemy's execution layer doubled its CPU cost."""
+
+    def __init__(self, driver: Any):
+        self._driver = driver
+
+    async def _rows(
+        self, stmt: sa.TextualSelect, ref: str, user_id: str | None
+    ) -> Sequence[Mapping[str, Any]]:
+        rows = []
+        for record in await self._driver.fetch(_ASYNCPG_SQL[stmt], ref, user_id or _NOBODY):
+            row = dict(record.items())
+            if isinstance(row.get("r_permissions"), str):  # jsonb arrives as text here
+                row["r_permissions"] = json.loads(row["r_permissions"])
+            rows.append(row)
+        return rows
+
+
 class SqlScopeReads:
-    """The chain reader for plain reads, outside any unit of work: one statement in autocommit
-    mode on PostgreSQL (no BEGIN/ROLLBACK round trips), so a GET costs one round trip."""
+    """Chains and visible-children pages for plain reads, outside any unit of work: one
+    statement in autocommit mode on PostgreSQL (no BEGIN/ROLLBACK round trips)."""
 
     def __init__(self, engine: AsyncEngine):
         self._engine = engine
 
     async def organization(self, ref: str, user_id: str | None) -> ScopeChain | None:
-        async with self._connect() as conn:
-            return await SqlScopeChainReader(conn).organization(ref, user_id)
+        async with self._chain_reader() as reader:
+            return await reader.organization(ref, user_id)
 
     async def team(
         self, team_id: str, user_id: str | None, *, counts: bool = False
     ) -> ScopeChain | None:
-        async with self._connect() as conn:
-            return await SqlScopeChainReader(conn).team(team_id, user_id, counts=counts)
+        async with self._chain_reader() as reader:
+            return await reader.team(team_id, user_id, counts=counts)
 
     async def project(
         self, project_id: str, user_id: str | None, *, counts: bool = False
     ) -> ScopeChain | None:
+        async with self._chain_reader() as reader:
+            return await reader.project(project_id, user_id, counts=counts)
+
+    @asynccontextmanager
+    async def _chain_reader(self) -> AsyncIterator[SqlScopeChainReader]:
+        async with self._engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                # Nothing has run through SQLAlchemy on this connection, so no BEGIN was sent:
+                # the statement runs on its own (autocommit), one round trip.
+                raw = await conn.get_raw_connection()
+                yield _AsyncpgChainReader(raw.driver_connection)
+            else:
+                yield SqlScopeChainReader(conn)
+
+    async def teams(
+        self, organization_id: str, flt: ChildFilter, page: PageRequest
+    ) -> Page[TeamSummary]:
         async with self._connect() as conn:
-            return await SqlScopeChainReader(conn).project(project_id, user_id, counts=counts)
+            return await SqlTeamRepository(conn).list_visible(organization_id, flt, page)
+
+    async def projects(
+        self, team_id: str, flt: ChildFilter, page: PageRequest
+    ) -> Page[ProjectSummary]:
+        async with self._connect() as conn:
+            return await SqlProjectRepository(conn).list_visible(team_id, flt, page)
 
     @asynccontextmanager
     async def _connect(self) -> AsyncIterator[AsyncConnection]:

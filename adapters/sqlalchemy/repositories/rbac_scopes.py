@@ -83,18 +83,57 @@ def _count_members(scope_id: sa.ColumnElement[Any]) -> sa.Label[Any]:
     )
 
 
-def _visible(table: sa.Table, flt: ChildFilter) -> sa.ColumnElement[bool] | None:
-    """The ChildFilter as SQL: a visibility list and/or "the caller holds a role on it"."""
-    if flt.everything:
-        return None
-    clauses: list[sa.ColumnElement[bool]] = []
-    if flt.visibilities:
-        clauses.append(table.c.visibility.in_(sorted(v.value for v in flt.visibilities)))
-    if flt.member_user_id is not None:
-        clauses.append(
-            sa.exists().where(m.c.user_id == flt.member_user_id, m.c.scope_id == table.c.id)
-        )
-    return sa.or_(*clauses) if clauses else sa.false()
+def _children_statement(table: sa.Table, parent_column: str, counts: str) -> sa.TextualSelect:
+    """Visible, non-deleted children of one parent, a page at a time, as ONE statement of fixed
+    shape (built once): the ChildFilter arrives as parameters — all of them, or those with one
+    of up to three visibilities, or those on which ``:member`` holds a role."""
+    columns = ", ".join(f"x.{c.name}" for c in table.c)
+    sql = (
+        f"SELECT {columns}, {counts} FROM {table.name} x "  # noqa: S608 - constants only
+        f"WHERE x.{parent_column} = :parent AND x.deleted_at IS NULL AND x.id > :after "
+        "AND (:everything = 1 OR x.visibility IN (:v1, :v2, :v3) OR EXISTS ("
+        "SELECT 1 FROM memberships m WHERE m.user_id = :member AND m.scope_id = x.id)) "
+        "ORDER BY x.id LIMIT :limit"
+    )
+    types = {c.name: c.type for c in table.c}
+    return sa.text(sql).columns(**types, member_count=sa.Integer(), child_count=sa.Integer())
+
+
+_MEMBER_COUNT = "(SELECT count(*) FROM memberships c WHERE c.scope_id = x.id) AS member_count"
+_VISIBLE_TEAMS = _children_statement(
+    teams,
+    "organization_id",
+    _MEMBER_COUNT + ", (SELECT count(*) FROM projects p WHERE p.team_id = x.id "  # noqa: S608
+    "AND p.deleted_at IS NULL) AS child_count",
+)
+_VISIBLE_PROJECTS = _children_statement(projects, "team_id", _MEMBER_COUNT + ", 0 AS child_count")
+
+
+def _filter_params(parent_id: str, flt: ChildFilter, page: PageRequest) -> dict[str, Any]:
+    shown = sorted(v.value for v in flt.visibilities)
+    v1, v2, v3 = [*shown, None, None, None][:3]
+    return {
+        "parent": parent_id,
+        "after": page.after[1] if page.after else "",
+        "everything": 1 if flt.everything else 0,
+        "v1": v1,
+        "v2": v2,
+        "v3": v3,
+        "member": flt.member_user_id,
+        "limit": page.limit + 1,
+    }
+
+
+async def visible_children(
+    conn: AsyncConnection, kind: str, parent_id: str, flt: ChildFilter, page: PageRequest
+) -> tuple[list[Any], str | None]:
+    """Rows of the page and the next cursor; nothing at all for an unreadable parent."""
+    if flt.nothing:
+        return [], None
+    stmt = _VISIBLE_TEAMS if kind == "team" else _VISIBLE_PROJECTS
+    rows = (await conn.execute(stmt, _filter_params(parent_id, flt, page))).all()
+    last = rows[page.limit - 1].id if len(rows) > page.limit else None
+    return [r._mapping for r in rows[: page.limit]], encode_cursor(last, last) if last else None
 
 
 class SqlOrganizationRepository:
@@ -184,26 +223,9 @@ class SqlTeamRepository:
     async def list_visible(
         self, organization_id: str, flt: ChildFilter, page: PageRequest
     ) -> Page[TeamSummary]:
-        if flt.nothing:
-            return Page([], None)
-        t = teams
-        stmt = sa.select(
-            *t.c,
-            _count_members(t.c.id),
-            sa.select(sa.func.count())
-            .select_from(projects)
-            .where(projects.c.team_id == t.c.id, projects.c.deleted_at.is_(None))
-            .scalar_subquery()
-            .label("project_count"),
-        ).where(t.c.organization_id == organization_id, t.c.deleted_at.is_(None))
-        visible = _visible(t, flt)
-        if visible is not None:
-            stmt = stmt.where(visible)
-        rows = (await self._conn.execute(_after(stmt, t.c.id, page))).all()
-        return _page(
-            rows,
-            page.limit,
-            lambda r: TeamSummary(team_from(r), r["member_count"], r["project_count"]),
+        rows, cursor = await visible_children(self._conn, "team", organization_id, flt, page)
+        return Page(
+            [TeamSummary(team_from(r), r["member_count"], r["child_count"]) for r in rows], cursor
         )
 
 
@@ -229,14 +251,5 @@ class SqlProjectRepository:
     async def list_visible(
         self, team_id: str, flt: ChildFilter, page: PageRequest
     ) -> Page[ProjectSummary]:
-        if flt.nothing:
-            return Page([], None)
-        p = projects
-        stmt = sa.select(*p.c, _count_members(p.c.id)).where(
-            p.c.team_id == team_id, p.c.deleted_at.is_(None)
-        )
-        visible = _visible(p, flt)
-        if visible is not None:
-            stmt = stmt.where(visible)
-        rows = (await self._conn.execute(_after(stmt, p.c.id, page))).all()
-        return _page(rows, page.limit, lambda r: ProjectSummary(project_from(r), r["member_count"]))
+        rows, cursor = await visible_children(self._conn, "project", team_id, flt, page)
+        return Page([ProjectSummary(project_from(r), r["member_count"]) for r in rows], cursor)

@@ -5,7 +5,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.statements import insert_ignoring_conflict
+from adapters.sqlalchemy.statements import for_update, insert_ignoring_conflict
 from adapters.sqlalchemy.tables.identity import users
 from domain.identity.user import User
 
@@ -30,6 +30,17 @@ class SqlUserRepository:
         values = _to_row(user)
         del values["id"]
         await self._conn.execute(sa.update(users).where(users.c.id == user.id).values(**values))
+
+    async def get_deleted_by_email(self, email: str) -> User | None:
+        stmt = (
+            sa.select(users)
+            .where(users.c.deleted_at.is_not(None))
+            .where(sa.func.lower(users.c.email) == email.lower())
+            .order_by(users.c.deleted_at.desc(), users.c.id.desc())
+            .limit(1)
+        )
+        row = (await self._conn.execute(for_update(stmt, self._conn))).first()
+        return _to_user(row) if row else None
 
 
 def _to_row(user: User) -> dict[str, Any]:

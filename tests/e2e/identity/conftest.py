@@ -60,8 +60,14 @@ class ClerkApp:
 
 
 @pytest.fixture
+def clerk_overrides() -> dict[str, Any]:
+    """Extra settings for ``clerk_app``; parametrise this fixture to change them."""
+    return {}
+
+
+@pytest.fixture
 async def clerk_app(
-    test_settings: Callable[..., Settings], database_url: str
+    test_settings: Callable[..., Settings], database_url: str, clerk_overrides: dict[str, Any]
 ) -> AsyncIterator[ClerkApp]:
     """AUTH_MODE=clerk against local stand-ins, on PostgreSQL and on SQLite (parametrised)."""
     key = signing_key(0)
@@ -76,6 +82,9 @@ async def clerk_app(
             clerk_webhook_secret=secret,
             clerk_secret_key=SECRET_KEY,
             clerk_api_url=clerk_api.url,
+            # Jobs are run by ``run_webhook_jobs`` so each test decides when; the real worker is
+            # exercised by test_clerk_webhook_jobs.py.
+            **{"jobs_in_process": False, **clerk_overrides},
         )
         container = Container(config=settings)
         client: TestClient[Any, Any] = TestClient(TestServer(create_app(container)))

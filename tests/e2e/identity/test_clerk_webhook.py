@@ -151,3 +151,35 @@ async def test_without_a_webhook_secret_the_route_is_503_and_stores_nothing(app_
 
     assert resp.status == 503
     assert (await resp.json())["error"]["code"] == "SERVICE_UNAVAILABLE"
+
+
+@pytest.mark.parametrize("clerk_overrides", [{"maintenance_mode": True}])
+async def test_webhooks_are_still_stored_during_maintenance(clerk_app: ClerkApp) -> None:
+    token = clerk_app.minter.valid("user_m", email="m@example.com")
+    blocked = await clerk_app.client.get("/api/v1/profile", headers=bearer(token))
+    assert blocked.status == 503
+
+    resp = await post_event(clerk_app, "user.created", clerk_user("user_m"))
+
+    assert resp.status == 200
+    assert await clerk_app.count("webhook_inbox") == 1
+
+
+async def test_signing_up_again_within_90_days_recovers_the_account(clerk_app: ClerkApp) -> None:
+    old = clerk_app.minter.valid("user_before", email="back@example.com", name="Bea Back")
+    saved = await clerk_app.client.put(
+        "/api/v1/profile", headers=bearer(old), json={"firstName": "Bea", "bio": "kept"}
+    )
+    assert saved.status == 200
+    user_id = (await saved.json())["data"]["userId"]
+    await post_event(clerk_app, "user.deleted", {"id": "user_before", "deleted": True})
+    await clerk_app.run_webhook_jobs()
+    assert (await clerk_app.client.get("/api/v1/profile", headers=bearer(old))).status == 403
+
+    new = clerk_app.minter.valid("user_after", email="back@example.com")
+    resp = await clerk_app.client.get("/api/v1/profile", headers=bearer(new))
+
+    assert resp.status == 200
+    data = (await resp.json())["data"]
+    assert data["userId"] == user_id and data["bio"] == "kept"
+    assert await clerk_app.count("users") == 1

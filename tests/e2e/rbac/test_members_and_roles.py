@@ -85,6 +85,9 @@ async def test_custom_roles(app_client, token):
     await owner.ok(
         "PATCH", f"/organization/{org['id']}/members/{member.user_id}", {"role": role["id"]}
     )
+    mine = await member.ok("GET", f"/organization/{org['id']}")
+    assert mine["myRole"]["id"] == role["id"]
+    assert mine["myPermissions"] == ["org:audit:read", "org:read"]
     assert (await owner.call("DELETE", f"{base}/{role['id']}"))[0] == 409  # still held
     assert (await owner.call("DELETE", f"{base}/org.member"))[0] == 409  # default
     edited = await owner.ok("PATCH", f"{base}/{role['id']}", {"name": "Reader", "permissions": []})

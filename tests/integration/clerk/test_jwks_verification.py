@@ -167,7 +167,7 @@ async def test_a_revoked_key_stops_working_once_the_cache_expires(
     clock.now += 3601
 
     with pytest.raises(AuthenticationFailed, match="unknown key"):
-        await verifier.verify(minter.valid())
+        await verifier.verify(minter.valid("user_other"))
     assert jwks.requests == 2
 
 

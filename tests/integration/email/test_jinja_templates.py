@@ -14,6 +14,7 @@ from adapters.email.jinja_templates import JinjaEmailTemplates, money
 MONEY = {"amount_paise": 49_900, "currency": "INR", "payment_id": "pay_123"}
 CONTEXTS: dict[str, dict[str, object]] = {
     "welcome": {"name": "Asha"},
+    "account-recovery": {"name": "Asha"},
     "payment-success": {
         "name": "Asha",
         "plan_name": "Pro",

@@ -215,3 +215,40 @@ async def test_the_audit_trail_of_an_organization_includes_its_teams_and_project
     got = [(x.entry.scope_type, x.entry.scope_id) for x in first.items + rest.items]
     assert got == [("project", project.id), ("team", team.id), ("organization", org.id)]
     assert {x.actor_name for x in first.items} == {"F"}
+
+
+async def test_the_audit_trail_refuses_update_delete_and_truncate_on_postgres(pg_url):
+    import sqlalchemy as sa
+    from sqlalchemy.exc import DBAPIError
+
+    engine = build_engine(pg_url)
+    factory = SqlAlchemyUnitOfWorkFactory(engine, SystemClock())
+    try:
+        org, _, _ = await _scopes(factory, "append-only")
+        async with factory() as u:
+            await u.audit.append(
+                AuditEntry(
+                    "organization",
+                    org.id,
+                    None,
+                    "invitation.created",
+                    "invitation",
+                    "i1",
+                    NOW,
+                    after={"email": "a@x.test"},
+                )
+            )
+            await u.commit()
+        for statement in (
+            "UPDATE audit_log SET action = 'forged'",
+            "DELETE FROM audit_log",
+            "TRUNCATE audit_log",
+        ):
+            async with engine.connect() as conn:
+                with pytest.raises(DBAPIError, match="append-only"):
+                    await conn.execute(sa.text(statement))
+        async with factory() as u:
+            trail = await u.audit_trail.for_organization(org.id, PageRequest())
+        assert [r.entry.action for r in trail.items] == ["invitation.created"]
+    finally:
+        await engine.dispose()

@@ -110,3 +110,21 @@ async def test_racing_schedulers_run_a_slot_once(database_url: str) -> None:
         for engine in engines:
             await engine.dispose()
     assert len(runs) == 1
+
+
+async def test_concurrent_relays_claim_disjoint_rows_on_postgres(pg_url: str) -> None:
+    """Two relays inside open transactions: SKIP LOCKED hands each its own rows, none twice."""
+    engine = build_engine(pg_url)
+    uow = SqlAlchemyUnitOfWorkFactory(engine, SteppingClock(NOW))
+    try:
+        async with uow() as tx:
+            for n in range(6):
+                await tx.outbox.add(OutboxMessage(topic="t", payload={"n": n}))
+            await tx.commit()
+        async with uow() as first, uow() as second:
+            mine = await first.outbox.claim_pending(4, NOW)
+            theirs = await second.outbox.claim_pending(4, NOW)  # does not wait for `first`
+            assert len(mine) == 4 and len(theirs) == 2
+            assert not {m.id for m in mine} & {m.id for m in theirs}
+    finally:
+        await engine.dispose()

@@ -135,3 +135,12 @@ def test_jobs_share_one_event_loop_so_loop_bound_clients_can_be_reused(
             actor.send(f"id-{n}", "t", {})
         wait_until(lambda: count(registry, "success") == 5)
     assert len(runner.loops) == 1
+
+
+def test_a_retry_after_from_the_provider_replaces_the_backoff(registry: CollectorRegistry) -> None:
+    # Backoff of a minute would time the test out: only Retry-After (50 ms) lets it pass.
+    runner = Runner(EmailDeliveryFailed("429", status=429, retry_after=0.05), fail_times=1)
+    for actor in start(registry, runner):
+        actor.send_with_options(args=("id-6", "t", {}), min_backoff=60_000, max_backoff=60_000)
+        wait_until(lambda: count(registry, "success") == 1, timeout=5)
+    assert len(runner.calls) == 2 and count(registry, "retry") == 1

@@ -14,6 +14,7 @@ from adapters.sqlalchemy.tables.ledger import ledger_transactions
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.credits.ledger_service import CreditsLedger
 from application.phone_verification.claim_free_credits import ClaimFreeCredits
+from application.phone_verification.cleanup import PurgeStalePhoneVerification
 from application.phone_verification.send_code import SendVerificationCode
 from domain.identity.user import User
 from domain.phone_verification.errors import (
@@ -181,3 +182,27 @@ async def test_concurrent_claims_post_one_initial_allocation(pg_engine: AsyncEng
             .where(ledger_transactions.c.type == "INITIAL_ALLOCATION")
         )
         assert posted.scalar_one() == 1
+
+
+async def test_the_daily_sweep_removes_only_what_no_rule_can_see(engine: AsyncEngine) -> None:
+    uows = factory(engine)
+    await add_users(uows, "old", "fresh")
+    old = send(PhoneVerification("old"), "123456", T0, phone=PhoneNumber("+14155550123"))
+    fresh_at = T0 + timedelta(hours=30)
+    fresh = send(PhoneVerification("fresh"), "654321", fresh_at, lock=old.lock)
+    async with uows() as uow:
+        repo = uow.phone_verifications
+        for issued in (old, fresh):
+            await repo.save(issued.state)
+            assert await repo.swap_lock(issued.lock.phone, expected=None, new=issued.lock)
+        await uow.commit()
+    now = fresh_at + timedelta(minutes=1)
+    clock = FakeClock(now)
+    removed = await PurgeStalePhoneVerification(SqlAlchemyUnitOfWorkFactory(engine, clock), clock)()
+    assert removed == 3  # old's lock, old's expired code, old's send 30 h ago
+    async with uows() as uow:
+        repo = uow.phone_verifications
+        assert await repo.get("old") == PhoneVerification("old")
+        assert await repo.get("fresh") == fresh.state
+        assert await repo.lock_of(PhoneNumber("+14155550123")) is None
+        assert await repo.lock_of(PHONE) == fresh.lock

@@ -230,3 +230,59 @@ async def test_a_name_longer_than_the_name_columns_is_ignored(
     verifier: ClerkTokenVerifier, minter: TokenMinter
 ) -> None:
     assert (await verifier.verify(minter.valid(name="N" * 101))).name is None
+
+
+class CountingKeys:
+    def __init__(self, pem: str) -> None:
+        self._inner = PemSigningKey(pem)
+        self.lookups = 0
+
+    async def key_for(self, kid: str | None):  # type: ignore[no-untyped-def]
+        self.lookups += 1
+        return await self._inner.key_for(kid)
+
+
+async def test_a_verified_token_is_remembered_until_it_expires(minter: TokenMinter) -> None:
+    keys = CountingKeys(minter.key.public_pem)
+    now = [time.time()]
+    verifier = ClerkTokenVerifier(keys, issuer=ISSUER, clock=lambda: now[0])
+    token = minter.valid(exp=int(now[0]) + 30)
+
+    for _ in range(3):
+        assert (await verifier.verify(token)).subject == "user_2abcDEF"
+    assert keys.lookups == 1
+
+    now[0] += 36  # past exp + leeway on the cache's clock: the token is checked afresh
+    assert (await verifier.verify(token)).subject == "user_2abcDEF"  # PyJWT's clock: still valid
+    assert keys.lookups == 2
+
+
+async def test_the_remembered_window_never_passes_the_token_exp(minter: TokenMinter) -> None:
+    now = time.time()
+    verifier = ClerkTokenVerifier(PemSigningKey(minter.key.public_pem), issuer=ISSUER)
+    short, long_lived = minter.valid(exp=int(now) + 10), minter.valid(exp=int(now) + 3600)
+
+    await verifier.verify(short)
+    await verifier.verify(long_lived)
+
+    assert verifier._verified[short][0] <= int(now) + 10 + 5  # exp + leeway
+    assert verifier._verified[long_lived][0] <= now + 121  # capped at CACHE_SECONDS
+
+
+async def test_the_remembered_tokens_are_bounded(minter: TokenMinter) -> None:
+    verifier = ClerkTokenVerifier(
+        PemSigningKey(minter.key.public_pem), issuer=ISSUER, max_cached_tokens=3
+    )
+    tokens = [minter.valid(f"user_{n}") for n in range(5)]
+    for token in tokens:
+        await verifier.verify(token)
+    assert list(verifier._verified) == tokens[2:]
+
+
+async def test_refused_tokens_are_not_remembered(
+    verifier: ClerkTokenVerifier, minter: TokenMinter
+) -> None:
+    for kind in ("expired", "forged", "wrong_azp"):
+        with pytest.raises(AuthenticationFailed):
+            await verifier.verify(minter.bad_tokens()[kind])
+    assert verifier._verified == {}

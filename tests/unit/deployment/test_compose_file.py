@@ -124,6 +124,7 @@ def test_production_settings_from_the_env_file_pass_the_safety_check(
     assert values["ENV"] == "production"
     assert values["AUTH_MODE"] == "clerk"
     assert values["EMAIL_PROVIDER"] == "resend"
+    assert values["SMS_PROVIDER"] == "twilio"
     assert values["DATABASE_URL"].startswith("postgresql+asyncpg://fairarena:")
     assert values["DATABASE_URL"].endswith("@postgres:5432/fairarena")
     assert values["REDIS_URL"] == "redis://redis:6379/0"
@@ -141,7 +142,19 @@ def test_env_example_sets_only_known_variables_and_secrets_are_placeholders(
     compose_only = {"POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB", "API_PORT"}
     unknown = {name for name in env_example if name.lower() not in Settings.model_fields}
     assert unknown == compose_only
-    for name in ("POSTGRES_PASSWORD", "METRICS_TOKEN", "CLERK_SECRET_KEY", "RESEND_API_KEY"):
+    secrets = (
+        "POSTGRES_PASSWORD",
+        "METRICS_TOKEN",
+        "CLERK_WEBHOOK_SECRET",
+        "CLERK_SECRET_KEY",
+        "RESEND_API_KEY",
+        "TWILIO_AUTH_TOKEN",
+        "OTP_PEPPER",
+        "INVITE_SEAL_KEY",
+        "RAZORPAY_KEY_SECRET",
+        "RAZORPAY_WEBHOOK_SECRET",
+    )
+    for name in secrets:
         assert "change-me" in env_example[name], name
 
 

@@ -27,7 +27,8 @@ def configuration_rows() -> dict[str, list[str]]:
     for line in section.splitlines():
         match = _ROW.match(line)
         if match:
-            rows[match["name"]] = [cell.strip() for cell in match["rest"].split("|")]
+            cells = re.split(r"(?<!\\)\|", match["rest"])  # "\|" is a pipe inside a cell
+            rows[match["name"]] = [cell.strip() for cell in cells]
     return rows
 
 

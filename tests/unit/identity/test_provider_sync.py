@@ -207,3 +207,75 @@ async def test_ignored_and_malformed_events_are_marked_processed_without_effect(
 async def test_a_message_without_a_webhook_id_is_dropped(world: World) -> None:
     await world.apply("msg", {"nope": 1})
     assert world.store.commits == 0
+
+
+async def delete_alice(world: World, subject: str = "user_old") -> str:
+    await world.deliver(
+        "user.created", clerk_user(subject, email="alice@example.com"), "c-" + subject
+    )
+    await world.deliver("user.deleted", {"id": subject, "deleted": True}, "d-" + subject)
+    await world.run_jobs()
+    return world.user(subject).id
+
+
+async def test_a_new_identity_with_a_deleted_accounts_email_recovers_it(world: World) -> None:
+    old_id = await delete_alice(world)
+    world.clock.at += timedelta(days=30)
+    outbox_before = set(world.store.state.outbox)
+
+    data = clerk_user("user_new", email="Alice@Example.com", first_name="Ally")
+    await world.deliver("user.created", data, "c-new")
+    await world.run_jobs()
+
+    user = world.user("user_new")
+    assert user.id == old_id and not user.is_deleted
+    assert (user.email, user.first_name) == ("Alice@Example.com", "Ally")
+    assert world.user("user_old") is None  # the account moved to the new subject
+    assert len(world.store.state.users) == 1 and old_id in world.store.state.profiles
+    new_messages = [
+        world.store.state.outbox[m] for m in set(world.store.state.outbox) - outbox_before
+    ]
+    assert sorted(str(m["dedupe_key"]).split(":")[0] for m in new_messages) == [
+        "account-recovery-email",
+        "webhook",
+        "welcome-back-notification",
+    ]
+    assert world.store.state.audit[-1].action == "user.recovered"
+
+
+async def test_after_the_recovery_window_the_new_identity_is_a_new_user(world: World) -> None:
+    old_id = await delete_alice(world)
+    world.clock.at += timedelta(days=91)
+
+    await world.deliver("user.created", clerk_user("user_new", email="alice@example.com"), "c2")
+    await world.run_jobs()
+
+    assert world.user("user_new").id != old_id
+    assert world.user("user_old").is_deleted
+
+
+async def test_the_first_request_recovers_too(world: World) -> None:
+    old_id = await delete_alice(world)
+    token = VerifiedToken("user_new", "alice@example.com", "Alice L", False)
+
+    principal = await world.resolve(token)
+
+    assert principal.user_id == old_id
+
+
+async def test_without_an_email_nothing_is_recovered(world: World) -> None:
+    old_id = await delete_alice(world)
+
+    principal = await world.resolve(VerifiedToken("user_new", None, None, False))
+
+    assert principal.user_id != old_id
+
+
+async def test_the_most_recently_deleted_account_is_the_one_recovered(world: World) -> None:
+    await delete_alice(world, "user_first")
+    world.clock.at += timedelta(days=1)
+    latest = await delete_alice(world, "user_second")
+
+    principal = await world.resolve(VerifiedToken("user_new", "alice@example.com", None, False))
+
+    assert principal.user_id == latest

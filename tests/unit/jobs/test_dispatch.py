@@ -81,6 +81,7 @@ def test_the_registry_handles_the_topics_in_use(memory_container: Container) -> 
     handlers = outbox_handlers(memory_container)
     assert {SEND_EMAIL, CREATE_NOTIFICATION} <= set(handlers)
     # The topics producers write (application/identity/provisioning.py) all have a handler.
-    from application.identity import provisioning
+    from application.identity import provider_sync, provisioning
 
-    assert {provisioning.SEND_EMAIL, provisioning.WELCOME_NOTIFICATION} <= set(handlers)
+    assert {provisioning.SEND_EMAIL, provisioning.WELCOME_NOTIFICATION,
+            provider_sync.PROVIDER_WEBHOOK_TOPIC} <= set(handlers)

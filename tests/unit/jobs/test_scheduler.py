@@ -91,6 +91,11 @@ async def test_the_daily_cleanup_is_registered_and_purges_old_notifications(
     assert await cleanup.run() == 0  # nothing to purge; the real purge is tested with its slice
 
 
+def test_payment_reconciliation_runs_every_five_minutes(memory_container: Container) -> None:
+    jobs = {job.name: job for job in periodic_jobs(memory_container)}
+    assert jobs["payments.reconcile"].every == timedelta(minutes=5)
+
+
 def test_registering_a_name_twice_is_refused() -> None:
     with pytest.raises(ValueError, match="twice"):
         periodic("notifications.cleanup", every=timedelta(days=1))(lambda container: Counter())

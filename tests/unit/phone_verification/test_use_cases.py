@@ -7,9 +7,11 @@ from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from application.credits.ledger_service import CreditsLedger
 from application.phone_verification.claim_free_credits import ClaimFreeCredits
+from application.phone_verification.cleanup import PurgeStalePhoneVerification
 from application.phone_verification.eligibility import GetFreeCreditsEligibility
 from application.phone_verification.send_code import SendVerificationCode
 from application.phone_verification.verify_code import VerifyPhoneCode
+from domain.identity.user import User
 from domain.ledger.errors import AlreadyClaimed
 from domain.phone_verification.errors import (
     FreeCreditsAlreadyClaimed,
@@ -24,6 +26,7 @@ from domain.phone_verification.errors import (
 )
 from domain.phone_verification.otp import Channel
 from domain.phone_verification.phone_number import PhoneNumber
+from domain.phone_verification.verification import PhoneVerification
 
 from .builders import HASHER, T0
 from .fakes import FakeClock, RecordingSmsSender
@@ -253,3 +256,61 @@ async def test_the_amount_comes_from_configuration(world: World) -> None:
     assert await world.balance("alice") == 150
     with pytest.raises(ValueError):
         ClaimFreeCredits(world.uow, world.ledger, world.clock, amount=0)
+
+
+async def test_the_owner_is_emailed_on_verification_and_claim(world: World) -> None:
+    async with world.uow() as uow:
+        await uow.users.add(
+            User("u9", "sub-u9", "asha@example.com", "Asha", None, None, None, T0, T0)
+        )
+        await uow.commit()
+    await world.verified("u9")
+    await world.claim(user_id="u9")
+    emails = {
+        r["payload"]["template"]: r["payload"]
+        for r in world.store.state.outbox.values()
+        if r["topic"] == "email.send"
+    }
+    assert emails["phone-number-added"] == {
+        "to": "asha@example.com",
+        "template": "phone-number-added",
+        "context": {"name": "Asha", "phone_number": "+91********10"},
+    }
+    assert emails["free-credits-claimed"]["context"] == {
+        "name": "Asha",
+        "credits": 200,
+        "balance": 200,
+    }
+
+
+def test_the_queued_email_contexts_render_with_the_real_templates() -> None:
+    from adapters.email.jinja_templates import JinjaEmailTemplates
+    from application.phone_verification.notifications import (
+        free_credits_email,
+        phone_verified_email,
+    )
+
+    user = User("u9", "sub-u9", "asha@example.com", "Asha", None, None, None, T0, T0)
+    templates = JinjaEmailTemplates()
+    for message in (
+        phone_verified_email(user, PhoneNumber(NUMBER)),
+        free_credits_email(user, credits=200, balance=250),
+    ):
+        assert message is not None
+        rendered = templates.render(message.payload["template"], message.payload["context"])
+        assert "Hi Asha" in rendered.text
+    no_email = User("u8", "sub-u8", None, None, None, None, None, T0, T0)
+    assert phone_verified_email(no_email, PhoneNumber(NUMBER)) is None
+
+
+async def test_the_daily_sweep_on_memory(world: World) -> None:
+    await world.send(user_id="old", phone_number=OTHER, channel=Channel.SMS)
+    world.clock.advance(hours=30)
+    await world.send(user_id="fresh", phone_number=NUMBER, channel=Channel.VOICE)
+    removed = await PurgeStalePhoneVerification(world.uow, world.clock)()
+    tables = tables_of(world.store.state)
+    assert removed == 3
+    assert tables.states["old"] == PhoneVerification("old")
+    assert set(tables.locks) == {NUMBER}
+    assert len(tables.states["fresh"].otps) == 1
+    assert await PurgeStalePhoneVerification(world.uow, world.clock)() == 0

@@ -62,9 +62,18 @@ def upgrade() -> None:
     )
     op.create_index("ix_invitations_scope_created", "invitations", ["scope_id", "created_at", "id"])
     op.create_index("ix_invitations_scope_email", "invitations", ["scope_id", "email", "state"])
+    if op.get_bind().dialect.name == "postgresql":
+        # Row triggers (0001) refuse UPDATE/DELETE on the audit trail; TRUNCATE skips row
+        # triggers, so refuse it with a statement trigger too.
+        op.execute(
+            "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+            "FOR EACH STATEMENT EXECUTE FUNCTION refuse_change()"
+        )
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log")
     op.drop_index("ix_invitations_scope_email", table_name="invitations")
     op.drop_index("ix_invitations_scope_created", table_name="invitations")
     op.drop_table("invitations")

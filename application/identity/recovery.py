@@ -1,0 +1,96 @@
+"""Account recovery: a deleted account comes back to its owner within the recovery window.
+
+The identity provider never reuses a deleted user's id, so a person who deletes their Clerk
+account and signs up again arrives with a new subject. When that new identity carries the
+e-mail of an account soft-deleted less than ``RECOVERY_WINDOW`` ago, the old account (profile,
+settings, history) is restored and bound to the new subject instead of creating a stranger —
+the original's "Welcome back", limited to the window after which deleted accounts are purged.
+Provider e-mails are verified by the provider; the dev issuer is refused in production.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from application.ports.audit import AuditEntry
+from application.ports.outbox import OutboxMessage
+from application.ports.unit_of_work import UnitOfWork
+from domain.identity.user import User
+from domain.notifications.notification import NotificationType
+
+NOTIFICATION_TOPIC = "notification.create"
+EMAIL_TOPIC = "email.send"
+
+
+async def recover_deleted_user(
+    uow: UnitOfWork,
+    *,
+    subject: str,
+    email: str | None,
+    first_name: str | None,
+    last_name: str | None,
+    image_url: str | None,
+    username: str | None,
+    now: datetime,
+) -> User | None:
+    """Restore the recoverable account with this e-mail under ``subject``; None if there is none."""
+    if not email:
+        return None
+    deleted = await uow.users.get_deleted_by_email(email)
+    if deleted is None or not deleted.can_be_recovered(now):
+        return None
+    user = replace(
+        deleted.restore(now),
+        subject=subject,
+        email=email,
+        first_name=first_name or deleted.first_name,
+        last_name=last_name or deleted.last_name,
+        image_url=image_url or deleted.image_url,
+        username=username or deleted.username,
+    )
+    await uow.users.save(user)
+    await uow.audit.append(
+        AuditEntry(
+            scope_type="user",
+            scope_id=user.id,
+            actor_id=None,
+            action="user.recovered",
+            target_type="user",
+            target_id=user.id,
+            created_at=now,
+            before={"subject": deleted.subject, "deletedAt": _iso(deleted.deleted_at)},
+            after={"subject": subject},
+        )
+    )
+    recovery_key = f"{user.id}:{subject}"
+    await uow.outbox.add(
+        OutboxMessage(
+            topic=NOTIFICATION_TOPIC,
+            dedupe_key=f"welcome-back-notification:{recovery_key}",
+            payload={
+                "userId": user.id,
+                "type": NotificationType.SYSTEM.value,
+                "title": "Welcome back",
+                "message": "Your account, profile and history have been restored.",
+                "actionUrl": "/profile",
+                "actionLabel": "Open profile",
+            },
+        )
+    )
+    await uow.outbox.add(
+        OutboxMessage(
+            topic=EMAIL_TOPIC,
+            dedupe_key=f"account-recovery-email:{recovery_key}",
+            payload={
+                "to": email,
+                "template": "account-recovery",
+                "context": {"name": user.first_name or user.display_name or "there"},
+            },
+        )
+    )
+    return user
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None

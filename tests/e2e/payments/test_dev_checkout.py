@@ -1,0 +1,105 @@
+"""The sandbox checkout: a person can buy credits in a browser without Razorpay keys."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.razorpay.gateway import RazorpayGateway
+from adapters.razorpay.sandbox import SandboxGateway
+from entrypoints.config import ConfigurationError
+from entrypoints.payments_wiring import payment_gateway
+from tests.conftest import bearer
+from tests.e2e.payments.conftest import Shop
+
+
+async def test_buy_credits_through_the_sandbox_checkout(app_client, token) -> None:  # type: ignore[no-untyped-def]
+    t = token()
+    start = await app_client.get("/dev/checkout")
+    assert start.status == 200 and "plan_pro" in await start.text()
+    created = await app_client.post(
+        "/api/v1/payments/create-order", json={"planId": "plan_pro"}, headers=bearer(t)
+    )
+    order = (await created.json())["data"]
+    assert order["keyId"] == "rzp_test_sandbox"
+    page = await app_client.get(f"/dev/checkout/{order['orderId']}")
+    assert page.status == 200 and order["orderId"] in await page.text()
+    # what the page's script does: pay at the "gateway", then verify like a real frontend
+    declined = await (
+        await app_client.post(f"/dev/checkout/{order['orderId']}/pay?outcome=failed")
+    ).json()
+    r = await app_client.post("/api/v1/payments/verify", json=declined, headers=bearer(t))
+    assert r.status == 402 and (await r.json())["error"]["code"] == "PAYMENT_FAILED"
+    checkout = await (await app_client.post(f"/dev/checkout/{order['orderId']}/pay")).json()
+    assert set(checkout) == {"razorpay_order_id", "razorpay_payment_id", "razorpay_signature"}
+    r = await app_client.post("/api/v1/payments/verify", json=checkout, headers=bearer(t))
+    assert r.status == 200 and (await r.json())["data"]["balance"] == 600
+
+
+async def test_the_sandbox_checkout_does_not_exist_with_razorpay_keys(shop: Shop) -> None:
+    for path in ("/dev/checkout", "/dev/checkout/order_X"):
+        r = await shop.client.get(path)
+        assert r.status == 404
+    assert (await shop.client.post("/dev/checkout/order_X/pay")).status == 404
+    spec = await (await shop.client.get("/openapi.json")).json()
+    assert not [p for p in spec["paths"] if p.startswith("/dev/")]
+
+
+def test_production_never_uses_the_sandbox_and_needs_keys_to_take_payments(test_settings) -> None:  # type: ignore[no-untyped-def]
+    production = {
+        "env": "production",
+        "auth_mode": "clerk",
+        "clerk_jwt_key": "k",
+        "email_provider": "resend",
+        "resend_api_key": "r",
+    }
+    settings = test_settings(**production)
+    assert not settings.payments_are_enabled and not settings.uses_payment_sandbox
+    settings.check_production_safety()
+    assert isinstance(payment_gateway(settings), RazorpayGateway)
+    with pytest.raises(ConfigurationError, match="RAZORPAY_KEY_ID"):
+        test_settings(**production, payments_enabled=True).check_production_safety()
+    keyed = test_settings(
+        **production,
+        payments_enabled=True,
+        razorpay_key_id="rzp_live_x",
+        razorpay_key_secret="s",
+        razorpay_webhook_secret="w",
+    )
+    keyed.check_production_safety()
+    development = test_settings(env="development")
+    assert development.payments_are_enabled
+    assert isinstance(payment_gateway(development), SandboxGateway)
+
+
+async def test_payments_disabled_refuses_orders_and_verification(
+    test_settings,
+    sqlite_url,
+    token,  # type: ignore[no-untyped-def]
+) -> None:
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from entrypoints.containers import Container
+    from entrypoints.http.app import create_app
+
+    container = Container(config=test_settings(database_url=sqlite_url, payments_enabled=False))
+    client = TestClient(TestServer(create_app(container)))
+    await client.start_server()
+    try:
+        t = token()
+        r = await client.post(
+            "/api/v1/payments/create-order", json={"planId": "plan_pro"}, headers=bearer(t)
+        )
+        assert r.status == 403 and (await r.json())["error"]["code"] == "PAYMENTS_DISABLED"
+        r = await client.post(
+            "/api/v1/payments/verify",
+            headers=bearer(t),
+            json={
+                "razorpay_order_id": "order_A",
+                "razorpay_payment_id": "pay_A",
+                "razorpay_signature": "x",
+            },
+        )
+        assert r.status == 403 and (await r.json())["error"]["code"] == "PAYMENTS_DISABLED"
+        assert (await client.get("/api/v1/plans")).status == 200
+    finally:
+        await client.close()
