@@ -26,8 +26,33 @@ def main() -> None:
 @main.command()
 @click.option("--host", default=None, help="Interface to bind (default: HOST or 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port (default: PORT or 3000).")
-def serve(host: str | None, port: int | None) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="API processes sharing the port (SO_REUSEPORT); more than 1 needs REDIS_URL.",
+)
+def serve(host: str | None, port: int | None, workers: int) -> None:
     """Serve the HTTP API (with in-process jobs when REDIS_URL is unset)."""
+    settings = load_settings()
+    if workers > 1 and not settings.redis_url:
+        raise click.ClickException(
+            "--workers > 1 needs REDIS_URL: cache, rate limits and jobs must be shared "
+            "between the processes"
+        )
+    bind_host, bind_port = host or settings.host, port or settings.port
+    if workers == 1:
+        _serve_one(settings, bind_host, bind_port, reuse_port=False)
+        return
+    from entrypoints.http.server_processes import run_processes
+
+    sys.exit(
+        run_processes(lambda: _serve_one(settings, bind_host, bind_port, reuse_port=True), workers)
+    )
+
+
+def _serve_one(settings: Settings, host: str, port: int, *, reuse_port: bool) -> None:
     import uvloop
     from aiohttp import web
 
@@ -35,14 +60,14 @@ def serve(host: str | None, port: int | None) -> None:
     from entrypoints.observability import configure_logging
     from entrypoints.runtime import build_container
 
-    settings = load_settings()
     configure_logging(settings.log_level)
     app = create_app(build_container(settings))
     uvloop.install()
     web.run_app(
         app,
-        host=host or settings.host,
-        port=port or settings.port,
+        host=host,
+        port=port,
+        reuse_port=reuse_port or None,
         access_log=None,
         print=lambda msg: click.echo(msg, err=True),
     )

@@ -6,6 +6,7 @@ Every variable is documented in docs/operations.md. ``Settings.check_production_
 
 from __future__ import annotations
 
+import base64
 import secrets
 from pathlib import Path
 from typing import Annotated, Literal
@@ -59,6 +60,9 @@ class Settings(BaseSettings):
     clerk_secret_key: str | None = None
     clerk_api_url: str = "https://api.clerk.com"
 
+    # URL-safe base64 of 32 bytes: seals invitation codes in the outbox (ADR 0040).
+    invite_seal_key: str | None = None
+
     email_provider: Literal["dev", "resend"] = "dev"
     resend_api_key: str | None = None
     resend_api_url: str = "https://api.resend.com"
@@ -78,6 +82,14 @@ class Settings(BaseSettings):
     razorpay_timeout_seconds: float = 10.0
     # None = the environment's default: on in development/test, off in production
     payments_enabled: bool | None = None
+
+    free_credits_amount: int = Field(default=200, gt=0)
+    sms_provider: Literal["dev", "twilio"] = "dev"
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_from: str | None = None
+    twilio_base_url: str = "https://api.twilio.com"
+    otp_pepper: str | None = None  # HMAC key for stored one-time codes, >= 32 bytes
 
     _split_lists = field_validator(
         "cors_origins", "admin_user_ids", "clerk_authorized_parties", mode="before"
@@ -138,8 +150,44 @@ class Settings(BaseSettings):
                 "PAYMENTS_ENABLED=true needs RAZORPAY_KEY_ID, RAZORPAY_KEY_SECRET and "
                 "RAZORPAY_WEBHOOK_SECRET (or set PAYMENTS_ENABLED=false)"
             )
+        if self.sms_provider == "dev":
+            problems.append(
+                "SMS_PROVIDER=dev is not allowed in production: set SMS_PROVIDER=twilio"
+            )
+        problems.extend(self.sms_problems())
+        if not self.otp_pepper or len(self.otp_pepper.encode()) < 32:
+            problems.append("OTP_PEPPER (at least 32 bytes) is required in production")
+        if not self.invite_seal_key:
+            problems.append(
+                "INVITE_SEAL_KEY is required in production (URL-safe base64 of 32 random bytes)"
+            )
         if problems:
             raise ConfigurationError("; ".join(problems))
+
+    def sms_problems(self) -> list[str]:
+        if self.sms_provider != "twilio":
+            return []
+        missing = [
+            name
+            for name, value in (
+                ("TWILIO_ACCOUNT_SID", self.twilio_account_sid),
+                ("TWILIO_AUTH_TOKEN", self.twilio_auth_token),
+                ("TWILIO_FROM", self.twilio_from),
+            )
+            if not value
+        ]
+        return [f"SMS_PROVIDER=twilio needs {', '.join(missing)}"] if missing else []
+
+    def resolved_otp_pepper(self) -> bytes:
+        """OTP_PEPPER, or (outside production) one generated once and kept under VAR_DIR."""
+        if self.otp_pepper:
+            return self.otp_pepper.encode()
+        path = self.var_dir / "otp_pepper"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip().encode()
 
     def resolved_dev_auth_secret(self) -> str:
         """DEV_AUTH_SECRET, or one generated once and kept under VAR_DIR."""
@@ -153,3 +201,16 @@ class Settings(BaseSettings):
         path.write_text(secret)
         path.chmod(0o600)
         return secret
+
+    def resolved_invite_seal_key(self) -> str:
+        """INVITE_SEAL_KEY, or (outside production) one generated once and kept under VAR_DIR."""
+        if self.invite_seal_key:
+            return self.invite_seal_key
+        path = self.var_dir / "invite_seal_key"
+        if path.exists():
+            return path.read_text().strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
+        path.write_text(key)
+        path.chmod(0o600)
+        return key

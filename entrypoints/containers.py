@@ -14,18 +14,23 @@ from dependency_injector import containers, providers
 from adapters.clerk.directory import build_clerk_directory
 from adapters.clerk.webhook_events import parse_clerk_webhook
 from adapters.clerk.webhook_signature import ClerkWebhookVerifier
+from adapters.crypto.aes_gcm_sealer import AesGcmCodeSealer
 from adapters.dev_identity.dev_tokens import DevTokenVerifier
 from adapters.email.dev_sender import DevEmailSender
 from adapters.email.jinja_templates import JinjaEmailTemplates
 from adapters.email.resend_sender import ResendEmailSender
 from adapters.memory.cache import InMemoryCache
 from adapters.memory.email import MemoryEmailSender
+from adapters.memory.rbac import MemoryScopeReads
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from adapters.redis.cache import RedisCache, redis_client
+from adapters.sms.dev_outbox import DevOutboxSmsSender
 from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.ledger_fast_path import PostgresAtomicLedger
+from adapters.sqlalchemy.repositories.rbac_chain_reader import SqlScopeReads
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
+from application.audit.organization_audit import ReadOrganizationAudit
 from application.credits.admin_grant import AdminGrant, UserBalance
 from application.credits.atomic_posting import UnitOfWorkAtomicLedger
 from application.credits.ledger_service import CreditsLedger
@@ -35,6 +40,10 @@ from application.credits.verify_ledger import VerifyLedger
 from application.idempotency import IdempotentRequests, PurgeIdempotencyKeys
 from application.identity.provider_sync import ApplyProviderWebhook, ReceiveProviderWebhook
 from application.identity.resolve_principal import ResolvePrincipal
+from application.invitations.answer import AcceptInvitation, DeclineInvitation, PreviewInvitation
+from application.invitations.invitation_email import SendInvitationEmail
+from application.invitations.invite import InviteMembers
+from application.invitations.manage import ListInvitations, RevokeInvitation
 from application.jobs.send_email import SendEmail
 from application.notifications.delivery import CreateNotification, PurgeOldNotifications
 from application.notifications.inbox import (
@@ -52,6 +61,10 @@ from application.payments.refunds import RefundPayment
 from application.payments.settlement import PaymentSettlement
 from application.payments.verify import VerifyPayment
 from application.payments.webhooks import ProcessRazorpayWebhook, ReceiveRazorpayWebhook
+from application.phone_verification.claim_free_credits import ClaimFreeCredits
+from application.phone_verification.eligibility import GetFreeCreditsEligibility
+from application.phone_verification.send_code import SendVerificationCode
+from application.phone_verification.verify_code import VerifyPhoneCode
 from application.ports.clock import SystemClock
 from application.profiles.own_profile import GetOwnProfile, UpdateProfile
 from application.profiles.public_profile import (
@@ -59,8 +72,35 @@ from application.profiles.public_profile import (
     RecordProfileView,
     ViewPublicProfile,
 )
+from application.rbac.authorizer import Authorizer
+from application.rbac.members import ChangeMemberRole, ListMembers, RemoveMember
+from application.rbac.organizations import (
+    CreateOrganization,
+    DeleteOrganization,
+    GetOrganization,
+    JoinOrganization,
+    ListMyOrganizations,
+    UpdateOrganization,
+)
+from application.rbac.projects import (
+    CreateProject,
+    DeleteProject,
+    GetProject,
+    ListProjects,
+    UpdateProject,
+)
+from application.rbac.roles import CreateRole, DeleteRole, ListRoles, UpdateRole
+from application.rbac.teams import (
+    CreateTeam,
+    DeleteTeam,
+    GetTeam,
+    JoinTeam,
+    ListTeams,
+    UpdateTeam,
+)
 from application.settings.user_settings import GetSettings, ResetSettings, UpdateSettings
-from entrypoints.config import Settings
+from domain.phone_verification.otp import OtpHasher
+from entrypoints.config import ConfigurationError, Settings
 from entrypoints.payments_wiring import checkout_key_secret, payment_gateway, sandbox_gateway
 
 
@@ -91,6 +131,26 @@ def _email_sender(settings: Settings) -> Any:
     return DevEmailSender(path, sender=settings.email_from)
 
 
+def _sms_sender(settings: Settings) -> Any:
+    if settings.sms_provider == "dev":
+        return DevOutboxSmsSender(settings.var_dir / "outbox")
+    if problems := settings.sms_problems():
+        raise ConfigurationError("; ".join(problems))
+    from adapters.sms.twilio import TwilioConfig, TwilioSmsSender
+
+    return TwilioSmsSender(
+        TwilioConfig(
+            account_sid=settings.twilio_account_sid or "",
+            auth_token=settings.twilio_auth_token or "",
+            from_number=settings.twilio_from or "",
+        )
+    )
+
+
+def _otp_hasher(settings: Settings) -> OtpHasher:
+    return OtpHasher(settings.resolved_otp_pepper())
+
+
 def _token_verifier(settings: Settings) -> Any:
     if settings.auth_mode == "dev":
         return DevTokenVerifier(settings.resolved_dev_auth_secret())
@@ -104,6 +164,8 @@ def _atomic_ledger(engine: Any, uow: Any) -> Any:
     if engine.dialect.name == "postgresql":
         return PostgresAtomicLedger(engine, portable)
     return portable
+def _code_sealer(settings: Settings) -> Any:
+    return AesGcmCodeSealer.from_text(settings.resolved_invite_seal_key())
 
 
 def _identity_directory(settings: Settings) -> Any:
@@ -118,6 +180,8 @@ def _clerk_webhook_verifier(settings: Settings) -> Any:
 class Core(containers.DeclarativeContainer):
     config = providers.Dependency(instance_of=Settings)
     clock = providers.Singleton(SystemClock)
+    otp_hasher = providers.Singleton(_otp_hasher, config)
+    code_sealer = providers.Singleton(_code_sealer, config)
 
 
 class Adapters(containers.DeclarativeContainer):
@@ -128,10 +192,9 @@ class Adapters(containers.DeclarativeContainer):
     redis = providers.Singleton(_redis, core.config)
     uow = providers.Singleton(SqlAlchemyUnitOfWorkFactory, engine, core.clock)
     atomic_ledger = providers.Singleton(_atomic_ledger, engine, uow)
+    scope_reads = providers.Singleton(SqlScopeReads, engine)
     cache = providers.Singleton(_cache, redis)
     token_verifier = providers.Singleton(_token_verifier, core.config)
-    identity_directory = providers.Object(None)
-    payment_gateway = providers.Singleton(payment_gateway, core.config)
     identity_directory = providers.Singleton(_identity_directory, core.config)
     clerk_webhook_verifier = providers.Singleton(_clerk_webhook_verifier, core.config)
     provider_event_parser = providers.Object(parse_clerk_webhook)
@@ -139,6 +202,8 @@ class Adapters(containers.DeclarativeContainer):
     email_templates = providers.Singleton(
         JinjaEmailTemplates, frontend_url=core.config.provided.frontend_url
     )
+    payment_gateway = providers.Singleton(payment_gateway, core.config)
+    sms_sender = providers.Singleton(_sms_sender, core.config)
 
 
 class MemoryAdapters(containers.DeclarativeContainer):
@@ -153,16 +218,18 @@ class MemoryAdapters(containers.DeclarativeContainer):
         InMemoryUnitOfWorkFactory, providers.Singleton(MemoryStore), core.clock
     )
     atomic_ledger = providers.Singleton(UnitOfWorkAtomicLedger, uow)
+    scope_reads = providers.Singleton(MemoryScopeReads, uow.provided.store)
     cache = providers.Singleton(InMemoryCache)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Object(None)
-    payment_gateway = providers.Singleton(sandbox_gateway)
     clerk_webhook_verifier = providers.Singleton(_clerk_webhook_verifier, core.config)
     provider_event_parser = providers.Object(parse_clerk_webhook)
     email_sender = providers.Singleton(MemoryEmailSender)
     email_templates = providers.Singleton(
         JinjaEmailTemplates, frontend_url=core.config.provided.frontend_url
     )
+    payment_gateway = providers.Singleton(sandbox_gateway)
+    sms_sender = providers.Singleton(_sms_sender, core.config)
 
 
 class UseCases(containers.DeclarativeContainer):
@@ -208,6 +275,7 @@ class UseCases(containers.DeclarativeContainer):
     )
     purge_old_notifications = providers.Factory(PurgeOldNotifications, adapters.uow, core.clock)
 
+    send_email = providers.Factory(SendEmail, adapters.email_templates, adapters.email_sender)
     credits_ledger = providers.Singleton(CreditsLedger, core.clock)
     get_balance = providers.Factory(GetBalance, adapters.uow)
     get_history = providers.Factory(GetHistory, adapters.uow)
@@ -227,11 +295,18 @@ class UseCases(containers.DeclarativeContainer):
         PaymentSettlement, adapters.uow, adapters.payment_gateway, credits_ledger
     )
     create_order = providers.Factory(
-        CreateOrder, adapters.uow, adapters.payment_gateway, core.clock,
+        CreateOrder,
+        adapters.uow,
+        adapters.payment_gateway,
+        core.clock,
         payments_enabled=core.config.provided.payments_are_enabled,
     )
     verify_payment = providers.Factory(
-        VerifyPayment, adapters.uow, payment_settlement, credits_ledger, core.clock,
+        VerifyPayment,
+        adapters.uow,
+        payment_settlement,
+        credits_ledger,
+        core.clock,
         key_secret=providers.Callable(checkout_key_secret, core.config, adapters.payment_gateway),
         payments_enabled=core.config.provided.payments_are_enabled,
     )
@@ -241,17 +316,82 @@ class UseCases(containers.DeclarativeContainer):
         RefundPayment, adapters.uow, adapters.payment_gateway, payment_settlement, core.clock
     )
     receive_razorpay_webhook = providers.Factory(
-        ReceiveRazorpayWebhook, adapters.uow, core.clock,
+        ReceiveRazorpayWebhook,
+        adapters.uow,
+        core.clock,
         secret=core.config.provided.razorpay_webhook_secret,
     )
     process_razorpay_webhook = providers.Factory(
-        ProcessRazorpayWebhook, adapters.uow, adapters.payment_gateway, payment_settlement,
+        ProcessRazorpayWebhook,
+        adapters.uow,
+        adapters.payment_gateway,
+        payment_settlement,
         core.clock,
     )
     reconcile_payments = providers.Factory(
         ReconcilePayments, adapters.uow, payment_settlement, refund_payment, core.clock
     )
-    send_email = providers.Factory(SendEmail, adapters.email_templates, adapters.email_sender)
+    send_verification_code = providers.Factory(
+        SendVerificationCode, adapters.uow, adapters.sms_sender, core.otp_hasher, core.clock
+    )
+    verify_phone_code = providers.Factory(
+        VerifyPhoneCode, adapters.uow, core.otp_hasher, core.clock
+    )
+    free_credits_eligibility = providers.Factory(
+        GetFreeCreditsEligibility, adapters.uow, core.clock
+    )
+    claim_free_credits = providers.Factory(
+        ClaimFreeCredits,
+        adapters.uow,
+        credits_ledger,
+        core.clock,
+        amount=core.config.provided.free_credits_amount,
+    )
+
+    # Organizations, teams, projects: every decision comes from the one Authorizer.
+    authorizer = providers.Singleton(Authorizer)
+    create_organization = providers.Factory(CreateOrganization, adapters.uow, core.clock)
+    get_organization = providers.Factory(GetOrganization, adapters.scope_reads, authorizer)
+    list_my_organizations = providers.Factory(ListMyOrganizations, adapters.uow)
+    update_organization = providers.Factory(
+        UpdateOrganization, adapters.uow, core.clock, authorizer
+    )
+    delete_organization = providers.Factory(
+        DeleteOrganization, adapters.uow, core.clock, authorizer
+    )
+    join_organization = providers.Factory(JoinOrganization, adapters.uow, core.clock, authorizer)
+    list_members = providers.Factory(ListMembers, adapters.uow, authorizer)
+    change_member_role = providers.Factory(ChangeMemberRole, adapters.uow, core.clock, authorizer)
+    remove_member = providers.Factory(RemoveMember, adapters.uow, core.clock, authorizer)
+    list_roles = providers.Factory(ListRoles, adapters.uow, authorizer)
+    create_role = providers.Factory(CreateRole, adapters.uow, core.clock, authorizer)
+    update_role = providers.Factory(UpdateRole, adapters.uow, core.clock, authorizer)
+    delete_role = providers.Factory(DeleteRole, adapters.uow, core.clock, authorizer)
+    create_team = providers.Factory(CreateTeam, adapters.uow, core.clock, authorizer)
+    get_team = providers.Factory(GetTeam, adapters.scope_reads, authorizer)
+    update_team = providers.Factory(UpdateTeam, adapters.uow, core.clock, authorizer)
+    delete_team = providers.Factory(DeleteTeam, adapters.uow, core.clock, authorizer)
+    list_teams = providers.Factory(ListTeams, adapters.uow, authorizer)
+    join_team = providers.Factory(JoinTeam, adapters.uow, core.clock, authorizer)
+    create_project = providers.Factory(CreateProject, adapters.uow, core.clock, authorizer)
+    get_project = providers.Factory(GetProject, adapters.scope_reads, authorizer)
+    update_project = providers.Factory(UpdateProject, adapters.uow, core.clock, authorizer)
+    delete_project = providers.Factory(DeleteProject, adapters.uow, core.clock, authorizer)
+    list_projects = providers.Factory(ListProjects, adapters.uow, authorizer)
+
+    # Invitations (all three scopes) and the organization audit trail.
+    invite_members = providers.Factory(
+        InviteMembers, adapters.uow, core.clock, authorizer, core.code_sealer)
+    list_invitations = providers.Factory(ListInvitations, adapters.uow, core.clock, authorizer)
+    revoke_invitation = providers.Factory(RevokeInvitation, adapters.uow, core.clock, authorizer)
+    preview_invitation = providers.Factory(PreviewInvitation, adapters.uow, core.clock)
+    accept_invitation = providers.Factory(AcceptInvitation, adapters.uow, core.clock)
+    decline_invitation = providers.Factory(DeclineInvitation, adapters.uow, core.clock)
+    read_organization_audit = providers.Factory(ReadOrganizationAudit, adapters.uow, authorizer)
+    send_invitation_email = providers.Factory(
+        SendInvitationEmail, adapters.uow, core.clock, core.code_sealer, adapters.email_templates,
+        adapters.email_sender, core.config.provided.frontend_url)
+
 
 
 class Container(containers.DeclarativeContainer):

@@ -5,9 +5,20 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from adapters.memory.audit_trail import MemoryOrganizationAuditTrail
+from adapters.memory.invitations import MemoryInvitationRepository
 from adapters.memory.jobs import MemoryJobRuns, MemoryProcessedMessages
 from adapters.memory.ledger import MemoryIdempotencyStore, MemoryLedgerRepository
 from adapters.memory.payments import MemoryPaymentRepository, MemoryPlanRepository
+from adapters.memory.phone_verification import MemoryPhoneVerificationRepository
+from adapters.memory.rbac import (
+    MemoryMembershipRepository,
+    MemoryOrganizationRepository,
+    MemoryProjectRepository,
+    MemoryRoleRepository,
+    MemoryScopeChainReader,
+    MemoryTeamRepository,
+)
 from adapters.memory.repositories import (
     MemoryAuditLog,
     MemoryNotificationRepository,
@@ -39,12 +50,21 @@ class InMemoryUnitOfWork:
         self.outbox = MemoryOutbox(state, self._clock.now)
         self.inbox = MemoryWebhookInbox(state)
         self.audit = MemoryAuditLog(state)
-        self.plans = MemoryPlanRepository(state)
-        self.payments = MemoryPaymentRepository(state)
-        self.ledger = MemoryLedgerRepository(state)
-        self.idempotency = MemoryIdempotencyStore(state)
+        self.scopes = MemoryScopeChainReader(state)
+        self.organizations = MemoryOrganizationRepository(state)
+        self.teams = MemoryTeamRepository(state)
+        self.projects = MemoryProjectRepository(state)
+        self.roles = MemoryRoleRepository(state)
+        self.memberships = MemoryMembershipRepository(state)
+        self.invitations = MemoryInvitationRepository(state)
+        self.audit_trail = MemoryOrganizationAuditTrail(state)
         self.processed_messages = MemoryProcessedMessages(state)
         self.job_runs = MemoryJobRuns(state)
+        self.plans = MemoryPlanRepository(state)
+        self.payments = MemoryPaymentRepository(state)
+        self.phone_verifications = MemoryPhoneVerificationRepository(state)
+        self.ledger = MemoryLedgerRepository(state)
+        self.idempotency = MemoryIdempotencyStore(state)
         return self
 
     async def __aexit__(

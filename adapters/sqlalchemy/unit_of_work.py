@@ -7,13 +7,26 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.sqlalchemy.repositories.audit_trail import SqlOrganizationAuditTrail
 from adapters.sqlalchemy.repositories.idempotency import SqlIdempotencyStore
+from adapters.sqlalchemy.repositories.invitations import SqlInvitationRepository
 from adapters.sqlalchemy.repositories.jobs import SqlJobRuns, SqlProcessedMessages
 from adapters.sqlalchemy.repositories.ledger import SqlLedgerRepository
 from adapters.sqlalchemy.repositories.notifications import SqlNotificationRepository
 from adapters.sqlalchemy.repositories.payments import SqlPaymentRepository, SqlPlanRepository
+from adapters.sqlalchemy.repositories.phone_verification import SqlPhoneVerificationRepository
 from adapters.sqlalchemy.repositories.platform import SqlAuditLog, SqlOutbox, SqlWebhookInbox
 from adapters.sqlalchemy.repositories.profiles import SqlProfileRepository
+from adapters.sqlalchemy.repositories.rbac_chain_reader import SqlScopeChainReader
+from adapters.sqlalchemy.repositories.rbac_memberships import (
+    SqlMembershipRepository,
+    SqlRoleRepository,
+)
+from adapters.sqlalchemy.repositories.rbac_scopes import (
+    SqlOrganizationRepository,
+    SqlProjectRepository,
+    SqlTeamRepository,
+)
 from adapters.sqlalchemy.repositories.settings import SqlSettingsRepository
 from adapters.sqlalchemy.repositories.users import SqlUserRepository
 from application.ports.clock import Clock
@@ -35,12 +48,21 @@ class SqlAlchemyUnitOfWork:
         self.outbox = SqlOutbox(conn, self._clock.now)
         self.inbox = SqlWebhookInbox(conn)
         self.audit = SqlAuditLog(conn)
-        self.plans = SqlPlanRepository(conn)
-        self.payments = SqlPaymentRepository(conn)
-        self.ledger = SqlLedgerRepository(conn)
-        self.idempotency = SqlIdempotencyStore(conn)
+        self.scopes = SqlScopeChainReader(conn)
+        self.organizations = SqlOrganizationRepository(conn)
+        self.teams = SqlTeamRepository(conn)
+        self.projects = SqlProjectRepository(conn)
+        self.roles = SqlRoleRepository(conn, self._clock.now)
+        self.memberships = SqlMembershipRepository(conn)
+        self.invitations = SqlInvitationRepository(conn)
+        self.audit_trail = SqlOrganizationAuditTrail(conn)
         self.processed_messages = SqlProcessedMessages(conn)
         self.job_runs = SqlJobRuns(conn)
+        self.plans = SqlPlanRepository(conn)
+        self.payments = SqlPaymentRepository(conn)
+        self.phone_verifications = SqlPhoneVerificationRepository(conn)
+        self.ledger = SqlLedgerRepository(conn)
+        self.idempotency = SqlIdempotencyStore(conn)
         return self
 
     async def __aexit__(

@@ -37,8 +37,16 @@ class EmailTemplates(Protocol):
     def render(self, template: str, context: Mapping[str, object]) -> RenderedEmail: ...
 
 
+class MessageDeliveryFailed(Exception):
+    """The provider refused the message or did not answer in time; nothing is known to be sent."""
+
+
 class SmsSender(Protocol):
-    """Delivers a text message or a voice call that reads a message out."""
+    """Delivers a text message or a voice call that reads a message out.
+
+    Both return the provider's id for the message/call and raise ``MessageDeliveryFailed`` when the
+    provider refuses or cannot be reached. Implementations never log the body: it carries codes.
+    """
 
     async def send_sms(self, to: str, body: str) -> str: ...
 

@@ -14,16 +14,27 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
+from application.audit.ports import OrganizationAuditTrail
 from application.credits.ports import LedgerRepository
 from application.identity.ports import UserRepository
+from application.invitations.ports import InvitationRepository
 from application.jobs.ports import JobRuns, ProcessedMessages
 from application.notifications.ports import NotificationRepository
 from application.payments.ports import PaymentRepository, PlanRepository
+from application.phone_verification.ports import PhoneVerificationRepository
 from application.ports.audit import AuditLog
 from application.ports.idempotency import IdempotencyStore
 from application.ports.inbox import WebhookInbox
 from application.ports.outbox import Outbox
 from application.profiles.ports import ProfileRepository
+from application.rbac.ports import (
+    MembershipRepository,
+    OrganizationRepository,
+    ProjectRepository,
+    RoleRepository,
+    ScopeChainReader,
+    TeamRepository,
+)
 from application.settings.ports import SettingsRepository
 
 
@@ -35,12 +46,21 @@ class UnitOfWork(Protocol):
     outbox: Outbox
     inbox: WebhookInbox
     audit: AuditLog
-    plans: PlanRepository
-    payments: PaymentRepository
-    ledger: LedgerRepository
-    idempotency: IdempotencyStore
+    scopes: ScopeChainReader
+    organizations: OrganizationRepository
+    teams: TeamRepository
+    projects: ProjectRepository
+    roles: RoleRepository
+    memberships: MembershipRepository
+    invitations: InvitationRepository
+    audit_trail: OrganizationAuditTrail
     processed_messages: ProcessedMessages
     job_runs: JobRuns
+    plans: PlanRepository
+    payments: PaymentRepository
+    phone_verifications: PhoneVerificationRepository
+    ledger: LedgerRepository
+    idempotency: IdempotencyStore
 
     async def __aenter__(self) -> Self: ...
 

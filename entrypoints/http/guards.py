@@ -10,7 +10,6 @@ import structlog
 from aiohttp import web
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from limits.aio.strategies import FixedWindowRateLimiter
 
 from application.identity.principal import Principal
 from application.identity.resolve_principal import ResolvePrincipal
@@ -62,10 +61,15 @@ def limiter_storage(redis_url: str | None) -> Storage:
 
 
 class RateLimits:
-    """Fixed windows per caller (user id, else client IP) and route; fails open on outages."""
+    """Fixed windows per caller (user id, else client IP) and route; fails open on outages.
+
+    Uses the ``limits`` storage directly for what ``FixedWindowRateLimiter.hit`` +
+    ``get_window_stats`` do, minus one round trip: the atomic increment already returns the
+    window's count, so only the window's expiry is read afterwards (2 Redis calls, not 3).
+    """
 
     def __init__(self, storage: Storage, default: str):
-        self._limiter = FixedWindowRateLimiter(storage)
+        self._storage = storage
         self._default = parse(default)
         self._parsed: dict[str, RateLimitItem] = {}
 
@@ -82,19 +86,20 @@ class RateLimits:
     ) -> dict[str, str]:
         item, scope = self._item(spec)
         who = principal.user_id if principal else f"ip:{request[CLIENT_IP]}"
+        key = item.key_for(scope, who)
         try:
-            allowed = await self._limiter.hit(item, scope, who)
-            stats = await self._limiter.get_window_stats(item, scope, who)
+            count = await self._storage.incr(key, item.get_expiry())
+            reset_time = await self._storage.get_expiry(key)
         except Exception as exc:  # noqa: BLE001 - a limiter outage must not take the API down
             log.warning("ratelimit.unavailable", error=str(exc))
             return {}
         headers = {
             "X-RateLimit-Limit": str(item.amount),
-            "X-RateLimit-Remaining": str(max(stats.remaining, 0)),
-            "X-RateLimit-Reset": str(int(stats.reset_time)),
+            "X-RateLimit-Remaining": str(max(item.amount - count, 0)),
+            "X-RateLimit-Reset": str(int(reset_time)),
         }
-        if not allowed:
-            retry = max(1, math.ceil(stats.reset_time - time.time()))
+        if count > item.amount:
+            retry = max(1, math.ceil(reset_time - time.time()))
             raise ApiError(
                 "RATE_LIMITED",
                 "Too many requests; slow down",

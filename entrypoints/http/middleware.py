@@ -43,6 +43,15 @@ def _route_label(request: web.Request) -> str:
     return info.route.resource.canonical
 
 
+# Path parameters that are bearer credentials (invitation codes): such requests are logged by
+# their route template, never by their path (ADR 0040).
+SECRET_PATH_PARAMS = frozenset({"code"})
+
+
+def _loggable_path(request: web.Request, route: str) -> str:
+    return route if SECRET_PATH_PARAMS & request.match_info.keys() else request.path
+
+
 def _client_ip(request: web.Request, trust_proxy: bool) -> str | None:
     if trust_proxy:
         forwarded = request.headers.get("X-Forwarded-For")
@@ -106,7 +115,7 @@ def observe(trust_proxy: bool) -> Callable[..., Awaitable[web.StreamResponse]]:
         log.info(
             "http.request",
             method=request.method,
-            path=request.path,
+            path=_loggable_path(request, route),
             route=route,
             status=response.status,
             duration_ms=round(elapsed * 1000, 2),

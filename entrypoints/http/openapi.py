@@ -102,9 +102,11 @@ def _operation(spec: RouteSpec, schemas: _Schemas) -> dict[str, Any]:
         "default": error,
     }
     for status, description in spec.extra_responses.items():
+        # A declared 4xx/5xx answers with the error shape, like every other error.
+        schema = envelope if status < 400 else {"$ref": REF.format(model="ErrorResponse")}
         op["responses"][str(status)] = {
             "description": description,
-            "content": {"application/json": {"schema": envelope}},
+            "content": {"application/json": {"schema": schema}},
         }
     if spec.auth is not Auth.NONE:
         op["security"] = [{"bearerAuth": []}, {"sessionCookie": []}]

@@ -192,9 +192,37 @@ async def _read_body(request: web.Request) -> bytes:
     return await request.read()
 
 
+def _nul_fields(value: Any, path: str) -> list[str]:
+    """Where NUL characters hide in a decoded value (PostgreSQL text cannot store them)."""
+    if isinstance(value, str):
+        return [path] if "\x00" in value else []
+    if isinstance(value, Mapping):
+        found = []
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            found += [where] if "\x00" in str(key) else _nul_fields(item, where)
+        return found
+    if isinstance(value, list | tuple | set | frozenset):
+        return [f for i, item in enumerate(value) for f in _nul_fields(item, f"{path}.{i}")]
+    return []
+
+
+def _refuse_nul(value: Any, where: str) -> None:
+    fields = _nul_fields(value, "")
+    if fields:
+        raise ApiError(
+            "VALIDATION_ERROR",
+            f"Invalid {where}",
+            details=[
+                {"field": f or where, "message": "NUL characters are not allowed"} for f in fields
+            ],
+        )
+
+
 def _parse_query(spec: RouteSpec, request: web.Request) -> BaseModel:
     if spec.query is None:
         return NoQuery()
+    _refuse_nul(dict(request.query), "query parameters")
     try:
         return spec.query.model_validate(dict(request.query))
     except ValidationError as exc:
@@ -207,9 +235,11 @@ def _parse_body(spec: RouteSpec, raw: bytes, request: web.Request) -> BaseModel:
     if request.content_type not in ("application/json", "application/octet-stream", ""):
         raise ApiError("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json")
     try:
-        return spec.body.model_validate_json(raw or b"", strict=True)
+        body = spec.body.model_validate_json(raw or b"", strict=True)
     except ValidationError as exc:
         raise _validation_error(exc, "request body") from exc
+    _refuse_nul(body.model_dump(by_alias=True), "request body")
+    return body
 
 
 def build_handler(
@@ -222,6 +252,7 @@ def build_handler(
         if spec.auth is Auth.ADMIN and (principal is None or not principal.is_admin):
             raise Forbidden("Platform administrators only")
         limit_headers = await limit(request, spec, principal)
+        _refuse_nul(dict(request.match_info), "path parameters")
         raw = await _read_body(request) if request.can_read_body else b""
         query = _parse_query(spec, request)
         body = NoBody() if spec.raw else _parse_body(spec, raw, request)

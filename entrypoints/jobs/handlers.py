@@ -6,6 +6,7 @@ that has no second effect for the same message id (see ``application/jobs/ports.
 
 from __future__ import annotations
 
+from application.invitations.invite import INVITATION_EMAIL  # {"invitationId", "sealedCode"}
 from application.jobs.ports import OutboxHandler
 from application.payments.webhooks import PROCESS_WEBHOOK as PROCESS_RAZORPAY_WEBHOOK
 from entrypoints.containers import Container
@@ -20,4 +21,5 @@ def outbox_handlers(container: Container) -> dict[str, OutboxHandler]:
         SEND_EMAIL: use_cases.send_email(),
         CREATE_NOTIFICATION: use_cases.create_notification(),
         PROCESS_RAZORPAY_WEBHOOK: use_cases.process_razorpay_webhook(),
+        INVITATION_EMAIL: use_cases.send_invitation_email(),
     }

@@ -1,6 +1,25 @@
 """Every table, registered on one MetaData. Contexts add their module to the imports below."""
 
-from adapters.sqlalchemy.tables import identity, jobs, ledger, payments, platform
+from adapters.sqlalchemy.tables import (
+    identity,
+    invitations,
+    jobs,
+    ledger,
+    payments,
+    phone_verification,
+    platform,
+    rbac,
+)
 from adapters.sqlalchemy.tables.base import metadata
 
-__all__ = ["identity", "jobs", "ledger", "metadata", "payments", "platform"]
+__all__ = [
+    "identity",
+    "invitations",
+    "jobs",
+    "ledger",
+    "metadata",
+    "payments",
+    "phone_verification",
+    "platform",
+    "rbac",
+]

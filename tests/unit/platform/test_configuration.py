@@ -34,7 +34,28 @@ def test_production_refuses_dev_adapters_and_names_the_variable():
         clerk_jwks_url="https://x/jwks",
         email_provider="resend",
         resend_api_key="re_x",
+        sms_provider="twilio",
+        twilio_account_sid="AC" + "0" * 32,
+        twilio_auth_token="token",
+        twilio_from="+15005550006",
+        otp_pepper="p" * 32,
+        invite_seal_key="k" * 43,
     ).check_production_safety()
+
+
+def test_production_needs_the_invitation_seal_key():
+    with pytest.raises(ConfigurationError, match="INVITE_SEAL_KEY"):
+        Settings(
+            env="production", auth_mode="clerk", clerk_jwks_url="https://x/jwks",
+            email_provider="resend", resend_api_key="re_x",
+        ).check_production_safety()
+
+
+def test_invitation_seal_key_is_generated_once_under_var_outside_production(tmp_path):
+    first = Settings(var_dir=tmp_path).resolved_invite_seal_key()
+    assert first == Settings(var_dir=tmp_path).resolved_invite_seal_key()
+    assert (tmp_path / "invite_seal_key").stat().st_mode & 0o777 == 0o600
+    assert Settings(invite_seal_key="given").resolved_invite_seal_key() == "given"
 
 
 def test_dev_secret_is_generated_once_under_var(tmp_path):

@@ -1,0 +1,72 @@
+"""In-memory invitations (unit tests and the embedded default), same semantics as the SQL twin."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from adapters.memory.rbac import rbac_state
+from adapters.memory.store import MemoryState
+from application.pagination import Page, PageRequest, encode_cursor
+from domain.invitations.invitation import Invitation, InvitationStatus
+from domain.rbac.scopes import ScopeRef
+
+
+def _invitations(state: MemoryState) -> dict[str, Invitation]:
+    found: dict[str, Invitation] = state.extra.setdefault("invitations", {})
+    return found
+
+
+class MemoryInvitationRepository:
+    def __init__(self, state: MemoryState):
+        self._state = state
+        self._rows = _invitations(state)
+
+    async def add(self, invitation: Invitation) -> None:
+        if any(r.code_digest == invitation.code_digest for r in self._rows.values()):
+            raise ValueError("duplicate code digest")
+        self._rows[invitation.id] = invitation
+
+    async def save(self, invitation: Invitation) -> None:
+        self._rows[invitation.id] = invitation
+
+    async def by_digest(self, digest: str, *, for_update: bool = False) -> Invitation | None:
+        return next((r for r in self._rows.values() if r.code_digest == digest), None)
+
+    async def get(self, invitation_id: str) -> Invitation | None:
+        return self._rows.get(invitation_id)
+
+    async def list_for_scope(
+        self, scope: ScopeRef, status: InvitationStatus | None, now: datetime, page: PageRequest
+    ) -> Page[Invitation]:
+        rows = [
+            r
+            for r in self._rows.values()
+            if r.target.scope_id == scope.id and (status is None or r.status_at(now) is status)
+        ]
+        rows.sort(key=lambda r: r.id, reverse=True)
+        if page.after is not None:
+            rows = [r for r in rows if r.id < page.after[1]]
+        items = rows[: page.limit]
+        more = len(rows) > page.limit
+        return Page(items, encode_cursor("", items[-1].id) if more else None)
+
+    async def open_emails(self, scope: ScopeRef, emails: Sequence[str], now: datetime) -> set[str]:
+        wanted = set(emails)
+        return {
+            r.email
+            for r in self._rows.values()
+            if r.target.scope_id == scope.id
+            and r.email in wanted
+            and r.status_at(now) is InvitationStatus.PENDING
+        }
+
+    async def member_emails(self, scope: ScopeRef, emails: Sequence[str]) -> set[str]:
+        wanted = set(emails)
+        found: set[str] = set()
+        for (user_id, scope_id), _ in rbac_state(self._state).memberships.items():
+            user = self._state.users.get(user_id)
+            email = user.email.lower() if user is not None and user.email else None
+            if scope_id == scope.id and email in wanted:
+                found.add(email)
+        return found

@@ -1,0 +1,1 @@
+"""SmsSender adapters: Twilio's REST API and a dev outbox file."""

@@ -1,0 +1,143 @@
+"""Invitations on SQLAlchemy Core: lookups by digest, list filters as SQL predicates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.sqlalchemy.statements import for_update as lock_rows
+from adapters.sqlalchemy.tables.identity import users
+from adapters.sqlalchemy.tables.invitations import invitations
+from adapters.sqlalchemy.tables.rbac import memberships
+from application.pagination import Page, PageRequest, encode_cursor
+from domain.invitations.invitation import Invitation, InvitationStatus, InvitationTarget
+from domain.rbac.permissions import ScopeKind
+from domain.rbac.scopes import ScopeRef
+
+i = invitations.c
+_CHUNK = 500  # IN-lists stay well under SQLite's parameter limit
+
+
+def status_predicate(status: InvitationStatus, now: datetime) -> sa.ColumnElement[bool]:
+    """The SQL form of ``Invitation.status_at(now) == status`` (EXPIRED is derived)."""
+    if status is InvitationStatus.PENDING:
+        return sa.and_(i.state == "pending", i.expires_at > now)
+    if status is InvitationStatus.EXPIRED:
+        return sa.and_(i.state == "pending", i.expires_at <= now)
+    return i.state == status.value
+
+
+class SqlInvitationRepository:
+    def __init__(self, conn: AsyncConnection):
+        self._conn = conn
+
+    async def add(self, invitation: Invitation) -> None:
+        await self._conn.execute(sa.insert(invitations).values(**_row(invitation)))
+
+    async def save(self, invitation: Invitation) -> None:
+        await self._conn.execute(
+            sa.update(invitations)
+            .where(i.id == invitation.id)
+            .values(
+                state=invitation.state.value,
+                closed_at=invitation.closed_at,
+                closed_by=invitation.closed_by,
+            )
+        )
+
+    async def by_digest(self, digest: str, *, for_update: bool = False) -> Invitation | None:
+        stmt = sa.select(invitations).where(i.code_digest == digest)
+        if for_update:
+            stmt = lock_rows(stmt, self._conn)
+        row = (await self._conn.execute(stmt)).first()
+        return _invitation(row) if row else None
+
+    async def get(self, invitation_id: str) -> Invitation | None:
+        row = (
+            await self._conn.execute(sa.select(invitations).where(i.id == invitation_id))
+        ).first()
+        return _invitation(row) if row else None
+
+    async def list_for_scope(
+        self, scope: ScopeRef, status: InvitationStatus | None, now: datetime, page: PageRequest
+    ) -> Page[Invitation]:
+        stmt = sa.select(invitations).where(i.scope_id == scope.id)
+        if status is not None:
+            stmt = stmt.where(status_predicate(status, now))
+        if page.after is not None:
+            stmt = stmt.where(i.id < page.after[1])  # ids are time-ordered (UUIDv7)
+        rows = (await self._conn.execute(stmt.order_by(i.id.desc()).limit(page.limit + 1))).all()
+        items = [_invitation(r) for r in rows[: page.limit]]
+        more = len(rows) > page.limit
+        return Page(items, encode_cursor("", items[-1].id) if more else None)
+
+    async def open_emails(self, scope: ScopeRef, emails: Sequence[str], now: datetime) -> set[str]:
+        found: set[str] = set()
+        for chunk in _chunks(emails):
+            stmt = sa.select(i.email).where(
+                i.scope_id == scope.id,
+                i.email.in_(chunk),
+                status_predicate(InvitationStatus.PENDING, now),
+            )
+            found.update((await self._conn.execute(stmt)).scalars())
+        return found
+
+    async def member_emails(self, scope: ScopeRef, emails: Sequence[str]) -> set[str]:
+        m, u = memberships.c, users.c
+        found: set[str] = set()
+        for chunk in _chunks(emails):
+            stmt = (
+                sa.select(sa.func.lower(u.email))
+                .select_from(memberships.join(users, u.id == m.user_id))
+                .where(m.scope_id == scope.id, sa.func.lower(u.email).in_(chunk))
+            )
+            found.update((await self._conn.execute(stmt)).scalars())
+        return found
+
+
+def _chunks(values: Sequence[str]) -> list[list[str]]:
+    unique = sorted(set(values))
+    return [unique[n : n + _CHUNK] for n in range(0, len(unique), _CHUNK)]
+
+
+def _row(inv: Invitation) -> dict[str, Any]:
+    t = inv.target
+    return {
+        "id": inv.id,
+        "organization_id": t.organization_id,
+        "team_id": t.team_id,
+        "project_id": t.project_id,
+        "scope_type": t.scope.value,
+        "scope_id": t.scope_id,
+        "email": inv.email,
+        "role_id": inv.role_id,
+        "code_digest": inv.code_digest,
+        "invited_by": inv.invited_by,
+        "state": inv.state.value,
+        "created_at": inv.created_at,
+        "expires_at": inv.expires_at,
+        "closed_at": inv.closed_at,
+        "closed_by": inv.closed_by,
+    }
+
+
+def _invitation(r: Any) -> Invitation:
+    return Invitation(
+        id=r.id,
+        target=InvitationTarget(
+            ScopeKind(r.scope_type), r.organization_id, r.team_id, r.project_id
+        ),
+        email=r.email,
+        role_id=r.role_id,
+        code_digest=r.code_digest,
+        invited_by=r.invited_by,
+        created_at=r.created_at,
+        expires_at=r.expires_at,
+        state=InvitationStatus(r.state),
+        closed_at=r.closed_at,
+        closed_by=r.closed_by,
+    )

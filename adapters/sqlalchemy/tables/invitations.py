@@ -1,0 +1,34 @@
+"""Invitations to an organization, team or project. Only the SHA-256 digest of a code is stored."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from adapters.sqlalchemy.tables.base import id_column, metadata, timestamp
+
+invitations = sa.Table(
+    "invitations",
+    metadata,
+    id_column(primary_key=True),
+    id_column(
+        "organization_id", sa.ForeignKey("organizations.id", ondelete="RESTRICT"), nullable=False
+    ),
+    id_column("team_id", sa.ForeignKey("teams.id", ondelete="RESTRICT"), nullable=True),
+    id_column("project_id", sa.ForeignKey("projects.id", ondelete="RESTRICT"), nullable=True),
+    sa.Column("scope_type", sa.String(12), nullable=False),
+    id_column("scope_id", nullable=False),  # the most specific of the three ids
+    sa.Column("email", sa.String(254), nullable=False),  # normalised (lower-case)
+    sa.Column("role_id", sa.String(36), nullable=False),
+    sa.Column("code_digest", sa.String(64), nullable=False, unique=True),
+    id_column("invited_by", nullable=False),
+    sa.Column("state", sa.String(10), nullable=False),  # pending/used/declined/revoked
+    timestamp("created_at"),
+    timestamp("expires_at"),
+    timestamp("closed_at", nullable=True),
+    id_column("closed_by", nullable=True),
+    sa.CheckConstraint(
+        "state IN ('pending', 'used', 'declined', 'revoked')", name="invitation_state"
+    ),
+    sa.Index("ix_invitations_scope_created", "scope_id", "created_at", "id"),
+    sa.Index("ix_invitations_scope_email", "scope_id", "email", "state"),
+)

@@ -1,0 +1,1 @@
+"""Reading the audit trail (writing is ``uow.audit.append`` in each context)."""

@@ -1,0 +1,25 @@
+"""``GET /organization/{orgId}/audit``: the organization's trail for those with org:audit:read."""
+
+from __future__ import annotations
+
+from application.audit.ports import AuditRecord
+from application.identity.principal import Principal
+from application.pagination import Page, PageRequest
+from application.ports.unit_of_work import UnitOfWorkFactory
+from application.rbac.authorizer import Authorizer
+from domain.rbac.permissions import Permission
+
+
+class ReadOrganizationAudit:
+    """Audit entries of an organization, newest first (the table itself is append-only)."""
+
+    def __init__(self, uow: UnitOfWorkFactory, authorizer: Authorizer):
+        self._uow = uow
+        self._authorizer = authorizer
+
+    async def __call__(self, caller: Principal, ref: str, page: PageRequest) -> Page[AuditRecord]:
+        async with self._uow() as uow:
+            access = await self._authorizer.organization(
+                uow.scopes, caller.user_id, ref, Permission.ORG_AUDIT_READ
+            )
+            return await uow.audit_trail.for_organization(access.organization.id, page)

@@ -1,0 +1,1 @@
+"""Use cases of the invitations context: invite, list, revoke, preview, accept, decline."""

@@ -1,0 +1,185 @@
+"""The invitee's side: preview a code (public), accept or decline it (signed in, same e-mail)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from application.identity.principal import Principal
+from application.invitations.scope_roles import load_chain, names, scope_hidden, scope_roles
+from application.invitations.views import AcceptedInvitation, InvitationPreview
+from application.ports.audit import RequestContext
+from application.ports.clock import Clock
+from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from application.rbac.audit_trail import membership_state, record
+from application.rbac.ports import ScopeChain
+from domain.invitations.codes import digest_code, looks_like_code
+from domain.invitations.email_address import mask_email
+from domain.invitations.errors import InvitationGone, InvitationNotFound
+from domain.invitations.invitation import Invitation
+from domain.rbac.memberships import Membership
+from domain.rbac.permissions import ScopeKind
+from domain.rbac.roles import JOINER_ROLE, Role
+from domain.rbac.scopes import ScopeRef
+
+
+async def _find(uow: UnitOfWork, code: str, *, for_update: bool = False) -> Invitation:
+    # Never echo the code: it is a bearer credential (ADR 0040).
+    if not looks_like_code(code):
+        raise InvitationNotFound("Invalid invitation code")
+    found = await uow.invitations.by_digest(digest_code(code), for_update=for_update)
+    if found is None:
+        raise InvitationNotFound("Invalid invitation code")
+    return found
+
+
+async def _usable_scope(
+    uow: UnitOfWork, invitation: Invitation, user_id: str | None
+) -> tuple[ScopeChain, Role]:
+    """The invitation's scope (still there) and its role (still defined), or 410."""
+    target = invitation.target
+    chain = await load_chain(uow, target.scope, target.scope_id, user_id)
+    if chain is None or scope_hidden(chain):
+        raise InvitationGone(f"This {target.scope.value} no longer exists")
+    roles = await scope_roles(uow, target.organization_id, target.scope)
+    role = next((r for r in roles if r.id == invitation.role_id), None)
+    if role is None:
+        raise InvitationGone("The role of this invitation no longer exists")
+    return chain, role
+
+
+class PreviewInvitation:
+    """What an invitation is for, without signing in: unknown 404; used/expired/declined 410."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock):
+        self._uow = uow
+        self._clock = clock
+
+    async def __call__(self, code: str) -> InvitationPreview:
+        async with self._uow() as uow:
+            invitation = await _find(uow, code)
+            invitation.ensure_open(self._clock.now())
+            chain, role = await _usable_scope(uow, invitation, None)
+            inviter = await uow.users.get(invitation.invited_by)
+        org, team, project = names(chain)
+        return InvitationPreview(
+            scope=invitation.target.scope,
+            organization=org,
+            team=team,
+            project=project,
+            role=role,
+            masked_email=mask_email(invitation.email),
+            expires_at=invitation.expires_at,
+            invited_by=inviter.display_name if inviter else None,
+        )
+
+
+class AcceptInvitation:
+    """Join with the invitation's role, atomically: organization membership (Member) when missing,
+    the scope role (an existing stronger role is kept), the invitation marked used, audit entries.
+    The caller's verified e-mail must be the invited address (403)."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock):
+        self._uow = uow
+        self._clock = clock
+
+    async def __call__(
+        self, caller: Principal, code: str, ctx: RequestContext
+    ) -> AcceptedInvitation:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            invitation = await _find(uow, code, for_update=True)
+            used = invitation.accept(user_id=caller.user_id, email=caller.email, now=now)
+            chain, role = await _usable_scope(uow, invitation, caller.user_id)
+            target = invitation.target
+            if target.scope is not ScopeKind.ORGANIZATION:
+                org_ref = ScopeRef(ScopeKind.ORGANIZATION, target.organization_id)
+                if await uow.memberships.get(caller.user_id, org_ref) is None:
+                    member = JOINER_ROLE[ScopeKind.ORGANIZATION]
+                    await self._grant(uow, caller, invitation, org_ref, member, None, now, ctx)
+            current = await uow.memberships.get(caller.user_id, target.ref)
+            held = current.role if current else None
+            # Accepting never lowers what one already holds (an Owner accepting a Member invite).
+            if held is None or held.permissions < role.permissions:
+                await self._grant(uow, caller, invitation, target.ref, role, current, now, ctx)
+                held = role
+            await uow.invitations.save(used)
+            await record(
+                uow.audit,
+                scope=target.ref,
+                actor_id=caller.user_id,
+                action="invitation.accepted",
+                target_type="invitation",
+                target_id=invitation.id,
+                now=now,
+                ctx=ctx,
+                before={"status": "pending"},
+                after={"status": "used", "roleId": held.id},
+            )
+            await uow.commit()
+        org, team, project = names(chain)
+        return AcceptedInvitation(target.scope, org, team, project, held, current is not None)
+
+    async def _grant(
+        self,
+        uow: UnitOfWork,
+        caller: Principal,
+        invitation: Invitation,
+        scope: ScopeRef,
+        role: Role,
+        current: Membership | None,
+        now: datetime,
+        ctx: RequestContext,
+    ) -> None:
+        t = invitation.target
+        membership = Membership(
+            user_id=caller.user_id,
+            role=role,
+            organization_id=t.organization_id,
+            team_id=t.team_id if scope.kind is not ScopeKind.ORGANIZATION else None,
+            project_id=t.project_id if scope.kind is ScopeKind.PROJECT else None,
+        )
+        await uow.memberships.put(membership, now)
+        await record(
+            uow.audit,
+            scope=scope,
+            actor_id=caller.user_id,
+            action="member.role_changed" if current else "member.added",
+            target_type="user",
+            target_id=caller.user_id,
+            now=now,
+            ctx=ctx,
+            before=membership_state(current) if current else None,
+            after={
+                **membership_state(membership),
+                "via": "invitation",
+                "invitationId": invitation.id,
+            },
+        )
+
+
+class DeclineInvitation:
+    """The invitee says no; the invitation is kept as declined (for the audit trail and lists)."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock):
+        self._uow = uow
+        self._clock = clock
+
+    async def __call__(self, caller: Principal, code: str, ctx: RequestContext) -> None:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            invitation = await _find(uow, code, for_update=True)
+            declined = invitation.decline(user_id=caller.user_id, email=caller.email, now=now)
+            await uow.invitations.save(declined)
+            await record(
+                uow.audit,
+                scope=invitation.target.ref,
+                actor_id=caller.user_id,
+                action="invitation.declined",
+                target_type="invitation",
+                target_id=invitation.id,
+                now=now,
+                ctx=ctx,
+                before={"status": "pending"},
+                after={"status": "declined"},
+            )
+            await uow.commit()

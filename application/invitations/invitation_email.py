@@ -1,0 +1,86 @@
+"""The ``invitation.email`` outbox handler: mail the invitee their link, once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from application.invitations.code_sealer import CodeSealer, SealBroken
+from application.invitations.scope_roles import load_chain, names, scope_hidden, scope_roles
+from application.ports.clock import Clock
+from application.ports.messaging import EmailMessage, EmailSender, EmailTemplates
+from application.ports.unit_of_work import UnitOfWorkFactory
+from domain.invitations.invitation import InvitationStatus
+
+TEMPLATE = "invite"
+
+
+def invite_url(frontend_url: str, code: str) -> str:
+    return f"{frontend_url.rstrip('/')}/invites/{code}"
+
+
+class SendInvitationEmail:
+    """Payload ``{"invitationId", "sealedCode"}`` (see ADR 0040 in docs/decisions).
+
+    Nothing is sent for an invitation revoked, answered or expired before the job ran. The provider
+    dedupes on ``invitation/<id>``, so a redelivered message does not mail twice.
+    """
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        sealer: CodeSealer,
+        templates: EmailTemplates,
+        sender: EmailSender,
+        frontend_url: str,
+    ):
+        self._uow = uow
+        self._clock = clock
+        self._sealer = sealer
+        self._templates = templates
+        self._sender = sender
+        self._frontend_url = frontend_url
+
+    async def __call__(self, message_id: str, payload: Mapping[str, Any]) -> None:
+        invitation_id, sealed = payload.get("invitationId"), payload.get("sealedCode")
+        if not isinstance(invitation_id, str) or not isinstance(sealed, str):
+            raise SealBroken(f"invitation.email {message_id}: invitationId and sealedCode required")
+        async with self._uow() as uow:
+            invitation = await uow.invitations.get(invitation_id)
+            if invitation is None:
+                return
+            if invitation.status_at(self._clock.now()) is not InvitationStatus.PENDING:
+                return
+            target = invitation.target
+            chain = await load_chain(uow, target.scope, target.scope_id, None)
+            if chain is None or scope_hidden(chain):
+                return
+            roles = await scope_roles(uow, target.organization_id, target.scope)
+            role = next((r.name for r in roles if r.id == invitation.role_id), None)
+            inviter = await uow.users.get(invitation.invited_by)
+        code = self._sealer.unseal(sealed, bound_to=invitation.id)
+        org, team, project = names(chain)
+        scope_name = (project or team or org).name
+        rendered = self._templates.render(
+            TEMPLATE,
+            {
+                "inviter_name": (inviter.display_name if inviter else None) or "Someone",
+                "scope": target.scope.value,
+                "scope_name": scope_name,
+                "organization_name": org.name,
+                "role": role or "Member",
+                "invite_url": invite_url(self._frontend_url, code),
+                "expires_at": invitation.expires_at.strftime("%d %B %Y, %H:%M UTC"),
+            },
+        )
+        await self._sender.send(
+            EmailMessage(
+                to=invitation.email,
+                subject=rendered.subject,
+                text=rendered.text,
+                html=rendered.html,
+                idempotency_key=f"invitation/{invitation.id}",
+                tags={"template": TEMPLATE},
+            )
+        )

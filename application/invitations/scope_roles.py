@@ -1,0 +1,53 @@
+"""The roles an invitation to a scope may carry, and how invitations name their scope."""
+
+from __future__ import annotations
+
+from application.invitations.views import ScopeName
+from application.ports.unit_of_work import UnitOfWork
+from application.rbac.ports import ScopeChain
+from domain.invitations.requests import RoleCatalogue
+from domain.rbac.permissions import Permission, ScopeKind
+from domain.rbac.roles import DEFAULT_ROLES, Role
+
+
+async def scope_roles(uow: UnitOfWork, organization_id: str, kind: ScopeKind) -> tuple[Role, ...]:
+    """Default roles of ``kind`` first, then the organization's custom roles of that scope."""
+    custom = await uow.roles.list_for_organization(organization_id)
+    return (*DEFAULT_ROLES[kind], *(r for r in custom if r.scope is kind))
+
+
+def catalogue(roles: tuple[Role, ...], inviter: frozenset[Permission]) -> RoleCatalogue:
+    """Every role may be named; only those no stronger than the inviter's own may be granted."""
+    return RoleCatalogue(
+        by_id={r.id: r.name for r in roles},
+        grantable=frozenset(r.id for r in roles if r.at_most(inviter)),
+    )
+
+
+def names(chain: ScopeChain) -> tuple[ScopeName, ScopeName | None, ScopeName | None]:
+    org, team, project = chain.organization, chain.team, chain.project
+    return (
+        ScopeName(org.id, org.name, org.slug),
+        ScopeName(team.id, team.name, team.slug) if team else None,
+        ScopeName(project.id, project.name, project.slug) if project else None,
+    )
+
+
+def scope_hidden(chain: ScopeChain | None) -> bool:
+    """Missing or soft-deleted (here or above): an invitation to it can no longer be used."""
+    if chain is None:
+        return True
+    return any(
+        s is not None and s.deleted_at is not None
+        for s in (chain.organization, chain.team, chain.project)
+    )
+
+
+async def load_chain(
+    uow: UnitOfWork, kind: ScopeKind, scope_id: str, user_id: str | None
+) -> ScopeChain | None:
+    if kind is ScopeKind.ORGANIZATION:
+        return await uow.scopes.organization(scope_id, user_id)
+    if kind is ScopeKind.TEAM:
+        return await uow.scopes.team(scope_id, user_id)
+    return await uow.scopes.project(scope_id, user_id)

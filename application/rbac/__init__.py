@@ -1,0 +1,1 @@
+"""Use cases of organizations, teams and projects; every decision comes from ``Authorizer``."""

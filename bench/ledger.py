@@ -1,0 +1,392 @@
+"""Ledger benchmark (issue 3): the ceiling, the full stack across 1,000 wallets, one hot wallet.
+
+    .venv/bin/python bench/ledger.py [--duration 10] [--pg postgresql://postgres@127.0.0.1:5432]
+
+On a fresh PostgreSQL database (created, migrated and dropped by this script):
+
+(a) ceiling: a bare aiohttp endpoint (no auth, no validation) executing through asyncpg the same
+    SQL statement the spend path issues (adapters/sqlalchemy/ledger_fast_path.SPEND_SQL);
+(b) ``POST /api/v1/credits/spend`` through the full HTTP stack (auth, rate limit, validation,
+    envelope, idempotency) across 1,000 wallets;
+(c) the same on ONE hot wallet.
+
+Each server runs in its own process, as in production (one ``fairarena serve`` process); the load
+generator is this process. Throughput is measured at 64 connections and latency at 16. Prints
+spends/s, p50/p99 and the ratios (b)/(a), (c)/(a), then checks the ledger (Σ postings = 0,
+every wallet = Σ its postings).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiohttp
+import asyncpg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+WALLETS = 1000
+GRANT = 1_000_000_000  # never runs out during a run: any 402 would be a real error
+SECRET = "bench-dev-secret-" + "x" * 32
+
+
+# -- (a) the ceiling server -------------------------------------------------------------------
+def serve_ceiling(dsn: str, port: int, pool_size: int) -> None:
+    import uvloop
+    from aiohttp import web
+
+    from adapters.sqlalchemy.ledger_fast_path import SPEND_SQL
+
+    async def make_app() -> web.Application:
+        pool = await asyncpg.create_pool(dsn, min_size=pool_size, max_size=pool_size)
+        app = web.Application()
+
+        async def spend(request: web.Request) -> web.Response:
+            body = await request.json()
+            wallet, amount = body["wallet"], body["amount"]
+            key = request.headers["Idempotency-Key"]
+            tx_id = str(uuid.uuid4())
+            async with pool.acquire() as conn:
+                balance = await conn.fetchval(
+                    SPEND_SQL,
+                    wallet,
+                    amount,
+                    tx_id,
+                    f"spend:{wallet}:{key}",
+                    "0" * 64,
+                    datetime.now(UTC),
+                    "bench",
+                    "{}",
+                    "DEDUCTION",
+                    None,
+                    "consumption",
+                )
+            if balance is None:
+                return web.json_response({"success": False}, status=402)
+            return web.json_response(
+                {"success": True, "data": {"transactionId": tx_id, "balance": balance}}, status=201
+            )
+
+        app.router.add_post("/spend", spend)
+        return app
+
+    uvloop.install()
+    web.run_app(make_app(), host="127.0.0.1", port=port, access_log=None, print=None)
+
+
+# -- load generation --------------------------------------------------------------------------
+@dataclass
+class Result:
+    name: str
+    connections: int
+    seconds: float
+    latencies: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> int:
+        return self.statuses.get(201, 0)
+
+    @property
+    def rate(self) -> float:
+        return self.ok / self.seconds
+
+    def pct(self, p: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        s = sorted(self.latencies)
+        return s[min(len(s) - 1, int(len(s) * p))] * 1000
+
+    def line(self) -> str:
+        errors = {s: n for s, n in self.statuses.items() if s != 201}
+        return (
+            f"{self.name:<34} conns={self.connections:<3} {self.rate:8.0f} spends/s  "
+            f"p50={self.pct(0.50):6.1f} ms  p99={self.pct(0.99):6.1f} ms  errors={errors or 0}"
+        )
+
+
+async def load(
+    name: str,
+    url: str,
+    connections: int,
+    duration: float,
+    warmup: float,
+    make_request: object,
+) -> Result:
+    result = Result(name, connections, duration)
+    connector = aiohttp.TCPConnector(limit=connections)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        start = time.perf_counter()
+        measure_from = start + warmup
+        stop = measure_from + duration
+
+        async def worker() -> None:
+            while (now := time.perf_counter()) < stop:
+                headers, body = make_request()  # type: ignore[operator]
+                t0 = time.perf_counter()
+                async with session.post(url, data=body, headers=headers) as resp:
+                    await resp.read()
+                    status = resp.status
+                if now >= measure_from:
+                    result.latencies.append(time.perf_counter() - t0)
+                    result.statuses[status] = result.statuses.get(status, 0) + 1
+
+        await asyncio.gather(*(worker() for _ in range(connections)))
+    return result
+
+
+# -- orchestration ----------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def wait_until_up(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    async with aiohttp.ClientSession() as session:
+        while time.monotonic() < deadline:
+            try:
+                async with session.get(url) as resp:
+                    if resp.status < 500:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.2)
+    raise RuntimeError(f"server at {url} did not start")
+
+
+async def provision(base: str) -> tuple[list[tuple[str, str]], tuple[str, str]]:
+    """1,000 users with funded wallets + one hot user: [(token, user_id)], (token, user_id)."""
+    from adapters.dev_identity.dev_tokens import issue_dev_token
+
+    admin = issue_dev_token(SECRET, "bench-admin@example.com", admin=True, ttl_seconds=86400)
+    users: list[tuple[str, str]] = []
+    async with aiohttp.ClientSession() as session:
+
+        async def one(i: int) -> tuple[str, str]:
+            token = issue_dev_token(SECRET, f"bench{i}@example.com", ttl_seconds=86400)
+            auth = {"Authorization": f"Bearer {token}"}
+            async with session.get(f"{base}/api/v1/profile", headers=auth) as resp:
+                user_id = (await resp.json())["data"]["userId"]
+            grant = {"userId": user_id, "amount": GRANT, "type": "BONUS", "reason": "bench"}
+            async with session.post(
+                f"{base}/api/v1/admin/credits/grant",
+                json=grant,
+                headers={"Authorization": f"Bearer {admin}"},
+            ) as resp:
+                assert resp.status == 201, await resp.text()
+            return token, user_id
+
+        for start in range(0, WALLETS + 1, 50):
+            users += await asyncio.gather(
+                *(one(i) for i in range(start, min(start + 50, WALLETS + 1)))
+            )
+    return users[:WALLETS], users[WALLETS]
+
+
+def spend_request(tokens: list[str]) -> object:
+    body = b'{"amount":1,"purpose":"bench"}'
+    headers = [{"Authorization": f"Bearer {t}", "Content-Type": "application/json"} for t in tokens]
+
+    def make() -> tuple[dict[str, str], bytes]:
+        h = dict(random.choice(headers))
+        h["Idempotency-Key"] = uuid.uuid4().hex
+        return h, body
+
+    return make
+
+
+def ceiling_request(wallets: list[str]) -> object:
+    def make() -> tuple[dict[str, str], bytes]:
+        wallet = random.choice(wallets)
+        body = json.dumps({"wallet": wallet, "amount": 1}).encode()
+        return {"Idempotency-Key": uuid.uuid4().hex, "Content-Type": "application/json"}, body
+
+    return make
+
+
+async def verify(dsn: str) -> str:
+    conn = await asyncpg.connect(dsn)
+    try:
+        total = await conn.fetchval("SELECT COALESCE(SUM(amount), 0) FROM ledger_postings")
+        differing = await conn.fetchval(
+            """SELECT count(*) FROM credit_wallets w LEFT JOIN (
+                   SELECT account, SUM(amount) AS s FROM ledger_postings GROUP BY account
+               ) p ON p.account = w.account WHERE w.balance <> COALESCE(p.s, 0)"""
+        )
+        spends = await conn.fetchval(
+            "SELECT count(*) FROM ledger_transactions WHERE type = 'DEDUCTION'"
+        )
+    finally:
+        await conn.close()
+    return (
+        f"ledger check: Σ postings = {total}, wallets differing from Σ postings = {differing}, "
+        f"spends posted = {spends}"
+    )
+
+
+async def run(args: argparse.Namespace) -> int:
+    from adapters.sqlalchemy.migrate import upgrade
+
+    base_dsn = args.pg.rstrip("/")
+    db = f"fa_bench_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(f"{base_dsn}/postgres")
+    await admin.execute(f'CREATE DATABASE "{db}"')
+    await admin.close()
+    dsn = f"{base_dsn}/{db}"
+    await asyncio.to_thread(upgrade, dsn.replace("postgresql://", "postgresql+asyncpg://"))
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        app_port, ceiling_port = free_port(), free_port()
+        env = {
+            **os.environ,
+            "DATABASE_URL": dsn,
+            "AUTH_MODE": "dev",
+            "DEV_AUTH_SECRET": SECRET,
+            "ENV": "development",
+            "LOG_LEVEL": "WARNING",
+            "RATE_LIMIT_DEFAULT": "100000000/minute",
+            "DB_POOL_SIZE": str(args.pool),
+            "DB_MAX_OVERFLOW": "0",
+            "VAR_DIR": f"/tmp/{db}",
+        }
+        env.pop("REDIS_URL", None)
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "entrypoints.cli", "serve", "--port", str(app_port)],
+                cwd=ROOT,
+                env=env,
+            )
+        )
+        procs.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    __file__,
+                    "--serve-ceiling",
+                    dsn,
+                    "--port",
+                    str(ceiling_port),
+                    "--pool",
+                    str(args.pool),
+                ],
+                cwd=ROOT,
+            )
+        )
+        base = f"http://127.0.0.1:{app_port}"
+        await wait_until_up(f"{base}/healthz")
+        await wait_until_up(f"http://127.0.0.1:{ceiling_port}/")
+        print(f"provisioning {WALLETS} funded wallets + 1 hot wallet ...", flush=True)
+        users, hot = await provision(base)
+        tokens = [t for t, _ in users]
+        wallets = [f"user:{u}" for _, u in users]
+
+        results: dict[tuple[str, int], Result] = {}
+        for conns in (64, 16):
+            for name, url, make in (
+                (
+                    "(a) ceiling: aiohttp+asyncpg",
+                    f"http://127.0.0.1:{ceiling_port}/spend",
+                    ceiling_request(wallets),
+                ),
+                (
+                    "(b) full stack, 1,000 wallets",
+                    f"{base}/api/v1/credits/spend",
+                    spend_request(tokens),
+                ),
+                (
+                    "(c) full stack, one hot wallet",
+                    f"{base}/api/v1/credits/spend",
+                    spend_request([hot[0]]),
+                ),
+            ):
+                r = await load(name, url, conns, args.duration, args.warmup, make)
+                results[(name[:3], conns)] = r
+                print(r.line(), flush=True)
+
+        a, b, c = (results[(k, 64)] for k in ("(a)", "(b)", "(c)"))
+        b16 = results[("(b)", 16)]
+        print()
+        print(f"(b)/(a) at 64 connections: {b.rate / a.rate:.0%}   (target ≥ 35 %)")
+        print(f"(c)/(a) at 64 connections: {c.rate / a.rate:.0%}")
+        c_errors = {s: n for s, n in c.statuses.items() if s not in (201, 402)}
+        checks = [
+            ("(b) ≥ 1,000 spends/s at 64 connections", b.rate >= 1000),
+            ("(b) ≥ 35 % of (a)", b.rate >= 0.35 * a.rate),
+            ("(c) ≥ 400 spends/s at 64 connections", c.rate >= 400),
+            ("(c) no errors except INSUFFICIENT_CREDITS", not c_errors),
+            ("(b) p99 < 40 ms at 16 connections", b16.pct(0.99) < 40),
+        ]
+        for label, ok in checks:
+            print(f"  [{'PASS' if ok else 'FAIL'}] {label}")
+        print(await verify(dsn))
+        if args.json:
+            Path(args.json).write_text(
+                json.dumps(
+                    {
+                        f"{k[0]}@{k[1]}": {
+                            "spends_per_s": r.rate,
+                            "p50_ms": r.pct(0.5),
+                            "p99_ms": r.pct(0.99),
+                            "statuses": r.statuses,
+                        }
+                        for k, r in results.items()
+                    },
+                    indent=2,
+                )
+            )
+        return 0
+    finally:
+        for p in procs:
+            p.send_signal(signal.SIGINT)
+        for p in procs:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        if not args.keep:
+            admin = await asyncpg.connect(f"{base_dsn}/postgres")
+            await admin.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+            await admin.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument(
+        "--pg", default=os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
+    )
+    parser.add_argument("--duration", type=float, default=10.0, help="measured seconds per run")
+    parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument("--pool", type=int, default=20, help="database connections per server")
+    parser.add_argument("--json", default=None, help="also write the figures to this file")
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    parser.add_argument("--serve-ceiling", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve_ceiling:
+        serve_ceiling(args.serve_ceiling, args.port, args.pool)
+        return 0
+    import uvloop
+
+    return uvloop.run(run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

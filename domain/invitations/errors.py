@@ -1,0 +1,51 @@
+"""Errors of the invitations context, by cause."""
+
+from __future__ import annotations
+
+from domain.errors import Conflict, Forbidden, Gone, NotFound, ValidationFailed
+
+
+class InvitationNotFound(NotFound):
+    """No invitation with that code or id (in that scope)."""
+
+
+class InvitationGone(Gone):
+    """The invitation exists but can no longer be used; ``reason`` says why."""
+
+    reason: str = "closed"
+
+
+class InvitationExpired(InvitationGone):
+    reason = "expired"
+
+
+class InvitationUsed(InvitationGone):
+    reason = "used"
+
+
+class InvitationDeclined(InvitationGone):
+    reason = "declined"
+
+
+class InvitationRevoked(InvitationGone):
+    reason = "revoked"
+
+
+class WrongInvitee(Forbidden):
+    """The caller's e-mail address is not the one the invitation was sent to."""
+
+
+class InvitationNotRevocable(Conflict):
+    """Only a pending (or expired, never used) invitation can be revoked."""
+
+
+class AlreadyMember(Conflict):
+    """A single invitation was asked for someone who already belongs to the scope."""
+
+
+class AlreadyInvited(Conflict):
+    """A single invitation was asked for someone with a pending invitation to the scope."""
+
+
+class InvalidInvitation(ValidationFailed):
+    """Bad e-mail, role, expiry, bulk size or CSV shape; ``details`` lists ``{field, message}``."""

@@ -1,0 +1,1 @@
+"""Organizations ⊃ teams ⊃ projects with hierarchical role-based access control (pure)."""

@@ -1,0 +1,83 @@
+"""Errors of the organizations/teams/projects context, by cause."""
+
+from __future__ import annotations
+
+from domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
+
+
+class UnknownPermission(ValidationFailed):
+    def __init__(self, values: list[str], *, scope: str | None = None) -> None:
+        where = f" for a {scope} role" if scope else ""
+        super().__init__(
+            f"Unknown permission{where}: {', '.join(values)}",
+            details=[
+                {"field": "permissions", "message": f"unknown permission{where}: {v}"}
+                for v in values
+            ],
+        )
+
+
+class UnknownRole(ValidationFailed):
+    def __init__(self, role: str) -> None:
+        super().__init__(
+            f"Unknown role: {role}", details=[{"field": "role", "message": f"unknown role: {role}"}]
+        )
+
+
+class InvalidSlug(ValidationFailed):
+    def __init__(self, slug: str, reason: str) -> None:
+        super().__init__(f"Invalid slug: {reason}", details=[{"field": "slug", "message": reason}])
+
+
+class NameTaken(Conflict):
+    """A name or slug is already used where it must be unique; ``suggestion`` may be None."""
+
+    def __init__(self, field: str, value: str, suggestion: str | None) -> None:
+        super().__init__(
+            f"{field} already exists: {value}",
+            details={"field": field, "suggestion": suggestion},
+        )
+        self.field = field
+        self.suggestion = suggestion
+
+
+class LastOwner(Conflict):
+    def __init__(self) -> None:
+        super().__init__("An organization must keep at least one Owner")
+
+
+class RoleTooStrong(Forbidden):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+
+
+class PermissionDenied(Forbidden):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+
+
+class ScopeNotFound(NotFound):
+    def __init__(self, kind: str) -> None:
+        super().__init__(f"{kind.capitalize()} not found")
+
+
+class NotJoinable(Forbidden):
+    def __init__(self, scope: str = "organization") -> None:
+        super().__init__(f"This {scope} does not accept members without an invitation")
+
+
+class AlreadyMember(Conflict):
+    def __init__(self) -> None:
+        super().__init__("Already a member")
+
+
+class DefaultRoleImmutable(Conflict):
+    def __init__(self) -> None:
+        super().__init__("Default roles cannot be changed or deleted")
+
+
+class RoleInUse(Conflict):
+    def __init__(self, holders: int) -> None:
+        super().__init__(
+            "The role is still assigned; reassign its holders first", details={"holders": holders}
+        )

@@ -1,0 +1,44 @@
+"""The organization audit trail (API.md "Organizations": ``GET /organization/{orgId}/audit``)."""
+
+from __future__ import annotations
+
+from application.audit.ports import AuditRecord
+from application.pagination import page_request
+from entrypoints.http.routing import ApiRoutes, Call, NoBody, Reply
+from entrypoints.http.schemas.base import PageQuery
+from entrypoints.http.schemas.invitations import ActorOut, AuditEntryOut, AuditTargetOut
+
+routes = ApiRoutes(tag="organizations")
+
+
+def audit_out(record: AuditRecord) -> AuditEntryOut:
+    e = record.entry
+    return AuditEntryOut(
+        id=e.id,
+        action=e.action,
+        actor=ActorOut(id=e.actor_id, name=record.actor_name) if e.actor_id else None,
+        target=AuditTargetOut(type=e.target_type, id=e.target_id),
+        scope=AuditTargetOut(type=e.scope_type, id=e.scope_id),
+        before=dict(e.before) if e.before is not None else None,
+        after=dict(e.after) if e.after is not None else None,
+        request_id=e.context.request_id,
+        created_at=e.created_at,
+    )
+
+
+@routes.get(
+    "/api/v1/organization/{orgId}/audit",
+    query=PageQuery,
+    response=list[AuditEntryOut],
+    paginated=True,
+    summary="The organization's audit trail, newest first (teams and projects included); "
+    "org:audit:read",
+)
+async def organization_audit(call: Call[NoBody, PageQuery]) -> Reply:
+    q = call.query
+    page = await call.container.use_cases.read_organization_audit()(
+        call.user, call.path["orgId"], page_request(q.limit, q.cursor)
+    )
+    return Reply(
+        [audit_out(r) for r in page.items], meta={"limit": q.limit, "nextCursor": page.next_cursor}
+    )

@@ -1,0 +1,275 @@
+"""Invitations to organizations, teams and projects (API.md "Organizations", "Teams and projects").
+
+Codes travel in paths here (``/invites/{code}``); the access log and metrics record these routes by
+their template only (ADR 0040).
+"""
+
+from __future__ import annotations
+
+from application.invitations.invite import BulkInvite, CsvInvite, InviteRequest, SingleInvite
+from application.invitations.views import InvitationView, InviteOutcome, ScopeName
+from application.pagination import page_request
+from domain.invitations.invitation import parse_status_filter
+from domain.rbac.permissions import ScopeKind
+from domain.rbac.roles import Role
+from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply
+from entrypoints.http.schemas.invitations import (
+    AcceptedOut,
+    CodeIn,
+    DeclinedOut,
+    InvitationOut,
+    InvitationPreviewOut,
+    InviteResultOut,
+    InvitesQuery,
+    RoleRefOut,
+    ScopeInviteIn,
+    ScopeNameOut,
+    SkippedOut,
+    TeamInviteIn,
+)
+
+routes = ApiRoutes(tag="invitations")
+
+INVITE_LIMIT = "30/minute"
+CODE_LIMIT = "30/minute"
+
+
+def invitation_out(view: InvitationView) -> InvitationOut:
+    inv = view.invitation
+    return InvitationOut(
+        id=inv.id,
+        scope=inv.target.scope.value,
+        scope_id=inv.target.scope_id,
+        email=view.email,
+        role=role_out(inv.role_id, view.role),
+        status=view.status.value,
+        expires_at=inv.expires_at,
+        created_at=inv.created_at,
+        invited_by=inv.invited_by,
+        closed_at=inv.closed_at,
+    )
+
+
+def role_out(role_id: str, role: Role | None) -> RoleRefOut:
+    return RoleRefOut(id=role_id, name=role.name if role else None)
+
+
+def name_out(name: ScopeName | None) -> ScopeNameOut | None:
+    return ScopeNameOut(id=name.id, name=name.name, slug=name.slug) if name else None
+
+
+def result_out(outcome: InviteOutcome) -> InviteResultOut:
+    return InviteResultOut(
+        created=[invitation_out(v) for v in outcome.created],
+        skipped=[
+            SkippedOut(row=s.row, email=s.email, reason=s.reason.value, message=s.message)
+            for s in outcome.skipped
+        ],
+    )
+
+
+def invite_request(body: ScopeInviteIn) -> InviteRequest:
+    if body.invites is not None:
+        return BulkInvite([(e.email, e.role) for e in body.invites])
+    if body.csv is not None:
+        return CsvInvite(body.csv)
+    assert body.email is not None and body.role is not None  # the model allows no other form
+    return SingleInvite(body.email, body.role)
+
+
+async def _invite(call: Call[ScopeInviteIn, NoQuery], kind: ScopeKind, ref: str) -> InviteResultOut:
+    outcome = await call.container.use_cases.invite_members()(
+        call.user, kind, ref, invite_request(call.body), call.body.expires_in_days, call.context
+    )
+    return result_out(outcome)
+
+
+async def _list(call: Call[NoBody, InvitesQuery], kind: ScopeKind, ref: str) -> Reply:
+    q = call.query
+    page = await call.container.use_cases.list_invitations()(
+        call.user, kind, ref, parse_status_filter(q.status), page_request(q.limit, q.cursor)
+    )
+    return Reply(
+        [invitation_out(v) for v in page.items],
+        meta={"limit": q.limit, "nextCursor": page.next_cursor},
+    )
+
+
+async def _revoke(call: Call[NoBody, NoQuery], kind: ScopeKind, ref: str) -> InvitationOut:
+    view = await call.container.use_cases.revoke_invitation()(
+        call.user, kind, ref, call.path["inviteId"], call.context
+    )
+    return invitation_out(view)
+
+
+# --- organization -------------------------------------------------------------------------------
+
+
+@routes.post(
+    "/api/v1/organization/{orgId}/invites",
+    body=ScopeInviteIn,
+    response=InviteResultOut,
+    status=201,
+    rate_limit=INVITE_LIMIT,
+    summary="Invite to an organization (one, invites[] ≤100 or csv); org:members:invite",
+)
+async def invite_to_organization(call: Call[ScopeInviteIn, NoQuery]) -> InviteResultOut:
+    return await _invite(call, ScopeKind.ORGANIZATION, call.path["orgId"])
+
+
+@routes.get(
+    "/api/v1/organization/{orgId}/invites",
+    query=InvitesQuery,
+    response=list[InvitationOut],
+    paginated=True,
+    summary="An organization's invitations (?status=pending|used|expired|declined|revoked|all)",
+)
+async def list_organization_invites(call: Call[NoBody, InvitesQuery]) -> Reply:
+    return await _list(call, ScopeKind.ORGANIZATION, call.path["orgId"])
+
+
+@routes.delete(
+    "/api/v1/organization/{orgId}/invites/{inviteId}",
+    response=InvitationOut,
+    summary="Revoke an organization invitation; org:members:invite",
+)
+async def revoke_organization_invite(call: Call[NoBody, NoQuery]) -> InvitationOut:
+    return await _revoke(call, ScopeKind.ORGANIZATION, call.path["orgId"])
+
+
+# --- team ---------------------------------------------------------------------------------------
+
+
+@routes.post(
+    "/api/v1/team/invite",
+    body=TeamInviteIn,
+    response=InviteResultOut,
+    status=201,
+    rate_limit=INVITE_LIMIT,
+    summary="Invite to a team ({teamId} + one, invites[] ≤100 or csv); team:members:invite",
+)
+async def invite_to_team(call: Call[TeamInviteIn, NoQuery]) -> InviteResultOut:
+    return await _invite(call, ScopeKind.TEAM, call.body.team_id)  # type: ignore[arg-type]
+
+
+@routes.get(
+    "/api/v1/team/{teamId}/invites",
+    query=InvitesQuery,
+    response=list[InvitationOut],
+    paginated=True,
+    summary="A team's invitations; team:members:read (e-mails masked without invite permission)",
+)
+async def list_team_invites(call: Call[NoBody, InvitesQuery]) -> Reply:
+    return await _list(call, ScopeKind.TEAM, call.path["teamId"])
+
+
+@routes.delete(
+    "/api/v1/team/{teamId}/invites/{inviteId}",
+    response=InvitationOut,
+    summary="Revoke a team invitation; team:members:invite",
+)
+async def revoke_team_invite(call: Call[NoBody, NoQuery]) -> InvitationOut:
+    return await _revoke(call, ScopeKind.TEAM, call.path["teamId"])
+
+
+# --- project ------------------------------------------------------------------------------------
+
+
+@routes.post(
+    "/api/v1/project/{projectId}/invites",
+    body=ScopeInviteIn,
+    response=InviteResultOut,
+    status=201,
+    rate_limit=INVITE_LIMIT,
+    summary="Invite to a project (one, invites[] ≤100 or csv); project:members:invite",
+)
+async def invite_to_project(call: Call[ScopeInviteIn, NoQuery]) -> InviteResultOut:
+    return await _invite(call, ScopeKind.PROJECT, call.path["projectId"])
+
+
+@routes.get(
+    "/api/v1/project/{projectId}/invites",
+    query=InvitesQuery,
+    response=list[InvitationOut],
+    paginated=True,
+    summary="A project's invitations; project:members:read",
+)
+async def list_project_invites(call: Call[NoBody, InvitesQuery]) -> Reply:
+    return await _list(call, ScopeKind.PROJECT, call.path["projectId"])
+
+
+@routes.delete(
+    "/api/v1/project/{projectId}/invites/{inviteId}",
+    response=InvitationOut,
+    summary="Revoke a project invitation; project:members:invite",
+)
+async def revoke_project_invite(call: Call[NoBody, NoQuery]) -> InvitationOut:
+    return await _revoke(call, ScopeKind.PROJECT, call.path["projectId"])
+
+
+# --- the invitee --------------------------------------------------------------------------------
+
+
+@routes.get(
+    "/api/v1/invites/{code}",
+    auth=Auth.NONE,
+    response=InvitationPreviewOut,
+    rate_limit=CODE_LIMIT,
+    summary="Preview an invitation (public): unknown 404, used/expired/declined/revoked 410",
+)
+async def preview_invite(call: Call[NoBody, NoQuery]) -> InvitationPreviewOut:
+    p = await call.container.use_cases.preview_invitation()(call.path["code"])
+    return InvitationPreviewOut(
+        scope=p.scope.value,
+        organization=name_out(p.organization),
+        team=name_out(p.team),
+        project=name_out(p.project),
+        role=role_out(p.role.id, p.role),
+        email=p.masked_email,
+        expires_at=p.expires_at,
+        invited_by=p.invited_by,
+    )
+
+
+async def _accept(call: Call[NoBody, NoQuery] | Call[CodeIn, NoQuery], code: str) -> AcceptedOut:
+    a = await call.container.use_cases.accept_invitation()(call.user, code, call.context)
+    return AcceptedOut(
+        scope=a.scope.value,
+        organization=name_out(a.organization),
+        team=name_out(a.team),
+        project=name_out(a.project),
+        role=role_out(a.role.id, a.role),
+        already_member=a.already_member,
+    )
+
+
+@routes.post(
+    "/api/v1/team/accept-invite",
+    body=CodeIn,
+    response=AcceptedOut,
+    rate_limit=CODE_LIMIT,
+    summary="Accept an invitation ({code}); the signed-in e-mail must be the invited one (403)",
+)
+async def accept_invite_by_body(call: Call[CodeIn, NoQuery]) -> AcceptedOut:
+    return await _accept(call, call.body.code)
+
+
+@routes.post(
+    "/api/v1/invites/{code}/accept",
+    response=AcceptedOut,
+    rate_limit=CODE_LIMIT,
+    summary="Accept an invitation; the signed-in e-mail must be the invited one (403)",
+)
+async def accept_invite(call: Call[NoBody, NoQuery]) -> AcceptedOut:
+    return await _accept(call, call.path["code"])
+
+
+@routes.post(
+    "/api/v1/invites/{code}/decline",
+    response=DeclinedOut,
+    rate_limit=CODE_LIMIT,
+    summary="Decline an invitation; the signed-in e-mail must be the invited one (403)",
+)
+async def decline_invite(call: Call[NoBody, NoQuery]) -> DeclinedOut:
+    await call.container.use_cases.decline_invitation()(call.user, call.path["code"], call.context)
+    return DeclinedOut(declined=True)
