@@ -45,18 +45,20 @@ async def test_the_sandbox_checkout_does_not_exist_with_razorpay_keys(shop: Shop
 
 
 def test_production_never_uses_the_sandbox_and_needs_keys_to_take_payments(test_settings) -> None:  # type: ignore[no-untyped-def]
+    import base64
+
     production = {
         "env": "production",
         "auth_mode": "clerk",
         "clerk_jwt_key": "k",
         "email_provider": "resend",
         "resend_api_key": "r",
-        "invite_seal_key": "k" * 43,
         "sms_provider": "twilio",
         "twilio_account_sid": "AC" + "0" * 32,
-        "twilio_auth_token": "token",
+        "twilio_auth_token": "t",
         "twilio_from": "+15005550006",
-        "otp_pepper": "p" * 32,
+        "otp_pepper": "p" * 40,
+        "invite_seal_key": base64.urlsafe_b64encode(b"k" * 32).decode(),
     }
     settings = test_settings(**production)
     assert not settings.payments_are_enabled and not settings.uses_payment_sandbox
