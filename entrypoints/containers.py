@@ -145,6 +145,7 @@ def _sms_sender(settings: Settings) -> Any:
             account_sid=settings.twilio_account_sid or "",
             auth_token=settings.twilio_auth_token or "",
             from_number=settings.twilio_from or "",
+            base_url=settings.twilio_base_url,
         )
     )
 
