@@ -51,6 +51,13 @@ def test_production_never_uses_the_sandbox_and_needs_keys_to_take_payments(test_
         "clerk_jwt_key": "k",
         "email_provider": "resend",
         "resend_api_key": "r",
+        # The other contexts' production requirements, so only payments decide below.
+        "sms_provider": "twilio",
+        "twilio_account_sid": "AC0",
+        "twilio_auth_token": "t",
+        "twilio_from": "+15005550006",
+        "otp_pepper": "p" * 32,
+        "invite_seal_key": "k" * 43,
     }
     settings = test_settings(**production)
     assert not settings.payments_are_enabled and not settings.uses_payment_sandbox
