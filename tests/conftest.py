@@ -75,6 +75,9 @@ def test_settings(tmp_path: Path) -> Callable[..., Settings]:
             "dev_auth_secret": DEV_SECRET,
             "database_url": f"sqlite+aiosqlite:///{tmp_path}/unused.db",
             "rate_limit_default": "10000/minute",
+            # Two xdist workers (and their test databases) share PostgreSQL's 100 connections.
+            "db_pool_size": 8,
+            "db_max_overflow": 8,
             "log_level": "WARNING",
             # Jobs run in-process only where a test asks for them (tests/e2e/jobs), so the
             # welcome notification never lands in the middle of another test's counts.
