@@ -107,6 +107,8 @@ def live_app(
         # Configured, so the webhook answers unsigned deliveries with 403 rather than 503.
         clerk_webhook_secret="whsec_" + base64.b64encode(b"contract-secret-" * 2).decode(),
         log_level="WARNING",
+        db_pool_size=8,  # as tests/conftest.py: xdist workers share PostgreSQL's connections
+        db_max_overflow=8,
     )
     token = issue_dev_token(DEV_SECRET, "contract@example.com", name="Con Tract")
     try:
