@@ -14,7 +14,7 @@ run: $(STAMP)  ## Install, migrate and serve on http://127.0.0.1:3000 (embedded 
 	$(BIN)/fairarena serve
 
 test: $(STAMP)  ## The whole suite (unit, integration on real PostgreSQL + Redis, e2e)
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider -n 2
 
 venv: $(STAMP)
 
