@@ -1,10 +1,10 @@
-"""The two ceilings bench/http.py compares the app against, served by a bare aiohttp app.
+"""The two ceilings bench/http_api.py compares the app against, served by a bare aiohttp app.
 
 ``GET /json``: fixed JSON, no I/O (what aiohttp + uvloop can do on this machine).
 ``GET /select``: one asyncpg primary-key SELECT per request through a pool sized like the app's
 (what a handler that needs exactly one database round trip can do).
 
-Run by bench/http.py as ``python -m bench._ceilings --port P --dsn DSN --user-id ID`` from the
+Run by bench/http_api.py as ``python -m bench._ceilings --port P --dsn DSN --user-id ID`` from the
 repository root.
 """
 

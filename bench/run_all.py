@@ -18,7 +18,7 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 TIME_LIMIT_SECONDS = 15 * 60
-ORDER = ("http", "ledger", "rbac")  # known scripts first, in this order; others after, by name
+ORDER = ("http_api", "ledger", "rbac")  # known scripts first, in this order; others after, by name
 
 
 def scripts() -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bench import run_all
-from bench.http import Result, parse_wrk, verdict
+from bench.http_api import Result, parse_wrk, verdict
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:41234/api/v1/profile
   1 threads and 64 connections
@@ -62,7 +62,7 @@ def test_the_verdict_applies_the_issue_targets(profile, select, p99, met) -> Non
 
 def test_make_bench_runs_every_script_but_helpers_and_itself() -> None:
     scripts = run_all.scripts()
-    assert scripts[0] == "http"
+    assert scripts[0] == "http_api"
     assert "run_all" not in scripts and not any(name.startswith("_") for name in scripts)
     assert set(scripts) == {
         path.stem

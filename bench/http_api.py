@@ -1,6 +1,6 @@
 """HTTP benchmark: the app on PostgreSQL + Redis against two bare-aiohttp ceilings, with wrk.
 
-    .venv/bin/python bench/http.py [--duration 10] [--workers N] [--json results.json]
+    .venv/bin/python bench/http_api.py [--duration 10] [--workers N] [--json results.json]
 
 Creates its own PostgreSQL database (dropped at the end), starts ``fairarena serve`` on it with
 Redis, starts the ceilings (bench/_ceilings.py: fixed JSON; one asyncpg primary-key SELECT), then
