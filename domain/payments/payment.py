@@ -257,9 +257,20 @@ class Payment:
         return next((r for r in self.refunds if r.gateway_refund_id == gateway_refund_id), None)
 
     def request_refund(
-        self, *, refund_id: str, amount: int | None, reason: str, ctx: EventContext
+        self,
+        *,
+        refund_id: str,
+        amount: int | None,
+        reason: str,
+        ctx: EventContext,
+        fingerprint: str | None = None,
     ) -> Change:
-        """Reserve a refund (full when ``amount`` is None) before the gateway is called."""
+        """Reserve a refund (full when ``amount`` is None) before the gateway is called.
+
+        ``refund_id`` names the request (derived from the caller's key): asking again under the
+        same id is the caller's job to detect (``refund``), reserving it twice is refused."""
+        if self.refund(refund_id) is not None:
+            raise IllegalTransition("refund id already used on this payment")
         if not self.status.is_paid:
             raise IllegalTransition(f"a {self.status.value} payment cannot be refunded")
         amount = self.refundable_amount if amount is None else amount
@@ -280,6 +291,7 @@ class Payment:
             reason=reason,
             requested_by=ctx.actor,
             created_at=ctx.now,
+            request_fingerprint=fingerprint,
         )
         moved = replace(self, refunds=(*self.refunds, refund), updated_at=ctx.now)
         data: dict[str, EventValue] = {"refundId": refund_id, "amount": amount, "reason": reason}

@@ -287,6 +287,7 @@ def _refund_row(f: Refund) -> dict[str, Any]:
         "created_at": f.created_at,
         "applied_at": f.applied_at,
         "failed_at": f.failed_at,
+        "request_fingerprint": f.request_fingerprint,
     }
 
 
@@ -306,6 +307,7 @@ def _refund(r: Any) -> Refund:
         applied_at=r.applied_at,
         failed_at=r.failed_at,
         failure_reason=r.failure_reason,
+        request_fingerprint=r.request_fingerprint,
     )
 
 

@@ -80,7 +80,11 @@ async def test_racing_admin_refunds_never_exceed_the_capture(pg_shop: Shop, toke
     url = f"/api/v1/admin/payments/{order['paymentId']}/refund"
     answers = await asyncio.gather(
         *(
-            shop.client.post(url, json={"amount": 20_000, "reason": f"r{i}"}, headers=bearer(admin))
+            shop.client.post(
+                url,
+                json={"amount": 20_000, "reason": f"r{i}"},
+                headers={**bearer(admin), "Idempotency-Key": f"racing-refund-{i}"},
+            )
             for i in range(5)
         )
     )
