@@ -28,7 +28,7 @@ def derived_id(*parts: str) -> str:
     """
     digest = hashlib.sha256()
     for part in parts:
-        raw = part.encode()
+        raw = part.encode("utf-8", "surrogatepass")
         digest.update(len(raw).to_bytes(8, "big"))
         digest.update(raw)
     value = int.from_bytes(digest.digest()[:16], "big")
