@@ -74,7 +74,7 @@ payments = sa.Table(
     timestamp("refunded_at", nullable=True),
     # Reconciliation backoff (not part of the aggregate): failed gateway lookups in a row, and
     # when to look again (NULL: at the next run).
-    sa.Column("reconcile_attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("reconcile_failures", sa.Integer, nullable=False, server_default="0"),
     timestamp("next_reconcile_at", nullable=True),
     sa.CheckConstraint(_one_of("status", PAYMENT_STATUSES), name="status_known"),
     sa.CheckConstraint("amount > 0 AND credits > 0", name="amount_and_credits_positive"),

@@ -4,7 +4,7 @@ Revision ID: 0009_money_hardening
 Revises: 0008_jobs
 
 ``payment_refunds.request_fingerprint``: what the admin asked under the Idempotency-Key that names
-the refund (a retry under the same key must ask the same). ``payments.reconcile_attempts`` and
+the refund (a retry under the same key must ask the same). ``payments.reconcile_failures`` and
 ``payments.next_reconcile_at``: a payment whose gateway lookup keeps failing is re-checked less and
 less often instead of taking a place in every reconciliation batch.
 """
@@ -25,7 +25,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("request_fingerprint", sa.String(length=64), nullable=True))
     with op.batch_alter_table("payments", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column("reconcile_attempts", sa.Integer(), server_default="0", nullable=False)
+            sa.Column("reconcile_failures", sa.Integer(), server_default="0", nullable=False)
         )
         batch_op.add_column(
             sa.Column("next_reconcile_at", sa.DateTime(timezone=True), nullable=True)
@@ -35,6 +35,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("payments", schema=None) as batch_op:
         batch_op.drop_column("next_reconcile_at")
-        batch_op.drop_column("reconcile_attempts")
+        batch_op.drop_column("reconcile_failures")
     with op.batch_alter_table("payment_refunds", schema=None) as batch_op:
         batch_op.drop_column("request_fingerprint")
