@@ -132,6 +132,7 @@ class ReconcilePayments:
             and payment.status is not PaymentStatus.FAILED
         )
         for refund in settled.payment.refunds:
-            if refund.status is RefundStatus.REQUESTED:
+            # resent only when the gateway has never reported it (a lost request)
+            if refund.status is RefundStatus.REQUESTED and refund.gateway_refund_id is None:
                 await self._refunds.submit(settled.payment, refund.id, meta=SYSTEM, actor="system")
                 report.refunds_resubmitted += 1

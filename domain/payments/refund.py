@@ -31,6 +31,7 @@ class Refund:
     reason: str
     requested_by: str
     created_at: datetime
+    # set with APPLIED; on a REQUESTED one: the gateway reports it for another amount (flagged)
     gateway_refund_id: str | None = None
     gateway_status: str | None = None  # Razorpay: pending | processed | failed
     credits_clawed: int = 0
