@@ -339,7 +339,9 @@ class Payment:
             refund_amount=amount,
         )
         if ours is None:
-            local_id = refund_id or new_refund_id or new_id()
+            # Made elsewhere (the dashboard). An id in its notes that is not one of this payment's
+            # refunds is free text, possibly another payment's refund id: never taken as ours.
+            local_id = new_refund_id or new_id()
             if self.refund(local_id) is not None:
                 raise IllegalTransition("refund id already used on this payment")
             ours = Refund(
