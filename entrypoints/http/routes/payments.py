@@ -148,6 +148,11 @@ async def get_payment(call: Call[NoBody, NoQuery]) -> PaymentDetailOut:
     body=RefundIn,
     response=RefundResultOut,
     summary="Refund (part of) a payment once per Idempotency-Key (required); credits clawed back",
+    responses={
+        402: "PAYMENT_FAILED: Razorpay refused (or later failed) the refund this key names",
+        409: "DUPLICATE_REQUEST: the key names a refund asked with another amount or reason",
+        503: "SERVICE_UNAVAILABLE: Razorpay's answer was lost; retry with the same key",
+    },
 )
 @idempotent(status=200, required=True)
 async def refund(call: Call[RefundIn, NoQuery]) -> RefundResultOut:

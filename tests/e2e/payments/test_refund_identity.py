@@ -133,3 +133,11 @@ async def test_the_same_key_for_another_refund_is_a_duplicate_request(
     assert other.status == 409
     assert (await other.json())["error"]["code"] == "DUPLICATE_REQUEST"
     assert len(shop.razorpay.refunds) == 1
+
+
+async def test_the_openapi_document_says_the_key_is_required(shop: Shop) -> None:
+    document = await (await shop.client.get("/openapi.json")).json()
+    operation = document["paths"]["/api/v1/admin/payments/{paymentId}/refund"]["post"]
+    [key] = [p for p in operation["parameters"] if p["name"] == "Idempotency-Key"]
+    assert key["in"] == "header" and key["required"] is True
+    assert {"402", "409", "503"} <= set(operation["responses"])
