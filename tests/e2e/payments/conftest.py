@@ -131,6 +131,6 @@ async def pg_shop(test_settings: Callable[..., Settings], pg_url: str) -> AsyncI
 async def impatient_shop(
     test_settings: Callable[..., Settings], database_url: str
 ) -> AsyncIterator[Shop]:
-    """Gives up on Razorpay after 0.4 s per call (with the adapter's retries): lost answers."""
-    async for s in _shop(test_settings, database_url, razorpay_timeout_seconds=0.4):
+    """Gives up on Razorpay after 0.75 s per call (with the adapter's retries): lost answers."""
+    async for s in _shop(test_settings, database_url, razorpay_timeout_seconds=0.75):
         yield s

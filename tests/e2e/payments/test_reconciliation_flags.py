@@ -23,7 +23,7 @@ async def test_a_refund_whose_amount_differs_at_the_gateway_is_flagged_once(
     order = await shop.buy(t)
     paid = shop.razorpay.pay(order["orderId"])
     assert (await shop.verify(t, order["orderId"], paid["id"])).status == 200
-    shop.razorpay.lose_answers(4, path=f"/v1/payments/{paid['id']}/refund", delay=1.0)
+    shop.razorpay.lose_answers(4, path=f"/v1/payments/{paid['id']}/refund", delay=2.0)
     url = f"/api/v1/admin/payments/{order['paymentId']}/refund"
     headers = {**bearer(admin), "Idempotency-Key": "refund-amount-differs"}
     body = {"amount": 20_000, "reason": "goodwill"}

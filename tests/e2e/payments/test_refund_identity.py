@@ -24,7 +24,7 @@ async def _refund_with_lost_answer(
 ) -> None:
     """Razorpay carries out the refund, but every answer (first try and the adapter's three
     retries) arrives after the client gave up: the admin sees 503."""
-    shop.razorpay.lose_answers(4, path=f"/v1/payments/{paid['id']}/refund", delay=1.0)
+    shop.razorpay.lose_answers(4, path=f"/v1/payments/{paid['id']}/refund", delay=2.0)
     first = await shop.client.post(
         f"/api/v1/admin/payments/{order['paymentId']}/refund",
         json=BODY,
