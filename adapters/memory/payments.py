@@ -9,6 +9,7 @@ from typing import Any
 from adapters.memory.store import MemoryState
 from application.pagination import Page, PageRequest, encode_cursor
 from application.payments.plans import default_plans
+from application.payments.ports import DueCheck
 from domain.payments.events import PaymentEvent
 from domain.payments.payment import Payment
 from domain.payments.plan import Plan
@@ -119,8 +120,9 @@ class MemoryPaymentRepository:
         return Page(chunk, cursor)
 
     async def due_for_reconciliation(
-        self, created_before: datetime, cancelled_after: datetime, limit: int
-    ) -> list[str]:
+        self, created_before: datetime, cancelled_after: datetime, limit: int, *, now: datetime
+    ) -> list[DueCheck]:
+        backoff = _backoff(self._s)
         due = [
             p
             for p in _payments(self._s).values()
@@ -130,9 +132,31 @@ class MemoryPaymentRepository:
                 and p.status is PaymentStatus.CANCELLED
                 and p.cancelled_at >= cancelled_after
             )
-            or any(r.status is RefundStatus.REQUESTED for r in p.refunds)
+            or any(
+                r.status is RefundStatus.REQUESTED and r.gateway_refund_id is None
+                for r in p.refunds
+            )
         ]
-        return [p.id for p in sorted(due, key=lambda p: (p.created_at, p.id))[:limit]]
+        waiting = {i for i, (_, until) in backoff.items() if until is not None and until > now}
+        due = [p for p in due if p.id not in waiting]
+
+        def failures(p: Payment) -> int:
+            return backoff.get(p.id, (0, None))[0]
+
+        due.sort(key=lambda p: (failures(p), p.created_at, p.id))
+        return [DueCheck(p.id, failures(p)) for p in due[:limit]]
+
+    async def defer_reconciliation(
+        self, payment_id: str, *, failed_checks: int, until: datetime | None
+    ) -> None:
+        _backoff(self._s)[payment_id] = (failed_checks, until)
+
+
+def _backoff(state: MemoryState) -> dict[str, tuple[int, datetime | None]]:
+    backoff: dict[str, tuple[int, datetime | None]] = state.extra.setdefault(
+        "reconcile_backoff", {}
+    )
+    return backoff
 
 
 def _key(payment: Payment) -> Any:

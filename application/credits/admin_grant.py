@@ -14,6 +14,7 @@ from domain.identity.user import User
 from domain.ids import new_id
 from domain.ledger.accounts import user_wallet
 from domain.ledger.entry_types import EntryType
+from domain.ledger.idempotency import caller_key
 from domain.ledger.wallets import Balance
 
 
@@ -57,7 +58,7 @@ class AdminGrant:
             raise ValidationFailed(
                 "reason required", details=[{"field": "reason", "message": "required"}]
             )
-        ledger_key = f"grant:{actor_id or 'system'}:{key or new_id()}"
+        ledger_key = caller_key("grant", actor_id or "system", key or new_id())
 
         async def attempt() -> GrantResult:
             async with self._uow() as uow:

@@ -20,7 +20,7 @@ from domain.ledger.book import clawback_of
 from domain.ledger.entry_types import EntryType
 from domain.ledger.errors import AlreadyClaimed, IdempotencyKeyReused
 from domain.ledger.holds import Hold
-from domain.ledger.idempotency import replay
+from domain.ledger.idempotency import caller_key, replay
 from domain.ledger.outcomes import ClawBack, Posted, PostedEntry, Rejected, RejectionReason
 from domain.ledger.transactions import LedgerTransaction
 from domain.ledger.wallets import Balance, claw_back_split
@@ -155,7 +155,7 @@ class CreditsLedger:
             hold_id=new_id(),
             wallet=user_wallet(user_id),
             amount=amount,
-            key=f"hold:{user_id}:{key}",
+            key=caller_key("hold", user_id, key),
             now=now,
             expires_at=now + ttl,
         )

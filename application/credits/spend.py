@@ -13,7 +13,7 @@ from domain.ids import new_id
 from domain.ledger import entries
 from domain.ledger.accounts import user_wallet
 from domain.ledger.errors import IdempotencyKeyReused, InsufficientCredits
-from domain.ledger.idempotency import replay
+from domain.ledger.idempotency import caller_key, replay
 from domain.ledger.outcomes import Posted
 
 
@@ -30,7 +30,7 @@ class ReplayedInsufficientCredits(InsufficientCredits):
 
 def spend_key(user_id: str, idempotency_key: str) -> str:
     """Keys are scoped per caller: two users may use the same Idempotency-Key."""
-    return f"spend:{user_id}:{idempotency_key}"
+    return caller_key("spend", user_id, idempotency_key)
 
 
 class Spend:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -25,6 +26,14 @@ class PlanRepository(Protocol):
         ...
 
     async def save(self, plan: Plan) -> None: ...
+
+
+@dataclass(frozen=True)
+class DueCheck:
+    """A payment reconciliation should look at now."""
+
+    payment_id: str
+    failed_checks: int  # gateway lookups that failed in a row
 
 
 class PaymentRepository(Protocol):
@@ -63,11 +72,20 @@ class PaymentRepository(Protocol):
         ...
 
     async def due_for_reconciliation(
-        self, created_before: datetime, cancelled_after: datetime, limit: int
-    ) -> list[str]:
-        """Ids of PENDING/PROCESSING payments created before the cut-off, of payments CANCELLED
-        after ``cancelled_after`` (a late capture must not be lost) and of payments with a refund
-        still REQUESTED; oldest first."""
+        self, created_before: datetime, cancelled_after: datetime, limit: int, *, now: datetime
+    ) -> list[DueCheck]:
+        """PENDING/PROCESSING payments created before the cut-off, payments CANCELLED after
+        ``cancelled_after`` (a late capture must not be lost) and payments with a refund still
+        REQUESTED that the gateway has not reported yet; none deferred past ``now``
+        (``defer_reconciliation``). Those with the fewest failed checks first, then oldest first,
+        so payments that keep failing never crowd out the others."""
+        ...
+
+    async def defer_reconciliation(
+        self, payment_id: str, *, failed_checks: int, until: datetime | None
+    ) -> None:
+        """Record how many checks in a row failed and when to look again (0 and None: a clean
+        slate). Not part of the aggregate: it never changes the payment's state or events."""
         ...
 
 

@@ -5,13 +5,17 @@ re-fetched and settled; a PENDING payment
 older than 24 hours whose order is still ``created``/``attempted`` is CANCELLED; a PROCESSING one
 with no live attempt left lapses to FAILED; refunds still REQUESTED are resubmitted with their
 idempotency key. A capture that arrives after a cancel still completes (flagged), never lost.
+
+A payment whose check fails (the gateway is down, or no longer knows the order, e.g. after a key
+rotation) is deferred with an exponential backoff (``backoff``), and the batch takes the payments
+with the fewest failures first: failing payments cannot fill every batch and starve the others.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from application.payments.context import SYSTEM
 from application.payments.refunds import RefundPayment
@@ -30,6 +34,15 @@ CANCEL_AFTER = timedelta(hours=24)
 WATCH_CANCELLED_FOR = timedelta(hours=48)  # a checkout left open may still be paid
 BATCH = 100
 STALE_REASON = "System cancelled the order due to inactivity"
+FIRST_BACKOFF = timedelta(minutes=10)  # two runs of the job
+MAX_BACKOFF = timedelta(hours=6)
+
+
+def backoff(failed_checks: int) -> timedelta:
+    """How long to leave a payment alone after ``failed_checks`` (≥ 1) failures in a row."""
+    doublings = min(max(failed_checks, 1) - 1, 16)  # 10 min · 2^16 is far past the cap
+    wait: timedelta = FIRST_BACKOFF * (1 << doublings)
+    return min(wait, MAX_BACKOFF)
 
 
 @dataclass
@@ -59,18 +72,35 @@ class ReconcilePayments:
         now = self._clock.now()
         report = ReconciliationReport()
         async with self._uow() as uow:
-            ids = await uow.payments.due_for_reconciliation(
-                now - RECHECK_AFTER, now - WATCH_CANCELLED_FOR, BATCH
+            due = await uow.payments.due_for_reconciliation(
+                now - RECHECK_AFTER, now - WATCH_CANCELLED_FOR, BATCH, now=now
             )
-        for payment_id in ids:
+        for check in due:
             report.checked += 1
             try:
-                await self._one(payment_id, report)
+                await self._one(check.payment_id, report)
             except DomainError as exc:  # one bad payment never stops the batch
-                log.warning("reconciliation of %s failed: %s", payment_id, exc.message)
-                report.errors.append(payment_id)
+                failures = check.failed_checks + 1
+                log.warning(
+                    "reconciliation of %s failed (%d in a row): %s",
+                    check.payment_id,
+                    failures,
+                    exc.message,
+                )
+                report.errors.append(check.payment_id)
+                await self._defer(check.payment_id, failures, now + backoff(failures))
+            else:
+                if check.failed_checks:
+                    await self._defer(check.payment_id, 0, None)
         log.info("payment reconciliation: %s", report)
         return report
+
+    async def _defer(self, payment_id: str, failures: int, until: datetime | None) -> None:
+        async with self._uow() as uow:
+            await uow.payments.defer_reconciliation(
+                payment_id, failed_checks=failures, until=until
+            )
+            await uow.commit()
 
     async def _one(self, payment_id: str, report: ReconciliationReport) -> None:
         async with self._uow() as uow:
@@ -102,6 +132,7 @@ class ReconcilePayments:
             and payment.status is not PaymentStatus.FAILED
         )
         for refund in settled.payment.refunds:
-            if refund.status is RefundStatus.REQUESTED:
+            # resent only when the gateway has never reported it (a lost request)
+            if refund.status is RefundStatus.REQUESTED and refund.gateway_refund_id is None:
                 await self._refunds.submit(settled.payment, refund.id, meta=SYSTEM, actor="system")
                 report.refunds_resubmitted += 1

@@ -1,7 +1,14 @@
-"""POST /admin/payments/{id}/refund: reserve, ask the gateway (idempotently), then apply."""
+"""POST /admin/payments/{id}/refund: reserve, ask the gateway (idempotently), then apply.
+
+A refund request is named by the admin's Idempotency-Key: its id is derived from (admin, payment,
+key), so a retry after a lost gateway answer finds the refund it already reserved and resolves it
+(asks the gateway what became of it, then resends it under the same gateway idempotency key if the
+gateway never saw it), never reserving and sending a second one.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from application.identity.principal import Principal
@@ -11,18 +18,30 @@ from application.payments.settlement import PaymentSettlement
 from application.ports.clock import Clock
 from application.ports.payment_gateway import GatewayRejected, PaymentGateway
 from application.ports.unit_of_work import UnitOfWorkFactory
-from domain.errors import Forbidden, ValidationFailed
-from domain.ids import new_id
-from domain.payments.errors import IllegalTransition, PaymentNotFound
+from domain.errors import DuplicateRequest, Forbidden, ValidationFailed
+from domain.ids import derived_id
+from domain.payments.errors import IllegalTransition, PaymentNotFound, RefundFailed
+from domain.payments.events import EventContext
 from domain.payments.gateway_facts import Captured, RefundAccepted, RefundRejected
 from domain.payments.payment import Payment
-from domain.payments.refund import Refund
+from domain.payments.refund import Refund, RefundStatus
 
 
 @dataclass(frozen=True)
 class RefundOutcome:
     payment: Payment
     refund: Refund
+
+
+def refund_request_id(admin_id: str, payment_id: str, request_key: str) -> str:
+    """The refund an admin's Idempotency-Key names (deterministic, fits the id columns)."""
+    return derived_id("refund-request", admin_id, payment_id, request_key)
+
+
+def refund_request_fingerprint(amount: int | None, reason: str) -> str:
+    """What was asked: a retry under the same key must ask the same."""
+    asked = "full" if amount is None else str(amount)
+    return hashlib.sha256(f"{asked}\n{reason}".encode()).hexdigest()
 
 
 class RefundPayment:
@@ -49,27 +68,59 @@ class RefundPayment:
         *,
         amount: int | None,
         reason: str,
+        request_key: str,
         meta: RequestMeta,
     ) -> RefundOutcome:
+        """Refund ``amount`` (None: all that is left) once per ``request_key`` (the admin's
+        Idempotency-Key); the same key asking something else → DuplicateRequest."""
         if not admin.is_admin:
             raise Forbidden("admins only")
-        if not reason.strip():
+        reason = reason.strip()[:500]
+        if not reason:
             raise ValidationFailed(
                 "a reason is required", details=[{"field": "reason", "message": "required"}]
             )
         ctx = meta.context(actor=admin.user_id, source="admin", now=self._clock.now())
-        refund_id = new_id()
+        refund_id = refund_request_id(admin.user_id, payment_id, request_key)
+        fingerprint = refund_request_fingerprint(amount, reason)
         async with self._uow() as uow:
             payment = await uow.payments.get(payment_id, for_update=True)
             if payment is None:
                 raise PaymentNotFound("payment not found")
-            change = payment.request_refund(
-                refund_id=refund_id, amount=amount, reason=reason.strip()[:500], ctx=ctx
+            asked_before = payment.refund(refund_id)
+            if asked_before is None:
+                change = payment.request_refund(
+                    refund_id=refund_id,
+                    amount=amount,
+                    reason=reason,
+                    ctx=ctx,
+                    fingerprint=fingerprint,
+                )
+                await uow.payments.save(change.payment)
+                await uow.payments.append_events(change.events)
+                await uow.commit()
+        if asked_before is None:
+            return await self.submit(change.payment, refund_id, meta=meta, actor=admin.user_id)
+        if asked_before.request_fingerprint != fingerprint:
+            raise DuplicateRequest("Idempotency-Key already used for another refund")
+        return await self._resolve(payment, asked_before, ctx, meta=meta, actor=admin.user_id)
+
+    async def _resolve(
+        self, payment: Payment, refund: Refund, ctx: EventContext, *, meta: RequestMeta, actor: str
+    ) -> RefundOutcome:
+        """The refund was asked for before: what became of it? Ask the gateway first (its refunds
+        carry our id in their notes) and resend only what the gateway never saw."""
+        if refund.status is RefundStatus.REQUESTED:
+            payment = (await self._settlement.sync(payment.id, ctx)).payment
+            refund = payment.refund(refund.id) or refund
+        if refund.status is RefundStatus.FAILED:
+            raise RefundFailed(
+                refund.failure_reason or "the refund failed at the gateway",
+                details={"refundId": refund.id},
             )
-            await uow.payments.save(change.payment)
-            await uow.payments.append_events(change.events)
-            await uow.commit()
-        return await self.submit(change.payment, refund_id, meta=meta, actor=admin.user_id)
+        if refund.status is RefundStatus.REQUESTED and refund.gateway_refund_id is None:
+            return await self.submit(payment, refund.id, meta=meta, actor=actor)
+        return RefundOutcome(payment, refund)
 
     async def submit(
         self, payment: Payment, refund_id: str, *, meta: RequestMeta, actor: str

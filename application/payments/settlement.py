@@ -22,7 +22,14 @@ from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from domain.errors import DomainError
 from domain.payments.errors import PaymentNotFound
 from domain.payments.events import EventContext, PaymentEvent, PaymentEventType
-from domain.payments.gateway_facts import GatewayFact, absorb
+from domain.payments.gateway_facts import (
+    Authorized,
+    Captured,
+    Failed,
+    GatewayFact,
+    RefundRejected,
+    absorb,
+)
 from domain.payments.payment import FLAG_AMOUNT_MISMATCH, Change, Payment
 from domain.payments.refund import RefundStatus
 from domain.payments.status import PaymentStatus
@@ -30,6 +37,7 @@ from domain.payments.status import PaymentStatus
 log = logging.getLogger(__name__)
 
 Decision = Callable[[Payment], Change]
+FACT_REJECTED = "GATEWAY_FACT_REJECTED"  # flagged once per (fact, reason)
 
 
 @dataclass(frozen=True)
@@ -104,18 +112,24 @@ class PaymentSettlement:
             completed_now = False
             refund_notices: list[tuple[str, int]] = []  # (refund id, credits clawed)
             failed_refunds: list[str] = []
+            rejected_before: set[tuple[object, object]] | None = None
             for fact in facts:
                 try:
                     change = absorb(payment, fact, ctx)
                 except DomainError as exc:  # inconsistent gateway data: leave a trace, go on
                     log.warning("payment %s: gateway fact rejected: %s", payment.id, exc.message)
-                    events.append(
-                        payment.note(
-                            PaymentEventType.FLAGGED,
-                            ctx,
-                            {"flag": "GATEWAY_FACT_REJECTED", "reason": exc.message},
+                    if rejected_before is None:
+                        rejected_before = await _rejected_facts(uow, payment.id)
+                    trace = (fact_key(fact), exc.message)
+                    if trace not in rejected_before:  # the gateway repeats itself; we do not
+                        rejected_before.add(trace)
+                        events.append(
+                            payment.note(
+                                PaymentEventType.FLAGGED,
+                                ctx,
+                                {"flag": FACT_REJECTED, "reason": exc.message, "fact": trace[0]},
+                            )
                         )
-                    )
                     continue
                 payment = change.payment
                 events.extend(change.events)
@@ -174,6 +188,28 @@ class PaymentSettlement:
                 await uow.outbox.add(message)
             await uow.commit()
         return Settled(payment, completed_now, balance)
+
+
+def fact_key(fact: GatewayFact) -> str:
+    """What a fact is about (the same fact seen again has the same key)."""
+    if isinstance(fact, Authorized):
+        return f"authorized:{fact.gateway_payment_id}"
+    if isinstance(fact, Failed):
+        return f"failed:{fact.gateway_payment_id}"
+    if isinstance(fact, Captured):
+        return f"captured:{fact.gateway_payment_id}"
+    if isinstance(fact, RefundRejected):
+        return f"refund-rejected:{fact.refund_id}"
+    return f"refund:{fact.gateway_refund_id}"
+
+
+async def _rejected_facts(uow: UnitOfWork, payment_id: str) -> set[tuple[object, object]]:
+    """The (fact, reason) pairs already flagged on the payment's trail."""
+    return {
+        (e.data.get("fact"), e.data.get("reason"))
+        for e in await uow.payments.events(payment_id)
+        if e.type is PaymentEventType.FLAGGED and e.data.get("flag") == FACT_REJECTED
+    }
 
 
 async def _email_of(uow: UnitOfWork, user_id: str) -> notices.Recipient:

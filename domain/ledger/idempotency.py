@@ -15,6 +15,17 @@ def fingerprint(**fields: object) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def caller_key(kind: str, caller: str, client_key: str) -> str:
+    """The ledger key behind a caller's Idempotency-Key: ``<kind>:<caller>:<sha256 of the key>``.
+
+    Fixed length whatever the client chose (API.md allows 255 characters, which would not fit
+    beside the prefix within the ledger's 255), deterministic (a replay finds the first answer),
+    scoped per caller, and never merging two client keys the way a truncation would.
+    """
+    digest = hashlib.sha256(client_key.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{kind}:{caller}:{digest}"
+
+
 def replay(stored: Outcome, fingerprint_: str) -> Posted | Rejected:
     """The answer for a key seen before.
 

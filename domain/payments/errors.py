@@ -47,6 +47,12 @@ class PaymentsDisabled(PaymentError, Forbidden):
     code = "PAYMENTS_DISABLED"
 
 
+class RefundFailed(PaymentError):
+    """The refund this request names was refused or failed at the gateway (HTTP 402)."""
+
+    code = "PAYMENT_FAILED"
+
+
 class PaymentDeclined(PaymentError):
     """The gateway reports the payment failed (HTTP 402)."""
 

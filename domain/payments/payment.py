@@ -22,6 +22,7 @@ FLAG_CAPTURED_AFTER_CANCEL = "CAPTURED_AFTER_CANCEL"
 FLAG_AMOUNT_MISMATCH = "AMOUNT_MISMATCH"
 FLAG_SECOND_CAPTURE = "SECOND_CAPTURE_ON_ORDER"
 FLAG_REFUND_FAILED_AFTER_APPLY = "REFUND_FAILED_AFTER_APPLY"
+FLAG_REFUND_AMOUNT_MISMATCH = "REFUND_AMOUNT_MISMATCH"
 
 _STAMP = {
     PaymentStatus.PROCESSING: "processing_at",
@@ -257,9 +258,20 @@ class Payment:
         return next((r for r in self.refunds if r.gateway_refund_id == gateway_refund_id), None)
 
     def request_refund(
-        self, *, refund_id: str, amount: int | None, reason: str, ctx: EventContext
+        self,
+        *,
+        refund_id: str,
+        amount: int | None,
+        reason: str,
+        ctx: EventContext,
+        fingerprint: str | None = None,
     ) -> Change:
-        """Reserve a refund (full when ``amount`` is None) before the gateway is called."""
+        """Reserve a refund (full when ``amount`` is None) before the gateway is called.
+
+        ``refund_id`` names the request (derived from the caller's key): asking again under the
+        same id is the caller's job to detect (``refund``), reserving it twice is refused."""
+        if self.refund(refund_id) is not None:
+            raise IllegalTransition("refund id already used on this payment")
         if not self.status.is_paid:
             raise IllegalTransition(f"a {self.status.value} payment cannot be refunded")
         amount = self.refundable_amount if amount is None else amount
@@ -280,6 +292,7 @@ class Payment:
             reason=reason,
             requested_by=ctx.actor,
             created_at=ctx.now,
+            request_fingerprint=fingerprint,
         )
         moved = replace(self, refunds=(*self.refunds, refund), updated_at=ctx.now)
         data: dict[str, EventValue] = {"refundId": refund_id, "amount": amount, "reason": reason}
@@ -298,14 +311,19 @@ class Payment:
         new_refund_id: str | None = None,
         reason: str = "",
     ) -> Change:
-        """The gateway accepted a refund (ours by ``refund_id``, or made elsewhere). Idempotent."""
+        """The gateway accepted a refund (ours by ``refund_id``, or made elsewhere). Idempotent.
+
+        Ours for another amount than we asked is not applied but flagged for a human, once: the
+        gateway's refund id is recorded on our refund, so seeing it again is a no-op."""
         if self.refund_by_gateway_id(gateway_refund_id) is not None:
             return Change(self)
         ours = self.refund(refund_id) if refund_id else None
         if ours is not None and ours.status is RefundStatus.APPLIED:
             return Change(self)
         if ours is not None and ours.amount != amount:
-            raise RefundExceedsCaptured("gateway refund amount differs from the requested one")
+            return self._refund_amount_mismatch(
+                ours, gateway_refund_id, amount, gateway_status, ctx
+            )
         if not self.status.is_paid:
             raise IllegalTransition(f"a {self.status.value} payment cannot be refunded")
         reserved = ours.amount if ours is not None and ours.counts_against_capture else 0
@@ -321,7 +339,9 @@ class Payment:
             refund_amount=amount,
         )
         if ours is None:
-            local_id = refund_id or new_refund_id or new_id()
+            # Made elsewhere (the dashboard). An id in its notes that is not one of this payment's
+            # refunds is free text, possibly another payment's refund id: never taken as ours.
+            local_id = new_refund_id or new_id()
             if self.refund(local_id) is not None:
                 raise IllegalTransition("refund id already used on this payment")
             ours = Refund(
@@ -350,6 +370,27 @@ class Payment:
             trigger, PaymentEventType.REFUND_APPLIED, ctx, data
         )
         return replace(change, applied_refund=applied, claw_back_credits=credits)
+
+    def _refund_amount_mismatch(
+        self,
+        ours: Refund,
+        gateway_refund_id: str,
+        amount: int,
+        gateway_status: str,
+        ctx: EventContext,
+    ) -> Change:
+        noted = replace(ours, gateway_refund_id=gateway_refund_id, gateway_status=gateway_status)
+        flagged = replace(
+            self, refunds=tuple(noted if r.id == ours.id else r for r in self.refunds)
+        )._flag(FLAG_REFUND_AMOUNT_MISMATCH, ctx)
+        data: dict[str, EventValue] = {
+            "flag": FLAG_REFUND_AMOUNT_MISMATCH,
+            "refundId": ours.id,
+            "gatewayRefundId": gateway_refund_id,
+            "amount": amount,
+            "expectedAmount": ours.amount,
+        }
+        return Change(flagged, (flagged._event(PaymentEventType.FLAGGED, self.status, ctx, data),))
 
     def record_claw_back(self, refund_id: str, *, clawed: int, shortfall: int) -> Payment:
         refunds = tuple(

@@ -3,6 +3,10 @@
 Two-phase: REQUESTED is written before the gateway is called (it already counts against the captured
 amount, so concurrent refunds cannot overshoot); APPLIED once the gateway accepted it (the payment
 moves to a refund state and credits are clawed back); FAILED if the gateway refused it.
+
+An admin's refund has one identity for its whole life: its id is derived from the admin's
+Idempotency-Key, and the gateway gets ``refund-<id>`` as its idempotency key, so retrying (after a
+lost answer, by the admin or by reconciliation) resolves that refund instead of sending another.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ class Refund:
     reason: str
     requested_by: str
     created_at: datetime
+    # set with APPLIED; on a REQUESTED one: the gateway reports it for another amount (flagged)
     gateway_refund_id: str | None = None
     gateway_status: str | None = None  # Razorpay: pending | processed | failed
     credits_clawed: int = 0
@@ -34,6 +39,7 @@ class Refund:
     applied_at: datetime | None = None
     failed_at: datetime | None = None
     failure_reason: str | None = None
+    request_fingerprint: str | None = None  # what the admin asked (amount, reason); None: dashboard
 
     @property
     def counts_against_capture(self) -> bool:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapters.sqlalchemy.statements import for_update, insert_ignoring_conflict, upsert
 from adapters.sqlalchemy.tables.payments import payment_events, payment_refunds, payments, plans
 from application.pagination import Page, PageRequest, encode_cursor
+from application.payments.ports import DueCheck
 from domain.payments.events import PaymentEvent, PaymentEventType
 from domain.payments.payment import Payment
 from domain.payments.plan import Plan
@@ -142,23 +143,39 @@ class SqlPaymentRepository:
         return Page(items, cursor)
 
     async def due_for_reconciliation(
-        self, created_before: datetime, cancelled_after: datetime, limit: int
-    ) -> list[str]:
-        open_ = sa.select(P.id, P.created_at).where(
+        self, created_before: datetime, cancelled_after: datetime, limit: int, *, now: datetime
+    ) -> list[DueCheck]:
+        columns = (P.id, P.created_at, P.reconcile_failures, P.next_reconcile_at)
+        open_ = sa.select(*columns).where(
             P.status.in_([PaymentStatus.PENDING.value, PaymentStatus.PROCESSING.value]),
             P.created_at <= created_before,
         )
-        cancelled = sa.select(P.id, P.created_at).where(
+        cancelled = sa.select(*columns).where(
             P.status == PaymentStatus.CANCELLED.value, P.cancelled_at >= cancelled_after
         )
         refunding = (
-            sa.select(P.id, P.created_at)
+            sa.select(*columns)
             .join(payment_refunds, R.payment_id == P.id)
-            .where(R.status == RefundStatus.REQUESTED.value)
+            .where(R.status == RefundStatus.REQUESTED.value, R.gateway_refund_id.is_(None))
         )
         union = sa.union(open_, cancelled, refunding).subquery()
-        stmt = sa.select(union.c.id).order_by(union.c.created_at, union.c.id).limit(limit)
-        return [r[0] for r in (await self._conn.execute(stmt)).all()]
+        stmt = (
+            sa.select(union.c.id, union.c.reconcile_failures)
+            .where(sa.or_(union.c.next_reconcile_at.is_(None), union.c.next_reconcile_at <= now))
+            .order_by(union.c.reconcile_failures, union.c.created_at, union.c.id)
+            .limit(limit)
+        )
+        rows = (await self._conn.execute(stmt)).all()
+        return [DueCheck(r.id, r.reconcile_failures) for r in rows]
+
+    async def defer_reconciliation(
+        self, payment_id: str, *, failed_checks: int, until: datetime | None
+    ) -> None:
+        await self._conn.execute(
+            sa.update(payments)
+            .where(P.id == payment_id)
+            .values(reconcile_failures=failed_checks, next_reconcile_at=until)
+        )
 
     async def _one(self, where: Any, lock: bool) -> Payment | None:
         stmt = sa.select(payments).where(where)
@@ -287,6 +304,7 @@ def _refund_row(f: Refund) -> dict[str, Any]:
         "created_at": f.created_at,
         "applied_at": f.applied_at,
         "failed_at": f.failed_at,
+        "request_fingerprint": f.request_fingerprint,
     }
 
 
@@ -306,6 +324,7 @@ def _refund(r: Any) -> Refund:
         applied_at=r.applied_at,
         failed_at=r.failed_at,
         failure_reason=r.failure_reason,
+        request_fingerprint=r.request_fingerprint,
     )
 
 

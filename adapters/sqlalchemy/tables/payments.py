@@ -72,6 +72,10 @@ payments = sa.Table(
     timestamp("cancelled_at", nullable=True),
     timestamp("partially_refunded_at", nullable=True),
     timestamp("refunded_at", nullable=True),
+    # Reconciliation backoff (not part of the aggregate): failed gateway lookups in a row, and
+    # when to look again (NULL: at the next run).
+    sa.Column("reconcile_failures", sa.Integer, nullable=False, server_default="0"),
+    timestamp("next_reconcile_at", nullable=True),
     sa.CheckConstraint(_one_of("status", PAYMENT_STATUSES), name="status_known"),
     sa.CheckConstraint("amount > 0 AND credits > 0", name="amount_and_credits_positive"),
     sa.CheckConstraint(
@@ -98,6 +102,7 @@ payment_refunds = sa.Table(
     timestamp("created_at"),
     timestamp("applied_at", nullable=True),
     timestamp("failed_at", nullable=True),
+    sa.Column("request_fingerprint", sa.String(64)),  # the admin's request; NULL from dashboard
     sa.CheckConstraint("amount > 0", name="amount_positive"),
     sa.CheckConstraint(_one_of("status", REFUND_STATUSES), name="status_known"),
     sa.Index("ix_payment_refunds_payment", "payment_id", "created_at"),

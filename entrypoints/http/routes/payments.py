@@ -9,7 +9,7 @@ from application.payments.context import RequestMeta
 from domain.payments.errors import AmountMismatch, InvalidPaymentSignature, PlanNotOrderable
 from domain.payments.status import PaymentStatus
 from entrypoints.http.errors import register_status
-from entrypoints.http.idempotency import idempotent
+from entrypoints.http.idempotency import idempotency_key, idempotent
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply
 from entrypoints.http.schemas.payments import (
     CreateOrderIn,
@@ -147,15 +147,25 @@ async def get_payment(call: Call[NoBody, NoQuery]) -> PaymentDetailOut:
     auth=Auth.ADMIN,
     body=RefundIn,
     response=RefundResultOut,
-    summary="Refund (part of) a payment; credits clawed back",
+    summary="Refund (part of) a payment once per Idempotency-Key (required); credits clawed back",
+    responses={
+        402: "PAYMENT_FAILED: Razorpay refused (or later failed) the refund this key names",
+        409: "DUPLICATE_REQUEST: the key names a refund asked with another amount or reason",
+        503: "SERVICE_UNAVAILABLE: Razorpay's answer was lost; retry with the same key",
+    },
 )
-@idempotent(status=200, required=False)
+@idempotent(status=200, required=True)
 async def refund(call: Call[RefundIn, NoQuery]) -> RefundResultOut:
+    # The key names the refund itself (not only this HTTP answer): a retry after a 503 resolves
+    # the refund it reserved instead of sending a second one (docs/payments.md "Refunds").
+    key = idempotency_key(call, required=True)
+    assert key is not None
     outcome = await call.container.use_cases.refund_payment()(
         call.user,
         call.path["paymentId"],
         amount=call.body.amount,
         reason=call.body.reason,
+        request_key=key,
         meta=_meta(call),
     )
     return RefundResultOut(

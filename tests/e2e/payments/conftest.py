@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from aiohttp.test_utils import TestClient, TestServer
 
+from application.payments.reconciliation import ReconcilePayments, ReconciliationReport
 from application.payments.webhooks import PROCESS_WEBHOOK
+from application.ports.clock import SystemClock
 from entrypoints.config import Settings
 from entrypoints.containers import Container
 from entrypoints.http.app import create_app
@@ -68,6 +71,20 @@ class Shop:
             await process(message_id, payload)
         return len(jobs)
 
+    async def reconcile(
+        self, *, later_by: timedelta = timedelta(minutes=6)
+    ) -> ReconciliationReport:
+        """One run of the reconciliation job, as if it ran ``later_by`` from now."""
+
+        class Later(SystemClock):
+            def now(self) -> datetime:
+                return super().now() + later_by
+
+        uc = self.container.use_cases
+        return await ReconcilePayments(
+            self.container.adapters.uow(), uc.payment_settlement(), uc.refund_payment(), Later()
+        )()
+
     async def scalar(self, sql: str, **params: Any) -> Any:
         async with self.container.adapters.uow()() as uow:
             return (await uow.connection.execute(sa.text(sql), params)).scalar_one()
@@ -78,15 +95,15 @@ async def _shop(
 ) -> AsyncIterator[Shop]:
     razorpay = FakeRazorpay()
     await razorpay.start()
-    settings = test_settings(
-        database_url=database_url,
-        razorpay_key_id=razorpay.key_id,
-        razorpay_key_secret=razorpay.key_secret,
-        razorpay_webhook_secret=razorpay.webhook_secret,
-        razorpay_base_url=razorpay.base_url,
-        razorpay_timeout_seconds=5.0,
-        **overrides,
-    )
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "razorpay_key_id": razorpay.key_id,
+        "razorpay_key_secret": razorpay.key_secret,
+        "razorpay_webhook_secret": razorpay.webhook_secret,
+        "razorpay_base_url": razorpay.base_url,
+        "razorpay_timeout_seconds": 5.0,
+    }
+    settings = test_settings(**(values | overrides))
     container = Container(config=settings)
     client: TestClient[Any, Any] = TestClient(TestServer(create_app(container)))
     await client.start_server()
@@ -107,4 +124,13 @@ async def shop(test_settings: Callable[..., Settings], database_url: str) -> Asy
 @pytest.fixture
 async def pg_shop(test_settings: Callable[..., Settings], pg_url: str) -> AsyncIterator[Shop]:
     async for s in _shop(test_settings, pg_url):
+        yield s
+
+
+@pytest.fixture
+async def impatient_shop(
+    test_settings: Callable[..., Settings], database_url: str
+) -> AsyncIterator[Shop]:
+    """Gives up on Razorpay after 0.75 s per call (with the adapter's retries): lost answers."""
+    async for s in _shop(test_settings, database_url, razorpay_timeout_seconds=0.75):
         yield s

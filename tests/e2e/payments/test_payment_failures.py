@@ -80,7 +80,11 @@ async def test_racing_admin_refunds_never_exceed_the_capture(pg_shop: Shop, toke
     url = f"/api/v1/admin/payments/{order['paymentId']}/refund"
     answers = await asyncio.gather(
         *(
-            shop.client.post(url, json={"amount": 20_000, "reason": f"r{i}"}, headers=bearer(admin))
+            shop.client.post(
+                url,
+                json={"amount": 20_000, "reason": f"r{i}"},
+                headers={**bearer(admin), "Idempotency-Key": f"racing-refund-{i}"},
+            )
             for i in range(5)
         )
     )
@@ -92,3 +96,35 @@ async def test_racing_admin_refunds_never_exceed_the_capture(pg_shop: Shop, toke
     ).json()
     assert detail["data"]["status"] == "PARTIALLY_REFUNDED"
     assert detail["data"]["refundedAmount"] == 40_000
+
+
+async def test_a_dashboard_refund_quoting_another_payments_refund_id_is_its_own(
+    shop: Shop, token
+) -> None:  # type: ignore[no-untyped-def]
+    """The refund notes are free text in the dashboard: an id there that is not a refund of this
+    payment must not be taken as ours (it would name another payment's refund)."""
+    t, admin = token(), token(admin=True)
+    first, second = await shop.buy(t), await shop.buy(t, plan="plan_starter")
+    paid = [shop.razorpay.pay(o["orderId"]) for o in (first, second)]
+    for order, p in zip((first, second), paid, strict=True):
+        assert (await shop.verify(t, order["orderId"], p["id"])).status == 200
+    r = await shop.client.post(
+        f"/api/v1/admin/payments/{first['paymentId']}/refund",
+        json={"amount": 10_000, "reason": "goodwill"},
+        headers={**bearer(admin), "Idempotency-Key": "refund-first-payment"},
+    )
+    assert r.status == 200, await r.text()
+    ours = (await r.json())["data"]["refund"]
+    shop.razorpay.refund_at_dashboard(paid[1]["id"], 9_900, notes={"refund_id": ours["id"]})
+    for hook in [h for h in shop.razorpay.sent_webhooks if h.event.startswith("refund.")]:
+        await shop.deliver(hook)
+    await shop.run_webhook_jobs()
+    for order, refunded in ((first, 10_000), (second, 9_900)):
+        detail = await (
+            await shop.client.get(f"/api/v1/payments/{order['paymentId']}", headers=bearer(t))
+        ).json()
+        assert [x["amount"] for x in detail["data"]["refunds"]] == [refunded]
+    detail = await (
+        await shop.client.get(f"/api/v1/payments/{first['paymentId']}", headers=bearer(t))
+    ).json()
+    assert detail["data"]["refunds"][0]["gatewayRefundId"] == ours["gatewayRefundId"]

@@ -211,12 +211,16 @@ async def test_admin_refund_claws_back_proportionally(shop: Shop, token) -> None
     assert replay.headers.get("Idempotent-Replayed") == "true"
     assert len(shop.razorpay.refunds) == 1
     too_much = await shop.client.post(
-        url, json={"amount": 30_000, "reason": "more"}, headers=bearer(admin)
+        url,
+        json={"amount": 30_000, "reason": "more"},
+        headers={**bearer(admin), "Idempotency-Key": "refund-2"},
     )
     assert too_much.status == 400
     balance = await _json(await shop.client.get("/api/v1/credits/balance", headers=bearer(t)))
     assert balance["data"]["balance"] == 300
-    rest = await shop.client.post(url, json={"reason": "rest"}, headers=bearer(admin))
+    rest = await shop.client.post(
+        url, json={"reason": "rest"}, headers={**bearer(admin), "Idempotency-Key": "refund-3"}
+    )
     assert (await rest.json())["data"]["paymentStatus"] == "REFUNDED"
     balance = await _json(await shop.client.get("/api/v1/credits/balance", headers=bearer(t)))
     assert balance["data"]["balance"] == 0

@@ -171,3 +171,25 @@ async def test_holds_and_spends_race_without_overdraw_on_postgresql(pg_url, cloc
     assert held + spent <= 100 and held + spent >= 97  # nothing refused while 3+ were free
     assert is_clean(await VerifyLedger(uow)())
     await engine.dispose()
+
+
+async def test_a_hold_key_of_any_length_is_stored_and_replayed(uow, clock):
+    """The caller's key is hashed into the stored one: a long key neither overflows the key
+    columns (320 on PostgreSQL) nor gets truncated into another caller key."""
+    ledger = CreditsLedger(clock)
+    user = await funded(uow, ledger, 100)
+    long_key = "stream-" + "x" * 600
+
+    def reserve(key: str, amount: int = 10) -> Any:
+        return lambda u: ledger.reserve_hold(
+            u, user_id=user, amount=amount, key=key, ttl=timedelta(minutes=5)
+        )
+
+    hold = await run(uow, reserve(long_key))
+    assert (await run(uow, reserve(long_key))).id == hold.id
+    other = await run(uow, reserve(long_key + "y"))
+    assert other.id != hold.id
+    with pytest.raises(IdempotencyKeyReused):
+        await run(uow, reserve(long_key, amount=11))
+    bal = await run(uow, lambda u: ledger.balance(u, user))
+    assert (bal.balance, bal.held) == (100, 20)

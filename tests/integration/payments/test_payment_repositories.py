@@ -155,11 +155,48 @@ async def test_history_pages_newest_first_and_filters(uow):
         assert none.items == []
         assert (await u.payments.find_reusable(user_id, "plan_pro", NOW)).id == second.id
         assert await u.payments.find_reusable(user_id, "plan_pro", NOW + timedelta(hours=1)) is None
-        due = await u.payments.due_for_reconciliation(NOW + timedelta(minutes=5), NOW, 10)
-        assert due == [first.id, second.id]
+        due = await _due(u, NOW + timedelta(minutes=5), NOW)
+        assert due == [(first.id, 0), (second.id, 0)]
         await u.payments.save(first.cancel("stale", ctx(60)).payment)
-        assert await u.payments.due_for_reconciliation(NOW, NOW, 10) == [first.id]
-        assert await u.payments.due_for_reconciliation(NOW, NOW + timedelta(hours=2), 10) == []
+        assert await _due(u, NOW, NOW) == [(first.id, 0)]
+        assert await _due(u, NOW, NOW + timedelta(hours=2)) == []
+
+
+async def _due(u, created_before, cancelled_after, now=NOW):  # type: ignore[no-untyped-def]
+    checks = await u.payments.due_for_reconciliation(created_before, cancelled_after, 10, now=now)
+    return [(c.payment_id, c.failed_checks) for c in checks]
+
+
+async def test_deferred_payments_wait_and_the_failing_ones_come_last(uow):
+    user_id = await _user(uow)
+    first, second, third = [await _payment(uow, user_id, m) for m in (0, 1, 2)]
+    later = NOW + timedelta(minutes=10)
+    async with uow() as u:
+        await u.payments.defer_reconciliation(
+            first.id, failed_checks=1, until=NOW + timedelta(minutes=5)
+        )
+        await u.payments.defer_reconciliation(
+            second.id, failed_checks=3, until=NOW + timedelta(minutes=30)
+        )
+        await u.commit()
+    async with uow() as u:
+        assert await _due(u, later, NOW, now=NOW) == [(third.id, 0)]
+        # due again once its time came, but after the payments that never failed
+        assert await _due(u, later, NOW, now=NOW + timedelta(minutes=5)) == [
+            (third.id, 0),
+            (first.id, 1),
+        ]
+        assert await _due(u, later, NOW, now=NOW + timedelta(minutes=30)) == [
+            (third.id, 0),
+            (first.id, 1),
+            (second.id, 3),
+        ]
+        await u.payments.defer_reconciliation(first.id, failed_checks=0, until=None)
+        await u.commit()
+    async with uow() as u:
+        assert await _due(u, later, NOW, now=NOW) == [(first.id, 0), (third.id, 0)]
+        reloaded = await u.payments.get(first.id)
+    assert reloaded == first  # the backoff is not part of the aggregate
 
 
 async def test_unique_order_payment_and_receipt(uow):

@@ -100,6 +100,32 @@ async def test_admin_grant_finds_users_by_id_or_subject(uow, clock):
     ]
 
 
+async def test_admin_grant_replays_a_255_character_key_from_the_ledger(uow, clock):
+    """The ledger itself (not only the HTTP record, released after a 5xx) knows the grant."""
+    async with uow() as u:
+        now = clock.now()
+        await u.users.add(User("id-1", "user_abc", None, None, None, None, None, now, now))
+        await u.commit()
+    grant = AdminGrant(uow, CreditsLedger(clock), clock)
+    key = "g" * 255
+    first = await grant(
+        actor_id="admin", user_ref="id-1", amount=10, type_=EntryType.BONUS, reason="r", key=key
+    )
+    again = await grant(
+        actor_id="admin", user_ref="id-1", amount=10, type_=EntryType.BONUS, reason="r", key=key
+    )
+    assert again == first and first.balance == 10
+    other = await grant(
+        actor_id="admin",
+        user_ref="id-1",
+        amount=10,
+        type_=EntryType.BONUS,
+        reason="r",
+        key=key[:-1] + "h",
+    )
+    assert other.transaction_id != first.transaction_id and other.balance == 20
+
+
 async def test_holds_through_the_service(uow, clock):
     ledger = CreditsLedger(clock)
     await run(

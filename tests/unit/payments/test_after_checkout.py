@@ -83,16 +83,20 @@ async def test_partial_then_full_refund_claws_back_all_credits(world: PaymentsWo
     admin = await world.user("root", admin=True)
     user, payment = await _paid(world)
     refund = world.uc("refund_payment")
-    first = await refund(admin, payment.id, amount=24_950, reason="half", meta=world.meta)
+    first = await refund(
+        admin, payment.id, amount=24_950, reason="half", request_key="k1", meta=world.meta
+    )
     assert first.payment.status is PaymentStatus.PARTIALLY_REFUNDED
     assert first.refund.status is RefundStatus.APPLIED and first.refund.credits_clawed == 300
     world.ledger.spend(user.user_id, 250)  # the customer spent some: only 50 left
-    rest = await refund(admin, payment.id, amount=None, reason="rest", meta=world.meta)
+    rest = await refund(
+        admin, payment.id, amount=None, reason="rest", request_key="k2", meta=world.meta
+    )
     assert rest.payment.status is PaymentStatus.REFUNDED
     assert (rest.refund.credits_clawed, rest.refund.credits_shortfall) == (50, 250)
     assert world.ledger.balances[user.user_id] == 0
     with pytest.raises(RefundExceedsCaptured):
-        await refund(admin, payment.id, amount=1, reason="more", meta=world.meta)
+        await refund(admin, payment.id, amount=1, reason="more", request_key="k3", meta=world.meta)
     templates = [m["payload"].get("template") for m in world.outbox()]
     assert templates.count("refund-initiated") == 2
 
@@ -100,11 +104,13 @@ async def test_partial_then_full_refund_claws_back_all_credits(world: PaymentsWo
 async def test_refunds_are_for_admins_and_never_above_the_capture(world: PaymentsWorld) -> None:
     user, payment = await _paid(world)
     with pytest.raises(Forbidden):
-        await world.uc("refund_payment")(user, payment.id, amount=None, reason="x", meta=world.meta)
+        await world.uc("refund_payment")(
+            user, payment.id, amount=None, reason="x", request_key="k", meta=world.meta
+        )
     admin = await world.user("root", admin=True)
     with pytest.raises(RefundExceedsCaptured):
         await world.uc("refund_payment")(
-            admin, payment.id, amount=49_901, reason="x", meta=world.meta
+            admin, payment.id, amount=49_901, reason="x", request_key="k", meta=world.meta
         )
 
 
@@ -119,7 +125,9 @@ async def test_a_refused_refund_is_recorded_and_releases_the_amount(
 
     monkeypatch.setattr(world.gateway, "refund", refuse)
     with pytest.raises(GatewayRejected):
-        await world.uc("refund_payment")(admin, payment.id, amount=100, reason="x", meta=world.meta)
+        await world.uc("refund_payment")(
+            admin, payment.id, amount=100, reason="x", request_key="k", meta=world.meta
+        )
     async with world.container.adapters.uow()() as uow:
         stored = await uow.payments.get(payment.id)
     assert stored is not None and stored.status is PaymentStatus.COMPLETED

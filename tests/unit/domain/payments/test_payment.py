@@ -7,6 +7,7 @@ from domain.payments.events import PaymentEventType
 from domain.payments.payment import (
     FLAG_AMOUNT_MISMATCH,
     FLAG_CAPTURED_AFTER_CANCEL,
+    FLAG_REFUND_AMOUNT_MISMATCH,
     FLAG_REFUND_FAILED_AFTER_APPLY,
     Payment,
 )
@@ -165,6 +166,38 @@ def test_a_refund_failing_after_it_was_applied_is_flagged_for_a_human() -> None:
     failed = applied.fail_refund(refund_id="r1", reason="bank rejected", ctx=ctx(7)).payment
     assert failed.status is PaymentStatus.REFUNDED
     assert FLAG_REFUND_FAILED_AFTER_APPLY in failed.flags
+
+
+def test_a_refund_the_gateway_made_for_another_amount_is_flagged_once_not_applied() -> None:
+    paid = captured().request_refund(refund_id="r1", amount=20_000, reason="x", ctx=ctx(5)).payment
+    seen = paid.apply_refund(
+        gateway_refund_id="rfnd_1",
+        amount=19_000,
+        gateway_status="processed",
+        refund_id="r1",
+        ctx=ctx(6),
+    )
+    (event,) = seen.events
+    assert event.type is PaymentEventType.FLAGGED and event.data["flag"] == "REFUND_AMOUNT_MISMATCH"
+    assert seen.payment.flags == (FLAG_REFUND_AMOUNT_MISMATCH,)
+    assert seen.applied_refund is None and seen.payment.status is PaymentStatus.COMPLETED
+    refund = seen.payment.refund("r1")
+    assert refund is not None and refund.status is RefundStatus.REQUESTED
+    assert refund.gateway_refund_id == "rfnd_1"
+    again = seen.payment.apply_refund(
+        gateway_refund_id="rfnd_1",
+        amount=19_000,
+        gateway_status="processed",
+        refund_id="r1",
+        ctx=ctx(7),
+    )
+    assert again.events == () and again.payment == seen.payment
+
+
+def test_the_same_refund_id_cannot_be_reserved_twice() -> None:
+    paid = captured().request_refund(refund_id="r1", amount=100, reason="x", ctx=ctx(5)).payment
+    with pytest.raises(IllegalTransition):
+        paid.request_refund(refund_id="r1", amount=100, reason="x", ctx=ctx(6))
 
 
 def test_events_are_immutable() -> None:
