@@ -25,11 +25,15 @@ async def test_buy_credits_through_the_sandbox_checkout(app_client, token) -> No
     assert page.status == 200 and order["orderId"] in await page.text()
     # what the page's script does: pay at the "gateway", then verify like a real frontend
     declined = await (
-        await app_client.post(f"/dev/checkout/{order['orderId']}/pay?outcome=failed")
+        await app_client.post(
+            f"/dev/checkout/{order['orderId']}/pay?outcome=failed", headers=bearer(t)
+        )
     ).json()
     r = await app_client.post("/api/v1/payments/verify", json=declined, headers=bearer(t))
     assert r.status == 402 and (await r.json())["error"]["code"] == "PAYMENT_FAILED"
-    checkout = await (await app_client.post(f"/dev/checkout/{order['orderId']}/pay")).json()
+    checkout = await (
+        await app_client.post(f"/dev/checkout/{order['orderId']}/pay", headers=bearer(t))
+    ).json()
     assert set(checkout) == {"razorpay_order_id", "razorpay_payment_id", "razorpay_signature"}
     r = await app_client.post("/api/v1/payments/verify", json=checkout, headers=bearer(t))
     assert r.status == 200 and (await r.json())["data"]["balance"] == 600
@@ -111,3 +115,45 @@ async def test_payments_disabled_refuses_orders_and_verification(
         assert (await client.get("/api/v1/plans")).status == 200
     finally:
         await client.close()
+
+
+async def test_paying_checks_the_token_first_and_never_captures_twice(app_client, token) -> None:  # type: ignore[no-untyped-def]
+    t = token()
+    created = await app_client.post(
+        "/api/v1/payments/create-order", json={"planId": "plan_pro"}, headers=bearer(t)
+    )
+    order_id = (await created.json())["data"]["orderId"]
+    paid = f"/dev/checkout/{order_id}/pay"
+
+    async def order() -> dict:  # type: ignore[type-arg]
+        r = await app_client.get(f"/dev/checkout/{order_id}/order")
+        assert r.status == 200
+        return (await r.json())["data"]
+
+    # a typo in the token, no token, someone else's token: refused before the gateway is touched
+    assert (await app_client.post(paid, headers=bearer(t[:-3] + "xyz"))).status == 401
+    assert (await app_client.post(paid)).status == 401
+    r = await app_client.post(paid, headers=bearer(token()))
+    assert r.status == 404 and (await r.json())["error"]["code"] == "NOT_FOUND"
+    assert (await order())["attempts"] == 0 and (await order())["status"] == "created"
+
+    first = await (await app_client.post(paid, headers=bearer(t))).json()
+    again = await (await app_client.post(paid, headers=bearer(t))).json()
+    assert again == first  # the one capture, handed back
+    assert (await order()) | {"orderId": None} == {
+        "orderId": None,
+        "status": "paid",
+        "amount": 49900,
+        "amountPaid": 49900,
+        "attempts": 1,
+    }
+    declined = await app_client.post(f"{paid}?outcome=failed", headers=bearer(t))
+    assert declined.status == 409
+    r = await app_client.post("/api/v1/payments/verify", json=first, headers=bearer(t))
+    assert r.status == 200
+    detail = await app_client.get(
+        f"/api/v1/payments/{(await r.json())['data']['paymentId']}", headers=bearer(t)
+    )
+    payment = (await detail.json())["data"]
+    assert payment["status"] == "COMPLETED" and payment["flags"] == []
+    assert [e["type"] for e in payment["events"]].count("CAPTURED") == 1
