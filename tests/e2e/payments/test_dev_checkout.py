@@ -56,13 +56,14 @@ def test_production_never_uses_the_sandbox_and_needs_keys_to_take_payments(test_
         "auth_mode": "clerk",
         "clerk_jwt_key": "k",
         "email_provider": "resend",
-        "resend_api_key": "r",
+        "resend_api_key": "re_x",
         "sms_provider": "twilio",
         "twilio_account_sid": "AC" + "0" * 32,
         "twilio_auth_token": "t",
         "twilio_from": "+15005550006",
         "otp_pepper": "p" * 40,
         "invite_seal_key": base64.urlsafe_b64encode(b"k" * 32).decode(),
+        "payments_sandbox": False,
     }
     settings = test_settings(**production)
     assert not settings.payments_are_enabled and not settings.uses_payment_sandbox
@@ -78,9 +79,39 @@ def test_production_never_uses_the_sandbox_and_needs_keys_to_take_payments(test_
         razorpay_webhook_secret="w",
     )
     keyed.check_production_safety()
-    development = test_settings(env="development")
+    development = test_settings(env="development")  # the fixture asks for the sandbox
     assert development.payments_are_enabled
     assert isinstance(payment_gateway(development), SandboxGateway)
+    with pytest.raises(ConfigurationError, match="PAYMENTS_SANDBOX=true is not allowed"):
+        test_settings(**(production | {"payments_sandbox": True})).check_production_safety()
+
+
+async def test_without_payments_sandbox_there_is_no_free_checkout(
+    test_settings,  # type: ignore[no-untyped-def]
+    sqlite_url,
+    token,
+) -> None:
+    """A deployment that forgot ENV=production (so: development) gives nothing away."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from entrypoints.containers import Container
+    from entrypoints.http.app import create_app
+
+    settings = test_settings(env="development", database_url=sqlite_url, payments_sandbox=False)
+    assert not settings.uses_payment_sandbox and not settings.payments_are_enabled
+    with pytest.raises(ConfigurationError, match="PAYMENTS_SANDBOX=true"):
+        test_settings(payments_sandbox=False, payments_enabled=True).check_production_safety()
+    client = TestClient(TestServer(create_app(Container(config=settings))))
+    await client.start_server()
+    try:
+        for path in ("/dev/checkout", "/dev/checkout/order_X"):
+            assert (await client.get(path)).status == 404
+        r = await client.post(
+            "/api/v1/payments/create-order", json={"planId": "plan_pro"}, headers=bearer(token())
+        )
+        assert r.status == 403 and (await r.json())["error"]["code"] == "PAYMENTS_DISABLED"
+    finally:
+        await client.close()
 
 
 async def test_payments_disabled_refuses_orders_and_verification(
