@@ -79,6 +79,7 @@ class GetPayment:
             exc.message,
         )
         async with self._uow() as uow:
+            await uow.payments.get(payment.id, for_update=True)  # concurrent checks: one note
             noted = any(
                 e.type is PaymentEventType.GATEWAY_ORDER_UNKNOWN
                 for e in await uow.payments.events(payment.id)
