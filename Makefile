@@ -11,7 +11,8 @@ export DATABASE_URL ?= sqlite+aiosqlite:///var/fairarena.db
 run: $(STAMP)  ## Install, migrate and serve on http://127.0.0.1:3000 (embedded default)
 	@mkdir -p var
 	$(BIN)/fairarena migrate
-	$(BIN)/fairarena serve
+	# The sandbox gateway and /dev/checkout are opt-in (never implied by a missing ENV).
+	PAYMENTS_SANDBOX=$${PAYMENTS_SANDBOX:-true} $(BIN)/fairarena serve
 
 test: $(STAMP)  ## The whole suite (unit, integration on real PostgreSQL + Redis, e2e)
 	$(BIN)/pytest -q -p no:cacheprovider -n 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 
 import click
@@ -47,9 +48,16 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
         return
     from entrypoints.http.server_processes import run_processes
 
-    sys.exit(
-        run_processes(lambda: _serve_one(settings, bind_host, bind_port, reuse_port=True), workers)
-    )
+    sys.exit(run_processes(lambda: _serve_child(settings, bind_host, bind_port), workers))
+
+
+def _serve_child(settings: Settings, host: str, port: int) -> None:
+    """One of ``--workers N``: a refusal is a message and exit status 1, never a traceback."""
+    try:
+        _serve_one(settings, host, port, reuse_port=True)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
 
 
 def _serve_one(settings: Settings, host: str, port: int, *, reuse_port: bool) -> None:
@@ -63,14 +71,31 @@ def _serve_one(settings: Settings, host: str, port: int, *, reuse_port: bool) ->
     configure_logging(settings.log_level)
     app = create_app(build_container(settings))
     uvloop.install()
-    web.run_app(
-        app,
-        host=host,
-        port=port,
-        reuse_port=reuse_port or None,
-        access_log=None,
-        print=lambda msg: click.echo(msg, err=True),
-    )
+    try:
+        web.run_app(
+            app,
+            host=host,
+            port=port,
+            reuse_port=reuse_port or None,
+            access_log=None,
+            print=lambda msg: click.echo(msg, err=True),
+        )
+    except OSError as exc:
+        if exc.errno not in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
+            raise
+        raise click.ClickException(_bind_refused(host, port, exc.errno)) from None
+
+
+def _bind_refused(host: str, port: int, code: int) -> str:
+    if code == errno.EADDRINUSE:
+        return (
+            f"cannot listen on {host}:{port}: the port is already in use (another "
+            "`fairarena serve` or `make run`?). Stop it, or choose another port: "
+            f"PORT={port + 1} make run, or fairarena serve --port {port + 1}"
+        )
+    if code == errno.EACCES:
+        return f"cannot listen on {host}:{port}: permission denied (ports below 1024 need root)"
+    return f"cannot listen on {host}:{port}: {host} is not an address of this machine (HOST)"
 
 
 @main.command()

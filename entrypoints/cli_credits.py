@@ -76,10 +76,13 @@ def grant(user_id: str, amount: int, reason: str, type_: str | None, key: str | 
 
 
 @credits.command()
-@click.argument("user_id")
-def balance(user_id: str) -> None:
-    """Print USER_ID's balance, held and available credits."""
-    uid, bal = _run(lambda c: c.use_cases.user_balance()(user_id))
+@click.argument("user")
+def balance(user: str) -> None:
+    """Print USER's balance, held and available credits.
+
+    USER is a platform user id, an e-mail address or an identity-provider subject.
+    """
+    uid, bal = _run(lambda c: c.use_cases.user_balance()(user))
     click.echo(
         json.dumps(
             {"userId": uid, "balance": bal.balance, "held": bal.held, "available": bal.available}
@@ -104,4 +107,8 @@ def verify() -> None:
         click.echo(f"Σ postings across the ledger is {audit.postings_total}, expected 0")
     if not is_clean(audit):
         raise SystemExit(1)
-    click.echo(f"ledger ok: {audit.wallets_checked} wallets, Σ postings = 0")
+    click.echo(f"ledger ok: {_count(audit.wallets_checked, 'wallet')}, Σ postings = 0")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from entrypoints.config_values import value_problems
+
 CommaList = Annotated[list[str], NoDecode]
 
 
@@ -80,8 +82,12 @@ class Settings(BaseSettings):
     razorpay_webhook_secret: str | None = None
     razorpay_base_url: str = "https://api.razorpay.com"
     razorpay_timeout_seconds: float = 10.0
-    # None = the environment's default: on in development/test, off in production
+    # None = the environment's default: on outside production when a gateway is configured
+    # (Razorpay keys, or the sandbox), off in production
     payments_enabled: bool | None = None
+    # The in-process sandbox gateway + /dev/checkout (free "payments"): only when asked for,
+    # never in production, so a deployment that forgets ENV=production gives nothing away.
+    payments_sandbox: bool = False
 
     free_credits_amount: int = Field(default=200, gt=0)
     sms_provider: Literal["dev", "twilio"] = "dev"
@@ -113,25 +119,44 @@ class Settings(BaseSettings):
         return self.env == "production"
 
     @property
+    def has_razorpay_keys(self) -> bool:
+        return bool(self.razorpay_key_id and self.razorpay_key_secret)
+
+    @property
     def payments_are_enabled(self) -> bool:
         if self.payments_enabled is None:
-            return not self.is_production
+            return not self.is_production and (self.has_razorpay_keys or self.uses_payment_sandbox)
         return self.payments_enabled
 
     @property
     def uses_payment_sandbox(self) -> bool:
-        """No Razorpay keys outside production: the in-process sandbox gateway + dev checkout."""
-        return not self.is_production and not (self.razorpay_key_id and self.razorpay_key_secret)
+        """PAYMENTS_SANDBOX=true and no Razorpay keys, outside production: the in-process
+        sandbox gateway + dev checkout."""
+        return self.payments_sandbox and not self.is_production and not self.has_razorpay_keys
 
     @property
     def uses_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
     def check_production_safety(self) -> None:
-        """Refuse development adapters in production, naming the variable to change."""
+        """Refuse development adapters, placeholders and malformed keys in production, naming
+        the variable to change (and, anywhere, payments with no gateway to take them)."""
+        if (
+            not self.is_production
+            and self.payments_enabled
+            and not (self.has_razorpay_keys or self.uses_payment_sandbox)
+        ):
+            raise ConfigurationError(
+                "PAYMENTS_ENABLED=true needs RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET, or "
+                "PAYMENTS_SANDBOX=true for the development sandbox"
+            )
         if not self.is_production:
             return
         problems = []
+        if self.payments_sandbox:
+            problems.append(
+                "PAYMENTS_SANDBOX=true is not allowed in production: unset it (free checkout)"
+            )
         if self.auth_mode == "dev":
             problems.append("AUTH_MODE=dev is not allowed in production: set AUTH_MODE=clerk")
         if self.auth_mode == "clerk" and not (self.clerk_jwt_key or self.clerk_jwks_url):
@@ -161,8 +186,26 @@ class Settings(BaseSettings):
             problems.append(
                 "INVITE_SEAL_KEY is required in production (URL-safe base64 of 32 random bytes)"
             )
+        problems.extend(value_problems(self._configured_values()))
         if problems:
             raise ConfigurationError("; ".join(problems))
+
+    def _configured_values(self) -> list[tuple[str, str | None]]:
+        """Every deployment-specific value, by variable name (lists joined), for the checks of
+        entrypoints/config_values.py."""
+        names = (
+            "database_url", "redis_url", "frontend_url", "metrics_token", "clerk_jwt_key",
+            "clerk_jwks_url", "clerk_issuer", "clerk_webhook_secret", "clerk_secret_key",
+            "resend_api_key", "email_from", "twilio_account_sid", "twilio_auth_token",
+            "twilio_from", "otp_pepper", "invite_seal_key", "razorpay_key_id",
+            "razorpay_key_secret", "razorpay_webhook_secret",
+        )  # fmt: skip
+        values: list[tuple[str, str | None]] = [
+            (name.upper(), getattr(self, name)) for name in names
+        ]
+        for name in ("cors_origins", "clerk_authorized_parties", "admin_user_ids"):
+            values += [(name.upper(), item) for item in getattr(self, name)]
+        return values
 
     def sms_problems(self) -> list[str]:
         if self.sms_provider != "twilio":

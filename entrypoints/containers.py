@@ -56,7 +56,7 @@ from application.notifications.inbox import (
 )
 from application.payments.create_order import CreateOrder
 from application.payments.plans import CreatePlan, DeactivatePlan, GetPlan, ListPlans
-from application.payments.queries import GetPayment, PaymentHistory
+from application.payments.queries import GetOwnPaymentByOrder, GetPayment, PaymentHistory
 from application.payments.reconciliation import ReconcilePayments
 from application.payments.refunds import RefundPayment
 from application.payments.settlement import PaymentSettlement
@@ -318,6 +318,7 @@ class UseCases(containers.DeclarativeContainer):
     )
     payment_history = providers.Factory(PaymentHistory, adapters.uow)
     get_payment = providers.Factory(GetPayment, adapters.uow, payment_settlement, core.clock)
+    get_own_payment_by_order = providers.Factory(GetOwnPaymentByOrder, adapters.uow)
     refund_payment = providers.Factory(
         RefundPayment, adapters.uow, adapters.payment_gateway, payment_settlement, core.clock
     )

@@ -31,16 +31,44 @@ OUTBOX_LAG = Gauge(
 )
 
 
+class _JsonLines(logging.StreamHandler):  # type: ignore[type-arg]
+    """The stdlib handler configure_logging installs (found again, and replaced, by type)."""
+
+
+def _orjson_text(value: object, **_kw: object) -> str:
+    return orjson.dumps(value, default=str).decode()
+
+
 def configure_logging(level: str = "INFO") -> None:
+    """JSON lines on stdout for everything: structlog events and stdlib records alike (Dramatiq's
+    start-up and shutdown lines, aiohttp, SQLAlchemy, our ``logging.getLogger`` modules)."""
     numeric = logging.getLevelName(level.upper())
     if not isinstance(numeric, int):
         numeric = logging.INFO
-    logging.basicConfig(level=numeric, stream=sys.stdout, format="%(message)s")
+    stamped = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+    ]
+    handler = _JsonLines(sys.stdout)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[*stamped, structlog.stdlib.add_logger_name],
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                structlog.processors.JSONRenderer(serializer=_orjson_text),
+            ],
+        )
+    )
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, _JsonLines)]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(numeric)
     structlog.configure(
         processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            *stamped,
             structlog.processors.format_exc_info,
             structlog.processors.JSONRenderer(serializer=orjson.dumps),
         ],

@@ -8,11 +8,14 @@ from adapters.razorpay.gateway import RazorpayGateway
 from adapters.razorpay.sandbox import SandboxGateway
 from entrypoints.config import Settings
 
+SANDBOX_STATE_FILE = "sandbox_gateway.json"
+
 
 def payment_gateway(settings: Settings) -> Any:
     """Razorpay with keys; the in-process sandbox without keys, outside production only."""
     if settings.uses_payment_sandbox:
-        return SandboxGateway()
+        # Kept under VAR_DIR: orders opened before a restart can still be paid.
+        return SandboxGateway(state_file=settings.var_dir / SANDBOX_STATE_FILE)
     return RazorpayGateway(
         key_id=settings.razorpay_key_id or "",
         key_secret=settings.razorpay_key_secret or "",

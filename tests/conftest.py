@@ -90,6 +90,9 @@ def test_settings(tmp_path: Path) -> Callable[..., Settings]:
             # Jobs run in-process only where a test asks for them (tests/e2e/jobs), so the
             # welcome notification never lands in the middle of another test's counts.
             "jobs_in_process": False,
+            # The sandbox gateway + /dev/checkout must be asked for (as `make run` does); tests
+            # of the configuration without it pass payments_sandbox=False.
+            "payments_sandbox": True,
         }
         values.update(overrides)
         return Settings(**values)

@@ -44,6 +44,15 @@ class MemoryUserRepository:
     async def save(self, user: User) -> None:
         self._s.users[user.id] = user
 
+    async def live_by_email(self, email: str) -> list[User]:
+        wanted = email.lower()
+        live = [
+            u
+            for u in self._s.users.values()
+            if u.deleted_at is None and u.email is not None and u.email.lower() == wanted
+        ]
+        return sorted(live, key=lambda u: (u.created_at, u.id))
+
     async def get_deleted_by_email(self, email: str) -> User | None:
         wanted = email.lower()
         deleted = [

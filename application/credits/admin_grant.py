@@ -9,7 +9,7 @@ from application.ports.audit import AuditEntry, RequestContext
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from application.transient import retry_transient
-from domain.errors import NotFound, ValidationFailed
+from domain.errors import Conflict, NotFound, ValidationFailed
 from domain.identity.user import User
 from domain.ids import new_id
 from domain.ledger.accounts import user_wallet
@@ -99,15 +99,26 @@ class AdminGrant:
 
 
 class UserBalance:
-    """An operator's view of any user's wallet (``fairarena credits balance``)."""
+    """An operator's view of any user's wallet (``fairarena credits balance``): the user named
+    by platform id, identity-provider subject or e-mail (the one an operator is usually given)."""
 
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
 
     async def __call__(self, user_ref: str) -> tuple[str, Balance]:
         async with self._uow() as uow:
-            user = await find_user(uow, user_ref)
+            user = await _user_by_email(uow, user_ref) if "@" in user_ref else None
+            user = user or await find_user(uow, user_ref)
             return user.id, await uow.ledger.balance(user_wallet(user.id))
+
+
+async def _user_by_email(uow: UnitOfWork, email: str) -> User | None:
+    """The one live user with this e-mail; several (different sign-ins) must be told apart."""
+    found = await uow.users.live_by_email(email)
+    if len(found) > 1:
+        ids = ", ".join(u.id for u in found)
+        raise Conflict(f"{len(found)} users have this e-mail; name one by id: {ids}")
+    return found[0] if found else None
 
 
 async def find_user(uow: UnitOfWork, user_ref: str) -> User:

@@ -18,6 +18,10 @@ class UserRepository(Protocol):
 
     async def save(self, user: User) -> None: ...
 
+    async def live_by_email(self, email: str) -> list[User]:
+        """The users (not deleted) with this e-mail, any case; usually one, oldest first."""
+        ...
+
     async def get_deleted_by_email(self, email: str) -> User | None:
         """The most recently soft-deleted user with this e-mail (any case), locked for update."""
         ...

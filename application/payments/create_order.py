@@ -14,8 +14,10 @@ from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.errors import DomainError
 from domain.ids import new_id
 from domain.payments.errors import PaymentNotFound, PaymentsDisabled, PlanNotFound
+from domain.payments.events import EventContext
 from domain.payments.payment import Change, Payment
 from domain.payments.plan import Plan
+from domain.payments.status import PaymentStatus
 
 REUSE_WINDOW = timedelta(minutes=15)
 
@@ -62,8 +64,9 @@ class CreateOrder:
             reusable = await uow.payments.find_reusable(
                 principal.user_id, plan.plan_id, now - REUSE_WINDOW
             )
-            if reusable is not None and plan.is_active:
-                return OrderCreated(reusable, plan, self._gateway.key_id, reused=True)
+        if reusable is not None and plan.is_active and await self._still_payable(reusable, ctx):
+            return OrderCreated(reusable, plan, self._gateway.key_id, reused=True)
+        async with self._uow() as uow:
             payment_id = new_id()
             opened = Payment.open(
                 payment_id=payment_id,
@@ -98,6 +101,26 @@ class CreateOrder:
             self._gateway.key_id,
             reused=False,
         )
+
+    async def _still_payable(self, payment: Payment, ctx: EventContext) -> bool:
+        """Only an order the gateway still knows, and that is not paid yet, is handed out again.
+
+        One it does not know (its state was lost, or the keys now point at another account)
+        could never be paid: its payment is cancelled (a capture arriving after all still
+        completes it, flagged) and a new order is opened instead.
+        """
+        assert payment.gateway_order_id is not None
+        order_id = payment.gateway_order_id
+        try:
+            order = await self._gateway.fetch_order(order_id)
+        except GatewayRejected as exc:
+            reason = f"the payment gateway does not know order {order_id} ({exc.message})"
+            await self._record(
+                payment.id,
+                lambda p: p.cancel(reason, ctx) if p.status is PaymentStatus.PENDING else Change(p),
+            )
+            return False
+        return order.status != "paid"  # paid there: settlement will complete it, not a re-pay
 
     async def _record(self, payment_id: str, step: Callable[[Payment], Change]) -> Payment:
         async with self._uow() as uow:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
+import logging
 from dataclasses import dataclass
 
 from application.identity.principal import Principal
@@ -10,12 +10,14 @@ from application.pagination import Page, PageRequest
 from application.payments.context import RequestMeta
 from application.payments.settlement import PaymentSettlement
 from application.ports.clock import Clock
-from application.ports.payment_gateway import GatewayUnavailable
+from application.ports.payment_gateway import GatewayRejected, GatewayUnavailable
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.payments.errors import PaymentNotFound
-from domain.payments.events import PaymentEvent
+from domain.payments.events import EventContext, EventValue, PaymentEvent, PaymentEventType
 from domain.payments.payment import Payment
 from domain.payments.status import PaymentStatus
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -55,9 +57,57 @@ class GetPayment:
             ctx = meta.context(
                 actor=principal.user_id, source="status_check", now=self._clock.now()
             )
-            # on a gateway outage show what we know; reconciliation will catch up
-            with contextlib.suppress(GatewayUnavailable):
+            try:
                 payment = (await self._settlement.sync(payment.id, ctx)).payment
+            except GatewayUnavailable:
+                pass  # on a gateway outage show what we know; reconciliation will catch up
+            except GatewayRejected as exc:
+                # The gateway does not know the order (its state was lost, or the keys changed):
+                # nothing it says can change the payment, so show it as stored, with a note.
+                await self._note_unknown_order(payment, exc, ctx)
         async with self._uow() as uow:
             events = await uow.payments.events(payment.id)
         return PaymentDetails(payment, events)
+
+    async def _note_unknown_order(
+        self, payment: Payment, exc: GatewayRejected, ctx: EventContext
+    ) -> None:
+        log.warning(
+            "payment %s: the gateway refused to look up order %s: %s",
+            payment.id,
+            payment.gateway_order_id,
+            exc.message,
+        )
+        async with self._uow() as uow:
+            await uow.payments.get(payment.id, for_update=True)  # concurrent checks: one note
+            noted = any(
+                e.type is PaymentEventType.GATEWAY_ORDER_UNKNOWN
+                for e in await uow.payments.events(payment.id)
+            )
+            if noted:
+                return  # once is enough: every status check would otherwise add one
+            data: dict[str, EventValue] = {
+                "orderId": payment.gateway_order_id,
+                "reason": exc.message[:200],
+                "gatewayCode": exc.gateway_code,
+            }
+            await uow.payments.append_events(
+                [payment.note(PaymentEventType.GATEWAY_ORDER_UNKNOWN, ctx, data)]
+            )
+            await uow.commit()
+
+
+class GetOwnPaymentByOrder:
+    """The caller's payment for a gateway order; anyone else's is "not found" (no existence
+    leak). The dev checkout asks this before it plays the customer, so a wrong token never
+    reaches the gateway."""
+
+    def __init__(self, uow: UnitOfWorkFactory):
+        self._uow = uow
+
+    async def __call__(self, principal: Principal, order_id: str) -> Payment:
+        async with self._uow() as uow:
+            payment = await uow.payments.get_by_order(order_id)
+        if payment is None or payment.user_id != principal.user_id:
+            raise PaymentNotFound("payment not found")
+        return payment

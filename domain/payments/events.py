@@ -30,6 +30,7 @@ class PaymentEventType(StrEnum):
     AMOUNT_MISMATCH = "AMOUNT_MISMATCH"
     FLAGGED = "FLAGGED"
     STALE_FACT_IGNORED = "STALE_FACT_IGNORED"
+    GATEWAY_ORDER_UNKNOWN = "GATEWAY_ORDER_UNKNOWN"  # the gateway refused to look the order up
 
 
 @dataclass(frozen=True)

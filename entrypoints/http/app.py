@@ -44,8 +44,18 @@ def create_app(container: Any) -> web.Application:
     specs = all_specs()
     for spec in specs:
         app.router.add_route(spec.method, spec.path, build_handler(spec, authenticate, limits))
-    app[OPENAPI] = orjson.dumps(build_openapi(specs, version=API_VERSION))
-    api_doc(app, config_url="/openapi.json", url_prefix="/api-docs", title="FairArena API")
+    document = build_openapi(specs, version=API_VERSION)
+    app[OPENAPI] = orjson.dumps(document)
+    # Swagger UI is handed the document itself: with ``config_url`` the library fetched it
+    # server-side with urllib (a relative URL: 500). ``host_inject=False`` keeps it OpenAPI 3.1
+    # (no Swagger 2 ``host`` key added).
+    api_doc(
+        app,
+        config=document,
+        host_inject=False,
+        url_prefix="/api-docs",
+        title="FairArena API",
+    )
 
     async def lifecycle(_app: web.Application) -> Any:
         await runtime.start(container)

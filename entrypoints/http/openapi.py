@@ -4,6 +4,7 @@ validate requests (never hand-maintained)."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
@@ -12,6 +13,7 @@ from entrypoints.http.routing import Auth, RouteSpec
 
 REF = "#/components/schemas/{model}"
 _PATH_PARAM = re.compile(r"{(\w+)}")
+_VERSION_SEGMENT = re.compile(r"^v\d+$")
 
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -54,11 +56,41 @@ class _Schemas:
         return schema
 
 
-def _operation(spec: RouteSpec, schemas: _Schemas) -> dict[str, Any]:
+def _handler_id(spec: RouteSpec) -> str:
+    return f"{spec.handler.__module__.rsplit('.', 1)[-1]}_{spec.handler.__name__}"
+
+
+def _path_slug(path: str) -> str:
+    """``/api/v1/team/{teamId}/members`` → ``team_members``: what tells aliases apart."""
+    literal = [
+        part.replace("-", "_")
+        for part in path.strip("/").split("/")
+        if part and part != "api" and not _VERSION_SEGMENT.match(part) and "{" not in part
+    ]
+    return "_".join(literal) or "root"
+
+
+def _operation_ids(specs: list[RouteSpec]) -> dict[int, str]:
+    """One id per operation, unique as OpenAPI requires: a handler served on several paths
+    (the Razorpay webhook alias, the member routes of each scope) is qualified by its path."""
+    uses = Counter(_handler_id(spec) for spec in specs)
+    ids = {
+        id(spec): _handler_id(spec)
+        if uses[_handler_id(spec)] == 1
+        else f"{_handler_id(spec)}__{_path_slug(spec.path)}"
+        for spec in specs
+    }
+    repeated = [name for name, n in Counter(ids.values()).items() if n > 1]
+    if repeated:
+        raise ValueError(f"operationId used by more than one route: {repeated}")
+    return ids
+
+
+def _operation(spec: RouteSpec, schemas: _Schemas, operation_id: str) -> dict[str, Any]:
     op: dict[str, Any] = {
         "summary": spec.summary,
         "tags": [spec.tag],
-        "operationId": f"{spec.handler.__module__.rsplit('.', 1)[-1]}_{spec.handler.__name__}",
+        "operationId": operation_id,
     }
     params: list[dict[str, Any]] = [
         {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
@@ -130,9 +162,12 @@ def _operation(spec: RouteSpec, schemas: _Schemas) -> dict[str, Any]:
 def build_openapi(specs: list[RouteSpec], *, version: str) -> dict[str, Any]:
     schemas = _Schemas()
     paths: dict[str, dict[str, Any]] = {}
-    for spec in specs:
-        if spec.include_in_schema:
-            paths.setdefault(spec.path, {})[spec.method.lower()] = _operation(spec, schemas)
+    documented = [spec for spec in specs if spec.include_in_schema]
+    operation_ids = _operation_ids(documented)
+    for spec in documented:
+        paths.setdefault(spec.path, {})[spec.method.lower()] = _operation(
+            spec, schemas, operation_ids[id(spec)]
+        )
     return {
         "openapi": "3.1.0",
         "info": {

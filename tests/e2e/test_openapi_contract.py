@@ -107,6 +107,7 @@ def live_app(
         # Configured, so the webhook answers unsigned deliveries with 403 rather than 503.
         clerk_webhook_secret="whsec_" + base64.b64encode(b"contract-secret-" * 2).decode(),
         log_level="WARNING",
+        payments_sandbox=True,  # create-order and verify are exercised against the sandbox
         db_pool_size=8,  # as tests/conftest.py: xdist workers share PostgreSQL's connections
         db_max_overflow=8,
     )

@@ -31,6 +31,15 @@ class SqlUserRepository:
         del values["id"]
         await self._conn.execute(sa.update(users).where(users.c.id == user.id).values(**values))
 
+    async def live_by_email(self, email: str) -> list[User]:
+        stmt = (
+            sa.select(users)
+            .where(users.c.deleted_at.is_(None))
+            .where(sa.func.lower(users.c.email) == email.lower())
+            .order_by(users.c.created_at, users.c.id)
+        )
+        return [_to_user(row) for row in (await self._conn.execute(stmt)).all()]
+
     async def get_deleted_by_email(self, email: str) -> User | None:
         stmt = (
             sa.select(users)

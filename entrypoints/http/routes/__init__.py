@@ -6,6 +6,7 @@ from entrypoints.http.routes import (
     credits,
     dev_checkout,
     free_credits,
+    index,
     invitations,
     notifications,
     organizations,
@@ -17,6 +18,7 @@ from entrypoints.http.routes import (
 )
 
 ROUTE_MODULES = [
+    index,
     system,
     profile,
     settings,

@@ -25,11 +25,15 @@ async def test_buy_credits_through_the_sandbox_checkout(app_client, token) -> No
     assert page.status == 200 and order["orderId"] in await page.text()
     # what the page's script does: pay at the "gateway", then verify like a real frontend
     declined = await (
-        await app_client.post(f"/dev/checkout/{order['orderId']}/pay?outcome=failed")
+        await app_client.post(
+            f"/dev/checkout/{order['orderId']}/pay?outcome=failed", headers=bearer(t)
+        )
     ).json()
     r = await app_client.post("/api/v1/payments/verify", json=declined, headers=bearer(t))
     assert r.status == 402 and (await r.json())["error"]["code"] == "PAYMENT_FAILED"
-    checkout = await (await app_client.post(f"/dev/checkout/{order['orderId']}/pay")).json()
+    checkout = await (
+        await app_client.post(f"/dev/checkout/{order['orderId']}/pay", headers=bearer(t))
+    ).json()
     assert set(checkout) == {"razorpay_order_id", "razorpay_payment_id", "razorpay_signature"}
     r = await app_client.post("/api/v1/payments/verify", json=checkout, headers=bearer(t))
     assert r.status == 200 and (await r.json())["data"]["balance"] == 600
@@ -52,13 +56,14 @@ def test_production_never_uses_the_sandbox_and_needs_keys_to_take_payments(test_
         "auth_mode": "clerk",
         "clerk_jwt_key": "k",
         "email_provider": "resend",
-        "resend_api_key": "r",
+        "resend_api_key": "re_x",
         "sms_provider": "twilio",
         "twilio_account_sid": "AC" + "0" * 32,
         "twilio_auth_token": "t",
         "twilio_from": "+15005550006",
         "otp_pepper": "p" * 40,
         "invite_seal_key": base64.urlsafe_b64encode(b"k" * 32).decode(),
+        "payments_sandbox": False,
     }
     settings = test_settings(**production)
     assert not settings.payments_are_enabled and not settings.uses_payment_sandbox
@@ -74,9 +79,39 @@ def test_production_never_uses_the_sandbox_and_needs_keys_to_take_payments(test_
         razorpay_webhook_secret="w",
     )
     keyed.check_production_safety()
-    development = test_settings(env="development")
+    development = test_settings(env="development")  # the fixture asks for the sandbox
     assert development.payments_are_enabled
     assert isinstance(payment_gateway(development), SandboxGateway)
+    with pytest.raises(ConfigurationError, match="PAYMENTS_SANDBOX=true is not allowed"):
+        test_settings(**(production | {"payments_sandbox": True})).check_production_safety()
+
+
+async def test_without_payments_sandbox_there_is_no_free_checkout(
+    test_settings,  # type: ignore[no-untyped-def]
+    sqlite_url,
+    token,
+) -> None:
+    """A deployment that forgot ENV=production (so: development) gives nothing away."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from entrypoints.containers import Container
+    from entrypoints.http.app import create_app
+
+    settings = test_settings(env="development", database_url=sqlite_url, payments_sandbox=False)
+    assert not settings.uses_payment_sandbox and not settings.payments_are_enabled
+    with pytest.raises(ConfigurationError, match="PAYMENTS_SANDBOX=true"):
+        test_settings(payments_sandbox=False, payments_enabled=True).check_production_safety()
+    client = TestClient(TestServer(create_app(Container(config=settings))))
+    await client.start_server()
+    try:
+        for path in ("/dev/checkout", "/dev/checkout/order_X"):
+            assert (await client.get(path)).status == 404
+        r = await client.post(
+            "/api/v1/payments/create-order", json={"planId": "plan_pro"}, headers=bearer(token())
+        )
+        assert r.status == 403 and (await r.json())["error"]["code"] == "PAYMENTS_DISABLED"
+    finally:
+        await client.close()
 
 
 async def test_payments_disabled_refuses_orders_and_verification(
@@ -111,3 +146,45 @@ async def test_payments_disabled_refuses_orders_and_verification(
         assert (await client.get("/api/v1/plans")).status == 200
     finally:
         await client.close()
+
+
+async def test_paying_checks_the_token_first_and_never_captures_twice(app_client, token) -> None:  # type: ignore[no-untyped-def]
+    t = token()
+    created = await app_client.post(
+        "/api/v1/payments/create-order", json={"planId": "plan_pro"}, headers=bearer(t)
+    )
+    order_id = (await created.json())["data"]["orderId"]
+    paid = f"/dev/checkout/{order_id}/pay"
+
+    async def order() -> dict:  # type: ignore[type-arg]
+        r = await app_client.get(f"/dev/checkout/{order_id}/order")
+        assert r.status == 200
+        return (await r.json())["data"]
+
+    # a typo in the token, no token, someone else's token: refused before the gateway is touched
+    assert (await app_client.post(paid, headers=bearer(t[:-3] + "xyz"))).status == 401
+    assert (await app_client.post(paid)).status == 401
+    r = await app_client.post(paid, headers=bearer(token()))
+    assert r.status == 404 and (await r.json())["error"]["code"] == "NOT_FOUND"
+    assert (await order())["attempts"] == 0 and (await order())["status"] == "created"
+
+    first = await (await app_client.post(paid, headers=bearer(t))).json()
+    again = await (await app_client.post(paid, headers=bearer(t))).json()
+    assert again == first  # the one capture, handed back
+    assert (await order()) | {"orderId": None} == {
+        "orderId": None,
+        "status": "paid",
+        "amount": 49900,
+        "amountPaid": 49900,
+        "attempts": 1,
+    }
+    declined = await app_client.post(f"{paid}?outcome=failed", headers=bearer(t))
+    assert declined.status == 409
+    r = await app_client.post("/api/v1/payments/verify", json=first, headers=bearer(t))
+    assert r.status == 200
+    detail = await app_client.get(
+        f"/api/v1/payments/{(await r.json())['data']['paymentId']}", headers=bearer(t)
+    )
+    payment = (await detail.json())["data"]
+    assert payment["status"] == "COMPLETED" and payment["flags"] == []
+    assert [e["type"] for e in payment["events"]].count("CAPTURED") == 1

@@ -224,3 +224,22 @@ async def test_admin_refund_claws_back_proportionally(shop: Shop, token) -> None
     assert (await rest.json())["data"]["paymentStatus"] == "REFUNDED"
     balance = await _json(await shop.client.get("/api/v1/credits/balance", headers=bearer(t)))
     assert balance["data"]["balance"] == 0
+
+
+async def test_create_order_reuses_only_an_order_razorpay_still_knows(shop: Shop, token) -> None:  # type: ignore[no-untyped-def]
+    t = token()
+    first = await shop.buy(t)
+    again = await shop.buy(t)
+    assert again["reused"] and again["orderId"] == first["orderId"]
+    assert shop.razorpay.calls("GET", f"/v1/orders/{first['orderId']}") == 1  # asked first
+    del shop.razorpay.orders[first["orderId"]]  # e.g. the keys now point at another account
+    fresh = await shop.buy(t)
+    assert not fresh["reused"] and fresh["orderId"] != first["orderId"]
+    assert fresh["orderId"] in shop.razorpay.orders
+    lost = await shop.client.get(f"/api/v1/payments/{first['paymentId']}", headers=bearer(t))
+    assert lost.status == 200
+    assert (await lost.json())["data"]["status"] == "CANCELLED"
+    # a paid order is not handed out again either (verify or reconciliation settles it)
+    shop.razorpay.pay(fresh["orderId"])
+    newest = await shop.buy(t)
+    assert not newest["reused"] and newest["orderId"] != fresh["orderId"]

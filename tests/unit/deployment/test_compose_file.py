@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from entrypoints.config import Settings
+from entrypoints.config import ConfigurationError, Settings
 
 ROOT = Path(__file__).resolve().parents[3]
 APP_SERVICES = ("migrate", "api", "worker", "scheduler")
@@ -111,16 +111,61 @@ def test_api_listens_on_all_interfaces_inside_its_container(compose: dict[str, A
     assert api["ports"] == ["${API_PORT:-3000}:3000"]
 
 
-@pytest.mark.parametrize("service", APP_SERVICES)
-def test_production_settings_from_the_env_file_pass_the_safety_check(
-    compose: dict[str, Any], env_example: dict[str, str], service: str
-) -> None:
+# What an operator puts in place of each placeholder of .env.example (values of the right shape).
+FILLED_IN = {
+    "POSTGRES_PASSWORD": "pg-5b0c2d9e8f1a4b7c",
+    "CORS_ORIGINS": "https://app.fairarena.test",
+    "FRONTEND_URL": "https://app.fairarena.test",
+    "METRICS_TOKEN": "metrics-3f9a6c1e0b7d4a25",
+    "CLERK_JWKS_URL": "https://clerk.fairarena.test/.well-known/jwks.json",
+    "CLERK_ISSUER": "https://clerk.fairarena.test",
+    "CLERK_AUTHORIZED_PARTIES": "https://app.fairarena.test",
+    "CLERK_WEBHOOK_SECRET": "whsec_" + "Zm9vYmFyYmF6cXV4cXV1eA==",
+    "CLERK_SECRET_KEY": "sk_live_" + "4e1f0c9b2a7d",
+    "RESEND_API_KEY": "re_" + "8c2d1e0f9a7b",
+    "EMAIL_FROM": "FairArena <no-reply@fairarena.test>",
+    "TWILIO_ACCOUNT_SID": "AC" + "0123456789abcdef" * 2,
+    "TWILIO_AUTH_TOKEN": "0123456789abcdef" * 2,
+    "OTP_PEPPER": "p3pp3r-" + "9f8e7d6c5b4a3210" * 3,
+    "INVITE_SEAL_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY",
+    "RAZORPAY_KEY_ID": "rzp_live_" + "AbCdEf012345",
+    "RAZORPAY_KEY_SECRET": "rzp-secret-" + "0a1b2c3d4e5f",
+    "RAZORPAY_WEBHOOK_SECRET": "rzp-webhook-" + "6a7b8c9d0e1f",
+}
+
+
+def _production_settings(
+    compose: dict[str, Any], env: dict[str, str], service: str
+) -> tuple[dict[str, str], Settings]:
     definition = compose["services"][service]
     assert definition["env_file"] == [".env"]
-    environment = {
-        k: interpolate(str(v), env_example) for k, v in definition["environment"].items()
-    }
-    values = {**env_example, **environment}
+    environment = {k: interpolate(str(v), env) for k, v in definition["environment"].items()}
+    values = {**env, **environment}
+    settings = Settings(
+        **{k.lower(): v for k, v in values.items() if k.lower() in Settings.model_fields}
+    )
+    return values, settings
+
+
+@pytest.mark.parametrize("service", APP_SERVICES)
+def test_the_env_file_copied_verbatim_is_refused_naming_every_placeholder(
+    compose: dict[str, Any], env_example: dict[str, str], service: str
+) -> None:
+    _, settings = _production_settings(compose, env_example, service)
+    with pytest.raises(ConfigurationError) as refused:
+        settings.check_production_safety()
+    for name in FILLED_IN.keys() - {"POSTGRES_PASSWORD"}:
+        assert f"{name} still holds a placeholder" in str(refused.value), name
+    assert "DATABASE_URL still holds a placeholder" in str(refused.value)  # POSTGRES_PASSWORD
+    assert "change-me" not in str(refused.value)  # values (maybe real secrets) never echoed
+
+
+@pytest.mark.parametrize("service", APP_SERVICES)
+def test_production_settings_from_a_filled_in_env_file_pass_the_safety_check(
+    compose: dict[str, Any], env_example: dict[str, str], service: str
+) -> None:
+    assert set(FILLED_IN) <= set(env_example)
+    values, settings = _production_settings(compose, {**env_example, **FILLED_IN}, service)
     assert values["ENV"] == "production"
     assert values["AUTH_MODE"] == "clerk"
     assert values["EMAIL_PROVIDER"] == "resend"
@@ -128,10 +173,6 @@ def test_production_settings_from_the_env_file_pass_the_safety_check(
     assert values["DATABASE_URL"].startswith("postgresql+asyncpg://fairarena:")
     assert values["DATABASE_URL"].endswith("@postgres:5432/fairarena")
     assert values["REDIS_URL"] == "redis://redis:6379/0"
-
-    settings = Settings(
-        **{k.lower(): v for k, v in values.items() if k.lower() in Settings.model_fields}
-    )
     settings.check_production_safety()  # raises ConfigurationError naming what is missing
     assert settings.is_production and not settings.uses_sqlite
 
@@ -162,3 +203,28 @@ def test_the_real_env_file_is_never_committed() -> None:
     ignored = (ROOT / ".gitignore").read_text().splitlines()
     assert ".env" in ignored
     assert ".env" in (ROOT / ".dockerignore").read_text().splitlines()
+
+
+@pytest.mark.parametrize("service", APP_SERVICES)
+def test_the_try_override_runs_the_stack_without_provider_accounts(
+    compose: dict[str, Any], service: str
+) -> None:
+    """docker-compose.try.yml + a .env holding only POSTGRES_PASSWORD (docs/operations.md)."""
+    override = yaml.safe_load((ROOT / "docker-compose.try.yml").read_text())
+    assert set(override["services"]) == set(APP_SERVICES)
+    env = {"POSTGRES_PASSWORD": "try-it-locally"}
+    base = compose["services"][service]["environment"]
+    merged = {**base, **override["services"][service]["environment"]}  # compose merges maps
+    values = {k: interpolate(str(v), env) for k, v in merged.items()}
+    settings = Settings(
+        **{k.lower(): v for k, v in values.items() if k.lower() in Settings.model_fields}
+    )
+    settings.check_production_safety()
+    assert not settings.is_production and settings.redis_url == "redis://redis:6379/0"
+    assert (settings.auth_mode, settings.email_provider, settings.sms_provider) == (
+        "dev",
+        "dev",
+        "dev",
+    )
+    assert settings.uses_payment_sandbox and settings.payments_are_enabled
+    assert str(settings.var_dir) == "/var/lib/fairarena"  # the shared appdata volume
