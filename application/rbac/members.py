@@ -100,7 +100,7 @@ class ChangeMemberRole:
             custom = await uow.roles.list_for_organization(access.organization.id)
             role = resolve_role(role_ref, kind, custom)
             check_role_change(
-                actor_permissions=access.permissions,
+                actor=access.power,
                 scope=kind,
                 current=current.role,
                 new=role,
@@ -151,7 +151,7 @@ class RemoveMember:
                 raise MemberNotFound()
             check_removal(
                 actor_id=caller.user_id,
-                actor_permissions=access.permissions,
+                actor=access.power,
                 target_id=user_id,
                 scope=kind,
                 current=current.role,
