@@ -24,7 +24,8 @@ from application.identity.provider_events import (
 )
 from application.identity.provisioning import provision_user
 from application.identity.resolve_principal import principal_cache_key
-from application.ports.audit import AuditEntry
+from application.invitations.inviter_authority import revoke_lapsed_invitations
+from application.ports.audit import AuditEntry, RequestContext
 from application.ports.cache import Cache
 from application.ports.clock import Clock
 from application.ports.inbox import ReceivedWebhook
@@ -183,5 +184,9 @@ async def _soft_delete(
             created_at=now,
             after={"deletedAt": now.isoformat(), "source": "identity-provider"},
         )
+    )
+    # Nobody is left to vouch for their pending invitations (ADR 0041).
+    await revoke_lapsed_invitations(
+        uow, now=now, ctx=RequestContext(), actor_id=None, cause="user.deleted", invited_by=user.id
     )
     return command.subject

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from application.identity.principal import Principal
+from application.invitations.inviter_authority import revoke_lapsed_invitations
 from application.ports.audit import RequestContext
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
@@ -150,6 +151,17 @@ class UpdateRole:
                 before=role_state(before),
                 after=role_state(after),
             )
+            if after.permissions != before.permissions:
+                # Its holders' pending invitations, and invitations carrying it, may now be
+                # beyond what their inviters hold.
+                await revoke_lapsed_invitations(
+                    uow,
+                    now=now,
+                    ctx=ctx,
+                    actor_id=caller.user_id,
+                    cause="role.updated",
+                    organization_id=access.organization.id,
+                )
             await uow.commit()
         return after
 

@@ -13,8 +13,8 @@ from domain.rbac import roles as r
 from domain.rbac.errors import LastOwner, PermissionDenied, RoleTooStrong
 from domain.rbac.membership_rules import check_removal, check_role_change
 from domain.rbac.memberships import Membership, Principal, cascade_removal
-from domain.rbac.power import member_power, role_power
 from domain.rbac.permissions import ScopeKind
+from domain.rbac.power import member_power, role_power
 from domain.rbac.roles import DEFAULT_ROLES
 from domain.rbac.scopes import organization_node, team_node
 from domain.rbac.visibility import Visibility
