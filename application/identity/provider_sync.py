@@ -31,6 +31,7 @@ from application.ports.clock import Clock
 from application.ports.inbox import ReceivedWebhook
 from application.ports.outbox import OutboxMessage
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from application.versioned_cache import VersionedCache
 from domain.identity.user import User
 from domain.ids import new_id
 
@@ -81,7 +82,7 @@ class ApplyProviderWebhook:
         self, uow: UnitOfWorkFactory, cache: Cache, clock: Clock, parse: ParseUserEvent
     ) -> None:
         self._uow = uow
-        self._cache = cache
+        self._cache = VersionedCache(cache)
         self._clock = clock
         self._parse = parse
 
@@ -104,7 +105,7 @@ class ApplyProviderWebhook:
             await uow.inbox.mark_processed(webhook.id, now)
             await uow.commit()
         if changed_subject is not None:
-            await self._cache.delete(principal_cache_key(changed_subject))
+            await self._cache.invalidate(principal_cache_key(changed_subject))
 
     def _command(self, webhook: ReceivedWebhook) -> UserSyncCommand | None:
         try:
