@@ -66,9 +66,7 @@ async def test_a_weaker_role_manager_can_neither_weaken_nor_delete_a_stronger_ro
     await owner.ok("DELETE", f"{base}/{unused['id']}")
 
 
-async def test_a_custom_member_manager_cannot_hand_out_what_a_role_implies_below(
-    app_client, token
-):
+async def test_a_custom_member_manager_cannot_hand_out_what_a_role_implies_below(app_client, token):
     owner, manager, member, maintainer = await actors(app_client, token, 4)
     org = await make_org(owner, "implied-ladder", joinEnabled=True)
     org_id = org["id"]
