@@ -36,6 +36,20 @@ class MemoryInvitationRepository:
     async def get(self, invitation_id: str) -> Invitation | None:
         return self._rows.get(invitation_id)
 
+    async def open_invitations(
+        self, now: datetime, *, organization_id: str | None = None, invited_by: str | None = None
+    ) -> list[Invitation]:
+        if organization_id is None and invited_by is None:
+            raise ValueError("open_invitations needs organization_id or invited_by")
+        rows = [
+            r
+            for r in self._rows.values()
+            if r.status_at(now) is InvitationStatus.PENDING
+            and organization_id in (None, r.target.organization_id)
+            and invited_by in (None, r.invited_by)
+        ]
+        return sorted(rows, key=lambda r: r.id)
+
     async def list_for_scope(
         self, scope: ScopeRef, status: InvitationStatus | None, now: datetime, page: PageRequest
     ) -> Page[Invitation]:

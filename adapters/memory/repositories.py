@@ -32,7 +32,7 @@ class MemoryUserRepository:
     async def get(self, user_id: str) -> User | None:
         return self._s.users.get(user_id)
 
-    async def get_by_subject(self, subject: str) -> User | None:
+    async def get_by_subject(self, subject: str, *, for_update: bool = False) -> User | None:
         return next((u for u in self._s.users.values() if u.subject == subject), None)
 
     async def add(self, user: User) -> bool:

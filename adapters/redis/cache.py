@@ -22,6 +22,23 @@ class RedisCache:
             log.warning("cache.get_failed", key=key, error=str(exc))
             return None
 
+    async def get_many(self, *keys: str) -> list[bytes | None]:
+        if not keys:
+            return []
+        try:
+            values: list[bytes | None] = await self._client.mget([self._prefix + k for k in keys])
+            return values
+        except RedisError as exc:
+            log.warning("cache.get_failed", keys=keys, error=str(exc))
+            return [None] * len(keys)
+
+    async def add(self, key: str, value: bytes, ttl_seconds: int) -> bool:
+        try:
+            return bool(await self._client.set(self._prefix + key, value, ex=ttl_seconds, nx=True))
+        except RedisError as exc:
+            log.warning("cache.set_failed", key=key, error=str(exc))
+            return False
+
     async def set(self, key: str, value: bytes, ttl_seconds: int) -> None:
         try:
             await self._client.set(self._prefix + key, value, ex=ttl_seconds)

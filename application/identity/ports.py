@@ -10,7 +10,10 @@ from domain.identity.user import User
 class UserRepository(Protocol):
     async def get(self, user_id: str) -> User | None: ...
 
-    async def get_by_subject(self, subject: str) -> User | None: ...
+    async def get_by_subject(self, subject: str, *, for_update: bool = False) -> User | None:
+        """``for_update`` locks the row until the transaction ends (identity-provider events
+        for one user are then applied one at a time, so the older never wins)."""
+        ...
 
     async def add(self, user: User) -> bool:
         """Insert; False if the subject already exists (a concurrent first request won)."""

@@ -24,13 +24,15 @@ from application.identity.provider_events import (
 )
 from application.identity.provisioning import provision_user
 from application.identity.resolve_principal import principal_cache_key
-from application.ports.audit import AuditEntry
+from application.invitations.inviter_authority import revoke_lapsed_invitations
+from application.ports.audit import AuditEntry, RequestContext
 from application.ports.cache import Cache
 from application.ports.clock import Clock
 from application.ports.inbox import ReceivedWebhook
 from application.ports.outbox import OutboxMessage
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from domain.identity.user import User
+from application.versioned_cache import VersionedCache
+from domain.identity.user import User, tombstone
 from domain.ids import new_id
 
 log = logging.getLogger(__name__)
@@ -80,7 +82,7 @@ class ApplyProviderWebhook:
         self, uow: UnitOfWorkFactory, cache: Cache, clock: Clock, parse: ParseUserEvent
     ) -> None:
         self._uow = uow
-        self._cache = cache
+        self._cache = VersionedCache(cache)
         self._clock = clock
         self._parse = parse
 
@@ -103,7 +105,7 @@ class ApplyProviderWebhook:
             await uow.inbox.mark_processed(webhook.id, now)
             await uow.commit()
         if changed_subject is not None:
-            await self._cache.delete(principal_cache_key(changed_subject))
+            await self._cache.invalidate(principal_cache_key(changed_subject))
 
     def _command(self, webhook: ReceivedWebhook) -> UserSyncCommand | None:
         try:
@@ -123,7 +125,7 @@ class ApplyProviderWebhook:
 
 async def _upsert(uow: UnitOfWork, command: UpsertProviderUser, now: datetime) -> str | None:
     details = command.user
-    existing = await uow.users.get_by_subject(details.subject)
+    existing = await uow.users.get_by_subject(details.subject, for_update=True)
     if existing is None:
         created = await provision_user(
             uow,
@@ -134,15 +136,23 @@ async def _upsert(uow: UnitOfWork, command: UpsertProviderUser, now: datetime) -
             image_url=details.image_url,
             username=details.username,
             now=now,
+            provider_updated_at=command.occurred_at,
         )
         if created is not None:
             return details.subject
         # A first API request provisioned the user concurrently; update that row instead.
-        existing = await uow.users.get_by_subject(details.subject)
+        existing = await uow.users.get_by_subject(details.subject, for_update=True)
         if existing is None:
             raise RuntimeError("user vanished right after a conflicting insert")
     if existing.is_deleted:
-        # The provider never reuses a deleted user's id: a late update must not revive it.
+        # The provider never reuses a deleted user's id: a late create or update (even one that
+        # arrives after a delete that came first, see the tombstone) must not revive it.
+        return None
+    if not existing.is_newer_provider_event(command.occurred_at):
+        log.info(
+            "identity.webhook.stale",
+            extra={"subject": details.subject, "occurred_at": str(command.occurred_at)},
+        )
         return None
     updated = _with_provider_details(existing, command, now)
     if updated == existing:
@@ -162,16 +172,42 @@ def _with_provider_details(user: User, command: UpsertProviderUser, now: datetim
         image_url=details.image_url,
         username=details.username,
     )
-    return user if refreshed == user else replace(refreshed, updated_at=now)
+    if refreshed != user:
+        refreshed = replace(refreshed, updated_at=now)
+    return refreshed.synced_at(command.occurred_at)
 
 
 async def _soft_delete(
     uow: UnitOfWork, command: SoftDeleteProviderUser, now: datetime
 ) -> str | None:
-    user = await uow.users.get_by_subject(command.subject)
-    if user is None or user.is_deleted:
+    user = await uow.users.get_by_subject(command.subject, for_update=True)
+    if user is None:
+        # The delete overtook the create: keep a tombstone, so the create (or an update, or the
+        # user's first API request with a token issued before the delete) finds a deleted user.
+        grave = tombstone(
+            user_id=new_id(), subject=command.subject, now=now, occurred_at=command.occurred_at
+        )
+        if await uow.users.add(grave):
+            await _audit_deletion(uow, grave, now, tombstone=True)
+            return command.subject
+        user = await uow.users.get_by_subject(command.subject, for_update=True)
+        if user is None:
+            raise RuntimeError("user vanished right after a conflicting insert")
+    if user.is_deleted:
         return None
-    await uow.users.save(user.soft_delete(now))
+    await uow.users.save(user.soft_delete(now).synced_at(command.occurred_at))
+    await _audit_deletion(uow, user, now, tombstone=False)
+    # Nobody is left to vouch for their pending invitations (ADR 0041).
+    await revoke_lapsed_invitations(
+        uow, now=now, ctx=RequestContext(), actor_id=None, cause="user.deleted", invited_by=user.id
+    )
+    return command.subject
+
+
+async def _audit_deletion(uow: UnitOfWork, user: User, now: datetime, *, tombstone: bool) -> None:
+    after: dict[str, Any] = {"deletedAt": now.isoformat(), "source": "identity-provider"}
+    if tombstone:
+        after["tombstone"] = True  # deleted before it was ever created here
     await uow.audit.append(
         AuditEntry(
             scope_type="user",
@@ -181,7 +217,6 @@ async def _soft_delete(
             target_type="user",
             target_id=user.id,
             created_at=now,
-            after={"deletedAt": now.isoformat(), "source": "identity-provider"},
+            after=after,
         )
     )
-    return command.subject

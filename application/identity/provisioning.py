@@ -27,12 +27,14 @@ async def provision_user(
     image_url: str | None,
     username: str | None,
     now: datetime,
+    provider_updated_at: datetime | None = None,
 ) -> User | None:
     """Add the user with profile, default settings and the welcome side effects.
 
     Returns None when the subject already exists (someone else provisioned it first); the
     caller then re-reads. Welcome messages go through the outbox, never inline. An account
     deleted within the recovery window with the same e-mail is restored instead (recovery.py).
+    ``provider_updated_at``: the time of the provider event that creates it (None from a token).
     """
     recovered = await recover_deleted_user(
         uow,
@@ -43,6 +45,7 @@ async def provision_user(
         image_url=image_url,
         username=username,
         now=now,
+        provider_updated_at=provider_updated_at,
     )
     if recovered is not None:
         return recovered
@@ -56,6 +59,7 @@ async def provision_user(
         username=username,
         created_at=now,
         updated_at=now,
+        provider_updated_at=provider_updated_at,
     )
     if not await uow.users.add(user):
         return None

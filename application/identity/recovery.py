@@ -16,7 +16,8 @@ from datetime import datetime
 from application.ports.audit import AuditEntry
 from application.ports.outbox import OutboxMessage
 from application.ports.unit_of_work import UnitOfWork
-from domain.identity.user import User
+from domain.identity.user import User, tombstone
+from domain.ids import new_id
 from domain.notifications.notification import NotificationType
 
 NOTIFICATION_TOPIC = "notification.create"
@@ -33,8 +34,12 @@ async def recover_deleted_user(
     image_url: str | None,
     username: str | None,
     now: datetime,
+    provider_updated_at: datetime | None = None,
 ) -> User | None:
-    """Restore the recoverable account with this e-mail under ``subject``; None if there is none."""
+    """Restore the recoverable account with this e-mail under ``subject``; None if there is none.
+
+    The old subject keeps a tombstone: a late event for the deleted identity (delivered after the
+    recovery) must find a deleted user, not provision a second account with the same e-mail."""
     if not email:
         return None
     deleted = await uow.users.get_deleted_by_email(email)
@@ -48,8 +53,17 @@ async def recover_deleted_user(
         last_name=last_name or deleted.last_name,
         image_url=image_url or deleted.image_url,
         username=username or deleted.username,
+        provider_updated_at=provider_updated_at,
     )
     await uow.users.save(user)
+    await uow.users.add(
+        tombstone(
+            user_id=new_id(),
+            subject=deleted.subject,
+            now=now,
+            occurred_at=deleted.provider_updated_at,
+        )
+    )
     await uow.audit.append(
         AuditEntry(
             scope_type="user",

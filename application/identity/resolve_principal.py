@@ -11,6 +11,7 @@ from application.ports.cache import Cache
 from application.ports.clock import Clock
 from application.ports.identity import IdentityDirectory, VerifiedToken
 from application.ports.unit_of_work import UnitOfWorkFactory
+from application.versioned_cache import VersionedCache
 from domain.identity.user import AccountDeleted, User, split_name
 
 CACHE_TTL_SECONDS = 300
@@ -23,7 +24,9 @@ def principal_cache_key(subject: str) -> str:
 class ResolvePrincipal:
     """The one place that maps a token subject to a platform user (cached by subject).
 
-    Any change to a user (webhook update, deletion) must delete ``principal_cache_key``.
+    Any change to a user (webhook update, deletion) must invalidate ``principal_cache_key``
+    through ``VersionedCache`` after its commit; entries are generation-checked, so a request
+    that read the user before the change cannot write the old principal back.
     """
 
     def __init__(
@@ -35,22 +38,24 @@ class ResolvePrincipal:
         directory: IdentityDirectory | None = None,
     ):
         self._uow = uow
-        self._cache = cache
+        self._cache = VersionedCache(cache)
         self._clock = clock
         self._admins = frozenset(admin_subjects)
         self._directory = directory
 
     async def __call__(self, token: VerifiedToken) -> Principal:
         is_admin = token.is_admin or token.subject in self._admins
-        cached = await self._cache.get(principal_cache_key(token.subject))
-        if cached is not None:
-            data = json.loads(cached)
+        key = principal_cache_key(token.subject)
+        cached = await self._cache.read(key)  # before the database read: see VersionedCache
+        if cached.value is not None:
+            data = json.loads(cached.value)
             if data["deleted"]:
                 raise AccountDeleted("This account has been deleted")
             return Principal(data["id"], token.subject, data["email"], data["name"], is_admin)
         user = await self._load_or_provision(token)
-        await self._cache.set(
-            principal_cache_key(token.subject),
+        await self._cache.fill(
+            key,
+            cached,
             json.dumps(
                 {
                     "id": user.id,

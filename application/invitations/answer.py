@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from application.identity.principal import Principal
+from application.invitations.inviter_authority import lapse_of_invitation, revoke_for_lapse
 from application.invitations.scope_roles import load_chain, names, scope_hidden, scope_roles
 from application.invitations.views import AcceptedInvitation, InvitationPreview
 from application.ports.audit import RequestContext
@@ -14,8 +15,9 @@ from application.rbac.audit_trail import membership_state, record
 from application.rbac.ports import ScopeChain
 from domain.invitations.codes import digest_code, looks_like_code
 from domain.invitations.email_address import mask_email
-from domain.invitations.errors import InvitationGone, InvitationNotFound
+from domain.invitations.errors import InvitationGone, InvitationNotFound, InviterLostAuthority
 from domain.invitations.invitation import Invitation
+from domain.invitations.inviter_authority import Lapse
 from domain.rbac.memberships import Membership
 from domain.rbac.permissions import ScopeKind
 from domain.rbac.roles import JOINER_ROLE, Role
@@ -47,8 +49,16 @@ async def _usable_scope(
     return chain, role
 
 
+def lost_authority(lapse: Lapse) -> InviterLostAuthority:
+    return InviterLostAuthority(
+        "This invitation is no longer valid: the person who sent it can no longer grant this role",
+        details={"reason": lapse.value},
+    )
+
+
 class PreviewInvitation:
-    """What an invitation is for, without signing in: unknown 404; used/expired/declined 410."""
+    """What an invitation is for, without signing in: unknown 404; used/expired/declined 410,
+    and 410 too when its inviter can no longer grant it (revoked for good on acceptance)."""
 
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock):
         self._uow = uow
@@ -59,7 +69,10 @@ class PreviewInvitation:
             invitation = await _find(uow, code)
             invitation.ensure_open(self._clock.now())
             chain, role = await _usable_scope(uow, invitation, None)
+            lapse = await lapse_of_invitation(uow, invitation, role)
             inviter = await uow.users.get(invitation.invited_by)
+        if lapse is not None:
+            raise lost_authority(lapse)
         org, team, project = names(chain)
         return InvitationPreview(
             scope=invitation.target.scope,
@@ -76,7 +89,10 @@ class PreviewInvitation:
 class AcceptInvitation:
     """Join with the invitation's role, atomically: organization membership (Member) when missing,
     the scope role (an existing stronger role is kept), the invitation marked used, audit entries.
-    The caller's verified e-mail must be the invited address (403)."""
+    The caller's verified e-mail must be the invited address (403). The inviter is re-authorized
+    against their current roles: if they may no longer grant the role (removed, demoted, account
+    deleted, role edited above them) the invitation is revoked — audited with the reason — and
+    the answer is 410 ``GONE`` with ``details.reason``."""
 
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock):
         self._uow = uow
@@ -90,34 +106,58 @@ class AcceptInvitation:
             invitation = await _find(uow, code, for_update=True)
             used = invitation.accept(user_id=caller.user_id, email=caller.email, now=now)
             chain, role = await _usable_scope(uow, invitation, caller.user_id)
-            target = invitation.target
-            if target.scope is not ScopeKind.ORGANIZATION:
-                org_ref = ScopeRef(ScopeKind.ORGANIZATION, target.organization_id)
-                if await uow.memberships.get(caller.user_id, org_ref) is None:
-                    member = JOINER_ROLE[ScopeKind.ORGANIZATION]
-                    await self._grant(uow, caller, invitation, org_ref, member, None, now, ctx)
-            current = await uow.memberships.get(caller.user_id, target.ref)
-            held = current.role if current else None
-            # Accepting never lowers what one already holds (an Owner accepting a Member invite).
-            if held is None or held.permissions < role.permissions:
-                await self._grant(uow, caller, invitation, target.ref, role, current, now, ctx)
-                held = role
-            await uow.invitations.save(used)
-            await record(
-                uow.audit,
-                scope=target.ref,
-                actor_id=caller.user_id,
-                action="invitation.accepted",
-                target_type="invitation",
-                target_id=invitation.id,
-                now=now,
-                ctx=ctx,
-                before={"status": "pending"},
-                after={"status": "used", "roleId": held.id},
-            )
-            await uow.commit()
+            # Re-read under the invitation's row lock, in the transaction that would use it.
+            lapse = await lapse_of_invitation(uow, invitation, role)
+            if lapse is not None:
+                await revoke_for_lapse(
+                    uow, invitation, lapse, actor_id=None, cause="acceptance", now=now, ctx=ctx
+                )
+                await uow.commit()
+            else:
+                current, held = await self._join(uow, caller, invitation, role, now, ctx)
+                await uow.invitations.save(used)
+                await uow.commit()
+        if lapse is not None:
+            raise lost_authority(lapse)  # after the commit: the revocation and its audit stay
         org, team, project = names(chain)
-        return AcceptedInvitation(target.scope, org, team, project, held, current is not None)
+        scope = invitation.target.scope
+        return AcceptedInvitation(scope, org, team, project, held, current is not None)
+
+    async def _join(
+        self,
+        uow: UnitOfWork,
+        caller: Principal,
+        invitation: Invitation,
+        role: Role,
+        now: datetime,
+        ctx: RequestContext,
+    ) -> tuple[Membership | None, Role]:
+        """Grant what the invitation gives; the membership held before and the role held now."""
+        target = invitation.target
+        if target.scope is not ScopeKind.ORGANIZATION:
+            org_ref = ScopeRef(ScopeKind.ORGANIZATION, target.organization_id)
+            if await uow.memberships.get(caller.user_id, org_ref) is None:
+                member = JOINER_ROLE[ScopeKind.ORGANIZATION]
+                await self._grant(uow, caller, invitation, org_ref, member, None, now, ctx)
+        current = await uow.memberships.get(caller.user_id, target.ref)
+        held = current.role if current else None
+        # Accepting never lowers what one already holds (an Owner accepting a Member invite).
+        if held is None or held.permissions < role.permissions:
+            await self._grant(uow, caller, invitation, target.ref, role, current, now, ctx)
+            held = role
+        await record(
+            uow.audit,
+            scope=target.ref,
+            actor_id=caller.user_id,
+            action="invitation.accepted",
+            target_type="invitation",
+            target_id=invitation.id,
+            now=now,
+            ctx=ctx,
+            before={"status": "pending"},
+            after={"status": "used", "roleId": held.id},
+        )
+        return current, held
 
     async def _grant(
         self,

@@ -97,7 +97,7 @@ class InviteMembers:
             roles = await scope_roles(uow, access.organization.id, kind)
             if isinstance(request, SingleInvite):
                 role = resolve_role(request.role, kind, roles)
-                if not role.at_most(access.permissions):
+                if not access.power.covers(role):
                     raise RoleTooStrong("You cannot invite with a role stronger than your own")
             plan = await self._plan(uow, access, rows, roles, now)
             if isinstance(request, SingleInvite) and plan.skipped:
@@ -154,7 +154,7 @@ class InviteMembers:
         scope = access.node.ref
         return plan_invitations(
             rows,
-            roles=catalogue(roles, access.permissions),
+            roles=catalogue(roles, access.power),
             members=await uow.invitations.member_emails(scope, emails),
             pending=await uow.invitations.open_emails(scope, emails, now),
         )

@@ -26,6 +26,14 @@ class InvitationRepository(Protocol):
 
     async def get(self, invitation_id: str) -> Invitation | None: ...
 
+    async def open_invitations(
+        self, now: datetime, *, organization_id: str | None = None, invited_by: str | None = None
+    ) -> list[Invitation]:
+        """Pending, unexpired invitations of an organization and/or by one inviter (at least one
+        filter), oldest first, their rows locked until the transaction ends: a concurrent
+        acceptance either finishes first (the row is then no longer pending) or waits."""
+        ...
+
     async def list_for_scope(
         self, scope: ScopeRef, status: InvitationStatus | None, now: datetime, page: PageRequest
     ) -> Page[Invitation]:

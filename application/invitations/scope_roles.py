@@ -6,7 +6,8 @@ from application.invitations.views import ScopeName
 from application.ports.unit_of_work import UnitOfWork
 from application.rbac.ports import ScopeChain
 from domain.invitations.requests import RoleCatalogue
-from domain.rbac.permissions import Permission, ScopeKind
+from domain.rbac.permissions import ScopeKind
+from domain.rbac.power import Power
 from domain.rbac.roles import DEFAULT_ROLES, Role
 
 
@@ -16,11 +17,11 @@ async def scope_roles(uow: UnitOfWork, organization_id: str, kind: ScopeKind) ->
     return (*DEFAULT_ROLES[kind], *(r for r in custom if r.scope is kind))
 
 
-def catalogue(roles: tuple[Role, ...], inviter: frozenset[Permission]) -> RoleCatalogue:
+def catalogue(roles: tuple[Role, ...], inviter: Power) -> RoleCatalogue:
     """Every role may be named; only those no stronger than the inviter's own may be granted."""
     return RoleCatalogue(
         by_id={r.id: r.name for r in roles},
-        grantable=frozenset(r.id for r in roles if r.at_most(inviter)),
+        grantable=frozenset(r.id for r in roles if inviter.covers(r)),
     )
 
 

@@ -9,6 +9,7 @@ from application.notifications.inbox import unread_cache_key
 from application.ports.cache import Cache
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
+from application.versioned_cache import VersionedCache
 from domain.notifications.notification import Notification, NotificationType, retention_cutoff
 
 
@@ -18,7 +19,7 @@ class CreateNotification:
 
     def __init__(self, uow: UnitOfWorkFactory, cache: Cache, clock: Clock):
         self._uow = uow
-        self._cache = cache
+        self._cache = VersionedCache(cache)
         self._clock = clock
 
     async def __call__(self, message_id: str, payload: Mapping[str, Any]) -> None:
@@ -37,7 +38,7 @@ class CreateNotification:
         async with self._uow() as uow:
             await uow.notifications.add(notification)
             await uow.commit()
-        await self._cache.delete(unread_cache_key(notification.user_id))
+        await self._cache.invalidate(unread_cache_key(notification.user_id))
 
 
 class PurgeOldNotifications:

@@ -8,6 +8,7 @@ from application.pagination import Page, PageRequest
 from application.ports.cache import Cache
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
+from application.versioned_cache import VersionedCache
 from domain.errors import NotFound
 from domain.notifications.notification import Notification
 
@@ -15,6 +16,8 @@ UNREAD_TTL_SECONDS = 30
 
 
 def unread_cache_key(user_id: str) -> str:
+    """Generation-checked (``VersionedCache``): a count read before a new notification or a
+    mark-as-read cannot be written back after that write's invalidation."""
     return f"notifications:unread:{user_id}"
 
 
@@ -34,16 +37,16 @@ class ListNotifications:
 class CountUnread:
     def __init__(self, uow: UnitOfWorkFactory, cache: Cache):
         self._uow = uow
-        self._cache = cache
+        self._cache = VersionedCache(cache)
 
     async def __call__(self, principal: Principal) -> int:
         key = unread_cache_key(principal.user_id)
-        cached = await self._cache.get(key)
-        if cached is not None:
-            return int(cached)
+        cached = await self._cache.read(key)
+        if cached.value is not None:
+            return int(cached.value)
         async with self._uow() as uow:
             count = await uow.notifications.unread_count(principal.user_id)
-        await self._cache.set(key, str(count).encode(), UNREAD_TTL_SECONDS)
+        await self._cache.fill(key, cached, str(count).encode(), UNREAD_TTL_SECONDS)
         return count
 
 
@@ -52,7 +55,7 @@ class MarkNotifications:
 
     def __init__(self, uow: UnitOfWorkFactory, cache: Cache, clock: Clock):
         self._uow = uow
-        self._cache = cache
+        self._cache = VersionedCache(cache)
         self._clock = clock
 
     async def __call__(self, principal: Principal, ids: list[str] | None, read: bool) -> int:
@@ -61,21 +64,21 @@ class MarkNotifications:
                 principal.user_id, ids, read, self._clock.now()
             )
             await uow.commit()
-        await self._cache.delete(unread_cache_key(principal.user_id))
+        await self._cache.invalidate(unread_cache_key(principal.user_id))
         return changed
 
 
 class DeleteNotification:
     def __init__(self, uow: UnitOfWorkFactory, cache: Cache):
         self._uow = uow
-        self._cache = cache
+        self._cache = VersionedCache(cache)
 
     async def __call__(self, principal: Principal, notification_id: str) -> None:
         async with self._uow() as uow:
             if not await uow.notifications.delete(principal.user_id, notification_id):
                 raise NotFound("Notification not found")
             await uow.commit()
-        await self._cache.delete(unread_cache_key(principal.user_id))
+        await self._cache.invalidate(unread_cache_key(principal.user_id))
 
 
 class DeleteReadNotifications:

@@ -10,6 +10,16 @@ class Cache(Protocol):
 
     async def get(self, key: str) -> bytes | None: ...
 
+    async def get_many(self, *keys: str) -> list[bytes | None]:
+        """The values of ``keys`` in order (None for a miss), read at one instant (one round
+        trip); all None when the cache is down."""
+        ...
+
     async def set(self, key: str, value: bytes, ttl_seconds: int) -> None: ...
+
+    async def add(self, key: str, value: bytes, ttl_seconds: int) -> bool:
+        """Set ``key`` only if it holds nothing; True if this call stored it (False when the
+        cache is down)."""
+        ...
 
     async def delete(self, *keys: str) -> None: ...

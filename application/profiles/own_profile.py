@@ -20,7 +20,7 @@ class GetOwnProfile:
         self._clock = clock
 
     async def __call__(self, principal: Principal) -> Profile:
-        cached = await self._cache.get(principal.user_id)
+        cached, read = await self._cache.read(principal.user_id)
         if cached is not None:
             return cached
         async with self._uow() as uow:
@@ -32,7 +32,7 @@ class GetOwnProfile:
                     await uow.commit()
                 else:
                     profile = await uow.profiles.get(principal.user_id) or profile
-        await self._cache.put(profile)
+        await self._cache.fill(read, profile)
         return profile
 
 

@@ -1,4 +1,8 @@
-"""Profiles cached by user id; every write to a profile invalidates its entry."""
+"""Profiles cached by user id; every write to a profile invalidates its entry.
+
+Entries are generation-checked (``VersionedCache``): a read that started before a profile write
+cannot put the old profile back after the write's invalidation — which would have served, for an
+hour, a profile its owner had just made private to the public view."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from application.ports.cache import Cache
+from application.versioned_cache import CachedRead, VersionedCache
 from domain.profiles.profile import Gender, PrivacySettings, Profile, ProfileDetails
 
 TTL_SECONDS = 3600
@@ -28,17 +33,20 @@ def profile_cache_key(user_id: str) -> str:
 
 class ProfileCache:
     def __init__(self, cache: Cache):
-        self._cache = cache
+        self._cache = VersionedCache(cache)
 
-    async def get(self, user_id: str) -> Profile | None:
-        raw = await self._cache.get(profile_cache_key(user_id))
-        return _decode(raw) if raw is not None else None
+    async def read(self, user_id: str) -> tuple[Profile | None, CachedRead]:
+        """The cached profile (None: a miss) and the read to pass to ``fill``; call it before
+        reading the database."""
+        read = await self._cache.read(profile_cache_key(user_id))
+        return (_decode(read.value) if read.value is not None else None), read
 
-    async def put(self, profile: Profile) -> None:
-        await self._cache.set(profile_cache_key(profile.user_id), _encode(profile), TTL_SECONDS)
+    async def fill(self, read: CachedRead, profile: Profile) -> None:
+        key = profile_cache_key(profile.user_id)
+        await self._cache.fill(key, read, _encode(profile), TTL_SECONDS)
 
     async def invalidate(self, user_id: str) -> None:
-        await self._cache.delete(profile_cache_key(user_id))
+        await self._cache.invalidate(profile_cache_key(user_id))
 
 
 def _encode(profile: Profile) -> bytes:

@@ -34,7 +34,7 @@ class ViewPublicProfile:
             owner = await uow.users.get(user_id)
             if owner is None or owner.is_deleted:
                 raise NotFound("Profile not found")
-            profile = await self._cache.get(user_id) or await uow.profiles.get(user_id)
+            profile = (await self._cache.read(user_id))[0] or await uow.profiles.get(user_id)
             if profile is None:
                 raise NotFound("Profile not found")
             profile.check_visible_to(viewer_id)

@@ -16,6 +16,7 @@ from domain.rbac.memberships import Membership
 from domain.rbac.memberships import Principal as RbacPrincipal
 from domain.rbac.organization import Organization
 from domain.rbac.permissions import Permission, ScopeKind
+from domain.rbac.power import Power, member_power
 from domain.rbac.scopes import ScopeNode
 from domain.rbac.team import Project, Team
 
@@ -52,6 +53,11 @@ class ScopeAccess:
     @property
     def permissions(self) -> frozenset[Permission]:
         return effective_permissions(self.principal, self.node)
+
+    @property
+    def power(self) -> Power:
+        """What the caller holds here and, through it, on any scope below (membership rules)."""
+        return member_power(self.principal, self.node)
 
     @property
     def my_membership(self) -> Membership | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.identity.principal import Principal
+from application.invitations.inviter_authority import revoke_lapsed_invitations
 from application.pagination import Page, PageRequest
 from application.ports.audit import RequestContext
 from application.ports.clock import Clock
@@ -100,7 +101,7 @@ class ChangeMemberRole:
             custom = await uow.roles.list_for_organization(access.organization.id)
             role = resolve_role(role_ref, kind, custom)
             check_role_change(
-                actor_permissions=access.permissions,
+                actor=access.power,
                 scope=kind,
                 current=current.role,
                 new=role,
@@ -122,6 +123,16 @@ class ChangeMemberRole:
                     ctx=ctx,
                     before=membership_state(current),
                     after=membership_state(changed),
+                )
+                # A demoted member's pending invitations may now give more than they hold.
+                await revoke_lapsed_invitations(
+                    uow,
+                    now=now,
+                    ctx=ctx,
+                    actor_id=caller.user_id,
+                    cause="member.role_changed",
+                    organization_id=access.organization.id,
+                    invited_by=user_id,
                 )
                 await uow.commit()
         return changed
@@ -151,23 +162,35 @@ class RemoveMember:
                 raise MemberNotFound()
             check_removal(
                 actor_id=caller.user_id,
-                actor_permissions=access.permissions,
+                actor=access.power,
                 target_id=user_id,
                 scope=kind,
                 current=current.role,
                 owner_count=owners,
             )
             removed = await uow.memberships.remove_with_below(user_id, access.node.ref)
+            action = "member.left" if leaving else "member.removed"
             await record(
                 uow.audit,
                 scope=access.node.ref,
                 actor_id=caller.user_id,
-                action="member.left" if leaving else "member.removed",
+                action=action,
                 target_type="user",
                 target_id=user_id,
                 now=now,
                 ctx=ctx,
                 before={**membership_state(current), "removed": [str(m.scope) for m in removed]},
+            )
+            # Their pending invitations leave with them (those they may still grant elsewhere in
+            # the organization stay).
+            await revoke_lapsed_invitations(
+                uow,
+                now=now,
+                ctx=ctx,
+                actor_id=caller.user_id,
+                cause=action,
+                organization_id=access.organization.id,
+                invited_by=user_id,
             )
             await uow.commit()
         return removed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from application.identity.principal import Principal
+from application.invitations.inviter_authority import revoke_lapsed_invitations
 from application.ports.audit import RequestContext
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
@@ -11,12 +12,10 @@ from application.rbac.authorizer import Authorizer, ScopeAccess
 from domain.errors import NotFound
 from domain.ids import new_id
 from domain.rbac.custom_roles import edited_custom_role, new_custom_role
-from domain.rbac.decision import effective_permissions
 from domain.rbac.errors import DefaultRoleImmutable, RoleInUse, RoleTooStrong
+from domain.rbac.membership_rules import check_role_edit
 from domain.rbac.permissions import Permission, ScopeKind
 from domain.rbac.roles import DEFAULT_ROLES, DEFAULT_ROLES_BY_ID, Role
-from domain.rbac.scopes import ScopeNode, project_node, team_node
-from domain.rbac.visibility import Visibility
 
 
 class RoleNotFound(NotFound):
@@ -24,18 +23,8 @@ class RoleNotFound(NotFound):
         super().__init__("Role not found")
 
 
-def _reach(access: ScopeAccess, scope: ScopeKind) -> frozenset[Permission]:
-    """What the caller holds on any (even PRIVATE) scope of kind ``scope`` in the organization."""
-    node: ScopeNode = access.node
-    if scope is not ScopeKind.ORGANIZATION:
-        node = team_node("*", Visibility.PRIVATE, node)
-        if scope is ScopeKind.PROJECT:
-            node = project_node("*", Visibility.PRIVATE, node)
-    return effective_permissions(access.principal, node)
-
-
 def _not_above_caller(access: ScopeAccess, role: Role) -> None:
-    if not role.at_most(_reach(access, role.scope)):
+    if not access.power.covers(role):
         raise RoleTooStrong("A custom role cannot hold permissions you do not have")
 
 
@@ -148,7 +137,7 @@ class UpdateRole:
             after = edited_custom_role(
                 before, name=name, permissions=permissions, existing=existing
             )
-            _not_above_caller(access, after)
+            check_role_edit(access.power, before, after)
             await uow.roles.save(after)
             await record(
                 uow.audit,
@@ -162,6 +151,17 @@ class UpdateRole:
                 before=role_state(before),
                 after=role_state(after),
             )
+            if after.permissions != before.permissions:
+                # Its holders' pending invitations, and invitations carrying it, may now be
+                # beyond what their inviters hold.
+                await revoke_lapsed_invitations(
+                    uow,
+                    now=now,
+                    ctx=ctx,
+                    actor_id=caller.user_id,
+                    cause="role.updated",
+                    organization_id=access.organization.id,
+                )
             await uow.commit()
         return after
 
@@ -182,6 +182,7 @@ class DeleteRole:
             )
             existing = await uow.roles.list_for_organization(access.organization.id)
             role = await _custom_role(existing, role_id)
+            check_role_edit(access.power, role, None)
             holders = await uow.roles.holders(role_id)
             if holders:
                 raise RoleInUse(holders)

@@ -26,6 +26,10 @@ class User:
     created_at: datetime
     updated_at: datetime
     deleted_at: datetime | None = None
+    # When the identity provider last changed this user, as of the newest event applied (Clerk's
+    # ``updated_at``, or the event's timestamp); None until a provider event is applied. Events
+    # older than this are stale: Svix delivers at least once and in no guaranteed order.
+    provider_updated_at: datetime | None = None
 
     @property
     def is_deleted(self) -> bool:
@@ -43,11 +47,43 @@ class User:
     def soft_delete(self, now: datetime) -> User:
         return self if self.is_deleted else replace(self, deleted_at=now, updated_at=now)
 
+    def is_newer_provider_event(self, occurred_at: datetime | None) -> bool:
+        """False for a provider event older than the newest one applied to this user; an event
+        without a time (or a user never synced) cannot be ordered and is applied."""
+        if occurred_at is None or self.provider_updated_at is None:
+            return True
+        return occurred_at >= self.provider_updated_at
+
+    def synced_at(self, occurred_at: datetime | None) -> User:
+        """This user with ``occurred_at`` recorded as the newest provider change applied."""
+        if occurred_at is None or not self.is_newer_provider_event(occurred_at):
+            return self
+        return replace(self, provider_updated_at=occurred_at)
+
     def restore(self, now: datetime) -> User:
         return replace(self, deleted_at=None, updated_at=now)
 
     def can_be_recovered(self, now: datetime) -> bool:
         return self.deleted_at is not None and now - self.deleted_at <= RECOVERY_WINDOW
+
+
+def tombstone(*, user_id: str, subject: str, now: datetime, occurred_at: datetime | None) -> User:
+    """A deleted user with nothing but its subject: what a provider's delete leaves when it arrives
+    before the user was ever created here (or what a recovered account leaves under its old
+    subject), so that a late create or update for that subject stays a delete."""
+    return User(
+        id=user_id,
+        subject=subject,
+        email=None,
+        first_name=None,
+        last_name=None,
+        image_url=None,
+        username=None,
+        created_at=now,
+        updated_at=now,
+        deleted_at=now,
+        provider_updated_at=occurred_at,
+    )
 
 
 def split_name(name: str | None) -> tuple[str | None, str | None]:

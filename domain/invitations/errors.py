@@ -49,3 +49,10 @@ class AlreadyInvited(Conflict):
 
 class InvalidInvitation(ValidationFailed):
     """Bad e-mail, role, expiry, bulk size or CSV shape; ``details`` lists ``{field, message}``."""
+
+
+class InviterLostAuthority(InvitationGone):
+    """The inviter may no longer grant the invitation's role (removed, demoted, deleted, or the
+    role was edited above them); the invitation has been revoked. ``details.reason`` says which."""
+
+    reason = "revoked"

@@ -98,7 +98,7 @@ class Invitation:
     expires_at: datetime
     state: InvitationStatus = InvitationStatus.PENDING  # never EXPIRED (derived)
     closed_at: datetime | None = None
-    closed_by: str | None = None  # who accepted, declined or revoked
+    closed_by: str | None = None  # who accepted, declined or revoked (None: the system)
 
     def status_at(self, now: datetime) -> InvitationStatus:
         """The status a client sees at ``now``."""
@@ -122,8 +122,9 @@ class Invitation:
         self._ensure_answerable(email, now)
         return replace(self, state=InvitationStatus.DECLINED, closed_at=now, closed_by=user_id)
 
-    def revoke(self, *, by: str, now: datetime) -> Invitation:
-        """Withdrawn by an inviter; an expired one may be revoked too, an answered one not."""
+    def revoke(self, *, by: str | None, now: datetime) -> Invitation:
+        """Withdrawn by an inviter (or by the system, ``by`` None, when the inviter lost the
+        power to grant it); an expired one may be revoked too, an answered one not."""
         if self.state is not InvitationStatus.PENDING:
             raise InvitationNotRevocable(f"Cannot revoke an invitation that is {self.state.value}")
         return replace(self, state=InvitationStatus.REVOKED, closed_at=now, closed_by=by)

@@ -23,10 +23,6 @@ class Role:
     def is_default(self) -> bool:
         return self.organization_id is None
 
-    def at_most(self, permissions: frozenset[Permission]) -> bool:
-        """True when this role grants nothing outside ``permissions`` (it is not stronger)."""
-        return self.permissions <= permissions
-
 
 def _role(role_id: str, name: str, scope: ScopeKind, perms: frozenset[Permission]) -> Role:
     return Role(id=role_id, name=name, scope=scope, permissions=perms)

@@ -62,6 +62,19 @@ class SqlInvitationRepository:
         ).first()
         return _invitation(row) if row else None
 
+    async def open_invitations(
+        self, now: datetime, *, organization_id: str | None = None, invited_by: str | None = None
+    ) -> list[Invitation]:
+        if organization_id is None and invited_by is None:
+            raise ValueError("open_invitations needs organization_id or invited_by")
+        stmt = sa.select(invitations).where(status_predicate(InvitationStatus.PENDING, now))
+        if organization_id is not None:
+            stmt = stmt.where(i.organization_id == organization_id)
+        if invited_by is not None:
+            stmt = stmt.where(i.invited_by == invited_by)
+        stmt = lock_rows(stmt.order_by(i.id), self._conn)
+        return [_invitation(r) for r in (await self._conn.execute(stmt)).all()]
+
     async def list_for_scope(
         self, scope: ScopeRef, status: InvitationStatus | None, now: datetime, page: PageRequest
     ) -> Page[Invitation]:

@@ -5,7 +5,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.statements import for_update, insert_ignoring_conflict
+from adapters.sqlalchemy.statements import for_update as lock_rows
+from adapters.sqlalchemy.statements import insert_ignoring_conflict
 from adapters.sqlalchemy.tables.identity import users
 from domain.identity.user import User
 
@@ -18,8 +19,10 @@ class SqlUserRepository:
         row = (await self._conn.execute(sa.select(users).where(users.c.id == user_id))).first()
         return _to_user(row) if row else None
 
-    async def get_by_subject(self, subject: str) -> User | None:
+    async def get_by_subject(self, subject: str, *, for_update: bool = False) -> User | None:
         stmt = sa.select(users).where(users.c.subject == subject)
+        if for_update:
+            stmt = lock_rows(stmt, self._conn)
         row = (await self._conn.execute(stmt)).first()
         return _to_user(row) if row else None
 
@@ -48,7 +51,7 @@ class SqlUserRepository:
             .order_by(users.c.deleted_at.desc(), users.c.id.desc())
             .limit(1)
         )
-        row = (await self._conn.execute(for_update(stmt, self._conn))).first()
+        row = (await self._conn.execute(lock_rows(stmt, self._conn))).first()
         return _to_user(row) if row else None
 
 
@@ -64,6 +67,7 @@ def _to_row(user: User) -> dict[str, Any]:
         "created_at": user.created_at,
         "updated_at": user.updated_at,
         "deleted_at": user.deleted_at,
+        "provider_updated_at": user.provider_updated_at,
     }
 
 
@@ -79,4 +83,5 @@ def _to_user(row: Any) -> User:
         created_at=row.created_at,
         updated_at=row.updated_at,
         deleted_at=row.deleted_at,
+        provider_updated_at=row.provider_updated_at,
     )

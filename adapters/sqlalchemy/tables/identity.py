@@ -19,6 +19,9 @@ users = sa.Table(
     timestamp("created_at"),
     timestamp("updated_at"),
     timestamp("deleted_at", nullable=True),
+    # The newest identity-provider change applied (out-of-order webhooks older than it are
+    # dropped); NULL until a provider event is applied.
+    timestamp("provider_updated_at", nullable=True),
 )
 
 profiles = sa.Table(

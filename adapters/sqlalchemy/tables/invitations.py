@@ -31,4 +31,7 @@ invitations = sa.Table(
     ),
     sa.Index("ix_invitations_scope_created", "scope_id", "created_at", "id"),
     sa.Index("ix_invitations_scope_email", "scope_id", "email", "state"),
+    # The inviter-authority sweep (ADR 0041): open invitations by inviter, or by organization.
+    sa.Index("ix_invitations_inviter_open", "invited_by", "state", "expires_at"),
+    sa.Index("ix_invitations_org_open", "organization_id", "state", "expires_at"),
 )

@@ -32,6 +32,15 @@ routes = ApiRoutes(tag="invitations")
 
 INVITE_LIMIT = "30/minute"
 CODE_LIMIT = "30/minute"
+# Issue 7: acceptance re-authorizes the inviter; 410 like any other invitation that can no longer
+# be used (the invitee cannot fix it, so not 403), with the reason in details.
+ACCEPT_RESPONSES = {
+    403: "The signed-in e-mail is not the invited one (FORBIDDEN)",
+    410: "Used, expired, declined or revoked; or its inviter can no longer grant the role — "
+    "removed, demoted, account deleted, role edited above them (GONE, details.reason: "
+    "inviter_no_longer_a_member, inviter_may_no_longer_invite, role_above_inviter, "
+    "inviter_account_deleted): the invitation is then revoked and the audit trail says why",
+}
 
 
 def invitation_out(view: InvitationView) -> InvitationOut:
@@ -216,6 +225,10 @@ async def revoke_project_invite(call: Call[NoBody, NoQuery]) -> InvitationOut:
     response=InvitationPreviewOut,
     rate_limit=CODE_LIMIT,
     summary="Preview an invitation (public): unknown 404, used/expired/declined/revoked 410",
+    responses={
+        410: "Used, expired, declined or revoked, or its inviter can no longer grant the role "
+        "(GONE; details.reason)",
+    },
 )
 async def preview_invite(call: Call[NoBody, NoQuery]) -> InvitationPreviewOut:
     p = await call.container.use_cases.preview_invitation()(call.path["code"])
@@ -249,6 +262,7 @@ async def _accept(call: Call[NoBody, NoQuery] | Call[CodeIn, NoQuery], code: str
     response=AcceptedOut,
     rate_limit=CODE_LIMIT,
     summary="Accept an invitation ({code}); the signed-in e-mail must be the invited one (403)",
+    responses=ACCEPT_RESPONSES,
 )
 async def accept_invite_by_body(call: Call[CodeIn, NoQuery]) -> AcceptedOut:
     return await _accept(call, call.body.code)
@@ -259,6 +273,7 @@ async def accept_invite_by_body(call: Call[CodeIn, NoQuery]) -> AcceptedOut:
     response=AcceptedOut,
     rate_limit=CODE_LIMIT,
     summary="Accept an invitation; the signed-in e-mail must be the invited one (403)",
+    responses=ACCEPT_RESPONSES,
 )
 async def accept_invite(call: Call[NoBody, NoQuery]) -> AcceptedOut:
     return await _accept(call, call.path["code"])

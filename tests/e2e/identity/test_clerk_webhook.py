@@ -182,4 +182,7 @@ async def test_signing_up_again_within_90_days_recovers_the_account(clerk_app: C
     assert resp.status == 200
     data = (await resp.json())["data"]
     assert data["userId"] == user_id and data["bio"] == "kept"
-    assert await clerk_app.count("users") == 1
+    assert await clerk_app.count("users WHERE deleted_at IS NULL") == 1
+    grave = await clerk_app.user("user_before")  # the old identity stays deleted (a tombstone)
+    assert grave is not None and grave.is_deleted and grave.id != user_id
+    assert (await clerk_app.client.get("/api/v1/profile", headers=bearer(old))).status == 403

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from adapters.clerk.webhook_events import parse_clerk_webhook
 from adapters.memory.cache import InMemoryCache
 from adapters.sqlalchemy.engine import build_engine
+from adapters.sqlalchemy.repositories.users import SqlUserRepository
 from adapters.sqlalchemy.tables.platform import outbox
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.identity.provider_sync import (
@@ -179,7 +180,93 @@ async def test_racing_recoveries_of_one_account_give_one_user(pg_sync: Sync) -> 
     results = await asyncio.gather(pg_sync.apply(message_id, payload), pg_sync.resolve(token))
 
     assert results[1].user_id == old_id
-    assert await pg_sync.scalar("SELECT count(*) FROM users") == 1
-    assert await pg_sync.scalar("SELECT subject FROM users") == "user_new"
+    live = "SELECT {} FROM users WHERE deleted_at IS NULL"
+    assert await pg_sync.scalar(live.format("count(*)")) == 1
+    assert await pg_sync.scalar(live.format("subject")) == "user_new"
+    # the old identity keeps one tombstone, so a late event for it cannot provision a ghost
+    grave = "SELECT count(*) FROM users WHERE subject = 'user_old' AND deleted_at IS NOT NULL"
+    assert await pg_sync.scalar(grave) == 1
     recovery_mail = "SELECT count(*) FROM outbox WHERE dedupe_key LIKE 'account-recovery-email:%'"
     assert await pg_sync.scalar(recovery_mail) == 1
+
+
+# --- out-of-order deliveries (issue 7, item 4) -----------------------------------------------
+
+T0 = 1_790_000_000_000
+
+
+async def _apply_all(sync: Sync) -> None:
+    for message_id, payload in await sync.queued():
+        await sync.apply(message_id, payload)
+
+
+async def test_out_of_order_updates_and_a_delete_before_its_create(sync: Sync) -> None:
+    await sync.deliver("user.created", clerk_user("user_o", updated_at_ms=T0), "o1")
+    await sync.deliver(
+        "user.updated", clerk_user("user_o", first_name="New", updated_at_ms=T0 + 2), "o2"
+    )
+    await sync.deliver(
+        "user.updated", clerk_user("user_o", first_name="Old", updated_at_ms=T0 + 1), "o3"
+    )
+    await sync.deliver("user.deleted", {"id": "user_gone", "deleted": True}, "g1")
+    await sync.deliver("user.created", clerk_user("user_gone", email="g@example.com"), "g2")
+    await _apply_all(sync)
+
+    async with sync.uow() as uow:
+        kept = await uow.users.get_by_subject("user_o")
+        grave = await uow.users.get_by_subject("user_gone")
+    assert kept is not None and kept.first_name == "New"
+    assert kept.provider_updated_at == datetime.fromtimestamp((T0 + 2) / 1000, tz=UTC)
+    assert grave is not None and grave.is_deleted and grave.email is None
+    assert await sync.scalar("SELECT count(*) FROM users") == 2
+    assert await sync.scalar("SELECT count(*) FROM profiles") == 1
+    with pytest.raises(AccountDeleted):
+        await sync.resolve(VerifiedToken("user_gone", "g@example.com", None, False))
+
+
+async def test_an_older_update_that_read_first_cannot_overwrite_a_newer_one(
+    pg_sync: Sync, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The interleaving that loses an update without a row lock: the older event reads the user
+    and stalls; the newer one is applied meanwhile; then the older one writes. With the lock the
+    newer waits for the older, then finds it older and applies itself on top."""
+    await pg_sync.deliver("user.created", clerk_user("user_cc", updated_at_ms=T0), "c1")
+    await _apply_all(pg_sync)
+    old = clerk_user("user_cc", first_name="Old", updated_at_ms=T0 + 1)
+    new = clerk_user("user_cc", first_name="New", updated_at_ms=T0 + 2)
+    await pg_sync.deliver("user.updated", old, "u1")
+    await pg_sync.deliver("user.updated", new, "u2")
+    (_, _), (old_id, old_payload), (new_id, new_payload) = await pg_sync.queued()
+    read_it, go_on = asyncio.Event(), asyncio.Event()
+    real = SqlUserRepository.get_by_subject
+
+    async def stall_first_reader(self, subject, *, for_update=False):  # type: ignore[no-untyped-def]
+        found = await real(self, subject, for_update=for_update)
+        if not read_it.is_set():
+            read_it.set()
+            await go_on.wait()
+        return found
+
+    monkeypatch.setattr(SqlUserRepository, "get_by_subject", stall_first_reader)
+    older = asyncio.create_task(pg_sync.apply(old_id, old_payload))
+    await asyncio.wait_for(read_it.wait(), 5)
+    newer = asyncio.create_task(pg_sync.apply(new_id, new_payload))
+    await asyncio.wait([newer], timeout=1)  # without a lock it completes here
+    go_on.set()
+    await asyncio.wait_for(asyncio.gather(older, newer), 10)
+
+    assert await pg_sync.scalar("SELECT first_name FROM users") == "New"
+
+
+@pytest.mark.parametrize("attempt", range(3))
+async def test_a_delete_racing_its_create_ends_deleted(pg_sync: Sync, attempt: int) -> None:
+    await pg_sync.deliver("user.created", clerk_user("user_rc", email="rc@example.com"), "c1")
+    await pg_sync.deliver("user.deleted", {"id": "user_rc", "deleted": True}, "d1")
+    queued = await pg_sync.queued()
+    if attempt % 2:
+        queued.reverse()
+
+    await asyncio.gather(*(pg_sync.apply(mid, payload) for mid, payload in queued))
+
+    assert await pg_sync.scalar("SELECT count(*) FROM users") == 1
+    assert await pg_sync.scalar("SELECT count(*) FROM users WHERE deleted_at IS NOT NULL") == 1

@@ -4,11 +4,14 @@ agrees with the domain's ``status_at``, lookups are scoped, the trail keeps orga
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.exc import IntegrityError
 
+from adapters.memory.store import MemoryStore
+from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.pagination import PageRequest, decode_cursor
@@ -38,6 +41,25 @@ NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 @pytest.fixture
 async def uow(database_url):
     engine = build_engine(database_url)
+    yield SqlAlchemyUnitOfWorkFactory(engine, SystemClock())
+    await engine.dispose()
+
+
+@pytest.fixture(params=["memory", "postgresql", "sqlite"])
+def adapter_url(request) -> str | None:
+    """None for the memory adapter, else a fresh database."""
+    if request.param == "memory":
+        return None
+    return str(request.getfixturevalue("pg_url" if request.param == "postgresql" else "sqlite_url"))
+
+
+@pytest.fixture
+async def any_uow(adapter_url):
+    """The contract's adapters: memory, and SQL on PostgreSQL and SQLite."""
+    if adapter_url is None:
+        yield InMemoryUnitOfWorkFactory(MemoryStore(), SystemClock())
+        return
+    engine = build_engine(adapter_url)
     yield SqlAlchemyUnitOfWorkFactory(engine, SystemClock())
     await engine.dispose()
 
@@ -162,6 +184,48 @@ async def test_open_and_member_emails_are_scoped(uow):
         assert await u.invitations.member_emails(org_ref, emails) == {"ann@x.test", "bob@x.test"}
         assert await u.invitations.open_emails(team_ref, emails, NOW) == {"cy@x.test"}
         assert await u.invitations.member_emails(team_ref, []) == set()
+
+
+@pytest.mark.parametrize("seed", [11])
+async def test_open_invitations_by_organization_and_inviter(any_uow, seed):
+    """What the inviter-authority sweep re-checks: pending and unexpired only, of one
+    organization and/or by one inviter, oldest first."""
+    uow = any_uow
+    rnd = random.Random(seed)
+    orgs = [await _scopes(uow, f"sweep{n}") for n in range(2)]
+    made: list[Invitation] = []
+    for org, team, project in orgs:
+        for target in (
+            InvitationTarget.organization(org.id),
+            InvitationTarget.team(org.id, team.id),
+            InvitationTarget.project(org.id, team.id, project.id),
+        ):
+            for inv in _random_invitations(target, rnd, 12):
+                made.append(replace(inv, invited_by=rnd.choice(["ua", "ub"])))
+    async with uow() as u:
+        for inv in made:
+            await u.invitations.add(inv)
+        await u.commit()
+    for org_id in (None, orgs[0][0].id, orgs[1][0].id):
+        for inviter in (None, "ua", "ub"):
+            if org_id is None and inviter is None:
+                continue
+            expected = sorted(
+                i.id
+                for i in made
+                if i.status_at(NOW) is InvitationStatus.PENDING
+                and org_id in (None, i.target.organization_id)
+                and inviter in (None, i.invited_by)
+            )
+            async with uow() as u:
+                got = await u.invitations.open_invitations(
+                    NOW, organization_id=org_id, invited_by=inviter
+                )
+            assert [i.id for i in got] == expected, (org_id, inviter)
+            assert expected  # the seed gives every combination something pending
+    async with uow() as u:
+        with pytest.raises(ValueError):
+            await u.invitations.open_invitations(NOW)
 
 
 async def test_codes_are_found_by_digest_only_and_digests_are_unique(uow):

@@ -42,8 +42,15 @@ class World:
         self.apply = ApplyProviderWebhook(self.uow, self.cache, self.clock, parse_clerk_webhook)
         self.resolve = ResolvePrincipal(self.uow, self.cache, self.clock, admin_subjects=())
 
-    async def deliver(self, event_type: str, data: dict[str, object], delivery_id: str) -> bool:
-        body = clerk_event(event_type, data).decode()
+    async def deliver(
+        self,
+        event_type: str,
+        data: dict[str, object],
+        delivery_id: str,
+        *,
+        timestamp_ms: int | None = None,
+    ) -> bool:
+        body = clerk_event(event_type, data, timestamp_ms=timestamp_ms).decode()
         return await self.receive(delivery_id=delivery_id, event_type=event_type, body=body)
 
     def queued(self) -> list[dict[str, object]]:
@@ -182,12 +189,89 @@ async def test_a_late_update_does_not_revive_a_deleted_user(world: World) -> Non
     assert user.is_deleted and user.first_name == "Alice"
 
 
-async def test_deleting_an_unknown_user_changes_nothing(world: World) -> None:
+async def test_deleting_an_unknown_user_leaves_a_tombstone_and_nothing_else(world: World) -> None:
     await world.deliver("user.deleted", {"id": "user_never_seen", "deleted": True}, "m1")
     await world.run_jobs()
 
-    assert world.store.state.users == {}
+    [grave] = world.store.state.users.values()
+    assert grave.subject == "user_never_seen" and grave.is_deleted
+    assert (grave.email, grave.first_name, grave.username) == (None, None, None)
+    assert grave.id not in world.store.state.profiles  # no profile, settings nor welcome
+    assert [m["topic"] for m in world.store.state.outbox.values()] == [PROVIDER_WEBHOOK_TOPIC]
+    [entry] = world.store.state.audit
+    assert (entry.action, entry.after["tombstone"]) == ("user.deleted", True)
     assert all(w.processed_at is not None for w in world.store.state.inbox.values())
+
+
+# --- out-of-order deliveries (issue 7, item 4) -----------------------------------------------
+
+T0 = 1_790_000_000_000  # Clerk's milliseconds
+
+
+async def test_an_older_update_delivered_late_does_not_overwrite_a_newer_one(world: World) -> None:
+    await world.deliver("user.created", clerk_user("user_a", updated_at_ms=T0), "m1")
+    newer = clerk_user("user_a", first_name="Newest", email="new@example.com", updated_at_ms=T0 + 2)
+    older = clerk_user("user_a", first_name="Older", email="old@example.com", updated_at_ms=T0 + 1)
+    await world.deliver("user.updated", newer, "m2")
+    await world.deliver("user.updated", older, "m3")  # sent first, delivered last
+    await world.run_jobs()
+
+    user = world.user("user_a")
+    assert (user.first_name, user.email) == ("Newest", "new@example.com")
+    assert user.provider_updated_at == datetime.fromtimestamp((T0 + 2) / 1000, tz=UTC)
+    assert all(w.processed_at is not None for w in world.store.state.inbox.values())
+
+
+async def test_a_create_delivered_after_an_update_does_not_undo_it(world: World) -> None:
+    update = clerk_user("user_a", first_name="Renamed", updated_at_ms=T0 + 5)
+    await world.deliver("user.updated", update, "m1")
+    await world.deliver("user.created", clerk_user("user_a", updated_at_ms=T0), "m2")
+    await world.run_jobs()
+
+    assert world.user("user_a").first_name == "Renamed"
+    assert len(world.store.state.users) == 1
+
+
+async def test_a_delete_that_overtakes_the_create_stays_a_delete(world: World) -> None:
+    deleted = {"id": "user_gone", "deleted": True, "object": "user"}
+    await world.deliver("user.deleted", deleted, "m1", timestamp_ms=T0 + 10)
+    await world.deliver("user.created", clerk_user("user_gone", updated_at_ms=T0), "m2")
+    await world.deliver("user.updated", clerk_user("user_gone", updated_at_ms=T0 + 1), "m3")
+    await world.run_jobs()
+
+    [user] = world.store.state.users.values()
+    assert user.subject == "user_gone" and user.is_deleted and user.email is None
+    assert user.id not in world.store.state.profiles
+    assert "welcome-email" not in {
+        str(m["dedupe_key"]).split(":")[0] for m in world.store.state.outbox.values()
+    }
+    token = VerifiedToken(subject="user_gone", email="a@example.com", name=None, is_admin=False)
+    with pytest.raises(AccountDeleted):  # a session token issued before the delete: 403
+        await world.resolve(token)
+    assert len(world.store.state.users) == 1
+
+
+async def test_a_users_first_request_after_a_delete_that_overtook_the_create_is_refused(
+    world: World,
+) -> None:
+    await world.deliver("user.deleted", {"id": "user_gone", "deleted": True}, "m1")
+    await world.run_jobs()
+
+    with pytest.raises(AccountDeleted):
+        await world.resolve(VerifiedToken("user_gone", "gone@example.com", None, False))
+    assert len(world.store.state.users) == 1
+
+
+async def test_events_after_a_token_provisioned_the_user_still_apply(world: World) -> None:
+    token = VerifiedToken(subject="user_jit", email="jit@example.com", name=None, is_admin=False)
+    await world.resolve(token)
+    assert world.user("user_jit").provider_updated_at is None
+
+    data = clerk_user("user_jit", first_name="Jo", updated_at_ms=T0)
+    await world.deliver("user.updated", data, "m1")
+    await world.run_jobs()
+
+    assert world.user("user_jit").first_name == "Jo"
 
 
 @pytest.mark.parametrize(
@@ -230,8 +314,9 @@ async def test_a_new_identity_with_a_deleted_accounts_email_recovers_it(world: W
     user = world.user("user_new")
     assert user.id == old_id and not user.is_deleted
     assert (user.email, user.first_name) == ("Alice@Example.com", "Ally")
-    assert world.user("user_old") is None  # the account moved to the new subject
-    assert len(world.store.state.users) == 1 and old_id in world.store.state.profiles
+    grave = world.user("user_old")  # the account moved to the new subject; a tombstone stays
+    assert grave.id != old_id and grave.is_deleted and grave.email is None
+    assert len(world.store.state.users) == 2 and old_id in world.store.state.profiles
     new_messages = [
         world.store.state.outbox[m] for m in set(world.store.state.outbox) - outbox_before
     ]
@@ -279,3 +364,22 @@ async def test_the_most_recently_deleted_account_is_the_one_recovered(world: Wor
     principal = await world.resolve(VerifiedToken("user_new", "alice@example.com", None, False))
 
     assert principal.user_id == latest
+
+
+async def test_a_late_event_for_a_recovered_accounts_old_identity_stays_deleted(
+    world: World,
+) -> None:
+    """The deleted identity's update, delivered after its account was recovered under a new
+    identity, must not provision a second account with the same e-mail."""
+    old_id = await delete_alice(world)
+    await world.deliver("user.created", clerk_user("user_new", email="alice@example.com"), "c-new")
+    await world.run_jobs()
+
+    late = clerk_user("user_old", email="alice@example.com", first_name="Ghost")
+    await world.deliver("user.updated", late, "late")
+    await world.run_jobs()
+
+    assert world.user("user_new").id == old_id and not world.user("user_new").is_deleted
+    assert world.user("user_old").is_deleted
+    live = [u for u in world.store.state.users.values() if not u.is_deleted]
+    assert [u.id for u in live] == [old_id]

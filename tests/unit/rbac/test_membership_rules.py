@@ -10,11 +10,11 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from domain.errors import DomainError
 from domain.rbac import roles as r
-from domain.rbac.decision import effective_permissions
 from domain.rbac.errors import LastOwner, PermissionDenied, RoleTooStrong
 from domain.rbac.membership_rules import check_removal, check_role_change
 from domain.rbac.memberships import Membership, Principal, cascade_removal
 from domain.rbac.permissions import ScopeKind
+from domain.rbac.power import member_power, role_power
 from domain.rbac.roles import DEFAULT_ROLES
 from domain.rbac.scopes import organization_node, team_node
 from domain.rbac.visibility import Visibility
@@ -27,7 +27,7 @@ ORG_P = {role.id: role.permissions for role in DEFAULT_ROLES[ScopeKind.ORGANIZAT
 
 def change(actor: r.Role, current: r.Role, new: r.Role, owners: int = 2) -> None:
     check_role_change(
-        actor_permissions=actor.permissions,
+        actor=role_power(actor),
         scope=ScopeKind.ORGANIZATION,
         current=current,
         new=new,
@@ -58,7 +58,7 @@ def test_last_owner_can_neither_be_demoted_nor_leave() -> None:
     with pytest.raises(LastOwner):
         check_removal(
             actor_id="u1",
-            actor_permissions=r.ORG_OWNER.permissions,
+            actor=role_power(r.ORG_OWNER),
             target_id="u1",
             scope=ScopeKind.ORGANIZATION,
             current=r.ORG_OWNER,
@@ -66,7 +66,7 @@ def test_last_owner_can_neither_be_demoted_nor_leave() -> None:
         )
     check_removal(
         actor_id="u1",
-        actor_permissions=r.ORG_OWNER.permissions,
+        actor=role_power(r.ORG_OWNER),
         target_id="u1",
         scope=ScopeKind.ORGANIZATION,
         current=r.ORG_OWNER,
@@ -77,7 +77,7 @@ def test_last_owner_can_neither_be_demoted_nor_leave() -> None:
 def test_anyone_may_leave() -> None:
     check_removal(
         actor_id="u2",
-        actor_permissions=r.ORG_MEMBER.permissions,
+        actor=role_power(r.ORG_MEMBER),
         target_id="u2",
         scope=ScopeKind.ORGANIZATION,
         current=r.ORG_MEMBER,
@@ -87,9 +87,9 @@ def test_anyone_may_leave() -> None:
 
 def test_implied_team_admin_cannot_grant_team_owner() -> None:
     maintainer = Principal("u1", (Membership("u1", r.ORG_MAINTAINER, "o0"),))
-    perms = effective_permissions(maintainer, TEAM)
+    power = member_power(maintainer, TEAM)
     check_role_change(
-        actor_permissions=perms,
+        actor=power,
         scope=ScopeKind.TEAM,
         current=r.TEAM_MEMBER,
         new=r.TEAM_ADMIN,
@@ -97,7 +97,7 @@ def test_implied_team_admin_cannot_grant_team_owner() -> None:
     )
     with pytest.raises(RoleTooStrong):
         check_role_change(
-            actor_permissions=perms,
+            actor=power,
             scope=ScopeKind.TEAM,
             current=r.TEAM_MEMBER,
             new=r.TEAM_OWNER,
@@ -155,10 +155,10 @@ class OrganizationMembers(RuleBasedStateMachine):
         current = self.held(subject, ScopeKind.ORGANIZATION)
         if current is None:
             return
-        perms = effective_permissions(self.principal(actor), ORG)
+        power = member_power(self.principal(actor), ORG)
         try:
             check_role_change(
-                actor_permissions=perms,
+                actor=power,
                 scope=ScopeKind.ORGANIZATION,
                 current=current.role,
                 new=role,
@@ -166,7 +166,7 @@ class OrganizationMembers(RuleBasedStateMachine):
             )
         except DomainError:
             return
-        assert role.permissions <= perms
+        assert role.permissions <= power.here and power.covers(current.role)
         self.memberships.remove(current)
         self.memberships.add(Membership(subject, role, "o0"))
 
@@ -179,10 +179,10 @@ class OrganizationMembers(RuleBasedStateMachine):
         if self.held(subject, ScopeKind.ORGANIZATION) is None:
             return
         current = self.held(subject, ScopeKind.TEAM)
-        perms = effective_permissions(self.principal(actor), TEAM)
+        power = member_power(self.principal(actor), TEAM)
         try:
             check_role_change(
-                actor_permissions=perms,
+                actor=power,
                 scope=ScopeKind.TEAM,
                 current=current.role if current else r.TEAM_MEMBER,
                 new=role,
@@ -190,7 +190,7 @@ class OrganizationMembers(RuleBasedStateMachine):
             )
         except DomainError:
             return
-        assert role.permissions <= perms
+        assert role.permissions <= power.here
         if current:
             self.memberships.remove(current)
         self.memberships.add(Membership(subject, role, "o0", "t0"))
@@ -200,11 +200,11 @@ class OrganizationMembers(RuleBasedStateMachine):
         current = self.held(subject, ScopeKind.ORGANIZATION)
         if current is None:
             return
-        perms = effective_permissions(self.principal(actor), ORG)
+        power = member_power(self.principal(actor), ORG)
         try:
             check_removal(
                 actor_id=actor,
-                actor_permissions=perms,
+                actor=power,
                 target_id=subject,
                 scope=ScopeKind.ORGANIZATION,
                 current=current.role,

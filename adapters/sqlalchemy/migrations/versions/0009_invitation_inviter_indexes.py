@@ -1,0 +1,30 @@
+"""invitation indexes for the inviter-authority sweep (ADR 0041)
+
+Revision ID: 0009_invitation_inviter_indexes
+Revises: 0008_jobs
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision = "0009_invitation_inviter_indexes"
+down_revision = "0008_jobs"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # Removing, demoting or deleting an inviter re-checks their open invitations; editing a custom
+    # role re-checks every open invitation of the organization.
+    op.create_index(
+        "ix_invitations_inviter_open", "invitations", ["invited_by", "state", "expires_at"]
+    )
+    op.create_index(
+        "ix_invitations_org_open", "invitations", ["organization_id", "state", "expires_at"]
+    )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_invitations_org_open", table_name="invitations")
+    op.drop_index("ix_invitations_inviter_open", table_name="invitations")

@@ -1,0 +1,30 @@
+"""users.provider_updated_at: the newest identity-provider change applied (issue 7)
+
+Out-of-order Clerk webhooks older than it are dropped. NULL for existing rows: their next event
+applies, as before.
+
+Revision ID: 0010_user_provider_updated_at
+Revises: 0009_invitation_inviter_indexes
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0010_user_provider_updated_at"
+down_revision = "0009_invitation_inviter_indexes"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("provider_updated_at", sa.DateTime(timezone=True), nullable=True)
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("provider_updated_at")
