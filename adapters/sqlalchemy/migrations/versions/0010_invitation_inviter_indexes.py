@@ -1,15 +1,15 @@
 """invitation indexes for the inviter-authority sweep (ADR 0041)
 
-Revision ID: 0009_invitation_inviter_indexes
-Revises: 0008_jobs
+Revision ID: 0010_invitation_inviter_indexes
+Revises: 0009_money_hardening
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0009_invitation_inviter_indexes"
-down_revision = "0008_jobs"
+revision = "0010_invitation_inviter_indexes"
+down_revision = "0009_money_hardening"
 branch_labels = None
 depends_on = None
 

@@ -3,8 +3,8 @@
 Out-of-order Clerk webhooks older than it are dropped. NULL for existing rows: their next event
 applies, as before.
 
-Revision ID: 0010_user_provider_updated_at
-Revises: 0009_invitation_inviter_indexes
+Revision ID: 0011_user_provider_updated_at
+Revises: 0010_invitation_inviter_indexes
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_user_provider_updated_at"
-down_revision = "0009_invitation_inviter_indexes"
+revision = "0011_user_provider_updated_at"
+down_revision = "0010_invitation_inviter_indexes"
 branch_labels = None
 depends_on = None
 
