@@ -234,7 +234,7 @@ def run(
             # The limiter still runs on every request (as in production), it just never refuses.
             "RATE_LIMIT_DEFAULT": "1000000000/minute",
         }
-        serve = [sys.executable, "-m", "entrypoints.cli", "serve", "--port", str(app_port)]
+        serve = [sys.executable, "-m", "entrypoints.cli.main", "serve", "--port", str(app_port)]
         if workers:
             serve += ["--workers", str(workers)]
         email = f"bench-{uuid.uuid4().hex[:8]}@example.com"

@@ -49,7 +49,7 @@ def serve_ceiling(dsn: str, port: int, pool_size: int) -> None:
     import uvloop
     from aiohttp import web
 
-    from adapters.sqlalchemy.ledger_fast_path import SPEND_SQL
+    from adapters.sqlalchemy.repositories.credits.fast_path import SPEND_SQL
 
     async def make_app() -> web.Application:
         async def nothing_to_reset(_: asyncpg.Connection) -> None:
@@ -273,7 +273,7 @@ async def run(args: argparse.Namespace) -> int:
         env.pop("REDIS_URL", None)
         procs.append(
             subprocess.Popen(
-                [sys.executable, "-m", "entrypoints.cli", "serve", "--port", str(app_port)],
+                [sys.executable, "-m", "entrypoints.cli.main", "serve", "--port", str(app_port)],
                 cwd=ROOT,
                 env=env,
             )

@@ -515,7 +515,7 @@ async def run(args: argparse.Namespace) -> int:
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "entrypoints.cli",
+            "entrypoints.cli.main",
             "serve",
             "--port",
             str(port),

@@ -19,17 +19,43 @@ from adapters.dev_identity.dev_tokens import DevTokenVerifier
 from adapters.email.dev_sender import DevEmailSender
 from adapters.email.jinja_templates import JinjaEmailTemplates
 from adapters.email.resend_sender import ResendEmailSender
+from adapters.memory.access import MemoryScopeReads
 from adapters.memory.cache import InMemoryCache
 from adapters.memory.email import MemoryEmailSender
-from adapters.memory.rbac import MemoryScopeReads
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from adapters.redis.cache import RedisCache, redis_client
 from adapters.sms.dev_outbox import DevOutboxSmsSender
 from adapters.sqlalchemy.engine import build_engine
-from adapters.sqlalchemy.ledger_fast_path import PostgresAtomicLedger
-from adapters.sqlalchemy.repositories.rbac_chain_reader import SqlScopeReads
+from adapters.sqlalchemy.repositories.access.chain_reader import SqlScopeReads
+from adapters.sqlalchemy.repositories.credits.fast_path import PostgresAtomicLedger
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
+from application.access.authorizer import Authorizer
+from application.access.members import ChangeMemberRole, ListMembers, RemoveMember
+from application.access.organizations import (
+    CreateOrganization,
+    DeleteOrganization,
+    GetOrganization,
+    JoinOrganization,
+    ListMyOrganizations,
+    UpdateOrganization,
+)
+from application.access.projects import (
+    CreateProject,
+    DeleteProject,
+    GetProject,
+    ListProjects,
+    UpdateProject,
+)
+from application.access.roles import CreateRole, DeleteRole, ListRoles, UpdateRole
+from application.access.teams import (
+    CreateTeam,
+    DeleteTeam,
+    GetTeam,
+    JoinTeam,
+    ListTeams,
+    UpdateTeam,
+)
 from application.audit.organization_audit import ReadOrganizationAudit
 from application.credits.admin_grant import AdminGrant, UserBalance
 from application.credits.atomic_posting import UnitOfWorkAtomicLedger
@@ -38,6 +64,11 @@ from application.credits.ledger_service import CreditsLedger
 from application.credits.queries import GetBalance, GetHistory
 from application.credits.spend import Spend
 from application.credits.verify_ledger import VerifyLedger
+from application.free_credits.claim_free_credits import ClaimFreeCredits
+from application.free_credits.cleanup import PurgeStalePhoneVerification
+from application.free_credits.eligibility import GetFreeCreditsEligibility
+from application.free_credits.send_code import SendVerificationCode
+from application.free_credits.verify_code import VerifyPhoneCode
 from application.idempotency import IdempotentRequests, PurgeIdempotencyKeys
 from application.identity.provider_sync import ApplyProviderWebhook, ReceiveProviderWebhook
 from application.identity.resolve_principal import ResolvePrincipal
@@ -62,11 +93,6 @@ from application.payments.refunds import RefundPayment
 from application.payments.settlement import PaymentSettlement
 from application.payments.verify import VerifyPayment
 from application.payments.webhooks import ProcessRazorpayWebhook, ReceiveRazorpayWebhook
-from application.phone_verification.claim_free_credits import ClaimFreeCredits
-from application.phone_verification.cleanup import PurgeStalePhoneVerification
-from application.phone_verification.eligibility import GetFreeCreditsEligibility
-from application.phone_verification.send_code import SendVerificationCode
-from application.phone_verification.verify_code import VerifyPhoneCode
 from application.ports.clock import SystemClock
 from application.profiles.own_profile import GetOwnProfile, UpdateProfile
 from application.profiles.public_profile import (
@@ -74,34 +100,8 @@ from application.profiles.public_profile import (
     RecordProfileView,
     ViewPublicProfile,
 )
-from application.rbac.authorizer import Authorizer
-from application.rbac.members import ChangeMemberRole, ListMembers, RemoveMember
-from application.rbac.organizations import (
-    CreateOrganization,
-    DeleteOrganization,
-    GetOrganization,
-    JoinOrganization,
-    ListMyOrganizations,
-    UpdateOrganization,
-)
-from application.rbac.projects import (
-    CreateProject,
-    DeleteProject,
-    GetProject,
-    ListProjects,
-    UpdateProject,
-)
-from application.rbac.roles import CreateRole, DeleteRole, ListRoles, UpdateRole
-from application.rbac.teams import (
-    CreateTeam,
-    DeleteTeam,
-    GetTeam,
-    JoinTeam,
-    ListTeams,
-    UpdateTeam,
-)
 from application.settings.user_settings import GetSettings, ResetSettings, UpdateSettings
-from domain.phone_verification.otp import OtpHasher
+from domain.free_credits.otp import OtpHasher
 from entrypoints.config import ConfigurationError, Settings
 from entrypoints.payments_wiring import checkout_key_secret, payment_gateway, sandbox_gateway
 

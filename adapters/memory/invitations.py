@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from adapters.memory.rbac import rbac_state
+from adapters.memory.access import rbac_state
 from adapters.memory.store import MemoryState
 from application.pagination import Page, PageRequest, encode_cursor
+from domain.access.scopes import ScopeRef
 from domain.invitations.invitation import Invitation, InvitationStatus
-from domain.rbac.scopes import ScopeRef
 
 
 def _invitations(state: MemoryState) -> dict[str, Invitation]:

@@ -5,13 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
-from adapters.memory.audit_trail import MemoryOrganizationAuditTrail
-from adapters.memory.invitations import MemoryInvitationRepository
-from adapters.memory.jobs import MemoryJobRuns, MemoryProcessedMessages
-from adapters.memory.ledger import MemoryIdempotencyStore, MemoryLedgerRepository
-from adapters.memory.payments import MemoryPaymentRepository, MemoryPlanRepository
-from adapters.memory.phone_verification import MemoryPhoneVerificationRepository
-from adapters.memory.rbac import (
+from adapters.memory.access import (
     MemoryMembershipRepository,
     MemoryOrganizationRepository,
     MemoryProjectRepository,
@@ -19,15 +13,19 @@ from adapters.memory.rbac import (
     MemoryScopeChainReader,
     MemoryTeamRepository,
 )
-from adapters.memory.repositories import (
-    MemoryAuditLog,
-    MemoryNotificationRepository,
-    MemoryOutbox,
-    MemoryProfileRepository,
-    MemorySettingsRepository,
-    MemoryUserRepository,
-    MemoryWebhookInbox,
-)
+from adapters.memory.audit import MemoryAuditLog, MemoryOrganizationAuditTrail
+from adapters.memory.credits import MemoryLedgerRepository
+from adapters.memory.free_credits import MemoryPhoneVerificationRepository
+from adapters.memory.idempotency import MemoryIdempotencyStore
+from adapters.memory.identity import MemoryUserRepository
+from adapters.memory.inbox import MemoryWebhookInbox
+from adapters.memory.invitations import MemoryInvitationRepository
+from adapters.memory.jobs import MemoryJobRuns, MemoryProcessedMessages
+from adapters.memory.notifications import MemoryNotificationRepository
+from adapters.memory.outbox import MemoryOutbox
+from adapters.memory.payments import MemoryPaymentRepository, MemoryPlanRepository
+from adapters.memory.profiles import MemoryProfileRepository
+from adapters.memory.settings import MemorySettingsRepository
 from adapters.memory.store import MemoryState, MemoryStore
 from application.ports.clock import Clock
 

@@ -7,28 +7,29 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from adapters.sqlalchemy.repositories.audit_trail import SqlOrganizationAuditTrail
-from adapters.sqlalchemy.repositories.idempotency import SqlIdempotencyStore
-from adapters.sqlalchemy.repositories.invitations import SqlInvitationRepository
-from adapters.sqlalchemy.repositories.jobs import SqlJobRuns, SqlProcessedMessages
-from adapters.sqlalchemy.repositories.ledger import SqlLedgerRepository
-from adapters.sqlalchemy.repositories.notifications import SqlNotificationRepository
-from adapters.sqlalchemy.repositories.payments import SqlPaymentRepository, SqlPlanRepository
-from adapters.sqlalchemy.repositories.phone_verification import SqlPhoneVerificationRepository
-from adapters.sqlalchemy.repositories.platform import SqlAuditLog, SqlOutbox, SqlWebhookInbox
-from adapters.sqlalchemy.repositories.profiles import SqlProfileRepository
-from adapters.sqlalchemy.repositories.rbac_chain_reader import SqlScopeChainReader
-from adapters.sqlalchemy.repositories.rbac_memberships import (
+from adapters.sqlalchemy.repositories.access.chain_reader import SqlScopeChainReader
+from adapters.sqlalchemy.repositories.access.memberships import (
     SqlMembershipRepository,
     SqlRoleRepository,
 )
-from adapters.sqlalchemy.repositories.rbac_scopes import (
+from adapters.sqlalchemy.repositories.access.scopes import (
     SqlOrganizationRepository,
     SqlProjectRepository,
     SqlTeamRepository,
 )
+from adapters.sqlalchemy.repositories.audit import SqlAuditLog, SqlOrganizationAuditTrail
+from adapters.sqlalchemy.repositories.credits.ledger import SqlLedgerRepository
+from adapters.sqlalchemy.repositories.free_credits import SqlPhoneVerificationRepository
+from adapters.sqlalchemy.repositories.idempotency import SqlIdempotencyStore
+from adapters.sqlalchemy.repositories.identity import SqlUserRepository
+from adapters.sqlalchemy.repositories.inbox import SqlWebhookInbox
+from adapters.sqlalchemy.repositories.invitations import SqlInvitationRepository
+from adapters.sqlalchemy.repositories.jobs import SqlJobRuns, SqlProcessedMessages
+from adapters.sqlalchemy.repositories.notifications import SqlNotificationRepository
+from adapters.sqlalchemy.repositories.outbox import SqlOutbox
+from adapters.sqlalchemy.repositories.payments import SqlPaymentRepository, SqlPlanRepository
+from adapters.sqlalchemy.repositories.profiles import SqlProfileRepository
 from adapters.sqlalchemy.repositories.settings import SqlSettingsRepository
-from adapters.sqlalchemy.repositories.users import SqlUserRepository
 from application.ports.clock import Clock
 
 

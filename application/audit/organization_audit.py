@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from application.access.authorizer import Authorizer
 from application.audit.ports import AuditRecord
 from application.identity.principal import Principal
 from application.pagination import Page, PageRequest
 from application.ports.unit_of_work import UnitOfWorkFactory
-from application.rbac.authorizer import Authorizer
-from domain.rbac.permissions import Permission
+from domain.access.permissions import Permission
 
 
 class ReadOrganizationAudit:

@@ -9,13 +9,13 @@ from application.ports.audit import AuditEntry, RequestContext
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from application.transient import retry_transient
+from domain.credits.accounts import user_wallet
+from domain.credits.entry_types import EntryType
+from domain.credits.idempotency import caller_key
+from domain.credits.wallets import Balance
 from domain.errors import Conflict, NotFound, ValidationFailed
 from domain.identity.user import User
 from domain.ids import new_id
-from domain.ledger.accounts import user_wallet
-from domain.ledger.entry_types import EntryType
-from domain.ledger.idempotency import caller_key
-from domain.ledger.wallets import Balance
 
 
 @dataclass(frozen=True)

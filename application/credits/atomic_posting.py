@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from application.credits.ports import KeyTaken
 from application.ports.unit_of_work import UnitOfWorkFactory
-from domain.ledger.errors import InsufficientCredits
-from domain.ledger.outcomes import Posted
-from domain.ledger.transactions import LedgerTransaction
+from domain.credits.errors import InsufficientCredits
+from domain.credits.outcomes import Posted
+from domain.credits.transactions import LedgerTransaction
 
 
 class UnitOfWorkAtomicLedger:

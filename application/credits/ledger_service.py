@@ -13,17 +13,17 @@ from application.credits.ports import KeyTaken
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 from application.transient import TransientConflict
+from domain.credits import entries
+from domain.credits.accounts import user_wallet
+from domain.credits.book import clawback_of
+from domain.credits.entry_types import EntryType
+from domain.credits.errors import AlreadyClaimed, IdempotencyKeyReused
+from domain.credits.holds import Hold
+from domain.credits.idempotency import caller_key, replay
+from domain.credits.outcomes import ClawBack, Posted, PostedEntry, Rejected, RejectionReason
+from domain.credits.transactions import LedgerTransaction
+from domain.credits.wallets import Balance, claw_back_split
 from domain.ids import new_id
-from domain.ledger import entries
-from domain.ledger.accounts import user_wallet
-from domain.ledger.book import clawback_of
-from domain.ledger.entry_types import EntryType
-from domain.ledger.errors import AlreadyClaimed, IdempotencyKeyReused
-from domain.ledger.holds import Hold
-from domain.ledger.idempotency import caller_key, replay
-from domain.ledger.outcomes import ClawBack, Posted, PostedEntry, Rejected, RejectionReason
-from domain.ledger.transactions import LedgerTransaction
-from domain.ledger.wallets import Balance, claw_back_split
 
 GRANT_TYPES = (EntryType.BONUS, EntryType.ADJUSTMENT)
 

@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Protocol
 
 from application.pagination import Page, PageRequest
-from domain.ledger.entry_types import EntryType
-from domain.ledger.holds import Hold
-from domain.ledger.outcomes import Outcome, Posted, Rejected
-from domain.ledger.transactions import LedgerTransaction
-from domain.ledger.wallets import Balance
+from domain.credits.entry_types import EntryType
+from domain.credits.holds import Hold
+from domain.credits.outcomes import Outcome, Posted, Rejected
+from domain.credits.transactions import LedgerTransaction
+from domain.credits.wallets import Balance
 
 
 @dataclass(frozen=True)

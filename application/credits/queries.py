@@ -5,9 +5,9 @@ from __future__ import annotations
 from application.credits.ports import HistoryEntry
 from application.pagination import Page, PageRequest
 from application.ports.unit_of_work import UnitOfWorkFactory
-from domain.ledger.accounts import user_wallet
-from domain.ledger.entry_types import EntryType
-from domain.ledger.wallets import Balance
+from domain.credits.accounts import user_wallet
+from domain.credits.entry_types import EntryType
+from domain.credits.wallets import Balance
 
 
 class GetBalance:

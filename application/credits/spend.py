@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from application.credits.ports import AtomicLedger, KeyTaken
 from application.ports.clock import Clock
 from application.transient import retry_transient
+from domain.credits import entries
+from domain.credits.accounts import user_wallet
+from domain.credits.errors import IdempotencyKeyReused, InsufficientCredits
+from domain.credits.idempotency import caller_key, replay
+from domain.credits.outcomes import Posted
 from domain.errors import DuplicateRequest
 from domain.ids import new_id
-from domain.ledger import entries
-from domain.ledger.accounts import user_wallet
-from domain.ledger.errors import IdempotencyKeyReused, InsufficientCredits
-from domain.ledger.idempotency import caller_key, replay
-from domain.ledger.outcomes import Posted
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from application.access.audit_trail import membership_state, record
+from application.access.ports import ScopeChain
 from application.identity.principal import Principal
 from application.invitations.inviter_authority import lapse_of_invitation, revoke_for_lapse
 from application.invitations.scope_roles import load_chain, names, scope_hidden, scope_roles
@@ -11,17 +13,15 @@ from application.invitations.views import AcceptedInvitation, InvitationPreview
 from application.ports.audit import RequestContext
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from application.rbac.audit_trail import membership_state, record
-from application.rbac.ports import ScopeChain
+from domain.access.memberships import Membership
+from domain.access.permissions import ScopeKind
+from domain.access.roles import JOINER_ROLE, Role
+from domain.access.scopes import ScopeRef
 from domain.invitations.codes import digest_code, looks_like_code
 from domain.invitations.email_address import mask_email
 from domain.invitations.errors import InvitationGone, InvitationNotFound, InviterLostAuthority
 from domain.invitations.invitation import Invitation
 from domain.invitations.inviter_authority import Lapse
-from domain.rbac.memberships import Membership
-from domain.rbac.permissions import ScopeKind
-from domain.rbac.roles import JOINER_ROLE, Role
-from domain.rbac.scopes import ScopeRef
 
 
 async def _find(uow: UnitOfWork, code: str, *, for_update: bool = False) -> Invitation:

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from application.access.audit_trail import record
+from application.access.authorizer import Authorizer, ScopeAccess
 from application.identity.principal import Principal
 from application.invitations.code_sealer import CodeSealer
 from application.invitations.scope_roles import catalogue, scope_roles
@@ -14,8 +16,9 @@ from application.ports.audit import RequestContext
 from application.ports.clock import Clock
 from application.ports.outbox import OutboxMessage
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from application.rbac.audit_trail import record
-from application.rbac.authorizer import Authorizer, ScopeAccess
+from domain.access.errors import RoleTooStrong
+from domain.access.permissions import MEMBERS_INVITE_PERMISSION, ScopeKind
+from domain.access.roles import Role, resolve_role
 from domain.ids import new_id
 from domain.invitations.csv_rows import parse_invite_csv
 from domain.invitations.email_address import normalise_email
@@ -24,9 +27,6 @@ from domain.invitations.expiry import expires_at
 from domain.invitations.invitation import InvitationStatus, InvitationTarget, new_invitation
 from domain.invitations.planning import InvitePlan, SkipReason, plan_invitations
 from domain.invitations.requests import InviteRow, bulk_rows
-from domain.rbac.errors import RoleTooStrong
-from domain.rbac.permissions import MEMBERS_INVITE_PERMISSION, ScopeKind
-from domain.rbac.roles import Role, resolve_role
 
 INVITATION_EMAIL = "invitation.email"
 

@@ -15,19 +15,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from application.access.audit_trail import record
+from application.access.authorizer import node_of
+from application.access.ports import ScopeChain
 from application.invitations.scope_roles import load_chain, scope_hidden, scope_roles
 from application.ports.audit import RequestContext
 from application.ports.unit_of_work import UnitOfWork
-from application.rbac.audit_trail import record
-from application.rbac.authorizer import node_of
-from application.rbac.ports import ScopeChain
+from domain.access.memberships import Principal as RbacPrincipal
+from domain.access.permissions import ScopeKind
+from domain.access.power import member_power
+from domain.access.roles import Role
+from domain.access.scopes import ScopeRef
 from domain.invitations.invitation import Invitation
 from domain.invitations.inviter_authority import Lapse, lapse_of
-from domain.rbac.memberships import Principal as RbacPrincipal
-from domain.rbac.permissions import ScopeKind
-from domain.rbac.power import member_power
-from domain.rbac.roles import Role
-from domain.rbac.scopes import ScopeRef
 
 REVOKED = "invitation.revoked"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from application.access.audit_trail import record
+from application.access.authorizer import Authorizer
 from application.identity.principal import Principal
 from application.invitations.scope_roles import scope_roles
 from application.invitations.views import InvitationView
@@ -9,16 +11,14 @@ from application.pagination import Page, PageRequest
 from application.ports.audit import RequestContext
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
-from application.rbac.audit_trail import record
-from application.rbac.authorizer import Authorizer
-from domain.invitations.errors import InvitationNotFound
-from domain.invitations.invitation import InvitationStatus
-from domain.rbac.permissions import (
+from domain.access.permissions import (
     MEMBERS_INVITE_PERMISSION,
     MEMBERS_READ_PERMISSION,
     Permission,
     ScopeKind,
 )
+from domain.invitations.errors import InvitationNotFound
+from domain.invitations.invitation import InvitationStatus
 
 # API.md: an organization's invitations are for those who may invite; a team's or project's are
 # readable with members:read (e-mails then masked unless the caller may invite too).

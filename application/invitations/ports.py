@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Protocol
 
 from application.pagination import Page, PageRequest
+from domain.access.scopes import ScopeRef
 from domain.invitations.invitation import Invitation, InvitationStatus
-from domain.rbac.scopes import ScopeRef
 
 
 class InvitationRepository(Protocol):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from application.access.ports import ScopeChain
 from application.invitations.views import ScopeName
 from application.ports.unit_of_work import UnitOfWork
-from application.rbac.ports import ScopeChain
+from domain.access.permissions import ScopeKind
+from domain.access.power import Power
+from domain.access.roles import DEFAULT_ROLES, Role
 from domain.invitations.requests import RoleCatalogue
-from domain.rbac.permissions import ScopeKind
-from domain.rbac.power import Power
-from domain.rbac.roles import DEFAULT_ROLES, Role
 
 
 async def scope_roles(uow: UnitOfWork, organization_id: str, kind: ScopeKind) -> tuple[Role, ...]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from domain.access.permissions import ScopeKind
+from domain.access.roles import Role
 from domain.invitations.email_address import mask_email
 from domain.invitations.invitation import Invitation, InvitationStatus
 from domain.invitations.planning import SkippedRow
-from domain.rbac.permissions import ScopeKind
-from domain.rbac.roles import Role
 
 
 @dataclass(frozen=True)

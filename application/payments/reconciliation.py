@@ -97,9 +97,7 @@ class ReconcilePayments:
 
     async def _defer(self, payment_id: str, failures: int, until: datetime | None) -> None:
         async with self._uow() as uow:
-            await uow.payments.defer_reconciliation(
-                payment_id, failed_checks=failures, until=until
-            )
+            await uow.payments.defer_reconciliation(payment_id, failed_checks=failures, until=until)
             await uow.commit()
 
     async def _one(self, payment_id: str, report: ReconciliationReport) -> None:

@@ -14,20 +14,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
-from application.audit.ports import OrganizationAuditTrail
-from application.credits.ports import LedgerRepository
-from application.identity.ports import UserRepository
-from application.invitations.ports import InvitationRepository
-from application.jobs.ports import JobRuns, ProcessedMessages
-from application.notifications.ports import NotificationRepository
-from application.payments.ports import PaymentRepository, PlanRepository
-from application.phone_verification.ports import PhoneVerificationRepository
-from application.ports.audit import AuditLog
-from application.ports.idempotency import IdempotencyStore
-from application.ports.inbox import WebhookInbox
-from application.ports.outbox import Outbox
-from application.profiles.ports import ProfileRepository
-from application.rbac.ports import (
+from application.access.ports import (
     MembershipRepository,
     OrganizationRepository,
     ProjectRepository,
@@ -35,6 +22,19 @@ from application.rbac.ports import (
     ScopeChainReader,
     TeamRepository,
 )
+from application.audit.ports import OrganizationAuditTrail
+from application.credits.ports import LedgerRepository
+from application.free_credits.ports import PhoneVerificationRepository
+from application.identity.ports import UserRepository
+from application.invitations.ports import InvitationRepository
+from application.jobs.ports import JobRuns, ProcessedMessages
+from application.notifications.ports import NotificationRepository
+from application.payments.ports import PaymentRepository, PlanRepository
+from application.ports.audit import AuditLog
+from application.ports.idempotency import IdempotencyStore
+from application.ports.inbox import WebhookInbox
+from application.ports.outbox import Outbox
+from application.profiles.ports import ProfileRepository
 from application.settings.ports import SettingsRepository
 
 

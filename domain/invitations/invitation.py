@@ -10,6 +10,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
+from domain.access.permissions import ScopeKind
+from domain.access.scopes import ScopeRef
 from domain.invitations.codes import IssuedCode, issue_code
 from domain.invitations.email_address import normalise_email, same_email
 from domain.invitations.errors import (
@@ -23,8 +25,6 @@ from domain.invitations.errors import (
     WrongInvitee,
 )
 from domain.invitations.expiry import expires_at as compute_expiry
-from domain.rbac.permissions import ScopeKind
-from domain.rbac.scopes import ScopeRef
 
 
 class InvitationStatus(StrEnum):

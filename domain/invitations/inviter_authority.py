@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from domain.rbac.permissions import MEMBERS_INVITE_PERMISSION
-from domain.rbac.power import Power
-from domain.rbac.roles import Role
+from domain.access.permissions import MEMBERS_INVITE_PERMISSION
+from domain.access.power import Power
+from domain.access.roles import Role
 
 
 class Lapse(StrEnum):

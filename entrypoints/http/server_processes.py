@@ -26,8 +26,7 @@ def run_processes(serve: Callable[[], None], count: int) -> int:
     """Run ``serve`` in ``count`` forked children until a signal or a child's exit."""
     context = multiprocessing.get_context("fork")  # children inherit the parsed settings
     children: list[BaseProcess] = [
-        context.Process(target=serve, name=f"fairarena-api-{n}", daemon=False)
-        for n in range(count)
+        context.Process(target=serve, name=f"fairarena-api-{n}", daemon=False) for n in range(count)
     ]
     stopping = False
 

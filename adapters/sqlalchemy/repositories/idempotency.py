@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.statements import for_update, insert_ignoring_conflict
-from adapters.sqlalchemy.tables.ledger import idempotency_keys as keys
+from adapters.sqlalchemy.tables.credits import idempotency_keys as keys
 from application.ports.idempotency import IdempotencyRecord, StoredResponse
 
 

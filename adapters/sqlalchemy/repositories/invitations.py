@@ -10,13 +10,13 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.statements import for_update as lock_rows
+from adapters.sqlalchemy.tables.access import memberships
 from adapters.sqlalchemy.tables.identity import users
 from adapters.sqlalchemy.tables.invitations import invitations
-from adapters.sqlalchemy.tables.rbac import memberships
 from application.pagination import Page, PageRequest, encode_cursor
+from domain.access.permissions import ScopeKind
+from domain.access.scopes import ScopeRef
 from domain.invitations.invitation import Invitation, InvitationStatus, InvitationTarget
-from domain.rbac.permissions import ScopeKind
-from domain.rbac.scopes import ScopeRef
 
 i = invitations.c
 _CHUNK = 500  # IN-lists stay well under SQLite's parameter limit

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.statements import insert_ignoring_conflict
-from adapters.sqlalchemy.tables.platform import notifications
+from adapters.sqlalchemy.tables.notifications import notifications
 from application.notifications.ports import NotificationFilter
 from application.pagination import Page, PageRequest, encode_cursor
 from domain.notifications.notification import Notification, NotificationType

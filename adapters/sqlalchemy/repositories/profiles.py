@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.statements import insert_ignoring_conflict, upsert
-from adapters.sqlalchemy.tables.identity import profile_stars, profile_views, profiles, users
+from adapters.sqlalchemy.tables.identity import users
+from adapters.sqlalchemy.tables.profiles import profile_stars, profile_views, profiles
 from application.pagination import Page, PageRequest, encode_cursor
 from domain.profiles.profile import Gender, PrivacySettings, Profile, ProfileDetails, ProfileView
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.statements import upsert
-from adapters.sqlalchemy.tables.identity import user_settings
+from adapters.sqlalchemy.tables.settings import user_settings
 
 
 class SqlSettingsRepository:

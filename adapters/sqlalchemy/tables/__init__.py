@@ -1,25 +1,35 @@
-"""Every table, registered on one MetaData. Contexts add their module to the imports below."""
+"""Every table, registered on one MetaData. A context adds its module to the imports below."""
 
 from adapters.sqlalchemy.tables import (
+    access,
+    audit,
+    credits,
+    free_credits,
     identity,
+    inbox,
     invitations,
     jobs,
-    ledger,
+    notifications,
+    outbox,
     payments,
-    phone_verification,
-    platform,
-    rbac,
+    profiles,
+    settings,
 )
 from adapters.sqlalchemy.tables.base import metadata
 
 __all__ = [
+    "access",
+    "audit",
+    "credits",
+    "free_credits",
     "identity",
+    "inbox",
     "invitations",
     "jobs",
-    "ledger",
     "metadata",
+    "notifications",
+    "outbox",
     "payments",
-    "phone_verification",
-    "platform",
-    "rbac",
+    "profiles",
+    "settings",
 ]

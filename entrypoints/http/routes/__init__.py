@@ -2,32 +2,31 @@
 
 from entrypoints.http.routes import (
     audit,
-    clerk_webhooks,
     credits,
-    dev_checkout,
     free_credits,
+    identity,
     index,
     invitations,
     notifications,
-    organizations,
-    payments,
-    profile,
+    profiles,
     settings,
     system,
-    teams,
 )
+from entrypoints.http.routes.access import organizations, teams
+from entrypoints.http.routes.payments import api as payments
+from entrypoints.http.routes.payments import checkout as payments_checkout
 
 ROUTE_MODULES = [
     index,
     system,
-    profile,
+    profiles,
     settings,
     notifications,
-    clerk_webhooks,
+    identity,
     credits,
     free_credits,
     payments,
-    dev_checkout,
+    payments_checkout,
     organizations,
     teams,
     invitations,

@@ -7,7 +7,7 @@ from typing import Any
 
 from application.credits.spend import ReplayedInsufficientCredits
 from application.pagination import page_request
-from domain.ledger.entry_types import EntryType
+from domain.credits.entry_types import EntryType
 from entrypoints.http import envelope
 from entrypoints.http.errors import ApiError
 from entrypoints.http.idempotency import (
@@ -76,7 +76,7 @@ async def history(call: Call[NoBody, HistoryQuery]) -> Reply:
 @functools.partial(document_key, required=True)
 async def spend(call: Call[SpendIn, NoQuery]) -> Any:
     # The ledger transaction itself is the idempotency record of a spend (one statement, see
-    # adapters/sqlalchemy/ledger_fast_path.py); the semantics are those of @idempotent.
+    # adapters/sqlalchemy/repositories/credits/fast_path.py); semantics as for @idempotent.
     key = idempotency_key(call, required=True)
     assert key is not None
     body = call.body

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import TypeVar
 
-from domain.phone_verification.errors import RateLimited
-from domain.phone_verification.otp import Channel
+from domain.free_credits.errors import RateLimited
+from domain.free_credits.otp import Channel
 from entrypoints.http.errors import ApiError
 from entrypoints.http.idempotency import idempotent
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery

@@ -9,9 +9,9 @@ from __future__ import annotations
 from application.invitations.invite import BulkInvite, CsvInvite, InviteRequest, SingleInvite
 from application.invitations.views import InvitationView, InviteOutcome, ScopeName
 from application.pagination import page_request
+from domain.access.permissions import ScopeKind
+from domain.access.roles import Role
 from domain.invitations.invitation import parse_status_filter
-from domain.rbac.permissions import ScopeKind
-from domain.rbac.roles import Role
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply
 from entrypoints.http.schemas.invitations import (
     AcceptedOut,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery
-from entrypoints.http.schemas.profile import SettingsIn, SettingsOut
+from entrypoints.http.schemas.profiles import SettingsIn, SettingsOut
 
 routes = ApiRoutes(tag="settings")
 

@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 import orjson
 from pydantic import Field, StringConstraints, field_validator
 
-from domain.ledger.amounts import MAX_CREDITS_PER_MOVEMENT
-from domain.ledger.entry_types import EntryType
+from domain.credits.amounts import MAX_CREDITS_PER_MOVEMENT
+from domain.credits.entry_types import EntryType
 from entrypoints.http.schemas.base import ApiInput, ApiOutput, PageQuery, UtcTime
 
 MAX_METADATA_BYTES = 2048

@@ -13,7 +13,7 @@ from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.ports.clock import SystemClock
 from domain.identity.user import User
-from entrypoints.cli import main
+from entrypoints.cli.main import main
 
 
 async def _add_user(url: str, user_id: str, subject: str) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from dependency_injector import providers
 
 from entrypoints.http.request_state import CONTAINER
-from tests.e2e.rbac.helpers import Actor
+from tests.e2e.access.helpers import Actor
 
 
 async def person(client: Any, token: Any, email: str, name: str | None = None) -> Actor:

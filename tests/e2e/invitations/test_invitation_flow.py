@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from tests.e2e.access.helpers import actor, make_org, make_project, make_team
 from tests.e2e.invitations.helpers import code_for, invite, person, travel
-from tests.e2e.rbac.helpers import actor, make_org, make_project, make_team
 
 
 async def test_org_invitation_round_trip_never_shows_the_code(app_client, token):

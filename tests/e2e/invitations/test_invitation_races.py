@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from tests.e2e.access.helpers import actor, make_org
 from tests.e2e.invitations.helpers import code_for, invite, person
-from tests.e2e.rbac.helpers import actor, make_org
 
 
 async def test_two_simultaneous_accepts_of_one_code_join_once(pg_client, token):

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.rbac.permissions import ScopeKind
-from domain.rbac.scopes import ScopeRef
+from domain.access.permissions import ScopeKind
+from domain.access.scopes import ScopeRef
+from tests.e2e.access.helpers import Actor, actor, join, make_org, make_team
 from tests.e2e.invitations.helpers import code_for, container_of, invite, person
-from tests.e2e.rbac.helpers import Actor, actor, join, make_org, make_team
 
 
 async def _revocations(owner: Actor, org_id: str) -> list[dict[str, Any]]:

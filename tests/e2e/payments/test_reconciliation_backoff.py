@@ -45,9 +45,7 @@ async def _user_id(shop: Shop, t: str) -> str:
     return str(profile["data"]["userId"])
 
 
-async def test_payments_that_always_fail_do_not_starve_a_newer_one(
-    shop: Shop, token: Any
-) -> None:
+async def test_payments_that_always_fail_do_not_starve_a_newer_one(shop: Shop, token: Any) -> None:
     t = token()
     orphans = await _orphans(shop, await _user_id(shop, t), BATCH + 1)
     order = await shop.buy(t)
@@ -101,13 +99,11 @@ async def test_the_backoff_grows_is_capped_and_resets_when_the_gateway_answers(
         await uow.commit()
     report = await shop.reconcile(later_by=later)
     assert report.checked == 1 and report.errors == []
-    attempts = await shop.scalar(
-        "SELECT reconcile_failures FROM payments WHERE id = :p", p=orphan
-    )
+    attempts = await shop.scalar("SELECT reconcile_failures FROM payments WHERE id = :p", p=orphan)
     assert attempts == 0
-    assert await shop.scalar(
-        "SELECT next_reconcile_at FROM payments WHERE id = :p", p=orphan
-    ) is None
+    assert (
+        await shop.scalar("SELECT next_reconcile_at FROM payments WHERE id = :p", p=orphan) is None
+    )
 
 
 def _aware(value: Any) -> Any:

@@ -46,15 +46,19 @@ async def test_a_refund_whose_amount_differs_at_the_gateway_is_flagged_once(
     retry = await shop.client.post(url, json=body, headers=headers)
     assert retry.status == 200, await retry.text()
     assert (await retry.json())["data"]["refund"]["status"] == "REQUESTED"
-    detail = await (await shop.client.get(f"/api/v1/payments/{order['paymentId']}",
-                                          headers=bearer(admin))).json()
+    detail = await (
+        await shop.client.get(f"/api/v1/payments/{order['paymentId']}", headers=bearer(admin))
+    ).json()
     assert detail["data"]["flags"] == ["REFUND_AMOUNT_MISMATCH"]
     assert len(await _flags(shop, order["paymentId"])) == 1
     assert len(shop.razorpay.refunds) == 1
-    assert await shop.scalar(
-        "SELECT count(*) FROM ledger_transactions WHERE type = 'REFUND' AND payment_id = :p",
-        p=order["paymentId"],
-    ) == 0  # nothing clawed back on an amount nobody agreed to: a human decides
+    assert (
+        await shop.scalar(
+            "SELECT count(*) FROM ledger_transactions WHERE type = 'REFUND' AND payment_id = :p",
+            p=order["paymentId"],
+        )
+        == 0
+    )  # nothing clawed back on an amount nobody agreed to: a human decides
 
 
 async def test_a_gateway_fact_the_payment_cannot_take_is_flagged_once(

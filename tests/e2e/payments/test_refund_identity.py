@@ -37,17 +37,26 @@ async def _refund_with_lost_answer(
 
 async def _assert_one_refund(shop: Shop, payment_id: str) -> None:
     assert [r["amount"] for r in shop.razorpay.refunds.values()] == [20_000]
-    assert await shop.scalar(
-        "SELECT count(*) FROM payment_refunds WHERE payment_id = :p", p=payment_id
-    ) == 1
-    assert await shop.scalar(
-        "SELECT count(*) FROM ledger_transactions WHERE type = 'REFUND' AND payment_id = :p",
-        p=payment_id,
-    ) == 1
-    assert await shop.scalar(
-        "SELECT count(*) FROM payment_events WHERE type = 'REFUND_APPLIED' AND payment_id = :p",
-        p=payment_id,
-    ) == 1
+    assert (
+        await shop.scalar(
+            "SELECT count(*) FROM payment_refunds WHERE payment_id = :p", p=payment_id
+        )
+        == 1
+    )
+    assert (
+        await shop.scalar(
+            "SELECT count(*) FROM ledger_transactions WHERE type = 'REFUND' AND payment_id = :p",
+            p=payment_id,
+        )
+        == 1
+    )
+    assert (
+        await shop.scalar(
+            "SELECT count(*) FROM payment_events WHERE type = 'REFUND_APPLIED' AND payment_id = :p",
+            p=payment_id,
+        )
+        == 1
+    )
 
 
 async def test_a_retried_refund_whose_answer_was_lost_pays_out_once(
@@ -111,9 +120,12 @@ async def test_a_refund_without_an_idempotency_key_is_refused(shop: Shop, token:
     assert error["code"] == "VALIDATION_ERROR"
     assert error["details"] == [{"field": "Idempotency-Key", "message": "required"}]
     assert shop.razorpay.refunds == {}
-    assert await shop.scalar(
-        "SELECT count(*) FROM payment_refunds WHERE payment_id = :p", p=order["paymentId"]
-    ) == 0
+    assert (
+        await shop.scalar(
+            "SELECT count(*) FROM payment_refunds WHERE payment_id = :p", p=order["paymentId"]
+        )
+        == 0
+    )
 
 
 async def test_the_same_key_for_another_refund_is_a_duplicate_request(

@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from domain.rbac import roles as r
-from domain.rbac.memberships import Membership
-from domain.rbac.roles import Role
+from domain.access import roles as r
+from domain.access.memberships import Membership
+from domain.access.roles import Role
+from tests.e2e.access.helpers import Actor
 from tests.e2e.invitations.helpers import code_for, container_of
-from tests.e2e.rbac.helpers import Actor
 
 TABLE = Path(__file__).with_name("permission_matrix.txt")
 CALLERS = ("O", "CO", "MT", "M", "TO", "TA", "TM", "PO", "PE", "PV", "X", "A")

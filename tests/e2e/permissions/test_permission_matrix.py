@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from domain.rbac import roles as r
+from domain.access import roles as r
 from entrypoints.http.routes import ROUTE_MODULES
+from tests.e2e.access.helpers import Actor
 from tests.e2e.invitations.helpers import code_for
 from tests.e2e.permissions.matrix import (
     CALLERS,
@@ -26,7 +27,6 @@ from tests.e2e.permissions.matrix import (
     new_person,
     unique,
 )
-from tests.e2e.rbac.helpers import Actor
 
 ROWS = load_table()
 ISSUE_4_PREFIXES = ("/api/v1/organization", "/api/v1/team", "/api/v1/project", "/api/v1/invites")

@@ -22,12 +22,12 @@ from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.ports.clock import SystemClock
 from domain.identity.user import User
-from entrypoints.cli import main
+from entrypoints.cli.main import main
 from tests.fixtures.databases import REDIS_URL
 from tests.integration.cli.test_serve_workers import serve_env
 
 STARTUP_SECONDS = 90
-SERVE = [sys.executable, "-m", "entrypoints.cli", "serve"]
+SERVE = [sys.executable, "-m", "entrypoints.cli.main", "serve"]
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
@@ -61,7 +61,7 @@ def test_every_worker_log_line_is_json(tmp_path: Path, sqlite_url: str) -> None:
         PYTHONUNBUFFERED="1",
     )
     worker = subprocess.Popen(
-        [sys.executable, "-m", "entrypoints.cli", "worker", "--threads", "1"],
+        [sys.executable, "-m", "entrypoints.cli.main", "worker", "--threads", "1"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -66,7 +66,16 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
 def test_two_workers_share_the_port_and_stop_together(tmp_path, sqlite_url, redis_url):
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "entrypoints.cli", "serve", "--port", str(port), "--workers", "2"],
+        [
+            sys.executable,
+            "-m",
+            "entrypoints.cli.main",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
         env=serve_env(tmp_path, sqlite_url, REDIS_URL=REDIS_URL),
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
@@ -91,7 +100,16 @@ def test_two_workers_share_the_port_and_stop_together(tmp_path, sqlite_url, redi
 def test_a_dead_worker_takes_the_set_down_with_a_failure_status(tmp_path, sqlite_url, redis_url):
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "entrypoints.cli", "serve", "--port", str(port), "--workers", "2"],
+        [
+            sys.executable,
+            "-m",
+            "entrypoints.cli.main",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
         env=serve_env(tmp_path, sqlite_url, REDIS_URL=REDIS_URL),
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
@@ -116,7 +134,7 @@ def test_refused_without_redis_or_with_no_process(tmp_path, sqlite_url, workers)
         [
             sys.executable,
             "-m",
-            "entrypoints.cli",
+            "entrypoints.cli.main",
             "serve",
             "--port",
             str(free_port()),

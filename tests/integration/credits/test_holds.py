@@ -16,10 +16,10 @@ from application.credits.expire_holds import ExpireHolds
 from application.credits.ledger_service import CreditsLedger
 from application.credits.spend import Spend
 from application.credits.verify_ledger import VerifyLedger, is_clean
+from domain.credits.entry_types import EntryType
+from domain.credits.errors import HoldNotOpen, IdempotencyKeyReused, InsufficientCredits
+from domain.credits.holds import HoldStatus
 from domain.ids import new_id
-from domain.ledger.entry_types import EntryType
-from domain.ledger.errors import HoldNotOpen, IdempotencyKeyReused, InsufficientCredits
-from domain.ledger.holds import HoldStatus
 
 
 class Clock:

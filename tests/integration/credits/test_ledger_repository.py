@@ -17,10 +17,10 @@ from application.credits.verify_ledger import VerifyLedger, is_clean
 from application.pagination import PageRequest, decode_cursor
 from application.ports.clock import SystemClock
 from application.transient import retry_transient
+from domain.credits.accounts import user_wallet
+from domain.credits.entry_types import EntryType
+from domain.credits.errors import AlreadyClaimed, IdempotencyKeyReused, InsufficientCredits
 from domain.ids import new_id
-from domain.ledger.accounts import user_wallet
-from domain.ledger.entry_types import EntryType
-from domain.ledger.errors import AlreadyClaimed, IdempotencyKeyReused, InsufficientCredits
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Differential test: random operation sequences give the same answers on SQL as on the Book.
 
-The domain's Book is the reference model (property-tested in tests/unit/ledger). Here the same
+The domain's Book is the reference model (property-tested in tests/unit/credits/book). Here the same
 random sequence of grants, purchases, spends (with replayed and reused keys), adjustments,
 claw-backs, initial allocations and holds runs through CreditsLedger on the SQL repository and on
 the memory one; every answer, balance and history must match.
@@ -24,9 +24,9 @@ from application.credits.ledger_service import CreditsLedger
 from application.credits.spend import Spend
 from application.credits.verify_ledger import VerifyLedger, is_clean
 from application.pagination import PageRequest
+from domain.credits.accounts import user_wallet
+from domain.credits.entry_types import EntryType
 from domain.errors import DomainError
-from domain.ledger.accounts import user_wallet
-from domain.ledger.entry_types import EntryType
 
 USERS = ["u1", "u2", "u3"]
 

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from adapters.clerk.webhook_events import parse_clerk_webhook
 from adapters.memory.cache import InMemoryCache
 from adapters.sqlalchemy.engine import build_engine
-from adapters.sqlalchemy.repositories.users import SqlUserRepository
-from adapters.sqlalchemy.tables.platform import outbox
+from adapters.sqlalchemy.repositories.identity import SqlUserRepository
+from adapters.sqlalchemy.tables.outbox import outbox
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.identity.provider_sync import (
     PROVIDER_WEBHOOK_TOPIC,

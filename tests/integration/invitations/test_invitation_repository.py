@@ -17,6 +17,13 @@ from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.pagination import PageRequest, decode_cursor
 from application.ports.audit import AuditEntry
 from application.ports.clock import SystemClock
+from domain.access import roles as r
+from domain.access.memberships import Membership
+from domain.access.organization import Organization
+from domain.access.permissions import ScopeKind
+from domain.access.scopes import ScopeRef
+from domain.access.team import Project, Team
+from domain.access.visibility import Visibility
 from domain.identity.user import User
 from domain.ids import new_id
 from domain.invitations.codes import issue_code
@@ -26,13 +33,6 @@ from domain.invitations.invitation import (
     InvitationTarget,
     new_invitation,
 )
-from domain.rbac import roles as r
-from domain.rbac.memberships import Membership
-from domain.rbac.organization import Organization
-from domain.rbac.permissions import ScopeKind
-from domain.rbac.scopes import ScopeRef
-from domain.rbac.team import Project, Team
-from domain.rbac.visibility import Visibility
 
 pytestmark = pytest.mark.integration
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)

@@ -27,17 +27,36 @@ ROOT = Path(__file__).resolve().parents[3]
 async def seed(database_url: str) -> str:
     """A user with one notification older than 30 days and one recent."""
     now = datetime.now(UTC)
-    user = User(id=new_id(), subject="sched", email="s@example.com", first_name="S",
-                last_name=None, image_url=None, username=None, created_at=now, updated_at=now)
+    user = User(
+        id=new_id(),
+        subject="sched",
+        email="s@example.com",
+        first_name="S",
+        last_name=None,
+        image_url=None,
+        username=None,
+        created_at=now,
+        updated_at=now,
+    )
     engine = build_engine(database_url)
     try:
         async with SqlAlchemyUnitOfWorkFactory(engine, SystemClock())() as uow:
             await uow.users.add(user)
             for title, age in (("old", timedelta(days=31)), ("recent", timedelta(days=1))):
-                await uow.notifications.add(Notification(
-                    id=new_id(), user_id=user.id, type=NotificationType.SYSTEM, title=title,
-                    message="m", description="", action_url=None, action_label=None,
-                    metadata={}, created_at=now - age))
+                await uow.notifications.add(
+                    Notification(
+                        id=new_id(),
+                        user_id=user.id,
+                        type=NotificationType.SYSTEM,
+                        title=title,
+                        message="m",
+                        description="",
+                        action_url=None,
+                        action_label=None,
+                        metadata={},
+                        created_at=now - age,
+                    )
+                )
             await uow.commit()
     finally:
         await engine.dispose()
@@ -58,16 +77,29 @@ async def runs_and_titles(database_url: str) -> tuple[list[sa.Row[object]], list
 EXPECTED_JOBS = sorted(spec.name for spec in PERIODIC)
 
 
-async def test_two_scheduler_processes_run_the_daily_cleanup_once(pg_url: str,
-                                                                  tmp_path: Path) -> None:
+async def test_two_scheduler_processes_run_the_daily_cleanup_once(
+    pg_url: str, tmp_path: Path
+) -> None:
     await seed(pg_url)
-    env = {**os.environ, "ENV": "test", "DATABASE_URL": pg_url, "VAR_DIR": str(tmp_path),
-           "LOG_LEVEL": "INFO"}
+    env = {
+        **os.environ,
+        "ENV": "test",
+        "DATABASE_URL": pg_url,
+        "VAR_DIR": str(tmp_path),
+        "LOG_LEVEL": "INFO",
+    }
     env.pop("REDIS_URL", None)
     log = (tmp_path / "scheduler.log").open("ab")
-    schedulers = [subprocess.Popen([sys.executable, "-m", "entrypoints.cli", "scheduler"],
-                                   cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-                  for _ in range(2)]
+    schedulers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "entrypoints.cli.main", "scheduler"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        for _ in range(2)
+    ]
     log_text = lambda: (tmp_path / "scheduler.log").read_text(errors="replace")  # noqa: E731
     try:
         for _ in range(600):  # both processes up (each ticks right after it logs this)

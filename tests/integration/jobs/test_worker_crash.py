@@ -46,8 +46,12 @@ class WorkerProcess:
     def __init__(self, env: dict[str, str], log: Path) -> None:
         self._log = log.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "entrypoints.cli", "worker", "--threads", "2"],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+            [sys.executable, "-m", "entrypoints.cli.main", "worker", "--threads", "2"],
+            cwd=ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
 
     def kill(self) -> None:
         self.process.send_signal(signal.SIGKILL)
@@ -83,8 +87,10 @@ async def processed(database_url: str, message_id: str) -> bool:
 
 async def commit_welcome_email(database_url: str) -> str:
     """What a use case does: the outbox row commits with the change; nothing is sent inline."""
-    message = OutboxMessage(topic="email.send", payload={
-        "to": "asha@example.com", "template": "welcome", "context": {"name": "Asha"}})
+    message = OutboxMessage(
+        topic="email.send",
+        payload={"to": "asha@example.com", "template": "welcome", "context": {"name": "Asha"}},
+    )
     engine = build_engine(database_url)
     try:
         async with SqlAlchemyUnitOfWorkFactory(engine, SystemClock())() as uow:
@@ -95,20 +101,28 @@ async def commit_welcome_email(database_url: str) -> str:
     return message.id
 
 
-@pytest.mark.parametrize(("broker", "stall"), [
-    ("redis", "before_accept"),  # killed before Resend took the e-mail
-    ("redis", "after_accept"),  # killed after Resend took it, before the worker recorded it
-    ("in-memory", "before_accept"),  # embedded default: the broker's memory dies with it
-])
+@pytest.mark.parametrize(
+    ("broker", "stall"),
+    [
+        ("redis", "before_accept"),  # killed before Resend took the e-mail
+        ("redis", "after_accept"),  # killed after Resend took it, before the worker recorded it
+        ("in-memory", "before_accept"),  # embedded default: the broker's memory dies with it
+    ],
+)
 async def test_a_killed_worker_still_sends_the_email_once(
-        pg_url: str, namespace: str, resend: FakeResend, tmp_path: Path,
-        broker: str, stall: str) -> None:
+    pg_url: str, namespace: str, resend: FakeResend, tmp_path: Path, broker: str, stall: str
+) -> None:
     env = {
         **os.environ,
-        "ENV": "test", "DATABASE_URL": pg_url, "VAR_DIR": str(tmp_path / "var"),
-        "EMAIL_PROVIDER": "resend", "RESEND_API_KEY": "re_crash", "RESEND_API_URL": resend.url,
+        "ENV": "test",
+        "DATABASE_URL": pg_url,
+        "VAR_DIR": str(tmp_path / "var"),
+        "EMAIL_PROVIDER": "resend",
+        "RESEND_API_KEY": "re_crash",
+        "RESEND_API_URL": resend.url,
         "EMAIL_FROM": "FairArena <no-reply@fairarena.example>",
-        "BROKER_NAMESPACE": namespace, "LOG_LEVEL": "WARNING",
+        "BROKER_NAMESPACE": namespace,
+        "LOG_LEVEL": "WARNING",
         "OUTBOX_REDELIVER_AFTER_SECONDS": str(REDELIVER_AFTER_SECONDS),
     }
     env.pop("REDIS_URL", None)
@@ -145,5 +159,4 @@ async def test_a_killed_worker_still_sends_the_email_once(
     assert email["to"] == ["asha@example.com"]
     assert email["subject"] == "Welcome to FairArena, Asha!"
     assert email["idempotency_key"] == f"outbox/{message_id}"
-    assert all(r["headers"]["Idempotency-Key"] == f"outbox/{message_id}"
-               for r in resend.requests)
+    assert all(r["headers"]["Idempotency-Key"] == f"outbox/{message_id}" for r in resend.requests)

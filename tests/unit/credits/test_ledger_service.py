@@ -12,10 +12,10 @@ from application.credits.ledger_service import CreditsLedger
 from application.credits.queries import GetBalance, GetHistory
 from application.credits.verify_ledger import VerifyLedger, is_clean
 from application.pagination import PageRequest
+from domain.credits.entry_types import EntryType
+from domain.credits.errors import AlreadyClaimed, InsufficientCredits
 from domain.errors import NotFound, ValidationFailed
 from domain.identity.user import User
-from domain.ledger.entry_types import EntryType
-from domain.ledger.errors import AlreadyClaimed, InsufficientCredits
 
 
 async def run(uow, work):

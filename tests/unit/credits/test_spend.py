@@ -9,11 +9,11 @@ from application.credits.ledger_service import CreditsLedger
 from application.credits.ports import KeyTaken
 from application.credits.spend import ReplayedInsufficientCredits, Spend
 from application.transient import StorageBusy, TransientConflict
+from domain.credits.entry_types import EntryType
+from domain.credits.errors import InsufficientCredits
+from domain.credits.outcomes import Posted
+from domain.credits.transactions import LedgerTransaction
 from domain.errors import DuplicateRequest
-from domain.ledger.entry_types import EntryType
-from domain.ledger.errors import InsufficientCredits
-from domain.ledger.outcomes import Posted
-from domain.ledger.transactions import LedgerTransaction
 
 
 async def fund(uow, clock, user: str, amount: int) -> None:

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from domain.access.permissions import ScopeKind
 from domain.errors import Conflict, Forbidden, Gone, ValidationFailed
 from domain.invitations.codes import digest_code
 from domain.invitations.errors import InvitationExpired, InvitationUsed
@@ -18,7 +19,6 @@ from domain.invitations.invitation import (
     new_invitation,
     parse_status_filter,
 )
-from domain.rbac.permissions import ScopeKind
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 TEAM = InvitationTarget.team("org-1", "team-1")

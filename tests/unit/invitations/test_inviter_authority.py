@@ -10,16 +10,16 @@ import pytest
 
 from application.identity.provider_sync import PROVIDER_WEBHOOK_TOPIC
 from application.invitations.invite import SingleInvite
+from domain.access import roles as r
+from domain.access.memberships import Membership
+from domain.access.organization import Organization
+from domain.access.permissions import ScopeKind
+from domain.access.scopes import ScopeRef
 from domain.errors import Gone
 from domain.identity.user import User
 from domain.ids import new_id
 from domain.invitations.errors import InvitationRevoked, InviterLostAuthority
 from domain.invitations.invitation import InvitationStatus
-from domain.rbac import roles as r
-from domain.rbac.memberships import Membership
-from domain.rbac.organization import Organization
-from domain.rbac.permissions import ScopeKind
-from domain.rbac.scopes import ScopeRef
 from tests.fixtures.svix_signing import clerk_event
 from tests.unit.invitations.test_use_cases import CTX, NOW, principal, setup
 

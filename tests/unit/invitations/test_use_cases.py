@@ -15,15 +15,15 @@ from application.invitations.invitation_email import SendInvitationEmail
 from application.invitations.invite import INVITATION_EMAIL, SingleInvite
 from application.ports.audit import RequestContext
 from application.ports.messaging import EmailMessage, RenderedEmail
+from domain.access import roles as r
+from domain.access.memberships import Membership
+from domain.access.organization import Organization
+from domain.access.permissions import Permission, ScopeKind
+from domain.access.roles import Role
+from domain.access.scopes import ScopeRef
 from domain.errors import Gone
 from domain.identity.user import User
 from domain.ids import new_id
-from domain.rbac import roles as r
-from domain.rbac.memberships import Membership
-from domain.rbac.organization import Organization
-from domain.rbac.permissions import Permission, ScopeKind
-from domain.rbac.roles import Role
-from domain.rbac.scopes import ScopeRef
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 CTX = RequestContext("req-1", "127.0.0.1", "pytest")

@@ -83,5 +83,8 @@ def test_the_registry_handles_the_topics_in_use(memory_container: Container) -> 
     # The topics producers write (application/identity/provisioning.py) all have a handler.
     from application.identity import provider_sync, provisioning
 
-    assert {provisioning.SEND_EMAIL, provisioning.WELCOME_NOTIFICATION,
-            provider_sync.PROVIDER_WEBHOOK_TOPIC} <= set(handlers)
+    assert {
+        provisioning.SEND_EMAIL,
+        provisioning.WELCOME_NOTIFICATION,
+        provider_sync.PROVIDER_WEBHOOK_TOPIC,
+    } <= set(handlers)

@@ -45,6 +45,9 @@ def test_the_scan_sees_the_known_producers() -> None:
 
 def test_every_topic_written_has_a_handler(memory_container: Container) -> None:
     handlers = outbox_handlers(memory_container)
-    missing = {topic: module for topic, module in topics_written_by_application_code().items()
-               if topic not in handlers}
+    missing = {
+        topic: module
+        for topic, module in topics_written_by_application_code().items()
+        if topic not in handlers
+    }
     assert missing == {}, f"register these in entrypoints/jobs/handlers.py: {missing}"

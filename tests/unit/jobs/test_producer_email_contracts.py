@@ -20,16 +20,42 @@ from domain.payments.refund import Refund, RefundStatus
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 PAYMENT = Payment(
-    id="pay_1", user_id="u1", plan_id="plan_pro", plan_name="Pro", credits=600, amount=49_900,
-    currency="INR", receipt="r1", status=PaymentStatus.COMPLETED, created_at=NOW,
-    updated_at=NOW, failed_at=NOW, failure_reason="card declined",
+    id="pay_1",
+    user_id="u1",
+    plan_id="plan_pro",
+    plan_name="Pro",
+    credits=600,
+    amount=49_900,
+    currency="INR",
+    receipt="r1",
+    status=PaymentStatus.COMPLETED,
+    created_at=NOW,
+    updated_at=NOW,
+    failed_at=NOW,
+    failure_reason="card declined",
 )
-REFUND = Refund(id="ref_1", payment_id="pay_1", amount=49_900, status=RefundStatus.FAILED,
-                reason="asked", requested_by="admin", created_at=NOW,
-                failure_reason="bank rejected")
+REFUND = Refund(
+    id="ref_1",
+    payment_id="pay_1",
+    amount=49_900,
+    status=RefundStatus.FAILED,
+    reason="asked",
+    requested_by="admin",
+    created_at=NOW,
+    failure_reason="bank rejected",
+)
 TO = notices.Recipient("a@example.com", "Asha")
-USER = User(id="u1", subject="s1", email="asha@example.com", first_name="Asha",
-            last_name=None, image_url=None, username=None, created_at=NOW, updated_at=NOW)
+USER = User(
+    id="u1",
+    subject="s1",
+    email="asha@example.com",
+    first_name="Asha",
+    last_name=None,
+    image_url=None,
+    username=None,
+    created_at=NOW,
+    updated_at=NOW,
+)
 
 
 def emails(messages: list[OutboxMessage]) -> list[OutboxMessage]:
@@ -55,5 +81,6 @@ def test_what_the_producer_queues_renders(template: str) -> None:
 
 def test_without_a_name_the_greeting_is_generic() -> None:
     rendered = JinjaEmailTemplates().render(
-        "refund-completed", {"amount_paise": 100, "currency": "INR", "payment_id": "p"})
+        "refund-completed", {"amount_paise": 100, "currency": "INR", "payment_id": "p"}
+    )
     assert rendered.text.startswith("Hello,") and "<p>Hello,</p>" in rendered.html

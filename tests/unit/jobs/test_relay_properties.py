@@ -21,17 +21,21 @@ from tests.unit.jobs.fakes import RecordingPublisher, SteppingClock
 WINDOW = timedelta(minutes=10)
 MAX_DISPATCHES = 3
 
-steps = st.lists(st.one_of(
-    st.tuples(st.just("add"), st.booleans()),  # add a message; commit or roll back
-    st.tuples(st.just("relay"), st.integers(min_value=1, max_value=4)),  # batch size
-    st.tuples(st.just("process"), st.integers(min_value=0, max_value=30)),  # nth published
-    st.tuples(st.just("wait"), st.integers(min_value=1, max_value=15)),  # minutes
-), max_size=40)
+steps = st.lists(
+    st.one_of(
+        st.tuples(st.just("add"), st.booleans()),  # add a message; commit or roll back
+        st.tuples(st.just("relay"), st.integers(min_value=1, max_value=4)),  # batch size
+        st.tuples(st.just("process"), st.integers(min_value=0, max_value=30)),  # nth published
+        st.tuples(st.just("wait"), st.integers(min_value=1, max_value=15)),  # minutes
+    ),
+    max_size=40,
+)
 
 
 def memory_container() -> tuple[Container, SteppingClock]:
-    container = Container(config=Settings(env="test", var_dir=Path("/nonexistent"),
-                                          dev_auth_secret="x" * 40))
+    container = Container(
+        config=Settings(env="test", var_dir=Path("/nonexistent"), dev_auth_secret="x" * 40)
+    )
     container.adapters.override(MemoryAdapters(core=container.core))
     clock = SteppingClock()
     container.core.clock.override(providers.Object(clock))
@@ -54,8 +58,14 @@ async def scenario(plan: list[tuple[str, int]]) -> None:
                     await tx.commit()
             (committed if arg else rolled_back).add(message.id)
         elif step == "relay":
-            await OutboxRelay(uow, publisher, clock, batch_size=int(arg),
-                              redeliver_after=WINDOW, max_dispatches=MAX_DISPATCHES).relay_once()
+            await OutboxRelay(
+                uow,
+                publisher,
+                clock,
+                batch_size=int(arg),
+                redeliver_after=WINDOW,
+                max_dispatches=MAX_DISPATCHES,
+            ).relay_once()
         elif step == "process" and publisher.ids:
             message_id = publisher.ids[int(arg) % len(publisher.ids)]
             async with uow() as tx:
@@ -65,8 +75,9 @@ async def scenario(plan: list[tuple[str, int]]) -> None:
         elif step == "wait":
             clock.advance(timedelta(minutes=int(arg)))
     # Drain: relay until nothing is pending, and let every window pass.
-    relay = OutboxRelay(uow, publisher, clock, batch_size=100, redeliver_after=WINDOW,
-                        max_dispatches=MAX_DISPATCHES)
+    relay = OutboxRelay(
+        uow, publisher, clock, batch_size=100, redeliver_after=WINDOW, max_dispatches=MAX_DISPATCHES
+    )
     for _ in range(MAX_DISPATCHES + 1):
         await relay.relay_once()
         clock.advance(WINDOW)

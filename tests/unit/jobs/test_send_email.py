@@ -65,8 +65,10 @@ async def test_a_malformed_payload_is_a_permanent_failure(
     ("payload", "error"),
     [
         ({"to": "a@example.com", "template": "nope", "context": {}}, UnknownEmailTemplate),
-        ({"to": "a@example.com", "template": "payment-success", "context": {"name": "A"}},
-     MissingTemplateVariable),
+        (
+            {"to": "a@example.com", "template": "payment-success", "context": {"name": "A"}},
+            MissingTemplateVariable,
+        ),
     ],
 )
 async def test_template_mistakes_are_permanent_and_send_nothing(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from entrypoints.cli import main
+from entrypoints.cli.main import main
 from entrypoints.config import ConfigurationError, Settings
 
 
@@ -46,8 +46,11 @@ def test_production_refuses_dev_adapters_and_names_the_variable():
 def test_production_needs_the_invitation_seal_key():
     with pytest.raises(ConfigurationError, match="INVITE_SEAL_KEY"):
         Settings(
-            env="production", auth_mode="clerk", clerk_jwks_url="https://x/jwks",
-            email_provider="resend", resend_api_key="re_x",
+            env="production",
+            auth_mode="clerk",
+            clerk_jwks_url="https://x/jwks",
+            email_provider="resend",
+            resend_api_key="re_x",
         ).check_production_safety()
 
 

@@ -1,0 +1,352 @@
+"""In-memory organizations, teams, projects, custom roles and memberships (unit tests and the
+embedded default). Lists apply the same ``ChildFilter`` the SQL adapter turns into a WHERE."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, TypeVar
+
+from adapters.memory.paging import by_id
+from adapters.memory.store import MemoryState, MemoryStore
+from application.access.ports import (
+    MemberView,
+    OrganizationSummary,
+    ProjectSummary,
+    ScopeChain,
+    TeamSummary,
+    UniqueField,
+)
+from application.pagination import Page, PageRequest, encode_cursor
+from domain.access.errors import NameTaken
+from domain.access.list_filters import ChildFilter
+from domain.access.memberships import Membership
+from domain.access.organization import Organization
+from domain.access.permissions import ScopeKind
+from domain.access.roles import Role
+from domain.access.scopes import ScopeRef
+from domain.access.slugs import ID_SHAPE
+from domain.access.team import Project, Team
+from domain.ids import new_id
+
+T = TypeVar("T")
+
+
+@dataclass
+class StoredMembership:
+    id: str
+    membership: Membership
+    created_at: datetime
+
+
+@dataclass
+class RbacState:
+    organizations: dict[str, Organization] = field(default_factory=dict)
+    teams: dict[str, Team] = field(default_factory=dict)
+    projects: dict[str, Project] = field(default_factory=dict)
+    roles: dict[str, Role] = field(default_factory=dict)
+    memberships: dict[tuple[str, str], StoredMembership] = field(default_factory=dict)
+
+    def members_of(self, scope_id: str) -> list[StoredMembership]:
+        return [s for (_, sid), s in self.memberships.items() if sid == scope_id]
+
+    def held(self, user_id: str | None, scope_ids: list[str]) -> tuple[Membership, ...]:
+        if user_id is None:
+            return ()
+        found = (self.memberships.get((user_id, sid)) for sid in scope_ids)
+        return tuple(self._current(s.membership) for s in found if s is not None)
+
+    def _current(self, membership: Membership) -> Membership:
+        role = self.roles.get(membership.role.id, membership.role)
+        return replace(membership, role=role)
+
+
+def rbac_state(state: MemoryState) -> RbacState:
+    found: RbacState = state.extra.setdefault("rbac", RbacState())
+    return found
+
+
+def _taken(
+    values: list[str], rows: list[Any], field_name: UniqueField, exclude_id: str | None
+) -> set[str]:
+    used = {getattr(r, field_name) for r in rows if r.id != exclude_id}
+    return {v for v in values if v in used}
+
+
+def _unique(new: Any, rows: list[Any]) -> None:
+    for row in rows:
+        if row.id != new.id and row.slug == new.slug:
+            raise NameTaken("slug", new.slug, None)
+        if row.id != new.id and row.name == new.name:
+            raise NameTaken("name", new.name, None)
+
+
+class MemoryScopeChainReader:
+    def __init__(self, state: MemoryState):
+        self._s = rbac_state(state)
+
+    def _count(self, scope_id: str) -> int:
+        return len(self._s.members_of(scope_id))
+
+    async def organization(self, ref: str, user_id: str | None) -> ScopeChain | None:
+        by_id = ID_SHAPE.match(ref)
+        org = next(
+            (o for o in self._s.organizations.values() if (o.id if by_id else o.slug) == ref), None
+        )
+        if org is None:
+            return None
+        return ScopeChain(org, memberships=self._s.held(user_id, [org.id]))
+
+    async def team(
+        self, team_id: str, user_id: str | None, *, counts: bool = False
+    ) -> ScopeChain | None:
+        team = self._s.teams.get(team_id)
+        if team is None:
+            return None
+        org = self._s.organizations[team.organization_id]
+        projects = sum(
+            1 for p in self._s.projects.values() if p.team_id == team.id and p.deleted_at is None
+        )
+        return ScopeChain(
+            org,
+            team,
+            memberships=self._s.held(user_id, [org.id, team.id]),
+            member_count=self._count(team.id) if counts else None,
+            child_count=projects if counts else None,
+        )
+
+    async def project(
+        self, project_id: str, user_id: str | None, *, counts: bool = False
+    ) -> ScopeChain | None:
+        project = self._s.projects.get(project_id)
+        if project is None:
+            return None
+        team = self._s.teams[project.team_id]
+        org = self._s.organizations[team.organization_id]
+        held = self._s.held(user_id, [org.id, team.id, project.id])
+        return ScopeChain(
+            org, team, project, held, member_count=self._count(project.id) if counts else None
+        )
+
+
+class MemoryScopeReads(MemoryScopeChainReader):
+    """The chain reader outside a unit of work (reads the committed state)."""
+
+    def __init__(self, store: MemoryStore):
+        super().__init__(store.state)
+        self._store = store
+
+    async def teams(
+        self, organization_id: str, flt: ChildFilter, page: PageRequest
+    ) -> Page[TeamSummary]:
+        return await MemoryTeamRepository(self._store.state).list_visible(
+            organization_id, flt, page
+        )
+
+    async def projects(
+        self, team_id: str, flt: ChildFilter, page: PageRequest
+    ) -> Page[ProjectSummary]:
+        return await MemoryProjectRepository(self._store.state).list_visible(team_id, flt, page)
+
+
+class MemoryOrganizationRepository:
+    def __init__(self, state: MemoryState):
+        self._s = rbac_state(state)
+
+    async def add(self, organization: Organization) -> None:
+        _unique(organization, list(self._s.organizations.values()))
+        self._s.organizations[organization.id] = organization
+
+    async def save(self, organization: Organization) -> None:
+        _unique(organization, list(self._s.organizations.values()))
+        self._s.organizations[organization.id] = organization
+
+    async def lock(self, organization_id: str) -> None:
+        return None  # the memory store serialises transactions already
+
+    async def taken(
+        self, field: UniqueField, values: list[str], exclude_id: str | None = None
+    ) -> set[str]:
+        return _taken(values, list(self._s.organizations.values()), field, exclude_id)
+
+    async def list_for_member(self, user_id: str, page: PageRequest) -> Page[OrganizationSummary]:
+        items = []
+        for uid, scope_id in self._s.memberships:
+            org = self._s.organizations.get(scope_id)
+            if uid != user_id or org is None or org.deleted_at is not None:
+                continue
+            teams = sum(
+                1
+                for t in self._s.teams.values()
+                if t.organization_id == org.id and t.deleted_at is None
+            )
+            role = self._s.held(user_id, [org.id])[0].role
+            items.append(OrganizationSummary(org, role, len(self._s.members_of(org.id)), teams))
+        return by_id(items, page, lambda i: i.organization.id)
+
+
+def _admitted(s: RbacState, flt: ChildFilter, scope_id: str, visibility: Any) -> bool:
+    holds = flt.member_user_id is not None and (flt.member_user_id, scope_id) in s.memberships
+    return flt.admits(visibility, holds)
+
+
+class MemoryTeamRepository:
+    def __init__(self, state: MemoryState):
+        self._s = rbac_state(state)
+
+    def _siblings(self, team: Team) -> list[Team]:
+        return [t for t in self._s.teams.values() if t.organization_id == team.organization_id]
+
+    async def add(self, team: Team) -> None:
+        _unique(team, self._siblings(team))
+        self._s.teams[team.id] = team
+
+    async def save(self, team: Team) -> None:
+        _unique(team, self._siblings(team))
+        self._s.teams[team.id] = team
+
+    async def taken(
+        self,
+        organization_id: str,
+        field: UniqueField,
+        values: list[str],
+        exclude_id: str | None = None,
+    ) -> set[str]:
+        rows = [t for t in self._s.teams.values() if t.organization_id == organization_id]
+        return _taken(values, rows, field, exclude_id)
+
+    async def list_visible(
+        self, organization_id: str, flt: ChildFilter, page: PageRequest
+    ) -> Page[TeamSummary]:
+        items = [
+            TeamSummary(
+                t,
+                len(self._s.members_of(t.id)),
+                sum(
+                    1
+                    for p in self._s.projects.values()
+                    if p.team_id == t.id and p.deleted_at is None
+                ),
+            )
+            for t in self._s.teams.values()
+            if t.organization_id == organization_id
+            and t.deleted_at is None
+            and _admitted(self._s, flt, t.id, t.visibility)
+        ]
+        return by_id(items, page, lambda i: i.team.id)
+
+
+class MemoryProjectRepository:
+    def __init__(self, state: MemoryState):
+        self._s = rbac_state(state)
+
+    def _siblings(self, project: Project) -> list[Project]:
+        return [p for p in self._s.projects.values() if p.team_id == project.team_id]
+
+    async def add(self, project: Project) -> None:
+        _unique(project, self._siblings(project))
+        self._s.projects[project.id] = project
+
+    async def save(self, project: Project) -> None:
+        _unique(project, self._siblings(project))
+        self._s.projects[project.id] = project
+
+    async def taken(
+        self, team_id: str, field: UniqueField, values: list[str], exclude_id: str | None = None
+    ) -> set[str]:
+        rows = [p for p in self._s.projects.values() if p.team_id == team_id]
+        return _taken(values, rows, field, exclude_id)
+
+    async def list_visible(
+        self, team_id: str, flt: ChildFilter, page: PageRequest
+    ) -> Page[ProjectSummary]:
+        items = [
+            ProjectSummary(p, len(self._s.members_of(p.id)))
+            for p in self._s.projects.values()
+            if p.team_id == team_id
+            and p.deleted_at is None
+            and _admitted(self._s, flt, p.id, p.visibility)
+        ]
+        return by_id(items, page, lambda i: i.project.id)
+
+
+class MemoryRoleRepository:
+    def __init__(self, state: MemoryState):
+        self._s = rbac_state(state)
+
+    async def list_for_organization(self, organization_id: str) -> tuple[Role, ...]:
+        return tuple(
+            sorted(
+                (r for r in self._s.roles.values() if r.organization_id == organization_id),
+                key=lambda r: r.id,
+            )
+        )
+
+    async def add(self, role: Role) -> None:
+        self._s.roles[role.id] = role
+
+    async def save(self, role: Role) -> None:
+        self._s.roles[role.id] = role
+
+    async def delete(self, role_id: str) -> None:
+        self._s.roles.pop(role_id, None)
+
+    async def holders(self, role_id: str) -> int:
+        return sum(1 for s in self._s.memberships.values() if s.membership.role.id == role_id)
+
+
+class MemoryMembershipRepository:
+    def __init__(self, state: MemoryState):
+        self._state = state
+        self._s = rbac_state(state)
+
+    async def get(self, user_id: str, scope: ScopeRef) -> Membership | None:
+        held = self._s.held(user_id, [scope.id])
+        return held[0] if held else None
+
+    async def put(self, membership: Membership, now: datetime) -> None:
+        key = (membership.user_id, membership.scope.id)
+        stored = self._s.memberships.get(key)
+        if stored is None:
+            self._s.memberships[key] = StoredMembership(new_id(), membership, now)
+        else:
+            stored.membership = membership
+
+    async def remove_with_below(self, user_id: str, scope: ScopeRef) -> list[Membership]:
+        def goes(m: Membership) -> bool:
+            if scope.kind is ScopeKind.ORGANIZATION:
+                return m.organization_id == scope.id
+            if scope.kind is ScopeKind.TEAM:
+                return m.team_id == scope.id
+            return m.project_id == scope.id
+
+        removed = [
+            k for k, s in self._s.memberships.items() if k[0] == user_id and goes(s.membership)
+        ]
+        return [self._s.memberships.pop(k).membership for k in removed]
+
+    async def count_role(self, organization_id: str, role_id: str) -> int:
+        return sum(
+            1 for s in self._s.members_of(organization_id) if s.membership.role.id == role_id
+        )
+
+    async def list_members(self, scope: ScopeRef, page: PageRequest) -> Page[MemberView]:
+        stored = sorted(self._s.members_of(scope.id), key=lambda s: s.id)
+        if page.after is not None:
+            stored = [s for s in stored if s.id > page.after[1]]
+        more = len(stored) > page.limit
+        stored = stored[: page.limit]
+        items = []
+        for s in stored:
+            user = self._state.users.get(s.membership.user_id)
+            role = self._s.held(s.membership.user_id, [scope.id])[0].role
+            items.append(
+                MemberView(
+                    s.membership.user_id,
+                    user.display_name if user else None,
+                    user.email if user else None,
+                    role,
+                    s.created_at,
+                )
+            )
+        return Page(items, encode_cursor(stored[-1].id, stored[-1].id) if more else None)

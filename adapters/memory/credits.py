@@ -1,0 +1,100 @@
+"""The credits ledger and Idempotency-Key records in memory (a domain Book in the store)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from adapters.memory.store import MemoryState
+from application.credits.ports import BalanceDifference, HistoryEntry, KeyTaken, LedgerAudit
+from application.pagination import Page, PageRequest, encode_cursor
+from domain.credits.accounts import is_wallet
+from domain.credits.book import Book
+from domain.credits.entry_types import EntryType
+from domain.credits.holds import Hold
+from domain.credits.outcomes import Outcome, Posted, Rejected
+from domain.credits.transactions import LedgerTransaction
+from domain.credits.wallets import Balance
+
+
+class MemoryLedgerRepository:
+    def __init__(self, state: MemoryState):
+        self._book: Book = state.extra.setdefault("ledger", Book())
+
+    async def balance(self, wallet: str) -> Balance:
+        return self._book.balance(wallet)
+
+    async def lock_balance(self, wallet: str) -> Balance:
+        return self._book.balance(wallet)  # the memory unit of work is already serialised
+
+    async def outcome(self, key: str) -> Outcome | None:
+        return self._book.outcome(key)
+
+    async def post(self, tx: LedgerTransaction) -> Posted:
+        stored = self._book.outcome(tx.idempotency_key)
+        if stored is not None:
+            raise KeyTaken(stored)
+        return self._book.post(tx)
+
+    async def record(self, rejected: Rejected) -> None:
+        if not self._book.record_rejection(rejected):
+            raise KeyTaken(self._book.outcome(rejected.idempotency_key))
+
+    async def has_initial_allocation(self, wallet: str) -> bool:
+        return self._book.has_initial_allocation(wallet)
+
+    async def history(
+        self, wallet: str, entry_type: EntryType | None, page: PageRequest
+    ) -> Page[HistoryEntry]:
+        entries: list[tuple[int, HistoryEntry]] = []
+        for seq, tx in enumerate(self._book.transactions()):
+            leg = tx.posting_for(wallet)
+            if leg is None or (entry_type is not None and leg.entry_type is not entry_type):
+                continue
+            entries.append(
+                (
+                    seq,
+                    HistoryEntry(
+                        tx.id,
+                        leg.entry_type,
+                        leg.amount,
+                        self._book.balance_after(tx.id, wallet),
+                        tx.description,
+                        tx.payment_id,
+                        tx.created_at,
+                    ),
+                )
+            )
+        entries.reverse()
+        if page.after is not None:
+            entries = [e for e in entries if e[0] < int(page.after[0])]
+        chosen = entries[: page.limit]
+        more = len(entries) > page.limit
+        cursor = encode_cursor(str(chosen[-1][0]), chosen[-1][1].id) if more and chosen else None
+        return Page([e for _, e in chosen], cursor)
+
+    async def reserve(self, hold: Hold) -> Hold:
+        return self._book.reserve(hold)
+
+    async def capture(
+        self, hold_id: str, amount: int, *, tx_id: str, now: datetime, description: str
+    ) -> Posted:
+        return self._book.capture(hold_id, amount, tx_id=tx_id, now=now, description=description)
+
+    async def void(self, hold_id: str, now: datetime) -> Hold:
+        return self._book.void(hold_id, now)
+
+    async def expire_due(self, now: datetime, limit: int) -> list[Hold]:
+        return self._book.expire_due(now)  # no batching needed in memory
+
+    async def audit(self) -> LedgerAudit:
+        diffs = self._book.differences()
+        return LedgerAudit(
+            differences=[
+                BalanceDifference(a, s, r) for a, (s, r) in sorted(diffs.items()) if is_wallet(a)
+            ],
+            postings_total=sum(p.amount for tx in self._book.transactions() for p in tx.postings),
+            unbalanced_transactions=[
+                tx.id for tx in self._book.transactions() if sum(p.amount for p in tx.postings)
+            ],
+            wallets_checked=len([a for a in self._book.accounts() if is_wallet(a)]),
+        )

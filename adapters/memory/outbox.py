@@ -1,0 +1,72 @@
+"""Outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from adapters.memory.store import MemoryState
+from application.ports.outbox import OutboxMessage, PendingMessage
+
+
+class MemoryOutbox:
+    def __init__(self, state: MemoryState, now: Any):
+        self._s = state
+        self._now = now
+
+    async def add(self, message: OutboxMessage) -> None:
+        if message.dedupe_key and any(
+            r["dedupe_key"] == message.dedupe_key for r in self._s.outbox.values()
+        ):
+            return
+        self._s.outbox[message.id] = {
+            "id": message.id,
+            "topic": message.topic,
+            "payload": dict(message.payload),
+            "dedupe_key": message.dedupe_key,
+            "created_at": self._now(),
+            "dispatched_at": None,
+            "attempts": 0,
+        }
+
+    async def claim_pending(self, limit: int, now: datetime) -> list[PendingMessage]:
+        rows = sorted(
+            (r for r in self._s.outbox.values() if r["dispatched_at"] is None),
+            key=lambda r: (r["created_at"], r["id"]),
+        )[:limit]
+        for r in rows:
+            r["attempts"] += 1
+        return [
+            PendingMessage(r["id"], r["topic"], r["payload"], r["created_at"], r["attempts"])
+            for r in rows
+        ]
+
+    async def claim_unprocessed(
+        self, dispatched_before: datetime, limit: int, max_attempts: int
+    ) -> list[PendingMessage]:
+        done = self._s.extra.get("processed_messages", {})
+        rows = sorted(
+            (
+                r
+                for r in self._s.outbox.values()
+                if r["dispatched_at"] is not None
+                and r["dispatched_at"] <= dispatched_before
+                and r["attempts"] < max_attempts
+                and r["id"] not in done
+            ),
+            key=lambda r: (r["dispatched_at"], r["id"]),
+        )[:limit]
+        for r in rows:
+            r["attempts"] += 1
+        return [
+            PendingMessage(r["id"], r["topic"], r["payload"], r["created_at"], r["attempts"])
+            for r in rows
+        ]
+
+    async def mark_dispatched(self, ids: list[str], now: datetime) -> None:
+        for i in ids:
+            self._s.outbox[i]["dispatched_at"] = now
+
+    async def oldest_pending_at(self) -> datetime | None:
+        pending = [r["created_at"] for r in self._s.outbox.values() if r["dispatched_at"] is None]
+        return min(pending, default=None)

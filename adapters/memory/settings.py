@@ -1,0 +1,19 @@
+"""Settings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from adapters.memory.store import MemoryState
+
+
+class MemorySettingsRepository:
+    def __init__(self, state: MemoryState):
+        self._s = state
+
+    async def get(self, user_id: str) -> dict[str, bool] | None:
+        return self._s.settings.get(user_id)
+
+    async def put(self, user_id: str, settings: Any, now: datetime) -> None:
+        self._s.settings[user_id] = dict(settings)

@@ -1,0 +1,111 @@
+"""An organization's audit trail in one statement: its own entries and its teams' and projects'."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.sqlalchemy.tables.access import projects, teams
+from adapters.sqlalchemy.tables.audit import audit_log
+from adapters.sqlalchemy.tables.identity import users
+from application.audit.ports import AuditRecord
+from application.pagination import Page, PageRequest, encode_cursor
+from application.ports.audit import AuditEntry, RequestContext
+
+
+class SqlOrganizationAuditTrail:
+    def __init__(self, conn: AsyncConnection):
+        self._conn = conn
+
+    async def for_organization(self, organization_id: str, page: PageRequest) -> Page[AuditRecord]:
+        a, u = audit_log.c, users.c
+        team_ids = sa.select(teams.c.id).where(teams.c.organization_id == organization_id)
+        project_ids = sa.select(projects.c.id).where(projects.c.organization_id == organization_id)
+        stmt = (
+            sa.select(audit_log, u.first_name, u.last_name, u.username)
+            .select_from(audit_log.outerjoin(users, u.id == a.actor_id))
+            .where(
+                sa.or_(
+                    sa.and_(a.scope_type == "organization", a.scope_id == organization_id),
+                    sa.and_(a.scope_type == "team", a.scope_id.in_(team_ids)),
+                    sa.and_(a.scope_type == "project", a.scope_id.in_(project_ids)),
+                )
+            )
+        )
+        if page.after is not None:
+            stmt = stmt.where(a.id < page.after[1])  # UUIDv7 ids: time order
+        rows = (await self._conn.execute(stmt.order_by(a.id.desc()).limit(page.limit + 1))).all()
+        items = [_record(r) for r in rows[: page.limit]]
+        more = len(rows) > page.limit
+        return Page(items, encode_cursor("", items[-1].entry.id) if more else None)
+
+
+def _record(r: Any) -> AuditRecord:
+    name = " ".join(p for p in (r.first_name, r.last_name) if p) or r.username or None
+    entry = AuditEntry(
+        scope_type=r.scope_type,
+        scope_id=r.scope_id,
+        actor_id=r.actor_id,
+        action=r.action,
+        target_type=r.target_type,
+        target_id=r.target_id,
+        created_at=r.created_at,
+        before=r.before,
+        after=r.after,
+        context=RequestContext(r.request_id, r.ip, r.user_agent),
+        id=r.id,
+    )
+    return AuditRecord(entry, name)
+
+
+class SqlAuditLog:
+    def __init__(self, conn: AsyncConnection):
+        self._conn = conn
+
+    async def append(self, entry: AuditEntry) -> None:
+        await self._conn.execute(
+            sa.insert(audit_log).values(
+                id=entry.id,
+                scope_type=entry.scope_type,
+                scope_id=entry.scope_id,
+                actor_id=entry.actor_id,
+                action=entry.action,
+                target_type=entry.target_type,
+                target_id=entry.target_id,
+                before=dict(entry.before) if entry.before is not None else None,
+                after=dict(entry.after) if entry.after is not None else None,
+                request_id=entry.context.request_id,
+                ip=entry.context.ip,
+                user_agent=entry.context.user_agent,
+                created_at=entry.created_at,
+            )
+        )
+
+    async def list_for_scope(
+        self, scope_type: str, scope_ids: list[str], page: PageRequest
+    ) -> Page[AuditEntry]:
+        a = audit_log.c
+        stmt = sa.select(audit_log).where(a.scope_type == scope_type, a.scope_id.in_(scope_ids))
+        if page.after:
+            stmt = stmt.where(a.id < page.after[1])
+        rows = (await self._conn.execute(stmt.order_by(a.id.desc()).limit(page.limit + 1))).all()
+        items = [
+            AuditEntry(
+                scope_type=r.scope_type,
+                scope_id=r.scope_id,
+                actor_id=r.actor_id,
+                action=r.action,
+                target_type=r.target_type,
+                target_id=r.target_id,
+                created_at=r.created_at,
+                before=r.before,
+                after=r.after,
+                context=RequestContext(r.request_id, r.ip, r.user_agent),
+                id=r.id,
+            )
+            for r in rows[: page.limit]
+        ]
+        cursor = encode_cursor("", items[-1].id) if len(rows) > page.limit else None
+        return Page(items, cursor)

@@ -1,0 +1,91 @@
+"""Outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.sqlalchemy.statements import for_update, insert_ignoring_conflict
+from adapters.sqlalchemy.tables.jobs import processed_messages
+from adapters.sqlalchemy.tables.outbox import outbox
+from application.ports.outbox import OutboxMessage, PendingMessage
+
+
+class SqlOutbox:
+    def __init__(self, conn: AsyncConnection, now: Any):
+        self._conn = conn
+        self._now = now
+
+    async def add(self, message: OutboxMessage) -> None:
+        # A dedupe_key seen before means the side effect is already recorded: keep the first.
+        await insert_ignoring_conflict(
+            self._conn,
+            outbox,
+            {
+                "id": message.id,
+                "topic": message.topic,
+                "payload": dict(message.payload),
+                "dedupe_key": message.dedupe_key,
+                "created_at": self._now(),
+                "attempts": 0,
+            },
+        )
+
+    async def claim_pending(self, limit: int, now: datetime) -> list[PendingMessage]:
+        stmt = (
+            sa.select(outbox)
+            .where(outbox.c.dispatched_at.is_(None))
+            .order_by(outbox.c.created_at, outbox.c.id)
+            .limit(limit)
+        )
+        rows = (await self._conn.execute(for_update(stmt, self._conn, skip_locked=True))).all()
+        if rows:
+            await self._conn.execute(
+                sa.update(outbox)
+                .where(outbox.c.id.in_([r.id for r in rows]))
+                .values(attempts=outbox.c.attempts + 1)
+            )
+        return [
+            PendingMessage(r.id, r.topic, r.payload, r.created_at, r.attempts + 1) for r in rows
+        ]
+
+    async def claim_unprocessed(
+        self, dispatched_before: datetime, limit: int, max_attempts: int
+    ) -> list[PendingMessage]:
+        done = sa.select(processed_messages.c.message_id).where(
+            processed_messages.c.message_id == outbox.c.id
+        )
+        stmt = (
+            sa.select(outbox)
+            .where(
+                outbox.c.dispatched_at <= dispatched_before,
+                outbox.c.attempts < max_attempts,
+                ~done.exists(),
+            )
+            .order_by(outbox.c.dispatched_at, outbox.c.id)
+            .limit(limit)
+        )
+        rows = (await self._conn.execute(for_update(stmt, self._conn, skip_locked=True))).all()
+        if rows:
+            await self._conn.execute(
+                sa.update(outbox)
+                .where(outbox.c.id.in_([r.id for r in rows]))
+                .values(attempts=outbox.c.attempts + 1)
+            )
+        return [
+            PendingMessage(r.id, r.topic, r.payload, r.created_at, r.attempts + 1) for r in rows
+        ]
+
+    async def mark_dispatched(self, ids: list[str], now: datetime) -> None:
+        if ids:
+            await self._conn.execute(
+                sa.update(outbox).where(outbox.c.id.in_(ids)).values(dispatched_at=now)
+            )
+
+    async def oldest_pending_at(self) -> datetime | None:
+        stmt = sa.select(sa.func.min(outbox.c.created_at)).where(outbox.c.dispatched_at.is_(None))
+        value: datetime | None = (await self._conn.execute(stmt)).scalar_one_or_none()
+        return value

@@ -1,0 +1,20 @@
+"""Outbox."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from adapters.sqlalchemy.tables.base import Json, id_column, metadata, timestamp
+
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    id_column(primary_key=True),
+    sa.Column("topic", sa.String(100), nullable=False),
+    sa.Column("payload", Json, nullable=False),
+    sa.Column("dedupe_key", sa.String(255), unique=True),
+    timestamp("created_at"),
+    timestamp("dispatched_at", nullable=True),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Index("ix_outbox_pending", "dispatched_at", "created_at"),
+)

@@ -1,0 +1,146 @@
+"""The Authorizer: the one place a use case (and so a handler) gets a permission decision from.
+
+It loads the scope chain and the caller's memberships on it, asks the pure ``decide`` function,
+logs the reason, and turns a denial into NotFound (the caller may not know the scope exists) or
+Forbidden. Nothing is cached between requests: a membership change counts on the very next one."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from application.access.ports import ScopeChain, ScopeChainReader
+from domain.access.decision import Decision, Outcome, decide, effective_permissions
+from domain.access.errors import PermissionDenied, ScopeNotFound
+from domain.access.memberships import Membership
+from domain.access.memberships import Principal as RbacPrincipal
+from domain.access.organization import Organization
+from domain.access.permissions import Permission, ScopeKind
+from domain.access.power import Power, member_power
+from domain.access.scopes import ScopeNode
+from domain.access.team import Project, Team
+
+log = logging.getLogger("fairarena.rbac")
+
+
+@dataclass(frozen=True)
+class ScopeAccess:
+    """A scope the caller was allowed to act on, with what they hold there."""
+
+    chain: ScopeChain
+    node: ScopeNode
+    principal: RbacPrincipal
+    decision: Decision
+
+    @property
+    def organization(self) -> Organization:
+        return self.chain.organization
+
+    @property
+    def team(self) -> Team:
+        assert self.chain.team is not None
+        return self.chain.team
+
+    @property
+    def project(self) -> Project:
+        assert self.chain.project is not None
+        return self.chain.project
+
+    @property
+    def kind(self) -> ScopeKind:
+        return self.node.kind
+
+    @property
+    def permissions(self) -> frozenset[Permission]:
+        return effective_permissions(self.principal, self.node)
+
+    @property
+    def power(self) -> Power:
+        """What the caller holds here and, through it, on any scope below (membership rules)."""
+        return member_power(self.principal, self.node)
+
+    @property
+    def my_membership(self) -> Membership | None:
+        return self.principal.held_on(self.node.ref)
+
+    def allows(self, permission: Permission) -> bool:
+        return decide(self.principal, self.node, permission).allowed
+
+
+def node_of(chain: ScopeChain) -> ScopeNode:
+    node = chain.organization.node
+    if chain.team is not None:
+        node = chain.team.node(node)
+    if chain.project is not None:
+        node = chain.project.node(node)
+    return node
+
+
+class Authorizer:
+    """Decides ``permission`` for ``user_id`` on a loaded scope chain (None: it does not exist)."""
+
+    def authorize(
+        self, user_id: str | None, chain: ScopeChain | None, kind: ScopeKind, permission: Permission
+    ) -> ScopeAccess:
+        if chain is None:
+            raise ScopeNotFound(kind.value)
+        node = node_of(chain)
+        principal = RbacPrincipal.of(user_id, chain.memberships)
+        decision = decide(principal, node, permission)
+        log.debug(
+            "rbac.decision user=%s %s on %s: %s (%s)",
+            user_id,
+            permission.value,
+            node.ref,
+            decision.outcome.value,
+            decision.reason,
+        )
+        if decision.outcome is Outcome.NOT_FOUND:
+            raise ScopeNotFound(kind.value)
+        if decision.outcome is Outcome.FORBIDDEN:
+            raise PermissionDenied(f"Insufficient permissions: {permission.value} required")
+        return ScopeAccess(chain, node, principal, decision)
+
+    async def organization(
+        self, reader: ScopeChainReader, user_id: str | None, ref: str, permission: Permission
+    ) -> ScopeAccess:
+        chain = await reader.organization(ref, user_id)
+        return self.authorize(user_id, chain, ScopeKind.ORGANIZATION, permission)
+
+    async def team(
+        self,
+        reader: ScopeChainReader,
+        user_id: str | None,
+        team_id: str,
+        permission: Permission,
+        *,
+        counts: bool = False,
+    ) -> ScopeAccess:
+        chain = await reader.team(team_id, user_id, counts=counts)
+        return self.authorize(user_id, chain, ScopeKind.TEAM, permission)
+
+    async def project(
+        self,
+        reader: ScopeChainReader,
+        user_id: str | None,
+        project_id: str,
+        permission: Permission,
+        *,
+        counts: bool = False,
+    ) -> ScopeAccess:
+        chain = await reader.project(project_id, user_id, counts=counts)
+        return self.authorize(user_id, chain, ScopeKind.PROJECT, permission)
+
+    async def scope(
+        self,
+        reader: ScopeChainReader,
+        user_id: str | None,
+        kind: ScopeKind,
+        ref: str,
+        permission: Permission,
+    ) -> ScopeAccess:
+        if kind is ScopeKind.ORGANIZATION:
+            return await self.organization(reader, user_id, ref, permission)
+        if kind is ScopeKind.TEAM:
+            return await self.team(reader, user_id, ref, permission)
+        return await self.project(reader, user_id, ref, permission)

@@ -1,0 +1,196 @@
+"""Members of an organization, team or project: list, change role, remove, leave."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application.access.audit_trail import membership_state, record
+from application.access.authorizer import Authorizer, ScopeAccess
+from application.access.ports import MemberView
+from application.identity.principal import Principal
+from application.invitations.inviter_authority import revoke_lapsed_invitations
+from application.pagination import Page, PageRequest
+from application.ports.audit import RequestContext
+from application.ports.clock import Clock
+from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from domain.access.membership_rules import check_removal, check_role_change
+from domain.access.memberships import Membership
+from domain.access.permissions import (
+    MEMBERS_MANAGE_PERMISSION,
+    MEMBERS_READ_PERMISSION,
+    READ_PERMISSION,
+    Permission,
+    ScopeKind,
+)
+from domain.access.roles import OWNER_ROLE_ID, resolve_role
+from domain.errors import NotFound
+
+
+class MemberNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("Member not found")
+
+
+@dataclass(frozen=True)
+class MemberPage:
+    page: Page[MemberView]
+    show_email: bool  # only to those who may manage members
+
+
+async def _authorize_locked(
+    authorizer: Authorizer,
+    uow: UnitOfWork,
+    user_id: str,
+    kind: ScopeKind,
+    ref: str,
+    permission: Permission,
+) -> tuple[ScopeAccess, int]:
+    """Authorize, and for an organization also lock it and count its Owners: Owner changes of
+    one organization are serialised, and the caller's own role is re-read under the lock, so two
+    Owners cannot demote each other at the same instant."""
+    access = await authorizer.scope(uow.scopes, user_id, kind, ref, permission)
+    if kind is not ScopeKind.ORGANIZATION:
+        return access, 0
+    await uow.organizations.lock(access.organization.id)
+    access = await authorizer.scope(uow.scopes, user_id, kind, access.organization.id, permission)
+    return access, await uow.memberships.count_role(access.organization.id, OWNER_ROLE_ID)
+
+
+class ListMembers:
+    def __init__(self, uow: UnitOfWorkFactory, authorizer: Authorizer):
+        self._uow = uow
+        self._authorizer = authorizer
+
+    async def __call__(
+        self, caller: Principal, kind: ScopeKind, ref: str, page: PageRequest
+    ) -> MemberPage:
+        async with self._uow() as uow:
+            access = await self._authorizer.scope(
+                uow.scopes, caller.user_id, kind, ref, MEMBERS_READ_PERMISSION[kind]
+            )
+            members = await uow.memberships.list_members(access.node.ref, page)
+        return MemberPage(members, access.allows(MEMBERS_MANAGE_PERMISSION[kind]))
+
+
+class ChangeMemberRole:
+    """Give a member another role on the scope: never above the caller's own, never taking the
+    Owner role from an organization's last Owner."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, authorizer: Authorizer):
+        self._uow = uow
+        self._clock = clock
+        self._authorizer = authorizer
+
+    async def __call__(
+        self,
+        caller: Principal,
+        kind: ScopeKind,
+        ref: str,
+        user_id: str,
+        role_ref: str,
+        ctx: RequestContext,
+    ) -> Membership:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            access, owners = await _authorize_locked(
+                self._authorizer, uow, caller.user_id, kind, ref, MEMBERS_MANAGE_PERMISSION[kind]
+            )
+            current = await uow.memberships.get(user_id, access.node.ref)
+            if current is None:
+                raise MemberNotFound()
+            custom = await uow.roles.list_for_organization(access.organization.id)
+            role = resolve_role(role_ref, kind, custom)
+            check_role_change(
+                actor=access.power,
+                scope=kind,
+                current=current.role,
+                new=role,
+                owner_count=owners,
+            )
+            changed = Membership(
+                user_id, role, current.organization_id, current.team_id, current.project_id
+            )
+            if changed != current:
+                await uow.memberships.put(changed, now)
+                await record(
+                    uow.audit,
+                    scope=access.node.ref,
+                    actor_id=caller.user_id,
+                    action="member.role_changed",
+                    target_type="user",
+                    target_id=user_id,
+                    now=now,
+                    ctx=ctx,
+                    before=membership_state(current),
+                    after=membership_state(changed),
+                )
+                # A demoted member's pending invitations may now give more than they hold.
+                await revoke_lapsed_invitations(
+                    uow,
+                    now=now,
+                    ctx=ctx,
+                    actor_id=caller.user_id,
+                    cause="member.role_changed",
+                    organization_id=access.organization.id,
+                    invited_by=user_id,
+                )
+                await uow.commit()
+        return changed
+
+
+class RemoveMember:
+    """Remove a member (or leave, when the caller removes themselves) with every role they hold
+    below the scope; an organization's last Owner can do neither."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, authorizer: Authorizer):
+        self._uow = uow
+        self._clock = clock
+        self._authorizer = authorizer
+
+    async def __call__(
+        self, caller: Principal, kind: ScopeKind, ref: str, user_id: str, ctx: RequestContext
+    ) -> list[Membership]:
+        now = self._clock.now()
+        leaving = user_id == caller.user_id
+        needed = READ_PERMISSION[kind] if leaving else MEMBERS_MANAGE_PERMISSION[kind]
+        async with self._uow() as uow:
+            access, owners = await _authorize_locked(
+                self._authorizer, uow, caller.user_id, kind, ref, needed
+            )
+            current = await uow.memberships.get(user_id, access.node.ref)
+            if current is None:
+                raise MemberNotFound()
+            check_removal(
+                actor_id=caller.user_id,
+                actor=access.power,
+                target_id=user_id,
+                scope=kind,
+                current=current.role,
+                owner_count=owners,
+            )
+            removed = await uow.memberships.remove_with_below(user_id, access.node.ref)
+            action = "member.left" if leaving else "member.removed"
+            await record(
+                uow.audit,
+                scope=access.node.ref,
+                actor_id=caller.user_id,
+                action=action,
+                target_type="user",
+                target_id=user_id,
+                now=now,
+                ctx=ctx,
+                before={**membership_state(current), "removed": [str(m.scope) for m in removed]},
+            )
+            # Their pending invitations leave with them (those they may still grant elsewhere in
+            # the organization stay).
+            await revoke_lapsed_invitations(
+                uow,
+                now=now,
+                ctx=ctx,
+                actor_id=caller.user_id,
+                cause=action,
+                organization_id=access.organization.id,
+                invited_by=user_id,
+            )
+            await uow.commit()
+        return removed

@@ -1,0 +1,202 @@
+"""Roles of an organization: the defaults plus its custom roles; create, edit, delete custom."""
+
+from __future__ import annotations
+
+from application.access.audit_trail import record, role_state
+from application.access.authorizer import Authorizer, ScopeAccess
+from application.identity.principal import Principal
+from application.invitations.inviter_authority import revoke_lapsed_invitations
+from application.ports.audit import RequestContext
+from application.ports.clock import Clock
+from application.ports.unit_of_work import UnitOfWorkFactory
+from domain.access.custom_roles import edited_custom_role, new_custom_role
+from domain.access.errors import DefaultRoleImmutable, RoleInUse, RoleTooStrong
+from domain.access.membership_rules import check_role_edit
+from domain.access.permissions import Permission, ScopeKind
+from domain.access.roles import DEFAULT_ROLES, DEFAULT_ROLES_BY_ID, Role
+from domain.errors import NotFound
+from domain.ids import new_id
+
+
+class RoleNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("Role not found")
+
+
+def _not_above_caller(access: ScopeAccess, role: Role) -> None:
+    if not access.power.covers(role):
+        raise RoleTooStrong("A custom role cannot hold permissions you do not have")
+
+
+class ListRoles:
+    """Default and custom roles of an organization (every scope), or of one team's scope."""
+
+    def __init__(self, uow: UnitOfWorkFactory, authorizer: Authorizer):
+        self._uow = uow
+        self._authorizer = authorizer
+
+    async def for_organization(self, caller: Principal, ref: str) -> list[Role]:
+        async with self._uow() as uow:
+            access = await self._authorizer.organization(
+                uow.scopes, caller.user_id, ref, Permission.ORG_READ
+            )
+            custom = await uow.roles.list_for_organization(access.organization.id)
+        return [
+            r
+            for kind in ScopeKind
+            for r in (*DEFAULT_ROLES[kind], *(c for c in custom if c.scope is kind))
+        ]
+
+    async def for_team(self, caller: Principal, team_id: str) -> list[Role]:
+        async with self._uow() as uow:
+            access = await self._authorizer.team(
+                uow.scopes, caller.user_id, team_id, Permission.TEAM_MEMBERS_READ
+            )
+            custom = await uow.roles.list_for_organization(access.organization.id)
+        return [*DEFAULT_ROLES[ScopeKind.TEAM], *(c for c in custom if c.scope is ScopeKind.TEAM)]
+
+
+class CreateRole:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, authorizer: Authorizer):
+        self._uow = uow
+        self._clock = clock
+        self._authorizer = authorizer
+
+    async def __call__(
+        self,
+        caller: Principal,
+        ref: str,
+        name: str,
+        scope: ScopeKind,
+        permissions: list[str],
+        ctx: RequestContext,
+    ) -> Role:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            access = await self._authorizer.organization(
+                uow.scopes, caller.user_id, ref, Permission.ORG_ROLES_MANAGE
+            )
+            org_id = access.organization.id
+            existing = await uow.roles.list_for_organization(org_id)
+            role = new_custom_role(
+                role_id=new_id(),
+                organization_id=org_id,
+                name=name,
+                scope=scope,
+                permissions=permissions,
+                existing=existing,
+            )
+            _not_above_caller(access, role)
+            await uow.roles.add(role)
+            await record(
+                uow.audit,
+                scope=access.node.ref,
+                actor_id=caller.user_id,
+                action="role.created",
+                target_type="role",
+                target_id=role.id,
+                now=now,
+                ctx=ctx,
+                after=role_state(role),
+            )
+            await uow.commit()
+        return role
+
+
+async def _custom_role(existing: tuple[Role, ...], role_id: str) -> Role:
+    if role_id in DEFAULT_ROLES_BY_ID:
+        raise DefaultRoleImmutable()
+    for role in existing:
+        if role.id == role_id:
+            return role
+    raise RoleNotFound()  # unknown, or another organization's role
+
+
+class UpdateRole:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, authorizer: Authorizer):
+        self._uow = uow
+        self._clock = clock
+        self._authorizer = authorizer
+
+    async def __call__(
+        self,
+        caller: Principal,
+        ref: str,
+        role_id: str,
+        name: str | None,
+        permissions: list[str] | None,
+        ctx: RequestContext,
+    ) -> Role:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            access = await self._authorizer.organization(
+                uow.scopes, caller.user_id, ref, Permission.ORG_ROLES_MANAGE
+            )
+            existing = await uow.roles.list_for_organization(access.organization.id)
+            before = await _custom_role(existing, role_id)
+            after = edited_custom_role(
+                before, name=name, permissions=permissions, existing=existing
+            )
+            check_role_edit(access.power, before, after)
+            await uow.roles.save(after)
+            await record(
+                uow.audit,
+                scope=access.node.ref,
+                actor_id=caller.user_id,
+                action="role.updated",
+                target_type="role",
+                target_id=role_id,
+                now=now,
+                ctx=ctx,
+                before=role_state(before),
+                after=role_state(after),
+            )
+            if after.permissions != before.permissions:
+                # Its holders' pending invitations, and invitations carrying it, may now be
+                # beyond what their inviters hold.
+                await revoke_lapsed_invitations(
+                    uow,
+                    now=now,
+                    ctx=ctx,
+                    actor_id=caller.user_id,
+                    cause="role.updated",
+                    organization_id=access.organization.id,
+                )
+            await uow.commit()
+        return after
+
+
+class DeleteRole:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, authorizer: Authorizer):
+        self._uow = uow
+        self._clock = clock
+        self._authorizer = authorizer
+
+    async def __call__(
+        self, caller: Principal, ref: str, role_id: str, ctx: RequestContext
+    ) -> Role:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            access = await self._authorizer.organization(
+                uow.scopes, caller.user_id, ref, Permission.ORG_ROLES_MANAGE
+            )
+            existing = await uow.roles.list_for_organization(access.organization.id)
+            role = await _custom_role(existing, role_id)
+            check_role_edit(access.power, role, None)
+            holders = await uow.roles.holders(role_id)
+            if holders:
+                raise RoleInUse(holders)
+            await uow.roles.delete(role_id)
+            await record(
+                uow.audit,
+                scope=access.node.ref,
+                actor_id=caller.user_id,
+                action="role.deleted",
+                target_type="role",
+                target_id=role_id,
+                now=now,
+                ctx=ctx,
+                before=role_state(role),
+            )
+            await uow.commit()
+        return role

@@ -1,0 +1,59 @@
+"""Check a code the user received; success marks their phone number verified."""
+
+from __future__ import annotations
+
+from application.free_credits.notifications import phone_verified, phone_verified_email
+from application.ports.clock import Clock
+from application.ports.unit_of_work import UnitOfWorkFactory
+from domain.free_credits.errors import OtpRejected
+from domain.free_credits.otp import Channel, OtpHasher
+from domain.free_credits.policy import DEFAULT_POLICY, VerificationPolicy
+from domain.free_credits.verification import VerifyOutcome
+
+_REJECTIONS = {
+    VerifyOutcome.INCORRECT: "incorrect code",
+    VerifyOutcome.BURNED: "too many wrong codes; request a new one",
+    VerifyOutcome.NO_ACTIVE_CODE: "code expired or not found; request a new one",
+}
+
+
+class VerifyPhoneCode:
+    """Verifies the caller's code on one channel.
+
+    Every counted attempt is committed before a rejection is reported, so a wrong code always uses
+    up one of the five tries and one of the hourly verification calls.
+    """
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        hasher: OtpHasher,
+        clock: Clock,
+        policy: VerificationPolicy = DEFAULT_POLICY,
+    ) -> None:
+        self._uow = uow
+        self._hasher = hasher
+        self._clock = clock
+        self._policy = policy
+
+    async def __call__(self, *, user_id: str, channel: Channel, otp: str) -> None:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            repo = uow.phone_verifications
+            state = await repo.get_for_update(user_id)
+            result = state.verify(channel, otp, self._hasher, now, self._policy)
+            await repo.save(result.state)
+            if result.outcome is VerifyOutcome.VERIFIED and result.state.verified_phone:
+                await repo.release_lock(result.state.verified_phone, user_id)
+                await uow.outbox.add(phone_verified(user_id, result.state.verified_phone))
+                user = await uow.users.get(user_id)
+                email = user and phone_verified_email(user, result.state.verified_phone)
+                if email:
+                    await uow.outbox.add(email)
+            await uow.commit()
+        if result.outcome is not VerifyOutcome.VERIFIED:
+            raise OtpRejected(
+                _REJECTIONS[result.outcome],
+                reason=result.outcome.value,
+                attempts_remaining=result.attempts_remaining,
+            )

@@ -1,0 +1,68 @@
+"""Member routes shared by the three scopes: list, change role, remove (or leave)."""
+
+from __future__ import annotations
+
+from application.pagination import page_request
+from domain.access.permissions import ScopeKind
+from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply
+from entrypoints.http.schemas.access import (
+    MemberOut,
+    MembershipOut,
+    RemovedOut,
+    RoleChangeIn,
+    member_out,
+    role_out,
+)
+from entrypoints.http.schemas.base import PageQuery
+
+
+def add_member_routes(routes: ApiRoutes, kind: ScopeKind, base: str, param: str) -> None:
+    """``GET {base}/members``, ``PATCH/DELETE {base}/members/{userId}`` for scopes of ``kind``."""
+    noun = kind.value
+
+    @routes.get(
+        f"{base}/members",
+        query=PageQuery,
+        response=list[MemberOut],
+        paginated=True,
+        summary=f"Members of a {noun} ({noun}:members:read; e-mail with :manage)",
+    )
+    async def list_members(call: Call[NoBody, PageQuery]) -> Reply:
+        result = await call.container.use_cases.list_members()(
+            call.user, kind, call.path[param], page_request(call.query.limit, call.query.cursor)
+        )
+        return Reply(
+            [member_out(m, result.show_email) for m in result.page.items],
+            meta={"limit": call.query.limit, "nextCursor": result.page.next_cursor},
+        )
+
+    @routes.patch(
+        f"{base}/members/{{userId}}",
+        body=RoleChangeIn,
+        response=MembershipOut,
+        summary=f"Change a {noun} member's role (never above your own)",
+    )
+    async def change_role(call: Call[RoleChangeIn, NoQuery]) -> MembershipOut:
+        membership = await call.container.use_cases.change_member_role()(
+            call.user, kind, call.path[param], call.path["userId"], call.body.role, call.context
+        )
+        return MembershipOut(
+            user_id=membership.user_id,
+            scope=noun,
+            scope_id=membership.scope.id,
+            role=role_out(membership.role),
+        )
+
+    @routes.delete(
+        f"{base}/members/{{userId}}",
+        response=RemovedOut,
+        summary=f"Remove a {noun} member, or leave (your own id); roles below go too",
+    )
+    async def remove_member(call: Call[NoBody, NoQuery]) -> RemovedOut:
+        removed = await call.container.use_cases.remove_member()(
+            call.user, kind, call.path[param], call.path["userId"], call.context
+        )
+        return RemovedOut(
+            user_id=call.path["userId"],
+            removed=[{"scope": m.scope.kind.value, "id": m.scope.id} for m in removed],
+        )

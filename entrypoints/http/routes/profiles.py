@@ -1,0 +1,146 @@
+"""Profile routes (API.md "Profile, settings, users")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from application.pagination import page_request
+from domain.profiles.profile import Gender, PrivacySettings, Profile, ProfileDetails
+from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply
+from entrypoints.http.schemas.base import PageQuery
+from entrypoints.http.schemas.profiles import (
+    ProfileIn,
+    ProfileOut,
+    ProfileViewOut,
+    PublicProfileOut,
+    ViewRecordedOut,
+)
+
+routes = ApiRoutes(tag="profile")
+
+
+def profile_out(profile: Profile) -> dict[str, Any]:
+    d, p = profile.details, profile.privacy
+    return {
+        "user_id": profile.user_id,
+        "first_name": d.first_name,
+        "last_name": d.last_name,
+        "bio": d.bio,
+        "gender": d.gender.value if d.gender else None,
+        "date_of_birth": d.date_of_birth,
+        "location": d.location,
+        "job_title": d.job_title,
+        "company": d.company,
+        "years_of_experience": d.years_of_experience,
+        "skills": list(d.skills),
+        "interests": list(d.interests),
+        "languages": list(d.languages),
+        "experiences": list(d.experiences),
+        "education": list(d.education),
+        "certifications": list(d.certifications),
+        "awards": list(d.awards),
+        "github_username": d.github_username,
+        "twitter_handle": d.twitter_handle,
+        "linked_in_profile": d.linkedin_profile,
+        "portfolio_url": d.portfolio_url,
+        "resume_url": d.resume_url,
+        "is_public": p.is_public,
+        "require_auth": p.require_auth,
+        "track_views": p.track_views,
+        "created_at": profile.created_at,
+        "updated_at": profile.updated_at,
+    }
+
+
+@routes.get("/api/v1/profile", response=ProfileOut, summary="My profile (created on first call)")
+async def get_profile(call: Call[NoBody, NoQuery]) -> ProfileOut:
+    profile = await call.container.use_cases.get_own_profile()(call.user)
+    return ProfileOut(**profile_out(profile))
+
+
+@routes.put("/api/v1/profile", body=ProfileIn, response=ProfileOut, summary="Update my profile")
+async def update_profile(call: Call[ProfileIn, NoQuery]) -> ProfileOut:
+    b = call.body
+    details = ProfileDetails(
+        first_name=b.first_name,
+        last_name=b.last_name,
+        bio=b.bio or "",
+        gender=Gender(b.gender) if b.gender else None,
+        date_of_birth=b.date_of_birth,
+        location=b.location,
+        job_title=b.job_title,
+        company=b.company,
+        years_of_experience=b.years_of_experience,
+        skills=tuple(b.skills or ()),
+        interests=tuple(b.interests or ()),
+        languages=tuple(b.languages or ()),
+        experiences=tuple(b.experiences or ()),
+        education=tuple(b.education or ()),
+        certifications=tuple(b.certifications or ()),
+        awards=tuple(b.awards or ()),
+        github_username=b.github_username,
+        twitter_handle=b.twitter_handle,
+        linkedin_profile=b.linked_in_profile or None,
+        portfolio_url=b.portfolio_url or None,
+        resume_url=b.resume_url or None,
+    )
+    current = await call.container.use_cases.get_own_profile()(call.user)
+    privacy = PrivacySettings(
+        is_public=current.privacy.is_public if b.is_public is None else b.is_public,
+        require_auth=current.privacy.require_auth if b.require_auth is None else b.require_auth,
+        track_views=current.privacy.track_views if b.track_views is None else b.track_views,
+    )
+    saved = await call.container.use_cases.update_profile()(call.user, details, privacy)
+    return ProfileOut(**profile_out(saved))
+
+
+@routes.get(
+    "/api/v1/profile/view/{userId}",
+    auth=Auth.OPTIONAL,
+    response=PublicProfileOut,
+    summary="A user's public profile (never includes the e-mail)",
+)
+async def view_profile(call: Call[NoBody, NoQuery]) -> PublicProfileOut:
+    result = await call.container.use_cases.view_public_profile()(
+        call.path["userId"], call.principal
+    )
+    return PublicProfileOut(
+        **profile_out(result.profile),
+        star_count=result.star_count,
+        has_starred=result.has_starred,
+        requires_consent=result.requires_consent,
+        is_owner=result.is_owner,
+    )
+
+
+@routes.post(
+    "/api/v1/profile/views/{userId}",
+    response=ViewRecordedOut,
+    summary="Record my consented view of a profile (only if it tracks views)",
+)
+async def record_view(call: Call[NoBody, NoQuery]) -> ViewRecordedOut:
+    recorded = await call.container.use_cases.record_profile_view()(call.user, call.path["userId"])
+    return ViewRecordedOut(recorded=recorded)
+
+
+@routes.get(
+    "/api/v1/profile/views",
+    query=PageQuery,
+    response=list[ProfileViewOut],
+    paginated=True,
+    summary="Who viewed my profile, newest first",
+)
+async def list_views(call: Call[NoBody, PageQuery]) -> Reply:
+    page = await call.container.use_cases.list_profile_views()(
+        call.user, page_request(call.query.limit, call.query.cursor)
+    )
+    items = [
+        ProfileViewOut(
+            viewer_id=v.viewer_id,
+            viewer_name=v.viewer_name,
+            viewer_image_url=v.viewer_image_url,
+            viewed_at=v.viewed_at,
+        )
+        for v in page.items
+    ]
+    return Reply(items, meta={"limit": call.query.limit, "nextCursor": page.next_cursor})

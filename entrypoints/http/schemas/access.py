@@ -1,0 +1,299 @@
+"""Request and response models of organizations, teams, projects, members and roles."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from application.access.authorizer import ScopeAccess
+from application.access.ports import MemberView, OrganizationSummary, ProjectSummary, TeamSummary
+from domain.access.organization import Organization
+from domain.access.roles import Role
+from domain.access.team import Project, Team
+from domain.access.visibility import Visibility
+from entrypoints.http.schemas.base import ApiInput, ApiOutput, UtcTime
+
+OrgSlug = Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=r"^[a-z0-9-]+$")]
+OrgName = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+ScopeSlug = Annotated[str, StringConstraints(min_length=2, max_length=100, pattern=r"^[a-z0-9-]+$")]
+ScopeName = Annotated[str, StringConstraints(min_length=2, max_length=100)]
+Description = Annotated[str, StringConstraints(max_length=500)]
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+ScopeType = Literal["organization", "team", "project"]
+
+
+class OrganizationIn(ApiInput):
+    name: OrgName
+    slug: OrgSlug
+    is_public: bool = True
+    join_enabled: bool = False
+    timezone: Annotated[str, StringConstraints(max_length=64)] | None = None
+    description: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    website: Annotated[str, StringConstraints(max_length=500)] | None = None
+    logo_url: Annotated[str, StringConstraints(max_length=1000)] | None = None
+
+
+class OrganizationPatch(ApiInput):
+    name: OrgName | None = None
+    slug: OrgSlug | None = None
+    is_public: bool | None = None
+    join_enabled: bool | None = None
+    timezone: Annotated[str, StringConstraints(max_length=64)] | None = None
+    description: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    website: Annotated[str, StringConstraints(max_length=500)] | None = None
+    logo_url: Annotated[str, StringConstraints(max_length=1000)] | None = None
+
+
+class TeamIn(ApiInput):
+    organization_id: Id
+    name: ScopeName
+    slug: ScopeSlug
+    visibility: Visibility = Visibility.INTERNAL
+    description: Description | None = None
+    join_enabled: bool = False
+
+
+class ScopePatch(ApiInput):
+    name: ScopeName | None = None
+    slug: ScopeSlug | None = None
+    visibility: Visibility | None = None
+    description: Description | None = None
+    join_enabled: bool | None = None
+
+
+class ProjectIn(ApiInput):
+    team_id: Id
+    name: ScopeName
+    slug: ScopeSlug
+    visibility: Visibility = Visibility.INTERNAL
+    description: Description | None = None
+
+
+class RoleChangeIn(ApiInput):
+    role: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+
+class RoleIn(ApiInput):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=50)]
+    permissions: list[Annotated[str, StringConstraints(max_length=64)]] = Field(max_length=50)
+    scope: ScopeType = "organization"
+
+
+class RolePatch(ApiInput):
+    name: Annotated[str, StringConstraints(min_length=1, max_length=50)] | None = None
+    permissions: list[Annotated[str, StringConstraints(max_length=64)]] | None = Field(
+        default=None, max_length=50
+    )
+
+
+class RoleOut(ApiOutput):
+    id: str
+    name: str
+    scope: ScopeType
+    permissions: list[str]
+    is_default: bool
+
+
+class OrganizationOut(ApiOutput):
+    id: str
+    name: str
+    slug: str
+    is_public: bool
+    join_enabled: bool
+    timezone: str | None
+    description: str | None
+    website: str | None
+    logo_url: str | None
+    created_at: UtcTime
+    updated_at: UtcTime
+    my_role: RoleOut | None = None
+    my_permissions: list[str] = []
+    limited: bool = False
+
+
+class OrganizationSummaryOut(OrganizationOut):
+    member_count: int
+    team_count: int
+
+
+class TeamOut(ApiOutput):
+    id: str
+    organization_id: str
+    name: str
+    slug: str
+    visibility: Visibility
+    description: str | None
+    join_enabled: bool
+    created_at: UtcTime
+    updated_at: UtcTime
+    my_role: RoleOut | None = None
+    my_permissions: list[str] = []
+    member_count: int | None = None
+    project_count: int | None = None
+
+
+class ProjectOut(ApiOutput):
+    id: str
+    organization_id: str
+    team_id: str
+    name: str
+    slug: str
+    visibility: Visibility
+    description: str | None
+    created_by: str
+    created_at: UtcTime
+    updated_at: UtcTime
+    my_role: RoleOut | None = None
+    my_permissions: list[str] = []
+    member_count: int | None = None
+
+
+class MemberOut(ApiOutput):
+    user_id: str
+    name: str | None
+    email: str | None = None
+    role: RoleOut
+    joined_at: UtcTime
+
+
+class MembershipOut(ApiOutput):
+    user_id: str
+    scope: ScopeType
+    scope_id: str
+    role: RoleOut
+
+
+class RemovedOut(ApiOutput):
+    user_id: str
+    removed: list[dict[str, str]]
+
+
+class DeletedScopeOut(ApiOutput):
+    id: str
+    deleted_at: UtcTime
+
+
+def role_out(role: Role) -> RoleOut:
+    return RoleOut(
+        id=role.id,
+        name=role.name,
+        scope=role.scope.value,
+        permissions=sorted(p.value for p in role.permissions),
+        is_default=role.is_default,
+    )
+
+
+def _mine(access: ScopeAccess | None) -> dict[str, object]:
+    if access is None:
+        return {}
+    held = access.my_membership
+    return {
+        "my_role": role_out(held.role) if held else None,
+        "my_permissions": sorted(p.value for p in access.permissions),
+    }
+
+
+def organization_out(org: Organization, access: ScopeAccess | None = None) -> OrganizationOut:
+    limited = access is not None and access.my_membership is None
+    return OrganizationOut(
+        id=org.id,
+        name=org.name,
+        slug=org.slug,
+        is_public=org.is_public,
+        join_enabled=org.join_enabled,
+        timezone=None if limited else org.timezone,
+        description=org.description,
+        website=org.website,
+        logo_url=org.logo_url,
+        created_at=org.created_at,
+        updated_at=org.updated_at,
+        limited=limited,
+        **_mine(access),
+    )
+
+
+def organization_summary_out(s: OrganizationSummary) -> OrganizationSummaryOut:
+    o = s.organization
+    return OrganizationSummaryOut(
+        id=o.id,
+        name=o.name,
+        slug=o.slug,
+        is_public=o.is_public,
+        join_enabled=o.join_enabled,
+        timezone=o.timezone,
+        description=o.description,
+        website=o.website,
+        logo_url=o.logo_url,
+        created_at=o.created_at,
+        updated_at=o.updated_at,
+        my_role=role_out(s.role),
+        my_permissions=sorted(p.value for p in s.role.permissions),
+        member_count=s.member_count,
+        team_count=s.team_count,
+    )
+
+
+def team_out(
+    team: Team,
+    access: ScopeAccess | None = None,
+    *,
+    member_count: int | None = None,
+    project_count: int | None = None,
+) -> TeamOut:
+    if access is not None:
+        member_count = access.chain.member_count
+        project_count = access.chain.child_count
+    return TeamOut(
+        id=team.id,
+        organization_id=team.organization_id,
+        name=team.name,
+        slug=team.slug,
+        visibility=team.visibility,
+        description=team.description,
+        join_enabled=team.join_enabled,
+        created_at=team.created_at,
+        updated_at=team.updated_at,
+        member_count=member_count,
+        project_count=project_count,
+        **_mine(access),
+    )
+
+
+def team_summary_out(s: TeamSummary) -> TeamOut:
+    return team_out(s.team, member_count=s.member_count, project_count=s.project_count)
+
+
+def project_out(
+    project: Project, access: ScopeAccess | None = None, *, member_count: int | None = None
+) -> ProjectOut:
+    if access is not None:
+        member_count = access.chain.member_count
+    return ProjectOut(
+        id=project.id,
+        organization_id=project.organization_id,
+        team_id=project.team_id,
+        name=project.name,
+        slug=project.slug,
+        visibility=project.visibility,
+        description=project.description,
+        created_by=project.created_by,
+        created_at=project.created_at,
+        updated_at=project.updated_at,
+        member_count=member_count,
+        **_mine(access),
+    )
+
+
+def project_summary_out(s: ProjectSummary) -> ProjectOut:
+    return project_out(s.project, member_count=s.member_count)
+
+
+def member_out(m: MemberView, show_email: bool) -> MemberOut:
+    return MemberOut(
+        user_id=m.user_id,
+        name=m.name,
+        email=m.email if show_email else None,
+        role=role_out(m.role),
+        joined_at=m.joined_at,
+    )
