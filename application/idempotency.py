@@ -11,7 +11,7 @@ import hashlib
 from datetime import timedelta
 
 from application.ports.clock import Clock
-from application.ports.idempotency import IdempotencyRecord, StoredResponse
+from application.ports.idempotency import IdempotencyRecord, IdempotencyUnitOfWork, StoredResponse
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.errors import DuplicateRequest, ValidationFailed
 
@@ -45,7 +45,7 @@ def validate_key(key: str | None, *, required: bool = True) -> str | None:
 
 
 class IdempotentRequests:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[IdempotencyUnitOfWork], clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 
@@ -80,7 +80,7 @@ class IdempotentRequests:
 class PurgeIdempotencyKeys:
     """Daily job: drop records older than 24 h."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[IdempotencyUnitOfWork], clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 

@@ -56,26 +56,32 @@ from application.access.teams import (
     ListTeams,
     UpdateTeam,
 )
+from application.access.unit_of_work import AccessUnitOfWork
 from application.audit.organization_audit import ReadOrganizationAudit
+from application.audit.unit_of_work import AuditUnitOfWork
 from application.credits.admin_grant import AdminGrant, UserBalance
 from application.credits.atomic_posting import UnitOfWorkAtomicLedger
 from application.credits.expire_holds import ExpireHolds
 from application.credits.ledger_service import CreditsLedger
 from application.credits.queries import GetBalance, GetHistory
 from application.credits.spend import Spend
+from application.credits.unit_of_work import CreditsUnitOfWork, LedgerUnitOfWork
 from application.credits.verify_ledger import VerifyLedger
 from application.free_credits.claim_free_credits import ClaimFreeCredits
 from application.free_credits.cleanup import PurgeStalePhoneVerification
 from application.free_credits.eligibility import GetFreeCreditsEligibility
 from application.free_credits.send_code import SendVerificationCode
+from application.free_credits.unit_of_work import FreeCreditsUnitOfWork
 from application.free_credits.verify_code import VerifyPhoneCode
 from application.idempotency import IdempotentRequests, PurgeIdempotencyKeys
 from application.identity.provider_sync import ApplyProviderWebhook, ReceiveProviderWebhook
 from application.identity.resolve_principal import ResolvePrincipal
+from application.identity.unit_of_work import IdentityUnitOfWork
 from application.invitations.answer import AcceptInvitation, DeclineInvitation, PreviewInvitation
 from application.invitations.invitation_email import SendInvitationEmail
 from application.invitations.invite import InviteMembers
 from application.invitations.manage import ListInvitations, RevokeInvitation
+from application.invitations.unit_of_work import InvitationsUnitOfWork
 from application.jobs.send_email import SendEmail
 from application.notifications.delivery import CreateNotification, PurgeOldNotifications
 from application.notifications.inbox import (
@@ -85,21 +91,26 @@ from application.notifications.inbox import (
     ListNotifications,
     MarkNotifications,
 )
+from application.notifications.unit_of_work import NotificationsUnitOfWork
 from application.payments.create_order import CreateOrder
 from application.payments.plans import CreatePlan, DeactivatePlan, GetPlan, ListPlans
 from application.payments.queries import GetOwnPaymentByOrder, GetPayment, PaymentHistory
 from application.payments.reconciliation import ReconcilePayments
 from application.payments.refunds import RefundPayment
 from application.payments.settlement import PaymentSettlement
+from application.payments.unit_of_work import PaymentsUnitOfWork
 from application.payments.verify import VerifyPayment
 from application.payments.webhooks import ProcessRazorpayWebhook, ReceiveRazorpayWebhook
 from application.ports.clock import SystemClock
+from application.ports.idempotency import IdempotencyUnitOfWork
 from application.profiles.own_profile import GetOwnProfile, UpdateProfile
 from application.profiles.public_profile import (
     ListProfileViews,
     RecordProfileView,
     ViewPublicProfile,
 )
+from application.profiles.unit_of_work import ProfilesUnitOfWork
+from application.settings.unit_of_work import SettingsUnitOfWork
 from application.settings.user_settings import GetSettings, ResetSettings, UpdateSettings
 from domain.free_credits.otp import OtpHasher
 from entrypoints.config import ConfigurationError, Settings
@@ -163,7 +174,7 @@ def _token_verifier(settings: Settings) -> Any:
 
 
 def _atomic_ledger(engine: Any, uow: Any, settings: Settings) -> Any:
-    portable = UnitOfWorkAtomicLedger(uow)
+    portable = UnitOfWorkAtomicLedger(uow.of(LedgerUnitOfWork))
     if engine.dialect.name == "postgresql":
         return PostgresAtomicLedger(engine, portable, pool_size=min(settings.db_pool_size, 16))
     return portable
@@ -222,7 +233,9 @@ class MemoryAdapters(containers.DeclarativeContainer):
     uow = providers.Singleton(
         InMemoryUnitOfWorkFactory, providers.Singleton(MemoryStore), core.clock
     )
-    atomic_ledger = providers.Singleton(UnitOfWorkAtomicLedger, uow)
+    atomic_ledger = providers.Singleton(
+        UnitOfWorkAtomicLedger, uow.provided.of.call(LedgerUnitOfWork)
+    )
     scope_reads = providers.Singleton(MemoryScopeReads, uow.provided.store)
     cache = providers.Singleton(InMemoryCache)
     token_verifier = providers.Singleton(_token_verifier, core.config)
@@ -243,169 +256,300 @@ class UseCases(containers.DeclarativeContainer):
 
     resolve_principal = providers.Singleton(
         ResolvePrincipal,
-        adapters.uow,
+        adapters.uow.provided.of.call(IdentityUnitOfWork),
         adapters.cache,
         core.clock,
         admin_subjects=core.config.provided.admin_user_ids,
         directory=adapters.identity_directory,
     )
-    receive_provider_webhook = providers.Factory(ReceiveProviderWebhook, adapters.uow, core.clock)
+    receive_provider_webhook = providers.Factory(
+        ReceiveProviderWebhook, adapters.uow.provided.of.call(IdentityUnitOfWork), core.clock
+    )
     apply_provider_webhook = providers.Factory(
         ApplyProviderWebhook,
-        adapters.uow,
+        adapters.uow.provided.of.call(IdentityUnitOfWork),
         adapters.cache,
         core.clock,
         adapters.provider_event_parser,
     )
 
-    get_own_profile = providers.Factory(GetOwnProfile, adapters.uow, adapters.cache, core.clock)
-    update_profile = providers.Factory(UpdateProfile, adapters.uow, adapters.cache, core.clock)
-    view_public_profile = providers.Factory(ViewPublicProfile, adapters.uow, adapters.cache)
-    record_profile_view = providers.Factory(RecordProfileView, adapters.uow, core.clock)
-    list_profile_views = providers.Factory(ListProfileViews, adapters.uow)
+    get_own_profile = providers.Factory(
+        GetOwnProfile, adapters.uow.provided.of.call(ProfilesUnitOfWork), adapters.cache, core.clock
+    )
+    update_profile = providers.Factory(
+        UpdateProfile, adapters.uow.provided.of.call(ProfilesUnitOfWork), adapters.cache, core.clock
+    )
+    view_public_profile = providers.Factory(
+        ViewPublicProfile, adapters.uow.provided.of.call(ProfilesUnitOfWork), adapters.cache
+    )
+    record_profile_view = providers.Factory(
+        RecordProfileView, adapters.uow.provided.of.call(ProfilesUnitOfWork), core.clock
+    )
+    list_profile_views = providers.Factory(
+        ListProfileViews, adapters.uow.provided.of.call(ProfilesUnitOfWork)
+    )
 
-    get_settings = providers.Factory(GetSettings, adapters.uow)
-    update_settings = providers.Factory(UpdateSettings, adapters.uow, core.clock)
-    reset_settings = providers.Factory(ResetSettings, adapters.uow, core.clock)
+    get_settings = providers.Factory(GetSettings, adapters.uow.provided.of.call(SettingsUnitOfWork))
+    update_settings = providers.Factory(
+        UpdateSettings, adapters.uow.provided.of.call(SettingsUnitOfWork), core.clock
+    )
+    reset_settings = providers.Factory(
+        ResetSettings, adapters.uow.provided.of.call(SettingsUnitOfWork), core.clock
+    )
 
-    list_notifications = providers.Factory(ListNotifications, adapters.uow)
-    count_unread = providers.Factory(CountUnread, adapters.uow, adapters.cache)
+    list_notifications = providers.Factory(
+        ListNotifications, adapters.uow.provided.of.call(NotificationsUnitOfWork)
+    )
+    count_unread = providers.Factory(
+        CountUnread, adapters.uow.provided.of.call(NotificationsUnitOfWork), adapters.cache
+    )
     mark_notifications = providers.Factory(
-        MarkNotifications, adapters.uow, adapters.cache, core.clock
+        MarkNotifications,
+        adapters.uow.provided.of.call(NotificationsUnitOfWork),
+        adapters.cache,
+        core.clock,
     )
-    delete_notification = providers.Factory(DeleteNotification, adapters.uow, adapters.cache)
-    delete_read_notifications = providers.Factory(DeleteReadNotifications, adapters.uow)
+    delete_notification = providers.Factory(
+        DeleteNotification, adapters.uow.provided.of.call(NotificationsUnitOfWork), adapters.cache
+    )
+    delete_read_notifications = providers.Factory(
+        DeleteReadNotifications, adapters.uow.provided.of.call(NotificationsUnitOfWork)
+    )
     create_notification = providers.Factory(
-        CreateNotification, adapters.uow, adapters.cache, core.clock
+        CreateNotification,
+        adapters.uow.provided.of.call(NotificationsUnitOfWork),
+        adapters.cache,
+        core.clock,
     )
-    purge_old_notifications = providers.Factory(PurgeOldNotifications, adapters.uow, core.clock)
+    purge_old_notifications = providers.Factory(
+        PurgeOldNotifications, adapters.uow.provided.of.call(NotificationsUnitOfWork), core.clock
+    )
 
     send_email = providers.Factory(SendEmail, adapters.email_templates, adapters.email_sender)
     credits_ledger = providers.Singleton(CreditsLedger, core.clock)
-    get_balance = providers.Factory(GetBalance, adapters.uow)
-    get_history = providers.Factory(GetHistory, adapters.uow)
+    get_balance = providers.Factory(GetBalance, adapters.uow.provided.of.call(CreditsUnitOfWork))
+    get_history = providers.Factory(GetHistory, adapters.uow.provided.of.call(CreditsUnitOfWork))
     spend = providers.Factory(Spend, adapters.atomic_ledger, core.clock)
-    admin_grant = providers.Factory(AdminGrant, adapters.uow, credits_ledger, core.clock)
-    verify_ledger = providers.Factory(VerifyLedger, adapters.uow)
-    user_balance = providers.Factory(UserBalance, adapters.uow)
-    expire_holds = providers.Factory(ExpireHolds, adapters.uow, core.clock)
-    idempotent_requests = providers.Factory(IdempotentRequests, adapters.uow, core.clock)
-    purge_idempotency_keys = providers.Factory(PurgeIdempotencyKeys, adapters.uow, core.clock)
+    admin_grant = providers.Factory(
+        AdminGrant, adapters.uow.provided.of.call(CreditsUnitOfWork), credits_ledger, core.clock
+    )
+    verify_ledger = providers.Factory(
+        VerifyLedger, adapters.uow.provided.of.call(CreditsUnitOfWork)
+    )
+    user_balance = providers.Factory(UserBalance, adapters.uow.provided.of.call(CreditsUnitOfWork))
+    expire_holds = providers.Factory(
+        ExpireHolds, adapters.uow.provided.of.call(CreditsUnitOfWork), core.clock
+    )
+    idempotent_requests = providers.Factory(
+        IdempotentRequests, adapters.uow.provided.of.call(IdempotencyUnitOfWork), core.clock
+    )
+    purge_idempotency_keys = providers.Factory(
+        PurgeIdempotencyKeys, adapters.uow.provided.of.call(IdempotencyUnitOfWork), core.clock
+    )
 
     # -- plans and payments --
-    list_plans = providers.Factory(ListPlans, adapters.uow)
-    get_plan = providers.Factory(GetPlan, adapters.uow)
-    create_plan = providers.Factory(CreatePlan, adapters.uow, core.clock)
-    deactivate_plan = providers.Factory(DeactivatePlan, adapters.uow, core.clock)
+    list_plans = providers.Factory(ListPlans, adapters.uow.provided.of.call(PaymentsUnitOfWork))
+    get_plan = providers.Factory(GetPlan, adapters.uow.provided.of.call(PaymentsUnitOfWork))
+    create_plan = providers.Factory(
+        CreatePlan, adapters.uow.provided.of.call(PaymentsUnitOfWork), core.clock
+    )
+    deactivate_plan = providers.Factory(
+        DeactivatePlan, adapters.uow.provided.of.call(PaymentsUnitOfWork), core.clock
+    )
     payment_settlement = providers.Factory(
-        PaymentSettlement, adapters.uow, adapters.payment_gateway, credits_ledger
+        PaymentSettlement,
+        adapters.uow.provided.of.call(PaymentsUnitOfWork),
+        adapters.payment_gateway,
+        credits_ledger,
     )
     create_order = providers.Factory(
         CreateOrder,
-        adapters.uow,
+        adapters.uow.provided.of.call(PaymentsUnitOfWork),
         adapters.payment_gateway,
         core.clock,
         payments_enabled=core.config.provided.payments_are_enabled,
     )
     verify_payment = providers.Factory(
         VerifyPayment,
-        adapters.uow,
+        adapters.uow.provided.of.call(PaymentsUnitOfWork),
         payment_settlement,
         credits_ledger,
         core.clock,
         key_secret=providers.Callable(checkout_key_secret, core.config, adapters.payment_gateway),
         payments_enabled=core.config.provided.payments_are_enabled,
     )
-    payment_history = providers.Factory(PaymentHistory, adapters.uow)
-    get_payment = providers.Factory(GetPayment, adapters.uow, payment_settlement, core.clock)
-    get_own_payment_by_order = providers.Factory(GetOwnPaymentByOrder, adapters.uow)
+    payment_history = providers.Factory(
+        PaymentHistory, adapters.uow.provided.of.call(PaymentsUnitOfWork)
+    )
+    get_payment = providers.Factory(
+        GetPayment,
+        adapters.uow.provided.of.call(PaymentsUnitOfWork),
+        payment_settlement,
+        core.clock,
+    )
+    get_own_payment_by_order = providers.Factory(
+        GetOwnPaymentByOrder, adapters.uow.provided.of.call(PaymentsUnitOfWork)
+    )
     refund_payment = providers.Factory(
-        RefundPayment, adapters.uow, adapters.payment_gateway, payment_settlement, core.clock
+        RefundPayment,
+        adapters.uow.provided.of.call(PaymentsUnitOfWork),
+        adapters.payment_gateway,
+        payment_settlement,
+        core.clock,
     )
     receive_razorpay_webhook = providers.Factory(
         ReceiveRazorpayWebhook,
-        adapters.uow,
+        adapters.uow.provided.of.call(PaymentsUnitOfWork),
         core.clock,
         secret=core.config.provided.razorpay_webhook_secret,
     )
     process_razorpay_webhook = providers.Factory(
         ProcessRazorpayWebhook,
-        adapters.uow,
+        adapters.uow.provided.of.call(PaymentsUnitOfWork),
         adapters.payment_gateway,
         payment_settlement,
         core.clock,
     )
     reconcile_payments = providers.Factory(
-        ReconcilePayments, adapters.uow, payment_settlement, refund_payment, core.clock
+        ReconcilePayments,
+        adapters.uow.provided.of.call(PaymentsUnitOfWork),
+        payment_settlement,
+        refund_payment,
+        core.clock,
     )
     send_verification_code = providers.Factory(
-        SendVerificationCode, adapters.uow, adapters.sms_sender, core.otp_hasher, core.clock
+        SendVerificationCode,
+        adapters.uow.provided.of.call(FreeCreditsUnitOfWork),
+        adapters.sms_sender,
+        core.otp_hasher,
+        core.clock,
     )
     verify_phone_code = providers.Factory(
-        VerifyPhoneCode, adapters.uow, core.otp_hasher, core.clock
+        VerifyPhoneCode,
+        adapters.uow.provided.of.call(FreeCreditsUnitOfWork),
+        core.otp_hasher,
+        core.clock,
     )
     free_credits_eligibility = providers.Factory(
-        GetFreeCreditsEligibility, adapters.uow, core.clock
+        GetFreeCreditsEligibility, adapters.uow.provided.of.call(FreeCreditsUnitOfWork), core.clock
     )
     claim_free_credits = providers.Factory(
         ClaimFreeCredits,
-        adapters.uow,
+        adapters.uow.provided.of.call(FreeCreditsUnitOfWork),
         credits_ledger,
         core.clock,
         amount=core.config.provided.free_credits_amount,
     )
     purge_stale_phone_verification = providers.Factory(
-        PurgeStalePhoneVerification, adapters.uow, core.clock
+        PurgeStalePhoneVerification,
+        adapters.uow.provided.of.call(FreeCreditsUnitOfWork),
+        core.clock,
     )
 
     # Organizations, teams, projects: every decision comes from the one Authorizer.
     authorizer = providers.Singleton(Authorizer)
-    create_organization = providers.Factory(CreateOrganization, adapters.uow, core.clock)
+    create_organization = providers.Factory(
+        CreateOrganization, adapters.uow.provided.of.call(AccessUnitOfWork), core.clock
+    )
     get_organization = providers.Factory(GetOrganization, adapters.scope_reads, authorizer)
-    list_my_organizations = providers.Factory(ListMyOrganizations, adapters.uow)
+    list_my_organizations = providers.Factory(
+        ListMyOrganizations, adapters.uow.provided.of.call(AccessUnitOfWork)
+    )
     update_organization = providers.Factory(
-        UpdateOrganization, adapters.uow, core.clock, authorizer
+        UpdateOrganization, adapters.uow.provided.of.call(AccessUnitOfWork), core.clock, authorizer
     )
     delete_organization = providers.Factory(
-        DeleteOrganization, adapters.uow, core.clock, authorizer
+        DeleteOrganization, adapters.uow.provided.of.call(AccessUnitOfWork), core.clock, authorizer
     )
-    join_organization = providers.Factory(JoinOrganization, adapters.uow, core.clock, authorizer)
-    list_members = providers.Factory(ListMembers, adapters.uow, authorizer)
-    change_member_role = providers.Factory(ChangeMemberRole, adapters.uow, core.clock, authorizer)
-    remove_member = providers.Factory(RemoveMember, adapters.uow, core.clock, authorizer)
-    list_roles = providers.Factory(ListRoles, adapters.uow, authorizer)
-    create_role = providers.Factory(CreateRole, adapters.uow, core.clock, authorizer)
-    update_role = providers.Factory(UpdateRole, adapters.uow, core.clock, authorizer)
-    delete_role = providers.Factory(DeleteRole, adapters.uow, core.clock, authorizer)
-    create_team = providers.Factory(CreateTeam, adapters.uow, core.clock, authorizer)
+    join_organization = providers.Factory(
+        JoinOrganization, adapters.uow.provided.of.call(AccessUnitOfWork), core.clock, authorizer
+    )
+    list_members = providers.Factory(
+        ListMembers, adapters.uow.provided.of.call(AccessUnitOfWork), authorizer
+    )
+    change_member_role = providers.Factory(
+        ChangeMemberRole, adapters.uow.provided.of.call(AccessUnitOfWork), core.clock, authorizer
+    )
+    remove_member = providers.Factory(
+        RemoveMember, adapters.uow.provided.of.call(AccessUnitOfWork), core.clock, authorizer
+    )
+    list_roles = providers.Factory(
+        ListRoles, adapters.uow.provided.of.call(AccessUnitOfWork), authorizer
+    )
+    create_role = providers.Factory(
+        CreateRole, adapters.uow.provided.of.call(AccessUnitOfWork), core.clock, authorizer
+    )
+    update_role = providers.Factory(
+        UpdateRole, adapters.uow.provided.of.call(AccessUnitOfWork), core.clock, authorizer
+    )
+    delete_role = providers.Factory(
+        DeleteRole, adapters.uow.provided.of.call(AccessUnitOfWork), core.clock, authorizer
+    )
+    create_team = providers.Factory(
+        CreateTeam, adapters.uow.provided.of.call(AccessUnitOfWork), core.clock, authorizer
+    )
     get_team = providers.Factory(GetTeam, adapters.scope_reads, authorizer)
-    update_team = providers.Factory(UpdateTeam, adapters.uow, core.clock, authorizer)
-    delete_team = providers.Factory(DeleteTeam, adapters.uow, core.clock, authorizer)
+    update_team = providers.Factory(
+        UpdateTeam, adapters.uow.provided.of.call(AccessUnitOfWork), core.clock, authorizer
+    )
+    delete_team = providers.Factory(
+        DeleteTeam, adapters.uow.provided.of.call(AccessUnitOfWork), core.clock, authorizer
+    )
     list_teams = providers.Factory(
         ListTeams, adapters.scope_reads, adapters.scope_reads, authorizer
     )
-    join_team = providers.Factory(JoinTeam, adapters.uow, core.clock, authorizer)
-    create_project = providers.Factory(CreateProject, adapters.uow, core.clock, authorizer)
+    join_team = providers.Factory(
+        JoinTeam, adapters.uow.provided.of.call(AccessUnitOfWork), core.clock, authorizer
+    )
+    create_project = providers.Factory(
+        CreateProject, adapters.uow.provided.of.call(AccessUnitOfWork), core.clock, authorizer
+    )
     get_project = providers.Factory(GetProject, adapters.scope_reads, authorizer)
-    update_project = providers.Factory(UpdateProject, adapters.uow, core.clock, authorizer)
-    delete_project = providers.Factory(DeleteProject, adapters.uow, core.clock, authorizer)
+    update_project = providers.Factory(
+        UpdateProject, adapters.uow.provided.of.call(AccessUnitOfWork), core.clock, authorizer
+    )
+    delete_project = providers.Factory(
+        DeleteProject, adapters.uow.provided.of.call(AccessUnitOfWork), core.clock, authorizer
+    )
     list_projects = providers.Factory(
         ListProjects, adapters.scope_reads, adapters.scope_reads, authorizer
     )
 
     # Invitations (all three scopes) and the organization audit trail.
     invite_members = providers.Factory(
-        InviteMembers, adapters.uow, core.clock, authorizer, core.code_sealer
+        InviteMembers,
+        adapters.uow.provided.of.call(InvitationsUnitOfWork),
+        core.clock,
+        authorizer,
+        core.code_sealer,
     )
-    list_invitations = providers.Factory(ListInvitations, adapters.uow, core.clock, authorizer)
-    revoke_invitation = providers.Factory(RevokeInvitation, adapters.uow, core.clock, authorizer)
-    preview_invitation = providers.Factory(PreviewInvitation, adapters.uow, core.clock)
-    accept_invitation = providers.Factory(AcceptInvitation, adapters.uow, core.clock)
-    decline_invitation = providers.Factory(DeclineInvitation, adapters.uow, core.clock)
-    read_organization_audit = providers.Factory(ReadOrganizationAudit, adapters.uow, authorizer)
+    list_invitations = providers.Factory(
+        ListInvitations,
+        adapters.uow.provided.of.call(InvitationsUnitOfWork),
+        core.clock,
+        authorizer,
+    )
+    revoke_invitation = providers.Factory(
+        RevokeInvitation,
+        adapters.uow.provided.of.call(InvitationsUnitOfWork),
+        core.clock,
+        authorizer,
+    )
+    preview_invitation = providers.Factory(
+        PreviewInvitation, adapters.uow.provided.of.call(InvitationsUnitOfWork), core.clock
+    )
+    accept_invitation = providers.Factory(
+        AcceptInvitation, adapters.uow.provided.of.call(InvitationsUnitOfWork), core.clock
+    )
+    decline_invitation = providers.Factory(
+        DeclineInvitation, adapters.uow.provided.of.call(InvitationsUnitOfWork), core.clock
+    )
+    read_organization_audit = providers.Factory(
+        ReadOrganizationAudit, adapters.uow.provided.of.call(AuditUnitOfWork), authorizer
+    )
     send_invitation_email = providers.Factory(
         SendInvitationEmail,
-        adapters.uow,
+        adapters.uow.provided.of.call(InvitationsUnitOfWork),
         core.clock,
         core.code_sealer,
         adapters.email_templates,

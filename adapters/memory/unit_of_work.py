@@ -2,67 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from functools import partial
 from types import TracebackType
-from typing import Self
+from typing import Self, TypeVar
 
-from adapters.memory.access import (
-    MemoryMembershipRepository,
-    MemoryOrganizationRepository,
-    MemoryProjectRepository,
-    MemoryRoleRepository,
-    MemoryScopeChainReader,
-    MemoryTeamRepository,
-)
-from adapters.memory.audit import MemoryAuditLog, MemoryOrganizationAuditTrail
-from adapters.memory.credits import MemoryLedgerRepository
-from adapters.memory.free_credits import MemoryPhoneVerificationRepository
-from adapters.memory.idempotency import MemoryIdempotencyStore
-from adapters.memory.identity import MemoryUserRepository
-from adapters.memory.inbox import MemoryWebhookInbox
-from adapters.memory.invitations import MemoryInvitationRepository
-from adapters.memory.jobs import MemoryJobRuns, MemoryProcessedMessages
-from adapters.memory.notifications import MemoryNotificationRepository
-from adapters.memory.outbox import MemoryOutbox
-from adapters.memory.payments import MemoryPaymentRepository, MemoryPlanRepository
-from adapters.memory.profiles import MemoryProfileRepository
-from adapters.memory.settings import MemorySettingsRepository
+from adapters.memory.repositories import REPOSITORIES
 from adapters.memory.store import MemoryState, MemoryStore
+from adapters.shaped import Repositories, ShapedFactories
 from application.ports.clock import Clock
+from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+U = TypeVar("U", bound=UnitOfWork)
 
 
 class InMemoryUnitOfWork:
-    def __init__(self, store: MemoryStore, clock: Clock):
+    def __init__(self, store: MemoryStore, clock: Clock, names: Collection[str] | None = None):
         self._store = store
         self._clock = clock
         self._snapshot: MemoryState | None = None
+        self._repositories = Repositories(names)
         self.committed = False
+
+    def __getattr__(self, name: str) -> object:
+        build = REPOSITORIES.get(name)
+        if build is None or name.startswith("_"):
+            raise AttributeError(name)
+        return self._repositories.get(name, lambda: build(self._store.state, self._clock))
 
     async def __aenter__(self) -> Self:
         await self._store.lock.acquire()
         self._snapshot = self._store.snapshot()
-        state = self._store.state
-        self.users = MemoryUserRepository(state)
-        self.profiles = MemoryProfileRepository(state)
-        self.settings = MemorySettingsRepository(state)
-        self.notifications = MemoryNotificationRepository(state)
-        self.outbox = MemoryOutbox(state, self._clock.now)
-        self.inbox = MemoryWebhookInbox(state)
-        self.audit = MemoryAuditLog(state)
-        self.scopes = MemoryScopeChainReader(state)
-        self.organizations = MemoryOrganizationRepository(state)
-        self.teams = MemoryTeamRepository(state)
-        self.projects = MemoryProjectRepository(state)
-        self.roles = MemoryRoleRepository(state)
-        self.memberships = MemoryMembershipRepository(state)
-        self.invitations = MemoryInvitationRepository(state)
-        self.audit_trail = MemoryOrganizationAuditTrail(state)
-        self.processed_messages = MemoryProcessedMessages(state)
-        self.job_runs = MemoryJobRuns(state)
-        self.plans = MemoryPlanRepository(state)
-        self.payments = MemoryPaymentRepository(state)
-        self.phone_verifications = MemoryPhoneVerificationRepository(state)
-        self.ledger = MemoryLedgerRepository(state)
-        self.idempotency = MemoryIdempotencyStore(state)
         return self
 
     async def __aexit__(
@@ -71,6 +41,7 @@ class InMemoryUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._repositories.clear()
         try:
             if self._snapshot is not None:
                 await self.rollback()
@@ -89,9 +60,18 @@ class InMemoryUnitOfWork:
 
 
 class InMemoryUnitOfWorkFactory:
+    """Calling it gives a unit of work with every repository (tests); ``of(Shape)`` gives the
+    factory of one use case's shape, which is what the containers wire."""
+
     def __init__(self, store: MemoryStore, clock: Clock):
         self.store = store
         self._clock = clock
+        self._shapes = ShapedFactories(
+            lambda names: partial(InMemoryUnitOfWork, store, clock, names)
+        )
 
     def __call__(self) -> InMemoryUnitOfWork:
         return InMemoryUnitOfWork(self.store, self._clock)
+
+    def of(self, shape: type[U]) -> UnitOfWorkFactory[U]:
+        return self._shapes.of(shape)

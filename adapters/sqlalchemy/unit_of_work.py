@@ -1,69 +1,39 @@
-"""The SQLAlchemy Unit of Work: one connection, one transaction, every repository on it."""
+"""The SQLAlchemy unit of work: one connection, one transaction, the shape's repositories on it."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from functools import partial
 from types import TracebackType
-from typing import Self
+from typing import Self, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from adapters.sqlalchemy.repositories.access.chain_reader import SqlScopeChainReader
-from adapters.sqlalchemy.repositories.access.memberships import (
-    SqlMembershipRepository,
-    SqlRoleRepository,
-)
-from adapters.sqlalchemy.repositories.access.scopes import (
-    SqlOrganizationRepository,
-    SqlProjectRepository,
-    SqlTeamRepository,
-)
-from adapters.sqlalchemy.repositories.audit import SqlAuditLog, SqlOrganizationAuditTrail
-from adapters.sqlalchemy.repositories.credits.ledger import SqlLedgerRepository
-from adapters.sqlalchemy.repositories.free_credits import SqlPhoneVerificationRepository
-from adapters.sqlalchemy.repositories.idempotency import SqlIdempotencyStore
-from adapters.sqlalchemy.repositories.identity import SqlUserRepository
-from adapters.sqlalchemy.repositories.inbox import SqlWebhookInbox
-from adapters.sqlalchemy.repositories.invitations import SqlInvitationRepository
-from adapters.sqlalchemy.repositories.jobs import SqlJobRuns, SqlProcessedMessages
-from adapters.sqlalchemy.repositories.notifications import SqlNotificationRepository
-from adapters.sqlalchemy.repositories.outbox import SqlOutbox
-from adapters.sqlalchemy.repositories.payments import SqlPaymentRepository, SqlPlanRepository
-from adapters.sqlalchemy.repositories.profiles import SqlProfileRepository
-from adapters.sqlalchemy.repositories.settings import SqlSettingsRepository
+from adapters.shaped import Repositories, ShapedFactories
+from adapters.sqlalchemy.repositories import REPOSITORIES
 from application.ports.clock import Clock
+from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+U = TypeVar("U", bound=UnitOfWork)
 
 
 class SqlAlchemyUnitOfWork:
-    def __init__(self, engine: AsyncEngine, clock: Clock):
+    def __init__(self, engine: AsyncEngine, clock: Clock, names: Collection[str] | None = None):
         self._engine = engine
         self._clock = clock
         self._conn: AsyncConnection | None = None
+        self._repositories = Repositories(names)
+
+    def __getattr__(self, name: str) -> object:
+        build = REPOSITORIES.get(name)
+        if build is None or name.startswith("_"):
+            raise AttributeError(name)
+        conn = self.connection
+        return self._repositories.get(name, lambda: build(conn, self._clock))
 
     async def __aenter__(self) -> Self:
         conn = self._conn = await self._engine.connect()
         await conn.begin()
-        self.users = SqlUserRepository(conn)
-        self.profiles = SqlProfileRepository(conn)
-        self.settings = SqlSettingsRepository(conn)
-        self.notifications = SqlNotificationRepository(conn)
-        self.outbox = SqlOutbox(conn, self._clock.now)
-        self.inbox = SqlWebhookInbox(conn)
-        self.audit = SqlAuditLog(conn)
-        self.scopes = SqlScopeChainReader(conn)
-        self.organizations = SqlOrganizationRepository(conn)
-        self.teams = SqlTeamRepository(conn)
-        self.projects = SqlProjectRepository(conn)
-        self.roles = SqlRoleRepository(conn, self._clock.now)
-        self.memberships = SqlMembershipRepository(conn)
-        self.invitations = SqlInvitationRepository(conn)
-        self.audit_trail = SqlOrganizationAuditTrail(conn)
-        self.processed_messages = SqlProcessedMessages(conn)
-        self.job_runs = SqlJobRuns(conn)
-        self.plans = SqlPlanRepository(conn)
-        self.payments = SqlPaymentRepository(conn)
-        self.phone_verifications = SqlPhoneVerificationRepository(conn)
-        self.ledger = SqlLedgerRepository(conn)
-        self.idempotency = SqlIdempotencyStore(conn)
         return self
 
     async def __aexit__(
@@ -73,6 +43,7 @@ class SqlAlchemyUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         conn, self._conn = self._conn, None
+        self._repositories.clear()
         if conn is None:
             return
         try:
@@ -96,9 +67,18 @@ class SqlAlchemyUnitOfWork:
 
 
 class SqlAlchemyUnitOfWorkFactory:
+    """Calling it gives a unit of work with every repository (tests, the CLI); ``of(Shape)``
+    gives the factory of one use case's shape, which is what the containers wire."""
+
     def __init__(self, engine: AsyncEngine, clock: Clock):
         self._engine = engine
         self._clock = clock
+        self._shapes = ShapedFactories(
+            lambda names: partial(SqlAlchemyUnitOfWork, engine, clock, names)
+        )
 
     def __call__(self) -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(self._engine, self._clock)
+
+    def of(self, shape: type[U]) -> UnitOfWorkFactory[U]:
+        return self._shapes.of(shape)

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from application.access.audit_trail import membership_state, record
 from application.access.authorizer import Authorizer, ScopeAccess
 from application.access.ports import MemberView
+from application.access.unit_of_work import AccessUnitOfWork
 from application.identity.principal import Principal
 from application.invitations.inviter_authority import revoke_lapsed_invitations
 from application.pagination import Page, PageRequest
 from application.ports.audit import RequestContext
 from application.ports.clock import Clock
-from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.access.membership_rules import check_removal, check_role_change
 from domain.access.memberships import Membership
 from domain.access.permissions import (
@@ -39,7 +40,7 @@ class MemberPage:
 
 async def _authorize_locked(
     authorizer: Authorizer,
-    uow: UnitOfWork,
+    uow: AccessUnitOfWork,
     user_id: str,
     kind: ScopeKind,
     ref: str,
@@ -57,7 +58,7 @@ async def _authorize_locked(
 
 
 class ListMembers:
-    def __init__(self, uow: UnitOfWorkFactory, authorizer: Authorizer):
+    def __init__(self, uow: UnitOfWorkFactory[AccessUnitOfWork], authorizer: Authorizer):
         self._uow = uow
         self._authorizer = authorizer
 
@@ -76,7 +77,9 @@ class ChangeMemberRole:
     """Give a member another role on the scope: never above the caller's own, never taking the
     Owner role from an organization's last Owner."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, authorizer: Authorizer):
+    def __init__(
+        self, uow: UnitOfWorkFactory[AccessUnitOfWork], clock: Clock, authorizer: Authorizer
+    ):
         self._uow = uow
         self._clock = clock
         self._authorizer = authorizer
@@ -142,7 +145,9 @@ class RemoveMember:
     """Remove a member (or leave, when the caller removes themselves) with every role they hold
     below the scope; an organization's last Owner can do neither."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, authorizer: Authorizer):
+    def __init__(
+        self, uow: UnitOfWorkFactory[AccessUnitOfWork], clock: Clock, authorizer: Authorizer
+    ):
         self._uow = uow
         self._clock = clock
         self._authorizer = authorizer

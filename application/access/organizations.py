@@ -8,11 +8,12 @@ from application.access.audit_trail import membership_state, organization_state,
 from application.access.authorizer import Authorizer, ScopeAccess
 from application.access.naming import ensure_free
 from application.access.ports import OrganizationSummary, ScopeChainReader
+from application.access.unit_of_work import AccessUnitOfWork
 from application.identity.principal import Principal
 from application.pagination import Page, PageRequest
 from application.ports.audit import RequestContext
 from application.ports.clock import Clock
-from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.access.errors import AlreadyMember
 from domain.access.memberships import Membership
 from domain.access.organization import ORG_NAME_MAX, ORG_SLUG_MAX, Organization
@@ -47,7 +48,7 @@ class OrganizationView:
 
 
 async def _ensure_unique(
-    uow: UnitOfWork, name: str | None, slug: str | None, exclude_id: str | None = None
+    uow: AccessUnitOfWork, name: str | None, slug: str | None, exclude_id: str | None = None
 ) -> None:
     if slug is not None:
         await ensure_free(
@@ -68,7 +69,7 @@ async def _ensure_unique(
 class CreateOrganization:
     """A new organization; its creator becomes its Owner."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock):
+    def __init__(self, uow: UnitOfWorkFactory[AccessUnitOfWork], clock: Clock):
         self._uow = uow
         self._clock = clock
 
@@ -137,7 +138,7 @@ class GetOrganization:
 
 
 class ListMyOrganizations:
-    def __init__(self, uow: UnitOfWorkFactory):
+    def __init__(self, uow: UnitOfWorkFactory[AccessUnitOfWork]):
         self._uow = uow
 
     async def __call__(self, caller: Principal, page: PageRequest) -> Page[OrganizationSummary]:
@@ -146,7 +147,9 @@ class ListMyOrganizations:
 
 
 class UpdateOrganization:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, authorizer: Authorizer):
+    def __init__(
+        self, uow: UnitOfWorkFactory[AccessUnitOfWork], clock: Clock, authorizer: Authorizer
+    ):
         self._uow = uow
         self._clock = clock
         self._authorizer = authorizer
@@ -203,7 +206,9 @@ class UpdateOrganization:
 class DeleteOrganization:
     """Soft delete: the organization and everything below it disappear; the audit trail stays."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, authorizer: Authorizer):
+    def __init__(
+        self, uow: UnitOfWorkFactory[AccessUnitOfWork], clock: Clock, authorizer: Authorizer
+    ):
         self._uow = uow
         self._clock = clock
         self._authorizer = authorizer
@@ -235,7 +240,9 @@ class DeleteOrganization:
 class JoinOrganization:
     """Become a Member of a public organization that has joining enabled."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, authorizer: Authorizer):
+    def __init__(
+        self, uow: UnitOfWorkFactory[AccessUnitOfWork], clock: Clock, authorizer: Authorizer
+    ):
         self._uow = uow
         self._clock = clock
         self._authorizer = authorizer

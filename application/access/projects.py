@@ -9,11 +9,12 @@ from application.access.authorizer import Authorizer, ScopeAccess
 from application.access.naming import ensure_free
 from application.access.ports import ProjectSummary, ScopeChainReader, VisibleChildren
 from application.access.teams import ScopeFields
+from application.access.unit_of_work import AccessUnitOfWork
 from application.identity.principal import Principal
 from application.pagination import Page, PageRequest
 from application.ports.audit import RequestContext
 from application.ports.clock import Clock
-from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.access.list_filters import child_filter
 from domain.access.memberships import Membership
 from domain.access.permissions import Permission, ScopeKind
@@ -24,7 +25,11 @@ from domain.ids import new_id
 
 
 async def _ensure_unique(
-    uow: UnitOfWork, team_id: str, name: str | None, slug: str | None, exclude_id: str | None = None
+    uow: AccessUnitOfWork,
+    team_id: str,
+    name: str | None,
+    slug: str | None,
+    exclude_id: str | None = None,
 ) -> None:
     if slug is not None:
         await ensure_free(
@@ -45,7 +50,9 @@ async def _ensure_unique(
 class CreateProject:
     """A project in a team (team:projects:create); its creator becomes its Owner."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, authorizer: Authorizer):
+    def __init__(
+        self, uow: UnitOfWorkFactory[AccessUnitOfWork], clock: Clock, authorizer: Authorizer
+    ):
         self._uow = uow
         self._clock = clock
         self._authorizer = authorizer
@@ -122,7 +129,9 @@ class GetProject:
 
 
 class UpdateProject:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, authorizer: Authorizer):
+    def __init__(
+        self, uow: UnitOfWorkFactory[AccessUnitOfWork], clock: Clock, authorizer: Authorizer
+    ):
         self._uow = uow
         self._clock = clock
         self._authorizer = authorizer
@@ -173,7 +182,9 @@ class UpdateProject:
 
 
 class DeleteProject:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, authorizer: Authorizer):
+    def __init__(
+        self, uow: UnitOfWorkFactory[AccessUnitOfWork], clock: Clock, authorizer: Authorizer
+    ):
         self._uow = uow
         self._clock = clock
         self._authorizer = authorizer

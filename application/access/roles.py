@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from application.access.audit_trail import record, role_state
 from application.access.authorizer import Authorizer, ScopeAccess
+from application.access.unit_of_work import AccessUnitOfWork
 from application.identity.principal import Principal
 from application.invitations.inviter_authority import revoke_lapsed_invitations
 from application.ports.audit import RequestContext
@@ -31,7 +32,7 @@ def _not_above_caller(access: ScopeAccess, role: Role) -> None:
 class ListRoles:
     """Default and custom roles of an organization (every scope), or of one team's scope."""
 
-    def __init__(self, uow: UnitOfWorkFactory, authorizer: Authorizer):
+    def __init__(self, uow: UnitOfWorkFactory[AccessUnitOfWork], authorizer: Authorizer):
         self._uow = uow
         self._authorizer = authorizer
 
@@ -57,7 +58,9 @@ class ListRoles:
 
 
 class CreateRole:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, authorizer: Authorizer):
+    def __init__(
+        self, uow: UnitOfWorkFactory[AccessUnitOfWork], clock: Clock, authorizer: Authorizer
+    ):
         self._uow = uow
         self._clock = clock
         self._authorizer = authorizer
@@ -113,7 +116,9 @@ async def _custom_role(existing: tuple[Role, ...], role_id: str) -> Role:
 
 
 class UpdateRole:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, authorizer: Authorizer):
+    def __init__(
+        self, uow: UnitOfWorkFactory[AccessUnitOfWork], clock: Clock, authorizer: Authorizer
+    ):
         self._uow = uow
         self._clock = clock
         self._authorizer = authorizer
@@ -167,7 +172,9 @@ class UpdateRole:
 
 
 class DeleteRole:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, authorizer: Authorizer):
+    def __init__(
+        self, uow: UnitOfWorkFactory[AccessUnitOfWork], clock: Clock, authorizer: Authorizer
+    ):
         self._uow = uow
         self._clock = clock
         self._authorizer = authorizer

@@ -8,11 +8,12 @@ from application.access.audit_trail import membership_state, record, team_state
 from application.access.authorizer import Authorizer, ScopeAccess
 from application.access.naming import ensure_free
 from application.access.ports import ScopeChainReader, TeamSummary, VisibleChildren
+from application.access.unit_of_work import AccessUnitOfWork
 from application.identity.principal import Principal
 from application.pagination import Page, PageRequest
 from application.ports.audit import RequestContext
 from application.ports.clock import Clock
-from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.access.errors import AlreadyMember, NotJoinable
 from domain.access.list_filters import child_filter
 from domain.access.memberships import Membership
@@ -35,7 +36,11 @@ class ScopeFields:
 
 
 async def _ensure_unique(
-    uow: UnitOfWork, org_id: str, name: str | None, slug: str | None, exclude_id: str | None = None
+    uow: AccessUnitOfWork,
+    org_id: str,
+    name: str | None,
+    slug: str | None,
+    exclude_id: str | None = None,
 ) -> None:
     if slug is not None:
         await ensure_free(
@@ -56,7 +61,9 @@ async def _ensure_unique(
 class CreateTeam:
     """A team in an organization (org:teams:create); its creator becomes its Owner."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, authorizer: Authorizer):
+    def __init__(
+        self, uow: UnitOfWorkFactory[AccessUnitOfWork], clock: Clock, authorizer: Authorizer
+    ):
         self._uow = uow
         self._clock = clock
         self._authorizer = authorizer
@@ -128,7 +135,9 @@ class GetTeam:
 
 
 class UpdateTeam:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, authorizer: Authorizer):
+    def __init__(
+        self, uow: UnitOfWorkFactory[AccessUnitOfWork], clock: Clock, authorizer: Authorizer
+    ):
         self._uow = uow
         self._clock = clock
         self._authorizer = authorizer
@@ -184,7 +193,9 @@ class UpdateTeam:
 class DeleteTeam:
     """Soft delete: the team and its projects disappear for everyone."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, authorizer: Authorizer):
+    def __init__(
+        self, uow: UnitOfWorkFactory[AccessUnitOfWork], clock: Clock, authorizer: Authorizer
+    ):
         self._uow = uow
         self._clock = clock
         self._authorizer = authorizer
@@ -234,7 +245,9 @@ class ListTeams:
 class JoinTeam:
     """An organization member joins a team they can see that has joining enabled (as Member)."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, authorizer: Authorizer):
+    def __init__(
+        self, uow: UnitOfWorkFactory[AccessUnitOfWork], clock: Clock, authorizer: Authorizer
+    ):
         self._uow = uow
         self._clock = clock
         self._authorizer = authorizer

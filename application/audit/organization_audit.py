@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from application.access.authorizer import Authorizer
 from application.audit.ports import AuditRecord
+from application.audit.unit_of_work import AuditUnitOfWork
 from application.identity.principal import Principal
 from application.pagination import Page, PageRequest
 from application.ports.unit_of_work import UnitOfWorkFactory
@@ -13,7 +14,7 @@ from domain.access.permissions import Permission
 class ReadOrganizationAudit:
     """Audit entries of an organization, newest first (the table itself is append-only)."""
 
-    def __init__(self, uow: UnitOfWorkFactory, authorizer: Authorizer):
+    def __init__(self, uow: UnitOfWorkFactory[AuditUnitOfWork], authorizer: Authorizer):
         self._uow = uow
         self._authorizer = authorizer
 

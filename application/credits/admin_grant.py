@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.credits.ledger_service import GRANT_TYPES, CreditsLedger
+from application.credits.unit_of_work import CreditsUnitOfWork
 from application.ports.audit import AuditEntry, RequestContext
 from application.ports.clock import Clock
-from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from application.ports.unit_of_work import UnitOfWorkFactory
 from application.transient import retry_transient
 from domain.credits.accounts import user_wallet
 from domain.credits.entry_types import EntryType
@@ -33,7 +34,9 @@ class AdminGrant:
     grant idempotent (the HTTP route passes the caller-scoped Idempotency-Key; the CLI a new id).
     """
 
-    def __init__(self, uow: UnitOfWorkFactory, ledger: CreditsLedger, clock: Clock) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory[CreditsUnitOfWork], ledger: CreditsLedger, clock: Clock
+    ) -> None:
         self._uow = uow
         self._ledger = ledger
         self._clock = clock
@@ -102,7 +105,7 @@ class UserBalance:
     """An operator's view of any user's wallet (``fairarena credits balance``): the user named
     by platform id, identity-provider subject or e-mail (the one an operator is usually given)."""
 
-    def __init__(self, uow: UnitOfWorkFactory) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[CreditsUnitOfWork]) -> None:
         self._uow = uow
 
     async def __call__(self, user_ref: str) -> tuple[str, Balance]:
@@ -112,7 +115,7 @@ class UserBalance:
             return user.id, await uow.ledger.balance(user_wallet(user.id))
 
 
-async def _user_by_email(uow: UnitOfWork, email: str) -> User | None:
+async def _user_by_email(uow: CreditsUnitOfWork, email: str) -> User | None:
     """The one live user with this e-mail; several (different sign-ins) must be told apart."""
     found = await uow.users.live_by_email(email)
     if len(found) > 1:
@@ -121,7 +124,7 @@ async def _user_by_email(uow: UnitOfWork, email: str) -> User | None:
     return found[0] if found else None
 
 
-async def find_user(uow: UnitOfWork, user_ref: str) -> User:
+async def find_user(uow: CreditsUnitOfWork, user_ref: str) -> User:
     """A live user by platform id or identity-provider subject, else NotFound."""
     user = await uow.users.get(user_ref) or await uow.users.get_by_subject(user_ref)
     if user is None or user.is_deleted:

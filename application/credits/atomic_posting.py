@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from application.credits.ports import KeyTaken
+from application.credits.unit_of_work import LedgerUnitOfWork
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.credits.errors import InsufficientCredits
 from domain.credits.outcomes import Posted
@@ -12,7 +13,7 @@ from domain.credits.transactions import LedgerTransaction
 class UnitOfWorkAtomicLedger:
     """Posts one transaction in its own unit of work; a refusal is committed before it is raised."""
 
-    def __init__(self, uow: UnitOfWorkFactory) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[LedgerUnitOfWork]) -> None:
         self._uow = uow
 
     async def post_committed(self, tx: LedgerTransaction) -> Posted:

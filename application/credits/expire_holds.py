@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from application.credits.unit_of_work import CreditsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.transient import retry_transient
@@ -12,7 +13,7 @@ BATCH = 500
 class ExpireHolds:
     """Idempotent per run: an expired hold is closed once; concurrent runs skip locked rows."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[CreditsUnitOfWork], clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 

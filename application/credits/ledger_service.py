@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from application.credits.ports import KeyTaken
+from application.credits.unit_of_work import LedgerUnitOfWork
 from application.ports.clock import Clock
-from application.ports.unit_of_work import UnitOfWork
 from application.transient import TransientConflict
 from domain.credits import entries
 from domain.credits.accounts import user_wallet
@@ -33,7 +33,13 @@ class CreditsLedger:
         self._clock = clock
 
     async def post_purchase(
-        self, uow: UnitOfWork, *, user_id: str, payment_id: str, credits: int, description: str
+        self,
+        uow: LedgerUnitOfWork,
+        *,
+        user_id: str,
+        payment_id: str,
+        credits: int,
+        description: str,
     ) -> PostedEntry:
         """PURCHASE; idempotent per payment id (a second call returns the existing entry)."""
         wallet = user_wallet(user_id)
@@ -49,7 +55,7 @@ class CreditsLedger:
 
     async def claw_back_refund(
         self,
-        uow: UnitOfWork,
+        uow: LedgerUnitOfWork,
         *,
         user_id: str,
         payment_id: str,
@@ -97,7 +103,7 @@ class CreditsLedger:
         return clawback_of(await self._post(uow, tx), wallet)
 
     async def grant_initial_allocation(
-        self, uow: UnitOfWork, *, user_id: str, amount: int, description: str
+        self, uow: LedgerUnitOfWork, *, user_id: str, amount: int, description: str
     ) -> PostedEntry:
         """INITIAL_ALLOCATION; AlreadyClaimed (409 ALREADY_CLAIMED) if the wallet has one."""
         wallet = user_wallet(user_id)
@@ -116,12 +122,12 @@ class CreditsLedger:
             raise AlreadyClaimed() from None
         return posted.entry_for(wallet)
 
-    async def balance(self, uow: UnitOfWork, user_id: str) -> Balance:
+    async def balance(self, uow: LedgerUnitOfWork, user_id: str) -> Balance:
         return await uow.ledger.balance(user_wallet(user_id))
 
     async def grant(
         self,
-        uow: UnitOfWork,
+        uow: LedgerUnitOfWork,
         *,
         user_id: str,
         amount: int,
@@ -147,7 +153,7 @@ class CreditsLedger:
         return (await self._post(uow, tx)).entry_for(wallet)
 
     async def reserve_hold(
-        self, uow: UnitOfWork, *, user_id: str, amount: int, key: str, ttl: timedelta
+        self, uow: LedgerUnitOfWork, *, user_id: str, amount: int, key: str, ttl: timedelta
     ) -> Hold:
         """Hold credits for work whose cost is known afterwards (AI streaming); per-caller key."""
         now = self._clock.now()
@@ -162,7 +168,7 @@ class CreditsLedger:
         return await uow.ledger.reserve(hold)
 
     async def capture_hold(
-        self, uow: UnitOfWork, *, hold_id: str, amount: int, description: str
+        self, uow: LedgerUnitOfWork, *, hold_id: str, amount: int, description: str
     ) -> PostedEntry:
         """DEDUCTION of the actual cost (≤ the hold); the rest is released. Replayable."""
         posted = await uow.ledger.capture(
@@ -170,10 +176,10 @@ class CreditsLedger:
         )
         return posted.entry_for(posted.transaction.wallet_postings()[0].account)
 
-    async def void_hold(self, uow: UnitOfWork, *, hold_id: str) -> Hold:
+    async def void_hold(self, uow: LedgerUnitOfWork, *, hold_id: str) -> Hold:
         return await uow.ledger.void(hold_id, self._clock.now())
 
-    async def _post(self, uow: UnitOfWork, tx: LedgerTransaction) -> Posted:
+    async def _post(self, uow: LedgerUnitOfWork, tx: LedgerTransaction) -> Posted:
         stored = await uow.ledger.outcome(tx.idempotency_key)
         if stored is None:
             try:
@@ -187,7 +193,7 @@ class CreditsLedger:
             raise IdempotencyKeyReused(tx.idempotency_key)
         return result
 
-    async def _record(self, uow: UnitOfWork, rejected: Rejected) -> None:
+    async def _record(self, uow: LedgerUnitOfWork, rejected: Rejected) -> None:
         try:
             await uow.ledger.record(rejected)
         except KeyTaken:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from application.credits.ports import HistoryEntry
+from application.credits.unit_of_work import CreditsUnitOfWork
 from application.pagination import Page, PageRequest
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.credits.accounts import user_wallet
@@ -13,7 +14,7 @@ from domain.credits.wallets import Balance
 class GetBalance:
     """``{balance, held, available}`` of the caller's wallet (0 for a wallet never credited)."""
 
-    def __init__(self, uow: UnitOfWorkFactory) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[CreditsUnitOfWork]) -> None:
         self._uow = uow
 
     async def __call__(self, user_id: str) -> Balance:
@@ -24,7 +25,7 @@ class GetBalance:
 class GetHistory:
     """The caller's ledger entries, newest first, optionally of one type."""
 
-    def __init__(self, uow: UnitOfWorkFactory) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[CreditsUnitOfWork]) -> None:
         self._uow = uow
 
     async def __call__(

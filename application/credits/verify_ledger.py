@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from application.credits.ports import LedgerAudit
+from application.credits.unit_of_work import CreditsUnitOfWork
 from application.ports.unit_of_work import UnitOfWorkFactory
 
 
 class VerifyLedger:
     """Audit the ledger: stored balances vs Σ postings, Σ of all postings, balanced transactions."""
 
-    def __init__(self, uow: UnitOfWorkFactory) -> None:
+    def __init__(self, uow: UnitOfWorkFactory[CreditsUnitOfWork]) -> None:
         self._uow = uow
 
     async def __call__(self) -> LedgerAudit:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from application.free_credits.eligibility import eligibility_in
 from application.free_credits.notifications import free_credits_claimed, free_credits_email
 from application.free_credits.ports import InitialAllocationLedger
+from application.free_credits.unit_of_work import FreeCreditsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.errors import DomainError
@@ -34,7 +35,7 @@ class ClaimFreeCredits:
 
     def __init__(
         self,
-        uow: UnitOfWorkFactory,
+        uow: UnitOfWorkFactory[FreeCreditsUnitOfWork],
         ledger: InitialAllocationLedger,
         clock: Clock,
         amount: int = DEFAULT_FREE_CREDITS,

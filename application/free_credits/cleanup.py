@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from application.free_credits.unit_of_work import FreeCreditsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.free_credits.policy import DEFAULT_POLICY, VerificationPolicy
@@ -15,7 +16,10 @@ class PurgeStalePhoneVerification:
     """
 
     def __init__(
-        self, uow: UnitOfWorkFactory, clock: Clock, policy: VerificationPolicy = DEFAULT_POLICY
+        self,
+        uow: UnitOfWorkFactory[FreeCreditsUnitOfWork],
+        clock: Clock,
+        policy: VerificationPolicy = DEFAULT_POLICY,
     ) -> None:
         self._uow = uow
         self._clock = clock

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from application.free_credits.unit_of_work import FreeCreditsUnitOfWork
 from application.ports.clock import Clock
-from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.free_credits.eligibility import FreeCreditsEligibility
 from domain.free_credits.policy import DEFAULT_POLICY, VerificationPolicy
 from domain.free_credits.verification import PhoneVerification
 
 
 async def eligibility_in(
-    uow: UnitOfWork, state: PhoneVerification, clock: Clock, policy: VerificationPolicy
+    uow: FreeCreditsUnitOfWork, state: PhoneVerification, clock: Clock, policy: VerificationPolicy
 ) -> FreeCreditsEligibility:
     """The rule the eligibility read and the claim share (never two versions of it)."""
     claim = await uow.phone_verifications.claim_of(state.user_id)
@@ -25,7 +26,10 @@ class GetFreeCreditsEligibility:
     """Reads the caller's eligibility straight from the database (no cache to go stale)."""
 
     def __init__(
-        self, uow: UnitOfWorkFactory, clock: Clock, policy: VerificationPolicy = DEFAULT_POLICY
+        self,
+        uow: UnitOfWorkFactory[FreeCreditsUnitOfWork],
+        clock: Clock,
+        policy: VerificationPolicy = DEFAULT_POLICY,
     ) -> None:
         self._uow = uow
         self._clock = clock

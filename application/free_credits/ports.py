@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
+from application.credits.unit_of_work import LedgerUnitOfWork
 from domain.free_credits.free_credit_claim import FreeCreditClaim
 from domain.free_credits.phone_lock import PhoneLock
 from domain.free_credits.phone_number import PhoneNumber
 from domain.free_credits.verification import PhoneVerification
 
 if TYPE_CHECKING:
-    from application.ports.unit_of_work import UnitOfWork
+    pass
 
 
 class PhoneVerificationRepository(Protocol):
@@ -70,7 +71,7 @@ class InitialAllocationLedger(Protocol):
     """The part of ``CreditsLedger`` (application/credits/ledger_service.py) a claim needs."""
 
     async def grant_initial_allocation(
-        self, uow: UnitOfWork, *, user_id: str, amount: int, description: str
+        self, uow: LedgerUnitOfWork, *, user_id: str, amount: int, description: str
     ) -> GrantedEntry:
         """Posts INITIAL_ALLOCATION inside ``uow``; raises ALREADY_CLAIMED if one exists."""
         ...

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.free_credits.messages import sms_text, voice_script
+from application.free_credits.unit_of_work import FreeCreditsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.messaging import MessageDeliveryFailed, SmsSender
 from application.ports.unit_of_work import UnitOfWorkFactory
@@ -33,7 +34,7 @@ class SendVerificationCode:
 
     def __init__(
         self,
-        uow: UnitOfWorkFactory,
+        uow: UnitOfWorkFactory[FreeCreditsUnitOfWork],
         sender: SmsSender,
         hasher: OtpHasher,
         clock: Clock,

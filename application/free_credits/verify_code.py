@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from application.free_credits.notifications import phone_verified, phone_verified_email
+from application.free_credits.unit_of_work import FreeCreditsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.free_credits.errors import OtpRejected
@@ -26,7 +27,7 @@ class VerifyPhoneCode:
 
     def __init__(
         self,
-        uow: UnitOfWorkFactory,
+        uow: UnitOfWorkFactory[FreeCreditsUnitOfWork],
         hasher: OtpHasher,
         clock: Clock,
         policy: VerificationPolicy = DEFAULT_POLICY,

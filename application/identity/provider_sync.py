@@ -24,13 +24,14 @@ from application.identity.provider_events import (
 )
 from application.identity.provisioning import provision_user
 from application.identity.resolve_principal import principal_cache_key
+from application.identity.unit_of_work import IdentityUnitOfWork
 from application.invitations.inviter_authority import revoke_lapsed_invitations
 from application.ports.audit import AuditEntry, RequestContext
 from application.ports.cache import Cache
 from application.ports.clock import Clock
 from application.ports.inbox import ReceivedWebhook
 from application.ports.outbox import OutboxMessage
-from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from application.ports.unit_of_work import UnitOfWorkFactory
 from application.versioned_cache import VersionedCache
 from domain.identity.user import User, tombstone
 from domain.ids import new_id
@@ -47,7 +48,9 @@ ParseUserEvent = Callable[[str], UserSyncCommand | None]
 class ReceiveProviderWebhook:
     """Store a verified delivery and queue its processing; ``False`` for a replayed delivery id."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, source: str = "clerk") -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory[IdentityUnitOfWork], clock: Clock, source: str = "clerk"
+    ) -> None:
         self._uow = uow
         self._clock = clock
         self._source = source
@@ -79,7 +82,11 @@ class ApplyProviderWebhook:
     """Job handler for ``PROVIDER_WEBHOOK_TOPIC``: apply one stored delivery exactly once."""
 
     def __init__(
-        self, uow: UnitOfWorkFactory, cache: Cache, clock: Clock, parse: ParseUserEvent
+        self,
+        uow: UnitOfWorkFactory[IdentityUnitOfWork],
+        cache: Cache,
+        clock: Clock,
+        parse: ParseUserEvent,
     ) -> None:
         self._uow = uow
         self._cache = VersionedCache(cache)
@@ -123,7 +130,9 @@ class ApplyProviderWebhook:
             return None
 
 
-async def _upsert(uow: UnitOfWork, command: UpsertProviderUser, now: datetime) -> str | None:
+async def _upsert(
+    uow: IdentityUnitOfWork, command: UpsertProviderUser, now: datetime
+) -> str | None:
     details = command.user
     existing = await uow.users.get_by_subject(details.subject, for_update=True)
     if existing is None:
@@ -178,7 +187,7 @@ def _with_provider_details(user: User, command: UpsertProviderUser, now: datetim
 
 
 async def _soft_delete(
-    uow: UnitOfWork, command: SoftDeleteProviderUser, now: datetime
+    uow: IdentityUnitOfWork, command: SoftDeleteProviderUser, now: datetime
 ) -> str | None:
     user = await uow.users.get_by_subject(command.subject, for_update=True)
     if user is None:
@@ -204,7 +213,9 @@ async def _soft_delete(
     return command.subject
 
 
-async def _audit_deletion(uow: UnitOfWork, user: User, now: datetime, *, tombstone: bool) -> None:
+async def _audit_deletion(
+    uow: IdentityUnitOfWork, user: User, now: datetime, *, tombstone: bool
+) -> None:
     after: dict[str, Any] = {"deletedAt": now.isoformat(), "source": "identity-provider"}
     if tombstone:
         after["tombstone"] = True  # deleted before it was ever created here

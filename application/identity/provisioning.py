@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from application.identity.recovery import recover_deleted_user
+from application.identity.unit_of_work import IdentityUnitOfWork
 from application.ports.outbox import OutboxMessage
-from application.ports.unit_of_work import UnitOfWork
 from domain.identity.user import User
 from domain.ids import new_id
 from domain.notifications.notification import NotificationType
@@ -18,7 +18,7 @@ SEND_EMAIL = "email.send"
 
 
 async def provision_user(
-    uow: UnitOfWork,
+    uow: IdentityUnitOfWork,
     *,
     subject: str,
     email: str | None,

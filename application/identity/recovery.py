@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from application.identity.unit_of_work import IdentityUnitOfWork
 from application.ports.audit import AuditEntry
 from application.ports.outbox import OutboxMessage
-from application.ports.unit_of_work import UnitOfWork
 from domain.identity.user import User, tombstone
 from domain.ids import new_id
 from domain.notifications.notification import NotificationType
@@ -25,7 +25,7 @@ EMAIL_TOPIC = "email.send"
 
 
 async def recover_deleted_user(
-    uow: UnitOfWork,
+    uow: IdentityUnitOfWork,
     *,
     subject: str,
     email: str | None,

@@ -7,6 +7,7 @@ from collections.abc import Collection
 
 from application.identity.principal import Principal
 from application.identity.provisioning import provision_user
+from application.identity.unit_of_work import IdentityUnitOfWork
 from application.ports.cache import Cache
 from application.ports.clock import Clock
 from application.ports.identity import IdentityDirectory, VerifiedToken
@@ -31,7 +32,7 @@ class ResolvePrincipal:
 
     def __init__(
         self,
-        uow: UnitOfWorkFactory,
+        uow: UnitOfWorkFactory[IdentityUnitOfWork],
         cache: Cache,
         clock: Clock,
         admin_subjects: Collection[str],

@@ -9,10 +9,11 @@ from application.access.ports import ScopeChain
 from application.identity.principal import Principal
 from application.invitations.inviter_authority import lapse_of_invitation, revoke_for_lapse
 from application.invitations.scope_roles import load_chain, names, scope_hidden, scope_roles
+from application.invitations.unit_of_work import InvitationsUnitOfWork
 from application.invitations.views import AcceptedInvitation, InvitationPreview
 from application.ports.audit import RequestContext
 from application.ports.clock import Clock
-from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.access.memberships import Membership
 from domain.access.permissions import ScopeKind
 from domain.access.roles import JOINER_ROLE, Role
@@ -24,7 +25,7 @@ from domain.invitations.invitation import Invitation
 from domain.invitations.inviter_authority import Lapse
 
 
-async def _find(uow: UnitOfWork, code: str, *, for_update: bool = False) -> Invitation:
+async def _find(uow: InvitationsUnitOfWork, code: str, *, for_update: bool = False) -> Invitation:
     # Never echo the code: it is a bearer credential (ADR 0040).
     if not looks_like_code(code):
         raise InvitationNotFound("Invalid invitation code")
@@ -35,7 +36,7 @@ async def _find(uow: UnitOfWork, code: str, *, for_update: bool = False) -> Invi
 
 
 async def _usable_scope(
-    uow: UnitOfWork, invitation: Invitation, user_id: str | None
+    uow: InvitationsUnitOfWork, invitation: Invitation, user_id: str | None
 ) -> tuple[ScopeChain, Role]:
     """The invitation's scope (still there) and its role (still defined), or 410."""
     target = invitation.target
@@ -60,7 +61,7 @@ class PreviewInvitation:
     """What an invitation is for, without signing in: unknown 404; used/expired/declined 410,
     and 410 too when its inviter can no longer grant it (revoked for good on acceptance)."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock):
+    def __init__(self, uow: UnitOfWorkFactory[InvitationsUnitOfWork], clock: Clock):
         self._uow = uow
         self._clock = clock
 
@@ -94,7 +95,7 @@ class AcceptInvitation:
     deleted, role edited above them) the invitation is revoked — audited with the reason — and
     the answer is 410 ``GONE`` with ``details.reason``."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock):
+    def __init__(self, uow: UnitOfWorkFactory[InvitationsUnitOfWork], clock: Clock):
         self._uow = uow
         self._clock = clock
 
@@ -125,7 +126,7 @@ class AcceptInvitation:
 
     async def _join(
         self,
-        uow: UnitOfWork,
+        uow: InvitationsUnitOfWork,
         caller: Principal,
         invitation: Invitation,
         role: Role,
@@ -161,7 +162,7 @@ class AcceptInvitation:
 
     async def _grant(
         self,
-        uow: UnitOfWork,
+        uow: InvitationsUnitOfWork,
         caller: Principal,
         invitation: Invitation,
         scope: ScopeRef,
@@ -200,7 +201,7 @@ class AcceptInvitation:
 class DeclineInvitation:
     """The invitee says no; the invitation is kept as declined (for the audit trail and lists)."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock):
+    def __init__(self, uow: UnitOfWorkFactory[InvitationsUnitOfWork], clock: Clock):
         self._uow = uow
         self._clock = clock
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from application.invitations.code_sealer import CodeSealer, SealBroken
 from application.invitations.scope_roles import load_chain, names, scope_hidden, scope_roles
+from application.invitations.unit_of_work import InvitationsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.messaging import EmailMessage, EmailSender, EmailTemplates
 from application.ports.unit_of_work import UnitOfWorkFactory
@@ -28,7 +29,7 @@ class SendInvitationEmail:
 
     def __init__(
         self,
-        uow: UnitOfWorkFactory,
+        uow: UnitOfWorkFactory[InvitationsUnitOfWork],
         clock: Clock,
         sealer: CodeSealer,
         templates: EmailTemplates,

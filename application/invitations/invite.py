@@ -11,11 +11,12 @@ from application.access.authorizer import Authorizer, ScopeAccess
 from application.identity.principal import Principal
 from application.invitations.code_sealer import CodeSealer
 from application.invitations.scope_roles import catalogue, scope_roles
+from application.invitations.unit_of_work import InvitationsUnitOfWork
 from application.invitations.views import InvitationView, InviteOutcome
 from application.ports.audit import RequestContext
 from application.ports.clock import Clock
 from application.ports.outbox import OutboxMessage
-from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.access.errors import RoleTooStrong
 from domain.access.permissions import MEMBERS_INVITE_PERMISSION, ScopeKind
 from domain.access.roles import Role, resolve_role
@@ -69,7 +70,11 @@ class InviteMembers:
     """
 
     def __init__(
-        self, uow: UnitOfWorkFactory, clock: Clock, authorizer: Authorizer, sealer: CodeSealer
+        self,
+        uow: UnitOfWorkFactory[InvitationsUnitOfWork],
+        clock: Clock,
+        authorizer: Authorizer,
+        sealer: CodeSealer,
     ):
         self._uow = uow
         self._clock = clock
@@ -144,7 +149,7 @@ class InviteMembers:
 
     async def _plan(
         self,
-        uow: UnitOfWork,
+        uow: InvitationsUnitOfWork,
         access: ScopeAccess,
         rows: list[InviteRow],
         roles: tuple[Role, ...],

@@ -19,8 +19,8 @@ from application.access.audit_trail import record
 from application.access.authorizer import node_of
 from application.access.ports import ScopeChain
 from application.invitations.scope_roles import load_chain, scope_hidden, scope_roles
+from application.invitations.unit_of_work import RevocationUnitOfWork
 from application.ports.audit import RequestContext
-from application.ports.unit_of_work import UnitOfWork
 from domain.access.memberships import Principal as RbacPrincipal
 from domain.access.permissions import ScopeKind
 from domain.access.power import member_power
@@ -35,7 +35,7 @@ REVOKED = "invitation.revoked"
 class _Lookups:
     """Per-sweep memo: one chain per (inviter, scope), one user and one role list per need."""
 
-    def __init__(self, uow: UnitOfWork):
+    def __init__(self, uow: RevocationUnitOfWork):
         self._uow = uow
         self._chains: dict[tuple[str, str], ScopeChain | None] = {}
         self._active: dict[str, bool] = {}
@@ -76,14 +76,16 @@ async def _lapse(lookups: _Lookups, invitation: Invitation, role: Role) -> Lapse
     )
 
 
-async def lapse_of_invitation(uow: UnitOfWork, invitation: Invitation, role: Role) -> Lapse | None:
+async def lapse_of_invitation(
+    uow: RevocationUnitOfWork, invitation: Invitation, role: Role
+) -> Lapse | None:
     """Why the inviter can no longer vouch for ``invitation`` (with its current ``role``), or
     None while they still can."""
     return await _lapse(_Lookups(uow), invitation, role)
 
 
 async def revoke_for_lapse(
-    uow: UnitOfWork,
+    uow: RevocationUnitOfWork,
     invitation: Invitation,
     lapse: Lapse,
     *,
@@ -117,7 +119,7 @@ async def revoke_for_lapse(
 
 
 async def revoke_lapsed_invitations(
-    uow: UnitOfWork,
+    uow: RevocationUnitOfWork,
     *,
     now: datetime,
     ctx: RequestContext,

@@ -6,6 +6,7 @@ from application.access.audit_trail import record
 from application.access.authorizer import Authorizer
 from application.identity.principal import Principal
 from application.invitations.scope_roles import scope_roles
+from application.invitations.unit_of_work import InvitationsUnitOfWork
 from application.invitations.views import InvitationView
 from application.pagination import Page, PageRequest
 from application.ports.audit import RequestContext
@@ -32,7 +33,9 @@ LIST_PERMISSION: dict[ScopeKind, Permission] = {
 class ListInvitations:
     """A scope's invitations, newest first, filtered by status in the query."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, authorizer: Authorizer):
+    def __init__(
+        self, uow: UnitOfWorkFactory[InvitationsUnitOfWork], clock: Clock, authorizer: Authorizer
+    ):
         self._uow = uow
         self._clock = clock
         self._authorizer = authorizer
@@ -62,7 +65,9 @@ class ListInvitations:
 class RevokeInvitation:
     """Withdraw an open (or expired) invitation of this scope; an answered one cannot be (409)."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, authorizer: Authorizer):
+    def __init__(
+        self, uow: UnitOfWorkFactory[InvitationsUnitOfWork], clock: Clock, authorizer: Authorizer
+    ):
         self._uow = uow
         self._clock = clock
         self._authorizer = authorizer

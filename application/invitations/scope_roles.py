@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from application.access.ports import ScopeChain
+from application.invitations.unit_of_work import ScopeRolesUnitOfWork
 from application.invitations.views import ScopeName
-from application.ports.unit_of_work import UnitOfWork
 from domain.access.permissions import ScopeKind
 from domain.access.power import Power
 from domain.access.roles import DEFAULT_ROLES, Role
 from domain.invitations.requests import RoleCatalogue
 
 
-async def scope_roles(uow: UnitOfWork, organization_id: str, kind: ScopeKind) -> tuple[Role, ...]:
+async def scope_roles(
+    uow: ScopeRolesUnitOfWork, organization_id: str, kind: ScopeKind
+) -> tuple[Role, ...]:
     """Default roles of ``kind`` first, then the organization's custom roles of that scope."""
     custom = await uow.roles.list_for_organization(organization_id)
     return (*DEFAULT_ROLES[kind], *(r for r in custom if r.scope is kind))
@@ -45,7 +47,7 @@ def scope_hidden(chain: ScopeChain | None) -> bool:
 
 
 async def load_chain(
-    uow: UnitOfWork, kind: ScopeKind, scope_id: str, user_id: str | None
+    uow: ScopeRolesUnitOfWork, kind: ScopeKind, scope_id: str, user_id: str | None
 ) -> ScopeChain | None:
     if kind is ScopeKind.ORGANIZATION:
         return await uow.scopes.organization(scope_id, user_id)

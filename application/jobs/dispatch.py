@@ -7,6 +7,7 @@ from typing import Any
 
 from application.jobs.errors import PermanentJobFailure
 from application.jobs.ports import OutboxHandler
+from application.jobs.unit_of_work import JobsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.errors import DomainError
@@ -25,7 +26,10 @@ class DispatchOutboxMessage:
     """
 
     def __init__(
-        self, uow: UnitOfWorkFactory, handlers: Mapping[str, OutboxHandler], clock: Clock
+        self,
+        uow: UnitOfWorkFactory[JobsUnitOfWork],
+        handlers: Mapping[str, OutboxHandler],
+        clock: Clock,
     ) -> None:
         self._uow = uow
         self._handlers = handlers

@@ -8,6 +8,7 @@ import logging
 from datetime import timedelta
 
 from application.jobs.ports import JobPublisher
+from application.jobs.unit_of_work import JobsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 
@@ -31,7 +32,7 @@ class OutboxRelay:
 
     def __init__(
         self,
-        uow: UnitOfWorkFactory,
+        uow: UnitOfWorkFactory[JobsUnitOfWork],
         publisher: JobPublisher,
         clock: Clock,
         *,

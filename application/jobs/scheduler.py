@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from application.jobs.unit_of_work import JobsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.jobs.time_slots import slot_start
@@ -42,7 +43,9 @@ class Scheduler:
     are not replayed (every job here is a sweep that catches up by itself).
     """
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, jobs: Sequence[PeriodicJob]) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory[JobsUnitOfWork], clock: Clock, jobs: Sequence[PeriodicJob]
+    ) -> None:
         names = [job.name for job in jobs]
         if len(names) != len(set(names)):
             raise ValueError(f"periodic job names must be unique: {names}")

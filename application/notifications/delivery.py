@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from application.notifications.inbox import unread_cache_key
+from application.notifications.unit_of_work import NotificationsUnitOfWork
 from application.ports.cache import Cache
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
@@ -17,7 +18,7 @@ class CreateNotification:
     """Handler of the ``notification.create`` topic; the notification id is the message id,
     so a redelivered message does not notify twice."""
 
-    def __init__(self, uow: UnitOfWorkFactory, cache: Cache, clock: Clock):
+    def __init__(self, uow: UnitOfWorkFactory[NotificationsUnitOfWork], cache: Cache, clock: Clock):
         self._uow = uow
         self._cache = VersionedCache(cache)
         self._clock = clock
@@ -44,7 +45,7 @@ class CreateNotification:
 class PurgeOldNotifications:
     """Delete notifications older than the 30-day retention (idempotent)."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock):
+    def __init__(self, uow: UnitOfWorkFactory[NotificationsUnitOfWork], clock: Clock):
         self._uow = uow
         self._clock = clock
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from application.identity.principal import Principal
 from application.notifications.ports import NotificationFilter
+from application.notifications.unit_of_work import NotificationsUnitOfWork
 from application.pagination import Page, PageRequest
 from application.ports.cache import Cache
 from application.ports.clock import Clock
@@ -22,7 +23,7 @@ def unread_cache_key(user_id: str) -> str:
 
 
 class ListNotifications:
-    def __init__(self, uow: UnitOfWorkFactory):
+    def __init__(self, uow: UnitOfWorkFactory[NotificationsUnitOfWork]):
         self._uow = uow
 
     async def __call__(
@@ -35,7 +36,7 @@ class ListNotifications:
 
 
 class CountUnread:
-    def __init__(self, uow: UnitOfWorkFactory, cache: Cache):
+    def __init__(self, uow: UnitOfWorkFactory[NotificationsUnitOfWork], cache: Cache):
         self._uow = uow
         self._cache = VersionedCache(cache)
 
@@ -53,7 +54,7 @@ class CountUnread:
 class MarkNotifications:
     """Mark some (or all) of the caller's notifications read or unread; returns rows changed."""
 
-    def __init__(self, uow: UnitOfWorkFactory, cache: Cache, clock: Clock):
+    def __init__(self, uow: UnitOfWorkFactory[NotificationsUnitOfWork], cache: Cache, clock: Clock):
         self._uow = uow
         self._cache = VersionedCache(cache)
         self._clock = clock
@@ -69,7 +70,7 @@ class MarkNotifications:
 
 
 class DeleteNotification:
-    def __init__(self, uow: UnitOfWorkFactory, cache: Cache):
+    def __init__(self, uow: UnitOfWorkFactory[NotificationsUnitOfWork], cache: Cache):
         self._uow = uow
         self._cache = VersionedCache(cache)
 
@@ -82,7 +83,7 @@ class DeleteNotification:
 
 
 class DeleteReadNotifications:
-    def __init__(self, uow: UnitOfWorkFactory):
+    def __init__(self, uow: UnitOfWorkFactory[NotificationsUnitOfWork]):
         self._uow = uow
 
     async def __call__(self, principal: Principal) -> int:

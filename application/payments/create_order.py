@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from application.identity.principal import Principal
 from application.payments.context import RequestMeta
+from application.payments.unit_of_work import PaymentsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.payment_gateway import GatewayRejected, PaymentGateway
 from application.ports.unit_of_work import UnitOfWorkFactory
@@ -41,7 +42,7 @@ class CreateOrder:
 
     def __init__(
         self,
-        uow: UnitOfWorkFactory,
+        uow: UnitOfWorkFactory[PaymentsUnitOfWork],
         gateway: PaymentGateway,
         clock: Clock,
         *,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from application.payments.unit_of_work import PaymentsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.errors import Conflict
@@ -62,7 +63,7 @@ def default_plans(now: datetime) -> list[Plan]:
 
 
 class ListPlans:
-    def __init__(self, uow: UnitOfWorkFactory):
+    def __init__(self, uow: UnitOfWorkFactory[PaymentsUnitOfWork]):
         self._uow = uow
 
     async def __call__(self, *, include_inactive: bool = False) -> list[Plan]:
@@ -73,7 +74,7 @@ class ListPlans:
 class GetPlan:
     """An active plan (inactive ones are gone for the public)."""
 
-    def __init__(self, uow: UnitOfWorkFactory):
+    def __init__(self, uow: UnitOfWorkFactory[PaymentsUnitOfWork]):
         self._uow = uow
 
     async def __call__(self, plan_id: str) -> Plan:
@@ -85,7 +86,7 @@ class GetPlan:
 
 
 class CreatePlan:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock):
+    def __init__(self, uow: UnitOfWorkFactory[PaymentsUnitOfWork], clock: Clock):
         self._uow = uow
         self._clock = clock
 
@@ -125,7 +126,7 @@ class CreatePlan:
 class DeactivatePlan:
     """Plans are never deleted: payments keep pointing at them."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock):
+    def __init__(self, uow: UnitOfWorkFactory[PaymentsUnitOfWork], clock: Clock):
         self._uow = uow
         self._clock = clock
 

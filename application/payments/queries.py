@@ -9,6 +9,7 @@ from application.identity.principal import Principal
 from application.pagination import Page, PageRequest
 from application.payments.context import RequestMeta
 from application.payments.settlement import PaymentSettlement
+from application.payments.unit_of_work import PaymentsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.payment_gateway import GatewayRejected, GatewayUnavailable
 from application.ports.unit_of_work import UnitOfWorkFactory
@@ -27,7 +28,7 @@ class PaymentDetails:
 
 
 class PaymentHistory:
-    def __init__(self, uow: UnitOfWorkFactory):
+    def __init__(self, uow: UnitOfWorkFactory[PaymentsUnitOfWork]):
         self._uow = uow
 
     async def __call__(
@@ -41,7 +42,12 @@ class GetPayment:
     """One of the caller's payments (admins: any); an open one is refreshed from the gateway
     first (sync-on-return), through the same settlement as everything else."""
 
-    def __init__(self, uow: UnitOfWorkFactory, settlement: PaymentSettlement, clock: Clock):
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory[PaymentsUnitOfWork],
+        settlement: PaymentSettlement,
+        clock: Clock,
+    ):
         self._uow = uow
         self._settlement = settlement
         self._clock = clock
@@ -102,7 +108,7 @@ class GetOwnPaymentByOrder:
     leak). The dev checkout asks this before it plays the customer, so a wrong token never
     reaches the gateway."""
 
-    def __init__(self, uow: UnitOfWorkFactory):
+    def __init__(self, uow: UnitOfWorkFactory[PaymentsUnitOfWork]):
         self._uow = uow
 
     async def __call__(self, principal: Principal, order_id: str) -> Payment:

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from application.payments.context import SYSTEM
 from application.payments.refunds import RefundPayment
 from application.payments.settlement import PaymentSettlement
+from application.payments.unit_of_work import PaymentsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.errors import DomainError
@@ -58,7 +59,7 @@ class ReconciliationReport:
 class ReconcilePayments:
     def __init__(
         self,
-        uow: UnitOfWorkFactory,
+        uow: UnitOfWorkFactory[PaymentsUnitOfWork],
         settlement: PaymentSettlement,
         refunds: RefundPayment,
         clock: Clock,

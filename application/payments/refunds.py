@@ -15,6 +15,7 @@ from application.identity.principal import Principal
 from application.payments.context import RequestMeta
 from application.payments.gateway_snapshot import REFUND_NOTE_KEY
 from application.payments.settlement import PaymentSettlement
+from application.payments.unit_of_work import PaymentsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.payment_gateway import GatewayRejected, PaymentGateway
 from application.ports.unit_of_work import UnitOfWorkFactory
@@ -51,7 +52,7 @@ class RefundPayment:
 
     def __init__(
         self,
-        uow: UnitOfWorkFactory,
+        uow: UnitOfWorkFactory[PaymentsUnitOfWork],
         gateway: PaymentGateway,
         settlement: PaymentSettlement,
         clock: Clock,

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from application.payments import notices
 from application.payments.gateway_snapshot import facts_from_payments, has_live_attempt
 from application.payments.ports import PurchaseLedger
+from application.payments.unit_of_work import PaymentsUnitOfWork
 from application.ports.outbox import OutboxMessage
 from application.ports.payment_gateway import GatewayOrder, GatewayPayment, PaymentGateway
-from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.errors import DomainError
 from domain.payments.errors import PaymentNotFound
 from domain.payments.events import EventContext, PaymentEvent, PaymentEventType
@@ -65,7 +66,12 @@ class Settled:
 
 
 class PaymentSettlement:
-    def __init__(self, uow: UnitOfWorkFactory, gateway: PaymentGateway, ledger: PurchaseLedger):
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory[PaymentsUnitOfWork],
+        gateway: PaymentGateway,
+        ledger: PurchaseLedger,
+    ):
         self._uow = uow
         self._gateway = gateway
         self._ledger = ledger
@@ -203,7 +209,7 @@ def fact_key(fact: GatewayFact) -> str:
     return f"refund:{fact.gateway_refund_id}"
 
 
-async def _rejected_facts(uow: UnitOfWork, payment_id: str) -> set[tuple[object, object]]:
+async def _rejected_facts(uow: PaymentsUnitOfWork, payment_id: str) -> set[tuple[object, object]]:
     """The (fact, reason) pairs already flagged on the payment's trail."""
     return {
         (e.data.get("fact"), e.data.get("reason"))
@@ -212,7 +218,7 @@ async def _rejected_facts(uow: UnitOfWork, payment_id: str) -> set[tuple[object,
     }
 
 
-async def _email_of(uow: UnitOfWork, user_id: str) -> notices.Recipient:
+async def _email_of(uow: PaymentsUnitOfWork, user_id: str) -> notices.Recipient:
     user = await uow.users.get(user_id)
     if user is None:
         return notices.Recipient(None, "there")

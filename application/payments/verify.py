@@ -9,6 +9,7 @@ from application.payments.context import RequestMeta
 from application.payments.ports import PurchaseLedger
 from application.payments.settlement import PaymentSettlement
 from application.payments.signatures import is_valid_checkout_signature
+from application.payments.unit_of_work import PaymentsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.payments.errors import (
@@ -40,7 +41,7 @@ class VerifyPayment:
 
     def __init__(
         self,
-        uow: UnitOfWorkFactory,
+        uow: UnitOfWorkFactory[PaymentsUnitOfWork],
         settlement: PaymentSettlement,
         ledger: PurchaseLedger,
         clock: Clock,

@@ -15,6 +15,7 @@ from typing import Any
 from application.payments.context import RequestMeta
 from application.payments.settlement import PaymentSettlement
 from application.payments.signatures import is_valid_webhook_signature
+from application.payments.unit_of_work import PaymentsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.inbox import ReceivedWebhook
 from application.ports.outbox import OutboxMessage
@@ -44,7 +45,7 @@ HANDLED_EVENTS = frozenset(
 class ReceiveRazorpayWebhook:
     """Verify the signature over the raw bytes, store once per event id, enqueue via the outbox."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, *, secret: str):
+    def __init__(self, uow: UnitOfWorkFactory[PaymentsUnitOfWork], clock: Clock, *, secret: str):
         self._uow = uow
         self._clock = clock
         self._secret = secret
@@ -103,7 +104,7 @@ class ProcessRazorpayWebhook:
 
     def __init__(
         self,
-        uow: UnitOfWorkFactory,
+        uow: UnitOfWorkFactory[PaymentsUnitOfWork],
         gateway: PaymentGateway,
         settlement: PaymentSettlement,
         clock: Clock,

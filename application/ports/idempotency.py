@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from application.ports.unit_of_work import UnitOfWork
+
 
 @dataclass(frozen=True)
 class StoredResponse:
@@ -44,3 +46,7 @@ class IdempotencyStore(Protocol):
         ...
 
     async def purge_expired(self, now: datetime) -> int: ...
+
+
+class IdempotencyUnitOfWork(UnitOfWork, Protocol):
+    idempotency: IdempotencyStore

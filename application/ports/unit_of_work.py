@@ -1,67 +1,31 @@
-"""The Unit of Work owns the transaction; repositories never commit.
+"""The transaction mechanics every unit of work shares; contexts declare their repositories.
 
-Usage in a use case::
+A context (or a use case that spans contexts) declares the repositories it needs as a protocol
+extending ``UnitOfWork``, and receives a ``UnitOfWorkFactory`` of exactly that shape::
 
-    async with self.uow() as uow:
-        ...
-        await uow.commit()
+    class CreditsUnitOfWork(UnitOfWork, Protocol):
+        ledger: LedgerRepository
 
-Leaving the block without ``commit()`` rolls back. Contexts add their repositories here.
+    class GetBalance:
+        def __init__(self, uow: UnitOfWorkFactory[CreditsUnitOfWork]) -> None: ...
+
+        async def __call__(self, user_id: str) -> Balance:
+            async with self.uow() as uow:
+                ...
+                await uow.commit()
+
+Leaving the block without ``commit()`` rolls back. Repositories never commit. The adapters build
+units of work of a given shape (``repository_names``): a repository the shape does not name is
+not there.
 """
 
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Protocol, Self
-
-from application.access.ports import (
-    MembershipRepository,
-    OrganizationRepository,
-    ProjectRepository,
-    RoleRepository,
-    ScopeChainReader,
-    TeamRepository,
-)
-from application.audit.ports import OrganizationAuditTrail
-from application.credits.ports import LedgerRepository
-from application.free_credits.ports import PhoneVerificationRepository
-from application.identity.ports import UserRepository
-from application.invitations.ports import InvitationRepository
-from application.jobs.ports import JobRuns, ProcessedMessages
-from application.notifications.ports import NotificationRepository
-from application.payments.ports import PaymentRepository, PlanRepository
-from application.ports.audit import AuditLog
-from application.ports.idempotency import IdempotencyStore
-from application.ports.inbox import WebhookInbox
-from application.ports.outbox import Outbox
-from application.profiles.ports import ProfileRepository
-from application.settings.ports import SettingsRepository
+from typing import Protocol, Self, TypeVar
 
 
 class UnitOfWork(Protocol):
-    users: UserRepository
-    profiles: ProfileRepository
-    settings: SettingsRepository
-    notifications: NotificationRepository
-    outbox: Outbox
-    inbox: WebhookInbox
-    audit: AuditLog
-    scopes: ScopeChainReader
-    organizations: OrganizationRepository
-    teams: TeamRepository
-    projects: ProjectRepository
-    roles: RoleRepository
-    memberships: MembershipRepository
-    invitations: InvitationRepository
-    audit_trail: OrganizationAuditTrail
-    processed_messages: ProcessedMessages
-    job_runs: JobRuns
-    plans: PlanRepository
-    payments: PaymentRepository
-    phone_verifications: PhoneVerificationRepository
-    ledger: LedgerRepository
-    idempotency: IdempotencyStore
-
     async def __aenter__(self) -> Self: ...
 
     async def __aexit__(
@@ -76,5 +40,18 @@ class UnitOfWork(Protocol):
     async def rollback(self) -> None: ...
 
 
-class UnitOfWorkFactory(Protocol):
-    def __call__(self) -> UnitOfWork: ...
+U_co = TypeVar("U_co", bound=UnitOfWork, covariant=True)
+
+
+class UnitOfWorkFactory(Protocol[U_co]):
+    def __call__(self) -> U_co: ...
+
+
+def repository_names(shape: type[UnitOfWork]) -> frozenset[str]:
+    """The repositories a unit-of-work protocol declares (its annotations, bases included)."""
+    names: set[str] = set()
+    for klass in shape.__mro__:
+        if klass in (UnitOfWork, Protocol, object) or klass.__name__ == "Generic":
+            continue
+        names.update(getattr(klass, "__annotations__", {}))
+    return frozenset(names)

@@ -7,6 +7,7 @@ from application.ports.cache import Cache
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.profiles.profile_cache import ProfileCache
+from application.profiles.unit_of_work import ProfilesUnitOfWork
 from domain.identity.user import split_name
 from domain.profiles.profile import PrivacySettings, Profile, ProfileDetails
 
@@ -14,7 +15,7 @@ from domain.profiles.profile import PrivacySettings, Profile, ProfileDetails
 class GetOwnProfile:
     """The caller's profile, created on the first call."""
 
-    def __init__(self, uow: UnitOfWorkFactory, cache: Cache, clock: Clock):
+    def __init__(self, uow: UnitOfWorkFactory[ProfilesUnitOfWork], cache: Cache, clock: Clock):
         self._uow = uow
         self._cache = ProfileCache(cache)
         self._clock = clock
@@ -39,7 +40,7 @@ class GetOwnProfile:
 class UpdateProfile:
     """Replace the editable fields and privacy flags; synchronous, returns the saved profile."""
 
-    def __init__(self, uow: UnitOfWorkFactory, cache: Cache, clock: Clock):
+    def __init__(self, uow: UnitOfWorkFactory[ProfilesUnitOfWork], cache: Cache, clock: Clock):
         self._uow = uow
         self._cache = ProfileCache(cache)
         self._clock = clock

@@ -10,6 +10,7 @@ from application.ports.cache import Cache
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.profiles.profile_cache import ProfileCache
+from application.profiles.unit_of_work import ProfilesUnitOfWork
 from domain.errors import NotFound, ValidationFailed
 from domain.profiles.profile import Profile, ProfileView
 
@@ -24,7 +25,7 @@ class PublicProfile:
 
 
 class ViewPublicProfile:
-    def __init__(self, uow: UnitOfWorkFactory, cache: Cache):
+    def __init__(self, uow: UnitOfWorkFactory[ProfilesUnitOfWork], cache: Cache):
         self._uow = uow
         self._cache = ProfileCache(cache)
 
@@ -51,7 +52,7 @@ class ViewPublicProfile:
 class RecordProfileView:
     """Record the caller's consented view of a profile that tracks views."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock):
+    def __init__(self, uow: UnitOfWorkFactory[ProfilesUnitOfWork], clock: Clock):
         self._uow = uow
         self._clock = clock
 
@@ -75,7 +76,7 @@ class RecordProfileView:
 
 
 class ListProfileViews:
-    def __init__(self, uow: UnitOfWorkFactory):
+    def __init__(self, uow: UnitOfWorkFactory[ProfilesUnitOfWork]):
         self._uow = uow
 
     async def __call__(self, principal: Principal, page: PageRequest) -> Page[ProfileView]:

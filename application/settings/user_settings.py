@@ -7,11 +7,12 @@ from collections.abc import Mapping
 from application.identity.principal import Principal
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
+from application.settings.unit_of_work import SettingsUnitOfWork
 from domain.settings.user_settings import DEFAULTS, apply_patch, merged
 
 
 class GetSettings:
-    def __init__(self, uow: UnitOfWorkFactory):
+    def __init__(self, uow: UnitOfWorkFactory[SettingsUnitOfWork]):
         self._uow = uow
 
     async def __call__(self, principal: Principal) -> dict[str, bool]:
@@ -20,7 +21,7 @@ class GetSettings:
 
 
 class UpdateSettings:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock):
+    def __init__(self, uow: UnitOfWorkFactory[SettingsUnitOfWork], clock: Clock):
         self._uow = uow
         self._clock = clock
 
@@ -34,7 +35,7 @@ class UpdateSettings:
 
 
 class ResetSettings:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock):
+    def __init__(self, uow: UnitOfWorkFactory[SettingsUnitOfWork], clock: Clock):
         self._uow = uow
         self._clock = clock
 

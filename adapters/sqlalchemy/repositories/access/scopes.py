@@ -18,12 +18,7 @@ from adapters.sqlalchemy.repositories.access.rows import (
     team_values,
 )
 from adapters.sqlalchemy.tables.access import memberships, organizations, projects, roles, teams
-from application.access.ports import (
-    OrganizationSummary,
-    ProjectSummary,
-    TeamSummary,
-    UniqueField,
-)
+from application.access.ports import OrganizationSummary, ProjectSummary, TeamSummary, UniqueField
 from application.pagination import Page, PageRequest, encode_cursor
 from domain.access.errors import NameTaken
 from domain.access.list_filters import ChildFilter

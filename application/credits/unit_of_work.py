@@ -1,0 +1,21 @@
+"""The credits context's units of work."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from application.credits.ports import LedgerRepository
+from application.identity.ports import UserRepository
+from application.ports.audit import AuditLog
+from application.ports.unit_of_work import UnitOfWork
+
+
+class LedgerUnitOfWork(UnitOfWork, Protocol):
+    """What a posting needs: other contexts post credits inside their own transaction."""
+
+    ledger: LedgerRepository
+
+
+class CreditsUnitOfWork(LedgerUnitOfWork, Protocol):
+    users: UserRepository
+    audit: AuditLog
