@@ -117,7 +117,7 @@ class RedisRealtimeBus:
 
     async def head(self, user_id: str) -> EventId | None:
         epoch, seq = await self._redis.hmget(_keys(self._prefix, user_id)[0], ["epoch", "seq"])
-        return EventId(_text(epoch), int(seq)) if epoch is not None else None
+        return EventId(_text(epoch), int(_text(seq))) if epoch is not None else None
 
     async def replay(self, user_id: str, after: EventId) -> list[RealtimeEvent]:
         meta, events, _ = _keys(self._prefix, user_id)
@@ -126,7 +126,7 @@ class RedisRealtimeBus:
             pipe.xrange(events, "-", "+", count=1)
             pipe.xrange(events, f"{after.seq + 1}-0", "+")
             (epoch, seq), oldest_rows, rows = await pipe.execute()
-        head = EventId(_text(epoch), int(seq)) if epoch is not None else None
+        head = EventId(_text(epoch), int(_text(seq))) if epoch is not None else None
         replayed = [_event(fields, entry_id) for entry_id, fields in rows]
         oldest = _event(oldest_rows[0][1], oldest_rows[0][0]).id if oldest_rows else None
         replay_window(after, head, oldest, replayed[0].at if replayed else None, self._clock())

@@ -95,8 +95,8 @@ class EventStream:
         self._last = event.id
         self._ready.append(event)
 
-    async def next(self, timeout: float | None = None) -> Frame | None:
-        """The next frame, or ``None`` after ``timeout`` seconds without one (time to ping).
+    async def next(self, wait: float | None = None) -> Frame | None:
+        """The next frame, or ``None`` after ``wait`` seconds without one (time to ping).
 
         Raises ``SlowConsumer`` once the connection has fallen too far behind.
         """
@@ -114,7 +114,7 @@ class EventStream:
                 continue
             self._wakeup.clear()
             try:
-                await asyncio.wait_for(self._wakeup.wait(), timeout)
+                await asyncio.wait_for(self._wakeup.wait(), wait)
             except TimeoutError:
                 return None
 
