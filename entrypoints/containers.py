@@ -24,6 +24,13 @@ from adapters.memory.cache import InMemoryCache
 from adapters.memory.email import MemoryEmailSender
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
+from adapters.realtime.memory import InMemoryTicketStore, InProcessRealtimeBus
+from adapters.realtime.redis_bus import (
+    PubSubHub,
+    RedisRealtimeBus,
+    RedisTicketStore,
+    pubsub_client,
+)
 from adapters.redis.cache import RedisCache, redis_client
 from adapters.sms.dev_outbox import DevOutboxSmsSender
 from adapters.sqlalchemy.engine import build_engine
@@ -110,6 +117,10 @@ from application.profiles.public_profile import (
     ViewPublicProfile,
 )
 from application.profiles.unit_of_work import ProfilesUnitOfWork
+from application.realtime.connections import ConnectionSlots, UserStillActive
+from application.realtime.publish import PublishRealtimeEvent
+from application.realtime.stream import OpenStream
+from application.realtime.tickets import IssueTicket, RedeemTicket
 from application.settings.unit_of_work import SettingsUnitOfWork
 from application.settings.user_settings import GetSettings, ResetSettings, UpdateSettings
 from domain.free_credits.otp import OtpHasher
@@ -131,6 +142,21 @@ def _redis(settings: Settings) -> Any:
 
 def _cache(redis: Any) -> Any:
     return RedisCache(redis) if redis is not None else InMemoryCache()
+
+
+def _realtime_bus(redis: Any, settings: Settings) -> Any:
+    if redis is None:
+        return InProcessRealtimeBus()
+    url = settings.redis_url or ""
+    # Live delivery listens on its own connection (one per process).
+    hub = PubSubHub(lambda: pubsub_client(url))
+    return RedisRealtimeBus(redis, hub, prefix=f"{settings.broker_namespace}-rt")
+
+
+def _realtime_tickets(redis: Any, settings: Settings) -> Any:
+    if redis is None:
+        return InMemoryTicketStore()
+    return RedisTicketStore(redis, prefix=f"{settings.broker_namespace}-rt")
 
 
 def _email_sender(settings: Settings) -> Any:
@@ -210,6 +236,8 @@ class Adapters(containers.DeclarativeContainer):
     atomic_ledger = providers.Singleton(_atomic_ledger, engine, uow, core.config)
     scope_reads = providers.Singleton(SqlScopeReads, engine)
     cache = providers.Singleton(_cache, redis)
+    realtime_bus = providers.Singleton(_realtime_bus, redis, core.config)
+    realtime_tickets = providers.Singleton(_realtime_tickets, redis, core.config)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Singleton(_identity_directory, core.config)
     clerk_webhook_verifier = providers.Singleton(_clerk_webhook_verifier, core.config)
@@ -238,6 +266,8 @@ class MemoryAdapters(containers.DeclarativeContainer):
     )
     scope_reads = providers.Singleton(MemoryScopeReads, uow.provided.store)
     cache = providers.Singleton(InMemoryCache)
+    realtime_bus = providers.Singleton(InProcessRealtimeBus)
+    realtime_tickets = providers.Singleton(InMemoryTicketStore)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Object(None)
     clerk_webhook_verifier = providers.Singleton(_clerk_webhook_verifier, core.config)
@@ -324,6 +354,18 @@ class UseCases(containers.DeclarativeContainer):
     purge_old_notifications = providers.Factory(
         PurgeOldNotifications, adapters.uow.provided.of.call(NotificationsUnitOfWork), core.clock
     )
+
+    # Realtime push: tickets, streams, the per-instance connection cap, the outbox handler.
+    issue_realtime_ticket = providers.Factory(IssueTicket, adapters.realtime_tickets)
+    redeem_realtime_ticket = providers.Factory(RedeemTicket, adapters.realtime_tickets)
+    open_realtime_stream = providers.Factory(OpenStream, adapters.realtime_bus)
+    realtime_connection_slots = providers.Singleton(
+        ConnectionSlots, core.config.provided.realtime_max_connections_per_user
+    )
+    realtime_user_still_active = providers.Factory(
+        UserStillActive, adapters.uow.provided.of.call(IdentityUnitOfWork)
+    )
+    publish_realtime = providers.Factory(PublishRealtimeEvent, adapters.realtime_bus)
 
     send_email = providers.Factory(SendEmail, adapters.email_templates, adapters.email_sender)
     credits_ledger = providers.Singleton(CreditsLedger, core.clock)

@@ -77,6 +77,7 @@ async def stop(container: Container) -> None:
         close = getattr(client, "close", None)  # Clerk adapters own aiohttp sessions
         if close is not None:
             await close()
+    await container.adapters.realtime_bus().close()  # the pub/sub connection
     engine = container.adapters.engine()
     if engine is not None:
         await engine.dispose()

@@ -63,6 +63,11 @@ return {epoch, seq}
 """
 
 
+def pubsub_client(url: str) -> redis.Redis:
+    """The hub's own client: no read timeout (it waits for messages), a connect timeout."""
+    return redis.Redis.from_url(url, socket_connect_timeout=2, health_check_interval=30)
+
+
 def _keys(prefix: str, user_id: str) -> tuple[str, str, str]:
     base = f"{prefix}:{{{user_id}}}"
     return f"{base}:meta", f"{base}:events", f"{base}:live"

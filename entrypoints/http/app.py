@@ -13,7 +13,7 @@ from entrypoints.http.guards import Authenticator, RateLimits, limiter_storage
 from entrypoints.http.middleware import cors, maintenance, observe
 from entrypoints.http.openapi import build_openapi
 from entrypoints.http.request_state import CONTAINER, MAX_BODY
-from entrypoints.http.routes import ROUTE_MODULES
+from entrypoints.http.routes import ROUTE_MODULES, realtime
 from entrypoints.http.routes.system import OPENAPI
 from entrypoints.http.routing import RouteSpec, build_handler
 
@@ -41,6 +41,7 @@ def create_app(container: Any) -> web.Application:
     )
     container.adapters.clerk_webhook_verifier()  # a malformed CLERK_WEBHOOK_SECRET fails at start
     limits = RateLimits(limiter_storage(settings.redis_url), settings.rate_limit_default)
+    realtime.install(app)
     specs = all_specs()
     for spec in specs:
         app.router.add_route(spec.method, spec.path, build_handler(spec, authenticate, limits))

@@ -12,6 +12,7 @@ from application.identity.provider_sync import PROVIDER_WEBHOOK_TOPIC
 from application.invitations.invite import INVITATION_EMAIL  # {"invitationId", "sealedCode"}
 from application.jobs.ports import OutboxHandler
 from application.payments.webhooks import PROCESS_WEBHOOK as PROCESS_RAZORPAY_WEBHOOK
+from application.realtime.publish import REALTIME_TOPIC
 from entrypoints.containers import Container
 
 SEND_EMAIL = "email.send"  # {"to", "template", "context"}
@@ -26,4 +27,5 @@ def outbox_handlers(container: Container) -> dict[str, OutboxHandler]:
         PROVIDER_WEBHOOK_TOPIC: use_cases.apply_provider_webhook(),  # {"webhookId"}
         INVITATION_EMAIL: use_cases.send_invitation_email(),
         PROCESS_RAZORPAY_WEBHOOK: use_cases.process_razorpay_webhook(),
+        REALTIME_TOPIC: use_cases.publish_realtime(),  # PublishRealtime
     }

@@ -74,10 +74,12 @@ def sharing_cache_with(api: Container) -> ContainerFactory:
     """Jobs run in this process share the API's memory cache (no Redis to share otherwise), so
     their invalidations (a deleted user's principal, an unread count) reach the API at once."""
     cache = api.adapters.cache()
+    bus = api.adapters.realtime_bus()  # the in-process bus: events reach this process's clients
 
     def make(settings: Settings) -> Container:
         jobs = default_container(settings)
         jobs.adapters.cache.override(providers.Object(cache))
+        jobs.adapters.realtime_bus.override(providers.Object(bus))
         return jobs
 
     return make

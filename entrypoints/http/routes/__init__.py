@@ -9,6 +9,7 @@ from entrypoints.http.routes import (
     invitations,
     notifications,
     profiles,
+    realtime,
     settings,
     system,
 )
@@ -20,8 +21,10 @@ ROUTE_MODULES = [
     index,
     system,
     profiles,
+    realtime,
     settings,
     notifications,
+    realtime,
     identity,
     credits,
     free_credits,
