@@ -120,10 +120,10 @@ class EventStream:
 
     async def _recover(self) -> None:
         head = await self._bus.head(self._user_id)
-        if self._last is None:
-            self._last = head
+        if head is None:
             return
-        await self._replay_after(self._last, head)
+        # No id yet: the stream did not exist when we connected, so all of it is new to us.
+        await self._replay_after(self._last or EventId(head.epoch, 0), head)
 
     async def close(self) -> None:
         if self._subscription is not None:
