@@ -10,8 +10,10 @@ from application.notifications.unit_of_work import NotificationsUnitOfWork
 from application.ports.cache import Cache
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
+from application.realtime.publish import PublishRealtime
 from application.versioned_cache import VersionedCache
 from domain.notifications.notification import Notification, NotificationType, retention_cutoff
+from domain.realtime.events import NOTIFICATION_CREATED
 
 
 class CreateNotification:
@@ -38,6 +40,11 @@ class CreateNotification:
         )
         async with self._uow() as uow:
             await uow.notifications.add(notification)
+            unread = await uow.notifications.unread_count(notification.user_id)
+            event = {"notification": notification_item(notification), "unreadCount": unread}
+            command = PublishRealtime(notification.user_id, NOTIFICATION_CREATED, event)
+            # A redelivered notification.create announces the notification once.
+            await uow.outbox.add(command.message(dedupe_key=f"realtime:{notification.id}"))
             await uow.commit()
         await self._cache.invalidate(unread_cache_key(notification.user_id))
 
@@ -54,3 +61,20 @@ class PurgeOldNotifications:
             deleted = await uow.notifications.delete_older_than(retention_cutoff(self._clock.now()))
             await uow.commit()
         return deleted
+
+
+def notification_item(n: Notification) -> dict[str, Any]:
+    """The list item shape of ``GET /notifications`` (API.md), for the realtime event."""
+    return {
+        "id": n.id,
+        "type": n.type.value,
+        "title": n.title,
+        "message": n.message,
+        "description": n.description,
+        "actionUrl": n.action_url,
+        "actionLabel": n.action_label,
+        "metadata": dict(n.metadata),
+        "read": n.is_read,
+        "readAt": n.read_at.isoformat() if n.read_at else None,
+        "createdAt": n.created_at.isoformat(),
+    }

@@ -37,8 +37,8 @@ class PublishRealtime:
     def from_payload(cls, payload: Mapping[str, Any]) -> PublishRealtime:
         return cls(str(payload["userId"]), str(payload["type"]), dict(payload.get("data") or {}))
 
-    def message(self) -> OutboxMessage:
-        return OutboxMessage(REALTIME_TOPIC, self.to_payload())
+    def message(self, dedupe_key: str | None = None) -> OutboxMessage:
+        return OutboxMessage(REALTIME_TOPIC, self.to_payload(), dedupe_key=dedupe_key)
 
 
 class PublishRealtimeEvent:
