@@ -69,7 +69,7 @@ def install(app: web.Application) -> None:
 
 
 @routes.post(
-    "/realtime/ticket",
+    "/api/v1/realtime/ticket",
     response=TicketOut,
     status=201,
     auth=Auth.REQUIRED,
@@ -201,7 +201,7 @@ def _sse_frame(frame: object) -> bytes:
 
 
 @routes.get(
-    "/notifications/stream",
+    "/api/v1/notifications/stream",
     auth=Auth.NONE,  # header, cookie or ?ticket=: checked here, and again every heartbeat
     raw=True,
     summary="Server-sent events: the caller's notifications, balance and payment events",
@@ -268,7 +268,7 @@ async def _ws_auth(request: web.Request, ws: web.WebSocketResponse) -> tuple[str
 
 
 @routes.get(
-    "/notifications/ws",
+    "/api/v1/notifications/ws",
     auth=Auth.NONE,  # ?ticket= or a first {"type":"auth"} message
     raw=True,
     summary="WebSocket: the caller's realtime events; send {type: resume, lastEventId}",
