@@ -51,7 +51,7 @@ class EventId:
     @classmethod
     def parse(cls, text: str) -> EventId:
         epoch, sep, seq = text.strip().rpartition("-")
-        if not sep or not epoch or not seq.isdigit() or "-" in epoch:
+        if not sep or not epoch or not seq.isdigit() or len(seq) > 18 or len(epoch) > 64:
             raise ValidationFailed(f"Not an event id: {text[:80]!r}")
         return cls(epoch, int(seq))
 

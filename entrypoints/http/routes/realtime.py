@@ -206,6 +206,9 @@ def _sse_frame(frame: object) -> bytes:
     raw=True,
     summary="Server-sent events: the caller's notifications, balance and payment events",
     responses={401: "Not signed in", 429: "Too many connections"},
+    # A never-ending text/event-stream has no JSON response schema to check; the contract is
+    # API.md "Realtime" and tests/e2e/realtime.
+    include_in_schema=False,
 )
 async def stream_events(call: Call[Any, Any]) -> web.StreamResponse:
     request = call.request
@@ -273,6 +276,7 @@ async def _ws_auth(request: web.Request, ws: web.WebSocketResponse) -> tuple[str
     raw=True,
     summary="WebSocket: the caller's realtime events; send {type: resume, lastEventId}",
     responses={401: "Not signed in", 429: "Too many connections"},
+    include_in_schema=False,  # a protocol upgrade, not a request/response operation
 )
 async def websocket_events(call: Call[Any, Any]) -> web.StreamResponse:
     request = call.request
