@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from domain.errors import DomainError
 from entrypoints.http import envelope
+from entrypoints.http.client_address import TrustedProxies
 from entrypoints.http.errors import ApiError, status_for
 from entrypoints.http.request_state import CLIENT_IP, REQUEST_ID, USER_ID
 from entrypoints.observability import HTTP_DURATION, HTTP_TOTAL
@@ -52,14 +53,6 @@ def _loggable_path(request: web.Request, route: str) -> str:
     return route if SECRET_PATH_PARAMS & request.match_info.keys() else request.path
 
 
-def _client_ip(request: web.Request, trust_proxy: bool) -> str | None:
-    if trust_proxy:
-        forwarded = request.headers.get("X-Forwarded-For")
-        if forwarded:
-            return forwarded.split(",", 1)[0].strip()
-    return request.remote
-
-
 def _error_response(request: web.Request, exc: BaseException) -> web.Response:
     rid = request[REQUEST_ID]
     if isinstance(exc, ApiError):
@@ -92,14 +85,16 @@ def _error_response(request: web.Request, exc: BaseException) -> web.Response:
     )
 
 
-def observe(trust_proxy: bool) -> Callable[..., Awaitable[web.StreamResponse]]:
+def observe(proxies: TrustedProxies) -> Callable[..., Awaitable[web.StreamResponse]]:
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         started = time.perf_counter()
         incoming = request.headers.get("X-Request-Id", "")
         rid = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request[REQUEST_ID] = rid
-        request[CLIENT_IP] = _client_ip(request, trust_proxy)
+        request[CLIENT_IP] = proxies.client_address(
+            request.remote, request.headers.getall("X-Forwarded-For", [])
+        )
         try:
             response = await handler(request)
         except (Exception, web.HTTPException) as exc:  # noqa: BLE001 - every error → envelope
