@@ -17,6 +17,7 @@ from entrypoints.http import envelope
 from entrypoints.http.client_address import TrustedProxies
 from entrypoints.http.errors import ApiError, status_for
 from entrypoints.http.request_state import CLIENT_IP, REQUEST_ID, USER_ID
+from entrypoints.http.routing import validation_details
 from entrypoints.observability import HTTP_DURATION, HTTP_TOTAL
 
 log = structlog.get_logger("http")
@@ -77,7 +78,8 @@ def _error_response(request: web.Request, exc: BaseException) -> web.Response:
         headers = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None
         return envelope.failure(code, message, status=exc.status, request_id=rid, headers=headers)
     if isinstance(exc, ValidationError):  # a response model refused our own data: a bug
-        log.error("http.response_invalid", error=str(exc))
+        # by field and reason only: str(exc) quotes the refused value, which is user data
+        log.error("http.response_invalid", errors=validation_details(exc))
     else:
         log.exception("http.unhandled", exc_info=exc)
     return envelope.failure(
