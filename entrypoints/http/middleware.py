@@ -126,13 +126,18 @@ def observe(proxies: TrustedProxies) -> Callable[..., Awaitable[web.StreamRespon
 
 
 def cors(allowed_origins: list[str]) -> Callable[..., Awaitable[web.StreamResponse]]:
-    allowed = frozenset(allowed_origins)
-    allow_all = "*" in allowed
+    """Origins listed by name get their origin echoed with credentials; with ``*`` any other
+    origin gets ``Access-Control-Allow-Origin: *`` and no credentials, so a browser never sends
+    (or reveals the answer to) a cookie-authenticated request from a page we did not name
+    (ADR 0009)."""
+    named = frozenset(allowed_origins) - {"*"}
+    allow_any = "*" in allowed_origins
 
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         origin = request.headers.get("Origin")
-        permitted = origin is not None and (allow_all or origin in allowed)
+        credentialed = origin is not None and origin in named
+        permitted = credentialed or (origin is not None and allow_any)
         if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
             if not permitted:
                 raise ApiError("FORBIDDEN", "Origin not allowed")
@@ -148,13 +153,17 @@ def cors(allowed_origins: list[str]) -> Callable[..., Awaitable[web.StreamRespon
         else:
             response = await handler(request)
         if permitted and origin is not None and not response.prepared:
-            response.headers["Access-Control-Allow-Origin"] = origin
-            response.headers["Access-Control-Allow-Credentials"] = "true"
+            if credentialed:
+                response.headers["Access-Control-Allow-Origin"] = origin
+                response.headers["Access-Control-Allow-Credentials"] = "true"
+            else:
+                response.headers["Access-Control-Allow-Origin"] = "*"
             response.headers["Access-Control-Expose-Headers"] = (
                 "X-Request-Id, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, "
                 "Retry-After, Idempotent-Replayed"
             )
-            response.headers["Vary"] = "Origin"
+            if allow_any or credentialed:
+                response.headers["Vary"] = "Origin"
         return response
 
     return middleware
