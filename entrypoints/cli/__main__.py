@@ -1,4 +1,4 @@
-"""``python -m entrypoints.cli``."""
+"""``python -m entrypoints.cli.main``."""
 
 import sys
 

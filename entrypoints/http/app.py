@@ -9,6 +9,7 @@ from aiohttp import web
 from swagger_ui import api_doc
 
 from entrypoints import runtime
+from entrypoints.http.client_address import TrustedProxies
 from entrypoints.http.guards import Authenticator, RateLimits, limiter_storage
 from entrypoints.http.middleware import cors, maintenance, observe
 from entrypoints.http.openapi import build_openapi
@@ -28,7 +29,7 @@ def create_app(container: Any) -> web.Application:
     settings = container.config()
     app = web.Application(
         middlewares=[
-            observe(settings.trust_proxy),
+            observe(TrustedProxies.from_settings(settings.trusted_proxies)),
             cors(settings.cors_origins),
             maintenance(settings.maintenance_mode),
         ],

@@ -242,6 +242,32 @@ def _parse_body(spec: RouteSpec, raw: bytes, request: web.Request) -> BaseModel:
     return body
 
 
+# Methods that change state: their requests must not be ones a browser sends cross-site without
+# a CORS preflight (ADR 0009).
+STATE_CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def refuse_non_json(request: web.Request, *, even_without_body: bool = False) -> None:
+    """415 unless a state-changing request's body is declared ``application/json``.
+
+    A cross-site form or ``no-cors`` fetch can only send a "simple" content type (form, text,
+    multipart) or none, and carries the session cookie without asking CORS first; declaring
+    ``application/json`` forces the preflight that ``CORS_ORIGINS`` answers (ADR 0009).
+    ``even_without_body``: the caller authenticates with the session cookie, which rides along
+    with a bodyless simple POST too.
+    """
+    if request.method not in STATE_CHANGING_METHODS:
+        return
+    if not (even_without_body or request.body_exists):
+        return
+    # aiohttp reports a missing Content-Type as application/octet-stream: read the header
+    if "Content-Type" not in request.headers or request.content_type != "application/json":
+        raise ApiError(
+            "UNSUPPORTED_MEDIA_TYPE",
+            "Send the request as application/json (Content-Type: application/json)",
+        )
+
+
 def build_handler(
     spec: RouteSpec,
     authenticate: Callable[[web.Request, Auth], Awaitable[Principal | None]],
@@ -253,6 +279,8 @@ def build_handler(
             raise Forbidden("Platform administrators only")
         limit_headers = await limit(request, spec, principal)
         _refuse_nul(dict(request.match_info), "path parameters")
+        if not spec.raw:  # raw routes (webhooks, pages) take their providers' bodies as sent
+            refuse_non_json(request)
         raw = await _read_body(request) if request.can_read_body else b""
         query = _parse_query(spec, request)
         body = NoBody() if spec.raw else _parse_body(spec, raw, request)

@@ -79,3 +79,21 @@ def test_cli_token_and_help(tmp_path, monkeypatch):
     assert refused.exit_code != 0 and "AUTH_MODE" in refused.output
     for command in ([], ["serve"], ["migrate"], ["token"]):
         assert runner.invoke(main, [*command, "--help"]).exit_code == 0
+
+
+def test_trusted_proxies_are_empty_by_default_and_validated_at_start(monkeypatch):
+    assert Settings().trusted_proxies == []
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.1,2001:db8::/32")
+    assert Settings().trusted_proxies == ["10.0.0.0/8", "192.0.2.1", "2001:db8::/32"]
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.0/8,proxy.internal")
+    with pytest.raises(ValueError, match=r"TRUSTED_PROXIES: 'proxy\.internal'"):
+        Settings()
+
+
+def test_the_removed_trust_proxy_is_refused_naming_its_replacement(monkeypatch):
+    monkeypatch.setenv("TRUST_PROXY", "true")
+    with pytest.raises(ConfigurationError, match="TRUSTED_PROXIES"):
+        Settings().check_production_safety()
+    result = CliRunner().invoke(main, ["token", "a@example.com"])
+    assert result.exit_code != 0
+    assert "TRUST_PROXY is no longer supported" in result.output
