@@ -1,4 +1,4 @@
-"""``python -m entrypoints.cli.main``."""
+"""``python -m entrypoints.cli``."""
 
 import sys
 

@@ -13,8 +13,8 @@ from entrypoints.http.routes import (
     system,
 )
 from entrypoints.http.routes.access import organizations, teams
-from entrypoints.http.routes.payments.api import api as payments
-from entrypoints.http.routes.payments.api import checkout as payments_checkout
+from entrypoints.http.routes.payments import api as payments
+from entrypoints.http.routes.payments import checkout as payments_checkout
 
 ROUTE_MODULES = [
     index,
