@@ -138,9 +138,13 @@ class Authorizer:
         kind: ScopeKind,
         ref: str,
         permission: Permission,
+        *,
+        counts: bool = False,
     ) -> ScopeAccess:
+        """Any kind; ``counts`` loads a team's or project's member and child counts (an
+        organization's chain has none)."""
         if kind is ScopeKind.ORGANIZATION:
             return await self.organization(reader, user_id, ref, permission)
         if kind is ScopeKind.TEAM:
-            return await self.team(reader, user_id, ref, permission)
-        return await self.project(reader, user_id, ref, permission)
+            return await self.team(reader, user_id, ref, permission, counts=counts)
+        return await self.project(reader, user_id, ref, permission, counts=counts)

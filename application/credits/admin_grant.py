@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.audit.writer import AuditScope, AuditWriter
 from application.credits.ledger_service import GRANT_TYPES, CreditsLedger
 from application.credits.unit_of_work import CreditsUnitOfWork
-from application.ports.audit import AuditEntry, RequestContext
+from application.ports.audit import RequestContext
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.transient import retry_transient
@@ -77,23 +78,20 @@ class AdminGrant:
                     metadata={"grantedBy": actor_id},
                 )
                 if not replay:  # a replayed grant was audited the first time
-                    await uow.audit.append(
-                        AuditEntry(
-                            scope_type="platform",
-                            scope_id="credits",
-                            actor_id=actor_id,
-                            action="credits.granted",
-                            target_type="user",
-                            target_id=user.id,
-                            created_at=self._clock.now(),
-                            after={
-                                "type": type_.value,
-                                "amount": amount,
-                                "reason": reason,
-                                "transactionId": entry.transaction_id,
-                            },
-                            context=context or RequestContext(),
-                        )
+                    audit = AuditWriter(
+                        uow.audit, actor_id=actor_id, now=self._clock.now(), context=context
+                    )
+                    await audit.write(
+                        "credits.granted",
+                        AuditScope.platform("credits"),
+                        "user",
+                        user.id,
+                        after={
+                            "type": type_.value,
+                            "amount": amount,
+                            "reason": reason,
+                            "transactionId": entry.transaction_id,
+                        },
                     )
                 await uow.commit()
                 return GrantResult(user.id, entry.transaction_id, entry.amount, entry.balance_after)

@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from application.audit.writer import AuditScope, AuditWriter
 from application.identity.provider_events import (
     SoftDeleteProviderUser,
     UpsertProviderUser,
@@ -26,7 +27,6 @@ from application.identity.provisioning import provision_user
 from application.identity.resolve_principal import principal_cache_key
 from application.identity.unit_of_work import IdentityUnitOfWork
 from application.invitations.inviter_authority import revoke_lapsed_invitations
-from application.ports.audit import AuditEntry, RequestContext
 from application.ports.cache import Cache
 from application.ports.clock import Clock
 from application.ports.inbox import ReceivedWebhook
@@ -197,7 +197,9 @@ async def _soft_delete(
             user_id=new_id(), subject=command.subject, now=now, occurred_at=command.occurred_at
         )
         if await uow.users.add(grave):
-            await _audit_deletion(uow, grave, now, tombstone=True)
+            await _audit_deletion(
+                AuditWriter(uow.audit, actor_id=None, now=now), grave, tombstone=True
+            )
             return command.subject
         user = await uow.users.get_by_subject(command.subject, for_update=True)
         if user is None:
@@ -205,29 +207,15 @@ async def _soft_delete(
     if user.is_deleted:
         return None
     await uow.users.save(user.soft_delete(now).synced_at(command.occurred_at))
-    await _audit_deletion(uow, user, now, tombstone=False)
+    audit = AuditWriter(uow.audit, actor_id=None, now=now)  # the identity provider's doing
+    await _audit_deletion(audit, user, tombstone=False)
     # Nobody is left to vouch for their pending invitations (ADR 0041).
-    await revoke_lapsed_invitations(
-        uow, now=now, ctx=RequestContext(), actor_id=None, cause="user.deleted", invited_by=user.id
-    )
+    await revoke_lapsed_invitations(uow, audit, cause="user.deleted", invited_by=user.id)
     return command.subject
 
 
-async def _audit_deletion(
-    uow: IdentityUnitOfWork, user: User, now: datetime, *, tombstone: bool
-) -> None:
-    after: dict[str, Any] = {"deletedAt": now.isoformat(), "source": "identity-provider"}
+async def _audit_deletion(audit: AuditWriter, user: User, *, tombstone: bool) -> None:
+    after: dict[str, Any] = {"deletedAt": audit.now.isoformat(), "source": "identity-provider"}
     if tombstone:
         after["tombstone"] = True  # deleted before it was ever created here
-    await uow.audit.append(
-        AuditEntry(
-            scope_type="user",
-            scope_id=user.id,
-            actor_id=None,
-            action="user.deleted",
-            target_type="user",
-            target_id=user.id,
-            created_at=now,
-            after=after,
-        )
-    )
+    await audit.write("user.deleted", AuditScope.user(user.id), "user", user.id, after=after)

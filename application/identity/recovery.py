@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from application.audit.writer import AuditScope, AuditWriter
 from application.identity.unit_of_work import IdentityUnitOfWork
-from application.ports.audit import AuditEntry
 from application.ports.outbox import OutboxMessage
 from domain.identity.user import User, tombstone
 from domain.ids import new_id
@@ -64,18 +64,14 @@ async def recover_deleted_user(
             occurred_at=deleted.provider_updated_at,
         )
     )
-    await uow.audit.append(
-        AuditEntry(
-            scope_type="user",
-            scope_id=user.id,
-            actor_id=None,
-            action="user.recovered",
-            target_type="user",
-            target_id=user.id,
-            created_at=now,
-            before={"subject": deleted.subject, "deletedAt": _iso(deleted.deleted_at)},
-            after={"subject": subject},
-        )
+    audit = AuditWriter(uow.audit, actor_id=None, now=now)  # the identity provider's doing
+    await audit.write(
+        "user.recovered",
+        AuditScope.user(user.id),
+        "user",
+        user.id,
+        before={"subject": deleted.subject, "deletedAt": _iso(deleted.deleted_at)},
+        after={"subject": subject},
     )
     recovery_key = f"{user.id}:{subject}"
     await uow.outbox.add(

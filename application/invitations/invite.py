@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from application.access.audit_trail import record
 from application.access.authorizer import Authorizer, ScopeAccess
+from application.audit.writer import AuditWriter
 from application.identity.principal import Principal
 from application.invitations.code_sealer import CodeSealer
 from application.invitations.scope_roles import catalogue, scope_roles
@@ -108,6 +108,7 @@ class InviteMembers:
             if isinstance(request, SingleInvite) and plan.skipped:
                 _raise_for(plan)
             target = target_of(access)
+            audit = AuditWriter(uow.audit, actor_id=caller.user_id, now=now, context=ctx)
             by_id = {r.id: r for r in roles}
             created = []
             for planned in plan.create:
@@ -131,15 +132,11 @@ class InviteMembers:
                         dedupe_key=f"invitation-email:{invitation.id}",
                     )
                 )
-                await record(
-                    uow.audit,
-                    scope=target.ref,
-                    actor_id=caller.user_id,
-                    action="invitation.created",
-                    target_type="invitation",
-                    target_id=invitation.id,
-                    now=now,
-                    ctx=ctx,
+                await audit.write(
+                    "invitation.created",
+                    target.ref,
+                    "invitation",
+                    invitation.id,
                     after=_state(invitation.email, planned.role_id, invitation.expires_at),
                 )
                 role = by_id[planned.role_id]
