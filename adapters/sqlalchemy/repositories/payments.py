@@ -338,8 +338,8 @@ def _event_row(e: PaymentEvent) -> dict[str, Any]:
         "actor": e.actor[:64],
         "source": e.source[:30],
         "data": dict(e.data),
-        "ip": e.ip[:64] if e.ip else None,
-        "user_agent": e.user_agent[:500] if e.user_agent else None,
+        "ip": e.ip,
+        "user_agent": e.user_agent,
         "created_at": e.created_at,
     }
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from adapters.sqlalchemy.tables.base import Json, id_column, metadata, timestamp
+from application.bounded_text import MAX_KEY_LENGTH
+from application.ports.audit import MAX_IP_LENGTH, MAX_REQUEST_ID_LENGTH, MAX_USER_AGENT_LENGTH
 
 notifications = sa.Table(
     "notifications",
@@ -31,7 +33,7 @@ outbox = sa.Table(
     id_column(primary_key=True),
     sa.Column("topic", sa.String(100), nullable=False),
     sa.Column("payload", Json, nullable=False),
-    sa.Column("dedupe_key", sa.String(255), unique=True),
+    sa.Column("dedupe_key", sa.String(MAX_KEY_LENGTH), unique=True),
     timestamp("created_at"),
     timestamp("dispatched_at", nullable=True),
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
@@ -43,7 +45,7 @@ webhook_inbox = sa.Table(
     metadata,
     id_column(primary_key=True),
     sa.Column("source", sa.String(20), nullable=False),
-    sa.Column("event_id", sa.String(255), nullable=False),
+    sa.Column("event_id", sa.String(MAX_KEY_LENGTH), nullable=False),
     sa.Column("event_type", sa.String(100), nullable=False),
     sa.Column("body", sa.Text, nullable=False),
     timestamp("received_at"),
@@ -63,9 +65,9 @@ audit_log = sa.Table(
     sa.Column("target_id", sa.String(255), nullable=False),
     sa.Column("before", Json),
     sa.Column("after", Json),
-    sa.Column("request_id", sa.String(100)),
-    sa.Column("ip", sa.String(64)),
-    sa.Column("user_agent", sa.String(500)),
+    sa.Column("request_id", sa.String(MAX_REQUEST_ID_LENGTH)),
+    sa.Column("ip", sa.String(MAX_IP_LENGTH)),
+    sa.Column("user_agent", sa.String(MAX_USER_AGENT_LENGTH)),
     timestamp("created_at"),
     sa.Index("ix_audit_scope", "scope_type", "scope_id", "id"),
 )
