@@ -71,7 +71,7 @@ def _page(items: list[T], page: PageRequest, key: Any) -> Page[T]:
         items = [i for i in items if key(i) > page.after[1]]
     more = len(items) > page.limit
     items = items[: page.limit]
-    return Page(items, encode_cursor(key(items[-1]), key(items[-1])) if more else None)
+    return Page(items, encode_cursor("", key(items[-1])) if more else None)
 
 
 def _taken(
@@ -357,4 +357,4 @@ class MemoryMembershipRepository:
                     s.created_at,
                 )
             )
-        return Page(items, encode_cursor(stored[-1].id, stored[-1].id) if more else None)
+        return Page(items, encode_cursor("", stored[-1].id) if more else None)
