@@ -349,4 +349,4 @@ class MemoryMembershipRepository:
                     s.created_at,
                 )
             )
-        return Page(items, encode_cursor(stored[-1].id, stored[-1].id) if more else None)
+        return Page(items, encode_cursor("", stored[-1].id) if more else None)

@@ -65,11 +65,12 @@ class MemoryLedgerRepository:
                 )
             )
         entries.reverse()
-        if page.after is not None:
-            entries = [e for e in entries if e[0] < int(page.after[0])]
+        after = page.after_seq()
+        if after is not None:
+            entries = [e for e in entries if e[0] < after[0]]
         chosen = entries[: page.limit]
         more = len(entries) > page.limit
-        cursor = encode_cursor(str(chosen[-1][0]), chosen[-1][1].id) if more and chosen else None
+        cursor = encode_cursor(chosen[-1][0], chosen[-1][1].id) if more and chosen else None
         return Page([e for _, e in chosen], cursor)
 
     async def reserve(self, hold: Hold) -> Hold:

@@ -29,7 +29,7 @@ class MemoryNotificationRepository:
             and (flt.type is None or n.type == flt.type)
         ]
         items.sort(key=lambda n: (n.created_at, n.id), reverse=True)
-        return newest_first(items, page, lambda n: (n.created_at.isoformat(), n.id))
+        return newest_first(items, page, lambda n: (n.created_at, n.id))
 
     async def unread_count(self, user_id: str) -> int:
         return sum(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
 
+from adapters.memory.paging import newest_first
 from adapters.memory.store import MemoryState
-from application.pagination import Page, PageRequest, encode_cursor
+from application.pagination import Page, PageRequest
 from application.payments.plans import default_plans
 from application.payments.ports import DueCheck
 from domain.payments.events import PaymentEvent
@@ -113,11 +113,7 @@ class MemoryPaymentRepository:
             key=_key,
             reverse=True,
         )
-        if page.after:
-            items = [p for p in items if _key(p) < page.after]
-        chunk = items[: page.limit]
-        cursor = encode_cursor(*_key(chunk[-1])) if len(items) > page.limit else None
-        return Page(chunk, cursor)
+        return newest_first(items, page, _key)
 
     async def due_for_reconciliation(
         self, created_before: datetime, cancelled_after: datetime, limit: int, *, now: datetime
@@ -159,5 +155,5 @@ def _backoff(state: MemoryState) -> dict[str, tuple[int, datetime | None]]:
     return backoff
 
 
-def _key(payment: Payment) -> Any:
-    return (payment.created_at.isoformat(), payment.id)
+def _key(payment: Payment) -> tuple[datetime, str]:
+    return (payment.created_at, payment.id)

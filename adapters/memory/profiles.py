@@ -43,7 +43,7 @@ class MemoryProfileRepository:
                     )
                 )
         views.sort(key=lambda v: (v.viewed_at, v.viewer_id), reverse=True)
-        return newest_first(views, page, lambda v: (v.viewed_at.isoformat(), v.viewer_id))
+        return newest_first(views, page, lambda v: (v.viewed_at, v.viewer_id))
 
     async def has_viewed(self, profile_user_id: str, viewer_id: str) -> bool:
         return (profile_user_id, viewer_id) in self._s.profile_views

@@ -65,10 +65,9 @@ class ReceiveRazorpayWebhook:
             event_type = str(document["event"])[:100]
         except (UnicodeDecodeError, ValueError, KeyError, TypeError):
             raise ValidationFailed("webhook body is not a Razorpay event") from None
-        # Razorpay sends the id in a header; without one, identical bodies are the same event
-        event_key = (event_id or "").strip()[:255] or "sha256:" + hashlib.sha256(
-            raw_body
-        ).hexdigest()
+        # Razorpay sends the id in a header; without one, identical bodies are the same event.
+        # (ReceivedWebhook and OutboxMessage bound a long id by hashing it, never by cutting it.)
+        event_key = (event_id or "").strip() or "sha256:" + hashlib.sha256(raw_body).hexdigest()
         webhook = ReceivedWebhook(
             id=new_id(),
             source=SOURCE,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from application.bounded_text import bounded_key
 from domain.ids import new_id
 
 
@@ -19,6 +20,12 @@ class OutboxMessage:
     # Same dedupe_key twice → stored once (e.g. ``welcome-email:<user id>``).
     dedupe_key: str | None = None
     id: str = field(default_factory=new_id)
+
+    def __post_init__(self) -> None:
+        # Keys embed senders' ids (svix-id, Razorpay event ids) of any length: bounded here, once,
+        # for every producer — short keys verbatim, long ones hashed, never two merged into one.
+        if self.dedupe_key is not None:
+            object.__setattr__(self, "dedupe_key", bounded_key(self.dedupe_key))
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,12 @@ get the Call too and return an ``aiohttp.web.Response`` themselves.
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+import pydantic_core
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
@@ -192,37 +194,50 @@ async def _read_body(request: web.Request) -> bytes:
     return await request.read()
 
 
-def _nul_fields(value: Any, path: str) -> list[str]:
-    """Where NUL characters hide in a decoded value (PostgreSQL text cannot store them)."""
+# Signed 64-bit: the widest integer column (BIGINT) and what orjson and jsonb consumers take.
+MIN_INTEGER, MAX_INTEGER = -(2**63), 2**63 - 1
+NUL = "NUL characters are not allowed"
+NOT_FINITE = "numbers must be finite (no NaN, Infinity or overflowing exponents)"
+TOO_BIG = f"integers must lie within {MIN_INTEGER}..{MAX_INTEGER}"
+
+
+def _unstorable_fields(value: Any, path: str) -> list[tuple[str, str]]:
+    """Where a decoded value holds what neither database stores alike: NUL characters (PostgreSQL
+    text refuses them), NaN/Infinity (jsonb refuses them, SQLite keeps them) and integers beyond
+    64 bits (BIGINT and orjson refuse them). The JSON parser accepts all three."""
     if isinstance(value, str):
-        return [path] if "\x00" in value else []
+        return [(path, NUL)] if "\x00" in value else []
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, int):
+        return [] if MIN_INTEGER <= value <= MAX_INTEGER else [(path, TOO_BIG)]
+    if isinstance(value, float):
+        return [] if math.isfinite(value) else [(path, NOT_FINITE)]
     if isinstance(value, Mapping):
         found = []
         for key, item in value.items():
             where = f"{path}.{key}" if path else str(key)
-            found += [where] if "\x00" in str(key) else _nul_fields(item, where)
+            found += [(where, NUL)] if "\x00" in str(key) else _unstorable_fields(item, where)
         return found
     if isinstance(value, list | tuple | set | frozenset):
-        return [f for i, item in enumerate(value) for f in _nul_fields(item, f"{path}.{i}")]
+        return [f for i, item in enumerate(value) for f in _unstorable_fields(item, f"{path}.{i}")]
     return []
 
 
-def _refuse_nul(value: Any, where: str) -> None:
-    fields = _nul_fields(value, "")
+def _refuse_unstorable(value: Any, where: str) -> None:
+    fields = _unstorable_fields(value, "")
     if fields:
         raise ApiError(
             "VALIDATION_ERROR",
             f"Invalid {where}",
-            details=[
-                {"field": f or where, "message": "NUL characters are not allowed"} for f in fields
-            ],
+            details=[{"field": f or where, "message": message} for f, message in fields],
         )
 
 
 def _parse_query(spec: RouteSpec, request: web.Request) -> BaseModel:
     if spec.query is None:
         return NoQuery()
-    _refuse_nul(dict(request.query), "query parameters")
+    _refuse_unstorable(dict(request.query), "query parameters")
     try:
         return spec.query.model_validate(dict(request.query))
     except ValidationError as exc:
@@ -235,11 +250,16 @@ def _parse_body(spec: RouteSpec, raw: bytes, request: web.Request) -> BaseModel:
     if request.content_type not in ("application/json", "application/octet-stream", ""):
         raise ApiError("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json")
     try:
-        body = spec.body.model_validate_json(raw or b"", strict=True)
+        document = pydantic_core.from_json(raw or b"")
+    except ValueError:
+        document = None  # not JSON: model validation below says so in the usual words
+    # Before validation: a validator must never meet a value the JSON parser should not have let
+    # through (orjson raised TypeError on big integers in SpendIn.metadata: a 500).
+    _refuse_unstorable(document, "request body")
+    try:
+        return spec.body.model_validate_json(raw or b"", strict=True)
     except ValidationError as exc:
         raise _validation_error(exc, "request body") from exc
-    _refuse_nul(body.model_dump(by_alias=True), "request body")
-    return body
 
 
 # Methods that change state: their requests must not be ones a browser sends cross-site without
@@ -278,7 +298,7 @@ def build_handler(
         if spec.auth is Auth.ADMIN and (principal is None or not principal.is_admin):
             raise Forbidden("Platform administrators only")
         limit_headers = await limit(request, spec, principal)
-        _refuse_nul(dict(request.match_info), "path parameters")
+        _refuse_unstorable(dict(request.match_info), "path parameters")
         if not spec.raw:  # raw routes (webhooks, pages) take their providers' bodies as sent
             refuse_non_json(request)
         raw = await _read_body(request) if request.can_read_body else b""

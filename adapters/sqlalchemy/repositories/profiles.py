@@ -82,12 +82,13 @@ class SqlProfileRepository:
             .order_by(v.viewed_at.desc(), v.viewer_id.desc())
             .limit(page.limit + 1)
         )
-        if page.after:
-            after_time = datetime.fromisoformat(page.after[0])
+        after = page.after_time()
+        if after is not None:
+            after_time, after_id = after
             stmt = stmt.where(
                 sa.or_(
                     v.viewed_at < after_time,
-                    sa.and_(v.viewed_at == after_time, v.viewer_id < page.after[1]),
+                    sa.and_(v.viewed_at == after_time, v.viewer_id < after_id),
                 )
             )
         rows = (await self._conn.execute(stmt)).all()
@@ -103,7 +104,7 @@ class SqlProfileRepository:
         cursor = None
         if len(rows) > page.limit:
             last = items[-1]
-            cursor = encode_cursor(last.viewed_at.isoformat(), last.viewer_id)
+            cursor = encode_cursor(last.viewed_at, last.viewer_id)
         return Page(items, cursor)
 
     async def has_viewed(self, profile_user_id: str, viewer_id: str) -> bool:

@@ -28,7 +28,7 @@ m = memberships
 def _page(rows: list[Any], limit: int, item: Any) -> Page[Any]:
     items = [item(r._mapping) for r in rows[:limit]]
     last = rows[limit - 1].id if len(rows) > limit else None
-    return Page(items, encode_cursor(last, last) if last else None)
+    return Page(items, encode_cursor("", last) if last else None)
 
 
 def _after(
@@ -127,7 +127,7 @@ async def visible_children(
         stmt = _VISIBLE_TEAMS if kind == "team" else _VISIBLE_PROJECTS
         rows = [r._mapping for r in (await conn.execute(stmt, params)).all()]
         last_id = rows[page.limit - 1]["id"] if len(rows) > page.limit else None
-    cursor = encode_cursor(last_id, last_id) if last_id else None
+    cursor = encode_cursor("", last_id) if last_id else None
     return rows[: page.limit], cursor
 
 

@@ -30,7 +30,7 @@ from domain.credits.errors import InsufficientCredits
 from domain.credits.outcomes import Outcome, Posted, Rejected, RejectionReason
 from domain.credits.transactions import LedgerTransaction, Posting
 from domain.credits.wallets import Balance
-from domain.errors import Conflict, ValidationFailed
+from domain.errors import Conflict
 
 T = TypeVar("T")
 POSTED = "POSTED"
@@ -153,8 +153,9 @@ class SqlLedgerRepository:
         )
         if entry_type is not None:
             stmt = stmt.where(p.c.entry_type == entry_type.value)
-        if page.after is not None:
-            stmt = stmt.where(p.c.id < _cursor_seq(page.after[0]))
+        after = page.after_seq()
+        if after is not None:
+            stmt = stmt.where(p.c.id < after[0])
         rows = (await self._conn.execute(stmt)).all()
         items = [
             HistoryEntry(
@@ -170,7 +171,7 @@ class SqlLedgerRepository:
         ]
         more = len(rows) > page.limit
         last = rows[page.limit - 1] if more else None
-        return Page(items, encode_cursor(str(last.seq), last.transaction_id) if last else None)
+        return Page(items, encode_cursor(last.seq, last.transaction_id) if last else None)
 
     async def audit(self) -> LedgerAudit:
         p, w = ledger_postings, credit_wallets
@@ -316,12 +317,3 @@ class SqlLedgerRepository:
 
 def _insert(conn: AsyncConnection) -> Any:
     return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-
-
-def _cursor_seq(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise ValidationFailed(
-            "Invalid cursor", details=[{"field": "cursor", "message": "invalid"}]
-        ) from None

@@ -38,7 +38,7 @@ register_status(PlanNotOrderable, 400)
 
 def _meta(call: Call[Any, Any]) -> RequestMeta:
     ctx = call.context
-    return RequestMeta(ip=ctx.ip, user_agent=ctx.user_agent)
+    return RequestMeta(request_id=ctx.request_id, ip=ctx.ip, user_agent=ctx.user_agent)
 
 
 @routes.get(
