@@ -46,13 +46,13 @@ class MemoryLedgerRepository:
         self, wallet: str, entry_type: EntryType | None, page: PageRequest
     ) -> Page[HistoryEntry]:
         entries: list[tuple[int, HistoryEntry]] = []
-        for seq, tx in enumerate(self._book.transactions()):
+        for tx in self._book.transactions():
             leg = tx.posting_for(wallet)
             if leg is None or (entry_type is not None and leg.entry_type is not entry_type):
                 continue
             entries.append(
                 (
-                    seq,
+                    self._book.sequence(tx.id, wallet),
                     HistoryEntry(
                         tx.id,
                         leg.entry_type,

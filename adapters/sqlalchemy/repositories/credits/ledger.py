@@ -2,9 +2,11 @@
 
 Race-free by construction: the wallets a transaction touches are locked first (``FOR UPDATE`` in
 account order on PostgreSQL; SQLite runs every transaction as ``BEGIN IMMEDIATE``), the domain
-decides on the locked balances, and only then is anything written. The transaction row is inserted
-with ``ON CONFLICT DO NOTHING`` before any balance moves, so a used key is detected without
-aborting the caller's transaction.
+decides on the locked balances (``domain.credits.rules.judge_posting``, as the Book does), and
+only then is anything written. The transaction row is inserted with ``ON CONFLICT DO NOTHING``
+before any balance moves, so a used key is detected without aborting the caller's transaction.
+Posting sequence numbers are ``ledger_postings.id``, inserted in the transaction's posting order
+(``rules.sequence_postings``).
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from application.pagination import Page, PageRequest, encode_cursor
 from application.transient import TransientConflict
 from domain.credits.accounts import is_wallet
 from domain.credits.entry_types import EntryType
-from domain.credits.errors import InsufficientCredits
+from domain.credits.idempotency import insufficient_from
 from domain.credits.outcomes import Outcome, Posted, Rejected, RejectionReason
+from domain.credits.rules import judge_posting
 from domain.credits.transactions import LedgerTransaction, Posting
 from domain.credits.wallets import Balance
 from domain.errors import Conflict
@@ -202,24 +205,10 @@ class SqlLedgerRepository:
     # -- writes --------------------------------------------------------------------------
     async def post(self, tx: LedgerTransaction) -> Posted:
         legs = sorted(tx.wallet_postings(), key=lambda p: p.account)
-        locked = await self._lock([p.account for p in legs])
-        after: dict[str, Balance] = {}
-        for leg in legs:
-            try:
-                after[leg.account] = locked[leg.account].apply(leg.amount)
-            except InsufficientCredits as refused:
-                rejected = Rejected(
-                    tx.id,
-                    tx.type,
-                    tx.idempotency_key,
-                    tx.fingerprint,
-                    leg.account,
-                    RejectionReason.INSUFFICIENT_CREDITS,
-                    refused.figures(),
-                    tx.created_at,
-                )
-                await self.record(rejected)
-                raise
+        verdict = judge_posting(tx, await self._lock([p.account for p in legs]))
+        if isinstance(verdict, Rejected):
+            await self.record(verdict)
+            raise insufficient_from(verdict)
         await self._insert_header(tx, POSTED, tx.wallet_postings()[0].account, None)
         balances: dict[str, int] = {}
         for leg in legs:
