@@ -68,7 +68,7 @@ async def _with_retry_after(pending: Awaitable[T]) -> T:
 async def _send(
     call: Call[SendOtpIn, NoQuery], uc: FreeCreditsUseCases, channel: Channel
 ) -> CodeSentOut:
-    send = uc.send_verification_code()()
+    send = uc.send_verification_code()
     sent = await _with_retry_after(
         send(user_id=call.user.user_id, phone_number=call.body.phone_number, channel=channel)
     )
@@ -78,7 +78,7 @@ async def _send(
 async def _verify(
     call: Call[VerifyOtpIn, NoQuery], uc: FreeCreditsUseCases, channel: Channel
 ) -> PhoneVerifiedOut:
-    verify = uc.verify_phone_code()()
+    verify = uc.verify_phone_code()
     await _with_retry_after(verify(user_id=call.user.user_id, channel=channel, otp=call.body.otp))
     return PhoneVerifiedOut(phone_verified=True)
 

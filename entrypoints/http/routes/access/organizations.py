@@ -154,7 +154,7 @@ add_member_routes(routes, ScopeKind.ORGANIZATION, ORG, "orgId")
     summary="Default and custom roles of every scope (org:read)",
 )
 async def list_roles(call: Call[NoBody, NoQuery], uc: AccessUseCases) -> list[RoleOut]:
-    roles = await uc.list_roles()().for_organization(call.user, call.path["orgId"])
+    roles = await uc.list_roles().for_organization(call.user, call.path["orgId"])
     return [role_out(r) for r in roles]
 
 

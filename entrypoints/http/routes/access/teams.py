@@ -82,7 +82,7 @@ async def delete_team(call: Call[NoBody, NoQuery], uc: AccessUseCases) -> Delete
     summary="Roles a team member can hold (team:members:read)",
 )
 async def team_roles(call: Call[NoBody, NoQuery], uc: AccessUseCases) -> list[RoleOut]:
-    roles = await uc.list_roles()().for_team(call.user, call.path["teamId"])
+    roles = await uc.list_roles().for_team(call.user, call.path["teamId"])
     return [role_out(r) for r in roles]
 
 
