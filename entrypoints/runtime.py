@@ -28,7 +28,7 @@ async def _nothing() -> None:
 async def start(container: Container, *, in_process_jobs: bool = True) -> Stop:
     """Open the container's resources (and for ``serve`` the in-process jobs); returns the stop."""
     await _init(container)
-    stop_jobs = _nothing
+    stop_jobs: Stop = _nothing
     if in_process_jobs:
         from entrypoints.jobs.relay_loop import start_in_process_jobs
 

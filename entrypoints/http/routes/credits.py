@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+
+from aiohttp import web
 
 from application.credits.admin_grant import AdminGrant
 from application.credits.queries import GetBalance, GetHistory
@@ -89,7 +90,7 @@ async def history(call: Call[NoBody, HistoryQuery], uc: CreditsUseCases) -> Repl
     summary="Spend credits (Idempotency-Key required)",
 )
 @functools.partial(document_key, required=True)
-async def spend(call: Call[SpendIn, NoQuery], uc: CreditsUseCases) -> Any:
+async def spend(call: Call[SpendIn, NoQuery], uc: CreditsUseCases) -> SpendOut | web.Response:
     # The ledger transaction itself is the idempotency record of a spend (one statement, see
     # adapters/sqlalchemy/repositories/credits/fast_path.py); semantics as for @idempotent.
     key = idempotency_key(call, required=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import overload
 
 from application.invitations.answer import AcceptInvitation, DeclineInvitation, PreviewInvitation
 from application.invitations.invite import (
@@ -87,6 +88,10 @@ def role_out(role_id: str, role: Role | None) -> RoleRefOut:
     return RoleRefOut(id=role_id, name=role.name if role else None)
 
 
+@overload
+def name_out(name: ScopeName) -> ScopeNameOut: ...
+@overload
+def name_out(name: ScopeName | None) -> ScopeNameOut | None: ...
 def name_out(name: ScopeName | None) -> ScopeNameOut | None:
     return ScopeNameOut(id=name.id, name=name.name, slug=name.slug) if name else None
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from application.pagination import page_request
 from application.profiles.own_profile import GetOwnProfile, UpdateProfile
@@ -39,7 +38,7 @@ class ProfilesUseCases:
 routes = ApiRoutes(tag="profile", uses=ProfilesUseCases)
 
 
-def profile_out(profile: Profile) -> dict[str, Any]:
+def profile_out(profile: Profile) -> dict[str, object]:
     d, p = profile.details, profile.privacy
     return {
         "user_id": profile.user_id,
@@ -75,7 +74,7 @@ def profile_out(profile: Profile) -> dict[str, Any]:
 @routes.get("/api/v1/profile", response=ProfileOut, summary="My profile (created on first call)")
 async def get_profile(call: Call[NoBody, NoQuery], uc: ProfilesUseCases) -> ProfileOut:
     profile = await uc.get_own_profile()(call.user)
-    return ProfileOut(**profile_out(profile))
+    return ProfileOut.model_validate(profile_out(profile))
 
 
 @routes.put("/api/v1/profile", body=ProfileIn, response=ProfileOut, summary="Update my profile")
@@ -111,7 +110,7 @@ async def update_profile(call: Call[ProfileIn, NoQuery], uc: ProfilesUseCases) -
         track_views=current.privacy.track_views if b.track_views is None else b.track_views,
     )
     saved = await uc.update_profile()(call.user, details, privacy)
-    return ProfileOut(**profile_out(saved))
+    return ProfileOut.model_validate(profile_out(saved))
 
 
 @routes.get(
@@ -122,12 +121,14 @@ async def update_profile(call: Call[ProfileIn, NoQuery], uc: ProfilesUseCases) -
 )
 async def view_profile(call: Call[NoBody, NoQuery], uc: ProfilesUseCases) -> PublicProfileOut:
     result = await uc.view_public_profile()(call.path["userId"], call.principal)
-    return PublicProfileOut(
-        **profile_out(result.profile),
-        star_count=result.star_count,
-        has_starred=result.has_starred,
-        requires_consent=result.requires_consent,
-        is_owner=result.is_owner,
+    return PublicProfileOut.model_validate(
+        {
+            **profile_out(result.profile),
+            "star_count": result.star_count,
+            "has_starred": result.has_starred,
+            "requires_consent": result.requires_consent,
+            "is_owner": result.is_owner,
+        }
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from application.pagination import page_request
 from domain.access.permissions import ScopeKind
 from entrypoints.http.routes.access.use_cases import AccessUseCases
@@ -19,7 +21,7 @@ from entrypoints.http.schemas.base import PageQuery
 
 def add_member_routes(routes: ApiRoutes, kind: ScopeKind, base: str, param: str) -> None:
     """``GET {base}/members``, ``PATCH/DELETE {base}/members/{userId}`` for scopes of ``kind``."""
-    noun = kind.value
+    noun: Literal["organization", "team", "project"] = kind.value
 
     @routes.get(
         f"{base}/members",

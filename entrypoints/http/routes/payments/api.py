@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from application.pagination import page_request
 from application.payments.context import RequestMeta
+from application.ports.audit import RequestContext
 from domain.payments.errors import AmountMismatch, InvalidPaymentSignature, PlanNotOrderable
 from domain.payments.status import PaymentStatus
 from entrypoints.http.errors import register_status
@@ -37,8 +36,7 @@ register_status(AmountMismatch, 400)
 register_status(PlanNotOrderable, 400)
 
 
-def _meta(call: Call[Any, Any]) -> RequestMeta:
-    ctx = call.context
+def _meta(ctx: RequestContext) -> RequestMeta:
     return RequestMeta(ip=ctx.ip, user_agent=ctx.user_agent)
 
 
@@ -64,7 +62,7 @@ async def get_plan(call: Call[NoBody, NoQuery], uc: PaymentsUseCases) -> PlanOut
 )
 @idempotent(status=201, required=False)
 async def create_order(call: Call[CreateOrderIn, NoQuery], uc: PaymentsUseCases) -> OrderOut:
-    result = await uc.create_order()(call.user, call.body.plan_id, _meta(call))
+    result = await uc.create_order()(call.user, call.body.plan_id, _meta(call.context))
     p = result.payment
     assert p.gateway_order_id is not None
     return OrderOut(
@@ -94,7 +92,7 @@ async def verify(call: Call[VerifyIn, NoQuery], uc: PaymentsUseCases) -> Reply:
         order_id=b.razorpay_order_id,
         gateway_payment_id=b.razorpay_payment_id,
         signature=b.razorpay_signature,
-        meta=_meta(call),
+        meta=_meta(call.context),
     )
     if result.status.is_paid:
         return Reply(
@@ -132,7 +130,7 @@ async def history(call: Call[NoBody, HistoryQuery], uc: PaymentsUseCases) -> Rep
     summary="One of my payments with its event trail (refreshed if still open)",
 )
 async def get_payment(call: Call[NoBody, NoQuery], uc: PaymentsUseCases) -> PaymentDetailOut:
-    details = await uc.get_payment()(call.user, call.path["paymentId"], _meta(call))
+    details = await uc.get_payment()(call.user, call.path["paymentId"], _meta(call.context))
     base = payment_out(details.payment).model_dump()
     return PaymentDetailOut(**base, events=[event_out(e) for e in details.events])
 
@@ -161,7 +159,7 @@ async def refund(call: Call[RefundIn, NoQuery], uc: PaymentsUseCases) -> RefundR
         amount=call.body.amount,
         reason=call.body.reason,
         request_key=key,
-        meta=_meta(call),
+        meta=_meta(call.context),
     )
     return RefundResultOut(
         payment_id=outcome.payment.id,
@@ -175,7 +173,7 @@ async def _razorpay_webhook(call: Call[NoBody, NoQuery], uc: PaymentsUseCases) -
         call.raw_body,
         signature=call.header("X-Razorpay-Signature"),
         event_id=call.header("X-Razorpay-Event-Id"),
-        meta=_meta(call),
+        meta=_meta(call.context),
     )
     return WebhookAckOut(received=True, duplicate=not stored)
 
