@@ -11,13 +11,13 @@ it to every handler of the module as its second argument::
 
     @dataclass(frozen=True)
     class ProfileUseCases:
-        update_profile: UpdateProfile
+        update_profile: Callable[[], UpdateProfile]  # a fresh use case per call
 
     routes = ApiRoutes(tag="profile", uses=ProfileUseCases)
 
     @routes.put("/api/v1/profile", ...)
     async def update_profile(call: Call[ProfileIn, NoQuery], uc: ProfileUseCases) -> ProfileOut:
-        return await uc.update_profile(call.user, ...)
+        return await uc.update_profile()(call.user, ...)
 
 Handlers never see the container. The handler gets a ``Call`` (validated body and query, path
 params, principal) and returns a model/plain data (wrapped as ``{"success": true, "data": …}``
