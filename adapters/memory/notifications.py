@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from datetime import datetime
 
 from adapters.memory.paging import newest_first
@@ -36,7 +37,9 @@ class MemoryNotificationRepository:
             1 for n in self._s.notifications.values() if n.user_id == user_id and not n.is_read
         )
 
-    async def set_read(self, user_id: str, ids: list[str] | None, read: bool, now: datetime) -> int:
+    async def set_read(
+        self, user_id: str, ids: builtins.list[str] | None, read: bool, now: datetime
+    ) -> int:
         changed = 0
         for n in list(self._s.notifications.values()):
             if n.user_id != user_id or (ids is not None and n.id not in ids) or n.is_read == read:

@@ -5,10 +5,25 @@
     @routes.put("/api/v1/profile", body=ProfileIn, response=ProfileOut, auth=Auth.REQUIRED)
     async def update_profile(call: Call[ProfileIn, NoQuery]) -> ProfileOut: ...
 
-The handler gets a ``Call`` (validated body and query, path params, principal, container) and
-returns a model/plain data (wrapped as ``{"success": true, "data": …}`` with the route's status) or
-a ``Reply`` for a different status, ``meta`` or headers. ``raw=True`` routes (webhooks, HTML pages)
-get the Call too and return an ``aiohttp.web.Response`` themselves.
+Each route module declares the typed use cases its handlers need as one frozen dataclass and
+names it on its ``ApiRoutes``; the context's container builds that object once and the app hands
+it to every handler of the module as its second argument::
+
+    @dataclass(frozen=True)
+    class ProfileUseCases:
+        update_profile: Callable[[], UpdateProfile]  # a fresh use case per call
+
+    routes = ApiRoutes(tag="profile", uses=ProfileUseCases)
+
+    @routes.put("/api/v1/profile", ...)
+    async def update_profile(call: Call[ProfileIn, NoQuery], uc: ProfileUseCases) -> ProfileOut:
+        return await uc.update_profile()(call.user, ...)
+
+Handlers never see the container. The handler gets a ``Call`` (validated body and query, path
+params, principal) and returns a model/plain data (wrapped as ``{"success": true, "data": …}``
+with the route's status) or a ``Reply`` for a different status, ``meta`` or headers.
+``raw=True`` routes (webhooks, HTML pages) get the Call too and return an
+``aiohttp.web.Response`` themselves.
 """
 
 from __future__ import annotations
@@ -28,7 +43,7 @@ from application.ports.audit import RequestContext
 from domain.errors import AuthenticationFailed, Forbidden
 from entrypoints.http import envelope
 from entrypoints.http.errors import ApiError
-from entrypoints.http.request_state import CLIENT_IP, CONTAINER, MAX_BODY, request_id_of
+from entrypoints.http.request_state import CLIENT_IP, MAX_BODY, request_id_of
 
 B = TypeVar("B", bound=BaseModel)
 Q = TypeVar("Q", bound=BaseModel)
@@ -70,10 +85,6 @@ class Call(Generic[B, Q]):
         return self.request.match_info
 
     @property
-    def container(self) -> Any:
-        return self.request.app[CONTAINER]
-
-    @property
     def user(self) -> Principal:
         if self.principal is None:  # only reachable on routes declared with Auth.NONE/OPTIONAL
             raise AuthenticationFailed("Authentication required")
@@ -91,7 +102,8 @@ class Call(Generic[B, Q]):
         return self.request.headers.get(name)
 
 
-Handler = Callable[[Call[Any, Any]], Awaitable[Any]]
+# A handler: ``async (call, use_cases)``; ``use_cases`` is the module's ``uses`` object.
+Handler = Callable[[Call[Any, Any], Any], Awaitable[Any]]
 
 
 @dataclass
@@ -99,6 +111,7 @@ class RouteSpec:
     method: str
     path: str
     handler: Handler
+    uses: type
     summary: str
     tag: str
     auth: Auth
@@ -114,10 +127,22 @@ class RouteSpec:
     include_in_schema: bool = True
 
 
+class NoUseCases:
+    """For route modules whose handlers need no use case."""
+
+
 class ApiRoutes:
-    def __init__(self, tag: str):
+    """A route module's routes, and the type of the use cases its handlers receive."""
+
+    # Every route module, by the type of its use cases (one type may serve several modules).
+    by_uses: dict[type, list[ApiRoutes]] = {}
+
+    def __init__(self, tag: str, *, uses: type = NoUseCases):
         self.tag = tag
+        self.uses = uses
         self.specs: list[RouteSpec] = []
+        if uses is not NoUseCases:
+            ApiRoutes.by_uses.setdefault(uses, []).append(self)
 
     def route(
         self,
@@ -142,6 +167,7 @@ class ApiRoutes:
                     method=method,
                     path=path,
                     handler=handler,
+                    uses=self.uses,
                     summary=summary or (handler.__doc__ or handler.__name__).strip().split("\n")[0],
                     tag=self.tag,
                     auth=auth,
@@ -290,9 +316,13 @@ def refuse_non_json(request: web.Request, *, even_without_body: bool = False) ->
 
 def build_handler(
     spec: RouteSpec,
+    uses: object,
     authenticate: Callable[[web.Request, Auth], Awaitable[Principal | None]],
     limit: Callable[[web.Request, RouteSpec, Principal | None], Awaitable[dict[str, str]]],
-) -> Callable[..., Any]:
+) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    if not isinstance(uses, spec.uses):
+        raise TypeError(f"{spec.path} needs {spec.uses.__name__}, got {type(uses).__name__}")
+
     async def handle(request: web.Request) -> web.StreamResponse:
         principal = await authenticate(request, spec.auth)
         if spec.auth is Auth.ADMIN and (principal is None or not principal.is_admin):
@@ -304,7 +334,7 @@ def build_handler(
         raw = await _read_body(request) if request.can_read_body else b""
         query = _parse_query(spec, request)
         body = NoBody() if spec.raw else _parse_body(spec, raw, request)
-        result = await spec.handler(Call(request, body, query, principal, raw))
+        result = await spec.handler(Call(request, body, query, principal, raw), uses)
         if isinstance(result, web.StreamResponse):
             response = result
         elif isinstance(result, Reply):

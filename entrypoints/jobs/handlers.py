@@ -19,11 +19,10 @@ CREATE_NOTIFICATION = "notification.create"  # {"userId", "type", "title", "mess
 
 
 def outbox_handlers(container: Container) -> dict[str, OutboxHandler]:
-    use_cases = container.use_cases
     return {
-        SEND_EMAIL: use_cases.send_email(),
-        CREATE_NOTIFICATION: use_cases.create_notification(),
-        PROVIDER_WEBHOOK_TOPIC: use_cases.apply_provider_webhook(),  # {"webhookId"}
-        INVITATION_EMAIL: use_cases.send_invitation_email(),
-        PROCESS_RAZORPAY_WEBHOOK: use_cases.process_razorpay_webhook(),
+        SEND_EMAIL: container.jobs.send_email(),
+        CREATE_NOTIFICATION: container.notifications.create_notification(),
+        PROVIDER_WEBHOOK_TOPIC: container.identity.apply_provider_webhook(),  # {"webhookId"}
+        INVITATION_EMAIL: container.invitations.send_invitation_email(),
+        PROCESS_RAZORPAY_WEBHOOK: container.payments.process_razorpay_webhook(),
     }

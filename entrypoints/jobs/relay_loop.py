@@ -22,7 +22,7 @@ Stopper = Callable[[], Awaitable[None]]
 def build_relay(container: Container, side: JobSide) -> OutboxRelay:
     settings = container.config()
     return OutboxRelay(
-        container.adapters.uow(),
+        container.infrastructure.uow(),
         DramatiqPublisher(side.actor),
         container.core.clock(),
         redeliver_after=timedelta(seconds=settings.outbox_redeliver_after_seconds),
@@ -73,11 +73,11 @@ async def start_in_process_jobs(container: Container) -> Stopper:
 def sharing_cache_with(api: Container) -> ContainerFactory:
     """Jobs run in this process share the API's memory cache (no Redis to share otherwise), so
     their invalidations (a deleted user's principal, an unread count) reach the API at once."""
-    cache = api.adapters.cache()
+    cache = api.infrastructure.cache()
 
     def make(settings: Settings) -> Container:
         jobs = default_container(settings)
-        jobs.adapters.cache.override(providers.Object(cache))
+        jobs.infrastructure.cache.override(providers.Object(cache))
         return jobs
 
     return make

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import builtins
 from datetime import datetime
 from typing import Any
 
@@ -72,7 +73,9 @@ class SqlNotificationRepository:
         )
         return int((await self._conn.execute(stmt)).scalar_one())
 
-    async def set_read(self, user_id: str, ids: list[str] | None, read: bool, now: datetime) -> int:
+    async def set_read(
+        self, user_id: str, ids: builtins.list[str] | None, read: bool, now: datetime
+    ) -> int:
         stmt = sa.update(notifications).where(n.user_id == user_id)
         if ids is not None:
             stmt = stmt.where(n.id.in_(ids))

@@ -147,10 +147,12 @@ def _to_row(profile: Profile) -> dict[str, Any]:
 
 def _to_profile(row: Any) -> Profile:
     lists = row.lists or {}
+    scalars: dict[str, Any] = {name: getattr(row, name) for name in _SCALARS}
+    sequences: dict[str, Any] = {name: tuple(lists.get(name, ())) for name in _LISTS}
     details = ProfileDetails(
-        **{name: getattr(row, name) for name in _SCALARS},
+        **scalars,
         gender=Gender(row.gender) if row.gender else None,
-        **{name: tuple(lists.get(name, ())) for name in _LISTS},
+        **sequences,
     )
     privacy = PrivacySettings(row.is_public, row.require_auth, row.track_views)
     return Profile(row.user_id, details, privacy, row.created_at, row.updated_at)

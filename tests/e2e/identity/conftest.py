@@ -36,20 +36,20 @@ class ClerkApp:
     webhook_secret: str
 
     async def user(self, subject: str) -> User | None:
-        async with self.container.adapters.uow()() as uow:
+        async with self.container.infrastructure.uow()() as uow:
             found: User | None = await uow.users.get_by_subject(subject)
             return found
 
     async def count(self, table: str) -> int:
-        engine = self.container.adapters.engine()
+        engine = self.container.infrastructure.engine()
         async with engine.connect() as conn:
             return int((await conn.execute(sa.text(f"SELECT count(*) FROM {table}"))).scalar_one())
 
     async def run_webhook_jobs(self) -> int:
         """Relay + actor for the identity topic, as the job worker would run them."""
-        apply = self.container.use_cases.apply_provider_webhook()
+        apply = self.container.identity.apply_provider_webhook()
         clock = self.container.core.clock()
-        async with self.container.adapters.uow()() as uow:
+        async with self.container.infrastructure.uow()() as uow:
             pending = await uow.outbox.claim_pending(100, clock.now())
             mine = [m for m in pending if m.topic == PROVIDER_WEBHOOK_TOPIC]
             await uow.outbox.mark_dispatched([m.id for m in mine], clock.now())

@@ -26,7 +26,7 @@ async def code_for(client: Any, invitation_id: str) -> str:
     """The plaintext code of an invitation, unsealed from its outbox message."""
     container = container_of(client)
     sealer = container.core.code_sealer()
-    async with container.adapters.uow()() as uow:
+    async with container.infrastructure.uow()() as uow:
         pending = await uow.outbox.claim_pending(10_000, datetime.now(UTC))
     for message in pending:
         if message.topic == "invitation.email" and message.payload["invitationId"] == invitation_id:

@@ -54,7 +54,7 @@ class Shop:
 
     async def webhook_jobs(self) -> list[tuple[str, dict[str, Any]]]:
         """The outbox messages that process stored webhooks (what the worker would run)."""
-        async with self.container.adapters.uow()() as uow:
+        async with self.container.infrastructure.uow()() as uow:
             rows = await uow.connection.execute(
                 sa.text("SELECT id, payload FROM outbox WHERE topic = :t ORDER BY created_at, id"),
                 {"t": PROCESS_WEBHOOK},
@@ -66,7 +66,7 @@ class Shop:
 
     async def run_webhook_jobs(self) -> int:
         jobs = await self.webhook_jobs()
-        process = self.container.use_cases.process_razorpay_webhook()
+        process = self.container.payments.process_razorpay_webhook()
         for message_id, payload in jobs:
             await process(message_id, payload)
         return len(jobs)
@@ -80,13 +80,16 @@ class Shop:
             def now(self) -> datetime:
                 return super().now() + later_by
 
-        uc = self.container.use_cases
+        uc = self.container.payments
         return await ReconcilePayments(
-            self.container.adapters.uow(), uc.payment_settlement(), uc.refund_payment(), Later()
+            self.container.infrastructure.uow(),
+            uc.payment_settlement(),
+            uc.refund_payment(),
+            Later(),
         )()
 
     async def scalar(self, sql: str, **params: Any) -> Any:
-        async with self.container.adapters.uow()() as uow:
+        async with self.container.infrastructure.uow()() as uow:
             return (await uow.connection.execute(sa.text(sql), params)).scalar_one()
 
 
@@ -111,7 +114,7 @@ async def _shop(
         yield Shop(client, container, razorpay)
     finally:
         await client.close()
-        await container.adapters.payment_gateway().close()
+        await container.infrastructure.payment_gateway().close()
         await razorpay.stop()
 
 

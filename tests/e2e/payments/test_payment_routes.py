@@ -168,9 +168,12 @@ async def test_failed_then_captured_completes(shop: Shop, token) -> None:  # typ
 async def test_captured_after_cancel_is_completed_and_flagged(shop: Shop, token) -> None:  # type: ignore[no-untyped-def]
     t = token()
     order = await shop.buy(t)
-    uc = shop.container.use_cases
+    uc = shop.container.payments
     late = ReconcilePayments(
-        shop.container.adapters.uow(), uc.payment_settlement(), uc.refund_payment(), Later(hours=25)
+        shop.container.infrastructure.uow(),
+        uc.payment_settlement(),
+        uc.refund_payment(),
+        Later(hours=25),
     )
     report = await late()
     assert report.cancelled == 1

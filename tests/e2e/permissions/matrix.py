@@ -90,7 +90,7 @@ async def grant(
 ) -> None:
     """Give a role directly (the matrix tests decisions, not the invitation flow)."""
     container = container_of(client)
-    async with container.adapters.uow()() as uow:
+    async with container.infrastructure.uow()() as uow:
         await uow.memberships.put(Membership(user_id, role, org, team, project), datetime.now(UTC))
         await uow.commit()
 

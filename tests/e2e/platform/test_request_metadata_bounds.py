@@ -34,7 +34,7 @@ class App:
     container: Container
 
     async def rows(self, sql: str, **params: Any) -> list[Any]:
-        async with self.container.adapters.engine().connect() as conn:
+        async with self.container.infrastructure.engine().connect() as conn:
             return list((await conn.execute(sa.text(sql), params)).all())
 
 

@@ -26,7 +26,7 @@ async def _seed_notifications(app_client, user_token, n):
 
     me = await (await app_client.get("/api/v1/profile", headers=bearer(user_token))).json()
     container = app_client.server.app[CONTAINER]
-    create = container.use_cases.create_notification()
+    create = container.notifications.create_notification()
     ids = []
     for i in range(n):
         nid = new_id()

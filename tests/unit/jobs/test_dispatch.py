@@ -26,11 +26,13 @@ class Handler:
 
 
 def dispatcher(container: Container, handler: Handler) -> DispatchOutboxMessage:
-    return DispatchOutboxMessage(container.adapters.uow(), {"t": handler}, container.core.clock())
+    return DispatchOutboxMessage(
+        container.infrastructure.uow(), {"t": handler}, container.core.clock()
+    )
 
 
 async def processed(container: Container, message_id: str) -> bool:
-    async with container.adapters.uow()() as uow:
+    async with container.infrastructure.uow()() as uow:
         return await uow.processed_messages.contains(message_id)
 
 

@@ -15,7 +15,7 @@ from tests.unit.jobs.fakes import RecordingPublisher, SteppingClock
 async def add(container: Container, *topics: str, commit: bool = True) -> list[str]:
     messages = [OutboxMessage(topic=t, payload={"n": i}) for i, t in enumerate(topics)]
     clock: SteppingClock = container.core.clock()
-    async with container.adapters.uow()() as uow:
+    async with container.infrastructure.uow()() as uow:
         for message in messages:
             await uow.outbox.add(message)
             clock.advance(timedelta(milliseconds=1))  # distinct created_at: a defined order
@@ -25,7 +25,7 @@ async def add(container: Container, *topics: str, commit: bool = True) -> list[s
 
 
 async def mark_processed(container: Container, message_id: str, clock: SteppingClock) -> None:
-    async with container.adapters.uow()() as uow:
+    async with container.infrastructure.uow()() as uow:
         await uow.processed_messages.add(message_id, "t", clock.now())
         await uow.commit()
 
@@ -33,7 +33,7 @@ async def mark_processed(container: Container, message_id: str, clock: SteppingC
 def relay(
     container: Container, publisher: RecordingPublisher, clock: SteppingClock, **options: object
 ) -> OutboxRelay:
-    return OutboxRelay(container.adapters.uow(), publisher, clock, **options)  # type: ignore[arg-type]
+    return OutboxRelay(container.infrastructure.uow(), publisher, clock, **options)  # type: ignore[arg-type]
 
 
 async def test_committed_rows_are_published_once_in_order(

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from application.jobs.relay import OutboxRelay
 from application.ports.outbox import OutboxMessage
 from entrypoints.config import Settings
-from entrypoints.containers import Container, MemoryAdapters
+from entrypoints.containers import Container, MemoryInfrastructure
 from tests.unit.jobs.fakes import RecordingPublisher, SteppingClock
 
 WINDOW = timedelta(minutes=10)
@@ -36,7 +36,7 @@ def memory_container() -> tuple[Container, SteppingClock]:
     container = Container(
         config=Settings(env="test", var_dir=Path("/nonexistent"), dev_auth_secret="x" * 40)
     )
-    container.adapters.override(MemoryAdapters(core=container.core))
+    container.infrastructure.override(MemoryInfrastructure(core=container.core))
     clock = SteppingClock()
     container.core.clock.override(providers.Object(clock))
     return container, clock
@@ -44,7 +44,7 @@ def memory_container() -> tuple[Container, SteppingClock]:
 
 async def scenario(plan: list[tuple[str, int]]) -> None:
     container, clock = memory_container()
-    uow = container.adapters.uow()
+    uow = container.infrastructure.uow()
     publisher = RecordingPublisher()
     committed: set[str] = set()
     rolled_back: set[str] = set()

@@ -25,7 +25,7 @@ class Counter:
 
 
 def scheduler(container: Container, clock: SteppingClock, *jobs: PeriodicJob) -> Scheduler:
-    return Scheduler(container.adapters.uow(), clock, jobs)
+    return Scheduler(container.infrastructure.uow(), clock, jobs)
 
 
 async def test_a_slot_runs_once_and_the_next_slot_runs_again(
@@ -63,7 +63,7 @@ async def test_a_run_whose_process_died_is_taken_over_after_its_lease(
 ) -> None:
     job = Counter()
     daily = PeriodicJob("daily", timedelta(days=1), job, lease=timedelta(minutes=30))
-    async with memory_container.adapters.uow()() as uow:  # a scheduler claimed, then died
+    async with memory_container.infrastructure.uow()() as uow:  # a scheduler claimed, then died
         assert await uow.job_runs.claim(
             "daily", daily.slot(clock.now()), clock.now(), clock.now() - daily.lease
         )

@@ -13,12 +13,12 @@ from entrypoints.containers import Container
 
 @pytest.fixture
 def send(memory_container: Container) -> SendEmail:
-    handler: SendEmail = memory_container.use_cases.send_email()
+    handler: SendEmail = memory_container.jobs.send_email()
     return handler
 
 
 def sent(container: Container) -> MemoryEmailSender:
-    sender: MemoryEmailSender = container.adapters.email_sender()
+    sender: MemoryEmailSender = container.infrastructure.email_sender()
     return sender
 
 

@@ -27,11 +27,11 @@ class PaymentsWorld:
     )
 
     def uc(self, name: str) -> Any:
-        return getattr(self.container.use_cases, name)()
+        return getattr(self.container.payments, name)()
 
     async def user(self, name: str, *, admin: bool = False) -> Principal:
         now = self.clock.now()
-        async with self.container.adapters.uow()() as uow:
+        async with self.container.infrastructure.uow()() as uow:
             await uow.users.add(
                 User(
                     id=f"u-{name}",
@@ -55,17 +55,17 @@ class PaymentsWorld:
         )
 
     def outbox(self) -> list[dict[str, Any]]:
-        return list(self.container.adapters.uow().store.state.outbox.values())
+        return list(self.container.infrastructure.uow().store.state.outbox.values())
 
 
 @pytest.fixture
 def world(test_settings: Any) -> PaymentsWorld:
-    from entrypoints.containers import MemoryAdapters
+    from entrypoints.containers import MemoryInfrastructure
 
     container = Container(config=test_settings(razorpay_webhook_secret=WEBHOOK_SECRET))
     clock = MovableClock()
     container.core.clock.override(providers.Object(clock))
-    container.adapters.override(MemoryAdapters(core=container.core))
+    container.infrastructure.override(MemoryInfrastructure(core=container.core))
     ledger = FakeLedger()
-    container.use_cases.credits_ledger.override(providers.Object(ledger))
-    return PaymentsWorld(container, clock, ledger, container.adapters.payment_gateway())
+    container.credits.credits_ledger.override(providers.Object(ledger))
+    return PaymentsWorld(container, clock, ledger, container.infrastructure.payment_gateway())

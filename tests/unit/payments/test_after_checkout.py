@@ -128,7 +128,7 @@ async def test_a_refused_refund_is_recorded_and_releases_the_amount(
         await world.uc("refund_payment")(
             admin, payment.id, amount=100, reason="x", request_key="k", meta=world.meta
         )
-    async with world.container.adapters.uow()() as uow:
+    async with world.container.infrastructure.uow()() as uow:
         stored = await uow.payments.get(payment.id)
     assert stored is not None and stored.status is PaymentStatus.COMPLETED
     assert [r.status for r in stored.refunds] == [RefundStatus.FAILED]
@@ -147,7 +147,7 @@ async def test_reconciliation_cancels_stale_orders_and_a_late_capture_still_comp
     world.clock.advance(hours=24)
     report = await reconcile()
     assert report.cancelled == 1
-    async with world.container.adapters.uow()() as uow:
+    async with world.container.infrastructure.uow()() as uow:
         cancelled = await uow.payments.get(created.payment.id)
     assert cancelled is not None and cancelled.status is PaymentStatus.CANCELLED
     # the customer had the checkout open all along and pays now
