@@ -78,12 +78,12 @@ from application.identity.provider_sync import ApplyProviderWebhook, ReceiveProv
 from application.identity.resolve_principal import ResolvePrincipal
 from application.identity.unit_of_work import IdentityUnitOfWork
 from application.invitations.answer import AcceptInvitation, DeclineInvitation, PreviewInvitation
-from application.invitations.invitation_email import SendInvitationEmail
+from application.invitations.invitation_email import SendInvitationEmailHandler
 from application.invitations.invite import InviteMembers
 from application.invitations.manage import ListInvitations, RevokeInvitation
 from application.invitations.unit_of_work import InvitationsUnitOfWork
-from application.jobs.send_email import SendEmail
-from application.notifications.delivery import CreateNotification, PurgeOldNotifications
+from application.jobs.send_email import SendEmailHandler
+from application.notifications.delivery import CreateNotificationHandler, PurgeOldNotifications
 from application.notifications.inbox import (
     CountUnread,
     DeleteNotification,
@@ -316,7 +316,7 @@ class UseCases(containers.DeclarativeContainer):
         DeleteReadNotifications, adapters.uow.provided.of.call(NotificationsUnitOfWork)
     )
     create_notification = providers.Factory(
-        CreateNotification,
+        CreateNotificationHandler,
         adapters.uow.provided.of.call(NotificationsUnitOfWork),
         adapters.cache,
         core.clock,
@@ -325,7 +325,9 @@ class UseCases(containers.DeclarativeContainer):
         PurgeOldNotifications, adapters.uow.provided.of.call(NotificationsUnitOfWork), core.clock
     )
 
-    send_email = providers.Factory(SendEmail, adapters.email_templates, adapters.email_sender)
+    send_email = providers.Factory(
+        SendEmailHandler, adapters.email_templates, adapters.email_sender
+    )
     credits_ledger = providers.Singleton(CreditsLedger, core.clock)
     get_balance = providers.Factory(GetBalance, adapters.uow.provided.of.call(CreditsUnitOfWork))
     get_history = providers.Factory(GetHistory, adapters.uow.provided.of.call(CreditsUnitOfWork))
@@ -548,7 +550,7 @@ class UseCases(containers.DeclarativeContainer):
         ReadOrganizationAudit, adapters.uow.provided.of.call(AuditUnitOfWork), authorizer
     )
     send_invitation_email = providers.Factory(
-        SendInvitationEmail,
+        SendInvitationEmailHandler,
         adapters.uow.provided.of.call(InvitationsUnitOfWork),
         core.clock,
         core.code_sealer,

@@ -15,7 +15,7 @@ from application.invitations.unit_of_work import InvitationsUnitOfWork
 from application.invitations.views import InvitationView, InviteOutcome
 from application.ports.audit import RequestContext
 from application.ports.clock import Clock
-from application.ports.outbox import OutboxMessage
+from application.ports.outbox_commands import SendInvitationEmail
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.access.errors import RoleTooStrong
 from domain.access.permissions import MEMBERS_INVITE_PERMISSION, ScopeKind
@@ -28,8 +28,6 @@ from domain.invitations.expiry import expires_at
 from domain.invitations.invitation import InvitationStatus, InvitationTarget, new_invitation
 from domain.invitations.planning import InvitePlan, SkipReason, plan_invitations
 from domain.invitations.requests import InviteRow, bulk_rows
-
-INVITATION_EMAIL = "invitation.email"
 
 
 @dataclass(frozen=True)
@@ -122,12 +120,9 @@ class InviteMembers:
                 )
                 await uow.invitations.add(invitation)
                 await uow.outbox.add(
-                    OutboxMessage(
-                        topic=INVITATION_EMAIL,
-                        payload={
-                            "invitationId": invitation.id,
-                            "sealedCode": self._sealer.seal(code.plaintext, bound_to=invitation.id),
-                        },
+                    SendInvitationEmail(
+                        invitation_id=invitation.id,
+                        sealed_code=self._sealer.seal(code.plaintext, bound_to=invitation.id),
                         dedupe_key=f"invitation-email:{invitation.id}",
                     )
                 )

@@ -18,7 +18,7 @@ from application.payments.signatures import is_valid_webhook_signature
 from application.payments.unit_of_work import PaymentsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.inbox import ReceivedWebhook
-from application.ports.outbox import OutboxMessage
+from application.ports.outbox_commands import SettleFromRazorpayWebhook
 from application.ports.payment_gateway import PaymentGateway
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.errors import ValidationFailed
@@ -28,7 +28,6 @@ from domain.payments.errors import InvalidWebhookSignature
 log = logging.getLogger(__name__)
 
 SOURCE = "razorpay"
-PROCESS_WEBHOOK = "payments.razorpay_webhook"  # outbox topic
 HANDLED_EVENTS = frozenset(
     {
         "payment.authorized",
@@ -81,10 +80,8 @@ class ReceiveRazorpayWebhook:
             stored = await uow.inbox.store(webhook)
             if stored:
                 await uow.outbox.add(
-                    OutboxMessage(
-                        topic=PROCESS_WEBHOOK,
-                        payload={"webhookId": webhook.id},
-                        dedupe_key=f"razorpay-webhook:{event_key}",
+                    SettleFromRazorpayWebhook(
+                        webhook_id=webhook.id, dedupe_key=f"razorpay-webhook:{event_key}"
                     )
                 )
                 await uow.commit()
@@ -115,7 +112,10 @@ class ProcessRazorpayWebhook:
         self._clock = clock
 
     async def __call__(self, message_id: str, payload: Mapping[str, Any]) -> None:
-        webhook_id = str(payload["webhookId"])
+        await self.handle(SettleFromRazorpayWebhook.from_payload(payload))
+
+    async def handle(self, command: SettleFromRazorpayWebhook) -> None:
+        webhook_id = command.webhook_id
         async with self._uow() as uow:
             webhook = await uow.inbox.get(webhook_id)
         if webhook is None or webhook.processed_at is not None:
