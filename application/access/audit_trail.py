@@ -6,12 +6,13 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from application.ports.audit import AuditEntry, AuditLog, RequestContext
+from application.ports.audit import AuditEntry, AuditLog
 from domain.access.memberships import Membership
 from domain.access.organization import Organization
 from domain.access.roles import Role
 from domain.access.scopes import ScopeRef
 from domain.access.team import Project, Team
+from domain.request_context import RequestContext
 
 
 async def record(

@@ -11,7 +11,6 @@ from application.access.unit_of_work import AccessUnitOfWork
 from application.identity.principal import Principal
 from application.invitations.inviter_authority import revoke_lapsed_invitations
 from application.pagination import Page, PageRequest
-from application.ports.audit import RequestContext
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.access.membership_rules import check_removal, check_role_change
@@ -25,6 +24,7 @@ from domain.access.permissions import (
 )
 from domain.access.roles import OWNER_ROLE_ID, resolve_role
 from domain.errors import NotFound
+from domain.request_context import RequestContext
 
 
 class MemberNotFound(NotFound):

@@ -11,7 +11,6 @@ from application.access.ports import OrganizationSummary, ScopeChainReader
 from application.access.unit_of_work import AccessUnitOfWork
 from application.identity.principal import Principal
 from application.pagination import Page, PageRequest
-from application.ports.audit import RequestContext
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.access.errors import AlreadyMember
@@ -20,6 +19,7 @@ from domain.access.organization import ORG_NAME_MAX, ORG_SLUG_MAX, Organization
 from domain.access.permissions import Permission, ScopeKind
 from domain.access.roles import CREATOR_ROLE, JOINER_ROLE
 from domain.ids import new_id
+from domain.request_context import RequestContext
 
 
 @dataclass(frozen=True)

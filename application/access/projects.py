@@ -12,7 +12,6 @@ from application.access.teams import ScopeFields
 from application.access.unit_of_work import AccessUnitOfWork
 from application.identity.principal import Principal
 from application.pagination import Page, PageRequest
-from application.ports.audit import RequestContext
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.access.list_filters import child_filter
@@ -22,6 +21,7 @@ from domain.access.roles import CREATOR_ROLE
 from domain.access.team import NAME_MAX, SLUG_MAX, Project
 from domain.access.visibility import Visibility
 from domain.ids import new_id
+from domain.request_context import RequestContext
 
 
 async def _ensure_unique(

@@ -7,7 +7,6 @@ from application.access.authorizer import Authorizer, ScopeAccess
 from application.access.unit_of_work import AccessUnitOfWork
 from application.identity.principal import Principal
 from application.invitations.inviter_authority import revoke_lapsed_invitations
-from application.ports.audit import RequestContext
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.access.custom_roles import edited_custom_role, new_custom_role
@@ -17,6 +16,7 @@ from domain.access.permissions import Permission, ScopeKind
 from domain.access.roles import DEFAULT_ROLES, DEFAULT_ROLES_BY_ID, Role
 from domain.errors import NotFound
 from domain.ids import new_id
+from domain.request_context import RequestContext
 
 
 class RoleNotFound(NotFound):

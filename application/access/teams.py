@@ -11,7 +11,6 @@ from application.access.ports import ScopeChainReader, TeamSummary, VisibleChild
 from application.access.unit_of_work import AccessUnitOfWork
 from application.identity.principal import Principal
 from application.pagination import Page, PageRequest
-from application.ports.audit import RequestContext
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.access.errors import AlreadyMember, NotJoinable
@@ -22,6 +21,7 @@ from domain.access.roles import CREATOR_ROLE, JOINER_ROLE
 from domain.access.team import NAME_MAX, SLUG_MAX, Team
 from domain.access.visibility import Visibility
 from domain.ids import new_id
+from domain.request_context import RequestContext
 
 
 @dataclass(frozen=True)

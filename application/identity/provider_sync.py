@@ -26,7 +26,7 @@ from application.identity.provisioning import provision_user
 from application.identity.resolve_principal import principal_cache_key
 from application.identity.unit_of_work import IdentityUnitOfWork
 from application.invitations.inviter_authority import revoke_lapsed_invitations
-from application.ports.audit import AuditEntry, RequestContext
+from application.ports.audit import AuditEntry
 from application.ports.cache import Cache
 from application.ports.clock import Clock
 from application.ports.inbox import ReceivedWebhook
@@ -35,6 +35,7 @@ from application.ports.unit_of_work import UnitOfWorkFactory
 from application.versioned_cache import VersionedCache
 from domain.identity.user import User, tombstone
 from domain.ids import new_id
+from domain.request_context import RequestContext
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,6 @@ from application.invitations.code_sealer import CodeSealer
 from application.invitations.scope_roles import catalogue, scope_roles
 from application.invitations.unit_of_work import InvitationsUnitOfWork
 from application.invitations.views import InvitationView, InviteOutcome
-from application.ports.audit import RequestContext
 from application.ports.clock import Clock
 from application.ports.outbox_commands import SendInvitationEmail
 from application.ports.unit_of_work import UnitOfWorkFactory
@@ -28,6 +27,7 @@ from domain.invitations.expiry import expires_at
 from domain.invitations.invitation import InvitationStatus, InvitationTarget, new_invitation
 from domain.invitations.planning import InvitePlan, SkipReason, plan_invitations
 from domain.invitations.requests import InviteRow, bulk_rows
+from domain.request_context import RequestContext
 
 
 @dataclass(frozen=True)

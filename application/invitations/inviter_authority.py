@@ -20,7 +20,6 @@ from application.access.authorizer import node_of
 from application.access.ports import ScopeChain
 from application.invitations.scope_roles import load_chain, scope_hidden, scope_roles
 from application.invitations.unit_of_work import RevocationUnitOfWork
-from application.ports.audit import RequestContext
 from domain.access.memberships import Principal as RbacPrincipal
 from domain.access.permissions import ScopeKind
 from domain.access.power import member_power
@@ -28,6 +27,7 @@ from domain.access.roles import Role
 from domain.access.scopes import ScopeRef
 from domain.invitations.invitation import Invitation
 from domain.invitations.inviter_authority import Lapse, lapse_of
+from domain.request_context import RequestContext
 
 REVOKED = "invitation.revoked"
 

@@ -12,7 +12,6 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from application.payments.context import RequestMeta
 from application.payments.settlement import PaymentSettlement
 from application.payments.signatures import is_valid_webhook_signature
 from application.payments.unit_of_work import PaymentsUnitOfWork
@@ -24,6 +23,8 @@ from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.errors import ValidationFailed
 from domain.ids import new_id
 from domain.payments.errors import InvalidWebhookSignature
+from domain.payments.events import EventContext
+from domain.request_context import NO_REQUEST, RequestContext
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ class ReceiveRazorpayWebhook:
         self._secret = secret
 
     async def __call__(
-        self, raw_body: bytes, *, signature: str | None, event_id: str | None, meta: RequestMeta
+        self, raw_body: bytes, *, signature: str | None, event_id: str | None, meta: RequestContext
     ) -> bool:
         """True when stored now, False for a replay (already stored)."""
         if not is_valid_webhook_signature(
@@ -127,8 +128,8 @@ class ProcessRazorpayWebhook:
                 async with self._uow() as uow:
                     payment = await uow.payments.get_by_order(order_id)
             if payment is not None:
-                ctx = RequestMeta().context(
-                    actor="razorpay", source="webhook", now=self._clock.now()
+                ctx = EventContext(
+                    request=NO_REQUEST, actor="razorpay", source="webhook", now=self._clock.now()
                 )
                 await self._settlement.sync(payment.id, ctx)
             else:

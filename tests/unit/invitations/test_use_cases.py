@@ -13,7 +13,6 @@ from application.identity.principal import Principal
 from application.invitations.code_sealer import SealBroken
 from application.invitations.invitation_email import SendInvitationEmailHandler
 from application.invitations.invite import SingleInvite
-from application.ports.audit import RequestContext
 from application.ports.messaging import EmailMessage, RenderedEmail
 from application.ports.outbox_commands import SendInvitationEmail
 from domain.access import roles as r
@@ -25,6 +24,7 @@ from domain.access.scopes import ScopeRef
 from domain.errors import Gone
 from domain.identity.user import User
 from domain.ids import new_id
+from domain.request_context import RequestContext
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 CTX = RequestContext("req-1", "127.0.0.1", "pytest")

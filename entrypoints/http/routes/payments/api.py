@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from application.pagination import page_request
-from application.payments.context import RequestMeta
 from domain.payments.errors import AmountMismatch, InvalidPaymentSignature, PlanNotOrderable
 from domain.payments.status import PaymentStatus
+from domain.request_context import RequestContext
 from entrypoints.http.errors import register_status
 from entrypoints.http.idempotency import idempotency_key, idempotent
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply
@@ -36,9 +36,8 @@ register_status(AmountMismatch, 400)
 register_status(PlanNotOrderable, 400)
 
 
-def _meta(call: Call[Any, Any]) -> RequestMeta:
-    ctx = call.context
-    return RequestMeta(ip=ctx.ip, user_agent=ctx.user_agent)
+def _meta(call: Call[Any, Any]) -> RequestContext:
+    return call.context
 
 
 @routes.get(
