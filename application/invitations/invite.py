@@ -22,7 +22,7 @@ from domain.access.roles import Role, resolve_role
 from domain.ids import new_id
 from domain.invitations.csv_rows import parse_invite_csv
 from domain.invitations.email_address import normalise_email
-from domain.invitations.errors import AlreadyInvited, AlreadyMember, InvalidInvitation
+from domain.invitations.errors import AlreadyInvited, InvalidInvitation, InviteeAlreadyMember
 from domain.invitations.expiry import expires_at
 from domain.invitations.invitation import InvitationStatus, InvitationTarget, new_invitation
 from domain.invitations.planning import InvitePlan, SkipReason, plan_invitations
@@ -176,7 +176,7 @@ def _rows(request: InviteRequest) -> list[InviteRow]:
 def _raise_for(plan: InvitePlan) -> None:
     skipped = plan.skipped[0]
     if skipped.reason is SkipReason.ALREADY_MEMBER:
-        raise AlreadyMember("This person is already a member")
+        raise InviteeAlreadyMember("This person is already a member")
     if skipped.reason is SkipReason.ALREADY_INVITED:
         raise AlreadyInvited("This person already has a pending invitation")
     raise InvalidInvitation(

@@ -5,11 +5,9 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from application.credits.spend import ReplayedInsufficientCredits
 from application.pagination import page_request
 from domain.credits.entry_types import EntryType
 from entrypoints.http import envelope
-from entrypoints.http.errors import ApiError
 from entrypoints.http.idempotency import (
     REPLAYED_HEADER,
     document_key,
@@ -80,18 +78,13 @@ async def spend(call: Call[SpendIn, NoQuery]) -> Any:
     key = idempotency_key(call, required=True)
     assert key is not None
     body = call.body
-    try:
-        result = await call.container.use_cases.spend()(
-            user_id=call.user.user_id,
-            amount=body.amount,
-            purpose=body.purpose,
-            idempotency_key=key,
-            metadata=body.metadata,
-        )
-    except ReplayedInsufficientCredits as exc:
-        raise ApiError(
-            exc.code, exc.message, details=exc.details, headers={REPLAYED_HEADER: "true"}
-        ) from None
+    result = await call.container.use_cases.spend()(
+        user_id=call.user.user_id,
+        amount=body.amount,
+        purpose=body.purpose,
+        idempotency_key=key,
+        metadata=body.metadata,
+    )
     out = SpendOut(transaction_id=result.transaction_id, balance=result.balance)
     if result.replayed:
         return envelope.success(out, status=201, headers={REPLAYED_HEADER: "true"})

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
-from typing import TypeVar
-
-from domain.free_credits.errors import RateLimited
 from domain.free_credits.otp import Channel
-from entrypoints.http.errors import ApiError
 from entrypoints.http.idempotency import idempotent
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery
 from entrypoints.http.schemas.free_credits import (
@@ -20,7 +15,6 @@ from entrypoints.http.schemas.free_credits import (
 )
 
 routes = ApiRoutes(tag="credits")
-T = TypeVar("T")
 
 _SEND_RESPONSES = {
     409: "number verified by, or being verified by, another account; or already verified",
@@ -34,30 +28,17 @@ _VERIFY_RESPONSES = {
 }
 
 
-async def _with_retry_after(pending: Awaitable[T]) -> T:
-    """The domain's RATE_LIMITED carries a wait; HTTP clients read it from Retry-After."""
-    try:
-        return await pending
-    except RateLimited as exc:
-        raise ApiError(
-            "RATE_LIMITED",
-            exc.message,
-            details=exc.details,
-            headers={"Retry-After": str(exc.retry_after)},
-        ) from exc
-
-
 async def _send(call: Call[SendOtpIn, NoQuery], channel: Channel) -> CodeSentOut:
     send = call.container.use_cases.send_verification_code()
-    sent = await _with_retry_after(
-        send(user_id=call.user.user_id, phone_number=call.body.phone_number, channel=channel)
+    sent = await send(
+        user_id=call.user.user_id, phone_number=call.body.phone_number, channel=channel
     )
     return CodeSentOut(expires_in=sent.expires_in, resend_after=sent.resend_after)
 
 
 async def _verify(call: Call[VerifyOtpIn, NoQuery], channel: Channel) -> PhoneVerifiedOut:
     verify = call.container.use_cases.verify_phone_code()
-    await _with_retry_after(verify(user_id=call.user.user_id, channel=channel, otp=call.body.otp))
+    await verify(user_id=call.user.user_id, channel=channel, otp=call.body.otp)
     return PhoneVerifiedOut(phone_verified=True)
 
 
@@ -133,9 +114,7 @@ async def eligibility(call: Call[NoBody, NoQuery]) -> EligibilityOut:
 )
 @idempotent(status=201, required=False)
 async def claim(call: Call[NoBody, NoQuery]) -> ClaimOut:
-    claimed = await _with_retry_after(
-        call.container.use_cases.claim_free_credits()(user_id=call.user.user_id)
-    )
+    claimed = await call.container.use_cases.claim_free_credits()(user_id=call.user.user_id)
     return ClaimOut(
         credits_added=claimed.credits_added,
         balance=claimed.balance,

@@ -75,11 +75,11 @@ async def test_unprocessed_dispatched_rows_are_claimed_for_redelivery(
         await tx.commit()
     async with uow() as tx:
         claimed = await tx.outbox.claim_unprocessed(NOW - timedelta(hours=2), 10, 3)
-        assert [m.id for m in claimed] == [lost.id]
+        assert [m.id for m in claimed] == [lost]
         assert claimed[0].attempts == 2 and claimed[0].payload == {"n": 0}
         await tx.commit()
     async with uow() as tx:  # `lost` reached max_attempts; `fresh` is now old enough
-        assert [m.id for m in await tx.outbox.claim_unprocessed(NOW, 10, 2)] == [fresh.id]
+        assert [m.id for m in await tx.outbox.claim_unprocessed(NOW, 10, 2)] == [fresh]
 
 
 async def test_racing_schedulers_run_a_slot_once(database_url: str) -> None:

@@ -121,7 +121,9 @@ async def test_a_refused_refund_is_recorded_and_releases_the_amount(
     _, payment = await _paid(world)
 
     async def refuse(*args: object, **kwargs: object) -> None:
-        raise GatewayRejected("refund not allowed", status=400, gateway_code="BAD_REQUEST_ERROR")
+        raise GatewayRejected(
+            "refund not allowed", gateway_status=400, gateway_code="BAD_REQUEST_ERROR"
+        )
 
     monkeypatch.setattr(world.gateway, "refund", refuse)
     with pytest.raises(GatewayRejected):

@@ -5,24 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from application.pagination import page_request
-from domain.payments.errors import AmountMismatch, InvalidPaymentSignature, PlanNotOrderable
 from domain.payments.status import PaymentStatus
 from domain.request_context import RequestContext
-from entrypoints.http.errors import register_status
 from entrypoints.http.idempotency import idempotency_key, idempotent
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply
 from entrypoints.http.schemas.payments import (
     CreateOrderIn,
-    HistoryQuery,
     OrderOut,
     PaymentDetailOut,
+    PaymentHistoryQuery,
     PaymentOut,
+    PaymentWebhookAckOut,
     PlanOut,
     RefundIn,
     RefundResultOut,
     VerifyIn,
     VerifyOut,
-    WebhookAckOut,
     event_out,
     payment_out,
     plan_out,
@@ -30,10 +28,6 @@ from entrypoints.http.schemas.payments import (
 )
 
 routes = ApiRoutes(tag="payments")
-
-register_status(InvalidPaymentSignature, 400)  # API.md: a bad checkout signature is a 400
-register_status(AmountMismatch, 400)
-register_status(PlanNotOrderable, 400)
 
 
 def _meta(call: Call[Any, Any]) -> RequestContext:
@@ -112,12 +106,12 @@ async def verify(call: Call[VerifyIn, NoQuery]) -> Reply:
 
 @routes.get(
     "/api/v1/payments/history",
-    query=HistoryQuery,
+    query=PaymentHistoryQuery,
     response=list[PaymentOut],
     paginated=True,
     summary="My payments, newest first",
 )
-async def history(call: Call[NoBody, HistoryQuery]) -> Reply:
+async def history(call: Call[NoBody, PaymentHistoryQuery]) -> Reply:
     q = call.query
     page = await call.container.use_cases.payment_history()(
         call.user, page_request(q.limit, q.cursor), q.status
@@ -174,14 +168,14 @@ async def refund(call: Call[RefundIn, NoQuery]) -> RefundResultOut:
     )
 
 
-async def _razorpay_webhook(call: Call[NoBody, NoQuery]) -> WebhookAckOut:
+async def _razorpay_webhook(call: Call[NoBody, NoQuery]) -> PaymentWebhookAckOut:
     stored = await call.container.use_cases.receive_razorpay_webhook()(
         call.raw_body,
         signature=call.header("X-Razorpay-Signature"),
         event_id=call.header("X-Razorpay-Event-Id"),
         meta=_meta(call),
     )
-    return WebhookAckOut(received=True, duplicate=not stored)
+    return PaymentWebhookAckOut(received=True, duplicate=not stored)
 
 
 for _path in ("/webhooks/v1/razorpay", "/api/v1/payments/webhook"):
@@ -189,7 +183,7 @@ for _path in ("/webhooks/v1/razorpay", "/api/v1/payments/webhook"):
         _path,
         auth=Auth.NONE,
         raw=True,
-        response=WebhookAckOut,
+        response=PaymentWebhookAckOut,
         rate_limit="600/minute",
         responses={403: "INVALID_SIGNATURE: nothing stored"},
         summary="Razorpay webhook: verified on the raw body, stored once, processed later",
