@@ -37,8 +37,13 @@ def _optional_text(payload: Mapping[str, Any], key: str) -> str | None:
     return None if value is None else str(value)
 
 
-def _object(payload: Mapping[str, Any], key: str) -> Mapping[str, Any]:
-    value = payload.get(key) or {}
+def _object(
+    payload: Mapping[str, Any], key: str, *, null_is_empty: bool = False
+) -> Mapping[str, Any]:
+    """An absent key is ``{}``; so is ``null`` where producers wrote it (notification metadata)."""
+    value = payload.get(key, {})
+    if value is None and null_is_empty:
+        value = {}
     if not isinstance(value, Mapping):
         raise MalformedCommand(f"{key!r} must be an object")
     return MappingProxyType(dict(value))
@@ -133,7 +138,7 @@ class CreateNotification(OutboxCommand):
             description=str(payload.get("description", "")),
             action_url=_optional_text(payload, "actionUrl"),
             action_label=_optional_text(payload, "actionLabel"),
-            metadata=_object(payload, "metadata"),
+            metadata=_object(payload, "metadata", null_is_empty=True),
         )
 
 

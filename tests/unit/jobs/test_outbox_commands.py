@@ -74,6 +74,7 @@ def test_the_dedupe_key_is_not_on_the_wire() -> None:
     [
         (SendEmail, {"template": "welcome"}),
         (SendEmail, {"to": "a@example.com", "template": "welcome", "context": ["x"]}),
+        (SendEmail, {"to": "a@example.com", "template": "welcome", "context": None}),
         (CreateNotification, {"userId": "u1", "title": "T"}),
         (CreateNotification, {"userId": "u1", "title": "T", "message": "M", "type": "NOPE"}),
         (SendInvitationEmail, {"invitationId": "i1"}),
