@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Generic, TypeVar
 
-from application.bounded_text import MAX_KEY_LENGTH, is_storable
+from domain.bounded_text import MAX_KEY_LENGTH, is_storable
 from domain.errors import ValidationFailed
 
 T = TypeVar("T")

@@ -12,9 +12,9 @@ from application.audit.writer import AuditWriter
 from application.identity.principal import Principal
 from application.invitations.inviter_authority import revoke_lapsed_invitations
 from application.pagination import Page, PageRequest
-from application.ports.audit import RequestContext
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
+from domain.access.errors import AccessError
 from domain.access.membership_rules import check_removal, check_role_change
 from domain.access.memberships import Membership
 from domain.access.permissions import (
@@ -26,9 +26,10 @@ from domain.access.permissions import (
 )
 from domain.access.roles import OWNER_ROLE_ID, resolve_role
 from domain.errors import NotFound
+from domain.request_context import RequestContext
 
 
-class MemberNotFound(NotFound):
+class MemberNotFound(AccessError, NotFound):
     def __init__(self) -> None:
         super().__init__("Member not found")
 

@@ -14,11 +14,11 @@ from application.access.scope_use_cases import CreateScope, DeleteScope, JoinSco
 from application.access.unit_of_work import AccessUnitOfWork
 from application.identity.principal import Principal
 from application.pagination import Page, PageRequest
-from application.ports.audit import RequestContext
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.access.organization import Organization
 from domain.access.permissions import Permission
+from domain.request_context import RequestContext
 
 __all__ = [
     "CreateOrganization",

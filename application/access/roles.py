@@ -8,19 +8,19 @@ from application.access.unit_of_work import AccessUnitOfWork
 from application.audit.writer import AuditWriter
 from application.identity.principal import Principal
 from application.invitations.inviter_authority import revoke_lapsed_invitations
-from application.ports.audit import RequestContext
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.access.custom_roles import edited_custom_role, new_custom_role
-from domain.access.errors import DefaultRoleImmutable, RoleInUse, RoleTooStrong
+from domain.access.errors import AccessError, DefaultRoleImmutable, RoleInUse, RoleTooStrong
 from domain.access.membership_rules import check_role_edit
 from domain.access.permissions import Permission, ScopeKind
 from domain.access.roles import DEFAULT_ROLES, DEFAULT_ROLES_BY_ID, Role
 from domain.errors import NotFound
 from domain.ids import new_id
+from domain.request_context import RequestContext
 
 
-class RoleNotFound(NotFound):
+class RoleNotFound(AccessError, NotFound):
     def __init__(self) -> None:
         super().__init__("Role not found")
 

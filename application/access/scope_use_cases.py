@@ -16,7 +16,6 @@ from application.access.unit_of_work import AccessUnitOfWork
 from application.audit.writer import AuditWriter
 from application.identity.principal import Principal
 from application.pagination import Page, PageRequest
-from application.ports.audit import RequestContext
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.access.errors import AlreadyMember
@@ -31,6 +30,7 @@ from domain.access.permissions import (
 )
 from domain.access.roles import CREATOR_ROLE, JOINER_ROLE
 from domain.access.scopes import ScopeRef
+from domain.request_context import RequestContext
 
 R = TypeVar("R")
 

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from application.ports.audit import AuditEntry, AuditLog, RequestContext
+from application.ports.audit import AuditEntry, AuditLog
 from domain.access.scopes import ScopeRef
+from domain.request_context import RequestContext
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from application.audit.writer import AuditScope, AuditWriter
 from application.credits.ledger_service import GRANT_TYPES, CreditsLedger
 from application.credits.unit_of_work import CreditsUnitOfWork
-from application.ports.audit import RequestContext
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.transient import retry_transient
@@ -18,6 +17,7 @@ from domain.credits.wallets import Balance
 from domain.errors import Conflict, NotFound, ValidationFailed
 from domain.identity.user import User
 from domain.ids import new_id
+from domain.request_context import RequestContext
 
 
 @dataclass(frozen=True)

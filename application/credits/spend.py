@@ -25,7 +25,10 @@ class SpendResult:
 
 
 class ReplayedInsufficientCredits(InsufficientCredits):
-    """The key was refused for insufficient credits before; it stays refused."""
+    """The key was refused for insufficient credits before; it stays refused (and says so)."""
+
+    def headers(self) -> Mapping[str, str]:
+        return {"Idempotent-Replayed": "true"}  # entrypoints/http/idempotency.REPLAYED_HEADER
 
 
 def spend_key(user_id: str, idempotency_key: str) -> str:

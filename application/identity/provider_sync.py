@@ -3,7 +3,7 @@
 Two steps, so the HTTP answer is fast and nothing is lost on a crash:
 
 1. ``ReceiveProviderWebhook`` (HTTP, after the signature check): store the raw delivery in the
-   inbox, unique on the sender's delivery id, and queue ``PROVIDER_WEBHOOK_TOPIC`` through the
+   inbox, unique on the sender's delivery id, and queue ``ApplyIdentityWebhook`` through the
    outbox in the same transaction. A replayed delivery id stores nothing and queues nothing.
 2. ``ApplyProviderWebhook`` (job): parse the stored body into a command and apply it, marking the
    inbox row processed in the same transaction, so a redelivered job has no second effect.
@@ -30,7 +30,7 @@ from application.invitations.inviter_authority import revoke_lapsed_invitations
 from application.ports.cache import Cache
 from application.ports.clock import Clock
 from application.ports.inbox import ReceivedWebhook
-from application.ports.outbox import OutboxMessage
+from application.ports.outbox_commands import ApplyIdentityWebhook, MalformedCommand
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.versioned_cache import VersionedCache
 from domain.identity.user import User, tombstone
@@ -38,7 +38,6 @@ from domain.ids import new_id
 
 log = logging.getLogger(__name__)
 
-PROVIDER_WEBHOOK_TOPIC = "identity.provider_webhook"
 MAX_EVENT_TYPE_LENGTH = 100
 
 # Reads a stored webhook body; None for events that are not about users; ValueError if malformed.
@@ -68,10 +67,8 @@ class ReceiveProviderWebhook:
             if not await uow.inbox.store(webhook):
                 return False
             await uow.outbox.add(
-                OutboxMessage(
-                    topic=PROVIDER_WEBHOOK_TOPIC,
-                    payload={"webhookId": webhook.id},
-                    dedupe_key=f"webhook:{self._source}:{delivery_id}",
+                ApplyIdentityWebhook(
+                    webhook_id=webhook.id, dedupe_key=f"webhook:{self._source}:{delivery_id}"
                 )
             )
             await uow.commit()
@@ -79,7 +76,7 @@ class ReceiveProviderWebhook:
 
 
 class ApplyProviderWebhook:
-    """Job handler for ``PROVIDER_WEBHOOK_TOPIC``: apply one stored delivery exactly once."""
+    """Job handler for ``ApplyIdentityWebhook``: apply one stored delivery exactly once."""
 
     def __init__(
         self,
@@ -94,10 +91,15 @@ class ApplyProviderWebhook:
         self._parse = parse
 
     async def __call__(self, message_id: str, payload: Mapping[str, Any]) -> None:
-        webhook_id = payload.get("webhookId")
-        if not isinstance(webhook_id, str):
+        try:
+            command = ApplyIdentityWebhook.from_payload(payload)
+        except MalformedCommand:
             log.warning("identity.webhook.bad_message", extra={"message_id": message_id})
             return
+        await self.handle(command)
+
+    async def handle(self, job: ApplyIdentityWebhook) -> None:
+        webhook_id = job.webhook_id
         now = self._clock.now()
         changed_subject: str | None = None
         async with self._uow() as uow:

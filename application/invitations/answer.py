@@ -10,7 +10,6 @@ from application.invitations.inviter_authority import lapse_of_invitation, revok
 from application.invitations.scope_roles import load_chain, names, scope_hidden, scope_roles
 from application.invitations.unit_of_work import InvitationsUnitOfWork
 from application.invitations.views import AcceptedInvitation, InvitationPreview
-from application.ports.audit import RequestContext
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.access.memberships import Membership
@@ -22,6 +21,7 @@ from domain.invitations.email_address import mask_email
 from domain.invitations.errors import InvitationGone, InvitationNotFound, InviterLostAuthority
 from domain.invitations.invitation import Invitation
 from domain.invitations.inviter_authority import Lapse
+from domain.request_context import RequestContext
 
 
 async def _find(uow: InvitationsUnitOfWork, code: str, *, for_update: bool = False) -> Invitation:

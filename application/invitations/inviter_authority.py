@@ -19,7 +19,7 @@ from application.access.ports import ScopeChain
 from application.audit.writer import AuditWriter
 from application.invitations.scope_roles import load_chain, scope_hidden, scope_roles
 from application.invitations.unit_of_work import RevocationUnitOfWork
-from domain.access.memberships import Principal as RbacPrincipal
+from domain.access.memberships import AccessPrincipal
 from domain.access.permissions import ScopeKind
 from domain.access.power import member_power
 from domain.access.roles import Role
@@ -64,7 +64,7 @@ async def _lapse(lookups: _Lookups, invitation: Invitation, role: Role) -> Lapse
     chain = await lookups.chain(invitation)
     if chain is None or scope_hidden(chain):
         return None  # the scope is gone: the invitation is unusable anyway (410 on use)
-    inviter = RbacPrincipal.of(invitation.invited_by, chain.memberships)
+    inviter = AccessPrincipal.of(invitation.invited_by, chain.memberships)
     org_ref = ScopeRef(ScopeKind.ORGANIZATION, chain.organization.id)
     return lapse_of(
         inviter_active=await lookups.active(invitation.invited_by),

@@ -9,7 +9,6 @@ from application.invitations.scope_roles import scope_roles
 from application.invitations.unit_of_work import InvitationsUnitOfWork
 from application.invitations.views import InvitationView
 from application.pagination import Page, PageRequest
-from application.ports.audit import RequestContext
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.access.permissions import (
@@ -20,6 +19,7 @@ from domain.access.permissions import (
 )
 from domain.invitations.errors import InvitationNotFound
 from domain.invitations.invitation import InvitationStatus
+from domain.request_context import RequestContext
 
 # API.md: an organization's invitations are for those who may invite; a team's or project's are
 # readable with members:read (e-mails then masked unless the caller may invite too).

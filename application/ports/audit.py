@@ -7,32 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from application.bounded_text import clipped
 from application.pagination import Page, PageRequest
 from domain.ids import new_id
-
-# The widths of the columns that keep request metadata (audit_log, payment_events).
-MAX_REQUEST_ID_LENGTH = 100
-MAX_IP_LENGTH = 64
-MAX_USER_AGENT_LENGTH = 500
-
-
-@dataclass(frozen=True)
-class RequestContext:
-    """Where a change came from; carried into audit entries and payment events.
-
-    Every field is client-controlled (headers, X-Forwarded-For), so the context bounds itself
-    here, once, for every table that stores it: a long User-Agent is kept clipped, never a 500.
-    """
-
-    request_id: str | None = None
-    ip: str | None = None
-    user_agent: str | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "request_id", clipped(self.request_id, MAX_REQUEST_ID_LENGTH))
-        object.__setattr__(self, "ip", clipped(self.ip, MAX_IP_LENGTH))
-        object.__setattr__(self, "user_agent", clipped(self.user_agent, MAX_USER_AGENT_LENGTH))
+from domain.request_context import RequestContext
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from application.bounded_text import bounded_key
+from domain.bounded_text import bounded_key
 
 
 @dataclass(frozen=True)

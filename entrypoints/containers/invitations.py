@@ -5,7 +5,7 @@ from __future__ import annotations
 from dependency_injector import containers, providers
 
 from application.invitations.answer import AcceptInvitation, DeclineInvitation, PreviewInvitation
-from application.invitations.invitation_email import SendInvitationEmail
+from application.invitations.invitation_email import SendInvitationEmailHandler
 from application.invitations.invite import InviteMembers
 from application.invitations.manage import ListInvitations, RevokeInvitation
 from application.invitations.unit_of_work import InvitationsUnitOfWork
@@ -46,7 +46,7 @@ class Invitations(containers.DeclarativeContainer):
         DeclineInvitation, infrastructure.uow.provided.of.call(InvitationsUnitOfWork), core.clock
     )
     send_invitation_email = providers.Factory(
-        SendInvitationEmail,
+        SendInvitationEmailHandler,
         infrastructure.uow.provided.of.call(InvitationsUnitOfWork),
         core.clock,
         core.code_sealer,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 
-from application.jobs.send_email import SendEmail
+from application.jobs.send_email import SendEmailHandler
 
 
 class Jobs(containers.DeclarativeContainer):
@@ -12,5 +12,5 @@ class Jobs(containers.DeclarativeContainer):
     infrastructure = providers.DependenciesContainer()
 
     send_email = providers.Factory(
-        SendEmail, infrastructure.email_templates, infrastructure.email_sender
+        SendEmailHandler, infrastructure.email_templates, infrastructure.email_sender
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 
-from application.notifications.delivery import CreateNotification, PurgeOldNotifications
+from application.notifications.delivery import CreateNotificationHandler, PurgeOldNotifications
 from application.notifications.inbox import (
     CountUnread,
     DeleteNotification,
@@ -43,7 +43,7 @@ class Notifications(containers.DeclarativeContainer):
         DeleteReadNotifications, infrastructure.uow.provided.of.call(NotificationsUnitOfWork)
     )
     create_notification = providers.Factory(
-        CreateNotification,
+        CreateNotificationHandler,
         infrastructure.uow.provided.of.call(NotificationsUnitOfWork),
         infrastructure.cache,
         core.clock,

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from domain.errors import DomainError
 from entrypoints.http import envelope
 from entrypoints.http.client_address import TrustedProxies
-from entrypoints.http.errors import ApiError, status_for
+from entrypoints.http.errors import ApiError
 from entrypoints.http.request_state import CLIENT_IP, REQUEST_ID, USER_ID
 from entrypoints.http.routing import validation_details
 from entrypoints.observability import HTTP_DURATION, HTTP_TOTAL
@@ -65,9 +65,14 @@ def _error_response(request: web.Request, exc: BaseException) -> web.Response:
             details=exc.details,
             headers=exc.headers,
         )
-    if isinstance(exc, DomainError):
+    if isinstance(exc, DomainError):  # the error class declares its status and headers
         return envelope.failure(
-            exc.code, exc.message, status=status_for(exc), request_id=rid, details=exc.details
+            exc.code,
+            exc.message,
+            status=exc.status,
+            request_id=rid,
+            details=exc.details,
+            headers=exc.headers() or None,
         )
     if isinstance(exc, web.HTTPException):
         code, message = {

@@ -39,8 +39,8 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from application.identity.principal import Principal
-from application.ports.audit import RequestContext
 from domain.errors import AuthenticationFailed, Forbidden
+from domain.request_context import RequestContext
 from entrypoints.http import envelope
 from entrypoints.http.errors import ApiError
 from entrypoints.http.request_state import CLIENT_IP, MAX_BODY, request_id_of

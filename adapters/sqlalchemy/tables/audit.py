@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from adapters.sqlalchemy.tables.base import Json, id_column, metadata, timestamp
-from application.ports.audit import MAX_IP_LENGTH, MAX_REQUEST_ID_LENGTH, MAX_USER_AGENT_LENGTH
+from domain.request_context import MAX_IP_LENGTH, MAX_REQUEST_ID_LENGTH, MAX_USER_AGENT_LENGTH
 
 audit_log = sa.Table(
     "audit_log",

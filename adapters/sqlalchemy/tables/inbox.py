@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from adapters.sqlalchemy.tables.base import id_column, metadata, timestamp
-from application.bounded_text import MAX_KEY_LENGTH
+from domain.bounded_text import MAX_KEY_LENGTH
 
 webhook_inbox = sa.Table(
     "webhook_inbox",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from adapters.sqlalchemy.tables.base import Json, id_column, metadata, timestamp
-from application.bounded_text import MAX_KEY_LENGTH
+from domain.bounded_text import MAX_KEY_LENGTH
 
 outbox = sa.Table(
     "outbox",

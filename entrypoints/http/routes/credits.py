@@ -10,12 +10,11 @@ from aiohttp import web
 
 from application.credits.admin_grant import AdminGrant
 from application.credits.queries import GetBalance, GetHistory
-from application.credits.spend import ReplayedInsufficientCredits, Spend
+from application.credits.spend import Spend
 from application.idempotency import IdempotentRequests
 from application.pagination import page_request
 from domain.credits.entry_types import EntryType
 from entrypoints.http import envelope
-from entrypoints.http.errors import ApiError
 from entrypoints.http.idempotency import (
     REPLAYED_HEADER,
     document_key,
@@ -96,18 +95,13 @@ async def spend(call: Call[SpendIn, NoQuery], uc: CreditsUseCases) -> SpendOut |
     key = idempotency_key(call, required=True)
     assert key is not None
     body = call.body
-    try:
-        result = await uc.spend()(
-            user_id=call.user.user_id,
-            amount=body.amount,
-            purpose=body.purpose,
-            idempotency_key=key,
-            metadata=body.metadata,
-        )
-    except ReplayedInsufficientCredits as exc:
-        raise ApiError(
-            exc.code, exc.message, details=exc.details, headers={REPLAYED_HEADER: "true"}
-        ) from None
+    result = await uc.spend()(
+        user_id=call.user.user_id,
+        amount=body.amount,
+        purpose=body.purpose,
+        idempotency_key=key,
+        metadata=body.metadata,
+    )
     out = SpendOut(transaction_id=result.transaction_id, balance=result.balance)
     if result.replayed:
         return envelope.success(out, status=201, headers={REPLAYED_HEADER: "true"})

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
 
 from application.free_credits.claim_free_credits import ClaimFreeCredits
 from application.free_credits.eligibility import GetFreeCreditsEligibility
 from application.free_credits.send_code import SendVerificationCode
 from application.free_credits.verify_code import VerifyPhoneCode
 from application.idempotency import IdempotentRequests
-from domain.free_credits.errors import RateLimited
 from domain.free_credits.otp import Channel
-from entrypoints.http.errors import ApiError
 from entrypoints.http.idempotency import idempotent
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery
 from entrypoints.http.schemas.free_credits import (
@@ -38,7 +35,6 @@ class FreeCreditsUseCases:
 
 
 routes = ApiRoutes(tag="credits", uses=FreeCreditsUseCases)
-T = TypeVar("T")
 
 _SEND_RESPONSES = {
     409: "number verified by, or being verified by, another account; or already verified",
@@ -52,25 +48,12 @@ _VERIFY_RESPONSES = {
 }
 
 
-async def _with_retry_after(pending: Awaitable[T]) -> T:
-    """The domain's RATE_LIMITED carries a wait; HTTP clients read it from Retry-After."""
-    try:
-        return await pending
-    except RateLimited as exc:
-        raise ApiError(
-            "RATE_LIMITED",
-            exc.message,
-            details=exc.details,
-            headers={"Retry-After": str(exc.retry_after)},
-        ) from exc
-
-
 async def _send(
     call: Call[SendOtpIn, NoQuery], uc: FreeCreditsUseCases, channel: Channel
 ) -> CodeSentOut:
     send = uc.send_verification_code()
-    sent = await _with_retry_after(
-        send(user_id=call.user.user_id, phone_number=call.body.phone_number, channel=channel)
+    sent = await send(
+        user_id=call.user.user_id, phone_number=call.body.phone_number, channel=channel
     )
     return CodeSentOut(expires_in=sent.expires_in, resend_after=sent.resend_after)
 
@@ -79,7 +62,7 @@ async def _verify(
     call: Call[VerifyOtpIn, NoQuery], uc: FreeCreditsUseCases, channel: Channel
 ) -> PhoneVerifiedOut:
     verify = uc.verify_phone_code()
-    await _with_retry_after(verify(user_id=call.user.user_id, channel=channel, otp=call.body.otp))
+    await verify(user_id=call.user.user_id, channel=channel, otp=call.body.otp)
     return PhoneVerifiedOut(phone_verified=True)
 
 
@@ -159,7 +142,7 @@ async def eligibility(call: Call[NoBody, NoQuery], uc: FreeCreditsUseCases) -> E
 )
 @idempotent(status=201, required=False)
 async def claim(call: Call[NoBody, NoQuery], uc: FreeCreditsUseCases) -> ClaimOut:
-    claimed = await _with_retry_after(uc.claim_free_credits()(user_id=call.user.user_id))
+    claimed = await uc.claim_free_credits()(user_id=call.user.user_id)
     return ClaimOut(
         credits_added=claimed.credits_added,
         balance=claimed.balance,

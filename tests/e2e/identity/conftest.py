@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from aiohttp.test_utils import TestClient, TestServer
 
-from application.identity.provider_sync import PROVIDER_WEBHOOK_TOPIC
+from application.ports.outbox_commands import ApplyIdentityWebhook
 from domain.identity.user import User
 from entrypoints.config import Settings
 from entrypoints.containers import Container
@@ -51,7 +51,7 @@ class ClerkApp:
         clock = self.container.core.clock()
         async with self.container.infrastructure.uow()() as uow:
             pending = await uow.outbox.claim_pending(100, clock.now())
-            mine = [m for m in pending if m.topic == PROVIDER_WEBHOOK_TOPIC]
+            mine = [m for m in pending if m.topic == ApplyIdentityWebhook.TOPIC]
             await uow.outbox.mark_dispatched([m.id for m in mine], clock.now())
             await uow.commit()
         for message in mine:

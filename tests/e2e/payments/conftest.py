@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from aiohttp.test_utils import TestClient, TestServer
 
 from application.payments.reconciliation import ReconcilePayments, ReconciliationReport
-from application.payments.webhooks import PROCESS_WEBHOOK
 from application.ports.clock import SystemClock
+from application.ports.outbox_commands import SettleFromRazorpayWebhook
 from entrypoints.config import Settings
 from entrypoints.containers import Container
 from entrypoints.http.app import create_app
@@ -57,7 +57,7 @@ class Shop:
         async with self.container.infrastructure.uow()() as uow:
             rows = await uow.connection.execute(
                 sa.text("SELECT id, payload FROM outbox WHERE topic = :t ORDER BY created_at, id"),
-                {"t": PROCESS_WEBHOOK},
+                {"t": SettleFromRazorpayWebhook.TOPIC},
             )
             return [
                 (r.id, r.payload if isinstance(r.payload, dict) else json.loads(r.payload))

@@ -9,10 +9,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from application.payments.context import SYSTEM
 from application.payments.reconciliation import BATCH
 from application.ports.clock import SystemClock
+from domain.payments.events import EventContext
 from domain.payments.payment import Payment
+from domain.request_context import NO_REQUEST
 from tests.conftest import bearer
 from tests.e2e.payments.conftest import Shop
 
@@ -25,7 +26,9 @@ async def _orphans(shop: Shop, user_id: str, count: int) -> list[str]:
         plan = await uow.plans.get("plan_pro")
         assert plan is not None
         for i in range(count):
-            ctx = SYSTEM.context(actor=user_id, source="test", now=then + timedelta(seconds=i))
+            ctx = EventContext(
+                request=NO_REQUEST, actor=user_id, source="test", now=then + timedelta(seconds=i)
+            )
             opened = Payment.open(
                 payment_id=f"00000000-0000-7000-8000-{i:012d}",
                 user_id=user_id,

@@ -11,8 +11,7 @@ import pytest
 from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.jobs.scheduler import PeriodicJob, Scheduler
-from application.ports.outbox import OutboxMessage
-from tests.unit.jobs.fakes import SteppingClock
+from tests.unit.jobs.fakes import Probe, SteppingClock, stored
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 SLOT = datetime(2026, 5, 1, 6, 0, tzinfo=UTC)
@@ -67,22 +66,20 @@ async def test_a_slot_is_claimed_once_then_only_taken_over_when_stale(
 async def test_unprocessed_dispatched_rows_are_claimed_for_redelivery(
     uow: SqlAlchemyUnitOfWorkFactory,
 ) -> None:
-    lost, done, fresh = (OutboxMessage(topic="t", payload={"n": n}) for n in range(3))
     async with uow() as tx:
-        for message in (lost, done, fresh):
-            await tx.outbox.add(message)
+        lost, done, fresh = [stored(await tx.outbox.add(Probe(n=n))) for n in range(3)]
         await tx.outbox.claim_pending(10, NOW)
-        await tx.outbox.mark_dispatched([lost.id, done.id], NOW - timedelta(hours=3))
-        await tx.outbox.mark_dispatched([fresh.id], NOW)
-        await tx.processed_messages.add(done.id, "t", NOW)
+        await tx.outbox.mark_dispatched([lost, done], NOW - timedelta(hours=3))
+        await tx.outbox.mark_dispatched([fresh], NOW)
+        await tx.processed_messages.add(done, "t", NOW)
         await tx.commit()
     async with uow() as tx:
         claimed = await tx.outbox.claim_unprocessed(NOW - timedelta(hours=2), 10, 3)
-        assert [m.id for m in claimed] == [lost.id]
+        assert [m.id for m in claimed] == [lost]
         assert claimed[0].attempts == 2 and claimed[0].payload == {"n": 0}
         await tx.commit()
     async with uow() as tx:  # `lost` reached max_attempts; `fresh` is now old enough
-        assert [m.id for m in await tx.outbox.claim_unprocessed(NOW, 10, 2)] == [fresh.id]
+        assert [m.id for m in await tx.outbox.claim_unprocessed(NOW, 10, 2)] == [fresh]
 
 
 async def test_racing_schedulers_run_a_slot_once(database_url: str) -> None:
@@ -119,7 +116,7 @@ async def test_concurrent_relays_claim_disjoint_rows_on_postgres(pg_url: str) ->
     try:
         async with uow() as tx:
             for n in range(6):
-                await tx.outbox.add(OutboxMessage(topic="t", payload={"n": n}))
+                await tx.outbox.add(Probe(n=n))
             await tx.commit()
         async with uow() as first, uow() as second:
             mine = await first.outbox.claim_pending(4, NOW)

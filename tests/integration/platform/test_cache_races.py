@@ -16,7 +16,7 @@ from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from adapters.redis.cache import RedisCache, redis_client
 from application.identity.principal import Principal
-from application.notifications.delivery import CreateNotification
+from application.notifications.delivery import CreateNotificationHandler
 from application.notifications.inbox import CountUnread, MarkNotifications, unread_cache_key
 from application.ports.cache import Cache
 from application.ports.clock import SystemClock
@@ -77,7 +77,7 @@ async def test_a_profile_read_before_it_went_private_is_not_cached_back(cache, u
 async def test_an_unread_count_read_before_a_new_notification_is_not_cached_back(cache, uow):
     clock = SystemClock()
     count = CountUnread(uow, cache)
-    notify = CreateNotification(uow, cache, clock)
+    notify = CreateNotificationHandler(uow, cache, clock)
     payload = {"userId": ME.user_id, "title": "Hello", "message": "One"}
     await notify("n-1", payload)
     assert await count(ME) == 1

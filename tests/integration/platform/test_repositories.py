@@ -15,10 +15,10 @@ from application.pagination import PageRequest, decode_cursor
 from application.ports.audit import AuditEntry
 from application.ports.clock import SystemClock
 from application.ports.inbox import ReceivedWebhook
-from application.ports.outbox import OutboxMessage
 from domain.identity.user import User
 from domain.ids import new_id
 from domain.notifications.notification import Notification, NotificationType
+from tests.unit.jobs.fakes import Probe
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -97,9 +97,9 @@ async def test_notifications_filters_and_keyset_pages(uow):
 
 async def test_outbox_dedupes_and_claims_in_order(uow):
     async with uow() as u:
-        await u.outbox.add(OutboxMessage("email.send", {"n": 1}, dedupe_key="k"))
-        await u.outbox.add(OutboxMessage("email.send", {"n": 2}, dedupe_key="k"))
-        await u.outbox.add(OutboxMessage("notification.create", {"n": 3}))
+        assert await u.outbox.add(Probe(n=1, dedupe_key="k")) is not None
+        assert await u.outbox.add(Probe(n=2, dedupe_key="k")) is None
+        await u.outbox.add(Probe(n=3))
         await u.commit()
     async with uow() as u:
         claimed = await u.outbox.claim_pending(10, NOW)

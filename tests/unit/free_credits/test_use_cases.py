@@ -297,7 +297,7 @@ def test_the_queued_email_contexts_render_with_the_real_templates() -> None:
         free_credits_email(user, credits=200, balance=250),
     ):
         assert message is not None
-        rendered = templates.render(message.payload["template"], message.payload["context"])
+        rendered = templates.render(message.template, message.context)
         assert "Hi Asha" in rendered.text
     no_email = User("u8", "sub-u8", None, None, None, None, None, T0, T0)
     assert phone_verified_email(no_email, PhoneNumber(NUMBER)) is None

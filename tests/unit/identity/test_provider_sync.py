@@ -11,12 +11,12 @@ from adapters.memory.cache import InMemoryCache
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from application.identity.provider_sync import (
-    PROVIDER_WEBHOOK_TOPIC,
     ApplyProviderWebhook,
     ReceiveProviderWebhook,
 )
 from application.identity.resolve_principal import ResolvePrincipal, principal_cache_key
 from application.ports.identity import VerifiedToken
+from application.ports.outbox_commands import ApplyIdentityWebhook
 from domain.identity.user import AccountDeleted
 from tests.fixtures.fake_clerk_api import clerk_user
 from tests.fixtures.svix_signing import clerk_event
@@ -54,7 +54,9 @@ class World:
         return await self.receive(delivery_id=delivery_id, event_type=event_type, body=body)
 
     def queued(self) -> list[dict[str, object]]:
-        return [m for m in self.store.state.outbox.values() if m["topic"] == PROVIDER_WEBHOOK_TOPIC]
+        return [
+            m for m in self.store.state.outbox.values() if m["topic"] == ApplyIdentityWebhook.TOPIC
+        ]
 
     async def run_jobs(self) -> int:
         """Run every queued webhook message once, as the relay + actor would."""
@@ -95,7 +97,7 @@ async def test_user_created_provisions_the_user_with_the_welcome(world: World) -
     assert (user.email, user.first_name, user.username) == ("a@example.com", "Alice", "alice")
     assert user.image_url == "https://img.clerk.com/alice.png"
     topics = sorted(m["topic"] for m in world.store.state.outbox.values())
-    assert topics == ["email.send", PROVIDER_WEBHOOK_TOPIC, "notification.create"]
+    assert topics == ["email.send", ApplyIdentityWebhook.TOPIC, "notification.create"]
     assert all(w.processed_at is not None for w in world.store.state.inbox.values())
 
 
@@ -197,7 +199,7 @@ async def test_deleting_an_unknown_user_leaves_a_tombstone_and_nothing_else(worl
     assert grave.subject == "user_never_seen" and grave.is_deleted
     assert (grave.email, grave.first_name, grave.username) == (None, None, None)
     assert grave.id not in world.store.state.profiles  # no profile, settings nor welcome
-    assert [m["topic"] for m in world.store.state.outbox.values()] == [PROVIDER_WEBHOOK_TOPIC]
+    assert [m["topic"] for m in world.store.state.outbox.values()] == [ApplyIdentityWebhook.TOPIC]
     [entry] = world.store.state.audit
     assert (entry.action, entry.after["tombstone"]) == ("user.deleted", True)
     assert all(w.processed_at is not None for w in world.store.state.inbox.values())

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from application.identity.provider_sync import PROVIDER_WEBHOOK_TOPIC
 from application.invitations.invite import SingleInvite
+from application.ports.outbox_commands import ApplyIdentityWebhook
 from domain.access import roles as r
 from domain.access.memberships import Membership
 from domain.access.organization import Organization
@@ -233,7 +233,7 @@ async def test_the_inviters_account_deleted_by_the_provider_revokes_their_invita
         delivery_id="msg_del", event_type="user.deleted", body=body.decode()
     )
     store = c.infrastructure.uow().store
-    [message] = [m for m in store.state.outbox.values() if m["topic"] == PROVIDER_WEBHOOK_TOPIC]
+    [message] = [m for m in store.state.outbox.values() if m["topic"] == ApplyIdentityWebhook.TOPIC]
 
     await c.identity.apply_provider_webhook()(str(message["id"]), message["payload"])
 

@@ -11,10 +11,10 @@ import pytest
 
 from application.identity.principal import Principal
 from application.invitations.code_sealer import SealBroken
-from application.invitations.invitation_email import SendInvitationEmail
-from application.invitations.invite import INVITATION_EMAIL, SingleInvite
-from application.ports.audit import RequestContext
+from application.invitations.invitation_email import SendInvitationEmailHandler
+from application.invitations.invite import SingleInvite
 from application.ports.messaging import EmailMessage, RenderedEmail
+from application.ports.outbox_commands import SendInvitationEmail
 from domain.access import roles as r
 from domain.access.memberships import Membership
 from domain.access.organization import Organization
@@ -24,6 +24,7 @@ from domain.access.scopes import ScopeRef
 from domain.errors import Gone
 from domain.identity.user import User
 from domain.ids import new_id
+from domain.request_context import RequestContext
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 CTX = RequestContext("req-1", "127.0.0.1", "pytest")
@@ -83,7 +84,7 @@ async def invite_ann(c, owner, org, role="Member") -> tuple[str, str]:
     message = next(
         m for m in store.state.outbox.values() if m["payload"]["invitationId"] == invitation_id
     )
-    assert message["topic"] == INVITATION_EMAIL
+    assert message["topic"] == SendInvitationEmail.TOPIC
     code = c.core.code_sealer().unseal(message["payload"]["sealedCode"], bound_to=invitation_id)
     return invitation_id, code
 
@@ -179,7 +180,7 @@ async def test_the_email_job_sends_the_link_once_and_nothing_for_closed_invitati
     )
     assert code not in str(message)
     templates, sender = FakeTemplates(), FakeSender()
-    job = SendInvitationEmail(
+    job = SendInvitationEmailHandler(
         c.infrastructure.uow(),
         c.core.clock(),
         c.core.code_sealer(),

@@ -2,10 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar, Self
 
 from application.ports.outbox import PendingMessage
+from application.ports.outbox_commands import OutboxCommand
+
+
+@dataclass(frozen=True)
+class Probe(OutboxCommand):
+    """A command of topic ``t`` for testing the outbox machinery itself."""
+
+    TOPIC: ClassVar[str] = "t"
+    n: int = 0
+
+    def to_payload(self) -> dict[str, Any]:
+        return {"n": self.n}
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> Self:
+        return cls(n=int(payload["n"]))
+
+
+def stored(message_id: str | None) -> str:
+    """The id ``Outbox.add`` returned for a message that was stored (not deduplicated)."""
+    assert message_id is not None
+    return message_id
 
 
 class SteppingClock:

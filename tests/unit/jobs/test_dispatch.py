@@ -9,8 +9,9 @@ import pytest
 
 from adapters.email.errors import EmailDeliveryFailed, EmailRejected
 from application.jobs.dispatch import DispatchOutboxMessage, UnknownTopic
+from application.ports.outbox_commands import ApplyIdentityWebhook, CreateNotification, SendEmail
 from entrypoints.containers import Container
-from entrypoints.jobs.handlers import CREATE_NOTIFICATION, SEND_EMAIL, outbox_handlers
+from entrypoints.jobs.handlers import outbox_handlers
 from tests.unit.jobs.fakes import SteppingClock
 
 
@@ -81,12 +82,4 @@ async def test_an_unknown_topic_is_a_permanent_failure(
 
 def test_the_registry_handles_the_topics_in_use(memory_container: Container) -> None:
     handlers = outbox_handlers(memory_container)
-    assert {SEND_EMAIL, CREATE_NOTIFICATION} <= set(handlers)
-    # The topics producers write (application/identity/provisioning.py) all have a handler.
-    from application.identity import provider_sync, provisioning
-
-    assert {
-        provisioning.SEND_EMAIL,
-        provisioning.WELCOME_NOTIFICATION,
-        provider_sync.PROVIDER_WEBHOOK_TOPIC,
-    } <= set(handlers)
+    assert {SendEmail.TOPIC, CreateNotification.TOPIC, ApplyIdentityWebhook.TOPIC} <= set(handlers)

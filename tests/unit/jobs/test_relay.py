@@ -7,21 +7,21 @@ from datetime import timedelta
 import pytest
 
 from application.jobs.relay import OutboxRelay
-from application.ports.outbox import OutboxMessage
 from entrypoints.containers import Container
-from tests.unit.jobs.fakes import RecordingPublisher, SteppingClock
+from tests.unit.jobs.fakes import Probe, RecordingPublisher, SteppingClock
 
 
-async def add(container: Container, *topics: str, commit: bool = True) -> list[str]:
-    messages = [OutboxMessage(topic=t, payload={"n": i}) for i, t in enumerate(topics)]
+async def add(container: Container, *labels: str, commit: bool = True) -> list[str]:
+    """One probe message per label (labels only name them in the tests), in order."""
+    ids = []
     clock: SteppingClock = container.core.clock()
     async with container.infrastructure.uow()() as uow:
-        for message in messages:
-            await uow.outbox.add(message)
+        for i in range(len(labels)):
+            ids.append(await uow.outbox.add(Probe(n=i)))
             clock.advance(timedelta(milliseconds=1))  # distinct created_at: a defined order
         if commit:
             await uow.commit()
-    return [m.id for m in messages]
+    return [i for i in ids if i is not None]
 
 
 async def mark_processed(container: Container, message_id: str, clock: SteppingClock) -> None:

@@ -13,10 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from application.jobs.relay import OutboxRelay
-from application.ports.outbox import OutboxMessage
 from entrypoints.config import Settings
 from entrypoints.containers import Container, MemoryInfrastructure
-from tests.unit.jobs.fakes import RecordingPublisher, SteppingClock
+from tests.unit.jobs.fakes import Probe, RecordingPublisher, SteppingClock
 
 WINDOW = timedelta(minutes=10)
 MAX_DISPATCHES = 3
@@ -51,12 +50,12 @@ async def scenario(plan: list[tuple[str, int]]) -> None:
     processed: set[str] = set()
     for step, arg in plan:
         if step == "add":
-            message = OutboxMessage(topic="t", payload={})
             async with uow() as tx:
-                await tx.outbox.add(message)
+                message_id = await tx.outbox.add(Probe())
+                assert message_id is not None
                 if arg:
                     await tx.commit()
-            (committed if arg else rolled_back).add(message.id)
+            (committed if arg else rolled_back).add(message_id)
         elif step == "relay":
             await OutboxRelay(
                 uow,

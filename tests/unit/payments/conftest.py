@@ -8,8 +8,8 @@ from dependency_injector import providers
 
 from adapters.razorpay.sandbox import SandboxGateway
 from application.identity.principal import Principal
-from application.payments.context import RequestMeta
 from domain.identity.user import User
+from domain.request_context import RequestContext
 from entrypoints.containers import Container
 from tests.unit.payments.fakes import FakeLedger, MovableClock
 
@@ -22,8 +22,8 @@ class PaymentsWorld:
     clock: MovableClock
     ledger: FakeLedger
     gateway: SandboxGateway
-    meta: RequestMeta = field(
-        default_factory=lambda: RequestMeta(ip="198.51.100.4", user_agent="pytest")
+    meta: RequestContext = field(
+        default_factory=lambda: RequestContext(ip="198.51.100.4", user_agent="pytest")
     )
 
     def uc(self, name: str) -> Any:

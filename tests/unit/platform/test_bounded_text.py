@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from application.bounded_text import MAX_KEY_LENGTH, bounded_key, clipped
-from application.payments.context import RequestMeta
-from application.ports.audit import RequestContext
 from application.ports.inbox import ReceivedWebhook
-from application.ports.outbox import OutboxMessage
+from application.ports.outbox_commands import SendEmail
+from domain.bounded_text import MAX_KEY_LENGTH, bounded_key, clipped
+from domain.payments.events import EventContext
+from domain.request_context import RequestContext
 
 
 def test_a_short_storable_key_is_kept_verbatim() -> None:
@@ -43,14 +43,14 @@ def test_request_context_and_payment_meta_bound_themselves() -> None:
         64,
         500,
     )
-    meta = RequestMeta(ip="1" * 600, user_agent="u" * 600)
-    event = meta.context(actor="a", source="checkout", now=datetime.now(UTC))
-    assert (len(event.ip or ""), len(event.user_agent or "")) == (64, 500)
+    meta = RequestContext(ip="1" * 600, user_agent="u" * 600)
+    event = EventContext(actor="a", source="checkout", now=datetime.now(UTC), request=meta)
+    assert (len(event.request.ip or ""), len(event.request.user_agent or "")) == (64, 500)
 
 
 def test_outbox_keys_and_inbox_ids_are_bounded_where_they_are_made() -> None:
     long_id = "msg_" + "z" * 300
-    message = OutboxMessage(topic="t", payload={}, dedupe_key=f"webhook:clerk:{long_id}")
+    message = SendEmail(to="a@example.com", template="t", dedupe_key=f"webhook:clerk:{long_id}")
     assert message.dedupe_key == bounded_key(f"webhook:clerk:{long_id}")
     hook = ReceivedWebhook("1", "razorpay", long_id, "payment.captured", "{}", datetime.now(UTC))
     assert hook.event_id == bounded_key(long_id) and len(hook.event_id) == MAX_KEY_LENGTH

@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 from application.pagination import page_request
-from application.payments.context import RequestMeta
-from application.ports.audit import RequestContext
-from domain.payments.errors import AmountMismatch, InvalidPaymentSignature, PlanNotOrderable
 from domain.payments.status import PaymentStatus
-from entrypoints.http.errors import register_status
 from entrypoints.http.idempotency import idempotency_key, idempotent
 from entrypoints.http.routes.payments.use_cases import PaymentsUseCases
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply
 from entrypoints.http.schemas.payments import (
     CreateOrderIn,
-    HistoryQuery,
     OrderOut,
     PaymentDetailOut,
+    PaymentHistoryQuery,
     PaymentOut,
+    PaymentWebhookAckOut,
     PlanOut,
     RefundIn,
     RefundResultOut,
     VerifyIn,
     VerifyOut,
-    WebhookAckOut,
     event_out,
     payment_out,
     plan_out,
@@ -30,14 +26,6 @@ from entrypoints.http.schemas.payments import (
 )
 
 routes = ApiRoutes(tag="payments", uses=PaymentsUseCases)
-
-register_status(InvalidPaymentSignature, 400)  # API.md: a bad checkout signature is a 400
-register_status(AmountMismatch, 400)
-register_status(PlanNotOrderable, 400)
-
-
-def _meta(ctx: RequestContext) -> RequestMeta:
-    return RequestMeta(request_id=ctx.request_id, ip=ctx.ip, user_agent=ctx.user_agent)
 
 
 @routes.get(
@@ -62,7 +50,7 @@ async def get_plan(call: Call[NoBody, NoQuery], uc: PaymentsUseCases) -> PlanOut
 )
 @idempotent(status=201, required=False)
 async def create_order(call: Call[CreateOrderIn, NoQuery], uc: PaymentsUseCases) -> OrderOut:
-    result = await uc.create_order()(call.user, call.body.plan_id, _meta(call.context))
+    result = await uc.create_order()(call.user, call.body.plan_id, call.context)
     p = result.payment
     assert p.gateway_order_id is not None
     return OrderOut(
@@ -92,7 +80,7 @@ async def verify(call: Call[VerifyIn, NoQuery], uc: PaymentsUseCases) -> Reply:
         order_id=b.razorpay_order_id,
         gateway_payment_id=b.razorpay_payment_id,
         signature=b.razorpay_signature,
-        meta=_meta(call.context),
+        meta=call.context,
     )
     if result.status.is_paid:
         return Reply(
@@ -110,12 +98,12 @@ async def verify(call: Call[VerifyIn, NoQuery], uc: PaymentsUseCases) -> Reply:
 
 @routes.get(
     "/api/v1/payments/history",
-    query=HistoryQuery,
+    query=PaymentHistoryQuery,
     response=list[PaymentOut],
     paginated=True,
     summary="My payments, newest first",
 )
-async def history(call: Call[NoBody, HistoryQuery], uc: PaymentsUseCases) -> Reply:
+async def history(call: Call[NoBody, PaymentHistoryQuery], uc: PaymentsUseCases) -> Reply:
     q = call.query
     page = await uc.payment_history()(call.user, page_request(q.limit, q.cursor), q.status)
     return Reply(
@@ -130,7 +118,7 @@ async def history(call: Call[NoBody, HistoryQuery], uc: PaymentsUseCases) -> Rep
     summary="One of my payments with its event trail (refreshed if still open)",
 )
 async def get_payment(call: Call[NoBody, NoQuery], uc: PaymentsUseCases) -> PaymentDetailOut:
-    details = await uc.get_payment()(call.user, call.path["paymentId"], _meta(call.context))
+    details = await uc.get_payment()(call.user, call.path["paymentId"], call.context)
     base = payment_out(details.payment).model_dump()
     return PaymentDetailOut(**base, events=[event_out(e) for e in details.events])
 
@@ -159,7 +147,7 @@ async def refund(call: Call[RefundIn, NoQuery], uc: PaymentsUseCases) -> RefundR
         amount=call.body.amount,
         reason=call.body.reason,
         request_key=key,
-        meta=_meta(call.context),
+        meta=call.context,
     )
     return RefundResultOut(
         payment_id=outcome.payment.id,
@@ -168,14 +156,16 @@ async def refund(call: Call[RefundIn, NoQuery], uc: PaymentsUseCases) -> RefundR
     )
 
 
-async def _razorpay_webhook(call: Call[NoBody, NoQuery], uc: PaymentsUseCases) -> WebhookAckOut:
+async def _razorpay_webhook(
+    call: Call[NoBody, NoQuery], uc: PaymentsUseCases
+) -> PaymentWebhookAckOut:
     stored = await uc.receive_razorpay_webhook()(
         call.raw_body,
         signature=call.header("X-Razorpay-Signature"),
         event_id=call.header("X-Razorpay-Event-Id"),
-        meta=_meta(call.context),
+        meta=call.context,
     )
-    return WebhookAckOut(received=True, duplicate=not stored)
+    return PaymentWebhookAckOut(received=True, duplicate=not stored)
 
 
 for _path in ("/webhooks/v1/razorpay", "/api/v1/payments/webhook"):
@@ -183,7 +173,7 @@ for _path in ("/webhooks/v1/razorpay", "/api/v1/payments/webhook"):
         _path,
         auth=Auth.NONE,
         raw=True,
-        response=WebhookAckOut,
+        response=PaymentWebhookAckOut,
         rate_limit="600/minute",
         responses={403: "INVALID_SIGNATURE: nothing stored"},
         summary="Razorpay webhook: verified on the raw body, stored once, processed later",

@@ -25,12 +25,12 @@ from application.access.roles import CreateRole
 from application.access.teams import CreateTeam, GetTeam, ScopeFields
 from application.identity.principal import Principal
 from application.pagination import PageRequest
-from application.ports.audit import RequestContext
 from application.ports.clock import SystemClock
 from domain.access.errors import LastOwner, PermissionDenied, ScopeNotFound
 from domain.access.permissions import ScopeKind
 from domain.access.visibility import Visibility
 from domain.identity.user import User
+from domain.request_context import RequestContext
 
 CTX = RequestContext(request_id="req-1", ip="203.0.113.9", user_agent="pytest")
 NOW = datetime(2026, 1, 1, tzinfo=UTC)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from domain.payments.events import EventContext
 from domain.payments.payment import Payment
 from domain.payments.plan import Plan
+from domain.request_context import RequestContext
 
 T0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
@@ -16,8 +17,7 @@ def ctx(minutes: int = 0, *, source: str = "test", actor: str = "system") -> Eve
         actor=actor,
         source=source,
         now=T0 + timedelta(minutes=minutes),
-        ip="203.0.113.7",
-        user_agent="pytest",
+        request=RequestContext(ip="203.0.113.7", user_agent="pytest"),
     )
 
 
