@@ -27,21 +27,14 @@ from application.pagination import PageRequest
 from domain.credits.accounts import user_wallet
 from domain.credits.entry_types import EntryType
 from domain.errors import DomainError
+from tests.fixtures.clock import FakeClock
 
 USERS = ["u1", "u2", "u3"]
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.current = datetime(2026, 5, 1, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.current
-
-
 @pytest.fixture
-async def sql_uow(database_url: str) -> AsyncIterator[tuple[Any, Clock]]:
-    clock = Clock()
+async def sql_uow(database_url: str) -> AsyncIterator[tuple[Any, FakeClock]]:
+    clock = FakeClock(datetime(2026, 5, 1, tzinfo=UTC))
     engine = build_engine(database_url)
     yield SqlAlchemyUnitOfWorkFactory(engine, clock), clock
     await engine.dispose()
@@ -71,7 +64,7 @@ def plan(seed: int, steps: int) -> list[tuple[Any, ...]]:
     return ops
 
 
-async def apply(uow: Any, clock: Clock, op: tuple[Any, ...], holds: list[str]) -> Any:
+async def apply(uow: Any, clock: FakeClock, op: tuple[Any, ...], holds: list[str]) -> Any:
     kind, user, amount, key, n = op
     ledger = CreditsLedger(clock)
 
@@ -171,7 +164,7 @@ async def snapshot(uow: Any) -> Any:
 @pytest.mark.parametrize("seed", [1, 2, 3])
 async def test_sql_answers_like_the_reference_model(sql_uow, seed):
     sql, sql_clock = sql_uow
-    memory_clock = Clock()
+    memory_clock = FakeClock(datetime(2026, 5, 1, tzinfo=UTC))
     memory = InMemoryUnitOfWorkFactory(MemoryStore(), memory_clock)
     sql_holds: list[str] = []
     memory_holds: list[str] = []

@@ -12,7 +12,7 @@ from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.jobs.scheduler import PeriodicJob, Scheduler
 from application.ports.outbox import OutboxMessage
-from tests.unit.jobs.fakes import SteppingClock
+from tests.fixtures.clock import FakeClock
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 SLOT = datetime(2026, 5, 1, 6, 0, tzinfo=UTC)
@@ -21,7 +21,7 @@ SLOT = datetime(2026, 5, 1, 6, 0, tzinfo=UTC)
 @pytest.fixture
 async def uow(database_url: str) -> AsyncIterator[SqlAlchemyUnitOfWorkFactory]:
     engine = build_engine(database_url)
-    yield SqlAlchemyUnitOfWorkFactory(engine, SteppingClock(NOW))
+    yield SqlAlchemyUnitOfWorkFactory(engine, FakeClock(NOW))
     await engine.dispose()
 
 
@@ -97,8 +97,8 @@ async def test_racing_schedulers_run_a_slot_once(database_url: str) -> None:
     try:
         schedulers = [
             Scheduler(
-                SqlAlchemyUnitOfWorkFactory(engine, SteppingClock(NOW)),
-                SteppingClock(NOW),
+                SqlAlchemyUnitOfWorkFactory(engine, FakeClock(NOW)),
+                FakeClock(NOW),
                 [PeriodicJob("race", timedelta(days=1), job, offset=timedelta(hours=6))],
             )
             for engine in engines
@@ -115,7 +115,7 @@ async def test_racing_schedulers_run_a_slot_once(database_url: str) -> None:
 async def test_concurrent_relays_claim_disjoint_rows_on_postgres(pg_url: str) -> None:
     """Two relays inside open transactions: SKIP LOCKED hands each its own rows, none twice."""
     engine = build_engine(pg_url)
-    uow = SqlAlchemyUnitOfWorkFactory(engine, SteppingClock(NOW))
+    uow = SqlAlchemyUnitOfWorkFactory(engine, FakeClock(NOW))
     try:
         async with uow() as tx:
             for n in range(6):

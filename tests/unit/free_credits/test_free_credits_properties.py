@@ -18,9 +18,10 @@ from application.free_credits.send_code import SendVerificationCode
 from application.free_credits.verify_code import VerifyPhoneCode
 from domain.errors import DomainError
 from domain.free_credits.otp import Channel
+from tests.fixtures.clock import FakeClock
 
 from .builders import HASHER, T0
-from .fakes import FakeClock, RecordingSmsSender
+from .fakes import RecordingSmsSender
 
 USERS = ("alice", "bob", "carol")
 NUMBERS = ("+919876543210", "+14155550123")

@@ -26,9 +26,10 @@ from domain.free_credits.otp import Channel
 from domain.free_credits.phone_number import PhoneNumber
 from domain.free_credits.verification import PhoneVerification
 from domain.identity.user import User
+from tests.fixtures.clock import FakeClock
 
 from .builders import HASHER, T0
-from .fakes import FakeClock, RecordingSmsSender
+from .fakes import RecordingSmsSender
 
 NUMBER = "+919876543210"
 OTHER = "+14155550123"

@@ -18,16 +18,9 @@ from application.identity.provider_sync import (
 from application.identity.resolve_principal import ResolvePrincipal, principal_cache_key
 from application.ports.identity import VerifiedToken
 from domain.identity.user import AccountDeleted
+from tests.fixtures.clock import FakeClock
 from tests.fixtures.fake_clerk_api import clerk_user
 from tests.fixtures.svix_signing import clerk_event
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.at = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.at
 
 
 class World:
@@ -35,7 +28,7 @@ class World:
 
     def __init__(self) -> None:
         self.store = MemoryStore()
-        self.clock = Clock()
+        self.clock = FakeClock(datetime(2026, 11, 22, 12, 0, tzinfo=UTC))
         self.cache = InMemoryCache()
         self.uow = InMemoryUnitOfWorkFactory(self.store, self.clock)
         self.receive = ReceiveProviderWebhook(self.uow, self.clock)
@@ -118,7 +111,7 @@ async def test_user_updated_refreshes_details_and_the_cached_principal(world: Wo
     await world.run_jobs()
     token = VerifiedToken(subject="user_a", email=None, name=None, is_admin=False)
     assert (await world.resolve(token)).name == "Alice Liddell"
-    world.clock.at += timedelta(minutes=5)
+    world.clock.current += timedelta(minutes=5)
 
     data = clerk_user("user_a", email="new@example.com", first_name="Alicia", username="alicia")
     await world.deliver("user.updated", data, "msg_2")
@@ -126,7 +119,7 @@ async def test_user_updated_refreshes_details_and_the_cached_principal(world: Wo
 
     user = world.user("user_a")
     assert (user.email, user.first_name, user.username) == ("new@example.com", "Alicia", "alicia")
-    assert user.updated_at == world.clock.at
+    assert user.updated_at == world.clock.current
     assert await world.cache.get(principal_cache_key("user_a")) is None
     assert (await world.resolve(token)).name == "Alicia Liddell"
 
@@ -163,15 +156,15 @@ async def test_the_webhook_fills_in_a_user_provisioned_without_email(world: Worl
 async def test_user_deleted_soft_deletes_and_the_token_is_then_forbidden(world: World) -> None:
     token = VerifiedToken(subject="user_a", email="a@example.com", name=None, is_admin=False)
     await world.resolve(token)  # cached as active
-    world.clock.at += timedelta(hours=1)
+    world.clock.current += timedelta(hours=1)
 
     await world.deliver("user.deleted", {"id": "user_a", "deleted": True, "object": "user"}, "m1")
     await world.run_jobs()
 
     user = world.user("user_a")
-    assert user.deleted_at == world.clock.at
-    assert user.can_be_recovered(world.clock.at + timedelta(days=89))
-    assert not user.can_be_recovered(world.clock.at + timedelta(days=91))
+    assert user.deleted_at == world.clock.current
+    assert user.can_be_recovered(world.clock.current + timedelta(days=89))
+    assert not user.can_be_recovered(world.clock.current + timedelta(days=91))
     [entry] = world.store.state.audit.entries
     assert (entry.action, entry.target_id, entry.actor_id) == ("user.deleted", user.id, None)
     with pytest.raises(AccountDeleted) as denied:
@@ -304,7 +297,7 @@ async def delete_alice(world: World, subject: str = "user_old") -> str:
 
 async def test_a_new_identity_with_a_deleted_accounts_email_recovers_it(world: World) -> None:
     old_id = await delete_alice(world)
-    world.clock.at += timedelta(days=30)
+    world.clock.current += timedelta(days=30)
     outbox_before = set(world.store.state.outbox)
 
     data = clerk_user("user_new", email="Alice@Example.com", first_name="Ally")
@@ -331,7 +324,7 @@ async def test_a_new_identity_with_a_deleted_accounts_email_recovers_it(world: W
 
 async def test_after_the_recovery_window_the_new_identity_is_a_new_user(world: World) -> None:
     old_id = await delete_alice(world)
-    world.clock.at += timedelta(days=91)
+    world.clock.current += timedelta(days=91)
 
     await world.deliver("user.created", clerk_user("user_new", email="alice@example.com"), "c2")
     await world.run_jobs()
@@ -359,7 +352,7 @@ async def test_without_an_email_nothing_is_recovered(world: World) -> None:
 
 async def test_the_most_recently_deleted_account_is_the_one_recovered(world: World) -> None:
     await delete_alice(world, "user_first")
-    world.clock.at += timedelta(days=1)
+    world.clock.current += timedelta(days=1)
     latest = await delete_alice(world, "user_second")
 
     principal = await world.resolve(VerifiedToken("user_new", "alice@example.com", None, False))

@@ -11,7 +11,7 @@ from adapters.email.errors import EmailDeliveryFailed, EmailRejected
 from application.jobs.dispatch import DispatchOutboxMessage, UnknownTopic
 from entrypoints.containers import Container
 from entrypoints.jobs.handlers import CREATE_NOTIFICATION, SEND_EMAIL, outbox_handlers
-from tests.unit.jobs.fakes import SteppingClock
+from tests.fixtures.clock import FakeClock
 
 
 class Handler:
@@ -35,7 +35,7 @@ async def processed(container: Container, message_id: str) -> bool:
 
 
 async def test_a_redelivered_message_has_no_second_effect(
-    memory_container: Container, clock: SteppingClock
+    memory_container: Container, clock: FakeClock
 ) -> None:
     handler = Handler()
     dispatch = dispatcher(memory_container, handler)
@@ -47,7 +47,7 @@ async def test_a_redelivered_message_has_no_second_effect(
 
 
 async def test_a_transient_failure_leaves_the_message_unprocessed_for_the_retry(
-    memory_container: Container, clock: SteppingClock
+    memory_container: Container, clock: FakeClock
 ) -> None:
     handler = Handler(EmailDeliveryFailed("503"))
     dispatch = dispatcher(memory_container, handler)
@@ -59,7 +59,7 @@ async def test_a_transient_failure_leaves_the_message_unprocessed_for_the_retry(
 
 
 async def test_a_permanent_failure_is_recorded_so_it_is_not_run_again(
-    memory_container: Container, clock: SteppingClock
+    memory_container: Container, clock: FakeClock
 ) -> None:
     handler = Handler(EmailRejected("bad address", status=422))
     dispatch = dispatcher(memory_container, handler)
@@ -71,7 +71,7 @@ async def test_a_permanent_failure_is_recorded_so_it_is_not_run_again(
 
 
 async def test_an_unknown_topic_is_a_permanent_failure(
-    memory_container: Container, clock: SteppingClock
+    memory_container: Container, clock: FakeClock
 ) -> None:
     with pytest.raises(UnknownTopic):
         await dispatcher(memory_container, Handler())("m5", "no.such.topic", {})

@@ -21,7 +21,9 @@ async def test_first_request_provisions_user_profile_settings_and_welcome(memory
     principal = await resolve(_token())
     state = memory_container.adapters.uow().store.state
     assert principal.email == "a@example.com" and principal.name == "Ada Lovelace"
-    assert principal.user_id in state.profiles.profiles and principal.user_id in state.settings.by_user
+    assert (
+        principal.user_id in state.profiles.profiles and principal.user_id in state.settings.by_user
+    )
     topics = sorted(r["topic"] for r in state.outbox.values())
     assert topics == ["email.send", "notification.create"]  # through the outbox, not inline
 
