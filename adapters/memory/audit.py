@@ -50,9 +50,13 @@ class MemoryAuditLog:
     async def list_for_scope(
         self, scope_type: str, scope_ids: list[str], page: PageRequest
     ) -> Page[AuditEntry]:
-        items = [
-            e
-            for e in reversed(self._s.audit.entries)
-            if e.scope_type == scope_type and e.scope_id in scope_ids
-        ]
+        items = sorted(
+            (
+                e
+                for e in self._s.audit.entries
+                if e.scope_type == scope_type and e.scope_id in scope_ids
+            ),
+            key=lambda e: e.id,
+            reverse=True,  # as SQL: by id (UUIDv7, time order), not by the order of appends
+        )
         return newest_first(items, page, lambda e: ("", e.id))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,13 +18,12 @@ SLOT = datetime(2026, 5, 1, 6, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def uow(database_url: str) -> AsyncIterator[SqlAlchemyUnitOfWorkFactory]:
-    engine = build_engine(database_url)
-    yield SqlAlchemyUnitOfWorkFactory(engine, FakeClock(NOW))
-    await engine.dispose()
+def uow(contract_uow):
+    """Processed messages, job runs, the outbox's redelivery claim: memory, PostgreSQL, SQLite."""
+    return contract_uow
 
 
-async def test_a_message_is_recorded_as_processed_once(uow: SqlAlchemyUnitOfWorkFactory) -> None:
+async def test_a_message_is_recorded_as_processed_once(uow) -> None:
     async with uow() as tx:
         assert not await tx.processed_messages.contains("m1")
         assert await tx.processed_messages.add("m1", "email.send", NOW)
@@ -35,7 +33,7 @@ async def test_a_message_is_recorded_as_processed_once(uow: SqlAlchemyUnitOfWork
         assert await tx.processed_messages.contains("m1")
 
 
-async def test_an_uncommitted_record_does_not_count(uow: SqlAlchemyUnitOfWorkFactory) -> None:
+async def test_an_uncommitted_record_does_not_count(uow) -> None:
     async with uow() as tx:
         await tx.processed_messages.add("m2", "t", NOW, "EmailRejected: bad")
     async with uow() as tx:
@@ -43,7 +41,7 @@ async def test_an_uncommitted_record_does_not_count(uow: SqlAlchemyUnitOfWorkFac
 
 
 async def test_a_slot_is_claimed_once_then_only_taken_over_when_stale(
-    uow: SqlAlchemyUnitOfWorkFactory,
+    uow,
 ) -> None:
     lease_start = NOW - timedelta(minutes=30)
     async with uow() as tx:
@@ -65,7 +63,7 @@ async def test_a_slot_is_claimed_once_then_only_taken_over_when_stale(
 
 
 async def test_unprocessed_dispatched_rows_are_claimed_for_redelivery(
-    uow: SqlAlchemyUnitOfWorkFactory,
+    uow,
 ) -> None:
     lost, done, fresh = (OutboxMessage(topic="t", payload={"n": n}) for n in range(3))
     async with uow() as tx:
