@@ -48,7 +48,7 @@ class MemoryOutbox:
     async def claim_unprocessed(
         self, dispatched_before: datetime, limit: int, max_attempts: int
     ) -> list[PendingMessage]:
-        done = self._s.extra.get("processed_messages", {})
+        done = self._s.jobs.processed
         rows = sorted(
             (
                 r

@@ -1,4 +1,4 @@
-"""In-memory plans and payments (state in ``MemoryState.extra``), same behaviour as the SQL ones."""
+"""In-memory plans and payments (``MemoryState.payments``), same behaviour as the SQL ones."""
 
 from __future__ import annotations
 
@@ -20,20 +20,18 @@ _SEEDED_AT = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def _plans(state: MemoryState) -> dict[str, Plan]:
-    plans: dict[str, Plan] | None = state.extra.get("plans")
-    if plans is None:
-        plans = state.extra["plans"] = {p.plan_id: p for p in default_plans(_SEEDED_AT)}
-    return plans
+    part = state.payments
+    if part.plans is None:
+        part.plans = {p.plan_id: p for p in default_plans(_SEEDED_AT)}
+    return part.plans
 
 
 def _payments(state: MemoryState) -> dict[str, Payment]:
-    payments: dict[str, Payment] = state.extra.setdefault("payments", {})
-    return payments
+    return state.payments.payments
 
 
 def _events(state: MemoryState) -> list[PaymentEvent]:
-    events: list[PaymentEvent] = state.extra.setdefault("payment_events", [])
-    return events
+    return state.payments.events
 
 
 class MemoryPlanRepository:
@@ -149,10 +147,7 @@ class MemoryPaymentRepository:
 
 
 def _backoff(state: MemoryState) -> dict[str, tuple[int, datetime | None]]:
-    backoff: dict[str, tuple[int, datetime | None]] = state.extra.setdefault(
-        "reconcile_backoff", {}
-    )
-    return backoff
+    return state.payments.backoff
 
 
 def _key(payment: Payment) -> tuple[datetime, str]:

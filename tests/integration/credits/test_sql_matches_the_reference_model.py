@@ -11,6 +11,8 @@ number must be identical.
 
 from __future__ import annotations
 
+from tests.fixtures.clock import FakeClock
+
 import asyncio
 import random
 from collections.abc import AsyncIterator
@@ -37,18 +39,10 @@ from domain.errors import DomainError
 USERS = ["u1", "u2", "u3"]
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.current = datetime(2026, 5, 1, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.current
-
-
 class Store:
     """One ledger under test: its unit of work, its clock and the port spends go through."""
 
-    def __init__(self, uow: Any, clock: Clock, spends: AtomicLedger | None = None) -> None:
+    def __init__(self, uow: Any, clock: FakeClock, spends: AtomicLedger | None = None) -> None:
         self.uow, self.clock = uow, clock
         self.spends = spends or UnitOfWorkAtomicLedger(uow)
         self.holds: list[str] = []
@@ -56,13 +50,13 @@ class Store:
 
 def reference() -> Store:
     """The Book (behind the memory repository)."""
-    clock = Clock()
+    clock = FakeClock(datetime(2026, 5, 1, tzinfo=UTC))
     return Store(InMemoryUnitOfWorkFactory(MemoryStore(), clock), clock)
 
 
 @pytest.fixture
-async def sql_uow(database_url: str) -> AsyncIterator[tuple[Any, Clock]]:
-    clock = Clock()
+async def sql_uow(database_url: str) -> AsyncIterator[tuple[Any, FakeClock]]:
+    clock = FakeClock(datetime(2026, 5, 1, tzinfo=UTC))
     engine = build_engine(database_url)
     yield SqlAlchemyUnitOfWorkFactory(engine, clock), clock
     await engine.dispose()
@@ -71,7 +65,7 @@ async def sql_uow(database_url: str) -> AsyncIterator[tuple[Any, Clock]]:
 @pytest.fixture
 async def fast_path_store(pg_url: str) -> AsyncIterator[Store]:
     """PostgreSQL with spends through the asyncpg fast path, as production wires it."""
-    clock = Clock()
+    clock = FakeClock(datetime(2026, 5, 1, tzinfo=UTC))
     engine = build_engine(pg_url)
     uow = SqlAlchemyUnitOfWorkFactory(engine, clock)
     fast = PostgresAtomicLedger(engine, UnitOfWorkAtomicLedger(uow), pool_size=2)

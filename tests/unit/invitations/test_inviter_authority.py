@@ -59,7 +59,8 @@ async def state_of(c, invitation_id: str) -> InvitationStatus:
 
 
 def revocations(c) -> list:
-    return [e for e in c.infrastructure.uow().store.state.audit if e.action == "invitation.revoked"]
+    entries = c.infrastructure.uow().store.state.audit.entries
+    return [e for e in entries if e.action == "invitation.revoked"]
 
 
 async def is_member(c, user: User, org: Organization) -> bool:

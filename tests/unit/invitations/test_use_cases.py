@@ -93,7 +93,7 @@ async def test_acceptance_is_all_or_nothing(c, monkeypatch):
     owner, ann, org = await setup(c)
     _, code = await invite_ann(c, owner, org)
     store = c.infrastructure.uow().store
-    audit_before = len(store.state.audit)
+    audit_before = len(store.state.audit.entries)
 
     from adapters.memory.invitations import MemoryInvitationRepository
 
@@ -107,7 +107,7 @@ async def test_acceptance_is_all_or_nothing(c, monkeypatch):
     async with c.infrastructure.uow()() as uow:
         org_ref = ScopeRef(ScopeKind.ORGANIZATION, org.id)
         assert await uow.memberships.get(ann.id, org_ref) is None
-    assert len(store.state.audit) == audit_before
+    assert len(store.state.audit.entries) == audit_before
     accepted = await c.invitations.accept_invitation()(principal(ann), code, CTX)
     assert accepted.role.id == r.ORG_MEMBER.id
 

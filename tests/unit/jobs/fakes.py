@@ -32,19 +32,6 @@ def stored(message_id: str | None) -> str:
     return message_id
 
 
-class SteppingClock:
-    """A clock tests move by hand."""
-
-    def __init__(self, start: datetime = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)) -> None:
-        self.current = start
-
-    def now(self) -> datetime:
-        return self.current
-
-    def advance(self, delta: timedelta) -> None:
-        self.current += delta
-
-
 class RecordingPublisher:
     def __init__(self, fail: bool = False) -> None:
         self.published: list[PendingMessage] = []

@@ -12,7 +12,7 @@ from application.jobs.dispatch import DispatchOutboxMessage, UnknownTopic
 from application.ports.outbox_commands import ApplyIdentityWebhook, CreateNotification, SendEmail
 from entrypoints.containers import Container
 from entrypoints.jobs.handlers import outbox_handlers
-from tests.unit.jobs.fakes import SteppingClock
+from tests.fixtures.clock import FakeClock
 
 
 class Handler:
@@ -38,7 +38,7 @@ async def processed(container: Container, message_id: str) -> bool:
 
 
 async def test_a_redelivered_message_has_no_second_effect(
-    memory_container: Container, clock: SteppingClock
+    memory_container: Container, clock: FakeClock
 ) -> None:
     handler = Handler()
     dispatch = dispatcher(memory_container, handler)
@@ -50,7 +50,7 @@ async def test_a_redelivered_message_has_no_second_effect(
 
 
 async def test_a_transient_failure_leaves_the_message_unprocessed_for_the_retry(
-    memory_container: Container, clock: SteppingClock
+    memory_container: Container, clock: FakeClock
 ) -> None:
     handler = Handler(EmailDeliveryFailed("503"))
     dispatch = dispatcher(memory_container, handler)
@@ -62,7 +62,7 @@ async def test_a_transient_failure_leaves_the_message_unprocessed_for_the_retry(
 
 
 async def test_a_permanent_failure_is_recorded_so_it_is_not_run_again(
-    memory_container: Container, clock: SteppingClock
+    memory_container: Container, clock: FakeClock
 ) -> None:
     handler = Handler(EmailRejected("bad address", status=422))
     dispatch = dispatcher(memory_container, handler)
@@ -74,7 +74,7 @@ async def test_a_permanent_failure_is_recorded_so_it_is_not_run_again(
 
 
 async def test_an_unknown_topic_is_a_permanent_failure(
-    memory_container: Container, clock: SteppingClock
+    memory_container: Container, clock: FakeClock
 ) -> None:
     with pytest.raises(UnknownTopic):
         await dispatcher(memory_container, Handler())("m5", "no.such.topic", {})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from dependency_injector import providers
@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from application.jobs.relay import OutboxRelay
 from entrypoints.config import Settings
 from entrypoints.containers import Container, MemoryInfrastructure
-from tests.unit.jobs.fakes import Probe, RecordingPublisher, SteppingClock
+from tests.fixtures.clock import FakeClock
+from tests.unit.jobs.fakes import Probe, RecordingPublisher
 
 WINDOW = timedelta(minutes=10)
 MAX_DISPATCHES = 3
@@ -31,12 +32,12 @@ steps = st.lists(
 )
 
 
-def memory_container() -> tuple[Container, SteppingClock]:
+def memory_container() -> tuple[Container, FakeClock]:
     container = Container(
         config=Settings(env="test", var_dir=Path("/nonexistent"), dev_auth_secret="x" * 40)
     )
     container.infrastructure.override(MemoryInfrastructure(core=container.core))
-    clock = SteppingClock()
+    clock = FakeClock(datetime(2026, 11, 22, 10, 0, tzinfo=UTC))
     container.core.clock.override(providers.Object(clock))
     return container, clock
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -11,7 +12,8 @@ from application.identity.principal import Principal
 from domain.identity.user import User
 from domain.request_context import RequestContext
 from entrypoints.containers import Container
-from tests.unit.payments.fakes import FakeLedger, MovableClock
+from tests.fixtures.clock import FakeClock
+from tests.unit.payments.fakes import FakeLedger
 
 WEBHOOK_SECRET = "unit-webhook-secret"
 
@@ -19,7 +21,7 @@ WEBHOOK_SECRET = "unit-webhook-secret"
 @dataclass
 class PaymentsWorld:
     container: Container
-    clock: MovableClock
+    clock: FakeClock
     ledger: FakeLedger
     gateway: SandboxGateway
     meta: RequestContext = field(
@@ -63,7 +65,7 @@ def world(test_settings: Any) -> PaymentsWorld:
     from entrypoints.containers import MemoryInfrastructure
 
     container = Container(config=test_settings(razorpay_webhook_secret=WEBHOOK_SECRET))
-    clock = MovableClock()
+    clock = FakeClock(datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
     container.core.clock.override(providers.Object(clock))
     container.infrastructure.override(MemoryInfrastructure(core=container.core))
     ledger = FakeLedger()

@@ -8,7 +8,7 @@ from adapters.email.jinja_templates import JinjaEmailTemplates
 from application.payments import notices
 from application.ports.outbox_commands import CreateNotification, SendEmail
 from domain.payments.refund import Refund, RefundStatus
-from tests.unit.domain.payments.builders import T0, ctx, pending
+from tests.unit.payments.builders import T0, ctx, pending
 
 
 def test_each_notice_renders_and_is_deduplicated_per_payment_or_refund() -> None:

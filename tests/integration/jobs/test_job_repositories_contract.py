@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,20 +10,20 @@ import pytest
 from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.jobs.scheduler import PeriodicJob, Scheduler
-from tests.unit.jobs.fakes import Probe, SteppingClock, stored
+from tests.fixtures.clock import FakeClock
+from tests.unit.jobs.fakes import Probe, stored
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 SLOT = datetime(2026, 5, 1, 6, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def uow(database_url: str) -> AsyncIterator[SqlAlchemyUnitOfWorkFactory]:
-    engine = build_engine(database_url)
-    yield SqlAlchemyUnitOfWorkFactory(engine, SteppingClock(NOW))
-    await engine.dispose()
+def uow(contract_uow):
+    """Processed messages, job runs, the outbox's redelivery claim: memory, PostgreSQL, SQLite."""
+    return contract_uow
 
 
-async def test_a_message_is_recorded_as_processed_once(uow: SqlAlchemyUnitOfWorkFactory) -> None:
+async def test_a_message_is_recorded_as_processed_once(uow) -> None:
     async with uow() as tx:
         assert not await tx.processed_messages.contains("m1")
         assert await tx.processed_messages.add("m1", "email.send", NOW)
@@ -34,7 +33,7 @@ async def test_a_message_is_recorded_as_processed_once(uow: SqlAlchemyUnitOfWork
         assert await tx.processed_messages.contains("m1")
 
 
-async def test_an_uncommitted_record_does_not_count(uow: SqlAlchemyUnitOfWorkFactory) -> None:
+async def test_an_uncommitted_record_does_not_count(uow) -> None:
     async with uow() as tx:
         await tx.processed_messages.add("m2", "t", NOW, "EmailRejected: bad")
     async with uow() as tx:
@@ -42,7 +41,7 @@ async def test_an_uncommitted_record_does_not_count(uow: SqlAlchemyUnitOfWorkFac
 
 
 async def test_a_slot_is_claimed_once_then_only_taken_over_when_stale(
-    uow: SqlAlchemyUnitOfWorkFactory,
+    uow,
 ) -> None:
     lease_start = NOW - timedelta(minutes=30)
     async with uow() as tx:
@@ -64,7 +63,7 @@ async def test_a_slot_is_claimed_once_then_only_taken_over_when_stale(
 
 
 async def test_unprocessed_dispatched_rows_are_claimed_for_redelivery(
-    uow: SqlAlchemyUnitOfWorkFactory,
+    uow,
 ) -> None:
     async with uow() as tx:
         lost, done, fresh = [stored(await tx.outbox.add(Probe(n=n))) for n in range(3)]
@@ -94,8 +93,8 @@ async def test_racing_schedulers_run_a_slot_once(database_url: str) -> None:
     try:
         schedulers = [
             Scheduler(
-                SqlAlchemyUnitOfWorkFactory(engine, SteppingClock(NOW)),
-                SteppingClock(NOW),
+                SqlAlchemyUnitOfWorkFactory(engine, FakeClock(NOW)),
+                FakeClock(NOW),
                 [PeriodicJob("race", timedelta(days=1), job, offset=timedelta(hours=6))],
             )
             for engine in engines
@@ -112,7 +111,7 @@ async def test_racing_schedulers_run_a_slot_once(database_url: str) -> None:
 async def test_concurrent_relays_claim_disjoint_rows_on_postgres(pg_url: str) -> None:
     """Two relays inside open transactions: SKIP LOCKED hands each its own rows, none twice."""
     engine = build_engine(pg_url)
-    uow = SqlAlchemyUnitOfWorkFactory(engine, SteppingClock(NOW))
+    uow = SqlAlchemyUnitOfWorkFactory(engine, FakeClock(NOW))
     try:
         async with uow() as tx:
             for n in range(6):

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from tests.e2e.access.helpers import Actor
+from tests.e2e.access.matrix import CALLERS, Anonymous, build_world, load_table, new_person
+from tests.e2e.access.test_permission_matrix import _cell
 from tests.e2e.invitations.helpers import code_for
-from tests.e2e.permissions.matrix import CALLERS, Anonymous, build_world, load_table, new_person
-from tests.e2e.permissions.test_permission_matrix import _cell
 
 SCOPED = [
     row

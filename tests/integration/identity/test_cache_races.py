@@ -49,7 +49,7 @@ async def cache(request: pytest.FixtureRequest) -> AsyncIterator[Cache]:
 @pytest.fixture
 def uow() -> InMemoryUnitOfWorkFactory:
     store = MemoryStore()
-    store.state.users[ME.user_id] = User(
+    store.state.identity.users[ME.user_id] = User(
         ME.user_id, ME.subject, ME.email, "Ray", "Race", None, None, NOW, NOW
     )
     return InMemoryUnitOfWorkFactory(store, SystemClock())

@@ -14,8 +14,7 @@ import pytest
 from domain.access import roles as r
 from entrypoints.http.app import all_specs
 from tests.e2e.access.helpers import Actor
-from tests.e2e.invitations.helpers import code_for
-from tests.e2e.permissions.matrix import (
+from tests.e2e.access.matrix import (
     CALLERS,
     DESTRUCTIVE,
     Anonymous,
@@ -27,6 +26,7 @@ from tests.e2e.permissions.matrix import (
     new_person,
     unique,
 )
+from tests.e2e.invitations.helpers import code_for
 
 ROWS = load_table()
 ISSUE_4_PREFIXES = ("/api/v1/organization", "/api/v1/team", "/api/v1/project", "/api/v1/invites")

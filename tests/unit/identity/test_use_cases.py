@@ -21,7 +21,9 @@ async def test_first_request_provisions_user_profile_settings_and_welcome(memory
     principal = await resolve(_token())
     state = memory_container.infrastructure.uow().store.state
     assert principal.email == "a@example.com" and principal.name == "Ada Lovelace"
-    assert principal.user_id in state.profiles and principal.user_id in state.settings
+    assert (
+        principal.user_id in state.profiles.profiles and principal.user_id in state.settings.by_user
+    )
     topics = sorted(r["topic"] for r in state.outbox.values())
     assert topics == ["email.send", "notification.create"]  # through the outbox, not inline
 
@@ -30,7 +32,7 @@ async def test_concurrent_first_requests_provision_once(memory_container):
     resolve = memory_container.identity.resolve_principal()
     results = await asyncio.gather(*[resolve(_token()) for _ in range(10)])
     assert len({p.user_id for p in results}) == 1
-    assert len(memory_container.infrastructure.uow().store.state.users) == 1
+    assert len(memory_container.infrastructure.uow().store.state.identity.users) == 1
 
 
 async def test_admin_from_claim_or_configuration(memory_container):
@@ -43,8 +45,8 @@ async def test_soft_deleted_user_is_refused(memory_container):
     resolve = memory_container.identity.resolve_principal()
     principal = await resolve(_token())
     store = memory_container.infrastructure.uow().store
-    user = store.state.users[principal.user_id]
-    store.state.users[user.id] = user.soft_delete(user.created_at)
+    user = store.state.identity.users[principal.user_id]
+    store.state.identity.users[user.id] = user.soft_delete(user.created_at)
     await memory_container.infrastructure.cache().delete(f"principal:{user.subject}")
     with pytest.raises(AccountDeleted):
         await resolve(_token())

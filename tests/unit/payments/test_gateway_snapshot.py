@@ -4,7 +4,7 @@ from application.payments.gateway_snapshot import facts_from_payments, has_live_
 from application.ports.payment_gateway import GatewayPayment, GatewayRefund
 from domain.payments.gateway_facts import absorb
 from domain.payments.status import PaymentStatus
-from tests.unit.domain.payments.builders import ctx, pending
+from tests.unit.payments.builders import ctx, pending
 
 
 def _payment(pid: str, status: str, *, amount: int = 49_900) -> GatewayPayment:
