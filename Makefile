@@ -35,7 +35,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy domain application
+	$(BIN)/mypy --strict domain application adapters entrypoints
 
 imports: $(STAMP)
 	$(BIN)/lint-imports

@@ -12,7 +12,7 @@ import random
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from domain.errors import DomainError
+from domain.errors import Unavailable
 
 T = TypeVar("T")
 
@@ -24,10 +24,8 @@ class TransientConflict(Exception):
     """The storage refused this attempt for a reason another attempt will not meet."""
 
 
-class StorageBusy(DomainError):
-    """Every attempt met a transient conflict; the client may retry (503)."""
-
-    code = "SERVICE_UNAVAILABLE"
+class StorageBusy(Unavailable):
+    """Every attempt met a transient conflict; the client may retry."""
 
 
 async def retry_transient(attempt: Callable[[], Awaitable[T]], attempts: int = MAX_ATTEMPTS) -> T:

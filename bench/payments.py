@@ -137,7 +137,7 @@ async def run(n: int, url: str, tmp: Path) -> None:
         print(f"  webhook acks/s          {webhook_rate:7.0f}")
     finally:
         await client.close()
-        await client.server.app[CONTAINER].adapters.payment_gateway().close()
+        await client.server.app[CONTAINER].infrastructure.payment_gateway().close()
         await fake.stop()
 
 

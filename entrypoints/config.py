@@ -7,7 +7,9 @@ Every variable is documented in docs/operations.md. ``Settings.check_production_
 from __future__ import annotations
 
 import base64
+import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -15,6 +17,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from entrypoints.config_values import value_problems
+from entrypoints.http.client_address import parse_proxy_networks
 
 CommaList = Annotated[list[str], NoDecode]
 
@@ -27,6 +30,22 @@ def _split(value: object) -> object:
 
 class ConfigurationError(Exception):
     """The configuration cannot be used; the message names the variable to set."""
+
+
+# Variables that no longer exist but whose silent disappearance would change behaviour: start-up
+# refuses them (they would otherwise be ignored), saying what replaces them.
+REMOVED_VARIABLES = {
+    "TRUST_PROXY": (
+        "TRUST_PROXY is no longer supported (it believed the client-written left-most "
+        "X-Forwarded-For entry): unset it and set TRUSTED_PROXIES to the IPs/CIDRs of your "
+        "reverse proxies (docs/operations.md)"
+    ),
+}
+
+
+def removed_variable_problems(environ: Mapping[str, str]) -> list[str]:
+    present = {name.upper() for name in environ}
+    return [message for name, message in REMOVED_VARIABLES.items() if name in present]
 
 
 class Settings(BaseSettings):
@@ -49,7 +68,9 @@ class Settings(BaseSettings):
     maintenance_mode: bool = False
     metrics_token: str | None = None
     rate_limit_default: str = "600/minute"
-    trust_proxy: bool = False
+    # Reverse proxies (IPs/CIDRs) whose X-Forwarded-For is believed; empty: the TCP peer is the
+    # client (API.md "Client address behind proxies", entrypoints/http/client_address.py).
+    trusted_proxies: CommaList = Field(default_factory=list)
 
     auth_mode: Literal["dev", "clerk"] = "dev"
     dev_auth_secret: str | None = None
@@ -104,8 +125,21 @@ class Settings(BaseSettings):
     otp_pepper: str | None = None  # HMAC key for stored one-time codes, >= 32 bytes
 
     _split_lists = field_validator(
-        "cors_origins", "admin_user_ids", "clerk_authorized_parties", mode="before"
+        "cors_origins",
+        "admin_user_ids",
+        "clerk_authorized_parties",
+        "trusted_proxies",
+        mode="before",
     )(_split)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, value: list[str]) -> list[str]:
+        try:
+            parse_proxy_networks(value)
+        except ValueError as exc:
+            raise ValueError(f"TRUSTED_PROXIES: {exc}") from None
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -146,7 +180,10 @@ class Settings(BaseSettings):
 
     def check_production_safety(self) -> None:
         """Refuse development adapters, placeholders and malformed keys in production, naming
-        the variable to change (and, anywhere, payments with no gateway to take them)."""
+        the variable to change (and, anywhere, payments with no gateway to take them, and
+        removed variables such as TRUST_PROXY)."""
+        if removed := removed_variable_problems(os.environ):
+            raise ConfigurationError("; ".join(removed))
         if (
             not self.is_production
             and self.payments_enabled

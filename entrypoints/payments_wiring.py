@@ -33,3 +33,10 @@ def checkout_key_secret(settings: Settings, gateway: Any) -> str:
     if isinstance(gateway, SandboxGateway):
         return gateway.key_secret
     return settings.razorpay_key_secret or ""
+
+
+def checkout_sandbox(settings: Settings, gateway: object) -> SandboxGateway | None:
+    """The gateway behind ``/dev/checkout``: the sandbox, outside production only."""
+    if settings.is_production or not isinstance(gateway, SandboxGateway):
+        return None
+    return gateway

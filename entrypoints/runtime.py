@@ -1,24 +1,19 @@
-"""Process lifecycle around the container: build, start, health, gauges, stop."""
+"""Process lifecycle around the container: build, start, stop.
+
+Every process (the HTTP app, the worker, the scheduler, the CLI) starts with ``start`` and ends
+with the stop it returns: ``init_resources`` opens what the infrastructure owns (engine pool,
+Redis, asyncpg pool, HTTP sessions: its ``providers.Resource``s) and ``shutdown_resources``
+closes it, after the in-process jobs (if any) stopped using it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
-from typing import Any
-
-import sqlalchemy as sa
 
 from entrypoints.config import Settings
 from entrypoints.containers import Container
-from entrypoints.jobs.relay_loop import start_in_process_jobs
-from entrypoints.observability import DB_POOL_ACTIVE, DB_POOL_SIZE, OUTBOX_LAG
 
-Probe = Callable[[], Awaitable[Any]] | None
-# Things that run inside the API process when no broker is configured (in-process jobs) or
-# always (e.g. caches warm-up). Each gets the container; each returns an async stopper.
-STARTUP_HOOKS: list[Callable[[Container], Awaitable[Callable[[], Awaitable[None]]]]] = [
-    start_in_process_jobs,
-]
+Stop = Callable[[], Awaitable[None]]
 
 
 def build_container(settings: Settings) -> Container:
@@ -26,61 +21,35 @@ def build_container(settings: Settings) -> Container:
     return Container(config=settings)
 
 
-def health_checks(container: Container) -> dict[str, Probe]:
-    engine = container.adapters.engine()
-    redis = container.adapters.redis()
-
-    async def database() -> None:
-        async with engine.connect() as conn:
-            await conn.execute(sa.text("SELECT 1"))
-
-    async def ping() -> None:
-        await redis.ping()
-
-    async def in_process() -> None:
-        return None
-
-    return {
-        "database": database if engine is not None else in_process,
-        "redis": ping if redis is not None else None,
-        "broker": ping if redis is not None else in_process,
-    }
+async def _nothing() -> None:
+    return None
 
 
-async def refresh_gauges(container: Container) -> None:
-    engine = container.adapters.engine()
-    if engine is not None:
-        pool = engine.sync_engine.pool
-        DB_POOL_ACTIVE.set(getattr(pool, "checkedout", lambda: 0)())
-        DB_POOL_SIZE.set(getattr(pool, "size", lambda: 0)())
-    async with container.adapters.uow()() as uow:
-        oldest = await uow.outbox.oldest_pending_at()
-    OUTBOX_LAG.set((datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0)
+async def start(container: Container, *, in_process_jobs: bool = True) -> Stop:
+    """Open the container's resources (and for ``serve`` the in-process jobs); returns the stop."""
+    await _init(container)
+    stop_jobs: Stop = _nothing
+    if in_process_jobs:
+        from entrypoints.jobs.relay_loop import start_in_process_jobs
+
+        stop_jobs = await start_in_process_jobs(container)
+
+    async def stop() -> None:
+        try:
+            await stop_jobs()
+        finally:
+            await _shutdown(container)
+
+    return stop
 
 
-_stoppers: list[Callable[[], Awaitable[None]]] = []
+async def _init(container: Container) -> None:
+    pending = container.init_resources()
+    if pending is not None:
+        await pending
 
 
-async def start(container: Container) -> None:
-    for hook in STARTUP_HOOKS:
-        _stoppers.append(await hook(container))
-
-
-async def stop(container: Container) -> None:
-    while _stoppers:
-        await _stoppers.pop()()
-    for client in (
-        container.adapters.token_verifier(),
-        container.adapters.identity_directory(),
-        container.adapters.atomic_ledger(),  # the spend path's own connection pool
-    ):
-        close = getattr(client, "close", None)  # Clerk adapters own aiohttp sessions
-        if close is not None:
-            await close()
-    await container.adapters.realtime_bus().close()  # the pub/sub connection
-    engine = container.adapters.engine()
-    if engine is not None:
-        await engine.dispose()
-    redis = container.adapters.redis()
-    if redis is not None:
-        await redis.aclose()
+async def _shutdown(container: Container) -> None:
+    pending = container.shutdown_resources()
+    if pending is not None:
+        await pending

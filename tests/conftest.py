@@ -15,7 +15,7 @@ from hypothesis import settings as hypothesis_settings
 
 from adapters.dev_identity.dev_tokens import issue_dev_token
 from entrypoints.config import Settings
-from entrypoints.containers import Container, MemoryAdapters
+from entrypoints.containers import Container, MemoryInfrastructure
 from entrypoints.http.app import create_app
 from tests.fixtures.databases import REDIS_URL, PostgresDatabases, SqliteDatabases
 
@@ -104,7 +104,7 @@ def test_settings(tmp_path: Path) -> Callable[..., Settings]:
 def memory_container(test_settings: Callable[..., Settings]) -> Container:
     """The whole container on memory adapters (unit tests of use cases)."""
     container = Container(config=test_settings())
-    container.adapters.override(MemoryAdapters(core=container.core))
+    container.infrastructure.override(MemoryInfrastructure(core=container.core))
     return container
 
 

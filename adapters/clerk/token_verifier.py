@@ -169,7 +169,9 @@ class ClerkVerifierSettings(Protocol):
     clerk_jwt_key: str | None
     clerk_jwks_url: str | None
     clerk_issuer: str | None
-    clerk_authorized_parties: Sequence[str]
+
+    @property
+    def clerk_authorized_parties(self) -> Sequence[str]: ...
 
 
 def build_clerk_verifier(settings: ClerkVerifierSettings) -> ClerkTokenVerifier:

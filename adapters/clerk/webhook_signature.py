@@ -16,12 +16,13 @@ from typing import Any
 from svix.webhooks import Webhook, WebhookVerificationError
 
 from domain.errors import Forbidden
+from domain.identity.errors import IdentityError
 
 SVIX_HEADERS = ("svix-id", "svix-timestamp", "svix-signature")
 MAX_MESSAGE_ID_LENGTH = 255  # the inbox's event_id column
 
 
-class InvalidWebhookSignature(Forbidden):
+class InvalidClerkSignature(IdentityError, Forbidden):
     """Unsigned, forged, or outside the timestamp window."""
 
     code = "INVALID_SIGNATURE"
@@ -35,7 +36,7 @@ class VerifiedWebhook:
 
 
 class ClerkWebhookVerifier:
-    """``verify(raw_body, headers)`` → the parsed event, or ``InvalidWebhookSignature``."""
+    """``verify(raw_body, headers)`` → the parsed event, or ``InvalidClerkSignature``."""
 
     def __init__(self, secret: str) -> None:
         if not secret:
@@ -48,21 +49,21 @@ class ClerkWebhookVerifier:
     def verify(self, body: bytes, headers: Mapping[str, str]) -> VerifiedWebhook:
         svix_headers = {name: headers.get(name, "") for name in SVIX_HEADERS}
         if not all(svix_headers.values()):
-            raise InvalidWebhookSignature("Missing Svix signature headers")
+            raise InvalidClerkSignature("Missing Svix signature headers")
         if len(svix_headers["svix-id"]) > MAX_MESSAGE_ID_LENGTH:
-            raise InvalidWebhookSignature("Implausible svix-id")
+            raise InvalidClerkSignature("Implausible svix-id")
         try:
             self._webhook.verify(body, svix_headers)
         except (WebhookVerificationError, ValueError, binascii.Error):
             # ValueError covers bodies that are not UTF-8 and malformed signature lists.
-            raise InvalidWebhookSignature("Invalid webhook signature") from None
+            raise InvalidClerkSignature("Invalid webhook signature") from None
         try:
             payload = json.loads(body)
         except ValueError:
             payload = None
         if not isinstance(payload, dict):
             # Signed but not an event object: still not something we can store and process.
-            raise InvalidWebhookSignature("Webhook body is not a JSON object")
+            raise InvalidClerkSignature("Webhook body is not a JSON object")
         event_type = payload.get("type")
         return VerifiedWebhook(
             message_id=svix_headers["svix-id"],

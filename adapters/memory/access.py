@@ -3,12 +3,11 @@ embedded default). Lists apply the same ``ChildFilter`` the SQL adapter turns in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, TypeVar
 
 from adapters.memory.paging import by_id
-from adapters.memory.store import MemoryState, MemoryStore
+from adapters.memory.store import AccessState, MemoryState, MemoryStore, StoredMembership
 from application.access.ports import (
     MemberView,
     OrganizationSummary,
@@ -32,40 +31,6 @@ from domain.ids import new_id
 T = TypeVar("T")
 
 
-@dataclass
-class StoredMembership:
-    id: str
-    membership: Membership
-    created_at: datetime
-
-
-@dataclass
-class RbacState:
-    organizations: dict[str, Organization] = field(default_factory=dict)
-    teams: dict[str, Team] = field(default_factory=dict)
-    projects: dict[str, Project] = field(default_factory=dict)
-    roles: dict[str, Role] = field(default_factory=dict)
-    memberships: dict[tuple[str, str], StoredMembership] = field(default_factory=dict)
-
-    def members_of(self, scope_id: str) -> list[StoredMembership]:
-        return [s for (_, sid), s in self.memberships.items() if sid == scope_id]
-
-    def held(self, user_id: str | None, scope_ids: list[str]) -> tuple[Membership, ...]:
-        if user_id is None:
-            return ()
-        found = (self.memberships.get((user_id, sid)) for sid in scope_ids)
-        return tuple(self._current(s.membership) for s in found if s is not None)
-
-    def _current(self, membership: Membership) -> Membership:
-        role = self.roles.get(membership.role.id, membership.role)
-        return replace(membership, role=role)
-
-
-def rbac_state(state: MemoryState) -> RbacState:
-    found: RbacState = state.extra.setdefault("rbac", RbacState())
-    return found
-
-
 def _taken(
     values: list[str], rows: list[Any], field_name: UniqueField, exclude_id: str | None
 ) -> set[str]:
@@ -83,7 +48,12 @@ def _unique(new: Any, rows: list[Any]) -> None:
 
 class MemoryScopeChainReader:
     def __init__(self, state: MemoryState):
-        self._s = rbac_state(state)
+        self._state = state
+
+    @property
+    def _s(self) -> AccessState:
+        # Looked up each time: a rollback swaps the parts of MemoryState.
+        return self._state.access
 
     def _count(self, scope_id: str) -> int:
         return len(self._s.members_of(scope_id))
@@ -151,7 +121,12 @@ class MemoryScopeReads(MemoryScopeChainReader):
 
 class MemoryOrganizationRepository:
     def __init__(self, state: MemoryState):
-        self._s = rbac_state(state)
+        self._state = state
+
+    @property
+    def _s(self) -> AccessState:
+        # Looked up each time: a rollback swaps the parts of MemoryState.
+        return self._state.access
 
     async def add(self, organization: Organization) -> None:
         _unique(organization, list(self._s.organizations.values()))
@@ -185,14 +160,19 @@ class MemoryOrganizationRepository:
         return by_id(items, page, lambda i: i.organization.id)
 
 
-def _admitted(s: RbacState, flt: ChildFilter, scope_id: str, visibility: Any) -> bool:
+def _admitted(s: AccessState, flt: ChildFilter, scope_id: str, visibility: Any) -> bool:
     holds = flt.member_user_id is not None and (flt.member_user_id, scope_id) in s.memberships
     return flt.admits(visibility, holds)
 
 
 class MemoryTeamRepository:
     def __init__(self, state: MemoryState):
-        self._s = rbac_state(state)
+        self._state = state
+
+    @property
+    def _s(self) -> AccessState:
+        # Looked up each time: a rollback swaps the parts of MemoryState.
+        return self._state.access
 
     def _siblings(self, team: Team) -> list[Team]:
         return [t for t in self._s.teams.values() if t.organization_id == team.organization_id]
@@ -238,7 +218,12 @@ class MemoryTeamRepository:
 
 class MemoryProjectRepository:
     def __init__(self, state: MemoryState):
-        self._s = rbac_state(state)
+        self._state = state
+
+    @property
+    def _s(self) -> AccessState:
+        # Looked up each time: a rollback swaps the parts of MemoryState.
+        return self._state.access
 
     def _siblings(self, project: Project) -> list[Project]:
         return [p for p in self._s.projects.values() if p.team_id == project.team_id]
@@ -272,7 +257,12 @@ class MemoryProjectRepository:
 
 class MemoryRoleRepository:
     def __init__(self, state: MemoryState):
-        self._s = rbac_state(state)
+        self._state = state
+
+    @property
+    def _s(self) -> AccessState:
+        # Looked up each time: a rollback swaps the parts of MemoryState.
+        return self._state.access
 
     async def list_for_organization(self, organization_id: str) -> tuple[Role, ...]:
         return tuple(
@@ -298,7 +288,10 @@ class MemoryRoleRepository:
 class MemoryMembershipRepository:
     def __init__(self, state: MemoryState):
         self._state = state
-        self._s = rbac_state(state)
+
+    @property
+    def _s(self) -> AccessState:
+        return self._state.access
 
     async def get(self, user_id: str, scope: ScopeRef) -> Membership | None:
         held = self._s.held(user_id, [scope.id])
@@ -338,7 +331,7 @@ class MemoryMembershipRepository:
         stored = stored[: page.limit]
         items = []
         for s in stored:
-            user = self._state.users.get(s.membership.user_id)
+            user = self._state.identity.users.get(s.membership.user_id)
             role = self._s.held(s.membership.user_id, [scope.id])[0].role
             items.append(
                 MemberView(
@@ -349,4 +342,4 @@ class MemoryMembershipRepository:
                     s.created_at,
                 )
             )
-        return Page(items, encode_cursor(stored[-1].id, stored[-1].id) if more else None)
+        return Page(items, encode_cursor("", stored[-1].id) if more else None)

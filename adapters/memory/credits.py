@@ -46,13 +46,13 @@ class MemoryLedgerRepository:
         self, wallet: str, entry_type: EntryType | None, page: PageRequest
     ) -> Page[HistoryEntry]:
         entries: list[tuple[int, HistoryEntry]] = []
-        for seq, tx in enumerate(self._book.transactions()):
+        for tx in self._book.transactions():
             leg = tx.posting_for(wallet)
             if leg is None or (entry_type is not None and leg.entry_type is not entry_type):
                 continue
             entries.append(
                 (
-                    seq,
+                    self._book.sequence(tx.id, wallet),
                     HistoryEntry(
                         tx.id,
                         leg.entry_type,
@@ -65,11 +65,12 @@ class MemoryLedgerRepository:
                 )
             )
         entries.reverse()
-        if page.after is not None:
-            entries = [e for e in entries if e[0] < int(page.after[0])]
+        after = page.after_seq()
+        if after is not None:
+            entries = [e for e in entries if e[0] < after[0]]
         chosen = entries[: page.limit]
         more = len(entries) > page.limit
-        cursor = encode_cursor(str(chosen[-1][0]), chosen[-1][1].id) if more and chosen else None
+        cursor = encode_cursor(chosen[-1][0], chosen[-1][1].id) if more and chosen else None
         return Page([e for _, e in chosen], cursor)
 
     async def reserve(self, hold: Hold) -> Hold:

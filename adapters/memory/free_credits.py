@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 
-from adapters.memory.store import MemoryState
+from adapters.memory.store import FreeCreditsState, MemoryState
 from domain.free_credits.errors import FreeCreditsAlreadyClaimed, PhoneNumberTaken
 from domain.free_credits.free_credit_claim import FreeCreditClaim
 from domain.free_credits.phone_lock import PhoneLock
 from domain.free_credits.phone_number import PhoneNumber
 from domain.free_credits.verification import PhoneVerification
-
-EXTRA_KEY = "phone_verification"
-
-
-@dataclass
-class PhoneVerificationTables:
-    states: dict[str, PhoneVerification] = field(default_factory=dict)
-    locks: dict[str, PhoneLock] = field(default_factory=dict)
-    claims: dict[str, FreeCreditClaim] = field(default_factory=dict)
-
-
-def tables_of(state: MemoryState) -> PhoneVerificationTables:
-    tables = state.extra.setdefault(EXTRA_KEY, PhoneVerificationTables())
-    assert isinstance(tables, PhoneVerificationTables)
-    return tables
 
 
 class MemoryPhoneVerificationRepository:
@@ -33,9 +18,9 @@ class MemoryPhoneVerificationRepository:
         self._state = state
 
     @property
-    def _t(self) -> PhoneVerificationTables:
-        # Looked up each time: a rollback swaps the dicts inside MemoryState.
-        return tables_of(self._state)
+    def _t(self) -> FreeCreditsState:
+        # Looked up each time: a rollback swaps the parts of MemoryState.
+        return self._state.free_credits
 
     async def get(self, user_id: str) -> PhoneVerification:
         return self._t.states.get(user_id) or PhoneVerification(user_id=user_id)

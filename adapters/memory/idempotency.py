@@ -11,9 +11,11 @@ from application.ports.idempotency import IdempotencyRecord, StoredResponse
 
 class MemoryIdempotencyStore:
     def __init__(self, state: MemoryState):
-        self._records: dict[tuple[str, str], IdempotencyRecord] = state.extra.setdefault(
-            "idempotency", {}
-        )
+        self._state = state
+
+    @property
+    def _records(self) -> dict[tuple[str, str], IdempotencyRecord]:
+        return self._state.idempotency.records
 
     async def claim(
         self, record: IdempotencyRecord, *, now: datetime, stale_before: datetime

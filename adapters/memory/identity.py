@@ -11,25 +11,25 @@ class MemoryUserRepository:
         self._s = state
 
     async def get(self, user_id: str) -> User | None:
-        return self._s.users.get(user_id)
+        return self._s.identity.users.get(user_id)
 
     async def get_by_subject(self, subject: str, *, for_update: bool = False) -> User | None:
-        return next((u for u in self._s.users.values() if u.subject == subject), None)
+        return next((u for u in self._s.identity.users.values() if u.subject == subject), None)
 
     async def add(self, user: User) -> bool:
         if await self.get_by_subject(user.subject) is not None:
             return False
-        self._s.users[user.id] = user
+        self._s.identity.users[user.id] = user
         return True
 
     async def save(self, user: User) -> None:
-        self._s.users[user.id] = user
+        self._s.identity.users[user.id] = user
 
     async def live_by_email(self, email: str) -> list[User]:
         wanted = email.lower()
         live = [
             u
-            for u in self._s.users.values()
+            for u in self._s.identity.users.values()
             if u.deleted_at is None and u.email is not None and u.email.lower() == wanted
         ]
         return sorted(live, key=lambda u: (u.created_at, u.id))
@@ -38,7 +38,7 @@ class MemoryUserRepository:
         wanted = email.lower()
         deleted = [
             u
-            for u in self._s.users.values()
+            for u in self._s.identity.users.values()
             if u.deleted_at is not None and u.email is not None and u.email.lower() == wanted
         ]
         return max(deleted, key=lambda u: (u.deleted_at, u.id), default=None)

@@ -5,22 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from adapters.memory.access import rbac_state
 from adapters.memory.store import MemoryState
 from application.pagination import Page, PageRequest, encode_cursor
 from domain.access.scopes import ScopeRef
 from domain.invitations.invitation import Invitation, InvitationStatus
 
 
-def _invitations(state: MemoryState) -> dict[str, Invitation]:
-    found: dict[str, Invitation] = state.extra.setdefault("invitations", {})
-    return found
-
-
 class MemoryInvitationRepository:
     def __init__(self, state: MemoryState):
         self._state = state
-        self._rows = _invitations(state)
+
+    @property
+    def _rows(self) -> dict[str, Invitation]:
+        # Looked up each time: a rollback swaps the parts of MemoryState.
+        return self._state.invitations.by_id
 
     async def add(self, invitation: Invitation) -> None:
         if any(r.code_digest == invitation.code_digest for r in self._rows.values()):
@@ -78,8 +76,8 @@ class MemoryInvitationRepository:
     async def member_emails(self, scope: ScopeRef, emails: Sequence[str]) -> set[str]:
         wanted = set(emails)
         found: set[str] = set()
-        for (user_id, scope_id), _ in rbac_state(self._state).memberships.items():
-            user = self._state.users.get(user_id)
+        for (user_id, scope_id), _ in self._state.access.memberships.items():
+            user = self._state.identity.users.get(user_id)
             email = user.email.lower() if user is not None and user.email else None
             if scope_id == scope.id and email in wanted:
                 found.add(email)

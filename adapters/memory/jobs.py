@@ -1,51 +1,47 @@
-"""In-memory repositories of the jobs context, kept in ``MemoryState.extra``."""
+"""In-memory repositories of the jobs context, kept in ``MemoryState.jobs``."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from adapters.memory.store import MemoryState
+from adapters.memory.store import JobRun, MemoryState, ProcessedMessage
 
 
 class MemoryProcessedMessages:
     def __init__(self, state: MemoryState):
-        self._rows: dict[str, dict[str, Any]] = state.extra.setdefault("processed_messages", {})
+        self._state = state
 
     async def contains(self, message_id: str) -> bool:
-        return message_id in self._rows
+        return message_id in self._state.jobs.processed
 
     async def add(
         self, message_id: str, topic: str, now: datetime, error: str | None = None
     ) -> bool:
-        if message_id in self._rows:
+        rows = self._state.jobs.processed
+        if message_id in rows:
             return False
-        self._rows[message_id] = {"topic": topic, "processed_at": now, "error": error}
+        rows[message_id] = ProcessedMessage(topic, now, error)
         return True
 
 
 class MemoryJobRuns:
     def __init__(self, state: MemoryState):
-        self._rows: dict[tuple[str, datetime], dict[str, Any]] = state.extra.setdefault(
-            "job_runs", {}
-        )
+        self._state = state
 
     async def claim(self, job: str, slot: datetime, now: datetime, stale_before: datetime) -> bool:
-        row = self._rows.get((job, slot))
-        if row is None:
-            self._rows[(job, slot)] = {
-                "started_at": now,
-                "finished_at": None,
-                "attempts": 1,
-                "error": None,
-            }
+        runs = self._state.jobs.runs
+        run = runs.get((job, slot))
+        if run is None:
+            runs[(job, slot)] = JobRun(started_at=now, finished_at=None, attempts=1, error=None)
             return True
-        if row["finished_at"] is None and row["started_at"] < stale_before:
-            row.update(started_at=now, attempts=row["attempts"] + 1)
+        if run.finished_at is None and run.started_at < stale_before:
+            run.started_at = now
+            run.attempts += 1
             return True
         return False
 
     async def finish(self, job: str, slot: datetime, now: datetime, error: str | None) -> None:
-        row = self._rows.get((job, slot))
-        if row is not None:
-            row.update(finished_at=now, error=error)
+        run = self._state.jobs.runs.get((job, slot))
+        if run is not None:
+            run.finished_at = now
+            run.error = error

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from datetime import datetime
 
 from adapters.memory.paging import newest_first
@@ -16,52 +17,53 @@ class MemoryNotificationRepository:
         self._s = state
 
     async def add(self, notification: Notification) -> None:
-        self._s.notifications.setdefault(notification.id, notification)
+        self._s.notifications.by_id.setdefault(notification.id, notification)
 
     async def list(
         self, user_id: str, flt: NotificationFilter, page: PageRequest
     ) -> Page[Notification]:
         items = [
             n
-            for n in self._s.notifications.values()
+            for n in self._s.notifications.by_id.values()
             if n.user_id == user_id
             and (flt.read is None or n.is_read == flt.read)
             and (flt.type is None or n.type == flt.type)
         ]
         items.sort(key=lambda n: (n.created_at, n.id), reverse=True)
-        return newest_first(items, page, lambda n: (n.created_at.isoformat(), n.id))
+        return newest_first(items, page, lambda n: (n.created_at, n.id))
 
     async def unread_count(self, user_id: str) -> int:
-        return sum(
-            1 for n in self._s.notifications.values() if n.user_id == user_id and not n.is_read
-        )
+        rows = self._s.notifications.by_id.values()
+        return sum(1 for n in rows if n.user_id == user_id and not n.is_read)
 
-    async def set_read(self, user_id: str, ids: list[str] | None, read: bool, now: datetime) -> int:
+    async def set_read(
+        self, user_id: str, ids: builtins.list[str] | None, read: bool, now: datetime
+    ) -> int:
         changed = 0
-        for n in list(self._s.notifications.values()):
+        for n in list(self._s.notifications.by_id.values()):
             if n.user_id != user_id or (ids is not None and n.id not in ids) or n.is_read == read:
                 continue
-            self._s.notifications[n.id] = n.mark_read(now) if read else n.mark_unread()
+            self._s.notifications.by_id[n.id] = n.mark_read(now) if read else n.mark_unread()
             changed += 1
         return changed
 
     async def delete(self, user_id: str, notification_id: str) -> bool:
-        n = self._s.notifications.get(notification_id)
+        n = self._s.notifications.by_id.get(notification_id)
         if n is None or n.user_id != user_id:
             return False
-        del self._s.notifications[notification_id]
+        del self._s.notifications.by_id[notification_id]
         return True
 
     async def delete_read(self, user_id: str) -> int:
         doomed = [
-            n.id for n in self._s.notifications.values() if n.user_id == user_id and n.is_read
+            n.id for n in self._s.notifications.by_id.values() if n.user_id == user_id and n.is_read
         ]
         for nid in doomed:
-            del self._s.notifications[nid]
+            del self._s.notifications.by_id[nid]
         return len(doomed)
 
     async def delete_older_than(self, cutoff: datetime) -> int:
-        doomed = [n.id for n in self._s.notifications.values() if n.created_at < cutoff]
+        doomed = [n.id for n in self._s.notifications.by_id.values() if n.created_at < cutoff]
         for nid in doomed:
-            del self._s.notifications[nid]
+            del self._s.notifications.by_id[nid]
         return len(doomed)

@@ -6,7 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from adapters.memory.store import MemoryState
-from application.ports.outbox import OutboxMessage, PendingMessage
+from application.ports.outbox import PendingMessage
+from application.ports.outbox_commands import OutboxCommand
+from domain.ids import new_id
 
 
 class MemoryOutbox:
@@ -14,20 +16,22 @@ class MemoryOutbox:
         self._s = state
         self._now = now
 
-    async def add(self, message: OutboxMessage) -> None:
-        if message.dedupe_key and any(
-            r["dedupe_key"] == message.dedupe_key for r in self._s.outbox.values()
+    async def add(self, command: OutboxCommand) -> str | None:
+        if command.dedupe_key and any(
+            r["dedupe_key"] == command.dedupe_key for r in self._s.outbox.values()
         ):
-            return
-        self._s.outbox[message.id] = {
-            "id": message.id,
-            "topic": message.topic,
-            "payload": dict(message.payload),
-            "dedupe_key": message.dedupe_key,
+            return None
+        message_id = new_id()
+        self._s.outbox[message_id] = {
+            "id": message_id,
+            "topic": command.TOPIC,
+            "payload": command.to_payload(),
+            "dedupe_key": command.dedupe_key,
             "created_at": self._now(),
             "dispatched_at": None,
             "attempts": 0,
         }
+        return message_id
 
     async def claim_pending(self, limit: int, now: datetime) -> list[PendingMessage]:
         rows = sorted(
@@ -44,7 +48,7 @@ class MemoryOutbox:
     async def claim_unprocessed(
         self, dispatched_before: datetime, limit: int, max_attempts: int
     ) -> list[PendingMessage]:
-        done = self._s.extra.get("processed_messages", {})
+        done = self._s.jobs.processed
         rows = sorted(
             (
                 r

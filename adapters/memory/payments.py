@@ -1,13 +1,13 @@
-"""In-memory plans and payments (state in ``MemoryState.extra``), same behaviour as the SQL ones."""
+"""In-memory plans and payments (``MemoryState.payments``), same behaviour as the SQL ones."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
 
+from adapters.memory.paging import newest_first
 from adapters.memory.store import MemoryState
-from application.pagination import Page, PageRequest, encode_cursor
+from application.pagination import Page, PageRequest
 from application.payments.plans import default_plans
 from application.payments.ports import DueCheck
 from domain.payments.events import PaymentEvent
@@ -20,20 +20,18 @@ _SEEDED_AT = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def _plans(state: MemoryState) -> dict[str, Plan]:
-    plans: dict[str, Plan] | None = state.extra.get("plans")
-    if plans is None:
-        plans = state.extra["plans"] = {p.plan_id: p for p in default_plans(_SEEDED_AT)}
-    return plans
+    part = state.payments
+    if part.plans is None:
+        part.plans = {p.plan_id: p for p in default_plans(_SEEDED_AT)}
+    return part.plans
 
 
 def _payments(state: MemoryState) -> dict[str, Payment]:
-    payments: dict[str, Payment] = state.extra.setdefault("payments", {})
-    return payments
+    return state.payments.payments
 
 
 def _events(state: MemoryState) -> list[PaymentEvent]:
-    events: list[PaymentEvent] = state.extra.setdefault("payment_events", [])
-    return events
+    return state.payments.events
 
 
 class MemoryPlanRepository:
@@ -113,11 +111,7 @@ class MemoryPaymentRepository:
             key=_key,
             reverse=True,
         )
-        if page.after:
-            items = [p for p in items if _key(p) < page.after]
-        chunk = items[: page.limit]
-        cursor = encode_cursor(*_key(chunk[-1])) if len(items) > page.limit else None
-        return Page(chunk, cursor)
+        return newest_first(items, page, _key)
 
     async def due_for_reconciliation(
         self, created_before: datetime, cancelled_after: datetime, limit: int, *, now: datetime
@@ -153,11 +147,8 @@ class MemoryPaymentRepository:
 
 
 def _backoff(state: MemoryState) -> dict[str, tuple[int, datetime | None]]:
-    backoff: dict[str, tuple[int, datetime | None]] = state.extra.setdefault(
-        "reconcile_backoff", {}
-    )
-    return backoff
+    return state.payments.backoff
 
 
-def _key(payment: Payment) -> Any:
-    return (payment.created_at.isoformat(), payment.id)
+def _key(payment: Payment) -> tuple[datetime, str]:
+    return (payment.created_at, payment.id)

@@ -13,7 +13,7 @@ class MemorySettingsRepository:
         self._s = state
 
     async def get(self, user_id: str) -> dict[str, bool] | None:
-        return self._s.settings.get(user_id)
+        return self._s.settings.by_user.get(user_id)
 
     async def put(self, user_id: str, settings: Any, now: datetime) -> None:
-        self._s.settings[user_id] = dict(settings)
+        self._s.settings.by_user[user_id] = dict(settings)

@@ -1,32 +1,159 @@
-"""The state behind the in-memory adapters: plain dicts, one lock, snapshot/restore."""
+"""The state behind the in-memory adapters: one typed part per context, one lock, snapshot/restore.
+
+Each context owns one dataclass part of :class:`MemoryState` (no string-keyed bags). A rollback
+swaps the parts for their snapshot copies, so repositories must reach their part through the
+state on every call (``self._state.<ctx>``), never keep a part or one of its dicts.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from application.ports.audit import AuditEntry
+from application.ports.idempotency import IdempotencyRecord
 from application.ports.inbox import ReceivedWebhook
+from domain.access.memberships import Membership
+from domain.access.organization import Organization
+from domain.access.roles import Role
+from domain.access.team import Project, Team
+from domain.free_credits.free_credit_claim import FreeCreditClaim
+from domain.free_credits.phone_lock import PhoneLock
+from domain.free_credits.verification import PhoneVerification
 from domain.identity.user import User
+from domain.invitations.invitation import Invitation
 from domain.notifications.notification import Notification
+from domain.payments.events import PaymentEvent
+from domain.payments.payment import Payment
+from domain.payments.plan import Plan
 from domain.profiles.profile import Profile
 
 
 @dataclass
-class MemoryState:
+class IdentityState:
     users: dict[str, User] = field(default_factory=dict)
+
+
+@dataclass
+class ProfilesState:
     profiles: dict[str, Profile] = field(default_factory=dict)
-    profile_views: dict[tuple[str, str], datetime] = field(default_factory=dict)
-    profile_stars: set[tuple[str, str]] = field(default_factory=set)
-    settings: dict[str, dict[str, bool]] = field(default_factory=dict)
-    notifications: dict[str, Notification] = field(default_factory=dict)
+    views: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    stars: set[tuple[str, str]] = field(default_factory=set)
+
+
+@dataclass
+class SettingsState:
+    by_user: dict[str, dict[str, bool]] = field(default_factory=dict)
+
+
+@dataclass
+class NotificationsState:
+    by_id: dict[str, Notification] = field(default_factory=dict)
+
+
+@dataclass
+class AuditState:
+    entries: list[AuditEntry] = field(default_factory=list)
+
+
+@dataclass
+class IdempotencyState:
+    records: dict[tuple[str, str], IdempotencyRecord] = field(default_factory=dict)
+
+
+@dataclass
+class ProcessedMessage:
+    topic: str
+    processed_at: datetime
+    error: str | None
+
+
+@dataclass
+class JobRun:
+    started_at: datetime
+    finished_at: datetime | None
+    attempts: int
+    error: str | None
+
+
+@dataclass
+class JobsState:
+    processed: dict[str, ProcessedMessage] = field(default_factory=dict)
+    runs: dict[tuple[str, datetime], JobRun] = field(default_factory=dict)
+
+
+@dataclass
+class PaymentsState:
+    # None until first read: the default catalogue is seeded then, as the migration seeds SQL.
+    plans: dict[str, Plan] | None = None
+    payments: dict[str, Payment] = field(default_factory=dict)
+    events: list[PaymentEvent] = field(default_factory=list)
+    # payment id -> (failed checks, not before)
+    backoff: dict[str, tuple[int, datetime | None]] = field(default_factory=dict)
+
+
+@dataclass
+class FreeCreditsState:
+    states: dict[str, PhoneVerification] = field(default_factory=dict)
+    locks: dict[str, PhoneLock] = field(default_factory=dict)
+    claims: dict[str, FreeCreditClaim] = field(default_factory=dict)
+
+
+@dataclass
+class InvitationsState:
+    by_id: dict[str, Invitation] = field(default_factory=dict)
+
+
+@dataclass
+class StoredMembership:
+    id: str
+    membership: Membership
+    created_at: datetime
+
+
+@dataclass
+class AccessState:
+    organizations: dict[str, Organization] = field(default_factory=dict)
+    teams: dict[str, Team] = field(default_factory=dict)
+    projects: dict[str, Project] = field(default_factory=dict)
+    roles: dict[str, Role] = field(default_factory=dict)
+    memberships: dict[tuple[str, str], StoredMembership] = field(default_factory=dict)
+
+    def members_of(self, scope_id: str) -> list[StoredMembership]:
+        return [s for (_, sid), s in self.memberships.items() if sid == scope_id]
+
+    def held(self, user_id: str | None, scope_ids: list[str]) -> tuple[Membership, ...]:
+        if user_id is None:
+            return ()
+        found = (self.memberships.get((user_id, sid)) for sid in scope_ids)
+        return tuple(self._current(s.membership) for s in found if s is not None)
+
+    def _current(self, membership: Membership) -> Membership:
+        role = self.roles.get(membership.role.id, membership.role)
+        return replace(membership, role=role)
+
+
+@dataclass
+class MemoryState:
+    identity: IdentityState = field(default_factory=IdentityState)
+    profiles: ProfilesState = field(default_factory=ProfilesState)
+    settings: SettingsState = field(default_factory=SettingsState)
+    notifications: NotificationsState = field(default_factory=NotificationsState)
+    # id -> row (id, topic, payload, dedupe_key, created_at, dispatched_at, attempts)
     outbox: dict[str, dict[str, Any]] = field(default_factory=dict)
     inbox: dict[str, ReceivedWebhook] = field(default_factory=dict)
-    audit: list[AuditEntry] = field(default_factory=list)
-    # Contexts keep their own state here, keyed by context name.
+    audit: AuditState = field(default_factory=AuditState)
+    idempotency: IdempotencyState = field(default_factory=IdempotencyState)
+    jobs: JobsState = field(default_factory=JobsState)
+    payments: PaymentsState = field(default_factory=PaymentsState)
+    free_credits: FreeCreditsState = field(default_factory=FreeCreditsState)
+    invitations: InvitationsState = field(default_factory=InvitationsState)
+    access: AccessState = field(default_factory=AccessState)
+    # The credits ledger still keeps its Book under extra["ledger"]: its repository belongs to
+    # the credits owner, who moves it to a typed part. Nothing else may use this bag.
     extra: dict[str, Any] = field(default_factory=dict)
 
 

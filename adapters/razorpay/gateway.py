@@ -121,7 +121,9 @@ class RazorpayGateway:
                     if response.status in retryable:
                         last_error = f"HTTP {response.status}: {description}"
                         continue
-                    raise GatewayRejected(description, status=response.status, gateway_code=code)
+                    raise GatewayRejected(
+                        description, gateway_status=response.status, gateway_code=code
+                    )
             except (aiohttp.ClientError, TimeoutError) as exc:
                 last_error = type(exc).__name__
                 log.warning("razorpay %s %s failed: %s", method, path, last_error)
@@ -144,5 +146,7 @@ async def _json(response: aiohttp.ClientResponse) -> dict[str, Any]:
 def _safe(identifier: str) -> str:
     # ids are path segments: refuse anything that could change the path
     if not identifier or not identifier.replace("_", "").isalnum():
-        raise GatewayRejected("malformed gateway id", status=400, gateway_code="BAD_REQUEST_ERROR")
+        raise GatewayRejected(
+            "malformed gateway id", gateway_status=400, gateway_code="BAD_REQUEST_ERROR"
+        )
     return identifier

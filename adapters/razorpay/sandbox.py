@@ -43,7 +43,7 @@ def _id(prefix: str) -> str:
 
 def _missing() -> GatewayRejected:
     return GatewayRejected(
-        "The id provided does not exist", status=400, gateway_code="BAD_REQUEST_ERROR"
+        "The id provided does not exist", gateway_status=400, gateway_code="BAD_REQUEST_ERROR"
     )
 
 
@@ -152,7 +152,7 @@ class SandboxGateway:
             ):
                 raise GatewayRejected(
                     "The refund amount provided is greater than amount captured",
-                    status=400,
+                    gateway_status=400,
                     gateway_code="BAD_REQUEST_ERROR",
                 )
             refund = GatewayRefund(
@@ -185,7 +185,9 @@ class SandboxGateway:
             if order.status == "paid":
                 if not succeed:
                     raise GatewayRejected(
-                        "Order is already paid", status=400, gateway_code="BAD_REQUEST_ERROR"
+                        "Order is already paid",
+                        gateway_status=400,
+                        gateway_code="BAD_REQUEST_ERROR",
                     )
                 captured = next(
                     p for p in self._payments.values() if p.order_id == order_id and p.captured

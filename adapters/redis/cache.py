@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import redis.asyncio as redis
 import structlog
 from redis.exceptions import RedisError
@@ -16,8 +18,8 @@ class RedisCache:
 
     async def get(self, key: str) -> bytes | None:
         try:
-            value: bytes | None = await self._client.get(self._prefix + key)
-            return value
+            value = await self._client.get(self._prefix + key)
+            return cast("bytes | None", value)  # a client without decode_responses
         except RedisError as exc:
             log.warning("cache.get_failed", key=key, error=str(exc))
             return None
@@ -26,8 +28,8 @@ class RedisCache:
         if not keys:
             return []
         try:
-            values: list[bytes | None] = await self._client.mget([self._prefix + k for k in keys])
-            return values
+            values = await self._client.mget([self._prefix + k for k in keys])
+            return cast("list[bytes | None]", values)
         except RedisError as exc:
             log.warning("cache.get_failed", keys=keys, error=str(exc))
             return [None] * len(keys)

@@ -70,7 +70,9 @@ class TwilioSmsSender:
         }
         try:
             async with AsyncExitStack() as stack:
-                session = self._session or await stack.enter_async_context(aiohttp.ClientSession())
+                session = self._session
+                if session is None:
+                    session = await stack.enter_async_context(aiohttp.ClientSession())
                 response = await stack.enter_async_context(
                     session.post(url, data=form, timeout=timeout, headers=headers)
                 )

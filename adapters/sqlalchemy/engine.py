@@ -9,6 +9,9 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Parameters are user data (e-mails, IPs, phone numbers, names): an error or echo line names the
+# statement, never the values bound to it, so a failing query cannot copy PII into the logs.
+HIDE_PARAMETERS = True
 
 
 def build_engine(
@@ -23,6 +26,7 @@ def build_engine(
         pool_pre_ping=False,
         pool_recycle=1800,
         echo=echo,
+        hide_parameters=HIDE_PARAMETERS,
         # Statement cache per connection; asyncpg prepares each distinct statement once.
         connect_args={"server_settings": {"application_name": "fairarena"}},
     )
@@ -32,7 +36,9 @@ def _sqlite_engine(url: str, echo: bool) -> AsyncEngine:
     path = url.split("///", 1)[1] if "///" in url else ""
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+    engine = create_async_engine(
+        url, echo=echo, hide_parameters=HIDE_PARAMETERS, connect_args={"timeout": 30}
+    )
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

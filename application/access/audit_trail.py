@@ -1,46 +1,14 @@
-"""Audit entries for every membership, role, settings and deletion change of this context."""
+"""What the audit trail shows of this context's things before and after a change (the entries
+themselves go through ``application.audit.writer.AuditWriter``)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
-from application.ports.audit import AuditEntry, AuditLog, RequestContext
 from domain.access.memberships import Membership
 from domain.access.organization import Organization
 from domain.access.roles import Role
-from domain.access.scopes import ScopeRef
 from domain.access.team import Project, Team
-
-
-async def record(
-    log: AuditLog,
-    *,
-    scope: ScopeRef,
-    actor_id: str | None,
-    action: str,
-    target_type: str,
-    target_id: str,
-    now: datetime,
-    ctx: RequestContext,
-    before: Mapping[str, Any] | None = None,
-    after: Mapping[str, Any] | None = None,
-) -> None:
-    await log.append(
-        AuditEntry(
-            scope_type=scope.kind.value,
-            scope_id=scope.id,
-            actor_id=actor_id,
-            action=action,
-            target_type=target_type,
-            target_id=target_id,
-            created_at=now,
-            before=before,
-            after=after,
-            context=ctx,
-        )
-    )
 
 
 def organization_state(org: Organization) -> dict[str, Any]:

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from application.access.ports import ScopeChain, ScopeChainReader
 from domain.access.decision import Decision, Outcome, decide, effective_permissions
 from domain.access.errors import PermissionDenied, ScopeNotFound
-from domain.access.memberships import Membership
-from domain.access.memberships import Principal as RbacPrincipal
+from domain.access.memberships import AccessPrincipal, Membership
 from domain.access.organization import Organization
 from domain.access.permissions import Permission, ScopeKind
 from domain.access.power import Power, member_power
@@ -29,7 +28,7 @@ class ScopeAccess:
 
     chain: ScopeChain
     node: ScopeNode
-    principal: RbacPrincipal
+    principal: AccessPrincipal
     decision: Decision
 
     @property
@@ -85,7 +84,7 @@ class Authorizer:
         if chain is None:
             raise ScopeNotFound(kind.value)
         node = node_of(chain)
-        principal = RbacPrincipal.of(user_id, chain.memberships)
+        principal = AccessPrincipal.of(user_id, chain.memberships)
         decision = decide(principal, node, permission)
         log.debug(
             "rbac.decision user=%s %s on %s: %s (%s)",
@@ -138,9 +137,13 @@ class Authorizer:
         kind: ScopeKind,
         ref: str,
         permission: Permission,
+        *,
+        counts: bool = False,
     ) -> ScopeAccess:
+        """Any kind; ``counts`` loads a team's or project's member and child counts (an
+        organization's chain has none)."""
         if kind is ScopeKind.ORGANIZATION:
             return await self.organization(reader, user_id, ref, permission)
         if kind is ScopeKind.TEAM:
-            return await self.team(reader, user_id, ref, permission)
-        return await self.project(reader, user_id, ref, permission)
+            return await self.team(reader, user_id, ref, permission, counts=counts)
+        return await self.project(reader, user_id, ref, permission, counts=counts)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from application.access.audit_trail import membership_state, record
+from application.access.audit_trail import membership_state
 from application.access.authorizer import Authorizer, ScopeAccess
 from application.access.ports import MemberView
 from application.access.unit_of_work import AccessUnitOfWork
+from application.audit.writer import AuditWriter
 from application.identity.principal import Principal
 from application.invitations.inviter_authority import revoke_lapsed_invitations
 from application.pagination import Page, PageRequest
-from application.ports.audit import RequestContext
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
+from domain.access.errors import AccessError
 from domain.access.membership_rules import check_removal, check_role_change
 from domain.access.memberships import Membership
 from domain.access.permissions import (
@@ -25,9 +26,10 @@ from domain.access.permissions import (
 )
 from domain.access.roles import OWNER_ROLE_ID, resolve_role
 from domain.errors import NotFound
+from domain.request_context import RequestContext
 
 
-class MemberNotFound(NotFound):
+class MemberNotFound(AccessError, NotFound):
     def __init__(self) -> None:
         super().__init__("Member not found")
 
@@ -98,6 +100,7 @@ class ChangeMemberRole:
             access, owners = await _authorize_locked(
                 self._authorizer, uow, caller.user_id, kind, ref, MEMBERS_MANAGE_PERMISSION[kind]
             )
+            audit = AuditWriter(uow.audit, actor_id=caller.user_id, now=now, context=ctx)
             current = await uow.memberships.get(user_id, access.node.ref)
             if current is None:
                 raise MemberNotFound()
@@ -115,24 +118,18 @@ class ChangeMemberRole:
             )
             if changed != current:
                 await uow.memberships.put(changed, now)
-                await record(
-                    uow.audit,
-                    scope=access.node.ref,
-                    actor_id=caller.user_id,
-                    action="member.role_changed",
-                    target_type="user",
-                    target_id=user_id,
-                    now=now,
-                    ctx=ctx,
+                await audit.write(
+                    "member.role_changed",
+                    access.node.ref,
+                    "user",
+                    user_id,
                     before=membership_state(current),
                     after=membership_state(changed),
                 )
                 # A demoted member's pending invitations may now give more than they hold.
                 await revoke_lapsed_invitations(
                     uow,
-                    now=now,
-                    ctx=ctx,
-                    actor_id=caller.user_id,
+                    audit,
                     cause="member.role_changed",
                     organization_id=access.organization.id,
                     invited_by=user_id,
@@ -162,6 +159,7 @@ class RemoveMember:
             access, owners = await _authorize_locked(
                 self._authorizer, uow, caller.user_id, kind, ref, needed
             )
+            audit = AuditWriter(uow.audit, actor_id=caller.user_id, now=now, context=ctx)
             current = await uow.memberships.get(user_id, access.node.ref)
             if current is None:
                 raise MemberNotFound()
@@ -175,24 +173,18 @@ class RemoveMember:
             )
             removed = await uow.memberships.remove_with_below(user_id, access.node.ref)
             action = "member.left" if leaving else "member.removed"
-            await record(
-                uow.audit,
-                scope=access.node.ref,
-                actor_id=caller.user_id,
-                action=action,
-                target_type="user",
-                target_id=user_id,
-                now=now,
-                ctx=ctx,
+            await audit.write(
+                action,
+                access.node.ref,
+                "user",
+                user_id,
                 before={**membership_state(current), "removed": [str(m.scope) for m in removed]},
             )
             # Their pending invitations leave with them (those they may still grant elsewhere in
             # the organization stay).
             await revoke_lapsed_invitations(
                 uow,
-                now=now,
-                ctx=ctx,
-                actor_id=caller.user_id,
+                audit,
                 cause=action,
                 organization_id=access.organization.id,
                 invited_by=user_id,

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-from application.access.audit_trail import record, role_state
+from application.access.audit_trail import role_state
 from application.access.authorizer import Authorizer, ScopeAccess
 from application.access.unit_of_work import AccessUnitOfWork
+from application.audit.writer import AuditWriter
 from application.identity.principal import Principal
 from application.invitations.inviter_authority import revoke_lapsed_invitations
-from application.ports.audit import RequestContext
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.access.custom_roles import edited_custom_role, new_custom_role
-from domain.access.errors import DefaultRoleImmutable, RoleInUse, RoleTooStrong
+from domain.access.errors import AccessError, DefaultRoleImmutable, RoleInUse, RoleTooStrong
 from domain.access.membership_rules import check_role_edit
 from domain.access.permissions import Permission, ScopeKind
 from domain.access.roles import DEFAULT_ROLES, DEFAULT_ROLES_BY_ID, Role
 from domain.errors import NotFound
 from domain.ids import new_id
+from domain.request_context import RequestContext
 
 
-class RoleNotFound(NotFound):
+class RoleNotFound(AccessError, NotFound):
     def __init__(self) -> None:
         super().__init__("Role not found")
 
@@ -79,6 +80,7 @@ class CreateRole:
             access = await self._authorizer.organization(
                 uow.scopes, caller.user_id, ref, Permission.ORG_ROLES_MANAGE
             )
+            audit = AuditWriter(uow.audit, actor_id=caller.user_id, now=now, context=ctx)
             org_id = access.organization.id
             existing = await uow.roles.list_for_organization(org_id)
             role = new_custom_role(
@@ -91,15 +93,11 @@ class CreateRole:
             )
             _not_above_caller(access, role)
             await uow.roles.add(role)
-            await record(
-                uow.audit,
-                scope=access.node.ref,
-                actor_id=caller.user_id,
-                action="role.created",
-                target_type="role",
-                target_id=role.id,
-                now=now,
-                ctx=ctx,
+            await audit.write(
+                "role.created",
+                access.node.ref,
+                "role",
+                role.id,
                 after=role_state(role),
             )
             await uow.commit()
@@ -137,6 +135,7 @@ class UpdateRole:
             access = await self._authorizer.organization(
                 uow.scopes, caller.user_id, ref, Permission.ORG_ROLES_MANAGE
             )
+            audit = AuditWriter(uow.audit, actor_id=caller.user_id, now=now, context=ctx)
             existing = await uow.roles.list_for_organization(access.organization.id)
             before = await _custom_role(existing, role_id)
             after = edited_custom_role(
@@ -144,15 +143,11 @@ class UpdateRole:
             )
             check_role_edit(access.power, before, after)
             await uow.roles.save(after)
-            await record(
-                uow.audit,
-                scope=access.node.ref,
-                actor_id=caller.user_id,
-                action="role.updated",
-                target_type="role",
-                target_id=role_id,
-                now=now,
-                ctx=ctx,
+            await audit.write(
+                "role.updated",
+                access.node.ref,
+                "role",
+                role_id,
                 before=role_state(before),
                 after=role_state(after),
             )
@@ -161,9 +156,7 @@ class UpdateRole:
                 # beyond what their inviters hold.
                 await revoke_lapsed_invitations(
                     uow,
-                    now=now,
-                    ctx=ctx,
-                    actor_id=caller.user_id,
+                    audit,
                     cause="role.updated",
                     organization_id=access.organization.id,
                 )
@@ -187,6 +180,7 @@ class DeleteRole:
             access = await self._authorizer.organization(
                 uow.scopes, caller.user_id, ref, Permission.ORG_ROLES_MANAGE
             )
+            audit = AuditWriter(uow.audit, actor_id=caller.user_id, now=now, context=ctx)
             existing = await uow.roles.list_for_organization(access.organization.id)
             role = await _custom_role(existing, role_id)
             check_role_edit(access.power, role, None)
@@ -194,15 +188,11 @@ class DeleteRole:
             if holders:
                 raise RoleInUse(holders)
             await uow.roles.delete(role_id)
-            await record(
-                uow.audit,
-                scope=access.node.ref,
-                actor_id=caller.user_id,
-                action="role.deleted",
-                target_type="role",
-                target_id=role_id,
-                now=now,
-                ctx=ctx,
+            await audit.write(
+                "role.deleted",
+                access.node.ref,
+                "role",
+                role_id,
                 before=role_state(role),
             )
             await uow.commit()

@@ -1,1 +1,1 @@
-"""Reading the audit trail (writing is ``uow.audit.append`` in each context)."""
+"""The audit trail: reading it here; writing it through ``writer.AuditWriter`` in each context."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.audit.writer import AuditScope, AuditWriter
 from application.credits.ledger_service import GRANT_TYPES, CreditsLedger
 from application.credits.unit_of_work import CreditsUnitOfWork
-from application.ports.audit import AuditEntry, RequestContext
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.transient import retry_transient
@@ -17,6 +17,7 @@ from domain.credits.wallets import Balance
 from domain.errors import Conflict, NotFound, ValidationFailed
 from domain.identity.user import User
 from domain.ids import new_id
+from domain.request_context import RequestContext
 
 
 @dataclass(frozen=True)
@@ -77,23 +78,20 @@ class AdminGrant:
                     metadata={"grantedBy": actor_id},
                 )
                 if not replay:  # a replayed grant was audited the first time
-                    await uow.audit.append(
-                        AuditEntry(
-                            scope_type="platform",
-                            scope_id="credits",
-                            actor_id=actor_id,
-                            action="credits.granted",
-                            target_type="user",
-                            target_id=user.id,
-                            created_at=self._clock.now(),
-                            after={
-                                "type": type_.value,
-                                "amount": amount,
-                                "reason": reason,
-                                "transactionId": entry.transaction_id,
-                            },
-                            context=context or RequestContext(),
-                        )
+                    audit = AuditWriter(
+                        uow.audit, actor_id=actor_id, now=self._clock.now(), context=context
+                    )
+                    await audit.write(
+                        "credits.granted",
+                        AuditScope.platform("credits"),
+                        "user",
+                        user.id,
+                        after={
+                            "type": type_.value,
+                            "amount": amount,
+                            "reason": reason,
+                            "transactionId": entry.transaction_id,
+                        },
                     )
                 await uow.commit()
                 return GrantResult(user.id, entry.transaction_id, entry.amount, entry.balance_after)

@@ -15,14 +15,14 @@ from application.ports.clock import Clock
 from application.transient import TransientConflict
 from domain.credits import entries
 from domain.credits.accounts import user_wallet
-from domain.credits.book import clawback_of
 from domain.credits.entry_types import EntryType
-from domain.credits.errors import AlreadyClaimed, IdempotencyKeyReused
+from domain.credits.errors import AlreadyClaimed
 from domain.credits.holds import Hold
 from domain.credits.idempotency import caller_key, replay
-from domain.credits.outcomes import ClawBack, Posted, PostedEntry, Rejected, RejectionReason
+from domain.credits.outcomes import ClawBack, Posted, PostedEntry, Rejected
+from domain.credits.rules import clawback_of, judge_claw_back, replay_posted
 from domain.credits.transactions import LedgerTransaction
-from domain.credits.wallets import Balance, claw_back_split
+from domain.credits.wallets import Balance
 from domain.ids import new_id
 
 GRANT_TYPES = (EntryType.BONUS, EntryType.ADJUSTMENT)
@@ -73,34 +73,20 @@ class CreditsLedger:
         if stored is not None:
             return clawback_of(replay(stored, fp), wallet)
         balance = await uow.ledger.lock_balance(wallet)
-        clawed, shortfall = claw_back_split(credits, balance.available)
-        now = self._clock.now()
-        if clawed == 0:
-            await self._record(
-                uow,
-                Rejected(
-                    new_id(),
-                    EntryType.REFUND,
-                    key,
-                    fp,
-                    wallet,
-                    RejectionReason.NOTHING_TO_CLAW_BACK,
-                    {"requested": credits, "shortfall": shortfall},
-                    now,
-                ),
-            )
-            return ClawBack(0, shortfall, None)
-        tx = entries.refund(
+        decided = judge_claw_back(
             tx_id=new_id(),
             wallet=wallet,
             payment_id=payment_id,
             refund_id=refund_id,
-            clawed=clawed,
-            requested=credits,
+            credits=credits,
             description=description,
-            now=now,
+            now=self._clock.now(),
+            available=balance.available,
         )
-        return clawback_of(await self._post(uow, tx), wallet)
+        if isinstance(decided, Rejected):
+            await self._record(uow, decided)
+            return clawback_of(decided, wallet)
+        return clawback_of(await self._post(uow, decided), wallet)
 
     async def grant_initial_allocation(
         self, uow: LedgerUnitOfWork, *, user_id: str, amount: int, description: str
@@ -188,10 +174,7 @@ class CreditsLedger:
                 if taken.outcome is None:
                     raise TransientConflict("idempotency key in flight") from None
                 stored = taken.outcome
-        result = replay(stored, tx.fingerprint)
-        if isinstance(result, Rejected):
-            raise IdempotencyKeyReused(tx.idempotency_key)
-        return result
+        return replay_posted(stored, tx.fingerprint)
 
     async def _record(self, uow: LedgerUnitOfWork, rejected: Rejected) -> None:
         try:

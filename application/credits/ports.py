@@ -1,4 +1,13 @@
-"""Ports of the credits ledger."""
+"""Ports of the credits ledger: one storage port, ``LedgerRepository``.
+
+Every implementation of it stores what ``domain.credits.rules`` decides and nothing else: the
+memory one is the domain's ``Book`` (the reference model), the SQL one asks the same rules on the
+balances it has locked. ``AtomicLedger`` is not a second store but the same storage's
+committed write — one posting in its own transaction — so the spend hot path can be a single
+statement: ``UnitOfWorkAtomicLedger`` implements it on any ``LedgerRepository``;
+``PostgresAtomicLedger`` (the only asyncpg module of the ledger) in one statement, falling back to
+the former. The model-based test holds every one of them to the Book.
+"""
 
 from __future__ import annotations
 
@@ -111,7 +120,7 @@ class LedgerRepository(Protocol):
 
 
 class AtomicLedger(Protocol):
-    """Posts one transaction in its own database transaction, committed on return.
+    """``LedgerRepository.post`` in its own database transaction, committed on return.
 
     The hot path of spending: one statement on PostgreSQL, so a wallet's row lock is held only
     inside the database. A refusal for insufficient credits is committed under the key before

@@ -10,9 +10,9 @@ from application.ports.clock import Clock
 from application.transient import retry_transient
 from domain.credits import entries
 from domain.credits.accounts import user_wallet
-from domain.credits.errors import IdempotencyKeyReused, InsufficientCredits
-from domain.credits.idempotency import caller_key, replay
-from domain.credits.outcomes import Posted
+from domain.credits.errors import InsufficientCredits
+from domain.credits.idempotency import caller_key
+from domain.credits.rules import replay_posted
 from domain.errors import DuplicateRequest
 from domain.ids import new_id
 
@@ -25,7 +25,10 @@ class SpendResult:
 
 
 class ReplayedInsufficientCredits(InsufficientCredits):
-    """The key was refused for insufficient credits before; it stays refused."""
+    """The key was refused for insufficient credits before; it stays refused (and says so)."""
+
+    def headers(self) -> Mapping[str, str]:
+        return {"Idempotent-Replayed": "true"}  # entrypoints/http/idempotency.REPLAYED_HEADER
 
 
 def spend_key(user_id: str, idempotency_key: str) -> str:
@@ -75,15 +78,13 @@ class Spend:
                         "A request with this Idempotency-Key is still in progress"
                     ) from None
                 try:
-                    result = replay(taken.outcome, tx.fingerprint)
+                    result = replay_posted(taken.outcome, tx.fingerprint)
                 except InsufficientCredits as refused:
                     raise ReplayedInsufficientCredits(
                         balance=refused.balance,
                         available=refused.available,
                         required=refused.required,
                     ) from None
-                if not isinstance(result, Posted):
-                    raise IdempotencyKeyReused(tx.idempotency_key) from None
                 return SpendResult(result.transaction.id, result.balances_after[wallet], True)
             return SpendResult(tx.id, posted.balances_after[wallet], False)
 

@@ -3,7 +3,7 @@
 Two steps, so the HTTP answer is fast and nothing is lost on a crash:
 
 1. ``ReceiveProviderWebhook`` (HTTP, after the signature check): store the raw delivery in the
-   inbox, unique on the sender's delivery id, and queue ``PROVIDER_WEBHOOK_TOPIC`` through the
+   inbox, unique on the sender's delivery id, and queue ``ApplyIdentityWebhook`` through the
    outbox in the same transaction. A replayed delivery id stores nothing and queues nothing.
 2. ``ApplyProviderWebhook`` (job): parse the stored body into a command and apply it, marking the
    inbox row processed in the same transaction, so a redelivered job has no second effect.
@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from application.audit.writer import AuditScope, AuditWriter
 from application.identity.provider_events import (
     SoftDeleteProviderUser,
     UpsertProviderUser,
@@ -26,11 +27,10 @@ from application.identity.provisioning import provision_user
 from application.identity.resolve_principal import principal_cache_key
 from application.identity.unit_of_work import IdentityUnitOfWork
 from application.invitations.inviter_authority import revoke_lapsed_invitations
-from application.ports.audit import AuditEntry, RequestContext
 from application.ports.cache import Cache
 from application.ports.clock import Clock
 from application.ports.inbox import ReceivedWebhook
-from application.ports.outbox import OutboxMessage
+from application.ports.outbox_commands import ApplyIdentityWebhook, MalformedCommand
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.versioned_cache import VersionedCache
 from domain.identity.user import User, tombstone
@@ -38,7 +38,6 @@ from domain.ids import new_id
 
 log = logging.getLogger(__name__)
 
-PROVIDER_WEBHOOK_TOPIC = "identity.provider_webhook"
 MAX_EVENT_TYPE_LENGTH = 100
 
 # Reads a stored webhook body; None for events that are not about users; ValueError if malformed.
@@ -68,10 +67,8 @@ class ReceiveProviderWebhook:
             if not await uow.inbox.store(webhook):
                 return False
             await uow.outbox.add(
-                OutboxMessage(
-                    topic=PROVIDER_WEBHOOK_TOPIC,
-                    payload={"webhookId": webhook.id},
-                    dedupe_key=f"webhook:{self._source}:{delivery_id}",
+                ApplyIdentityWebhook(
+                    webhook_id=webhook.id, dedupe_key=f"webhook:{self._source}:{delivery_id}"
                 )
             )
             await uow.commit()
@@ -79,7 +76,7 @@ class ReceiveProviderWebhook:
 
 
 class ApplyProviderWebhook:
-    """Job handler for ``PROVIDER_WEBHOOK_TOPIC``: apply one stored delivery exactly once."""
+    """Job handler for ``ApplyIdentityWebhook``: apply one stored delivery exactly once."""
 
     def __init__(
         self,
@@ -94,10 +91,15 @@ class ApplyProviderWebhook:
         self._parse = parse
 
     async def __call__(self, message_id: str, payload: Mapping[str, Any]) -> None:
-        webhook_id = payload.get("webhookId")
-        if not isinstance(webhook_id, str):
+        try:
+            command = ApplyIdentityWebhook.from_payload(payload)
+        except MalformedCommand:
             log.warning("identity.webhook.bad_message", extra={"message_id": message_id})
             return
+        await self.handle(command)
+
+    async def handle(self, job: ApplyIdentityWebhook) -> None:
+        webhook_id = job.webhook_id
         now = self._clock.now()
         changed_subject: str | None = None
         async with self._uow() as uow:
@@ -197,7 +199,9 @@ async def _soft_delete(
             user_id=new_id(), subject=command.subject, now=now, occurred_at=command.occurred_at
         )
         if await uow.users.add(grave):
-            await _audit_deletion(uow, grave, now, tombstone=True)
+            await _audit_deletion(
+                AuditWriter(uow.audit, actor_id=None, now=now), grave, tombstone=True
+            )
             return command.subject
         user = await uow.users.get_by_subject(command.subject, for_update=True)
         if user is None:
@@ -205,29 +209,15 @@ async def _soft_delete(
     if user.is_deleted:
         return None
     await uow.users.save(user.soft_delete(now).synced_at(command.occurred_at))
-    await _audit_deletion(uow, user, now, tombstone=False)
+    audit = AuditWriter(uow.audit, actor_id=None, now=now)  # the identity provider's doing
+    await _audit_deletion(audit, user, tombstone=False)
     # Nobody is left to vouch for their pending invitations (ADR 0041).
-    await revoke_lapsed_invitations(
-        uow, now=now, ctx=RequestContext(), actor_id=None, cause="user.deleted", invited_by=user.id
-    )
+    await revoke_lapsed_invitations(uow, audit, cause="user.deleted", invited_by=user.id)
     return command.subject
 
 
-async def _audit_deletion(
-    uow: IdentityUnitOfWork, user: User, now: datetime, *, tombstone: bool
-) -> None:
-    after: dict[str, Any] = {"deletedAt": now.isoformat(), "source": "identity-provider"}
+async def _audit_deletion(audit: AuditWriter, user: User, *, tombstone: bool) -> None:
+    after: dict[str, Any] = {"deletedAt": audit.now.isoformat(), "source": "identity-provider"}
     if tombstone:
         after["tombstone"] = True  # deleted before it was ever created here
-    await uow.audit.append(
-        AuditEntry(
-            scope_type="user",
-            scope_id=user.id,
-            actor_id=None,
-            action="user.deleted",
-            target_type="user",
-            target_id=user.id,
-            created_at=now,
-            after=after,
-        )
-    )
+    await audit.write("user.deleted", AuditScope.user(user.id), "user", user.id, after=after)

@@ -6,15 +6,11 @@ from datetime import datetime
 
 from application.identity.recovery import recover_deleted_user
 from application.identity.unit_of_work import IdentityUnitOfWork
-from application.ports.outbox import OutboxMessage
+from application.ports.outbox_commands import CreateNotification, SendEmail
 from domain.identity.user import User
 from domain.ids import new_id
-from domain.notifications.notification import NotificationType
 from domain.profiles.profile import Profile
 from domain.settings.user_settings import DEFAULTS
-
-WELCOME_NOTIFICATION = "notification.create"
-SEND_EMAIL = "email.send"
 
 
 async def provision_user(
@@ -66,31 +62,27 @@ async def provision_user(
     await uow.profiles.add(Profile.new(user.id, first_name, last_name, now))
     await uow.settings.put(user.id, dict(DEFAULTS), now)
     await uow.outbox.add(
-        OutboxMessage(
-            topic=WELCOME_NOTIFICATION,
+        CreateNotification(
+            user_id=user.id,
+            title="Welcome to FairArena",
+            message="Your account is ready. Complete your profile to get started.",
+            action_url="/profile",
+            action_label="Complete profile",
             dedupe_key=f"welcome-notification:{user.id}",
-            payload={
-                "userId": user.id,
-                "type": NotificationType.SYSTEM.value,
-                "title": "Welcome to FairArena",
-                "message": "Your account is ready. Complete your profile to get started.",
-                "actionUrl": "/profile",
-                "actionLabel": "Complete profile",
-            },
         )
     )
-    if email:
-        await uow.outbox.add(welcome_email(user))
+    greeting = welcome_email(user)
+    if greeting is not None:
+        await uow.outbox.add(greeting)
     return user
 
 
-def welcome_email(user: User) -> OutboxMessage:
-    return OutboxMessage(
-        topic=SEND_EMAIL,
+def welcome_email(user: User) -> SendEmail | None:
+    if not user.email:
+        return None
+    return SendEmail(
+        to=user.email,
+        template="welcome",
+        context={"name": user.first_name or user.display_name or "there"},
         dedupe_key=f"welcome-email:{user.id}",
-        payload={
-            "to": user.email,
-            "template": "welcome",
-            "context": {"name": user.first_name or user.display_name or "there"},
-        },
     )

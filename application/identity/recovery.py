@@ -13,15 +13,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from application.audit.writer import AuditScope, AuditWriter
 from application.identity.unit_of_work import IdentityUnitOfWork
-from application.ports.audit import AuditEntry
-from application.ports.outbox import OutboxMessage
+from application.ports.outbox_commands import CreateNotification, SendEmail
 from domain.identity.user import User, tombstone
 from domain.ids import new_id
-from domain.notifications.notification import NotificationType
-
-NOTIFICATION_TOPIC = "notification.create"
-EMAIL_TOPIC = "email.send"
 
 
 async def recover_deleted_user(
@@ -64,43 +60,32 @@ async def recover_deleted_user(
             occurred_at=deleted.provider_updated_at,
         )
     )
-    await uow.audit.append(
-        AuditEntry(
-            scope_type="user",
-            scope_id=user.id,
-            actor_id=None,
-            action="user.recovered",
-            target_type="user",
-            target_id=user.id,
-            created_at=now,
-            before={"subject": deleted.subject, "deletedAt": _iso(deleted.deleted_at)},
-            after={"subject": subject},
-        )
+    audit = AuditWriter(uow.audit, actor_id=None, now=now)  # the identity provider's doing
+    await audit.write(
+        "user.recovered",
+        AuditScope.user(user.id),
+        "user",
+        user.id,
+        before={"subject": deleted.subject, "deletedAt": _iso(deleted.deleted_at)},
+        after={"subject": subject},
     )
     recovery_key = f"{user.id}:{subject}"
     await uow.outbox.add(
-        OutboxMessage(
-            topic=NOTIFICATION_TOPIC,
+        CreateNotification(
+            user_id=user.id,
+            title="Welcome back",
+            message="Your account, profile and history have been restored.",
+            action_url="/profile",
+            action_label="Open profile",
             dedupe_key=f"welcome-back-notification:{recovery_key}",
-            payload={
-                "userId": user.id,
-                "type": NotificationType.SYSTEM.value,
-                "title": "Welcome back",
-                "message": "Your account, profile and history have been restored.",
-                "actionUrl": "/profile",
-                "actionLabel": "Open profile",
-            },
         )
     )
     await uow.outbox.add(
-        OutboxMessage(
-            topic=EMAIL_TOPIC,
+        SendEmail(
+            to=email,
+            template="account-recovery",
+            context={"name": user.first_name or user.display_name or "there"},
             dedupe_key=f"account-recovery-email:{recovery_key}",
-            payload={
-                "to": email,
-                "template": "account-recovery",
-                "context": {"name": user.first_name or user.display_name or "there"},
-            },
         )
     )
     return user

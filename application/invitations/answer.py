@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from application.access.audit_trail import membership_state, record
+from application.access.audit_trail import membership_state
 from application.access.ports import ScopeChain
+from application.audit.writer import AuditWriter
 from application.identity.principal import Principal
 from application.invitations.inviter_authority import lapse_of_invitation, revoke_for_lapse
 from application.invitations.scope_roles import load_chain, names, scope_hidden, scope_roles
 from application.invitations.unit_of_work import InvitationsUnitOfWork
 from application.invitations.views import AcceptedInvitation, InvitationPreview
-from application.ports.audit import RequestContext
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.access.memberships import Membership
@@ -23,6 +21,7 @@ from domain.invitations.email_address import mask_email
 from domain.invitations.errors import InvitationGone, InvitationNotFound, InviterLostAuthority
 from domain.invitations.invitation import Invitation
 from domain.invitations.inviter_authority import Lapse
+from domain.request_context import RequestContext
 
 
 async def _find(uow: InvitationsUnitOfWork, code: str, *, for_update: bool = False) -> Invitation:
@@ -109,13 +108,13 @@ class AcceptInvitation:
             chain, role = await _usable_scope(uow, invitation, caller.user_id)
             # Re-read under the invitation's row lock, in the transaction that would use it.
             lapse = await lapse_of_invitation(uow, invitation, role)
+            audit = AuditWriter(uow.audit, actor_id=caller.user_id, now=now, context=ctx)
             if lapse is not None:
-                await revoke_for_lapse(
-                    uow, invitation, lapse, actor_id=None, cause="acceptance", now=now, ctx=ctx
-                )
+                # Noticed by the system, not done by the invitee: no actor.
+                await revoke_for_lapse(uow, invitation, lapse, audit.by(None), cause="acceptance")
                 await uow.commit()
             else:
-                current, held = await self._join(uow, caller, invitation, role, now, ctx)
+                current, held = await self._join(uow, caller, invitation, role, audit)
                 await uow.invitations.save(used)
                 await uow.commit()
         if lapse is not None:
@@ -130,8 +129,7 @@ class AcceptInvitation:
         caller: Principal,
         invitation: Invitation,
         role: Role,
-        now: datetime,
-        ctx: RequestContext,
+        audit: AuditWriter,
     ) -> tuple[Membership | None, Role]:
         """Grant what the invitation gives; the membership held before and the role held now."""
         target = invitation.target
@@ -139,22 +137,18 @@ class AcceptInvitation:
             org_ref = ScopeRef(ScopeKind.ORGANIZATION, target.organization_id)
             if await uow.memberships.get(caller.user_id, org_ref) is None:
                 member = JOINER_ROLE[ScopeKind.ORGANIZATION]
-                await self._grant(uow, caller, invitation, org_ref, member, None, now, ctx)
+                await self._grant(uow, caller, invitation, org_ref, member, None, audit)
         current = await uow.memberships.get(caller.user_id, target.ref)
         held = current.role if current else None
         # Accepting never lowers what one already holds (an Owner accepting a Member invite).
         if held is None or held.permissions < role.permissions:
-            await self._grant(uow, caller, invitation, target.ref, role, current, now, ctx)
+            await self._grant(uow, caller, invitation, target.ref, role, current, audit)
             held = role
-        await record(
-            uow.audit,
-            scope=target.ref,
-            actor_id=caller.user_id,
-            action="invitation.accepted",
-            target_type="invitation",
-            target_id=invitation.id,
-            now=now,
-            ctx=ctx,
+        await audit.write(
+            "invitation.accepted",
+            target.ref,
+            "invitation",
+            invitation.id,
             before={"status": "pending"},
             after={"status": "used", "roleId": held.id},
         )
@@ -168,8 +162,7 @@ class AcceptInvitation:
         scope: ScopeRef,
         role: Role,
         current: Membership | None,
-        now: datetime,
-        ctx: RequestContext,
+        audit: AuditWriter,
     ) -> None:
         t = invitation.target
         membership = Membership(
@@ -179,16 +172,12 @@ class AcceptInvitation:
             team_id=t.team_id if scope.kind is not ScopeKind.ORGANIZATION else None,
             project_id=t.project_id if scope.kind is ScopeKind.PROJECT else None,
         )
-        await uow.memberships.put(membership, now)
-        await record(
-            uow.audit,
-            scope=scope,
-            actor_id=caller.user_id,
-            action="member.role_changed" if current else "member.added",
-            target_type="user",
-            target_id=caller.user_id,
-            now=now,
-            ctx=ctx,
+        await uow.memberships.put(membership, audit.now)
+        await audit.write(
+            "member.role_changed" if current else "member.added",
+            scope,
+            "user",
+            caller.user_id,
             before=membership_state(current) if current else None,
             after={
                 **membership_state(membership),
@@ -210,16 +199,13 @@ class DeclineInvitation:
         async with self._uow() as uow:
             invitation = await _find(uow, code, for_update=True)
             declined = invitation.decline(user_id=caller.user_id, email=caller.email, now=now)
+            audit = AuditWriter(uow.audit, actor_id=caller.user_id, now=now, context=ctx)
             await uow.invitations.save(declined)
-            await record(
-                uow.audit,
-                scope=invitation.target.ref,
-                actor_id=caller.user_id,
-                action="invitation.declined",
-                target_type="invitation",
-                target_id=invitation.id,
-                now=now,
-                ctx=ctx,
+            await audit.write(
+                "invitation.declined",
+                invitation.target.ref,
+                "invitation",
+                invitation.id,
                 before={"status": "pending"},
                 after={"status": "declined"},
             )

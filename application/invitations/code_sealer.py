@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from domain.errors import DomainError
+from domain.invitations.errors import InvitationError
 
 
-class SealBroken(DomainError):
+class SealBroken(InvitationError):
     """A sealed code did not open: wrong key, tampered text, or bound to another invitation."""
 
     code = "INTERNAL_ERROR"
+    status = 500
 
 
 class CodeSealer(Protocol):

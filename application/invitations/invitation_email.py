@@ -1,4 +1,4 @@
-"""The ``invitation.email`` outbox handler: mail the invitee their link, once."""
+"""The ``SendInvitationEmail`` outbox handler: mail the invitee their link, once."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from application.invitations.scope_roles import load_chain, names, scope_hidden,
 from application.invitations.unit_of_work import InvitationsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.messaging import EmailMessage, EmailSender, EmailTemplates
+from application.ports.outbox_commands import MalformedCommand, SendInvitationEmail
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.invitations.invitation import InvitationStatus
 
@@ -20,7 +21,7 @@ def invite_url(frontend_url: str, code: str) -> str:
     return f"{frontend_url.rstrip('/')}/invites/{code}"
 
 
-class SendInvitationEmail:
+class SendInvitationEmailHandler:
     """Payload ``{"invitationId", "sealedCode"}`` (see ADR 0040 in docs/decisions).
 
     Nothing is sent for an invitation revoked, answered or expired before the job ran. The provider
@@ -44,9 +45,14 @@ class SendInvitationEmail:
         self._frontend_url = frontend_url
 
     async def __call__(self, message_id: str, payload: Mapping[str, Any]) -> None:
-        invitation_id, sealed = payload.get("invitationId"), payload.get("sealedCode")
-        if not isinstance(invitation_id, str) or not isinstance(sealed, str):
-            raise SealBroken(f"invitation.email {message_id}: invitationId and sealedCode required")
+        try:
+            command = SendInvitationEmail.from_payload(payload)
+        except MalformedCommand as exc:
+            raise SealBroken(f"{SendInvitationEmail.TOPIC} {message_id}: {exc}") from None
+        await self.handle(command)
+
+    async def handle(self, command: SendInvitationEmail) -> None:
+        invitation_id, sealed = command.invitation_id, command.sealed_code
         async with self._uow() as uow:
             invitation = await uow.invitations.get(invitation_id)
             if invitation is None:

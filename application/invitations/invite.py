@@ -6,16 +6,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from application.access.audit_trail import record
 from application.access.authorizer import Authorizer, ScopeAccess
+from application.audit.writer import AuditWriter
 from application.identity.principal import Principal
 from application.invitations.code_sealer import CodeSealer
 from application.invitations.scope_roles import catalogue, scope_roles
 from application.invitations.unit_of_work import InvitationsUnitOfWork
 from application.invitations.views import InvitationView, InviteOutcome
-from application.ports.audit import RequestContext
 from application.ports.clock import Clock
-from application.ports.outbox import OutboxMessage
+from application.ports.outbox_commands import SendInvitationEmail
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.access.errors import RoleTooStrong
 from domain.access.permissions import MEMBERS_INVITE_PERMISSION, ScopeKind
@@ -23,13 +22,12 @@ from domain.access.roles import Role, resolve_role
 from domain.ids import new_id
 from domain.invitations.csv_rows import parse_invite_csv
 from domain.invitations.email_address import normalise_email
-from domain.invitations.errors import AlreadyInvited, AlreadyMember, InvalidInvitation
+from domain.invitations.errors import AlreadyInvited, InvalidInvitation, InviteeAlreadyMember
 from domain.invitations.expiry import expires_at
 from domain.invitations.invitation import InvitationStatus, InvitationTarget, new_invitation
 from domain.invitations.planning import InvitePlan, SkipReason, plan_invitations
 from domain.invitations.requests import InviteRow, bulk_rows
-
-INVITATION_EMAIL = "invitation.email"
+from domain.request_context import RequestContext
 
 
 @dataclass(frozen=True)
@@ -108,6 +106,7 @@ class InviteMembers:
             if isinstance(request, SingleInvite) and plan.skipped:
                 _raise_for(plan)
             target = target_of(access)
+            audit = AuditWriter(uow.audit, actor_id=caller.user_id, now=now, context=ctx)
             by_id = {r.id: r for r in roles}
             created = []
             for planned in plan.create:
@@ -122,24 +121,17 @@ class InviteMembers:
                 )
                 await uow.invitations.add(invitation)
                 await uow.outbox.add(
-                    OutboxMessage(
-                        topic=INVITATION_EMAIL,
-                        payload={
-                            "invitationId": invitation.id,
-                            "sealedCode": self._sealer.seal(code.plaintext, bound_to=invitation.id),
-                        },
+                    SendInvitationEmail(
+                        invitation_id=invitation.id,
+                        sealed_code=self._sealer.seal(code.plaintext, bound_to=invitation.id),
                         dedupe_key=f"invitation-email:{invitation.id}",
                     )
                 )
-                await record(
-                    uow.audit,
-                    scope=target.ref,
-                    actor_id=caller.user_id,
-                    action="invitation.created",
-                    target_type="invitation",
-                    target_id=invitation.id,
-                    now=now,
-                    ctx=ctx,
+                await audit.write(
+                    "invitation.created",
+                    target.ref,
+                    "invitation",
+                    invitation.id,
                     after=_state(invitation.email, planned.role_id, invitation.expires_at),
                 )
                 role = by_id[planned.role_id]
@@ -181,7 +173,7 @@ def _rows(request: InviteRequest) -> list[InviteRow]:
 def _raise_for(plan: InvitePlan) -> None:
     skipped = plan.skipped[0]
     if skipped.reason is SkipReason.ALREADY_MEMBER:
-        raise AlreadyMember("This person is already a member")
+        raise InviteeAlreadyMember("This person is already a member")
     if skipped.reason is SkipReason.ALREADY_INVITED:
         raise AlreadyInvited("This person already has a pending invitation")
     raise InvalidInvitation(

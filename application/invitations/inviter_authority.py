@@ -12,16 +12,14 @@ Two guards, both recorded in the audit trail with the reason:
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from application.access.audit_trail import record
 from application.access.authorizer import node_of
 from application.access.ports import ScopeChain
+from application.audit.writer import AuditWriter
 from application.invitations.scope_roles import load_chain, scope_hidden, scope_roles
 from application.invitations.unit_of_work import RevocationUnitOfWork
-from application.ports.audit import RequestContext
-from domain.access.memberships import Principal as RbacPrincipal
+from domain.access.memberships import AccessPrincipal
 from domain.access.permissions import ScopeKind
 from domain.access.power import member_power
 from domain.access.roles import Role
@@ -66,7 +64,7 @@ async def _lapse(lookups: _Lookups, invitation: Invitation, role: Role) -> Lapse
     chain = await lookups.chain(invitation)
     if chain is None or scope_hidden(chain):
         return None  # the scope is gone: the invitation is unusable anyway (410 on use)
-    inviter = RbacPrincipal.of(invitation.invited_by, chain.memberships)
+    inviter = AccessPrincipal.of(invitation.invited_by, chain.memberships)
     org_ref = ScopeRef(ScopeKind.ORGANIZATION, chain.organization.id)
     return lapse_of(
         inviter_active=await lookups.active(invitation.invited_by),
@@ -88,31 +86,25 @@ async def revoke_for_lapse(
     uow: RevocationUnitOfWork,
     invitation: Invitation,
     lapse: Lapse,
+    audit: AuditWriter,
     *,
-    actor_id: str | None,
     cause: str,
-    now: datetime,
-    ctx: RequestContext,
 ) -> None:
-    """Revoke ``invitation`` and say why in the audit trail. ``actor_id`` is whoever made the
-    change that took the inviter's power away (None: noticed by the system, e.g. at acceptance);
-    ``cause`` names that change (``member.removed``, ``role.updated``, ``acceptance``…)."""
-    await uow.invitations.save(invitation.revoke(by=actor_id, now=now))
+    """Revoke ``invitation`` and say why in the audit trail. ``audit``'s actor is whoever made
+    the change that took the inviter's power away (None: noticed by the system, e.g. at
+    acceptance); ``cause`` names that change (``member.removed``, ``role.updated``…)."""
+    await uow.invitations.save(invitation.revoke(by=audit.actor_id, now=audit.now))
     after: dict[str, Any] = {
         "status": "revoked",
         "reason": lapse.value,
         "invitedBy": invitation.invited_by,
         "cause": cause,
     }
-    await record(
-        uow.audit,
-        scope=invitation.target.ref,
-        actor_id=actor_id,
-        action=REVOKED,
-        target_type="invitation",
-        target_id=invitation.id,
-        now=now,
-        ctx=ctx,
+    await audit.write(
+        REVOKED,
+        invitation.target.ref,
+        "invitation",
+        invitation.id,
         before={"status": "pending"},
         after=after,
     )
@@ -120,20 +112,19 @@ async def revoke_for_lapse(
 
 async def revoke_lapsed_invitations(
     uow: RevocationUnitOfWork,
+    audit: AuditWriter,
     *,
-    now: datetime,
-    ctx: RequestContext,
-    actor_id: str | None,
     cause: str,
     organization_id: str | None = None,
     invited_by: str | None = None,
 ) -> list[Invitation]:
     """Revoke every pending invitation of ``organization_id`` and/or by ``invited_by`` whose
-    inviter may no longer grant it; call it in the transaction of the change, after the change."""
+    inviter may no longer grant it; call it in the transaction of the change, after the change,
+    with that change's audit writer (its actor, request and instant)."""
     lookups = _Lookups(uow)
     revoked: list[Invitation] = []
     pending = await uow.invitations.open_invitations(
-        now, organization_id=organization_id, invited_by=invited_by
+        audit.now, organization_id=organization_id, invited_by=invited_by
     )
     for invitation in pending:
         role = await lookups.role(invitation)
@@ -141,8 +132,6 @@ async def revoke_lapsed_invitations(
             continue  # its custom role was deleted: unusable anyway (410 on use)
         lapse = await _lapse(lookups, invitation, role)
         if lapse is not None:
-            await revoke_for_lapse(
-                uow, invitation, lapse, actor_id=actor_id, cause=cause, now=now, ctx=ctx
-            )
+            await revoke_for_lapse(uow, invitation, lapse, audit, cause=cause)
             revoked.append(invitation)
     return revoked

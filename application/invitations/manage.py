@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from application.access.audit_trail import record
 from application.access.authorizer import Authorizer
+from application.audit.writer import AuditWriter
 from application.identity.principal import Principal
 from application.invitations.scope_roles import scope_roles
 from application.invitations.unit_of_work import InvitationsUnitOfWork
 from application.invitations.views import InvitationView
 from application.pagination import Page, PageRequest
-from application.ports.audit import RequestContext
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.access.permissions import (
@@ -20,6 +19,7 @@ from domain.access.permissions import (
 )
 from domain.invitations.errors import InvitationNotFound
 from domain.invitations.invitation import InvitationStatus
+from domain.request_context import RequestContext
 
 # API.md: an organization's invitations are for those who may invite; a team's or project's are
 # readable with members:read (e-mails then masked unless the caller may invite too).
@@ -86,15 +86,12 @@ class RevokeInvitation:
                 raise InvitationNotFound("Invitation not found")
             revoked = invitation.revoke(by=caller.user_id, now=now)
             await uow.invitations.save(revoked)
-            await record(
-                uow.audit,
-                scope=access.node.ref,
-                actor_id=caller.user_id,
-                action="invitation.revoked",
-                target_type="invitation",
-                target_id=invitation.id,
-                now=now,
-                ctx=ctx,
+            audit = AuditWriter(uow.audit, actor_id=caller.user_id, now=now, context=ctx)
+            await audit.write(
+                "invitation.revoked",
+                access.node.ref,
+                "invitation",
+                invitation.id,
                 before={"status": invitation.status_at(now).value},
                 after={"status": "revoked"},
             )

@@ -1,4 +1,4 @@
-"""The ``email.send`` handler: render a template and send it, once per outbox message."""
+"""The ``SendEmail`` handler: render a template and send it, once per outbox message."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from application.jobs.errors import PermanentJobFailure
 from application.ports.messaging import EmailMessage, EmailSender, EmailTemplates
+from application.ports.outbox_commands import MalformedCommand, SendEmail
 
 
 class InvalidEmailPayload(PermanentJobFailure):
@@ -18,8 +19,8 @@ def idempotency_key(message_id: str) -> str:
     return f"outbox/{message_id}"
 
 
-class SendEmail:
-    """Payload ``{"to": str, "template": str, "context": {...}}``.
+class SendEmailHandler:
+    """Runs ``SendEmail`` commands.
 
     The provider dedupes on the outbox id (Resend's ``Idempotency-Key``; the dev adapter does the
     same), so a redelivered message does not send a second e-mail.
@@ -30,16 +31,18 @@ class SendEmail:
         self._sender = sender
 
     async def __call__(self, message_id: str, payload: Mapping[str, Any]) -> None:
-        to, template = payload.get("to"), payload.get("template")
-        context = payload.get("context", {})
-        if not isinstance(to, str) or not to or not isinstance(template, str) or not template:
-            raise InvalidEmailPayload(f"email.send {message_id}: 'to' and 'template' are required")
-        if not isinstance(context, Mapping):
-            raise InvalidEmailPayload(f"email.send {message_id}: 'context' must be an object")
-        rendered = self._templates.render(template, context)
+        try:
+            command = SendEmail.from_payload(payload)
+        except MalformedCommand as exc:
+            raise InvalidEmailPayload(f"{SendEmail.TOPIC} {message_id}: {exc}") from None
+        await self.handle(message_id, command)
+
+    async def handle(self, message_id: str, command: SendEmail) -> None:
+        template = command.template
+        rendered = self._templates.render(template, command.context)
         await self._sender.send(
             EmailMessage(
-                to=to,
+                to=command.to,
                 subject=rendered.subject,
                 text=rendered.text,
                 html=rendered.html,

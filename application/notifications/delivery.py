@@ -9,16 +9,16 @@ from application.notifications.inbox import unread_cache_key
 from application.notifications.unit_of_work import NotificationsUnitOfWork
 from application.ports.cache import Cache
 from application.ports.clock import Clock
+from application.ports.outbox_commands import CreateNotification, PublishRealtime
 from application.ports.unit_of_work import UnitOfWorkFactory
-from application.realtime.publish import PublishRealtime
 from application.versioned_cache import VersionedCache
-from domain.notifications.notification import Notification, NotificationType, retention_cutoff
+from domain.notifications.notification import Notification, retention_cutoff
 from domain.realtime.events import NOTIFICATION_CREATED
 
 
-class CreateNotification:
-    """Handler of the ``notification.create`` topic; the notification id is the message id,
-    so a redelivered message does not notify twice."""
+class CreateNotificationHandler:
+    """Runs ``CreateNotification`` commands; the notification id is the message id, so a
+    redelivered message does not notify twice."""
 
     def __init__(self, uow: UnitOfWorkFactory[NotificationsUnitOfWork], cache: Cache, clock: Clock):
         self._uow = uow
@@ -26,25 +26,33 @@ class CreateNotification:
         self._clock = clock
 
     async def __call__(self, message_id: str, payload: Mapping[str, Any]) -> None:
+        await self.handle(message_id, CreateNotification.from_payload(payload))
+
+    async def handle(self, message_id: str, command: CreateNotification) -> None:
         notification = Notification(
             id=message_id,
-            user_id=str(payload["userId"]),
-            type=NotificationType(payload.get("type", NotificationType.SYSTEM.value)),
-            title=str(payload["title"]),
-            message=str(payload["message"]),
-            description=str(payload.get("description", "")),
-            action_url=payload.get("actionUrl"),
-            action_label=payload.get("actionLabel"),
-            metadata=dict(payload.get("metadata") or {}),
+            user_id=command.user_id,
+            type=command.type,
+            title=command.title,
+            message=command.message,
+            description=command.description,
+            action_url=command.action_url,
+            action_label=command.action_label,
+            metadata=dict(command.metadata),
             created_at=self._clock.now(),
         )
         async with self._uow() as uow:
             await uow.notifications.add(notification)
             unread = await uow.notifications.unread_count(notification.user_id)
             event = {"notification": notification_item(notification), "unreadCount": unread}
-            command = PublishRealtime(notification.user_id, NOTIFICATION_CREATED, event)
             # A redelivered notification.create announces the notification once.
-            await uow.outbox.add(command.message(dedupe_key=f"realtime:{notification.id}"))
+            announce = PublishRealtime(
+                notification.user_id,
+                NOTIFICATION_CREATED,
+                event,
+                dedupe_key=f"realtime:{notification.id}",
+            )
+            await uow.outbox.add(announce)
             await uow.commit()
         await self._cache.invalidate(unread_cache_key(notification.user_id))
 

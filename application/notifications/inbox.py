@@ -8,8 +8,8 @@ from application.notifications.unit_of_work import NotificationsUnitOfWork
 from application.pagination import Page, PageRequest
 from application.ports.cache import Cache
 from application.ports.clock import Clock
+from application.ports.outbox_commands import PublishRealtime
 from application.ports.unit_of_work import UnitOfWorkFactory
-from application.realtime.publish import PublishRealtime
 from application.versioned_cache import VersionedCache
 from domain.errors import NotFound
 from domain.notifications.notification import Notification
@@ -110,4 +110,4 @@ async def _announce(
     """The realtime event for a change, with the unread count as of this transaction."""
     unread = await uow.notifications.unread_count(user_id)
     data = {"ids": ids, "unreadCount": unread, **extra}  # ids None: all of them
-    await uow.outbox.add(PublishRealtime(user_id, type_, data).message())
+    await uow.outbox.add(PublishRealtime(user_id, type_, data))

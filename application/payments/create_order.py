@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from application.identity.principal import Principal
-from application.payments.context import RequestMeta
 from application.payments.unit_of_work import PaymentsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.payment_gateway import GatewayRejected, PaymentGateway
@@ -19,6 +18,7 @@ from domain.payments.events import EventContext
 from domain.payments.payment import Change, Payment
 from domain.payments.plan import Plan
 from domain.payments.status import PaymentStatus
+from domain.request_context import RequestContext
 
 REUSE_WINDOW = timedelta(minutes=15)
 
@@ -53,11 +53,13 @@ class CreateOrder:
         self._clock = clock
         self._enabled = payments_enabled
 
-    async def __call__(self, principal: Principal, plan_id: str, meta: RequestMeta) -> OrderCreated:
+    async def __call__(
+        self, principal: Principal, plan_id: str, meta: RequestContext
+    ) -> OrderCreated:
         if not self._enabled:
             raise PaymentsDisabled("Payments are currently disabled. Please try again later.")
         now = self._clock.now()
-        ctx = meta.context(actor=principal.user_id, source="checkout", now=now)
+        ctx = EventContext(request=meta, actor=principal.user_id, source="checkout", now=now)
         async with self._uow() as uow:
             plan = await uow.plans.get(plan_id)
             if plan is None:

@@ -8,13 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from application.ports.outbox import OutboxMessage
+from application.ports.outbox_commands import CreateNotification, OutboxCommand, SendEmail
 from domain.notifications.notification import NotificationType
 from domain.payments.payment import Payment
 from domain.payments.refund import Refund
-
-SEND_EMAIL = "email.send"  # handled by the e-mail actor (template + context)
-CREATE_NOTIFICATION = "notification.create"
 
 
 @dataclass(frozen=True)
@@ -23,14 +20,15 @@ class Recipient:
     name: str
 
 
-def _email(key: str, to: Recipient, template: str, context: dict[str, Any]) -> list[OutboxMessage]:
+def _email(key: str, to: Recipient, template: str, context: dict[str, Any]) -> list[SendEmail]:
     if not to.email:
         return []
     return [
-        OutboxMessage(
-            topic=SEND_EMAIL,
+        SendEmail(
+            to=to.email,
+            template=template,
+            context={"name": to.name, **context},
             dedupe_key=f"{key}:email",
-            payload={"to": to.email, "template": template, "context": {"name": to.name, **context}},
         )
     ]
 
@@ -43,22 +41,19 @@ def _notification(
     message: str,
     action_url: str,
     metadata: dict[str, Any],
-) -> OutboxMessage:
-    return OutboxMessage(
-        topic=CREATE_NOTIFICATION,
+) -> CreateNotification:
+    return CreateNotification(
+        user_id=user_id,
+        type=type,
+        title=title,
+        message=message,
+        action_url=action_url,
+        metadata=metadata,
         dedupe_key=f"{key}:notification",
-        payload={
-            "userId": user_id,
-            "type": type.value,
-            "title": title,
-            "message": message,
-            "actionUrl": action_url,
-            "metadata": metadata,
-        },
     )
 
 
-def payment_succeeded(payment: Payment, email: Recipient, balance: int) -> list[OutboxMessage]:
+def payment_succeeded(payment: Payment, email: Recipient, balance: int) -> list[OutboxCommand]:
     key = f"payment-success:{payment.id}"
     context = {
         "amount_paise": payment.amount,
@@ -82,7 +77,7 @@ def payment_succeeded(payment: Payment, email: Recipient, balance: int) -> list[
     ]
 
 
-def payment_failed(payment: Payment, email: Recipient) -> list[OutboxMessage]:
+def payment_failed(payment: Payment, email: Recipient) -> list[OutboxCommand]:
     # one notice per failure episode: the key includes when it failed
     stamp = payment.failed_at.isoformat() if payment.failed_at else ""
     key = f"payment-failed:{payment.id}:{stamp}"
@@ -110,7 +105,7 @@ def payment_failed(payment: Payment, email: Recipient) -> list[OutboxMessage]:
 
 def refund_initiated(
     payment: Payment, refund: Refund, email: Recipient, clawed: int
-) -> list[OutboxMessage]:
+) -> list[OutboxCommand]:
     key = f"refund-initiated:{refund.id}"
     context = {
         "amount_paise": refund.amount,
@@ -132,7 +127,7 @@ def refund_initiated(
     ]
 
 
-def refund_failed(payment: Payment, refund: Refund, email: Recipient) -> list[OutboxMessage]:
+def refund_failed(payment: Payment, refund: Refund, email: Recipient) -> list[OutboxCommand]:
     key = f"refund-failed:{refund.id}"
     context = {
         "amount_paise": refund.amount,

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from application.identity.principal import Principal
 from application.pagination import Page, PageRequest
-from application.payments.context import RequestMeta
 from application.payments.settlement import PaymentSettlement
 from application.payments.unit_of_work import PaymentsUnitOfWork
 from application.ports.clock import Clock
@@ -17,6 +16,7 @@ from domain.payments.errors import PaymentNotFound
 from domain.payments.events import EventContext, EventValue, PaymentEvent, PaymentEventType
 from domain.payments.payment import Payment
 from domain.payments.status import PaymentStatus
+from domain.request_context import RequestContext
 
 log = logging.getLogger(__name__)
 
@@ -53,15 +53,15 @@ class GetPayment:
         self._clock = clock
 
     async def __call__(
-        self, principal: Principal, payment_id: str, meta: RequestMeta
+        self, principal: Principal, payment_id: str, meta: RequestContext
     ) -> PaymentDetails:
         async with self._uow() as uow:
             payment = await uow.payments.get(payment_id)
         if payment is None or (payment.user_id != principal.user_id and not principal.is_admin):
             raise PaymentNotFound("payment not found")
         if payment.status.is_open and payment.gateway_order_id is not None:
-            ctx = meta.context(
-                actor=principal.user_id, source="status_check", now=self._clock.now()
+            ctx = EventContext(
+                request=meta, actor=principal.user_id, source="status_check", now=self._clock.now()
             )
             try:
                 payment = (await self._settlement.sync(payment.id, ctx)).payment

@@ -17,16 +17,17 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from application.payments.context import SYSTEM
 from application.payments.refunds import RefundPayment
 from application.payments.settlement import PaymentSettlement
 from application.payments.unit_of_work import PaymentsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.errors import DomainError
+from domain.payments.events import EventContext
 from domain.payments.payment import Change, Payment
 from domain.payments.refund import RefundStatus
 from domain.payments.status import PaymentStatus
+from domain.request_context import NO_REQUEST
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ class ReconcilePayments:
         if payment is None:
             return
         now = self._clock.now()
-        ctx = SYSTEM.context(actor="system", source="reconciliation", now=now)
+        ctx = EventContext(request=NO_REQUEST, actor="system", source="reconciliation", now=now)
         stale = payment.created_at <= now - CANCEL_AFTER
         snapshot = await self._settlement.snapshot(payment, with_order=stale)
         order_open = snapshot.order is None or snapshot.order.status in ("created", "attempted")
@@ -133,5 +134,7 @@ class ReconcilePayments:
         for refund in settled.payment.refunds:
             # resent only when the gateway has never reported it (a lost request)
             if refund.status is RefundStatus.REQUESTED and refund.gateway_refund_id is None:
-                await self._refunds.submit(settled.payment, refund.id, meta=SYSTEM, actor="system")
+                await self._refunds.submit(
+                    settled.payment, refund.id, meta=NO_REQUEST, actor="system"
+                )
                 report.refunds_resubmitted += 1

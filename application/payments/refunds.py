@@ -12,7 +12,6 @@ import hashlib
 from dataclasses import dataclass
 
 from application.identity.principal import Principal
-from application.payments.context import RequestMeta
 from application.payments.gateway_snapshot import REFUND_NOTE_KEY
 from application.payments.settlement import PaymentSettlement
 from application.payments.unit_of_work import PaymentsUnitOfWork
@@ -26,6 +25,7 @@ from domain.payments.events import EventContext
 from domain.payments.gateway_facts import Captured, RefundAccepted, RefundRejected
 from domain.payments.payment import Payment
 from domain.payments.refund import Refund, RefundStatus
+from domain.request_context import RequestContext
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ class RefundPayment:
         amount: int | None,
         reason: str,
         request_key: str,
-        meta: RequestMeta,
+        meta: RequestContext,
     ) -> RefundOutcome:
         """Refund ``amount`` (None: all that is left) once per ``request_key`` (the admin's
         Idempotency-Key); the same key asking something else → DuplicateRequest."""
@@ -81,7 +81,7 @@ class RefundPayment:
             raise ValidationFailed(
                 "a reason is required", details=[{"field": "reason", "message": "required"}]
             )
-        ctx = meta.context(actor=admin.user_id, source="admin", now=self._clock.now())
+        ctx = EventContext(request=meta, actor=admin.user_id, source="admin", now=self._clock.now())
         refund_id = refund_request_id(admin.user_id, payment_id, request_key)
         fingerprint = refund_request_fingerprint(amount, reason)
         async with self._uow() as uow:
@@ -107,7 +107,13 @@ class RefundPayment:
         return await self._resolve(payment, asked_before, ctx, meta=meta, actor=admin.user_id)
 
     async def _resolve(
-        self, payment: Payment, refund: Refund, ctx: EventContext, *, meta: RequestMeta, actor: str
+        self,
+        payment: Payment,
+        refund: Refund,
+        ctx: EventContext,
+        *,
+        meta: RequestContext,
+        actor: str,
     ) -> RefundOutcome:
         """The refund was asked for before: what became of it? Ask the gateway first (its refunds
         carry our id in their notes) and resend only what the gateway never saw."""
@@ -124,13 +130,13 @@ class RefundPayment:
         return RefundOutcome(payment, refund)
 
     async def submit(
-        self, payment: Payment, refund_id: str, *, meta: RequestMeta, actor: str
+        self, payment: Payment, refund_id: str, *, meta: RequestContext, actor: str
     ) -> RefundOutcome:
         """Send a REQUESTED refund to the gateway (also how reconciliation retries one)."""
         refund = payment.refund(refund_id)
         if refund is None or payment.gateway_payment_id is None:
             raise IllegalTransition("nothing to submit")
-        ctx = meta.context(actor=actor, source="admin", now=self._clock.now())
+        ctx = EventContext(request=meta, actor=actor, source="admin", now=self._clock.now())
         try:
             accepted = await self._gateway.refund(
                 payment.gateway_payment_id,

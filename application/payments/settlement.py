@@ -17,7 +17,7 @@ from application.payments import notices
 from application.payments.gateway_snapshot import facts_from_payments, has_live_attempt
 from application.payments.ports import PurchaseLedger
 from application.payments.unit_of_work import PaymentsUnitOfWork
-from application.ports.outbox import OutboxMessage
+from application.ports.outbox_commands import OutboxCommand
 from application.ports.payment_gateway import GatewayOrder, GatewayPayment, PaymentGateway
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.errors import DomainError
@@ -114,7 +114,7 @@ class PaymentSettlement:
                 raise PaymentNotFound("payment not found")
             start = payment
             events: list[PaymentEvent] = [payment.note(kind, ctx, data) for kind, data in notes]
-            messages: list[OutboxMessage] = []
+            messages: list[OutboxCommand] = []
             completed_now = False
             refund_notices: list[tuple[str, int]] = []  # (refund id, credits clawed)
             failed_refunds: list[str] = []

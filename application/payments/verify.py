@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.identity.principal import Principal
-from application.payments.context import RequestMeta
 from application.payments.ports import PurchaseLedger
 from application.payments.settlement import PaymentSettlement
 from application.payments.signatures import is_valid_checkout_signature
@@ -22,6 +21,7 @@ from domain.payments.errors import (
 from domain.payments.events import EventContext, PaymentEventType
 from domain.payments.payment import Payment
 from domain.payments.status import PaymentStatus
+from domain.request_context import RequestContext
 
 
 @dataclass(frozen=True)
@@ -63,11 +63,13 @@ class VerifyPayment:
         order_id: str,
         gateway_payment_id: str,
         signature: str,
-        meta: RequestMeta,
+        meta: RequestContext,
     ) -> Verified:
         if not self._enabled:
             raise PaymentsDisabled("Payments are currently disabled. Please try again later.")
-        ctx = meta.context(actor=principal.user_id, source="verify", now=self._clock.now())
+        ctx = EventContext(
+            request=meta, actor=principal.user_id, source="verify", now=self._clock.now()
+        )
         async with self._uow() as uow:
             payment = await uow.payments.get_by_order(order_id)
         if payment is None or payment.user_id != principal.user_id:

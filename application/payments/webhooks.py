@@ -12,23 +12,23 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from application.payments.context import RequestMeta
 from application.payments.settlement import PaymentSettlement
 from application.payments.signatures import is_valid_webhook_signature
 from application.payments.unit_of_work import PaymentsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.inbox import ReceivedWebhook
-from application.ports.outbox import OutboxMessage
+from application.ports.outbox_commands import SettleFromRazorpayWebhook
 from application.ports.payment_gateway import PaymentGateway
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.errors import ValidationFailed
 from domain.ids import new_id
 from domain.payments.errors import InvalidWebhookSignature
+from domain.payments.events import EventContext
+from domain.request_context import NO_REQUEST, RequestContext
 
 log = logging.getLogger(__name__)
 
 SOURCE = "razorpay"
-PROCESS_WEBHOOK = "payments.razorpay_webhook"  # outbox topic
 HANDLED_EVENTS = frozenset(
     {
         "payment.authorized",
@@ -51,7 +51,7 @@ class ReceiveRazorpayWebhook:
         self._secret = secret
 
     async def __call__(
-        self, raw_body: bytes, *, signature: str | None, event_id: str | None, meta: RequestMeta
+        self, raw_body: bytes, *, signature: str | None, event_id: str | None, meta: RequestContext
     ) -> bool:
         """True when stored now, False for a replay (already stored)."""
         if not is_valid_webhook_signature(
@@ -65,10 +65,9 @@ class ReceiveRazorpayWebhook:
             event_type = str(document["event"])[:100]
         except (UnicodeDecodeError, ValueError, KeyError, TypeError):
             raise ValidationFailed("webhook body is not a Razorpay event") from None
-        # Razorpay sends the id in a header; without one, identical bodies are the same event
-        event_key = (event_id or "").strip()[:255] or "sha256:" + hashlib.sha256(
-            raw_body
-        ).hexdigest()
+        # Razorpay sends the id in a header; without one, identical bodies are the same event.
+        # (ReceivedWebhook and outbox commands bound a long id by hashing it, never by cutting it.)
+        event_key = (event_id or "").strip() or "sha256:" + hashlib.sha256(raw_body).hexdigest()
         webhook = ReceivedWebhook(
             id=new_id(),
             source=SOURCE,
@@ -81,10 +80,8 @@ class ReceiveRazorpayWebhook:
             stored = await uow.inbox.store(webhook)
             if stored:
                 await uow.outbox.add(
-                    OutboxMessage(
-                        topic=PROCESS_WEBHOOK,
-                        payload={"webhookId": webhook.id},
-                        dedupe_key=f"razorpay-webhook:{event_key}",
+                    SettleFromRazorpayWebhook(
+                        webhook_id=webhook.id, dedupe_key=f"razorpay-webhook:{event_key}"
                     )
                 )
                 await uow.commit()
@@ -115,7 +112,10 @@ class ProcessRazorpayWebhook:
         self._clock = clock
 
     async def __call__(self, message_id: str, payload: Mapping[str, Any]) -> None:
-        webhook_id = str(payload["webhookId"])
+        await self.handle(SettleFromRazorpayWebhook.from_payload(payload))
+
+    async def handle(self, command: SettleFromRazorpayWebhook) -> None:
+        webhook_id = command.webhook_id
         async with self._uow() as uow:
             webhook = await uow.inbox.get(webhook_id)
         if webhook is None or webhook.processed_at is not None:
@@ -127,8 +127,8 @@ class ProcessRazorpayWebhook:
                 async with self._uow() as uow:
                     payment = await uow.payments.get_by_order(order_id)
             if payment is not None:
-                ctx = RequestMeta().context(
-                    actor="razorpay", source="webhook", now=self._clock.now()
+                ctx = EventContext(
+                    request=NO_REQUEST, actor="razorpay", source="webhook", now=self._clock.now()
                 )
                 await self._settlement.sync(payment.id, ctx)
             else:

@@ -9,15 +9,7 @@ from typing import Any, Protocol
 
 from application.pagination import Page, PageRequest
 from domain.ids import new_id
-
-
-@dataclass(frozen=True)
-class RequestContext:
-    """Where a change came from; carried into audit entries and payment events."""
-
-    request_id: str | None = None
-    ip: str | None = None
-    user_agent: str | None = None
+from domain.request_context import RequestContext
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from domain.bounded_text import bounded_key
+
 
 @dataclass(frozen=True)
 class ReceivedWebhook:
@@ -16,6 +18,11 @@ class ReceivedWebhook:
     body: str  # raw body as received (already signature-verified)
     received_at: datetime
     processed_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        # Senders choose their ids' length: a long id is hashed (never cut), so two deliveries
+        # sharing a prefix stay two and a replay still finds the first.
+        object.__setattr__(self, "event_id", bounded_key(self.event_id))
 
 
 class WebhookInbox(Protocol):

@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from domain.ids import new_id
-
-
-@dataclass(frozen=True)
-class OutboxMessage:
-    """An intent to run ``topic``'s handler with ``payload`` after commit (at least once)."""
-
-    topic: str
-    payload: Mapping[str, Any]
-    # Same dedupe_key twice → stored once (e.g. ``welcome-email:<user id>``).
-    dedupe_key: str | None = None
-    id: str = field(default_factory=new_id)
+from application.ports.outbox_commands import OutboxCommand
 
 
 @dataclass(frozen=True)
 class PendingMessage:
+    """A stored command on its way to the worker: its topic and wire payload, as written."""
+
     id: str
     topic: str
     payload: Mapping[str, Any]
@@ -31,7 +22,10 @@ class PendingMessage:
 
 
 class Outbox(Protocol):
-    async def add(self, message: OutboxMessage) -> None: ...
+    async def add(self, command: OutboxCommand) -> str | None:
+        """Record ``command`` to run after commit (at least once); the new message's id, or None
+        when its ``dedupe_key`` is already stored (the first one is kept)."""
+        ...
 
     async def claim_pending(self, limit: int, now: datetime) -> list[PendingMessage]:
         """Rows not yet dispatched, oldest first, locked against other relays until commit."""

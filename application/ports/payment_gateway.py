@@ -6,23 +6,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from domain.errors import DomainError
+from domain.errors import Unavailable
+from domain.payments.errors import PaymentError
 
 
-class GatewayUnavailable(DomainError):
+class GatewayUnavailable(PaymentError, Unavailable):
     """The gateway could not be reached or answered 5xx (after the retries allowed for the call)."""
 
-    code = "SERVICE_UNAVAILABLE"
 
-
-class GatewayRejected(DomainError):
-    """The gateway refused the request (4xx): ``gateway_code`` is its error code."""
+class GatewayRejected(PaymentError):
+    """The gateway refused the request (4xx): ``gateway_status`` is its HTTP status,
+    ``gateway_code`` its error code."""
 
     code = "PAYMENT_FAILED"
+    status = 402
 
-    def __init__(self, message: str, *, status: int, gateway_code: str) -> None:
+    def __init__(self, message: str, *, gateway_status: int, gateway_code: str) -> None:
         super().__init__(message, details={"gatewayCode": gateway_code})
-        self.status = status
+        self.gateway_status = gateway_status
         self.gateway_code = gateway_code
 
 

@@ -6,7 +6,9 @@ import collections
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from application.identity.resolve_principal import ResolvePrincipal
 from application.identity.unit_of_work import IdentityUnitOfWork
+from application.ports.identity import TokenVerifier
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.realtime.events import TooManyConnections
 
@@ -49,3 +51,17 @@ class UserStillActive:
         async with self._uow() as uow:
             user = await uow.users.get(user_id)
         return user is not None and not user.is_deleted
+
+
+class SignedInUser:
+    """The user a session token stands for (raises ``AuthenticationFailed`` when it stands for
+    none: forged, expired, deleted user); connections opened with a token re-run it each heartbeat.
+    """
+
+    def __init__(self, verifier: TokenVerifier, resolve: ResolvePrincipal) -> None:
+        self._verifier = verifier
+        self._resolve = resolve
+
+    async def __call__(self, token: str) -> str:
+        principal = await self._resolve(await self._verifier.verify(token))
+        return principal.user_id

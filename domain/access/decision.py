@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from domain.access.implications import implied_by
-from domain.access.memberships import Principal
+from domain.access.memberships import AccessPrincipal
 from domain.access.permissions import READ_PERMISSION, Permission
 from domain.access.roles import Role
 from domain.access.scopes import ScopeNode, ScopeRef
@@ -57,7 +57,7 @@ class Decision:
         return self.outcome is Outcome.ALLOWED
 
 
-def grants_on(principal: Principal, node: ScopeNode) -> tuple[Grant, ...]:
+def grants_on(principal: AccessPrincipal, node: ScopeNode) -> tuple[Grant, ...]:
     """Every role the principal holds on ``node``, directly or by implication."""
     if node.hidden or not principal.signed_in:
         return ()
@@ -78,7 +78,7 @@ def grants_on(principal: Principal, node: ScopeNode) -> tuple[Grant, ...]:
     return grants
 
 
-def visible_without_role(principal: Principal, node: ScopeNode) -> bool:
+def visible_without_role(principal: AccessPrincipal, node: ScopeNode) -> bool:
     """Readable through visibility alone: PUBLIC to the signed-in who can read the parent,
     INTERNAL to those holding a role on the parent, PRIVATE to nobody."""
     if node.hidden or not principal.signed_in or node.visibility is Visibility.PRIVATE:
@@ -90,14 +90,14 @@ def visible_without_role(principal: Principal, node: ScopeNode) -> bool:
     return can_read(principal, node.parent)
 
 
-def can_read(principal: Principal, node: ScopeNode) -> bool:
+def can_read(principal: AccessPrincipal, node: ScopeNode) -> bool:
     read = READ_PERMISSION[node.kind]
     return any(read in g.role.permissions for g in grants_on(principal, node)) or (
         visible_without_role(principal, node)
     )
 
 
-def effective_permissions(principal: Principal, node: ScopeNode) -> frozenset[Permission]:
+def effective_permissions(principal: AccessPrincipal, node: ScopeNode) -> frozenset[Permission]:
     perms: frozenset[Permission] = frozenset()
     for g in grants_on(principal, node):
         perms |= g.role.permissions
@@ -106,7 +106,7 @@ def effective_permissions(principal: Principal, node: ScopeNode) -> frozenset[Pe
     return perms
 
 
-def decide(principal: Principal, node: ScopeNode, permission: Permission) -> Decision:
+def decide(principal: AccessPrincipal, node: ScopeNode, permission: Permission) -> Decision:
     """Allow or deny ``permission`` on ``node`` for ``principal``, saying why."""
     if permission.scope is not node.kind:
         raise ValueError(f"{permission.value} does not apply to a {node.kind.value}")

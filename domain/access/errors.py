@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from domain.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 
 
-class UnknownPermission(ValidationFailed):
+class AccessError(DomainError):
+    """Root of the access context (organizations, teams, projects, roles)."""
+
+
+class UnknownPermission(AccessError, ValidationFailed):
     def __init__(self, values: list[str], *, scope: str | None = None) -> None:
         where = f" for a {scope} role" if scope else ""
         super().__init__(
@@ -17,19 +21,19 @@ class UnknownPermission(ValidationFailed):
         )
 
 
-class UnknownRole(ValidationFailed):
+class UnknownRole(AccessError, ValidationFailed):
     def __init__(self, role: str) -> None:
         super().__init__(
             f"Unknown role: {role}", details=[{"field": "role", "message": f"unknown role: {role}"}]
         )
 
 
-class InvalidSlug(ValidationFailed):
+class InvalidSlug(AccessError, ValidationFailed):
     def __init__(self, slug: str, reason: str) -> None:
         super().__init__(f"Invalid slug: {reason}", details=[{"field": "slug", "message": reason}])
 
 
-class NameTaken(Conflict):
+class NameTaken(AccessError, Conflict):
     """A name or slug is already used where it must be unique; ``suggestion`` may be None."""
 
     def __init__(self, field: str, value: str, suggestion: str | None) -> None:
@@ -41,42 +45,42 @@ class NameTaken(Conflict):
         self.suggestion = suggestion
 
 
-class LastOwner(Conflict):
+class LastOwner(AccessError, Conflict):
     def __init__(self) -> None:
         super().__init__("An organization must keep at least one Owner")
 
 
-class RoleTooStrong(Forbidden):
+class RoleTooStrong(AccessError, Forbidden):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
 
 
-class PermissionDenied(Forbidden):
+class PermissionDenied(AccessError, Forbidden):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
 
 
-class ScopeNotFound(NotFound):
+class ScopeNotFound(AccessError, NotFound):
     def __init__(self, kind: str) -> None:
         super().__init__(f"{kind.capitalize()} not found")
 
 
-class NotJoinable(Forbidden):
+class NotJoinable(AccessError, Forbidden):
     def __init__(self, scope: str = "organization") -> None:
         super().__init__(f"This {scope} does not accept members without an invitation")
 
 
-class AlreadyMember(Conflict):
+class AlreadyMember(AccessError, Conflict):
     def __init__(self) -> None:
         super().__init__("Already a member")
 
 
-class DefaultRoleImmutable(Conflict):
+class DefaultRoleImmutable(AccessError, Conflict):
     def __init__(self) -> None:
         super().__init__("Default roles cannot be changed or deleted")
 
 
-class RoleInUse(Conflict):
+class RoleInUse(AccessError, Conflict):
     def __init__(self, holders: int) -> None:
         super().__init__(
             "The role is still assigned; reassign its holders first", details={"holders": holders}

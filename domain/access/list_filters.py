@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from domain.access.decision import can_read, grants_on
 from domain.access.implications import implied_visibilities
-from domain.access.memberships import Principal
+from domain.access.memberships import AccessPrincipal
 from domain.access.scopes import ScopeNode
 from domain.access.visibility import Visibility
 
@@ -36,7 +36,7 @@ class ChildFilter:
         )
 
 
-def child_filter(principal: Principal, parent: ScopeNode) -> ChildFilter:
+def child_filter(principal: AccessPrincipal, parent: ScopeNode) -> ChildFilter:
     if parent.hidden or not principal.signed_in:
         return ChildFilter(frozenset(), None, nothing=True)
     grants = grants_on(principal, parent)

@@ -44,7 +44,7 @@ class Membership:
 
 
 @dataclass(frozen=True)
-class Principal:
+class AccessPrincipal:
     """The caller: ``user_id`` None for anonymous. ``memberships`` may hold more than needed."""
 
     user_id: str | None
@@ -61,8 +61,8 @@ class Principal:
         return None
 
     @staticmethod
-    def of(user_id: str | None, memberships: Iterable[Membership]) -> Principal:
-        return Principal(user_id, tuple(m for m in memberships if m.user_id == user_id))
+    def of(user_id: str | None, memberships: Iterable[Membership]) -> AccessPrincipal:
+        return AccessPrincipal(user_id, tuple(m for m in memberships if m.user_id == user_id))
 
 
 def cascade_removal(

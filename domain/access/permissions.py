@@ -87,6 +87,24 @@ READ_PERMISSION: dict[ScopeKind, Permission] = {
     ScopeKind.PROJECT: Permission.PROJECT_READ,
 }
 
+UPDATE_PERMISSION: dict[ScopeKind, Permission] = {
+    ScopeKind.ORGANIZATION: Permission.ORG_UPDATE,
+    ScopeKind.TEAM: Permission.TEAM_UPDATE,
+    ScopeKind.PROJECT: Permission.PROJECT_UPDATE,
+}
+
+DELETE_PERMISSION: dict[ScopeKind, Permission] = {
+    ScopeKind.ORGANIZATION: Permission.ORG_DELETE,
+    ScopeKind.TEAM: Permission.TEAM_DELETE,
+    ScopeKind.PROJECT: Permission.PROJECT_DELETE,
+}
+
+# Creating a team or project is a permission on its parent (an organization has none).
+CREATE_CHILD_PERMISSION: dict[ScopeKind, Permission] = {
+    ScopeKind.TEAM: Permission.ORG_TEAMS_CREATE,
+    ScopeKind.PROJECT: Permission.TEAM_PROJECTS_CREATE,
+}
+
 MEMBERS_READ_PERMISSION: dict[ScopeKind, Permission] = {
     ScopeKind.ORGANIZATION: Permission.ORG_MEMBERS_READ,
     ScopeKind.TEAM: Permission.TEAM_MEMBERS_READ,

@@ -16,7 +16,7 @@ from itertools import product
 
 from domain.access.decision import effective_permissions
 from domain.access.implications import implied_by
-from domain.access.memberships import Principal
+from domain.access.memberships import AccessPrincipal
 from domain.access.permissions import Permission, ScopeKind
 from domain.access.roles import Role
 from domain.access.scopes import ScopeNode, ScopeRef
@@ -80,7 +80,7 @@ def role_power(role: Role) -> Power:
     return Power(role.scope, at)
 
 
-def member_power(principal: Principal, node: ScopeNode) -> Power:
+def member_power(principal: AccessPrincipal, node: ScopeNode) -> Power:
     """What ``principal`` holds on ``node`` and, through it, on any child or grandchild of it."""
     at: dict[Position, frozenset[Permission]] = {}
     for where in positions(node.kind):

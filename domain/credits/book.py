@@ -1,7 +1,8 @@
 """The whole ledger in memory: the reference model of every invariant.
 
-Used by the property-based tests and by the in-memory repository. Storage adapters must behave the
-same way (the database re-enforces the same rules with constraints and conditional updates).
+The Book keeps state and asks ``domain.credits.rules`` every decision, as the SQL repository and
+the PostgreSQL fast path do; it is what the property tests explore and what the model-based test
+(tests/integration/credits/test_sql_matches_the_reference_model.py) holds every store to.
 """
 
 from __future__ import annotations
@@ -15,14 +16,23 @@ from domain.credits.errors import (
     AlreadyClaimed,
     HoldNotFound,
     IdempotencyKeyReused,
-    InsufficientCredits,
     InvalidTransaction,
 )
 from domain.credits.holds import Hold
-from domain.credits.idempotency import fingerprint, replay
-from domain.credits.outcomes import ClawBack, Outcome, Posted, Rejected, RejectionReason
+from domain.credits.idempotency import insufficient_from, replay
+from domain.credits.outcomes import ClawBack, Outcome, Posted, Rejected
+from domain.credits.rules import (
+    capture_fingerprint,
+    clawback_of,
+    judge_capture,
+    judge_claw_back,
+    judge_posting,
+    judge_reservation,
+    replay_posted,
+    sequence_postings,
+)
 from domain.credits.transactions import LedgerTransaction
-from domain.credits.wallets import Balance, claw_back_split
+from domain.credits.wallets import Balance
 
 
 class Book:
@@ -35,7 +45,9 @@ class Book:
         self._purchases: dict[str, str] = {}  # payment id -> transaction id
         self._initial: set[str] = set()
         self._holds: dict[str, Hold] = {}
-        self._hold_keys: dict[str, tuple[str, str]] = {}  # key -> (fingerprint, hold id)
+        self._hold_keys: dict[str, str] = {}  # key -> hold id
+        self._sequence: dict[tuple[str, str], int] = {}  # (transaction, account) -> sequence
+        self._last_sequence = 0
 
     # -- reads -------------------------------------------------------------------------------
     def balance(self, wallet: str) -> Balance:
@@ -55,6 +67,10 @@ class Book:
 
     def balance_after(self, tx_id: str, wallet: str) -> int:
         return self._balance_after[(tx_id, wallet)]
+
+    def sequence(self, tx_id: str, account: str) -> int:
+        """The ledger sequence number of ``tx_id``'s posting to ``account`` (as SQL numbers it)."""
+        return self._sequence[(tx_id, account)]
 
     def hold(self, hold_id: str) -> Hold:
         try:
@@ -77,36 +93,25 @@ class Book:
                 raise AlreadyClaimed()
         stored = self._by_key.get(tx.idempotency_key)
         if stored is not None:
-            result = replay(stored, tx.fingerprint)
-            if isinstance(result, Rejected):  # a claw-back's "nothing to take" is not a posting
-                raise IdempotencyKeyReused(tx.idempotency_key)
-            return result
+            return replay_posted(stored, tx.fingerprint)
         if tx.type is EntryType.PURCHASE:
             if not tx.payment_id:
                 raise InvalidTransaction("a purchase names its payment")
             if tx.payment_id in self._purchases:
                 raise IdempotencyKeyReused(tx.idempotency_key)
-        after: dict[str, Balance] = {}
-        for p in tx.wallet_postings():
-            try:
-                after[p.account] = self.balance(p.account).apply(p.amount)
-            except InsufficientCredits as exc:
-                self._by_key[tx.idempotency_key] = Rejected(
-                    tx.id,
-                    tx.type,
-                    tx.idempotency_key,
-                    tx.fingerprint,
-                    p.account,
-                    RejectionReason.INSUFFICIENT_CREDITS,
-                    exc.figures(),
-                    tx.created_at,
-                )
-                raise
-        for p in tx.postings:
+        verdict = judge_posting(
+            tx, {p.account: self.balance(p.account) for p in tx.wallet_postings()}
+        )
+        if isinstance(verdict, Rejected):
+            self._by_key[tx.idempotency_key] = verdict
+            raise insufficient_from(verdict)
+        for seq, p in sequence_postings(tx, self._last_sequence):
             self._totals[p.account] = self._totals.get(p.account, 0) + p.amount
-        for wallet, bal in after.items():
-            self._balance_after[(tx.id, wallet)] = bal.balance
-        posted = Posted(tx, {w: b.balance for w, b in after.items()})
+            self._sequence[(tx.id, p.account)] = seq
+            self._last_sequence = seq
+        posted = Posted(tx, verdict.balances_after())
+        for wallet, balance in posted.balances_after.items():
+            self._balance_after[(tx.id, wallet)] = balance
         self._transactions.append(tx)
         self._by_key[tx.idempotency_key] = posted
         if tx.type is EntryType.PURCHASE and tx.payment_id:
@@ -133,32 +138,20 @@ class Book:
         )
         stored = self._by_key.get(key)
         if stored is None:
-            clawed, _ = claw_back_split(credits, self.balance(wallet).available)
-            if clawed == 0:
-                stored = Rejected(
-                    tx_id,
-                    EntryType.REFUND,
-                    key,
-                    fp,
-                    wallet,
-                    RejectionReason.NOTHING_TO_CLAW_BACK,
-                    {"requested": credits, "shortfall": credits},
-                    now,
-                )
-                self._by_key[key] = stored
+            decided = judge_claw_back(
+                tx_id=tx_id,
+                wallet=wallet,
+                payment_id=payment_id,
+                refund_id=refund_id,
+                credits=credits,
+                description=description,
+                now=now,
+                available=self.balance(wallet).available,
+            )
+            if isinstance(decided, Rejected):
+                self._by_key[key] = stored = decided
             else:
-                stored = self.post(
-                    entries.refund(
-                        tx_id=tx_id,
-                        wallet=wallet,
-                        payment_id=payment_id,
-                        refund_id=refund_id,
-                        clawed=clawed,
-                        requested=credits,
-                        description=description,
-                        now=now,
-                    )
-                )
+                stored = self.post(decided)
         return clawback_of(replay(stored, fp), wallet)
 
     def record_rejection(self, rejected: Rejected) -> bool:
@@ -170,68 +163,37 @@ class Book:
 
     # -- holds -------------------------------------------------------------------------------
     def reserve(self, hold: Hold) -> Hold:
-        fp = hold_fingerprint(hold)
         known = self._hold_keys.get(hold.idempotency_key)
-        if known is not None:
-            if known[0] != fp:
-                raise IdempotencyKeyReused(hold.idempotency_key)
-            return self._holds[known[1]]
-        stored = self._by_key.get(hold.idempotency_key)
-        if stored is not None:  # a reservation refused before stays refused
-            replay(stored, fp)
-            raise IdempotencyKeyReused(hold.idempotency_key)
-        try:
-            reserved = self.balance(hold.wallet).reserve(hold.amount)
-        except InsufficientCredits as exc:
-            self._by_key[hold.idempotency_key] = Rejected(
-                hold.id,
-                EntryType.DEDUCTION,
-                hold.idempotency_key,
-                fp,
-                hold.wallet,
-                RejectionReason.INSUFFICIENT_CREDITS,
-                exc.figures(),
-                hold.created_at,
-            )
-            raise
-        self._held[hold.wallet] = reserved.held
-        self._holds[hold.id] = hold
-        self._hold_keys[hold.idempotency_key] = (fp, hold.id)
-        return hold
+        verdict = judge_reservation(
+            hold,
+            self.balance(hold.wallet),
+            self._holds[known] if known is not None else None,
+            self._by_key.get(hold.idempotency_key),
+        )
+        if isinstance(verdict, Rejected):
+            self._by_key[hold.idempotency_key] = verdict
+            raise insufficient_from(verdict)
+        if verdict.held_after is not None:
+            self._held[hold.wallet] = verdict.held_after.held
+            self._holds[hold.id] = hold
+            self._hold_keys[hold.idempotency_key] = hold.id
+        return verdict.hold
 
     def capture(
         self, hold_id: str, amount: int, *, tx_id: str, now: datetime, description: str = ""
     ) -> Posted:
         """Capture part or all of an open hold: one DEDUCTION, the rest released."""
         hold = self.hold(hold_id)
-        key = entries.hold_capture_key(hold_id)
-        stored = self._by_key.get(key)
+        stored = self._by_key.get(entries.hold_capture_key(hold_id))
         if stored is not None:
-            fp = entries.deduction_fingerprint(
-                wallet=hold.wallet,
-                amount=amount,
-                description=description,
-                metadata={},
-                hold_id=hold_id,
-            )
-            result = replay(stored, fp)
-            assert isinstance(result, Posted)
-            return result
-        captured = hold.capture(amount, now)
+            return replay_posted(stored, capture_fingerprint(hold, amount, description))
+        captured, deduction = judge_capture(
+            hold, amount, tx_id=tx_id, now=now, description=description
+        )
         # Release first: the reserved credits are exactly what the deduction may now use.
         self._release(hold)
         try:
-            posted = self.post(
-                entries.deduction(
-                    tx_id=tx_id,
-                    wallet=hold.wallet,
-                    amount=amount,
-                    key=key,
-                    description=description,
-                    now=now,
-                    hold_id=hold_id,
-                )
-            )
+            posted = self.post(deduction)
         except Exception:
             self._held[hold.wallet] = self._held.get(hold.wallet, 0) + hold.amount
             raise
@@ -269,15 +231,3 @@ class Book:
             for a in set(recomputed) | set(self._totals)
             if self._totals.get(a, 0) != recomputed.get(a, 0)
         }
-
-
-def hold_fingerprint(hold: Hold) -> str:
-    return fingerprint(type="HOLD", wallet=hold.wallet, amount=hold.amount)
-
-
-def clawback_of(outcome: Posted | Rejected, wallet: str) -> ClawBack:
-    if isinstance(outcome, Rejected):
-        return ClawBack(0, outcome.details.get("shortfall", 0), None)
-    entry = outcome.entry_for(wallet)
-    shortfall = outcome.transaction.metadata.get("shortfall", 0)
-    return ClawBack(-entry.amount, shortfall if isinstance(shortfall, int) else 0, entry)

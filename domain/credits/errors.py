@@ -5,10 +5,15 @@ from __future__ import annotations
 from domain.errors import Conflict, DomainError, DuplicateRequest, NotFound, ValidationFailed
 
 
-class InsufficientCredits(DomainError):
+class CreditsError(DomainError):
+    """Root of the credits (ledger) context."""
+
+
+class InsufficientCredits(CreditsError):
     """The wallet's available credits (balance minus open holds) do not cover the debit."""
 
     code = "INSUFFICIENT_CREDITS"
+    status = 402
 
     def __init__(self, *, balance: int, available: int, required: int) -> None:
         super().__init__(
@@ -23,7 +28,7 @@ class InsufficientCredits(DomainError):
         return {"balance": self.balance, "available": self.available, "required": self.required}
 
 
-class AlreadyClaimed(Conflict):
+class AlreadyClaimed(CreditsError, Conflict):
     """The one-time INITIAL_ALLOCATION of this wallet already exists."""
 
     code = "ALREADY_CLAIMED"
@@ -32,16 +37,16 @@ class AlreadyClaimed(Conflict):
         super().__init__(message)
 
 
-class InvalidAmount(ValidationFailed):
+class InvalidAmount(CreditsError, ValidationFailed):
     def __init__(self, message: str, *, field: str = "amount") -> None:
         super().__init__(message, details=[{"field": field, "message": message}])
 
 
-class InvalidTransaction(ValidationFailed):
+class InvalidTransaction(CreditsError, ValidationFailed):
     """A transaction that would break double entry (unbalanced, empty, duplicate account...)."""
 
 
-class IdempotencyKeyReused(DuplicateRequest):
+class IdempotencyKeyReused(CreditsError, DuplicateRequest):
     """The idempotency key was first used with a different input."""
 
     def __init__(self, key: str) -> None:
@@ -49,13 +54,13 @@ class IdempotencyKeyReused(DuplicateRequest):
         self.key = key
 
 
-class HoldNotFound(NotFound):
+class HoldNotFound(CreditsError, NotFound):
     def __init__(self, hold_id: str) -> None:
         super().__init__("Hold not found")
         self.hold_id = hold_id
 
 
-class HoldNotOpen(Conflict):
+class HoldNotOpen(CreditsError, Conflict):
     """Capture/void of a hold that is already captured, voided or expired."""
 
     def __init__(self, hold_id: str, status: str) -> None:

@@ -2,37 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from domain.errors import Conflict, DomainError, Forbidden, ValidationFailed
 
 
-class RateLimited(DomainError):
+class FreeCreditsError(DomainError):
+    """Root of the free-credits context (phone verification and the welcome bonus)."""
+
+
+class RateLimited(FreeCreditsError):
     """Too many calls in a window; ``retry_after`` is the whole seconds until one is allowed."""
 
     code = "RATE_LIMITED"
+    status = 429
 
     def __init__(self, message: str, *, retry_after: int) -> None:
         super().__init__(message, details={"retryAfter": retry_after})
         self.retry_after = retry_after
 
+    def headers(self) -> Mapping[str, str]:
+        return {"Retry-After": str(self.retry_after)}
 
-class InvalidPhoneNumber(ValidationFailed):
+
+class InvalidPhoneNumber(FreeCreditsError, ValidationFailed):
     def __init__(self, message: str) -> None:
         super().__init__(message, details=[{"field": "phoneNumber", "message": message}])
 
 
-class PhoneAlreadyVerified(Conflict):
+class PhoneAlreadyVerified(FreeCreditsError, Conflict):
     """The caller already has a verified phone number; there is nothing left to verify."""
 
 
-class PhoneNumberTaken(Conflict):
+class PhoneNumberTaken(FreeCreditsError, Conflict):
     """The number is the verified number of another user."""
 
 
-class PhoneNumberLocked(Conflict):
+class PhoneNumberLocked(FreeCreditsError, Conflict):
     """Another user is verifying this number right now (the lock lasts an hour)."""
 
 
-class OtpRejected(ValidationFailed):
+class OtpRejected(FreeCreditsError, ValidationFailed):
     """The code was wrong, expired, burned or never sent; ``reason`` says which."""
 
     def __init__(self, message: str, *, reason: str, attempts_remaining: int = 0) -> None:
@@ -51,15 +61,16 @@ class OtpRejected(ValidationFailed):
         self.attempts_remaining = attempts_remaining
 
 
-class PhoneVerificationRequired(Forbidden):
+class PhoneVerificationRequired(FreeCreditsError, Forbidden):
     code = "PHONE_VERIFICATION_REQUIRED"
 
 
-class FreeCreditsAlreadyClaimed(Conflict):
+class FreeCreditsAlreadyClaimed(FreeCreditsError, Conflict):
     code = "ALREADY_CLAIMED"
 
 
-class OtpDeliveryFailed(DomainError):
+class OtpDeliveryFailed(FreeCreditsError):
     """The SMS/voice provider refused or did not answer; no code was left valid."""
 
     code = "SERVICE_UNAVAILABLE"
+    status = 503

@@ -6,11 +6,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from domain.errors import Forbidden
+from domain.identity.errors import IdentityError
 
 RECOVERY_WINDOW = timedelta(days=90)
 
 
-class AccountDeleted(Forbidden):
+class AccountDeleted(IdentityError, Forbidden):
     """The account was soft-deleted; its tokens no longer open anything."""
 
 

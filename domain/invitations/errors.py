@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from domain.errors import Conflict, Forbidden, Gone, NotFound, ValidationFailed
+from domain.errors import Conflict, DomainError, Forbidden, Gone, NotFound, ValidationFailed
 
 
-class InvitationNotFound(NotFound):
+class InvitationError(DomainError):
+    """Root of the invitations context."""
+
+
+class InvitationNotFound(InvitationError, NotFound):
     """No invitation with that code or id (in that scope)."""
 
 
-class InvitationGone(Gone):
+class InvitationGone(InvitationError, Gone):
     """The invitation exists but can no longer be used; ``reason`` says why."""
 
     reason: str = "closed"
@@ -31,23 +35,23 @@ class InvitationRevoked(InvitationGone):
     reason = "revoked"
 
 
-class WrongInvitee(Forbidden):
+class WrongInvitee(InvitationError, Forbidden):
     """The caller's e-mail address is not the one the invitation was sent to."""
 
 
-class InvitationNotRevocable(Conflict):
+class InvitationNotRevocable(InvitationError, Conflict):
     """Only a pending (or expired, never used) invitation can be revoked."""
 
 
-class AlreadyMember(Conflict):
+class InviteeAlreadyMember(InvitationError, Conflict):
     """A single invitation was asked for someone who already belongs to the scope."""
 
 
-class AlreadyInvited(Conflict):
+class AlreadyInvited(InvitationError, Conflict):
     """A single invitation was asked for someone with a pending invitation to the scope."""
 
 
-class InvalidInvitation(ValidationFailed):
+class InvalidInvitation(InvitationError, ValidationFailed):
     """Bad e-mail, role, expiry, bulk size or CSV shape; ``details`` lists ``{field, message}``."""
 
 

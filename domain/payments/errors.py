@@ -19,6 +19,7 @@ class AmountMismatch(PaymentError, Conflict):
     """The gateway reports another amount or currency than the stored order; nothing is credited."""
 
     code = "PAYMENT_FAILED"
+    status = 400
 
 
 class RefundExceedsCaptured(PaymentError, ValidationFailed):
@@ -38,9 +39,10 @@ class PaymentNotFound(PaymentError, NotFound):
 
 
 class InvalidPaymentSignature(PaymentError):
-    """The checkout signature does not match (HTTP 400 with code PAYMENT_FAILED)."""
+    """The checkout signature does not match."""
 
     code = "PAYMENT_FAILED"
+    status = 400  # API.md: a bad checkout signature is a 400, not a 402
 
 
 class PaymentsDisabled(PaymentError, Forbidden):
@@ -48,18 +50,21 @@ class PaymentsDisabled(PaymentError, Forbidden):
 
 
 class RefundFailed(PaymentError):
-    """The refund this request names was refused or failed at the gateway (HTTP 402)."""
+    """The refund this request names was refused or failed at the gateway."""
 
     code = "PAYMENT_FAILED"
+    status = 402
 
 
 class PaymentDeclined(PaymentError):
-    """The gateway reports the payment failed (HTTP 402)."""
+    """The gateway reports the payment failed."""
 
     code = "PAYMENT_FAILED"
+    status = 402
 
 
 class InvalidWebhookSignature(PaymentError):
-    """A webhook whose signature is missing or wrong (HTTP 403); nothing is stored."""
+    """A webhook whose signature is missing or wrong; nothing is stored."""
 
     code = "INVALID_SIGNATURE"
+    status = 403

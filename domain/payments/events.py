@@ -10,6 +10,7 @@ from types import MappingProxyType
 
 from domain.ids import new_id
 from domain.payments.status import PaymentStatus
+from domain.request_context import NO_REQUEST, RequestContext
 
 EventValue = str | int | bool | None
 
@@ -40,8 +41,7 @@ class EventContext:
     actor: str  # a user id, an admin id, or "system"
     source: str  # "checkout", "verify", "webhook", "reconciliation", "admin", "status_check"
     now: datetime
-    ip: str | None = None
-    user_agent: str | None = None
+    request: RequestContext = NO_REQUEST
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ class PaymentEvent:
             actor=ctx.actor,
             source=ctx.source,
             created_at=ctx.now,
-            ip=ctx.ip,
-            user_agent=ctx.user_agent,
+            ip=ctx.request.ip,
+            user_agent=ctx.request.user_agent,
             data=MappingProxyType(dict(data or {})),
         )

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.errors import DomainError, ValidationFailed
+from domain.errors import DomainError, Gone, ValidationFailed
 
 #: History kept per user: events and age (API.md "Realtime" limits).
 HISTORY_EVENTS = 1000
@@ -76,13 +76,10 @@ class ResyncReason(enum.StrEnum):
 class RealtimeError(DomainError):
     """Root of the realtime context's errors."""
 
-    code = "REALTIME_ERROR"
 
-
-class ReplayImpossible(RealtimeError):
-    """The events after an id cannot be replayed; the client must refetch (``resync``)."""
-
-    code = "RESYNC"
+class ReplayImpossible(RealtimeError, Gone):
+    """The events after an id cannot be replayed: the client is sent ``resync`` and refetches.
+    (Told in the stream, never as an HTTP answer; as one it would be 410: that history is gone.)"""
 
     def __init__(self, reason: ResyncReason) -> None:
         super().__init__(f"cannot replay: {reason.value}")
@@ -90,7 +87,10 @@ class ReplayImpossible(RealtimeError):
 
 
 class TooManyConnections(RealtimeError):
+    """The user already holds ``REALTIME_MAX_CONNECTIONS_PER_USER`` connections on this instance."""
+
     code = "RATE_LIMITED"
+    status = 429
 
 
 def replay_window(

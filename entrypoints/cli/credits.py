@@ -17,17 +17,16 @@ T = TypeVar("T")
 
 
 def _run(work: Callable[[Any], Awaitable[T]]) -> T:
+    from entrypoints import runtime
     from entrypoints.cli.settings import load_settings
-    from entrypoints.runtime import build_container
 
     async def main() -> T:
-        container = build_container(load_settings())
+        container = runtime.build_container(load_settings())
+        stop = await runtime.start(container, in_process_jobs=False)
         try:
             return await work(container)
         finally:
-            engine = container.adapters.engine()
-            if engine is not None:
-                await engine.dispose()
+            await stop()
 
     try:
         return asyncio.run(main())
@@ -59,7 +58,7 @@ def grant(user_id: str, amount: int, reason: str, type_: str | None, key: str | 
     """
     kind = EntryType(type_ or ("BONUS" if amount > 0 else "ADJUSTMENT"))
     result = _run(
-        lambda c: c.use_cases.admin_grant()(
+        lambda c: c.credits.admin_grant()(
             actor_id=None, user_ref=user_id, amount=amount, type_=kind, reason=reason, key=key
         )
     )
@@ -82,7 +81,7 @@ def balance(user: str) -> None:
 
     USER is a platform user id, an e-mail address or an identity-provider subject.
     """
-    uid, bal = _run(lambda c: c.use_cases.user_balance()(user))
+    uid, bal = _run(lambda c: c.credits.user_balance()(user))
     click.echo(
         json.dumps(
             {"userId": uid, "balance": bal.balance, "held": bal.held, "available": bal.available}
@@ -98,7 +97,7 @@ def ledger() -> None:
 @ledger.command()
 def verify() -> None:
     """Recompute every balance from the postings; exit 1 on any difference."""
-    audit = _run(lambda c: c.use_cases.verify_ledger()())
+    audit = _run(lambda c: c.credits.verify_ledger()())
     for d in audit.differences:
         click.echo(f"DIFFERENCE {d.account}: stored {d.stored}, postings say {d.recomputed}")
     for tx_id in audit.unbalanced_transactions:

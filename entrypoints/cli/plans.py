@@ -15,18 +15,17 @@ T = TypeVar("T")
 
 
 def _run(action: Callable[[Any], Awaitable[T]]) -> T:
+    from entrypoints import runtime
     from entrypoints.cli.settings import load_settings
-    from entrypoints.runtime import build_container
 
-    container = build_container(load_settings())
+    container = runtime.build_container(load_settings())
 
     async def go() -> T:
+        stop = await runtime.start(container, in_process_jobs=False)
         try:
-            return await action(container.use_cases)
+            return await action(container.payments)
         finally:
-            engine = container.adapters.engine()
-            if engine is not None:
-                await engine.dispose()
+            await stop()
 
     try:
         return asyncio.run(go())

@@ -2,33 +2,43 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import AsyncIterator
 
 import orjson
 from aiohttp import web
 from swagger_ui import api_doc
 
 from entrypoints import runtime
+from entrypoints.config import Settings
+from entrypoints.containers import Container
+from entrypoints.containers.root import route_use_case_types, route_use_cases
+from entrypoints.http.client_address import TrustedProxies
 from entrypoints.http.guards import Authenticator, RateLimits, limiter_storage
 from entrypoints.http.middleware import cors, maintenance, observe
 from entrypoints.http.openapi import build_openapi
 from entrypoints.http.request_state import CONTAINER, MAX_BODY
-from entrypoints.http.routes import ROUTE_MODULES, realtime
+from entrypoints.http.routes import realtime
 from entrypoints.http.routes.system import OPENAPI
-from entrypoints.http.routing import RouteSpec, build_handler
+from entrypoints.http.routing import ApiRoutes, RouteSpec, build_handler
 
 API_VERSION = "1.0.0"
 
 
 def all_specs() -> list[RouteSpec]:
-    return [spec for module in ROUTE_MODULES for spec in module.routes.specs]
+    """Every route, in registration order: the route modules of each context's use cases."""
+    return [
+        spec
+        for uses in route_use_case_types()
+        for routes in ApiRoutes.by_uses[uses]
+        for spec in routes.specs
+    ]
 
 
-def create_app(container: Any) -> web.Application:
-    settings = container.config()
+def create_app(container: Container) -> web.Application:
+    settings: Settings = container.config()
     app = web.Application(
         middlewares=[
-            observe(settings.trust_proxy),
+            observe(TrustedProxies.from_settings(settings.trusted_proxies)),
             cors(settings.cors_origins),
             maintenance(settings.maintenance_mode),
         ],
@@ -37,14 +47,18 @@ def create_app(container: Any) -> web.Application:
     app[CONTAINER] = container
     app[MAX_BODY] = settings.max_body_bytes
     authenticate = Authenticator(
-        container.adapters.token_verifier(), container.use_cases.resolve_principal()
+        container.infrastructure.token_verifier(), container.identity.resolve_principal()
     )
-    container.adapters.clerk_webhook_verifier()  # a malformed CLERK_WEBHOOK_SECRET fails at start
     limits = RateLimits(limiter_storage(settings.redis_url), settings.rate_limit_default)
-    realtime.install(app)
-    specs = all_specs()
-    for spec in specs:
-        app.router.add_route(spec.method, spec.path, build_handler(spec, authenticate, limits))
+    realtime.install(app)  # open SSE/WebSocket connections end at shutdown
+    specs: list[RouteSpec] = []
+    # Each context's container builds the use cases its route modules' handlers receive.
+    for uses in route_use_cases(container):
+        for routes in ApiRoutes.by_uses[type(uses)]:
+            for spec in routes.specs:
+                handler = build_handler(spec, uses, authenticate, limits)
+                app.router.add_route(spec.method, spec.path, handler)
+                specs.append(spec)
     document = build_openapi(specs, version=API_VERSION)
     app[OPENAPI] = orjson.dumps(document)
     # Swagger UI is handed the document itself: with ``config_url`` the library fetched it
@@ -58,10 +72,10 @@ def create_app(container: Any) -> web.Application:
         title="FairArena API",
     )
 
-    async def lifecycle(_app: web.Application) -> Any:
-        await runtime.start(container)
+    async def lifecycle(_app: web.Application) -> AsyncIterator[None]:
+        stop = await runtime.start(container)
         yield
-        await runtime.stop(container)
+        await stop()
 
     app.cleanup_ctx.append(lifecycle)
     return app

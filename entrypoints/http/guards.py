@@ -17,7 +17,7 @@ from application.ports.identity import TokenVerifier
 from domain.errors import AuthenticationFailed
 from entrypoints.http.errors import ApiError
 from entrypoints.http.request_state import CLIENT_IP, USER_ID
-from entrypoints.http.routing import Auth, RouteSpec
+from entrypoints.http.routing import Auth, RouteSpec, refuse_non_json
 
 log = structlog.get_logger(__name__)
 SESSION_COOKIE = "__session"
@@ -46,6 +46,8 @@ class Authenticator:
             if auth is Auth.OPTIONAL:
                 return None
             raise AuthenticationFailed("Authentication required")
+        if "Authorization" not in request.headers:  # the session cookie: see ADR 0009
+            refuse_non_json(request, even_without_body=True)
         principal = await self._resolve(await self._verifier.verify(token))
         request[USER_ID] = principal.user_id
         return principal

@@ -2,7 +2,9 @@
 
     @routes.post("/api/v1/payments/create-order", body=..., response=..., status=201)
     @idempotent(status=201)
-    async def create_order(call): ...
+    async def create_order(call, uc): ...
+
+The module's use cases (``uc``) carry ``idempotency: IdempotentRequests``.
 
 Keys are scoped per caller (the platform user id). The first response with a status below 500
 is stored and replayed byte for byte with ``Idempotent-Replayed: true``; a 5xx or an unexpected
@@ -14,11 +16,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from aiohttp import web
 
-from application.idempotency import request_fingerprint, validate_key
+from application.idempotency import IdempotentRequests, request_fingerprint, validate_key
 from application.ports.idempotency import StoredResponse
 from domain.errors import DomainError
 from entrypoints.http import envelope
@@ -29,6 +31,11 @@ from entrypoints.http.routing import Call, Handler, Reply
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 NOT_STORED = frozenset({401, 409, 429})  # answers about this attempt, not about the request
+
+
+class UsesIdempotency(Protocol):
+    @property
+    def idempotency(self) -> Callable[[], IdempotentRequests]: ...
 
 
 def idempotency_key(call: Call[Any, Any], *, required: bool) -> str | None:
@@ -43,11 +50,11 @@ def replayed(response: web.Response) -> web.Response:
 def idempotent(*, status: int, required: bool = True) -> Callable[[Handler], Handler]:
     def decorate(handler: Handler) -> Handler:
         @functools.wraps(handler)
-        async def wrapped(call: Call[Any, Any]) -> Any:
+        async def wrapped(call: Call[Any, Any], uc: UsesIdempotency) -> Any:
             key = idempotency_key(call, required=required)
             if key is None:
-                return await handler(call)
-            requests = call.container.use_cases.idempotent_requests()
+                return await handler(call, uc)
+            requests = uc.idempotency()
             scope = call.user.user_id
             fingerprint = request_fingerprint(call.request.method, call.request.path, call.raw_body)
             stored = await requests.begin(scope=scope, key=key, fingerprint=fingerprint)
@@ -58,7 +65,7 @@ def idempotent(*, status: int, required: bool = True) -> Callable[[Handler], Han
                     )
                 )
             try:
-                response = _render(await handler(call), status)
+                response = _render(await handler(call, uc), status)
             except (DomainError, ApiError) as exc:
                 response = _error_response(call.request, exc)
             except BaseException:

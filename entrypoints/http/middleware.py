@@ -14,8 +14,10 @@ from pydantic import ValidationError
 
 from domain.errors import DomainError
 from entrypoints.http import envelope
-from entrypoints.http.errors import ApiError, status_for
+from entrypoints.http.client_address import TrustedProxies
+from entrypoints.http.errors import ApiError
 from entrypoints.http.request_state import CLIENT_IP, REQUEST_ID, USER_ID
+from entrypoints.http.routing import validation_details
 from entrypoints.observability import HTTP_DURATION, HTTP_TOTAL
 
 log = structlog.get_logger("http")
@@ -52,14 +54,6 @@ def _loggable_path(request: web.Request, route: str) -> str:
     return route if SECRET_PATH_PARAMS & request.match_info.keys() else request.path
 
 
-def _client_ip(request: web.Request, trust_proxy: bool) -> str | None:
-    if trust_proxy:
-        forwarded = request.headers.get("X-Forwarded-For")
-        if forwarded:
-            return forwarded.split(",", 1)[0].strip()
-    return request.remote
-
-
 def _error_response(request: web.Request, exc: BaseException) -> web.Response:
     rid = request[REQUEST_ID]
     if isinstance(exc, ApiError):
@@ -71,9 +65,14 @@ def _error_response(request: web.Request, exc: BaseException) -> web.Response:
             details=exc.details,
             headers=exc.headers,
         )
-    if isinstance(exc, DomainError):
+    if isinstance(exc, DomainError):  # the error class declares its status and headers
         return envelope.failure(
-            exc.code, exc.message, status=status_for(exc), request_id=rid, details=exc.details
+            exc.code,
+            exc.message,
+            status=exc.status,
+            request_id=rid,
+            details=exc.details,
+            headers=exc.headers() or None,
         )
     if isinstance(exc, web.HTTPException):
         code, message = {
@@ -84,7 +83,8 @@ def _error_response(request: web.Request, exc: BaseException) -> web.Response:
         headers = {"Allow": exc.headers["Allow"]} if "Allow" in exc.headers else None
         return envelope.failure(code, message, status=exc.status, request_id=rid, headers=headers)
     if isinstance(exc, ValidationError):  # a response model refused our own data: a bug
-        log.error("http.response_invalid", error=str(exc))
+        # by field and reason only: str(exc) quotes the refused value, which is user data
+        log.error("http.response_invalid", errors=validation_details(exc))
     else:
         log.exception("http.unhandled", exc_info=exc)
     return envelope.failure(
@@ -92,14 +92,16 @@ def _error_response(request: web.Request, exc: BaseException) -> web.Response:
     )
 
 
-def observe(trust_proxy: bool) -> Callable[..., Awaitable[web.StreamResponse]]:
+def observe(proxies: TrustedProxies) -> Callable[..., Awaitable[web.StreamResponse]]:
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         started = time.perf_counter()
         incoming = request.headers.get("X-Request-Id", "")
         rid = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request[REQUEST_ID] = rid
-        request[CLIENT_IP] = _client_ip(request, trust_proxy)
+        request[CLIENT_IP] = proxies.client_address(
+            request.remote, request.headers.getall("X-Forwarded-For", [])
+        )
         try:
             response = await handler(request)
         except (Exception, web.HTTPException) as exc:  # noqa: BLE001 - every error → envelope
@@ -129,13 +131,18 @@ def observe(trust_proxy: bool) -> Callable[..., Awaitable[web.StreamResponse]]:
 
 
 def cors(allowed_origins: list[str]) -> Callable[..., Awaitable[web.StreamResponse]]:
-    allowed = frozenset(allowed_origins)
-    allow_all = "*" in allowed
+    """Origins listed by name get their origin echoed with credentials; with ``*`` any other
+    origin gets ``Access-Control-Allow-Origin: *`` and no credentials, so a browser never sends
+    (or reveals the answer to) a cookie-authenticated request from a page we did not name
+    (ADR 0009)."""
+    named = frozenset(allowed_origins) - {"*"}
+    allow_any = "*" in allowed_origins
 
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         origin = request.headers.get("Origin")
-        permitted = origin is not None and (allow_all or origin in allowed)
+        credentialed = origin is not None and origin in named
+        permitted = credentialed or (origin is not None and allow_any)
         if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
             if not permitted:
                 raise ApiError("FORBIDDEN", "Origin not allowed")
@@ -151,13 +158,17 @@ def cors(allowed_origins: list[str]) -> Callable[..., Awaitable[web.StreamRespon
         else:
             response = await handler(request)
         if permitted and origin is not None and not response.prepared:
-            response.headers["Access-Control-Allow-Origin"] = origin
-            response.headers["Access-Control-Allow-Credentials"] = "true"
+            if credentialed:
+                response.headers["Access-Control-Allow-Origin"] = origin
+                response.headers["Access-Control-Allow-Credentials"] = "true"
+            else:
+                response.headers["Access-Control-Allow-Origin"] = "*"
             response.headers["Access-Control-Expose-Headers"] = (
                 "X-Request-Id, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, "
                 "Retry-After, Idempotent-Replayed"
             )
-            response.headers["Vary"] = "Origin"
+            if allow_any or credentialed:
+                response.headers["Vary"] = "Origin"
         return response
 
     return middleware

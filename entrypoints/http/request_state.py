@@ -14,4 +14,5 @@ USER_ID: web.RequestKey[str] = web.RequestKey("user_id", str)
 
 
 def request_id_of(request: web.Request) -> str:
-    return request.get(REQUEST_ID, "-")
+    request_id: str = request.get(REQUEST_ID, "-")
+    return request_id

@@ -5,28 +5,45 @@
     @routes.put("/api/v1/profile", body=ProfileIn, response=ProfileOut, auth=Auth.REQUIRED)
     async def update_profile(call: Call[ProfileIn, NoQuery]) -> ProfileOut: ...
 
-The handler gets a ``Call`` (validated body and query, path params, principal, container) and
-returns a model/plain data (wrapped as ``{"success": true, "data": …}`` with the route's status) or
-a ``Reply`` for a different status, ``meta`` or headers. ``raw=True`` routes (webhooks, HTML pages)
-get the Call too and return an ``aiohttp.web.Response`` themselves.
+Each route module declares the typed use cases its handlers need as one frozen dataclass and
+names it on its ``ApiRoutes``; the context's container builds that object once and the app hands
+it to every handler of the module as its second argument::
+
+    @dataclass(frozen=True)
+    class ProfileUseCases:
+        update_profile: Callable[[], UpdateProfile]  # a fresh use case per call
+
+    routes = ApiRoutes(tag="profile", uses=ProfileUseCases)
+
+    @routes.put("/api/v1/profile", ...)
+    async def update_profile(call: Call[ProfileIn, NoQuery], uc: ProfileUseCases) -> ProfileOut:
+        return await uc.update_profile()(call.user, ...)
+
+Handlers never see the container. The handler gets a ``Call`` (validated body and query, path
+params, principal) and returns a model/plain data (wrapped as ``{"success": true, "data": …}``
+with the route's status) or a ``Reply`` for a different status, ``meta`` or headers.
+``raw=True`` routes (webhooks, HTML pages) get the Call too and return an
+``aiohttp.web.Response`` themselves.
 """
 
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+import pydantic_core
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from application.identity.principal import Principal
-from application.ports.audit import RequestContext
 from domain.errors import AuthenticationFailed, Forbidden
+from domain.request_context import RequestContext
 from entrypoints.http import envelope
 from entrypoints.http.errors import ApiError
-from entrypoints.http.request_state import CLIENT_IP, CONTAINER, MAX_BODY, request_id_of
+from entrypoints.http.request_state import CLIENT_IP, MAX_BODY, request_id_of
 
 B = TypeVar("B", bound=BaseModel)
 Q = TypeVar("Q", bound=BaseModel)
@@ -68,10 +85,6 @@ class Call(Generic[B, Q]):
         return self.request.match_info
 
     @property
-    def container(self) -> Any:
-        return self.request.app[CONTAINER]
-
-    @property
     def user(self) -> Principal:
         if self.principal is None:  # only reachable on routes declared with Auth.NONE/OPTIONAL
             raise AuthenticationFailed("Authentication required")
@@ -89,7 +102,8 @@ class Call(Generic[B, Q]):
         return self.request.headers.get(name)
 
 
-Handler = Callable[[Call[Any, Any]], Awaitable[Any]]
+# A handler: ``async (call, use_cases)``; ``use_cases`` is the module's ``uses`` object.
+Handler = Callable[[Call[Any, Any], Any], Awaitable[Any]]
 
 
 @dataclass
@@ -97,6 +111,7 @@ class RouteSpec:
     method: str
     path: str
     handler: Handler
+    uses: type
     summary: str
     tag: str
     auth: Auth
@@ -112,10 +127,22 @@ class RouteSpec:
     include_in_schema: bool = True
 
 
+class NoUseCases:
+    """For route modules whose handlers need no use case."""
+
+
 class ApiRoutes:
-    def __init__(self, tag: str):
+    """A route module's routes, and the type of the use cases its handlers receive."""
+
+    # Every route module, by the type of its use cases (one type may serve several modules).
+    by_uses: dict[type, list[ApiRoutes]] = {}
+
+    def __init__(self, tag: str, *, uses: type = NoUseCases):
         self.tag = tag
+        self.uses = uses
         self.specs: list[RouteSpec] = []
+        if uses is not NoUseCases:
+            ApiRoutes.by_uses.setdefault(uses, []).append(self)
 
     def route(
         self,
@@ -140,6 +167,7 @@ class ApiRoutes:
                     method=method,
                     path=path,
                     handler=handler,
+                    uses=self.uses,
                     summary=summary or (handler.__doc__ or handler.__name__).strip().split("\n")[0],
                     tag=self.tag,
                     auth=auth,
@@ -192,37 +220,50 @@ async def _read_body(request: web.Request) -> bytes:
     return await request.read()
 
 
-def _nul_fields(value: Any, path: str) -> list[str]:
-    """Where NUL characters hide in a decoded value (PostgreSQL text cannot store them)."""
+# Signed 64-bit: the widest integer column (BIGINT) and what orjson and jsonb consumers take.
+MIN_INTEGER, MAX_INTEGER = -(2**63), 2**63 - 1
+NUL = "NUL characters are not allowed"
+NOT_FINITE = "numbers must be finite (no NaN, Infinity or overflowing exponents)"
+TOO_BIG = f"integers must lie within {MIN_INTEGER}..{MAX_INTEGER}"
+
+
+def _unstorable_fields(value: Any, path: str) -> list[tuple[str, str]]:
+    """Where a decoded value holds what neither database stores alike: NUL characters (PostgreSQL
+    text refuses them), NaN/Infinity (jsonb refuses them, SQLite keeps them) and integers beyond
+    64 bits (BIGINT and orjson refuse them). The JSON parser accepts all three."""
     if isinstance(value, str):
-        return [path] if "\x00" in value else []
+        return [(path, NUL)] if "\x00" in value else []
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, int):
+        return [] if MIN_INTEGER <= value <= MAX_INTEGER else [(path, TOO_BIG)]
+    if isinstance(value, float):
+        return [] if math.isfinite(value) else [(path, NOT_FINITE)]
     if isinstance(value, Mapping):
         found = []
         for key, item in value.items():
             where = f"{path}.{key}" if path else str(key)
-            found += [where] if "\x00" in str(key) else _nul_fields(item, where)
+            found += [(where, NUL)] if "\x00" in str(key) else _unstorable_fields(item, where)
         return found
     if isinstance(value, list | tuple | set | frozenset):
-        return [f for i, item in enumerate(value) for f in _nul_fields(item, f"{path}.{i}")]
+        return [f for i, item in enumerate(value) for f in _unstorable_fields(item, f"{path}.{i}")]
     return []
 
 
-def _refuse_nul(value: Any, where: str) -> None:
-    fields = _nul_fields(value, "")
+def _refuse_unstorable(value: Any, where: str) -> None:
+    fields = _unstorable_fields(value, "")
     if fields:
         raise ApiError(
             "VALIDATION_ERROR",
             f"Invalid {where}",
-            details=[
-                {"field": f or where, "message": "NUL characters are not allowed"} for f in fields
-            ],
+            details=[{"field": f or where, "message": message} for f, message in fields],
         )
 
 
 def _parse_query(spec: RouteSpec, request: web.Request) -> BaseModel:
     if spec.query is None:
         return NoQuery()
-    _refuse_nul(dict(request.query), "query parameters")
+    _refuse_unstorable(dict(request.query), "query parameters")
     try:
         return spec.query.model_validate(dict(request.query))
     except ValidationError as exc:
@@ -235,28 +276,65 @@ def _parse_body(spec: RouteSpec, raw: bytes, request: web.Request) -> BaseModel:
     if request.content_type not in ("application/json", "application/octet-stream", ""):
         raise ApiError("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json")
     try:
-        body = spec.body.model_validate_json(raw or b"", strict=True)
+        document = pydantic_core.from_json(raw or b"")
+    except ValueError:
+        document = None  # not JSON: model validation below says so in the usual words
+    # Before validation: a validator must never meet a value the JSON parser should not have let
+    # through (orjson raised TypeError on big integers in SpendIn.metadata: a 500).
+    _refuse_unstorable(document, "request body")
+    try:
+        return spec.body.model_validate_json(raw or b"", strict=True)
     except ValidationError as exc:
         raise _validation_error(exc, "request body") from exc
-    _refuse_nul(body.model_dump(by_alias=True), "request body")
-    return body
+
+
+# Methods that change state: their requests must not be ones a browser sends cross-site without
+# a CORS preflight (ADR 0009).
+STATE_CHANGING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def refuse_non_json(request: web.Request, *, even_without_body: bool = False) -> None:
+    """415 unless a state-changing request's body is declared ``application/json``.
+
+    A cross-site form or ``no-cors`` fetch can only send a "simple" content type (form, text,
+    multipart) or none, and carries the session cookie without asking CORS first; declaring
+    ``application/json`` forces the preflight that ``CORS_ORIGINS`` answers (ADR 0009).
+    ``even_without_body``: the caller authenticates with the session cookie, which rides along
+    with a bodyless simple POST too.
+    """
+    if request.method not in STATE_CHANGING_METHODS:
+        return
+    if not (even_without_body or request.body_exists):
+        return
+    # aiohttp reports a missing Content-Type as application/octet-stream: read the header
+    if "Content-Type" not in request.headers or request.content_type != "application/json":
+        raise ApiError(
+            "UNSUPPORTED_MEDIA_TYPE",
+            "Send the request as application/json (Content-Type: application/json)",
+        )
 
 
 def build_handler(
     spec: RouteSpec,
+    uses: object,
     authenticate: Callable[[web.Request, Auth], Awaitable[Principal | None]],
     limit: Callable[[web.Request, RouteSpec, Principal | None], Awaitable[dict[str, str]]],
-) -> Callable[..., Any]:
+) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    if not isinstance(uses, spec.uses):
+        raise TypeError(f"{spec.path} needs {spec.uses.__name__}, got {type(uses).__name__}")
+
     async def handle(request: web.Request) -> web.StreamResponse:
         principal = await authenticate(request, spec.auth)
         if spec.auth is Auth.ADMIN and (principal is None or not principal.is_admin):
             raise Forbidden("Platform administrators only")
         limit_headers = await limit(request, spec, principal)
-        _refuse_nul(dict(request.match_info), "path parameters")
+        _refuse_unstorable(dict(request.match_info), "path parameters")
+        if not spec.raw:  # raw routes (webhooks, pages) take their providers' bodies as sent
+            refuse_non_json(request)
         raw = await _read_body(request) if request.can_read_body else b""
         query = _parse_query(spec, request)
         body = NoBody() if spec.raw else _parse_body(spec, raw, request)
-        result = await spec.handler(Call(request, body, query, principal, raw))
+        result = await spec.handler(Call(request, body, query, principal, raw), uses)
         if isinstance(result, web.StreamResponse):
             response = result
         elif isinstance(result, Reply):

@@ -9,6 +9,7 @@ import signal
 from prometheus_client import start_http_server
 
 from application.jobs.scheduler import Scheduler
+from entrypoints import runtime
 from entrypoints.config import Settings
 from entrypoints.containers import Container
 from entrypoints.jobs.relay_loop import start_jobs
@@ -24,17 +25,12 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
         loop.add_signal_handler(sig, stop.set)
 
 
-async def _dispose(container: Container) -> None:
-    engine = container.adapters.engine()
-    if engine is not None:
-        await engine.dispose()
-
-
 async def run_worker(settings: Settings, *, threads: int) -> None:
     """Dramatiq worker + outbox relay, in one process."""
     if settings.worker_metrics_port:
         start_http_server(settings.worker_metrics_port, registry=REGISTRY)
     container = Container(config=settings)
+    close = await runtime.start(container, in_process_jobs=False)
     stop = asyncio.Event()
     _stop_on_signals(stop)
     stop_jobs = await start_jobs(container, threads=threads)
@@ -46,15 +42,18 @@ async def run_worker(settings: Settings, *, threads: int) -> None:
     try:
         await stop.wait()
     finally:
-        await stop_jobs()
-        await _dispose(container)
+        try:
+            await stop_jobs()
+        finally:
+            await close()
 
 
 async def run_scheduler(settings: Settings) -> None:
     """Ticks the periodic jobs until stopped."""
     container = Container(config=settings)
+    close = await runtime.start(container, in_process_jobs=False)
     scheduler = Scheduler(
-        container.adapters.uow(), container.core.clock(), periodic_jobs(container)
+        container.infrastructure.uow(), container.core.clock(), periodic_jobs(container)
     )
     stop = asyncio.Event()
     _stop_on_signals(stop)
@@ -62,4 +61,4 @@ async def run_scheduler(settings: Settings) -> None:
     try:
         await scheduler.run(stop)
     finally:
-        await _dispose(container)
+        await close()

@@ -5,7 +5,7 @@ run (usually a use case instance)::
 
     @periodic("payments.reconcile", every=timedelta(minutes=5))
     def reconcile_payments(container: Container) -> Callable[[], Awaitable[object]]:
-        return container.use_cases.reconcile_payments()
+        return container.payments.reconcile_payments()
 
 Slots are aligned on the Unix epoch plus ``offset`` (UTC): ``every=timedelta(days=1),
 offset=timedelta(hours=6)`` runs daily at 06:00 UTC. The job itself should be a sweep (safe to run
@@ -64,33 +64,33 @@ def periodic_jobs(container: Container) -> list[PeriodicJob]:
 @periodic("notifications.cleanup", every=timedelta(days=1), offset=timedelta(hours=6))
 def cleanup_notifications(container: Container) -> Callable[[], Awaitable[object]]:
     """Delete notifications older than 30 days (the original's 06:00 UTC daily cleanup)."""
-    run: Callable[[], Awaitable[object]] = container.use_cases.purge_old_notifications()
+    run: Callable[[], Awaitable[object]] = container.notifications.purge_old_notifications()
     return run
 
 
 @periodic("payments.reconcile", every=timedelta(minutes=5), lease=timedelta(minutes=10))
 def reconcile_payments(container: Container) -> Callable[[], Awaitable[object]]:
     """Re-check PENDING/PROCESSING payments with Razorpay; cancel stale ones (API.md, jobs)."""
-    run: Callable[[], Awaitable[object]] = container.use_cases.reconcile_payments()
+    run: Callable[[], Awaitable[object]] = container.payments.reconcile_payments()
     return run
 
 
 @periodic("credits.expire_holds", every=timedelta(minutes=1))
 def expire_credit_holds(container: Container) -> Callable[[], Awaitable[object]]:
     """Release credit holds past their expiry (work that never reported its cost)."""
-    run: Callable[[], Awaitable[object]] = container.use_cases.expire_holds()
+    run: Callable[[], Awaitable[object]] = container.credits.expire_holds()
     return run
 
 
 @periodic("credits.purge_idempotency_keys", every=timedelta(hours=1))
 def purge_idempotency_keys(container: Container) -> Callable[[], Awaitable[object]]:
     """Drop Idempotency-Key records older than 24 hours."""
-    run: Callable[[], Awaitable[object]] = container.use_cases.purge_idempotency_keys()
+    run: Callable[[], Awaitable[object]] = container.idempotency.purge_idempotency_keys()
     return run
 
 
 @periodic("phone_verification.cleanup", every=timedelta(days=1), offset=timedelta(hours=6))
 def cleanup_phone_verification(container: Container) -> Callable[[], Awaitable[object]]:
     """Drop expired number locks and codes, and attempt history past every rate window."""
-    run: Callable[[], Awaitable[object]] = container.use_cases.purge_stale_phone_verification()
+    run: Callable[[], Awaitable[object]] = container.free_credits.purge_stale_phone_verification()
     return run

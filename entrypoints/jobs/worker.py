@@ -7,6 +7,7 @@ that loop, and are closed on it when the worker shuts down (docs/decisions/0006)
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -19,10 +20,12 @@ from dramatiq.middleware import Middleware
 from adapters.dramatiq.actors import declare_outbox_actor
 from adapters.dramatiq.broker import build_broker
 from application.jobs.dispatch import DispatchOutboxMessage
+from entrypoints import runtime
 from entrypoints.config import Settings
 from entrypoints.containers import Container
 from entrypoints.jobs.handlers import outbox_handlers
 from entrypoints.observability import JOBS_TOTAL
+from entrypoints.runtime import Stop
 
 ContainerFactory = Callable[[Settings], Container]
 
@@ -40,7 +43,7 @@ class JobRuntime:
         self._settings = settings
         self._factory = container_factory
         self._container: Container | None = None
-        self._dispatch: DispatchOutboxMessage | None = None
+        self._opened: asyncio.Future[tuple[DispatchOutboxMessage, Stop]] | None = None
 
     @property
     def container(self) -> Container:
@@ -48,25 +51,26 @@ class JobRuntime:
             self._container = self._factory(self._settings)
         return self._container
 
+    async def _open(self) -> tuple[DispatchOutboxMessage, Stop]:
+        container = self.container
+        stop = await runtime.start(container, in_process_jobs=False)
+        dispatch = DispatchOutboxMessage(
+            container.infrastructure.uow(), outbox_handlers(container), container.core.clock()
+        )
+        return dispatch, stop
+
     async def run(self, message_id: str, topic: str, payload: Mapping[str, Any]) -> None:
-        if self._dispatch is None:  # no await before the assignment: one loop, no race
-            container = self.container
-            self._dispatch = DispatchOutboxMessage(
-                container.adapters.uow(), outbox_handlers(container), container.core.clock()
-            )
-        await self._dispatch(message_id, topic, payload)
+        if self._opened is None:  # no await before the assignment: one loop, no race
+            self._opened = asyncio.ensure_future(self._open())
+        dispatch, _ = await self._opened
+        await dispatch(message_id, topic, payload)
 
     async def close(self) -> None:
-        container, self._container, self._dispatch = self._container, None, None
-        if container is None:
+        opened, self._opened, self._container = self._opened, None, None
+        if opened is None:
             return
-        sender = container.adapters.email_sender()
-        close = getattr(sender, "close", None)
-        if close is not None:
-            await close()
-        engine = container.adapters.engine()
-        if engine is not None:
-            await engine.dispose()
+        _, stop = await opened
+        await stop()
 
 
 class CloseRuntimeOnShutdown(Middleware):

@@ -12,7 +12,8 @@ from adapters.sqlalchemy.tables.audit import audit_log
 from adapters.sqlalchemy.tables.identity import users
 from application.audit.ports import AuditRecord
 from application.pagination import Page, PageRequest, encode_cursor
-from application.ports.audit import AuditEntry, RequestContext
+from application.ports.audit import AuditEntry
+from domain.request_context import RequestContext
 
 
 class SqlOrganizationAuditTrail:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import builtins
 from datetime import datetime
 from typing import Any
 
@@ -47,12 +48,13 @@ class SqlNotificationRepository:
             stmt = stmt.where(n.read_at.is_not(None) if flt.read else n.read_at.is_(None))
         if flt.type is not None:
             stmt = stmt.where(n.type == flt.type.value)
-        if page.after:
-            after_time = datetime.fromisoformat(page.after[0])
+        after = page.after_time()
+        if after is not None:
+            after_time, after_id = after
             stmt = stmt.where(
                 sa.or_(
                     n.created_at < after_time,
-                    sa.and_(n.created_at == after_time, n.id < page.after[1]),
+                    sa.and_(n.created_at == after_time, n.id < after_id),
                 )
             )
         stmt = stmt.order_by(n.created_at.desc(), n.id.desc()).limit(page.limit + 1)
@@ -60,7 +62,7 @@ class SqlNotificationRepository:
         items = [_to_notification(r) for r in rows[: page.limit]]
         cursor = None
         if len(rows) > page.limit:
-            cursor = encode_cursor(items[-1].created_at.isoformat(), items[-1].id)
+            cursor = encode_cursor(items[-1].created_at, items[-1].id)
         return Page(items, cursor)
 
     async def unread_count(self, user_id: str) -> int:
@@ -71,7 +73,9 @@ class SqlNotificationRepository:
         )
         return int((await self._conn.execute(stmt)).scalar_one())
 
-    async def set_read(self, user_id: str, ids: list[str] | None, read: bool, now: datetime) -> int:
+    async def set_read(
+        self, user_id: str, ids: builtins.list[str] | None, read: bool, now: datetime
+    ) -> int:
         stmt = sa.update(notifications).where(n.user_id == user_id)
         if ids is not None:
             stmt = stmt.where(n.id.in_(ids))

@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapters.sqlalchemy.statements import for_update, insert_ignoring_conflict
 from adapters.sqlalchemy.tables.jobs import processed_messages
 from adapters.sqlalchemy.tables.outbox import outbox
-from application.ports.outbox import OutboxMessage, PendingMessage
+from application.ports.outbox import PendingMessage
+from application.ports.outbox_commands import OutboxCommand
+from domain.ids import new_id
 
 
 class SqlOutbox:
@@ -19,20 +21,22 @@ class SqlOutbox:
         self._conn = conn
         self._now = now
 
-    async def add(self, message: OutboxMessage) -> None:
+    async def add(self, command: OutboxCommand) -> str | None:
         # A dedupe_key seen before means the side effect is already recorded: keep the first.
-        await insert_ignoring_conflict(
+        message_id = new_id()
+        stored = await insert_ignoring_conflict(
             self._conn,
             outbox,
             {
-                "id": message.id,
-                "topic": message.topic,
-                "payload": dict(message.payload),
-                "dedupe_key": message.dedupe_key,
+                "id": message_id,
+                "topic": command.TOPIC,
+                "payload": command.to_payload(),
+                "dedupe_key": command.dedupe_key,
                 "created_at": self._now(),
                 "attempts": 0,
             },
         )
+        return message_id if stored else None
 
     async def claim_pending(self, limit: int, now: datetime) -> list[PendingMessage]:
         stmt = (

@@ -129,17 +129,21 @@ class SqlPaymentRepository:
         stmt = sa.select(payments).where(P.user_id == user_id)
         if status is not None:
             stmt = stmt.where(P.status == status.value)
-        if page.after:
-            after = datetime.fromisoformat(page.after[0])
+        after = page.after_time()
+        if after is not None:
+            after_time, after_id = after
             stmt = stmt.where(
-                sa.or_(P.created_at < after, sa.and_(P.created_at == after, P.id < page.after[1]))
+                sa.or_(
+                    P.created_at < after_time,
+                    sa.and_(P.created_at == after_time, P.id < after_id),
+                )
             )
         stmt = stmt.order_by(P.created_at.desc(), P.id.desc()).limit(page.limit + 1)
         rows = (await self._conn.execute(stmt)).all()
         items = await self._with_refunds(rows[: page.limit])
         cursor = None
         if len(rows) > page.limit:
-            cursor = encode_cursor(items[-1].created_at.isoformat(), items[-1].id)
+            cursor = encode_cursor(items[-1].created_at, items[-1].id)
         return Page(items, cursor)
 
     async def due_for_reconciliation(
@@ -338,8 +342,8 @@ def _event_row(e: PaymentEvent) -> dict[str, Any]:
         "actor": e.actor[:64],
         "source": e.source[:30],
         "data": dict(e.data),
-        "ip": e.ip[:64] if e.ip else None,
-        "user_agent": e.user_agent[:500] if e.user_agent else None,
+        "ip": e.ip,
+        "user_agent": e.user_agent,
         "created_at": e.created_at,
     }
 

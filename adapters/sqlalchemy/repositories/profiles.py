@@ -82,12 +82,13 @@ class SqlProfileRepository:
             .order_by(v.viewed_at.desc(), v.viewer_id.desc())
             .limit(page.limit + 1)
         )
-        if page.after:
-            after_time = datetime.fromisoformat(page.after[0])
+        after = page.after_time()
+        if after is not None:
+            after_time, after_id = after
             stmt = stmt.where(
                 sa.or_(
                     v.viewed_at < after_time,
-                    sa.and_(v.viewed_at == after_time, v.viewer_id < page.after[1]),
+                    sa.and_(v.viewed_at == after_time, v.viewer_id < after_id),
                 )
             )
         rows = (await self._conn.execute(stmt)).all()
@@ -103,7 +104,7 @@ class SqlProfileRepository:
         cursor = None
         if len(rows) > page.limit:
             last = items[-1]
-            cursor = encode_cursor(last.viewed_at.isoformat(), last.viewer_id)
+            cursor = encode_cursor(last.viewed_at, last.viewer_id)
         return Page(items, cursor)
 
     async def has_viewed(self, profile_user_id: str, viewer_id: str) -> bool:
@@ -146,10 +147,12 @@ def _to_row(profile: Profile) -> dict[str, Any]:
 
 def _to_profile(row: Any) -> Profile:
     lists = row.lists or {}
+    scalars: dict[str, Any] = {name: getattr(row, name) for name in _SCALARS}
+    sequences: dict[str, Any] = {name: tuple(lists.get(name, ())) for name in _LISTS}
     details = ProfileDetails(
-        **{name: getattr(row, name) for name in _SCALARS},
+        **scalars,
         gender=Gender(row.gender) if row.gender else None,
-        **{name: tuple(lists.get(name, ())) for name in _LISTS},
+        **sequences,
     )
     privacy = PrivacySettings(row.is_public, row.require_auth, row.track_views)
     return Profile(row.user_id, details, privacy, row.created_at, row.updated_at)

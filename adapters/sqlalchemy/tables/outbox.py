@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from adapters.sqlalchemy.tables.base import Json, id_column, metadata, timestamp
+from domain.bounded_text import MAX_KEY_LENGTH
 
 outbox = sa.Table(
     "outbox",
@@ -12,7 +13,7 @@ outbox = sa.Table(
     id_column(primary_key=True),
     sa.Column("topic", sa.String(100), nullable=False),
     sa.Column("payload", Json, nullable=False),
-    sa.Column("dedupe_key", sa.String(255), unique=True),
+    sa.Column("dedupe_key", sa.String(MAX_KEY_LENGTH), unique=True),
     timestamp("created_at"),
     timestamp("dispatched_at", nullable=True),
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from adapters.sqlalchemy.tables.base import Json, id_column, metadata, timestamp
+from domain.request_context import MAX_IP_LENGTH, MAX_USER_AGENT_LENGTH
 
 PAYMENT_STATUSES = (
     "PENDING",
@@ -119,8 +120,8 @@ payment_events = sa.Table(
     sa.Column("actor", sa.String(64), nullable=False),
     sa.Column("source", sa.String(30), nullable=False),
     sa.Column("data", Json, nullable=False),
-    sa.Column("ip", sa.String(64)),
-    sa.Column("user_agent", sa.String(500)),
+    sa.Column("ip", sa.String(MAX_IP_LENGTH)),
+    sa.Column("user_agent", sa.String(MAX_USER_AGENT_LENGTH)),
     timestamp("created_at"),
     sa.Index("ix_payment_events_payment", "payment_id", "created_at", "id"),
 )

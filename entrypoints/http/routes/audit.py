@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from application.audit.organization_audit import ReadOrganizationAudit
 from application.audit.ports import AuditRecord
 from application.pagination import page_request
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, Reply
 from entrypoints.http.schemas.base import PageQuery
 from entrypoints.http.schemas.invitations import ActorOut, AuditEntryOut, AuditTargetOut
 
-routes = ApiRoutes(tag="organizations")
+
+@dataclass(frozen=True)
+class AuditUseCases:
+    """What these handlers run (built by the context's container)."""
+
+    read_organization_audit: Callable[[], ReadOrganizationAudit]
+
+
+routes = ApiRoutes(tag="organizations", uses=AuditUseCases)
 
 
 def audit_out(record: AuditRecord) -> AuditEntryOut:
@@ -34,9 +46,9 @@ def audit_out(record: AuditRecord) -> AuditEntryOut:
     summary="The organization's audit trail, newest first (teams and projects included); "
     "org:audit:read",
 )
-async def organization_audit(call: Call[NoBody, PageQuery]) -> Reply:
+async def organization_audit(call: Call[NoBody, PageQuery], uc: AuditUseCases) -> Reply:
     q = call.query
-    page = await call.container.use_cases.read_organization_audit()(
+    page = await uc.read_organization_audit()(
         call.user, call.path["orgId"], page_request(q.limit, q.cursor)
     )
     return Reply(

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import functools
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from application.credits.spend import ReplayedInsufficientCredits
+from aiohttp import web
+
+from application.credits.admin_grant import AdminGrant
+from application.credits.queries import GetBalance, GetHistory
+from application.credits.spend import Spend
+from application.idempotency import IdempotentRequests
 from application.pagination import page_request
 from domain.credits.entry_types import EntryType
 from entrypoints.http import envelope
-from entrypoints.http.errors import ApiError
 from entrypoints.http.idempotency import (
     REPLAYED_HEADER,
     document_key,
@@ -27,13 +32,25 @@ from entrypoints.http.schemas.credits import (
     SpendOut,
 )
 
-routes = ApiRoutes(tag="credits")
+
+@dataclass(frozen=True)
+class CreditsUseCases:
+    """What these handlers run (built by the context's container)."""
+
+    admin_grant: Callable[[], AdminGrant]
+    get_balance: Callable[[], GetBalance]
+    get_history: Callable[[], GetHistory]
+    spend: Callable[[], Spend]
+    idempotency: Callable[[], IdempotentRequests]
+
+
+routes = ApiRoutes(tag="credits", uses=CreditsUseCases)
 NO_STORE = {"Cache-Control": "no-store"}
 
 
 @routes.get("/api/v1/credits/balance", response=BalanceOut, summary="My credit balance")
-async def balance(call: Call[NoBody, NoQuery]) -> Reply:
-    b = await call.container.use_cases.get_balance()(call.user.user_id)
+async def balance(call: Call[NoBody, NoQuery], uc: CreditsUseCases) -> Reply:
+    b = await uc.get_balance()(call.user.user_id)
     return Reply(
         BalanceOut(balance=b.balance, held=b.held, available=b.available), headers=NO_STORE
     )
@@ -46,11 +63,9 @@ async def balance(call: Call[NoBody, NoQuery]) -> Reply:
     paginated=True,
     summary="My ledger entries, newest first",
 )
-async def history(call: Call[NoBody, HistoryQuery]) -> Reply:
+async def history(call: Call[NoBody, HistoryQuery], uc: CreditsUseCases) -> Reply:
     q = call.query
-    page = await call.container.use_cases.get_history()(
-        call.user.user_id, q.type, page_request(q.limit, q.cursor)
-    )
+    page = await uc.get_history()(call.user.user_id, q.type, page_request(q.limit, q.cursor))
     items = [
         HistoryEntryOut(
             id=e.id,
@@ -74,24 +89,19 @@ async def history(call: Call[NoBody, HistoryQuery]) -> Reply:
     summary="Spend credits (Idempotency-Key required)",
 )
 @functools.partial(document_key, required=True)
-async def spend(call: Call[SpendIn, NoQuery]) -> Any:
+async def spend(call: Call[SpendIn, NoQuery], uc: CreditsUseCases) -> SpendOut | web.Response:
     # The ledger transaction itself is the idempotency record of a spend (one statement, see
     # adapters/sqlalchemy/repositories/credits/fast_path.py); semantics as for @idempotent.
     key = idempotency_key(call, required=True)
     assert key is not None
     body = call.body
-    try:
-        result = await call.container.use_cases.spend()(
-            user_id=call.user.user_id,
-            amount=body.amount,
-            purpose=body.purpose,
-            idempotency_key=key,
-            metadata=body.metadata,
-        )
-    except ReplayedInsufficientCredits as exc:
-        raise ApiError(
-            exc.code, exc.message, details=exc.details, headers={REPLAYED_HEADER: "true"}
-        ) from None
+    result = await uc.spend()(
+        user_id=call.user.user_id,
+        amount=body.amount,
+        purpose=body.purpose,
+        idempotency_key=key,
+        metadata=body.metadata,
+    )
     out = SpendOut(transaction_id=result.transaction_id, balance=result.balance)
     if result.replayed:
         return envelope.success(out, status=201, headers={REPLAYED_HEADER: "true"})
@@ -107,9 +117,9 @@ async def spend(call: Call[SpendIn, NoQuery]) -> Any:
     summary="Grant (or adjust) a user's credits; platform admins only",
 )
 @idempotent(status=201, required=False)
-async def admin_grant(call: Call[GrantIn, NoQuery]) -> GrantOut:
+async def admin_grant(call: Call[GrantIn, NoQuery], uc: CreditsUseCases) -> GrantOut:
     body = call.body
-    result = await call.container.use_cases.admin_grant()(
+    result = await uc.admin_grant()(
         actor_id=call.user.user_id,
         user_ref=body.user_id,
         amount=body.amount,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
-from typing import TypeVar
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from domain.free_credits.errors import RateLimited
+from application.free_credits.claim_free_credits import ClaimFreeCredits
+from application.free_credits.eligibility import GetFreeCreditsEligibility
+from application.free_credits.send_code import SendVerificationCode
+from application.free_credits.verify_code import VerifyPhoneCode
+from application.idempotency import IdempotentRequests
 from domain.free_credits.otp import Channel
-from entrypoints.http.errors import ApiError
 from entrypoints.http.idempotency import idempotent
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery
 from entrypoints.http.schemas.free_credits import (
@@ -19,8 +22,19 @@ from entrypoints.http.schemas.free_credits import (
     VerifyOtpIn,
 )
 
-routes = ApiRoutes(tag="credits")
-T = TypeVar("T")
+
+@dataclass(frozen=True)
+class FreeCreditsUseCases:
+    """What these handlers run (built by the context's container)."""
+
+    claim_free_credits: Callable[[], ClaimFreeCredits]
+    free_credits_eligibility: Callable[[], GetFreeCreditsEligibility]
+    send_verification_code: Callable[[], SendVerificationCode]
+    verify_phone_code: Callable[[], VerifyPhoneCode]
+    idempotency: Callable[[], IdempotentRequests]
+
+
+routes = ApiRoutes(tag="credits", uses=FreeCreditsUseCases)
 
 _SEND_RESPONSES = {
     409: "number verified by, or being verified by, another account; or already verified",
@@ -34,30 +48,21 @@ _VERIFY_RESPONSES = {
 }
 
 
-async def _with_retry_after(pending: Awaitable[T]) -> T:
-    """The domain's RATE_LIMITED carries a wait; HTTP clients read it from Retry-After."""
-    try:
-        return await pending
-    except RateLimited as exc:
-        raise ApiError(
-            "RATE_LIMITED",
-            exc.message,
-            details=exc.details,
-            headers={"Retry-After": str(exc.retry_after)},
-        ) from exc
-
-
-async def _send(call: Call[SendOtpIn, NoQuery], channel: Channel) -> CodeSentOut:
-    send = call.container.use_cases.send_verification_code()
-    sent = await _with_retry_after(
-        send(user_id=call.user.user_id, phone_number=call.body.phone_number, channel=channel)
+async def _send(
+    call: Call[SendOtpIn, NoQuery], uc: FreeCreditsUseCases, channel: Channel
+) -> CodeSentOut:
+    send = uc.send_verification_code()
+    sent = await send(
+        user_id=call.user.user_id, phone_number=call.body.phone_number, channel=channel
     )
     return CodeSentOut(expires_in=sent.expires_in, resend_after=sent.resend_after)
 
 
-async def _verify(call: Call[VerifyOtpIn, NoQuery], channel: Channel) -> PhoneVerifiedOut:
-    verify = call.container.use_cases.verify_phone_code()
-    await _with_retry_after(verify(user_id=call.user.user_id, channel=channel, otp=call.body.otp))
+async def _verify(
+    call: Call[VerifyOtpIn, NoQuery], uc: FreeCreditsUseCases, channel: Channel
+) -> PhoneVerifiedOut:
+    verify = uc.verify_phone_code()
+    await verify(user_id=call.user.user_id, channel=channel, otp=call.body.otp)
     return PhoneVerifiedOut(phone_verified=True)
 
 
@@ -68,8 +73,8 @@ async def _verify(call: Call[VerifyOtpIn, NoQuery], channel: Channel) -> PhoneVe
     summary="Text a 6-digit code to the number (valid 5 min)",
     responses=_SEND_RESPONSES,
 )
-async def send_sms_otp(call: Call[SendOtpIn, NoQuery]) -> CodeSentOut:
-    return await _send(call, Channel.SMS)
+async def send_sms_otp(call: Call[SendOtpIn, NoQuery], uc: FreeCreditsUseCases) -> CodeSentOut:
+    return await _send(call, uc, Channel.SMS)
 
 
 @routes.post(
@@ -79,8 +84,8 @@ async def send_sms_otp(call: Call[SendOtpIn, NoQuery]) -> CodeSentOut:
     summary="Call the number and read out a 6-digit code (valid 5 min)",
     responses=_SEND_RESPONSES,
 )
-async def send_voice_otp(call: Call[SendOtpIn, NoQuery]) -> CodeSentOut:
-    return await _send(call, Channel.VOICE)
+async def send_voice_otp(call: Call[SendOtpIn, NoQuery], uc: FreeCreditsUseCases) -> CodeSentOut:
+    return await _send(call, uc, Channel.VOICE)
 
 
 @routes.post(
@@ -90,8 +95,10 @@ async def send_voice_otp(call: Call[SendOtpIn, NoQuery]) -> CodeSentOut:
     summary="Verify the code sent by SMS; 5 wrong tries burn it",
     responses=_VERIFY_RESPONSES,
 )
-async def verify_sms_otp(call: Call[VerifyOtpIn, NoQuery]) -> PhoneVerifiedOut:
-    return await _verify(call, Channel.SMS)
+async def verify_sms_otp(
+    call: Call[VerifyOtpIn, NoQuery], uc: FreeCreditsUseCases
+) -> PhoneVerifiedOut:
+    return await _verify(call, uc, Channel.SMS)
 
 
 @routes.post(
@@ -101,8 +108,10 @@ async def verify_sms_otp(call: Call[VerifyOtpIn, NoQuery]) -> PhoneVerifiedOut:
     summary="Verify the code read out by the voice call; 5 wrong tries burn it",
     responses=_VERIFY_RESPONSES,
 )
-async def verify_voice_otp(call: Call[VerifyOtpIn, NoQuery]) -> PhoneVerifiedOut:
-    return await _verify(call, Channel.VOICE)
+async def verify_voice_otp(
+    call: Call[VerifyOtpIn, NoQuery], uc: FreeCreditsUseCases
+) -> PhoneVerifiedOut:
+    return await _verify(call, uc, Channel.VOICE)
 
 
 @routes.get(
@@ -110,8 +119,8 @@ async def verify_voice_otp(call: Call[VerifyOtpIn, NoQuery]) -> PhoneVerifiedOut
     response=EligibilityOut,
     summary="Whether the caller can claim the one-time free credits",
 )
-async def eligibility(call: Call[NoBody, NoQuery]) -> EligibilityOut:
-    result = await call.container.use_cases.free_credits_eligibility()(user_id=call.user.user_id)
+async def eligibility(call: Call[NoBody, NoQuery], uc: FreeCreditsUseCases) -> EligibilityOut:
+    result = await uc.free_credits_eligibility()(user_id=call.user.user_id)
     return EligibilityOut(
         can_claim_free_credits=result.can_claim,
         has_claimed_free_credits=result.has_claimed,
@@ -132,10 +141,8 @@ async def eligibility(call: Call[NoBody, NoQuery]) -> EligibilityOut:
     },
 )
 @idempotent(status=201, required=False)
-async def claim(call: Call[NoBody, NoQuery]) -> ClaimOut:
-    claimed = await _with_retry_after(
-        call.container.use_cases.claim_free_credits()(user_id=call.user.user_id)
-    )
+async def claim(call: Call[NoBody, NoQuery], uc: FreeCreditsUseCases) -> ClaimOut:
+    claimed = await uc.claim_free_credits()(user_id=call.user.user_id)
     return ClaimOut(
         credits_added=claimed.credits_added,
         balance=claimed.balance,

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from aiohttp import web
 
-from adapters.razorpay.sandbox import SandboxGateway
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery
 
-routes = ApiRoutes(tag="system")
+
+@dataclass(frozen=True)
+class IndexUseCases:
+    sandbox_checkout: bool  # /dev/checkout exists (sandbox gateway, outside production)
+
+
+routes = ApiRoutes(tag="system", uses=IndexUseCases)
 
 _LINKS = (
     ("/api-docs", "API documentation", "Swagger UI over the OpenAPI document"),
@@ -18,10 +25,9 @@ _CHECKOUT = ("/dev/checkout", "Sandbox checkout", "the plan picker: buy credits,
 
 
 @routes.get("/", auth=Auth.NONE, raw=True, include_in_schema=False)
-async def index(call: Call[NoBody, NoQuery]) -> web.Response:
+async def index(call: Call[NoBody, NoQuery], uc: IndexUseCases) -> web.Response:
     links = list(_LINKS)
-    gateway = call.container.adapters.payment_gateway()
-    if isinstance(gateway, SandboxGateway) and not call.container.config().is_production:
+    if uc.sandbox_checkout:
         links.insert(1, _CHECKOUT)
     items = "".join(
         f'<li><a href="{href}">{title}</a> — {note}</li>' for href, title, note in links

@@ -6,7 +6,19 @@ their template only (ADR 0040).
 
 from __future__ import annotations
 
-from application.invitations.invite import BulkInvite, CsvInvite, InviteRequest, SingleInvite
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import overload
+
+from application.invitations.answer import AcceptInvitation, DeclineInvitation, PreviewInvitation
+from application.invitations.invite import (
+    BulkInvite,
+    CsvInvite,
+    InviteMembers,
+    InviteRequest,
+    SingleInvite,
+)
+from application.invitations.manage import ListInvitations, RevokeInvitation
 from application.invitations.views import InvitationView, InviteOutcome, ScopeName
 from application.pagination import page_request
 from domain.access.permissions import ScopeKind
@@ -28,7 +40,20 @@ from entrypoints.http.schemas.invitations import (
     TeamInviteIn,
 )
 
-routes = ApiRoutes(tag="invitations")
+
+@dataclass(frozen=True)
+class InvitationsUseCases:
+    """What these handlers run (built by the context's container)."""
+
+    accept_invitation: Callable[[], AcceptInvitation]
+    decline_invitation: Callable[[], DeclineInvitation]
+    invite_members: Callable[[], InviteMembers]
+    list_invitations: Callable[[], ListInvitations]
+    preview_invitation: Callable[[], PreviewInvitation]
+    revoke_invitation: Callable[[], RevokeInvitation]
+
+
+routes = ApiRoutes(tag="invitations", uses=InvitationsUseCases)
 
 INVITE_LIMIT = "30/minute"
 CODE_LIMIT = "30/minute"
@@ -63,6 +88,10 @@ def role_out(role_id: str, role: Role | None) -> RoleRefOut:
     return RoleRefOut(id=role_id, name=role.name if role else None)
 
 
+@overload
+def name_out(name: ScopeName) -> ScopeNameOut: ...
+@overload
+def name_out(name: ScopeName | None) -> ScopeNameOut | None: ...
 def name_out(name: ScopeName | None) -> ScopeNameOut | None:
     return ScopeNameOut(id=name.id, name=name.name, slug=name.slug) if name else None
 
@@ -86,16 +115,20 @@ def invite_request(body: ScopeInviteIn) -> InviteRequest:
     return SingleInvite(body.email, body.role)
 
 
-async def _invite(call: Call[ScopeInviteIn, NoQuery], kind: ScopeKind, ref: str) -> InviteResultOut:
-    outcome = await call.container.use_cases.invite_members()(
+async def _invite(
+    call: Call[ScopeInviteIn, NoQuery], uc: InvitationsUseCases, kind: ScopeKind, ref: str
+) -> InviteResultOut:
+    outcome = await uc.invite_members()(
         call.user, kind, ref, invite_request(call.body), call.body.expires_in_days, call.context
     )
     return result_out(outcome)
 
 
-async def _list(call: Call[NoBody, InvitesQuery], kind: ScopeKind, ref: str) -> Reply:
+async def _list(
+    call: Call[NoBody, InvitesQuery], uc: InvitationsUseCases, kind: ScopeKind, ref: str
+) -> Reply:
     q = call.query
-    page = await call.container.use_cases.list_invitations()(
+    page = await uc.list_invitations()(
         call.user, kind, ref, parse_status_filter(q.status), page_request(q.limit, q.cursor)
     )
     return Reply(
@@ -104,10 +137,10 @@ async def _list(call: Call[NoBody, InvitesQuery], kind: ScopeKind, ref: str) -> 
     )
 
 
-async def _revoke(call: Call[NoBody, NoQuery], kind: ScopeKind, ref: str) -> InvitationOut:
-    view = await call.container.use_cases.revoke_invitation()(
-        call.user, kind, ref, call.path["inviteId"], call.context
-    )
+async def _revoke(
+    call: Call[NoBody, NoQuery], uc: InvitationsUseCases, kind: ScopeKind, ref: str
+) -> InvitationOut:
+    view = await uc.revoke_invitation()(call.user, kind, ref, call.path["inviteId"], call.context)
     return invitation_out(view)
 
 
@@ -122,8 +155,10 @@ async def _revoke(call: Call[NoBody, NoQuery], kind: ScopeKind, ref: str) -> Inv
     rate_limit=INVITE_LIMIT,
     summary="Invite to an organization (one, invites[] ≤100 or csv); org:members:invite",
 )
-async def invite_to_organization(call: Call[ScopeInviteIn, NoQuery]) -> InviteResultOut:
-    return await _invite(call, ScopeKind.ORGANIZATION, call.path["orgId"])
+async def invite_to_organization(
+    call: Call[ScopeInviteIn, NoQuery], uc: InvitationsUseCases
+) -> InviteResultOut:
+    return await _invite(call, uc, ScopeKind.ORGANIZATION, call.path["orgId"])
 
 
 @routes.get(
@@ -133,8 +168,10 @@ async def invite_to_organization(call: Call[ScopeInviteIn, NoQuery]) -> InviteRe
     paginated=True,
     summary="An organization's invitations (?status=pending|used|expired|declined|revoked|all)",
 )
-async def list_organization_invites(call: Call[NoBody, InvitesQuery]) -> Reply:
-    return await _list(call, ScopeKind.ORGANIZATION, call.path["orgId"])
+async def list_organization_invites(
+    call: Call[NoBody, InvitesQuery], uc: InvitationsUseCases
+) -> Reply:
+    return await _list(call, uc, ScopeKind.ORGANIZATION, call.path["orgId"])
 
 
 @routes.delete(
@@ -142,8 +179,10 @@ async def list_organization_invites(call: Call[NoBody, InvitesQuery]) -> Reply:
     response=InvitationOut,
     summary="Revoke an organization invitation; org:members:invite",
 )
-async def revoke_organization_invite(call: Call[NoBody, NoQuery]) -> InvitationOut:
-    return await _revoke(call, ScopeKind.ORGANIZATION, call.path["orgId"])
+async def revoke_organization_invite(
+    call: Call[NoBody, NoQuery], uc: InvitationsUseCases
+) -> InvitationOut:
+    return await _revoke(call, uc, ScopeKind.ORGANIZATION, call.path["orgId"])
 
 
 # --- team ---------------------------------------------------------------------------------------
@@ -157,8 +196,10 @@ async def revoke_organization_invite(call: Call[NoBody, NoQuery]) -> InvitationO
     rate_limit=INVITE_LIMIT,
     summary="Invite to a team ({teamId} + one, invites[] ≤100 or csv); team:members:invite",
 )
-async def invite_to_team(call: Call[TeamInviteIn, NoQuery]) -> InviteResultOut:
-    return await _invite(call, ScopeKind.TEAM, call.body.team_id)  # type: ignore[arg-type]
+async def invite_to_team(
+    call: Call[TeamInviteIn, NoQuery], uc: InvitationsUseCases
+) -> InviteResultOut:
+    return await _invite(call, uc, ScopeKind.TEAM, call.body.team_id)  # type: ignore[arg-type]
 
 
 @routes.get(
@@ -168,8 +209,8 @@ async def invite_to_team(call: Call[TeamInviteIn, NoQuery]) -> InviteResultOut:
     paginated=True,
     summary="A team's invitations; team:members:read (e-mails masked without invite permission)",
 )
-async def list_team_invites(call: Call[NoBody, InvitesQuery]) -> Reply:
-    return await _list(call, ScopeKind.TEAM, call.path["teamId"])
+async def list_team_invites(call: Call[NoBody, InvitesQuery], uc: InvitationsUseCases) -> Reply:
+    return await _list(call, uc, ScopeKind.TEAM, call.path["teamId"])
 
 
 @routes.delete(
@@ -177,8 +218,8 @@ async def list_team_invites(call: Call[NoBody, InvitesQuery]) -> Reply:
     response=InvitationOut,
     summary="Revoke a team invitation; team:members:invite",
 )
-async def revoke_team_invite(call: Call[NoBody, NoQuery]) -> InvitationOut:
-    return await _revoke(call, ScopeKind.TEAM, call.path["teamId"])
+async def revoke_team_invite(call: Call[NoBody, NoQuery], uc: InvitationsUseCases) -> InvitationOut:
+    return await _revoke(call, uc, ScopeKind.TEAM, call.path["teamId"])
 
 
 # --- project ------------------------------------------------------------------------------------
@@ -192,8 +233,10 @@ async def revoke_team_invite(call: Call[NoBody, NoQuery]) -> InvitationOut:
     rate_limit=INVITE_LIMIT,
     summary="Invite to a project (one, invites[] ≤100 or csv); project:members:invite",
 )
-async def invite_to_project(call: Call[ScopeInviteIn, NoQuery]) -> InviteResultOut:
-    return await _invite(call, ScopeKind.PROJECT, call.path["projectId"])
+async def invite_to_project(
+    call: Call[ScopeInviteIn, NoQuery], uc: InvitationsUseCases
+) -> InviteResultOut:
+    return await _invite(call, uc, ScopeKind.PROJECT, call.path["projectId"])
 
 
 @routes.get(
@@ -203,8 +246,8 @@ async def invite_to_project(call: Call[ScopeInviteIn, NoQuery]) -> InviteResultO
     paginated=True,
     summary="A project's invitations; project:members:read",
 )
-async def list_project_invites(call: Call[NoBody, InvitesQuery]) -> Reply:
-    return await _list(call, ScopeKind.PROJECT, call.path["projectId"])
+async def list_project_invites(call: Call[NoBody, InvitesQuery], uc: InvitationsUseCases) -> Reply:
+    return await _list(call, uc, ScopeKind.PROJECT, call.path["projectId"])
 
 
 @routes.delete(
@@ -212,8 +255,10 @@ async def list_project_invites(call: Call[NoBody, InvitesQuery]) -> Reply:
     response=InvitationOut,
     summary="Revoke a project invitation; project:members:invite",
 )
-async def revoke_project_invite(call: Call[NoBody, NoQuery]) -> InvitationOut:
-    return await _revoke(call, ScopeKind.PROJECT, call.path["projectId"])
+async def revoke_project_invite(
+    call: Call[NoBody, NoQuery], uc: InvitationsUseCases
+) -> InvitationOut:
+    return await _revoke(call, uc, ScopeKind.PROJECT, call.path["projectId"])
 
 
 # --- the invitee --------------------------------------------------------------------------------
@@ -230,8 +275,10 @@ async def revoke_project_invite(call: Call[NoBody, NoQuery]) -> InvitationOut:
         "(GONE; details.reason)",
     },
 )
-async def preview_invite(call: Call[NoBody, NoQuery]) -> InvitationPreviewOut:
-    p = await call.container.use_cases.preview_invitation()(call.path["code"])
+async def preview_invite(
+    call: Call[NoBody, NoQuery], uc: InvitationsUseCases
+) -> InvitationPreviewOut:
+    p = await uc.preview_invitation()(call.path["code"])
     return InvitationPreviewOut(
         scope=p.scope.value,
         organization=name_out(p.organization),
@@ -244,8 +291,10 @@ async def preview_invite(call: Call[NoBody, NoQuery]) -> InvitationPreviewOut:
     )
 
 
-async def _accept(call: Call[NoBody, NoQuery] | Call[CodeIn, NoQuery], code: str) -> AcceptedOut:
-    a = await call.container.use_cases.accept_invitation()(call.user, code, call.context)
+async def _accept(
+    call: Call[NoBody, NoQuery] | Call[CodeIn, NoQuery], uc: InvitationsUseCases, code: str
+) -> AcceptedOut:
+    a = await uc.accept_invitation()(call.user, code, call.context)
     return AcceptedOut(
         scope=a.scope.value,
         organization=name_out(a.organization),
@@ -264,8 +313,10 @@ async def _accept(call: Call[NoBody, NoQuery] | Call[CodeIn, NoQuery], code: str
     summary="Accept an invitation ({code}); the signed-in e-mail must be the invited one (403)",
     responses=ACCEPT_RESPONSES,
 )
-async def accept_invite_by_body(call: Call[CodeIn, NoQuery]) -> AcceptedOut:
-    return await _accept(call, call.body.code)
+async def accept_invite_by_body(
+    call: Call[CodeIn, NoQuery], uc: InvitationsUseCases
+) -> AcceptedOut:
+    return await _accept(call, uc, call.body.code)
 
 
 @routes.post(
@@ -275,8 +326,8 @@ async def accept_invite_by_body(call: Call[CodeIn, NoQuery]) -> AcceptedOut:
     summary="Accept an invitation; the signed-in e-mail must be the invited one (403)",
     responses=ACCEPT_RESPONSES,
 )
-async def accept_invite(call: Call[NoBody, NoQuery]) -> AcceptedOut:
-    return await _accept(call, call.path["code"])
+async def accept_invite(call: Call[NoBody, NoQuery], uc: InvitationsUseCases) -> AcceptedOut:
+    return await _accept(call, uc, call.path["code"])
 
 
 @routes.post(
@@ -285,6 +336,6 @@ async def accept_invite(call: Call[NoBody, NoQuery]) -> AcceptedOut:
     rate_limit=CODE_LIMIT,
     summary="Decline an invitation; the signed-in e-mail must be the invited one (403)",
 )
-async def decline_invite(call: Call[NoBody, NoQuery]) -> DeclinedOut:
-    await call.container.use_cases.decline_invitation()(call.user, call.path["code"], call.context)
+async def decline_invite(call: Call[NoBody, NoQuery], uc: InvitationsUseCases) -> DeclinedOut:
+    await uc.decline_invitation()(call.user, call.path["code"], call.context)
     return DeclinedOut(declined=True)

@@ -2,17 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
+from application.notifications.inbox import (
+    CountUnread,
+    DeleteNotification,
+    DeleteReadNotifications,
+    ListNotifications,
+    MarkNotifications,
+)
 from application.notifications.ports import NotificationFilter
 from application.pagination import page_request
 from domain.notifications.notification import Notification, NotificationType
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply
 from entrypoints.http.schemas.base import ApiInput, ApiOutput, Deleted, PageQuery, Updated, UtcTime
 
-routes = ApiRoutes(tag="notifications")
+
+@dataclass(frozen=True)
+class NotificationsUseCases:
+    """What these handlers run (built by the context's container)."""
+
+    count_unread: Callable[[], CountUnread]
+    delete_notification: Callable[[], DeleteNotification]
+    delete_read_notifications: Callable[[], DeleteReadNotifications]
+    list_notifications: Callable[[], ListNotifications]
+    mark_notifications: Callable[[], MarkNotifications]
+
+
+routes = ApiRoutes(tag="notifications", uses=NotificationsUseCases)
 NotificationId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
 
@@ -66,9 +87,11 @@ def notification_out(n: Notification) -> NotificationOut:
     paginated=True,
     summary="My notifications, newest first (meta.unreadCount)",
 )
-async def list_notifications(call: Call[NoBody, NotificationQuery]) -> Reply:
+async def list_notifications(
+    call: Call[NoBody, NotificationQuery], uc: NotificationsUseCases
+) -> Reply:
     q = call.query
-    page, unread = await call.container.use_cases.list_notifications()(
+    page, unread = await uc.list_notifications()(
         call.user, NotificationFilter(read=q.read, type=q.type), page_request(q.limit, q.cursor)
     )
     return Reply(
@@ -78,8 +101,8 @@ async def list_notifications(call: Call[NoBody, NotificationQuery]) -> Reply:
 
 
 @routes.get("/api/v1/notifications/unread-count", response=CountOut, summary="Unread count")
-async def unread_count(call: Call[NoBody, NoQuery]) -> CountOut:
-    return CountOut(count=await call.container.use_cases.count_unread()(call.user))
+async def unread_count(call: Call[NoBody, NoQuery], uc: NotificationsUseCases) -> CountOut:
+    return CountOut(count=await uc.count_unread()(call.user))
 
 
 @routes.post(
@@ -88,8 +111,8 @@ async def unread_count(call: Call[NoBody, NoQuery]) -> CountOut:
     response=Updated,
     summary="Mark some of my notifications read",
 )
-async def mark_read(call: Call[IdsIn, NoQuery]) -> Updated:
-    n = await call.container.use_cases.mark_notifications()(call.user, call.body.ids, True)
+async def mark_read(call: Call[IdsIn, NoQuery], uc: NotificationsUseCases) -> Updated:
+    n = await uc.mark_notifications()(call.user, call.body.ids, True)
     return Updated(updated=n)
 
 
@@ -99,8 +122,8 @@ async def mark_read(call: Call[IdsIn, NoQuery]) -> Updated:
     response=Updated,
     summary="Mark some of my notifications unread",
 )
-async def mark_unread(call: Call[IdsIn, NoQuery]) -> Updated:
-    n = await call.container.use_cases.mark_notifications()(call.user, call.body.ids, False)
+async def mark_unread(call: Call[IdsIn, NoQuery], uc: NotificationsUseCases) -> Updated:
+    n = await uc.mark_notifications()(call.user, call.body.ids, False)
     return Updated(updated=n)
 
 
@@ -109,21 +132,21 @@ async def mark_unread(call: Call[IdsIn, NoQuery]) -> Updated:
     response=Updated,
     summary="Mark all my notifications read",
 )
-async def mark_all_read(call: Call[NoBody, NoQuery]) -> Updated:
-    n = await call.container.use_cases.mark_notifications()(call.user, None, True)
+async def mark_all_read(call: Call[NoBody, NoQuery], uc: NotificationsUseCases) -> Updated:
+    n = await uc.mark_notifications()(call.user, None, True)
     return Updated(updated=n)
 
 
 @routes.delete(
     "/api/v1/notifications/read", response=Deleted, summary="Delete all my read notifications"
 )
-async def delete_read(call: Call[NoBody, NoQuery]) -> Deleted:
-    return Deleted(deleted=await call.container.use_cases.delete_read_notifications()(call.user))
+async def delete_read(call: Call[NoBody, NoQuery], uc: NotificationsUseCases) -> Deleted:
+    return Deleted(deleted=await uc.delete_read_notifications()(call.user))
 
 
 @routes.delete(
     "/api/v1/notifications/{id}", response=Deleted, summary="Delete one of my notifications"
 )
-async def delete_one(call: Call[NoBody, NoQuery]) -> Deleted:
-    await call.container.use_cases.delete_notification()(call.user, call.path["id"])
+async def delete_one(call: Call[NoBody, NoQuery], uc: NotificationsUseCases) -> Deleted:
+    await uc.delete_notification()(call.user, call.path["id"])
     return Deleted(deleted=1)

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from application.pagination import page_request
+from application.profiles.own_profile import GetOwnProfile, UpdateProfile
+from application.profiles.public_profile import (
+    ListProfileViews,
+    RecordProfileView,
+    ViewPublicProfile,
+)
 from domain.profiles.profile import Gender, PrivacySettings, Profile, ProfileDetails
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply
 from entrypoints.http.schemas.base import PageQuery
@@ -16,10 +23,22 @@ from entrypoints.http.schemas.profiles import (
     ViewRecordedOut,
 )
 
-routes = ApiRoutes(tag="profile")
+
+@dataclass(frozen=True)
+class ProfilesUseCases:
+    """What these handlers run (built by the context's container)."""
+
+    get_own_profile: Callable[[], GetOwnProfile]
+    list_profile_views: Callable[[], ListProfileViews]
+    record_profile_view: Callable[[], RecordProfileView]
+    update_profile: Callable[[], UpdateProfile]
+    view_public_profile: Callable[[], ViewPublicProfile]
 
 
-def profile_out(profile: Profile) -> dict[str, Any]:
+routes = ApiRoutes(tag="profile", uses=ProfilesUseCases)
+
+
+def profile_out(profile: Profile) -> dict[str, object]:
     d, p = profile.details, profile.privacy
     return {
         "user_id": profile.user_id,
@@ -53,13 +72,13 @@ def profile_out(profile: Profile) -> dict[str, Any]:
 
 
 @routes.get("/api/v1/profile", response=ProfileOut, summary="My profile (created on first call)")
-async def get_profile(call: Call[NoBody, NoQuery]) -> ProfileOut:
-    profile = await call.container.use_cases.get_own_profile()(call.user)
-    return ProfileOut(**profile_out(profile))
+async def get_profile(call: Call[NoBody, NoQuery], uc: ProfilesUseCases) -> ProfileOut:
+    profile = await uc.get_own_profile()(call.user)
+    return ProfileOut.model_validate(profile_out(profile))
 
 
 @routes.put("/api/v1/profile", body=ProfileIn, response=ProfileOut, summary="Update my profile")
-async def update_profile(call: Call[ProfileIn, NoQuery]) -> ProfileOut:
+async def update_profile(call: Call[ProfileIn, NoQuery], uc: ProfilesUseCases) -> ProfileOut:
     b = call.body
     details = ProfileDetails(
         first_name=b.first_name,
@@ -84,14 +103,14 @@ async def update_profile(call: Call[ProfileIn, NoQuery]) -> ProfileOut:
         portfolio_url=b.portfolio_url or None,
         resume_url=b.resume_url or None,
     )
-    current = await call.container.use_cases.get_own_profile()(call.user)
+    current = await uc.get_own_profile()(call.user)
     privacy = PrivacySettings(
         is_public=current.privacy.is_public if b.is_public is None else b.is_public,
         require_auth=current.privacy.require_auth if b.require_auth is None else b.require_auth,
         track_views=current.privacy.track_views if b.track_views is None else b.track_views,
     )
-    saved = await call.container.use_cases.update_profile()(call.user, details, privacy)
-    return ProfileOut(**profile_out(saved))
+    saved = await uc.update_profile()(call.user, details, privacy)
+    return ProfileOut.model_validate(profile_out(saved))
 
 
 @routes.get(
@@ -100,16 +119,16 @@ async def update_profile(call: Call[ProfileIn, NoQuery]) -> ProfileOut:
     response=PublicProfileOut,
     summary="A user's public profile (never includes the e-mail)",
 )
-async def view_profile(call: Call[NoBody, NoQuery]) -> PublicProfileOut:
-    result = await call.container.use_cases.view_public_profile()(
-        call.path["userId"], call.principal
-    )
-    return PublicProfileOut(
-        **profile_out(result.profile),
-        star_count=result.star_count,
-        has_starred=result.has_starred,
-        requires_consent=result.requires_consent,
-        is_owner=result.is_owner,
+async def view_profile(call: Call[NoBody, NoQuery], uc: ProfilesUseCases) -> PublicProfileOut:
+    result = await uc.view_public_profile()(call.path["userId"], call.principal)
+    return PublicProfileOut.model_validate(
+        {
+            **profile_out(result.profile),
+            "star_count": result.star_count,
+            "has_starred": result.has_starred,
+            "requires_consent": result.requires_consent,
+            "is_owner": result.is_owner,
+        }
     )
 
 
@@ -118,8 +137,8 @@ async def view_profile(call: Call[NoBody, NoQuery]) -> PublicProfileOut:
     response=ViewRecordedOut,
     summary="Record my consented view of a profile (only if it tracks views)",
 )
-async def record_view(call: Call[NoBody, NoQuery]) -> ViewRecordedOut:
-    recorded = await call.container.use_cases.record_profile_view()(call.user, call.path["userId"])
+async def record_view(call: Call[NoBody, NoQuery], uc: ProfilesUseCases) -> ViewRecordedOut:
+    recorded = await uc.record_profile_view()(call.user, call.path["userId"])
     return ViewRecordedOut(recorded=recorded)
 
 
@@ -130,8 +149,8 @@ async def record_view(call: Call[NoBody, NoQuery]) -> ViewRecordedOut:
     paginated=True,
     summary="Who viewed my profile, newest first",
 )
-async def list_views(call: Call[NoBody, PageQuery]) -> Reply:
-    page = await call.container.use_cases.list_profile_views()(
+async def list_views(call: Call[NoBody, PageQuery], uc: ProfilesUseCases) -> Reply:
+    page = await uc.list_profile_views()(
         call.user, page_request(call.query.limit, call.query.cursor)
     )
     items = [

@@ -14,20 +14,38 @@ import contextlib
 import time
 import weakref
 from collections.abc import Awaitable, Callable
-from typing import Any
+from dataclasses import dataclass
 
 import orjson
 from aiohttp import WSMsgType, web
 
-from application.realtime.stream import EventStream, Ready, Resync, SlowConsumer
+from application.realtime.connections import ConnectionSlots, SignedInUser, UserStillActive
+from application.realtime.stream import EventStream, OpenStream, Ready, Resync, SlowConsumer
+from application.realtime.tickets import IssueTicket, RedeemTicket
 from domain.errors import AuthenticationFailed, DomainError
 from domain.realtime.events import EventId, RealtimeEvent
 from entrypoints.http.guards import bearer_token
-from entrypoints.http.request_state import CONTAINER, USER_ID
-from entrypoints.http.routing import ApiRoutes, Auth, Call
+from entrypoints.http.request_state import USER_ID
+from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery
 from entrypoints.http.schemas.base import ApiOutput
 
-routes = ApiRoutes(tag="realtime")
+
+@dataclass(frozen=True)
+class RealtimeUseCases:
+    """What these handlers run (built by the context's container)."""
+
+    issue_ticket: Callable[[], IssueTicket]
+    redeem_ticket: Callable[[], RedeemTicket]
+    open_stream: Callable[[], OpenStream]
+    user_still_active: Callable[[], UserStillActive]
+    signed_in_user: Callable[[], SignedInUser]
+    slots: ConnectionSlots  # one per process: the cap is per instance
+    heartbeat_seconds: float
+    ws_ping_seconds: float
+
+
+routes = ApiRoutes(tag="realtime", uses=RealtimeUseCases)
+RawCall = Call[NoBody, NoQuery]
 
 SSE_RETRY_MS = 3000
 WS_AUTH_SECONDS = 10
@@ -37,6 +55,13 @@ WS_CLOSE_TOO_MANY = 4429
 WS_CLOSE_SLOW = 4408  # fell too far behind: reconnect and resume by id
 
 Check = Callable[[], Awaitable[bool]]
+# What a connection's handler waits on: its writer, a drop, shutdown, the WebSocket's reader/resume.
+Waiter = (
+    asyncio.Future[str]
+    | asyncio.Future[bool]
+    | asyncio.Future[None]
+    | asyncio.Future[EventId | None]
+)
 
 
 class TicketOut(ApiOutput):
@@ -76,33 +101,29 @@ def install(app: web.Application) -> None:
     rate_limit="30/minute",
     summary="A single-use 60-second ticket for EventSource/WebSocket clients",
 )
-async def issue_ticket(call: Call[Any, Any]) -> TicketOut:
-    ticket = await call.container.use_cases.issue_realtime_ticket()(call.user)
+async def issue_ticket(call: RawCall, uc: RealtimeUseCases) -> TicketOut:
+    ticket = await uc.issue_ticket()(call.user)
     return TicketOut(ticket=ticket.value, expires_in=ticket.expires_in)
 
 
-async def _token_check(request: web.Request, token: str) -> tuple[str, Check]:
-    container = request.app[CONTAINER]
-    verifier = container.adapters.token_verifier()
-    resolve = container.use_cases.resolve_principal()
-    principal = await resolve(await verifier.verify(token))
+async def _token_check(uc: RealtimeUseCases, token: str) -> tuple[str, Check]:
+    signed_in = uc.signed_in_user()
+    user_id = await signed_in(token)
 
     async def still_valid() -> bool:
         try:
-            await resolve(await verifier.verify(token))
+            return await signed_in(token) == user_id
         except DomainError:
             return False
-        return True
 
-    return principal.user_id, still_valid
+    return user_id, still_valid
 
 
-async def _ticket_check(request: web.Request, ticket: str) -> tuple[str, Check]:
-    container = request.app[CONTAINER]
-    user_id = await container.use_cases.redeem_realtime_ticket()(ticket)
+async def _ticket_check(uc: RealtimeUseCases, ticket: str) -> tuple[str, Check]:
+    user_id = await uc.redeem_ticket()(ticket)
     if user_id is None:
         raise AuthenticationFailed("The ticket is unknown, used or expired")
-    active = container.use_cases.realtime_user_still_active()
+    active = uc.user_still_active()
     if not await active(user_id):
         raise AuthenticationFailed("This account has been deleted")
 
@@ -112,14 +133,14 @@ async def _ticket_check(request: web.Request, ticket: str) -> tuple[str, Check]:
     return user_id, still_valid
 
 
-async def _http_auth(request: web.Request) -> tuple[str, Check]:
+async def _http_auth(request: web.Request, uc: RealtimeUseCases) -> tuple[str, Check]:
     ticket = request.query.get("ticket")
     if ticket:
-        return await _ticket_check(request, ticket)
+        return await _ticket_check(uc, ticket)
     token = bearer_token(request)
     if token is None:
         raise AuthenticationFailed("Authentication required")
-    return await _token_check(request, token)
+    return await _token_check(uc, token)
 
 
 def _resume_point(text: str | None) -> EventId | None:
@@ -149,21 +170,19 @@ async def _pump(
 
 async def _serve(
     request: web.Request,
+    uc: RealtimeUseCases,
     stream: EventStream,
     send: Callable[[object], Awaitable[None]],
     ping: Callable[[], Awaitable[None]],
     check: Check,
-    extra: list[asyncio.Future[Any]] | None = None,
+    extra: list[Waiter] | None = None,
 ) -> str:
     """Run the writer until something ends the connection; returns why."""
-    settings = request.app[CONTAINER].config()
     shutdown = request.app[SHUTDOWN].event
-    writer = asyncio.ensure_future(
-        _pump(stream, send, ping, check, settings.realtime_heartbeat_seconds)
-    )
-    dropped = asyncio.ensure_future(stream.dropped.wait())
-    stopping = asyncio.ensure_future(shutdown.wait())
-    waiters: list[asyncio.Future[Any]] = [writer, dropped, stopping, *(extra or [])]
+    writer = asyncio.ensure_future(_pump(stream, send, ping, check, uc.heartbeat_seconds))
+    dropped: asyncio.Future[bool] = asyncio.ensure_future(stream.dropped.wait())
+    stopping: asyncio.Future[bool] = asyncio.ensure_future(shutdown.wait())
+    waiters: list[Waiter] = [writer, dropped, stopping, *(extra or [])]
     try:
         done, _ = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
     finally:
@@ -210,14 +229,13 @@ def _sse_frame(frame: object) -> bytes:
     # API.md "Realtime" and tests/e2e/realtime.
     include_in_schema=False,
 )
-async def stream_events(call: Call[Any, Any]) -> web.StreamResponse:
+async def stream_events(call: RawCall, uc: RealtimeUseCases) -> web.StreamResponse:
     request = call.request
-    user_id, check = await _http_auth(request)
+    user_id, check = await _http_auth(request, uc)
     request[USER_ID] = user_id
     last = _resume_point(request.headers.get("Last-Event-ID") or request.query.get("lastEventId"))
-    use_cases = request.app[CONTAINER].use_cases
-    with use_cases.realtime_connection_slots().hold(user_id):
-        stream = await use_cases.open_realtime_stream()(user_id, last)
+    with uc.slots.hold(user_id):
+        stream = await uc.open_stream()(user_id, last)
         try:
             response = web.StreamResponse(
                 headers={
@@ -235,7 +253,7 @@ async def stream_events(call: Call[Any, Any]) -> web.StreamResponse:
             async def ping() -> None:
                 await response.write(b": ping\n\n")
 
-            why = await _serve(request, stream, send, ping, check)
+            why = await _serve(request, uc, stream, send, ping, check)
         finally:
             await stream.close()
         if why in ("slow", "unauthorized") and request.transport is not None:
@@ -246,7 +264,7 @@ async def stream_events(call: Call[Any, Any]) -> web.StreamResponse:
         return response
 
 
-def _ws_message(frame: object) -> dict[str, Any]:
+def _ws_message(frame: object) -> dict[str, object]:
     if isinstance(frame, Ready):
         return {"type": "ready", "data": {"epoch": frame.epoch, "lastEventId": frame.last_event_id}}
     if isinstance(frame, Resync):
@@ -255,16 +273,18 @@ def _ws_message(frame: object) -> dict[str, Any]:
     return {"id": str(frame.id), "type": frame.type, "data": dict(frame.data)}
 
 
-async def _ws_auth(request: web.Request, ws: web.WebSocketResponse) -> tuple[str, Check] | None:
+async def _ws_auth(
+    request: web.Request, uc: RealtimeUseCases, ws: web.WebSocketResponse
+) -> tuple[str, Check] | None:
     ticket = request.query.get("ticket")
     try:
         if ticket:
-            return await _ticket_check(request, ticket)
+            return await _ticket_check(uc, ticket)
         msg = await ws.receive(timeout=WS_AUTH_SECONDS)
         body = orjson.loads(msg.data) if msg.type == WSMsgType.TEXT else {}
         if not isinstance(body, dict) or body.get("type") != "auth" or not body.get("token"):
             raise AuthenticationFailed("Send {'type': 'auth', 'token': ...} first")
-        return await _token_check(request, str(body["token"]))
+        return await _token_check(uc, str(body["token"]))
     except (DomainError, TimeoutError, orjson.JSONDecodeError):
         await ws.close(code=WS_CLOSE_UNAUTHORIZED, message=b"unauthorized")
         return None
@@ -278,20 +298,18 @@ async def _ws_auth(request: web.Request, ws: web.WebSocketResponse) -> tuple[str
     responses={401: "Not signed in", 429: "Too many connections"},
     include_in_schema=False,  # a protocol upgrade, not a request/response operation
 )
-async def websocket_events(call: Call[Any, Any]) -> web.StreamResponse:
+async def websocket_events(call: RawCall, uc: RealtimeUseCases) -> web.StreamResponse:
     request = call.request
-    settings = request.app[CONTAINER].config()
-    use_cases = request.app[CONTAINER].use_cases
-    slots = use_cases.realtime_connection_slots()
+    slots = uc.slots
     early: tuple[str, Check] | None = None
     if request.query.get("ticket"):  # before the upgrade: a bad ticket is a plain 401, cap a 429
-        early = await _ticket_check(request, request.query["ticket"])
+        early = await _ticket_check(uc, request.query["ticket"])
         with slots.hold(early[0]):
             pass
-    ws = web.WebSocketResponse(heartbeat=settings.realtime_ws_ping_seconds)
+    ws = web.WebSocketResponse(heartbeat=uc.ws_ping_seconds)
     await ws.prepare(request)
     request.app[SHUTDOWN].sockets.add(ws)
-    auth = early or await _ws_auth(request, ws)
+    auth = early or await _ws_auth(request, uc, ws)
     if auth is None:
         return ws
     user_id, check = auth
@@ -303,16 +321,20 @@ async def websocket_events(call: Call[Any, Any]) -> web.StreamResponse:
         await ws.close(code=WS_CLOSE_TOO_MANY, message=b"too many connections")
         return ws
     try:
-        await _ws_session(request, ws, user_id, check)
+        await _ws_session(request, uc, ws, user_id, check)
     finally:
         hold.__exit__(None, None, None)
     return ws
 
 
 async def _ws_session(
-    request: web.Request, ws: web.WebSocketResponse, user_id: str, check: Check
+    request: web.Request,
+    uc: RealtimeUseCases,
+    ws: web.WebSocketResponse,
+    user_id: str,
+    check: Check,
 ) -> None:
-    open_stream = request.app[CONTAINER].use_cases.open_realtime_stream()
+    open_stream = uc.open_stream()
     resume: asyncio.Queue[EventId | None] = asyncio.Queue()
 
     async def read() -> None:
@@ -337,7 +359,7 @@ async def _ws_session(
             stream = await open_stream(user_id, last)
             resumed = asyncio.ensure_future(resume.get())
             try:
-                why = await _serve(request, stream, send, ping, check, [reader, resumed])
+                why = await _serve(request, uc, stream, send, ping, check, [reader, resumed])
             finally:
                 await stream.close()
             if why == "client" and resumed.done() and not reader.done():

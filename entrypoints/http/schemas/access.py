@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypedDict
 
 from pydantic import Field, StringConstraints
 
@@ -184,7 +184,12 @@ def role_out(role: Role) -> RoleOut:
     )
 
 
-def _mine(access: ScopeAccess | None) -> dict[str, object]:
+class _Mine(TypedDict, total=False):
+    my_role: RoleOut | None
+    my_permissions: list[str]
+
+
+def _mine(access: ScopeAccess | None) -> _Mine:
     if access is None:
         return {}
     held = access.my_membership

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 from pydantic.alias_generators import to_camel
 
-from application.pagination import MAX_LIMIT
+from application.pagination import MAX_CURSOR_LENGTH, MAX_LIMIT
 
 
 def _iso_z(value: datetime) -> str:
@@ -38,7 +38,7 @@ class ApiOutput(BaseModel):
 
 class PageQuery(ApiQuery):
     limit: int = Field(default=20, ge=1, le=MAX_LIMIT)
-    cursor: str | None = Field(default=None, max_length=500)
+    cursor: str | None = Field(default=None, max_length=MAX_CURSOR_LENGTH)
 
 
 class Updated(ApiOutput):

@@ -186,7 +186,7 @@ class PaymentDetailOut(PaymentOut):
     events: list[PaymentEventOut]
 
 
-class HistoryQuery(PageQuery):
+class PaymentHistoryQuery(PageQuery):
     status: PaymentStatus | None = None
 
 
@@ -207,6 +207,6 @@ class RefundResultOut(ApiOutput):
     refund: RefundOut
 
 
-class WebhookAckOut(ApiOutput):
+class PaymentWebhookAckOut(ApiOutput):
     received: bool
     duplicate: bool

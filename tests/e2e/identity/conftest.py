@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from aiohttp.test_utils import TestClient, TestServer
 
-from application.identity.provider_sync import PROVIDER_WEBHOOK_TOPIC
+from application.ports.outbox_commands import ApplyIdentityWebhook
 from domain.identity.user import User
 from entrypoints.config import Settings
 from entrypoints.containers import Container
@@ -36,22 +36,22 @@ class ClerkApp:
     webhook_secret: str
 
     async def user(self, subject: str) -> User | None:
-        async with self.container.adapters.uow()() as uow:
+        async with self.container.infrastructure.uow()() as uow:
             found: User | None = await uow.users.get_by_subject(subject)
             return found
 
     async def count(self, table: str) -> int:
-        engine = self.container.adapters.engine()
+        engine = self.container.infrastructure.engine()
         async with engine.connect() as conn:
             return int((await conn.execute(sa.text(f"SELECT count(*) FROM {table}"))).scalar_one())
 
     async def run_webhook_jobs(self) -> int:
         """Relay + actor for the identity topic, as the job worker would run them."""
-        apply = self.container.use_cases.apply_provider_webhook()
+        apply = self.container.identity.apply_provider_webhook()
         clock = self.container.core.clock()
-        async with self.container.adapters.uow()() as uow:
+        async with self.container.infrastructure.uow()() as uow:
             pending = await uow.outbox.claim_pending(100, clock.now())
-            mine = [m for m in pending if m.topic == PROVIDER_WEBHOOK_TOPIC]
+            mine = [m for m in pending if m.topic == ApplyIdentityWebhook.TOPIC]
             await uow.outbox.mark_dispatched([m.id for m in mine], clock.now())
             await uow.commit()
         for message in mine:

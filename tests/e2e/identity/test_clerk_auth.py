@@ -102,9 +102,9 @@ async def test_admin_role_claim_makes_a_platform_admin(clerk_app: ClerkApp) -> N
     # No admin route exists yet in this slice; the principal is what routes consult.
     from application.ports.identity import VerifiedToken
 
-    verifier = clerk_app.container.adapters.token_verifier()
+    verifier = clerk_app.container.infrastructure.token_verifier()
     verified: VerifiedToken = await verifier.verify(
         clerk_app.minter.valid("user_boss", role="admin")
     )
-    principal = await clerk_app.container.use_cases.resolve_principal()(verified)
+    principal = await clerk_app.container.identity.resolve_principal()(verified)
     assert principal.is_admin is True

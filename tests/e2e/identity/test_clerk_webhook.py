@@ -186,3 +186,15 @@ async def test_signing_up_again_within_90_days_recovers_the_account(clerk_app: C
     grave = await clerk_app.user("user_before")  # the old identity stays deleted (a tombstone)
     assert grave is not None and grave.is_deleted and grave.id != user_id
     assert (await clerk_app.client.get("/api/v1/profile", headers=bearer(old))).status == 403
+
+
+async def test_a_svix_id_of_255_characters_is_stored_and_processed(clerk_app: ClerkApp) -> None:
+    """The outbox key derived from the delivery id (``webhook:clerk:<id>``) must fit too."""
+    body = clerk_event("user.created", clerk_user("user_longid"))
+    headers = svix_headers(clerk_app.webhook_secret, body, message_id="msg_" + "z" * 251)
+    resp = await clerk_app.client.post(URL, data=body, headers=headers)
+    assert resp.status == 200, await resp.text()
+    replay = await clerk_app.client.post(URL, data=body, headers=headers)
+    assert (await replay.json())["data"]["duplicate"] is True
+    assert await clerk_app.run_webhook_jobs() == 1
+    assert await clerk_app.user("user_longid") is not None

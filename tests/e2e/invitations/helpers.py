@@ -10,6 +10,7 @@ from dependency_injector import providers
 
 from entrypoints.http.request_state import CONTAINER
 from tests.e2e.access.helpers import Actor
+from tests.fixtures.clock import FakeClock
 
 
 async def person(client: Any, token: Any, email: str, name: str | None = None) -> Actor:
@@ -26,7 +27,7 @@ async def code_for(client: Any, invitation_id: str) -> str:
     """The plaintext code of an invitation, unsealed from its outbox message."""
     container = container_of(client)
     sealer = container.core.code_sealer()
-    async with container.adapters.uow()() as uow:
+    async with container.infrastructure.uow()() as uow:
         pending = await uow.outbox.claim_pending(10_000, datetime.now(UTC))
     for message in pending:
         if message.topic == "invitation.email" and message.payload["invitationId"] == invitation_id:
@@ -34,17 +35,11 @@ async def code_for(client: Any, invitation_id: str) -> str:
     raise AssertionError(f"no invitation e-mail queued for {invitation_id}")
 
 
-class ShiftedClock:
-    def __init__(self, delta: timedelta):
-        self.delta = delta
-
-    def now(self) -> datetime:
-        return datetime.now(UTC) + self.delta
-
-
 def travel(client: Any, days: float) -> None:
     """Move the app's clock ``days`` ahead (use cases read ``core.clock`` on every call)."""
-    container_of(client).core.clock.override(providers.Object(ShiftedClock(timedelta(days=days))))
+    container_of(client).core.clock.override(
+        providers.Object(FakeClock.following_system(timedelta(days=days)))
+    )
 
 
 async def invite(inviter: Actor, path: str, body: dict[str, Any], status: int = 201) -> Any:

@@ -299,13 +299,13 @@ async def test_the_invitation_email_carries_the_link_and_is_sent_once(app_client
     container = container_of(app_client)
     from datetime import UTC, datetime
 
-    async with container.adapters.uow()() as uow:
+    async with container.infrastructure.uow()() as uow:
         pending = await uow.outbox.claim_pending(100, datetime.now(UTC))
     message = next(m for m in pending if m.topic == "invitation.email")
     handler = outbox_handlers(container)["invitation.email"]
     await handler(message.id, message.payload)
     await handler(message.id, message.payload)  # a redelivery mails nothing more
-    sender = container.adapters.email_sender()
+    sender = container.infrastructure.email_sender()
     lines = [json.loads(x) for x in sender.path.read_text().splitlines()]
     mails = [m for m in lines if m["to"] == "jo@example.com"]
     assert len(mails) == 1

@@ -102,7 +102,7 @@ async def test_acceptance_re_authorizes_the_inviter(app_client, token):
     )
     invitation_id = made["created"][0]["id"]
     code = await code_for(app_client, invitation_id)
-    async with container_of(app_client).adapters.uow()() as uow:
+    async with container_of(app_client).infrastructure.uow()() as uow:
         org_ref = ScopeRef(ScopeKind.ORGANIZATION, org_id)
         await uow.memberships.remove_with_below(carl.user_id, org_ref)
         await uow.commit()

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from aiohttp.test_utils import TestClient, TestServer
 
 from application.payments.reconciliation import ReconcilePayments, ReconciliationReport
-from application.payments.webhooks import PROCESS_WEBHOOK
 from application.ports.clock import SystemClock
+from application.ports.outbox_commands import SettleFromRazorpayWebhook
 from entrypoints.config import Settings
 from entrypoints.containers import Container
 from entrypoints.http.app import create_app
@@ -54,10 +54,10 @@ class Shop:
 
     async def webhook_jobs(self) -> list[tuple[str, dict[str, Any]]]:
         """The outbox messages that process stored webhooks (what the worker would run)."""
-        async with self.container.adapters.uow()() as uow:
+        async with self.container.infrastructure.uow()() as uow:
             rows = await uow.connection.execute(
                 sa.text("SELECT id, payload FROM outbox WHERE topic = :t ORDER BY created_at, id"),
-                {"t": PROCESS_WEBHOOK},
+                {"t": SettleFromRazorpayWebhook.TOPIC},
             )
             return [
                 (r.id, r.payload if isinstance(r.payload, dict) else json.loads(r.payload))
@@ -66,7 +66,7 @@ class Shop:
 
     async def run_webhook_jobs(self) -> int:
         jobs = await self.webhook_jobs()
-        process = self.container.use_cases.process_razorpay_webhook()
+        process = self.container.payments.process_razorpay_webhook()
         for message_id, payload in jobs:
             await process(message_id, payload)
         return len(jobs)
@@ -80,13 +80,16 @@ class Shop:
             def now(self) -> datetime:
                 return super().now() + later_by
 
-        uc = self.container.use_cases
+        uc = self.container.payments
         return await ReconcilePayments(
-            self.container.adapters.uow(), uc.payment_settlement(), uc.refund_payment(), Later()
+            self.container.infrastructure.uow(),
+            uc.payment_settlement(),
+            uc.refund_payment(),
+            Later(),
         )()
 
     async def scalar(self, sql: str, **params: Any) -> Any:
-        async with self.container.adapters.uow()() as uow:
+        async with self.container.infrastructure.uow()() as uow:
             return (await uow.connection.execute(sa.text(sql), params)).scalar_one()
 
 
@@ -111,7 +114,7 @@ async def _shop(
         yield Shop(client, container, razorpay)
     finally:
         await client.close()
-        await container.adapters.payment_gateway().close()
+        await container.infrastructure.payment_gateway().close()
         await razorpay.stop()
 
 

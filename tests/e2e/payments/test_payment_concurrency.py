@@ -32,7 +32,7 @@ async def test_verify_and_ten_webhooks_at_once_complete_the_payment_once(
     # the stored webhooks' jobs all run at once, racing another verify
     jobs = await shop.webhook_jobs()
     assert len(jobs) == 10
-    process = shop.container.use_cases.process_razorpay_webhook()
+    process = shop.container.payments.process_razorpay_webhook()
     await asyncio.gather(
         shop.verify(t, order["orderId"], paid["id"]),
         *(process(message_id, payload) for message_id, payload in jobs),

@@ -40,9 +40,9 @@ async def test_gateway_down_at_verify_time_is_caught_up_by_reconciliation(
         def now(self):  # type: ignore[no-untyped-def]
             return super().now() + timedelta(minutes=6)
 
-    uc = shop.container.use_cases
+    uc = shop.container.payments
     report = await ReconcilePayments(
-        shop.container.adapters.uow(), uc.payment_settlement(), uc.refund_payment(), Later()
+        shop.container.infrastructure.uow(), uc.payment_settlement(), uc.refund_payment(), Later()
     )()
     assert report.completed == 1
     balance = await (await shop.client.get("/api/v1/credits/balance", headers=bearer(t))).json()

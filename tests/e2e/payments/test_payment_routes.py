@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from application.payments.context import SYSTEM
 from application.payments.reconciliation import ReconcilePayments
 from application.ports.clock import SystemClock
+from domain.request_context import NO_REQUEST
 from tests.conftest import bearer
 from tests.e2e.payments.conftest import Shop
 
@@ -168,9 +168,12 @@ async def test_failed_then_captured_completes(shop: Shop, token) -> None:  # typ
 async def test_captured_after_cancel_is_completed_and_flagged(shop: Shop, token) -> None:  # type: ignore[no-untyped-def]
     t = token()
     order = await shop.buy(t)
-    uc = shop.container.use_cases
+    uc = shop.container.payments
     late = ReconcilePayments(
-        shop.container.adapters.uow(), uc.payment_settlement(), uc.refund_payment(), Later(hours=25)
+        shop.container.infrastructure.uow(),
+        uc.payment_settlement(),
+        uc.refund_payment(),
+        Later(hours=25),
     )
     report = await late()
     assert report.cancelled == 1
@@ -183,7 +186,7 @@ async def test_captured_after_cancel_is_completed_and_flagged(shop: Shop, token)
     assert detail["data"]["status"] == "COMPLETED"
     assert "CAPTURED_AFTER_CANCEL" in detail["data"]["flags"]
     assert detail["data"]["cancelledAt"] and detail["data"]["completedAt"]
-    assert SYSTEM.ip is None
+    assert NO_REQUEST.ip is None
 
 
 async def test_admin_refund_claws_back_proportionally(shop: Shop, token) -> None:  # type: ignore[no-untyped-def]

@@ -9,10 +9,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from application.payments.context import SYSTEM
 from application.payments.reconciliation import BATCH
 from application.ports.clock import SystemClock
+from domain.payments.events import EventContext
 from domain.payments.payment import Payment
+from domain.request_context import NO_REQUEST
 from tests.conftest import bearer
 from tests.e2e.payments.conftest import Shop
 
@@ -21,11 +22,13 @@ async def _orphans(shop: Shop, user_id: str, count: int) -> list[str]:
     """``count`` PENDING payments, two hours old, on orders the gateway does not know."""
     then = SystemClock().now() - timedelta(hours=2)
     ids = []
-    async with shop.container.adapters.uow()() as uow:
+    async with shop.container.infrastructure.uow()() as uow:
         plan = await uow.plans.get("plan_pro")
         assert plan is not None
         for i in range(count):
-            ctx = SYSTEM.context(actor=user_id, source="test", now=then + timedelta(seconds=i))
+            ctx = EventContext(
+                request=NO_REQUEST, actor=user_id, source="test", now=then + timedelta(seconds=i)
+            )
             opened = Payment.open(
                 payment_id=f"00000000-0000-7000-8000-{i:012d}",
                 user_id=user_id,
@@ -88,10 +91,10 @@ async def test_the_backoff_grows_is_capped_and_resets_when_the_gateway_answers(
     assert waits == [10, 20, 40, 80, 160, 320] + [cap] * 6 and cap == 360
 
     # the order turns out to exist after all (the key came back): checked, and the slate is clean
-    order = await shop.container.adapters.payment_gateway().create_order(
+    order = await shop.container.infrastructure.payment_gateway().create_order(
         amount=49_900, currency="INR", receipt="rcpt_back", notes={}
     )
-    async with shop.container.adapters.uow()() as uow:
+    async with shop.container.infrastructure.uow()() as uow:
         await uow.connection.execute(
             sa.text("UPDATE payments SET gateway_order_id = :o WHERE id = :p"),
             {"o": order.id, "p": orphan},

@@ -10,7 +10,7 @@ from tests.e2e.payments.conftest import Shop
 
 
 async def _flags(shop: Shop, payment_id: str) -> list[dict[str, Any]]:
-    async with shop.container.adapters.uow()() as uow:
+    async with shop.container.infrastructure.uow()() as uow:
         events = await uow.payments.events(payment_id)
     return [dict(e.data) for e in events if e.type.value == "FLAGGED"]
 

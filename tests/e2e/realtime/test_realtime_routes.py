@@ -87,7 +87,7 @@ async def open_sse(client: TestClient[Any, Any], token: str, **headers: str) -> 
 
 
 async def publish(client: TestClient[Any, Any], user_id: str, n: int = 1) -> None:
-    bus = client.server.app[_container_key()].adapters.realtime_bus()
+    bus = client.server.app[_container_key()].infrastructure.realtime_bus()
     for i in range(n):
         await bus.publish(user_id, "support.ticket.updated", {"i": i}, source_id=uuid.uuid4().hex)
 
@@ -113,6 +113,14 @@ async def test_sse_opens_with_ready_and_carries_only_the_callers_events(
     for _ in range(100):
         count = await rt_client.get("/api/v1/notifications/unread-count", headers=bearer(alice))
         if (await count.json())["data"]["count"] > 0:
+            break
+        await asyncio.sleep(0.1)
+    # ... and announced: its realtime event is a second outbox message, relayed on its own.
+    bus = rt_client.server.app[_container_key()].infrastructure.realtime_bus()
+    alice_id = await user_id_of(rt_client, alice)
+    for _ in range(100):
+        head = await bus.head(alice_id)
+        if head is not None and head.seq >= 1:
             break
         await asyncio.sleep(0.1)
     response = await rt_client.post("/api/v1/notifications/mark-all-read", headers=bearer(alice))
@@ -210,7 +218,7 @@ async def test_an_expired_ticket_is_401(
     alice = token()
     container = rt_client.server.app[_container_key()]
     user_id = await user_id_of(rt_client, alice)
-    short = await container.adapters.realtime_tickets().issue(user_id, 0)
+    short = await container.infrastructure.realtime_tickets().issue(user_id, 0)
     response = await rt_client.get(f"/api/v1/notifications/stream?ticket={short}")
     assert response.status == 401
 
@@ -261,11 +269,11 @@ async def test_a_slow_consumer_is_dropped(
     user_id = await user_id_of(rt_client, alice)
     stream = await open_sse(rt_client, alice)  # never read from again
     big = {"blob": "x" * 60_000}
-    bus = rt_client.server.app[_container_key()].adapters.realtime_bus()
+    bus = rt_client.server.app[_container_key()].infrastructure.realtime_bus()
     for _ in range(400):
         await bus.publish(user_id, "support.ticket.updated", big, source_id=uuid.uuid4().hex)
         await asyncio.sleep(0)
-    slots = rt_client.server.app[_container_key()].use_cases.realtime_connection_slots()
+    slots = rt_client.server.app[_container_key()].realtime.connection_slots()
     for _ in range(100):
         if slots.total() == 0:
             break

@@ -17,7 +17,7 @@ from application.pagination import PageRequest, decode_cursor
 from application.ports.clock import SystemClock
 from domain.access.decision import can_read
 from domain.access.list_filters import child_filter
-from domain.access.memberships import Membership, Principal
+from domain.access.memberships import AccessPrincipal, Membership
 from domain.access.organization import Organization
 from domain.access.permissions import ScopeKind
 from domain.access.roles import DEFAULT_ROLES
@@ -122,7 +122,7 @@ async def test_sql_filters_match_the_decision(database_url: str, seed: int) -> N
                 for org in orgs:
                     chain = await uow.scopes.organization(org.id, user)
                     assert chain is not None
-                    principal = Principal(user, chain.memberships)
+                    principal = AccessPrincipal(user, chain.memberships)
                     expected_held = {
                         m for m in memberships if m.user_id == user and m.scope.id == org.id
                     }
@@ -136,13 +136,15 @@ async def test_sql_filters_match_the_decision(database_url: str, seed: int) -> N
                             continue
                         team_chain = await uow.scopes.team(team.id, user)
                         assert team_chain is not None
-                        if can_read(Principal(user, team_chain.memberships), node_of(team_chain)):
+                        if can_read(
+                            AccessPrincipal(user, team_chain.memberships), node_of(team_chain)
+                        ):
                             expected.add(team.id)
                     assert {s.team.id for s in listed.items} == expected, (user, org.id)
                 for team in teams:
                     chain = await uow.scopes.team(team.id, user)
                     assert chain is not None
-                    principal = Principal(user, chain.memberships)
+                    principal = AccessPrincipal(user, chain.memberships)
                     listed_p = await uow.projects.list_visible(
                         team.id, child_filter(principal, node_of(chain)), PAGE
                     )
@@ -152,7 +154,7 @@ async def test_sql_filters_match_the_decision(database_url: str, seed: int) -> N
                             continue
                         p_chain = await uow.scopes.project(project.id, user)
                         assert p_chain is not None
-                        if can_read(Principal(user, p_chain.memberships), node_of(p_chain)):
+                        if can_read(AccessPrincipal(user, p_chain.memberships), node_of(p_chain)):
                             expected.add(project.id)
                     assert {s.project.id for s in listed_p.items} == expected, (user, team.id)
     finally:
@@ -182,7 +184,7 @@ async def test_member_counts_and_pagination(database_url: str) -> None:
             assert await uow.memberships.count_role(org.id, "org.owner") == len(users)
             chain = await uow.scopes.organization(org.slug, users[0])
             assert chain is not None
-            flt = child_filter(Principal(users[0], chain.memberships), node_of(chain))
+            flt = child_filter(AccessPrincipal(users[0], chain.memberships), node_of(chain))
             assert flt.everything
             seen, cursor = [], None
             while True:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import aiohttp
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from adapters.clerk.signing_keys import JwksSigningKeys
 from adapters.clerk.token_verifier import ClerkTokenVerifier
 from domain.errors import AuthenticationFailed
+from tests.fixtures.clock import FakeClock
 from tests.fixtures.jwks_server import (
     AUTHORIZED_PARTY,
     ISSUER,
@@ -19,14 +21,6 @@ from tests.fixtures.jwks_server import (
     TokenMinter,
     signing_key,
 )
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
@@ -37,12 +31,14 @@ async def jwks() -> AsyncIterator[JwksServer]:
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(datetime.fromtimestamp(1000, UTC))
 
 
 @pytest.fixture
 async def keys(jwks: JwksServer, clock: FakeClock) -> AsyncIterator[JwksSigningKeys]:
-    source = JwksSigningKeys(jwks.jwks_url, min_refresh_interval=30, max_key_age=3600, clock=clock)
+    source = JwksSigningKeys(
+        jwks.jwks_url, min_refresh_interval=30, max_key_age=3600, clock=clock.timestamp
+    )
     yield source
     await source.close()
 
@@ -97,7 +93,7 @@ async def test_rotated_key_is_picked_up_on_its_first_unknown_kid(
     await verifier.verify(minter.valid())
     new_key = signing_key(1)
     jwks.publish(jwks.keys[0], new_key)
-    clock.now += 31  # past the minimum refresh interval
+    clock.advance(seconds=31)  # past the minimum refresh interval
 
     verified = await verifier.verify(TokenMinter(new_key).valid("user_rotated"))
 
@@ -112,7 +108,7 @@ async def test_a_flood_of_unknown_kids_fetches_at_most_once_per_interval(
     verifier: ClerkTokenVerifier, minter: TokenMinter, jwks: JwksServer, clock: FakeClock
 ) -> None:
     await verifier.verify(minter.valid())
-    clock.now += 31
+    clock.advance(seconds=31)
 
     results = await asyncio.gather(
         *(verifier.verify(minter.sign(minter.claims(), kid=f"bogus_{n}")) for n in range(50)),
@@ -122,7 +118,7 @@ async def test_a_flood_of_unknown_kids_fetches_at_most_once_per_interval(
     assert all(isinstance(result, AuthenticationFailed) for result in results)
     assert jwks.requests == 2  # the initial fetch plus one refresh, not fifty
 
-    clock.now += 5
+    clock.advance(seconds=5)
     with pytest.raises(AuthenticationFailed, match="unknown key"):
         await verifier.verify(minter.unknown_kid())
     assert jwks.requests == 2
@@ -144,7 +140,7 @@ async def test_an_outage_keeps_serving_the_cached_keys(
 ) -> None:
     await verifier.verify(minter.valid())
     jwks.status = 500
-    clock.now += 4000  # keys are stale, the refresh fails
+    clock.advance(seconds=4000)  # keys are stale, the refresh fails
 
     assert (await verifier.verify(minter.valid("user_still_in"))).subject == "user_still_in"
     assert jwks.requests == 2
@@ -164,7 +160,7 @@ async def test_a_revoked_key_stops_working_once_the_cache_expires(
 ) -> None:
     await verifier.verify(minter.valid())
     jwks.publish(signing_key(1))  # Clerk dropped the old key
-    clock.now += 3601
+    clock.advance(seconds=3601)
 
     with pytest.raises(AuthenticationFailed, match="unknown key"):
         await verifier.verify(minter.valid("user_other"))

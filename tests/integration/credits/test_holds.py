@@ -20,23 +20,16 @@ from domain.credits.entry_types import EntryType
 from domain.credits.errors import HoldNotOpen, IdempotencyKeyReused, InsufficientCredits
 from domain.credits.holds import HoldStatus
 from domain.ids import new_id
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.current = datetime.now(UTC)
-
-    def now(self) -> datetime:
-        return self.current
+from tests.fixtures.clock import FakeClock
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> FakeClock:
+    return FakeClock(datetime.now(UTC))
 
 
 @pytest.fixture
-async def uow(database_url: str, clock: Clock) -> AsyncIterator[SqlAlchemyUnitOfWorkFactory]:
+async def uow(database_url: str, clock: FakeClock) -> AsyncIterator[SqlAlchemyUnitOfWorkFactory]:
     engine = build_engine(database_url)
     yield SqlAlchemyUnitOfWorkFactory(engine, clock)
     await engine.dispose()

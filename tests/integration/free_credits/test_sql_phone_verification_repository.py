@@ -28,8 +28,9 @@ from domain.free_credits.phone_lock import PhoneLock
 from domain.free_credits.phone_number import PhoneNumber
 from domain.free_credits.verification import PhoneVerification
 from domain.identity.user import User
+from tests.fixtures.clock import FakeClock
 from tests.unit.free_credits.builders import HASHER, PHONE, T0, send
-from tests.unit.free_credits.fakes import FakeClock, RecordingSmsSender
+from tests.unit.free_credits.fakes import RecordingSmsSender
 
 
 @pytest.fixture

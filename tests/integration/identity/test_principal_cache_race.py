@@ -20,7 +20,6 @@ from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from adapters.redis.cache import RedisCache, redis_client
 from application.identity.provider_sync import (
-    PROVIDER_WEBHOOK_TOPIC,
     ApplyProviderWebhook,
     ReceiveProviderWebhook,
 )
@@ -28,6 +27,7 @@ from application.identity.resolve_principal import ResolvePrincipal, principal_c
 from application.ports.cache import Cache
 from application.ports.clock import SystemClock
 from application.ports.identity import VerifiedToken
+from application.ports.outbox_commands import ApplyIdentityWebhook
 from domain.identity.user import AccountDeleted
 from tests.fixtures.cache_gate import StalledFill
 from tests.fixtures.databases import REDIS_URL
@@ -66,7 +66,7 @@ class Identity:
         await receive(delivery_id=f"msg_{uuid.uuid4().hex}", event_type=event_type, body=body)
         apply = ApplyProviderWebhook(self.uow, self.cache, self.clock, parse_clerk_webhook)
         for message in list(self.store.state.outbox.values()):
-            if message["topic"] == PROVIDER_WEBHOOK_TOPIC and message["dispatched_at"] is None:
+            if message["topic"] == ApplyIdentityWebhook.TOPIC and message["dispatched_at"] is None:
                 await apply(str(message["id"]), message["payload"])  # type: ignore[arg-type]
                 message["dispatched_at"] = self.clock.now()
 

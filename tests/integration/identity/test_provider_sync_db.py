@@ -17,13 +17,13 @@ from adapters.sqlalchemy.repositories.identity import SqlUserRepository
 from adapters.sqlalchemy.tables.outbox import outbox
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.identity.provider_sync import (
-    PROVIDER_WEBHOOK_TOPIC,
     ApplyProviderWebhook,
     ReceiveProviderWebhook,
 )
 from application.identity.resolve_principal import ResolvePrincipal
 from application.ports.clock import SystemClock
 from application.ports.identity import VerifiedToken
+from application.ports.outbox_commands import ApplyIdentityWebhook
 from domain.identity.user import AccountDeleted, User
 from domain.ids import new_id
 from tests.fixtures.fake_clerk_api import clerk_user
@@ -46,7 +46,7 @@ class Sync:
         async with self.engine.connect() as conn:
             rows = await conn.execute(
                 sa.select(outbox.c.id, outbox.c.payload)
-                .where(outbox.c.topic == PROVIDER_WEBHOOK_TOPIC)
+                .where(outbox.c.topic == ApplyIdentityWebhook.TOPIC)
                 .order_by(outbox.c.created_at, outbox.c.id)
             )
             return [(r.id, r.payload) for r in rows]

@@ -19,7 +19,7 @@ import pytest
 from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.ports.clock import SystemClock
-from application.ports.outbox import OutboxMessage
+from application.ports.outbox_commands import SendEmail
 from tests.fixtures.databases import REDIS_URL
 from tests.fixtures.fake_resend import FakeResend
 from tests.integration.jobs.redis_service import unique_namespace
@@ -87,18 +87,16 @@ async def processed(database_url: str, message_id: str) -> bool:
 
 async def commit_welcome_email(database_url: str) -> str:
     """What a use case does: the outbox row commits with the change; nothing is sent inline."""
-    message = OutboxMessage(
-        topic="email.send",
-        payload={"to": "asha@example.com", "template": "welcome", "context": {"name": "Asha"}},
-    )
+    message = SendEmail(to="asha@example.com", template="welcome", context={"name": "Asha"})
     engine = build_engine(database_url)
     try:
         async with SqlAlchemyUnitOfWorkFactory(engine, SystemClock())() as uow:
-            await uow.outbox.add(message)
+            message_id = await uow.outbox.add(message)
             await uow.commit()
     finally:
         await engine.dispose()
-    return message.id
+    assert message_id is not None
+    return message_id
 
 
 @pytest.mark.parametrize(

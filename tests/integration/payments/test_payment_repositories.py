@@ -18,6 +18,7 @@ from domain.payments.events import EventContext
 from domain.payments.payment import Payment
 from domain.payments.plan import Plan
 from domain.payments.status import PaymentStatus
+from domain.request_context import RequestContext
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -27,8 +28,7 @@ def ctx(minutes: int = 0) -> EventContext:
         actor="u",
         source="test",
         now=NOW + timedelta(minutes=minutes),
-        ip="2001:db8::1",
-        user_agent="it",
+        request=RequestContext(ip="2001:db8::1", user_agent="it"),
     )
 
 

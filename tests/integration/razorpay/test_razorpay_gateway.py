@@ -34,7 +34,7 @@ async def test_wrong_credentials_are_rejected(fake: FakeRazorpay) -> None:
     try:
         with pytest.raises(GatewayRejected) as err:
             await client.fetch_order("order_x")
-        assert err.value.status == 401
+        assert err.value.gateway_status == 401
     finally:
         await client.close()
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from adapters.clerk.webhook_signature import ClerkWebhookVerifier, InvalidWebhookSignature
+from adapters.clerk.webhook_signature import ClerkWebhookVerifier, InvalidClerkSignature
 from tests.fixtures.fake_clerk_api import clerk_user
 from tests.fixtures.svix_signing import clerk_event, new_webhook_secret, svix_headers
 
@@ -98,14 +98,14 @@ def test_unsigned_forged_or_stale_deliveries_are_refused(
     verifier: ClerkWebhookVerifier, attack
 ) -> None:  # type: ignore[no-untyped-def]
     body, headers = attack(svix_headers(SECRET, BODY))
-    with pytest.raises(InvalidWebhookSignature) as caught:
+    with pytest.raises(InvalidClerkSignature) as caught:
         verifier.verify(body, headers)
     assert caught.value.code == "INVALID_SIGNATURE"
 
 
 def test_a_signed_body_that_is_not_an_object_is_refused(verifier: ClerkWebhookVerifier) -> None:
     body = b"[1, 2, 3]"
-    with pytest.raises(InvalidWebhookSignature, match="not a JSON object"):
+    with pytest.raises(InvalidClerkSignature, match="not a JSON object"):
         verifier.verify(body, svix_headers(SECRET, body))
 
 

@@ -93,7 +93,7 @@ async def test_admin_grant_finds_users_by_id_or_subject(uow, clock):
         await grant(actor_id="a", user_ref="nobody", amount=1, type_=EntryType.BONUS, reason="r")
     with pytest.raises(ValidationFailed):
         await grant(actor_id="a", user_ref="id-1", amount=1, type_=EntryType.PURCHASE, reason="r")
-    granted = [e for e in uow.store.state.audit if e.action == "credits.granted"]
+    granted = [e for e in uow.store.state.audit.entries if e.action == "credits.granted"]
     assert [(e.actor_id, e.target_id, e.after["amount"]) for e in granted] == [
         ("admin", "id-1", 10),
         ("admin", "id-1", -4),

@@ -10,7 +10,6 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from adapters.memory.free_credits import tables_of
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from application.credits.ledger_service import CreditsLedger
@@ -19,9 +18,10 @@ from application.free_credits.send_code import SendVerificationCode
 from application.free_credits.verify_code import VerifyPhoneCode
 from domain.errors import DomainError
 from domain.free_credits.otp import Channel
+from tests.fixtures.clock import FakeClock
 
 from .builders import HASHER, T0
-from .fakes import FakeClock, RecordingSmsSender
+from .fakes import RecordingSmsSender
 
 USERS = ("alice", "bob", "carol")
 NUMBERS = ("+919876543210", "+14155550123")
@@ -64,7 +64,7 @@ class FreeCreditsMachine(RuleBasedStateMachine):
             return
         self.codes[(user, channel)] = self.sms.last_code()
         self.sent_at[(user, channel)].append(self.clock.now())
-        assert self.sms.last_code() not in repr(tables_of(self.store.state))
+        assert self.sms.last_code() not in repr(self.store.state.free_credits)
 
     @rule(user=st.sampled_from(USERS), channel=st.sampled_from(list(Channel)), right=st.booleans())
     def verify_code(self, user: str, channel: Channel, right: bool) -> None:
@@ -113,7 +113,7 @@ class FreeCreditsMachine(RuleBasedStateMachine):
 
     @invariant()
     def numbers_have_one_owner(self) -> None:
-        verified = [s.verified_phone for s in tables_of(self.store.state).states.values()]
+        verified = [s.verified_phone for s in self.store.state.free_credits.states.values()]
         owned = [p for p in verified if p is not None]
         assert len(owned) == len(set(owned))
 

@@ -5,7 +5,7 @@ import pytest
 from adapters.sms.dev_outbox import DevOutboxSmsSender
 from adapters.sms.twilio import TwilioSmsSender
 from entrypoints.config import ConfigurationError, Settings
-from entrypoints.containers import _sms_sender
+from entrypoints.containers.infrastructure import _sms_sender
 
 PRODUCTION = {
     "env": "production",

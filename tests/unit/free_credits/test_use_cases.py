@@ -2,7 +2,6 @@ from dataclasses import dataclass
 
 import pytest
 
-from adapters.memory.free_credits import tables_of
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from application.credits.ledger_service import CreditsLedger
@@ -27,9 +26,10 @@ from domain.free_credits.otp import Channel
 from domain.free_credits.phone_number import PhoneNumber
 from domain.free_credits.verification import PhoneVerification
 from domain.identity.user import User
+from tests.fixtures.clock import FakeClock
 
 from .builders import HASHER, T0
-from .fakes import FakeClock, RecordingSmsSender
+from .fakes import RecordingSmsSender
 
 NUMBER = "+919876543210"
 OTHER = "+14155550123"
@@ -83,7 +83,7 @@ async def test_send_texts_a_code_and_stores_only_its_hash(world: World) -> None:
     code = world.sms.last_code()
     assert message.channel == "sms" and message.to == NUMBER
     assert message.body.startswith(code) and "5 minutes" in message.body
-    stored = repr(tables_of(world.store.state))
+    stored = repr(world.store.state.free_credits)
     assert code not in stored
     assert (
         HASHER.digest(code, user_id="u1", channel=Channel.SMS, phone=PhoneNumber(NUMBER)) in stored
@@ -200,7 +200,7 @@ async def test_a_number_being_verified_is_locked_for_an_hour(world: World) -> No
     await world.send(user_id="bob", phone_number=NUMBER, channel=Channel.SMS)
     await world.verify(user_id="bob", channel=Channel.SMS, otp=world.sms.last_code())
     # Verification releases the lock; the number is now bob's for good.
-    assert tables_of(world.store.state).locks == {}
+    assert world.store.state.free_credits.locks == {}
 
 
 async def test_a_rate_limited_caller_does_not_lock_the_number(world: World) -> None:
@@ -218,7 +218,7 @@ async def test_an_undelivered_code_is_withdrawn_and_the_quota_returned(world: Wo
         with pytest.raises(OtpDeliveryFailed) as failed:
             await world.send(user_id="alice", phone_number=NUMBER, channel=Channel.SMS)
     assert failed.value.code == "SERVICE_UNAVAILABLE"
-    tables = tables_of(world.store.state)
+    tables = world.store.state.free_credits
     assert tables.locks == {} and tables.states["alice"].otps == ()
     world.sms.fail = False
     await world.send(user_id="bob", phone_number=NUMBER, channel=Channel.SMS)
@@ -245,7 +245,7 @@ async def test_claim_rolls_back_when_the_ledger_refuses(world: World) -> None:
     with pytest.raises(AlreadyClaimed) as refused:
         await world.claim(user_id="alice")
     assert refused.value.code == "ALREADY_CLAIMED"
-    assert tables_of(world.store.state).claims == {}
+    assert world.store.state.free_credits.claims == {}
     assert await world.balance("alice") == 1
 
 
@@ -297,7 +297,7 @@ def test_the_queued_email_contexts_render_with_the_real_templates() -> None:
         free_credits_email(user, credits=200, balance=250),
     ):
         assert message is not None
-        rendered = templates.render(message.payload["template"], message.payload["context"])
+        rendered = templates.render(message.template, message.context)
         assert "Hi Asha" in rendered.text
     no_email = User("u8", "sub-u8", None, None, None, None, None, T0, T0)
     assert phone_verified_email(no_email, PhoneNumber(NUMBER)) is None
@@ -308,7 +308,7 @@ async def test_the_daily_sweep_on_memory(world: World) -> None:
     world.clock.advance(hours=30)
     await world.send(user_id="fresh", phone_number=NUMBER, channel=Channel.VOICE)
     removed = await PurgeStalePhoneVerification(world.uow, world.clock)()
-    tables = tables_of(world.store.state)
+    tables = world.store.state.free_credits
     assert removed == 3
     assert tables.states["old"] == PhoneVerification("old")
     assert set(tables.locks) == {NUMBER}

@@ -11,23 +11,16 @@ from adapters.memory.cache import InMemoryCache
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from application.identity.provider_sync import (
-    PROVIDER_WEBHOOK_TOPIC,
     ApplyProviderWebhook,
     ReceiveProviderWebhook,
 )
 from application.identity.resolve_principal import ResolvePrincipal, principal_cache_key
 from application.ports.identity import VerifiedToken
+from application.ports.outbox_commands import ApplyIdentityWebhook
 from domain.identity.user import AccountDeleted
+from tests.fixtures.clock import FakeClock
 from tests.fixtures.fake_clerk_api import clerk_user
 from tests.fixtures.svix_signing import clerk_event
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.at = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.at
 
 
 class World:
@@ -35,7 +28,7 @@ class World:
 
     def __init__(self) -> None:
         self.store = MemoryStore()
-        self.clock = Clock()
+        self.clock = FakeClock(datetime(2026, 11, 22, 12, 0, tzinfo=UTC))
         self.cache = InMemoryCache()
         self.uow = InMemoryUnitOfWorkFactory(self.store, self.clock)
         self.receive = ReceiveProviderWebhook(self.uow, self.clock)
@@ -54,7 +47,9 @@ class World:
         return await self.receive(delivery_id=delivery_id, event_type=event_type, body=body)
 
     def queued(self) -> list[dict[str, object]]:
-        return [m for m in self.store.state.outbox.values() if m["topic"] == PROVIDER_WEBHOOK_TOPIC]
+        return [
+            m for m in self.store.state.outbox.values() if m["topic"] == ApplyIdentityWebhook.TOPIC
+        ]
 
     async def run_jobs(self) -> int:
         """Run every queued webhook message once, as the relay + actor would."""
@@ -67,7 +62,7 @@ class World:
         return ran
 
     def user(self, subject: str):  # type: ignore[no-untyped-def]
-        matches = [u for u in self.store.state.users.values() if u.subject == subject]
+        matches = [u for u in self.store.state.identity.users.values() if u.subject == subject]
         return matches[0] if matches else None
 
 
@@ -95,7 +90,7 @@ async def test_user_created_provisions_the_user_with_the_welcome(world: World) -
     assert (user.email, user.first_name, user.username) == ("a@example.com", "Alice", "alice")
     assert user.image_url == "https://img.clerk.com/alice.png"
     topics = sorted(m["topic"] for m in world.store.state.outbox.values())
-    assert topics == ["email.send", PROVIDER_WEBHOOK_TOPIC, "notification.create"]
+    assert topics == ["email.send", ApplyIdentityWebhook.TOPIC, "notification.create"]
     assert all(w.processed_at is not None for w in world.store.state.inbox.values())
 
 
@@ -110,7 +105,7 @@ async def test_a_redelivered_job_has_no_second_effect(world: World) -> None:
 
     assert world.store.state.outbox.keys() == outbox_before.keys()
     assert world.store.commits == commits  # nothing written at all
-    assert len(world.store.state.users) == 1
+    assert len(world.store.state.identity.users) == 1
 
 
 async def test_user_updated_refreshes_details_and_the_cached_principal(world: World) -> None:
@@ -118,7 +113,7 @@ async def test_user_updated_refreshes_details_and_the_cached_principal(world: Wo
     await world.run_jobs()
     token = VerifiedToken(subject="user_a", email=None, name=None, is_admin=False)
     assert (await world.resolve(token)).name == "Alice Liddell"
-    world.clock.at += timedelta(minutes=5)
+    world.clock.current += timedelta(minutes=5)
 
     data = clerk_user("user_a", email="new@example.com", first_name="Alicia", username="alicia")
     await world.deliver("user.updated", data, "msg_2")
@@ -126,7 +121,7 @@ async def test_user_updated_refreshes_details_and_the_cached_principal(world: Wo
 
     user = world.user("user_a")
     assert (user.email, user.first_name, user.username) == ("new@example.com", "Alicia", "alicia")
-    assert user.updated_at == world.clock.at
+    assert user.updated_at == world.clock.current
     assert await world.cache.get(principal_cache_key("user_a")) is None
     assert (await world.resolve(token)).name == "Alicia Liddell"
 
@@ -157,22 +152,22 @@ async def test_the_webhook_fills_in_a_user_provisioned_without_email(world: Worl
     again = await world.resolve(token)
     assert again.user_id == first.user_id
     assert again.email == "jit@example.com"
-    assert len(world.store.state.users) == 1
+    assert len(world.store.state.identity.users) == 1
 
 
 async def test_user_deleted_soft_deletes_and_the_token_is_then_forbidden(world: World) -> None:
     token = VerifiedToken(subject="user_a", email="a@example.com", name=None, is_admin=False)
     await world.resolve(token)  # cached as active
-    world.clock.at += timedelta(hours=1)
+    world.clock.current += timedelta(hours=1)
 
     await world.deliver("user.deleted", {"id": "user_a", "deleted": True, "object": "user"}, "m1")
     await world.run_jobs()
 
     user = world.user("user_a")
-    assert user.deleted_at == world.clock.at
-    assert user.can_be_recovered(world.clock.at + timedelta(days=89))
-    assert not user.can_be_recovered(world.clock.at + timedelta(days=91))
-    [entry] = world.store.state.audit
+    assert user.deleted_at == world.clock.current
+    assert user.can_be_recovered(world.clock.current + timedelta(days=89))
+    assert not user.can_be_recovered(world.clock.current + timedelta(days=91))
+    [entry] = world.store.state.audit.entries
     assert (entry.action, entry.target_id, entry.actor_id) == ("user.deleted", user.id, None)
     with pytest.raises(AccountDeleted) as denied:
         await world.resolve(token)
@@ -193,12 +188,12 @@ async def test_deleting_an_unknown_user_leaves_a_tombstone_and_nothing_else(worl
     await world.deliver("user.deleted", {"id": "user_never_seen", "deleted": True}, "m1")
     await world.run_jobs()
 
-    [grave] = world.store.state.users.values()
+    [grave] = world.store.state.identity.users.values()
     assert grave.subject == "user_never_seen" and grave.is_deleted
     assert (grave.email, grave.first_name, grave.username) == (None, None, None)
-    assert grave.id not in world.store.state.profiles  # no profile, settings nor welcome
-    assert [m["topic"] for m in world.store.state.outbox.values()] == [PROVIDER_WEBHOOK_TOPIC]
-    [entry] = world.store.state.audit
+    assert grave.id not in world.store.state.profiles.profiles  # no profile, settings nor welcome
+    assert [m["topic"] for m in world.store.state.outbox.values()] == [ApplyIdentityWebhook.TOPIC]
+    [entry] = world.store.state.audit.entries
     assert (entry.action, entry.after["tombstone"]) == ("user.deleted", True)
     assert all(w.processed_at is not None for w in world.store.state.inbox.values())
 
@@ -229,7 +224,7 @@ async def test_a_create_delivered_after_an_update_does_not_undo_it(world: World)
     await world.run_jobs()
 
     assert world.user("user_a").first_name == "Renamed"
-    assert len(world.store.state.users) == 1
+    assert len(world.store.state.identity.users) == 1
 
 
 async def test_a_delete_that_overtakes_the_create_stays_a_delete(world: World) -> None:
@@ -239,16 +234,16 @@ async def test_a_delete_that_overtakes_the_create_stays_a_delete(world: World) -
     await world.deliver("user.updated", clerk_user("user_gone", updated_at_ms=T0 + 1), "m3")
     await world.run_jobs()
 
-    [user] = world.store.state.users.values()
+    [user] = world.store.state.identity.users.values()
     assert user.subject == "user_gone" and user.is_deleted and user.email is None
-    assert user.id not in world.store.state.profiles
+    assert user.id not in world.store.state.profiles.profiles
     assert "welcome-email" not in {
         str(m["dedupe_key"]).split(":")[0] for m in world.store.state.outbox.values()
     }
     token = VerifiedToken(subject="user_gone", email="a@example.com", name=None, is_admin=False)
     with pytest.raises(AccountDeleted):  # a session token issued before the delete: 403
         await world.resolve(token)
-    assert len(world.store.state.users) == 1
+    assert len(world.store.state.identity.users) == 1
 
 
 async def test_a_users_first_request_after_a_delete_that_overtook_the_create_is_refused(
@@ -259,7 +254,7 @@ async def test_a_users_first_request_after_a_delete_that_overtook_the_create_is_
 
     with pytest.raises(AccountDeleted):
         await world.resolve(VerifiedToken("user_gone", "gone@example.com", None, False))
-    assert len(world.store.state.users) == 1
+    assert len(world.store.state.identity.users) == 1
 
 
 async def test_events_after_a_token_provisioned_the_user_still_apply(world: World) -> None:
@@ -284,7 +279,7 @@ async def test_ignored_and_malformed_events_are_marked_processed_without_effect(
     await world.deliver(event_type, data, "m1")
     await world.run_jobs()
 
-    assert world.store.state.users == {}
+    assert world.store.state.identity.users == {}
     assert all(w.processed_at is not None for w in world.store.state.inbox.values())
 
 
@@ -304,7 +299,7 @@ async def delete_alice(world: World, subject: str = "user_old") -> str:
 
 async def test_a_new_identity_with_a_deleted_accounts_email_recovers_it(world: World) -> None:
     old_id = await delete_alice(world)
-    world.clock.at += timedelta(days=30)
+    world.clock.current += timedelta(days=30)
     outbox_before = set(world.store.state.outbox)
 
     data = clerk_user("user_new", email="Alice@Example.com", first_name="Ally")
@@ -316,7 +311,8 @@ async def test_a_new_identity_with_a_deleted_accounts_email_recovers_it(world: W
     assert (user.email, user.first_name) == ("Alice@Example.com", "Ally")
     grave = world.user("user_old")  # the account moved to the new subject; a tombstone stays
     assert grave.id != old_id and grave.is_deleted and grave.email is None
-    assert len(world.store.state.users) == 2 and old_id in world.store.state.profiles
+    state = world.store.state
+    assert len(state.identity.users) == 2 and old_id in state.profiles.profiles
     new_messages = [
         world.store.state.outbox[m] for m in set(world.store.state.outbox) - outbox_before
     ]
@@ -325,12 +321,12 @@ async def test_a_new_identity_with_a_deleted_accounts_email_recovers_it(world: W
         "webhook",
         "welcome-back-notification",
     ]
-    assert world.store.state.audit[-1].action == "user.recovered"
+    assert world.store.state.audit.entries[-1].action == "user.recovered"
 
 
 async def test_after_the_recovery_window_the_new_identity_is_a_new_user(world: World) -> None:
     old_id = await delete_alice(world)
-    world.clock.at += timedelta(days=91)
+    world.clock.current += timedelta(days=91)
 
     await world.deliver("user.created", clerk_user("user_new", email="alice@example.com"), "c2")
     await world.run_jobs()
@@ -358,7 +354,7 @@ async def test_without_an_email_nothing_is_recovered(world: World) -> None:
 
 async def test_the_most_recently_deleted_account_is_the_one_recovered(world: World) -> None:
     await delete_alice(world, "user_first")
-    world.clock.at += timedelta(days=1)
+    world.clock.current += timedelta(days=1)
     latest = await delete_alice(world, "user_second")
 
     principal = await world.resolve(VerifiedToken("user_new", "alice@example.com", None, False))
@@ -381,5 +377,5 @@ async def test_a_late_event_for_a_recovered_accounts_old_identity_stays_deleted(
 
     assert world.user("user_new").id == old_id and not world.user("user_new").is_deleted
     assert world.user("user_old").is_deleted
-    live = [u for u in world.store.state.users.values() if not u.is_deleted]
+    live = [u for u in world.store.state.identity.users.values() if not u.is_deleted]
     assert [u.id for u in live] == [old_id]

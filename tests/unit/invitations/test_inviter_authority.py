@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from application.identity.provider_sync import PROVIDER_WEBHOOK_TOPIC
 from application.invitations.invite import SingleInvite
+from application.ports.outbox_commands import ApplyIdentityWebhook
 from domain.access import roles as r
 from domain.access.memberships import Membership
 from domain.access.organization import Organization
@@ -31,7 +31,7 @@ def c(memory_container):
 
 async def add_member(c, org: Organization, name: str, role: r.Role) -> User:
     user = User(new_id(), f"s-{name}", f"{name}@x.test", name.title(), None, None, None, NOW, NOW)
-    async with c.adapters.uow()() as uow:
+    async with c.infrastructure.uow()() as uow:
         await uow.users.add(user)
         await uow.memberships.put(Membership(user.id, role, org.id), NOW)
         await uow.commit()
@@ -39,11 +39,11 @@ async def add_member(c, org: Organization, name: str, role: r.Role) -> User:
 
 
 async def invite(c, inviter: User, org: Organization, email: str, role: str) -> tuple[str, str]:
-    outcome = await c.use_cases.invite_members()(
+    outcome = await c.invitations.invite_members()(
         principal(inviter), ScopeKind.ORGANIZATION, org.id, SingleInvite(email, role), None, CTX
     )
     invitation_id = outcome.created[0].invitation.id
-    store = c.adapters.uow().store
+    store = c.infrastructure.uow().store
     message = next(
         m for m in store.state.outbox.values() if m["payload"]["invitationId"] == invitation_id
     )
@@ -52,18 +52,19 @@ async def invite(c, inviter: User, org: Organization, email: str, role: str) -> 
 
 
 async def state_of(c, invitation_id: str) -> InvitationStatus:
-    async with c.adapters.uow()() as uow:
+    async with c.infrastructure.uow()() as uow:
         found = await uow.invitations.get(invitation_id)
     assert found is not None
     return found.state
 
 
 def revocations(c) -> list:
-    return [e for e in c.adapters.uow().store.state.audit if e.action == "invitation.revoked"]
+    entries = c.infrastructure.uow().store.state.audit.entries
+    return [e for e in entries if e.action == "invitation.revoked"]
 
 
 async def is_member(c, user: User, org: Organization) -> bool:
-    async with c.adapters.uow()() as uow:
+    async with c.infrastructure.uow()() as uow:
         ref = ScopeRef(ScopeKind.ORGANIZATION, org.id)
         return await uow.memberships.get(user.id, ref) is not None
 
@@ -74,9 +75,7 @@ async def test_removing_the_inviter_revokes_their_pending_invitations(c):
     carls, code = await invite(c, carl, org, "ann@x.test", "Member")
     owners, _ = await invite(c, owner, org, "bob@x.test", "Member")
 
-    await c.use_cases.remove_member()(
-        principal(owner), ScopeKind.ORGANIZATION, org.id, carl.id, CTX
-    )
+    await c.access.remove_member()(principal(owner), ScopeKind.ORGANIZATION, org.id, carl.id, CTX)
 
     assert await state_of(c, carls) is InvitationStatus.REVOKED
     assert await state_of(c, owners) is InvitationStatus.PENDING
@@ -89,7 +88,7 @@ async def test_removing_the_inviter_revokes_their_pending_invitations(c):
         "cause": "member.removed",
     }
     with pytest.raises(InvitationRevoked):
-        await c.use_cases.accept_invitation()(principal(ann), code, CTX)
+        await c.invitations.accept_invitation()(principal(ann), code, CTX)
     assert not await is_member(c, ann, org)
 
 
@@ -99,7 +98,7 @@ async def test_demoting_the_inviter_revokes_only_what_they_can_no_longer_grant(c
     strong, _ = await invite(c, carl, org, "ann@x.test", "Co-Owner")
     weak, _ = await invite(c, carl, org, "bob@x.test", "Member")
 
-    await c.use_cases.change_member_role()(
+    await c.access.change_member_role()(
         principal(owner), ScopeKind.ORGANIZATION, org.id, carl.id, "Maintainer", CTX
     )
 
@@ -111,7 +110,7 @@ async def test_demoting_the_inviter_revokes_only_what_they_can_no_longer_grant(c
         "member.role_changed",
     )
 
-    await c.use_cases.change_member_role()(
+    await c.access.change_member_role()(
         principal(owner), ScopeKind.ORGANIZATION, org.id, carl.id, "Member", CTX
     )
     assert await state_of(c, weak) is InvitationStatus.REVOKED
@@ -120,7 +119,7 @@ async def test_demoting_the_inviter_revokes_only_what_they_can_no_longer_grant(c
 
 async def test_editing_the_inviters_custom_role_revokes_what_it_no_longer_allows(c):
     owner, ann, org = await setup(c)
-    recruiter = await c.use_cases.create_role()(
+    recruiter = await c.access.create_role()(
         principal(owner),
         org.id,
         "Recruiter",
@@ -131,7 +130,7 @@ async def test_editing_the_inviters_custom_role_revokes_what_it_no_longer_allows
     carl = await add_member(c, org, "carl", recruiter)
     invitation_id, code = await invite(c, carl, org, "ann@x.test", "Member")
 
-    await c.use_cases.update_role()(
+    await c.access.update_role()(
         principal(owner), org.id, recruiter.id, None, ["org:members:read"], CTX
     )
 
@@ -143,7 +142,7 @@ async def test_editing_the_inviters_custom_role_revokes_what_it_no_longer_allows
         owner.id,
     )
     with pytest.raises(Gone):
-        await c.use_cases.accept_invitation()(principal(ann), code, CTX)
+        await c.invitations.accept_invitation()(principal(ann), code, CTX)
 
 
 async def test_acceptance_re_authorizes_the_inviter_and_records_why_it_refused(c):
@@ -151,17 +150,17 @@ async def test_acceptance_re_authorizes_the_inviter_and_records_why_it_refused(c
     _owner, ann, org = await setup(c)
     carl = await add_member(c, org, "carl", r.ORG_CO_OWNER)
     invitation_id, code = await invite(c, carl, org, "ann@x.test", "Member")
-    async with c.adapters.uow()() as uow:
+    async with c.infrastructure.uow()() as uow:
         await uow.memberships.remove_with_below(carl.id, ScopeRef(ScopeKind.ORGANIZATION, org.id))
         await uow.commit()
 
     with pytest.raises(InviterLostAuthority) as preview:
-        await c.use_cases.preview_invitation()(code)
+        await c.invitations.preview_invitation()(code)
     assert preview.value.code == "GONE"
     assert await state_of(c, invitation_id) is InvitationStatus.PENDING  # a preview writes nothing
 
     with pytest.raises(InviterLostAuthority) as refused:
-        await c.use_cases.accept_invitation()(principal(ann), code, CTX)
+        await c.invitations.accept_invitation()(principal(ann), code, CTX)
 
     assert refused.value.code == "GONE"
     assert refused.value.details == {"reason": "inviter_no_longer_a_member"}
@@ -174,38 +173,38 @@ async def test_acceptance_re_authorizes_the_inviter_and_records_why_it_refused(c
         "inviter_no_longer_a_member",
     )
     with pytest.raises(InvitationRevoked):
-        await c.use_cases.accept_invitation()(principal(ann), code, CTX)
+        await c.invitations.accept_invitation()(principal(ann), code, CTX)
 
 
 async def test_a_deleted_inviter_can_no_longer_vouch_for_an_invitation(c):
     owner, ann, org = await setup(c)
     _, code = await invite(c, owner, org, "ann@x.test", "Member")
-    async with c.adapters.uow()() as uow:
+    async with c.infrastructure.uow()() as uow:
         await uow.users.save(owner.soft_delete(NOW))
         await uow.commit()
 
     with pytest.raises(InviterLostAuthority) as refused:
-        await c.use_cases.accept_invitation()(principal(ann), code, CTX)
+        await c.invitations.accept_invitation()(principal(ann), code, CTX)
 
     assert refused.value.details == {"reason": "inviter_account_deleted"}
 
 
 async def test_a_role_edited_above_the_inviter_is_refused_on_acceptance(c):
     owner, ann, org = await setup(c)
-    helper = await c.use_cases.create_role()(
+    helper = await c.access.create_role()(
         principal(owner), org.id, "Helper", ScopeKind.ORGANIZATION, ["org:members:read"], CTX
     )
     carl = await add_member(c, org, "carl", r.ORG_CO_OWNER)
     invitation_id, code = await invite(c, carl, org, "ann@x.test", helper.id)
 
-    await c.use_cases.update_role()(
+    await c.access.update_role()(
         principal(owner), org.id, helper.id, None, ["org:billing:manage"], CTX
     )
 
     assert await state_of(c, invitation_id) is InvitationStatus.REVOKED
     assert revocations(c)[-1].after["reason"] == "role_above_inviter"
     with pytest.raises(Gone):
-        await c.use_cases.accept_invitation()(principal(ann), code, CTX)
+        await c.invitations.accept_invitation()(principal(ann), code, CTX)
     assert not await is_member(c, ann, org)
 
 
@@ -215,12 +214,12 @@ async def test_an_inviter_who_keeps_the_power_is_not_affected(c):
     _, code = await invite(c, carl, org, "ann@x.test", "Maintainer")
     bob = await add_member(c, org, "bob", r.ORG_MEMBER)
 
-    await c.use_cases.remove_member()(principal(owner), ScopeKind.ORGANIZATION, org.id, bob.id, CTX)
-    await c.use_cases.change_member_role()(
+    await c.access.remove_member()(principal(owner), ScopeKind.ORGANIZATION, org.id, bob.id, CTX)
+    await c.access.change_member_role()(
         principal(owner), ScopeKind.ORGANIZATION, org.id, carl.id, "Maintainer", CTX
     )
 
-    accepted = await c.use_cases.accept_invitation()(principal(ann), code, CTX)
+    accepted = await c.invitations.accept_invitation()(principal(ann), code, CTX)
     assert accepted.role.id == r.ORG_MAINTAINER.id
     assert revocations(c) == []
 
@@ -231,13 +230,13 @@ async def test_the_inviters_account_deleted_by_the_provider_revokes_their_invita
     carls, _ = await invite(c, carl, org, "ann@x.test", "Member")
     owners, _ = await invite(c, owner, org, "bob@x.test", "Member")
     body = clerk_event("user.deleted", {"id": carl.subject, "deleted": True, "object": "user"})
-    await c.use_cases.receive_provider_webhook()(
+    await c.identity.receive_provider_webhook()(
         delivery_id="msg_del", event_type="user.deleted", body=body.decode()
     )
-    store = c.adapters.uow().store
-    [message] = [m for m in store.state.outbox.values() if m["topic"] == PROVIDER_WEBHOOK_TOPIC]
+    store = c.infrastructure.uow().store
+    [message] = [m for m in store.state.outbox.values() if m["topic"] == ApplyIdentityWebhook.TOPIC]
 
-    await c.use_cases.apply_provider_webhook()(str(message["id"]), message["payload"])
+    await c.identity.apply_provider_webhook()(str(message["id"]), message["payload"])
 
     assert await state_of(c, carls) is InvitationStatus.REVOKED
     assert await state_of(c, owners) is InvitationStatus.PENDING

@@ -11,10 +11,10 @@ import pytest
 
 from application.identity.principal import Principal
 from application.invitations.code_sealer import SealBroken
-from application.invitations.invitation_email import SendInvitationEmail
-from application.invitations.invite import INVITATION_EMAIL, SingleInvite
-from application.ports.audit import RequestContext
+from application.invitations.invitation_email import SendInvitationEmailHandler
+from application.invitations.invite import SingleInvite
 from application.ports.messaging import EmailMessage, RenderedEmail
+from application.ports.outbox_commands import SendInvitationEmail
 from domain.access import roles as r
 from domain.access.memberships import Membership
 from domain.access.organization import Organization
@@ -24,6 +24,7 @@ from domain.access.scopes import ScopeRef
 from domain.errors import Gone
 from domain.identity.user import User
 from domain.ids import new_id
+from domain.request_context import RequestContext
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)
 CTX = RequestContext("req-1", "127.0.0.1", "pytest")
@@ -60,7 +61,7 @@ async def setup(c) -> tuple[User, User, Organization]:
     owner = User(new_id(), "s-owner", "owner@x.test", "Olive", None, None, None, NOW, NOW)
     ann = User(new_id(), "s-ann", "ann@x.test", "Ann", None, None, None, NOW, NOW)
     org = Organization(new_id(), "Acme", "acme", False, False, NOW, NOW)
-    async with c.adapters.uow()() as uow:
+    async with c.infrastructure.uow()() as uow:
         await uow.users.add(owner)
         await uow.users.add(ann)
         await uow.organizations.add(org)
@@ -70,7 +71,7 @@ async def setup(c) -> tuple[User, User, Organization]:
 
 
 async def invite_ann(c, owner, org, role="Member") -> tuple[str, str]:
-    outcome = await c.use_cases.invite_members()(
+    outcome = await c.invitations.invite_members()(
         principal(owner),
         ScopeKind.ORGANIZATION,
         org.id,
@@ -79,11 +80,11 @@ async def invite_ann(c, owner, org, role="Member") -> tuple[str, str]:
         CTX,
     )
     invitation_id = outcome.created[0].invitation.id
-    store = c.adapters.uow().store
+    store = c.infrastructure.uow().store
     message = next(
         m for m in store.state.outbox.values() if m["payload"]["invitationId"] == invitation_id
     )
-    assert message["topic"] == INVITATION_EMAIL
+    assert message["topic"] == SendInvitationEmail.TOPIC
     code = c.core.code_sealer().unseal(message["payload"]["sealedCode"], bound_to=invitation_id)
     return invitation_id, code
 
@@ -91,8 +92,8 @@ async def invite_ann(c, owner, org, role="Member") -> tuple[str, str]:
 async def test_acceptance_is_all_or_nothing(c, monkeypatch):
     owner, ann, org = await setup(c)
     _, code = await invite_ann(c, owner, org)
-    store = c.adapters.uow().store
-    audit_before = len(store.state.audit)
+    store = c.infrastructure.uow().store
+    audit_before = len(store.state.audit.entries)
 
     from adapters.memory.invitations import MemoryInvitationRepository
 
@@ -101,13 +102,13 @@ async def test_acceptance_is_all_or_nothing(c, monkeypatch):
 
     monkeypatch.setattr(MemoryInvitationRepository, "save", broken_save)
     with pytest.raises(RuntimeError):
-        await c.use_cases.accept_invitation()(principal(ann), code, CTX)
+        await c.invitations.accept_invitation()(principal(ann), code, CTX)
     monkeypatch.undo()
-    async with c.adapters.uow()() as uow:
+    async with c.infrastructure.uow()() as uow:
         org_ref = ScopeRef(ScopeKind.ORGANIZATION, org.id)
         assert await uow.memberships.get(ann.id, org_ref) is None
-    assert len(store.state.audit) == audit_before
-    accepted = await c.use_cases.accept_invitation()(principal(ann), code, CTX)
+    assert len(store.state.audit.entries) == audit_before
+    accepted = await c.invitations.accept_invitation()(principal(ann), code, CTX)
     assert accepted.role.id == r.ORG_MEMBER.id
 
 
@@ -115,31 +116,31 @@ async def test_accepting_never_lowers_a_stronger_role_and_raises_a_weaker_one(c)
     owner, ann, org = await setup(c)
     _, member_code = await invite_ann(c, owner, org, "Member")
     org_ref = ScopeRef(ScopeKind.ORGANIZATION, org.id)
-    async with c.adapters.uow()() as uow:
+    async with c.infrastructure.uow()() as uow:
         await uow.memberships.put(Membership(ann.id, r.ORG_MAINTAINER, org.id), NOW)
         await uow.commit()
-    kept = await c.use_cases.accept_invitation()(principal(ann), member_code, CTX)
+    kept = await c.invitations.accept_invitation()(principal(ann), member_code, CTX)
     assert (kept.role.id, kept.already_member) == (r.ORG_MAINTAINER.id, True)
 
-    async with c.adapters.uow()() as uow:
+    async with c.infrastructure.uow()() as uow:
         await uow.memberships.put(Membership(ann.id, r.ORG_MEMBER, org.id), NOW)
         await uow.commit()
     _, co_owner_code = await _invite_existing_member(c, owner, org, ann, r.ORG_CO_OWNER)
-    raised = await c.use_cases.accept_invitation()(principal(ann), co_owner_code, CTX)
+    raised = await c.invitations.accept_invitation()(principal(ann), co_owner_code, CTX)
     assert raised.role.id == r.ORG_CO_OWNER.id
-    async with c.adapters.uow()() as uow:
+    async with c.infrastructure.uow()() as uow:
         assert (await uow.memberships.get(ann.id, org_ref)).role.id == r.ORG_CO_OWNER.id
 
 
 async def _invite_existing_member(c, owner, org, ann, role: Role) -> tuple[str, str]:
     """An invitation made before ann joined (planning refuses to invite members)."""
-    async with c.adapters.uow()() as uow:
+    async with c.infrastructure.uow()() as uow:
         held = await uow.memberships.remove_with_below(
             ann.id, ScopeRef(ScopeKind.ORGANIZATION, org.id)
         )
         await uow.commit()
     result = await invite_ann(c, owner, org, role.name)
-    async with c.adapters.uow()() as uow:
+    async with c.infrastructure.uow()() as uow:
         for m in held:
             await uow.memberships.put(m, NOW)
         await uow.commit()
@@ -155,23 +156,23 @@ async def test_a_deleted_custom_role_makes_the_invitation_gone_and_writes_nothin
         frozenset({Permission.ORG_READ, Permission.ORG_AUDIT_READ}),
         org.id,
     )
-    async with c.adapters.uow()() as uow:
+    async with c.infrastructure.uow()() as uow:
         await uow.roles.add(custom)
         await uow.commit()
     _, code = await invite_ann(c, owner, org, "Auditor")
-    async with c.adapters.uow()() as uow:
+    async with c.infrastructure.uow()() as uow:
         await uow.roles.delete(custom.id)
         await uow.commit()
     with pytest.raises(Gone):
-        await c.use_cases.accept_invitation()(principal(ann), code, CTX)
-    async with c.adapters.uow()() as uow:
+        await c.invitations.accept_invitation()(principal(ann), code, CTX)
+    async with c.infrastructure.uow()() as uow:
         assert await uow.memberships.get(ann.id, ScopeRef(ScopeKind.ORGANIZATION, org.id)) is None
 
 
 async def test_the_email_job_sends_the_link_once_and_nothing_for_closed_invitations(c):
     owner, _, org = await setup(c)
     invitation_id, code = await invite_ann(c, owner, org, "Maintainer")
-    store = c.adapters.uow().store
+    store = c.infrastructure.uow().store
     message_id, message = next(
         (k, m)
         for k, m in store.state.outbox.items()
@@ -179,8 +180,8 @@ async def test_the_email_job_sends_the_link_once_and_nothing_for_closed_invitati
     )
     assert code not in str(message)
     templates, sender = FakeTemplates(), FakeSender()
-    job = SendInvitationEmail(
-        c.adapters.uow(),
+    job = SendInvitationEmailHandler(
+        c.infrastructure.uow(),
         c.core.clock(),
         c.core.code_sealer(),
         templates,
@@ -199,7 +200,7 @@ async def test_the_email_job_sends_the_link_once_and_nothing_for_closed_invitati
     )
     assert context["inviter_name"] == "Olive"
 
-    await c.use_cases.revoke_invitation()(
+    await c.invitations.revoke_invitation()(
         principal(owner), ScopeKind.ORGANIZATION, org.id, invitation_id, CTX
     )
     await job(message_id, message["payload"])
@@ -213,7 +214,7 @@ async def test_the_email_job_sends_the_link_once_and_nothing_for_closed_invitati
 
 
 async def _second_invitation(c, owner, org) -> tuple[str, str]:
-    outcome = await c.use_cases.invite_members()(
+    outcome = await c.invitations.invite_members()(
         principal(owner),
         ScopeKind.ORGANIZATION,
         org.id,

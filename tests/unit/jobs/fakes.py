@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Self
 
 from application.ports.outbox import PendingMessage
+from application.ports.outbox_commands import OutboxCommand
 
 
-class SteppingClock:
-    """A clock tests move by hand."""
+@dataclass(frozen=True)
+class Probe(OutboxCommand):
+    """A command of topic ``t`` for testing the outbox machinery itself."""
 
-    def __init__(self, start: datetime = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)) -> None:
-        self.current = start
+    TOPIC: ClassVar[str] = "t"
+    n: int = 0
 
-    def now(self) -> datetime:
-        return self.current
+    def to_payload(self) -> dict[str, Any]:
+        return {"n": self.n}
 
-    def advance(self, delta: timedelta) -> None:
-        self.current += delta
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> Self:
+        return cls(n=int(payload["n"]))
+
+
+def stored(message_id: str | None) -> str:
+    """The id ``Outbox.add`` returned for a message that was stored (not deduplicated)."""
+    assert message_id is not None
+    return message_id
 
 
 class RecordingPublisher:

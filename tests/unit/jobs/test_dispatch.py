@@ -9,9 +9,10 @@ import pytest
 
 from adapters.email.errors import EmailDeliveryFailed, EmailRejected
 from application.jobs.dispatch import DispatchOutboxMessage, UnknownTopic
+from application.ports.outbox_commands import ApplyIdentityWebhook, CreateNotification, SendEmail
 from entrypoints.containers import Container
-from entrypoints.jobs.handlers import CREATE_NOTIFICATION, SEND_EMAIL, outbox_handlers
-from tests.unit.jobs.fakes import SteppingClock
+from entrypoints.jobs.handlers import outbox_handlers
+from tests.fixtures.clock import FakeClock
 
 
 class Handler:
@@ -26,16 +27,18 @@ class Handler:
 
 
 def dispatcher(container: Container, handler: Handler) -> DispatchOutboxMessage:
-    return DispatchOutboxMessage(container.adapters.uow(), {"t": handler}, container.core.clock())
+    return DispatchOutboxMessage(
+        container.infrastructure.uow(), {"t": handler}, container.core.clock()
+    )
 
 
 async def processed(container: Container, message_id: str) -> bool:
-    async with container.adapters.uow()() as uow:
+    async with container.infrastructure.uow()() as uow:
         return await uow.processed_messages.contains(message_id)
 
 
 async def test_a_redelivered_message_has_no_second_effect(
-    memory_container: Container, clock: SteppingClock
+    memory_container: Container, clock: FakeClock
 ) -> None:
     handler = Handler()
     dispatch = dispatcher(memory_container, handler)
@@ -47,7 +50,7 @@ async def test_a_redelivered_message_has_no_second_effect(
 
 
 async def test_a_transient_failure_leaves_the_message_unprocessed_for_the_retry(
-    memory_container: Container, clock: SteppingClock
+    memory_container: Container, clock: FakeClock
 ) -> None:
     handler = Handler(EmailDeliveryFailed("503"))
     dispatch = dispatcher(memory_container, handler)
@@ -59,7 +62,7 @@ async def test_a_transient_failure_leaves_the_message_unprocessed_for_the_retry(
 
 
 async def test_a_permanent_failure_is_recorded_so_it_is_not_run_again(
-    memory_container: Container, clock: SteppingClock
+    memory_container: Container, clock: FakeClock
 ) -> None:
     handler = Handler(EmailRejected("bad address", status=422))
     dispatch = dispatcher(memory_container, handler)
@@ -71,7 +74,7 @@ async def test_a_permanent_failure_is_recorded_so_it_is_not_run_again(
 
 
 async def test_an_unknown_topic_is_a_permanent_failure(
-    memory_container: Container, clock: SteppingClock
+    memory_container: Container, clock: FakeClock
 ) -> None:
     with pytest.raises(UnknownTopic):
         await dispatcher(memory_container, Handler())("m5", "no.such.topic", {})
@@ -79,12 +82,4 @@ async def test_an_unknown_topic_is_a_permanent_failure(
 
 def test_the_registry_handles_the_topics_in_use(memory_container: Container) -> None:
     handlers = outbox_handlers(memory_container)
-    assert {SEND_EMAIL, CREATE_NOTIFICATION} <= set(handlers)
-    # The topics producers write (application/identity/provisioning.py) all have a handler.
-    from application.identity import provider_sync, provisioning
-
-    assert {
-        provisioning.SEND_EMAIL,
-        provisioning.WELCOME_NOTIFICATION,
-        provider_sync.PROVIDER_WEBHOOK_TOPIC,
-    } <= set(handlers)
+    assert {SendEmail.TOPIC, CreateNotification.TOPIC, ApplyIdentityWebhook.TOPIC} <= set(handlers)

@@ -13,7 +13,7 @@ import pytest
 from adapters.email.jinja_templates import JinjaEmailTemplates
 from application.identity.provisioning import welcome_email
 from application.payments import notices
-from application.ports.outbox import OutboxMessage
+from application.ports.outbox_commands import OutboxCommand, SendEmail
 from domain.identity.user import User
 from domain.payments.payment import Payment, PaymentStatus
 from domain.payments.refund import Refund, RefundStatus
@@ -58,8 +58,8 @@ USER = User(
 )
 
 
-def emails(messages: list[OutboxMessage]) -> list[OutboxMessage]:
-    return [m for m in messages if m.topic == "email.send"]
+def emails(commands: list[OutboxCommand | None]) -> list[SendEmail]:
+    return [c for c in commands if isinstance(c, SendEmail)]
 
 
 PRODUCED = {
@@ -73,9 +73,10 @@ PRODUCED = {
 
 @pytest.mark.parametrize("template", sorted(PRODUCED))
 def test_what_the_producer_queues_renders(template: str) -> None:
-    [message] = emails(PRODUCED[template]())
-    assert message.payload["template"] == template
-    rendered = JinjaEmailTemplates().render(template, message.payload["context"])
+    [command] = emails(PRODUCED[template]())
+    payload = command.to_payload()
+    assert payload["template"] == template
+    rendered = JinjaEmailTemplates().render(template, payload["context"])
     assert rendered.subject and rendered.text and rendered.html
 
 

@@ -7,37 +7,38 @@ from datetime import timedelta
 import pytest
 
 from application.jobs.relay import OutboxRelay
-from application.ports.outbox import OutboxMessage
 from entrypoints.containers import Container
-from tests.unit.jobs.fakes import RecordingPublisher, SteppingClock
+from tests.fixtures.clock import FakeClock
+from tests.unit.jobs.fakes import Probe, RecordingPublisher
 
 
-async def add(container: Container, *topics: str, commit: bool = True) -> list[str]:
-    messages = [OutboxMessage(topic=t, payload={"n": i}) for i, t in enumerate(topics)]
-    clock: SteppingClock = container.core.clock()
-    async with container.adapters.uow()() as uow:
-        for message in messages:
-            await uow.outbox.add(message)
+async def add(container: Container, *labels: str, commit: bool = True) -> list[str]:
+    """One probe message per label (labels only name them in the tests), in order."""
+    ids = []
+    clock: FakeClock = container.core.clock()
+    async with container.infrastructure.uow()() as uow:
+        for i in range(len(labels)):
+            ids.append(await uow.outbox.add(Probe(n=i)))
             clock.advance(timedelta(milliseconds=1))  # distinct created_at: a defined order
         if commit:
             await uow.commit()
-    return [m.id for m in messages]
+    return [i for i in ids if i is not None]
 
 
-async def mark_processed(container: Container, message_id: str, clock: SteppingClock) -> None:
-    async with container.adapters.uow()() as uow:
+async def mark_processed(container: Container, message_id: str, clock: FakeClock) -> None:
+    async with container.infrastructure.uow()() as uow:
         await uow.processed_messages.add(message_id, "t", clock.now())
         await uow.commit()
 
 
 def relay(
-    container: Container, publisher: RecordingPublisher, clock: SteppingClock, **options: object
+    container: Container, publisher: RecordingPublisher, clock: FakeClock, **options: object
 ) -> OutboxRelay:
-    return OutboxRelay(container.adapters.uow(), publisher, clock, **options)  # type: ignore[arg-type]
+    return OutboxRelay(container.infrastructure.uow(), publisher, clock, **options)  # type: ignore[arg-type]
 
 
 async def test_committed_rows_are_published_once_in_order(
-    memory_container: Container, clock: SteppingClock
+    memory_container: Container, clock: FakeClock
 ) -> None:
     ids = await add(memory_container, "a", "b", "c")
     await add(memory_container, "rolled.back", commit=False)
@@ -49,7 +50,7 @@ async def test_committed_rows_are_published_once_in_order(
     assert publisher.published[0].payload == {"n": 0} and publisher.published[0].attempts == 1
 
 
-async def test_batches_are_bounded(memory_container: Container, clock: SteppingClock) -> None:
+async def test_batches_are_bounded(memory_container: Container, clock: FakeClock) -> None:
     await add(memory_container, *["t"] * 5)
     publisher = RecordingPublisher()
     outbox_relay = relay(memory_container, publisher, clock, batch_size=2)
@@ -57,7 +58,7 @@ async def test_batches_are_bounded(memory_container: Container, clock: SteppingC
 
 
 async def test_a_failed_publish_leaves_the_rows_pending(
-    memory_container: Container, clock: SteppingClock
+    memory_container: Container, clock: FakeClock
 ) -> None:
     ids = await add(memory_container, "t")
     failing = RecordingPublisher(fail=True)
@@ -69,7 +70,7 @@ async def test_a_failed_publish_leaves_the_rows_pending(
 
 
 async def test_dispatched_but_unprocessed_rows_are_redelivered_after_the_window(
-    memory_container: Container, clock: SteppingClock
+    memory_container: Container, clock: FakeClock
 ) -> None:
     lost, done = await add(memory_container, "t", "t")
     publisher = RecordingPublisher()
@@ -91,7 +92,7 @@ async def test_dispatched_but_unprocessed_rows_are_redelivered_after_the_window(
 
 
 async def test_recover_redelivers_everything_unprocessed_at_once(
-    memory_container: Container, clock: SteppingClock
+    memory_container: Container, clock: FakeClock
 ) -> None:
     first, second = await add(memory_container, "t", "t")
     await relay(memory_container, RecordingPublisher(), clock).relay_once()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from dependency_injector import providers
@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from application.jobs.relay import OutboxRelay
-from application.ports.outbox import OutboxMessage
 from entrypoints.config import Settings
-from entrypoints.containers import Container, MemoryAdapters
-from tests.unit.jobs.fakes import RecordingPublisher, SteppingClock
+from entrypoints.containers import Container, MemoryInfrastructure
+from tests.fixtures.clock import FakeClock
+from tests.unit.jobs.fakes import Probe, RecordingPublisher
 
 WINDOW = timedelta(minutes=10)
 MAX_DISPATCHES = 3
@@ -32,31 +32,31 @@ steps = st.lists(
 )
 
 
-def memory_container() -> tuple[Container, SteppingClock]:
+def memory_container() -> tuple[Container, FakeClock]:
     container = Container(
         config=Settings(env="test", var_dir=Path("/nonexistent"), dev_auth_secret="x" * 40)
     )
-    container.adapters.override(MemoryAdapters(core=container.core))
-    clock = SteppingClock()
+    container.infrastructure.override(MemoryInfrastructure(core=container.core))
+    clock = FakeClock(datetime(2026, 11, 22, 10, 0, tzinfo=UTC))
     container.core.clock.override(providers.Object(clock))
     return container, clock
 
 
 async def scenario(plan: list[tuple[str, int]]) -> None:
     container, clock = memory_container()
-    uow = container.adapters.uow()
+    uow = container.infrastructure.uow()
     publisher = RecordingPublisher()
     committed: set[str] = set()
     rolled_back: set[str] = set()
     processed: set[str] = set()
     for step, arg in plan:
         if step == "add":
-            message = OutboxMessage(topic="t", payload={})
             async with uow() as tx:
-                await tx.outbox.add(message)
+                message_id = await tx.outbox.add(Probe())
+                assert message_id is not None
                 if arg:
                     await tx.commit()
-            (committed if arg else rolled_back).add(message.id)
+            (committed if arg else rolled_back).add(message_id)
         elif step == "relay":
             await OutboxRelay(
                 uow,

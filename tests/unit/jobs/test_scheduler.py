@@ -9,7 +9,7 @@ import pytest
 from application.jobs.scheduler import PeriodicJob, Scheduler
 from entrypoints.containers import Container
 from entrypoints.jobs.schedule import PERIODIC, periodic, periodic_jobs
-from tests.unit.jobs.fakes import SteppingClock
+from tests.fixtures.clock import FakeClock
 
 
 class Counter:
@@ -24,12 +24,12 @@ class Counter:
         return self.runs
 
 
-def scheduler(container: Container, clock: SteppingClock, *jobs: PeriodicJob) -> Scheduler:
-    return Scheduler(container.adapters.uow(), clock, jobs)
+def scheduler(container: Container, clock: FakeClock, *jobs: PeriodicJob) -> Scheduler:
+    return Scheduler(container.infrastructure.uow(), clock, jobs)
 
 
 async def test_a_slot_runs_once_and_the_next_slot_runs_again(
-    memory_container: Container, clock: SteppingClock
+    memory_container: Container, clock: FakeClock
 ) -> None:
     job = Counter()
     every5 = PeriodicJob("five", timedelta(minutes=5), job)
@@ -44,7 +44,7 @@ async def test_a_slot_runs_once_and_the_next_slot_runs_again(
 
 
 async def test_a_failing_job_does_not_stop_the_others(
-    memory_container: Container, clock: SteppingClock
+    memory_container: Container, clock: FakeClock
 ) -> None:
     broken, fine = Counter(RuntimeError("boom")), Counter()
     tick = scheduler(
@@ -59,11 +59,11 @@ async def test_a_failing_job_does_not_stop_the_others(
 
 
 async def test_a_run_whose_process_died_is_taken_over_after_its_lease(
-    memory_container: Container, clock: SteppingClock
+    memory_container: Container, clock: FakeClock
 ) -> None:
     job = Counter()
     daily = PeriodicJob("daily", timedelta(days=1), job, lease=timedelta(minutes=30))
-    async with memory_container.adapters.uow()() as uow:  # a scheduler claimed, then died
+    async with memory_container.infrastructure.uow()() as uow:  # a scheduler claimed, then died
         assert await uow.job_runs.claim(
             "daily", daily.slot(clock.now()), clock.now(), clock.now() - daily.lease
         )
@@ -76,14 +76,14 @@ async def test_a_run_whose_process_died_is_taken_over_after_its_lease(
     assert job.runs == 1
 
 
-def test_job_names_must_be_unique(memory_container: Container, clock: SteppingClock) -> None:
+def test_job_names_must_be_unique(memory_container: Container, clock: FakeClock) -> None:
     job = PeriodicJob("same", timedelta(hours=1), Counter())
     with pytest.raises(ValueError, match="unique"):
         scheduler(memory_container, clock, job, job)
 
 
 async def test_the_daily_cleanup_is_registered_and_purges_old_notifications(
-    memory_container: Container, clock: SteppingClock
+    memory_container: Container, clock: FakeClock
 ) -> None:
     jobs = {job.name: job for job in periodic_jobs(memory_container)}
     cleanup = jobs["notifications.cleanup"]

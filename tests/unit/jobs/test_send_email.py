@@ -7,23 +7,23 @@ import pytest
 from adapters.email.errors import MissingTemplateVariable, UnknownEmailTemplate
 from adapters.memory.email import MemoryEmailSender
 from application.jobs.errors import PermanentJobFailure
-from application.jobs.send_email import InvalidEmailPayload, SendEmail
+from application.jobs.send_email import InvalidEmailPayload, SendEmailHandler
 from entrypoints.containers import Container
 
 
 @pytest.fixture
-def send(memory_container: Container) -> SendEmail:
-    handler: SendEmail = memory_container.use_cases.send_email()
+def send(memory_container: Container) -> SendEmailHandler:
+    handler: SendEmailHandler = memory_container.jobs.send_email()
     return handler
 
 
 def sent(container: Container) -> MemoryEmailSender:
-    sender: MemoryEmailSender = container.adapters.email_sender()
+    sender: MemoryEmailSender = container.infrastructure.email_sender()
     return sender
 
 
 async def test_renders_and_sends_with_the_outbox_id_as_idempotency_key(
-    memory_container: Container, send: SendEmail
+    memory_container: Container, send: SendEmailHandler
 ) -> None:
     await send(
         "msg-1", {"to": "asha@example.com", "template": "welcome", "context": {"name": "Asha"}}
@@ -37,7 +37,7 @@ async def test_renders_and_sends_with_the_outbox_id_as_idempotency_key(
 
 
 async def test_the_same_message_twice_sends_one_email(
-    memory_container: Container, send: SendEmail
+    memory_container: Container, send: SendEmailHandler
 ) -> None:
     payload = {"to": "asha@example.com", "template": "welcome", "context": {"name": "Asha"}}
     await send("msg-2", payload)
@@ -55,7 +55,7 @@ async def test_the_same_message_twice_sends_one_email(
     ],
 )
 async def test_a_malformed_payload_is_a_permanent_failure(
-    send: SendEmail, payload: dict[str, object]
+    send: SendEmailHandler, payload: dict[str, object]
 ) -> None:
     with pytest.raises(InvalidEmailPayload):
         await send("msg-3", payload)
@@ -72,7 +72,10 @@ async def test_a_malformed_payload_is_a_permanent_failure(
     ],
 )
 async def test_template_mistakes_are_permanent_and_send_nothing(
-    memory_container: Container, send: SendEmail, payload: dict[str, object], error: type[Exception]
+    memory_container: Container,
+    send: SendEmailHandler,
+    payload: dict[str, object],
+    error: type[Exception],
 ) -> None:
     with pytest.raises(error) as caught:
         await send("msg-4", payload)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -8,10 +9,11 @@ from dependency_injector import providers
 
 from adapters.razorpay.sandbox import SandboxGateway
 from application.identity.principal import Principal
-from application.payments.context import RequestMeta
 from domain.identity.user import User
+from domain.request_context import RequestContext
 from entrypoints.containers import Container
-from tests.unit.payments.fakes import FakeLedger, MovableClock
+from tests.fixtures.clock import FakeClock
+from tests.unit.payments.fakes import FakeLedger
 
 WEBHOOK_SECRET = "unit-webhook-secret"
 
@@ -19,19 +21,19 @@ WEBHOOK_SECRET = "unit-webhook-secret"
 @dataclass
 class PaymentsWorld:
     container: Container
-    clock: MovableClock
+    clock: FakeClock
     ledger: FakeLedger
     gateway: SandboxGateway
-    meta: RequestMeta = field(
-        default_factory=lambda: RequestMeta(ip="198.51.100.4", user_agent="pytest")
+    meta: RequestContext = field(
+        default_factory=lambda: RequestContext(ip="198.51.100.4", user_agent="pytest")
     )
 
     def uc(self, name: str) -> Any:
-        return getattr(self.container.use_cases, name)()
+        return getattr(self.container.payments, name)()
 
     async def user(self, name: str, *, admin: bool = False) -> Principal:
         now = self.clock.now()
-        async with self.container.adapters.uow()() as uow:
+        async with self.container.infrastructure.uow()() as uow:
             await uow.users.add(
                 User(
                     id=f"u-{name}",
@@ -55,17 +57,17 @@ class PaymentsWorld:
         )
 
     def outbox(self) -> list[dict[str, Any]]:
-        return list(self.container.adapters.uow().store.state.outbox.values())
+        return list(self.container.infrastructure.uow().store.state.outbox.values())
 
 
 @pytest.fixture
 def world(test_settings: Any) -> PaymentsWorld:
-    from entrypoints.containers import MemoryAdapters
+    from entrypoints.containers import MemoryInfrastructure
 
     container = Container(config=test_settings(razorpay_webhook_secret=WEBHOOK_SECRET))
-    clock = MovableClock()
+    clock = FakeClock(datetime(2026, 3, 1, 9, 0, tzinfo=UTC))
     container.core.clock.override(providers.Object(clock))
-    container.adapters.override(MemoryAdapters(core=container.core))
+    container.infrastructure.override(MemoryInfrastructure(core=container.core))
     ledger = FakeLedger()
-    container.use_cases.credits_ledger.override(providers.Object(ledger))
-    return PaymentsWorld(container, clock, ledger, container.adapters.payment_gateway())
+    container.credits.credits_ledger.override(providers.Object(ledger))
+    return PaymentsWorld(container, clock, ledger, container.infrastructure.payment_gateway())

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from application.payments.signatures import hmac_sha256_hex
-from application.payments.webhooks import PROCESS_WEBHOOK
+from application.ports.outbox_commands import SettleFromRazorpayWebhook
 from application.ports.payment_gateway import GatewayRejected
 from domain.errors import Forbidden
 from domain.payments.errors import InvalidWebhookSignature, RefundExceedsCaptured
@@ -41,7 +41,7 @@ async def _paid(world: PaymentsWorld, who: str = "mira") -> tuple[Any, Any]:
 
 async def _run_webhook_jobs(world: PaymentsWorld) -> int:
     process = world.uc("process_razorpay_webhook")
-    jobs = [m for m in world.outbox() if m["topic"] == PROCESS_WEBHOOK]
+    jobs = [m for m in world.outbox() if m["topic"] == SettleFromRazorpayWebhook.TOPIC]
     for job in jobs:
         await process(job["id"], job["payload"])
     return len(jobs)
@@ -121,14 +121,16 @@ async def test_a_refused_refund_is_recorded_and_releases_the_amount(
     _, payment = await _paid(world)
 
     async def refuse(*args: object, **kwargs: object) -> None:
-        raise GatewayRejected("refund not allowed", status=400, gateway_code="BAD_REQUEST_ERROR")
+        raise GatewayRejected(
+            "refund not allowed", gateway_status=400, gateway_code="BAD_REQUEST_ERROR"
+        )
 
     monkeypatch.setattr(world.gateway, "refund", refuse)
     with pytest.raises(GatewayRejected):
         await world.uc("refund_payment")(
             admin, payment.id, amount=100, reason="x", request_key="k", meta=world.meta
         )
-    async with world.container.adapters.uow()() as uow:
+    async with world.container.infrastructure.uow()() as uow:
         stored = await uow.payments.get(payment.id)
     assert stored is not None and stored.status is PaymentStatus.COMPLETED
     assert [r.status for r in stored.refunds] == [RefundStatus.FAILED]
@@ -147,7 +149,7 @@ async def test_reconciliation_cancels_stale_orders_and_a_late_capture_still_comp
     world.clock.advance(hours=24)
     report = await reconcile()
     assert report.cancelled == 1
-    async with world.container.adapters.uow()() as uow:
+    async with world.container.infrastructure.uow()() as uow:
         cancelled = await uow.payments.get(created.payment.id)
     assert cancelled is not None and cancelled.status is PaymentStatus.CANCELLED
     # the customer had the checkout open all along and pays now

@@ -64,7 +64,7 @@ async def test_unknown_inactive_and_disabled(world: PaymentsWorld, test_settings
     from application.payments.create_order import CreateOrder
 
     disabled = CreateOrder(
-        world.container.adapters.uow(), world.gateway, world.clock, payments_enabled=False
+        world.container.infrastructure.uow(), world.gateway, world.clock, payments_enabled=False
     )
     with pytest.raises(PaymentsDisabled):
         await disabled(user, "plan_pro", world.meta)

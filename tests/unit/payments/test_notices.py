@@ -6,8 +6,9 @@ from dataclasses import replace
 
 from adapters.email.jinja_templates import JinjaEmailTemplates
 from application.payments import notices
+from application.ports.outbox_commands import CreateNotification, SendEmail
 from domain.payments.refund import Refund, RefundStatus
-from tests.unit.domain.payments.builders import T0, ctx, pending
+from tests.unit.payments.builders import T0, ctx, pending
 
 
 def test_each_notice_renders_and_is_deduplicated_per_payment_or_refund() -> None:
@@ -36,12 +37,13 @@ def test_each_notice_renders_and_is_deduplicated_per_payment_or_refund() -> None
         *notices.refund_initiated(paid, refund, to, 1),
         *notices.refund_failed(paid, replace(refund, failure_reason="bank said no"), to),
     ]
-    emails = [m for m in messages if m.topic == notices.SEND_EMAIL]
+    emails = [m for m in messages if isinstance(m, SendEmail)]
     assert len(emails) == 4 and len({m.dedupe_key for m in messages}) == len(messages)
     for message in emails:
-        rendered = templates.render(message.payload["template"], message.payload["context"])
+        payload = message.to_payload()
+        rendered = templates.render(payload["template"], payload["context"])
         assert "Hi Asha" in rendered.text and "Hi Asha" in rendered.html
-        assert message.payload["context"]["payment_id"] in rendered.text
-    assert notices.payment_succeeded(paid, notices.Recipient(None, "x"), 1)[0].topic == (
-        notices.CREATE_NOTIFICATION
+        assert payload["context"]["payment_id"] in rendered.text
+    assert isinstance(
+        notices.payment_succeeded(paid, notices.Recipient(None, "x"), 1)[0], CreateNotification
     )

@@ -15,12 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from adapters.sqlalchemy.repositories.access.rows import (
-    membership_from,
-    organization_from,
-    project_from,
-    team_from,
-)
+from adapters.sqlalchemy.repositories.access.rows import membership_from, scope_from
 from adapters.sqlalchemy.repositories.access.scopes import SqlProjectRepository, SqlTeamRepository
 from adapters.sqlalchemy.tables.access import organizations, projects, teams
 from adapters.sqlalchemy.tables.base import Json
@@ -28,7 +23,9 @@ from application.access.ports import ProjectSummary, ScopeChain, TeamSummary
 from application.pagination import Page, PageRequest
 from domain.access.list_filters import ChildFilter
 from domain.access.memberships import Membership
+from domain.access.organization import Organization
 from domain.access.slugs import ID_SHAPE
+from domain.access.team import Project, Team
 
 
 def _cols(table: sa.Table, alias: str, prefix: str) -> str:
@@ -136,40 +133,34 @@ class SqlScopeChainReader:
         return [r._mapping for r in (await self._conn.execute(stmt, params)).all()]
 
     async def organization(self, ref: str, user_id: str | None) -> ScopeChain | None:
-        rows = await self._rows(_ORG_BY["id" if ID_SHAPE.match(ref) else "slug"], ref, user_id)
-        if not rows:
-            return None
-        return ScopeChain(organization_from(rows[0], "o_"), memberships=_members(rows))
+        stmt = _ORG_BY["id" if ID_SHAPE.match(ref) else "slug"]
+        return _chain(await self._rows(stmt, ref, user_id), depth=1)
 
     async def team(
         self, team_id: str, user_id: str | None, *, counts: bool = False
     ) -> ScopeChain | None:
-        rows = await self._rows(_TEAM[counts], team_id, user_id)
-        if not rows:
-            return None
-        first = rows[0]
-        return ScopeChain(
-            organization_from(first, "o_"),
-            team=team_from(first, "t_"),
-            memberships=_members(rows),
-            member_count=first.get("member_count"),
-            child_count=first.get("child_count"),
-        )
+        return _chain(await self._rows(_TEAM[counts], team_id, user_id), depth=2)
 
     async def project(
         self, project_id: str, user_id: str | None, *, counts: bool = False
     ) -> ScopeChain | None:
-        rows = await self._rows(_PROJECT[counts], project_id, user_id)
-        if not rows:
-            return None
-        first = rows[0]
-        return ScopeChain(
-            organization_from(first, "o_"),
-            team=team_from(first, "t_"),
-            project=project_from(first, "p_"),
-            memberships=_members(rows),
-            member_count=first.get("member_count"),
-        )
+        return _chain(await self._rows(_PROJECT[counts], project_id, user_id), depth=3)
+
+
+def _chain(rows: Sequence[Mapping[str, Any]], *, depth: int) -> ScopeChain | None:
+    """The chain down to the organization (1), its team (2) or its project (3), from rows that
+    differ only in the caller's memberships; counts where the statement has them."""
+    if not rows:
+        return None
+    first = rows[0]
+    return ScopeChain(
+        scope_from(Organization, first, "o_"),
+        team=scope_from(Team, first, "t_") if depth >= 2 else None,
+        project=scope_from(Project, first, "p_") if depth >= 3 else None,
+        memberships=_members(rows),
+        member_count=first.get("member_count"),
+        child_count=first.get("child_count"),
+    )
 
 
 def _numbered(stmt: sa.TextualSelect) -> str:

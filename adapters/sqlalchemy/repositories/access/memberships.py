@@ -118,7 +118,7 @@ class SqlMembershipRepository:
                 MemberView(membership.user_id, name, r.email, membership.role, r.created_at)
             )
         last = rows[page.limit - 1].id if len(rows) > page.limit else None
-        return Page(items, encode_cursor(last, last) if last else None)
+        return Page(items, encode_cursor("", last) if last else None)
 
 
 class SqlRoleRepository:

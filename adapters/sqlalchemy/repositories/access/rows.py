@@ -1,8 +1,9 @@
-"""Row ↔ domain mapping for the RBAC tables (shared by the RBAC repositories)."""
+"""Row ↔ domain mapping for the access tables (shared by the access repositories)."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import fields
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -23,103 +24,24 @@ def _cols(row: Any, prefix: str) -> dict[str, Any]:
     return {k[len(prefix) :]: v for k, v in row.items() if k.startswith(prefix)}
 
 
-def organization_from(row: Any, prefix: str = "") -> Organization:
+Scope = TypeVar("Scope", Organization, Team, Project)
+
+
+def scope_from(cls: type[Scope], row: Any, prefix: str = "") -> Scope:
+    """An organization, team or project from its row (columns named as the dataclass fields,
+    under ``prefix`` when the statement joins several scopes)."""
     c = _cols(row, prefix) if prefix else dict(row)
-    return Organization(
-        id=c["id"],
-        name=c["name"],
-        slug=c["slug"],
-        is_public=c["is_public"],
-        join_enabled=c["join_enabled"],
-        created_at=c["created_at"],
-        updated_at=c["updated_at"],
-        timezone=c["timezone"],
-        description=c["description"],
-        website=c["website"],
-        logo_url=c["logo_url"],
-        deleted_at=c["deleted_at"],
-    )
+    values = {f.name: c[f.name] for f in fields(cls)}
+    if "visibility" in values:
+        values["visibility"] = Visibility(values["visibility"])
+    return cls(**values)
 
 
-def organization_values(org: Organization) -> dict[str, Any]:
-    return {
-        "id": org.id,
-        "name": org.name,
-        "slug": org.slug,
-        "is_public": org.is_public,
-        "join_enabled": org.join_enabled,
-        "timezone": org.timezone,
-        "description": org.description,
-        "website": org.website,
-        "logo_url": org.logo_url,
-        "created_at": org.created_at,
-        "updated_at": org.updated_at,
-        "deleted_at": org.deleted_at,
-    }
-
-
-def team_from(row: Any, prefix: str = "") -> Team:
-    c = _cols(row, prefix) if prefix else dict(row)
-    return Team(
-        id=c["id"],
-        organization_id=c["organization_id"],
-        name=c["name"],
-        slug=c["slug"],
-        visibility=Visibility(c["visibility"]),
-        created_at=c["created_at"],
-        updated_at=c["updated_at"],
-        description=c["description"],
-        join_enabled=c["join_enabled"],
-        deleted_at=c["deleted_at"],
-    )
-
-
-def team_values(team: Team) -> dict[str, Any]:
-    return {
-        "id": team.id,
-        "organization_id": team.organization_id,
-        "name": team.name,
-        "slug": team.slug,
-        "visibility": team.visibility.value,
-        "description": team.description,
-        "join_enabled": team.join_enabled,
-        "created_at": team.created_at,
-        "updated_at": team.updated_at,
-        "deleted_at": team.deleted_at,
-    }
-
-
-def project_from(row: Any, prefix: str = "") -> Project:
-    c = _cols(row, prefix) if prefix else dict(row)
-    return Project(
-        id=c["id"],
-        organization_id=c["organization_id"],
-        team_id=c["team_id"],
-        name=c["name"],
-        slug=c["slug"],
-        visibility=Visibility(c["visibility"]),
-        created_by=c["created_by"],
-        created_at=c["created_at"],
-        updated_at=c["updated_at"],
-        description=c["description"],
-        deleted_at=c["deleted_at"],
-    )
-
-
-def project_values(project: Project) -> dict[str, Any]:
-    return {
-        "id": project.id,
-        "organization_id": project.organization_id,
-        "team_id": project.team_id,
-        "name": project.name,
-        "slug": project.slug,
-        "visibility": project.visibility.value,
-        "description": project.description,
-        "created_by": project.created_by,
-        "created_at": project.created_at,
-        "updated_at": project.updated_at,
-        "deleted_at": project.deleted_at,
-    }
+def scope_values(scope: Organization | Team | Project) -> dict[str, Any]:
+    values = {f.name: getattr(scope, f.name) for f in fields(scope)}
+    if "visibility" in values:
+        values["visibility"] = values["visibility"].value
+    return values
 
 
 ROLE_COLUMNS = [

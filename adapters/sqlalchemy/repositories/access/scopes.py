@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Generic
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.repositories.access.rows import (
     ROLE_COLUMNS,
-    organization_from,
-    organization_values,
-    project_from,
-    project_values,
+    Scope,
     role_from,
-    team_from,
-    team_values,
+    scope_from,
+    scope_values,
 )
 from adapters.sqlalchemy.tables.access import memberships, organizations, projects, roles, teams
 from application.access.ports import OrganizationSummary, ProjectSummary, TeamSummary, UniqueField
@@ -28,35 +25,10 @@ from domain.access.team import Project, Team
 m = memberships
 
 
-async def _insert(conn: AsyncConnection, table: sa.Table, values: dict[str, Any]) -> None:
-    """INSERT in a savepoint; a unique violation (a concurrent twin) becomes ``NameTaken``."""
-    try:
-        async with conn.begin_nested():
-            await conn.execute(sa.insert(table).values(**values))
-    except sa.exc.IntegrityError as exc:
-        field = "slug" if "slug" in str(exc.orig).lower() else "name"
-        raise NameTaken(field, str(values[field]), None) from exc
-
-
-async def _taken(
-    conn: AsyncConnection,
-    table: sa.Table,
-    field: UniqueField,
-    values: list[str],
-    exclude_id: str | None,
-    *where: sa.ColumnElement[bool],
-) -> set[str]:
-    column = table.c[field]
-    stmt = sa.select(column).where(column.in_(values), *where)
-    if exclude_id is not None:
-        stmt = stmt.where(table.c.id != exclude_id)
-    return set((await conn.execute(stmt)).scalars())
-
-
 def _page(rows: list[Any], limit: int, item: Any) -> Page[Any]:
     items = [item(r._mapping) for r in rows[:limit]]
     last = rows[limit - 1].id if len(rows) > limit else None
-    return Page(items, encode_cursor(last, last) if last else None)
+    return Page(items, encode_cursor("", last) if last else None)
 
 
 def _after(
@@ -155,22 +127,51 @@ async def visible_children(
         stmt = _VISIBLE_TEAMS if kind == "team" else _VISIBLE_PROJECTS
         rows = [r._mapping for r in (await conn.execute(stmt, params)).all()]
         last_id = rows[page.limit - 1]["id"] if len(rows) > page.limit else None
-    cursor = encode_cursor(last_id, last_id) if last_id else None
+    cursor = encode_cursor("", last_id) if last_id else None
     return rows[: page.limit], cursor
 
 
-class SqlOrganizationRepository:
-    def __init__(self, conn: AsyncConnection):
+class _ScopeRows(Generic[Scope]):
+    """Insert, update and the name/slug lookup, alike for the three scope tables; each is unique
+    within its parent (``parent_column``), an organization across the platform."""
+
+    table: sa.Table
+    parent_column: str | None = None
+
+    def __init__(self, conn: AsyncConnection, driver: Any = None):
         self._conn = conn
+        self._driver = driver  # asyncpg connection for plain reads, see visible_children
 
-    async def add(self, organization: Organization) -> None:
-        await _insert(self._conn, organizations, organization_values(organization))
+    async def add(self, scope: Scope) -> None:
+        """INSERT in a savepoint; a unique violation (a concurrent twin) becomes ``NameTaken``."""
+        values = scope_values(scope)
+        try:
+            async with self._conn.begin_nested():
+                await self._conn.execute(sa.insert(self.table).values(**values))
+        except sa.exc.IntegrityError as exc:
+            field = "slug" if "slug" in str(exc.orig).lower() else "name"
+            raise NameTaken(field, str(values[field]), None) from exc
 
-    async def save(self, organization: Organization) -> None:
-        values = organization_values(organization)
+    async def save(self, scope: Scope) -> None:
+        table = self.table
         await self._conn.execute(
-            sa.update(organizations).where(organizations.c.id == organization.id).values(**values)
+            sa.update(table).where(table.c.id == scope.id).values(**scope_values(scope))
         )
+
+    async def _taken(
+        self, parent_id: str | None, field: UniqueField, values: list[str], exclude_id: str | None
+    ) -> set[str]:
+        column = self.table.c[field]
+        stmt = sa.select(column).where(column.in_(values))
+        if self.parent_column is not None:
+            stmt = stmt.where(self.table.c[self.parent_column] == parent_id)
+        if exclude_id is not None:
+            stmt = stmt.where(self.table.c.id != exclude_id)
+        return set((await self._conn.execute(stmt)).scalars())
+
+
+class SqlOrganizationRepository(_ScopeRows[Organization]):
+    table = organizations
 
     async def lock(self, organization_id: str) -> None:
         if self._conn.dialect.name == "postgresql":
@@ -183,7 +184,7 @@ class SqlOrganizationRepository:
     async def taken(
         self, field: UniqueField, values: list[str], exclude_id: str | None = None
     ) -> set[str]:
-        return await _taken(self._conn, organizations, field, values, exclude_id)
+        return await self._taken(None, field, values, exclude_id)
 
     async def list_for_member(self, user_id: str, page: PageRequest) -> Page[OrganizationSummary]:
         o = organizations
@@ -214,24 +215,14 @@ class SqlOrganizationRepository:
             role = role_from(r, r["m_role_id"])
             assert role is not None
             return OrganizationSummary(
-                organization_from(r), role, r["member_count"], r["team_count"]
+                scope_from(Organization, r), role, r["member_count"], r["team_count"]
             )
 
         return _page(rows, page.limit, item)
 
 
-class SqlTeamRepository:
-    def __init__(self, conn: AsyncConnection, driver: Any = None):
-        self._conn = conn
-        self._driver = driver  # asyncpg connection for plain reads, see visible_children
-
-    async def add(self, team: Team) -> None:
-        await _insert(self._conn, teams, team_values(team))
-
-    async def save(self, team: Team) -> None:
-        await self._conn.execute(
-            sa.update(teams).where(teams.c.id == team.id).values(**team_values(team))
-        )
+class SqlTeamRepository(_ScopeRows[Team]):
+    table, parent_column = teams, "organization_id"
 
     async def taken(
         self,
@@ -240,9 +231,7 @@ class SqlTeamRepository:
         values: list[str],
         exclude_id: str | None = None,
     ) -> set[str]:
-        return await _taken(
-            self._conn, teams, field, values, exclude_id, teams.c.organization_id == organization_id
-        )
+        return await self._taken(organization_id, field, values, exclude_id)
 
     async def list_visible(
         self, organization_id: str, flt: ChildFilter, page: PageRequest
@@ -251,29 +240,18 @@ class SqlTeamRepository:
             self._conn, "team", organization_id, flt, page, driver=self._driver
         )
         return Page(
-            [TeamSummary(team_from(r), r["member_count"], r["child_count"]) for r in rows], cursor
+            [TeamSummary(scope_from(Team, r), r["member_count"], r["child_count"]) for r in rows],
+            cursor,
         )
 
 
-class SqlProjectRepository:
-    def __init__(self, conn: AsyncConnection, driver: Any = None):
-        self._conn = conn
-        self._driver = driver  # asyncpg connection for plain reads, see visible_children
-
-    async def add(self, project: Project) -> None:
-        await _insert(self._conn, projects, project_values(project))
-
-    async def save(self, project: Project) -> None:
-        await self._conn.execute(
-            sa.update(projects).where(projects.c.id == project.id).values(**project_values(project))
-        )
+class SqlProjectRepository(_ScopeRows[Project]):
+    table, parent_column = projects, "team_id"
 
     async def taken(
         self, team_id: str, field: UniqueField, values: list[str], exclude_id: str | None = None
     ) -> set[str]:
-        return await _taken(
-            self._conn, projects, field, values, exclude_id, projects.c.team_id == team_id
-        )
+        return await self._taken(team_id, field, values, exclude_id)
 
     async def list_visible(
         self, team_id: str, flt: ChildFilter, page: PageRequest
@@ -281,4 +259,6 @@ class SqlProjectRepository:
         rows, cursor = await visible_children(
             self._conn, "project", team_id, flt, page, driver=self._driver
         )
-        return Page([ProjectSummary(project_from(r), r["member_count"]) for r in rows], cursor)
+        return Page(
+            [ProjectSummary(scope_from(Project, r), r["member_count"]) for r in rows], cursor
+        )

@@ -8,6 +8,13 @@ database, never across a round trip to Python, which is what bounds a hot wallet
 
 When the statement posts nothing (insufficient credits, a used key, no wallet yet) the portable
 path decides and records the answer in its own short transaction.
+
+The rules are the domain's (``domain.credits.rules``): which transactions qualify is
+``single_wallet_debit``; ``balance - held >= amount`` is ``Balance.apply``; the refusal's figures
+are ``InsufficientCredits.figures()``; the postings are inserted wallet leg first, the sequence
+``rules.sequence_postings`` gives them. The SQL is held to the Book by the model-based test
+(tests/integration/credits/test_sql_matches_the_reference_model.py), which runs every spend
+through this path on PostgreSQL. This is the only module that talks asyncpg for the ledger.
 """
 
 from __future__ import annotations
@@ -21,9 +28,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from application.credits.ports import AtomicLedger, KeyTaken
 from application.transient import TransientConflict
-from domain.credits.accounts import is_wallet
 from domain.credits.errors import InsufficientCredits
 from domain.credits.outcomes import Posted
+from domain.credits.rules import single_wallet_debit
 from domain.credits.transactions import LedgerTransaction
 
 SPEND_SQL = """
@@ -75,14 +82,12 @@ TRANSIENT = (asyncpg.DeadlockDetectedError, asyncpg.SerializationError)
 
 def spend_arguments(tx: LedgerTransaction) -> tuple[Any, ...] | None:
     """The statement's arguments, or None when ``tx`` is not a simple wallet debit."""
-    if len(tx.postings) != 2:
-        return None
-    debit, credit = sorted(tx.postings, key=lambda p: p.amount)
-    if not (is_wallet(debit.account) and debit.amount < 0 and not is_wallet(credit.account)):
+    debit = single_wallet_debit(tx)
+    if debit is None:
         return None
     return (
-        debit.account,
-        -debit.amount,
+        debit.wallet,
+        debit.amount,
         tx.id,
         tx.idempotency_key,
         tx.fingerprint,
@@ -91,7 +96,7 @@ def spend_arguments(tx: LedgerTransaction) -> tuple[Any, ...] | None:
         json.dumps(dict(tx.metadata), separators=(",", ":")),
         tx.type.value,
         tx.hold_id,
-        credit.account,
+        debit.system,
     )
 
 

@@ -1,5 +1,7 @@
 """Holds on SQLAlchemy: reserve / capture / void / expire, race-free.
 
+The decisions are ``domain.credits.rules``' (as the Book's); this module locks, reads and writes.
+
 Lock order, everywhere: the hold row, then the wallet row. A reservation locks only the wallet
 (the hold it inserts is new), so no two paths can wait on each other in a cycle.
 """
@@ -15,15 +17,18 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.statements import for_update, insert_ignoring_conflict
 from adapters.sqlalchemy.tables.credits import credit_holds, credit_wallets
-from application.credits.ports import KeyTaken
 from application.transient import TransientConflict
 from domain.credits import entries
-from domain.credits.book import hold_fingerprint
-from domain.credits.entry_types import EntryType
-from domain.credits.errors import HoldNotFound, IdempotencyKeyReused, InsufficientCredits
+from domain.credits.errors import HoldNotFound
 from domain.credits.holds import Hold, HoldStatus
-from domain.credits.idempotency import replay
-from domain.credits.outcomes import Outcome, Posted, Rejected, RejectionReason
+from domain.credits.idempotency import insufficient_from
+from domain.credits.outcomes import Outcome, Posted, Rejected
+from domain.credits.rules import (
+    capture_fingerprint,
+    judge_capture,
+    judge_reservation,
+    replay_posted,
+)
 from domain.credits.transactions import LedgerTransaction
 from domain.credits.wallets import Balance
 
@@ -85,33 +90,18 @@ class SqlHolds:
         )
 
     async def reserve(self, hold: Hold) -> Hold:
-        fp = hold_fingerprint(hold)
         balance = await self._lock_balance(hold.wallet)
-        known = await self._by(credit_holds.c.idempotency_key == hold.idempotency_key, lock=False)
-        if known is not None:
-            if hold_fingerprint(known) != fp:
-                raise IdempotencyKeyReused(hold.idempotency_key)
-            return known
-        stored = await self._outcome(hold.idempotency_key)
-        if stored is not None:  # refused before: stays refused
-            replay(stored, fp)
-            raise IdempotencyKeyReused(hold.idempotency_key)
-        try:
-            balance.reserve(hold.amount)
-        except InsufficientCredits as refused:
-            await self._record(
-                Rejected(
-                    hold.id,
-                    EntryType.DEDUCTION,
-                    hold.idempotency_key,
-                    fp,
-                    hold.wallet,
-                    RejectionReason.INSUFFICIENT_CREDITS,
-                    refused.figures(),
-                    hold.created_at,
-                )
-            )
-            raise
+        verdict = judge_reservation(
+            hold,
+            balance,
+            await self._by(credit_holds.c.idempotency_key == hold.idempotency_key, lock=False),
+            await self._outcome(hold.idempotency_key),
+        )
+        if isinstance(verdict, Rejected):
+            await self._record(verdict)
+            raise insufficient_from(verdict)
+        if not verdict.is_new:
+            return verdict.hold
         await self._move_held(hold.wallet, hold.amount, hold.created_at)
         inserted = await insert_ignoring_conflict(
             self._conn,
@@ -135,34 +125,15 @@ class SqlHolds:
         self, hold_id: str, amount: int, *, tx_id: str, now: datetime, description: str
     ) -> Posted:
         hold = await self._locked(hold_id)
-        key = entries.hold_capture_key(hold_id)
-        stored = await self._outcome(key)
+        stored = await self._outcome(entries.hold_capture_key(hold_id))
         if stored is not None:
-            fp = entries.deduction_fingerprint(
-                wallet=hold.wallet,
-                amount=amount,
-                description=description,
-                metadata={},
-                hold_id=hold_id,
-            )
-            result = replay(stored, fp)
-            if not isinstance(result, Posted):
-                raise KeyTaken(result)
-            return result
-        captured = hold.capture(amount, now)
+            return replay_posted(stored, capture_fingerprint(hold, amount, description))
+        captured, deduction = judge_capture(
+            hold, amount, tx_id=tx_id, now=now, description=description
+        )
         # Release first: the held credits are exactly what the deduction may now use.
         await self._move_held(hold.wallet, -hold.amount, now)
-        posted = await self._post(
-            entries.deduction(
-                tx_id=tx_id,
-                wallet=hold.wallet,
-                amount=amount,
-                key=key,
-                description=description,
-                now=now,
-                hold_id=hold_id,
-            )
-        )
+        posted = await self._post(deduction)
         await self._close(captured)
         return posted
 

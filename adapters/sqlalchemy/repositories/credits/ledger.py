@@ -2,9 +2,11 @@
 
 Race-free by construction: the wallets a transaction touches are locked first (``FOR UPDATE`` in
 account order on PostgreSQL; SQLite runs every transaction as ``BEGIN IMMEDIATE``), the domain
-decides on the locked balances, and only then is anything written. The transaction row is inserted
-with ``ON CONFLICT DO NOTHING`` before any balance moves, so a used key is detected without
-aborting the caller's transaction.
+decides on the locked balances (``domain.credits.rules.judge_posting``, as the Book does), and
+only then is anything written. The transaction row is inserted with ``ON CONFLICT DO NOTHING``
+before any balance moves, so a used key is detected without aborting the caller's transaction.
+Posting sequence numbers are ``ledger_postings.id``, inserted in the transaction's posting order
+(``rules.sequence_postings``).
 """
 
 from __future__ import annotations
@@ -26,11 +28,12 @@ from application.pagination import Page, PageRequest, encode_cursor
 from application.transient import TransientConflict
 from domain.credits.accounts import is_wallet
 from domain.credits.entry_types import EntryType
-from domain.credits.errors import InsufficientCredits
+from domain.credits.idempotency import insufficient_from
 from domain.credits.outcomes import Outcome, Posted, Rejected, RejectionReason
+from domain.credits.rules import judge_posting
 from domain.credits.transactions import LedgerTransaction, Posting
 from domain.credits.wallets import Balance
-from domain.errors import Conflict, ValidationFailed
+from domain.errors import Conflict
 
 T = TypeVar("T")
 POSTED = "POSTED"
@@ -153,8 +156,9 @@ class SqlLedgerRepository:
         )
         if entry_type is not None:
             stmt = stmt.where(p.c.entry_type == entry_type.value)
-        if page.after is not None:
-            stmt = stmt.where(p.c.id < _cursor_seq(page.after[0]))
+        after = page.after_seq()
+        if after is not None:
+            stmt = stmt.where(p.c.id < after[0])
         rows = (await self._conn.execute(stmt)).all()
         items = [
             HistoryEntry(
@@ -170,7 +174,7 @@ class SqlLedgerRepository:
         ]
         more = len(rows) > page.limit
         last = rows[page.limit - 1] if more else None
-        return Page(items, encode_cursor(str(last.seq), last.transaction_id) if last else None)
+        return Page(items, encode_cursor(last.seq, last.transaction_id) if last else None)
 
     async def audit(self) -> LedgerAudit:
         p, w = ledger_postings, credit_wallets
@@ -201,24 +205,10 @@ class SqlLedgerRepository:
     # -- writes --------------------------------------------------------------------------
     async def post(self, tx: LedgerTransaction) -> Posted:
         legs = sorted(tx.wallet_postings(), key=lambda p: p.account)
-        locked = await self._lock([p.account for p in legs])
-        after: dict[str, Balance] = {}
-        for leg in legs:
-            try:
-                after[leg.account] = locked[leg.account].apply(leg.amount)
-            except InsufficientCredits as refused:
-                rejected = Rejected(
-                    tx.id,
-                    tx.type,
-                    tx.idempotency_key,
-                    tx.fingerprint,
-                    leg.account,
-                    RejectionReason.INSUFFICIENT_CREDITS,
-                    refused.figures(),
-                    tx.created_at,
-                )
-                await self.record(rejected)
-                raise
+        verdict = judge_posting(tx, await self._lock([p.account for p in legs]))
+        if isinstance(verdict, Rejected):
+            await self.record(verdict)
+            raise insufficient_from(verdict)
         await self._insert_header(tx, POSTED, tx.wallet_postings()[0].account, None)
         balances: dict[str, int] = {}
         for leg in legs:
@@ -316,12 +306,3 @@ class SqlLedgerRepository:
 
 def _insert(conn: AsyncConnection) -> Any:
     return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-
-
-def _cursor_seq(value: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise ValidationFailed(
-            "Invalid cursor", details=[{"field": "cursor", "message": "invalid"}]
-        ) from None

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from application.pagination import page_request
 from domain.access.permissions import ScopeKind
+from entrypoints.http.routes.access.use_cases import AccessUseCases
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply
 from entrypoints.http.schemas.access import (
     MemberOut,
@@ -18,7 +21,7 @@ from entrypoints.http.schemas.base import PageQuery
 
 def add_member_routes(routes: ApiRoutes, kind: ScopeKind, base: str, param: str) -> None:
     """``GET {base}/members``, ``PATCH/DELETE {base}/members/{userId}`` for scopes of ``kind``."""
-    noun = kind.value
+    noun: Literal["organization", "team", "project"] = kind.value
 
     @routes.get(
         f"{base}/members",
@@ -27,8 +30,8 @@ def add_member_routes(routes: ApiRoutes, kind: ScopeKind, base: str, param: str)
         paginated=True,
         summary=f"Members of a {noun} ({noun}:members:read; e-mail with :manage)",
     )
-    async def list_members(call: Call[NoBody, PageQuery]) -> Reply:
-        result = await call.container.use_cases.list_members()(
+    async def list_members(call: Call[NoBody, PageQuery], uc: AccessUseCases) -> Reply:
+        result = await uc.list_members()(
             call.user, kind, call.path[param], page_request(call.query.limit, call.query.cursor)
         )
         return Reply(
@@ -42,8 +45,8 @@ def add_member_routes(routes: ApiRoutes, kind: ScopeKind, base: str, param: str)
         response=MembershipOut,
         summary=f"Change a {noun} member's role (never above your own)",
     )
-    async def change_role(call: Call[RoleChangeIn, NoQuery]) -> MembershipOut:
-        membership = await call.container.use_cases.change_member_role()(
+    async def change_role(call: Call[RoleChangeIn, NoQuery], uc: AccessUseCases) -> MembershipOut:
+        membership = await uc.change_member_role()(
             call.user, kind, call.path[param], call.path["userId"], call.body.role, call.context
         )
         return MembershipOut(
@@ -58,8 +61,8 @@ def add_member_routes(routes: ApiRoutes, kind: ScopeKind, base: str, param: str)
         response=RemovedOut,
         summary=f"Remove a {noun} member, or leave (your own id); roles below go too",
     )
-    async def remove_member(call: Call[NoBody, NoQuery]) -> RemovedOut:
-        removed = await call.container.use_cases.remove_member()(
+    async def remove_member(call: Call[NoBody, NoQuery], uc: AccessUseCases) -> RemovedOut:
+        removed = await uc.remove_member()(
             call.user, kind, call.path[param], call.path["userId"], call.context
         )
         return RemovedOut(

@@ -6,6 +6,7 @@ from application.access.organizations import OrganizationFields
 from application.pagination import page_request
 from domain.access.permissions import ScopeKind
 from entrypoints.http.routes.access.members import add_member_routes
+from entrypoints.http.routes.access.use_cases import AccessUseCases
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply
 from entrypoints.http.schemas.access import (
     DeletedScopeOut,
@@ -25,7 +26,7 @@ from entrypoints.http.schemas.access import (
 )
 from entrypoints.http.schemas.base import PageQuery
 
-routes = ApiRoutes(tag="organizations")
+routes = ApiRoutes(tag="organizations", uses=AccessUseCases)
 ORG = "/api/v1/organization/{orgId}"
 
 
@@ -49,8 +50,8 @@ def _fields(body: OrganizationIn | OrganizationPatch) -> OrganizationFields:
     paginated=True,
     summary="My organizations with my role, memberCount, teamCount",
 )
-async def list_organizations(call: Call[NoBody, PageQuery]) -> Reply:
-    page = await call.container.use_cases.list_my_organizations()(
+async def list_organizations(call: Call[NoBody, PageQuery], uc: AccessUseCases) -> Reply:
+    page = await uc.list_my_organizations()(
         call.user, page_request(call.query.limit, call.query.cursor)
     )
     return Reply(
@@ -67,11 +68,11 @@ async def list_organizations(call: Call[NoBody, PageQuery]) -> Reply:
     rate_limit="20/hour",
     summary="Create an organization; the creator becomes Owner",
 )
-async def create_organization(call: Call[OrganizationIn, NoQuery]) -> OrganizationOut:
-    org = await call.container.use_cases.create_organization()(
-        call.user, _fields(call.body), call.context
-    )
-    view = await call.container.use_cases.get_organization()(call.user, org.id)
+async def create_organization(
+    call: Call[OrganizationIn, NoQuery], uc: AccessUseCases
+) -> OrganizationOut:
+    org = await uc.create_organization()(call.user, _fields(call.body), call.context)
+    view = await uc.get_organization()(call.user, org.id)
     return organization_out(org, view.access)
 
 
@@ -80,8 +81,8 @@ async def create_organization(call: Call[OrganizationIn, NoQuery]) -> Organizati
     response=OrganizationOut,
     summary="An organization (org:read; a limited view of a public one for outsiders)",
 )
-async def get_organization(call: Call[NoBody, NoQuery]) -> OrganizationOut:
-    view = await call.container.use_cases.get_organization()(call.user, call.path["orgId"])
+async def get_organization(call: Call[NoBody, NoQuery], uc: AccessUseCases) -> OrganizationOut:
+    view = await uc.get_organization()(call.user, call.path["orgId"])
     return organization_out(view.organization, view.access)
 
 
@@ -91,8 +92,10 @@ async def get_organization(call: Call[NoBody, NoQuery]) -> OrganizationOut:
     response=OrganizationOut,
     summary="Edit an organization (org:update)",
 )
-async def update_organization(call: Call[OrganizationPatch, NoQuery]) -> OrganizationOut:
-    view = await call.container.use_cases.update_organization()(
+async def update_organization(
+    call: Call[OrganizationPatch, NoQuery], uc: AccessUseCases
+) -> OrganizationOut:
+    view = await uc.update_organization()(
         call.user, call.path["orgId"], _fields(call.body), call.context
     )
     return organization_out(view.organization, view.access)
@@ -103,10 +106,8 @@ async def update_organization(call: Call[OrganizationPatch, NoQuery]) -> Organiz
     response=DeletedScopeOut,
     summary="Soft-delete an organization and hide everything below (org:delete)",
 )
-async def delete_organization(call: Call[NoBody, NoQuery]) -> DeletedScopeOut:
-    org = await call.container.use_cases.delete_organization()(
-        call.user, call.path["orgId"], call.context
-    )
+async def delete_organization(call: Call[NoBody, NoQuery], uc: AccessUseCases) -> DeletedScopeOut:
+    org = await uc.delete_organization()(call.user, call.path["orgId"], call.context)
     assert org.deleted_at is not None
     return DeletedScopeOut(id=org.id, deleted_at=org.deleted_at)
 
@@ -118,8 +119,8 @@ async def delete_organization(call: Call[NoBody, NoQuery]) -> DeletedScopeOut:
     paginated=True,
     summary="Teams of an organization the caller may see (filtered in one query)",
 )
-async def list_teams(call: Call[NoBody, PageQuery]) -> Reply:
-    page = await call.container.use_cases.list_teams()(
+async def list_teams(call: Call[NoBody, PageQuery], uc: AccessUseCases) -> Reply:
+    page = await uc.list_teams()(
         call.user, call.path["orgId"], page_request(call.query.limit, call.query.cursor)
     )
     return Reply(
@@ -134,10 +135,8 @@ async def list_teams(call: Call[NoBody, PageQuery]) -> Reply:
     status=201,
     summary="Join a public organization that has joining enabled (as Member)",
 )
-async def join_organization(call: Call[NoBody, NoQuery]) -> MembershipOut:
-    membership = await call.container.use_cases.join_organization()(
-        call.user, call.path["orgId"], call.context
-    )
+async def join_organization(call: Call[NoBody, NoQuery], uc: AccessUseCases) -> MembershipOut:
+    membership = await uc.join_organization()(call.user, call.path["orgId"], call.context)
     return MembershipOut(
         user_id=membership.user_id,
         scope="organization",
@@ -154,10 +153,8 @@ add_member_routes(routes, ScopeKind.ORGANIZATION, ORG, "orgId")
     response=list[RoleOut],
     summary="Default and custom roles of every scope (org:read)",
 )
-async def list_roles(call: Call[NoBody, NoQuery]) -> list[RoleOut]:
-    roles = await call.container.use_cases.list_roles().for_organization(
-        call.user, call.path["orgId"]
-    )
+async def list_roles(call: Call[NoBody, NoQuery], uc: AccessUseCases) -> list[RoleOut]:
+    roles = await uc.list_roles().for_organization(call.user, call.path["orgId"])
     return [role_out(r) for r in roles]
 
 
@@ -168,8 +165,8 @@ async def list_roles(call: Call[NoBody, NoQuery]) -> list[RoleOut]:
     status=201,
     summary="Create a custom role (org:roles:manage)",
 )
-async def create_role(call: Call[RoleIn, NoQuery]) -> RoleOut:
-    role = await call.container.use_cases.create_role()(
+async def create_role(call: Call[RoleIn, NoQuery], uc: AccessUseCases) -> RoleOut:
+    role = await uc.create_role()(
         call.user,
         call.path["orgId"],
         call.body.name,
@@ -186,8 +183,8 @@ async def create_role(call: Call[RoleIn, NoQuery]) -> RoleOut:
     response=RoleOut,
     summary="Edit a custom role (org:roles:manage); default roles are fixed",
 )
-async def update_role(call: Call[RolePatch, NoQuery]) -> RoleOut:
-    role = await call.container.use_cases.update_role()(
+async def update_role(call: Call[RolePatch, NoQuery], uc: AccessUseCases) -> RoleOut:
+    role = await uc.update_role()(
         call.user,
         call.path["orgId"],
         call.path["roleId"],
@@ -203,8 +200,6 @@ async def update_role(call: Call[RolePatch, NoQuery]) -> RoleOut:
     response=RoleOut,
     summary="Delete an unused custom role (org:roles:manage)",
 )
-async def delete_role(call: Call[NoBody, NoQuery]) -> RoleOut:
-    role = await call.container.use_cases.delete_role()(
-        call.user, call.path["orgId"], call.path["roleId"], call.context
-    )
+async def delete_role(call: Call[NoBody, NoQuery], uc: AccessUseCases) -> RoleOut:
+    role = await uc.delete_role()(call.user, call.path["orgId"], call.path["roleId"], call.context)
     return role_out(role)

@@ -6,6 +6,7 @@ from application.access.teams import ScopeFields
 from application.pagination import page_request
 from domain.access.permissions import ScopeKind
 from entrypoints.http.routes.access.members import add_member_routes
+from entrypoints.http.routes.access.use_cases import AccessUseCases
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply
 from entrypoints.http.schemas.access import (
     DeletedScopeOut,
@@ -23,7 +24,7 @@ from entrypoints.http.schemas.access import (
 )
 from entrypoints.http.schemas.base import PageQuery
 
-routes = ApiRoutes(tag="teams and projects")
+routes = ApiRoutes(tag="teams and projects", uses=AccessUseCases)
 TEAM = "/api/v1/team/{teamId}"
 PROJECT = "/api/v1/project/{projectId}"
 
@@ -45,22 +46,22 @@ def _fields(body: TeamIn | ProjectIn | ScopePatch) -> ScopeFields:
     status=201,
     summary="Create a team (org:teams:create); the creator becomes team Owner",
 )
-async def create_team(call: Call[TeamIn, NoQuery]) -> TeamOut:
-    access = await call.container.use_cases.create_team()(
+async def create_team(call: Call[TeamIn, NoQuery], uc: AccessUseCases) -> TeamOut:
+    access = await uc.create_team()(
         call.user, call.body.organization_id, _fields(call.body), call.context
     )
     return team_out(access.team, access)
 
 
 @routes.get(TEAM, response=TeamOut, summary="A team with my role and permissions (team:read)")
-async def get_team(call: Call[NoBody, NoQuery]) -> TeamOut:
-    access = await call.container.use_cases.get_team()(call.user, call.path["teamId"])
+async def get_team(call: Call[NoBody, NoQuery], uc: AccessUseCases) -> TeamOut:
+    access = await uc.get_team()(call.user, call.path["teamId"])
     return team_out(access.team, access)
 
 
 @routes.patch(TEAM, body=ScopePatch, response=TeamOut, summary="Edit a team (team:update)")
-async def update_team(call: Call[ScopePatch, NoQuery]) -> TeamOut:
-    access = await call.container.use_cases.update_team()(
+async def update_team(call: Call[ScopePatch, NoQuery], uc: AccessUseCases) -> TeamOut:
+    access = await uc.update_team()(
         call.user, call.path["teamId"], _fields(call.body), call.context
     )
     return team_out(access.team, access)
@@ -69,10 +70,8 @@ async def update_team(call: Call[ScopePatch, NoQuery]) -> TeamOut:
 @routes.delete(
     TEAM, response=DeletedScopeOut, summary="Soft-delete a team and hide its projects (team:delete)"
 )
-async def delete_team(call: Call[NoBody, NoQuery]) -> DeletedScopeOut:
-    team = await call.container.use_cases.delete_team()(
-        call.user, call.path["teamId"], call.context
-    )
+async def delete_team(call: Call[NoBody, NoQuery], uc: AccessUseCases) -> DeletedScopeOut:
+    team = await uc.delete_team()(call.user, call.path["teamId"], call.context)
     assert team.deleted_at is not None
     return DeletedScopeOut(id=team.id, deleted_at=team.deleted_at)
 
@@ -82,8 +81,8 @@ async def delete_team(call: Call[NoBody, NoQuery]) -> DeletedScopeOut:
     response=list[RoleOut],
     summary="Roles a team member can hold (team:members:read)",
 )
-async def team_roles(call: Call[NoBody, NoQuery]) -> list[RoleOut]:
-    roles = await call.container.use_cases.list_roles().for_team(call.user, call.path["teamId"])
+async def team_roles(call: Call[NoBody, NoQuery], uc: AccessUseCases) -> list[RoleOut]:
+    roles = await uc.list_roles().for_team(call.user, call.path["teamId"])
     return [role_out(r) for r in roles]
 
 
@@ -94,8 +93,8 @@ async def team_roles(call: Call[NoBody, NoQuery]) -> list[RoleOut]:
     paginated=True,
     summary="Projects of a team the caller may see (filtered in one query)",
 )
-async def list_projects(call: Call[NoBody, PageQuery]) -> Reply:
-    page = await call.container.use_cases.list_projects()(
+async def list_projects(call: Call[NoBody, PageQuery], uc: AccessUseCases) -> Reply:
+    page = await uc.list_projects()(
         call.user, call.path["teamId"], page_request(call.query.limit, call.query.cursor)
     )
     return Reply(
@@ -110,10 +109,8 @@ async def list_projects(call: Call[NoBody, PageQuery]) -> Reply:
     status=201,
     summary="Join a team with joining enabled (organization members only, as Member)",
 )
-async def join_team(call: Call[NoBody, NoQuery]) -> MembershipOut:
-    membership = await call.container.use_cases.join_team()(
-        call.user, call.path["teamId"], call.context
-    )
+async def join_team(call: Call[NoBody, NoQuery], uc: AccessUseCases) -> MembershipOut:
+    membership = await uc.join_team()(call.user, call.path["teamId"], call.context)
     return MembershipOut(
         user_id=membership.user_id,
         scope="team",
@@ -132,34 +129,32 @@ add_member_routes(routes, ScopeKind.TEAM, TEAM, "teamId")
     status=201,
     summary="Create a project (team:projects:create); the creator becomes its Owner",
 )
-async def create_project(call: Call[ProjectIn, NoQuery]) -> ProjectOut:
-    access = await call.container.use_cases.create_project()(
+async def create_project(call: Call[ProjectIn, NoQuery], uc: AccessUseCases) -> ProjectOut:
+    access = await uc.create_project()(
         call.user, call.body.team_id, _fields(call.body), call.context
     )
     return project_out(access.project, access)
 
 
 @routes.get(PROJECT, response=ProjectOut, summary="A project (project:read)")
-async def get_project(call: Call[NoBody, NoQuery]) -> ProjectOut:
-    access = await call.container.use_cases.get_project()(call.user, call.path["projectId"])
+async def get_project(call: Call[NoBody, NoQuery], uc: AccessUseCases) -> ProjectOut:
+    access = await uc.get_project()(call.user, call.path["projectId"])
     return project_out(access.project, access)
 
 
 @routes.patch(
     PROJECT, body=ScopePatch, response=ProjectOut, summary="Edit a project (project:update)"
 )
-async def update_project(call: Call[ScopePatch, NoQuery]) -> ProjectOut:
-    access = await call.container.use_cases.update_project()(
+async def update_project(call: Call[ScopePatch, NoQuery], uc: AccessUseCases) -> ProjectOut:
+    access = await uc.update_project()(
         call.user, call.path["projectId"], _fields(call.body), call.context
     )
     return project_out(access.project, access)
 
 
 @routes.delete(PROJECT, response=DeletedScopeOut, summary="Soft-delete a project")
-async def delete_project(call: Call[NoBody, NoQuery]) -> DeletedScopeOut:
-    project = await call.container.use_cases.delete_project()(
-        call.user, call.path["projectId"], call.context
-    )
+async def delete_project(call: Call[NoBody, NoQuery], uc: AccessUseCases) -> DeletedScopeOut:
+    project = await uc.delete_project()(call.user, call.path["projectId"], call.context)
     assert project.deleted_at is not None
     return DeletedScopeOut(id=project.id, deleted_at=project.deleted_at)
 

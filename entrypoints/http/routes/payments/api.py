@@ -2,55 +2,42 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from application.pagination import page_request
-from application.payments.context import RequestMeta
-from domain.payments.errors import AmountMismatch, InvalidPaymentSignature, PlanNotOrderable
 from domain.payments.status import PaymentStatus
-from entrypoints.http.errors import register_status
 from entrypoints.http.idempotency import idempotency_key, idempotent
+from entrypoints.http.routes.payments.use_cases import PaymentsUseCases
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply
 from entrypoints.http.schemas.payments import (
     CreateOrderIn,
-    HistoryQuery,
     OrderOut,
     PaymentDetailOut,
+    PaymentHistoryQuery,
     PaymentOut,
+    PaymentWebhookAckOut,
     PlanOut,
     RefundIn,
     RefundResultOut,
     VerifyIn,
     VerifyOut,
-    WebhookAckOut,
     event_out,
     payment_out,
     plan_out,
     refund_out,
 )
 
-routes = ApiRoutes(tag="payments")
-
-register_status(InvalidPaymentSignature, 400)  # API.md: a bad checkout signature is a 400
-register_status(AmountMismatch, 400)
-register_status(PlanNotOrderable, 400)
-
-
-def _meta(call: Call[Any, Any]) -> RequestMeta:
-    ctx = call.context
-    return RequestMeta(ip=ctx.ip, user_agent=ctx.user_agent)
+routes = ApiRoutes(tag="payments", uses=PaymentsUseCases)
 
 
 @routes.get(
     "/api/v1/plans", auth=Auth.NONE, response=list[PlanOut], summary="Active plans, cheapest first"
 )
-async def list_plans(call: Call[NoBody, NoQuery]) -> list[PlanOut]:
-    return [plan_out(p) for p in await call.container.use_cases.list_plans()()]
+async def list_plans(call: Call[NoBody, NoQuery], uc: PaymentsUseCases) -> list[PlanOut]:
+    return [plan_out(p) for p in await uc.list_plans()()]
 
 
 @routes.get("/api/v1/plans/{planId}", auth=Auth.NONE, response=PlanOut, summary="One active plan")
-async def get_plan(call: Call[NoBody, NoQuery]) -> PlanOut:
-    return plan_out(await call.container.use_cases.get_plan()(call.path["planId"]))
+async def get_plan(call: Call[NoBody, NoQuery], uc: PaymentsUseCases) -> PlanOut:
+    return plan_out(await uc.get_plan()(call.path["planId"]))
 
 
 @routes.post(
@@ -62,10 +49,8 @@ async def get_plan(call: Call[NoBody, NoQuery]) -> PlanOut:
     summary="Open a Razorpay order for a plan (reuses my open order < 15 min old)",
 )
 @idempotent(status=201, required=False)
-async def create_order(call: Call[CreateOrderIn, NoQuery]) -> OrderOut:
-    result = await call.container.use_cases.create_order()(
-        call.user, call.body.plan_id, _meta(call)
-    )
+async def create_order(call: Call[CreateOrderIn, NoQuery], uc: PaymentsUseCases) -> OrderOut:
+    result = await uc.create_order()(call.user, call.body.plan_id, call.context)
     p = result.payment
     assert p.gateway_order_id is not None
     return OrderOut(
@@ -88,14 +73,14 @@ async def create_order(call: Call[CreateOrderIn, NoQuery]) -> OrderOut:
     responses={202: "Authorized, not captured yet: status PROCESSING"},
     summary="Confirm a checkout: completes the payment and adds the credits, once",
 )
-async def verify(call: Call[VerifyIn, NoQuery]) -> Reply:
+async def verify(call: Call[VerifyIn, NoQuery], uc: PaymentsUseCases) -> Reply:
     b = call.body
-    result = await call.container.use_cases.verify_payment()(
+    result = await uc.verify_payment()(
         call.user,
         order_id=b.razorpay_order_id,
         gateway_payment_id=b.razorpay_payment_id,
         signature=b.razorpay_signature,
-        meta=_meta(call),
+        meta=call.context,
     )
     if result.status.is_paid:
         return Reply(
@@ -113,16 +98,14 @@ async def verify(call: Call[VerifyIn, NoQuery]) -> Reply:
 
 @routes.get(
     "/api/v1/payments/history",
-    query=HistoryQuery,
+    query=PaymentHistoryQuery,
     response=list[PaymentOut],
     paginated=True,
     summary="My payments, newest first",
 )
-async def history(call: Call[NoBody, HistoryQuery]) -> Reply:
+async def history(call: Call[NoBody, PaymentHistoryQuery], uc: PaymentsUseCases) -> Reply:
     q = call.query
-    page = await call.container.use_cases.payment_history()(
-        call.user, page_request(q.limit, q.cursor), q.status
-    )
+    page = await uc.payment_history()(call.user, page_request(q.limit, q.cursor), q.status)
     return Reply(
         [payment_out(p) for p in page.items],
         meta={"limit": q.limit, "nextCursor": page.next_cursor},
@@ -134,10 +117,8 @@ async def history(call: Call[NoBody, HistoryQuery]) -> Reply:
     response=PaymentDetailOut,
     summary="One of my payments with its event trail (refreshed if still open)",
 )
-async def get_payment(call: Call[NoBody, NoQuery]) -> PaymentDetailOut:
-    details = await call.container.use_cases.get_payment()(
-        call.user, call.path["paymentId"], _meta(call)
-    )
+async def get_payment(call: Call[NoBody, NoQuery], uc: PaymentsUseCases) -> PaymentDetailOut:
+    details = await uc.get_payment()(call.user, call.path["paymentId"], call.context)
     base = payment_out(details.payment).model_dump()
     return PaymentDetailOut(**base, events=[event_out(e) for e in details.events])
 
@@ -155,18 +136,18 @@ async def get_payment(call: Call[NoBody, NoQuery]) -> PaymentDetailOut:
     },
 )
 @idempotent(status=200, required=True)
-async def refund(call: Call[RefundIn, NoQuery]) -> RefundResultOut:
+async def refund(call: Call[RefundIn, NoQuery], uc: PaymentsUseCases) -> RefundResultOut:
     # The key names the refund itself (not only this HTTP answer): a retry after a 503 resolves
     # the refund it reserved instead of sending a second one (docs/payments.md "Refunds").
     key = idempotency_key(call, required=True)
     assert key is not None
-    outcome = await call.container.use_cases.refund_payment()(
+    outcome = await uc.refund_payment()(
         call.user,
         call.path["paymentId"],
         amount=call.body.amount,
         reason=call.body.reason,
         request_key=key,
-        meta=_meta(call),
+        meta=call.context,
     )
     return RefundResultOut(
         payment_id=outcome.payment.id,
@@ -175,14 +156,16 @@ async def refund(call: Call[RefundIn, NoQuery]) -> RefundResultOut:
     )
 
 
-async def _razorpay_webhook(call: Call[NoBody, NoQuery]) -> WebhookAckOut:
-    stored = await call.container.use_cases.receive_razorpay_webhook()(
+async def _razorpay_webhook(
+    call: Call[NoBody, NoQuery], uc: PaymentsUseCases
+) -> PaymentWebhookAckOut:
+    stored = await uc.receive_razorpay_webhook()(
         call.raw_body,
         signature=call.header("X-Razorpay-Signature"),
         event_id=call.header("X-Razorpay-Event-Id"),
-        meta=_meta(call),
+        meta=call.context,
     )
-    return WebhookAckOut(received=True, duplicate=not stored)
+    return PaymentWebhookAckOut(received=True, duplicate=not stored)
 
 
 for _path in ("/webhooks/v1/razorpay", "/api/v1/payments/webhook"):
@@ -190,7 +173,7 @@ for _path in ("/webhooks/v1/razorpay", "/api/v1/payments/webhook"):
         _path,
         auth=Auth.NONE,
         raw=True,
-        response=WebhookAckOut,
+        response=PaymentWebhookAckOut,
         rate_limit="600/minute",
         responses={403: "INVALID_SIGNATURE: nothing stored"},
         summary="Razorpay webhook: verified on the raw body, stored once, processed later",

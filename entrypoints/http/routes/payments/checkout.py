@@ -21,16 +21,16 @@ from adapters.razorpay.sandbox import SandboxGateway
 from application.ports.payment_gateway import GatewayOrder, GatewayRejected
 from domain.errors import Conflict, NotFound
 from entrypoints.http import envelope
+from entrypoints.http.routes.payments.use_cases import PaymentsUseCases
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery
 
-routes = ApiRoutes(tag="development")
+routes = ApiRoutes(tag="development", uses=PaymentsUseCases)
 
 
-def _sandbox(call: Call[NoBody, NoQuery]) -> SandboxGateway:
-    gateway = call.container.adapters.payment_gateway()
-    if call.container.config().is_production or not isinstance(gateway, SandboxGateway):
+def _sandbox(uc: PaymentsUseCases) -> SandboxGateway:
+    if uc.sandbox is None:  # Razorpay keys configured, or production
         raise NotFound("Not found")
-    return gateway
+    return uc.sandbox
 
 
 async def _order(gateway: SandboxGateway, order_id: str) -> GatewayOrder:
@@ -41,9 +41,9 @@ async def _order(gateway: SandboxGateway, order_id: str) -> GatewayOrder:
 
 
 @routes.get("/dev/checkout", auth=Auth.NONE, raw=True, include_in_schema=False)
-async def checkout_start(call: Call[NoBody, NoQuery]) -> web.Response:
-    _sandbox(call)
-    plans = await call.container.use_cases.list_plans()()
+async def checkout_start(call: Call[NoBody, NoQuery], uc: PaymentsUseCases) -> web.Response:
+    _sandbox(uc)
+    plans = await uc.list_plans()()
     rows = "".join(
         f"<li>{html.escape(p.name)}: ₹{p.amount / 100:,.2f} → {p.credits} credits "
         f'<button data-plan="{html.escape(p.plan_id)}">Buy</button></li>'
@@ -53,8 +53,8 @@ async def checkout_start(call: Call[NoBody, NoQuery]) -> web.Response:
 
 
 @routes.get("/dev/checkout/{orderId}", auth=Auth.NONE, raw=True, include_in_schema=False)
-async def checkout_page(call: Call[NoBody, NoQuery]) -> web.Response:
-    gateway = _sandbox(call)
+async def checkout_page(call: Call[NoBody, NoQuery], uc: PaymentsUseCases) -> web.Response:
+    gateway = _sandbox(uc)
     order_id = call.path["orderId"]
     try:
         order = await gateway.fetch_order(order_id)
@@ -73,9 +73,9 @@ async def checkout_page(call: Call[NoBody, NoQuery]) -> web.Response:
 
 
 @routes.get("/dev/checkout/{orderId}/order", auth=Auth.NONE, raw=True, include_in_schema=False)
-async def checkout_order(call: Call[NoBody, NoQuery]) -> web.Response:
+async def checkout_order(call: Call[NoBody, NoQuery], uc: PaymentsUseCases) -> web.Response:
     """The order as the sandbox gateway sees it (the page refreshes its header from this)."""
-    order = await _order(_sandbox(call), call.path["orderId"])
+    order = await _order(_sandbox(uc), call.path["orderId"])
     return envelope.success(
         {
             "orderId": order.id,
@@ -88,11 +88,11 @@ async def checkout_order(call: Call[NoBody, NoQuery]) -> web.Response:
 
 
 @routes.post("/dev/checkout/{orderId}/pay", auth=Auth.OPTIONAL, raw=True, include_in_schema=False)
-async def checkout_pay(call: Call[NoBody, NoQuery]) -> web.Response:
-    gateway = _sandbox(call)
+async def checkout_pay(call: Call[NoBody, NoQuery], uc: PaymentsUseCases) -> web.Response:
+    gateway = _sandbox(uc)
     order_id = call.path["orderId"]
     # The buyer's token first: a typo must not cost a capture (401/404 and nothing paid).
-    await call.container.use_cases.get_own_payment_by_order()(call.user, order_id)
+    await uc.get_own_payment_by_order()(call.user, order_id)
     await _order(gateway, order_id)
     succeed = call.request.query.get("outcome", "captured") != "failed"
     try:

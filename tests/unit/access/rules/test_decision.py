@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from domain.access import roles as r
 from domain.access.decision import Outcome, decide, effective_permissions
-from domain.access.memberships import Membership, Principal
+from domain.access.memberships import AccessPrincipal, Membership
 from domain.access.permissions import Permission as P
 from domain.access.scopes import organization_node, project_node, team_node
 from domain.access.visibility import Visibility
@@ -18,8 +18,8 @@ PRIVATE_PROJECT = project_node("p1", Visibility.PRIVATE, INTERNAL_TEAM)
 INTERNAL_PROJECT = project_node("p2", Visibility.INTERNAL, INTERNAL_TEAM)
 
 
-def who(*memberships: Membership, user: str = "u1") -> Principal:
-    return Principal(user, memberships)
+def who(*memberships: Membership, user: str = "u1") -> AccessPrincipal:
+    return AccessPrincipal(user, memberships)
 
 
 def org_role(role: r.Role, org: str = "o1") -> Membership:
@@ -40,8 +40,8 @@ def test_deny_by_default_and_not_found_for_outsiders() -> None:
 
 
 def test_anonymous_sees_nothing_even_public() -> None:
-    assert decide(Principal(None), PUBLIC_ORG, P.ORG_READ).outcome is Outcome.NOT_FOUND
-    assert decide(Principal(None), PUBLIC_TEAM, P.TEAM_READ).outcome is Outcome.NOT_FOUND
+    assert decide(AccessPrincipal(None), PUBLIC_ORG, P.ORG_READ).outcome is Outcome.NOT_FOUND
+    assert decide(AccessPrincipal(None), PUBLIC_TEAM, P.TEAM_READ).outcome is Outcome.NOT_FOUND
 
 
 def test_public_org_gives_outsiders_read_only() -> None:
@@ -111,5 +111,5 @@ def test_soft_deleted_scopes_grant_nothing() -> None:
 
 
 def test_other_users_memberships_do_not_count() -> None:
-    someone_else = Principal("u2", (org_role(r.ORG_OWNER),))
+    someone_else = AccessPrincipal("u2", (org_role(r.ORG_OWNER),))
     assert decide(someone_else, ORG, P.ORG_READ).outcome is Outcome.NOT_FOUND

@@ -11,7 +11,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from domain.access import roles as r
 from domain.access.errors import LastOwner, PermissionDenied, RoleTooStrong
 from domain.access.membership_rules import check_removal, check_role_change
-from domain.access.memberships import Membership, Principal, cascade_removal
+from domain.access.memberships import AccessPrincipal, Membership, cascade_removal
 from domain.access.permissions import ScopeKind
 from domain.access.power import member_power, role_power
 from domain.access.roles import DEFAULT_ROLES
@@ -86,7 +86,7 @@ def test_anyone_may_leave() -> None:
 
 
 def test_implied_team_admin_cannot_grant_team_owner() -> None:
-    maintainer = Principal("u1", (Membership("u1", r.ORG_MAINTAINER, "o0"),))
+    maintainer = AccessPrincipal("u1", (Membership("u1", r.ORG_MAINTAINER, "o0"),))
     power = member_power(maintainer, TEAM)
     check_role_change(
         actor=power,
@@ -129,8 +129,8 @@ class OrganizationMembers(RuleBasedStateMachine):
         super().__init__()
         self.memberships: set[Membership] = {Membership("u0", r.ORG_OWNER, "o0")}
 
-    def principal(self, user: str) -> Principal:
-        return Principal.of(user, self.memberships)
+    def principal(self, user: str) -> AccessPrincipal:
+        return AccessPrincipal.of(user, self.memberships)
 
     def held(self, user: str, node_kind: ScopeKind) -> Membership | None:
         node = ORG if node_kind is ScopeKind.ORGANIZATION else TEAM

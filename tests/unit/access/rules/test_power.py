@@ -12,7 +12,7 @@ from domain.access import roles as r
 from domain.access.decision import effective_permissions
 from domain.access.errors import RoleTooStrong
 from domain.access.membership_rules import check_grantable, check_role_edit
-from domain.access.memberships import Membership, Principal
+from domain.access.memberships import AccessPrincipal, Membership
 from domain.access.permissions import (
     MEMBERS_INVITE_PERMISSION,
     MEMBERS_MANAGE_PERMISSION,
@@ -54,8 +54,8 @@ def held_by(user: str, role: Role, node: ScopeNode) -> tuple[Membership, ...]:
     return tuple(held)
 
 
-def holding(world: World, role: Role, node: ScopeNode) -> Principal:
-    return Principal.of(GRANTEE, (*world.memberships, *held_by(GRANTEE, role, node)))
+def holding(world: World, role: Role, node: ScopeNode) -> AccessPrincipal:
+    return AccessPrincipal.of(GRANTEE, (*world.memberships, *held_by(GRANTEE, role, node)))
 
 
 @st.composite
@@ -81,13 +81,15 @@ def at_or_below(world: World, node: ScopeNode) -> list[ScopeNode]:
     return [n for n in world.nodes if node in n.chain]
 
 
-def never_above(world: World, actor: Principal, grantee: Principal, node: ScopeNode) -> None:
+def never_above(
+    world: World, actor: AccessPrincipal, grantee: AccessPrincipal, node: ScopeNode
+) -> None:
     for place in at_or_below(world, node):
         theirs, mine = effective_permissions(grantee, place), effective_permissions(actor, place)
         assert theirs <= mine, (str(place.ref), sorted(theirs - mine))
 
 
-def may_hand_out_roles(actor: Principal, node: ScopeNode) -> bool:
+def may_hand_out_roles(actor: AccessPrincipal, node: ScopeNode) -> bool:
     held = effective_permissions(actor, node)
     return bool({MEMBERS_INVITE_PERMISSION[node.kind], MEMBERS_MANAGE_PERMISSION[node.kind]} & held)
 
@@ -163,7 +165,7 @@ def test_role_power_is_what_holding_the_role_alone_gives(
         held.append(
             Membership("u", Role("c-none", "none", ScopeKind.ORGANIZATION, frozenset()), chain[0])
         )
-    member = member_power(Principal.of("u", held), node)
+    member = member_power(AccessPrincipal.of("u", held), node)
     granted = role_power(role)
     for where in positions(kind):
         reads = {READ_PERMISSION[p] for p in ScopeKind}

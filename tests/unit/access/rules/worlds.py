@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
-from domain.access.memberships import Membership, Principal
+from domain.access.memberships import AccessPrincipal, Membership
 from domain.access.permissions import Permission as P
 from domain.access.permissions import ScopeKind
 from domain.access.roles import DEFAULT_ROLES, Role
@@ -47,8 +47,8 @@ class World:
     nodes: tuple[ScopeNode, ...]
     memberships: tuple[Membership, ...]
 
-    def principal(self, user_id: str | None) -> Principal:
-        return Principal.of(user_id, self.memberships)
+    def principal(self, user_id: str | None) -> AccessPrincipal:
+        return AccessPrincipal.of(user_id, self.memberships)
 
     def node(self, kind: ScopeKind, scope_id: str) -> ScopeNode:
         return next(n for n in self.nodes if n.kind is kind and n.ref.id == scope_id)

@@ -25,12 +25,12 @@ from application.access.roles import CreateRole
 from application.access.teams import CreateTeam, GetTeam, ScopeFields
 from application.identity.principal import Principal
 from application.pagination import PageRequest
-from application.ports.audit import RequestContext
 from application.ports.clock import SystemClock
 from domain.access.errors import LastOwner, PermissionDenied, ScopeNotFound
 from domain.access.permissions import ScopeKind
 from domain.access.visibility import Visibility
 from domain.identity.user import User
+from domain.request_context import RequestContext
 
 CTX = RequestContext(request_id="req-1", ip="203.0.113.9", user_agent="pytest")
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -70,7 +70,7 @@ class UseCases:
 def uc() -> UseCases:
     cases = UseCases()
     for uid in ("owner", "member", "outsider"):
-        cases.store.state.users[uid] = User(
+        cases.store.state.identity.users[uid] = User(
             uid, f"sub-{uid}", f"{uid}@x.io", uid.title(), None, None, None, NOW, NOW
         )
     return cases
@@ -93,7 +93,7 @@ async def test_every_change_is_audited_with_request_context(uc):
     )
     await uc.remove_member()(who("owner"), ScopeKind.ORGANIZATION, org.id, "member", CTX)
     await uc.delete_organization()(who("owner"), org.id, CTX)
-    entries = uc.store.state.audit
+    entries = uc.store.state.audit.entries
     assert [e.action for e in entries] == [
         "organization.created",
         "member.added",

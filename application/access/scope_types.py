@@ -1,0 +1,304 @@
+"""What differs between organizations, teams and projects, as data for the generic use cases.
+
+The use cases in ``scope_use_cases`` are written once for any ``ScopeKind``; each kind's
+``ScopeType`` says only what is really its own: its fields and how a change set applies, where its
+names must be unique, how a new one is built under its parent, how it is joined, its audit state.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, Generic, Protocol, Self, TypeVar
+
+from application.access.audit_trail import organization_state, project_state, team_state
+from application.access.authorizer import ScopeAccess
+from application.access.naming import ensure_free
+from application.access.ports import UniqueField
+from application.access.unit_of_work import AccessUnitOfWork
+from domain.access.errors import NotJoinable
+from domain.access.organization import ORG_NAME_MAX, ORG_SLUG_MAX, Organization
+from domain.access.permissions import ScopeKind
+from domain.access.team import NAME_MAX, SLUG_MAX, Project, Team
+from domain.access.visibility import Visibility
+from domain.ids import new_id
+
+
+@dataclass(frozen=True)
+class OrganizationFields:
+    """Editable fields; ``None`` in a change set means "leave as is"."""
+
+    name: str | None = None
+    slug: str | None = None
+    is_public: bool | None = None
+    join_enabled: bool | None = None
+    timezone: str | None = None
+    description: str | None = None
+    website: str | None = None
+    logo_url: str | None = None
+
+
+@dataclass(frozen=True)
+class ScopeFields:
+    """Editable fields of a team or project; ``None`` means "leave as is" in a change set."""
+
+    name: str | None = None
+    slug: str | None = None
+    visibility: Visibility | None = None
+    description: str | None = None
+    join_enabled: bool | None = None  # teams only
+
+
+class ScopeEntity(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def slug(self) -> str: ...
+
+    def deleted(self, now: datetime) -> Self: ...
+
+
+class ScopeRepository(Protocol):
+    """What the generic use cases need of the three repositories (each is typed more finely)."""
+
+    async def add(self, scope: Any) -> None: ...
+
+    async def save(self, scope: Any) -> None: ...
+
+
+E = TypeVar("E", bound=ScopeEntity)
+F = TypeVar("F", OrganizationFields, ScopeFields)
+Taken = Callable[[UniqueField, list[str], str | None], Awaitable[set[str]]]
+
+
+def _keep(old: Any, new: Any) -> Any:
+    return old if new is None else new
+
+
+class ScopeType(ABC, Generic[E, F]):
+    kind: ScopeKind
+    name_max: int
+    slug_max: int
+
+    @abstractmethod
+    def of(self, access: ScopeAccess) -> E:
+        """The scope itself out of an authorized chain."""
+
+    @abstractmethod
+    def repository(self, uow: AccessUnitOfWork) -> ScopeRepository: ...
+
+    @abstractmethod
+    def taken(self, uow: AccessUnitOfWork, scope: E) -> Taken:
+        """The lookup of names/slugs used where ``scope`` must be unique (its parent, or all)."""
+
+    @abstractmethod
+    def new(self, fields: F, parent: ScopeAccess | None, creator_id: str, now: datetime) -> E:
+        """A new scope under ``parent`` (None for an organization)."""
+
+    @abstractmethod
+    def changed(self, before: E, changes: F, now: datetime) -> E: ...
+
+    @abstractmethod
+    def path(self, scope: E) -> tuple[str, ...]:
+        """Organization id, then team id, then project id, as far as ``scope`` goes."""
+
+    @abstractmethod
+    def state(self, scope: E) -> dict[str, Any]:
+        """What the audit trail shows of it before and after a change."""
+
+    def check_joinable(self, access: ScopeAccess) -> None:
+        """Joining without an invitation; refused unless the kind says otherwise."""
+        raise NotJoinable(self.kind.value)
+
+    async def ensure_unique(self, uow: AccessUnitOfWork, before: E | None, after: E) -> None:
+        """Refuse a taken slug, then a taken name (only those that change on an edit)."""
+        taken = self.taken(uow, after)
+        exclude = None if before is None else before.id
+        if before is None or after.slug != before.slug:
+            await ensure_free(
+                "slug",
+                after.slug,
+                lambda v: taken("slug", v, exclude),
+                max_length=self.slug_max,
+            )
+        if before is None or after.name != before.name:
+            await ensure_free(
+                "name",
+                after.name,
+                lambda v: taken("name", v, exclude),
+                max_length=self.name_max,
+            )
+
+
+class OrganizationType(ScopeType[Organization, OrganizationFields]):
+    kind = ScopeKind.ORGANIZATION
+    name_max, slug_max = ORG_NAME_MAX, ORG_SLUG_MAX
+
+    def of(self, access: ScopeAccess) -> Organization:
+        return access.organization
+
+    def repository(self, uow: AccessUnitOfWork) -> ScopeRepository:
+        return uow.organizations
+
+    def taken(self, uow: AccessUnitOfWork, scope: Organization) -> Taken:
+        return uow.organizations.taken  # unique across the platform
+
+    def new(
+        self,
+        fields: OrganizationFields,
+        parent: ScopeAccess | None,
+        creator_id: str,
+        now: datetime,
+    ) -> Organization:
+        return Organization(
+            id=new_id(),
+            name=fields.name or "",
+            slug=fields.slug or "",
+            is_public=True if fields.is_public is None else fields.is_public,
+            join_enabled=bool(fields.join_enabled),
+            created_at=now,
+            updated_at=now,
+            timezone=fields.timezone,
+            description=fields.description,
+            website=fields.website,
+            logo_url=fields.logo_url,
+        )
+
+    def changed(
+        self, before: Organization, changes: OrganizationFields, now: datetime
+    ) -> Organization:
+        return replace(
+            before,
+            name=_keep(before.name, changes.name),
+            slug=_keep(before.slug, changes.slug),
+            is_public=_keep(before.is_public, changes.is_public),
+            join_enabled=_keep(before.join_enabled, changes.join_enabled),
+            timezone=_keep(before.timezone, changes.timezone),
+            description=_keep(before.description, changes.description),
+            website=_keep(before.website, changes.website),
+            logo_url=_keep(before.logo_url, changes.logo_url),
+            updated_at=now,
+        )
+
+    def path(self, scope: Organization) -> tuple[str, ...]:
+        return (scope.id,)
+
+    def state(self, scope: Organization) -> dict[str, Any]:
+        return organization_state(scope)
+
+    def check_joinable(self, access: ScopeAccess) -> None:
+        access.organization.check_joinable()  # public, with joining enabled
+
+
+class TeamType(ScopeType[Team, ScopeFields]):
+    kind = ScopeKind.TEAM
+    name_max, slug_max = NAME_MAX, SLUG_MAX
+
+    def of(self, access: ScopeAccess) -> Team:
+        return access.team
+
+    def repository(self, uow: AccessUnitOfWork) -> ScopeRepository:
+        return uow.teams
+
+    def taken(self, uow: AccessUnitOfWork, scope: Team) -> Taken:
+        return lambda field, values, exclude: uow.teams.taken(
+            scope.organization_id, field, values, exclude
+        )
+
+    def new(
+        self, fields: ScopeFields, parent: ScopeAccess | None, creator_id: str, now: datetime
+    ) -> Team:
+        assert parent is not None
+        return Team(
+            id=new_id(),
+            organization_id=parent.organization.id,
+            name=fields.name or "",
+            slug=fields.slug or "",
+            visibility=fields.visibility or Visibility.INTERNAL,
+            created_at=now,
+            updated_at=now,
+            description=fields.description,
+            join_enabled=bool(fields.join_enabled),
+        )
+
+    def changed(self, before: Team, changes: ScopeFields, now: datetime) -> Team:
+        return replace(
+            before,
+            name=_keep(before.name, changes.name),
+            slug=_keep(before.slug, changes.slug),
+            visibility=changes.visibility or before.visibility,
+            description=_keep(before.description, changes.description),
+            join_enabled=_keep(before.join_enabled, changes.join_enabled),
+            updated_at=now,
+        )
+
+    def path(self, scope: Team) -> tuple[str, ...]:
+        return (scope.organization_id, scope.id)
+
+    def state(self, scope: Team) -> dict[str, Any]:
+        return team_state(scope)
+
+    def check_joinable(self, access: ScopeAccess) -> None:
+        org_member = access.principal.held_on(access.node.organization.ref) is not None
+        if not (org_member and access.team.join_enabled):
+            raise NotJoinable("team")
+
+
+class ProjectType(ScopeType[Project, ScopeFields]):
+    kind = ScopeKind.PROJECT
+    name_max, slug_max = NAME_MAX, SLUG_MAX
+
+    def of(self, access: ScopeAccess) -> Project:
+        return access.project
+
+    def repository(self, uow: AccessUnitOfWork) -> ScopeRepository:
+        return uow.projects
+
+    def taken(self, uow: AccessUnitOfWork, scope: Project) -> Taken:
+        return lambda field, values, exclude: uow.projects.taken(
+            scope.team_id, field, values, exclude
+        )
+
+    def new(
+        self, fields: ScopeFields, parent: ScopeAccess | None, creator_id: str, now: datetime
+    ) -> Project:
+        assert parent is not None
+        return Project(
+            id=new_id(),
+            organization_id=parent.organization.id,
+            team_id=parent.team.id,
+            name=fields.name or "",
+            slug=fields.slug or "",
+            visibility=fields.visibility or Visibility.INTERNAL,
+            created_by=creator_id,
+            created_at=now,
+            updated_at=now,
+            description=fields.description,
+        )
+
+    def changed(self, before: Project, changes: ScopeFields, now: datetime) -> Project:
+        return replace(
+            before,
+            name=_keep(before.name, changes.name),
+            slug=_keep(before.slug, changes.slug),
+            visibility=changes.visibility or before.visibility,
+            description=_keep(before.description, changes.description),
+            updated_at=now,
+        )
+
+    def path(self, scope: Project) -> tuple[str, ...]:
+        return (scope.organization_id, scope.team_id, scope.id)
+
+    def state(self, scope: Project) -> dict[str, Any]:
+        return project_state(scope)
+
+
+ORGANIZATIONS = OrganizationType()
+TEAMS = TeamType()
+PROJECTS = ProjectType()

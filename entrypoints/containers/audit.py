@@ -1,0 +1,29 @@
+"""The audit context: its use cases, wired on core and infrastructure."""
+
+from __future__ import annotations
+
+from dependency_injector import containers, providers
+
+from application.audit.organization_audit import ReadOrganizationAudit
+from application.audit.unit_of_work import AuditUnitOfWork
+from entrypoints.http.routes.audit import AuditUseCases
+
+
+class Audit(containers.DeclarativeContainer):
+    core = providers.DependenciesContainer()
+    infrastructure = providers.DependenciesContainer()
+    access = providers.DependenciesContainer()
+
+    read_organization_audit = providers.Factory(
+        ReadOrganizationAudit,
+        infrastructure.uow.provided.of.call(AuditUnitOfWork),
+        access.authorizer,
+    )
+
+    # What the HTTP routes of this context run (entrypoints/http/routes).
+    http = providers.List(
+        providers.Singleton(
+            AuditUseCases,
+            read_organization_audit=read_organization_audit.provider,
+        ),
+    )

@@ -1,0 +1,239 @@
+"""Adapters: production (SQLAlchemy, Redis when configured, the configured providers) and memory.
+
+``MemoryInfrastructure`` has the same provider names: tests swap it in with
+``container.infrastructure.override(MemoryInfrastructure(core=container.core))``.
+
+What owns a connection pool or an HTTP session is built by a ``Singleton`` (sync, lazily, so
+use cases and tests can take it at any time) and has a ``providers.Resource`` next to it that
+yields it and closes it: ``await container.init_resources()`` at start,
+``await container.shutdown_resources()`` at stop (``entrypoints.runtime``), in every process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from dependency_injector import containers, providers
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.clerk.directory import ClerkDirectory, build_clerk_directory
+from adapters.clerk.webhook_events import parse_clerk_webhook
+from adapters.clerk.webhook_signature import ClerkWebhookVerifier
+from adapters.dev_identity.dev_tokens import DevTokenVerifier
+from adapters.email.dev_sender import DevEmailSender
+from adapters.email.jinja_templates import JinjaEmailTemplates
+from adapters.email.resend_sender import ResendEmailSender
+from adapters.memory.access import MemoryScopeReads
+from adapters.memory.cache import InMemoryCache
+from adapters.memory.email import MemoryEmailSender
+from adapters.memory.store import MemoryStore
+from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
+from adapters.realtime.memory import InMemoryTicketStore, InProcessRealtimeBus
+from adapters.realtime.redis_bus import (
+    PubSubHub,
+    RedisRealtimeBus,
+    RedisTicketStore,
+    pubsub_client,
+)
+from adapters.redis.cache import RedisCache, redis_client
+from adapters.sms.dev_outbox import DevOutboxSmsSender
+from adapters.sqlalchemy.engine import build_engine
+from adapters.sqlalchemy.repositories.access.chain_reader import SqlScopeReads
+from adapters.sqlalchemy.repositories.credits.fast_path import PostgresAtomicLedger
+from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
+from application.credits.atomic_posting import UnitOfWorkAtomicLedger
+from application.credits.unit_of_work import LedgerUnitOfWork
+from application.ports.cache import Cache
+from application.ports.messaging import EmailSender, SmsSender
+from application.realtime.ports import RealtimeBus, TicketStore
+from entrypoints.config import ConfigurationError, Settings
+from entrypoints.payments_wiring import payment_gateway, sandbox_gateway
+
+
+def _engine(settings: Settings) -> AsyncEngine:
+    return build_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+    )
+
+
+def _redis(settings: Settings) -> Redis | None:
+    return redis_client(settings.redis_url) if settings.redis_url else None
+
+
+def _cache(redis: Redis | None) -> Cache:
+    return RedisCache(redis) if redis is not None else InMemoryCache()
+
+
+def _realtime_hub(settings: Settings) -> PubSubHub | None:
+    """With Redis: ONE pub/sub connection for this process, shared by every connected user."""
+    url = settings.redis_url
+    if not url:
+        return None
+    return PubSubHub(lambda: pubsub_client(url))
+
+
+def _realtime_bus(redis: Redis | None, hub: PubSubHub | None, settings: Settings) -> RealtimeBus:
+    if redis is None or hub is None:
+        return InProcessRealtimeBus()  # embedded: one process, in memory
+    return RedisRealtimeBus(redis, hub, prefix=f"{settings.broker_namespace}-rt")
+
+
+def _realtime_tickets(redis: Redis | None, settings: Settings) -> TicketStore:
+    if redis is None:
+        return InMemoryTicketStore()
+    return RedisTicketStore(redis, prefix=f"{settings.broker_namespace}-rt")
+
+
+def _email_sender(settings: Settings) -> EmailSender:
+    if settings.email_provider == "resend":
+        return ResendEmailSender(
+            api_key=settings.resend_api_key or "",
+            sender=settings.email_from,
+            base_url=settings.resend_api_url,
+        )
+    path = settings.dev_email_path or settings.var_dir / "outbox" / "emails.jsonl"
+    return DevEmailSender(path, sender=settings.email_from)
+
+
+def _sms_sender(settings: Settings) -> SmsSender:
+    if settings.sms_provider == "dev":
+        return DevOutboxSmsSender(settings.var_dir / "outbox")
+    if problems := settings.sms_problems():
+        raise ConfigurationError("; ".join(problems))
+    from adapters.sms.twilio import TwilioConfig, TwilioSmsSender
+
+    return TwilioSmsSender(
+        TwilioConfig(
+            account_sid=settings.twilio_account_sid or "",
+            auth_token=settings.twilio_auth_token or "",
+            from_number=settings.twilio_from or "",
+            base_url=settings.twilio_base_url,
+        )
+    )
+
+
+def _token_verifier(settings: Settings) -> Any:
+    if settings.auth_mode == "dev":
+        return DevTokenVerifier(settings.resolved_dev_auth_secret())
+    from adapters.clerk.token_verifier import build_clerk_verifier
+
+    return build_clerk_verifier(settings)
+
+
+def _atomic_ledger(
+    engine: AsyncEngine, uow: SqlAlchemyUnitOfWorkFactory, settings: Settings
+) -> UnitOfWorkAtomicLedger | PostgresAtomicLedger:
+    # A Protocol is the shape: mypy's type-abstract check does not apply to it.
+    portable = UnitOfWorkAtomicLedger(uow.of(LedgerUnitOfWork))  # type: ignore[type-abstract]
+    if engine.dialect.name == "postgresql":
+        return PostgresAtomicLedger(engine, portable, pool_size=min(settings.db_pool_size, 16))
+    return portable
+
+
+def _identity_directory(settings: Settings) -> ClerkDirectory | None:
+    return build_clerk_directory(settings) if settings.auth_mode == "clerk" else None
+
+
+def _clerk_webhook_verifier(settings: Settings) -> ClerkWebhookVerifier | None:
+    secret = settings.clerk_webhook_secret
+    return ClerkWebhookVerifier(secret) if secret else None
+
+
+# -- lifecycles (providers.Resource): yield what was built, close it at shutdown_resources --
+
+
+async def disposing(engine: AsyncEngine | None) -> AsyncIterator[AsyncEngine | None]:
+    """The engine's pool (and the connections in it) is closed at shutdown."""
+    try:
+        yield engine
+    finally:
+        if engine is not None:
+            await engine.dispose()
+
+
+async def closing_redis(client: Redis | None) -> AsyncIterator[Redis | None]:
+    try:
+        yield client
+    finally:
+        if client is not None:
+            await client.aclose()
+
+
+async def closing(owner: object) -> AsyncIterator[object]:
+    """Adapters that own an aiohttp session or an asyncpg pool expose ``async close()``."""
+    try:
+        yield owner
+    finally:
+        close = getattr(owner, "close", None)
+        if close is not None:
+            await close()
+
+
+class Infrastructure(containers.DeclarativeContainer):
+    """Production adapters: SQLAlchemy, Redis when configured, the configured identity."""
+
+    core = providers.DependenciesContainer()
+    engine = providers.Singleton(_engine, core.config)
+    redis = providers.Singleton(_redis, core.config)
+    uow = providers.Singleton(SqlAlchemyUnitOfWorkFactory, engine, core.clock)
+    atomic_ledger = providers.Singleton(_atomic_ledger, engine, uow, core.config)
+    scope_reads = providers.Singleton(SqlScopeReads, engine)
+    cache = providers.Singleton(_cache, redis)
+    token_verifier = providers.Singleton(_token_verifier, core.config)
+    identity_directory = providers.Singleton(_identity_directory, core.config)
+    clerk_webhook_verifier = providers.Singleton(_clerk_webhook_verifier, core.config)
+    provider_event_parser = providers.Object(parse_clerk_webhook)
+    email_sender = providers.Singleton(_email_sender, core.config)
+    email_templates = providers.Singleton(
+        JinjaEmailTemplates, frontend_url=core.config.provided.frontend_url
+    )
+    payment_gateway = providers.Singleton(payment_gateway, core.config)
+    sms_sender = providers.Singleton(_sms_sender, core.config)
+    realtime_hub = providers.Singleton(_realtime_hub, core.config)
+    realtime_bus = providers.Singleton(_realtime_bus, redis, realtime_hub, core.config)
+    realtime_tickets = providers.Singleton(_realtime_tickets, redis, core.config)
+
+    # Closed at shutdown_resources.
+    atomic_ledger_pool = providers.Resource(closing, atomic_ledger)  # asyncpg pool (spend path)
+    token_verifier_session = providers.Resource(closing, token_verifier)  # Clerk JWKS
+    identity_directory_session = providers.Resource(closing, identity_directory)  # Clerk API
+    email_session = providers.Resource(closing, email_sender)  # Resend
+    payment_gateway_session = providers.Resource(closing, payment_gateway)  # Razorpay
+    engine_pool = providers.Resource(disposing, engine)
+    realtime_pubsub = providers.Resource(closing, realtime_hub)  # the pub/sub connection
+    redis_connection = providers.Resource(closing_redis, redis)
+
+
+class MemoryInfrastructure(containers.DeclarativeContainer):
+    """Everything in memory: unit tests and use-case tests."""
+
+    core = providers.DependenciesContainer()
+    engine: providers.Object[None] = providers.Object(None)
+    redis: providers.Object[None] = providers.Object(None)
+    # The store lives inside the factory: an overriding container may only name providers
+    # that the production container also has.
+    uow = providers.Singleton(
+        InMemoryUnitOfWorkFactory, providers.Singleton(MemoryStore), core.clock
+    )
+    atomic_ledger = providers.Singleton(
+        UnitOfWorkAtomicLedger, uow.provided.of.call(LedgerUnitOfWork)
+    )
+    scope_reads = providers.Singleton(MemoryScopeReads, uow.provided.store)
+    cache = providers.Singleton(InMemoryCache)
+    token_verifier = providers.Singleton(_token_verifier, core.config)
+    identity_directory: providers.Object[None] = providers.Object(None)
+    clerk_webhook_verifier = providers.Singleton(_clerk_webhook_verifier, core.config)
+    provider_event_parser = providers.Object(parse_clerk_webhook)
+    email_sender = providers.Singleton(MemoryEmailSender)
+    email_templates = providers.Singleton(
+        JinjaEmailTemplates, frontend_url=core.config.provided.frontend_url
+    )
+    payment_gateway = providers.Singleton(sandbox_gateway)
+    sms_sender = providers.Singleton(_sms_sender, core.config)
+    realtime_hub: providers.Object[None] = providers.Object(None)
+    realtime_bus = providers.Singleton(InProcessRealtimeBus)
+    realtime_tickets = providers.Singleton(InMemoryTicketStore)

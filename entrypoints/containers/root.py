@@ -1,0 +1,73 @@
+"""The composition root: core, infrastructure, then one line per context.
+
+A context brings its own container (``entrypoints/containers/<context>.py``) that declares
+``core``/``infrastructure`` (and any context it uses) as ``DependenciesContainer``; its ``http``
+list builds the use-case objects its route modules receive. Adding a context is one line here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dependency_injector import containers, providers
+
+from entrypoints.config import Settings
+from entrypoints.containers.access import Access
+from entrypoints.containers.audit import Audit
+from entrypoints.containers.core import Core
+from entrypoints.containers.credits import Credits
+from entrypoints.containers.free_credits import FreeCredits
+from entrypoints.containers.idempotency import Idempotency
+from entrypoints.containers.identity import Identity
+from entrypoints.containers.infrastructure import Infrastructure
+from entrypoints.containers.invitations import Invitations
+from entrypoints.containers.jobs import Jobs
+from entrypoints.containers.notifications import Notifications
+from entrypoints.containers.payments import Payments
+from entrypoints.containers.platform import Platform
+from entrypoints.containers.profiles import Profiles
+from entrypoints.containers.realtime import Realtime
+from entrypoints.containers.settings import UserSettings
+
+
+class Container(containers.DeclarativeContainer):
+    config = providers.Dependency(instance_of=Settings)
+    core = providers.Container(Core, config=config)
+    infrastructure = providers.Container(Infrastructure, core=core)
+
+    # Contexts, in HTTP route registration order.
+    _on = {"core": core, "infrastructure": infrastructure}
+    platform = providers.Container(Platform, **_on)
+    profiles = providers.Container(Profiles, **_on)
+    settings = providers.Container(UserSettings, **_on)
+    notifications = providers.Container(Notifications, **_on)
+    identity = providers.Container(Identity, **_on)
+    realtime = providers.Container(Realtime, identity=identity, **_on)
+    idempotency = providers.Container(Idempotency, **_on)
+    credits = providers.Container(Credits, idempotency=idempotency, **_on)
+    free_credits = providers.Container(FreeCredits, credits=credits, idempotency=idempotency, **_on)
+    payments = providers.Container(Payments, credits=credits, idempotency=idempotency, **_on)
+    access = providers.Container(Access, **_on)
+    invitations = providers.Container(Invitations, access=access, **_on)
+    audit = providers.Container(Audit, access=access, **_on)
+    jobs = providers.Container(Jobs, **_on)
+    del _on
+
+
+def route_use_cases(container: Container) -> Iterator[object]:
+    """Every context's ``http`` objects (what its route modules receive), in context order."""
+    for provider in container.providers.values():
+        if isinstance(provider, providers.Container):
+            http = provider.providers.get("http")  # type: ignore[attr-defined]
+            if http is not None:
+                yield from http()
+
+
+def route_use_case_types() -> Iterator[type]:
+    """The same, statically (the OpenAPI document is built without a container)."""
+    for provider in Container.cls_providers.values():
+        if isinstance(provider, providers.Container):
+            http = provider.container.providers.get("http")
+            if isinstance(http, providers.List):
+                for item in http.args:
+                    yield item.cls

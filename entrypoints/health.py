@@ -1,0 +1,49 @@
+"""Health probes and pool/outbox gauges, from the infrastructure they look at."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from application.ports.unit_of_work import UnitOfWorkFactory
+from entrypoints.observability import DB_POOL_ACTIVE, DB_POOL_SIZE, OUTBOX_LAG
+
+Probe = Callable[[], Awaitable[Any]] | None
+
+
+def health_checks(engine: AsyncEngine | None, redis: Any) -> dict[str, Probe]:
+    async def database() -> None:
+        assert engine is not None
+        async with engine.connect() as conn:
+            await conn.execute(sa.text("SELECT 1"))
+
+    async def ping() -> None:
+        await redis.ping()
+
+    async def in_process() -> None:
+        return None
+
+    return {
+        "database": database if engine is not None else in_process,
+        "redis": ping if redis is not None else None,
+        "broker": ping if redis is not None else in_process,
+    }
+
+
+def gauges(
+    engine: AsyncEngine | None, uow: UnitOfWorkFactory[Any]
+) -> Callable[[], Awaitable[None]]:
+    async def refresh() -> None:
+        if engine is not None:
+            pool = engine.sync_engine.pool
+            DB_POOL_ACTIVE.set(getattr(pool, "checkedout", lambda: 0)())
+            DB_POOL_SIZE.set(getattr(pool, "size", lambda: 0)())
+        async with uow() as unit:
+            oldest = await unit.outbox.oldest_pending_at()
+        OUTBOX_LAG.set((datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0)
+
+    return refresh
