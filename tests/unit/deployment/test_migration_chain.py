@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
@@ -26,5 +27,5 @@ def test_every_revision_is_named_after_its_file_and_numbered_in_order() -> None:
     chain = list(reversed(list(scripts.walk_revisions())))
     files = sorted(p.stem for p in VERSIONS.glob("[0-9][0-9][0-9][0-9]_*.py"))
     assert [r.revision for r in chain] == files
-    for before, after in zip(chain, chain[1:], strict=False):
+    for before, after in itertools.pairwise(chain):
         assert after.down_revision == before.revision
