@@ -13,7 +13,12 @@ from application.realtime.connections import ConnectionSlots, SignedInUser, User
 from application.realtime.publish import PublishRealtimeHandler
 from application.realtime.stream import OpenStream
 from application.realtime.tickets import IssueTicket, RedeemTicket
+from entrypoints.config import Settings
 from entrypoints.http.routes.realtime import RealtimeUseCases
+
+
+def _outside_production(settings: Settings) -> bool:
+    return not settings.is_production
 
 
 class Realtime(containers.DeclarativeContainer):
@@ -47,5 +52,6 @@ class Realtime(containers.DeclarativeContainer):
             slots=connection_slots,
             heartbeat_seconds=core.config.provided.realtime_heartbeat_seconds,
             ws_ping_seconds=core.config.provided.realtime_ws_ping_seconds,
+            dev_pages=providers.Callable(_outside_production, core.config),
         ),
     )

@@ -22,7 +22,7 @@ from aiohttp import WSMsgType, web
 from application.realtime.connections import ConnectionSlots, SignedInUser, UserStillActive
 from application.realtime.stream import EventStream, OpenStream, Ready, Resync, SlowConsumer
 from application.realtime.tickets import IssueTicket, RedeemTicket
-from domain.errors import AuthenticationFailed, DomainError
+from domain.errors import AuthenticationFailed, DomainError, NotFound
 from domain.realtime.events import EventId, RealtimeEvent
 from entrypoints.http.guards import bearer_token
 from entrypoints.http.request_state import USER_ID
@@ -42,9 +42,11 @@ class RealtimeUseCases:
     slots: ConnectionSlots  # one per process: the cap is per instance
     heartbeat_seconds: float
     ws_ping_seconds: float
+    dev_pages: bool = False  # /dev/live: outside production only
 
 
 routes = ApiRoutes(tag="realtime", uses=RealtimeUseCases)
+dev = ApiRoutes(tag="development", uses=RealtimeUseCases)
 RawCall = Call[NoBody, NoQuery]
 
 SSE_RETRY_MS = 3000
@@ -379,3 +381,63 @@ async def _ws_session(
         reader.cancel()
         with contextlib.suppress(BaseException):
             await reader
+
+
+@dev.get("/dev/live", auth=Auth.NONE, raw=True, include_in_schema=False)
+async def live_page(call: RawCall, uc: RealtimeUseCases) -> web.Response:
+    """Development page: the caller's realtime events as they arrive (SSE with a ticket)."""
+    if not uc.dev_pages:
+        raise NotFound("Not found")
+    return web.Response(text=_LIVE_PAGE, content_type="text/html")
+
+
+_LIVE_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Live events</title>
+<style>body{font-family:system-ui;max-width:48rem;margin:2rem auto}input{width:100%}
+li{font-family:monospace;margin:.3rem 0;white-space:pre-wrap}</style></head><body>
+<h1>Live events</h1><p>Development only. Token from
+<code>.venv/bin/fairarena token you@example.com</code>; the page takes a single-use ticket
+(<code>POST /api/v1/realtime/ticket</code>) and listens on
+<code>/api/v1/notifications/stream</code>, resuming by id after a reconnect.</p>
+<input id=token placeholder="dev token"> <button id=connect>Connect</button>
+<p>State: <span id=state>disconnected</span></p><ul id=events></ul>
+<script>
+const TYPES = ['notification.created', 'notification.read', 'notification.deleted',
+  'credits.balance_changed', 'payment.status_changed', 'ai.message.completed',
+  'support.ticket.updated', 'resync'];
+const tokenBox = document.getElementById('token');
+tokenBox.value = localStorage.getItem('fairarena.devToken') || '';
+tokenBox.onchange = () => localStorage.setItem('fairarena.devToken', tokenBox.value.trim());
+const state = (text) => document.getElementById('state').textContent = text;
+let source = null, lastId = null, retry = null;
+function show(e) {
+  if (e.lastEventId) lastId = e.lastEventId;
+  const li = document.createElement('li');
+  li.dataset.type = e.type;
+  li.textContent = (e.lastEventId || '-') + ' ' + e.type + ' ' + e.data;
+  document.getElementById('events').prepend(li);
+}
+async function connect() {
+  clearTimeout(retry);
+  if (source) source.close();
+  state('connecting');
+  const r = await fetch('/api/v1/realtime/ticket', {method: 'POST',
+    headers: {'Authorization': 'Bearer ' + tokenBox.value.trim()}});
+  const body = await r.json();
+  if (r.status !== 201) { state('refused (' + r.status + ' ' + body.error.code + ')'); return; }
+  let url = '/api/v1/notifications/stream?ticket=' + encodeURIComponent(body.data.ticket);
+  if (lastId) url += '&lastEventId=' + encodeURIComponent(lastId);
+  source = new EventSource(url);
+  source.addEventListener('ready', (e) => {
+    state('connected');
+    if (!lastId) lastId = JSON.parse(e.data).lastEventId;
+  });
+  for (const type of TYPES) source.addEventListener(type, show);
+  // A ticket is single-use: EventSource's own retry would be refused, so take a new one.
+  source.onerror = () => {
+    source.close();
+    state('reconnecting');
+    retry = setTimeout(connect, 3000);
+  };
+}
+document.getElementById('connect').onclick = connect;
+</script></body></html>"""
