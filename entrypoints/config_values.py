@@ -18,7 +18,9 @@ _PLACEHOLDER = re.compile(
 )
 # A run of x's after a short prefix ("rzp_test_xxx", "ACxxxx…", "xxx@…") is a placeholder;
 # a generated secret holds a "-XxX_" run in its middle by chance now and then, and is not one.
-_X_SEGMENT = re.compile(r"^(?:[a-z0-9]{1,12}[_\-.:/]){0,3}[a-z0-9]{0,4}?x{3,}(?:$|@)", re.IGNORECASE)
+_X_SEGMENT = re.compile(
+    r"^(?:[a-z0-9]{1,12}[_\-.:/]){0,3}[a-z0-9]{0,4}?x{3,}(?:$|@)", re.IGNORECASE
+)
 
 
 def is_placeholder(value: str) -> bool:
