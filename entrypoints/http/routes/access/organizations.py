@@ -79,7 +79,6 @@ add_scope_routes(
             get="An organization (org:read; a limited view of a public one for outsiders)",
             update="Edit an organization (org:update)",
             delete="Soft-delete an organization and hide everything below (org:delete)",
-            children="Teams of an organization the caller may see (filtered in one query)",
             join="Join a public organization that has joining enabled (as Member)",
         ),
         fields=organization_fields,
@@ -89,8 +88,14 @@ add_scope_routes(
         delete=lambda uc: uc.delete_organization(),
         show=_show,
         join=lambda uc: uc.join_organization(),
-        children=Children("teams", TeamOut, lambda uc: uc.list_teams(), team_summary_out),
         create_rate_limit="20/hour",
+    ),
+    Children(
+        "teams",
+        "Teams of an organization the caller may see (filtered in one query)",
+        TeamOut,
+        lambda uc: uc.list_teams(),
+        team_summary_out,
     ),
 )
 

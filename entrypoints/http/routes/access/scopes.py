@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from datetime import datetime
+from typing import Generic, Protocol, TypeVar
 
 from application.access.scope_types import F  # the change set: OrganizationFields, ScopeFields
-from application.access.scope_use_cases import DeleteScope, JoinScope, ListChildren, UpdateScope
+from application.access.scope_use_cases import ListChildren
 from application.identity.principal import Principal
 from application.pagination import page_request
+from domain.access.memberships import Membership
 from domain.access.permissions import ScopeKind
 from domain.request_context import RequestContext
 from entrypoints.http.routes.access.members import add_member_routes
@@ -31,13 +33,29 @@ S = TypeVar("S")  # a child's summary
 C = TypeVar("C", bound=ApiOutput)
 
 
+class SoftDeleted(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def deleted_at(self) -> datetime | None: ...
+
+
+# A use case of one kind, as the routes call it (``uc.update_team()`` and the like).
+Reads = Callable[[AccessUseCases], Callable[[Principal, str], Awaitable[V]]]
+Edits = Callable[[AccessUseCases], Callable[[Principal, str, F, RequestContext], Awaitable[V]]]
+R = TypeVar("R")
+Acts = Callable[[Principal, str, RequestContext], Awaitable[R]]
+Deletes = Callable[[AccessUseCases], Acts[SoftDeleted]]
+Joins = Callable[[AccessUseCases], Acts[Membership]]
+
+
 @dataclass(frozen=True)
 class Summaries:
     create: str
     get: str
     update: str
     delete: str
-    children: str = ""
     join: str = ""
 
 
@@ -46,6 +64,7 @@ class Children(Generic[S, C]):
     """``GET {scope}/{segment}``: the children the caller may see."""
 
     segment: str  # "teams", "projects"
+    summary: str
     response: type[C]
     list: Callable[[AccessUseCases], ListChildren[S]]
     show: Callable[[S], C]
@@ -63,12 +82,11 @@ class ScopeRoutes(Generic[In, Patch, F, V, Out]):
     summaries: Summaries
     fields: Callable[[Patch], F]
     create: Callable[[AccessUseCases, Principal, In, RequestContext], Awaitable[V]]
-    get: Callable[[AccessUseCases], Callable[[Principal, str], Awaitable[V]]]
-    update: Callable[[AccessUseCases], UpdateScope[Any, F, V]]
-    delete: Callable[[AccessUseCases], DeleteScope[Any, Any]]
+    get: Reads[V]
+    update: Edits[F, V]
+    delete: Deletes
     show: Callable[[V], Out]
-    join: Callable[[AccessUseCases], JoinScope[Any, Any]] | None = None
-    children: Children[Any, Any] | None = None
+    join: Joins | None = None
     create_rate_limit: str | None = None
 
     @property
@@ -76,7 +94,11 @@ class ScopeRoutes(Generic[In, Patch, F, V, Out]):
         return f"{self.collection}/{{{self.param}}}"
 
 
-def add_scope_routes(routes: ApiRoutes, s: ScopeRoutes[In, Patch, F, V, Out]) -> None:
+def add_scope_routes(
+    routes: ApiRoutes,
+    s: ScopeRoutes[In, Patch, F, V, Out],
+    children: Children[S, C] | None = None,
+) -> None:
     """Create, get, edit, delete; then its children, joining and its members where it has them."""
     noun, one = s.kind.value, s.one
 
@@ -118,8 +140,8 @@ def add_scope_routes(routes: ApiRoutes, s: ScopeRoutes[In, Patch, F, V, Out]) ->
         assert scope.deleted_at is not None
         return DeletedScopeOut(id=scope.id, deleted_at=scope.deleted_at)
 
-    if s.children is not None:
-        add_children_route(routes, s, s.children)
+    if children is not None:
+        _add_children_route(routes, children, s.module, f"{one}/{children.segment}", s.param)
 
     if s.join is not None:
         join_scope = s.join
@@ -138,20 +160,20 @@ def add_scope_routes(routes: ApiRoutes, s: ScopeRoutes[In, Patch, F, V, Out]) ->
     add_member_routes(routes, s.kind, one, s.param)
 
 
-def add_children_route(
-    routes: ApiRoutes, s: ScopeRoutes[Any, Any, Any, Any, Any], children: Children[S, C]
+def _add_children_route(
+    routes: ApiRoutes, children: Children[S, C], module: str, path: str, param: str
 ) -> None:
     @routes.get(
-        f"{s.one}/{children.segment}",
+        path,
         query=PageQuery,
         response=list[children.response],  # type: ignore[name-defined]
         paginated=True,
-        summary=s.summaries.children,
-        name=f"{s.module}_list_{children.segment}",
+        summary=children.summary,
+        name=f"{module}_list_{children.segment}",
     )
     async def list_children(call: Call[NoBody, PageQuery], uc: AccessUseCases) -> Reply:
         page = await children.list(uc)(
-            call.user, call.path[s.param], page_request(call.query.limit, call.query.cursor)
+            call.user, call.path[param], page_request(call.query.limit, call.query.cursor)
         )
         return Reply(
             [children.show(c) for c in page.items],

@@ -58,7 +58,6 @@ add_scope_routes(
             get="A team with my role and permissions (team:read)",
             update="Edit a team (team:update)",
             delete="Soft-delete a team and hide its projects (team:delete)",
-            children="Projects of a team the caller may see (filtered in one query)",
             join="Join a team with joining enabled (organization members only, as Member)",
         ),
         fields=scope_fields,
@@ -68,9 +67,13 @@ add_scope_routes(
         delete=lambda uc: uc.delete_team(),
         show=lambda access: team_out(access.team, access),
         join=lambda uc: uc.join_team(),
-        children=Children(
-            "projects", ProjectOut, lambda uc: uc.list_projects(), project_summary_out
-        ),
+    ),
+    Children(
+        "projects",
+        "Projects of a team the caller may see (filtered in one query)",
+        ProjectOut,
+        lambda uc: uc.list_projects(),
+        project_summary_out,
     ),
 )
 
