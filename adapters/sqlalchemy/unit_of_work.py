@@ -80,5 +80,9 @@ class SqlAlchemyUnitOfWorkFactory:
     def __call__(self) -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(self._engine, self._clock)
 
+    @property
+    def engine(self) -> AsyncEngine:
+        return self._engine
+
     def of(self, shape: type[U]) -> UnitOfWorkFactory[U]:
         return self._shapes.of(shape)
