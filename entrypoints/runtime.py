@@ -25,14 +25,15 @@ async def _nothing() -> None:
     return None
 
 
-async def start(container: Container, *, in_process_jobs: bool = True) -> Stop:
-    """Open the container's resources (and for ``serve`` the in-process jobs); returns the stop."""
+async def start(
+    container: Container, *, jobs: Callable[[Container], Awaitable[Stop]] | None = None
+) -> Stop:
+    """Open the container's resources, then start ``jobs`` on them (``serve`` passes the
+    in-process relay and worker); returns the stop, which ends the jobs first."""
     await _init(container)
     stop_jobs: Stop = _nothing
-    if in_process_jobs:
-        from entrypoints.jobs.relay_loop import start_in_process_jobs
-
-        stop_jobs = await start_in_process_jobs(container)
+    if jobs is not None:
+        stop_jobs = await jobs(container)
 
     async def stop() -> None:
         try:

@@ -22,7 +22,7 @@ def _run(work: Callable[[Any], Awaitable[T]]) -> T:
 
     async def main() -> T:
         container = runtime.build_container(load_settings())
-        stop = await runtime.start(container, in_process_jobs=False)
+        stop = await runtime.start(container)
         try:
             return await work(container)
         finally:

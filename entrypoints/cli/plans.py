@@ -21,7 +21,7 @@ def _run(action: Callable[[Any], Awaitable[T]]) -> T:
     container = runtime.build_container(load_settings())
 
     async def go() -> T:
-        stop = await runtime.start(container, in_process_jobs=False)
+        stop = await runtime.start(container)
         try:
             return await action(container.payments)
         finally:

@@ -20,6 +20,7 @@ from entrypoints.http.request_state import CONTAINER, MAX_BODY
 from entrypoints.http.routes import realtime
 from entrypoints.http.routes.system import OPENAPI
 from entrypoints.http.routing import ApiRoutes, RouteSpec, build_handler
+from entrypoints.jobs.relay_loop import start_in_process_jobs
 
 API_VERSION = "1.0.0"
 
@@ -73,7 +74,7 @@ def create_app(container: Container) -> web.Application:
     )
 
     async def lifecycle(_app: web.Application) -> AsyncIterator[None]:
-        stop = await runtime.start(container)
+        stop = await runtime.start(container, jobs=start_in_process_jobs)
         yield
         await stop()
 

@@ -30,7 +30,7 @@ async def run_worker(settings: Settings, *, threads: int) -> None:
     if settings.worker_metrics_port:
         start_http_server(settings.worker_metrics_port, registry=REGISTRY)
     container = Container(config=settings)
-    close = await runtime.start(container, in_process_jobs=False)
+    close = await runtime.start(container)
     stop = asyncio.Event()
     _stop_on_signals(stop)
     stop_jobs = await start_jobs(container, threads=threads)
@@ -51,7 +51,7 @@ async def run_worker(settings: Settings, *, threads: int) -> None:
 async def run_scheduler(settings: Settings) -> None:
     """Ticks the periodic jobs until stopped."""
     container = Container(config=settings)
-    close = await runtime.start(container, in_process_jobs=False)
+    close = await runtime.start(container)
     scheduler = Scheduler(
         container.infrastructure.uow(), container.core.clock(), periodic_jobs(container)
     )

@@ -53,7 +53,7 @@ class JobRuntime:
 
     async def _open(self) -> tuple[DispatchOutboxMessage, Stop]:
         container = self.container
-        stop = await runtime.start(container, in_process_jobs=False)
+        stop = await runtime.start(container)
         dispatch = DispatchOutboxMessage(
             container.infrastructure.uow(), outbox_handlers(container), container.core.clock()
         )

@@ -45,7 +45,7 @@ async def test_start_opens_and_the_stop_closes_the_infrastructure_resources(
         container.infrastructure.email_session,
         container.infrastructure.payment_gateway_session,
     ]
-    stop = await runtime.start(container, in_process_jobs=False)
+    stop = await runtime.start(container)
     assert all(r.initialized for r in resources)
     await stop()
     assert not any(r.initialized for r in resources)
