@@ -21,6 +21,6 @@ class Usage:
 
 
 def credits_for(total_tokens: int, *, per_1k_tokens: int, hold: int) -> int:
-    """ceil(tokens / 1000 × rate), at least 1 and at most the hold placed for the message."""
+    """ceil(tokens / 1000 * rate), at least 1 and at most the hold placed for the message."""
     cost = math.ceil(max(total_tokens, 0) * per_1k_tokens / 1000)
     return min(hold, max(1, cost))

@@ -1,4 +1,4 @@
-"""Static help the assistant can quote (``get_platform_help``) and the platform guide it is given."""
+"""Static help the assistant quotes (``get_platform_help``) and the platform guide it is given."""
 
 from __future__ import annotations
 

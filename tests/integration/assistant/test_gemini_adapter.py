@@ -110,7 +110,7 @@ async def test_function_call_round_trip_keeps_the_thought_signature(model, fake)
         Content(Role.TOOL, (Part.of_function_response("get_credit_balance", {"result": "42"}),)),
     )
     request = ModelRequest(system_instruction="x", contents=history, tools=TOOLS)
-    deltas, second = await collect(model, request)
+    deltas, _ = await collect(model, request)
     assert "".join(deltas).startswith("Tool said: get_credit_balance")
     sent = fake.requests[-1]["contents"]
     assert sent[1]["role"] == "model"
