@@ -19,7 +19,7 @@ from google.genai import errors as genai_errors
 from google.genai import types
 
 from application.assistant.ports import Content, ModelEvent, ModelReply, ModelRequest, TextDelta
-from domain.assistant.conversation import Part, Role
+from domain.assistant.conversation import MessageRole, Part
 from domain.assistant.cost import Usage
 from domain.assistant.errors import ModelBlocked, ModelUnavailable
 
@@ -47,7 +47,7 @@ def from_sdk_part(part: types.Part) -> Part:
 
 
 def to_sdk_content(content: Content) -> types.Content:
-    role = "model" if content.role is Role.MODEL else "user"
+    role = "model" if content.role is MessageRole.MODEL else "user"
     return types.Content(role=role, parts=[to_sdk_part(p) for p in content.parts])
 
 

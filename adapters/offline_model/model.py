@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from application.assistant.ports import ModelEvent, ModelReply, ModelRequest, TextDelta
-from domain.assistant.conversation import Part, Role
+from domain.assistant.conversation import MessageRole, Part
 from domain.assistant.cost import Usage
 
 # Words in the user's message → the tool that answers them (first match wins).
@@ -50,7 +50,7 @@ class OfflineLanguageModel:
     def _plan(self, request: ModelRequest) -> tuple[str, Part | None]:
         last = request.contents[-1] if request.contents else None
         tool_names = {t.name for t in request.tools}
-        if last is not None and last.role is Role.TOOL:
+        if last is not None and last.role is MessageRole.TOOL:
             lines = []
             for part in last.parts:
                 body = part.data.get("functionResponse") or {}

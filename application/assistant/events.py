@@ -1,5 +1,5 @@
 """What a turn tells its client, in order: ``Connected``, ``Chunk``/``ToolStatus``…, then one of
-``Completed`` or ``Failed`` (the SSE frames of API.md "AI assistant")."""
+``Completed`` or ``TurnFailed`` (the SSE frames of API.md "AI assistant")."""
 
 from __future__ import annotations
 
@@ -33,10 +33,10 @@ class Completed:
 
 
 @dataclass(frozen=True)
-class Failed:
+class TurnFailed:
     code: str
     message: str
 
 
-TurnEvent = Connected | Chunk | ToolStatus | Completed | Failed
-TERMINAL = (Completed, Failed)
+TurnEvent = Connected | Chunk | ToolStatus | Completed | TurnFailed
+TERMINAL = (Completed, TurnFailed)

@@ -9,14 +9,14 @@ from datetime import date
 from typing import Any, Protocol
 
 from application.pagination import Page, PageRequest
-from domain.assistant.conversation import Conversation, Message, Part, Role
+from domain.assistant.conversation import Conversation, Message, MessageRole, Part
 from domain.assistant.cost import Usage
 from domain.assistant.tools import ToolSpec
 
 
 @dataclass(frozen=True)
 class Content:
-    role: Role
+    role: MessageRole
     parts: tuple[Part, ...]
 
 

@@ -21,9 +21,9 @@ from application.assistant.events import (
     Chunk,
     Completed,
     Connected,
-    Failed,
     ToolStatus,
     TurnEvent,
+    TurnFailed,
 )
 from application.assistant.generations import Emit, Generations
 from application.assistant.policy import AssistantPolicy
@@ -45,9 +45,9 @@ from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.assistant.conversation import (
     Conversation,
     Message,
+    MessageRole,
     MessageStatus,
     Part,
-    Role,
     check_message,
     fallback_title,
     history_window,
@@ -138,7 +138,7 @@ class Turn:
     async def run(self, emit: Emit) -> None:
         emit(Connected(self.conversation.id, self.reply_id))
         now = self._s.clock.now()
-        user = self._message(Role.USER, (Part.of_text(self.request.message),), now)
+        user = self._message(MessageRole.USER, (Part.of_text(self.request.message),), now)
         if self._admission is None:  # guarded: refused without calling the model
             emit(Chunk(REFUSAL))
             emit(Completed(Usage(), 0))
@@ -194,9 +194,9 @@ class Turn:
                 raise ModelUnavailable("The model ended without an answer")
             state.usage += reply.usage
             state.partial = ""
-            model_message = self._message(Role.MODEL, reply.parts, s.clock.now())
+            model_message = self._message(MessageRole.MODEL, reply.parts, s.clock.now())
             state.messages.append(model_message)
-            contents.append(Content(Role.MODEL, reply.parts))
+            contents.append(Content(MessageRole.MODEL, reply.parts))
             calls = [c for p in reply.parts if (c := p.function_call) is not None]
             if not calls or not tools:
                 return
@@ -207,11 +207,11 @@ class Turn:
                 outcome = await s.toolbox.run(call, caller)
                 emit(ToolStatus(call.name, outcome.status))
                 responses.append(Part.of_function_response(call.name, outcome.response, call.id))
-            tool_message = self._message(Role.TOOL, tuple(responses), s.clock.now())
+            tool_message = self._message(MessageRole.TOOL, tuple(responses), s.clock.now())
             state.messages.append(tool_message)
-            contents.append(Content(Role.TOOL, tool_message.parts))
+            contents.append(Content(MessageRole.TOOL, tool_message.parts))
 
-    def _message(self, role: Role, parts: tuple[Part, ...], now: datetime) -> Message:
+    def _message(self, role: MessageRole, parts: tuple[Part, ...], now: datetime) -> Message:
         return Message(
             id=new_id(),
             conversation_id=self.conversation.id,
@@ -233,7 +233,7 @@ class Turn:
             task.uncancel()  # the stop is handled here; storing must not be interrupted
         charged = await asyncio.shield(self._store(state, status))
         if failure is not None:
-            emit(Failed(failure.code, failure.message))
+            emit(TurnFailed(failure.code, failure.message))
         else:
             emit(Completed(state.usage, charged, status.value))
         await self._s.on_completed(
@@ -253,9 +253,9 @@ class Turn:
         status, usage and charge. A round cut short keeps its partial text."""
         messages = list(state.messages)
         now = self._s.clock.now()
-        if state.partial or messages[-1].role is not Role.MODEL:
+        if state.partial or messages[-1].role is not MessageRole.MODEL:
             parts = (Part.of_text(state.partial),) if state.partial else ()
-            messages.append(self._message(Role.MODEL, parts, now))
+            messages.append(self._message(MessageRole.MODEL, parts, now))
         last = messages[-1]
         messages[-1] = Message(
             id=self.reply_id,
@@ -314,7 +314,7 @@ class Turn:
 
     async def _title(self, state: TurnState) -> None:
         s = self._s
-        reply = next((m.text for m in reversed(state.messages) if m.role is Role.MODEL), "")
+        reply = next((m.text for m in reversed(state.messages) if m.role is MessageRole.MODEL), "")
         prompt = f"User: {self.request.message}\nAssistant: {reply[:1000]}"
         try:
             answer = await asyncio.wait_for(
@@ -369,7 +369,7 @@ class StartTurn:
 
     async def __call__(self, request: TurnRequest) -> Turn:
         """Refusals come from here as errors (404, 409, 429, 402); the turn then cannot fail
-        with an HTTP error, only with a ``Failed`` event."""
+        with an HTTP error, only with a ``TurnFailed`` event."""
         check_message(request.message)
         user_id = request.principal.user_id
         now = self.clock.now()

@@ -22,7 +22,7 @@ FALLBACK_TITLE_LENGTH = 60
 HISTORY_WINDOW = 20  # messages of the conversation sent with each turn
 
 
-class Role(StrEnum):
+class MessageRole(StrEnum):
     USER = "user"
     MODEL = "model"
     TOOL = "tool"  # function responses (sent to Gemini with the user role)
@@ -94,7 +94,7 @@ def visible_text(parts: Sequence[Part]) -> str:
 class Message:
     id: str
     conversation_id: str
-    role: Role
+    role: MessageRole
     parts: tuple[Part, ...]
     created_at: datetime
     status: MessageStatus = MessageStatus.COMPLETE
@@ -152,8 +152,10 @@ def history_window(messages: Sequence[Message], size: int = HISTORY_WINDOW) -> l
     model (a function response must follow its call), so the cut moves forward to a user turn.
     Errored replies are left out: they carry no answer.
     """
-    usable = [m for m in messages if m.status is not MessageStatus.ERROR or m.role is Role.USER]
+    usable = [
+        m for m in messages if m.status is not MessageStatus.ERROR or m.role is MessageRole.USER
+    ]
     window = list(usable[-size:])
-    while window and window[0].role is not Role.USER:
+    while window and window[0].role is not MessageRole.USER:
         window.pop(0)
     return window

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 
 from domain.errors import Conflict, DomainError, NotFound, Unavailable, ValidationFailed
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
 
 
 class AssistantError(DomainError):
@@ -55,6 +59,7 @@ class QuotaExhausted(AssistantError):
             "X-RateLimit-Limit": str(self.limit),
             "X-RateLimit-Remaining": "0",
             "X-RateLimit-Reset": str(int(self.reset.timestamp())),
+            "Retry-After": str(max(int((self.reset - now_utc()).total_seconds()), 1)),
         }
 
 

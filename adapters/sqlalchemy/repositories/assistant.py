@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapters.sqlalchemy.statements import for_update as locked
 from adapters.sqlalchemy.tables.assistant import ai_conversations, ai_messages, ai_quota_usage
 from application.pagination import Page, PageRequest, encode_cursor
-from domain.assistant.conversation import Conversation, Message, MessageStatus, Part, Role
+from domain.assistant.conversation import Conversation, Message, MessageRole, MessageStatus, Part
 from domain.assistant.cost import Usage
 
 c = ai_conversations.c
@@ -40,7 +40,7 @@ def _message(row: Any) -> Message:
     return Message(
         id=row.id,
         conversation_id=row.conversation_id,
-        role=Role(row.role),
+        role=MessageRole(row.role),
         parts=tuple(Part(p) for p in row.parts),
         created_at=row.created_at,
         status=MessageStatus(row.status),

@@ -17,7 +17,14 @@ from application.assistant.conversations import (
     RenameConversation,
     StopGeneration,
 )
-from application.assistant.events import Chunk, Completed, Connected, Failed, ToolStatus, TurnEvent
+from application.assistant.events import (
+    Chunk,
+    Completed,
+    Connected,
+    ToolStatus,
+    TurnEvent,
+    TurnFailed,
+)
 from application.assistant.policy import AssistantPolicy
 from application.assistant.turn import StartTurn, Turn, TurnRequest
 from application.pagination import page_request
@@ -159,7 +166,7 @@ async def chat(call: Call[MessageIn, NoQuery], uc: AssistantUseCases) -> ChatOut
             text += event.content
         elif isinstance(event, Completed):
             usage, charged, status = event.usage, event.credits_charged, event.status
-        elif isinstance(event, Failed):
+        elif isinstance(event, TurnFailed):
             if event.code == ModelBlocked.code:
                 raise ModelBlocked("SAFETY")
             raise ModelUnavailable(event.message)

@@ -9,7 +9,7 @@ import pytest
 
 from adapters.gemini.language_model import GeminiLanguageModel
 from application.assistant.ports import Content, ModelReply, ModelRequest, TextDelta
-from domain.assistant.conversation import Part, Role
+from domain.assistant.conversation import MessageRole, Part
 from domain.assistant.errors import ModelBlocked, ModelUnavailable
 from domain.assistant.tools import ALLOW_LIST, TOOLS
 from tests.fixtures.fake_gemini import (
@@ -43,7 +43,7 @@ async def model(fake):
 def ask(text: str, tools=()) -> ModelRequest:
     return ModelRequest(
         system_instruction="Be brief.",
-        contents=(Content(Role.USER, (Part.of_text(text),)),),
+        contents=(Content(MessageRole.USER, (Part.of_text(text),)),),
         tools=tuple(tools),
     )
 
@@ -105,9 +105,11 @@ async def test_function_call_round_trip_keeps_the_thought_signature(model, fake)
     assert call_part.function_call.name == "get_credit_balance"
     assert call_part.thought_signature == signature_for("get_credit_balance")
     history = (
-        Content(Role.USER, (Part.of_text("please get_credit_balance"),)),
-        Content(Role.MODEL, first.parts),
-        Content(Role.TOOL, (Part.of_function_response("get_credit_balance", {"result": "42"}),)),
+        Content(MessageRole.USER, (Part.of_text("please get_credit_balance"),)),
+        Content(MessageRole.MODEL, first.parts),
+        Content(
+            MessageRole.TOOL, (Part.of_function_response("get_credit_balance", {"result": "42"}),)
+        ),
     )
     request = ModelRequest(system_instruction="x", contents=history, tools=TOOLS)
     deltas, _ = await collect(model, request)
@@ -123,9 +125,11 @@ async def test_a_lost_signature_is_refused_like_gemini_3(model, fake):
     _, first = await collect(model, ask("get_user_profile", TOOLS))
     stripped = Part({"functionCall": dict(first.parts[0].data["functionCall"])})
     history = (
-        Content(Role.USER, (Part.of_text("get_user_profile"),)),
-        Content(Role.MODEL, (stripped,)),
-        Content(Role.TOOL, (Part.of_function_response("get_user_profile", {"result": "x"}),)),
+        Content(MessageRole.USER, (Part.of_text("get_user_profile"),)),
+        Content(MessageRole.MODEL, (stripped,)),
+        Content(
+            MessageRole.TOOL, (Part.of_function_response("get_user_profile", {"result": "x"}),)
+        ),
     )
     with pytest.raises(ModelUnavailable, match="400"):
         await collect(model, ModelRequest(system_instruction="x", contents=history, tools=TOOLS))

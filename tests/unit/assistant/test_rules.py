@@ -8,9 +8,9 @@ import pytest
 
 from domain.assistant.conversation import (
     Message,
+    MessageRole,
     MessageStatus,
     Part,
-    Role,
     fallback_title,
     history_window,
 )
@@ -89,12 +89,12 @@ def _m(role, seq, status=MessageStatus.COMPLETE):
 
 def test_history_window_starts_at_a_user_message():
     messages = [
-        _m(Role.USER, 0),
-        _m(Role.MODEL, 1),
-        _m(Role.TOOL, 2),
-        _m(Role.MODEL, 3),
-        _m(Role.USER, 4),
-        _m(Role.MODEL, 5),
+        _m(MessageRole.USER, 0),
+        _m(MessageRole.MODEL, 1),
+        _m(MessageRole.TOOL, 2),
+        _m(MessageRole.MODEL, 3),
+        _m(MessageRole.USER, 4),
+        _m(MessageRole.MODEL, 5),
     ]
     window = history_window(messages, 4)
     assert [m.seq for m in window] == [4, 5]
@@ -102,7 +102,11 @@ def test_history_window_starts_at_a_user_message():
 
 
 def test_history_window_leaves_errors_out():
-    messages = [_m(Role.USER, 0), _m(Role.MODEL, 1, MessageStatus.ERROR), _m(Role.USER, 2)]
+    messages = [
+        _m(MessageRole.USER, 0),
+        _m(MessageRole.MODEL, 1, MessageStatus.ERROR),
+        _m(MessageRole.USER, 2),
+    ]
     assert [m.seq for m in history_window(messages)] == [0, 2]
 
 

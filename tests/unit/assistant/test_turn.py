@@ -7,7 +7,7 @@ from collections import deque
 
 import pytest
 
-from application.assistant.events import Chunk, Completed, Connected, Failed, ToolStatus
+from application.assistant.events import Chunk, Completed, Connected, ToolStatus, TurnFailed
 from application.assistant.ports import ModelReply, ModelRequest, TextDelta
 from application.assistant.turn import TurnRequest
 from application.identity.principal import Principal
@@ -124,7 +124,7 @@ async def test_blocked_prompt_fails_and_gives_the_quota_back(assistant):
     c = assistant(ScriptedModel(ModelBlocked("SAFETY")))
     p = Principal("u1", "u1", None, "U")
     _, events = await run(c, TurnRequest(p, "bad"))
-    assert isinstance(events[-1], Failed) and events[-1].code == "AI_BLOCKED"
+    assert isinstance(events[-1], TurnFailed) and events[-1].code == "AI_BLOCKED"
     assert (await c.get_quota()(p)).used == 0
 
 
