@@ -34,6 +34,7 @@ from application.assistant.ports import (
     MessageCompletedHook,
     ModelReply,
     ModelRequest,
+    StopSignal,
     TextDelta,
 )
 from application.assistant.toolbox import Toolbox, ToolCaller
@@ -136,6 +137,13 @@ class Turn:
             raise
 
     async def run(self, emit: Emit) -> None:
+        await self._s.stop_signal.generating(self.conversation.id)
+        try:
+            await self._run(emit)
+        finally:
+            await asyncio.shield(self._s.stop_signal.finished(self.conversation.id))
+
+    async def _run(self, emit: Emit) -> None:
         emit(Connected(self.conversation.id, self.reply_id))
         now = self._s.clock.now()
         user = self._message(MessageRole.USER, (Part.of_text(self.request.message),), now)
@@ -357,6 +365,7 @@ class StartTurn:
         clock: Clock,
         policy: AssistantPolicy,
         on_completed: MessageCompletedHook,
+        stop_signal: StopSignal,
     ) -> None:
         self.uow = uow
         self.ledger = ledger
@@ -366,6 +375,7 @@ class StartTurn:
         self.clock = clock
         self.policy = policy
         self.on_completed = on_completed
+        self.stop_signal = stop_signal
 
     async def __call__(self, request: TurnRequest) -> Turn:
         """Refusals come from here as errors (404, 409, 429, 402); the turn then cannot fail

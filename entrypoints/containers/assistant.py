@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 from dependency_injector import containers, providers
+from redis.asyncio import Redis
 
 from adapters.offline_model.model import OfflineLanguageModel
+from adapters.redis.stop_signal import RedisStopSignal
 from application.assistant.conversations import (
     DeleteConversation,
     GetConversation,
@@ -15,7 +19,7 @@ from application.assistant.conversations import (
 )
 from application.assistant.generations import Generations
 from application.assistant.policy import AssistantPolicy
-from application.assistant.ports import LanguageModel, NoRealtime
+from application.assistant.ports import LanguageModel, NoRealtime, StopSignal
 from application.assistant.stop_signal import LocalStopSignal
 from application.assistant.tool_handlers import PlatformTools
 from application.assistant.toolbox import Toolbox
@@ -52,6 +56,22 @@ def _policy(settings: Settings) -> AssistantPolicy:
     )
 
 
+def _stop_signal(redis: Redis | None) -> StopSignal:
+    return RedisStopSignal(redis) if redis is not None else LocalStopSignal()
+
+
+async def _listening(signal: StopSignal, generations: Generations) -> AsyncIterator[StopSignal]:
+    """Stops sent to other instances reach this one's generations (Redis pub/sub)."""
+    signal.on_stop(generations.cancel)
+    if isinstance(signal, RedisStopSignal):
+        await signal.start()
+    try:
+        yield signal
+    finally:
+        if isinstance(signal, RedisStopSignal):
+            await signal.close()
+
+
 def _toolbox(tools: PlatformTools) -> Toolbox:
     return Toolbox(tools.handlers())
 
@@ -69,7 +89,8 @@ class Assistant(containers.DeclarativeContainer):
     model = providers.Singleton(_model, core.config)
     model_session = providers.Resource(closing, model)  # the SDK's HTTP session
     generations = providers.Singleton(Generations)
-    stop_signal = providers.Singleton(LocalStopSignal)
+    stop_signal = providers.Singleton(_stop_signal, infrastructure.redis)
+    stop_listener = providers.Resource(_listening, stop_signal, generations)
     on_completed = providers.Singleton(NoRealtime)
     uow = infrastructure.uow.provided.of.call(AssistantUnitOfWork)
 
@@ -101,6 +122,7 @@ class Assistant(containers.DeclarativeContainer):
         core.clock,
         policy,
         on_completed,
+        stop_signal,
     )
     list_conversations = providers.Factory(ListConversations, uow)
     get_conversation = providers.Factory(GetConversation, uow)
