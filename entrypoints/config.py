@@ -118,6 +118,16 @@ class Settings(BaseSettings):
     twilio_base_url: str = "https://api.twilio.com"
     otp_pepper: str | None = None  # HMAC key for stored one-time codes, >= 32 bytes
 
+    # AI assistant (API.md "AI assistant"): without a key, the offline model outside
+    # production; in production every /ai route answers 503 AI_DISABLED.
+    gemini_api_key: str | None = None
+    gemini_model: str = "gemini-2.5-flash"
+    gemini_base_url: str | None = None
+    gemini_timeout_seconds: float = Field(default=60.0, gt=0)
+    ai_daily_free_messages: int = Field(default=30, ge=0)
+    ai_max_credits_per_message: int = Field(default=5, gt=0)
+    ai_credits_per_1k_tokens: int = Field(default=1, gt=0)
+
     _split_lists = field_validator(
         "cors_origins",
         "admin_user_ids",

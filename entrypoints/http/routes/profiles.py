@@ -71,15 +71,8 @@ def profile_out(profile: Profile) -> dict[str, object]:
     }
 
 
-@routes.get("/api/v1/profile", response=ProfileOut, summary="My profile (created on first call)")
-async def get_profile(call: Call[NoBody, NoQuery], uc: ProfilesUseCases) -> ProfileOut:
-    profile = await uc.get_own_profile()(call.user)
-    return ProfileOut.model_validate(profile_out(profile))
-
-
-@routes.put("/api/v1/profile", body=ProfileIn, response=ProfileOut, summary="Update my profile")
-async def update_profile(call: Call[ProfileIn, NoQuery], uc: ProfilesUseCases) -> ProfileOut:
-    b = call.body
+def profile_change(b: ProfileIn, current: Profile) -> tuple[ProfileDetails, PrivacySettings]:
+    """What a validated ``PUT /profile`` body changes (the assistant's profile tool too)."""
     details = ProfileDetails(
         first_name=b.first_name,
         last_name=b.last_name,
@@ -103,12 +96,24 @@ async def update_profile(call: Call[ProfileIn, NoQuery], uc: ProfilesUseCases) -
         portfolio_url=b.portfolio_url or None,
         resume_url=b.resume_url or None,
     )
-    current = await uc.get_own_profile()(call.user)
     privacy = PrivacySettings(
         is_public=current.privacy.is_public if b.is_public is None else b.is_public,
         require_auth=current.privacy.require_auth if b.require_auth is None else b.require_auth,
         track_views=current.privacy.track_views if b.track_views is None else b.track_views,
     )
+    return details, privacy
+
+
+@routes.get("/api/v1/profile", response=ProfileOut, summary="My profile (created on first call)")
+async def get_profile(call: Call[NoBody, NoQuery], uc: ProfilesUseCases) -> ProfileOut:
+    profile = await uc.get_own_profile()(call.user)
+    return ProfileOut.model_validate(profile_out(profile))
+
+
+@routes.put("/api/v1/profile", body=ProfileIn, response=ProfileOut, summary="Update my profile")
+async def update_profile(call: Call[ProfileIn, NoQuery], uc: ProfilesUseCases) -> ProfileOut:
+    current = await uc.get_own_profile()(call.user)
+    details, privacy = profile_change(call.body, current)
     saved = await uc.update_profile()(call.user, details, privacy)
     return ProfileOut.model_validate(profile_out(saved))
 
