@@ -10,6 +10,12 @@ from typing import Self, TypeVar
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.shaped import Repositories, ShapedFactories
+from adapters.sqlalchemy.connectivity import (
+    close_quietly,
+    is_outage,
+    outage_error,
+    unavailable_on_outage,
+)
 from adapters.sqlalchemy.repositories import REPOSITORIES
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
@@ -32,8 +38,16 @@ class SqlAlchemyUnitOfWork:
         return self._repositories.get(name, lambda: build(conn, self._clock))
 
     async def __aenter__(self) -> Self:
-        conn = self._conn = await self._engine.connect()
-        await conn.begin()
+        async with unavailable_on_outage(connecting=True):
+            conn = await self._engine.connect()
+        self._conn = conn
+        try:
+            async with unavailable_on_outage(connecting=True):
+                await conn.begin()
+        except BaseException:
+            self._conn = None
+            await close_quietly(conn)
+            raise
         return self
 
     async def __aexit__(
@@ -42,15 +56,26 @@ class SqlAlchemyUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        """Rolls back what was not committed. A database outage met in the block leaves as
+        ``StorageUnavailable`` (nothing of the block was committed, unless the outage cut the
+        COMMIT itself: an idempotency key makes the retry safe either way)."""
         conn, self._conn = self._conn, None
         self._repositories.clear()
         if conn is None:
             return
         try:
-            if conn.in_transaction():
-                await conn.rollback()
-        finally:
-            await conn.close()
+            try:
+                if conn.in_transaction():
+                    await conn.rollback()
+            finally:
+                await conn.close()
+        except Exception as cleanup:
+            if not is_outage(cleanup):
+                raise
+            # The block's own outcome stands: it committed, or it only read (and what it read
+            # is right). The connection is invalidated and replaced by the pool.
+        if exc is not None and isinstance(exc, Exception) and is_outage(exc):
+            raise outage_error(exc) from exc
 
     @property
     def connection(self) -> AsyncConnection:
