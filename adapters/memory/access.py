@@ -4,7 +4,7 @@ embedded default). Lists apply the same ``ChildFilter`` the SQL adapter turns in
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Generic, TypeVar
 
 from adapters.memory.paging import by_id
 from adapters.memory.store import AccessState, MemoryState, MemoryStore, StoredMembership
@@ -16,6 +16,7 @@ from application.access.ports import (
     TeamSummary,
     UniqueField,
 )
+from application.access.scope_types import ScopeEntity
 from application.pagination import Page, PageRequest, encode_cursor
 from domain.access.errors import NameTaken
 from domain.access.list_filters import ChildFilter
@@ -26,19 +27,13 @@ from domain.access.roles import Role
 from domain.access.scopes import ScopeRef
 from domain.access.slugs import ID_SHAPE
 from domain.access.team import Project, Team
+from domain.access.visibility import Visibility
 from domain.ids import new_id
 
-T = TypeVar("T")
+S = TypeVar("S", bound=ScopeEntity)
 
 
-def _taken(
-    values: list[str], rows: list[Any], field_name: UniqueField, exclude_id: str | None
-) -> set[str]:
-    used = {getattr(r, field_name) for r in rows if r.id != exclude_id}
-    return {v for v in values if v in used}
-
-
-def _unique(new: Any, rows: list[Any]) -> None:
+def _unique(new: ScopeEntity, rows: list[S]) -> None:
     for row in rows:
         if row.id != new.id and row.slug == new.slug:
             raise NameTaken("slug", new.slug, None)
@@ -46,7 +41,17 @@ def _unique(new: Any, rows: list[Any]) -> None:
             raise NameTaken("name", new.name, None)
 
 
-class MemoryScopeChainReader:
+def _live_teams(s: AccessState, organization_id: str) -> int:
+    return sum(
+        1 for t in s.teams.values() if t.organization_id == organization_id and t.deleted_at is None
+    )
+
+
+def _live_projects(s: AccessState, team_id: str) -> int:
+    return sum(1 for p in s.projects.values() if p.team_id == team_id and p.deleted_at is None)
+
+
+class _Access:
     def __init__(self, state: MemoryState):
         self._state = state
 
@@ -55,6 +60,8 @@ class MemoryScopeChainReader:
         # Looked up each time: a rollback swaps the parts of MemoryState.
         return self._state.access
 
+
+class MemoryScopeChainReader(_Access):
     def _count(self, scope_id: str) -> int:
         return len(self._s.members_of(scope_id))
 
@@ -74,15 +81,12 @@ class MemoryScopeChainReader:
         if team is None:
             return None
         org = self._s.organizations[team.organization_id]
-        projects = sum(
-            1 for p in self._s.projects.values() if p.team_id == team.id and p.deleted_at is None
-        )
         return ScopeChain(
             org,
             team,
             memberships=self._s.held(user_id, [org.id, team.id]),
             member_count=self._count(team.id) if counts else None,
-            child_count=projects if counts else None,
+            child_count=_live_projects(self._s, team.id) if counts else None,
         )
 
     async def project(
@@ -119,22 +123,40 @@ class MemoryScopeReads(MemoryScopeChainReader):
         return await MemoryProjectRepository(self._store.state).list_visible(team_id, flt, page)
 
 
-class MemoryOrganizationRepository:
-    def __init__(self, state: MemoryState):
-        self._state = state
+class _Scopes(_Access, Generic[S]):
+    """One kind's rows: names and slugs are unique among those with the same parent."""
 
-    @property
-    def _s(self) -> AccessState:
-        # Looked up each time: a rollback swaps the parts of MemoryState.
-        return self._state.access
+    def _rows(self) -> dict[str, S]:
+        raise NotImplementedError
 
-    async def add(self, organization: Organization) -> None:
-        _unique(organization, list(self._s.organizations.values()))
-        self._s.organizations[organization.id] = organization
+    def _parent(self, scope: S) -> str | None:
+        return None  # organizations: unique across the platform
 
-    async def save(self, organization: Organization) -> None:
-        _unique(organization, list(self._s.organizations.values()))
-        self._s.organizations[organization.id] = organization
+    def _under(self, parent_id: str | None) -> list[S]:
+        return [r for r in self._rows().values() if self._parent(r) == parent_id]
+
+    async def add(self, scope: S) -> None:
+        _unique(scope, self._under(self._parent(scope)))
+        self._rows()[scope.id] = scope
+
+    async def save(self, scope: S) -> None:
+        await self.add(scope)
+
+    def _taken(
+        self, parent_id: str | None, field: UniqueField, values: list[str], exclude_id: str | None
+    ) -> set[str]:
+        used = {getattr(r, field) for r in self._under(parent_id) if r.id != exclude_id}
+        return {v for v in values if v in used}
+
+    def _admitted(self, flt: ChildFilter, scope_id: str, visibility: Visibility) -> bool:
+        s = self._s
+        holds = flt.member_user_id is not None and (flt.member_user_id, scope_id) in s.memberships
+        return flt.admits(visibility, holds)
+
+
+class MemoryOrganizationRepository(_Scopes[Organization]):
+    def _rows(self) -> dict[str, Organization]:
+        return self._s.organizations
 
     async def lock(self, organization_id: str) -> None:
         return None  # the memory store serialises transactions already
@@ -142,7 +164,7 @@ class MemoryOrganizationRepository:
     async def taken(
         self, field: UniqueField, values: list[str], exclude_id: str | None = None
     ) -> set[str]:
-        return _taken(values, list(self._s.organizations.values()), field, exclude_id)
+        return self._taken(None, field, values, exclude_id)
 
     async def list_for_member(self, user_id: str, page: PageRequest) -> Page[OrganizationSummary]:
         items = []
@@ -150,40 +172,18 @@ class MemoryOrganizationRepository:
             org = self._s.organizations.get(scope_id)
             if uid != user_id or org is None or org.deleted_at is not None:
                 continue
-            teams = sum(
-                1
-                for t in self._s.teams.values()
-                if t.organization_id == org.id and t.deleted_at is None
-            )
             role = self._s.held(user_id, [org.id])[0].role
-            items.append(OrganizationSummary(org, role, len(self._s.members_of(org.id)), teams))
+            members = len(self._s.members_of(org.id))
+            items.append(OrganizationSummary(org, role, members, _live_teams(self._s, org.id)))
         return by_id(items, page, lambda i: i.organization.id)
 
 
-def _admitted(s: AccessState, flt: ChildFilter, scope_id: str, visibility: Any) -> bool:
-    holds = flt.member_user_id is not None and (flt.member_user_id, scope_id) in s.memberships
-    return flt.admits(visibility, holds)
+class MemoryTeamRepository(_Scopes[Team]):
+    def _rows(self) -> dict[str, Team]:
+        return self._s.teams
 
-
-class MemoryTeamRepository:
-    def __init__(self, state: MemoryState):
-        self._state = state
-
-    @property
-    def _s(self) -> AccessState:
-        # Looked up each time: a rollback swaps the parts of MemoryState.
-        return self._state.access
-
-    def _siblings(self, team: Team) -> list[Team]:
-        return [t for t in self._s.teams.values() if t.organization_id == team.organization_id]
-
-    async def add(self, team: Team) -> None:
-        _unique(team, self._siblings(team))
-        self._s.teams[team.id] = team
-
-    async def save(self, team: Team) -> None:
-        _unique(team, self._siblings(team))
-        self._s.teams[team.id] = team
+    def _parent(self, scope: Team) -> str | None:
+        return scope.organization_id
 
     async def taken(
         self,
@@ -192,78 +192,43 @@ class MemoryTeamRepository:
         values: list[str],
         exclude_id: str | None = None,
     ) -> set[str]:
-        rows = [t for t in self._s.teams.values() if t.organization_id == organization_id]
-        return _taken(values, rows, field, exclude_id)
+        return self._taken(organization_id, field, values, exclude_id)
 
     async def list_visible(
         self, organization_id: str, flt: ChildFilter, page: PageRequest
     ) -> Page[TeamSummary]:
         items = [
-            TeamSummary(
-                t,
-                len(self._s.members_of(t.id)),
-                sum(
-                    1
-                    for p in self._s.projects.values()
-                    if p.team_id == t.id and p.deleted_at is None
-                ),
-            )
-            for t in self._s.teams.values()
-            if t.organization_id == organization_id
-            and t.deleted_at is None
-            and _admitted(self._s, flt, t.id, t.visibility)
+            TeamSummary(t, len(self._s.members_of(t.id)), _live_projects(self._s, t.id))
+            for t in self._under(organization_id)
+            if t.deleted_at is None and self._admitted(flt, t.id, t.visibility)
         ]
         return by_id(items, page, lambda i: i.team.id)
 
 
-class MemoryProjectRepository:
-    def __init__(self, state: MemoryState):
-        self._state = state
+class MemoryProjectRepository(_Scopes[Project]):
+    def _rows(self) -> dict[str, Project]:
+        return self._s.projects
 
-    @property
-    def _s(self) -> AccessState:
-        # Looked up each time: a rollback swaps the parts of MemoryState.
-        return self._state.access
-
-    def _siblings(self, project: Project) -> list[Project]:
-        return [p for p in self._s.projects.values() if p.team_id == project.team_id]
-
-    async def add(self, project: Project) -> None:
-        _unique(project, self._siblings(project))
-        self._s.projects[project.id] = project
-
-    async def save(self, project: Project) -> None:
-        _unique(project, self._siblings(project))
-        self._s.projects[project.id] = project
+    def _parent(self, scope: Project) -> str | None:
+        return scope.team_id
 
     async def taken(
         self, team_id: str, field: UniqueField, values: list[str], exclude_id: str | None = None
     ) -> set[str]:
-        rows = [p for p in self._s.projects.values() if p.team_id == team_id]
-        return _taken(values, rows, field, exclude_id)
+        return self._taken(team_id, field, values, exclude_id)
 
     async def list_visible(
         self, team_id: str, flt: ChildFilter, page: PageRequest
     ) -> Page[ProjectSummary]:
         items = [
             ProjectSummary(p, len(self._s.members_of(p.id)))
-            for p in self._s.projects.values()
-            if p.team_id == team_id
-            and p.deleted_at is None
-            and _admitted(self._s, flt, p.id, p.visibility)
+            for p in self._under(team_id)
+            if p.deleted_at is None and self._admitted(flt, p.id, p.visibility)
         ]
         return by_id(items, page, lambda i: i.project.id)
 
 
-class MemoryRoleRepository:
-    def __init__(self, state: MemoryState):
-        self._state = state
-
-    @property
-    def _s(self) -> AccessState:
-        # Looked up each time: a rollback swaps the parts of MemoryState.
-        return self._state.access
-
+class MemoryRoleRepository(_Access):
     async def list_for_organization(self, organization_id: str) -> tuple[Role, ...]:
         return tuple(
             sorted(
@@ -285,14 +250,7 @@ class MemoryRoleRepository:
         return sum(1 for s in self._s.memberships.values() if s.membership.role.id == role_id)
 
 
-class MemoryMembershipRepository:
-    def __init__(self, state: MemoryState):
-        self._state = state
-
-    @property
-    def _s(self) -> AccessState:
-        return self._state.access
-
+class MemoryMembershipRepository(_Access):
     async def get(self, user_id: str, scope: ScopeRef) -> Membership | None:
         held = self._s.held(user_id, [scope.id])
         return held[0] if held else None

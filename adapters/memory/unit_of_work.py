@@ -3,32 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from functools import partial
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import Self
 
 from adapters.memory.repositories import REPOSITORIES
 from adapters.memory.store import MemoryState, MemoryStore
-from adapters.shaped import Repositories, ShapedFactories
+from adapters.shaped import ShapedFactory, ShapedUnitOfWork
 from application.ports.clock import Clock
-from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
-
-U = TypeVar("U", bound=UnitOfWork)
 
 
-class InMemoryUnitOfWork:
+class InMemoryUnitOfWork(ShapedUnitOfWork):
     def __init__(self, store: MemoryStore, clock: Clock, names: Collection[str] | None = None):
+        super().__init__(names)
         self._store = store
         self._clock = clock
         self._snapshot: MemoryState | None = None
-        self._repositories = Repositories(names)
         self.committed = False
 
-    def __getattr__(self, name: str) -> object:
+    def _build(self, name: str) -> object | None:
         build = REPOSITORIES.get(name)
-        if build is None or name.startswith("_"):
-            raise AttributeError(name)
-        return self._repositories.get(name, lambda: build(self._store.state, self._clock))
+        return build(self._store.state, self._clock) if build else None
 
     async def __aenter__(self) -> Self:
         await self._store.lock.acquire()
@@ -41,7 +35,7 @@ class InMemoryUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._repositories.clear()
+        self._forget_repositories()
         try:
             if self._snapshot is not None:
                 await self.rollback()
@@ -59,19 +53,14 @@ class InMemoryUnitOfWork:
             self._snapshot = None
 
 
-class InMemoryUnitOfWorkFactory:
-    """Calling it gives a unit of work with every repository (tests); ``of(Shape)`` gives the
-    factory of one use case's shape, which is what the containers wire."""
-
+class InMemoryUnitOfWorkFactory(ShapedFactory):
     def __init__(self, store: MemoryStore, clock: Clock):
+        super().__init__()
         self.store = store
         self._clock = clock
-        self._shapes = ShapedFactories(
-            lambda names: partial(InMemoryUnitOfWork, store, clock, names)
-        )
+
+    def _unit(self, names: frozenset[str] | None) -> InMemoryUnitOfWork:
+        return InMemoryUnitOfWork(self.store, self._clock, names)
 
     def __call__(self) -> InMemoryUnitOfWork:
-        return InMemoryUnitOfWork(self.store, self._clock)
-
-    def of(self, shape: type[U]) -> UnitOfWorkFactory[U]:
-        return self._shapes.of(shape)
+        return self._unit(None)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from functools import partial
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from adapters.shaped import Repositories, ShapedFactories
+from adapters.shaped import ShapedFactory, ShapedUnitOfWork
 from adapters.sqlalchemy.connectivity import (
     close_quietly,
     is_outage,
@@ -18,24 +17,18 @@ from adapters.sqlalchemy.connectivity import (
 )
 from adapters.sqlalchemy.repositories import REPOSITORIES
 from application.ports.clock import Clock
-from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
-
-U = TypeVar("U", bound=UnitOfWork)
 
 
-class SqlAlchemyUnitOfWork:
+class SqlAlchemyUnitOfWork(ShapedUnitOfWork):
     def __init__(self, engine: AsyncEngine, clock: Clock, names: Collection[str] | None = None):
+        super().__init__(names)
         self._engine = engine
         self._clock = clock
         self._conn: AsyncConnection | None = None
-        self._repositories = Repositories(names)
 
-    def __getattr__(self, name: str) -> object:
+    def _build(self, name: str) -> object | None:
         build = REPOSITORIES.get(name)
-        if build is None or name.startswith("_"):
-            raise AttributeError(name)
-        conn = self.connection
-        return self._repositories.get(name, lambda: build(conn, self._clock))
+        return build(self.connection, self._clock) if build else None
 
     async def __aenter__(self) -> Self:
         async with unavailable_on_outage(connecting=True):
@@ -60,7 +53,7 @@ class SqlAlchemyUnitOfWork:
         ``StorageUnavailable`` (nothing of the block was committed, unless the outage cut the
         COMMIT itself: an idempotency key makes the retry safe either way)."""
         conn, self._conn = self._conn, None
-        self._repositories.clear()
+        self._forget_repositories()
         if conn is None:
             return
         try:
@@ -91,19 +84,14 @@ class SqlAlchemyUnitOfWork:
         await self.connection.rollback()
 
 
-class SqlAlchemyUnitOfWorkFactory:
-    """Calling it gives a unit of work with every repository (tests, the CLI); ``of(Shape)``
-    gives the factory of one use case's shape, which is what the containers wire."""
-
+class SqlAlchemyUnitOfWorkFactory(ShapedFactory):
     def __init__(self, engine: AsyncEngine, clock: Clock):
+        super().__init__()
         self._engine = engine
         self._clock = clock
-        self._shapes = ShapedFactories(
-            lambda names: partial(SqlAlchemyUnitOfWork, engine, clock, names)
-        )
+
+    def _unit(self, names: frozenset[str] | None) -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(self._engine, self._clock, names)
 
     def __call__(self) -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(self._engine, self._clock)
-
-    def of(self, shape: type[U]) -> UnitOfWorkFactory[U]:
-        return self._shapes.of(shape)
+        return self._unit(None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.access.audit_trail import membership_state
+from application.access.authorized import AuthorizedUseCase
 from application.access.authorizer import Authorizer, ScopeAccess
 from application.access.ports import MemberView
 from application.access.unit_of_work import AccessUnitOfWork
@@ -12,7 +13,6 @@ from application.audit.writer import AuditWriter
 from application.identity.principal import Principal
 from application.invitations.inviter_authority import revoke_lapsed_invitations
 from application.pagination import Page, PageRequest
-from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.access.errors import AccessError
 from domain.access.membership_rules import check_removal, check_role_change
@@ -75,16 +75,9 @@ class ListMembers:
         return MemberPage(members, access.allows(MEMBERS_MANAGE_PERMISSION[kind]))
 
 
-class ChangeMemberRole:
+class ChangeMemberRole(AuthorizedUseCase[AccessUnitOfWork]):
     """Give a member another role on the scope: never above the caller's own, never taking the
     Owner role from an organization's last Owner."""
-
-    def __init__(
-        self, uow: UnitOfWorkFactory[AccessUnitOfWork], clock: Clock, authorizer: Authorizer
-    ):
-        self._uow = uow
-        self._clock = clock
-        self._authorizer = authorizer
 
     async def __call__(
         self,
@@ -138,16 +131,9 @@ class ChangeMemberRole:
         return changed
 
 
-class RemoveMember:
+class RemoveMember(AuthorizedUseCase[AccessUnitOfWork]):
     """Remove a member (or leave, when the caller removes themselves) with every role they hold
     below the scope; an organization's last Owner can do neither."""
-
-    def __init__(
-        self, uow: UnitOfWorkFactory[AccessUnitOfWork], clock: Clock, authorizer: Authorizer
-    ):
-        self._uow = uow
-        self._clock = clock
-        self._authorizer = authorizer
 
     async def __call__(
         self, caller: Principal, kind: ScopeKind, ref: str, user_id: str, ctx: RequestContext

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from application.access.audit_trail import role_state
+from application.access.authorized import AuthorizedUseCase
 from application.access.authorizer import Authorizer, ScopeAccess
 from application.access.unit_of_work import AccessUnitOfWork
 from application.audit.writer import AuditWriter
 from application.identity.principal import Principal
 from application.invitations.inviter_authority import revoke_lapsed_invitations
-from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.access.custom_roles import edited_custom_role, new_custom_role
 from domain.access.errors import AccessError, DefaultRoleImmutable, RoleInUse, RoleTooStrong
@@ -58,14 +58,7 @@ class ListRoles:
         return [*DEFAULT_ROLES[ScopeKind.TEAM], *(c for c in custom if c.scope is ScopeKind.TEAM)]
 
 
-class CreateRole:
-    def __init__(
-        self, uow: UnitOfWorkFactory[AccessUnitOfWork], clock: Clock, authorizer: Authorizer
-    ):
-        self._uow = uow
-        self._clock = clock
-        self._authorizer = authorizer
-
+class CreateRole(AuthorizedUseCase[AccessUnitOfWork]):
     async def __call__(
         self,
         caller: Principal,
@@ -113,14 +106,7 @@ async def _custom_role(existing: tuple[Role, ...], role_id: str) -> Role:
     raise RoleNotFound()  # unknown, or another organization's role
 
 
-class UpdateRole:
-    def __init__(
-        self, uow: UnitOfWorkFactory[AccessUnitOfWork], clock: Clock, authorizer: Authorizer
-    ):
-        self._uow = uow
-        self._clock = clock
-        self._authorizer = authorizer
-
+class UpdateRole(AuthorizedUseCase[AccessUnitOfWork]):
     async def __call__(
         self,
         caller: Principal,
@@ -164,14 +150,7 @@ class UpdateRole:
         return after
 
 
-class DeleteRole:
-    def __init__(
-        self, uow: UnitOfWorkFactory[AccessUnitOfWork], clock: Clock, authorizer: Authorizer
-    ):
-        self._uow = uow
-        self._clock = clock
-        self._authorizer = authorizer
-
+class DeleteRole(AuthorizedUseCase[AccessUnitOfWork]):
     async def __call__(
         self, caller: Principal, ref: str, role_id: str, ctx: RequestContext
     ) -> Role:

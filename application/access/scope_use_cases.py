@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Generic, TypeVar
 
 from application.access.audit_trail import membership_state
+from application.access.authorized import AuthorizedUseCase
 from application.access.authorizer import Authorizer, ScopeAccess
 from application.access.ports import ScopeChainReader, VisibleChildren
 from application.access.scope_types import E, F, ScopeType
@@ -16,8 +17,6 @@ from application.access.unit_of_work import AccessUnitOfWork
 from application.audit.writer import AuditWriter
 from application.identity.principal import Principal
 from application.pagination import Page, PageRequest
-from application.ports.clock import Clock
-from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.access.errors import AlreadyMember
 from domain.access.list_filters import ChildFilter, child_filter
 from domain.access.memberships import Membership
@@ -35,17 +34,10 @@ from domain.request_context import RequestContext
 R = TypeVar("R")
 
 
-class ScopeUseCase(Generic[E, F]):
+class ScopeUseCase(AuthorizedUseCase[AccessUnitOfWork], Generic[E, F]):
     """A use case on scopes of one kind, in one transaction."""
 
     scope_type: ScopeType[E, F]
-
-    def __init__(
-        self, uow: UnitOfWorkFactory[AccessUnitOfWork], clock: Clock, authorizer: Authorizer
-    ):
-        self._uow = uow
-        self._clock = clock
-        self._authorizer = authorizer
 
     async def _reread(self, uow: AccessUnitOfWork, caller: Principal, scope: E) -> ScopeAccess:
         """The scope as the caller now sees it, with its counts (after the commit)."""

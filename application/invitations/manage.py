@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from application.access.authorizer import Authorizer
+from application.access.authorized import AuthorizedUseCase
 from application.audit.writer import AuditWriter
 from application.identity.principal import Principal
 from application.invitations.scope_roles import scope_roles
 from application.invitations.unit_of_work import InvitationsUnitOfWork
 from application.invitations.views import InvitationView
 from application.pagination import Page, PageRequest
-from application.ports.clock import Clock
-from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.access.permissions import (
     MEMBERS_INVITE_PERMISSION,
     MEMBERS_READ_PERMISSION,
@@ -30,15 +28,8 @@ LIST_PERMISSION: dict[ScopeKind, Permission] = {
 }
 
 
-class ListInvitations:
+class ListInvitations(AuthorizedUseCase[InvitationsUnitOfWork]):
     """A scope's invitations, newest first, filtered by status in the query."""
-
-    def __init__(
-        self, uow: UnitOfWorkFactory[InvitationsUnitOfWork], clock: Clock, authorizer: Authorizer
-    ):
-        self._uow = uow
-        self._clock = clock
-        self._authorizer = authorizer
 
     async def __call__(
         self,
@@ -62,15 +53,8 @@ class ListInvitations:
         return Page(views, found.next_cursor)
 
 
-class RevokeInvitation:
+class RevokeInvitation(AuthorizedUseCase[InvitationsUnitOfWork]):
     """Withdraw an open (or expired) invitation of this scope; an answered one cannot be (409)."""
-
-    def __init__(
-        self, uow: UnitOfWorkFactory[InvitationsUnitOfWork], clock: Clock, authorizer: Authorizer
-    ):
-        self._uow = uow
-        self._clock = clock
-        self._authorizer = authorizer
 
     async def __call__(
         self, caller: Principal, kind: ScopeKind, ref: str, invitation_id: str, ctx: RequestContext

@@ -57,6 +57,8 @@ class _Schemas:
 
 
 def _handler_id(spec: RouteSpec) -> str:
+    if spec.name is not None:
+        return spec.name
     return f"{spec.handler.__module__.rsplit('.', 1)[-1]}_{spec.handler.__name__}"
 
 

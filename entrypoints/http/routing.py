@@ -125,6 +125,9 @@ class RouteSpec:
     content_types: tuple[str, ...] = ("application/json",)
     extra_responses: dict[int, str] = field(default_factory=dict)
     include_in_schema: bool = True
+    # The operation's name where one handler is written for several (``<module>_<handler>``
+    # otherwise): the routes a generator adds per scope kind keep the names they always had.
+    name: str | None = None
 
 
 class NoUseCases:
@@ -160,6 +163,7 @@ class ApiRoutes:
         raw: bool = False,
         responses: dict[int, str] | None = None,
         include_in_schema: bool = True,
+        name: str | None = None,
     ) -> Callable[[Handler], Handler]:
         def decorate(handler: Handler) -> Handler:
             self.specs.append(
@@ -180,6 +184,7 @@ class ApiRoutes:
                     raw=raw,
                     extra_responses=dict(responses or {}),
                     include_in_schema=include_in_schema,
+                    name=name,
                 )
             )
             return handler

@@ -115,8 +115,68 @@ def invite_request(body: ScopeInviteIn) -> InviteRequest:
     return SingleInvite(body.email, body.role)
 
 
+def add_scope_invitation_routes(
+    kind: ScopeKind, base: str, param: str, *, invite: str | None, listing: str, revoke: str
+) -> None:
+    """Invite to (``invite``: its summary, None where the kind invites elsewhere), list the
+    invitations of and revoke one of a scope of ``kind`` at ``base``."""
+    noun = kind.value
+    if invite is not None:
+
+        @routes.post(
+            f"{base}/invites",
+            body=ScopeInviteIn,
+            response=InviteResultOut,
+            status=201,
+            rate_limit=INVITE_LIMIT,
+            summary=invite,
+            name=f"invitations_invite_to_{noun}",
+        )
+        async def invite_to(
+            call: Call[ScopeInviteIn, NoQuery], uc: InvitationsUseCases
+        ) -> InviteResultOut:
+            return await _invite(call, uc, kind, call.path[param])
+
+    @routes.get(
+        f"{base}/invites",
+        query=InvitesQuery,
+        response=list[InvitationOut],
+        paginated=True,
+        summary=listing,
+        name=f"invitations_list_{noun}_invites",
+    )
+    async def list_invites(call: Call[NoBody, InvitesQuery], uc: InvitationsUseCases) -> Reply:
+        q = call.query
+        page = await uc.list_invitations()(
+            call.user,
+            kind,
+            call.path[param],
+            parse_status_filter(q.status),
+            page_request(q.limit, q.cursor),
+        )
+        return Reply(
+            [invitation_out(v) for v in page.items],
+            meta={"limit": q.limit, "nextCursor": page.next_cursor},
+        )
+
+    @routes.delete(
+        f"{base}/invites/{{inviteId}}",
+        response=InvitationOut,
+        summary=revoke,
+        name=f"invitations_revoke_{noun}_invite",
+    )
+    async def revoke_invite(call: Call[NoBody, NoQuery], uc: InvitationsUseCases) -> InvitationOut:
+        view = await uc.revoke_invitation()(
+            call.user, kind, call.path[param], call.path["inviteId"], call.context
+        )
+        return invitation_out(view)
+
+
 async def _invite(
-    call: Call[ScopeInviteIn, NoQuery], uc: InvitationsUseCases, kind: ScopeKind, ref: str
+    call: Call[ScopeInviteIn, NoQuery] | Call[TeamInviteIn, NoQuery],
+    uc: InvitationsUseCases,
+    kind: ScopeKind,
+    ref: str,
 ) -> InviteResultOut:
     outcome = await uc.invite_members()(
         call.user, kind, ref, invite_request(call.body), call.body.expires_in_days, call.context
@@ -124,68 +184,14 @@ async def _invite(
     return result_out(outcome)
 
 
-async def _list(
-    call: Call[NoBody, InvitesQuery], uc: InvitationsUseCases, kind: ScopeKind, ref: str
-) -> Reply:
-    q = call.query
-    page = await uc.list_invitations()(
-        call.user, kind, ref, parse_status_filter(q.status), page_request(q.limit, q.cursor)
-    )
-    return Reply(
-        [invitation_out(v) for v in page.items],
-        meta={"limit": q.limit, "nextCursor": page.next_cursor},
-    )
-
-
-async def _revoke(
-    call: Call[NoBody, NoQuery], uc: InvitationsUseCases, kind: ScopeKind, ref: str
-) -> InvitationOut:
-    view = await uc.revoke_invitation()(call.user, kind, ref, call.path["inviteId"], call.context)
-    return invitation_out(view)
-
-
-# --- organization -------------------------------------------------------------------------------
-
-
-@routes.post(
-    "/api/v1/organization/{orgId}/invites",
-    body=ScopeInviteIn,
-    response=InviteResultOut,
-    status=201,
-    rate_limit=INVITE_LIMIT,
-    summary="Invite to an organization (one, invites[] ≤100 or csv); org:members:invite",
+add_scope_invitation_routes(
+    ScopeKind.ORGANIZATION,
+    "/api/v1/organization/{orgId}",
+    "orgId",
+    invite="Invite to an organization (one, invites[] ≤100 or csv); org:members:invite",
+    listing="An organization's invitations (?status=pending|used|expired|declined|revoked|all)",
+    revoke="Revoke an organization invitation; org:members:invite",
 )
-async def invite_to_organization(
-    call: Call[ScopeInviteIn, NoQuery], uc: InvitationsUseCases
-) -> InviteResultOut:
-    return await _invite(call, uc, ScopeKind.ORGANIZATION, call.path["orgId"])
-
-
-@routes.get(
-    "/api/v1/organization/{orgId}/invites",
-    query=InvitesQuery,
-    response=list[InvitationOut],
-    paginated=True,
-    summary="An organization's invitations (?status=pending|used|expired|declined|revoked|all)",
-)
-async def list_organization_invites(
-    call: Call[NoBody, InvitesQuery], uc: InvitationsUseCases
-) -> Reply:
-    return await _list(call, uc, ScopeKind.ORGANIZATION, call.path["orgId"])
-
-
-@routes.delete(
-    "/api/v1/organization/{orgId}/invites/{inviteId}",
-    response=InvitationOut,
-    summary="Revoke an organization invitation; org:members:invite",
-)
-async def revoke_organization_invite(
-    call: Call[NoBody, NoQuery], uc: InvitationsUseCases
-) -> InvitationOut:
-    return await _revoke(call, uc, ScopeKind.ORGANIZATION, call.path["orgId"])
-
-
-# --- team ---------------------------------------------------------------------------------------
 
 
 @routes.post(
@@ -199,66 +205,25 @@ async def revoke_organization_invite(
 async def invite_to_team(
     call: Call[TeamInviteIn, NoQuery], uc: InvitationsUseCases
 ) -> InviteResultOut:
-    return await _invite(call, uc, ScopeKind.TEAM, call.body.team_id)  # type: ignore[arg-type]
+    return await _invite(call, uc, ScopeKind.TEAM, call.body.team_id)
 
 
-@routes.get(
-    "/api/v1/team/{teamId}/invites",
-    query=InvitesQuery,
-    response=list[InvitationOut],
-    paginated=True,
-    summary="A team's invitations; team:members:read (e-mails masked without invite permission)",
+add_scope_invitation_routes(
+    ScopeKind.TEAM,
+    "/api/v1/team/{teamId}",
+    "teamId",
+    invite=None,  # POST /api/v1/team/invite above, the team in the body
+    listing="A team's invitations; team:members:read (e-mails masked without invite permission)",
+    revoke="Revoke a team invitation; team:members:invite",
 )
-async def list_team_invites(call: Call[NoBody, InvitesQuery], uc: InvitationsUseCases) -> Reply:
-    return await _list(call, uc, ScopeKind.TEAM, call.path["teamId"])
-
-
-@routes.delete(
-    "/api/v1/team/{teamId}/invites/{inviteId}",
-    response=InvitationOut,
-    summary="Revoke a team invitation; team:members:invite",
+add_scope_invitation_routes(
+    ScopeKind.PROJECT,
+    "/api/v1/project/{projectId}",
+    "projectId",
+    invite="Invite to a project (one, invites[] ≤100 or csv); project:members:invite",
+    listing="A project's invitations; project:members:read",
+    revoke="Revoke a project invitation; project:members:invite",
 )
-async def revoke_team_invite(call: Call[NoBody, NoQuery], uc: InvitationsUseCases) -> InvitationOut:
-    return await _revoke(call, uc, ScopeKind.TEAM, call.path["teamId"])
-
-
-# --- project ------------------------------------------------------------------------------------
-
-
-@routes.post(
-    "/api/v1/project/{projectId}/invites",
-    body=ScopeInviteIn,
-    response=InviteResultOut,
-    status=201,
-    rate_limit=INVITE_LIMIT,
-    summary="Invite to a project (one, invites[] ≤100 or csv); project:members:invite",
-)
-async def invite_to_project(
-    call: Call[ScopeInviteIn, NoQuery], uc: InvitationsUseCases
-) -> InviteResultOut:
-    return await _invite(call, uc, ScopeKind.PROJECT, call.path["projectId"])
-
-
-@routes.get(
-    "/api/v1/project/{projectId}/invites",
-    query=InvitesQuery,
-    response=list[InvitationOut],
-    paginated=True,
-    summary="A project's invitations; project:members:read",
-)
-async def list_project_invites(call: Call[NoBody, InvitesQuery], uc: InvitationsUseCases) -> Reply:
-    return await _list(call, uc, ScopeKind.PROJECT, call.path["projectId"])
-
-
-@routes.delete(
-    "/api/v1/project/{projectId}/invites/{inviteId}",
-    response=InvitationOut,
-    summary="Revoke a project invitation; project:members:invite",
-)
-async def revoke_project_invite(
-    call: Call[NoBody, NoQuery], uc: InvitationsUseCases
-) -> InvitationOut:
-    return await _revoke(call, uc, ScopeKind.PROJECT, call.path["projectId"])
 
 
 # --- the invitee --------------------------------------------------------------------------------

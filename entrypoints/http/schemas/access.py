@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, TypedDict
+from typing import Annotated, Any, Literal, TypedDict, TypeVar
 
 from pydantic import Field, StringConstraints
 
 from application.access.authorizer import ScopeAccess
 from application.access.ports import MemberView, OrganizationSummary, ProjectSummary, TeamSummary
+from application.access.scope_types import OrganizationFields, ScopeFields
+from domain.access.memberships import Membership
 from domain.access.organization import Organization
 from domain.access.roles import Role
 from domain.access.team import Project, Team
@@ -68,6 +70,29 @@ class ProjectIn(ApiInput):
     slug: ScopeSlug
     visibility: Visibility = Visibility.INTERNAL
     description: Description | None = None
+
+
+def organization_fields(body: OrganizationIn | OrganizationPatch) -> OrganizationFields:
+    return OrganizationFields(
+        name=body.name,
+        slug=body.slug,
+        is_public=body.is_public,
+        join_enabled=body.join_enabled,
+        timezone=body.timezone,
+        description=body.description,
+        website=body.website,
+        logo_url=body.logo_url,
+    )
+
+
+def scope_fields(body: TeamIn | ProjectIn | ScopePatch) -> ScopeFields:
+    return ScopeFields(
+        name=body.name,
+        slug=body.slug,
+        visibility=body.visibility,
+        description=body.description,
+        join_enabled=getattr(body, "join_enabled", None),  # a project has none
+    )
 
 
 class RoleChangeIn(ApiInput):
@@ -199,9 +224,11 @@ def _mine(access: ScopeAccess | None) -> _Mine:
     }
 
 
-def organization_out(org: Organization, access: ScopeAccess | None = None) -> OrganizationOut:
-    limited = access is not None and access.my_membership is None
-    return OrganizationOut(
+Org = TypeVar("Org", bound=OrganizationOut)
+
+
+def _organization(cls: type[Org], org: Organization, *, limited: bool, **extra: Any) -> Org:
+    return cls(
         id=org.id,
         name=org.name,
         slug=org.slug,
@@ -214,24 +241,20 @@ def organization_out(org: Organization, access: ScopeAccess | None = None) -> Or
         created_at=org.created_at,
         updated_at=org.updated_at,
         limited=limited,
-        **_mine(access),
+        **extra,
     )
 
 
+def organization_out(org: Organization, access: ScopeAccess | None = None) -> OrganizationOut:
+    limited = access is not None and access.my_membership is None
+    return _organization(OrganizationOut, org, limited=limited, **_mine(access))
+
+
 def organization_summary_out(s: OrganizationSummary) -> OrganizationSummaryOut:
-    o = s.organization
-    return OrganizationSummaryOut(
-        id=o.id,
-        name=o.name,
-        slug=o.slug,
-        is_public=o.is_public,
-        join_enabled=o.join_enabled,
-        timezone=o.timezone,
-        description=o.description,
-        website=o.website,
-        logo_url=o.logo_url,
-        created_at=o.created_at,
-        updated_at=o.updated_at,
+    return _organization(
+        OrganizationSummaryOut,
+        s.organization,
+        limited=False,
         my_role=role_out(s.role),
         my_permissions=sorted(p.value for p in s.role.permissions),
         member_count=s.member_count,
@@ -292,6 +315,15 @@ def project_out(
 
 def project_summary_out(s: ProjectSummary) -> ProjectOut:
     return project_out(s.project, member_count=s.member_count)
+
+
+def membership_out(membership: Membership) -> MembershipOut:
+    return MembershipOut(
+        user_id=membership.user_id,
+        scope=membership.scope.kind.value,
+        scope_id=membership.scope.id,
+        role=role_out(membership.role),
+    )
 
 
 def member_out(m: MemberView, show_email: bool) -> MemberOut:

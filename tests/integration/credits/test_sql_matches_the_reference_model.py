@@ -11,8 +11,6 @@ number must be identical.
 
 from __future__ import annotations
 
-from tests.fixtures.clock import FakeClock
-
 import asyncio
 import random
 from collections.abc import AsyncIterator
@@ -35,6 +33,7 @@ from application.pagination import PageRequest, decode_cursor
 from domain.credits.accounts import user_wallet
 from domain.credits.entry_types import EntryType
 from domain.errors import DomainError
+from tests.fixtures.clock import FakeClock
 
 USERS = ["u1", "u2", "u3"]
 

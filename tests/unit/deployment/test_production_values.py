@@ -120,3 +120,15 @@ def test_generated_secrets_are_never_mistaken_for_placeholders() -> None:
     for _ in range(2000):
         assert not is_placeholder(secrets.token_urlsafe(48))
         assert not is_placeholder(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+
+
+def test_runs_of_x_inside_a_secret_are_not_a_placeholder() -> None:
+    # A generated secret holds "-XxX_" or "xxxxxx" by chance now and then: never refused for it.
+    for value in (
+        "q9Lm-XxX_7yTr2Vb8Nn3Kk4Jj5Hh6Gg7Ff8Dd9",
+        "Ab3xxxxxxxCd4Ef5Gh6Ij7Kl8Mn9",
+        "xXx-" + "k" * 40,
+    ):
+        assert not is_placeholder(value)
+    for value in ("rzp_test_xxx", "whsec_xxxxxx", "re_xxxxxxxx", "xxx@fairarena.app", "xxxxxx"):
+        assert is_placeholder(value)

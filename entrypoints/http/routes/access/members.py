@@ -14,7 +14,7 @@ from entrypoints.http.schemas.access import (
     RemovedOut,
     RoleChangeIn,
     member_out,
-    role_out,
+    membership_out,
 )
 from entrypoints.http.schemas.base import PageQuery
 
@@ -49,12 +49,7 @@ def add_member_routes(routes: ApiRoutes, kind: ScopeKind, base: str, param: str)
         membership = await uc.change_member_role()(
             call.user, kind, call.path[param], call.path["userId"], call.body.role, call.context
         )
-        return MembershipOut(
-            user_id=membership.user_id,
-            scope=noun,
-            scope_id=membership.scope.id,
-            role=role_out(membership.role),
-        )
+        return membership_out(membership)
 
     @routes.delete(
         f"{base}/members/{{userId}}",

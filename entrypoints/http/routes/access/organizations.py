@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from application.access.organizations import OrganizationFields
+from application.access.organizations import OrganizationView
+from application.identity.principal import Principal
 from application.pagination import page_request
 from domain.access.permissions import ScopeKind
-from entrypoints.http.routes.access.members import add_member_routes
+from domain.request_context import RequestContext
+from entrypoints.http.routes.access.scopes import (
+    Children,
+    ScopeRoutes,
+    Summaries,
+    add_scope_routes,
+)
 from entrypoints.http.routes.access.use_cases import AccessUseCases
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply
 from entrypoints.http.schemas.access import (
-    DeletedScopeOut,
-    MembershipOut,
     OrganizationIn,
     OrganizationOut,
     OrganizationPatch,
@@ -19,6 +24,7 @@ from entrypoints.http.schemas.access import (
     RoleOut,
     RolePatch,
     TeamOut,
+    organization_fields,
     organization_out,
     organization_summary_out,
     role_out,
@@ -28,19 +34,6 @@ from entrypoints.http.schemas.base import PageQuery
 
 routes = ApiRoutes(tag="organizations", uses=AccessUseCases)
 ORG = "/api/v1/organization/{orgId}"
-
-
-def _fields(body: OrganizationIn | OrganizationPatch) -> OrganizationFields:
-    return OrganizationFields(
-        name=body.name,
-        slug=body.slug,
-        is_public=body.is_public,
-        join_enabled=body.join_enabled,
-        timezone=body.timezone,
-        description=body.description,
-        website=body.website,
-        logo_url=body.logo_url,
-    )
 
 
 @routes.get(
@@ -60,92 +53,51 @@ async def list_organizations(call: Call[NoBody, PageQuery], uc: AccessUseCases) 
     )
 
 
-@routes.post(
-    "/api/v1/organization",
-    body=OrganizationIn,
-    response=OrganizationOut,
-    status=201,
-    rate_limit="20/hour",
-    summary="Create an organization; the creator becomes Owner",
-)
-async def create_organization(
-    call: Call[OrganizationIn, NoQuery], uc: AccessUseCases
-) -> OrganizationOut:
-    org = await uc.create_organization()(call.user, _fields(call.body), call.context)
-    view = await uc.get_organization()(call.user, org.id)
-    return organization_out(org, view.access)
+async def _create(
+    uc: AccessUseCases, user: Principal, body: OrganizationIn, ctx: RequestContext
+) -> OrganizationView:
+    org = await uc.create_organization()(user, organization_fields(body), ctx)
+    return await uc.get_organization()(user, org.id)
 
 
-@routes.get(
-    ORG,
-    response=OrganizationOut,
-    summary="An organization (org:read; a limited view of a public one for outsiders)",
-)
-async def get_organization(call: Call[NoBody, NoQuery], uc: AccessUseCases) -> OrganizationOut:
-    view = await uc.get_organization()(call.user, call.path["orgId"])
+def _show(view: OrganizationView) -> OrganizationOut:
     return organization_out(view.organization, view.access)
 
 
-@routes.patch(
-    ORG,
-    body=OrganizationPatch,
-    response=OrganizationOut,
-    summary="Edit an organization (org:update)",
+add_scope_routes(
+    routes,
+    ScopeRoutes(
+        kind=ScopeKind.ORGANIZATION,
+        module="organizations",
+        collection="/api/v1/organization",
+        param="orgId",
+        body=OrganizationIn,
+        patch=OrganizationPatch,
+        response=OrganizationOut,
+        summaries=Summaries(
+            create="Create an organization; the creator becomes Owner",
+            get="An organization (org:read; a limited view of a public one for outsiders)",
+            update="Edit an organization (org:update)",
+            delete="Soft-delete an organization and hide everything below (org:delete)",
+            join="Join a public organization that has joining enabled (as Member)",
+        ),
+        fields=organization_fields,
+        create=_create,
+        get=lambda uc: uc.get_organization(),
+        update=lambda uc: uc.update_organization(),
+        delete=lambda uc: uc.delete_organization(),
+        show=_show,
+        join=lambda uc: uc.join_organization(),
+        create_rate_limit="20/hour",
+    ),
+    Children(
+        "teams",
+        "Teams of an organization the caller may see (filtered in one query)",
+        TeamOut,
+        lambda uc: uc.list_teams(),
+        team_summary_out,
+    ),
 )
-async def update_organization(
-    call: Call[OrganizationPatch, NoQuery], uc: AccessUseCases
-) -> OrganizationOut:
-    view = await uc.update_organization()(
-        call.user, call.path["orgId"], _fields(call.body), call.context
-    )
-    return organization_out(view.organization, view.access)
-
-
-@routes.delete(
-    ORG,
-    response=DeletedScopeOut,
-    summary="Soft-delete an organization and hide everything below (org:delete)",
-)
-async def delete_organization(call: Call[NoBody, NoQuery], uc: AccessUseCases) -> DeletedScopeOut:
-    org = await uc.delete_organization()(call.user, call.path["orgId"], call.context)
-    assert org.deleted_at is not None
-    return DeletedScopeOut(id=org.id, deleted_at=org.deleted_at)
-
-
-@routes.get(
-    f"{ORG}/teams",
-    query=PageQuery,
-    response=list[TeamOut],
-    paginated=True,
-    summary="Teams of an organization the caller may see (filtered in one query)",
-)
-async def list_teams(call: Call[NoBody, PageQuery], uc: AccessUseCases) -> Reply:
-    page = await uc.list_teams()(
-        call.user, call.path["orgId"], page_request(call.query.limit, call.query.cursor)
-    )
-    return Reply(
-        [team_summary_out(s) for s in page.items],
-        meta={"limit": call.query.limit, "nextCursor": page.next_cursor},
-    )
-
-
-@routes.post(
-    f"{ORG}/join",
-    response=MembershipOut,
-    status=201,
-    summary="Join a public organization that has joining enabled (as Member)",
-)
-async def join_organization(call: Call[NoBody, NoQuery], uc: AccessUseCases) -> MembershipOut:
-    membership = await uc.join_organization()(call.user, call.path["orgId"], call.context)
-    return MembershipOut(
-        user_id=membership.user_id,
-        scope="organization",
-        scope_id=membership.organization_id,
-        role=role_out(membership.role),
-    )
-
-
-add_member_routes(routes, ScopeKind.ORGANIZATION, ORG, "orgId")
 
 
 @routes.get(
