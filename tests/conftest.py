@@ -14,6 +14,7 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from adapters.dev_identity.dev_tokens import issue_dev_token
+from adapters.memory.store import MemoryStore
 from entrypoints.config import Settings
 from entrypoints.containers import Container, MemoryInfrastructure
 from entrypoints.http.app import create_app
@@ -106,6 +107,21 @@ def memory_container(test_settings: Callable[..., Settings]) -> Container:
     container = Container(config=test_settings())
     container.infrastructure.override(MemoryInfrastructure(core=container.core))
     return container
+
+
+@pytest.fixture
+def use_cases(memory_container: Container) -> Container:
+    """Use cases built by the real container on memory adapters, one sub-container per context:
+    ``use_cases.access.create_team()`` is what the app would hand a route. Its memory state is
+    the ``memory_store`` fixture."""
+    return memory_container
+
+
+@pytest.fixture
+def memory_store(use_cases: Container) -> MemoryStore:
+    """The state behind ``use_cases`` (seed it, or read what a use case left there)."""
+    store: MemoryStore = use_cases.infrastructure.uow().store
+    return store
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from application.access.ports import (
 )
 from application.access.scope_types import ScopeEntity
 from application.pagination import Page, PageRequest, encode_cursor
+from application.ports.storage_errors import DuplicateKey
 from domain.access.errors import NameTaken
 from domain.access.list_filters import ChildFilter
 from domain.access.memberships import Membership
@@ -238,9 +239,21 @@ class MemoryRoleRepository(_Access):
         )
 
     async def add(self, role: Role) -> None:
-        self._s.roles[role.id] = role
+        if role.id in self._s.roles:
+            raise DuplicateKey("role id already stored")
+        self._put(role)
 
     async def save(self, role: Role) -> None:
+        self._put(role)
+
+    def _put(self, role: Role) -> None:
+        # SQL keeps (organization, scope, case-folded name) unique.
+        key = (role.organization_id, role.scope, role.name.casefold())
+        if any(
+            r.id != role.id and (r.organization_id, r.scope, r.name.casefold()) == key
+            for r in self._s.roles.values()
+        ):
+            raise DuplicateKey("role name already used in this organization and scope")
         self._s.roles[role.id] = role
 
     async def delete(self, role_id: str) -> None:

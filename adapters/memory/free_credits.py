@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from adapters.memory.store import FreeCreditsState, MemoryState
+from application.ports.storage_errors import DuplicateKey
 from domain.free_credits.errors import FreeCreditsAlreadyClaimed, PhoneNumberTaken
 from domain.free_credits.free_credit_claim import FreeCreditClaim
 from domain.free_credits.phone_lock import PhoneLock
@@ -84,6 +85,8 @@ class MemoryPhoneVerificationRepository:
     async def add_claim(self, claim: FreeCreditClaim) -> None:
         if claim.user_id in self._t.claims:
             raise FreeCreditsAlreadyClaimed("free credits have already been claimed")
+        if any(c.transaction_id == claim.transaction_id for c in self._t.claims.values()):
+            raise DuplicateKey("ledger transaction already backs another claim")
         self._t.claims[claim.user_id] = claim
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from adapters.memory.store import MemoryState
 from application.pagination import Page, PageRequest, encode_cursor
+from application.ports.storage_errors import DuplicateKey
 from domain.access.scopes import ScopeRef
 from domain.invitations.invitation import Invitation, InvitationStatus
 
@@ -21,8 +22,10 @@ class MemoryInvitationRepository:
         return self._state.invitations.by_id
 
     async def add(self, invitation: Invitation) -> None:
-        if any(r.code_digest == invitation.code_digest for r in self._rows.values()):
-            raise ValueError("duplicate code digest")
+        if invitation.id in self._rows or any(
+            r.code_digest == invitation.code_digest for r in self._rows.values()
+        ):
+            raise DuplicateKey("invitation id or code digest already stored")
         self._rows[invitation.id] = invitation
 
     async def save(self, invitation: Invitation) -> None:

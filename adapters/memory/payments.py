@@ -10,6 +10,7 @@ from adapters.memory.store import MemoryState
 from application.pagination import Page, PageRequest
 from application.payments.plans import default_plans
 from application.payments.ports import DueCheck
+from application.ports.storage_errors import DuplicateKey
 from domain.payments.events import PaymentEvent
 from domain.payments.payment import Payment
 from domain.payments.plan import Plan
@@ -63,7 +64,8 @@ class MemoryPaymentRepository:
     async def add(self, payment: Payment) -> None:
         payments = _payments(self._s)
         if payment.id in payments or any(p.receipt == payment.receipt for p in payments.values()):
-            raise ValueError("duplicate payment")
+            raise DuplicateKey("payment id, receipt or gateway id already stored")
+        _refuse_taken_gateway_ids(payment, payments)
         payments[payment.id] = payment
 
     async def get(self, payment_id: str, *, for_update: bool = False) -> Payment | None:
@@ -77,7 +79,9 @@ class MemoryPaymentRepository:
         )
 
     async def save(self, payment: Payment) -> None:
-        _payments(self._s)[payment.id] = payment
+        payments = _payments(self._s)
+        _refuse_taken_gateway_ids(payment, payments)
+        payments[payment.id] = payment
 
     async def append_events(self, events: Sequence[PaymentEvent]) -> None:
         _events(self._s).extend(events)
@@ -144,6 +148,19 @@ class MemoryPaymentRepository:
         self, payment_id: str, *, failed_checks: int, until: datetime | None
     ) -> None:
         _backoff(self._s)[payment_id] = (failed_checks, until)
+
+
+def _gateway_ids(payment: Payment) -> set[tuple[str, str | None]]:
+    ids = {("order", payment.gateway_order_id), ("payment", payment.gateway_payment_id)}
+    ids.update(("refund", r.gateway_refund_id) for r in payment.refunds)
+    return {(column, i) for column, i in ids if i is not None}
+
+
+def _refuse_taken_gateway_ids(payment: Payment, payments: dict[str, Payment]) -> None:
+    """The SQL tables keep each gateway id unique (a NULL never collides)."""
+    mine = _gateway_ids(payment)
+    if mine and any(p.id != payment.id and mine & _gateway_ids(p) for p in payments.values()):
+        raise DuplicateKey("gateway id already stored for another payment")
 
 
 def _backoff(state: MemoryState) -> dict[str, tuple[int, datetime | None]]:

@@ -15,10 +15,15 @@ def _insert(conn: AsyncConnection, table: sa.Table) -> Any:
 
 
 async def insert_ignoring_conflict(
-    conn: AsyncConnection, table: sa.Table, values: Mapping[str, Any]
+    conn: AsyncConnection,
+    table: sa.Table,
+    values: Mapping[str, Any],
+    keys: Sequence[str] | None = None,
 ) -> bool:
-    """INSERT … ON CONFLICT DO NOTHING; True when the row was inserted."""
-    result = await conn.execute(_insert(conn, table).values(**values).on_conflict_do_nothing())
+    """INSERT … ON CONFLICT [(keys)] DO NOTHING; True when the row was inserted. With ``keys``
+    only a conflict on them is ignored; another unique column still raises."""
+    stmt = _insert(conn, table).values(**values)
+    result = await conn.execute(stmt.on_conflict_do_nothing(index_elements=keys))
     return bool(result.rowcount == 1)
 
 

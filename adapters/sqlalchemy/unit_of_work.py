@@ -95,3 +95,7 @@ class SqlAlchemyUnitOfWorkFactory(ShapedFactory):
 
     def __call__(self) -> SqlAlchemyUnitOfWork:
         return self._unit(None)
+
+    @property
+    def engine(self) -> AsyncEngine:
+        return self._engine

@@ -95,7 +95,9 @@ class OrganizationRepository(Protocol):
         """Insert; raises ``NameTaken`` when a concurrent insert took the name or slug."""
         ...
 
-    async def save(self, organization: Organization) -> None: ...
+    async def save(self, organization: Organization) -> None:
+        """Update; ``NameTaken`` as ``add`` (teams and projects alike, within their parent)."""
+        ...
 
     async def lock(self, organization_id: str) -> None:
         """Hold the organization's row until the transaction ends (a no-op where writes are
@@ -148,7 +150,9 @@ class ProjectRepository(Protocol):
 
 
 class RoleRepository(Protocol):
-    """Custom roles only; the default roles are data in ``domain.access.roles``."""
+    """Custom roles only; the default roles are data in ``domain.access.roles``. A role's name is
+    unique (case-insensitively) per organization and scope kind: ``add``/``save`` raise
+    ``DuplicateKey`` otherwise (the use cases check first)."""
 
     async def list_for_organization(self, organization_id: str) -> tuple[Role, ...]: ...
 

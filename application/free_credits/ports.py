@@ -55,7 +55,8 @@ class PhoneVerificationRepository(Protocol):
     async def claim_of(self, user_id: str) -> FreeCreditClaim | None: ...
 
     async def add_claim(self, claim: FreeCreditClaim) -> None:
-        """Raises ``FreeCreditsAlreadyClaimed`` if the user already has one."""
+        """Raises ``FreeCreditsAlreadyClaimed`` if the user already has one, ``DuplicateKey`` if
+        its ledger transaction already backs another user's claim."""
         ...
 
 

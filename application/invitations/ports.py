@@ -14,7 +14,9 @@ from domain.invitations.invitation import Invitation, InvitationStatus
 class InvitationRepository(Protocol):
     """Invitations of every scope. Codes are looked up by digest only; repositories never commit."""
 
-    async def add(self, invitation: Invitation) -> None: ...
+    async def add(self, invitation: Invitation) -> None:
+        """Insert; ``DuplicateKey`` when the id or the code digest is already stored."""
+        ...
 
     async def save(self, invitation: Invitation) -> None:
         """Persist a state change (used, declined, revoked)."""

@@ -37,6 +37,9 @@ class DueCheck:
 
 
 class PaymentRepository(Protocol):
+    """The id, the receipt, the gateway order and payment ids and the gateway refund ids are
+    unique: a write that would repeat one raises ``DuplicateKey``."""
+
     async def add(self, payment: Payment) -> None: ...
 
     async def get(self, payment_id: str, *, for_update: bool = False) -> Payment | None:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.sqlalchemy.errors import duplicates_refused
 from adapters.sqlalchemy.statements import for_update, insert_ignoring_conflict
 from adapters.sqlalchemy.tables.free_credits import (
     free_credit_claims,
@@ -137,16 +138,18 @@ class SqlPhoneVerificationRepository:
         return FreeCreditClaim(row.user_id, row.transaction_id, row.amount, row.claimed_at)
 
     async def add_claim(self, claim: FreeCreditClaim) -> None:
-        inserted = await insert_ignoring_conflict(
-            self._conn,
-            free_credit_claims,
-            {
-                "user_id": claim.user_id,
-                "transaction_id": claim.transaction_id,
-                "amount": claim.amount,
-                "claimed_at": claim.claimed_at,
-            },
-        )
+        with duplicates_refused("ledger transaction already backs another claim"):
+            inserted = await insert_ignoring_conflict(
+                self._conn,
+                free_credit_claims,
+                {
+                    "user_id": claim.user_id,
+                    "transaction_id": claim.transaction_id,
+                    "amount": claim.amount,
+                    "claimed_at": claim.claimed_at,
+                },
+                keys=["user_id"],
+            )
         if not inserted:
             raise FreeCreditsAlreadyClaimed("free credits have already been claimed")
 

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.sqlalchemy.errors import duplicates_refused
 from adapters.sqlalchemy.statements import for_update as lock_rows
 from adapters.sqlalchemy.tables.access import memberships
 from adapters.sqlalchemy.tables.identity import users
@@ -36,7 +37,8 @@ class SqlInvitationRepository:
         self._conn = conn
 
     async def add(self, invitation: Invitation) -> None:
-        await self._conn.execute(sa.insert(invitations).values(**_row(invitation)))
+        with duplicates_refused("invitation id or code digest already stored"):
+            await self._conn.execute(sa.insert(invitations).values(**_row(invitation)))
 
     async def save(self, invitation: Invitation) -> None:
         await self._conn.execute(

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.sqlalchemy.errors import duplicates_refused
 from adapters.sqlalchemy.statements import for_update, insert_ignoring_conflict, upsert
 from adapters.sqlalchemy.tables.payments import payment_events, payment_refunds, payments, plans
 from application.pagination import Page, PageRequest, encode_cursor
@@ -67,8 +68,9 @@ class SqlPaymentRepository:
         self._conn = conn
 
     async def add(self, payment: Payment) -> None:
-        await self._conn.execute(sa.insert(payments).values(_payment_row(payment)))
-        await self._save_refunds(payment)
+        with duplicates_refused("payment id, receipt or gateway id already stored"):
+            await self._conn.execute(sa.insert(payments).values(_payment_row(payment)))
+            await self._save_refunds(payment)
 
     async def get(self, payment_id: str, *, for_update: bool = False) -> Payment | None:
         return await self._one(P.id == payment_id, for_update)
@@ -92,8 +94,9 @@ class SqlPaymentRepository:
             "created_at",
         ):
             del row[fixed]
-        await self._conn.execute(sa.update(payments).where(P.id == payment.id).values(row))
-        await self._save_refunds(payment)
+        with duplicates_refused("gateway id already stored for another payment"):
+            await self._conn.execute(sa.update(payments).where(P.id == payment.id).values(row))
+            await self._save_refunds(payment)
 
     async def append_events(self, events: Sequence[PaymentEvent]) -> None:
         if events:

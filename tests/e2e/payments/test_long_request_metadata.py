@@ -10,13 +10,13 @@ import pytest
 
 from entrypoints.config import Settings
 from tests.conftest import bearer
-from tests.e2e.payments.conftest import Shop, _shop
-from tests.e2e.platform.test_request_metadata_bounds import (
+from tests.e2e.http.test_request_metadata_bounds import (
     LONG_AGENT,
     LONG_FORWARDED,
     PROXY_ADDRESS,
     TEST_PROXIES,
 )
+from tests.e2e.payments.conftest import Shop, _shop
 
 
 @pytest.fixture

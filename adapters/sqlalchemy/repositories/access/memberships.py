@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.sqlalchemy.errors import duplicates_refused
 from adapters.sqlalchemy.repositories.access.rows import (
     MEMBERSHIP_COLUMNS,
     ROLE_COLUMNS,
@@ -141,15 +142,19 @@ class SqlRoleRepository:
 
     async def add(self, role: Role) -> None:
         now = self._now()
-        await self._conn.execute(
-            sa.insert(roles).values(**role_values(role), created_at=now, updated_at=now)
-        )
+        with duplicates_refused("role name already used in this organization and scope"):
+            await self._conn.execute(
+                sa.insert(roles).values(**role_values(role), created_at=now, updated_at=now)
+            )
 
     async def save(self, role: Role) -> None:
         values = role_values(role)
-        await self._conn.execute(
-            sa.update(roles).where(roles.c.id == role.id).values(**values, updated_at=self._now())
-        )
+        with duplicates_refused("role name already used in this organization and scope"):
+            await self._conn.execute(
+                sa.update(roles)
+                .where(roles.c.id == role.id)
+                .values(**values, updated_at=self._now())
+            )
 
     async def delete(self, role_id: str) -> None:
         await self._conn.execute(sa.delete(roles).where(roles.c.id == role_id))

@@ -7,6 +7,7 @@ from typing import Any, Generic
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.sqlalchemy.errors import is_unique_violation
 from adapters.sqlalchemy.repositories.access.rows import (
     ROLE_COLUMNS,
     Scope,
@@ -144,19 +145,22 @@ class _ScopeRows(Generic[Scope]):
 
     async def add(self, scope: Scope) -> None:
         """INSERT in a savepoint; a unique violation (a concurrent twin) becomes ``NameTaken``."""
+        await self._write(sa.insert(self.table), scope)
+
+    async def save(self, scope: Scope) -> None:
+        """UPDATE; a name or slug another scope took meanwhile becomes ``NameTaken``."""
+        await self._write(sa.update(self.table).where(self.table.c.id == scope.id), scope)
+
+    async def _write(self, stmt: sa.Insert | sa.Update, scope: Scope) -> None:
         values = scope_values(scope)
         try:
             async with self._conn.begin_nested():
-                await self._conn.execute(sa.insert(self.table).values(**values))
+                await self._conn.execute(stmt.values(**values))
         except sa.exc.IntegrityError as exc:
+            if not is_unique_violation(exc):
+                raise
             field = "slug" if "slug" in str(exc.orig).lower() else "name"
             raise NameTaken(field, str(values[field]), None) from exc
-
-    async def save(self, scope: Scope) -> None:
-        table = self.table
-        await self._conn.execute(
-            sa.update(table).where(table.c.id == scope.id).values(**scope_values(scope))
-        )
 
     async def _taken(
         self, parent_id: str | None, field: UniqueField, values: list[str], exclude_id: str | None

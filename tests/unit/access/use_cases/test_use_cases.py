@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
-from adapters.memory.access import MemoryScopeReads
 from adapters.memory.store import MemoryStore
-from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
-from application.access.authorizer import Authorizer
-from application.access.members import ChangeMemberRole, RemoveMember
 from application.access.organizations import (
-    CreateOrganization,
-    DeleteOrganization,
-    GetOrganization,
-    JoinOrganization,
-    ListMyOrganizations,
     OrganizationFields,
-    UpdateOrganization,
 )
-from application.access.projects import CreateProject
-from application.access.roles import CreateRole
-from application.access.teams import CreateTeam, GetTeam, ScopeFields
+from application.access.teams import ScopeFields
 from application.identity.principal import Principal
 from application.pagination import PageRequest
-from application.ports.clock import SystemClock
 from domain.access.errors import LastOwner, PermissionDenied, ScopeNotFound
 from domain.access.permissions import ScopeKind
 from domain.access.visibility import Visibility
@@ -42,38 +30,14 @@ def who(user_id: str) -> Principal:
     )
 
 
-class UseCases:
-    """The context's use cases wired on the memory adapters, as the container wires them."""
-
-    def __init__(self) -> None:
-        self.store = MemoryStore()
-        uow, clock, auth = (
-            InMemoryUnitOfWorkFactory(self.store, SystemClock()),
-            SystemClock(),
-            Authorizer(),
-        )
-        self.create_organization = lambda: CreateOrganization(uow, clock)
-        self.get_organization = lambda: GetOrganization(MemoryScopeReads(self.store), auth)
-        self.list_my_organizations = lambda: ListMyOrganizations(uow)
-        self.update_organization = lambda: UpdateOrganization(uow, clock, auth)
-        self.delete_organization = lambda: DeleteOrganization(uow, clock, auth)
-        self.join_organization = lambda: JoinOrganization(uow, clock, auth)
-        self.change_member_role = lambda: ChangeMemberRole(uow, clock, auth)
-        self.remove_member = lambda: RemoveMember(uow, clock, auth)
-        self.create_role = lambda: CreateRole(uow, clock, auth)
-        self.create_team = lambda: CreateTeam(uow, clock, auth)
-        self.get_team = lambda: GetTeam(MemoryScopeReads(self.store), auth)
-        self.create_project = lambda: CreateProject(uow, clock, auth)
-
-
 @pytest.fixture
-def uc() -> UseCases:
-    cases = UseCases()
+def uc(use_cases: Any, memory_store: MemoryStore) -> Any:
+    """The access context's use cases as the container wires them, on memory adapters."""
     for uid in ("owner", "member", "outsider"):
-        cases.store.state.identity.users[uid] = User(
+        memory_store.state.identity.users[uid] = User(
             uid, f"sub-{uid}", f"{uid}@x.io", uid.title(), None, None, None, NOW, NOW
         )
-    return cases
+    return use_cases.access
 
 
 async def _org(uc, slug: str = "acme", **kw):
@@ -81,7 +45,7 @@ async def _org(uc, slug: str = "acme", **kw):
     return await uc.create_organization()(who("owner"), fields, CTX)
 
 
-async def test_every_change_is_audited_with_request_context(uc):
+async def test_every_change_is_audited_with_request_context(uc, memory_store):
     org = await _org(uc, join_enabled=True)
     await uc.join_organization()(who("member"), org.id, CTX)
     await uc.change_member_role()(
@@ -93,7 +57,7 @@ async def test_every_change_is_audited_with_request_context(uc):
     )
     await uc.remove_member()(who("owner"), ScopeKind.ORGANIZATION, org.id, "member", CTX)
     await uc.delete_organization()(who("owner"), org.id, CTX)
-    entries = uc.store.state.audit.entries
+    entries = memory_store.state.audit.entries
     assert [e.action for e in entries] == [
         "organization.created",
         "member.added",

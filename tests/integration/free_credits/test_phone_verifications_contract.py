@@ -1,9 +1,11 @@
-"""The SQLAlchemy repository on PostgreSQL and SQLite, and its concurrency on PostgreSQL."""
+"""Phone verifications: a contract on memory, PostgreSQL and SQLite; its concurrency on
+PostgreSQL."""
 
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +18,7 @@ from application.credits.ledger_service import CreditsLedger
 from application.free_credits.claim_free_credits import ClaimFreeCredits
 from application.free_credits.cleanup import PurgeStalePhoneVerification
 from application.free_credits.send_code import SendVerificationCode
+from application.ports.storage_errors import DuplicateKey
 from domain.free_credits.errors import (
     FreeCreditsAlreadyClaimed,
     PhoneNumberLocked,
@@ -34,20 +37,13 @@ from tests.unit.free_credits.fakes import RecordingSmsSender
 
 
 @pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = build_engine(database_url)
-    yield engine
-    await engine.dispose()
-
-
-@pytest.fixture
 async def pg_engine(pg_url: str) -> AsyncIterator[AsyncEngine]:
     engine = build_engine(pg_url)
     yield engine
     await engine.dispose()
 
 
-async def add_users(uow_factory: SqlAlchemyUnitOfWorkFactory, *ids: str) -> None:
+async def add_users(uow_factory: Any, *ids: str) -> None:
     async with uow_factory() as uow:
         for user_id in ids:
             await uow.users.add(
@@ -60,8 +56,8 @@ def factory(engine: AsyncEngine) -> SqlAlchemyUnitOfWorkFactory:
     return SqlAlchemyUnitOfWorkFactory(engine, FakeClock(T0))
 
 
-async def test_state_round_trips_with_codes_and_attempt_history(engine: AsyncEngine) -> None:
-    uows = factory(engine)
+async def test_state_round_trips_with_codes_and_attempt_history(contract_uow: Any) -> None:
+    uows = contract_uow
     await add_users(uows, "u1")
     state = send(PhoneVerification("u1"), "123456", T0).state
     state = send(state, "654321", T0 + timedelta(seconds=1), channel=Channel.VOICE).state
@@ -78,8 +74,8 @@ async def test_state_round_trips_with_codes_and_attempt_history(engine: AsyncEng
     assert next(o for o in loaded.otps if o.channel is Channel.SMS).wrong_attempts == 1
 
 
-async def test_a_verified_number_has_one_owner(engine: AsyncEngine) -> None:
-    uows = factory(engine)
+async def test_a_verified_number_has_one_owner(contract_uow: Any) -> None:
+    uows = contract_uow
     await add_users(uows, "alice", "bob")
     async with uows() as uow:
         await uow.phone_verifications.save(
@@ -95,8 +91,8 @@ async def test_a_verified_number_has_one_owner(engine: AsyncEngine) -> None:
             )
 
 
-async def test_lock_compare_and_set(engine: AsyncEngine) -> None:
-    uows = factory(engine)
+async def test_lock_compare_and_set(contract_uow: Any) -> None:
+    uows = contract_uow
     await add_users(uows, "alice", "bob")
     alice = PhoneLock(PHONE, "alice", T0 + timedelta(hours=1))
     bob = PhoneLock(PHONE, "bob", T0 + timedelta(hours=2))
@@ -114,9 +110,9 @@ async def test_lock_compare_and_set(engine: AsyncEngine) -> None:
         await uow.commit()
 
 
-async def test_one_claim_per_user(engine: AsyncEngine) -> None:
-    uows = factory(engine)
-    await add_users(uows, "u1")
+async def test_one_claim_per_user(contract_uow: Any) -> None:
+    uows = contract_uow
+    await add_users(uows, "u1", "u2")
     claim = FreeCreditClaim("u1", "tx-1", 200, T0)
     async with uows() as uow:
         assert await uow.phone_verifications.claim_of("u1") is None
@@ -124,6 +120,12 @@ async def test_one_claim_per_user(engine: AsyncEngine) -> None:
         with pytest.raises(FreeCreditsAlreadyClaimed):
             await uow.phone_verifications.add_claim(replace(claim, transaction_id="tx-2"))
         assert await uow.phone_verifications.claim_of("u1") == claim
+        await uow.commit()
+    with pytest.raises(DuplicateKey):  # one ledger transaction backs one claim
+        async with uows() as uow:
+            await uow.phone_verifications.add_claim(replace(claim, user_id="u2"))
+    async with uows() as uow:
+        assert await uow.phone_verifications.claim_of("u2") is None
 
 
 # --- PostgreSQL concurrency ------------------------------------------------------------------
@@ -185,8 +187,8 @@ async def test_concurrent_claims_post_one_initial_allocation(pg_engine: AsyncEng
         assert posted.scalar_one() == 1
 
 
-async def test_the_daily_sweep_removes_only_what_no_rule_can_see(engine: AsyncEngine) -> None:
-    uows = factory(engine)
+async def test_the_daily_sweep_removes_only_what_no_rule_can_see(contract_uow: Any) -> None:
+    uows = contract_uow
     await add_users(uows, "old", "fresh")
     old = send(PhoneVerification("old"), "123456", T0, phone=PhoneNumber("+14155550123"))
     fresh_at = T0 + timedelta(hours=30)
@@ -199,7 +201,7 @@ async def test_the_daily_sweep_removes_only_what_no_rule_can_see(engine: AsyncEn
         await uow.commit()
     now = fresh_at + timedelta(minutes=1)
     clock = FakeClock(now)
-    removed = await PurgeStalePhoneVerification(SqlAlchemyUnitOfWorkFactory(engine, clock), clock)()
+    removed = await PurgeStalePhoneVerification(uows, clock)()
     assert removed == 3  # old's lock, old's expired code, old's send 30 h ago
     async with uows() as uow:
         repo = uow.phone_verifications

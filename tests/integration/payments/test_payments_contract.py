@@ -1,7 +1,9 @@
-"""Plan and payment repositories on PostgreSQL and SQLite."""
+"""Plan and payment repositories: a contract on memory, PostgreSQL and SQLite; what only the
+database enforces (check constraints, the append-only trail) on SQL alone."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,6 +14,7 @@ from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.pagination import PageRequest, decode_cursor
 from application.ports.clock import SystemClock
+from application.ports.storage_errors import DuplicateKey
 from domain.identity.user import User
 from domain.ids import new_id
 from domain.payments.events import EventContext
@@ -33,7 +36,13 @@ def ctx(minutes: int = 0) -> EventContext:
 
 
 @pytest.fixture
-async def uow(database_url):
+def uow(contract_uow):
+    """Every test that takes ``uow`` is a contract: memory, PostgreSQL and SQLite."""
+    return contract_uow
+
+
+@pytest.fixture
+async def sql_uow(database_url):
     engine = build_engine(database_url)
     yield SqlAlchemyUnitOfWorkFactory(engine, SystemClock())
     await engine.dispose()
@@ -203,15 +212,32 @@ async def test_unique_order_payment_and_receipt(uow):
     user_id = await _user(uow)
     a = await _payment(uow, user_id)
     b = await _payment(uow, user_id)
-    with pytest.raises(IntegrityError):
-        async with uow() as u:
-            await u.payments.save(
-                b.__class__(**{**b.__dict__, "gateway_order_id": a.gateway_order_id})
-            )
-            await u.commit()
+    captured = a.capture(
+        gateway_payment_id="pay_A", amount=49_900, currency="INR", method="upi", ctx=ctx(1)
+    ).payment
+    async with uow() as u:
+        await u.payments.save(captured)
+        await u.commit()
+    for clash in (
+        replace(b, gateway_order_id=a.gateway_order_id),
+        replace(b, gateway_payment_id="pay_A"),
+    ):
+        with pytest.raises(DuplicateKey):
+            async with uow() as u:
+                await u.payments.save(clash)
+                await u.commit()
+    for twin in (replace(b, id=new_id(), gateway_order_id=None), replace(a, receipt="other")):
+        with pytest.raises(DuplicateKey):  # the same receipt; the same id
+            async with uow() as u:
+                await u.payments.add(twin)
+                await u.commit()
+    async with uow() as u:  # nothing of the refused writes stayed
+        assert await u.payments.get(b.id) == b
+        assert await u.payments.get_by_order(a.gateway_order_id) == captured
 
 
-async def test_refunds_above_the_capture_are_refused_by_the_database(uow):
+async def test_refunds_above_the_capture_are_refused_by_the_database(sql_uow):
+    uow = sql_uow
     user_id = await _user(uow)
     payment = await _payment(uow, user_id)
     async with uow() as u:
