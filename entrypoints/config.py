@@ -60,6 +60,13 @@ class Settings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///var/fairarena.db"
     db_pool_size: int = 20
     db_max_overflow: int = 10
+    # Outages and slow queries (ADR 0091): no statement runs forever, no connect or pool checkout
+    # holds a request, a dropped connection is replaced at checkout.
+    db_statement_timeout_ms: int = Field(default=30_000, ge=0)
+    db_connect_timeout_seconds: float = Field(default=5.0, gt=0)
+    db_pool_timeout_seconds: float = Field(default=10.0, gt=0)
+    db_pool_pre_ping: bool = True
+    request_timeout_seconds: float = Field(default=60.0, ge=0)
     redis_url: str | None = None
 
     cors_origins: CommaList = Field(default_factory=lambda: ["http://localhost:5173"])

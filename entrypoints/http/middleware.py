@@ -3,6 +3,7 @@ security headers, CORS and maintenance mode."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 import uuid
@@ -170,6 +171,35 @@ def cors(allowed_origins: list[str]) -> Callable[..., Awaitable[web.StreamRespon
             if allow_any or credentialed:
                 response.headers["Vary"] = "Origin"
         return response
+
+    return middleware
+
+
+#: ``Retry-After`` of a request that ran out of time: the cause (a slow or restarting
+#: dependency) is usually gone within seconds.
+TIMEOUT_RETRY_AFTER_SECONDS = 5
+
+
+def request_timeout(seconds: float) -> Callable[..., Awaitable[web.StreamResponse]]:
+    """No request outlives ``REQUEST_TIMEOUT_SECONDS``: past it the handler is cancelled (its
+    unit of work rolls back) and the client gets 503 with ``Retry-After`` (ADR 0091)."""
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if seconds <= 0:
+            return await handler(request)
+        try:
+            async with asyncio.timeout(seconds) as deadline:
+                return await handler(request)
+        except TimeoutError:
+            if not deadline.expired():
+                raise  # a timeout of the handler's own, not the request's
+            log.warning("http.request_timeout", path=request.path, seconds=seconds)
+            raise ApiError(
+                "SERVICE_UNAVAILABLE",
+                "The request took too long; retry shortly",
+                headers={"Retry-After": str(TIMEOUT_RETRY_AFTER_SECONDS)},
+            ) from None
 
     return middleware
 
