@@ -12,8 +12,8 @@ from application.profiles.public_profile import (
     RecordProfileView,
     ViewPublicProfile,
 )
-from domain.profiles.profile import Gender, PrivacySettings, Profile, ProfileDetails
-from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply
+from domain.profiles.profile import Gender, PrivacySettings, Profile, ProfileDetails, ProfileView
+from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
 from entrypoints.http.schemas.base import PageQuery
 from entrypoints.http.schemas.profiles import (
     ProfileIn,
@@ -147,6 +147,15 @@ async def record_view(call: Call[NoBody, NoQuery], uc: ProfilesUseCases) -> View
     return ViewRecordedOut(recorded=recorded)
 
 
+def profile_view_out(v: ProfileView) -> ProfileViewOut:
+    return ProfileViewOut(
+        viewer_id=v.viewer_id,
+        viewer_name=v.viewer_name,
+        viewer_image_url=v.viewer_image_url,
+        viewed_at=v.viewed_at,
+    )
+
+
 @routes.get(
     "/api/v1/profile/views",
     query=PageQuery,
@@ -158,13 +167,4 @@ async def list_views(call: Call[NoBody, PageQuery], uc: ProfilesUseCases) -> Rep
     page = await uc.list_profile_views()(
         call.user, page_request(call.query.limit, call.query.cursor)
     )
-    items = [
-        ProfileViewOut(
-            viewer_id=v.viewer_id,
-            viewer_name=v.viewer_name,
-            viewer_image_url=v.viewer_image_url,
-            viewed_at=v.viewed_at,
-        )
-        for v in page.items
-    ]
-    return Reply(items, meta={"limit": call.query.limit, "nextCursor": page.next_cursor})
+    return page_reply(page, call.query.limit, profile_view_out)
