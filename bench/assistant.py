@@ -73,6 +73,7 @@ class Sample:
     first_chunk_ms: float | None = None
     ok: bool = False
     error: str | None = None
+    detail: str = ""  # the end of the body, for a failed call
 
 
 @dataclass
@@ -87,6 +88,7 @@ class Phase:
     peak_open_streams: int = 0
     cpu_us_per_request: float | None = None
     error_kinds: dict[str, int] = field(default_factory=dict)
+    error_examples: dict[str, str] = field(default_factory=dict)  # one body end per kind
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -107,9 +109,11 @@ def phase_of(
 ) -> Phase:
     firsts = [s.first_chunk_ms for s in samples if s.ok and s.first_chunk_ms is not None]
     kinds: dict[str, int] = {}
+    examples: dict[str, str] = {}
     for s in samples:
         if not s.ok:
             kinds[s.error or "?"] = kinds.get(s.error or "?", 0) + 1
+            examples.setdefault(s.error or "?", s.detail)
     return Phase(
         name=name,
         concurrency=concurrency,
@@ -121,6 +125,7 @@ def phase_of(
         peak_open_streams=peak,
         cpu_us_per_request=(cpu_seconds * 1e6 / len(samples) if cpu_seconds and samples else None),
         error_kinds=kinds,
+        error_examples=examples,
     )
 
 
@@ -229,14 +234,16 @@ async def call_service(
         ) as response:
             if response.status != 200:
                 sample.error = f"HTTP {response.status}"
-                await response.read()
+                sample.detail = (await response.read())[-300:].decode(errors="replace")
                 return sample
             tail = await read_stream(response, started, b'"type":"chunk"', sample)
             sample.ok = sample.error is None and b'"type":"complete"' in tail
-            if not sample.ok and sample.error is None:
-                sample.error = "no complete frame"
+            if not sample.ok:
+                sample.error = sample.error or "no complete frame"
+                sample.detail = tail[-300:].decode(errors="replace")
     except (aiohttp.ClientError, TimeoutError) as exc:
         sample.error = type(exc).__name__
+        sample.detail = str(exc)[-300:]
     finally:
         opened.closed()
     return sample
