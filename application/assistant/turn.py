@@ -64,6 +64,7 @@ from domain.assistant.guard import REFUSAL, is_injection
 from domain.assistant.help_topics import SYSTEM_INSTRUCTION
 from domain.assistant.quota import quota_day, quota_reset
 from domain.assistant.tools import MAX_TOOL_ROUNDS
+from domain.errors import DomainError
 from domain.ids import new_id
 
 log = logging.getLogger(__name__)
@@ -239,7 +240,14 @@ class Turn:
         task = asyncio.current_task()
         if task is not None and status is MessageStatus.ABORTED:
             task.uncancel()  # the stop is handled here; storing must not be interrupted
-        charged = await asyncio.shield(self._store(state, status))
+        try:
+            charged = await asyncio.shield(self._store(state, status))
+        except DomainError as exc:
+            # The reply could not be kept (e.g. the database went away): the client still gets a
+            # terminal frame. The hold, if any, is released by the hold-expiry job.
+            log.warning("assistant turn not stored: %s", exc.code)
+            emit(TurnFailed(exc.code, exc.message))
+            return
         if failure is not None:
             emit(TurnFailed(failure.code, failure.message))
         else:

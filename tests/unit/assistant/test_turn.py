@@ -159,3 +159,20 @@ async def test_cancelled_turn_is_stored_as_aborted(assistant):
     thread = await c.get_conversation()(p, turn.conversation_id)
     assert thread.messages[-1].status.value == "aborted"
     assert thread.messages[-1].text.startswith("w0 w1 w2")
+
+
+async def test_a_reply_that_cannot_be_stored_still_ends_the_stream(assistant, monkeypatch):
+    # The database went away while the reply was being kept: the client must get a terminal
+    # frame (it used to get the chunks and then nothing).
+    from adapters.memory.assistant import MemoryConversationRepository
+    from application.transient import StorageUnavailable
+
+    async def unavailable(self, messages):
+        raise StorageUnavailable("The database is unavailable")
+
+    monkeypatch.setattr(MemoryConversationRepository, "add_messages", unavailable)
+    c = assistant(ScriptedModel(["Hel", "lo"]))
+    _, events = await run(c, TurnRequest(Principal("u9", "u9", None, "U"), "hi"))
+    assert [e.content for e in events if isinstance(e, Chunk)] == ["Hel", "lo"]
+    assert isinstance(events[-1], TurnFailed)
+    assert events[-1].code == StorageUnavailable.code
