@@ -105,6 +105,12 @@ class Settings(BaseSettings):
     jobs_in_process: bool = True
     outbox_redeliver_after_seconds: int = 7200
 
+    # Realtime push (API.md "Realtime"): SSE comment ping + re-check of the caller, WebSocket
+    # protocol ping, and open connections per user on one instance.
+    realtime_heartbeat_seconds: float = Field(default=20.0, gt=0)
+    realtime_ws_ping_seconds: float = Field(default=25.0, gt=0)
+    realtime_max_connections_per_user: int = Field(default=10, gt=0)
+
     razorpay_key_id: str | None = None
     razorpay_key_secret: str | None = None
     razorpay_webhook_secret: str | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from application.credits.announce import announce_balance
 from application.credits.ports import KeyTaken
 from application.credits.unit_of_work import LedgerUnitOfWork
 from application.ports.unit_of_work import UnitOfWorkFactory
@@ -26,5 +27,7 @@ class UnitOfWorkAtomicLedger:
             except InsufficientCredits:
                 await uow.commit()  # the key stays refused: remember it
                 raise
+            for posting in tx.wallet_postings():
+                await announce_balance(uow, posting.account, tx.id)
             await uow.commit()
             return posted

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from application.credits.announce import announce_balance
 from application.credits.unit_of_work import CreditsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
@@ -21,6 +22,8 @@ class ExpireHolds:
         async def batch() -> int:
             async with self._uow() as uow:
                 expired = await uow.ledger.expire_due(self._clock.now(), BATCH)
+                for wallet in {hold.wallet for hold in expired}:  # their held credits are free
+                    await announce_balance(uow, wallet, None)
                 await uow.commit()
                 return len(expired)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import timedelta
 
+from application.credits.announce import announce_balance
 from application.credits.ports import KeyTaken
 from application.credits.unit_of_work import LedgerUnitOfWork
 from application.ports.clock import Clock
@@ -106,6 +107,7 @@ class CreditsLedger:
             posted = await uow.ledger.post(tx)
         except KeyTaken:  # a concurrent claim won the race
             raise AlreadyClaimed() from None
+        await _announce(uow, posted)
         return posted.entry_for(wallet)
 
     async def balance(self, uow: LedgerUnitOfWork, user_id: str) -> Balance:
@@ -151,7 +153,9 @@ class CreditsLedger:
             now=now,
             expires_at=now + ttl,
         )
-        return await uow.ledger.reserve(hold)
+        reserved = await uow.ledger.reserve(hold)
+        await announce_balance(uow, reserved.wallet, None, holdId=reserved.id)
+        return reserved
 
     async def capture_hold(
         self, uow: LedgerUnitOfWork, *, hold_id: str, amount: int, description: str
@@ -160,24 +164,36 @@ class CreditsLedger:
         posted = await uow.ledger.capture(
             hold_id, amount, tx_id=new_id(), now=self._clock.now(), description=description
         )
+        await _announce(uow, posted, holdId=hold_id)
         return posted.entry_for(posted.transaction.wallet_postings()[0].account)
 
     async def void_hold(self, uow: LedgerUnitOfWork, *, hold_id: str) -> Hold:
-        return await uow.ledger.void(hold_id, self._clock.now())
+        hold = await uow.ledger.void(hold_id, self._clock.now())
+        await announce_balance(uow, hold.wallet, None, holdId=hold.id)
+        return hold
 
     async def _post(self, uow: LedgerUnitOfWork, tx: LedgerTransaction) -> Posted:
         stored = await uow.ledger.outcome(tx.idempotency_key)
         if stored is None:
             try:
-                return await uow.ledger.post(tx)
+                posted = await uow.ledger.post(tx)
             except KeyTaken as taken:
                 if taken.outcome is None:
                     raise TransientConflict("idempotency key in flight") from None
                 stored = taken.outcome
-        return replay_posted(stored, tx.fingerprint)
+            else:
+                await _announce(uow, posted)
+                return posted
+        return replay_posted(stored, tx.fingerprint)  # a replay changed nothing: no event
 
     async def _record(self, uow: LedgerUnitOfWork, rejected: Rejected) -> None:
         try:
             await uow.ledger.record(rejected)
         except KeyTaken:
             raise TransientConflict("idempotency key taken concurrently") from None
+
+
+async def _announce(uow: LedgerUnitOfWork, posted: Posted, **extra: str) -> None:
+    """Every wallet the posting moved hears its new figures (after the caller's commit)."""
+    for posting in posted.transaction.wallet_postings():
+        await announce_balance(uow, posting.account, posted.transaction.id, **extra)

@@ -7,6 +7,7 @@ from typing import Protocol
 from application.credits.ports import LedgerRepository
 from application.identity.ports import UserRepository
 from application.ports.audit import AuditLog
+from application.ports.outbox import Outbox
 from application.ports.unit_of_work import UnitOfWork
 
 
@@ -14,6 +15,7 @@ class LedgerUnitOfWork(UnitOfWork, Protocol):
     """What a posting needs: other contexts post credits inside their own transaction."""
 
     ledger: LedgerRepository
+    outbox: Outbox  # the wallet owner's credits.balance_changed, published after the commit
 
 
 class CreditsUnitOfWork(LedgerUnitOfWork, Protocol):

@@ -9,10 +9,11 @@ from application.notifications.inbox import unread_cache_key
 from application.notifications.unit_of_work import NotificationsUnitOfWork
 from application.ports.cache import Cache
 from application.ports.clock import Clock
-from application.ports.outbox_commands import CreateNotification
+from application.ports.outbox_commands import CreateNotification, PublishRealtime
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.versioned_cache import VersionedCache
 from domain.notifications.notification import Notification, retention_cutoff
+from domain.realtime.events import NOTIFICATION_CREATED
 
 
 class CreateNotificationHandler:
@@ -42,6 +43,16 @@ class CreateNotificationHandler:
         )
         async with self._uow() as uow:
             await uow.notifications.add(notification)
+            unread = await uow.notifications.unread_count(notification.user_id)
+            event = {"notification": notification_item(notification), "unreadCount": unread}
+            # A redelivered notification.create announces the notification once.
+            announce = PublishRealtime(
+                notification.user_id,
+                NOTIFICATION_CREATED,
+                event,
+                dedupe_key=f"realtime:{notification.id}",
+            )
+            await uow.outbox.add(announce)
             await uow.commit()
         await self._cache.invalidate(unread_cache_key(notification.user_id))
 
@@ -58,3 +69,20 @@ class PurgeOldNotifications:
             deleted = await uow.notifications.delete_older_than(retention_cutoff(self._clock.now()))
             await uow.commit()
         return deleted
+
+
+def notification_item(n: Notification) -> dict[str, Any]:
+    """The list item shape of ``GET /notifications`` (API.md), for the realtime event."""
+    return {
+        "id": n.id,
+        "type": n.type.value,
+        "title": n.title,
+        "message": n.message,
+        "description": n.description,
+        "actionUrl": n.action_url,
+        "actionLabel": n.action_label,
+        "metadata": dict(n.metadata),
+        "read": n.is_read,
+        "readAt": n.read_at.isoformat() if n.read_at else None,
+        "createdAt": n.created_at.isoformat(),
+    }

@@ -8,10 +8,12 @@ from application.notifications.unit_of_work import NotificationsUnitOfWork
 from application.pagination import Page, PageRequest
 from application.ports.cache import Cache
 from application.ports.clock import Clock
+from application.ports.outbox_commands import PublishRealtime
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.versioned_cache import VersionedCache
 from domain.errors import NotFound
 from domain.notifications.notification import Notification
+from domain.realtime.events import NOTIFICATION_DELETED, NOTIFICATION_READ
 
 UNREAD_TTL_SECONDS = 30
 
@@ -64,6 +66,8 @@ class MarkNotifications:
             changed = await uow.notifications.set_read(
                 principal.user_id, ids, read, self._clock.now()
             )
+            if changed:
+                await _announce(uow, principal.user_id, NOTIFICATION_READ, ids, read=read)
             await uow.commit()
         await self._cache.invalidate(unread_cache_key(principal.user_id))
         return changed
@@ -78,6 +82,7 @@ class DeleteNotification:
         async with self._uow() as uow:
             if not await uow.notifications.delete(principal.user_id, notification_id):
                 raise NotFound("Notification not found")
+            await _announce(uow, principal.user_id, NOTIFICATION_DELETED, [notification_id])
             await uow.commit()
         await self._cache.invalidate(unread_cache_key(principal.user_id))
 
@@ -89,5 +94,20 @@ class DeleteReadNotifications:
     async def __call__(self, principal: Principal) -> int:
         async with self._uow() as uow:
             deleted = await uow.notifications.delete_read(principal.user_id)
+            if deleted:
+                await _announce(uow, principal.user_id, NOTIFICATION_DELETED, None)
             await uow.commit()
         return deleted
+
+
+async def _announce(
+    uow: NotificationsUnitOfWork,
+    user_id: str,
+    type_: str,
+    ids: list[str] | None,
+    **extra: object,
+) -> None:
+    """The realtime event for a change, with the unread count as of this transaction."""
+    unread = await uow.notifications.unread_count(user_id)
+    data = {"ids": ids, "unreadCount": unread, **extra}  # ids None: all of them
+    await uow.outbox.add(PublishRealtime(user_id, type_, data))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from application.identity.principal import Principal
+from application.payments.announce import announce_status
 from application.payments.unit_of_work import PaymentsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.payment_gateway import GatewayRejected, PaymentGateway
@@ -132,6 +133,7 @@ class CreateOrder:
                 raise PaymentNotFound("payment not found")
             change = step(payment)
             await uow.payments.save(change.payment)
+            await announce_status(uow, payment, change.payment)
             await uow.payments.append_events(change.events)
             await uow.commit()
         return change.payment

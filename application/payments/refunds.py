@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass
 
 from application.identity.principal import Principal
+from application.payments.announce import announce_status
 from application.payments.gateway_snapshot import REFUND_NOTE_KEY
 from application.payments.settlement import PaymentSettlement
 from application.payments.unit_of_work import PaymentsUnitOfWork
@@ -98,6 +99,7 @@ class RefundPayment:
                     fingerprint=fingerprint,
                 )
                 await uow.payments.save(change.payment)
+                await announce_status(uow, payment, change.payment)
                 await uow.payments.append_events(change.events)
                 await uow.commit()
         if asked_before is None:

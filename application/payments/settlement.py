@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from application.payments import notices
+from application.payments.announce import announce_status
 from application.payments.gateway_snapshot import facts_from_payments, has_live_attempt
 from application.payments.ports import PurchaseLedger
 from application.payments.unit_of_work import PaymentsUnitOfWork
@@ -189,6 +190,7 @@ class PaymentSettlement:
                 if failed is not None:
                     messages += notices.refund_failed(payment, failed, email)
             await uow.payments.save(payment)
+            await announce_status(uow, start, payment)
             await uow.payments.append_events(events)
             for message in messages:
                 await uow.outbox.add(message)

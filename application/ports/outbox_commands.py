@@ -8,7 +8,7 @@ identity (the same key twice is stored once, e.g. ``welcome-email:<user id>``).
 
 Adding a side effect = one class here, its handler, and one line in
 ``entrypoints/jobs/handlers.py`` (``tests/unit/jobs/test_every_topic_has_a_handler.py`` checks).
-Realtime fan-out (``PublishRealtime``) will be one more command here.
+Realtime fan-out is ``PublishRealtime``: the user's connections hear of a change after its commit.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any, ClassVar, Self
 
 from domain.bounded_text import bounded_key
 from domain.notifications.notification import NotificationType
+from domain.realtime.events import EVENT_TYPES
 
 
 class MalformedCommand(ValueError):
@@ -203,11 +204,41 @@ class SettleFromRazorpayWebhook(OutboxCommand):
         return cls(webhook_id=str(payload["webhookId"]))
 
 
+@dataclass(frozen=True)
+class PublishRealtime(OutboxCommand):
+    """Tell ``user_id``'s realtime connections about ``type`` with ``data`` (API.md "Realtime").
+
+    The outbox message id is the event's source id on the bus: a redelivery is published once.
+    """
+
+    TOPIC: ClassVar[str] = "realtime.publish"
+    user_id: str
+    type: str
+    data: Mapping[str, Any] = field(default_factory=_empty)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.type not in EVENT_TYPES:
+            raise MalformedCommand(f"unknown realtime event type {self.type!r}")
+
+    def to_payload(self) -> dict[str, Any]:
+        return {"userId": self.user_id, "type": self.type, "data": dict(self.data)}
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> Self:
+        return cls(
+            user_id=_text(payload, "userId"),
+            type=_text(payload, "type"),
+            data=_object(payload, "data", null_is_empty=True),
+        )
+
+
 OUTBOX_COMMANDS: tuple[type[OutboxCommand], ...] = (
     SendEmail,
     CreateNotification,
     SendInvitationEmail,
     ApplyIdentityWebhook,
     SettleFromRazorpayWebhook,
+    PublishRealtime,
 )
 """Every command type written to the outbox; each topic needs a handler on the worker."""

@@ -28,6 +28,13 @@ def user_wallet(user_id: str) -> str:
     return USER_WALLET_PREFIX + user_id
 
 
+def wallet_owner(account: str) -> str | None:
+    """The user whose wallet ``account`` is (None: an organization's wallet or a system account)."""
+    if account.startswith(USER_WALLET_PREFIX):
+        return account[len(USER_WALLET_PREFIX) :] or None
+    return None
+
+
 def org_wallet(org_id: str) -> str:
     if not org_id:
         raise ValueError("organization id required")

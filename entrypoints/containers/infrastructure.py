@@ -30,6 +30,13 @@ from adapters.memory.cache import InMemoryCache
 from adapters.memory.email import MemoryEmailSender
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
+from adapters.realtime.memory import InMemoryTicketStore, InProcessRealtimeBus
+from adapters.realtime.redis_bus import (
+    PubSubHub,
+    RedisRealtimeBus,
+    RedisTicketStore,
+    pubsub_client,
+)
 from adapters.redis.cache import RedisCache, redis_client
 from adapters.sms.dev_outbox import DevOutboxSmsSender
 from adapters.sqlalchemy.engine import build_engine
@@ -40,6 +47,7 @@ from application.credits.atomic_posting import UnitOfWorkAtomicLedger
 from application.credits.unit_of_work import LedgerUnitOfWork
 from application.ports.cache import Cache
 from application.ports.messaging import EmailSender, SmsSender
+from application.realtime.ports import RealtimeBus, TicketStore
 from entrypoints.config import ConfigurationError, Settings
 from entrypoints.payments_wiring import payment_gateway, sandbox_gateway
 
@@ -62,6 +70,26 @@ def _redis(settings: Settings) -> Redis | None:
 
 def _cache(redis: Redis | None) -> Cache:
     return RedisCache(redis) if redis is not None else InMemoryCache()
+
+
+def _realtime_hub(settings: Settings) -> PubSubHub | None:
+    """With Redis: ONE pub/sub connection for this process, shared by every connected user."""
+    url = settings.redis_url
+    if not url:
+        return None
+    return PubSubHub(lambda: pubsub_client(url))
+
+
+def _realtime_bus(redis: Redis | None, hub: PubSubHub | None, settings: Settings) -> RealtimeBus:
+    if redis is None or hub is None:
+        return InProcessRealtimeBus()  # embedded: one process, in memory
+    return RedisRealtimeBus(redis, hub, prefix=f"{settings.broker_namespace}-rt")
+
+
+def _realtime_tickets(redis: Redis | None, settings: Settings) -> TicketStore:
+    if redis is None:
+        return InMemoryTicketStore()
+    return RedisTicketStore(redis, prefix=f"{settings.broker_namespace}-rt")
 
 
 def _email_sender(settings: Settings) -> EmailSender:
@@ -175,6 +203,9 @@ class Infrastructure(containers.DeclarativeContainer):
     )
     payment_gateway = providers.Singleton(payment_gateway, core.config)
     sms_sender = providers.Singleton(_sms_sender, core.config)
+    realtime_hub = providers.Singleton(_realtime_hub, core.config)
+    realtime_bus = providers.Singleton(_realtime_bus, redis, realtime_hub, core.config)
+    realtime_tickets = providers.Singleton(_realtime_tickets, redis, core.config)
 
     # Closed at shutdown_resources.
     atomic_ledger_pool = providers.Resource(closing, atomic_ledger)  # asyncpg pool (spend path)
@@ -183,6 +214,7 @@ class Infrastructure(containers.DeclarativeContainer):
     email_session = providers.Resource(closing, email_sender)  # Resend
     payment_gateway_session = providers.Resource(closing, payment_gateway)  # Razorpay
     engine_pool = providers.Resource(disposing, engine)
+    realtime_pubsub = providers.Resource(closing, realtime_hub)  # the pub/sub connection
     redis_connection = providers.Resource(closing_redis, redis)
 
 
@@ -212,3 +244,6 @@ class MemoryInfrastructure(containers.DeclarativeContainer):
     )
     payment_gateway = providers.Singleton(sandbox_gateway)
     sms_sender = providers.Singleton(_sms_sender, core.config)
+    realtime_hub: providers.Object[None] = providers.Object(None)
+    realtime_bus = providers.Singleton(InProcessRealtimeBus)
+    realtime_tickets = providers.Singleton(InMemoryTicketStore)

@@ -27,6 +27,7 @@ from entrypoints.containers.notifications import Notifications
 from entrypoints.containers.payments import Payments
 from entrypoints.containers.platform import Platform
 from entrypoints.containers.profiles import Profiles
+from entrypoints.containers.realtime import Realtime
 from entrypoints.containers.settings import UserSettings
 
 
@@ -42,6 +43,7 @@ class Container(containers.DeclarativeContainer):
     settings = providers.Container(UserSettings, **_on)
     notifications = providers.Container(Notifications, **_on)
     identity = providers.Container(Identity, **_on)
+    realtime = providers.Container(Realtime, identity=identity, **_on)
     idempotency = providers.Container(Idempotency, **_on)
     credits = providers.Container(Credits, idempotency=idempotency, **_on)
     free_credits = providers.Container(FreeCredits, credits=credits, idempotency=idempotency, **_on)

@@ -17,6 +17,7 @@ from entrypoints.http.guards import Authenticator, RateLimits, limiter_storage
 from entrypoints.http.middleware import cors, maintenance, observe, request_timeout
 from entrypoints.http.openapi import build_openapi
 from entrypoints.http.request_state import CONTAINER, MAX_BODY
+from entrypoints.http.routes import realtime
 from entrypoints.http.routes.system import OPENAPI
 from entrypoints.http.routing import ApiRoutes, RouteSpec, build_handler
 from entrypoints.jobs.relay_loop import start_in_process_jobs
@@ -51,6 +52,7 @@ def create_app(container: Container) -> web.Application:
         container.infrastructure.token_verifier(), container.identity.resolve_principal()
     )
     limits = RateLimits(limiter_storage(settings.redis_url), settings.rate_limit_default)
+    realtime.install(app)  # open SSE/WebSocket connections end at shutdown
     specs: list[RouteSpec] = []
     # Each context's container builds the use cases its route modules' handlers receive.
     for uses in route_use_cases(container):

@@ -13,6 +13,7 @@ from application.jobs.ports import OutboxHandler
 from application.ports.outbox_commands import (
     ApplyIdentityWebhook,
     CreateNotification,
+    PublishRealtime,
     SendEmail,
     SendInvitationEmail,
     SettleFromRazorpayWebhook,
@@ -27,4 +28,5 @@ def outbox_handlers(container: Container) -> dict[str, OutboxHandler]:
         ApplyIdentityWebhook.TOPIC: container.identity.apply_provider_webhook(),
         SendInvitationEmail.TOPIC: container.invitations.send_invitation_email(),
         SettleFromRazorpayWebhook.TOPIC: container.payments.process_razorpay_webhook(),
+        PublishRealtime.TOPIC: container.realtime.publish_realtime(),
     }

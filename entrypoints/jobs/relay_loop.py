@@ -71,13 +71,16 @@ async def start_in_process_jobs(container: Container) -> Stopper:
 
 
 def sharing_cache_with(api: Container) -> ContainerFactory:
-    """Jobs run in this process share the API's memory cache (no Redis to share otherwise), so
-    their invalidations (a deleted user's principal, an unread count) reach the API at once."""
+    """Jobs run in this process share the API's memory cache and realtime bus (no Redis to share
+    otherwise), so their realtime events reach this process's connections and their invalidations
+    (a deleted user's principal, an unread count) reach the API at once."""
     cache = api.infrastructure.cache()
+    bus = api.infrastructure.realtime_bus()  # in-process bus: events reach this process's clients
 
     def make(settings: Settings) -> Container:
         jobs = default_container(settings)
         jobs.infrastructure.cache.override(providers.Object(cache))
+        jobs.infrastructure.realtime_bus.override(providers.Object(bus))
         return jobs
 
     return make

@@ -52,6 +52,7 @@ CONTEXT_ROOTS = {
     "identity": "IdentityError",
     "invitations": "InvitationError",
     "payments": "PaymentError",
+    "realtime": "RealtimeError",
 }
 
 

@@ -10,6 +10,7 @@ from application.ports.outbox_commands import (
     CreateNotification,
     MalformedCommand,
     OutboxCommand,
+    PublishRealtime,
     SendEmail,
     SendInvitationEmail,
     SettleFromRazorpayWebhook,
@@ -51,6 +52,10 @@ WIRE: list[tuple[OutboxCommand, dict[str, object]]] = [
     ),
     (ApplyIdentityWebhook(webhook_id="w1"), {"webhookId": "w1"}),
     (SettleFromRazorpayWebhook(webhook_id="w2"), {"webhookId": "w2"}),
+    (
+        PublishRealtime(user_id="u1", type="credits.balance_changed", data={"balance": 5}),
+        {"userId": "u1", "type": "credits.balance_changed", "data": {"balance": 5}},
+    ),
 ]
 
 
@@ -80,6 +85,9 @@ def test_the_dedupe_key_is_not_on_the_wire() -> None:
         (SendInvitationEmail, {"invitationId": "i1"}),
         (ApplyIdentityWebhook, {"webhookId": 7}),
         (SettleFromRazorpayWebhook, {}),
+        (PublishRealtime, {"type": "credits.balance_changed", "data": {}}),
+        (PublishRealtime, {"userId": "u1", "type": "no.such.event", "data": {}}),
+        (PublishRealtime, {"userId": "u1", "type": "credits.balance_changed", "data": [1]}),
     ],
 )
 def test_a_malformed_payload_is_refused(

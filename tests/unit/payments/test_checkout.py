@@ -86,7 +86,17 @@ async def test_verify_completes_and_credits_exactly_once(world: PaymentsWorld) -
     assert again.status is PaymentStatus.COMPLETED and again.balance == 600
     assert world.ledger.purchases == {created.payment.id: (user.user_id, 600)}
     topics = sorted(m["topic"] for m in world.outbox())
-    assert topics == ["email.send", "notification.create"]
+    assert topics == ["email.send", "notification.create", "realtime.publish"]
+    (announced,) = [m["payload"] for m in world.outbox() if m["topic"] == "realtime.publish"]
+    assert announced == {
+        "userId": user.user_id,
+        "type": "payment.status_changed",
+        "data": {
+            "paymentId": created.payment.id,
+            "status": "COMPLETED",
+            "previousStatus": "PENDING",
+        },
+    }
     email = next(m for m in world.outbox() if m["topic"] == "email.send")
     assert email["payload"]["template"] == "payment-success"
     assert email["payload"]["context"]["balance"] == 600

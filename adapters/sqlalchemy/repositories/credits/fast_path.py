@@ -14,7 +14,13 @@ The rules are the domain's (``domain.credits.rules``): which transactions qualif
 are ``InsufficientCredits.figures()``; the postings are inserted wallet leg first, the sequence
 ``rules.sequence_postings`` gives them. The SQL is held to the Book by the model-based test
 (tests/integration/credits/test_sql_matches_the_reference_model.py), which runs every spend
-through this path on PostgreSQL. This is the only module that talks asyncpg for the ledger.
+through this path on PostgreSQL.
+
+The owner's ``credits.balance_changed`` (``application.credits.announce``) is an outbox row
+inserted by the same statement: it exists exactly when the debit committed, and the relay
+publishes it after that commit, as every other posting's event.
+
+This is the only module that talks asyncpg for the ledger.
 """
 
 from __future__ import annotations
@@ -28,18 +34,30 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy.connectivity import unavailable_on_outage
 from application.credits.ports import AtomicLedger, KeyTaken
+from application.ports.outbox_commands import PublishRealtime
 from application.transient import TransientConflict
+from domain.credits.accounts import wallet_owner
 from domain.credits.errors import InsufficientCredits
 from domain.credits.outcomes import Posted
 from domain.credits.rules import single_wallet_debit
 from domain.credits.transactions import LedgerTransaction
+from domain.ids import new_id
+from domain.realtime.events import BALANCE_CHANGED
 
 SPEND_SQL = """
 WITH debit AS (
     UPDATE credit_wallets SET balance = balance - $2, updated_at = $6
     WHERE account = $1 AND balance - held >= $2
       AND NOT EXISTS (SELECT 1 FROM ledger_transactions WHERE idempotency_key = $4)
-    RETURNING balance
+    RETURNING balance, held
+), announce AS (
+    INSERT INTO outbox (id, topic, payload, dedupe_key, created_at, attempts)
+    SELECT $12, $13, jsonb_build_object(
+        'userId', $14::text, 'type', $15::text, 'data', jsonb_build_object(
+            'balance', debit.balance, 'held', debit.held, 'available', debit.balance - debit.held,
+            'transactionId', $3::text)),
+        NULL, $6, 0
+    FROM debit WHERE $14::text IS NOT NULL
 ), header AS (
     INSERT INTO ledger_transactions
         (id, idempotency_key, fingerprint, type, status, wallet, description, hold_id,
@@ -98,6 +116,11 @@ def spend_arguments(tx: LedgerTransaction) -> tuple[Any, ...] | None:
         tx.type.value,
         tx.hold_id,
         debit.system,
+        # The outbox row announcing the new balance (PublishRealtime's wire format).
+        new_id(),
+        PublishRealtime.TOPIC,
+        wallet_owner(debit.wallet),
+        BALANCE_CHANGED,
     )
 
 

@@ -1,0 +1,148 @@
+"""Opening a user's event stream: subscribe, then replay, then de-duplicate.
+
+Subscribing first means no event can fall between the end of the replay and the start of live
+delivery; the events that arrive live *and* in the replay are dropped by id. The live side is a
+bounded queue filled by the bus and drained by the connection's one writer: a consumer more than
+``MAX_PENDING`` events behind is dropped (it resumes by id), never allowed to hold up the bus.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+from dataclasses import dataclass
+
+from application.realtime.ports import Delivery, Interrupted, RealtimeBus, Subscription
+from domain.realtime.events import EventId, RealtimeEvent, ReplayImpossible, ResyncReason
+
+#: Events a connection may be behind before it is dropped (API.md: 256).
+MAX_PENDING = 256
+
+
+@dataclass(frozen=True)
+class Ready:
+    epoch: str | None
+    last_event_id: str | None
+
+
+@dataclass(frozen=True)
+class Resync:
+    reason: ResyncReason
+
+
+Frame = Ready | RealtimeEvent | Resync
+
+
+class SlowConsumer(Exception):
+    """The connection fell more than ``MAX_PENDING`` events behind."""
+
+
+class EventStream:
+    """One connection's view of its user's stream. ``next()`` is awaited by one writer only."""
+
+    def __init__(self, bus: RealtimeBus, user_id: str, max_pending: int = MAX_PENDING) -> None:
+        self._bus = bus
+        self._user_id = user_id
+        self._max_pending = max_pending
+        self._live: collections.deque[Delivery] = collections.deque()
+        self._ready: collections.deque[Frame] = collections.deque()
+        self._wakeup = asyncio.Event()
+        self.dropped = asyncio.Event()  # set when the consumer fell too far behind
+        self._last: EventId | None = None
+        self._subscription: Subscription | None = None
+
+    @property
+    def last_id(self) -> EventId | None:
+        return self._last
+
+    def offer(self, delivery: Delivery) -> None:
+        """The bus's sink: queue without blocking; past the bound, drop the consumer."""
+        if self.dropped.is_set():
+            return
+        if len(self._live) >= self._max_pending:
+            self.dropped.set()
+            self._wakeup.set()
+            return
+        self._live.append(delivery)
+        self._wakeup.set()
+
+    async def open(self, last_event_id: EventId | None) -> None:
+        self._subscription = await self._bus.subscribe(self._user_id, self.offer)
+        head = await self._bus.head(self._user_id)
+        if last_event_id is None:
+            self._last = head
+        else:
+            await self._replay_after(last_event_id, head)
+        self._ready.appendleft(Ready(head.epoch if head else None, str(head) if head else None))
+
+    async def _replay_after(self, after: EventId, head: EventId | None) -> None:
+        try:
+            events = await self._bus.replay(self._user_id, after)
+        except ReplayImpossible as impossible:
+            self._ready.append(Resync(impossible.reason))
+            self._last = head
+            return
+        self._last = after
+        for event in events:
+            self._accept(event)
+
+    def _accept(self, event: RealtimeEvent) -> None:
+        last = self._last
+        if last is not None and event.id.epoch == last.epoch and event.id.seq <= last.seq:
+            return  # already delivered (replay/live overlap)
+        if last is not None and event.id.epoch != last.epoch:
+            self._ready.append(Resync(ResyncReason.EPOCH))  # the stream was lost meanwhile
+        self._last = event.id
+        self._ready.append(event)
+
+    async def next(self, wait: float | None = None) -> Frame | None:
+        """The next frame, or ``None`` after ``wait`` seconds without one (time to ping).
+
+        Raises ``SlowConsumer`` once the connection has fallen too far behind.
+        """
+        while True:
+            if self.dropped.is_set():
+                raise SlowConsumer()
+            if self._ready:
+                return self._ready.popleft()
+            if self._live:
+                delivery = self._live.popleft()
+                if isinstance(delivery, Interrupted):
+                    await self._recover()
+                else:
+                    self._accept(delivery)
+                continue
+            self._wakeup.clear()
+            try:
+                await asyncio.wait_for(self._wakeup.wait(), wait)
+            except TimeoutError:
+                return None
+
+    async def _recover(self) -> None:
+        head = await self._bus.head(self._user_id)
+        if head is None:
+            return
+        # No id yet: the stream did not exist when we connected, so all of it is new to us.
+        await self._replay_after(self._last or EventId(head.epoch, 0), head)
+
+    async def close(self) -> None:
+        if self._subscription is not None:
+            subscription, self._subscription = self._subscription, None
+            await subscription.close()
+
+
+class OpenStream:
+    """Use case: a connected user's stream, resumed after ``last_event_id`` when given."""
+
+    def __init__(self, bus: RealtimeBus, max_pending: int = MAX_PENDING) -> None:
+        self._bus = bus
+        self._max_pending = max_pending
+
+    async def __call__(self, user_id: str, last_event_id: EventId | None) -> EventStream:
+        stream = EventStream(self._bus, user_id, self._max_pending)
+        try:
+            await stream.open(last_event_id)
+        except BaseException:
+            await stream.close()
+            raise
+        return stream

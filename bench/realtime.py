@@ -1,0 +1,233 @@
+"""Realtime fan-out: one API process holding many SSE connections, events raised through another.
+
+Starts API process A (holds the connections), API process B (raises the events) and a worker
+(the outbox relay) on a fresh PostgreSQL database and Redis, opens ``--users`` x ``--per-user``
+SSE connections to A from this (load) process, then makes ``--events`` admin grants to random
+connected users through B and waits for every connection of each user to receive its
+``credits.balance_changed``. Prints connections held, A's RSS delta per connection, events
+delivered/lost (per connection) and grant-request → client latency p50/p99 (the request returns
+after the commit; the latency is measured from sending it, so it is an upper bound of
+commit → client).
+
+    .venv/bin/python -m bench.realtime --users 5000 --per-user 2 --events 1000   # the issue's size
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import aiohttp
+import orjson
+
+from adapters.dev_identity.dev_tokens import issue_dev_token
+from adapters.sqlalchemy.migrate import upgrade
+from bench.http_api import PG_HOST, PG_PORT, PG_USER, REDIS_URL, bench_database, free_port
+
+DEV_SECRET = "bench-dev-secret-" + "r" * 32
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+async def until_up(http: aiohttp.ClientSession, url: str) -> None:
+    for _ in range(300):
+        try:
+            async with http.get(f"{url}/healthz") as r:
+                if r.status < 500:
+                    return
+        except aiohttp.ClientError:
+            pass
+        await asyncio.sleep(0.2)
+    raise TimeoutError(url)
+
+
+class Connection:
+    def __init__(self, user: int) -> None:
+        self.user = user
+        self.received: dict[str, float] = {}  # transactionId -> monotonic arrival
+        self.ready = asyncio.Event()
+
+    async def run(self, http: aiohttp.ClientSession, url: str, token: str) -> None:
+        async with http.get(
+            f"{url}/api/v1/notifications/stream",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=aiohttp.ClientTimeout(total=None, sock_read=None),
+        ) as response:
+            buffer = b""
+            async for chunk in response.content.iter_any():
+                buffer += chunk
+                while b"\n\n" in buffer:
+                    raw, buffer = buffer.split(b"\n\n", 1)
+                    fields = {
+                        line.partition(":")[0]: line.partition(":")[2].strip()
+                        for line in raw.decode().split("\n")
+                    }
+                    if fields.get("event") == "ready":
+                        self.ready.set()
+                    elif fields.get("event") == "credits.balance_changed":
+                        data = orjson.loads(fields["data"])
+                        self.received[data["transactionId"]] = time.monotonic()
+
+
+async def bench(args: argparse.Namespace, database_url: str) -> None:
+    a_port, b_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "ENV": "development",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": REDIS_URL,
+        "DEV_AUTH_SECRET": DEV_SECRET,
+        "BROKER_NAMESPACE": f"bench-rt-{uuid.uuid4().hex[:8]}",
+        "LOG_LEVEL": "WARNING",
+        "RATE_LIMIT_DEFAULT": "1000000/minute",
+        "REALTIME_MAX_CONNECTIONS_PER_USER": str(max(10, args.per_user)),
+    }
+    cli = [sys.executable, "-m", "entrypoints.cli.main"]
+    logs = Path(args.logs)
+    logs.mkdir(parents=True, exist_ok=True)
+    procs = [
+        subprocess.Popen(
+            [*cli, *argv],
+            cwd=ROOT,
+            env=env,
+            stdout=(logs / f"{name}.log").open("wb"),
+            stderr=subprocess.STDOUT,
+        )
+        for name, argv in (
+            ("a", ["serve", "--port", str(a_port)]),
+            ("b", ["serve", "--port", str(b_port)]),
+            ("worker", ["worker", "--threads", "4"]),
+        )
+    ]
+    a, b = f"http://127.0.0.1:{a_port}", f"http://127.0.0.1:{b_port}"
+    connector = aiohttp.TCPConnector(limit=0)
+    try:
+        async with aiohttp.ClientSession(connector=connector) as http:
+            await until_up(http, a)
+            await until_up(http, b)
+            tokens = [
+                issue_dev_token(DEV_SECRET, f"rt{i}-{uuid.uuid4().hex[:6]}@bench.example")
+                for i in range(args.users)
+            ]
+            admin = issue_dev_token(DEV_SECRET, "admin@bench.example", admin=True)
+            user_ids: list[str] = []
+            sem = asyncio.Semaphore(32)
+
+            async def provision(t: str) -> str:
+                async with (
+                    sem,
+                    http.get(f"{b}/api/v1/profile", headers={"Authorization": f"Bearer {t}"}) as r,
+                ):
+                    d = (await r.json())["data"]
+                    return str(d.get("userId") or d["id"])
+
+            user_ids = list(await asyncio.gather(*(provision(t) for t in tokens)))
+            await asyncio.sleep(2)  # let A settle (welcome notifications etc.)
+            base_rss = rss_kib(procs[0].pid)
+            conns = [Connection(u) for u in range(args.users) for _ in range(args.per_user)]
+            tasks = []
+            # Opened in batches of 50: a burst of opens is a burst of Redis round trips (the
+            # ticket-less auth, head); redis-py opens one connection per concurrent command.
+            for start in range(0, len(conns), 50):
+                batch = conns[start : start + 50]
+                tasks += [asyncio.create_task(c.run(http, a, tokens[c.user])) for c in batch]
+                await asyncio.wait_for(asyncio.gather(*(c.ready.wait() for c in batch)), 120)
+            await asyncio.sleep(2)
+            held = sum(1 for t in tasks if not t.done())
+            per_conn = (rss_kib(procs[0].pid) - base_rss) / max(1, held)
+
+            sent: dict[str, tuple[float, int]] = {}
+            gsem = asyncio.Semaphore(16)
+
+            async def grant(n: int) -> None:
+                user = random.randrange(args.users)
+                async with gsem:
+                    t0 = time.monotonic()
+                    async with http.post(
+                        f"{b}/api/v1/admin/credits/grant",
+                        json={
+                            "userId": user_ids[user],
+                            "amount": 1,
+                            "type": "BONUS",
+                            "reason": "bench",
+                        },
+                        headers={
+                            "Authorization": f"Bearer {admin}",
+                            "Idempotency-Key": f"bench-{n}",
+                        },
+                    ) as r:
+                        tx = (await r.json())["data"]["transactionId"]
+                sent[tx] = (t0, user)
+
+            started = time.monotonic()
+            await asyncio.gather(*(grant(n) for n in range(args.events)))
+            raise_seconds = time.monotonic() - started
+            by_user: dict[int, list[Connection]] = {}
+            for c in conns:
+                by_user.setdefault(c.user, []).append(c)
+            deadline = time.monotonic() + args.wait
+            while time.monotonic() < deadline:
+                if all(tx in c.received for tx, (_, u) in sent.items() for c in by_user[u]):
+                    break
+                await asyncio.sleep(0.2)
+            latencies, lost = [], 0
+            for tx, (t0, u) in sent.items():
+                for c in by_user[u]:
+                    if tx in c.received:
+                        latencies.append((c.received[tx] - t0) * 1000)
+                    else:
+                        lost += 1
+            latencies.sort()
+            q = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else [0.0] * 99
+            print(f"connections held: {held} / {len(conns)} ({args.users} users x {args.per_user})")
+            print(f"memory per connection: {per_conn:.1f} KiB (API RSS delta / connections)")
+            print(f"events raised: {len(sent)} in {raise_seconds:.1f}s through process B")
+            print(f"deliveries: {len(latencies)} delivered, {lost} lost (to every connection)")
+            print(f"latency request->client ms: p50 {q[49]:.1f}  p99 {q[98]:.1f}")
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=5000)
+    parser.add_argument("--per-user", type=int, default=2)
+    parser.add_argument("--events", type=int, default=1000)
+    parser.add_argument("--wait", type=float, default=60.0, help="seconds to wait for stragglers")
+    parser.add_argument("--logs", default="var/bench-realtime")
+    args = parser.parse_args()
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    with bench_database() as name:
+        url = f"postgresql+asyncpg://{PG_USER}@{PG_HOST}:{PG_PORT}/{name}"
+        upgrade(url)
+        asyncio.run(bench(args, url))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
