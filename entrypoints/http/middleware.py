@@ -180,6 +180,19 @@ def cors(allowed_origins: list[str]) -> Callable[..., Awaitable[web.StreamRespon
 TIMEOUT_RETRY_AFTER_SECONDS = 5
 
 
+REQUEST_DEADLINE = "fairarena.request_deadline"
+
+
+async def lift_deadline_for_streams(request: web.Request, response: web.StreamResponse) -> None:
+    """``on_response_prepare``: a response prepared inside its handler is a stream (SSE,
+    WebSocket, the assistant's reply) — it has begun answering and lives by its own heartbeats
+    and limits, so the request deadline no longer applies. Plain responses are prepared after
+    the handler returned, outside the deadline."""
+    deadline = request.get(REQUEST_DEADLINE)
+    if deadline is not None:
+        deadline.reschedule(None)
+
+
 def request_timeout(seconds: float) -> Callable[..., Awaitable[web.StreamResponse]]:
     """No request outlives ``REQUEST_TIMEOUT_SECONDS``: past it the handler is cancelled (its
     unit of work rolls back) and the client gets 503 with ``Retry-After`` (ADR 0091)."""
@@ -190,7 +203,11 @@ def request_timeout(seconds: float) -> Callable[..., Awaitable[web.StreamRespons
             return await handler(request)
         try:
             async with asyncio.timeout(seconds) as deadline:
-                return await handler(request)
+                request[REQUEST_DEADLINE] = deadline
+                try:
+                    return await handler(request)
+                finally:
+                    del request[REQUEST_DEADLINE]  # a plain response is prepared after this
         except TimeoutError:
             if not deadline.expired():
                 raise  # a timeout of the handler's own, not the request's
