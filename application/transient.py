@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from collections.abc import Awaitable, Callable, Mapping
+from typing import ClassVar, TypeVar
 
 from domain.errors import Unavailable
 
@@ -26,6 +26,18 @@ class TransientConflict(Exception):
 
 class StorageBusy(Unavailable):
     """Every attempt met a transient conflict; the client may retry."""
+
+
+class StorageUnavailable(Unavailable):
+    """The database could not be reached, dropped the connection, or cancelled a statement that
+    outran ``DB_STATEMENT_TIMEOUT_MS``. Storage adapters raise it at their boundary (never a
+    route); what was in flight was rolled back, so the client may retry with the same
+    idempotency key. Jobs retry it with backoff (``application/jobs/dispatch.py``)."""
+
+    retry_after_seconds: ClassVar[int] = 2  # a restart or fail-over takes seconds, not minutes
+
+    def headers(self) -> Mapping[str, str]:
+        return {"Retry-After": str(self.retry_after_seconds)}
 
 
 async def retry_transient(attempt: Callable[[], Awaitable[T]], attempts: int = MAX_ATTEMPTS) -> T:

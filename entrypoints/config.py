@@ -60,6 +60,13 @@ class Settings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///var/fairarena.db"
     db_pool_size: int = 20
     db_max_overflow: int = 10
+    # Outages and slow queries (ADR 0091): no statement runs forever, no connect or pool checkout
+    # holds a request, a dropped connection is replaced at checkout.
+    db_statement_timeout_ms: int = Field(default=30_000, ge=0)
+    db_connect_timeout_seconds: float = Field(default=5.0, gt=0)
+    db_pool_timeout_seconds: float = Field(default=10.0, gt=0)
+    db_pool_pre_ping: bool = True
+    request_timeout_seconds: float = Field(default=60.0, ge=0)
     redis_url: str | None = None
 
     cors_origins: CommaList = Field(default_factory=lambda: ["http://localhost:5173"])
@@ -123,6 +130,16 @@ class Settings(BaseSettings):
     twilio_from: str | None = None
     twilio_base_url: str = "https://api.twilio.com"
     otp_pepper: str | None = None  # HMAC key for stored one-time codes, >= 32 bytes
+
+    # AI assistant (API.md "AI assistant"): without a key, the offline model outside
+    # production; in production every /ai route answers 503 AI_DISABLED.
+    gemini_api_key: str | None = None
+    gemini_model: str = "gemini-2.5-flash"
+    gemini_base_url: str | None = None
+    gemini_timeout_seconds: float = Field(default=60.0, gt=0)
+    ai_daily_free_messages: int = Field(default=30, ge=0)
+    ai_max_credits_per_message: int = Field(default=5, gt=0)
+    ai_credits_per_1k_tokens: int = Field(default=1, gt=0)
 
     _split_lists = field_validator(
         "cors_origins",

@@ -27,6 +27,11 @@ DB_POOL_ACTIVE = Gauge(
 )
 DB_POOL_SIZE = Gauge("db_pool_connections_total", "Database connections open", registry=REGISTRY)
 JOBS_TOTAL = Counter("jobs_total", "Job executions", ["actor", "status"], registry=REGISTRY)
+RATE_LIMIT_DEGRADED = Counter(
+    "ratelimit_degraded_total",
+    "Rate-limit decisions counted in this process only, the shared store (Redis) being down",
+    registry=REGISTRY,
+)
 OUTBOX_LAG = Gauge(
     "outbox_lag_seconds", "Age of the oldest undispatched outbox message", registry=REGISTRY
 )

@@ -12,6 +12,7 @@ from adapters.memory.access import (
     MemoryScopeChainReader,
     MemoryTeamRepository,
 )
+from adapters.memory.assistant import MemoryAssistantQuota, MemoryConversationRepository
 from adapters.memory.audit import MemoryAuditLog, MemoryOrganizationAuditTrail
 from adapters.memory.credits import MemoryLedgerRepository
 from adapters.memory.free_credits import MemoryPhoneVerificationRepository
@@ -53,4 +54,6 @@ REPOSITORIES: Mapping[str, Build] = {
     "phone_verifications": lambda state, clock: MemoryPhoneVerificationRepository(state),
     "ledger": lambda state, clock: MemoryLedgerRepository(state),
     "idempotency": lambda state, clock: MemoryIdempotencyStore(state),
+    "conversations": lambda state, clock: MemoryConversationRepository(state),
+    "assistant_quota": lambda state, clock: MemoryAssistantQuota(state),
 }

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import copy
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from application.ports.audit import AuditEntry
@@ -20,6 +20,7 @@ from domain.access.memberships import Membership
 from domain.access.organization import Organization
 from domain.access.roles import Role
 from domain.access.team import Project, Team
+from domain.assistant.conversation import Conversation, Message
 from domain.free_credits.free_credit_claim import FreeCreditClaim
 from domain.free_credits.phone_lock import PhoneLock
 from domain.free_credits.verification import PhoneVerification
@@ -137,6 +138,13 @@ class AccessState:
 
 
 @dataclass
+class AssistantState:
+    conversations: dict[str, Conversation] = field(default_factory=dict)
+    messages: dict[str, list[Message]] = field(default_factory=dict)
+    quota: dict[tuple[str, date], int] = field(default_factory=dict)
+
+
+@dataclass
 class MemoryState:
     identity: IdentityState = field(default_factory=IdentityState)
     profiles: ProfilesState = field(default_factory=ProfilesState)
@@ -152,6 +160,7 @@ class MemoryState:
     free_credits: FreeCreditsState = field(default_factory=FreeCreditsState)
     invitations: InvitationsState = field(default_factory=InvitationsState)
     access: AccessState = field(default_factory=AccessState)
+    assistant: AssistantState = field(default_factory=AssistantState)
     # The credits ledger still keeps its Book under extra["ledger"]: its repository belongs to
     # the credits owner, who moves it to a typed part. Nothing else may use this bag.
     extra: dict[str, Any] = field(default_factory=dict)

@@ -14,21 +14,43 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 HIDE_PARAMETERS = True
 
 
+#: Defaults of the outage settings (DB_* in docs/operations.md): a connect that has not
+#: succeeded in this long fails (503) instead of holding the request; a request waits this long
+#: for a pooled connection; no statement runs longer than this (0 = no limit).
+CONNECT_TIMEOUT_SECONDS = 5.0
+POOL_TIMEOUT_SECONDS = 10.0
+STATEMENT_TIMEOUT_MS = 30_000
+
+
 def build_engine(
-    url: str, *, pool_size: int = 20, max_overflow: int = 10, echo: bool = False
+    url: str,
+    *,
+    pool_size: int = 20,
+    max_overflow: int = 10,
+    echo: bool = False,
+    pre_ping: bool = True,
+    pool_timeout_seconds: float = POOL_TIMEOUT_SECONDS,
+    connect_timeout_seconds: float = CONNECT_TIMEOUT_SECONDS,
+    statement_timeout_ms: int = STATEMENT_TIMEOUT_MS,
 ) -> AsyncEngine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url, echo)
+    server_settings = {"application_name": "fairarena"}
+    if statement_timeout_ms:
+        server_settings["statement_timeout"] = str(statement_timeout_ms)
     return create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_pre_ping=False,
+        # A connection the server dropped (restart, fail-over) is found at checkout and replaced,
+        # so the pool recovers by itself after an outage (ADR 0091); one round trip per checkout.
+        pool_pre_ping=pre_ping,
+        pool_timeout=pool_timeout_seconds,
         pool_recycle=1800,
         echo=echo,
         hide_parameters=HIDE_PARAMETERS,
         # Statement cache per connection; asyncpg prepares each distinct statement once.
-        connect_args={"server_settings": {"application_name": "fairarena"}},
+        connect_args={"server_settings": server_settings, "timeout": connect_timeout_seconds},
     )
 
 

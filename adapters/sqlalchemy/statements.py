@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from dataclasses import fields
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
+
+E = TypeVar("E")
+
+
+def entity_row(entity: Any, omit: Sequence[str] = (), **values: Any) -> dict[str, Any]:
+    """The row of a dataclass entity whose table names its columns after its fields: every field
+    but ``omit``, with ``values`` replacing fields that are stored converted or adding columns."""
+    row = {f.name: getattr(entity, f.name) for f in fields(entity) if f.name not in omit}
+    return row | values
+
+
+def entity_of(cls: type[E], row: Any, **values: Any) -> E:
+    """The dataclass ``cls`` from a row whose columns carry its fields' names; ``values`` give the
+    fields that are stored converted (an enum's value, a list for a tuple) or not in the row."""
+    shape: Any = cls
+    named = {f.name: getattr(row, f.name) for f in fields(shape) if f.name not in values}
+    return cls(**named, **values)
 
 
 def _insert(conn: AsyncConnection, table: sa.Table) -> Any:

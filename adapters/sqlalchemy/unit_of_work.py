@@ -9,6 +9,12 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.shaped import ShapedFactory, ShapedUnitOfWork
+from adapters.sqlalchemy.connectivity import (
+    close_quietly,
+    is_outage,
+    outage_error,
+    unavailable_on_outage,
+)
 from adapters.sqlalchemy.repositories import REPOSITORIES
 from application.ports.clock import Clock
 
@@ -25,8 +31,16 @@ class SqlAlchemyUnitOfWork(ShapedUnitOfWork):
         return build(self.connection, self._clock) if build else None
 
     async def __aenter__(self) -> Self:
-        conn = self._conn = await self._engine.connect()
-        await conn.begin()
+        async with unavailable_on_outage(connecting=True):
+            conn = await self._engine.connect()
+        self._conn = conn
+        try:
+            async with unavailable_on_outage(connecting=True):
+                await conn.begin()
+        except BaseException:
+            self._conn = None
+            await close_quietly(conn)
+            raise
         return self
 
     async def __aexit__(
@@ -35,15 +49,26 @@ class SqlAlchemyUnitOfWork(ShapedUnitOfWork):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        """Rolls back what was not committed. A database outage met in the block leaves as
+        ``StorageUnavailable`` (nothing of the block was committed, unless the outage cut the
+        COMMIT itself: an idempotency key makes the retry safe either way)."""
         conn, self._conn = self._conn, None
         self._forget_repositories()
         if conn is None:
             return
         try:
-            if conn.in_transaction():
-                await conn.rollback()
-        finally:
-            await conn.close()
+            try:
+                if conn.in_transaction():
+                    await conn.rollback()
+            finally:
+                await conn.close()
+        except Exception as cleanup:
+            if not is_outage(cleanup):
+                raise
+            # The block's own outcome stands: it committed, or it only read (and what it read
+            # is right). The connection is invalidated and replaced by the pool.
+        if exc is not None and isinstance(exc, Exception) and is_outage(exc):
+            raise outage_error(exc) from exc
 
     @property
     def connection(self) -> AsyncConnection:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from application.jobs.errors import PermanentJobFailure
+from application.jobs.errors import PermanentJobFailure, TransientJobFailure
 from application.jobs.ports import OutboxHandler
 from application.jobs.unit_of_work import JobsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
-from domain.errors import DomainError
+from domain.errors import DomainError, Unavailable
 
 
 class UnknownTopic(PermanentJobFailure):
@@ -23,6 +23,8 @@ class DispatchOutboxMessage:
     Skips a message already recorded as processed; otherwise runs the handler and then records
     the message (keyed by the outbox id), so a redelivery has no second effect. A permanent
     failure is recorded too (with its error) and re-raised, so the actor does not retry it.
+    A dependency that is away (``Unavailable``: the database, a gateway) is a transient failure,
+    retried with backoff, even though it is a domain error.
     """
 
     def __init__(
@@ -39,11 +41,13 @@ class DispatchOutboxMessage:
         handler = self._handlers.get(topic)
         if handler is None:
             raise UnknownTopic(f"no handler for topic {topic!r} (message {message_id})")
-        async with self._uow() as uow:
-            if await uow.processed_messages.contains(message_id):
-                return
         try:
+            async with self._uow() as uow:
+                if await uow.processed_messages.contains(message_id):
+                    return
             await handler(message_id, payload)
+        except Unavailable as exc:
+            raise TransientJobFailure(f"{type(exc).__name__}: {exc}") from exc
         except (PermanentJobFailure, DomainError) as exc:
             # Retrying cannot help: record it so the relay does not publish it again either.
             await self._record(message_id, topic, f"{type(exc).__name__}: {exc}"[:1000])
@@ -51,6 +55,9 @@ class DispatchOutboxMessage:
         await self._record(message_id, topic, None)
 
     async def _record(self, message_id: str, topic: str, error: str | None) -> None:
-        async with self._uow() as uow:
-            await uow.processed_messages.add(message_id, topic, self._clock.now(), error)
-            await uow.commit()
+        try:
+            async with self._uow() as uow:
+                await uow.processed_messages.add(message_id, topic, self._clock.now(), error)
+                await uow.commit()
+        except Unavailable as exc:  # the handler ran; its redelivery is idempotent per outbox id
+            raise TransientJobFailure(f"{type(exc).__name__}: {exc}") from exc

@@ -154,18 +154,13 @@ def bonus(
     now: datetime,
     metadata: Mapping[str, object] = _EMPTY,
 ) -> LedgerTransaction:
-    amount = positive_credits(amount)
-    fp = fingerprint(
-        type="BONUS", wallet=wallet, amount=amount, description=description, metadata=dict(metadata)
-    )
-    return _wallet_and_system(
+    return _described(
+        EntryType.BONUS,
+        SystemAccount.PROMOTIONS,
         tx_id=tx_id,
-        type_=EntryType.BONUS,
         wallet=wallet,
-        amount=amount,
-        system=SystemAccount.PROMOTIONS,
+        amount=positive_credits(amount),
         key=key,
-        fp=fp,
         description=description,
         now=now,
         metadata=metadata,
@@ -183,9 +178,34 @@ def adjustment(
     metadata: Mapping[str, object] = _EMPTY,
 ) -> LedgerTransaction:
     """ADJUSTMENT: an operator's correction; may be negative (never below zero available)."""
-    amount = signed_credits(amount)
+    return _described(
+        EntryType.ADJUSTMENT,
+        SystemAccount.ADJUSTMENTS,
+        tx_id=tx_id,
+        wallet=wallet,
+        amount=signed_credits(amount),
+        key=key,
+        description=description,
+        now=now,
+        metadata=metadata,
+    )
+
+
+def _described(
+    type_: EntryType,
+    system: SystemAccount,
+    *,
+    tx_id: str,
+    wallet: str,
+    amount: int,
+    key: str,
+    description: str,
+    now: datetime,
+    metadata: Mapping[str, object],
+) -> LedgerTransaction:
+    """An operator's entry between a wallet and ``system``, fingerprinted by what it says."""
     fp = fingerprint(
-        type="ADJUSTMENT",
+        type=type_.value,
         wallet=wallet,
         amount=amount,
         description=description,
@@ -193,10 +213,10 @@ def adjustment(
     )
     return _wallet_and_system(
         tx_id=tx_id,
-        type_=EntryType.ADJUSTMENT,
+        type_=type_,
         wallet=wallet,
         amount=amount,
-        system=SystemAccount.ADJUSTMENTS,
+        system=system,
         key=key,
         fp=fp,
         description=description,

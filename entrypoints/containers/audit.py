@@ -6,6 +6,7 @@ from dependency_injector import containers, providers
 
 from application.audit.organization_audit import ReadOrganizationAudit
 from application.audit.unit_of_work import AuditUnitOfWork
+from entrypoints.containers.wiring import route_use_cases
 from entrypoints.http.routes.audit import AuditUseCases
 
 
@@ -13,17 +14,9 @@ class Audit(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
     infrastructure = providers.DependenciesContainer()
     access = providers.DependenciesContainer()
+    uow = infrastructure.uow.provided.of.call(AuditUnitOfWork)
 
-    read_organization_audit = providers.Factory(
-        ReadOrganizationAudit,
-        infrastructure.uow.provided.of.call(AuditUnitOfWork),
-        access.authorizer,
-    )
+    read_organization_audit = providers.Factory(ReadOrganizationAudit, uow, access.authorizer)
 
     # What the HTTP routes of this context run (entrypoints/http/routes).
-    http = providers.List(
-        providers.Singleton(
-            AuditUseCases,
-            read_organization_audit=read_organization_audit.provider,
-        ),
-    )
+    http = route_use_cases(AuditUseCases, vars())

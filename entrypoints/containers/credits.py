@@ -11,6 +11,7 @@ from application.credits.queries import GetBalance, GetHistory
 from application.credits.spend import Spend
 from application.credits.unit_of_work import CreditsUnitOfWork
 from application.credits.verify_ledger import VerifyLedger
+from entrypoints.containers.wiring import route_use_cases
 from entrypoints.http.routes.credits import CreditsUseCases
 
 
@@ -18,39 +19,18 @@ class Credits(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
     infrastructure = providers.DependenciesContainer()
     idempotency = providers.DependenciesContainer()
+    uow = infrastructure.uow.provided.of.call(CreditsUnitOfWork)
 
     credits_ledger = providers.Singleton(CreditsLedger, core.clock)
-    get_balance = providers.Factory(
-        GetBalance, infrastructure.uow.provided.of.call(CreditsUnitOfWork)
-    )
-    get_history = providers.Factory(
-        GetHistory, infrastructure.uow.provided.of.call(CreditsUnitOfWork)
-    )
+    get_balance = providers.Factory(GetBalance, uow)
+    get_history = providers.Factory(GetHistory, uow)
     spend = providers.Factory(Spend, infrastructure.atomic_ledger, core.clock)
-    admin_grant = providers.Factory(
-        AdminGrant,
-        infrastructure.uow.provided.of.call(CreditsUnitOfWork),
-        credits_ledger,
-        core.clock,
-    )
-    verify_ledger = providers.Factory(
-        VerifyLedger, infrastructure.uow.provided.of.call(CreditsUnitOfWork)
-    )
-    user_balance = providers.Factory(
-        UserBalance, infrastructure.uow.provided.of.call(CreditsUnitOfWork)
-    )
-    expire_holds = providers.Factory(
-        ExpireHolds, infrastructure.uow.provided.of.call(CreditsUnitOfWork), core.clock
-    )
+    admin_grant = providers.Factory(AdminGrant, uow, credits_ledger, core.clock)
+    verify_ledger = providers.Factory(VerifyLedger, uow)
+    user_balance = providers.Factory(UserBalance, uow)
+    expire_holds = providers.Factory(ExpireHolds, uow, core.clock)
 
     # What the HTTP routes of this context run (entrypoints/http/routes).
-    http = providers.List(
-        providers.Singleton(
-            CreditsUseCases,
-            admin_grant=admin_grant.provider,
-            get_balance=get_balance.provider,
-            get_history=get_history.provider,
-            spend=spend.provider,
-            idempotency=idempotency.idempotent_requests.provider,
-        ),
+    http = route_use_cases(
+        CreditsUseCases, vars(), idempotency=idempotency.idempotent_requests.provider
     )

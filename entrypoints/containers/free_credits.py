@@ -10,6 +10,7 @@ from application.free_credits.eligibility import GetFreeCreditsEligibility
 from application.free_credits.send_code import SendVerificationCode
 from application.free_credits.unit_of_work import FreeCreditsUnitOfWork
 from application.free_credits.verify_code import VerifyPhoneCode
+from entrypoints.containers.wiring import route_use_cases
 from entrypoints.http.routes.free_credits import FreeCreditsUseCases
 
 
@@ -18,46 +19,23 @@ class FreeCredits(containers.DeclarativeContainer):
     infrastructure = providers.DependenciesContainer()
     idempotency = providers.DependenciesContainer()
     credits = providers.DependenciesContainer()
+    uow = infrastructure.uow.provided.of.call(FreeCreditsUnitOfWork)
 
     send_verification_code = providers.Factory(
-        SendVerificationCode,
-        infrastructure.uow.provided.of.call(FreeCreditsUnitOfWork),
-        infrastructure.sms_sender,
-        core.otp_hasher,
-        core.clock,
+        SendVerificationCode, uow, infrastructure.sms_sender, core.otp_hasher, core.clock
     )
-    verify_phone_code = providers.Factory(
-        VerifyPhoneCode,
-        infrastructure.uow.provided.of.call(FreeCreditsUnitOfWork),
-        core.otp_hasher,
-        core.clock,
-    )
-    free_credits_eligibility = providers.Factory(
-        GetFreeCreditsEligibility,
-        infrastructure.uow.provided.of.call(FreeCreditsUnitOfWork),
-        core.clock,
-    )
+    verify_phone_code = providers.Factory(VerifyPhoneCode, uow, core.otp_hasher, core.clock)
+    free_credits_eligibility = providers.Factory(GetFreeCreditsEligibility, uow, core.clock)
     claim_free_credits = providers.Factory(
         ClaimFreeCredits,
-        infrastructure.uow.provided.of.call(FreeCreditsUnitOfWork),
+        uow,
         credits.credits_ledger,
         core.clock,
         amount=core.config.provided.free_credits_amount,
     )
-    purge_stale_phone_verification = providers.Factory(
-        PurgeStalePhoneVerification,
-        infrastructure.uow.provided.of.call(FreeCreditsUnitOfWork),
-        core.clock,
-    )
+    purge_stale_phone_verification = providers.Factory(PurgeStalePhoneVerification, uow, core.clock)
 
     # What the HTTP routes of this context run (entrypoints/http/routes).
-    http = providers.List(
-        providers.Singleton(
-            FreeCreditsUseCases,
-            claim_free_credits=claim_free_credits.provider,
-            free_credits_eligibility=free_credits_eligibility.provider,
-            send_verification_code=send_verification_code.provider,
-            verify_phone_code=verify_phone_code.provider,
-            idempotency=idempotency.idempotent_requests.provider,
-        ),
+    http = route_use_cases(
+        FreeCreditsUseCases, vars(), idempotency=idempotency.idempotent_requests.provider
     )

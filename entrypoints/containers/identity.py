@@ -7,37 +7,33 @@ from dependency_injector import containers, providers
 from application.identity.provider_sync import ApplyProviderWebhook, ReceiveProviderWebhook
 from application.identity.resolve_principal import ResolvePrincipal
 from application.identity.unit_of_work import IdentityUnitOfWork
+from entrypoints.containers.wiring import route_use_cases
 from entrypoints.http.routes.identity import IdentityUseCases
 
 
 class Identity(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
     infrastructure = providers.DependenciesContainer()
+    uow = infrastructure.uow.provided.of.call(IdentityUnitOfWork)
 
     resolve_principal = providers.Singleton(
         ResolvePrincipal,
-        infrastructure.uow.provided.of.call(IdentityUnitOfWork),
+        uow,
         infrastructure.cache,
         core.clock,
         admin_subjects=core.config.provided.admin_user_ids,
         directory=infrastructure.identity_directory,
     )
-    receive_provider_webhook = providers.Factory(
-        ReceiveProviderWebhook, infrastructure.uow.provided.of.call(IdentityUnitOfWork), core.clock
-    )
+    receive_provider_webhook = providers.Factory(ReceiveProviderWebhook, uow, core.clock)
     apply_provider_webhook = providers.Factory(
         ApplyProviderWebhook,
-        infrastructure.uow.provided.of.call(IdentityUnitOfWork),
+        uow,
         infrastructure.cache,
         core.clock,
         infrastructure.provider_event_parser,
     )
 
     # What the HTTP routes of this context run (entrypoints/http/routes).
-    http = providers.List(
-        providers.Singleton(
-            IdentityUseCases,
-            receive_provider_webhook=receive_provider_webhook.provider,
-            webhook_verifier=infrastructure.clerk_webhook_verifier,
-        ),
+    http = route_use_cases(
+        IdentityUseCases, vars(), webhook_verifier=infrastructure.clerk_webhook_verifier
     )

@@ -57,6 +57,10 @@ def _engine(settings: Settings) -> AsyncEngine:
         settings.database_url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
+        pre_ping=settings.db_pool_pre_ping,
+        pool_timeout_seconds=settings.db_pool_timeout_seconds,
+        connect_timeout_seconds=settings.db_connect_timeout_seconds,
+        statement_timeout_ms=settings.db_statement_timeout_ms,
     )
 
 
@@ -130,7 +134,13 @@ def _atomic_ledger(
     # A Protocol is the shape: mypy's type-abstract check does not apply to it.
     portable = UnitOfWorkAtomicLedger(uow.of(LedgerUnitOfWork))  # type: ignore[type-abstract]
     if engine.dialect.name == "postgresql":
-        return PostgresAtomicLedger(engine, portable, pool_size=min(settings.db_pool_size, 16))
+        return PostgresAtomicLedger(
+            engine,
+            portable,
+            pool_size=min(settings.db_pool_size, 16),
+            statement_timeout_ms=settings.db_statement_timeout_ms,
+            connect_timeout_seconds=settings.db_connect_timeout_seconds,
+        )
     return portable
 
 

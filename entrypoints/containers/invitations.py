@@ -9,6 +9,7 @@ from application.invitations.invitation_email import SendInvitationEmailHandler
 from application.invitations.invite import InviteMembers
 from application.invitations.manage import ListInvitations, RevokeInvitation
 from application.invitations.unit_of_work import InvitationsUnitOfWork
+from entrypoints.containers.wiring import route_use_cases
 from entrypoints.http.routes.invitations import InvitationsUseCases
 
 
@@ -16,38 +17,19 @@ class Invitations(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
     infrastructure = providers.DependenciesContainer()
     access = providers.DependenciesContainer()
+    uow = infrastructure.uow.provided.of.call(InvitationsUnitOfWork)
 
     invite_members = providers.Factory(
-        InviteMembers,
-        infrastructure.uow.provided.of.call(InvitationsUnitOfWork),
-        core.clock,
-        access.authorizer,
-        core.code_sealer,
+        InviteMembers, uow, core.clock, access.authorizer, core.code_sealer
     )
-    list_invitations = providers.Factory(
-        ListInvitations,
-        infrastructure.uow.provided.of.call(InvitationsUnitOfWork),
-        core.clock,
-        access.authorizer,
-    )
-    revoke_invitation = providers.Factory(
-        RevokeInvitation,
-        infrastructure.uow.provided.of.call(InvitationsUnitOfWork),
-        core.clock,
-        access.authorizer,
-    )
-    preview_invitation = providers.Factory(
-        PreviewInvitation, infrastructure.uow.provided.of.call(InvitationsUnitOfWork), core.clock
-    )
-    accept_invitation = providers.Factory(
-        AcceptInvitation, infrastructure.uow.provided.of.call(InvitationsUnitOfWork), core.clock
-    )
-    decline_invitation = providers.Factory(
-        DeclineInvitation, infrastructure.uow.provided.of.call(InvitationsUnitOfWork), core.clock
-    )
+    list_invitations = providers.Factory(ListInvitations, uow, core.clock, access.authorizer)
+    revoke_invitation = providers.Factory(RevokeInvitation, uow, core.clock, access.authorizer)
+    preview_invitation = providers.Factory(PreviewInvitation, uow, core.clock)
+    accept_invitation = providers.Factory(AcceptInvitation, uow, core.clock)
+    decline_invitation = providers.Factory(DeclineInvitation, uow, core.clock)
     send_invitation_email = providers.Factory(
         SendInvitationEmailHandler,
-        infrastructure.uow.provided.of.call(InvitationsUnitOfWork),
+        uow,
         core.clock,
         core.code_sealer,
         infrastructure.email_templates,
@@ -56,14 +38,4 @@ class Invitations(containers.DeclarativeContainer):
     )
 
     # What the HTTP routes of this context run (entrypoints/http/routes).
-    http = providers.List(
-        providers.Singleton(
-            InvitationsUseCases,
-            accept_invitation=accept_invitation.provider,
-            decline_invitation=decline_invitation.provider,
-            invite_members=invite_members.provider,
-            list_invitations=list_invitations.provider,
-            preview_invitation=preview_invitation.provider,
-            revoke_invitation=revoke_invitation.provider,
-        ),
-    )
+    http = route_use_cases(InvitationsUseCases, vars())

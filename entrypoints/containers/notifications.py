@@ -13,55 +13,24 @@ from application.notifications.inbox import (
     MarkNotifications,
 )
 from application.notifications.unit_of_work import NotificationsUnitOfWork
+from entrypoints.containers.wiring import route_use_cases
 from entrypoints.http.routes.notifications import NotificationsUseCases
 
 
 class Notifications(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
     infrastructure = providers.DependenciesContainer()
+    uow = infrastructure.uow.provided.of.call(NotificationsUnitOfWork)
 
-    list_notifications = providers.Factory(
-        ListNotifications, infrastructure.uow.provided.of.call(NotificationsUnitOfWork)
-    )
-    count_unread = providers.Factory(
-        CountUnread,
-        infrastructure.uow.provided.of.call(NotificationsUnitOfWork),
-        infrastructure.cache,
-    )
-    mark_notifications = providers.Factory(
-        MarkNotifications,
-        infrastructure.uow.provided.of.call(NotificationsUnitOfWork),
-        infrastructure.cache,
-        core.clock,
-    )
-    delete_notification = providers.Factory(
-        DeleteNotification,
-        infrastructure.uow.provided.of.call(NotificationsUnitOfWork),
-        infrastructure.cache,
-    )
-    delete_read_notifications = providers.Factory(
-        DeleteReadNotifications, infrastructure.uow.provided.of.call(NotificationsUnitOfWork)
-    )
+    list_notifications = providers.Factory(ListNotifications, uow)
+    count_unread = providers.Factory(CountUnread, uow, infrastructure.cache)
+    mark_notifications = providers.Factory(MarkNotifications, uow, infrastructure.cache, core.clock)
+    delete_notification = providers.Factory(DeleteNotification, uow, infrastructure.cache)
+    delete_read_notifications = providers.Factory(DeleteReadNotifications, uow)
     create_notification = providers.Factory(
-        CreateNotificationHandler,
-        infrastructure.uow.provided.of.call(NotificationsUnitOfWork),
-        infrastructure.cache,
-        core.clock,
+        CreateNotificationHandler, uow, infrastructure.cache, core.clock
     )
-    purge_old_notifications = providers.Factory(
-        PurgeOldNotifications,
-        infrastructure.uow.provided.of.call(NotificationsUnitOfWork),
-        core.clock,
-    )
+    purge_old_notifications = providers.Factory(PurgeOldNotifications, uow, core.clock)
 
     # What the HTTP routes of this context run (entrypoints/http/routes).
-    http = providers.List(
-        providers.Singleton(
-            NotificationsUseCases,
-            count_unread=count_unread.provider,
-            delete_notification=delete_notification.provider,
-            delete_read_notifications=delete_read_notifications.provider,
-            list_notifications=list_notifications.provider,
-            mark_notifications=mark_notifications.provider,
-        ),
-    )
+    http = route_use_cases(NotificationsUseCases, vars())

@@ -13,6 +13,7 @@ from application.payments.settlement import PaymentSettlement
 from application.payments.unit_of_work import PaymentsUnitOfWork
 from application.payments.verify import VerifyPayment
 from application.payments.webhooks import ProcessRazorpayWebhook, ReceiveRazorpayWebhook
+from entrypoints.containers.wiring import route_use_cases
 from entrypoints.http.routes.payments import PaymentsUseCases
 from entrypoints.payments_wiring import checkout_key_secret, checkout_sandbox
 
@@ -22,33 +23,25 @@ class Payments(containers.DeclarativeContainer):
     infrastructure = providers.DependenciesContainer()
     idempotency = providers.DependenciesContainer()
     credits = providers.DependenciesContainer()
+    uow = infrastructure.uow.provided.of.call(PaymentsUnitOfWork)
 
-    list_plans = providers.Factory(
-        ListPlans, infrastructure.uow.provided.of.call(PaymentsUnitOfWork)
-    )
-    get_plan = providers.Factory(GetPlan, infrastructure.uow.provided.of.call(PaymentsUnitOfWork))
-    create_plan = providers.Factory(
-        CreatePlan, infrastructure.uow.provided.of.call(PaymentsUnitOfWork), core.clock
-    )
-    deactivate_plan = providers.Factory(
-        DeactivatePlan, infrastructure.uow.provided.of.call(PaymentsUnitOfWork), core.clock
-    )
+    list_plans = providers.Factory(ListPlans, uow)
+    get_plan = providers.Factory(GetPlan, uow)
+    create_plan = providers.Factory(CreatePlan, uow, core.clock)
+    deactivate_plan = providers.Factory(DeactivatePlan, uow, core.clock)
     payment_settlement = providers.Factory(
-        PaymentSettlement,
-        infrastructure.uow.provided.of.call(PaymentsUnitOfWork),
-        infrastructure.payment_gateway,
-        credits.credits_ledger,
+        PaymentSettlement, uow, infrastructure.payment_gateway, credits.credits_ledger
     )
     create_order = providers.Factory(
         CreateOrder,
-        infrastructure.uow.provided.of.call(PaymentsUnitOfWork),
+        uow,
         infrastructure.payment_gateway,
         core.clock,
         payments_enabled=core.config.provided.payments_are_enabled,
     )
     verify_payment = providers.Factory(
         VerifyPayment,
-        infrastructure.uow.provided.of.call(PaymentsUnitOfWork),
+        uow,
         payment_settlement,
         credits.credits_ledger,
         core.clock,
@@ -57,62 +50,26 @@ class Payments(containers.DeclarativeContainer):
         ),
         payments_enabled=core.config.provided.payments_are_enabled,
     )
-    payment_history = providers.Factory(
-        PaymentHistory, infrastructure.uow.provided.of.call(PaymentsUnitOfWork)
-    )
-    get_payment = providers.Factory(
-        GetPayment,
-        infrastructure.uow.provided.of.call(PaymentsUnitOfWork),
-        payment_settlement,
-        core.clock,
-    )
-    get_own_payment_by_order = providers.Factory(
-        GetOwnPaymentByOrder, infrastructure.uow.provided.of.call(PaymentsUnitOfWork)
-    )
+    payment_history = providers.Factory(PaymentHistory, uow)
+    get_payment = providers.Factory(GetPayment, uow, payment_settlement, core.clock)
+    get_own_payment_by_order = providers.Factory(GetOwnPaymentByOrder, uow)
     refund_payment = providers.Factory(
-        RefundPayment,
-        infrastructure.uow.provided.of.call(PaymentsUnitOfWork),
-        infrastructure.payment_gateway,
-        payment_settlement,
-        core.clock,
+        RefundPayment, uow, infrastructure.payment_gateway, payment_settlement, core.clock
     )
     receive_razorpay_webhook = providers.Factory(
-        ReceiveRazorpayWebhook,
-        infrastructure.uow.provided.of.call(PaymentsUnitOfWork),
-        core.clock,
-        secret=core.config.provided.razorpay_webhook_secret,
+        ReceiveRazorpayWebhook, uow, core.clock, secret=core.config.provided.razorpay_webhook_secret
     )
     process_razorpay_webhook = providers.Factory(
-        ProcessRazorpayWebhook,
-        infrastructure.uow.provided.of.call(PaymentsUnitOfWork),
-        infrastructure.payment_gateway,
-        payment_settlement,
-        core.clock,
+        ProcessRazorpayWebhook, uow, infrastructure.payment_gateway, payment_settlement, core.clock
     )
     reconcile_payments = providers.Factory(
-        ReconcilePayments,
-        infrastructure.uow.provided.of.call(PaymentsUnitOfWork),
-        payment_settlement,
-        refund_payment,
-        core.clock,
+        ReconcilePayments, uow, payment_settlement, refund_payment, core.clock
     )
 
     # What the HTTP routes of this context run (entrypoints/http/routes).
-    http = providers.List(
-        providers.Singleton(
-            PaymentsUseCases,
-            create_order=create_order.provider,
-            get_own_payment_by_order=get_own_payment_by_order.provider,
-            get_payment=get_payment.provider,
-            get_plan=get_plan.provider,
-            list_plans=list_plans.provider,
-            payment_history=payment_history.provider,
-            receive_razorpay_webhook=receive_razorpay_webhook.provider,
-            refund_payment=refund_payment.provider,
-            verify_payment=verify_payment.provider,
-            idempotency=idempotency.idempotent_requests.provider,
-            sandbox=providers.Callable(
-                checkout_sandbox, core.config, infrastructure.payment_gateway
-            ),
-        ),
+    http = route_use_cases(
+        PaymentsUseCases,
+        vars(),
+        idempotency=idempotency.idempotent_requests.provider,
+        sandbox=providers.Callable(checkout_sandbox, core.config, infrastructure.payment_gateway),
     )

@@ -13,6 +13,7 @@ from dependency_injector import containers, providers
 
 from entrypoints.config import Settings
 from entrypoints.containers.access import Access
+from entrypoints.containers.assistant import Assistant
 from entrypoints.containers.audit import Audit
 from entrypoints.containers.core import Core
 from entrypoints.containers.credits import Credits
@@ -51,6 +52,15 @@ class Container(containers.DeclarativeContainer):
     invitations = providers.Container(Invitations, access=access, **_on)
     audit = providers.Container(Audit, access=access, **_on)
     jobs = providers.Container(Jobs, **_on)
+    assistant = providers.Container(
+        Assistant,
+        profiles=profiles,
+        credits=credits,
+        notifications=notifications,
+        access=access,
+        payments=payments,
+        **_on,
+    )
     del _on
 
 

@@ -14,7 +14,13 @@ from entrypoints.containers import Container
 from entrypoints.containers.root import route_use_case_types, route_use_cases
 from entrypoints.http.client_address import TrustedProxies
 from entrypoints.http.guards import Authenticator, RateLimits, limiter_storage
-from entrypoints.http.middleware import cors, maintenance, observe
+from entrypoints.http.middleware import (
+    cors,
+    lift_deadline_for_streams,
+    maintenance,
+    observe,
+    request_timeout,
+)
 from entrypoints.http.openapi import build_openapi
 from entrypoints.http.request_state import CONTAINER, MAX_BODY
 from entrypoints.http.routes import realtime
@@ -42,9 +48,11 @@ def create_app(container: Container) -> web.Application:
             observe(TrustedProxies.from_settings(settings.trusted_proxies)),
             cors(settings.cors_origins),
             maintenance(settings.maintenance_mode),
+            request_timeout(settings.request_timeout_seconds),
         ],
         client_max_size=settings.max_body_bytes,
     )
+    app.on_response_prepare.append(lift_deadline_for_streams)
     app[CONTAINER] = container
     app[MAX_BODY] = settings.max_body_bytes
     authenticate = Authenticator(

@@ -3,6 +3,7 @@ security headers, CORS and maintenance mode."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 import uuid
@@ -170,6 +171,52 @@ def cors(allowed_origins: list[str]) -> Callable[..., Awaitable[web.StreamRespon
             if allow_any or credentialed:
                 response.headers["Vary"] = "Origin"
         return response
+
+    return middleware
+
+
+#: ``Retry-After`` of a request that ran out of time: the cause (a slow or restarting
+#: dependency) is usually gone within seconds.
+TIMEOUT_RETRY_AFTER_SECONDS = 5
+
+
+REQUEST_DEADLINE = "fairarena.request_deadline"
+
+
+async def lift_deadline_for_streams(request: web.Request, response: web.StreamResponse) -> None:
+    """``on_response_prepare``: a response prepared inside its handler is a stream (SSE,
+    WebSocket, the assistant's reply) — it has begun answering and lives by its own heartbeats
+    and limits, so the request deadline no longer applies. Plain responses are prepared after
+    the handler returned, outside the deadline."""
+    deadline = request.get(REQUEST_DEADLINE)
+    if deadline is not None:
+        deadline.reschedule(None)
+
+
+def request_timeout(seconds: float) -> Callable[..., Awaitable[web.StreamResponse]]:
+    """No request outlives ``REQUEST_TIMEOUT_SECONDS``: past it the handler is cancelled (its
+    unit of work rolls back) and the client gets 503 with ``Retry-After`` (ADR 0091)."""
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if seconds <= 0:
+            return await handler(request)
+        try:
+            async with asyncio.timeout(seconds) as deadline:
+                request[REQUEST_DEADLINE] = deadline
+                try:
+                    return await handler(request)
+                finally:
+                    del request[REQUEST_DEADLINE]  # a plain response is prepared after this
+        except TimeoutError:
+            if not deadline.expired():
+                raise  # a timeout of the handler's own, not the request's
+            log.warning("http.request_timeout", path=request.path, seconds=seconds)
+            raise ApiError(
+                "SERVICE_UNAVAILABLE",
+                "The request took too long; retry shortly",
+                headers={"Retry-After": str(TIMEOUT_RETRY_AFTER_SECONDS)},
+            ) from None
 
     return middleware
 

@@ -39,6 +39,7 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from application.identity.principal import Principal
+from application.pagination import Page
 from domain.errors import AuthenticationFailed, Forbidden
 from domain.request_context import RequestContext
 from entrypoints.http import envelope
@@ -47,6 +48,7 @@ from entrypoints.http.request_state import CLIENT_IP, MAX_BODY, request_id_of
 
 B = TypeVar("B", bound=BaseModel)
 Q = TypeVar("Q", bound=BaseModel)
+T = TypeVar("T")
 
 
 class Auth(enum.Enum):
@@ -70,6 +72,20 @@ class Reply:
     status: int | None = None
     meta: Mapping[str, Any] | None = None
     headers: Mapping[str, str] | None = None
+
+
+def page_reply(
+    page: Page[T],
+    limit: int,
+    show: Callable[[T], Any],
+    headers: Mapping[str, str] | None = None,
+) -> Reply:
+    """The reply of a ``paginated=True`` route: each item shown; ``meta`` the limit and cursor."""
+    return Reply(
+        [show(item) for item in page.items],
+        meta={"limit": limit, "nextCursor": page.next_cursor},
+        headers=headers,
+    )
 
 
 @dataclass

@@ -16,6 +16,10 @@ from adapters.sqlalchemy.repositories.access.scopes import (
     SqlProjectRepository,
     SqlTeamRepository,
 )
+from adapters.sqlalchemy.repositories.assistant import (
+    SqlAssistantQuota,
+    SqlConversationRepository,
+)
 from adapters.sqlalchemy.repositories.audit import SqlAuditLog, SqlOrganizationAuditTrail
 from adapters.sqlalchemy.repositories.credits.ledger import SqlLedgerRepository
 from adapters.sqlalchemy.repositories.free_credits import SqlPhoneVerificationRepository
@@ -56,4 +60,6 @@ REPOSITORIES: Mapping[str, Build] = {
     "phone_verifications": lambda conn, clock: SqlPhoneVerificationRepository(conn),
     "ledger": lambda conn, clock: SqlLedgerRepository(conn),
     "idempotency": lambda conn, clock: SqlIdempotencyStore(conn),
+    "conversations": lambda conn, clock: SqlConversationRepository(conn),
+    "assistant_quota": lambda conn, clock: SqlAssistantQuota(conn),
 }

@@ -5,8 +5,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.sqlalchemy.statements import entity_of, entity_row, insert_ignoring_conflict
 from adapters.sqlalchemy.statements import for_update as lock_rows
-from adapters.sqlalchemy.statements import insert_ignoring_conflict
 from adapters.sqlalchemy.tables.identity import users
 from domain.identity.user import User
 
@@ -56,32 +56,8 @@ class SqlUserRepository:
 
 
 def _to_row(user: User) -> dict[str, Any]:
-    return {
-        "id": user.id,
-        "subject": user.subject,
-        "email": user.email,
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "image_url": user.image_url,
-        "username": user.username,
-        "created_at": user.created_at,
-        "updated_at": user.updated_at,
-        "deleted_at": user.deleted_at,
-        "provider_updated_at": user.provider_updated_at,
-    }
+    return entity_row(user)
 
 
 def _to_user(row: Any) -> User:
-    return User(
-        id=row.id,
-        subject=row.subject,
-        email=row.email,
-        first_name=row.first_name,
-        last_name=row.last_name,
-        image_url=row.image_url,
-        username=row.username,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        deleted_at=row.deleted_at,
-        provider_updated_at=row.provider_updated_at,
-    )
+    return entity_of(User, row)

@@ -10,7 +10,13 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.errors import duplicates_refused
-from adapters.sqlalchemy.statements import for_update, insert_ignoring_conflict, upsert
+from adapters.sqlalchemy.statements import (
+    entity_of,
+    entity_row,
+    for_update,
+    insert_ignoring_conflict,
+    upsert,
+)
 from adapters.sqlalchemy.tables.payments import payment_events, payment_refunds, payments, plans
 from application.pagination import Page, PageRequest, encode_cursor
 from application.payments.ports import DueCheck
@@ -21,14 +27,6 @@ from domain.payments.refund import Refund, RefundStatus
 from domain.payments.status import PaymentStatus
 
 P, R, E = payments.c, payment_refunds.c, payment_events.c
-_STATE_COLUMNS = (
-    "processing_at",
-    "completed_at",
-    "failed_at",
-    "cancelled_at",
-    "partially_refunded_at",
-    "refunded_at",
-)
 
 
 class SqlPlanRepository:
@@ -215,124 +213,52 @@ class SqlPaymentRepository:
 
 
 def _plan_row(plan: Plan) -> dict[str, Any]:
-    return {
-        "plan_id": plan.plan_id,
-        "name": plan.name,
-        "amount": plan.amount,
-        "currency": plan.currency,
-        "credits": plan.credits,
-        "description": plan.description,
-        "features": list(plan.features),
-        "is_active": plan.is_active,
-        "is_popular": plan.is_popular,
-        "created_at": plan.created_at,
-        "updated_at": plan.updated_at,
-    }
+    return entity_row(plan, features=list(plan.features))
 
 
 def _plan(r: Any) -> Plan:
-    return Plan(
-        plan_id=r.plan_id,
-        name=r.name,
-        amount=r.amount,
-        currency=r.currency,
-        credits=r.credits,
-        description=r.description,
+    return entity_of(
+        Plan,
+        r,
         features=tuple(r.features or ()),
         is_active=bool(r.is_active),
-        created_at=r.created_at,
-        updated_at=r.updated_at,
         is_popular=bool(r.is_popular),
     )
 
 
 def _payment_row(p: Payment) -> dict[str, Any]:
-    row = {
-        "id": p.id,
-        "user_id": p.user_id,
-        "plan_id": p.plan_id,
-        "plan_name": p.plan_name,
-        "credits": p.credits,
-        "amount": p.amount,
-        "currency": p.currency,
-        "receipt": p.receipt,
-        "status": p.status.value,
-        "gateway_order_id": p.gateway_order_id,
-        "gateway_payment_id": p.gateway_payment_id,
-        "method": p.method,
-        "failure_reason": p.failure_reason[:500] if p.failure_reason else None,
-        "captured_amount": p.captured_amount,
-        "refunded_amount": p.refunded_amount,
-        "flags": list(p.flags),
-        "created_at": p.created_at,
-        "updated_at": p.updated_at,
-    }
-    row.update({name: getattr(p, name) for name in _STATE_COLUMNS})
-    return row
+    return entity_row(
+        p,
+        omit=("refunds",),
+        status=p.status.value,
+        failure_reason=p.failure_reason[:500] if p.failure_reason else None,
+        refunded_amount=p.refunded_amount,
+        flags=list(p.flags),
+    )
 
 
 def _payment(r: Any, refunds: tuple[Refund, ...]) -> Payment:
-    return Payment(
-        id=r.id,
-        user_id=r.user_id,
-        plan_id=r.plan_id,
-        plan_name=r.plan_name,
-        credits=r.credits,
-        amount=r.amount,
-        currency=r.currency,
-        receipt=r.receipt,
+    return entity_of(
+        Payment,
+        r,
         status=PaymentStatus(r.status),
-        created_at=r.created_at,
-        updated_at=r.updated_at,
-        gateway_order_id=r.gateway_order_id,
-        gateway_payment_id=r.gateway_payment_id,
-        method=r.method,
-        failure_reason=r.failure_reason,
-        captured_amount=r.captured_amount,
         flags=tuple(r.flags or ()),
         refunds=refunds,
-        **{name: getattr(r, name) for name in _STATE_COLUMNS},
     )
 
 
 def _refund_row(f: Refund) -> dict[str, Any]:
-    return {
-        "id": f.id,
-        "payment_id": f.payment_id,
-        "amount": f.amount,
-        "status": f.status.value,
-        "reason": f.reason[:500],
-        "requested_by": f.requested_by[:64],
-        "gateway_refund_id": f.gateway_refund_id,
-        "gateway_status": f.gateway_status,
-        "credits_clawed": f.credits_clawed,
-        "credits_shortfall": f.credits_shortfall,
-        "failure_reason": f.failure_reason[:500] if f.failure_reason else None,
-        "created_at": f.created_at,
-        "applied_at": f.applied_at,
-        "failed_at": f.failed_at,
-        "request_fingerprint": f.request_fingerprint,
-    }
+    return entity_row(
+        f,
+        status=f.status.value,
+        reason=f.reason[:500],
+        requested_by=f.requested_by[:64],
+        failure_reason=f.failure_reason[:500] if f.failure_reason else None,
+    )
 
 
 def _refund(r: Any) -> Refund:
-    return Refund(
-        id=r.id,
-        payment_id=r.payment_id,
-        amount=r.amount,
-        status=RefundStatus(r.status),
-        reason=r.reason,
-        requested_by=r.requested_by,
-        created_at=r.created_at,
-        gateway_refund_id=r.gateway_refund_id,
-        gateway_status=r.gateway_status,
-        credits_clawed=r.credits_clawed,
-        credits_shortfall=r.credits_shortfall,
-        applied_at=r.applied_at,
-        failed_at=r.failed_at,
-        failure_reason=r.failure_reason,
-        request_fingerprint=r.request_fingerprint,
-    )
+    return entity_of(Refund, r, status=RefundStatus(r.status))
 
 
 def _event_row(e: PaymentEvent) -> dict[str, Any]:

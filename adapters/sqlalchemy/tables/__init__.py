@@ -2,6 +2,7 @@
 
 from adapters.sqlalchemy.tables import (
     access,
+    assistant,
     audit,
     credits,
     free_credits,
@@ -19,6 +20,7 @@ from adapters.sqlalchemy.tables.base import metadata
 
 __all__ = [
     "access",
+    "assistant",
     "audit",
     "credits",
     "free_credits",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from application.audit.organization_audit import ReadOrganizationAudit
 from application.audit.ports import AuditRecord
 from application.pagination import page_request
-from entrypoints.http.routing import ApiRoutes, Call, NoBody, Reply
+from entrypoints.http.routing import ApiRoutes, Call, NoBody, Reply, page_reply
 from entrypoints.http.schemas.base import PageQuery
 from entrypoints.http.schemas.invitations import ActorOut, AuditEntryOut, AuditTargetOut
 
@@ -51,6 +51,4 @@ async def organization_audit(call: Call[NoBody, PageQuery], uc: AuditUseCases) -
     page = await uc.read_organization_audit()(
         call.user, call.path["orgId"], page_request(q.limit, q.cursor)
     )
-    return Reply(
-        [audit_out(r) for r in page.items], meta={"limit": q.limit, "nextCursor": page.next_cursor}
-    )
+    return page_reply(page, q.limit, audit_out)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from application.credits.admin_grant import AdminGrant
+from application.credits.ports import HistoryEntry
 from application.credits.queries import GetBalance, GetHistory
 from application.credits.spend import Spend
 from application.idempotency import IdempotentRequests
@@ -21,7 +22,7 @@ from entrypoints.http.idempotency import (
     idempotency_key,
     idempotent,
 )
-from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply
+from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
 from entrypoints.http.schemas.credits import (
     BalanceOut,
     GrantIn,
@@ -56,6 +57,18 @@ async def balance(call: Call[NoBody, NoQuery], uc: CreditsUseCases) -> Reply:
     )
 
 
+def history_entry_out(e: HistoryEntry) -> HistoryEntryOut:
+    return HistoryEntryOut(
+        id=e.id,
+        type=e.type,
+        amount=e.amount,
+        balance_after=e.balance_after,
+        description=e.description,
+        payment_id=e.payment_id,
+        created_at=e.created_at,
+    )
+
+
 @routes.get(
     "/api/v1/credits/history",
     query=HistoryQuery,
@@ -66,19 +79,7 @@ async def balance(call: Call[NoBody, NoQuery], uc: CreditsUseCases) -> Reply:
 async def history(call: Call[NoBody, HistoryQuery], uc: CreditsUseCases) -> Reply:
     q = call.query
     page = await uc.get_history()(call.user.user_id, q.type, page_request(q.limit, q.cursor))
-    items = [
-        HistoryEntryOut(
-            id=e.id,
-            type=e.type,
-            amount=e.amount,
-            balance_after=e.balance_after,
-            description=e.description,
-            payment_id=e.payment_id,
-            created_at=e.created_at,
-        )
-        for e in page.items
-    ]
-    return Reply(items, meta={"limit": q.limit, "nextCursor": page.next_cursor}, headers=NO_STORE)
+    return page_reply(page, q.limit, history_entry_out, headers=NO_STORE)
 
 
 @routes.post(

@@ -24,7 +24,7 @@ from application.pagination import page_request
 from domain.access.permissions import ScopeKind
 from domain.access.roles import Role
 from domain.invitations.invitation import parse_status_filter
-from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply
+from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
 from entrypoints.http.schemas.invitations import (
     AcceptedOut,
     CodeIn,
@@ -154,10 +154,7 @@ def add_scope_invitation_routes(
             parse_status_filter(q.status),
             page_request(q.limit, q.cursor),
         )
-        return Reply(
-            [invitation_out(v) for v in page.items],
-            meta={"limit": q.limit, "nextCursor": page.next_cursor},
-        )
+        return page_reply(page, q.limit, invitation_out)
 
     @routes.delete(
         f"{base}/invites/{{inviteId}}",

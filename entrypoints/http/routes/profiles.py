@@ -12,8 +12,8 @@ from application.profiles.public_profile import (
     RecordProfileView,
     ViewPublicProfile,
 )
-from domain.profiles.profile import Gender, PrivacySettings, Profile, ProfileDetails
-from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply
+from domain.profiles.profile import Gender, PrivacySettings, Profile, ProfileDetails, ProfileView
+from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
 from entrypoints.http.schemas.base import PageQuery
 from entrypoints.http.schemas.profiles import (
     ProfileIn,
@@ -71,15 +71,8 @@ def profile_out(profile: Profile) -> dict[str, object]:
     }
 
 
-@routes.get("/api/v1/profile", response=ProfileOut, summary="My profile (created on first call)")
-async def get_profile(call: Call[NoBody, NoQuery], uc: ProfilesUseCases) -> ProfileOut:
-    profile = await uc.get_own_profile()(call.user)
-    return ProfileOut.model_validate(profile_out(profile))
-
-
-@routes.put("/api/v1/profile", body=ProfileIn, response=ProfileOut, summary="Update my profile")
-async def update_profile(call: Call[ProfileIn, NoQuery], uc: ProfilesUseCases) -> ProfileOut:
-    b = call.body
+def profile_change(b: ProfileIn, current: Profile) -> tuple[ProfileDetails, PrivacySettings]:
+    """What a validated ``PUT /profile`` body changes (the assistant's profile tool too)."""
     details = ProfileDetails(
         first_name=b.first_name,
         last_name=b.last_name,
@@ -103,12 +96,24 @@ async def update_profile(call: Call[ProfileIn, NoQuery], uc: ProfilesUseCases) -
         portfolio_url=b.portfolio_url or None,
         resume_url=b.resume_url or None,
     )
-    current = await uc.get_own_profile()(call.user)
     privacy = PrivacySettings(
         is_public=current.privacy.is_public if b.is_public is None else b.is_public,
         require_auth=current.privacy.require_auth if b.require_auth is None else b.require_auth,
         track_views=current.privacy.track_views if b.track_views is None else b.track_views,
     )
+    return details, privacy
+
+
+@routes.get("/api/v1/profile", response=ProfileOut, summary="My profile (created on first call)")
+async def get_profile(call: Call[NoBody, NoQuery], uc: ProfilesUseCases) -> ProfileOut:
+    profile = await uc.get_own_profile()(call.user)
+    return ProfileOut.model_validate(profile_out(profile))
+
+
+@routes.put("/api/v1/profile", body=ProfileIn, response=ProfileOut, summary="Update my profile")
+async def update_profile(call: Call[ProfileIn, NoQuery], uc: ProfilesUseCases) -> ProfileOut:
+    current = await uc.get_own_profile()(call.user)
+    details, privacy = profile_change(call.body, current)
     saved = await uc.update_profile()(call.user, details, privacy)
     return ProfileOut.model_validate(profile_out(saved))
 
@@ -142,6 +147,15 @@ async def record_view(call: Call[NoBody, NoQuery], uc: ProfilesUseCases) -> View
     return ViewRecordedOut(recorded=recorded)
 
 
+def profile_view_out(v: ProfileView) -> ProfileViewOut:
+    return ProfileViewOut(
+        viewer_id=v.viewer_id,
+        viewer_name=v.viewer_name,
+        viewer_image_url=v.viewer_image_url,
+        viewed_at=v.viewed_at,
+    )
+
+
 @routes.get(
     "/api/v1/profile/views",
     query=PageQuery,
@@ -153,13 +167,4 @@ async def list_views(call: Call[NoBody, PageQuery], uc: ProfilesUseCases) -> Rep
     page = await uc.list_profile_views()(
         call.user, page_request(call.query.limit, call.query.cursor)
     )
-    items = [
-        ProfileViewOut(
-            viewer_id=v.viewer_id,
-            viewer_name=v.viewer_name,
-            viewer_image_url=v.viewer_image_url,
-            viewed_at=v.viewed_at,
-        )
-        for v in page.items
-    ]
-    return Reply(items, meta={"limit": call.query.limit, "nextCursor": page.next_cursor})
+    return page_reply(page, call.query.limit, profile_view_out)

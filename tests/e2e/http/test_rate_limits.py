@@ -1,5 +1,6 @@
 """Rate limits through the real app: headers on every limited response, 429 past the limit,
-per caller, on the in-memory store and on Redis; an unreachable store fails open."""
+per caller, on the in-memory store and on Redis; an unreachable store degrades to per-process
+limits (ADR 0091)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from entrypoints.containers import Container
 from entrypoints.http.app import create_app
+from entrypoints.observability import RATE_LIMIT_DEGRADED
 from tests.conftest import bearer
 
 
@@ -57,20 +59,27 @@ async def test_each_caller_has_its_own_window(limited_client, token):
     assert (await limited_client.get("/api/v1/settings", headers=second)).status == 200
 
 
-async def test_an_unreachable_limiter_store_fails_open(test_settings, sqlite_url, token):
+async def test_an_unreachable_limiter_store_degrades_to_per_process_limits(
+    test_settings, sqlite_url, token
+):
     settings = test_settings(
         database_url=sqlite_url,
-        rate_limit_default="1/minute",
-        # Nothing listens on port 1: the cache degrades to misses, the limiter lets calls through.
+        rate_limit_default="2/minute",
+        # Nothing listens on port 1: the cache degrades to misses, the limiter counts in-process.
         redis_url="redis://127.0.0.1:1/0",
     )
     client: TestClient[Any, Any] = TestClient(TestServer(create_app(Container(config=settings))))
     await client.start_server()
+    degraded_before = RATE_LIMIT_DEGRADED._value.get()
     try:
         auth = bearer(token())
-        for _ in range(3):
+        for remaining in ("1", "0"):
             resp = await client.get("/api/v1/settings", headers=auth)
             assert resp.status == 200
-            assert "X-RateLimit-Limit" not in resp.headers
+            assert resp.headers["X-RateLimit-Remaining"] == remaining
+        refused = await client.get("/api/v1/settings", headers=auth)
+        assert refused.status == 429
+        assert "Retry-After" in refused.headers
+        assert RATE_LIMIT_DEGRADED._value.get() - degraded_before >= 3
     finally:
         await client.close()

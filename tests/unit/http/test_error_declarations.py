@@ -37,10 +37,16 @@ STATUS_BY_CODE = {
     "RATE_LIMITED": 429,
     "SERVICE_UNAVAILABLE": 503,
     "INTERNAL_ERROR": 500,
+    # API.md "AI assistant"
+    "AI_DISABLED": 503,
+    "AI_UNAVAILABLE": 503,
+    "AI_BLOCKED": 422,
+    "GENERATION_IN_PROGRESS": 409,
 }
 OTHER_STATUS = {"InvalidPaymentSignature": 400, "AmountMismatch": 400}
 CONTEXT_ROOTS = {
     "access": "AccessError",
+    "assistant": "AssistantError",
     "credits": "CreditsError",
     "free_credits": "FreeCreditsError",
     "identity": "IdentityError",

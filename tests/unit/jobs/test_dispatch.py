@@ -9,7 +9,9 @@ import pytest
 
 from adapters.email.errors import EmailDeliveryFailed, EmailRejected
 from application.jobs.dispatch import DispatchOutboxMessage, UnknownTopic
+from application.jobs.errors import TransientJobFailure
 from application.ports.outbox_commands import ApplyIdentityWebhook, CreateNotification, SendEmail
+from application.transient import StorageUnavailable
 from entrypoints.containers import Container
 from entrypoints.jobs.handlers import outbox_handlers
 from tests.fixtures.clock import FakeClock
@@ -83,3 +85,16 @@ async def test_an_unknown_topic_is_a_permanent_failure(
 def test_the_registry_handles_the_topics_in_use(memory_container: Container) -> None:
     handlers = outbox_handlers(memory_container)
     assert {SendEmail.TOPIC, CreateNotification.TOPIC, ApplyIdentityWebhook.TOPIC} <= set(handlers)
+
+
+async def test_a_dependency_outage_is_retried_not_recorded_as_permanent(
+    memory_container: Container,
+) -> None:
+    handler = Handler(StorageUnavailable("database away"))
+    dispatch = dispatcher(memory_container, handler)
+    with pytest.raises(TransientJobFailure):
+        await dispatch("m-out", "t", {})
+    assert not await processed(memory_container, "m-out")
+    await dispatch("m-out", "t", {})  # the retry, once the database is back
+    assert handler.calls == ["m-out", "m-out"]
+    assert await processed(memory_container, "m-out")

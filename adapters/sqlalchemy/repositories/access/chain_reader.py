@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.sqlalchemy.connectivity import close_quietly, is_outage, unavailable_on_outage
 from adapters.sqlalchemy.repositories.access.rows import membership_from, scope_from
 from adapters.sqlalchemy.repositories.access.scopes import SqlProjectRepository, SqlTeamRepository
 from adapters.sqlalchemy.tables.access import organizations, projects, teams
@@ -236,9 +237,23 @@ class SqlScopeReads:
 
     @asynccontextmanager
     async def _connect(self) -> AsyncIterator[tuple[AsyncConnection, Any]]:
-        """A pooled connection and, on PostgreSQL, its asyncpg driver connection (no BEGIN)."""
-        async with self._engine.connect() as conn:
-            driver = None
-            if conn.dialect.name == "postgresql":
-                driver = (await conn.get_raw_connection()).driver_connection
-            yield conn, driver
+        """A pooled connection and, on PostgreSQL, its asyncpg driver connection (no BEGIN).
+
+        Only database statements run in the block, so any connection failure in it is an outage
+        (``StorageUnavailable``). SQLAlchemy does not see what fails on the driver connection
+        itself, so such a connection is invalidated here rather than returned to the pool."""
+        async with unavailable_on_outage(connecting=True):
+            conn = await self._engine.connect()
+        try:
+            async with unavailable_on_outage(connecting=True):
+                driver = None
+                if conn.dialect.name == "postgresql":
+                    driver = (await conn.get_raw_connection()).driver_connection
+                try:
+                    yield conn, driver
+                except Exception as exc:
+                    if driver is not None and is_outage(exc, connecting=True):
+                        await conn.invalidate(exc)
+                    raise
+        finally:
+            await close_quietly(conn)

@@ -32,6 +32,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.sqlalchemy.connectivity import unavailable_on_outage
 from application.credits.ports import AtomicLedger, KeyTaken
 from application.ports.outbox_commands import PublishRealtime
 from application.transient import TransientConflict
@@ -134,10 +135,22 @@ class PostgresAtomicLedger:
     pool's connection each cost more than the statement itself on the hot path.
     """
 
-    def __init__(self, engine: AsyncEngine, portable: AtomicLedger, pool_size: int = 10) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        portable: AtomicLedger,
+        pool_size: int = 10,
+        *,
+        statement_timeout_ms: int = 0,
+        connect_timeout_seconds: float = 10.0,
+    ) -> None:
         self._dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         self._portable = portable
         self._pool_size = pool_size
+        self._server_settings = {"application_name": "fairarena-spend"}
+        if statement_timeout_ms:
+            self._server_settings["statement_timeout"] = str(statement_timeout_ms)
+        self._connect_timeout = connect_timeout_seconds
         self._pool: asyncpg.Pool | None = None
         self._opening = asyncio.Lock()
 
@@ -150,7 +163,8 @@ class PostgresAtomicLedger:
                         min_size=1,
                         max_size=self._pool_size,
                         reset=_nothing_to_reset,
-                        server_settings={"application_name": "fairarena-spend"},
+                        server_settings=self._server_settings,
+                        timeout=self._connect_timeout,
                     )
         return self._pool
 
@@ -163,13 +177,17 @@ class PostgresAtomicLedger:
         args = spend_arguments(tx)
         if args is None:
             return await self._portable.post_committed(tx)
-        pool = await self._connections()
+        refusal: object = None
         try:
-            balance = await pool.fetchval(SPEND_SQL, *args)
-            if balance is None:
-                refusal = await pool.fetchval(REFUSE_SQL, *args[:6], args[8])
-                if refusal is not None:
-                    raise _insufficient(refusal)
+            # Only this pool's statements run here: a socket error is the database's. asyncpg's
+            # pool replaces a connection the server closed when it is next acquired.
+            async with unavailable_on_outage(connecting=True):
+                pool = await self._connections()
+                balance = await pool.fetchval(SPEND_SQL, *args)
+                if balance is None:
+                    refusal = await pool.fetchval(REFUSE_SQL, *args[:6], args[8])
+            if balance is None and refusal is not None:
+                raise _insufficient(refusal)
         except asyncpg.UniqueViolationError:
             raise KeyTaken(None) from None  # the same key was in flight when we started
         except TRANSIENT as exc:

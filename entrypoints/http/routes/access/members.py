@@ -7,7 +7,7 @@ from typing import Literal
 from application.pagination import page_request
 from domain.access.permissions import ScopeKind
 from entrypoints.http.routes.access.use_cases import AccessUseCases
-from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply
+from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply, page_reply
 from entrypoints.http.schemas.access import (
     MemberOut,
     MembershipOut,
@@ -34,10 +34,7 @@ def add_member_routes(routes: ApiRoutes, kind: ScopeKind, base: str, param: str)
         result = await uc.list_members()(
             call.user, kind, call.path[param], page_request(call.query.limit, call.query.cursor)
         )
-        return Reply(
-            [member_out(m, result.show_email) for m in result.page.items],
-            meta={"limit": call.query.limit, "nextCursor": result.page.next_cursor},
-        )
+        return page_reply(result.page, call.query.limit, lambda m: member_out(m, result.show_email))
 
     @routes.patch(
         f"{base}/members/{{userId}}",

@@ -14,7 +14,7 @@ from entrypoints.http.routes.access.scopes import (
     add_scope_routes,
 )
 from entrypoints.http.routes.access.use_cases import AccessUseCases
-from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply
+from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply, page_reply
 from entrypoints.http.schemas.access import (
     OrganizationIn,
     OrganizationOut,
@@ -47,10 +47,7 @@ async def list_organizations(call: Call[NoBody, PageQuery], uc: AccessUseCases) 
     page = await uc.list_my_organizations()(
         call.user, page_request(call.query.limit, call.query.cursor)
     )
-    return Reply(
-        [organization_summary_out(s) for s in page.items],
-        meta={"limit": call.query.limit, "nextCursor": page.next_cursor},
-    )
+    return page_reply(page, call.query.limit, organization_summary_out)
 
 
 async def _create(

@@ -21,7 +21,7 @@ from domain.access.permissions import ScopeKind
 from domain.request_context import RequestContext
 from entrypoints.http.routes.access.members import add_member_routes
 from entrypoints.http.routes.access.use_cases import AccessUseCases
-from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply
+from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply, page_reply
 from entrypoints.http.schemas.access import DeletedScopeOut, MembershipOut, membership_out
 from entrypoints.http.schemas.base import ApiInput, ApiOutput, PageQuery
 
@@ -175,7 +175,4 @@ def _add_children_route(
         page = await children.list(uc)(
             call.user, call.path[param], page_request(call.query.limit, call.query.cursor)
         )
-        return Reply(
-            [children.show(c) for c in page.items],
-            meta={"limit": call.query.limit, "nextCursor": page.next_cursor},
-        )
+        return page_reply(page, call.query.limit, children.show)

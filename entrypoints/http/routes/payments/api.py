@@ -6,7 +6,7 @@ from application.pagination import page_request
 from domain.payments.status import PaymentStatus
 from entrypoints.http.idempotency import idempotency_key, idempotent
 from entrypoints.http.routes.payments.use_cases import PaymentsUseCases
-from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply
+from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
 from entrypoints.http.schemas.payments import (
     CreateOrderIn,
     OrderOut,
@@ -106,10 +106,7 @@ async def verify(call: Call[VerifyIn, NoQuery], uc: PaymentsUseCases) -> Reply:
 async def history(call: Call[NoBody, PaymentHistoryQuery], uc: PaymentsUseCases) -> Reply:
     q = call.query
     page = await uc.payment_history()(call.user, page_request(q.limit, q.cursor), q.status)
-    return Reply(
-        [payment_out(p) for p in page.items],
-        meta={"limit": q.limit, "nextCursor": page.next_cursor},
-    )
+    return page_reply(page, q.limit, payment_out)
 
 
 @routes.get(

@@ -1,0 +1,212 @@
+"""``LanguageModel`` on Google Gemini through the official ``google-genai`` SDK.
+
+Manual function calling (the SDK's automatic calling is off: our ``Toolbox`` decides what runs),
+the system instruction and safety settings of API.md, ``GEMINI_BASE_URL`` as
+``http_options.base_url``, a timeout, and the SDK's own retries (``HttpRetryOptions``) on 429 and
+5xx before the stream starts. Parts are converted through the SDK's JSON form both ways, so what is
+stored is what Gemini sent — thought signatures included — and goes back unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterable, Mapping
+from typing import Any
+
+import aiohttp
+from google import genai
+from google.genai import errors as genai_errors
+from google.genai import types
+
+from application.assistant.ports import Content, ModelEvent, ModelReply, ModelRequest, TextDelta
+from domain.assistant.conversation import MessageRole, Part
+from domain.assistant.cost import Usage
+from domain.assistant.errors import ModelBlocked, ModelUnavailable
+
+RETRIED_STATUSES = (429, 500, 502, 503, 504)
+SAFETY_CATEGORIES = (
+    types.HarmCategory.HARM_CATEGORY_HARASSMENT,
+    types.HarmCategory.HARM_CATEGORY_HATE_SPEECH,
+    types.HarmCategory.HARM_CATEGORY_SEXUALLY_EXPLICIT,
+    types.HarmCategory.HARM_CATEGORY_DANGEROUS_CONTENT,
+)
+SAFETY_SETTINGS = [
+    types.SafetySetting(category=c, threshold=types.HarmBlockThreshold.BLOCK_MEDIUM_AND_ABOVE)
+    for c in SAFETY_CATEGORIES
+]
+BLOCKED_FINISH_REASONS = frozenset({"SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST", "SPII"})
+
+
+def to_sdk_part(part: Part) -> types.Part:
+    # Through JSON: the SDK decodes base64 thought signatures only when validating JSON.
+    return types.Part.model_validate_json(json.dumps(dict(part.data)))
+
+
+def from_sdk_part(part: types.Part) -> Part:
+    return Part(part.model_dump(mode="json", by_alias=True, exclude_none=True))
+
+
+def to_sdk_content(content: Content) -> types.Content:
+    role = "model" if content.role is MessageRole.MODEL else "user"
+    return types.Content(role=role, parts=[to_sdk_part(p) for p in content.parts])
+
+
+def merge_parts(parts: Iterable[Part]) -> tuple[Part, ...]:
+    """Streamed text arrives in pieces: consecutive text parts of one kind become one part (the
+    signature Gemini puts on the last piece kept); every other part stays as it came."""
+    merged: list[dict[str, Any]] = []
+    for part in parts:
+        data = dict(part.data)
+        text_only = set(data) <= {"text", "thought", "thoughtSignature"} and "text" in data
+        previous = merged[-1] if merged else None
+        if (
+            text_only
+            and previous is not None
+            and set(previous) <= {"text", "thought", "thoughtSignature"}
+            and "text" in previous
+            and bool(previous.get("thought")) == bool(data.get("thought"))
+            and "thoughtSignature" not in previous
+        ):
+            previous["text"] += data["text"]
+            if "thoughtSignature" in data:
+                previous["thoughtSignature"] = data["thoughtSignature"]
+            continue
+        merged.append(data)
+    return tuple(Part(d) for d in merged)
+
+
+def usage_of(metadata: types.GenerateContentResponseUsageMetadata | None) -> Usage:
+    if metadata is None:
+        return Usage()
+    prompt = metadata.prompt_token_count or 0
+    output = (metadata.candidates_token_count or 0) + (metadata.thoughts_token_count or 0)
+    return Usage(prompt, output, metadata.total_token_count or prompt + output)
+
+
+class GeminiLanguageModel:
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        model: str = "gemini-2.5-flash",
+        base_url: str | None = None,
+        timeout_seconds: float = 60.0,
+        retries: int = 2,
+        retry_initial_delay: float = 1.0,
+    ) -> None:
+        self._model = model
+        options = types.HttpOptions(
+            base_url=base_url,
+            # v1beta: function calling with JSON-schema parameters, thought signatures and
+            # responseJsonSchema (the SDK's default version varies between releases)
+            api_version="v1beta",
+            timeout=int(timeout_seconds * 1000),  # milliseconds
+            retry_options=types.HttpRetryOptions(
+                attempts=retries + 1,
+                initial_delay=retry_initial_delay,
+                max_delay=max(retry_initial_delay * 8, 1.0),
+                http_status_codes=list(RETRIED_STATUSES),
+            ),
+        )
+        self._client = genai.Client(api_key=api_key, http_options=options)
+
+    async def close(self) -> None:
+        await self._client.aio.aclose()
+
+    def _config(self, request: ModelRequest) -> types.GenerateContentConfig:
+        tools: list[Any] | None = None
+        if request.tools:
+            declarations = [
+                types.FunctionDeclaration(
+                    name=t.name,
+                    description=t.description,
+                    parameters_json_schema=t.parameters_schema(),
+                )
+                for t in request.tools
+            ]
+            tools = [types.Tool(function_declarations=declarations)]
+        return types.GenerateContentConfig(
+            system_instruction=request.system_instruction,
+            temperature=request.temperature,
+            max_output_tokens=request.max_output_tokens,
+            safety_settings=SAFETY_SETTINGS,
+            tools=tools,
+            automatic_function_calling=types.AutomaticFunctionCallingConfig(disable=True),
+        )
+
+    async def stream(self, request: ModelRequest) -> AsyncIterator[ModelEvent]:
+        contents = [to_sdk_content(c) for c in request.contents]
+        parts: list[Part] = []
+        usage = Usage()
+        finish: str | None = None
+        try:
+            chunks = await self._client.aio.models.generate_content_stream(
+                model=self._model, contents=contents, config=self._config(request)
+            )
+            try:
+                async for chunk in chunks:
+                    feedback = chunk.prompt_feedback
+                    if feedback is not None and feedback.block_reason is not None:
+                        raise ModelBlocked(str(feedback.block_reason.value))
+                    if chunk.usage_metadata is not None:
+                        usage = usage_of(chunk.usage_metadata)
+                    candidate = chunk.candidates[0] if chunk.candidates else None
+                    if candidate is None:
+                        continue
+                    if candidate.finish_reason is not None:
+                        finish = str(candidate.finish_reason.value)
+                    for sdk_part in (candidate.content.parts if candidate.content else None) or []:
+                        part = from_sdk_part(sdk_part)
+                        parts.append(part)
+                        if part.text and not part.is_thought:
+                            yield TextDelta(part.text)
+            finally:
+                await _close(chunks)
+        except genai_errors.APIError as failure:
+            raise ModelUnavailable(_describe(failure)) from failure
+        except (aiohttp.ClientError, TimeoutError) as failure:
+            raise ModelUnavailable() from failure
+        if finish in BLOCKED_FINISH_REASONS and not any(p.function_call for p in parts):
+            raise ModelBlocked(finish or "SAFETY")
+        yield ModelReply(merge_parts(parts), usage, finish)
+
+    async def generate_json(
+        self, *, system_instruction: str, prompt: str, schema: Mapping[str, Any]
+    ) -> Mapping[str, Any] | None:
+        config = types.GenerateContentConfig(
+            system_instruction=system_instruction,
+            temperature=0.0,
+            response_mime_type="application/json",
+            response_json_schema=dict(schema),
+            safety_settings=SAFETY_SETTINGS,
+            automatic_function_calling=types.AutomaticFunctionCallingConfig(disable=True),
+        )
+        try:
+            response = await self._client.aio.models.generate_content(
+                model=self._model, contents=prompt, config=config
+            )
+        except genai_errors.APIError as failure:
+            raise ModelUnavailable(_describe(failure)) from failure
+        except (aiohttp.ClientError, TimeoutError) as failure:
+            raise ModelUnavailable() from failure
+        candidate = response.candidates[0] if response.candidates else None
+        if candidate is None or candidate.content is None:
+            return None
+        if candidate.finish_reason is not None and candidate.finish_reason.value != "STOP":
+            return None  # truncated (MAX_TOKENS) or blocked: not an answer to trust
+        text = "".join(p.text or "" for p in candidate.content.parts or [] if not p.thought)
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+
+
+async def _close(chunks: Any) -> None:
+    close = getattr(chunks, "aclose", None)
+    if close is not None:
+        await close()
+
+
+def _describe(failure: genai_errors.APIError) -> str:
+    return f"The AI model is unavailable ({failure.code} {failure.status or ''})".strip()

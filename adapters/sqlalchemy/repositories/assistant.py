@@ -1,0 +1,164 @@
+"""Conversations, messages and the daily quota on SQLAlchemy Core."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.sqlalchemy.statements import for_update as locked
+from adapters.sqlalchemy.tables.assistant import ai_conversations, ai_messages, ai_quota_usage
+from application.pagination import Page, PageRequest, encode_cursor
+from domain.assistant.conversation import Conversation, Message, MessageRole, MessageStatus, Part
+from domain.assistant.cost import Usage
+
+c = ai_conversations.c
+m = ai_messages.c
+q = ai_quota_usage.c
+
+
+def _conversation(row: Any) -> Conversation:
+    return Conversation(
+        id=row.id,
+        user_id=row.user_id,
+        title=row.title,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        title_generated=row.title_generated,
+        message_count=row.message_count,
+    )
+
+
+def _message(row: Any) -> Message:
+    usage = None
+    if row.total_tokens is not None:
+        usage = Usage(row.prompt_tokens or 0, row.output_tokens or 0, row.total_tokens)
+    return Message(
+        id=row.id,
+        conversation_id=row.conversation_id,
+        role=MessageRole(row.role),
+        parts=tuple(Part(p) for p in row.parts),
+        created_at=row.created_at,
+        status=MessageStatus(row.status),
+        usage=usage,
+        credits_charged=row.credits_charged,
+        seq=row.seq,
+    )
+
+
+class SqlConversationRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def add(self, conversation: Conversation) -> None:
+        await self._conn.execute(sa.insert(ai_conversations).values(**self._row(conversation)))
+
+    @staticmethod
+    def _row(x: Conversation) -> dict[str, Any]:
+        return {
+            "id": x.id,
+            "user_id": x.user_id,
+            "title": x.title,
+            "title_generated": x.title_generated,
+            "message_count": x.message_count,
+            "created_at": x.created_at,
+            "updated_at": x.updated_at,
+        }
+
+    async def get(self, conversation_id: str, *, for_update: bool = False) -> Conversation | None:
+        stmt = sa.select(ai_conversations).where(c.id == conversation_id)
+        if for_update:
+            stmt = locked(stmt, self._conn)
+        row = (await self._conn.execute(stmt)).first()
+        return _conversation(row) if row is not None else None
+
+    async def save(self, conversation: Conversation) -> None:
+        values = self._row(conversation)
+        del values["id"], values["user_id"], values["created_at"]
+        await self._conn.execute(
+            sa.update(ai_conversations).where(c.id == conversation.id).values(**values)
+        )
+
+    async def delete(self, conversation_id: str) -> None:
+        # Messages first: SQLite enforces the cascade only with foreign keys switched on.
+        await self._conn.execute(sa.delete(ai_messages).where(m.conversation_id == conversation_id))
+        await self._conn.execute(sa.delete(ai_conversations).where(c.id == conversation_id))
+
+    async def list_for_user(self, user_id: str, page: PageRequest) -> Page[Conversation]:
+        stmt = sa.select(ai_conversations).where(c.user_id == user_id)
+        after = page.after_time()
+        if after is not None:
+            at, after_id = after
+            stmt = stmt.where(
+                sa.or_(c.updated_at < at, sa.and_(c.updated_at == at, c.id < after_id))
+            )
+        stmt = stmt.order_by(c.updated_at.desc(), c.id.desc()).limit(page.limit + 1)
+        rows = (await self._conn.execute(stmt)).all()
+        items = [_conversation(r) for r in rows[: page.limit]]
+        cursor = None
+        if len(rows) > page.limit:
+            cursor = encode_cursor(items[-1].updated_at, items[-1].id)
+        return Page(items, cursor)
+
+    async def messages(self, conversation_id: str, last: int | None = None) -> list[Message]:
+        stmt = sa.select(ai_messages).where(m.conversation_id == conversation_id)
+        if last is None:
+            rows = (await self._conn.execute(stmt.order_by(m.seq))).all()
+            return [_message(r) for r in rows]
+        rows = (await self._conn.execute(stmt.order_by(m.seq.desc()).limit(last))).all()
+        return [_message(r) for r in reversed(rows)]
+
+    async def add_messages(self, messages: Sequence[Message]) -> None:
+        if not messages:
+            return
+        rows = [
+            {
+                "id": x.id,
+                "conversation_id": x.conversation_id,
+                "seq": x.seq,
+                "role": x.role.value,
+                "parts": [dict(p.data) for p in x.parts],
+                "status": x.status.value,
+                "prompt_tokens": x.usage.prompt_tokens if x.usage else None,
+                "output_tokens": x.usage.output_tokens if x.usage else None,
+                "total_tokens": x.usage.total_tokens if x.usage else None,
+                "credits_charged": x.credits_charged,
+                "created_at": x.created_at,
+            }
+            for x in messages
+        ]
+        await self._conn.execute(sa.insert(ai_messages), rows)
+
+
+class SqlAssistantQuota:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def take(self, user_id: str, day: date, limit: int) -> bool:
+        """One statement: insert the day's first message, or count one more while under the
+        limit (the conditional upsert serialises on the row: no over-admission)."""
+        if limit <= 0:
+            return False
+        insert = postgresql.insert if self._conn.dialect.name == "postgresql" else sqlite.insert
+        stmt: Any = insert(ai_quota_usage).values(user_id=user_id, day=day, used=1)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[q.user_id, q.day],
+            set_={"used": ai_quota_usage.c.used + 1},
+            where=ai_quota_usage.c.used < limit,
+        ).returning(ai_quota_usage.c.used)
+        return (await self._conn.execute(stmt)).first() is not None
+
+    async def give_back(self, user_id: str, day: date) -> None:
+        await self._conn.execute(
+            sa.update(ai_quota_usage)
+            .where(q.user_id == user_id, q.day == day, q.used > 0)
+            .values(used=q.used - 1)
+        )
+
+    async def used(self, user_id: str, day: date) -> int:
+        stmt = sa.select(q.used).where(q.user_id == user_id, q.day == day)
+        return int((await self._conn.execute(stmt)).scalar_one_or_none() or 0)

@@ -1,0 +1,127 @@
+"""Reading and managing one's conversations; other users' answer 404 like absent ones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application.assistant.generations import Generations
+from application.assistant.policy import AssistantPolicy
+from application.assistant.ports import StopSignal
+from application.assistant.unit_of_work import AssistantUnitOfWork
+from application.identity.principal import Principal
+from application.pagination import Page, PageRequest
+from application.ports.clock import Clock
+from application.ports.unit_of_work import UnitOfWorkFactory
+from domain.assistant.conversation import Conversation, Message
+from domain.assistant.errors import ConversationNotFound
+from domain.assistant.quota import QuotaStatus, quota_day, quota_reset
+
+
+async def _own(
+    uow: AssistantUnitOfWork, principal: Principal, conversation_id: str
+) -> Conversation:
+    conversation = await uow.conversations.get(conversation_id)
+    if conversation is None or conversation.user_id != principal.user_id:
+        raise ConversationNotFound()
+    return conversation
+
+
+@dataclass(frozen=True)
+class ConversationThread:
+    conversation: Conversation
+    messages: list[Message]
+
+
+class ListConversations:
+    def __init__(self, uow: UnitOfWorkFactory[AssistantUnitOfWork]) -> None:
+        self._uow = uow
+
+    async def __call__(self, principal: Principal, page: PageRequest) -> Page[Conversation]:
+        async with self._uow() as uow:
+            return await uow.conversations.list_for_user(principal.user_id, page)
+
+
+class GetConversation:
+    def __init__(self, uow: UnitOfWorkFactory[AssistantUnitOfWork]) -> None:
+        self._uow = uow
+
+    async def __call__(self, principal: Principal, conversation_id: str) -> ConversationThread:
+        async with self._uow() as uow:
+            conversation = await _own(uow, principal, conversation_id)
+            return ConversationThread(
+                conversation, await uow.conversations.messages(conversation.id)
+            )
+
+
+class RenameConversation:
+    def __init__(self, uow: UnitOfWorkFactory[AssistantUnitOfWork], clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def __call__(
+        self, principal: Principal, conversation_id: str, title: str
+    ) -> Conversation:
+        async with self._uow() as uow:
+            conversation = await _own(uow, principal, conversation_id)
+            renamed = conversation.renamed(title, self._clock.now())
+            await uow.conversations.save(renamed)
+            await uow.commit()
+        return renamed
+
+
+class DeleteConversation:
+    """Deletes the conversation and its messages; a generation in flight is stopped first."""
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory[AssistantUnitOfWork],
+        generations: Generations,
+        stop_signal: StopSignal,
+    ) -> None:
+        self._uow = uow
+        self._generations = generations
+        self._stop = stop_signal
+
+    async def __call__(self, principal: Principal, conversation_id: str) -> None:
+        async with self._uow() as uow:
+            conversation = await _own(uow, principal, conversation_id)
+            if not self._generations.cancel(conversation.id):
+                await self._stop.request_stop(conversation.id)
+            await uow.conversations.delete(conversation.id)
+            await uow.commit()
+
+
+class StopGeneration:
+    """Cancel the conversation's generation on whichever instance runs it."""
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory[AssistantUnitOfWork],
+        generations: Generations,
+        stop_signal: StopSignal,
+    ) -> None:
+        self._uow = uow
+        self._generations = generations
+        self._stop = stop_signal
+
+    async def __call__(self, principal: Principal, conversation_id: str) -> bool:
+        async with self._uow() as uow:
+            conversation = await _own(uow, principal, conversation_id)
+        if self._generations.cancel(conversation.id):
+            return True
+        return await self._stop.request_stop(conversation.id)
+
+
+class GetQuota:
+    def __init__(
+        self, uow: UnitOfWorkFactory[AssistantUnitOfWork], clock: Clock, policy: AssistantPolicy
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._policy = policy
+
+    async def __call__(self, principal: Principal) -> QuotaStatus:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            used = await uow.assistant_quota.used(principal.user_id, quota_day(now))
+        return QuotaStatus(self._policy.daily_free_messages, used, quota_reset(now))

@@ -1,0 +1,579 @@
+"""AI assistant benchmark: ``POST /api/v1/ai/stream`` against the fake Gemini at 20 ms a chunk.
+
+    .venv/bin/python -m bench.assistant [--duration 10] [--levels 100,250,500] [--json out.json]
+
+Creates its own PostgreSQL database (dropped at the end), starts the fake Gemini server
+(tests/fixtures/fake_gemini.py, its own process, a fixed delay before every streamed event) and
+one ``fairarena serve`` process on that database with Redis and the Gemini adapter pointed at the
+fake (``GEMINI_BASE_URL``), the daily quota and the default rate limit raised out of the way.
+The per-user route limit of ``/ai/stream`` (30/minute) stays: requests are spread over a pool of
+dev users so no user goes over it. Then, from this process (aiohttp client):
+
+1. ceiling: first-chunk latency of the fake itself, ``:streamGenerateContent?alt=sse`` called
+   directly, at ``--concurrency`` clients for ``--duration`` seconds;
+2. service: first-chunk latency of ``POST /api/v1/ai/stream`` (time to the first
+   ``{"type":"chunk"}`` frame) the same way; added latency = service - ceiling (p50, p99), and
+   the service process's CPU per request (utime + stime from /proc);
+3. concurrent streams: for each level N, N streaming turns started over ``--ramp-seconds``,
+   each reply streaming for ``--stream-seconds`` (one chunk per 20 ms): how many completed
+   without error, first-chunk p50/p99, the most streams open at once, CPU per request.
+
+Targets (issue 10): >= 500 concurrent streams, first-chunk overhead p99 < 25 ms. Loopback only;
+bounded in time (about 2 x duration + levels x (stream + ramp + settling) seconds, 2-3 minutes
+with the defaults). Figures and how to read them: docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import aiohttp
+
+from adapters.dev_identity.dev_tokens import issue_dev_token
+from adapters.sqlalchemy.migrate import upgrade
+from bench.http_api import (
+    PG_HOST,
+    PG_PORT,
+    PG_USER,
+    REDIS_URL,
+    ROOT,
+    bench_database,
+    free_port,
+    machine,
+    wait_until_up,
+)
+
+DEV_SECRET = "bench-dev-secret-" + "a" * 32
+FAKE_API_KEY = "fake-gemini-key"  # tests/fixtures/fake_gemini.py API_KEY
+MODEL = "gemini-bench"
+CHUNK_DELAY_SECONDS = 0.020
+TARGETS = {"concurrent_streams": 500, "first_chunk_overhead_p99_ms": 25.0}
+ROUTE_LIMIT_PER_MINUTE = 30  # MESSAGE_LIMIT of /api/v1/ai/stream, per user
+SHORT_MESSAGE = "Hello assistant, how are you"  # the fake echoes it: 6 chunks + the final event
+REQUEST_TIMEOUT_SECONDS = 120.0
+
+
+@dataclass
+class Sample:
+    first_chunk_ms: float | None = None
+    ok: bool = False
+    error: str | None = None
+    detail: str = ""  # the end of the body, for a failed call
+
+
+@dataclass
+class Phase:
+    name: str
+    concurrency: int
+    requests: int
+    errors: int
+    first_chunk_p50_ms: float
+    first_chunk_p99_ms: float
+    seconds: float
+    peak_open_streams: int = 0
+    cpu_us_per_request: float | None = None
+    error_kinds: dict[str, int] = field(default_factory=dict)
+    error_examples: dict[str, str] = field(default_factory=dict)  # one body end per kind
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest rank; NaN for no values."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def phase_of(
+    name: str,
+    concurrency: int,
+    samples: list[Sample],
+    seconds: float,
+    peak: int = 0,
+    cpu_seconds: float | None = None,
+) -> Phase:
+    firsts = [s.first_chunk_ms for s in samples if s.ok and s.first_chunk_ms is not None]
+    kinds: dict[str, int] = {}
+    examples: dict[str, str] = {}
+    for s in samples:
+        if not s.ok:
+            kinds[s.error or "?"] = kinds.get(s.error or "?", 0) + 1
+            examples.setdefault(s.error or "?", s.detail)
+    return Phase(
+        name=name,
+        concurrency=concurrency,
+        requests=len(samples),
+        errors=sum(not s.ok for s in samples),
+        first_chunk_p50_ms=percentile(firsts, 50),
+        first_chunk_p99_ms=percentile(firsts, 99),
+        seconds=seconds,
+        peak_open_streams=peak,
+        cpu_us_per_request=(cpu_seconds * 1e6 / len(samples) if cpu_seconds and samples else None),
+        error_kinds=kinds,
+        error_examples=examples,
+    )
+
+
+# --- the service process's CPU
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (all its threads), from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# --- users: the stream route allows 30 messages a minute per user
+
+
+class Users:
+    """Dev tokens handed out so that no user makes more than ``limit`` calls in any minute."""
+
+    def __init__(self, tokens: list[str], limit: int = ROUTE_LIMIT_PER_MINUTE - 2) -> None:
+        self._tokens = tokens
+        self._uses: list[deque[float]] = [deque() for _ in tokens]
+        self._limit = limit
+        self._next = 0
+
+    def take(self) -> str:
+        now = time.monotonic()
+        for _ in range(len(self._tokens)):
+            i = self._next
+            self._next = (self._next + 1) % len(self._tokens)
+            uses = self._uses[i]
+            while uses and now - uses[0] > 61.0:
+                uses.popleft()
+            if len(uses) < self._limit:
+                uses.append(now)
+                return self._tokens[i]
+        raise RuntimeError("every bench user is at the route's rate limit: add users")
+
+
+# --- one request each way
+
+
+class OpenStreams:
+    def __init__(self) -> None:
+        self.now = 0
+        self.peak = 0
+
+    def opened(self) -> None:
+        self.now += 1
+        self.peak = max(self.peak, self.now)
+
+    def closed(self) -> None:
+        self.now -= 1
+
+
+async def read_stream(
+    response: aiohttp.ClientResponse, started: float, first_marker: bytes, sample: Sample
+) -> bytes:
+    """Read an SSE body to its end: the first-chunk time, and the body's last bytes."""
+    tail = b""
+    async for block in response.content.iter_any():
+        if sample.first_chunk_ms is None and first_marker in tail[-64:] + block:
+            sample.first_chunk_ms = (time.perf_counter() - started) * 1000
+        tail = (tail + block)[-512:]
+        if b'"type":"error"' in tail:
+            sample.error = "error frame"
+    return tail
+
+
+async def call_fake(
+    session: aiohttp.ClientSession, base: str, message: str, opened: OpenStreams
+) -> Sample:
+    sample = Sample()
+    body = {"contents": [{"role": "user", "parts": [{"text": message}]}]}
+    url = f"{base}/v1beta/models/{MODEL}:streamGenerateContent?alt=sse"
+    started = time.perf_counter()
+    opened.opened()
+    try:
+        async with session.post(
+            url, json=body, headers={"x-goog-api-key": FAKE_API_KEY}
+        ) as response:
+            if response.status != 200:
+                sample.error = f"HTTP {response.status}"
+                return sample
+            tail = await read_stream(response, started, b'"text"', sample)
+            sample.ok = sample.error is None and b"usageMetadata" in tail
+            if not sample.ok and sample.error is None:
+                sample.error = "incomplete stream"
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        sample.error = type(exc).__name__
+    finally:
+        opened.closed()
+    return sample
+
+
+async def call_service(
+    session: aiohttp.ClientSession, base: str, message: str, token: str, opened: OpenStreams
+) -> Sample:
+    sample = Sample()
+    started = time.perf_counter()
+    opened.opened()
+    try:
+        async with session.post(
+            f"{base}/api/v1/ai/stream",
+            json={"message": message},
+            headers={"Authorization": f"Bearer {token}"},
+        ) as response:
+            if response.status != 200:
+                sample.error = f"HTTP {response.status}"
+                sample.detail = (await response.read())[-300:].decode(errors="replace")
+                return sample
+            tail = await read_stream(response, started, b'"type":"chunk"', sample)
+            sample.ok = sample.error is None and b'"type":"complete"' in tail
+            if not sample.ok:
+                sample.error = sample.error or "no complete frame"
+                sample.detail = tail[-300:].decode(errors="replace")
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        sample.error = type(exc).__name__
+        sample.detail = str(exc)[-300:]
+    finally:
+        opened.closed()
+    return sample
+
+
+# --- the phases
+
+
+async def closed_loop(
+    call: Callable[[], Awaitable[Sample]], concurrency: int, seconds: float
+) -> tuple[list[Sample], float]:
+    """``concurrency`` clients, each calling again as soon as its call ends, for ``seconds``."""
+    samples: list[Sample] = []
+    deadline = time.monotonic() + seconds
+
+    async def client() -> None:
+        while time.monotonic() < deadline:
+            samples.append(await call())
+
+    started = time.monotonic()
+    await asyncio.gather(*(client() for _ in range(concurrency)))
+    return samples, time.monotonic() - started
+
+
+async def burst(
+    call: Callable[[], Awaitable[Sample]], count: int, ramp_seconds: float
+) -> tuple[list[Sample], float]:
+    """``count`` calls started evenly over ``ramp_seconds``, all awaited."""
+
+    async def delayed(i: int) -> Sample:
+        await asyncio.sleep(ramp_seconds * i / count)
+        return await call()
+
+    started = time.monotonic()
+    samples = await asyncio.gather(*(delayed(i) for i in range(count)))
+    return list(samples), time.monotonic() - started
+
+
+def long_message(stream_seconds: float) -> str:
+    """A message the fake echoes in about ``stream_seconds`` (one word a chunk, 20 ms each)."""
+    words = max(1, round(stream_seconds / CHUNK_DELAY_SECONDS) - 2)
+    return " ".join(f"word{i}" for i in range(words))
+
+
+async def measure(
+    fake_url: str, app_url: str, app_pid: int, users: Users, options: argparse.Namespace
+) -> list[Phase]:
+    connector = aiohttp.TCPConnector(limit=0, force_close=False)
+    timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_SECONDS)
+    phases: list[Phase] = []
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        c, seconds = options.concurrency, options.duration
+
+        async def fake_call(opened: OpenStreams, message: str = SHORT_MESSAGE) -> Sample:
+            return await call_fake(session, fake_url, message, opened)
+
+        async def app_call(opened: OpenStreams, message: str = SHORT_MESSAGE) -> Sample:
+            return await call_service(session, app_url, message, users.take(), opened)
+
+        # (1) the ceiling: the fake itself
+        opened = OpenStreams()
+        await closed_loop(lambda: fake_call(opened), c, min(2.0, seconds))
+        samples, took = await closed_loop(lambda: fake_call(opened), c, seconds)
+        phases.append(phase_of("ceiling: fake Gemini direct", c, samples, took))
+        report(phases[-1])
+
+        # (2) the service, same concurrency and message
+        await closed_loop(lambda: app_call(opened), c, min(2.0, seconds))
+        before = cpu_seconds(app_pid)
+        samples, took = await closed_loop(lambda: app_call(opened), c, seconds)
+        used = cpu_seconds(app_pid) - before
+        phases.append(phase_of("POST /api/v1/ai/stream", c, samples, took, cpu_seconds=used))
+        report(phases[-1])
+
+        # (3) concurrent streams, each streaming for about --stream-seconds
+        message = long_message(options.stream_seconds)
+        for level in options.levels:
+            await asyncio.sleep(1.0)  # let the previous level's background work settle
+            streams = OpenStreams()
+            before = cpu_seconds(app_pid)
+            samples, took = await burst(
+                functools.partial(app_call, streams, message),
+                level,
+                options.ramp_seconds,
+            )
+            used = cpu_seconds(app_pid) - before
+            phase = phase_of(
+                f"{level} concurrent streams", level, samples, took, streams.peak, used
+            )
+            phases.append(phase)
+            report(phase)
+    return phases
+
+
+# --- processes
+
+
+@contextmanager
+def started(
+    command: list[str], env: dict[str, str], log: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A server in its own session; its stderr goes to ``log`` (a pipe could fill and block it)."""
+    with log.open("wb") as errors:
+        process = subprocess.Popen(
+            command,
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,  # JSON access logs: produced as in production, not kept
+            stderr=errors,
+            start_new_session=True,
+        )
+        try:
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 30.0) -> None:
+    import socket
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"port {port}: the server exited with {process.returncode}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise SystemExit(f"port {port} did not open within {seconds}s")
+
+
+async def provision(base: str, tokens: list[str]) -> None:
+    """The first authenticated request creates the user and their profile: do it up front."""
+    semaphore = asyncio.Semaphore(16)
+    async with aiohttp.ClientSession() as session:
+
+        async def one(token: str) -> None:
+            async with (
+                semaphore,
+                session.get(
+                    f"{base}/api/v1/ai/quota", headers={"Authorization": f"Bearer {token}"}
+                ) as response,
+            ):
+                if response.status != 200:
+                    raise SystemExit(
+                        f"GET /api/v1/ai/quota: {response.status} {await response.text()}"
+                    )
+
+        await asyncio.gather(*(one(t) for t in tokens))
+
+
+def users_needed(options: argparse.Namespace) -> int:
+    """Enough users that neither a closed loop nor the largest level hits the route limit."""
+    short_turn_seconds = 8 * CHUNK_DELAY_SECONDS  # at best; more users than needed is harmless
+    per_minute = options.concurrency * 60 / short_turn_seconds
+    return int(max(max(options.levels), math.ceil(per_minute / (ROUTE_LIMIT_PER_MINUTE - 2))))
+
+
+def run(options: argparse.Namespace) -> tuple[list[Phase], dict[str, str]]:
+    info = machine()
+    with bench_database() as database, tempfile.TemporaryDirectory() as var_dir:
+        database_url = f"postgresql+asyncpg://{PG_USER}@{PG_HOST}:{PG_PORT}/{database}"
+        upgrade(database_url)
+        app_port, fake_port = free_port(), free_port()
+        fake_url = f"http://127.0.0.1:{fake_port}"
+        env = {
+            **os.environ,
+            "ENV": "development",
+            "HOST": "127.0.0.1",
+            "PORT": str(app_port),
+            "DATABASE_URL": database_url,
+            "REDIS_URL": REDIS_URL,
+            "AUTH_MODE": "dev",
+            "DEV_AUTH_SECRET": DEV_SECRET,
+            "EMAIL_PROVIDER": "dev",
+            "VAR_DIR": var_dir,
+            "LOG_LEVEL": "INFO",
+            "RATE_LIMIT_DEFAULT": "1000000000/minute",
+            "GEMINI_API_KEY": FAKE_API_KEY,
+            "GEMINI_BASE_URL": fake_url,
+            "GEMINI_MODEL": MODEL,
+            # The quota is still counted on every turn (as in production); it never refuses.
+            "AI_DAILY_FREE_MESSAGES": "1000000000",
+        }
+        fake_cmd = [
+            sys.executable,
+            "-m",
+            "tests.fixtures.fake_gemini",
+            "--port",
+            str(fake_port),
+            "--chunk-delay",
+            str(CHUNK_DELAY_SECONDS),
+        ]
+        serve = [sys.executable, "-m", "entrypoints.cli.main", "serve", "--port", str(app_port)]
+        logs = Path(var_dir)
+        base = f"http://127.0.0.1:{app_port}"
+        tokens = [
+            issue_dev_token(DEV_SECRET, f"bench-ai-{uuid.uuid4().hex[:8]}-{n}@example.com")
+            for n in range(users_needed(options))
+        ]
+        with (
+            started(fake_cmd, env, logs / "fake.log") as fake,
+            started(serve, env, logs / "serve.log") as app,
+        ):
+            wait_for_port(fake_port, fake)
+            wait_until_up(f"{base}/healthz", app, {})
+            asyncio.run(provision(base, tokens))
+            info["bench_users"] = str(len(tokens))
+            try:
+                phases = asyncio.run(measure(fake_url, base, app.pid, Users(tokens), options))
+            finally:
+                if app.poll() is not None:
+                    print((logs / "serve.log").read_text()[-4000:], file=sys.stderr)
+    info["load_average_at_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return phases, info
+
+
+# --- report
+
+
+def report(p: Phase) -> None:
+    cpu = f"  cpu {p.cpu_us_per_request:,.0f} µs/req" if p.cpu_us_per_request else ""
+    peak = f"  peak open {p.peak_open_streams}" if p.peak_open_streams else ""
+    errors = f" {p.error_kinds}" if p.error_kinds else ""
+    print(
+        f"{p.name:<30} c={p.concurrency:<4} {p.requests:>6} req in {p.seconds:5.1f}s  "
+        f"first chunk p50 {p.first_chunk_p50_ms:7.1f} ms  p99 {p.first_chunk_p99_ms:7.1f} ms"
+        f"{peak}{cpu}  errors {p.errors}{errors}",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def summary(phases: list[Phase]) -> dict[str, object]:
+    ceiling, service, *levels = phases
+    added_p50 = service.first_chunk_p50_ms - ceiling.first_chunk_p50_ms
+    added_p99 = service.first_chunk_p99_ms - ceiling.first_chunk_p99_ms
+    sustained = max(
+        (p.concurrency for p in levels if p.errors == 0 and p.requests == p.concurrency),
+        default=0,
+    )
+    return {
+        "first_chunk_overhead_p50_ms": round(added_p50, 2),
+        "first_chunk_overhead_p99_ms": round(added_p99, 2),
+        "cpu_us_per_request": round(service.cpu_us_per_request or 0),
+        "concurrent_streams_sustained": sustained,
+        "meets_overhead_p99": added_p99 < TARGETS["first_chunk_overhead_p99_ms"],
+        "meets_concurrent_streams": sustained >= TARGETS["concurrent_streams"],
+    }
+
+
+def markdown(phases: list[Phase]) -> str:
+    lines = [
+        "| run | concurrency | requests | errors | first chunk p50 (ms) | p99 (ms) "
+        "| peak open | CPU µs/request |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for p in phases:
+        cpu = f"{p.cpu_us_per_request:,.0f}" if p.cpu_us_per_request else "-"
+        peak = str(p.peak_open_streams) if p.peak_open_streams else "-"
+        lines.append(
+            f"| {p.name} | {p.concurrency} | {p.requests} | {p.errors} "
+            f"| {p.first_chunk_p50_ms:.1f} | {p.first_chunk_p99_ms:.1f} | {peak} | {cpu} |"
+        )
+    return "\n".join(lines)
+
+
+def _levels(text: str) -> list[int]:
+    return [int(x) for x in text.split(",") if x.strip()]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=10.0, help="Seconds per latency run.")
+    parser.add_argument("--concurrency", type=int, default=8, help="Clients in the latency runs.")
+    parser.add_argument(
+        "--levels", type=_levels, default=[100, 250, 500], help="Concurrent streams, e.g. 100,250"
+    )
+    parser.add_argument(
+        "--stream-seconds",
+        type=float,
+        default=None,
+        help="How long each reply streams in the concurrency runs (default 3, ≤ --duration).",
+    )
+    parser.add_argument(
+        "--ramp-seconds", type=float, default=1.0, help="Starts of one level spread over this."
+    )
+    parser.add_argument("--json", type=Path, default=None, help="Also write the results here.")
+    options = parser.parse_args()
+    if options.stream_seconds is None:
+        options.stream_seconds = min(3.0, options.duration)
+
+    phases, info = run(options)
+    result = summary(phases)
+    print("\n".join(f"{k}: {v}" for k, v in info.items()))
+    print(f"fake Gemini: {CHUNK_DELAY_SECONDS * 1000:.0f} ms before every streamed event")
+    print()
+    print(markdown(phases))
+    print()
+    print(
+        "first-chunk overhead (service - ceiling): "
+        f"p50 {result['first_chunk_overhead_p50_ms']} ms, "
+        f"p99 {result['first_chunk_overhead_p99_ms']} ms "
+        f"(target p99 < {TARGETS['first_chunk_overhead_p99_ms']:.0f} ms)"
+    )
+    print(
+        f"concurrent streams completed without error by one process: "
+        f"{result['concurrent_streams_sustained']} "
+        f"(target ≥ {TARGETS['concurrent_streams']}; levels tried: "
+        f"{', '.join(str(p.concurrency) for p in phases[2:])})"
+    )
+    print(f"service CPU per short turn: {result['cpu_us_per_request']} µs")
+    if options.json:
+        options.json.write_text(
+            json.dumps(
+                {"machine": info, "phases": [asdict(p) for p in phases], "summary": result},
+                indent=2,
+            )
+        )
+    ceiling, service = phases[0], phases[1]
+    if ceiling.errors or service.errors:
+        print("some latency-run requests failed: those figures are not valid", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
