@@ -45,12 +45,19 @@ async def client(
 
 
 async def next_of(stream: Sse, *types: str, timeout: float = 15.0) -> tuple[str, dict[str, Any]]:
-    """The next event of one of ``types`` (others, e.g. the welcome notification, are skipped)."""
+    """The next event of one of ``types`` (others, e.g. the welcome notification, are skipped).
+
+    One deadline for the whole wait, checked between frames (pings every heartbeat would keep a
+    per-frame timeout alive; nesting wait_for can swallow the cancellation on Python 3.11).
+    """
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while True:
-        frame = await stream.event(max(0.1, deadline - loop.time()))
-        if frame["event"] in types:
+        left = deadline - loop.time()
+        if left <= 0:
+            raise TimeoutError(f"no {types} within {timeout}s")
+        frame = await stream.frame(left)
+        if frame.get("event") in types:
             return frame["event"], orjson.loads(frame["data"])
 
 
