@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
+from typing import Literal, overload
 
 from application.ports.clock import Clock
 from application.ports.idempotency import IdempotencyRecord, IdempotencyUnitOfWork, StoredResponse
@@ -28,7 +29,16 @@ def request_fingerprint(method: str, path: str, body: bytes) -> str:
     return digest.hexdigest()
 
 
+@overload
+def validate_key(key: str | None, *, required: Literal[True] = True) -> str: ...
+
+
+@overload
+def validate_key(key: str | None, *, required: bool) -> str | None: ...
+
+
 def validate_key(key: str | None, *, required: bool = True) -> str | None:
+    """The key as given, or None when it is optional and absent; refuses a missing required key."""
     if key is None or key == "":
         if required:
             raise ValidationFailed(

@@ -42,6 +42,11 @@ def idempotency_key(call: Call[Any, Any], *, required: bool) -> str | None:
     return validate_key(call.header(IDEMPOTENCY_HEADER), required=required)
 
 
+def required_idempotency_key(call: Call[Any, Any]) -> str:
+    """The request's Idempotency-Key; a missing or malformed one is a 400 VALIDATION_ERROR."""
+    return validate_key(call.header(IDEMPOTENCY_HEADER), required=True)
+
+
 def replayed(response: web.Response) -> web.Response:
     response.headers[REPLAYED_HEADER] = "true"
     return response

@@ -19,8 +19,8 @@ from entrypoints.http import envelope
 from entrypoints.http.idempotency import (
     REPLAYED_HEADER,
     document_key,
-    idempotency_key,
     idempotent,
+    required_idempotency_key,
 )
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
 from entrypoints.http.schemas.credits import (
@@ -93,8 +93,7 @@ async def history(call: Call[NoBody, HistoryQuery], uc: CreditsUseCases) -> Repl
 async def spend(call: Call[SpendIn, NoQuery], uc: CreditsUseCases) -> SpendOut | web.Response:
     # The ledger transaction itself is the idempotency record of a spend (one statement, see
     # adapters/sqlalchemy/repositories/credits/fast_path.py); semantics as for @idempotent.
-    key = idempotency_key(call, required=True)
-    assert key is not None
+    key = required_idempotency_key(call)
     body = call.body
     result = await uc.spend()(
         user_id=call.user.user_id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from application.pagination import page_request
 from domain.payments.status import PaymentStatus
-from entrypoints.http.idempotency import idempotency_key, idempotent
+from entrypoints.http.idempotency import idempotent, required_idempotency_key
 from entrypoints.http.routes.payments.use_cases import PaymentsUseCases
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
 from entrypoints.http.schemas.payments import (
@@ -136,8 +136,7 @@ async def get_payment(call: Call[NoBody, NoQuery], uc: PaymentsUseCases) -> Paym
 async def refund(call: Call[RefundIn, NoQuery], uc: PaymentsUseCases) -> RefundResultOut:
     # The key names the refund itself (not only this HTTP answer): a retry after a 503 resolves
     # the refund it reserved instead of sending a second one (docs/payments.md "Refunds").
-    key = idempotency_key(call, required=True)
-    assert key is not None
+    key = required_idempotency_key(call)
     outcome = await uc.refund_payment()(
         call.user,
         call.path["paymentId"],
