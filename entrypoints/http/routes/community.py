@@ -41,7 +41,6 @@ from entrypoints.http.routing import (
 )
 from entrypoints.http.schemas.base import ApiQuery, PageQuery
 from entrypoints.http.schemas.community import (
-    AcceptedOut,
     AdminReportOut,
     CodedFeedbackIn,
     CodedFeedbackOut,
@@ -50,6 +49,7 @@ from entrypoints.http.schemas.community import (
     FeedbackIn,
     ModerateIn,
     NewsletterStatusOut,
+    ReceivedOut,
     ReportCreatedOut,
     ReportIn,
     ReportOut,
@@ -314,14 +314,14 @@ async def unsubscribe_feedback_mail(
     "/api/v1/newsletter/subscribe",
     auth=Auth.NONE,
     body=EmailIn,
-    response=AcceptedOut,
+    response=ReceivedOut,
     status=202,
     rate_limit="5/hour",
     summary="Ask for the newsletter (double opt-in; the same answer for every address)",
 )
-async def subscribe(call: Call[EmailIn, NoQuery], uc: CommunityUseCases) -> AcceptedOut:
+async def subscribe(call: Call[EmailIn, NoQuery], uc: CommunityUseCases) -> ReceivedOut:
     await uc.subscribe_newsletter()(call.body.email)
-    return AcceptedOut(message=SUBSCRIBE_ANSWER)
+    return ReceivedOut(message=SUBSCRIBE_ANSWER)
 
 
 @routes.get(
@@ -348,26 +348,26 @@ class OptionalTokenQuery(ApiQuery):
     NEWSLETTER_UNSUBSCRIBE,
     auth=Auth.NONE,
     query=TokenQuery,
-    response=AcceptedOut,
+    response=ReceivedOut,
     summary="Unsubscribe from the newsletter by its signed link",
 )
-async def unsubscribe_link(call: Call[NoBody, TokenQuery], uc: CommunityUseCases) -> AcceptedOut:
+async def unsubscribe_link(call: Call[NoBody, TokenQuery], uc: CommunityUseCases) -> ReceivedOut:
     await uc.unsubscribe_newsletter().by_token(call.query.token)
-    return AcceptedOut(message=UNSUBSCRIBE_ANSWER)
+    return ReceivedOut(message=UNSUBSCRIBE_ANSWER)
 
 
 @routes.post(
     NEWSLETTER_UNSUBSCRIBE,
     auth=Auth.NONE,
     query=OptionalTokenQuery,
-    response=AcceptedOut,
+    response=ReceivedOut,
     raw=True,  # the one-click POST (RFC 8058) is form-encoded; the address form is JSON
     summary="Unsubscribe: ?token= (one click) or {email} (mails the owner an unsubscribe link)",
 )
-async def unsubscribe(call: Call[NoBody, OptionalTokenQuery], uc: CommunityUseCases) -> AcceptedOut:
+async def unsubscribe(call: Call[NoBody, OptionalTokenQuery], uc: CommunityUseCases) -> ReceivedOut:
     if call.query.token is not None:
         await uc.unsubscribe_newsletter().by_token(call.query.token)
-        return AcceptedOut(message=UNSUBSCRIBE_ANSWER)
+        return ReceivedOut(message=UNSUBSCRIBE_ANSWER)
     refuse_non_json(call.request)
     try:
         body = EmailIn.model_validate_json(call.raw_body or b"", strict=True)
@@ -376,16 +376,16 @@ async def unsubscribe(call: Call[NoBody, OptionalTokenQuery], uc: CommunityUseCa
             "VALIDATION_ERROR", "Invalid request body", details=validation_details(exc)
         ) from exc
     await uc.unsubscribe_newsletter().by_address(body.email)
-    return AcceptedOut(message=UNSUBSCRIBE_ANSWER)
+    return ReceivedOut(message=UNSUBSCRIBE_ANSWER)
 
 
 @routes.post(
     "/api/v1/platform/invite",
     body=EmailIn,
-    response=AcceptedOut,
+    response=ReceivedOut,
     status=202,
     summary="Invite someone to the platform (3 per hour, then a 30-minute lockout)",
 )
-async def invite(call: Call[EmailIn, NoQuery], uc: CommunityUseCases) -> AcceptedOut:
+async def invite(call: Call[EmailIn, NoQuery], uc: CommunityUseCases) -> ReceivedOut:
     await uc.invite_to_platform()(call.user, call.body.email)
-    return AcceptedOut(message="Platform invite request received!")
+    return ReceivedOut(message="Platform invite request received!")

@@ -103,7 +103,7 @@ class TokenQuery(ApiQuery):
     token: Annotated[str, Field(min_length=1, max_length=1000)]
 
 
-class AcceptedOut(ApiOutput):
+class ReceivedOut(ApiOutput):
     message: str
 
 
