@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from domain.errors import Conflict, DomainError, Gone, NotFound, ValidationFailed
+from domain.errors import Conflict, DomainError, Gone, NotFound, TooManyRequests, ValidationFailed
 
 
 class CommunityError(DomainError):
@@ -58,18 +56,8 @@ class FeedbackAlreadySubmitted(CommunityError, Conflict):
         super().__init__("Feedback already submitted")
 
 
-class TooManyAttempts(CommunityError):
+class TooManyAttempts(CommunityError, TooManyRequests):
     """A per-key limit (a feedback code, an inviter) is used up; retry after ``retry_after`` s."""
-
-    code = "RATE_LIMITED"
-    status = 429
-
-    def __init__(self, message: str, *, retry_after: int) -> None:
-        super().__init__(message, details={"retryAfter": retry_after})
-        self.retry_after = retry_after
-
-    def headers(self) -> Mapping[str, str]:
-        return {"Retry-After": str(self.retry_after)}
 
 
 class DisposableEmail(CommunityError, ValidationFailed):

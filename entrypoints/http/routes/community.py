@@ -287,14 +287,8 @@ FEEDBACK_MAIL_UNSUBSCRIBE = "/api/v1/feedback-mail/unsubscribe"
     query=TokenQuery,
     response=UnsubscribedOut,
     summary="The weekly feedback e-mail's unsubscribe link (signed)",
+    name="community_unsubscribe_feedback_mail_link",
 )
-async def unsubscribe_feedback_mail_link(
-    call: Call[NoBody, TokenQuery], uc: CommunityUseCases
-) -> UnsubscribedOut:
-    await uc.unsubscribe_feedback_mail()(call.query.token)
-    return UnsubscribedOut(unsubscribed=True)
-
-
 @routes.post(
     FEEDBACK_MAIL_UNSUBSCRIBE,
     auth=Auth.NONE,
