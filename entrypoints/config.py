@@ -90,6 +90,12 @@ class Settings(BaseSettings):
     clerk_secret_key: str | None = None
     clerk_api_url: str = "https://api.clerk.com"
 
+    # Where the API is reached from outside: signed links in e-mails (newsletter confirm,
+    # one-click unsubscribe) point here (ADR 0112).
+    public_api_url: str = "http://localhost:3000"
+    # HMAC key (>= 32 bytes) of those signed links.
+    link_signing_key: str | None = None
+
     # URL-safe base64 of 32 bytes: seals invitation codes in the outbox (ADR 0040).
     invite_seal_key: str | None = None
 
@@ -242,6 +248,8 @@ class Settings(BaseSettings):
         problems.extend(self.sms_problems())
         if not self.otp_pepper or len(self.otp_pepper.encode()) < 32:
             problems.append("OTP_PEPPER (at least 32 bytes) is required in production")
+        if not self.link_signing_key or len(self.link_signing_key.encode()) < 32:
+            problems.append("LINK_SIGNING_KEY (at least 32 bytes) is required in production")
         if not self.invite_seal_key:
             problems.append(
                 "INVITE_SEAL_KEY is required in production (URL-safe base64 of 32 random bytes)"
@@ -258,7 +266,7 @@ class Settings(BaseSettings):
             "clerk_jwks_url", "clerk_issuer", "clerk_webhook_secret", "clerk_secret_key",
             "resend_api_key", "email_from", "twilio_account_sid", "twilio_auth_token",
             "twilio_from", "otp_pepper", "invite_seal_key", "razorpay_key_id",
-            "razorpay_key_secret", "razorpay_webhook_secret",
+            "razorpay_key_secret", "razorpay_webhook_secret", "public_api_url", "link_signing_key",
         )  # fmt: skip
         values: list[tuple[str, str | None]] = [
             (name.upper(), getattr(self, name)) for name in names
@@ -285,7 +293,16 @@ class Settings(BaseSettings):
         """OTP_PEPPER, or (outside production) one generated once and kept under VAR_DIR."""
         if self.otp_pepper:
             return self.otp_pepper.encode()
-        path = self.var_dir / "otp_pepper"
+        return self._generated_secret("otp_pepper")
+
+    def resolved_link_signing_key(self) -> bytes:
+        """LINK_SIGNING_KEY, or (outside production) one generated once and kept under VAR_DIR."""
+        if self.link_signing_key:
+            return self.link_signing_key.encode()
+        return self._generated_secret("link_signing_key")
+
+    def _generated_secret(self, name: str) -> bytes:
+        path = self.var_dir / name
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(secrets.token_urlsafe(48))

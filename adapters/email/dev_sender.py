@@ -57,6 +57,7 @@ class DevEmailSender:
                 "html": message.html,
                 "idempotency_key": key,
                 "tags": dict(message.tags),
+                "headers": dict(message.headers),
             }
             self._path.parent.mkdir(parents=True, exist_ok=True)
             line = json.dumps(record, ensure_ascii=False) + "\n"

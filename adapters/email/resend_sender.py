@@ -88,6 +88,8 @@ class ResendEmailSender:
             "html": message.html,
             "text": message.text,
         }
+        if message.headers:
+            body["headers"] = dict(message.headers)
         if message.tags:
             body["tags"] = [
                 {"name": _tag(name), "value": _tag(value)} for name, value in message.tags.items()

@@ -14,6 +14,12 @@ from adapters.memory.access import (
 )
 from adapters.memory.assistant import MemoryAssistantQuota, MemoryConversationRepository
 from adapters.memory.audit import MemoryAuditLog, MemoryOrganizationAuditTrail
+from adapters.memory.community import (
+    MemoryFeedbackRepository,
+    MemoryNewsletterRepository,
+    MemoryReportRepository,
+    MemoryStarRepository,
+)
 from adapters.memory.credits import MemoryLedgerRepository
 from adapters.memory.free_credits import MemoryPhoneVerificationRepository
 from adapters.memory.idempotency import MemoryIdempotencyStore
@@ -56,4 +62,8 @@ REPOSITORIES: Mapping[str, Build] = {
     "idempotency": lambda state, clock: MemoryIdempotencyStore(state),
     "conversations": lambda state, clock: MemoryConversationRepository(state),
     "assistant_quota": lambda state, clock: MemoryAssistantQuota(state),
+    "stars": lambda state, clock: MemoryStarRepository(state),
+    "reports": lambda state, clock: MemoryReportRepository(state),
+    "feedback": lambda state, clock: MemoryFeedbackRepository(state),
+    "newsletter": lambda state, clock: MemoryNewsletterRepository(state),
 }

@@ -21,6 +21,9 @@ from domain.access.organization import Organization
 from domain.access.roles import Role
 from domain.access.team import Project, Team
 from domain.assistant.conversation import Conversation, Message
+from domain.community.feedback import Feedback
+from domain.community.newsletter import Subscriber
+from domain.community.reports import Report
 from domain.free_credits.free_credit_claim import FreeCreditClaim
 from domain.free_credits.phone_lock import PhoneLock
 from domain.free_credits.verification import PhoneVerification
@@ -42,7 +45,8 @@ class IdentityState:
 class ProfilesState:
     profiles: dict[str, Profile] = field(default_factory=dict)
     views: dict[tuple[str, str], datetime] = field(default_factory=dict)
-    stars: set[tuple[str, str]] = field(default_factory=set)
+    # (profile owner, starrer) -> starred at (written by the community context's stars)
+    stars: dict[tuple[str, str], datetime] = field(default_factory=dict)
 
 
 @dataclass
@@ -145,6 +149,14 @@ class AssistantState:
 
 
 @dataclass
+class CommunityState:
+    reports: dict[str, Report] = field(default_factory=dict)
+    feedback: dict[str, Feedback] = field(default_factory=dict)
+    weekly: dict[tuple[str, str, str], datetime] = field(default_factory=dict)
+    subscribers: dict[str, Subscriber] = field(default_factory=dict)
+
+
+@dataclass
 class MemoryState:
     identity: IdentityState = field(default_factory=IdentityState)
     profiles: ProfilesState = field(default_factory=ProfilesState)
@@ -161,6 +173,7 @@ class MemoryState:
     invitations: InvitationsState = field(default_factory=InvitationsState)
     access: AccessState = field(default_factory=AccessState)
     assistant: AssistantState = field(default_factory=AssistantState)
+    community: CommunityState = field(default_factory=CommunityState)
     # The credits ledger still keeps its Book under extra["ledger"]: its repository belongs to
     # the credits owner, who moves it to a typed part. Nothing else may use this bag.
     extra: dict[str, Any] = field(default_factory=dict)

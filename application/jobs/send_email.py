@@ -48,5 +48,6 @@ class SendEmailHandler:
                 html=rendered.html,
                 idempotency_key=idempotency_key(message_id),
                 tags={"template": template},
+                headers=command.headers,
             )
         )

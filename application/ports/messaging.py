@@ -16,6 +16,8 @@ class EmailMessage:
     # Providers that support it (Resend) dedupe on this key, so a retried job never mails twice.
     idempotency_key: str | None = None
     tags: Mapping[str, str] = field(default_factory=dict)
+    # Extra mail headers, e.g. List-Unsubscribe and List-Unsubscribe-Post (RFC 8058).
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 class EmailSender(Protocol):

@@ -78,22 +78,31 @@ class OutboxCommand:
 
 @dataclass(frozen=True)
 class SendEmail(OutboxCommand):
-    """Render ``template`` with ``context`` and mail it to ``to``."""
+    """Render ``template`` with ``context`` and mail it to ``to``; ``headers`` are extra mail
+    headers (``List-Unsubscribe``…), written on the wire only when set."""
 
     TOPIC: ClassVar[str] = "email.send"
     to: str
     template: str
     context: Mapping[str, Any] = field(default_factory=_empty)
+    headers: Mapping[str, str] = field(default_factory=_empty)
 
     def to_payload(self) -> dict[str, Any]:
-        return {"to": self.to, "template": self.template, "context": dict(self.context)}
+        payload = {"to": self.to, "template": self.template, "context": dict(self.context)}
+        if self.headers:
+            payload["headers"] = dict(self.headers)
+        return payload
 
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any]) -> Self:
+        headers = _object(payload, "headers")
+        if not all(isinstance(v, str) for v in headers.values()):
+            raise MalformedCommand("'headers' values must be strings")
         return cls(
             to=_text(payload, "to"),
             template=_text(payload, "template"),
             context=_object(payload, "context"),
+            headers=headers,
         )
 
 

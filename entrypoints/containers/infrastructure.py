@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from dependency_injector import containers, providers
+from limits.aio.storage import MemoryStorage, Storage
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -22,6 +23,7 @@ from adapters.clerk.directory import ClerkDirectory, build_clerk_directory
 from adapters.clerk.webhook_events import parse_clerk_webhook
 from adapters.clerk.webhook_signature import ClerkWebhookVerifier
 from adapters.dev_identity.dev_tokens import DevTokenVerifier
+from adapters.disposable_email.blocklist import PackagedDisposableDomains
 from adapters.email.dev_sender import DevEmailSender
 from adapters.email.jinja_templates import JinjaEmailTemplates
 from adapters.email.resend_sender import ResendEmailSender
@@ -49,6 +51,7 @@ from application.ports.cache import Cache
 from application.ports.messaging import EmailSender, SmsSender
 from application.realtime.ports import RealtimeBus, TicketStore
 from entrypoints.config import ConfigurationError, Settings
+from entrypoints.http.guards import limiter_storage
 from entrypoints.payments_wiring import payment_gateway, sandbox_gateway
 
 
@@ -153,6 +156,11 @@ def _clerk_webhook_verifier(settings: Settings) -> ClerkWebhookVerifier | None:
     return ClerkWebhookVerifier(secret) if secret else None
 
 
+def _limiter_storage(settings: Settings) -> Storage:
+    """Where per-key attempt limits count (Redis when configured, like the HTTP limiter)."""
+    return limiter_storage(settings.redis_url)
+
+
 # -- lifecycles (providers.Resource): yield what was built, close it at shutdown_resources --
 
 
@@ -206,6 +214,8 @@ class Infrastructure(containers.DeclarativeContainer):
     realtime_hub = providers.Singleton(_realtime_hub, core.config)
     realtime_bus = providers.Singleton(_realtime_bus, redis, realtime_hub, core.config)
     realtime_tickets = providers.Singleton(_realtime_tickets, redis, core.config)
+    limiter_storage = providers.Singleton(_limiter_storage, core.config)
+    disposable_domains = providers.Singleton(PackagedDisposableDomains)
 
     # Closed at shutdown_resources.
     atomic_ledger_pool = providers.Resource(closing, atomic_ledger)  # asyncpg pool (spend path)
@@ -247,3 +257,5 @@ class MemoryInfrastructure(containers.DeclarativeContainer):
     realtime_hub: providers.Object[None] = providers.Object(None)
     realtime_bus = providers.Singleton(InProcessRealtimeBus)
     realtime_tickets = providers.Singleton(InMemoryTicketStore)
+    limiter_storage = providers.Singleton(MemoryStorage)
+    disposable_domains = providers.Singleton(PackagedDisposableDomains)

@@ -15,6 +15,7 @@ from entrypoints.config import Settings
 from entrypoints.containers.access import Access
 from entrypoints.containers.assistant import Assistant
 from entrypoints.containers.audit import Audit
+from entrypoints.containers.community import Community
 from entrypoints.containers.core import Core
 from entrypoints.containers.credits import Credits
 from entrypoints.containers.free_credits import FreeCredits
@@ -52,6 +53,7 @@ class Container(containers.DeclarativeContainer):
     invitations = providers.Container(Invitations, access=access, **_on)
     audit = providers.Container(Audit, access=access, **_on)
     jobs = providers.Container(Jobs, **_on)
+    community = providers.Container(Community, **_on)
     assistant = providers.Container(
         Assistant,
         profiles=profiles,

@@ -94,3 +94,15 @@ def cleanup_phone_verification(container: Container) -> Callable[[], Awaitable[o
     """Drop expired number locks and codes, and attempt history past every rate window."""
     run: Callable[[], Awaitable[object]] = container.free_credits.purge_stale_phone_verification()
     return run
+
+
+@periodic(
+    "community.weekly_feedback",
+    every=timedelta(weeks=1),
+    offset=timedelta(days=3),  # the epoch was a Thursday: slots start Sundays 00:00 UTC
+    lease=timedelta(hours=2),
+)
+def weekly_feedback(container: Container) -> Callable[[], Awaitable[object]]:
+    """Feedback e-mails and reminders, once per user and ISO week (API.md "Community")."""
+    run: Callable[[], Awaitable[object]] = container.community.send_weekly_feedback()
+    return run

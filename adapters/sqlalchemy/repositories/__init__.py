@@ -21,6 +21,12 @@ from adapters.sqlalchemy.repositories.assistant import (
     SqlConversationRepository,
 )
 from adapters.sqlalchemy.repositories.audit import SqlAuditLog, SqlOrganizationAuditTrail
+from adapters.sqlalchemy.repositories.community import (
+    SqlFeedbackRepository,
+    SqlNewsletterRepository,
+    SqlReportRepository,
+    SqlStarRepository,
+)
 from adapters.sqlalchemy.repositories.credits.ledger import SqlLedgerRepository
 from adapters.sqlalchemy.repositories.free_credits import SqlPhoneVerificationRepository
 from adapters.sqlalchemy.repositories.idempotency import SqlIdempotencyStore
@@ -62,4 +68,8 @@ REPOSITORIES: Mapping[str, Build] = {
     "idempotency": lambda conn, clock: SqlIdempotencyStore(conn),
     "conversations": lambda conn, clock: SqlConversationRepository(conn),
     "assistant_quota": lambda conn, clock: SqlAssistantQuota(conn),
+    "stars": lambda conn, clock: SqlStarRepository(conn),
+    "reports": lambda conn, clock: SqlReportRepository(conn),
+    "feedback": lambda conn, clock: SqlFeedbackRepository(conn),
+    "newsletter": lambda conn, clock: SqlNewsletterRepository(conn),
 }

@@ -128,6 +128,8 @@ FILLED_IN = {
     "TWILIO_AUTH_TOKEN": "0123456789abcdef" * 2,
     "OTP_PEPPER": "p3pp3r-" + "9f8e7d6c5b4a3210" * 3,
     "INVITE_SEAL_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY",
+    "PUBLIC_API_URL": "https://api.fairarena.test",
+    "LINK_SIGNING_KEY": "l1nk-" + "0f1e2d3c4b5a6978" * 3,
     "RAZORPAY_KEY_ID": "rzp_live_" + "AbCdEf012345",
     "RAZORPAY_KEY_SECRET": "rzp-secret-" + "0a1b2c3d4e5f",
     "RAZORPAY_WEBHOOK_SECRET": "rzp-webhook-" + "6a7b8c9d0e1f",
@@ -192,6 +194,7 @@ def test_env_example_sets_only_known_variables_and_secrets_are_placeholders(
         "TWILIO_AUTH_TOKEN",
         "OTP_PEPPER",
         "INVITE_SEAL_KEY",
+        "LINK_SIGNING_KEY",
         "RAZORPAY_KEY_SECRET",
         "RAZORPAY_WEBHOOK_SECRET",
     )

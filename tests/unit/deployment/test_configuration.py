@@ -40,7 +40,13 @@ def test_production_refuses_dev_adapters_and_names_the_variable():
         twilio_from="+15005550006",
         otp_pepper="p" * 32,
         invite_seal_key="k" * 43,
+        link_signing_key="l" * 32,
     ).check_production_safety()
+
+
+def test_production_needs_the_link_signing_key():
+    with pytest.raises(ConfigurationError, match="LINK_SIGNING_KEY"):
+        Settings(env="production", link_signing_key="short").check_production_safety()
 
 
 def test_production_needs_the_invitation_seal_key():

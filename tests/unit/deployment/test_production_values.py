@@ -28,6 +28,8 @@ PRODUCTION: dict[str, Any] = {
     "twilio_from": "+15005550006",
     "otp_pepper": "pepper-" + "9" * 32,
     "invite_seal_key": SEAL_KEY,
+    "link_signing_key": "links-" + "7" * 32,
+    "public_api_url": "https://api.fairarena.test",
     "cors_origins": "https://app.fairarena.test",
     "frontend_url": "https://app.fairarena.test",
 }

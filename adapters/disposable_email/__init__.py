@@ -1,0 +1,1 @@
+"""The disposable e-mail domain list (the maintained ``disposable-email-domains`` package)."""

@@ -1,0 +1,17 @@
+"""``DisposableDomains`` from the ``disposable-email-domains`` package (a maintained list,
+updated by upgrading the package), minus the package's own allowlist."""
+
+from __future__ import annotations
+
+from disposable_email_domains import allowlist, blocklist
+
+
+class PackagedDisposableDomains:
+    def __init__(self, extra: frozenset[str] = frozenset()) -> None:
+        self._domains = frozenset((set(blocklist) - set(allowlist)) | extra)
+
+    def __contains__(self, domain: object) -> bool:
+        return domain in self._domains
+
+    def __len__(self) -> int:
+        return len(self._domains)

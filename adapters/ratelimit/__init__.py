@@ -1,0 +1,1 @@
+"""Per-key attempt limits over the ``limits`` library (memory or Redis storage)."""

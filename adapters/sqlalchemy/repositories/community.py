@@ -1,0 +1,265 @@
+"""Community repositories: stars, reports, feedback, newsletter subscribers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.sqlalchemy.statements import (
+    entity_of,
+    entity_row,
+    for_update,
+    insert_ignoring_conflict,
+)
+from adapters.sqlalchemy.tables.community import (
+    feedback,
+    feedback_weekly,
+    newsletter_subscribers,
+    reports,
+)
+from adapters.sqlalchemy.tables.identity import users
+from adapters.sqlalchemy.tables.profiles import profile_stars
+from adapters.sqlalchemy.tables.settings import user_settings
+from application.community.ports import FeedbackRecipient
+from application.pagination import Page, PageRequest, encode_cursor
+from domain.community.feedback import Feedback, FeedbackChannel
+from domain.community.newsletter import Subscriber, SubscriberStatus
+from domain.community.reports import EntityType, Report, ReportReason, ReportStatus
+from domain.community.stars import Stargazer
+
+T = TypeVar("T")
+
+
+async def _newest_first(
+    conn: AsyncConnection,
+    stmt: sa.Select[Any],
+    time_col: sa.ColumnElement[Any],
+    id_col: sa.ColumnElement[Any],
+    page: PageRequest,
+    item: Callable[[Any], T],
+    key: Callable[[T], tuple[datetime, str]],
+) -> Page[T]:
+    after = page.after_time()
+    if after is not None:
+        at, last_id = after
+        stmt = stmt.where(sa.or_(time_col < at, sa.and_(time_col == at, id_col < last_id)))
+    stmt = stmt.order_by(time_col.desc(), id_col.desc()).limit(page.limit + 1)
+    rows = (await conn.execute(stmt)).all()
+    items = [item(r) for r in rows[: page.limit]]
+    return Page(items, encode_cursor(*key(items[-1])) if len(rows) > page.limit else None)
+
+
+class SqlStarRepository:
+    def __init__(self, conn: AsyncConnection):
+        self._conn = conn
+
+    async def add(self, profile_user_id: str, user_id: str, now: datetime) -> bool:
+        row = {"profile_user_id": profile_user_id, "user_id": user_id, "created_at": now}
+        return await insert_ignoring_conflict(self._conn, profile_stars, row)
+
+    async def remove(self, profile_user_id: str, user_id: str) -> bool:
+        result = await self._conn.execute(
+            sa.delete(profile_stars).where(
+                profile_stars.c.profile_user_id == profile_user_id,
+                profile_stars.c.user_id == user_id,
+            )
+        )
+        return bool(result.rowcount)
+
+    async def starred_at(self, profile_user_id: str, user_id: str) -> datetime | None:
+        stmt = sa.select(profile_stars.c.created_at).where(
+            profile_stars.c.profile_user_id == profile_user_id, profile_stars.c.user_id == user_id
+        )
+        value: datetime | None = (await self._conn.execute(stmt)).scalar_one_or_none()
+        return value
+
+    async def count(self, profile_user_id: str) -> int:
+        stmt = (
+            sa.select(sa.func.count())
+            .select_from(profile_stars)
+            .where(profile_stars.c.profile_user_id == profile_user_id)
+        )
+        return int((await self._conn.execute(stmt)).scalar_one())
+
+    async def stargazers(self, profile_user_id: str, page: PageRequest) -> Page[Stargazer]:
+        s = profile_stars.c
+        stmt = (
+            sa.select(
+                s.user_id,
+                s.created_at,
+                users.c.first_name,
+                users.c.last_name,
+                users.c.username,
+                users.c.image_url,
+            )
+            .join(users, users.c.id == s.user_id)
+            .where(s.profile_user_id == profile_user_id)
+        )
+        return await _newest_first(
+            self._conn,
+            stmt,
+            s.created_at,
+            s.user_id,
+            page,
+            _stargazer,
+            lambda g: (g.starred_at, g.user_id),
+        )
+
+
+def _stargazer(r: Any) -> Stargazer:
+    name = " ".join(p for p in (r.first_name, r.last_name) if p) or r.username
+    return Stargazer(r.user_id, name or None, r.image_url, r.created_at)
+
+
+class SqlReportRepository:
+    def __init__(self, conn: AsyncConnection):
+        self._conn = conn
+
+    async def add(self, report: Report) -> bool:
+        # Only the partial unique index (one open report per reporter and entity) may conflict.
+        return await insert_ignoring_conflict(self._conn, reports, _report_row(report))
+
+    async def get(self, report_id: str, *, for_update: bool = False) -> Report | None:
+        stmt = sa.select(reports).where(reports.c.id == report_id)
+        row = (await self._conn.execute(_locked(stmt, self._conn, for_update))).first()
+        return _report(row) if row else None
+
+    async def save(self, report: Report) -> None:
+        await self._conn.execute(
+            sa.update(reports)
+            .where(reports.c.id == report.id)
+            .values(
+                status=report.status.value,
+                resolution=report.resolution,
+                moderator_id=report.moderator_id,
+                updated_at=report.updated_at,
+            )
+        )
+
+    async def by_reporter(self, reporter_id: str, page: PageRequest) -> Page[Report]:
+        stmt = sa.select(reports).where(reports.c.reporter_id == reporter_id)
+        return await _newest_first(
+            self._conn,
+            stmt,
+            reports.c.created_at,
+            reports.c.id,
+            page,
+            _report,
+            lambda r: (r.created_at, r.id),
+        )
+
+    async def queue(self, status: ReportStatus | None, page: PageRequest) -> Page[Report]:
+        stmt = sa.select(reports)
+        if status is not None:
+            stmt = stmt.where(reports.c.status == status.value)
+        after = page.after_id()
+        if after is not None:
+            stmt = stmt.where(reports.c.id > after)
+        rows = (await self._conn.execute(stmt.order_by(reports.c.id).limit(page.limit + 1))).all()
+        items = [_report(r) for r in rows[: page.limit]]
+        more = len(rows) > page.limit
+        return Page(items, encode_cursor("", items[-1].id) if more else None)
+
+
+def _locked(stmt: sa.Select[Any], conn: AsyncConnection, lock: bool) -> sa.Select[Any]:
+    locked: sa.Select[Any] = for_update(stmt, conn) if lock else stmt
+    return locked
+
+
+def _report_row(report: Report) -> dict[str, Any]:
+    return entity_row(
+        report,
+        entity_type=report.entity_type.value,
+        reason=report.reason.value,
+        status=report.status.value,
+    )
+
+
+def _report(row: Any) -> Report:
+    return entity_of(
+        Report,
+        row,
+        entity_type=EntityType(row.entity_type),
+        reason=ReportReason(row.reason),
+        status=ReportStatus(row.status),
+    )
+
+
+class SqlFeedbackRepository:
+    def __init__(self, conn: AsyncConnection):
+        self._conn = conn
+
+    async def add(self, item: Feedback) -> None:
+        channel = item.channel.value if item.channel else None
+        await self._conn.execute(sa.insert(feedback).values(**entity_row(item, channel=channel)))
+
+    async def by_code(self, digest: str, *, for_update: bool = False) -> Feedback | None:
+        stmt = sa.select(feedback).where(feedback.c.code_digest == digest)
+        row = (await self._conn.execute(_locked(stmt, self._conn, for_update))).first()
+        if row is None:
+            return None
+        channel = FeedbackChannel(row.channel) if row.channel else None
+        return entity_of(Feedback, row, channel=channel)
+
+    async def submit(self, item: Feedback) -> None:
+        await self._conn.execute(
+            sa.update(feedback)
+            .where(feedback.c.id == item.id, feedback.c.submitted_at.is_(None))
+            .values(rating=item.rating, message=item.message, submitted_at=item.submitted_at)
+        )
+
+    async def claim_weekly(
+        self, user_id: str, week: str, channel: FeedbackChannel, now: datetime
+    ) -> bool:
+        row = {"user_id": user_id, "week": week, "channel": channel.value, "sent_at": now}
+        return await insert_ignoring_conflict(self._conn, feedback_weekly, row)
+
+    async def weekly_recipients(
+        self, after_user_id: str | None, limit: int
+    ) -> list[FeedbackRecipient]:
+        u = users.c
+        stmt = (
+            sa.select(
+                u.id, u.email, u.first_name, u.last_name, u.username, user_settings.c.settings
+            )
+            .outerjoin(user_settings, user_settings.c.user_id == u.id)
+            .where(u.deleted_at.is_(None))
+        )
+        if after_user_id is not None:
+            stmt = stmt.where(u.id > after_user_id)
+        rows = (await self._conn.execute(stmt.order_by(u.id).limit(limit))).all()
+        return [
+            FeedbackRecipient(
+                r.id,
+                r.email,
+                " ".join(p for p in (r.first_name, r.last_name) if p) or r.username,
+                dict(r.settings or {}),
+            )
+            for r in rows
+        ]
+
+
+class SqlNewsletterRepository:
+    def __init__(self, conn: AsyncConnection):
+        self._conn = conn
+
+    async def get(self, email: str, *, for_update: bool = False) -> Subscriber | None:
+        stmt = sa.select(newsletter_subscribers).where(newsletter_subscribers.c.email == email)
+        row = (await self._conn.execute(_locked(stmt, self._conn, for_update))).first()
+        return entity_of(Subscriber, row, status=SubscriberStatus(row.status)) if row else None
+
+    async def add(self, subscriber: Subscriber) -> bool:
+        row = entity_row(subscriber, status=subscriber.status.value)
+        return await insert_ignoring_conflict(self._conn, newsletter_subscribers, row)
+
+    async def save(self, subscriber: Subscriber) -> None:
+        values = entity_row(subscriber, omit=("email",), status=subscriber.status.value)
+        await self._conn.execute(
+            sa.update(newsletter_subscribers)
+            .where(newsletter_subscribers.c.email == subscriber.email)
+            .values(**values)
+        )

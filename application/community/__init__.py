@@ -1,0 +1,1 @@
+"""Use cases of the community context (stars, reports, feedback, newsletter, platform invites)."""

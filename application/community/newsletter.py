@@ -1,0 +1,135 @@
+"""The newsletter: double opt-in with signed links, no enumeration.
+
+Subscribe and unsubscribe-by-address answer the same whatever the address's state; only the
+mailbox's owner can act, through the signed link mailed to it (confirm, or unsubscribe — the
+original let anyone unsubscribe anyone, bug #28). Every newsletter e-mail carries
+``List-Unsubscribe`` with the one-click link.
+"""
+
+from __future__ import annotations
+
+from application.community.links import (
+    NEWSLETTER_CONFIRM,
+    NEWSLETTER_UNSUBSCRIBE,
+    CommunityLinks,
+    one_click_headers,
+)
+from application.community.ports import DisposableDomains
+from application.community.unit_of_work import NewsletterUnitOfWork
+from application.ports.clock import Clock
+from application.ports.outbox_commands import SendEmail
+from application.ports.unit_of_work import UnitOfWorkFactory
+from domain.community.email_domains import is_disposable
+from domain.community.errors import DisposableEmail
+from domain.community.newsletter import Subscriber, SubscriberStatus, normalise_email
+
+
+def refuse_disposable(email: str, disposable: DisposableDomains) -> None:
+    if is_disposable(email, disposable):
+        raise DisposableEmail()
+
+
+class SubscribeNewsletter:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory[NewsletterUnitOfWork],
+        clock: Clock,
+        links: CommunityLinks,
+        disposable: DisposableDomains,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._links = links
+        self._disposable = disposable
+
+    async def __call__(self, email: str) -> None:
+        refuse_disposable(email, self._disposable)
+        now = self._clock.now()
+        address = normalise_email(email)
+        async with self._uow() as uow:
+            current = await uow.newsletter.get(address, for_update=True)
+            if current is None:
+                subscriber, send = Subscriber.new(address, now).requested(now)
+                if not await uow.newsletter.add(subscriber):
+                    return  # a concurrent request for the same address stored it and mails
+            else:
+                subscriber, send = current.requested(now)
+                if subscriber != current:
+                    await uow.newsletter.save(subscriber)
+            if send:
+                unsubscribe = self._links.newsletter_unsubscribe(address, now)
+                await uow.outbox.add(
+                    SendEmail(
+                        to=address,
+                        template="newsletter-confirm",
+                        context={
+                            "confirm_url": self._links.newsletter_confirm(address, now),
+                            "unsubscribe_url": unsubscribe,
+                        },
+                        headers=one_click_headers(unsubscribe),
+                    )
+                )
+            await uow.commit()
+
+
+class ConfirmNewsletter:
+    def __init__(
+        self, uow: UnitOfWorkFactory[NewsletterUnitOfWork], clock: Clock, links: CommunityLinks
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._links = links
+
+    async def __call__(self, token: str) -> SubscriberStatus:
+        now = self._clock.now()
+        claims = self._links.verify(NEWSLETTER_CONFIRM, token, now)
+        async with self._uow() as uow:
+            current = await uow.newsletter.get(claims.subject, for_update=True)
+            if current is None:
+                return SubscriberStatus.UNSUBSCRIBED
+            confirmed = current.confirmed(claims.issued_at, now)
+            if confirmed != current:
+                await uow.newsletter.save(confirmed)
+                await uow.commit()
+        return confirmed.status
+
+
+class UnsubscribeNewsletter:
+    """By signed link (one click: unsubscribes at once) or by address (mails that link)."""
+
+    def __init__(
+        self, uow: UnitOfWorkFactory[NewsletterUnitOfWork], clock: Clock, links: CommunityLinks
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._links = links
+
+    async def by_token(self, token: str) -> None:
+        now = self._clock.now()
+        address = self._links.verify(NEWSLETTER_UNSUBSCRIBE, token, now).subject
+        async with self._uow() as uow:
+            current = await uow.newsletter.get(address, for_update=True)
+            if current is not None and current.status is not SubscriberStatus.UNSUBSCRIBED:
+                await uow.newsletter.save(current.unsubscribed(now))
+                await uow.commit()
+
+    async def by_address(self, email: str) -> None:
+        now = self._clock.now()
+        address = normalise_email(email)
+        async with self._uow() as uow:
+            current = await uow.newsletter.get(address)
+            if current is None or current.status is SubscriberStatus.UNSUBSCRIBED:
+                return
+            unsubscribe = self._links.newsletter_unsubscribe(address, now)
+            await uow.outbox.add(
+                SendEmail(
+                    to=address,
+                    template="newsletter-unsubscribe",
+                    context={"unsubscribe_url": unsubscribe},
+                    headers=one_click_headers(unsubscribe),
+                    # At most one such e-mail per address and hour, however often it is asked.
+                    dedupe_key=f"community.newsletter-unsubscribe:{address}:"
+                    f"{now.strftime('%Y-%m-%dT%H')}",
+                )
+            )
+            await uow.commit()

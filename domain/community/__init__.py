@@ -1,0 +1,1 @@
+"""Community: stars, reports and their moderation, feedback, the newsletter, platform invites."""

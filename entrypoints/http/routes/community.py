@@ -1,0 +1,385 @@
+"""Community routes (API.md "Community"): stars, reports and moderation, feedback, the
+newsletter and platform invites."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import Field, ValidationError
+
+from application.community.feedback import GiveFeedback, ShowCodedFeedback, SubmitCodedFeedback
+from application.community.newsletter import (
+    ConfirmNewsletter,
+    SubscribeNewsletter,
+    UnsubscribeNewsletter,
+)
+from application.community.platform_invites import InviteToPlatform
+from application.community.reports import (
+    FileReport,
+    ListMyReports,
+    ListReportQueue,
+    ModerateReport,
+)
+from application.community.stars import GetStarStatus, ListStargazers, StarProfile, UnstarProfile
+from application.community.weekly_feedback import UnsubscribeFeedbackMail
+from application.pagination import page_request
+from domain.community.reports import EntityType, Report, ReportReason, ReportStatus
+from domain.community.stars import Stargazer, StarState
+from entrypoints.http.errors import ApiError
+from entrypoints.http.routing import (
+    ApiRoutes,
+    Auth,
+    Call,
+    NoBody,
+    NoQuery,
+    Reply,
+    page_reply,
+    refuse_non_json,
+    validation_details,
+)
+from entrypoints.http.schemas.base import ApiQuery, PageQuery
+from entrypoints.http.schemas.community import (
+    AdminReportOut,
+    CodedFeedbackIn,
+    CodedFeedbackOut,
+    EmailIn,
+    FeedbackCreatedOut,
+    FeedbackIn,
+    ModerateIn,
+    NewsletterStatusOut,
+    ReceivedOut,
+    ReportCreatedOut,
+    ReportIn,
+    ReportOut,
+    ReportQueueQuery,
+    StargazerOut,
+    StarOut,
+    StarStatusOut,
+    SubmittedOut,
+    TokenQuery,
+    UnsubscribedOut,
+)
+
+
+@dataclass(frozen=True)
+class CommunityUseCases:
+    """What these handlers run (built by the context's container)."""
+
+    star_profile: Callable[[], StarProfile]
+    unstar_profile: Callable[[], UnstarProfile]
+    get_star_status: Callable[[], GetStarStatus]
+    list_stargazers: Callable[[], ListStargazers]
+    file_report: Callable[[], FileReport]
+    list_my_reports: Callable[[], ListMyReports]
+    list_report_queue: Callable[[], ListReportQueue]
+    moderate_report: Callable[[], ModerateReport]
+    give_feedback: Callable[[], GiveFeedback]
+    show_coded_feedback: Callable[[], ShowCodedFeedback]
+    submit_coded_feedback: Callable[[], SubmitCodedFeedback]
+    unsubscribe_feedback_mail: Callable[[], UnsubscribeFeedbackMail]
+    subscribe_newsletter: Callable[[], SubscribeNewsletter]
+    confirm_newsletter: Callable[[], ConfirmNewsletter]
+    unsubscribe_newsletter: Callable[[], UnsubscribeNewsletter]
+    invite_to_platform: Callable[[], InviteToPlatform]
+
+
+routes = ApiRoutes(tag="community", uses=CommunityUseCases)
+STARS = "/api/v1/stars/{userId}"
+#: The one answer to a subscribe request, whatever the address's state (no enumeration).
+SUBSCRIBE_ANSWER = (
+    "If this address can receive our newsletter, a confirmation e-mail is on its way."
+)
+
+
+def _star_out(state: StarState) -> StarOut:
+    return StarOut(has_starred=state.has_starred, star_count=state.star_count)
+
+
+@routes.post(STARS, response=StarOut, rate_limit="10/minute", summary="Star a public profile")
+async def star(call: Call[NoBody, NoQuery], uc: CommunityUseCases) -> StarOut:
+    return _star_out(await uc.star_profile()(call.user, call.path["userId"]))
+
+
+@routes.delete(STARS, response=StarOut, rate_limit="10/minute", summary="Take my star back")
+async def unstar(call: Call[NoBody, NoQuery], uc: CommunityUseCases) -> StarOut:
+    return _star_out(await uc.unstar_profile()(call.user, call.path["userId"]))
+
+
+@routes.get(f"{STARS}/status", response=StarStatusOut, summary="My star on a profile")
+async def star_status(call: Call[NoBody, NoQuery], uc: CommunityUseCases) -> StarStatusOut:
+    state = await uc.get_star_status()(call.user, call.path["userId"])
+    return StarStatusOut(
+        has_starred=state.has_starred, star_count=state.star_count, starred_at=state.starred_at
+    )
+
+
+def _stargazer_out(g: Stargazer) -> StargazerOut:
+    return StargazerOut(
+        user_id=g.user_id,
+        name=g.name or "Anonymous",
+        avatar_url=g.avatar_url,
+        starred_at=g.starred_at,
+    )
+
+
+@routes.get(
+    STARS,
+    auth=Auth.OPTIONAL,
+    query=PageQuery,
+    response=list[StargazerOut],
+    paginated=True,
+    summary="Who starred a profile, newest first (public)",
+)
+async def stargazers(call: Call[NoBody, PageQuery], uc: CommunityUseCases) -> Reply:
+    page = await uc.list_stargazers()(
+        call.path["userId"], call.principal, page_request(call.query.limit, call.query.cursor)
+    )
+    return page_reply(page, call.query.limit, _stargazer_out)
+
+
+def _report_fields(r: Report) -> dict[str, object]:
+    return {
+        "id": r.id,
+        "entity_type": r.entity_type.value,
+        "entity_id": r.entity_id,
+        "reason": r.reason.value,
+        "details": r.details,
+        "status": r.status.value,
+        "resolution": r.resolution,
+        "created_at": r.created_at,
+        "updated_at": r.updated_at,
+    }
+
+
+def _admin_report_out(r: Report) -> AdminReportOut:
+    return AdminReportOut.model_validate(
+        {**_report_fields(r), "reporter_id": r.reporter_id, "moderator_id": r.moderator_id}
+    )
+
+
+@routes.post(
+    "/api/v1/reports",
+    body=ReportIn,
+    response=ReportCreatedOut,
+    status=201,
+    rate_limit="20/hour",
+    summary="Report a profile, organization, team or project I can see",
+)
+async def file_report(call: Call[ReportIn, NoQuery], uc: CommunityUseCases) -> ReportCreatedOut:
+    b = call.body
+    report = await uc.file_report()(
+        call.user,
+        EntityType(b.entity_type),
+        b.entity_id,
+        ReportReason(b.reason),
+        b.details,
+        call.context,
+    )
+    return ReportCreatedOut(id=report.id, status=report.status.value)
+
+
+@routes.get(
+    "/api/v1/reports",
+    query=PageQuery,
+    response=list[ReportOut],
+    paginated=True,
+    summary="My reports, newest first",
+)
+async def my_reports(call: Call[NoBody, PageQuery], uc: CommunityUseCases) -> Reply:
+    page = await uc.list_my_reports()(call.user, page_request(call.query.limit, call.query.cursor))
+    return page_reply(page, call.query.limit, lambda r: ReportOut.model_validate(_report_fields(r)))
+
+
+@routes.get(
+    "/api/v1/admin/reports",
+    auth=Auth.ADMIN,
+    query=ReportQueueQuery,
+    response=list[AdminReportOut],
+    paginated=True,
+    summary="The moderation queue, oldest first (platform admins)",
+)
+async def report_queue(call: Call[NoBody, ReportQueueQuery], uc: CommunityUseCases) -> Reply:
+    q = call.query
+    status = ReportStatus(q.status) if q.status else None
+    page = await uc.list_report_queue()(status, page_request(q.limit, q.cursor))
+    return page_reply(page, q.limit, _admin_report_out)
+
+
+@routes.patch(
+    "/api/v1/admin/reports/{id}",
+    auth=Auth.ADMIN,
+    body=ModerateIn,
+    response=AdminReportOut,
+    summary="Moderate a report (illegal transitions: 409)",
+)
+async def moderate(call: Call[ModerateIn, NoQuery], uc: CommunityUseCases) -> AdminReportOut:
+    report = await uc.moderate_report()(
+        call.user,
+        call.path["id"],
+        ReportStatus(call.body.status),
+        call.body.resolution,
+        call.context,
+    )
+    return _admin_report_out(report)
+
+
+@routes.post(
+    "/api/v1/feedback",
+    body=FeedbackIn,
+    response=FeedbackCreatedOut,
+    status=201,
+    rate_limit="10/hour",
+    summary="Send general feedback",
+)
+async def give_feedback(
+    call: Call[FeedbackIn, NoQuery], uc: CommunityUseCases
+) -> FeedbackCreatedOut:
+    b = call.body
+    feedback = await uc.give_feedback()(call.user, b.rating, b.message, b.page)
+    return FeedbackCreatedOut(id=feedback.id, created_at=feedback.created_at)
+
+
+FEEDBACK_CODE = "/api/v1/feedback/{code}"
+
+
+@routes.get(
+    FEEDBACK_CODE,
+    auth=Auth.NONE,
+    response=CodedFeedbackOut,
+    summary="A feedback link from the weekly e-mail (public)",
+)
+async def show_coded_feedback(
+    call: Call[NoBody, NoQuery], uc: CommunityUseCases
+) -> CodedFeedbackOut:
+    code = call.path["code"]
+    feedback = await uc.show_coded_feedback()(code)
+    return CodedFeedbackOut(
+        feedback_code=code,
+        rating=feedback.rating,
+        message=feedback.message,
+        is_used=feedback.is_used,
+        created_at=feedback.created_at,
+    )
+
+
+@routes.post(
+    FEEDBACK_CODE,
+    auth=Auth.NONE,
+    body=CodedFeedbackIn,
+    response=SubmittedOut,
+    summary="Answer a feedback link (once; one attempt per link per minute)",
+)
+async def submit_coded_feedback(
+    call: Call[CodedFeedbackIn, NoQuery], uc: CommunityUseCases
+) -> SubmittedOut:
+    await uc.submit_coded_feedback()(call.path["code"], call.body.rating, call.body.message)
+    return SubmittedOut(submitted=True)
+
+
+FEEDBACK_MAIL_UNSUBSCRIBE = "/api/v1/feedback-mail/unsubscribe"
+
+
+@routes.get(
+    FEEDBACK_MAIL_UNSUBSCRIBE,
+    auth=Auth.NONE,
+    query=TokenQuery,
+    response=UnsubscribedOut,
+    summary="The weekly feedback e-mail's unsubscribe link (signed)",
+    name="community_unsubscribe_feedback_mail_link",
+)
+@routes.post(
+    FEEDBACK_MAIL_UNSUBSCRIBE,
+    auth=Auth.NONE,
+    query=TokenQuery,
+    response=UnsubscribedOut,
+    raw=True,  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" form-encoded
+    summary="One-click unsubscribe from the weekly feedback e-mail (RFC 8058)",
+)
+async def unsubscribe_feedback_mail(
+    call: Call[NoBody, TokenQuery], uc: CommunityUseCases
+) -> UnsubscribedOut:
+    await uc.unsubscribe_feedback_mail()(call.query.token)
+    return UnsubscribedOut(unsubscribed=True)
+
+
+@routes.post(
+    "/api/v1/newsletter/subscribe",
+    auth=Auth.NONE,
+    body=EmailIn,
+    response=ReceivedOut,
+    status=202,
+    rate_limit="5/hour",
+    summary="Ask for the newsletter (double opt-in; the same answer for every address)",
+)
+async def subscribe(call: Call[EmailIn, NoQuery], uc: CommunityUseCases) -> ReceivedOut:
+    await uc.subscribe_newsletter()(call.body.email)
+    return ReceivedOut(message=SUBSCRIBE_ANSWER)
+
+
+@routes.get(
+    "/api/v1/newsletter/confirm",
+    auth=Auth.NONE,
+    query=TokenQuery,
+    response=NewsletterStatusOut,
+    summary="Confirm a newsletter subscription (the signed link of the confirmation e-mail)",
+)
+async def confirm(call: Call[NoBody, TokenQuery], uc: CommunityUseCases) -> NewsletterStatusOut:
+    status = await uc.confirm_newsletter()(call.query.token)
+    return NewsletterStatusOut(status=status.value)
+
+
+NEWSLETTER_UNSUBSCRIBE = "/api/v1/newsletter/unsubscribe"
+UNSUBSCRIBE_ANSWER = "If this address was subscribed, it will not receive the newsletter again."
+
+
+class OptionalTokenQuery(ApiQuery):
+    token: Annotated[str, Field(min_length=1, max_length=1000)] | None = None
+
+
+@routes.get(
+    NEWSLETTER_UNSUBSCRIBE,
+    auth=Auth.NONE,
+    query=TokenQuery,
+    response=ReceivedOut,
+    summary="Unsubscribe from the newsletter by its signed link",
+)
+async def unsubscribe_link(call: Call[NoBody, TokenQuery], uc: CommunityUseCases) -> ReceivedOut:
+    await uc.unsubscribe_newsletter().by_token(call.query.token)
+    return ReceivedOut(message=UNSUBSCRIBE_ANSWER)
+
+
+@routes.post(
+    NEWSLETTER_UNSUBSCRIBE,
+    auth=Auth.NONE,
+    query=OptionalTokenQuery,
+    response=ReceivedOut,
+    raw=True,  # the one-click POST (RFC 8058) is form-encoded; the address form is JSON
+    summary="Unsubscribe: ?token= (one click) or {email} (mails the owner an unsubscribe link)",
+)
+async def unsubscribe(call: Call[NoBody, OptionalTokenQuery], uc: CommunityUseCases) -> ReceivedOut:
+    if call.query.token is not None:
+        await uc.unsubscribe_newsletter().by_token(call.query.token)
+        return ReceivedOut(message=UNSUBSCRIBE_ANSWER)
+    refuse_non_json(call.request)
+    try:
+        body = EmailIn.model_validate_json(call.raw_body or b"", strict=True)
+    except ValidationError as exc:
+        raise ApiError(
+            "VALIDATION_ERROR", "Invalid request body", details=validation_details(exc)
+        ) from exc
+    await uc.unsubscribe_newsletter().by_address(body.email)
+    return ReceivedOut(message=UNSUBSCRIBE_ANSWER)
+
+
+@routes.post(
+    "/api/v1/platform/invite",
+    body=EmailIn,
+    response=ReceivedOut,
+    status=202,
+    summary="Invite someone to the platform (3 per hour, then a 30-minute lockout)",
+)
+async def invite(call: Call[EmailIn, NoQuery], uc: CommunityUseCases) -> ReceivedOut:
+    await uc.invite_to_platform()(call.user, call.body.email)
+    return ReceivedOut(message="Platform invite request received!")
