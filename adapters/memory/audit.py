@@ -5,7 +5,7 @@ from __future__ import annotations
 from adapters.memory.paging import newest_first
 from adapters.memory.store import MemoryState
 from application.audit.ports import AuditRecord
-from application.pagination import Page, PageRequest, encode_cursor
+from application.pagination import Page, PageRequest
 from application.ports.audit import AuditEntry
 
 
@@ -29,15 +29,12 @@ class MemoryOrganizationAuditTrail:
             key=lambda e: e.id,
             reverse=True,
         )
-        if page.after is not None:
-            entries = [e for e in entries if e.id < page.after[1]]
-        chosen = entries[: page.limit]
-        items = []
-        for e in chosen:
-            user = self._state.identity.users.get(e.actor_id) if e.actor_id else None
-            items.append(AuditRecord(e, user.display_name if user else None))
-        more = len(entries) > page.limit
-        return Page(items, encode_cursor("", chosen[-1].id) if more else None)
+        chosen = newest_first(entries, page, lambda e: ("", e.id))
+        return Page([self._record(e) for e in chosen.items], chosen.next_cursor)
+
+    def _record(self, entry: AuditEntry) -> AuditRecord:
+        user = self._state.identity.users.get(entry.actor_id) if entry.actor_id else None
+        return AuditRecord(entry, user.display_name if user else None)
 
 
 class MemoryAuditLog:

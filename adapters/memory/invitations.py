@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from adapters.memory.paging import newest_first
 from adapters.memory.store import MemoryState
-from application.pagination import Page, PageRequest, encode_cursor
+from application.pagination import Page, PageRequest
 from application.ports.storage_errors import DuplicateKey
 from domain.access.scopes import ScopeRef
 from domain.invitations.invitation import Invitation, InvitationStatus
@@ -60,11 +61,7 @@ class MemoryInvitationRepository:
             if r.target.scope_id == scope.id and (status is None or r.status_at(now) is status)
         ]
         rows.sort(key=lambda r: r.id, reverse=True)
-        if page.after is not None:
-            rows = [r for r in rows if r.id < page.after[1]]
-        items = rows[: page.limit]
-        more = len(rows) > page.limit
-        return Page(items, encode_cursor("", items[-1].id) if more else None)
+        return newest_first(rows, page, lambda r: ("", r.id))
 
     async def open_emails(self, scope: ScopeRef, emails: Sequence[str], now: datetime) -> set[str]:
         wanted = set(emails)

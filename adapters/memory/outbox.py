@@ -38,12 +38,7 @@ class MemoryOutbox:
             (r for r in self._s.outbox.values() if r["dispatched_at"] is None),
             key=lambda r: (r["created_at"], r["id"]),
         )[:limit]
-        for r in rows:
-            r["attempts"] += 1
-        return [
-            PendingMessage(r["id"], r["topic"], r["payload"], r["created_at"], r["attempts"])
-            for r in rows
-        ]
+        return _claimed(rows)
 
     async def claim_unprocessed(
         self, dispatched_before: datetime, limit: int, max_attempts: int
@@ -60,12 +55,7 @@ class MemoryOutbox:
             ),
             key=lambda r: (r["dispatched_at"], r["id"]),
         )[:limit]
-        for r in rows:
-            r["attempts"] += 1
-        return [
-            PendingMessage(r["id"], r["topic"], r["payload"], r["created_at"], r["attempts"])
-            for r in rows
-        ]
+        return _claimed(rows)
 
     async def mark_dispatched(self, ids: list[str], now: datetime) -> None:
         for i in ids:
@@ -74,3 +64,13 @@ class MemoryOutbox:
     async def oldest_pending_at(self) -> datetime | None:
         pending = [r["created_at"] for r in self._s.outbox.values() if r["dispatched_at"] is None]
         return min(pending, default=None)
+
+
+def _claimed(rows: list[dict[str, Any]]) -> list[PendingMessage]:
+    """Count this attempt on each claimed message (the SQL twin's ``_claim``)."""
+    for r in rows:
+        r["attempts"] += 1
+    return [
+        PendingMessage(r["id"], r["topic"], r["payload"], r["created_at"], r["attempts"])
+        for r in rows
+    ]

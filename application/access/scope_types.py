@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
-from typing import Any, Generic, Protocol, Self, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
 
 from application.access.audit_trail import organization_state, project_state, team_state
 from application.access.authorizer import ScopeAccess
@@ -52,6 +52,8 @@ class ScopeFields:
 
 
 class ScopeEntity(Protocol):
+    __dataclass_fields__: ClassVar[dict[str, Any]]  # a dataclass: edited with ``replace``
+
     @property
     def id(self) -> str: ...
 
@@ -77,10 +79,6 @@ F = TypeVar("F", OrganizationFields, ScopeFields)
 Taken = Callable[[UniqueField, list[str], str | None], Awaitable[set[str]]]
 
 
-def _keep(old: Any, new: Any) -> Any:
-    return old if new is None else new
-
-
 class ScopeType(ABC, Generic[E, F]):
     kind: ScopeKind
     name_max: int
@@ -101,8 +99,16 @@ class ScopeType(ABC, Generic[E, F]):
     def new(self, fields: F, parent: ScopeAccess | None, creator_id: str, now: datetime) -> E:
         """A new scope under ``parent`` (None for an organization)."""
 
-    @abstractmethod
-    def changed(self, before: E, changes: F, now: datetime) -> E: ...
+    def changed(self, before: E, changes: F, now: datetime) -> E:
+        """``before`` with each field the change set names (``None`` leaves one as it is; a field
+        the kind does not have, such as a project's ``join_enabled``, is ignored)."""
+        own = {f.name for f in fields(before)}
+        named = {
+            f.name: value
+            for f in fields(changes)
+            if f.name in own and (value := getattr(changes, f.name)) is not None
+        }
+        return replace(before, **named, updated_at=now)
 
     @abstractmethod
     def path(self, scope: E) -> tuple[str, ...]:
@@ -170,22 +176,6 @@ class OrganizationType(ScopeType[Organization, OrganizationFields]):
             logo_url=fields.logo_url,
         )
 
-    def changed(
-        self, before: Organization, changes: OrganizationFields, now: datetime
-    ) -> Organization:
-        return replace(
-            before,
-            name=_keep(before.name, changes.name),
-            slug=_keep(before.slug, changes.slug),
-            is_public=_keep(before.is_public, changes.is_public),
-            join_enabled=_keep(before.join_enabled, changes.join_enabled),
-            timezone=_keep(before.timezone, changes.timezone),
-            description=_keep(before.description, changes.description),
-            website=_keep(before.website, changes.website),
-            logo_url=_keep(before.logo_url, changes.logo_url),
-            updated_at=now,
-        )
-
     def path(self, scope: Organization) -> tuple[str, ...]:
         return (scope.id,)
 
@@ -225,17 +215,6 @@ class TeamType(ScopeType[Team, ScopeFields]):
             updated_at=now,
             description=fields.description,
             join_enabled=bool(fields.join_enabled),
-        )
-
-    def changed(self, before: Team, changes: ScopeFields, now: datetime) -> Team:
-        return replace(
-            before,
-            name=_keep(before.name, changes.name),
-            slug=_keep(before.slug, changes.slug),
-            visibility=changes.visibility or before.visibility,
-            description=_keep(before.description, changes.description),
-            join_enabled=_keep(before.join_enabled, changes.join_enabled),
-            updated_at=now,
         )
 
     def path(self, scope: Team) -> tuple[str, ...]:
@@ -280,16 +259,6 @@ class ProjectType(ScopeType[Project, ScopeFields]):
             created_at=now,
             updated_at=now,
             description=fields.description,
-        )
-
-    def changed(self, before: Project, changes: ScopeFields, now: datetime) -> Project:
-        return replace(
-            before,
-            name=_keep(before.name, changes.name),
-            slug=_keep(before.slug, changes.slug),
-            visibility=changes.visibility or before.visibility,
-            description=_keep(before.description, changes.description),
-            updated_at=now,
         )
 
     def path(self, scope: Project) -> tuple[str, ...]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from application.free_credits.unit_of_work import FreeCreditsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.free_credits.policy import DEFAULT_POLICY, VerificationPolicy
 
 
+@dataclass(frozen=True)
 class PurgeStalePhoneVerification:
     """Removes expired number locks and codes and attempt history past every rate window.
 
@@ -15,15 +18,9 @@ class PurgeStalePhoneVerification:
     Idempotent: running it twice, or late, removes nothing more than once.
     """
 
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[FreeCreditsUnitOfWork],
-        clock: Clock,
-        policy: VerificationPolicy = DEFAULT_POLICY,
-    ) -> None:
-        self._uow = uow
-        self._clock = clock
-        self._policy = policy
+    _uow: UnitOfWorkFactory[FreeCreditsUnitOfWork]
+    _clock: Clock
+    _policy: VerificationPolicy = DEFAULT_POLICY
 
     async def __call__(self) -> int:
         now = self._clock.now()

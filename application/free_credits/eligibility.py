@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from application.free_credits.unit_of_work import FreeCreditsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
@@ -22,18 +24,13 @@ async def eligibility_in(
     )
 
 
+@dataclass(frozen=True)
 class GetFreeCreditsEligibility:
     """Reads the caller's eligibility straight from the database (no cache to go stale)."""
 
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[FreeCreditsUnitOfWork],
-        clock: Clock,
-        policy: VerificationPolicy = DEFAULT_POLICY,
-    ) -> None:
-        self._uow = uow
-        self._clock = clock
-        self._policy = policy
+    _uow: UnitOfWorkFactory[FreeCreditsUnitOfWork]
+    _clock: Clock
+    _policy: VerificationPolicy = DEFAULT_POLICY
 
     async def __call__(self, *, user_id: str) -> FreeCreditsEligibility:
         async with self._uow() as uow:

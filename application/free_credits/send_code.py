@@ -23,6 +23,7 @@ class CodeSent:
     resend_after: int  # seconds before another code may be sent on this channel
 
 
+@dataclass(frozen=True)
 class SendVerificationCode:
     """Issues a code for the caller's number and delivers it on the chosen channel.
 
@@ -32,19 +33,11 @@ class SendVerificationCode:
     quota back and restores the number's lock, and the caller gets SERVICE_UNAVAILABLE.
     """
 
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[FreeCreditsUnitOfWork],
-        sender: SmsSender,
-        hasher: OtpHasher,
-        clock: Clock,
-        policy: VerificationPolicy = DEFAULT_POLICY,
-    ) -> None:
-        self._uow = uow
-        self._sender = sender
-        self._hasher = hasher
-        self._clock = clock
-        self._policy = policy
+    _uow: UnitOfWorkFactory[FreeCreditsUnitOfWork]
+    _sender: SmsSender
+    _hasher: OtpHasher
+    _clock: Clock
+    _policy: VerificationPolicy = DEFAULT_POLICY
 
     async def __call__(self, *, user_id: str, phone_number: str, channel: Channel) -> CodeSent:
         phone = PhoneNumber.parse(phone_number)

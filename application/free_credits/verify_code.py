@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from application.free_credits.notifications import phone_verified, phone_verified_email
 from application.free_credits.unit_of_work import FreeCreditsUnitOfWork
 from application.ports.clock import Clock
@@ -18,6 +20,7 @@ _REJECTIONS = {
 }
 
 
+@dataclass(frozen=True)
 class VerifyPhoneCode:
     """Verifies the caller's code on one channel.
 
@@ -25,17 +28,10 @@ class VerifyPhoneCode:
     up one of the five tries and one of the hourly verification calls.
     """
 
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[FreeCreditsUnitOfWork],
-        hasher: OtpHasher,
-        clock: Clock,
-        policy: VerificationPolicy = DEFAULT_POLICY,
-    ) -> None:
-        self._uow = uow
-        self._hasher = hasher
-        self._clock = clock
-        self._policy = policy
+    _uow: UnitOfWorkFactory[FreeCreditsUnitOfWork]
+    _hasher: OtpHasher
+    _clock: Clock
+    _policy: VerificationPolicy = DEFAULT_POLICY
 
     async def __call__(self, *, user_id: str, channel: Channel, otp: str) -> None:
         now = self._clock.now()

@@ -80,47 +80,29 @@ PERMISSIONS_BY_SCOPE: dict[ScopeKind, frozenset[Permission]] = {
     kind: frozenset(p for p in Permission if p.scope is kind) for kind in ScopeKind
 }
 
+_PREFIX = {kind: prefix for prefix, kind in _SCOPE_BY_PREFIX.items()}
+
+
+def each_scope(action: str) -> dict[ScopeKind, Permission]:
+    """``<scope>:<action>`` for every scope kind: ``each_scope("read")`` is org:read, team:read
+    and project:read, by kind."""
+    return {kind: Permission(f"{_PREFIX[kind]}:{action}") for kind in ScopeKind}
+
+
 # The permission that makes a scope visible at all; without it the caller gets "not found".
-READ_PERMISSION: dict[ScopeKind, Permission] = {
-    ScopeKind.ORGANIZATION: Permission.ORG_READ,
-    ScopeKind.TEAM: Permission.TEAM_READ,
-    ScopeKind.PROJECT: Permission.PROJECT_READ,
-}
+READ_PERMISSION = each_scope("read")
+UPDATE_PERMISSION = each_scope("update")
+DELETE_PERMISSION = each_scope("delete")
+MEMBERS_READ_PERMISSION = each_scope("members:read")
+MEMBERS_MANAGE_PERMISSION = each_scope("members:manage")
+MEMBERS_INVITE_PERMISSION = each_scope("members:invite")
 
-UPDATE_PERMISSION: dict[ScopeKind, Permission] = {
-    ScopeKind.ORGANIZATION: Permission.ORG_UPDATE,
-    ScopeKind.TEAM: Permission.TEAM_UPDATE,
-    ScopeKind.PROJECT: Permission.PROJECT_UPDATE,
-}
-
-DELETE_PERMISSION: dict[ScopeKind, Permission] = {
-    ScopeKind.ORGANIZATION: Permission.ORG_DELETE,
-    ScopeKind.TEAM: Permission.TEAM_DELETE,
-    ScopeKind.PROJECT: Permission.PROJECT_DELETE,
-}
-
-# Creating a team or project is a permission on its parent (an organization has none).
+# Creating a team or project is a permission on its parent (an organization has none):
+# org:teams:create, team:projects:create.
 CREATE_CHILD_PERMISSION: dict[ScopeKind, Permission] = {
-    ScopeKind.TEAM: Permission.ORG_TEAMS_CREATE,
-    ScopeKind.PROJECT: Permission.TEAM_PROJECTS_CREATE,
-}
-
-MEMBERS_READ_PERMISSION: dict[ScopeKind, Permission] = {
-    ScopeKind.ORGANIZATION: Permission.ORG_MEMBERS_READ,
-    ScopeKind.TEAM: Permission.TEAM_MEMBERS_READ,
-    ScopeKind.PROJECT: Permission.PROJECT_MEMBERS_READ,
-}
-
-MEMBERS_MANAGE_PERMISSION: dict[ScopeKind, Permission] = {
-    ScopeKind.ORGANIZATION: Permission.ORG_MEMBERS_MANAGE,
-    ScopeKind.TEAM: Permission.TEAM_MEMBERS_MANAGE,
-    ScopeKind.PROJECT: Permission.PROJECT_MEMBERS_MANAGE,
-}
-
-MEMBERS_INVITE_PERMISSION: dict[ScopeKind, Permission] = {
-    ScopeKind.ORGANIZATION: Permission.ORG_MEMBERS_INVITE,
-    ScopeKind.TEAM: Permission.TEAM_MEMBERS_INVITE,
-    ScopeKind.PROJECT: Permission.PROJECT_MEMBERS_INVITE,
+    kind: Permission(f"{_PREFIX[kind.parent]}:{kind}s:create")
+    for kind in ScopeKind
+    if kind.parent is not None
 }
 
 

@@ -38,8 +38,7 @@ class User:
 
     @property
     def display_name(self) -> str | None:
-        parts = [p for p in (self.first_name, self.last_name) if p]
-        return " ".join(parts) or self.username or None
+        return person_name(self.first_name, self.last_name, self.username)
 
     def ensure_active(self) -> None:
         if self.is_deleted:
@@ -93,3 +92,8 @@ def split_name(name: str | None) -> tuple[str | None, str | None]:
         return None, None
     first, _, last = name.strip().partition(" ")
     return first, (last.strip() or None)
+
+
+def person_name(first_name: str | None, last_name: str | None, username: str | None) -> str | None:
+    """How a user is named to others: first and last name, else the username, else nothing."""
+    return " ".join(p for p in (first_name, last_name) if p) or username or None

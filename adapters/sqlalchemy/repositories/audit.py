@@ -7,12 +7,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.sqlalchemy.paging import read_page
+from adapters.sqlalchemy.statements import entity_of, entity_row
 from adapters.sqlalchemy.tables.access import projects, teams
 from adapters.sqlalchemy.tables.audit import audit_log
 from adapters.sqlalchemy.tables.identity import users
 from application.audit.ports import AuditRecord
-from application.pagination import Page, PageRequest, encode_cursor
+from application.pagination import Page, PageRequest
 from application.ports.audit import AuditEntry
+from domain.identity.user import person_name
 from domain.request_context import RequestContext
 
 
@@ -35,30 +38,15 @@ class SqlOrganizationAuditTrail:
                 )
             )
         )
-        if page.after is not None:
-            stmt = stmt.where(a.id < page.after[1])  # UUIDv7 ids: time order
-        rows = (await self._conn.execute(stmt.order_by(a.id.desc()).limit(page.limit + 1))).all()
-        items = [_record(r) for r in rows[: page.limit]]
-        more = len(rows) > page.limit
-        return Page(items, encode_cursor("", items[-1].entry.id) if more else None)
+        return await read_page(self._conn, stmt, page, _record, id=a.id)  # UUIDv7: time order
 
 
 def _record(r: Any) -> AuditRecord:
-    name = " ".join(p for p in (r.first_name, r.last_name) if p) or r.username or None
-    entry = AuditEntry(
-        scope_type=r.scope_type,
-        scope_id=r.scope_id,
-        actor_id=r.actor_id,
-        action=r.action,
-        target_type=r.target_type,
-        target_id=r.target_id,
-        created_at=r.created_at,
-        before=r.before,
-        after=r.after,
-        context=RequestContext(r.request_id, r.ip, r.user_agent),
-        id=r.id,
-    )
-    return AuditRecord(entry, name)
+    return AuditRecord(_entry(r), person_name(r.first_name, r.last_name, r.username))
+
+
+def _entry(r: Any) -> AuditEntry:
+    return entity_of(AuditEntry, r, context=RequestContext(r.request_id, r.ip, r.user_agent))
 
 
 class SqlAuditLog:
@@ -68,19 +56,15 @@ class SqlAuditLog:
     async def append(self, entry: AuditEntry) -> None:
         await self._conn.execute(
             sa.insert(audit_log).values(
-                id=entry.id,
-                scope_type=entry.scope_type,
-                scope_id=entry.scope_id,
-                actor_id=entry.actor_id,
-                action=entry.action,
-                target_type=entry.target_type,
-                target_id=entry.target_id,
-                before=dict(entry.before) if entry.before is not None else None,
-                after=dict(entry.after) if entry.after is not None else None,
-                request_id=entry.context.request_id,
-                ip=entry.context.ip,
-                user_agent=entry.context.user_agent,
-                created_at=entry.created_at,
+                entity_row(
+                    entry,
+                    omit=("context",),
+                    before=dict(entry.before) if entry.before is not None else None,
+                    after=dict(entry.after) if entry.after is not None else None,
+                    request_id=entry.context.request_id,
+                    ip=entry.context.ip,
+                    user_agent=entry.context.user_agent,
+                )
             )
         )
 
@@ -89,24 +73,4 @@ class SqlAuditLog:
     ) -> Page[AuditEntry]:
         a = audit_log.c
         stmt = sa.select(audit_log).where(a.scope_type == scope_type, a.scope_id.in_(scope_ids))
-        if page.after:
-            stmt = stmt.where(a.id < page.after[1])
-        rows = (await self._conn.execute(stmt.order_by(a.id.desc()).limit(page.limit + 1))).all()
-        items = [
-            AuditEntry(
-                scope_type=r.scope_type,
-                scope_id=r.scope_id,
-                actor_id=r.actor_id,
-                action=r.action,
-                target_type=r.target_type,
-                target_id=r.target_id,
-                created_at=r.created_at,
-                before=r.before,
-                after=r.after,
-                context=RequestContext(r.request_id, r.ip, r.user_agent),
-                id=r.id,
-            )
-            for r in rows[: page.limit]
-        ]
-        cursor = encode_cursor("", items[-1].id) if len(rows) > page.limit else None
-        return Page(items, cursor)
+        return await read_page(self._conn, stmt, page, _entry, id=a.id)

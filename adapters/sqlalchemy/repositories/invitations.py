@@ -10,11 +10,12 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.errors import duplicates_refused
+from adapters.sqlalchemy.paging import read_page
 from adapters.sqlalchemy.statements import for_update as lock_rows
 from adapters.sqlalchemy.tables.access import memberships
 from adapters.sqlalchemy.tables.identity import users
 from adapters.sqlalchemy.tables.invitations import invitations
-from application.pagination import Page, PageRequest, encode_cursor
+from application.pagination import Page, PageRequest
 from domain.access.permissions import ScopeKind
 from domain.access.scopes import ScopeRef
 from domain.invitations.invitation import Invitation, InvitationStatus, InvitationTarget
@@ -83,12 +84,7 @@ class SqlInvitationRepository:
         stmt = sa.select(invitations).where(i.scope_id == scope.id)
         if status is not None:
             stmt = stmt.where(status_predicate(status, now))
-        if page.after is not None:
-            stmt = stmt.where(i.id < page.after[1])  # ids are time-ordered (UUIDv7)
-        rows = (await self._conn.execute(stmt.order_by(i.id.desc()).limit(page.limit + 1))).all()
-        items = [_invitation(r) for r in rows[: page.limit]]
-        more = len(rows) > page.limit
-        return Page(items, encode_cursor("", items[-1].id) if more else None)
+        return await read_page(self._conn, stmt, page, _invitation, id=i.id)  # UUIDv7: by time
 
     async def open_emails(self, scope: ScopeRef, emails: Sequence[str], now: datetime) -> set[str]:
         found: set[str] = set()

@@ -7,10 +7,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.sqlalchemy.paging import read_page
 from adapters.sqlalchemy.statements import insert_ignoring_conflict
 from adapters.sqlalchemy.tables.notifications import notifications
 from application.notifications.ports import NotificationFilter
-from application.pagination import Page, PageRequest, encode_cursor
+from application.pagination import Page, PageRequest
 from domain.notifications.notification import Notification, NotificationType
 
 n = notifications.c
@@ -48,22 +49,7 @@ class SqlNotificationRepository:
             stmt = stmt.where(n.read_at.is_not(None) if flt.read else n.read_at.is_(None))
         if flt.type is not None:
             stmt = stmt.where(n.type == flt.type.value)
-        after = page.after_time()
-        if after is not None:
-            after_time, after_id = after
-            stmt = stmt.where(
-                sa.or_(
-                    n.created_at < after_time,
-                    sa.and_(n.created_at == after_time, n.id < after_id),
-                )
-            )
-        stmt = stmt.order_by(n.created_at.desc(), n.id.desc()).limit(page.limit + 1)
-        rows = (await self._conn.execute(stmt)).all()
-        items = [_to_notification(r) for r in rows[: page.limit]]
-        cursor = None
-        if len(rows) > page.limit:
-            cursor = encode_cursor(items[-1].created_at, items[-1].id)
-        return Page(items, cursor)
+        return await read_page(self._conn, stmt, page, _to_notification, by=n.created_at, id=n.id)
 
     async def unread_count(self, user_id: str) -> int:
         stmt = (

@@ -38,13 +38,9 @@ class SqlOutbox:
         )
         return message_id if stored else None
 
-    async def claim_pending(self, limit: int, now: datetime) -> list[PendingMessage]:
-        stmt = (
-            sa.select(outbox)
-            .where(outbox.c.dispatched_at.is_(None))
-            .order_by(outbox.c.created_at, outbox.c.id)
-            .limit(limit)
-        )
+    async def _claim(self, stmt: sa.Select[Any]) -> list[PendingMessage]:
+        """Lock the messages ``stmt`` selects (skipping those another relay holds) and count
+        this attempt on each."""
         rows = (await self._conn.execute(for_update(stmt, self._conn, skip_locked=True))).all()
         if rows:
             await self._conn.execute(
@@ -55,6 +51,15 @@ class SqlOutbox:
         return [
             PendingMessage(r.id, r.topic, r.payload, r.created_at, r.attempts + 1) for r in rows
         ]
+
+    async def claim_pending(self, limit: int, now: datetime) -> list[PendingMessage]:
+        stmt = (
+            sa.select(outbox)
+            .where(outbox.c.dispatched_at.is_(None))
+            .order_by(outbox.c.created_at, outbox.c.id)
+            .limit(limit)
+        )
+        return await self._claim(stmt)
 
     async def claim_unprocessed(
         self, dispatched_before: datetime, limit: int, max_attempts: int
@@ -72,16 +77,7 @@ class SqlOutbox:
             .order_by(outbox.c.dispatched_at, outbox.c.id)
             .limit(limit)
         )
-        rows = (await self._conn.execute(for_update(stmt, self._conn, skip_locked=True))).all()
-        if rows:
-            await self._conn.execute(
-                sa.update(outbox)
-                .where(outbox.c.id.in_([r.id for r in rows]))
-                .values(attempts=outbox.c.attempts + 1)
-            )
-        return [
-            PendingMessage(r.id, r.topic, r.payload, r.created_at, r.attempts + 1) for r in rows
-        ]
+        return await self._claim(stmt)
 
     async def mark_dispatched(self, ids: list[str], now: datetime) -> None:
         if ids:

@@ -6,10 +6,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.sqlalchemy.paging import read_page
 from adapters.sqlalchemy.statements import insert_ignoring_conflict, upsert
 from adapters.sqlalchemy.tables.identity import users
 from adapters.sqlalchemy.tables.profiles import profile_stars, profile_views, profiles
-from application.pagination import Page, PageRequest, encode_cursor
+from application.pagination import Page, PageRequest
 from domain.profiles.profile import Gender, PrivacySettings, Profile, ProfileDetails, ProfileView
 
 _LISTS = (
@@ -79,33 +80,8 @@ class SqlProfileRepository:
             )
             .join(users, users.c.id == v.viewer_id)
             .where(v.profile_user_id == profile_user_id)
-            .order_by(v.viewed_at.desc(), v.viewer_id.desc())
-            .limit(page.limit + 1)
         )
-        after = page.after_time()
-        if after is not None:
-            after_time, after_id = after
-            stmt = stmt.where(
-                sa.or_(
-                    v.viewed_at < after_time,
-                    sa.and_(v.viewed_at == after_time, v.viewer_id < after_id),
-                )
-            )
-        rows = (await self._conn.execute(stmt)).all()
-        items = [
-            ProfileView(
-                viewer_id=r.viewer_id,
-                viewer_name=" ".join(p for p in (r.first_name, r.last_name) if p) or r.username,
-                viewer_image_url=r.image_url,
-                viewed_at=r.viewed_at,
-            )
-            for r in rows[: page.limit]
-        ]
-        cursor = None
-        if len(rows) > page.limit:
-            last = items[-1]
-            cursor = encode_cursor(last.viewed_at, last.viewer_id)
-        return Page(items, cursor)
+        return await read_page(self._conn, stmt, page, _view, by=v.viewed_at, id=v.viewer_id)
 
     async def has_viewed(self, profile_user_id: str, viewer_id: str) -> bool:
         stmt = sa.select(sa.literal(1)).where(
@@ -156,3 +132,12 @@ def _to_profile(row: Any) -> Profile:
     )
     privacy = PrivacySettings(row.is_public, row.require_auth, row.track_views)
     return Profile(row.user_id, details, privacy, row.created_at, row.updated_at)
+
+
+def _view(r: Any) -> ProfileView:
+    return ProfileView(
+        viewer_id=r.viewer_id,
+        viewer_name=" ".join(p for p in (r.first_name, r.last_name) if p) or r.username,
+        viewer_image_url=r.image_url,
+        viewed_at=r.viewed_at,
+    )

@@ -7,9 +7,19 @@ rows (stable ids such as ``org.owner``); custom roles are."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
-from adapters.sqlalchemy.tables.base import Json, id_column, metadata, timestamp
+from adapters.sqlalchemy.tables.base import (
+    Json,
+    id_column,
+    lifecycle,
+    metadata,
+    scope_placement,
+    scope_reference,
+    user_reference,
+)
 
 organizations = sa.Table(
     "organizations",
@@ -23,65 +33,50 @@ organizations = sa.Table(
     sa.Column("description", sa.String(1000)),
     sa.Column("website", sa.String(500)),
     sa.Column("logo_url", sa.String(1000)),
-    timestamp("created_at"),
-    timestamp("updated_at"),
-    timestamp("deleted_at", nullable=True),
+    *lifecycle(soft_delete=True),
 )
 
-teams = sa.Table(
-    "teams",
-    metadata,
-    id_column(primary_key=True),
-    id_column(
-        "organization_id", sa.ForeignKey("organizations.id", ondelete="RESTRICT"), nullable=False
-    ),
-    sa.Column("name", sa.String(100), nullable=False),
-    sa.Column("slug", sa.String(100), nullable=False),
-    sa.Column("visibility", sa.String(10), nullable=False),
-    sa.Column("description", sa.String(500)),
-    sa.Column("join_enabled", sa.Boolean, nullable=False),
-    timestamp("created_at"),
-    timestamp("updated_at"),
-    timestamp("deleted_at", nullable=True),
-    sa.UniqueConstraint("organization_id", "name", name="uq_teams_org_name"),
-    sa.UniqueConstraint("organization_id", "slug", name="uq_teams_org_slug"),
-    sa.Index("ix_teams_org_visibility", "organization_id", "visibility", "id"),
-)
 
-projects = sa.Table(
-    "projects",
-    metadata,
-    id_column(primary_key=True),
-    id_column(
-        "organization_id", sa.ForeignKey("organizations.id", ondelete="RESTRICT"), nullable=False
-    ),
-    id_column("team_id", sa.ForeignKey("teams.id", ondelete="RESTRICT"), nullable=False),
-    sa.Column("name", sa.String(100), nullable=False),
-    sa.Column("slug", sa.String(100), nullable=False),
-    sa.Column("visibility", sa.String(10), nullable=False),
-    sa.Column("description", sa.String(500)),
-    id_column("created_by", nullable=False),
-    timestamp("created_at"),
-    timestamp("updated_at"),
-    timestamp("deleted_at", nullable=True),
-    sa.UniqueConstraint("team_id", "name", name="uq_projects_team_name"),
-    sa.UniqueConstraint("team_id", "slug", name="uq_projects_team_slug"),
-    sa.Index("ix_projects_team_visibility", "team_id", "visibility", "id"),
+def _nested_scope(
+    name: str, parents: tuple[str, ...], parent_alias: str, *own: sa.Column[Any]
+) -> sa.Table:
+    """A team (in an organization) or a project (in a team): named and slugged uniquely within
+    its parent (the last of ``parents``), listed by visibility, soft-deleted."""
+    parent_id = f"{parents[-1].removesuffix('s')}_id"
+    return sa.Table(
+        name,
+        metadata,
+        id_column(primary_key=True),
+        *(scope_reference(parent) for parent in parents),
+        sa.Column("name", sa.String(100), nullable=False),
+        sa.Column("slug", sa.String(100), nullable=False),
+        sa.Column("visibility", sa.String(10), nullable=False),
+        sa.Column("description", sa.String(500)),
+        *own,
+        *lifecycle(soft_delete=True),
+        sa.UniqueConstraint(parent_id, "name", name=f"uq_{name}_{parent_alias}_name"),
+        sa.UniqueConstraint(parent_id, "slug", name=f"uq_{name}_{parent_alias}_slug"),
+        sa.Index(f"ix_{name}_{parent_alias}_visibility", parent_id, "visibility", "id"),
+    )
+
+
+teams = _nested_scope(
+    "teams", ("organizations",), "org", sa.Column("join_enabled", sa.Boolean, nullable=False)
+)
+projects = _nested_scope(
+    "projects", ("organizations", "teams"), "team", id_column("created_by", nullable=False)
 )
 
 roles = sa.Table(
     "roles",
     metadata,
     id_column(primary_key=True),
-    id_column(
-        "organization_id", sa.ForeignKey("organizations.id", ondelete="RESTRICT"), nullable=False
-    ),
+    scope_reference("organizations"),
     sa.Column("scope_type", sa.String(12), nullable=False),
     sa.Column("name", sa.String(50), nullable=False),
     sa.Column("name_key", sa.String(50), nullable=False),  # case-folded, for uniqueness
     sa.Column("permissions", Json, nullable=False),
-    timestamp("created_at"),
-    timestamp("updated_at"),
+    *lifecycle(),
     sa.UniqueConstraint("organization_id", "scope_type", "name_key", name="uq_roles_org_name"),
 )
 
@@ -89,17 +84,10 @@ memberships = sa.Table(
     "memberships",
     metadata,
     id_column(primary_key=True),
-    id_column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
-    id_column(
-        "organization_id", sa.ForeignKey("organizations.id", ondelete="RESTRICT"), nullable=False
-    ),
-    id_column("team_id", sa.ForeignKey("teams.id", ondelete="RESTRICT"), nullable=True),
-    id_column("project_id", sa.ForeignKey("projects.id", ondelete="RESTRICT"), nullable=True),
-    id_column("scope_id", nullable=False),
-    sa.Column("scope_type", sa.String(12), nullable=False),
+    user_reference(nullable=False),
+    *scope_placement(),
     sa.Column("role_id", sa.String(36), nullable=False),
-    timestamp("created_at"),
-    timestamp("updated_at"),
+    *lifecycle(),
     sa.UniqueConstraint("user_id", "scope_id", name="uq_memberships_user_scope"),
     sa.Index("ix_memberships_scope", "scope_id", "id"),
     sa.Index("ix_memberships_user_org", "user_id", "organization_id"),

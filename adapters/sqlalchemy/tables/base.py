@@ -47,3 +47,37 @@ def id_column(name: str = "id", *args: Any, **kwargs: Any) -> sa.Column[str]:
 
 def timestamp(name: str, nullable: bool = False) -> sa.Column[object]:
     return sa.Column(name, UtcDateTime(), nullable=nullable)
+
+
+def lifecycle(*, soft_delete: bool = False) -> list[sa.Column[object]]:
+    """``created_at`` and ``updated_at`` (and a nullable ``deleted_at`` for soft-deleted rows)."""
+    columns = [timestamp("created_at"), timestamp("updated_at")]
+    return [*columns, timestamp("deleted_at", nullable=True)] if soft_delete else columns
+
+
+def scope_reference(table: str, *, nullable: bool = False) -> sa.Column[str]:
+    """``<scope>_id`` for ``table`` (organizations, teams, projects): a scope row cannot be
+    deleted while anything still points at it (scopes are soft-deleted)."""
+    return id_column(
+        f"{table.removesuffix('s')}_id",
+        sa.ForeignKey(f"{table}.id", ondelete="RESTRICT"),
+        nullable=nullable,
+    )
+
+
+def scope_placement() -> list[sa.Column[Any]]:
+    """Where a membership or invitation stands: the ids of its organization and of the team and
+    project below it where it is that deep, ``scope_id`` (the most specific of them) and
+    ``scope_type``."""
+    return [
+        scope_reference("organizations"),
+        scope_reference("teams", nullable=True),
+        scope_reference("projects", nullable=True),
+        id_column("scope_id", nullable=False),
+        sa.Column("scope_type", sa.String(12), nullable=False),
+    ]
+
+
+def user_reference(name: str = "user_id", **kwargs: Any) -> sa.Column[str]:
+    """A column naming a user whose rows go with it: deleting the user deletes the row."""
+    return id_column(name, sa.ForeignKey("users.id", ondelete="CASCADE"), **kwargs)

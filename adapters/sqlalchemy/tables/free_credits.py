@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from adapters.sqlalchemy.tables.base import id_column, metadata, timestamp
+from adapters.sqlalchemy.tables.base import id_column, metadata, timestamp, user_reference
 
 # One row per user who started verifying; the row lock serialises that user's requests.
 phone_verifications = sa.Table(
     "phone_verifications",
     metadata,
-    id_column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    user_reference(primary_key=True),
     # Unique: a number is the verified number of one user at most (NULLs never collide).
     sa.Column("verified_phone", sa.String(16), unique=True),
     timestamp("verified_at", nullable=True),
@@ -57,14 +57,14 @@ phone_locks = sa.Table(
     "phone_locks",
     metadata,
     sa.Column("phone", sa.String(16), primary_key=True),
-    id_column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    user_reference(nullable=False),
     timestamp("expires_at"),
 )
 
 free_credit_claims = sa.Table(
     "free_credit_claims",
     metadata,
-    id_column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    user_reference(primary_key=True),
     id_column("transaction_id", nullable=False, unique=True),
     sa.Column("amount", sa.Integer, nullable=False),
     timestamp("claimed_at"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from adapters.sqlalchemy.tables.base import id_column, metadata, timestamp
+from adapters.sqlalchemy.tables.base import id_column, lifecycle, metadata, timestamp
 
 users = sa.Table(
     "users",
@@ -16,9 +16,7 @@ users = sa.Table(
     sa.Column("last_name", sa.String(100)),
     sa.Column("image_url", sa.String(1000)),
     sa.Column("username", sa.String(100)),
-    timestamp("created_at"),
-    timestamp("updated_at"),
-    timestamp("deleted_at", nullable=True),
+    *lifecycle(soft_delete=True),
     # The newest identity-provider change applied (out-of-order webhooks older than it are
     # dropped); NULL until a provider event is applied.
     timestamp("provider_updated_at", nullable=True),

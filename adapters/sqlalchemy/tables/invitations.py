@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from adapters.sqlalchemy.tables.base import id_column, metadata, timestamp
+from adapters.sqlalchemy.tables.base import id_column, metadata, scope_placement, timestamp
 
 invitations = sa.Table(
     "invitations",
     metadata,
     id_column(primary_key=True),
-    id_column(
-        "organization_id", sa.ForeignKey("organizations.id", ondelete="RESTRICT"), nullable=False
-    ),
-    id_column("team_id", sa.ForeignKey("teams.id", ondelete="RESTRICT"), nullable=True),
-    id_column("project_id", sa.ForeignKey("projects.id", ondelete="RESTRICT"), nullable=True),
-    sa.Column("scope_type", sa.String(12), nullable=False),
-    id_column("scope_id", nullable=False),  # the most specific of the three ids
+    *scope_placement(),
     sa.Column("email", sa.String(254), nullable=False),  # normalised (lower-case)
     sa.Column("role_id", sa.String(36), nullable=False),
     sa.Column("code_digest", sa.String(64), nullable=False, unique=True),

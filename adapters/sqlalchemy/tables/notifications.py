@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from adapters.sqlalchemy.tables.base import Json, id_column, metadata, timestamp
+from adapters.sqlalchemy.tables.base import Json, id_column, metadata, timestamp, user_reference
 
 notifications = sa.Table(
     "notifications",
     metadata,
     id_column(primary_key=True),
-    id_column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    user_reference(nullable=False),
     sa.Column("type", sa.String(20), nullable=False),
     sa.Column("title", sa.String(200), nullable=False),
     sa.Column("message", sa.String(2000), nullable=False),

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from adapters.sqlalchemy.tables.base import Json, id_column, metadata, timestamp
+from adapters.sqlalchemy.tables.base import Json, lifecycle, metadata, timestamp, user_reference
 
 profiles = sa.Table(
     "profiles",
     metadata,
-    id_column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    user_reference(primary_key=True),
     sa.Column("first_name", sa.String(100), nullable=False),
     sa.Column("last_name", sa.String(100)),
     sa.Column("bio", sa.String(500), nullable=False),
@@ -28,16 +28,15 @@ profiles = sa.Table(
     sa.Column("is_public", sa.Boolean, nullable=False),
     sa.Column("require_auth", sa.Boolean, nullable=False),
     sa.Column("track_views", sa.Boolean, nullable=False),
-    timestamp("created_at"),
-    timestamp("updated_at"),
+    *lifecycle(),
 )
 
 
 profile_views = sa.Table(
     "profile_views",
     metadata,
-    id_column("profile_user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    id_column("viewer_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    user_reference("profile_user_id", primary_key=True),
+    user_reference("viewer_id", primary_key=True),
     timestamp("viewed_at"),
     sa.Index("ix_profile_views_recent", "profile_user_id", "viewed_at"),
 )
@@ -46,7 +45,7 @@ profile_views = sa.Table(
 profile_stars = sa.Table(
     "profile_stars",
     metadata,
-    id_column("profile_user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    id_column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    user_reference("profile_user_id", primary_key=True),
+    user_reference(primary_key=True),
     timestamp("created_at"),
 )

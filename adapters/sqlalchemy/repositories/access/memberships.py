@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.errors import duplicates_refused
+from adapters.sqlalchemy.paging import read_page
 from adapters.sqlalchemy.repositories.access.rows import (
     MEMBERSHIP_COLUMNS,
     ROLE_COLUMNS,
@@ -20,11 +21,12 @@ from adapters.sqlalchemy.statements import upsert
 from adapters.sqlalchemy.tables.access import memberships, roles
 from adapters.sqlalchemy.tables.identity import users
 from application.access.ports import MemberView
-from application.pagination import Page, PageRequest, encode_cursor
+from application.pagination import Page, PageRequest
 from domain.access.memberships import Membership
 from domain.access.permissions import ScopeKind
 from domain.access.roles import Role
 from domain.access.scopes import ScopeRef
+from domain.identity.user import person_name
 from domain.ids import new_id
 
 m = memberships
@@ -106,20 +108,15 @@ class SqlMembershipRepository:
             )
             .where(m.c.scope_id == scope.id)
         )
-        if page.after is not None:
-            stmt = stmt.where(m.c.id > page.after[1])
-        rows = (await self._conn.execute(stmt.order_by(m.c.id).limit(page.limit + 1))).all()
-        items = []
-        for r in rows[: page.limit]:
-            membership = membership_from(r._mapping)
-            if membership is None:
-                continue
-            name = " ".join(p for p in (r.first_name, r.last_name) if p) or r.username or None
-            items.append(
-                MemberView(membership.user_id, name, r.email, membership.role, r.created_at)
-            )
-        last = rows[page.limit - 1].id if len(rows) > page.limit else None
-        return Page(items, encode_cursor("", last) if last else None)
+        return await read_page(self._conn, stmt, page, _member, id=m.c.id, ascending=True)
+
+
+def _member(r: Any) -> MemberView | None:
+    membership = membership_from(r._mapping)
+    if membership is None:
+        return None
+    name = person_name(r.first_name, r.last_name, r.username)
+    return MemberView(membership.user_id, name, r.email, membership.role, r.created_at)
 
 
 class SqlRoleRepository:
