@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError
+
+from adapters.sqlalchemy.engine import build_engine
+from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.pagination import PageRequest, decode_cursor
+from application.ports.clock import SystemClock
 from domain.community.feedback import Feedback, FeedbackChannel
 from domain.community.newsletter import Subscriber, SubscriberStatus
 from domain.community.reports import EntityType, Report, ReportReason, ReportStatus
@@ -121,3 +128,31 @@ async def test_newsletter_subscribers(contract_uow):
     async with contract_uow() as u:
         stored = await u.newsletter.get("a@example.com")
         assert stored == done and stored.status is SubscriberStatus.SUBSCRIBED
+
+
+async def test_reports_are_moderated_but_never_deleted_on_postgres(pg_url):
+    engine = build_engine(pg_url)
+    factory = SqlAlchemyUnitOfWorkFactory(engine, SystemClock())
+    me, moderator = a_user("me"), a_user("mod")
+    try:
+        async with factory() as u:
+            await u.users.add(me)
+            await u.users.add(moderator)
+            report = a_report(me.id)
+            await u.reports.add(report)
+            await u.commit()
+        async with engine.connect() as conn:
+            with pytest.raises(DBAPIError, match="append-only"):
+                await conn.execute(sa.text("DELETE FROM reports"))
+        async with factory() as u:  # moderation is an UPDATE, which stays allowed
+            stored = await u.reports.get(report.id, for_update=True)
+            assert stored is not None
+            await u.reports.save(
+                stored.moderate(ReportStatus.DISMISSED, "fine", moderator.id, NOW + timedelta(1))
+            )
+            await u.commit()
+        async with factory() as u:
+            kept = await u.reports.get(report.id)
+        assert kept is not None and kept.status is ReportStatus.DISMISSED
+    finally:
+        await engine.dispose()
