@@ -82,6 +82,8 @@ class Settings(BaseSettings):
     auth_mode: Literal["dev", "clerk"] = "dev"
     dev_auth_secret: str | None = None
     admin_user_ids: CommaList = Field(default_factory=list)
+    # Support agents (API.md "Support desk"): token subjects, like ADMIN_USER_IDS.
+    support_agent_ids: CommaList = Field(default_factory=list)
     clerk_jwt_key: str | None = None
     clerk_jwks_url: str | None = None
     clerk_issuer: str | None = None
@@ -144,6 +146,7 @@ class Settings(BaseSettings):
     _split_lists = field_validator(
         "cors_origins",
         "admin_user_ids",
+        "support_agent_ids",
         "clerk_authorized_parties",
         "trusted_proxies",
         mode="before",
@@ -263,7 +266,12 @@ class Settings(BaseSettings):
         values: list[tuple[str, str | None]] = [
             (name.upper(), getattr(self, name)) for name in names
         ]
-        for name in ("cors_origins", "clerk_authorized_parties", "admin_user_ids"):
+        for name in (
+            "cors_origins",
+            "clerk_authorized_parties",
+            "admin_user_ids",
+            "support_agent_ids",
+        ):
             values += [(name.upper(), item) for item in getattr(self, name)]
         return values
 

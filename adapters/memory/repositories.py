@@ -27,6 +27,7 @@ from adapters.memory.payments import MemoryPaymentRepository, MemoryPlanReposito
 from adapters.memory.profiles import MemoryProfileRepository
 from adapters.memory.settings import MemorySettingsRepository
 from adapters.memory.store import MemoryState
+from adapters.memory.support import MemoryTicketRepository
 from application.ports.clock import Clock
 
 Build = Callable[[MemoryState, Clock], object]
@@ -56,4 +57,5 @@ REPOSITORIES: Mapping[str, Build] = {
     "idempotency": lambda state, clock: MemoryIdempotencyStore(state),
     "conversations": lambda state, clock: MemoryConversationRepository(state),
     "assistant_quota": lambda state, clock: MemoryAssistantQuota(state),
+    "support_tickets": lambda state, clock: MemoryTicketRepository(state),
 }

@@ -31,6 +31,7 @@ from domain.payments.events import PaymentEvent
 from domain.payments.payment import Payment
 from domain.payments.plan import Plan
 from domain.profiles.profile import Profile
+from domain.support.ticket import SupportTicket, TicketMessage
 
 
 @dataclass
@@ -145,6 +146,12 @@ class AssistantState:
 
 
 @dataclass
+class SupportState:
+    tickets: dict[str, SupportTicket] = field(default_factory=dict)
+    messages: list[TicketMessage] = field(default_factory=list)
+
+
+@dataclass
 class MemoryState:
     identity: IdentityState = field(default_factory=IdentityState)
     profiles: ProfilesState = field(default_factory=ProfilesState)
@@ -161,6 +168,7 @@ class MemoryState:
     invitations: InvitationsState = field(default_factory=InvitationsState)
     access: AccessState = field(default_factory=AccessState)
     assistant: AssistantState = field(default_factory=AssistantState)
+    support: SupportState = field(default_factory=SupportState)
     # The credits ledger still keeps its Book under extra["ledger"]: its repository belongs to
     # the credits owner, who moves it to a typed part. Nothing else may use this bag.
     extra: dict[str, Any] = field(default_factory=dict)

@@ -29,6 +29,7 @@ from entrypoints.containers.platform import Platform
 from entrypoints.containers.profiles import Profiles
 from entrypoints.containers.realtime import Realtime
 from entrypoints.containers.settings import UserSettings
+from entrypoints.containers.support import Support
 
 
 class Container(containers.DeclarativeContainer):
@@ -61,6 +62,7 @@ class Container(containers.DeclarativeContainer):
         payments=payments,
         **_on,
     )
+    support = providers.Container(Support, assistant=assistant, **_on)
     del _on
 
 

@@ -17,6 +17,7 @@ from application.ports.outbox_commands import (
     SendEmail,
     SendInvitationEmail,
     SettleFromRazorpayWebhook,
+    TriageSupportTicket,
 )
 from entrypoints.containers import Container
 
@@ -29,4 +30,5 @@ def outbox_handlers(container: Container) -> dict[str, OutboxHandler]:
         SendInvitationEmail.TOPIC: container.invitations.send_invitation_email(),
         SettleFromRazorpayWebhook.TOPIC: container.payments.process_razorpay_webhook(),
         PublishRealtime.TOPIC: container.realtime.publish_realtime(),
+        TriageSupportTicket.TOPIC: container.support.triage_ticket(),
     }

@@ -94,3 +94,10 @@ def cleanup_phone_verification(container: Container) -> Callable[[], Awaitable[o
     """Drop expired number locks and codes, and attempt history past every rate window."""
     run: Callable[[], Awaitable[object]] = container.free_credits.purge_stale_phone_verification()
     return run
+
+
+@periodic("support.sla_breaches", every=timedelta(minutes=5))
+def mark_breached_support_tickets(container: Container) -> Callable[[], Awaitable[object]]:
+    """Mark tickets past their first-response due time (once each) and tell their agents."""
+    run: Callable[[], Awaitable[object]] = container.support.mark_breached_tickets()
+    return run

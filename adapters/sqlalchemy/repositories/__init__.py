@@ -33,6 +33,7 @@ from adapters.sqlalchemy.repositories.outbox import SqlOutbox
 from adapters.sqlalchemy.repositories.payments import SqlPaymentRepository, SqlPlanRepository
 from adapters.sqlalchemy.repositories.profiles import SqlProfileRepository
 from adapters.sqlalchemy.repositories.settings import SqlSettingsRepository
+from adapters.sqlalchemy.repositories.support import SqlTicketRepository
 from application.ports.clock import Clock
 
 Build = Callable[[AsyncConnection, Clock], object]
@@ -62,4 +63,5 @@ REPOSITORIES: Mapping[str, Build] = {
     "idempotency": lambda conn, clock: SqlIdempotencyStore(conn),
     "conversations": lambda conn, clock: SqlConversationRepository(conn),
     "assistant_quota": lambda conn, clock: SqlAssistantQuota(conn),
+    "support_tickets": lambda conn, clock: SqlTicketRepository(conn),
 }

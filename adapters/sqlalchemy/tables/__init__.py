@@ -15,6 +15,7 @@ from adapters.sqlalchemy.tables import (
     payments,
     profiles,
     settings,
+    support,
 )
 from adapters.sqlalchemy.tables.base import metadata
 
@@ -34,4 +35,5 @@ __all__ = [
     "payments",
     "profiles",
     "settings",
+    "support",
 ]

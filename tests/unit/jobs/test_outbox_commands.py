@@ -14,6 +14,7 @@ from application.ports.outbox_commands import (
     SendEmail,
     SendInvitationEmail,
     SettleFromRazorpayWebhook,
+    TriageSupportTicket,
 )
 from domain.notifications.notification import NotificationType
 
@@ -52,6 +53,7 @@ WIRE: list[tuple[OutboxCommand, dict[str, object]]] = [
     ),
     (ApplyIdentityWebhook(webhook_id="w1"), {"webhookId": "w1"}),
     (SettleFromRazorpayWebhook(webhook_id="w2"), {"webhookId": "w2"}),
+    (TriageSupportTicket(ticket_id="t1"), {"ticketId": "t1"}),
     (
         PublishRealtime(user_id="u1", type="credits.balance_changed", data={"balance": 5}),
         {"userId": "u1", "type": "credits.balance_changed", "data": {"balance": 5}},
