@@ -60,9 +60,10 @@ AGENTS_ONLY = {403: "Not a support agent (SUPPORT_AGENT_IDS) or platform admin (
     body=TicketIn,
     response=OpenedOut,
     status=201,
-    # Per caller (user, else client address) at the edge; the exact per-requester limits
-    # (3/hour signed in, 1/hour per e-mail and client address anonymous) are the use case's.
-    rate_limit="3/hour",
+    # A flood guard per caller (user, else client address), counting invalid requests too; the
+    # exact per-requester limits (3/hour signed in, 1/hour per e-mail and per client address
+    # anonymous, counted from stored tickets under a lock) are the use case's.
+    rate_limit="20/hour",
     responses={429: "Too many requests from this requester (RATE_LIMITED, Retry-After)"},
     summary="Open a support ticket (signed in, or anonymous with an e-mail)",
 )
