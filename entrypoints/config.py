@@ -89,6 +89,7 @@ class Settings(BaseSettings):
     clerk_issuer: str | None = None
     clerk_authorized_parties: CommaList = Field(default_factory=list)
     clerk_webhook_secret: str | None = None
+    github_webhook_secret: str | None = None  # X-Hub-Signature-256 of /webhooks/v1/github
     clerk_secret_key: str | None = None
     clerk_api_url: str = "https://api.clerk.com"
 
@@ -259,6 +260,7 @@ class Settings(BaseSettings):
         names = (
             "database_url", "redis_url", "frontend_url", "metrics_token", "clerk_jwt_key",
             "clerk_jwks_url", "clerk_issuer", "clerk_webhook_secret", "clerk_secret_key",
+            "github_webhook_secret",
             "resend_api_key", "email_from", "twilio_account_sid", "twilio_auth_token",
             "twilio_from", "otp_pepper", "invite_seal_key", "razorpay_key_id",
             "razorpay_key_secret", "razorpay_webhook_secret",

@@ -25,6 +25,7 @@ from adapters.memory.notifications import MemoryNotificationRepository
 from adapters.memory.outbox import MemoryOutbox
 from adapters.memory.payments import MemoryPaymentRepository, MemoryPlanRepository
 from adapters.memory.profiles import MemoryProfileRepository
+from adapters.memory.project_activity import MemoryProjectActivityRepository
 from adapters.memory.settings import MemorySettingsRepository
 from adapters.memory.store import MemoryState
 from adapters.memory.support import MemoryTicketRepository
@@ -58,4 +59,5 @@ REPOSITORIES: Mapping[str, Build] = {
     "conversations": lambda state, clock: MemoryConversationRepository(state),
     "assistant_quota": lambda state, clock: MemoryAssistantQuota(state),
     "support_tickets": lambda state, clock: MemoryTicketRepository(state),
+    "project_activity": lambda state, clock: MemoryProjectActivityRepository(state),
 }

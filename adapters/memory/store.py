@@ -31,6 +31,7 @@ from domain.payments.events import PaymentEvent
 from domain.payments.payment import Payment
 from domain.payments.plan import Plan
 from domain.profiles.profile import Profile
+from domain.project_activity.activity import ProjectActivity
 from domain.support.ticket import SupportTicket, TicketMessage
 
 
@@ -152,6 +153,11 @@ class SupportState:
 
 
 @dataclass
+class ProjectActivityState:
+    entries: dict[str, ProjectActivity] = field(default_factory=dict)
+
+
+@dataclass
 class MemoryState:
     identity: IdentityState = field(default_factory=IdentityState)
     profiles: ProfilesState = field(default_factory=ProfilesState)
@@ -169,6 +175,7 @@ class MemoryState:
     access: AccessState = field(default_factory=AccessState)
     assistant: AssistantState = field(default_factory=AssistantState)
     support: SupportState = field(default_factory=SupportState)
+    project_activity: ProjectActivityState = field(default_factory=ProjectActivityState)
     # The credits ledger still keeps its Book under extra["ledger"]: its repository belongs to
     # the credits owner, who moves it to a typed part. Nothing else may use this bag.
     extra: dict[str, Any] = field(default_factory=dict)

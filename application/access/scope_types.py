@@ -49,6 +49,7 @@ class ScopeFields:
     visibility: Visibility | None = None
     description: str | None = None
     join_enabled: bool | None = None  # teams only
+    repository_url: str | None = None  # projects only; "" unlinks
 
 
 class ScopeEntity(Protocol):
@@ -280,6 +281,7 @@ class ProjectType(ScopeType[Project, ScopeFields]):
             created_at=now,
             updated_at=now,
             description=fields.description,
+            repository_url=fields.repository_url or None,
         )
 
     def changed(self, before: Project, changes: ScopeFields, now: datetime) -> Project:
@@ -289,6 +291,7 @@ class ProjectType(ScopeType[Project, ScopeFields]):
             slug=_keep(before.slug, changes.slug),
             visibility=changes.visibility or before.visibility,
             description=_keep(before.description, changes.description),
+            repository_url=_keep(before.repository_url, changes.repository_url) or None,
             updated_at=now,
         )
 

@@ -198,6 +198,13 @@ class SettleFromRazorpayWebhook(InboxCommand):
 
 
 @dataclass(frozen=True)
+class ApplyGithubWebhook(InboxCommand):
+    """Turn one stored GitHub delivery (a push) into project activity."""
+
+    TOPIC: ClassVar[str] = "project_activity.github_webhook"
+
+
+@dataclass(frozen=True)
 class TriageSupportTicket(OutboxCommand):
     """Classify a new support ticket (model or rules), then confirm it to its requester."""
 
@@ -248,6 +255,7 @@ OUTBOX_COMMANDS: tuple[type[OutboxCommand], ...] = (
     ApplyIdentityWebhook,
     SettleFromRazorpayWebhook,
     PublishRealtime,
+    ApplyGithubWebhook,
     TriageSupportTicket,
 )
 """Every command type written to the outbox; each topic needs a handler on the worker."""

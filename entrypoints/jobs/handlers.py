@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from application.jobs.ports import OutboxHandler
 from application.ports.outbox_commands import (
+    ApplyGithubWebhook,
     ApplyIdentityWebhook,
     CreateNotification,
     PublishRealtime,
@@ -31,4 +32,5 @@ def outbox_handlers(container: Container) -> dict[str, OutboxHandler]:
         SettleFromRazorpayWebhook.TOPIC: container.payments.process_razorpay_webhook(),
         PublishRealtime.TOPIC: container.realtime.publish_realtime(),
         TriageSupportTicket.TOPIC: container.support.triage_ticket(),
+        ApplyGithubWebhook.TOPIC: container.project_activity.apply_github_delivery(),
     }

@@ -32,6 +32,7 @@ from adapters.sqlalchemy.repositories.notifications import SqlNotificationReposi
 from adapters.sqlalchemy.repositories.outbox import SqlOutbox
 from adapters.sqlalchemy.repositories.payments import SqlPaymentRepository, SqlPlanRepository
 from adapters.sqlalchemy.repositories.profiles import SqlProfileRepository
+from adapters.sqlalchemy.repositories.project_activity import SqlProjectActivityRepository
 from adapters.sqlalchemy.repositories.settings import SqlSettingsRepository
 from adapters.sqlalchemy.repositories.support import SqlTicketRepository
 from application.ports.clock import Clock
@@ -64,4 +65,5 @@ REPOSITORIES: Mapping[str, Build] = {
     "conversations": lambda conn, clock: SqlConversationRepository(conn),
     "assistant_quota": lambda conn, clock: SqlAssistantQuota(conn),
     "support_tickets": lambda conn, clock: SqlTicketRepository(conn),
+    "project_activity": lambda conn, clock: SqlProjectActivityRepository(conn),
 }

@@ -14,6 +14,7 @@ from adapters.sqlalchemy.tables import (
     outbox,
     payments,
     profiles,
+    project_activity,
     settings,
     support,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "outbox",
     "payments",
     "profiles",
+    "project_activity",
     "settings",
     "support",
 ]

@@ -67,6 +67,8 @@ projects = sa.Table(
     sa.UniqueConstraint("team_id", "name", name="uq_projects_team_name"),
     sa.UniqueConstraint("team_id", "slug", name="uq_projects_team_slug"),
     sa.Index("ix_projects_team_visibility", "team_id", "visibility", "id"),
+    sa.Column("repository_url", sa.String(300)),  # GitHub pushes → project activity
+    sa.Index("ix_projects_repository_url", "repository_url"),
 )
 
 roles = sa.Table(
