@@ -20,39 +20,21 @@ from application.ports.inbox import ReceivedWebhook
 from application.ports.outbox_commands import ApplyGithubWebhook, MalformedCommand
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.project_activity.unit_of_work import ProjectActivityUnitOfWork
+from application.webhook_intake import ReceiveWebhook
 from domain.ids import new_id
 from domain.project_activity.activity import MalformedPush, ProjectActivity, parse_push
 
 log = logging.getLogger(__name__)
 
 SOURCE = "github"
-MAX_EVENT_TYPE_LENGTH = 100
 
 
-class ReceiveGithubWebhook:
-    """Store a verified delivery and queue it; ``False`` for a replayed delivery id."""
+class ReceiveGithubWebhook(ReceiveWebhook):
+    """Store a verified GitHub delivery and queue ``ApplyGithubWebhook``; ``False`` for a replayed
+    ``X-GitHub-Delivery``."""
 
-    def __init__(self, uow: UnitOfWorkFactory[ProjectActivityUnitOfWork], clock: Clock) -> None:
-        self._uow = uow
-        self._clock = clock
-
-    async def __call__(self, *, delivery_id: str, event_type: str, body: str) -> bool:
-        webhook = ReceivedWebhook(
-            id=new_id(),
-            source=SOURCE,
-            event_id=delivery_id,
-            event_type=event_type[:MAX_EVENT_TYPE_LENGTH],
-            body=body,
-            received_at=self._clock.now(),
-        )
-        async with self._uow() as uow:
-            if not await uow.inbox.store(webhook):
-                return False
-            await uow.outbox.add(
-                ApplyGithubWebhook(webhook.id, dedupe_key=f"webhook:{SOURCE}:{delivery_id}")
-            )
-            await uow.commit()
-        return True
+    source = SOURCE
+    command = ApplyGithubWebhook
 
 
 class ApplyGithubDelivery:

@@ -17,6 +17,8 @@ from entrypoints.config import Settings
 from entrypoints.containers import Container
 from entrypoints.http.app import create_app
 from tests.conftest import bearer
+from tests.e2e.jobs.test_welcome_flow import emails as sent_emails
+from tests.e2e.jobs.test_welcome_flow import eventually
 from tests.fixtures.fake_gemini import API_KEY, FakeGemini, Json
 
 Client = TestClient[Any, Any]
@@ -55,23 +57,6 @@ async def make_client(
     yield make
     for client in clients:
         await client.close()
-
-
-async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 20.0) -> Any:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        result = await check()
-        if result:
-            return result
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("not within the timeout")
-        await asyncio.sleep(0.1)
-
-
-def emails(tmp_path: Path) -> list[dict[str, Any]]:
-    path = tmp_path / "emails.jsonl"
-    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-    return [json.loads(line) for line in lines]
 
 
 async def body(resp: Any, status: int) -> Any:
@@ -169,6 +154,10 @@ async def test_requester_and_agent_work_a_ticket_end_to_end(
     replies = await eventually(lambda: sent(tmp_path, "support-reply"))
     assert [e["to"] for e in replies] == ["asha@example.com"]
     assert all("Logs: 500 at SSO" not in json.dumps(e) for e in emails(tmp_path))
+
+
+def emails(tmp_path: Path) -> list[dict[str, Any]]:
+    return sent_emails(tmp_path / "emails.jsonl")
 
 
 async def sent(tmp_path: Path, template: str) -> list[dict[str, Any]]:
