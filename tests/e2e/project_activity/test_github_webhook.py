@@ -63,8 +63,9 @@ async def test_a_push_to_a_linked_repository_becomes_activity_once(
 
     body, headers = signed("push", push("Acme/Arena", commits=3))
     assert await deliver(client, body, headers) == (
-        200, {"success": True, "data": {"received": True, "duplicate": False}},
-    )  # fmt: skip
+        200,
+        {"success": True, "data": {"received": True, "duplicate": False}},
+    )
     status, replay = await deliver(client, body, headers)  # GitHub's "redeliver"
     assert status == 200 and replay["data"]["duplicate"] is True
     other_body, other_headers = signed("push", push("Someone/Else"))
@@ -76,8 +77,11 @@ async def test_a_push_to_a_linked_repository_becomes_activity_once(
     assert len(items) == 1
     entry = items[0]
     assert (entry["kind"], entry["repository"], entry["ref"], entry["pusher"]) == (
-        "github.push", "Acme/Arena", "refs/heads/main", "ravi",
-    )  # fmt: skip
+        "github.push",
+        "Acme/Arena",
+        "refs/heads/main",
+        "ravi",
+    )
     assert entry["commitCount"] == 3 and entry["headCommit"]["message"] == "Commit 2"
 
     hidden, _ = await outsider.call("GET", f"/project/{project['id']}/activity")
@@ -110,8 +114,9 @@ async def test_signatures_and_headers_are_checked_before_anything_is_stored(
 async def test_without_a_secret_the_webhook_is_unavailable(
     test_settings: Callable[..., Settings], database_url: str
 ) -> None:
-    c: Client = TestClient(TestServer(create_app(Container(config=test_settings(
-        database_url=database_url)))))  # fmt: skip
+    c: Client = TestClient(
+        TestServer(create_app(Container(config=test_settings(database_url=database_url))))
+    )
     await c.start_server()
     try:
         body, headers = signed("ping", {"zen": "z"})

@@ -31,9 +31,13 @@ async def _late_ticket(database_url: str) -> str:
     engine = build_engine(database_url)
     long_ago = datetime.now(UTC) - timedelta(days=4)
     ticket = SupportTicket.opened(
-        id=new_id(), subject="Help", message="Nobody answered", requester_id=None,
-        requester_email="anon@example.com", now=long_ago,
-    )  # fmt: skip
+        id=new_id(),
+        subject="Help",
+        message="Nobody answered",
+        requester_id=None,
+        requester_email="anon@example.com",
+        now=long_ago,
+    )
     async with SqlAlchemyUnitOfWorkFactory(engine, SystemClock())() as uow:
         await uow.support_tickets.add(ticket)
         await uow.commit()

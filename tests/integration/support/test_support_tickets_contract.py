@@ -26,8 +26,12 @@ def _user(subject: str) -> User:
     return User(new_id(), subject, f"{subject}@example.com", "F", None, None, None, NOW, NOW)
 
 
-def _ticket(requester: User | None, at: datetime, email: str = "anon@example.com",
-            ip: str | None = "203.0.113.9") -> SupportTicket:  # fmt: skip
+def _ticket(
+    requester: User | None,
+    at: datetime,
+    email: str = "anon@example.com",
+    ip: str | None = "203.0.113.9",
+) -> SupportTicket:
     return SupportTicket.opened(
         id=new_id(),
         subject="Login fails",
@@ -110,8 +114,9 @@ async def test_pages_filters_and_intake_counts(contract_uow) -> None:
 async def test_breach_candidates(contract_uow) -> None:
     late, answered, fresh = _ticket(None, NOW), _ticket(None, NOW), _ticket(None, NOW)
     answered = answered.replied_by_agent(NOW, internal=False)
-    fresh = replace(fresh, created_at=NOW + timedelta(days=5),
-                    first_response_due_at=NOW + timedelta(days=8))  # fmt: skip
+    fresh = replace(
+        fresh, created_at=NOW + timedelta(days=5), first_response_due_at=NOW + timedelta(days=8)
+    )
     async with contract_uow() as u:
         for t in (late, answered, fresh):
             await u.support_tickets.add(t)

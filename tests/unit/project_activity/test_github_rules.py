@@ -52,9 +52,16 @@ def test_repository_urls_are_canonical(given_url: str, canonical: str) -> None:
 
 @pytest.mark.parametrize(
     "bad",
-    ["", "http://github.com/a/b", "https://gitlab.com/a/b", "https://github.com/a",
-     "https://github.com/a/b/c", "https://github.com/a/..", "git@github.com:a/b.git"],
-)  # fmt: skip
+    [
+        "",
+        "http://github.com/a/b",
+        "https://gitlab.com/a/b",
+        "https://github.com/a",
+        "https://github.com/a/b/c",
+        "https://github.com/a/..",
+        "git@github.com:a/b.git",
+    ],
+)
 def test_other_urls_are_refused(bad: str) -> None:
     with pytest.raises(InvalidRepositoryUrl):
         github_repository_url(bad)
@@ -72,9 +79,13 @@ def test_a_push_is_read_and_bounded() -> None:
 
 @pytest.mark.parametrize(
     "payload",
-    [{}, {"ref": "refs/heads/main"}, {**push(), "commits": "x"},
-     {**push(), "repository": {"html_url": "https://evil.example/a/b"}}],
-)  # fmt: skip
+    [
+        {},
+        {"ref": "refs/heads/main"},
+        {**push(), "commits": "x"},
+        {**push(), "repository": {"html_url": "https://evil.example/a/b"}},
+    ],
+)
 def test_malformed_pushes(payload: dict[str, object]) -> None:
     with pytest.raises(MalformedPush):
         parse_push(payload)

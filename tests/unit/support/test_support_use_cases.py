@@ -36,8 +36,17 @@ def principal(user: User, admin: bool = False) -> Principal:
 
 
 def add_user(store: MemoryStore, clock: FakeClock, subject: str) -> User:
-    user = User(subject, subject, f"{subject}@example.com", subject.title(), None, None, None,
-                clock.now(), clock.now())  # fmt: skip
+    user = User(
+        subject,
+        subject,
+        f"{subject}@example.com",
+        subject.title(),
+        None,
+        None,
+        None,
+        clock.now(),
+        clock.now(),
+    )
     store.state.identity.users[user.id] = user
     return user
 
@@ -85,9 +94,12 @@ async def test_anonymous_requesters_need_an_address_and_get_one_an_hour(
     await open_ticket(use_cases, None, email="Anon@Example.com")
     with pytest.raises(TooManyTickets):  # the same address, in any case
         await use_cases.support.open_ticket()(
-            None, subject="Again", message="Another message", email="anon@example.com",
+            None,
+            subject="Again",
+            message="Another message",
+            email="anon@example.com",
             context=RequestContext(ip="198.51.100.1"),
-        )  # fmt: skip
+        )
     with pytest.raises(TooManyTickets):  # the same client address with another e-mail
         await open_ticket(use_cases, None, email="other@example.com")
     clock.advance(hours=1)
@@ -99,8 +111,9 @@ class ScriptedModel:
         self.answers = list(answers)
         self.prompts: list[str] = []
 
-    async def generate_json(self, *, system_instruction: str, prompt: str,
-                            schema: Mapping[str, Any]) -> Mapping[str, Any] | None:  # fmt: skip
+    async def generate_json(
+        self, *, system_instruction: str, prompt: str, schema: Mapping[str, Any]
+    ) -> Mapping[str, Any] | None:
         self.prompts.append(prompt)
         answer = self.answers.pop(0)
         if isinstance(answer, Exception):
@@ -112,8 +125,10 @@ async def test_triage_uses_a_valid_model_answer() -> None:
     model = ScriptedModel({"type": "BUG", "severity": "HIGH", "shortDescription": "Sign-in fails"})
     triage = await TicketTriage(model)("Login", "I cannot sign in")  # type: ignore[arg-type]
     assert (triage.type, triage.severity, triage.source) == (
-        TicketType.BUG, Severity.HIGH, TriageSource.AI,
-    )  # fmt: skip
+        TicketType.BUG,
+        Severity.HIGH,
+        TriageSource.AI,
+    )
     assert model.prompts[0].startswith("<ticket>")
 
 
@@ -128,8 +143,10 @@ async def test_triage_uses_a_valid_model_answer() -> None:
 async def test_triage_falls_back_to_the_rules(answer: Any) -> None:
     triage = await TicketTriage(ScriptedModel(answer))("Login error", "I get an error")  # type: ignore[arg-type]
     assert (triage.type, triage.severity, triage.source) == (
-        TicketType.BUG, Severity.MEDIUM, TriageSource.RULES,
-    )  # fmt: skip
+        TicketType.BUG,
+        Severity.MEDIUM,
+        TriageSource.RULES,
+    )
 
 
 async def test_a_slow_model_is_abandoned_for_the_rules() -> None:
