@@ -82,11 +82,14 @@ class Settings(BaseSettings):
     auth_mode: Literal["dev", "clerk"] = "dev"
     dev_auth_secret: str | None = None
     admin_user_ids: CommaList = Field(default_factory=list)
+    # Support agents (API.md "Support desk"): token subjects, like ADMIN_USER_IDS.
+    support_agent_ids: CommaList = Field(default_factory=list)
     clerk_jwt_key: str | None = None
     clerk_jwks_url: str | None = None
     clerk_issuer: str | None = None
     clerk_authorized_parties: CommaList = Field(default_factory=list)
     clerk_webhook_secret: str | None = None
+    github_webhook_secret: str | None = None  # X-Hub-Signature-256 of /webhooks/v1/github
     clerk_secret_key: str | None = None
     clerk_api_url: str = "https://api.clerk.com"
 
@@ -150,6 +153,7 @@ class Settings(BaseSettings):
     _split_lists = field_validator(
         "cors_origins",
         "admin_user_ids",
+        "support_agent_ids",
         "clerk_authorized_parties",
         "trusted_proxies",
         mode="before",
@@ -264,6 +268,7 @@ class Settings(BaseSettings):
         names = (
             "database_url", "redis_url", "frontend_url", "metrics_token", "clerk_jwt_key",
             "clerk_jwks_url", "clerk_issuer", "clerk_webhook_secret", "clerk_secret_key",
+            "github_webhook_secret",
             "resend_api_key", "email_from", "twilio_account_sid", "twilio_auth_token",
             "twilio_from", "otp_pepper", "invite_seal_key", "razorpay_key_id",
             "razorpay_key_secret", "razorpay_webhook_secret", "public_api_url", "link_signing_key",
@@ -271,7 +276,12 @@ class Settings(BaseSettings):
         values: list[tuple[str, str | None]] = [
             (name.upper(), getattr(self, name)) for name in names
         ]
-        for name in ("cors_origins", "clerk_authorized_parties", "admin_user_ids"):
+        for name in (
+            "cors_origins",
+            "clerk_authorized_parties",
+            "admin_user_ids",
+            "support_agent_ids",
+        ):
             values += [(name.upper(), item) for item in getattr(self, name)]
         return values
 

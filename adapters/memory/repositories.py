@@ -31,8 +31,10 @@ from adapters.memory.notifications import MemoryNotificationRepository
 from adapters.memory.outbox import MemoryOutbox
 from adapters.memory.payments import MemoryPaymentRepository, MemoryPlanRepository
 from adapters.memory.profiles import MemoryProfileRepository
+from adapters.memory.project_activity import MemoryProjectActivityRepository
 from adapters.memory.settings import MemorySettingsRepository
 from adapters.memory.store import MemoryState
+from adapters.memory.support import MemoryTicketRepository
 from application.ports.clock import Clock
 
 Build = Callable[[MemoryState, Clock], object]
@@ -66,4 +68,6 @@ REPOSITORIES: Mapping[str, Build] = {
     "reports": lambda state, clock: MemoryReportRepository(state),
     "feedback": lambda state, clock: MemoryFeedbackRepository(state),
     "newsletter": lambda state, clock: MemoryNewsletterRepository(state),
+    "support_tickets": lambda state, clock: MemoryTicketRepository(state),
+    "project_activity": lambda state, clock: MemoryProjectActivityRepository(state),
 }

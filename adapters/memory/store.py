@@ -34,6 +34,8 @@ from domain.payments.events import PaymentEvent
 from domain.payments.payment import Payment
 from domain.payments.plan import Plan
 from domain.profiles.profile import Profile
+from domain.project_activity.activity import ProjectActivity
+from domain.support.ticket import SupportTicket, TicketMessage
 
 
 @dataclass
@@ -157,6 +159,17 @@ class CommunityState:
 
 
 @dataclass
+class SupportState:
+    tickets: dict[str, SupportTicket] = field(default_factory=dict)
+    messages: list[TicketMessage] = field(default_factory=list)
+
+
+@dataclass
+class ProjectActivityState:
+    entries: dict[str, ProjectActivity] = field(default_factory=dict)
+
+
+@dataclass
 class MemoryState:
     identity: IdentityState = field(default_factory=IdentityState)
     profiles: ProfilesState = field(default_factory=ProfilesState)
@@ -174,6 +187,8 @@ class MemoryState:
     access: AccessState = field(default_factory=AccessState)
     assistant: AssistantState = field(default_factory=AssistantState)
     community: CommunityState = field(default_factory=CommunityState)
+    support: SupportState = field(default_factory=SupportState)
+    project_activity: ProjectActivityState = field(default_factory=ProjectActivityState)
     # The credits ledger still keeps its Book under extra["ledger"]: its repository belongs to
     # the credits owner, who moves it to a typed part. Nothing else may use this bag.
     extra: dict[str, Any] = field(default_factory=dict)

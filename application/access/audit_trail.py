@@ -42,6 +42,7 @@ def project_state(project: Project) -> dict[str, Any]:
         "slug": project.slug,
         "visibility": project.visibility.value,
         "description": project.description,
+        "repositoryUrl": project.repository_url,
         "deleted": project.deleted_at is not None,
     }
 

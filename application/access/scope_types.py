@@ -49,6 +49,7 @@ class ScopeFields:
     visibility: Visibility | None = None
     description: str | None = None
     join_enabled: bool | None = None  # teams only
+    repository_url: str | None = None  # projects only; "" unlinks
 
 
 class ScopeEntity(Protocol):
@@ -259,7 +260,14 @@ class ProjectType(ScopeType[Project, ScopeFields]):
             created_at=now,
             updated_at=now,
             description=fields.description,
+            repository_url=fields.repository_url or None,
         )
+
+    def changed(self, before: Project, changes: ScopeFields, now: datetime) -> Project:
+        if changes.repository_url == "":  # "" unlinks the repository
+            kept = super().changed(before, replace(changes, repository_url=None), now)
+            return replace(kept, repository_url=None)
+        return super().changed(before, changes, now)
 
     def path(self, scope: Project) -> tuple[str, ...]:
         return (scope.organization_id, scope.team_id, scope.id)

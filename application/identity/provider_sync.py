@@ -33,46 +33,23 @@ from application.ports.inbox import ReceivedWebhook
 from application.ports.outbox_commands import ApplyIdentityWebhook, MalformedCommand
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.versioned_cache import VersionedCache
+from application.webhook_intake import ReceiveWebhook
 from domain.identity.user import User, tombstone
 from domain.ids import new_id
 
 log = logging.getLogger(__name__)
 
-MAX_EVENT_TYPE_LENGTH = 100
 
 # Reads a stored webhook body; None for events that are not about users; ValueError if malformed.
 ParseUserEvent = Callable[[str], UserSyncCommand | None]
 
 
-class ReceiveProviderWebhook:
-    """Store a verified delivery and queue its processing; ``False`` for a replayed delivery id."""
+class ReceiveProviderWebhook(ReceiveWebhook):
+    """Store a verified Clerk delivery and queue ``ApplyIdentityWebhook``; ``False`` for a
+    replayed svix-id."""
 
-    def __init__(
-        self, uow: UnitOfWorkFactory[IdentityUnitOfWork], clock: Clock, source: str = "clerk"
-    ) -> None:
-        self._uow = uow
-        self._clock = clock
-        self._source = source
-
-    async def __call__(self, *, delivery_id: str, event_type: str | None, body: str) -> bool:
-        webhook = ReceivedWebhook(
-            id=new_id(),
-            source=self._source,
-            event_id=delivery_id,
-            event_type=(event_type or "unknown")[:MAX_EVENT_TYPE_LENGTH],
-            body=body,
-            received_at=self._clock.now(),
-        )
-        async with self._uow() as uow:
-            if not await uow.inbox.store(webhook):
-                return False
-            await uow.outbox.add(
-                ApplyIdentityWebhook(
-                    webhook_id=webhook.id, dedupe_key=f"webhook:{self._source}:{delivery_id}"
-                )
-            )
-            await uow.commit()
-        return True
+    source = "clerk"
+    command = ApplyIdentityWebhook
 
 
 class ApplyProviderWebhook:

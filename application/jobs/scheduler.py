@@ -36,6 +36,22 @@ class PeriodicJob:
         return slot_start(now, self.every, self.offset)
 
 
+@dataclass(frozen=True)
+class SlotRun:
+    """One attempt at a job's current slot: ``ran`` is False when the slot was already taken (by
+    a scheduler or an earlier run on demand) and nothing was done."""
+
+    job: str
+    slot: datetime
+    ran: bool
+    result: object = None
+    error: str | None = None
+
+
+class UnknownJob(LookupError):
+    """No periodic job has this name."""
+
+
 class Scheduler:
     """Runs each job's current slot if no scheduler has claimed it yet (a unique (job, slot) row).
 
@@ -60,17 +76,26 @@ class Scheduler:
     async def tick(self) -> list[str]:
         """Run every job whose current slot is unclaimed; returns the names that ran."""
         results = await asyncio.gather(*(self._run_if_due(job) for job in self._jobs))
-        return [job.name for job, ran in zip(self._jobs, results, strict=True) if ran]
+        return [run.job for run in results if run.ran]
 
-    async def _run_if_due(self, job: PeriodicJob) -> bool:
+    async def run_now(self, name: str) -> SlotRun:
+        """Run one job on demand, under the same once-per-slot claim as the scheduler's ticks:
+        a slot already run (by a scheduler or an earlier call) is not run again."""
+        job = next((j for j in self._jobs if j.name == name), None)
+        if job is None:
+            raise UnknownJob(name)
+        return await self._run_if_due(job)
+
+    async def _run_if_due(self, job: PeriodicJob) -> SlotRun:
         now = self._clock.now()
         slot = job.slot(now)
         async with self._uow() as uow:
             claimed = await uow.job_runs.claim(job.name, slot, now, now - job.lease)
             await uow.commit()
         if not claimed:
-            return False
+            return SlotRun(job.name, slot, ran=False)
         error: str | None = None
+        result: object = None
         try:
             result = await job.run()
             log.info("periodic job %s (slot %s) done: %r", job.name, slot.isoformat(), result)
@@ -80,7 +105,7 @@ class Scheduler:
         async with self._uow() as uow:
             await uow.job_runs.finish(job.name, slot, self._clock.now(), error)
             await uow.commit()
-        return True
+        return SlotRun(job.name, slot, ran=True, result=result, error=error)
 
     async def run(
         self, stop: asyncio.Event, *, tick_seconds: float = SCHEDULER_TICK_SECONDS

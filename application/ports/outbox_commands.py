@@ -179,10 +179,9 @@ class SendInvitationEmail(OutboxCommand):
 
 
 @dataclass(frozen=True)
-class ApplyIdentityWebhook(OutboxCommand):
-    """Apply one stored identity-provider (Clerk) delivery from the inbox."""
+class InboxCommand(OutboxCommand):
+    """Process one stored webhook delivery (``uow.inbox``) by its id; subclasses name the topic."""
 
-    TOPIC: ClassVar[str] = "identity.provider_webhook"
     webhook_id: str
 
     def to_payload(self) -> dict[str, Any]:
@@ -190,27 +189,43 @@ class ApplyIdentityWebhook(OutboxCommand):
 
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any]) -> Self:
-        webhook_id = payload.get("webhookId")
-        if not isinstance(webhook_id, str):
-            raise MalformedCommand("'webhookId' is required")
-        return cls(webhook_id=webhook_id)
+        return cls(webhook_id=_text(payload, "webhookId"))
 
 
 @dataclass(frozen=True)
-class SettleFromRazorpayWebhook(OutboxCommand):
+class ApplyIdentityWebhook(InboxCommand):
+    """Apply one stored identity-provider (Clerk) delivery from the inbox."""
+
+    TOPIC: ClassVar[str] = "identity.provider_webhook"
+
+
+@dataclass(frozen=True)
+class SettleFromRazorpayWebhook(InboxCommand):
     """Settle the payment a stored Razorpay delivery is about, from the gateway."""
 
     TOPIC: ClassVar[str] = "payments.razorpay_webhook"
-    webhook_id: str
+
+
+@dataclass(frozen=True)
+class ApplyGithubWebhook(InboxCommand):
+    """Turn one stored GitHub delivery (a push) into project activity."""
+
+    TOPIC: ClassVar[str] = "project_activity.github_webhook"
+
+
+@dataclass(frozen=True)
+class TriageSupportTicket(OutboxCommand):
+    """Classify a new support ticket (model or rules), then confirm it to its requester."""
+
+    TOPIC: ClassVar[str] = "support.triage"
+    ticket_id: str
 
     def to_payload(self) -> dict[str, Any]:
-        return {"webhookId": self.webhook_id}
+        return {"ticketId": self.ticket_id}
 
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any]) -> Self:
-        if "webhookId" not in payload:
-            raise MalformedCommand("'webhookId' is required")
-        return cls(webhook_id=str(payload["webhookId"]))
+        return cls(ticket_id=_text(payload, "ticketId"))
 
 
 @dataclass(frozen=True)
@@ -249,5 +264,7 @@ OUTBOX_COMMANDS: tuple[type[OutboxCommand], ...] = (
     ApplyIdentityWebhook,
     SettleFromRazorpayWebhook,
     PublishRealtime,
+    ApplyGithubWebhook,
+    TriageSupportTicket,
 )
 """Every command type written to the outbox; each topic needs a handler on the worker."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from domain.access.repository_url import github_repository_url
 from domain.access.scopes import ScopeNode, project_node, team_node
 from domain.access.slugs import validate_slug
 from domain.access.visibility import Visibility
@@ -71,11 +72,14 @@ class Project:
     updated_at: datetime
     description: str | None = None
     deleted_at: datetime | None = None
+    repository_url: str | None = None  # canonical (domain/access/repository_url.py)
 
     def __post_init__(self) -> None:
         check_name(self.name)
         validate_slug(self.slug, min_length=SLUG_MIN, max_length=SLUG_MAX)
         check_description(self.description)
+        if self.repository_url is not None:
+            object.__setattr__(self, "repository_url", github_repository_url(self.repository_url))
 
     def node(self, team: ScopeNode) -> ScopeNode:
         if team.ref.id != self.team_id:

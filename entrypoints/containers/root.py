@@ -28,8 +28,10 @@ from entrypoints.containers.notifications import Notifications
 from entrypoints.containers.payments import Payments
 from entrypoints.containers.platform import Platform
 from entrypoints.containers.profiles import Profiles
+from entrypoints.containers.project_activity import ProjectActivityContext
 from entrypoints.containers.realtime import Realtime
 from entrypoints.containers.settings import UserSettings
+from entrypoints.containers.support import Support
 
 
 class Container(containers.DeclarativeContainer):
@@ -63,6 +65,8 @@ class Container(containers.DeclarativeContainer):
         payments=payments,
         **_on,
     )
+    support = providers.Container(Support, assistant=assistant, **_on)
+    project_activity = providers.Container(ProjectActivityContext, access=access, **_on)
     del _on
 
 

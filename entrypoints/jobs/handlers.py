@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from application.jobs.ports import OutboxHandler
 from application.ports.outbox_commands import (
+    ApplyGithubWebhook,
     ApplyIdentityWebhook,
     CreateNotification,
     PublishRealtime,
     SendEmail,
     SendInvitationEmail,
     SettleFromRazorpayWebhook,
+    TriageSupportTicket,
 )
 from entrypoints.containers import Container
 
@@ -29,4 +31,6 @@ def outbox_handlers(container: Container) -> dict[str, OutboxHandler]:
         SendInvitationEmail.TOPIC: container.invitations.send_invitation_email(),
         SettleFromRazorpayWebhook.TOPIC: container.payments.process_razorpay_webhook(),
         PublishRealtime.TOPIC: container.realtime.publish_realtime(),
+        TriageSupportTicket.TOPIC: container.support.triage_ticket(),
+        ApplyGithubWebhook.TOPIC: container.project_activity.apply_github_delivery(),
     }

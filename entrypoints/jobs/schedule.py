@@ -106,3 +106,10 @@ def weekly_feedback(container: Container) -> Callable[[], Awaitable[object]]:
     """Feedback e-mails and reminders, once per user and ISO week (API.md "Community")."""
     run: Callable[[], Awaitable[object]] = container.community.send_weekly_feedback()
     return run
+
+
+@periodic("support.sla_breaches", every=timedelta(minutes=5))
+def mark_breached_support_tickets(container: Container) -> Callable[[], Awaitable[object]]:
+    """Mark tickets past their first-response due time (once each) and tell their agents."""
+    run: Callable[[], Awaitable[object]] = container.support.mark_breached_tickets()
+    return run

@@ -106,6 +106,7 @@ def live_app(
         rate_limit_default="100000/minute",
         # Configured, so the webhook answers unsigned deliveries with 403 rather than 503.
         clerk_webhook_secret="whsec_" + base64.b64encode(b"contract-secret-" * 2).decode(),
+        github_webhook_secret="contract-github-secret",
         log_level="WARNING",
         payments_sandbox=True,  # create-order and verify are exercised against the sandbox
         db_pool_size=8,  # as tests/conftest.py: xdist workers share PostgreSQL's connections

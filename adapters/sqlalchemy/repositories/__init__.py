@@ -38,7 +38,9 @@ from adapters.sqlalchemy.repositories.notifications import SqlNotificationReposi
 from adapters.sqlalchemy.repositories.outbox import SqlOutbox
 from adapters.sqlalchemy.repositories.payments import SqlPaymentRepository, SqlPlanRepository
 from adapters.sqlalchemy.repositories.profiles import SqlProfileRepository
+from adapters.sqlalchemy.repositories.project_activity import SqlProjectActivityRepository
 from adapters.sqlalchemy.repositories.settings import SqlSettingsRepository
+from adapters.sqlalchemy.repositories.support import SqlTicketRepository
 from application.ports.clock import Clock
 
 Build = Callable[[AsyncConnection, Clock], object]
@@ -72,4 +74,6 @@ REPOSITORIES: Mapping[str, Build] = {
     "reports": lambda conn, clock: SqlReportRepository(conn),
     "feedback": lambda conn, clock: SqlFeedbackRepository(conn),
     "newsletter": lambda conn, clock: SqlNewsletterRepository(conn),
+    "support_tickets": lambda conn, clock: SqlTicketRepository(conn),
+    "project_activity": lambda conn, clock: SqlProjectActivityRepository(conn),
 }

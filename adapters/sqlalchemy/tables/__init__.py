@@ -15,7 +15,9 @@ from adapters.sqlalchemy.tables import (
     outbox,
     payments,
     profiles,
+    project_activity,
     settings,
+    support,
 )
 from adapters.sqlalchemy.tables.base import metadata
 
@@ -35,5 +37,7 @@ __all__ = [
     "outbox",
     "payments",
     "profiles",
+    "project_activity",
     "settings",
+    "support",
 ]

@@ -38,7 +38,7 @@ organizations = sa.Table(
 
 
 def _nested_scope(
-    name: str, parents: tuple[str, ...], parent_alias: str, *own: sa.Column[Any]
+    name: str, parents: tuple[str, ...], parent_alias: str, *own: sa.Column[Any] | sa.Index
 ) -> sa.Table:
     """A team (in an organization) or a project (in a team): named and slugged uniquely within
     its parent (the last of ``parents``), listed by visibility, soft-deleted."""
@@ -64,7 +64,12 @@ teams = _nested_scope(
     "teams", ("organizations",), "org", sa.Column("join_enabled", sa.Boolean, nullable=False)
 )
 projects = _nested_scope(
-    "projects", ("organizations", "teams"), "team", id_column("created_by", nullable=False)
+    "projects",
+    ("organizations", "teams"),
+    "team",
+    id_column("created_by", nullable=False),
+    sa.Column("repository_url", sa.String(300)),  # GitHub pushes → project activity
+    sa.Index("ix_projects_repository_url", "repository_url"),
 )
 
 roles = sa.Table(

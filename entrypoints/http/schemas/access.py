@@ -11,6 +11,7 @@ from application.access.ports import MemberView, OrganizationSummary, ProjectSum
 from application.access.scope_types import OrganizationFields, ScopeFields
 from domain.access.memberships import Membership
 from domain.access.organization import Organization
+from domain.access.repository_url import REPOSITORY_URL_MAX
 from domain.access.roles import Role
 from domain.access.team import Project, Team
 from domain.access.visibility import Visibility
@@ -64,12 +65,24 @@ class ScopePatch(ApiInput):
     join_enabled: bool | None = None
 
 
+RepositoryUrl = Annotated[str, StringConstraints(max_length=REPOSITORY_URL_MAX)]
+
+
 class ProjectIn(ApiInput):
     team_id: Id
     name: ScopeName
     slug: ScopeSlug
     visibility: Visibility = Visibility.INTERNAL
     description: Description | None = None
+    repository_url: RepositoryUrl | None = Field(
+        default=None, description="https://github.com/<owner>/<repository>"
+    )
+
+
+class ProjectPatch(ScopePatch):
+    """``repositoryUrl: null`` (or "") unlinks the repository."""
+
+    repository_url: RepositoryUrl | None = None
 
 
 def organization_fields(body: OrganizationIn | OrganizationPatch) -> OrganizationFields:
@@ -86,12 +99,16 @@ def organization_fields(body: OrganizationIn | OrganizationPatch) -> Organizatio
 
 
 def scope_fields(body: TeamIn | ProjectIn | ScopePatch) -> ScopeFields:
+    repository = getattr(body, "repository_url", None)  # projects only
+    if repository is None and isinstance(body, ProjectPatch):
+        repository = "" if "repository_url" in body.model_fields_set else None
     return ScopeFields(
         name=body.name,
         slug=body.slug,
         visibility=body.visibility,
         description=body.description,
         join_enabled=getattr(body, "join_enabled", None),  # a project has none
+        repository_url=repository,
     )
 
 
@@ -169,6 +186,7 @@ class ProjectOut(ApiOutput):
     created_by: str
     created_at: UtcTime
     updated_at: UtcTime
+    repository_url: str | None = None
     my_role: RoleOut | None = None
     my_permissions: list[str] = []
     member_count: int | None = None
@@ -308,6 +326,7 @@ def project_out(
         created_by=project.created_by,
         created_at=project.created_at,
         updated_at=project.updated_at,
+        repository_url=project.repository_url,
         member_count=member_count,
         **_mine(access),
     )

@@ -28,6 +28,18 @@ CONTEXTS: dict[str, dict[str, object]] = {
     "refund-failed": {"name": "Asha", "reason": "bank rejected", **MONEY},
     "free-credits-claimed": {"name": "Asha", "credits": 200, "balance": 200},
     "phone-number-added": {"name": "Asha", "phone_number": "+91******3210"},
+    "support-confirmation": {
+        "name": "Asha",
+        "ticket_id": "t1",
+        "subject": "Login",
+        "severity": "LOW",
+    },
+    "support-reply": {
+        "ticket_id": "t1",
+        "subject": "Login",
+        "reply": "Try again",
+        "status": "OPEN",
+    },
     "invite": {
         "inviter_name": "Ravi",
         "scope": "team",

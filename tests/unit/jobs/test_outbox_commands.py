@@ -6,6 +6,7 @@ import pytest
 
 from application.ports.outbox_commands import (
     OUTBOX_COMMANDS,
+    ApplyGithubWebhook,
     ApplyIdentityWebhook,
     CreateNotification,
     MalformedCommand,
@@ -14,6 +15,7 @@ from application.ports.outbox_commands import (
     SendEmail,
     SendInvitationEmail,
     SettleFromRazorpayWebhook,
+    TriageSupportTicket,
 )
 from domain.notifications.notification import NotificationType
 
@@ -52,6 +54,8 @@ WIRE: list[tuple[OutboxCommand, dict[str, object]]] = [
     ),
     (ApplyIdentityWebhook(webhook_id="w1"), {"webhookId": "w1"}),
     (SettleFromRazorpayWebhook(webhook_id="w2"), {"webhookId": "w2"}),
+    (TriageSupportTicket(ticket_id="t1"), {"ticketId": "t1"}),
+    (ApplyGithubWebhook(webhook_id="w3"), {"webhookId": "w3"}),
     (
         PublishRealtime(user_id="u1", type="credits.balance_changed", data={"balance": 5}),
         {"userId": "u1", "type": "credits.balance_changed", "data": {"balance": 5}},

@@ -17,6 +17,7 @@ from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery
 from entrypoints.http.schemas.access import (
     ProjectIn,
     ProjectOut,
+    ProjectPatch,
     RoleOut,
     ScopePatch,
     TeamIn,
@@ -96,7 +97,7 @@ add_scope_routes(
         collection="/api/v1/project",
         param="projectId",
         body=ProjectIn,
-        patch=ScopePatch,
+        patch=ProjectPatch,
         response=ProjectOut,
         summaries=Summaries(
             create="Create a project (team:projects:create); the creator becomes its Owner",

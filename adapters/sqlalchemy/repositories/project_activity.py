@@ -1,0 +1,50 @@
+"""Project activity on SQLAlchemy Core."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.sqlalchemy.paging import newest_first
+from adapters.sqlalchemy.statements import entity_of, entity_row, insert_ignoring_conflict
+from adapters.sqlalchemy.tables.access import projects
+from adapters.sqlalchemy.tables.project_activity import project_activity
+from application.pagination import Page, PageRequest
+from domain.project_activity.activity import ProjectActivity
+
+a = project_activity.c
+
+
+def _activity(row: Any) -> ProjectActivity:
+    return entity_of(ProjectActivity, row, commits=tuple(row.commits))
+
+
+def _key(activity: ProjectActivity) -> tuple[datetime, str]:
+    return activity.created_at, activity.id
+
+
+class SqlProjectActivityRepository:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self._conn = conn
+
+    async def add(self, activity: ProjectActivity) -> bool:
+        head = dict(activity.head_commit) if activity.head_commit is not None else None
+        row = entity_row(activity, head_commit=head, commits=[dict(c) for c in activity.commits])
+        return await insert_ignoring_conflict(
+            self._conn, project_activity, row, keys=["webhook_id", "project_id"]
+        )
+
+    async def list_for_project(self, project_id: str, page: PageRequest) -> Page[ProjectActivity]:
+        stmt = sa.select(project_activity).where(a.project_id == project_id)
+        return await newest_first(self._conn, stmt, a.created_at, a.id, page, _activity, _key)
+
+    async def linked_projects(self, repository_url: str) -> list[str]:
+        stmt = (
+            sa.select(projects.c.id)
+            .where(projects.c.repository_url == repository_url, projects.c.deleted_at.is_(None))
+            .order_by(projects.c.id)
+        )
+        return list((await self._conn.execute(stmt)).scalars())

@@ -1,0 +1,28 @@
+"""``GET /project/{id}/activity``: what linked repositories did, for those with project:read."""
+
+from __future__ import annotations
+
+from application.access.authorizer import Authorizer
+from application.identity.principal import Principal
+from application.pagination import Page, PageRequest
+from application.ports.unit_of_work import UnitOfWorkFactory
+from application.project_activity.unit_of_work import ProjectActivityUnitOfWork
+from domain.access.permissions import Permission
+from domain.project_activity.activity import ProjectActivity
+
+
+class ListProjectActivity:
+    def __init__(
+        self, uow: UnitOfWorkFactory[ProjectActivityUnitOfWork], authorizer: Authorizer
+    ) -> None:
+        self._uow = uow
+        self._authorizer = authorizer
+
+    async def __call__(
+        self, caller: Principal, project_id: str, page: PageRequest
+    ) -> Page[ProjectActivity]:
+        async with self._uow() as uow:
+            access = await self._authorizer.project(
+                uow.scopes, caller.user_id, project_id, Permission.PROJECT_READ
+            )
+            return await uow.project_activity.list_for_project(access.project.id, page)

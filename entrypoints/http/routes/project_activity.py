@@ -1,0 +1,79 @@
+"""``POST /webhooks/v1/github`` (signed on the raw body, stored, answered, then a job) and
+``GET /api/v1/project/{projectId}/activity`` (project:read)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from adapters.github.webhook_signature import (
+    DELIVERY_HEADER,
+    EVENT_HEADER,
+    SIGNATURE_HEADER,
+    GithubWebhookVerifier,
+)
+from application.pagination import page_request
+from application.project_activity.github import ReceiveGithubWebhook
+from application.project_activity.reads import ListProjectActivity
+from domain.project_activity.errors import MissingDeliveryHeaders
+from entrypoints.http.errors import ApiError
+from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
+from entrypoints.http.schemas.base import PageQuery
+from entrypoints.http.schemas.identity import WebhookAckOut
+from entrypoints.http.schemas.project_activity import ActivityOut, activity_out
+
+
+@dataclass(frozen=True)
+class ProjectActivityUseCases:
+    """What these handlers run (built by the context's container)."""
+
+    receive_github_webhook: Callable[[], ReceiveGithubWebhook]
+    list_project_activity: Callable[[], ListProjectActivity]
+    github_verifier: GithubWebhookVerifier | None  # None: GITHUB_WEBHOOK_SECRET not set
+
+
+routes = ApiRoutes(tag="project activity", uses=ProjectActivityUseCases)
+MAX_DELIVERY_ID = 100
+
+
+@routes.post(
+    "/webhooks/v1/github",
+    auth=Auth.NONE,
+    raw=True,
+    response=WebhookAckOut,
+    rate_limit="3000/minute",
+    responses={
+        400: "X-GitHub-Delivery or X-GitHub-Event missing (VALIDATION_ERROR)",
+        403: "X-Hub-Signature-256 missing or wrong (INVALID_SIGNATURE); nothing is stored",
+        503: "GITHUB_WEBHOOK_SECRET is not configured (SERVICE_UNAVAILABLE)",
+    },
+    summary="GitHub repository events (push → project activity); a replayed delivery is a no-op",
+)
+async def github_webhook(call: Call[NoBody, NoQuery], uc: ProjectActivityUseCases) -> Reply:
+    if uc.github_verifier is None:
+        raise ApiError("SERVICE_UNAVAILABLE", "GitHub webhooks are not configured")
+    uc.github_verifier.verify(call.raw_body, call.header(SIGNATURE_HEADER))
+    delivery, event = call.header(DELIVERY_HEADER), call.header(EVENT_HEADER)
+    if not delivery or not event or len(delivery) > MAX_DELIVERY_ID:
+        raise MissingDeliveryHeaders(f"{DELIVERY_HEADER} and {EVENT_HEADER} are required")
+    stored = await uc.receive_github_webhook()(
+        delivery_id=delivery, event_type=event, body=call.raw_body.decode("utf-8", "replace")
+    )
+    return Reply(WebhookAckOut(received=True, duplicate=not stored))
+
+
+@routes.get(
+    "/api/v1/project/{projectId}/activity",
+    query=PageQuery,
+    response=list[ActivityOut],
+    paginated=True,
+    summary="Pushes to the project's linked repository, newest first (project:read)",
+)
+async def list_project_activity(
+    call: Call[NoBody, PageQuery], uc: ProjectActivityUseCases
+) -> Reply:
+    q = call.query
+    page = await uc.list_project_activity()(
+        call.user, call.path["projectId"], page_request(q.limit, q.cursor)
+    )
+    return page_reply(page, q.limit, activity_out)

@@ -1,0 +1,186 @@
+"""The support desk (API.md "Support desk"): intake, the requester's thread, the agents' desk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from application.pagination import page_request
+from application.support.desk import (
+    GetDeskTicket,
+    ListQueue,
+    ReplyAsAgent,
+    TicketPatch,
+    UpdateTicket,
+)
+from application.support.intake import OpenTicket
+from application.support.ports import QueueFilter
+from application.support.requester import GetMyTicket, ListMyTickets, ReplyToMyTicket
+from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
+from entrypoints.http.schemas.base import PageQuery
+from entrypoints.http.schemas.support import (
+    AgentReplyIn,
+    DeskThreadOut,
+    DeskTicketOut,
+    OpenedOut,
+    QueueQuery,
+    ReplyIn,
+    SupportTicketOut,
+    ThreadOut,
+    TicketIn,
+    TicketPatchIn,
+    desk_thread_out,
+    desk_ticket_out,
+    thread_out,
+    ticket_out,
+)
+
+
+@dataclass(frozen=True)
+class SupportUseCases:
+    """What these handlers run (built by the context's container)."""
+
+    open_ticket: Callable[[], OpenTicket]
+    list_my_tickets: Callable[[], ListMyTickets]
+    get_my_ticket: Callable[[], GetMyTicket]
+    reply_to_my_ticket: Callable[[], ReplyToMyTicket]
+    list_queue: Callable[[], ListQueue]
+    get_desk_ticket: Callable[[], GetDeskTicket]
+    update_ticket: Callable[[], UpdateTicket]
+    reply_as_agent: Callable[[], ReplyAsAgent]
+
+
+routes = ApiRoutes(tag="support", uses=SupportUseCases)
+AGENTS_ONLY = {403: "Not a support agent (SUPPORT_AGENT_IDS) or platform admin (FORBIDDEN)"}
+
+
+@routes.post(
+    "/api/v1/support",
+    auth=Auth.OPTIONAL,
+    body=TicketIn,
+    response=OpenedOut,
+    status=201,
+    # A flood guard per caller (user, else client address), counting invalid requests too; the
+    # exact per-requester limits (3/hour signed in, 1/hour per e-mail and per client address
+    # anonymous, counted from stored tickets under a lock) are the use case's.
+    rate_limit="20/hour",
+    responses={429: "Too many requests from this requester (RATE_LIMITED, Retry-After)"},
+    summary="Open a support ticket (signed in, or anonymous with an e-mail)",
+)
+async def open_ticket(call: Call[TicketIn, NoQuery], uc: SupportUseCases) -> OpenedOut:
+    body = call.body
+    ticket = await uc.open_ticket()(
+        call.principal,
+        subject=body.subject,
+        message=body.message,
+        email=body.email,
+        context=call.context,
+    )
+    return OpenedOut(id=ticket.id, status=ticket.status, created_at=ticket.created_at)
+
+
+@routes.get(
+    "/api/v1/support",
+    query=PageQuery,
+    response=list[SupportTicketOut],
+    paginated=True,
+    summary="My support tickets, newest first",
+)
+async def list_my_tickets(call: Call[NoBody, PageQuery], uc: SupportUseCases) -> Reply:
+    q = call.query
+    page = await uc.list_my_tickets()(call.user, page_request(q.limit, q.cursor))
+    return page_reply(page, q.limit, ticket_out)
+
+
+@routes.get(
+    "/api/v1/support/{ticketId}",
+    response=ThreadOut,
+    summary="One of my tickets with its thread (internal notes never appear)",
+)
+async def get_my_ticket(call: Call[NoBody, NoQuery], uc: SupportUseCases) -> ThreadOut:
+    return thread_out(await uc.get_my_ticket()(call.user, call.path["ticketId"]))
+
+
+@routes.post(
+    "/api/v1/support/{ticketId}/replies",
+    body=ReplyIn,
+    response=ThreadOut,
+    status=201,
+    rate_limit="30/hour",
+    responses={409: "The ticket is closed (CONFLICT)"},
+    summary="Reply to my ticket (a PENDING or RESOLVED ticket is reopened)",
+)
+async def reply_to_my_ticket(call: Call[ReplyIn, NoQuery], uc: SupportUseCases) -> ThreadOut:
+    thread = await uc.reply_to_my_ticket()(call.user, call.path["ticketId"], call.body.message)
+    return thread_out(thread)
+
+
+@routes.get(
+    "/api/v1/admin/support",
+    query=QueueQuery,
+    response=list[DeskTicketOut],
+    paginated=True,
+    responses=AGENTS_ONLY,
+    summary="The support queue (agents), newest first, filtered by status, severity, assignee",
+)
+async def list_queue(call: Call[NoBody, QueueQuery], uc: SupportUseCases) -> Reply:
+    q = call.query
+    assignee = call.user.user_id if q.assignee == "me" else q.assignee
+    flt = QueueFilter(
+        status=q.status,
+        severity=q.severity,
+        assignee_id=None if assignee == "none" else assignee,
+        unassigned=assignee == "none",
+    )
+    page = await uc.list_queue()(call.user, flt, page_request(q.limit, q.cursor))
+    return page_reply(page, q.limit, desk_ticket_out)
+
+
+@routes.get(
+    "/api/v1/admin/support/{ticketId}",
+    response=DeskThreadOut,
+    responses=AGENTS_ONLY,
+    summary="A ticket with its whole thread, internal notes included (agents)",
+)
+async def get_desk_ticket(call: Call[NoBody, NoQuery], uc: SupportUseCases) -> DeskThreadOut:
+    return desk_thread_out(await uc.get_desk_ticket()(call.user, call.path["ticketId"]))
+
+
+@routes.patch(
+    "/api/v1/admin/support/{ticketId}",
+    body=TicketPatchIn,
+    response=DeskTicketOut,
+    responses={**AGENTS_ONLY, 409: "Illegal status transition (CONFLICT)"},
+    summary="Change a ticket's status, severity, type or assignee (agents)",
+)
+async def update_ticket(call: Call[TicketPatchIn, NoQuery], uc: SupportUseCases) -> DeskTicketOut:
+    body = call.body
+    patch = TicketPatch(
+        status=body.status,
+        severity=body.severity,
+        type=body.type,
+        assignee_id=body.assignee_id,
+        unassign="assignee_id" in body.model_fields_set and body.assignee_id is None,
+    )
+    ticket = await uc.update_ticket()(call.user, call.path["ticketId"], patch, call.context)
+    return desk_ticket_out(ticket)
+
+
+@routes.post(
+    "/api/v1/admin/support/{ticketId}/replies",
+    body=AgentReplyIn,
+    response=DeskThreadOut,
+    status=201,
+    responses={**AGENTS_ONLY, 409: "The ticket is closed (CONFLICT)"},
+    summary="Reply to the requester (e-mailed) or add an internal note (never leaves the desk)",
+)
+async def reply_as_agent(call: Call[AgentReplyIn, NoQuery], uc: SupportUseCases) -> DeskThreadOut:
+    body = call.body
+    thread = await uc.reply_as_agent()(
+        call.user,
+        call.path["ticketId"],
+        body.message,
+        internal=body.internal,
+        context=call.context,
+    )
+    return desk_thread_out(thread)
