@@ -53,6 +53,20 @@ class Gone(DomainError):
     status = 410
 
 
+class TooManyRequests(DomainError):
+    """Too many calls in a window; ``retry_after`` is the whole seconds until one is allowed."""
+
+    code = "RATE_LIMITED"
+    status = 429
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message, details={"retryAfter": retry_after})
+        self.retry_after = retry_after
+
+    def headers(self) -> Mapping[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+
 class Unavailable(DomainError):
     """A dependency (gateway, SMS provider, storage) could not serve the request; retry later."""
 

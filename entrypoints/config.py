@@ -71,6 +71,8 @@ class Settings(BaseSettings):
 
     cors_origins: CommaList = Field(default_factory=lambda: ["http://localhost:5173"])
     frontend_url: str = "http://localhost:5173"
+    # Base of links to the API itself in e-mails (the data-export download link).
+    public_api_url: str = "http://localhost:3000"
     max_body_bytes: int = 2 * 1024 * 1024
     maintenance_mode: bool = False
     metrics_token: str | None = None

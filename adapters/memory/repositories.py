@@ -12,6 +12,12 @@ from adapters.memory.access import (
     MemoryScopeChainReader,
     MemoryTeamRepository,
 )
+from adapters.memory.account import (
+    MemoryAccountRecords,
+    MemoryActivityLog,
+    MemoryExportRepository,
+    MemoryStepUpCodes,
+)
 from adapters.memory.assistant import MemoryAssistantQuota, MemoryConversationRepository
 from adapters.memory.audit import MemoryAuditLog, MemoryOrganizationAuditTrail
 from adapters.memory.credits import MemoryLedgerRepository
@@ -56,4 +62,8 @@ REPOSITORIES: Mapping[str, Build] = {
     "idempotency": lambda state, clock: MemoryIdempotencyStore(state),
     "conversations": lambda state, clock: MemoryConversationRepository(state),
     "assistant_quota": lambda state, clock: MemoryAssistantQuota(state),
+    "activity": lambda state, clock: MemoryActivityLog(state),
+    "step_up_codes": lambda state, clock: MemoryStepUpCodes(state),
+    "exports": lambda state, clock: MemoryExportRepository(state),
+    "account_records": lambda state, clock: MemoryAccountRecords(state),
 }

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
+from domain import errors
 from domain.errors import Conflict, DomainError, Forbidden, ValidationFailed
 
 
@@ -11,18 +10,8 @@ class FreeCreditsError(DomainError):
     """Root of the free-credits context (phone verification and the welcome bonus)."""
 
 
-class RateLimited(FreeCreditsError):
+class RateLimited(FreeCreditsError, errors.TooManyRequests):
     """Too many calls in a window; ``retry_after`` is the whole seconds until one is allowed."""
-
-    code = "RATE_LIMITED"
-    status = 429
-
-    def __init__(self, message: str, *, retry_after: int) -> None:
-        super().__init__(message, details={"retryAfter": retry_after})
-        self.retry_after = retry_after
-
-    def headers(self) -> Mapping[str, str]:
-        return {"Retry-After": str(self.retry_after)}
 
 
 class InvalidPhoneNumber(FreeCreditsError, ValidationFailed):

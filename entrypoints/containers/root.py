@@ -13,6 +13,7 @@ from dependency_injector import containers, providers
 
 from entrypoints.config import Settings
 from entrypoints.containers.access import Access
+from entrypoints.containers.account import Account
 from entrypoints.containers.assistant import Assistant
 from entrypoints.containers.audit import Audit
 from entrypoints.containers.core import Core
@@ -61,6 +62,7 @@ class Container(containers.DeclarativeContainer):
         payments=payments,
         **_on,
     )
+    account = providers.Container(Account, notifications=notifications, **_on)
     del _on
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from application.jobs.ports import OutboxHandler
 from application.ports.outbox_commands import (
     ApplyIdentityWebhook,
+    BuildDataExport,
     CreateNotification,
     PublishRealtime,
     SendEmail,
@@ -29,4 +30,5 @@ def outbox_handlers(container: Container) -> dict[str, OutboxHandler]:
         SendInvitationEmail.TOPIC: container.invitations.send_invitation_email(),
         SettleFromRazorpayWebhook.TOPIC: container.payments.process_razorpay_webhook(),
         PublishRealtime.TOPIC: container.realtime.publish_realtime(),
+        BuildDataExport.TOPIC: container.account.build_export(),
     }

@@ -16,6 +16,12 @@ from adapters.sqlalchemy.repositories.access.scopes import (
     SqlProjectRepository,
     SqlTeamRepository,
 )
+from adapters.sqlalchemy.repositories.account.activity import (
+    SqlActivityLog,
+    SqlExportRepository,
+    SqlStepUpCodes,
+)
+from adapters.sqlalchemy.repositories.account.records import SqlAccountRecords
 from adapters.sqlalchemy.repositories.assistant import (
     SqlAssistantQuota,
     SqlConversationRepository,
@@ -62,4 +68,8 @@ REPOSITORIES: Mapping[str, Build] = {
     "idempotency": lambda conn, clock: SqlIdempotencyStore(conn),
     "conversations": lambda conn, clock: SqlConversationRepository(conn),
     "assistant_quota": lambda conn, clock: SqlAssistantQuota(conn),
+    "activity": lambda conn, clock: SqlActivityLog(conn),
+    "step_up_codes": lambda conn, clock: SqlStepUpCodes(conn),
+    "exports": lambda conn, clock: SqlExportRepository(conn),
+    "account_records": lambda conn, clock: SqlAccountRecords(conn),
 }

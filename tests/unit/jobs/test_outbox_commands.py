@@ -7,6 +7,7 @@ import pytest
 from application.ports.outbox_commands import (
     OUTBOX_COMMANDS,
     ApplyIdentityWebhook,
+    BuildDataExport,
     CreateNotification,
     MalformedCommand,
     OutboxCommand,
@@ -50,7 +51,22 @@ WIRE: list[tuple[OutboxCommand, dict[str, object]]] = [
         SendInvitationEmail(invitation_id="i1", sealed_code="s"),
         {"invitationId": "i1", "sealedCode": "s"},
     ),
+    (
+        SendEmail(
+            to="a@example.com",
+            template="account-verification-code",
+            context={"expires_minutes": 10},
+            sealed={"code": "v1.sealed"},
+        ),
+        {
+            "to": "a@example.com",
+            "template": "account-verification-code",
+            "context": {"expires_minutes": 10},
+            "sealed": {"code": "v1.sealed"},
+        },
+    ),
     (ApplyIdentityWebhook(webhook_id="w1"), {"webhookId": "w1"}),
+    (BuildDataExport(export_id="e1"), {"exportId": "e1"}),
     (SettleFromRazorpayWebhook(webhook_id="w2"), {"webhookId": "w2"}),
     (
         PublishRealtime(user_id="u1", type="credits.balance_changed", data={"balance": 5}),
