@@ -87,7 +87,7 @@ class VerificationTokens:
         self._key = key.for_purpose(self.PURPOSE)
 
     def issue(self, user_id: str, now: datetime, ttl: timedelta) -> tuple[str, VerificationToken]:
-        expires = math.floor((now + ttl).timestamp())
+        expires = math.ceil((now + ttl).timestamp())
         body = f"{user_id}.{expires}"
         token = VerificationToken(user_id, datetime.fromtimestamp(expires, UTC))
         return f"{body}.{self._key.digest(body)}", token
