@@ -3,9 +3,7 @@
 Other contexts record their sensitive actions in their own transaction: their unit of work
 declares ``activity: ActivityLog`` (``ActivityUnitOfWork``) and the use case writes::
 
-    await ActivityWriter(uow.activity, user_id=user.id, now=now, context=ctx).record(
-        Action.SETTINGS_UPDATED, changed=sorted(patch)
-    )
+    await activity_writer(uow, user.id, now, ctx).record(Action.SETTINGS_UPDATED, changed=[...])
 """
 
 from __future__ import annotations
@@ -15,7 +13,7 @@ from typing import Any
 
 from application.account.guard import StepUpGuard
 from application.account.ports import ActivityLog
-from application.account.unit_of_work import AccountUnitOfWork
+from application.account.unit_of_work import AccountUnitOfWork, ActivityUnitOfWork
 from application.identity.principal import Principal
 from application.pagination import Page, PageRequest
 from application.ports.unit_of_work import UnitOfWorkFactory
@@ -69,6 +67,16 @@ class ActivityWriter:
         )
 
 
+def activity_writer(
+    uow: ActivityUnitOfWork,
+    user_id: str,
+    now: datetime,
+    context: RequestContext = NO_REQUEST,
+) -> ActivityWriter:
+    """The writer for ``user_id``'s entries in ``uow``'s transaction."""
+    return ActivityWriter(uow.activity, user_id=user_id, now=now, context=context)
+
+
 class ListActivity:
     """``GET /account-settings/logs``: the caller's log, newest first, after step-up."""
 
@@ -87,9 +95,7 @@ class ListActivity:
         async with self._uow() as uow:
             found = await uow.activity.list_for_user(principal.user_id, page)
             if page.after is None:  # reading the log is itself logged, once per first page
-                writer = ActivityWriter(
-                    uow.activity, user_id=principal.user_id, now=self._guard.now(), context=context
-                )
+                writer = activity_writer(uow, principal.user_id, self._guard.now(), context)
                 await writer.record(Action.LOGS_READ)
                 await uow.commit()
         return found

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from application.account.activity import ActivityWriter
+from application.account.activity import activity_writer
 from application.account.ports import ExportFiles
 from application.account.unit_of_work import AccountUnitOfWork
 from application.ports.clock import Clock
@@ -81,7 +81,7 @@ class DailyCleanup:
                 if await uow.activity.has_entry(user.id, Action.DELETION_WARNING_SENT, deleted_at):
                     continue
                 left = days_left(deleted_at, windows.now)
-                await ActivityWriter(uow.activity, user_id=user.id, now=windows.now).record(
+                await activity_writer(uow, user.id, windows.now).record(
                     Action.DELETION_WARNING_SENT, daysLeft=left
                 )
                 await uow.outbox.add(

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from application.account.activity import ActivityWriter
+from application.account.activity import activity_writer
 from application.account.guard import StepUpGuard
 from application.account.ports import ExportFiles, UserDataSource
 from application.account.unit_of_work import AccountUnitOfWork
@@ -63,9 +63,9 @@ class RequestExport:
             ensure_may_request(await uow.exports.latest_for_user(principal.user_id), now)
             export = DataExport(new_id(), principal.user_id, ExportStatus.PENDING, now)
             await uow.exports.add(export)
-            await ActivityWriter(
-                uow.activity, user_id=principal.user_id, now=now, context=context
-            ).record(Action.EXPORT_REQUESTED, exportId=export.id)
+            await activity_writer(uow, principal.user_id, now, context).record(
+                Action.EXPORT_REQUESTED, exportId=export.id
+            )
             await uow.outbox.add(
                 BuildDataExport(export_id=export.id, dedupe_key=f"export:{export.id}")
             )
@@ -150,7 +150,7 @@ class BuildExport:
             if current is None or current.status is not ExportStatus.PENDING:
                 return current
             await uow.exports.save(ready)
-            await ActivityWriter(uow.activity, user_id=user.id, now=now).record(
+            await activity_writer(uow, user.id, now).record(
                 Action.EXPORT_READY, exportId=export.id, sizeBytes=size
             )
             link = self.link(ready, now + LINK_TTL)
@@ -217,8 +217,8 @@ class DownloadExport:
             self._links.check(export, expires, signature, now)
             if not await self._files.exists(export.id):
                 raise ExportExpired("This export is no longer stored; request a new one")
-            await ActivityWriter(
-                uow.activity, user_id=principal.user_id, now=now, context=context
-            ).record(Action.EXPORT_DOWNLOADED, exportId=export.id)
+            await activity_writer(uow, principal.user_id, now, context).record(
+                Action.EXPORT_DOWNLOADED, exportId=export.id
+            )
             await uow.commit()
         return export, self._files.read(export.id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from application.account.activity import ActivityWriter
+from application.account.activity import activity_writer
 from application.account.guard import StepUpGuard
 from application.account.unit_of_work import AccountUnitOfWork, DeletionUnitOfWork
 from application.audit.writer import AuditScope, AuditWriter
@@ -55,7 +55,7 @@ async def delete_account(
     # Nobody is left to vouch for their pending invitations (ADR 0041).
     await revoke_lapsed_invitations(uow, audit, cause="user.deleted", invited_by=user.id)
     deadline = recover_by(now)
-    await ActivityWriter(uow.activity, user_id=user.id, now=now, context=context).record(
+    await activity_writer(uow, user.id, now, context).record(
         Action.ACCOUNT_DELETED, source=source, recoverBy=deadline.isoformat()
     )
     if user.email:
@@ -159,9 +159,7 @@ class RecoverAccount:
                 before={"deletedAt": user.deleted_at.isoformat() if user.deleted_at else None},
                 after={"source": "user"},
             )
-            await ActivityWriter(uow.activity, user_id=user.id, now=now, context=context).record(
-                Action.ACCOUNT_RECOVERED
-            )
+            await activity_writer(uow, user.id, now, context).record(Action.ACCOUNT_RECOVERED)
             await welcome_back(uow.outbox, restored, recovery_key=f"{user.id}:{now.isoformat()}")
             await uow.commit()
         await self._cache.invalidate(principal_cache_key(token.subject))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from application.account.activity import ActivityWriter
+from application.account.activity import activity_writer
 from application.account.guard import StepUpGuard
 from application.account.ports import AttemptLimiter
 from application.account.unit_of_work import AccountUnitOfWork
@@ -87,7 +87,7 @@ class SendStepUpCode:
                 expires_at=now + policy.code_ttl,
             )
             await uow.step_up_codes.put(issued)
-            activity = _writer(uow, user_id, now, context)
+            activity = activity_writer(uow, user_id, now, context)
             await activity.record(Action.VERIFICATION_CODE_SENT)
             await uow.outbox.add(
                 SendEmail(
@@ -152,7 +152,9 @@ class VerifyStepUpCode:
                 and self._digests.matches(otp, stored.code_hash, user_id=user_id)
             ):
                 await uow.step_up_codes.delete(user_id)
-                await _writer(uow, user_id, now, context).record(Action.VERIFICATION_SUCCEEDED)
+                await activity_writer(uow, user_id, now, context).record(
+                    Action.VERIFICATION_SUCCEEDED
+                )
                 await uow.commit()
                 await self._limiter.clear(policy.failures, user_id)
                 text, token = self._tokens.issue(user_id, now, policy.token_ttl)
@@ -161,7 +163,7 @@ class VerifyStepUpCode:
         remaining = await self._limiter.blocked(policy.failures, user_id)
         used_up = remaining is not None
         async with self._uow() as uow:
-            writer = _writer(uow, user_id, now, context)
+            writer = activity_writer(uow, user_id, now, context)
             if used_up:
                 await uow.step_up_codes.delete(user_id)  # the code is burned with the lockout
                 await writer.record(Action.VERIFICATION_LOCKED)
@@ -201,9 +203,3 @@ def _locked(wait: int) -> StepUpRateLimited:
     return StepUpRateLimited(
         "Too many wrong codes; verification is locked for a while", retry_after=wait
     )
-
-
-def _writer(
-    uow: AccountUnitOfWork, user_id: str, now: datetime, ctx: RequestContext
-) -> ActivityWriter:
-    return ActivityWriter(uow.activity, user_id=user_id, now=now, context=ctx)

@@ -27,7 +27,9 @@ async def _cleanup(container: Container) -> dict[str, Any]:
     counts: dict[str, Any] = {}
 
     async def run() -> dict[str, Any]:
-        counts.update(await job.run())
+        result = await job.run()
+        if isinstance(result, dict):
+            counts.update(result)
         return counts
 
     clock = container.core.clock()
