@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from application.account.activity import activity_writer
 from application.free_credits.notifications import phone_verified, phone_verified_email
 from application.free_credits.unit_of_work import FreeCreditsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
+from domain.account.activity import Action
 from domain.free_credits.errors import OtpRejected
 from domain.free_credits.otp import Channel, OtpHasher
 from domain.free_credits.policy import DEFAULT_POLICY, VerificationPolicy
 from domain.free_credits.verification import VerifyOutcome
+from domain.request_context import NO_REQUEST, RequestContext
 
 _REJECTIONS = {
     VerifyOutcome.INCORRECT: "incorrect code",
@@ -37,7 +40,9 @@ class VerifyPhoneCode:
         self._clock = clock
         self._policy = policy
 
-    async def __call__(self, *, user_id: str, channel: Channel, otp: str) -> None:
+    async def __call__(
+        self, *, user_id: str, channel: Channel, otp: str, context: RequestContext = NO_REQUEST
+    ) -> None:
         now = self._clock.now()
         async with self._uow() as uow:
             repo = uow.phone_verifications
@@ -46,6 +51,9 @@ class VerifyPhoneCode:
             await repo.save(result.state)
             if result.outcome is VerifyOutcome.VERIFIED and result.state.verified_phone:
                 await repo.release_lock(result.state.verified_phone, user_id)
+                await activity_writer(uow, user_id, now, context).record(
+                    Action.PHONE_VERIFIED, phone=result.state.verified_phone.masked
+                )
                 await uow.outbox.add(phone_verified(user_id, result.state.verified_phone))
                 user = await uow.users.get(user_id)
                 email = user and phone_verified_email(user, result.state.verified_phone)
