@@ -12,8 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from application.account.guard import StepUpGuard
-from application.account.ports import ActivityLog
-from application.account.unit_of_work import AccountUnitOfWork, ActivityUnitOfWork
+from application.account.ports import ActivityLog, ActivityUnitOfWork
+from application.account.unit_of_work import AccountUnitOfWork
 from application.identity.principal import Principal
 from application.pagination import Page, PageRequest
 from application.ports.unit_of_work import UnitOfWorkFactory

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from application.pagination import Page, PageRequest
+from application.ports.unit_of_work import UnitOfWork
 from domain.account.activity import ActivityEntry
 from domain.account.exports import DataExport
 from domain.account.step_up import AttemptRule, StepUpCode
@@ -29,6 +30,12 @@ class ActivityLog(Protocol):
     async def purge_before(self, cutoff: datetime) -> int:
         """Delete entries created before ``cutoff`` (retention); the count deleted."""
         ...
+
+
+class ActivityUnitOfWork(UnitOfWork, Protocol):
+    """What another context's unit of work adds to record activity in its own transaction."""
+
+    activity: ActivityLog
 
 
 class StepUpCodes(Protocol):

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from application.account.ports import AccountRecords, ActivityLog, ExportRepository, StepUpCodes
+from application.account.ports import (
+    AccountRecords,
+    ActivityUnitOfWork,
+    ExportRepository,
+    StepUpCodes,
+)
 from application.identity.ports import UserRepository
 from application.invitations.unit_of_work import RevocationUnitOfWork
 from application.ports.audit import AuditLog
 from application.ports.outbox import Outbox
-from application.ports.unit_of_work import UnitOfWork
-
-
-class ActivityUnitOfWork(UnitOfWork, Protocol):
-    """What another context's unit of work adds to record activity in its own transaction."""
-
-    activity: ActivityLog
 
 
 class DeletionUnitOfWork(RevocationUnitOfWork, ActivityUnitOfWork, Protocol):

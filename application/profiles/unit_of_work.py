@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from application.account.unit_of_work import ActivityUnitOfWork
+from application.account.ports import ActivityUnitOfWork
 from application.identity.ports import UserRepository
 from application.profiles.ports import ProfileRepository
 
