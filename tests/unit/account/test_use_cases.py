@@ -235,3 +235,40 @@ async def test_cleanup_windows(memory_container, clock, limiter, tmp_path):
     user = _state(memory_container).identity.users[ada.user_id]
     assert user.email is None and user.subject == f"erased:{ada.user_id}"
     assert set((await cleanup()()).values()) == {0}
+
+
+async def test_every_account_email_renders_through_the_real_handler(
+    memory_container, clock, limiter, token
+):
+    """Code (sealed), export link, deletion, warning, recovery: queued by the use cases, then
+    sent by the ``SendEmail`` handler with the real templates (a missing variable would fail)."""
+    session = token("ada@example.com", name="Ada Lovelace")
+    ada = await memory_container.identity.resolve_principal()(
+        await memory_container.infrastructure.token_verifier().verify(session)
+    )
+    verification = await _verified(memory_container, ada, clock)
+    export = await memory_container.account.request_export()(ada, verification, CTX)
+    await memory_container.account.build_export().handle(export.id)
+    await memory_container.account.delete_account()(ada, verification, CTX)
+    clock.advance(days=81)
+    await memory_container.account.daily_cleanup()()
+    await memory_container.account.recover_account()(session, CTX)
+
+    handler = memory_container.jobs.send_email()
+    for row in list(_state(memory_container).outbox.values()):
+        if row["topic"] == "email.send":
+            await handler(row["id"], row["payload"])
+    sent = memory_container.infrastructure.email_sender().sent
+    templates = [m.tags["template"] for m in sent]
+    for expected in (
+        "account-verification-code",
+        "data-export",
+        "account-deleted",
+        "account-deletion-warning",
+        "account-recovery",
+    ):
+        assert expected in templates
+    [code_mail] = [m for m in sent if m.tags["template"] == "account-verification-code"]
+    assert _code(memory_container) in code_mail.text  # unsealed just before rendering
+    [export_mail] = [m for m in sent if m.tags["template"] == "data-export"]
+    assert f"/api/v1/account-settings/exports/{export.id}?expires=" in export_mail.text
