@@ -41,22 +41,14 @@ from domain.request_context import NO_REQUEST, RequestContext
 CODE_TEMPLATE = "account-verification-code"
 
 
+@dataclass(frozen=True)
 class SendStepUpCode:
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[AccountUnitOfWork],
-        limiter: AttemptLimiter,
-        digests: CodeDigests,
-        sealer: CodeSealer,
-        clock: Clock,
-        policy: StepUpPolicy = DEFAULT_POLICY,
-    ) -> None:
-        self._uow = uow
-        self._limiter = limiter
-        self._digests = digests
-        self._sealer = sealer
-        self._clock = clock
-        self._policy = policy
+    _uow: UnitOfWorkFactory[AccountUnitOfWork]
+    _limiter: AttemptLimiter
+    _digests: CodeDigests
+    _sealer: CodeSealer
+    _clock: Clock
+    _policy: StepUpPolicy = DEFAULT_POLICY
 
     async def __call__(
         self, principal: Principal, context: RequestContext = NO_REQUEST
@@ -115,22 +107,14 @@ class IssuedVerification:
     expires_in: int  # seconds
 
 
+@dataclass(frozen=True)
 class VerifyStepUpCode:
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[AccountUnitOfWork],
-        limiter: AttemptLimiter,
-        digests: CodeDigests,
-        tokens: VerificationTokens,
-        clock: Clock,
-        policy: StepUpPolicy = DEFAULT_POLICY,
-    ) -> None:
-        self._uow = uow
-        self._limiter = limiter
-        self._digests = digests
-        self._tokens = tokens
-        self._clock = clock
-        self._policy = policy
+    _uow: UnitOfWorkFactory[AccountUnitOfWork]
+    _limiter: AttemptLimiter
+    _digests: CodeDigests
+    _tokens: VerificationTokens
+    _clock: Clock
+    _policy: StepUpPolicy = DEFAULT_POLICY
 
     async def __call__(
         self, principal: Principal, otp: str, context: RequestContext = NO_REQUEST

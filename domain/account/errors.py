@@ -8,8 +8,8 @@ from domain.errors import (
     Forbidden,
     Gone,
     NotFound,
+    RejectedCode,
     TooManyRequests,
-    ValidationFailed,
 )
 
 
@@ -27,22 +27,8 @@ class StepUpRateLimited(AccountError, TooManyRequests):
     """Cooldown, send limit or lockout of the step-up codes."""
 
 
-class CodeRejected(AccountError, ValidationFailed):
-    """Wrong, expired or never-sent code; ``reason`` says which."""
-
-    def __init__(self, message: str, *, reason: str, attempts_remaining: int) -> None:
-        super().__init__(
-            message,
-            details=[
-                {
-                    "field": "otp",
-                    "message": message,
-                    "reason": reason,
-                    "attemptsRemaining": attempts_remaining,
-                }
-            ],
-        )
-        self.reason = reason
+class CodeRejected(AccountError, RejectedCode):
+    """Wrong, expired or never-sent step-up code; ``reason`` says which."""
 
 
 class NoEmailAddress(AccountError, Conflict):

@@ -31,23 +31,8 @@ class PhoneNumberLocked(FreeCreditsError, Conflict):
     """Another user is verifying this number right now (the lock lasts an hour)."""
 
 
-class OtpRejected(FreeCreditsError, ValidationFailed):
+class OtpRejected(FreeCreditsError, errors.RejectedCode):
     """The code was wrong, expired, burned or never sent; ``reason`` says which."""
-
-    def __init__(self, message: str, *, reason: str, attempts_remaining: int = 0) -> None:
-        super().__init__(
-            message,
-            details=[
-                {
-                    "field": "otp",
-                    "message": message,
-                    "reason": reason,
-                    "attemptsRemaining": attempts_remaining,
-                }
-            ],
-        )
-        self.reason = reason
-        self.attempts_remaining = attempts_remaining
 
 
 class PhoneVerificationRequired(FreeCreditsError, Forbidden):
