@@ -17,10 +17,9 @@ from domain.access.permissions import ScopeKind
 from domain.access.roles import OWNER_ROLE_ID
 from domain.account.activity import ActivityEntry
 from domain.account.exports import DataExport, ExportStatus
+from domain.account.lifecycle import erased, is_erased
 from domain.account.step_up import StepUpCode
 from domain.identity.user import User
-
-ERASED_SUBJECT_PREFIX = "erased:"
 
 
 class MemoryActivityLog:
@@ -129,9 +128,7 @@ class MemoryAccountRecords:
             (
                 u
                 for u in self._s.identity.users.values()
-                if u.deleted_at is not None
-                and after < u.deleted_at <= until
-                and not u.subject.startswith(ERASED_SUBJECT_PREFIX)
+                if u.deleted_at is not None and after < u.deleted_at <= until and not is_erased(u)
             ),
             key=lambda u: u.id,
         )
@@ -139,7 +136,7 @@ class MemoryAccountRecords:
     async def erase(self, user_id: str, now: datetime) -> Mapping[str, int]:
         s = self._s
         user = s.identity.users.get(user_id)
-        if user is None or user.subject.startswith(ERASED_SUBJECT_PREFIX):
+        if user is None or is_erased(user):
             return {}
         touched: dict[str, int] = {"memberships.promoted": self._hand_over(user_id, now)}
 
@@ -183,16 +180,7 @@ class MemoryAccountRecords:
         before = len(s.account.activity)
         s.account.activity = [e for e in s.account.activity if e.user_id != user_id]
         touched["account_activity"] = before - len(s.account.activity)
-        s.identity.users[user_id] = replace(
-            user,
-            subject=f"{ERASED_SUBJECT_PREFIX}{user_id}",
-            email=None,
-            first_name=None,
-            last_name=None,
-            image_url=None,
-            username=None,
-            updated_at=now,
-        )
+        s.identity.users[user_id] = erased(user, now)
         touched["users"] = 1
         return {k: v for k, v in touched.items() if v}
 

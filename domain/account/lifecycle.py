@@ -7,14 +7,14 @@ personal data is erased (ledger entries, payments and their events stay, for acc
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from domain.identity.user import RECOVERY_WINDOW
+from domain.identity.user import RECOVERY_WINDOW, User
 
 WARNING_FROM = timedelta(days=80)
-ERASED_NAME = "Deleted user"
+ERASED_SUBJECT_PREFIX = "erased:"
 
 
 class Stage(StrEnum):
@@ -30,6 +30,26 @@ def stage(deleted_at: datetime, now: datetime) -> Stage:
     if age >= WARNING_FROM:
         return Stage.WARN
     return Stage.RECOVERABLE
+
+
+def erased(user: User, now: datetime) -> User:
+    """The user row after erasure: the opaque id stays (ledger, payments and the audit trail name
+    it), nothing personal does; the subject becomes ``erased:<id>``, so the identity can never
+    sign in to this row again (a new sign-in provisions a new, empty account)."""
+    return replace(
+        user,
+        subject=f"{ERASED_SUBJECT_PREFIX}{user.id}",
+        email=None,
+        first_name=None,
+        last_name=None,
+        image_url=None,
+        username=None,
+        updated_at=now,
+    )
+
+
+def is_erased(user: User) -> bool:
+    return user.subject.startswith(ERASED_SUBJECT_PREFIX)
 
 
 def recover_by(deleted_at: datetime) -> datetime:

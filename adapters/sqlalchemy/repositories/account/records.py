@@ -15,7 +15,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.repositories.identity import user_of
+from adapters.sqlalchemy.repositories.identity import SqlUserRepository, user_of
 from adapters.sqlalchemy.tables.access import memberships, organizations
 from adapters.sqlalchemy.tables.account import (
     account_activity,
@@ -38,9 +38,9 @@ from adapters.sqlalchemy.tables.settings import user_settings
 from application.account.ports import OwnedOrganization
 from domain.access.permissions import ScopeKind
 from domain.access.roles import OWNER_ROLE_ID
+from domain.account.lifecycle import ERASED_SUBJECT_PREFIX, erased, is_erased
 from domain.identity.user import User
 
-ERASED_SUBJECT_PREFIX = "erased:"
 _ORG = ScopeKind.ORGANIZATION.value
 
 
@@ -87,8 +87,8 @@ class SqlAccountRecords:
 
     async def erase(self, user_id: str, now: datetime) -> Mapping[str, int]:
         conn, touched = self._conn, {}
-        row = (await conn.execute(sa.select(users).where(users.c.id == user_id))).first()
-        if row is None or row.subject.startswith(ERASED_SUBJECT_PREFIX):
+        user = await SqlUserRepository(conn).get(user_id)
+        if user is None or is_erased(user):
             return {}
         touched["memberships.promoted"] = await self._hand_over_organizations(user_id, now)
 
@@ -123,11 +123,11 @@ class SqlAccountRecords:
         ):
             key = table.name if column in ("user_id",) else f"{table.name}.{column}"
             await delete(key, sa.delete(table).where(table.c[column] == user_id))
-        if row.email:
+        if user.email:
             await delete(
                 "invitations",
                 sa.delete(invitations).where(
-                    invitations.c.email == row.email.lower(), invitations.c.state != "used"
+                    invitations.c.email == user.email.lower(), invitations.c.state != "used"
                 ),
             )
         # Raw identity-provider deliveries about this user carry their e-mail and names.
@@ -136,22 +136,10 @@ class SqlAccountRecords:
             sa.delete(webhook_inbox).where(
                 webhook_inbox.c.source == "clerk",
                 webhook_inbox.c.processed_at.is_not(None),
-                webhook_inbox.c.body.contains(f'"{row.subject}"', autoescape=True),
+                webhook_inbox.c.body.contains(f'"{user.subject}"', autoescape=True),
             ),
         )
-        await conn.execute(
-            sa.update(users)
-            .where(users.c.id == user_id)
-            .values(
-                subject=f"{ERASED_SUBJECT_PREFIX}{user_id}",
-                email=None,
-                first_name=None,
-                last_name=None,
-                image_url=None,
-                username=None,
-                updated_at=now,
-            )
-        )
+        await SqlUserRepository(conn).save(erased(user, now))
         touched["users"] = 1
         return {k: v for k, v in touched.items() if v}
 
