@@ -3,6 +3,7 @@ through the signed link, streamed as one JSON document."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -67,3 +68,20 @@ async def test_export_is_built_and_downloaded_by_its_owner_only(
     assert resp.status == 401
     resp = await app_client.get(f"/api/v1{path}", headers=ada.headers)
     assert resp.status == 400  # the signature is required
+
+
+async def test_concurrent_requests_make_one_export(pg_client: Any, token: Any) -> None:
+    ada = await person(pg_client, token, "ada@example.com")
+    verification = await step_up(ada, "ada@example.com")
+    headers = {**ada.headers, "X-Verification-Token": verification}
+    results = await asyncio.gather(
+        *(pg_client.post(f"/api/v1{BASE}/export-data", headers=headers) for _ in range(12))
+    )
+    statuses = sorted(r.status for r in results)
+    assert statuses == [202] + [429] * 11, statuses
+    container = container_of(pg_client)
+    async with container.infrastructure.uow()() as uow:
+        latest = await uow.exports.latest_for_user(ada.user_id)
+    assert latest is not None
+    builds = await queued(pg_client, "account.build_export")
+    assert [m.payload["exportId"] for m in builds] == [latest.id]
