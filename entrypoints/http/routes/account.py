@@ -22,7 +22,16 @@ from application.pagination import page_request
 from domain.account.activity import ActivityEntry
 from domain.errors import AuthenticationFailed
 from entrypoints.http.guards import bearer_token
-from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
+from entrypoints.http.routing import (
+    ApiRoutes,
+    Auth,
+    Call,
+    NoBody,
+    NoQuery,
+    Reply,
+    page_reply,
+    refuse_non_json,
+)
 from entrypoints.http.schemas.account import (
     ActivityOut,
     DeletedAccountOut,
@@ -215,5 +224,7 @@ async def recover(call: Call[NoBody, NoQuery], uc: AccountUseCases) -> Recovered
     token = bearer_token(call.request)
     if token is None:
         raise AuthenticationFailed("Authentication required")
+    if "Authorization" not in call.request.headers:  # the session cookie: ADR 0009, as the guard
+        refuse_non_json(call.request, even_without_body=True)
     user = await uc.recover_account()(token, call.context)
     return RecoveredOut(recovered=True, user_id=user.id)

@@ -42,6 +42,11 @@ async def test_delete_then_403_then_recover(app_client: Any, token: Any) -> None
     assert resp.status == 409
     resp = await app_client.post(f"/api/v1{BASE}/recover")
     assert resp.status == 401
+    # With the session cookie, a cross-site form post (no JSON) is refused (ADR 0009).
+    resp = await app_client.post(
+        f"/api/v1{BASE}/recover", cookies={"__session": ada.token}, data="x=1"
+    )
+    assert resp.status == 415
 
 
 async def test_recovery_closes_after_90_days(app_client: Any, token: Any) -> None:
