@@ -140,9 +140,14 @@ class BuildExport:
             user = await uow.users.get(export.user_id) if export is not None else None
         if export is None or user is None or export.status is not ExportStatus.PENDING:
             return None  # a redelivered job: already built (or the user is gone)
-        size = await self._files.write(
-            export.id, export_document(self._source, user, export, self._clock.now())
-        )
+        try:
+            size = await self._files.write(
+                export.id, export_document(self._source, user, export, self._clock.now())
+            )
+        except Exception:
+            # Failed exports do not count against the 24 hours: the owner may ask again at once.
+            await self._fail(export)
+            raise
         now = self._clock.now()
         ready = export.ready(now, size)
         async with self._uow() as uow:
@@ -179,6 +184,23 @@ class BuildExport:
             )
             await uow.commit()
         return ready
+
+    async def _fail(self, export: DataExport) -> None:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            current = await uow.exports.get(export.id)
+            if current is None or current.status is not ExportStatus.PENDING:
+                return
+            await uow.exports.save(current.failed(now))
+            await uow.outbox.add(
+                CreateNotification(
+                    user_id=export.user_id,
+                    title="Data export failed",
+                    message="We could not build your data export; please request it again.",
+                    dedupe_key=f"export-failed:{export.id}",
+                )
+            )
+            await uow.commit()
 
     def link(self, export: DataExport, expires_at: datetime) -> str:
         expires, signature = self._links.sign(export, expires_at)

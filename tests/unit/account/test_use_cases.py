@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from dependency_injector import providers
 
 from application.access.scope_types import OrganizationFields
 from application.pagination import PageRequest
@@ -272,3 +273,32 @@ async def test_every_account_email_renders_through_the_real_handler(
     assert _code(memory_container) in code_mail.text  # unsealed just before rendering
     [export_mail] = [m for m in sent if m.tags["template"] == "data-export"]
     assert f"/api/v1/account-settings/exports/{export.id}?expires=" in export_mail.text
+
+
+async def test_a_failed_export_is_marked_and_may_be_asked_again(memory_container, clock, limiter):
+    ada = await _principal(memory_container)
+    verification = await _verified(memory_container, ada, clock)
+    export = await memory_container.account.request_export()(ada, verification, CTX)
+
+    class BrokenSource:
+        def sections(self) -> list[str]:
+            return ["account"]
+
+        async def rows(self, section: str, user_id: str) -> Any:
+            raise OSError("disk gone")
+            yield {}
+
+    memory_container.infrastructure.user_data_source.override(providers.Object(BrokenSource()))
+    with pytest.raises(OSError):
+        await memory_container.account.build_export().handle(export.id)
+    memory_container.infrastructure.user_data_source.reset_override()
+    assert _state(memory_container).account.exports[export.id].status is ExportStatus.FAILED
+    titles = [
+        r["payload"]["title"]
+        for r in _state(memory_container).outbox.values()
+        if r["topic"] == "notification.create"
+    ]
+    assert "Data export failed" in titles
+    assert not await memory_container.infrastructure.export_files().exists(export.id)
+    again = await memory_container.account.request_export()(ada, verification, CTX)
+    assert again.id != export.id
