@@ -54,7 +54,11 @@ class UpdateProfile:
         details: ProfileDetails,
         privacy: PrivacySettings,
         context: RequestContext = NO_REQUEST,
+        *,
+        tool: str | None = None,
     ) -> Profile:
+        """``tool``: the assistant tool that made the change on the user's behalf (logged as
+        an AI tool write rather than the user's own edit)."""
         now = self._clock.now()
         async with self._uow() as uow:
             current = await uow.profiles.get(principal.user_id)
@@ -67,7 +71,10 @@ class UpdateProfile:
                 profile = current.update(details, privacy, now)
                 await uow.profiles.save(profile)
             activity = activity_writer(uow, principal.user_id, now, context)
-            await activity.record(Action.PROFILE_UPDATED)
+            if tool is None:
+                await activity.record(Action.PROFILE_UPDATED)
+            else:
+                await activity.record(Action.AI_TOOL_WRITE, tool=tool, target="profile")
             await uow.commit()
         await self._cache.invalidate(principal.user_id)
         return profile

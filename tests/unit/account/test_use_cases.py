@@ -10,6 +10,7 @@ import pytest
 from dependency_injector import providers
 
 from application.access.scope_types import OrganizationFields
+from application.assistant.toolbox import ToolCaller
 from application.pagination import PageRequest
 from application.ports.identity import VerifiedToken
 from application.ports.outbox_commands import sealed_binding
@@ -302,3 +303,14 @@ async def test_a_failed_export_is_marked_and_may_be_asked_again(memory_container
     assert not await memory_container.infrastructure.export_files().exists(export.id)
     again = await memory_container.account.request_export()(ada, verification, CTX)
     assert again.id != export.id
+
+
+async def test_an_assistant_tool_write_is_logged_as_such(memory_container, clock):
+    ada = await _principal(memory_container)
+    tools = memory_container.assistant.platform_tools()
+    caller = ToolCaller(principal=ada, conversation_id="c1")
+    await tools.update_user_profile(caller, {"field": "bio", "value": "Analyst"})
+    async with memory_container.infrastructure.uow()() as uow:
+        page = await uow.activity.list_for_user(ada.user_id, PageRequest())
+    [entry] = [e for e in page.items if e.action == "assistant.tool_write"]
+    assert entry.metadata == {"tool": "update_user_profile", "target": "profile"}
