@@ -33,6 +33,25 @@ class ValidationFailed(DomainError):
     code = "VALIDATION_ERROR"
 
 
+class RejectedCode(ValidationFailed):
+    """A one-time code was wrong, expired, burned or never sent; ``reason`` says which."""
+
+    def __init__(self, message: str, *, reason: str, attempts_remaining: int = 0) -> None:
+        super().__init__(
+            message,
+            details=[
+                {
+                    "field": "otp",
+                    "message": message,
+                    "reason": reason,
+                    "attemptsRemaining": attempts_remaining,
+                }
+            ],
+        )
+        self.reason = reason
+        self.attempts_remaining = attempts_remaining
+
+
 class NotFound(DomainError):
     code = "NOT_FOUND"
     status = 404

@@ -45,6 +45,6 @@ class ProfileFieldThroughPut:
             )
             raise ToolArgumentsInvalid(f"The profile refused the change ({problems})") from None
         details, privacy = profile_change(validated, current)
-        await self._update()(caller.principal, details, privacy)
+        await self._update()(caller.principal, details, privacy, tool="update_user_profile")
         shown = ", ".join(value) if isinstance(value, list) else value
         return f"Successfully updated {field}: {shown}"

@@ -94,7 +94,7 @@ class Settings(BaseSettings):
     clerk_api_url: str = "https://api.clerk.com"
 
     # Where the API is reached from outside: signed links in e-mails (newsletter confirm,
-    # one-click unsubscribe) point here (ADR 0112).
+    # one-click unsubscribe, data-export download) point here (ADR 0112).
     public_api_url: str = "http://localhost:3000"
     # HMAC key (>= 32 bytes) of those signed links.
     link_signing_key: str | None = None

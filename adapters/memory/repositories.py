@@ -12,6 +12,12 @@ from adapters.memory.access import (
     MemoryScopeChainReader,
     MemoryTeamRepository,
 )
+from adapters.memory.account import (
+    MemoryAccountRecords,
+    MemoryActivityLog,
+    MemoryExportRepository,
+    MemoryStepUpCodes,
+)
 from adapters.memory.assistant import MemoryAssistantQuota, MemoryConversationRepository
 from adapters.memory.audit import MemoryAuditLog, MemoryOrganizationAuditTrail
 from adapters.memory.community import (
@@ -70,4 +76,8 @@ REPOSITORIES: Mapping[str, Build] = {
     "newsletter": lambda state, clock: MemoryNewsletterRepository(state),
     "support_tickets": lambda state, clock: MemoryTicketRepository(state),
     "project_activity": lambda state, clock: MemoryProjectActivityRepository(state),
+    "activity": lambda state, clock: MemoryActivityLog(state),
+    "step_up_codes": lambda state, clock: MemoryStepUpCodes(state),
+    "exports": lambda state, clock: MemoryExportRepository(state),
+    "account_records": lambda state, clock: MemoryAccountRecords(state),
 }

@@ -20,6 +20,9 @@ from domain.access.memberships import Membership
 from domain.access.organization import Organization
 from domain.access.roles import Role
 from domain.access.team import Project, Team
+from domain.account.activity import ActivityEntry
+from domain.account.exports import DataExport
+from domain.account.step_up import StepUpCode
 from domain.assistant.conversation import Conversation, Message
 from domain.community.feedback import Feedback
 from domain.community.newsletter import Subscriber
@@ -170,6 +173,13 @@ class ProjectActivityState:
 
 
 @dataclass
+class AccountState:
+    activity: list[ActivityEntry] = field(default_factory=list)
+    codes: dict[str, StepUpCode] = field(default_factory=dict)
+    exports: dict[str, DataExport] = field(default_factory=dict)
+
+
+@dataclass
 class MemoryState:
     identity: IdentityState = field(default_factory=IdentityState)
     profiles: ProfilesState = field(default_factory=ProfilesState)
@@ -189,6 +199,7 @@ class MemoryState:
     community: CommunityState = field(default_factory=CommunityState)
     support: SupportState = field(default_factory=SupportState)
     project_activity: ProjectActivityState = field(default_factory=ProjectActivityState)
+    account: AccountState = field(default_factory=AccountState)
     # The credits ledger still keeps its Book under extra["ledger"]: its repository belongs to
     # the credits owner, who moves it to a typed part. Nothing else may use this bag.
     extra: dict[str, Any] = field(default_factory=dict)

@@ -12,10 +12,13 @@ $$ LANGUAGE plpgsql
 """
 
 
-def append_only_statements(table: str) -> list[str]:
-    """Statements that make ``table`` refuse UPDATE and DELETE on PostgreSQL."""
+def append_only_statements(table: str, *, purged: bool = False) -> list[str]:
+    """Statements that make ``table`` refuse UPDATE and DELETE on PostgreSQL.
+
+    ``purged``: rows still never change, but may be deleted (a log with a retention period)."""
+    events = "UPDATE" if purged else "UPDATE OR DELETE"
     return [
         REFUSE_CHANGE_FUNCTION,
-        f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+        f"CREATE TRIGGER {table}_append_only BEFORE {events} ON {table} "
         "FOR EACH ROW EXECUTE FUNCTION refuse_change()",
     ]

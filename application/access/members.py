@@ -9,6 +9,7 @@ from application.access.authorized import AuthorizedUseCase
 from application.access.authorizer import Authorizer, ScopeAccess
 from application.access.ports import MemberView
 from application.access.unit_of_work import AccessUnitOfWork
+from application.account.activity import activity_writer
 from application.audit.writer import AuditWriter
 from application.identity.principal import Principal
 from application.invitations.inviter_authority import revoke_lapsed_invitations
@@ -25,6 +26,7 @@ from domain.access.permissions import (
     ScopeKind,
 )
 from domain.access.roles import OWNER_ROLE_ID, resolve_role
+from domain.account.activity import Action
 from domain.errors import NotFound
 from domain.request_context import RequestContext
 
@@ -118,6 +120,15 @@ class ChangeMemberRole(AuthorizedUseCase[AccessUnitOfWork]):
                     user_id,
                     before=membership_state(current),
                     after=membership_state(changed),
+                )
+                # The member's own log says what they received, not from where the actor acted.
+                await activity_writer(uow, user_id, now).record(
+                    Action.ROLE_CHANGED,
+                    scope=kind.value,
+                    scopeId=access.node.ref.id,
+                    fromRole=current.role.id,
+                    toRole=role.id,
+                    changedBy=caller.user_id,
                 )
                 # A demoted member's pending invitations may now give more than they hold.
                 await revoke_lapsed_invitations(

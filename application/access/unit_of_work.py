@@ -12,13 +12,13 @@ from application.access.ports import (
     ScopeChainReader,
     TeamRepository,
 )
+from application.account.ports import ActivityUnitOfWork
 from application.identity.ports import UserRepository
 from application.invitations.ports import InvitationRepository
 from application.ports.audit import AuditLog
-from application.ports.unit_of_work import UnitOfWork
 
 
-class AccessUnitOfWork(UnitOfWork, Protocol):
+class AccessUnitOfWork(ActivityUnitOfWork, Protocol):
     """Removing or demoting a member revokes the invitations they can no longer grant."""
 
     scopes: ScopeChainReader

@@ -160,8 +160,12 @@ class PlatformTools:
         return toon("notifications", ("status", "type", "title", "message", "createdAt"), rows)
 
     async def get_user_activity_logs(self, caller: ToolCaller, args: Mapping[str, Any]) -> str:
-        # The per-user activity log belongs to the account context, not built yet.
-        return "activityLogs[0]{level,action,createdAt}:\n(the activity log is not available yet)"
+        # The activity log opens only after step-up verification (ADR 0100); the assistant has
+        # none to give, so it points the user to the page instead of reading the log for them.
+        return (
+            "activityLogs[0]{level,action,createdAt}:\n(the activity log needs a step-up "
+            "verification: Account settings > Security, POST /api/v1/account-settings/send-otp)"
+        )
 
     async def get_current_page_context(self, caller: ToolCaller, args: Mapping[str, Any]) -> str:
         page = caller.page_context or {}

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.account.activity import activity_writer
 from application.free_credits.eligibility import eligibility_in
 from application.free_credits.notifications import free_credits_claimed, free_credits_email
 from application.free_credits.ports import InitialAllocationLedger
 from application.free_credits.unit_of_work import FreeCreditsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
+from domain.account.activity import Action
 from domain.errors import DomainError
 from domain.free_credits.free_credit_claim import FREE_CREDITS_DESCRIPTION, FreeCreditClaim
 from domain.free_credits.policy import DEFAULT_POLICY, VerificationPolicy
+from domain.request_context import NO_REQUEST, RequestContext
 
 DEFAULT_FREE_CREDITS = 200
 
@@ -49,7 +52,9 @@ class ClaimFreeCredits:
         self._amount = amount
         self._policy = policy
 
-    async def __call__(self, *, user_id: str) -> FreeCreditsClaimed:
+    async def __call__(
+        self, *, user_id: str, context: RequestContext = NO_REQUEST
+    ) -> FreeCreditsClaimed:
         now = self._clock.now()
         async with self._uow() as uow:
             repo = uow.phone_verifications
@@ -65,6 +70,11 @@ class ClaimFreeCredits:
                 uow, user_id=user_id, amount=self._amount, description=FREE_CREDITS_DESCRIPTION
             )
             await repo.add_claim(FreeCreditClaim(user_id, entry.transaction_id, self._amount, now))
+            await activity_writer(uow, user_id, now, context).record(
+                Action.FREE_CREDITS_CLAIMED,
+                credits=self._amount,
+                transactionId=entry.transaction_id,
+            )
             await uow.outbox.add(
                 free_credits_claimed(
                     user_id,

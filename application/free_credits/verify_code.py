@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.account.activity import activity_writer
 from application.free_credits.notifications import phone_verified, phone_verified_email
 from application.free_credits.unit_of_work import FreeCreditsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
+from domain.account.activity import Action
 from domain.free_credits.errors import OtpRejected
 from domain.free_credits.otp import Channel, OtpHasher
 from domain.free_credits.policy import DEFAULT_POLICY, VerificationPolicy
 from domain.free_credits.verification import VerifyOutcome
+from domain.request_context import NO_REQUEST, RequestContext
 
 _REJECTIONS = {
     VerifyOutcome.INCORRECT: "incorrect code",
@@ -33,7 +36,9 @@ class VerifyPhoneCode:
     _clock: Clock
     _policy: VerificationPolicy = DEFAULT_POLICY
 
-    async def __call__(self, *, user_id: str, channel: Channel, otp: str) -> None:
+    async def __call__(
+        self, *, user_id: str, channel: Channel, otp: str, context: RequestContext = NO_REQUEST
+    ) -> None:
         now = self._clock.now()
         async with self._uow() as uow:
             repo = uow.phone_verifications
@@ -42,6 +47,9 @@ class VerifyPhoneCode:
             await repo.save(result.state)
             if result.outcome is VerifyOutcome.VERIFIED and result.state.verified_phone:
                 await repo.release_lock(result.state.verified_phone, user_id)
+                await activity_writer(uow, user_id, now, context).record(
+                    Action.PHONE_VERIFIED, phone=result.state.verified_phone.masked
+                )
                 await uow.outbox.add(phone_verified(user_id, result.state.verified_phone))
                 user = await uow.users.get(user_id)
                 email = user and phone_verified_email(user, result.state.verified_phone)

@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from application.account.lifecycle import delete_account
 from application.audit.writer import AuditScope, AuditWriter
 from application.identity.provider_events import (
     SoftDeleteProviderUser,
@@ -26,7 +27,6 @@ from application.identity.provider_events import (
 from application.identity.provisioning import provision_user
 from application.identity.resolve_principal import principal_cache_key
 from application.identity.unit_of_work import IdentityUnitOfWork
-from application.invitations.inviter_authority import revoke_lapsed_invitations
 from application.ports.cache import Cache
 from application.ports.clock import Clock
 from application.ports.inbox import ReceivedWebhook
@@ -185,11 +185,14 @@ async def _soft_delete(
             raise RuntimeError("user vanished right after a conflicting insert")
     if user.is_deleted:
         return None
-    await uow.users.save(user.soft_delete(now).synced_at(command.occurred_at))
-    audit = AuditWriter(uow.audit, actor_id=None, now=now)  # the identity provider's doing
-    await _audit_deletion(audit, user, tombstone=False)
-    # Nobody is left to vouch for their pending invitations (ADR 0041).
-    await revoke_lapsed_invitations(uow, audit, cause="user.deleted", invited_by=user.id)
+    # The same path as the user's own DELETE /account-settings/account (the provider's doing).
+    await delete_account(
+        uow,
+        user.synced_at(command.occurred_at),
+        now=now,
+        source="identity-provider",
+        actor_id=None,
+    )
     return command.subject
 
 

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from application.audit.writer import AuditScope, AuditWriter
 from application.identity.unit_of_work import IdentityUnitOfWork
+from application.ports.outbox import Outbox
 from application.ports.outbox_commands import CreateNotification, SendEmail
 from domain.identity.user import User, tombstone
 from domain.ids import new_id
@@ -69,8 +70,13 @@ async def recover_deleted_user(
         before={"subject": deleted.subject, "deletedAt": _iso(deleted.deleted_at)},
         after={"subject": subject},
     )
-    recovery_key = f"{user.id}:{subject}"
-    await uow.outbox.add(
+    await welcome_back(uow.outbox, user, recovery_key=f"{user.id}:{subject}")
+    return user
+
+
+async def welcome_back(outbox: Outbox, user: User, *, recovery_key: str) -> None:
+    """The notification and e-mail of a recovered account (deduped per recovery)."""
+    await outbox.add(
         CreateNotification(
             user_id=user.id,
             title="Welcome back",
@@ -80,15 +86,15 @@ async def recover_deleted_user(
             dedupe_key=f"welcome-back-notification:{recovery_key}",
         )
     )
-    await uow.outbox.add(
-        SendEmail(
-            to=email,
-            template="account-recovery",
-            context={"name": user.first_name or user.display_name or "there"},
-            dedupe_key=f"account-recovery-email:{recovery_key}",
+    if user.email:
+        await outbox.add(
+            SendEmail(
+                to=user.email,
+                template="account-recovery",
+                context={"name": user.first_name or user.display_name or "there"},
+                dedupe_key=f"account-recovery-email:{recovery_key}",
+            )
         )
-    )
-    return user
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection
+from datetime import datetime
 
 from application.identity.principal import Principal
 from application.identity.provisioning import provision_user
@@ -51,7 +52,10 @@ class ResolvePrincipal:
         if cached.value is not None:
             data = json.loads(cached.value)
             if data["deleted"]:
-                raise AccountDeleted("This account has been deleted")
+                deleted_at = data.get("deletedAt")
+                raise AccountDeleted.since(
+                    datetime.fromisoformat(deleted_at) if deleted_at else None, self._clock.now()
+                )
             return Principal(data["id"], token.subject, data["email"], data["name"], is_admin)
         user = await self._load_or_provision(token)
         await self._cache.fill(
@@ -63,11 +67,12 @@ class ResolvePrincipal:
                     "email": user.email,
                     "name": user.display_name,
                     "deleted": user.is_deleted,
+                    "deletedAt": user.deleted_at.isoformat() if user.deleted_at else None,
                 }
             ).encode(),
             CACHE_TTL_SECONDS,
         )
-        user.ensure_active()
+        user.ensure_active(self._clock.now())
         return Principal(user.id, user.subject, user.email, user.display_name, is_admin)
 
     async def _load_or_provision(self, token: VerifiedToken) -> User:

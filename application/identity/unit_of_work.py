@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from application.access.ports import RoleRepository, ScopeChainReader
+from application.account.ports import ActivityLog
 from application.identity.ports import UserRepository
 from application.invitations.ports import InvitationRepository
 from application.ports.audit import AuditLog
@@ -27,3 +28,4 @@ class IdentityUnitOfWork(UnitOfWork, Protocol):
     outbox: Outbox
     inbox: WebhookInbox
     audit: AuditLog
+    activity: ActivityLog  # the account's activity log (deletion)

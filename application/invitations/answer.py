@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from application.access.audit_trail import membership_state
 from application.access.ports import ScopeChain
+from application.account.activity import activity_writer
 from application.audit.writer import AuditWriter
 from application.identity.principal import Principal
 from application.invitations.inviter_authority import lapse_of_invitation, revoke_for_lapse
@@ -16,6 +17,7 @@ from domain.access.memberships import Membership
 from domain.access.permissions import ScopeKind
 from domain.access.roles import JOINER_ROLE, Role
 from domain.access.scopes import ScopeRef
+from domain.account.activity import Action
 from domain.invitations.codes import digest_code, looks_like_code
 from domain.invitations.email_address import mask_email
 from domain.invitations.errors import InvitationGone, InvitationNotFound, InviterLostAuthority
@@ -144,6 +146,9 @@ class AcceptInvitation:
         if held is None or held.permissions < role.permissions:
             await self._grant(uow, caller, invitation, target.ref, role, current, audit)
             held = role
+        await activity_writer(uow, caller.user_id, audit.now, audit.context).record(
+            Action.INVITATION_ACCEPTED, invitationId=invitation.id, roleId=held.id
+        )
         await audit.write(
             "invitation.accepted",
             target.ref,
@@ -201,6 +206,9 @@ class DeclineInvitation:
             declined = invitation.decline(user_id=caller.user_id, email=caller.email, now=now)
             audit = AuditWriter(uow.audit, actor_id=caller.user_id, now=now, context=ctx)
             await uow.invitations.save(declined)
+            await activity_writer(uow, caller.user_id, now, ctx).record(
+                Action.INVITATION_DECLINED, invitationId=invitation.id
+            )
             await audit.write(
                 "invitation.declined",
                 invitation.target.ref,

@@ -10,6 +10,7 @@ from application.access.ports import (
     RoleRepository,
     ScopeChainReader,
 )
+from application.account.ports import ActivityUnitOfWork
 from application.identity.ports import UserRepository
 from application.invitations.ports import InvitationRepository
 from application.ports.audit import AuditLog
@@ -33,7 +34,7 @@ class RevocationUnitOfWork(ScopeRolesUnitOfWork, Protocol):
     audit: AuditLog
 
 
-class InvitationsUnitOfWork(RevocationUnitOfWork, Protocol):
+class InvitationsUnitOfWork(RevocationUnitOfWork, ActivityUnitOfWork, Protocol):
     """Accepting an invitation writes a membership of the access context in one transaction."""
 
     organizations: OrganizationRepository

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from application.invitations.code_sealer import CodeSealer, SealBroken
 from application.jobs.errors import PermanentJobFailure
 from application.ports.messaging import EmailMessage, EmailSender, EmailTemplates
-from application.ports.outbox_commands import MalformedCommand, SendEmail
+from application.ports.outbox_commands import MalformedCommand, SendEmail, sealed_binding
 
 
 class InvalidEmailPayload(PermanentJobFailure):
@@ -26,9 +27,12 @@ class SendEmailHandler:
     same), so a redelivered message does not send a second e-mail.
     """
 
-    def __init__(self, templates: EmailTemplates, sender: EmailSender) -> None:
+    def __init__(
+        self, templates: EmailTemplates, sender: EmailSender, sealer: CodeSealer | None = None
+    ) -> None:
         self._templates = templates
         self._sender = sender
+        self._sealer = sealer
 
     async def __call__(self, message_id: str, payload: Mapping[str, Any]) -> None:
         try:
@@ -39,7 +43,7 @@ class SendEmailHandler:
 
     async def handle(self, message_id: str, command: SendEmail) -> None:
         template = command.template
-        rendered = self._templates.render(template, command.context)
+        rendered = self._templates.render(template, self._context(command))
         await self._sender.send(
             EmailMessage(
                 to=command.to,
@@ -51,3 +55,18 @@ class SendEmailHandler:
                 headers=command.headers,
             )
         )
+
+    def _context(self, command: SendEmail) -> Mapping[str, Any]:
+        if not command.sealed:
+            return command.context
+        if self._sealer is None:
+            raise InvalidEmailPayload(f"{command.template}: sealed values but no sealer")
+        binding = sealed_binding(command.to, command.template)
+        try:
+            opened = {
+                name: self._sealer.unseal(value, bound_to=binding)
+                for name, value in command.sealed.items()
+            }
+        except SealBroken as exc:
+            raise InvalidEmailPayload(f"{command.template}: {exc}") from None
+        return {**command.context, **opened}

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from application.account.activity import activity_writer
 from application.payments import notices
 from application.payments.announce import announce_status
 from application.payments.gateway_snapshot import facts_from_payments, has_live_attempt
@@ -21,6 +22,7 @@ from application.payments.unit_of_work import PaymentsUnitOfWork
 from application.ports.outbox_commands import OutboxCommand
 from application.ports.payment_gateway import GatewayOrder, GatewayPayment, PaymentGateway
 from application.ports.unit_of_work import UnitOfWorkFactory
+from domain.account.activity import Action
 from domain.errors import DomainError
 from domain.payments.errors import PaymentNotFound
 from domain.payments.events import EventContext, PaymentEvent, PaymentEventType
@@ -189,6 +191,7 @@ class PaymentSettlement:
                 failed = payment.refund(refund_id)
                 if failed is not None:
                     messages += notices.refund_failed(payment, failed, email)
+            await _record_activity(uow, payment, start, completed_now, refund_notices, ctx)
             await uow.payments.save(payment)
             await announce_status(uow, start, payment)
             await uow.payments.append_events(events)
@@ -218,6 +221,32 @@ async def _rejected_facts(uow: PaymentsUnitOfWork, payment_id: str) -> set[tuple
         for e in await uow.payments.events(payment_id)
         if e.type is PaymentEventType.FLAGGED and e.data.get("flag") == FACT_REJECTED
     }
+
+
+async def _record_activity(
+    uow: PaymentsUnitOfWork,
+    payment: Payment,
+    start: Payment,
+    completed_now: bool,
+    refunds: Sequence[tuple[str, int]],
+    ctx: EventContext,
+) -> None:
+    """The buyer's activity log: completions, failures and refunds, in the payment's transaction."""
+    activity = activity_writer(uow, payment.user_id, ctx.now, ctx.request)
+    if completed_now:
+        await activity.record(
+            Action.PAYMENT_COMPLETED,
+            paymentId=payment.id,
+            amount=payment.amount,
+            currency=payment.currency,
+            credits=payment.credits,
+        )
+    if payment.status is PaymentStatus.FAILED and start.status is not PaymentStatus.FAILED:
+        await activity.record(Action.PAYMENT_FAILED, paymentId=payment.id)
+    for refund_id, clawed in refunds:
+        await activity.record(
+            Action.REFUND_ISSUED, paymentId=payment.id, refundId=refund_id, creditsDeducted=clawed
+        )
 
 
 async def _email_of(uow: PaymentsUnitOfWork, user_id: str) -> notices.Recipient:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from application.account.ports import ActivityUnitOfWork
 from application.credits.unit_of_work import LedgerUnitOfWork
 from application.identity.ports import UserRepository
 from application.payments.ports import PaymentRepository, PlanRepository
@@ -11,7 +12,7 @@ from application.ports.inbox import WebhookInbox
 from application.ports.outbox import Outbox
 
 
-class PaymentsUnitOfWork(LedgerUnitOfWork, Protocol):
+class PaymentsUnitOfWork(LedgerUnitOfWork, ActivityUnitOfWork, Protocol):
     """Settlement credits the ledger and tells the buyer in the payment's own transaction."""
 
     payments: PaymentRepository

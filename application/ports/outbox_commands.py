@@ -76,21 +76,34 @@ class OutboxCommand:
         raise NotImplementedError
 
 
+def sealed_binding(to: str, template: str) -> str:
+    """What a ``SendEmail`` secret is sealed to: it opens only for that address and template."""
+    return f"email\x1f{template}\x1f{to}"
+
+
 @dataclass(frozen=True)
 class SendEmail(OutboxCommand):
     """Render ``template`` with ``context`` and mail it to ``to``; ``headers`` are extra mail
-    headers (``List-Unsubscribe``…), written on the wire only when set."""
+    headers (``List-Unsubscribe``…), written on the wire only when set.
+
+    ``sealed``: template variables that are secrets (a one-time code), each sealed with the
+    ``CodeSealer`` to ``sealed_binding(to, template)``; the handler opens them just before
+    rendering, so the outbox row, the broker and any logged payload hold no usable secret.
+    """
 
     TOPIC: ClassVar[str] = "email.send"
     to: str
     template: str
     context: Mapping[str, Any] = field(default_factory=_empty)
     headers: Mapping[str, str] = field(default_factory=_empty)
+    sealed: Mapping[str, str] = field(default_factory=_empty)
 
     def to_payload(self) -> dict[str, Any]:
         payload = {"to": self.to, "template": self.template, "context": dict(self.context)}
         if self.headers:
             payload["headers"] = dict(self.headers)
+        if self.sealed:
+            payload["sealed"] = dict(self.sealed)
         return payload
 
     @classmethod
@@ -98,11 +111,15 @@ class SendEmail(OutboxCommand):
         headers = _object(payload, "headers")
         if not all(isinstance(v, str) for v in headers.values()):
             raise MalformedCommand("'headers' values must be strings")
+        sealed = _object(payload, "sealed")
+        if not all(isinstance(v, str) for v in sealed.values()):
+            raise MalformedCommand("'sealed' values must be strings")
         return cls(
             to=_text(payload, "to"),
             template=_text(payload, "template"),
             context=_object(payload, "context"),
             headers=headers,
+            sealed=sealed,
         )
 
 
@@ -257,6 +274,21 @@ class PublishRealtime(OutboxCommand):
         )
 
 
+@dataclass(frozen=True)
+class BuildDataExport(OutboxCommand):
+    """Gather, store and announce a requested data export (the account context)."""
+
+    TOPIC: ClassVar[str] = "account.build_export"
+    export_id: str
+
+    def to_payload(self) -> dict[str, Any]:
+        return {"exportId": self.export_id}
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> Self:
+        return cls(export_id=_text(payload, "exportId"))
+
+
 OUTBOX_COMMANDS: tuple[type[OutboxCommand], ...] = (
     SendEmail,
     CreateNotification,
@@ -266,5 +298,6 @@ OUTBOX_COMMANDS: tuple[type[OutboxCommand], ...] = (
     PublishRealtime,
     ApplyGithubWebhook,
     TriageSupportTicket,
+    BuildDataExport,
 )
 """Every command type written to the outbox; each topic needs a handler on the worker."""

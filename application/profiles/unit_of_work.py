@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from application.account.ports import ActivityUnitOfWork
 from application.identity.ports import UserRepository
-from application.ports.unit_of_work import UnitOfWork
 from application.profiles.ports import ProfileRepository
 
 
-class ProfilesUnitOfWork(UnitOfWork, Protocol):
+class ProfilesUnitOfWork(ActivityUnitOfWork, Protocol):
     profiles: ProfileRepository
     users: UserRepository

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from application.ports.unit_of_work import UnitOfWork
+from application.account.ports import ActivityUnitOfWork
 from application.settings.ports import SettingsRepository
 
 
-class SettingsUnitOfWork(UnitOfWork, Protocol):
+class SettingsUnitOfWork(ActivityUnitOfWork, Protocol):
     settings: SettingsRepository

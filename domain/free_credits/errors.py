@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
+from domain import errors
 from domain.errors import Conflict, DomainError, Forbidden, ValidationFailed
 
 
@@ -11,18 +10,8 @@ class FreeCreditsError(DomainError):
     """Root of the free-credits context (phone verification and the welcome bonus)."""
 
 
-class RateLimited(FreeCreditsError):
+class RateLimited(FreeCreditsError, errors.TooManyRequests):
     """Too many calls in a window; ``retry_after`` is the whole seconds until one is allowed."""
-
-    code = "RATE_LIMITED"
-    status = 429
-
-    def __init__(self, message: str, *, retry_after: int) -> None:
-        super().__init__(message, details={"retryAfter": retry_after})
-        self.retry_after = retry_after
-
-    def headers(self) -> Mapping[str, str]:
-        return {"Retry-After": str(self.retry_after)}
 
 
 class InvalidPhoneNumber(FreeCreditsError, ValidationFailed):
@@ -42,23 +31,8 @@ class PhoneNumberLocked(FreeCreditsError, Conflict):
     """Another user is verifying this number right now (the lock lasts an hour)."""
 
 
-class OtpRejected(FreeCreditsError, ValidationFailed):
+class OtpRejected(FreeCreditsError, errors.RejectedCode):
     """The code was wrong, expired, burned or never sent; ``reason`` says which."""
-
-    def __init__(self, message: str, *, reason: str, attempts_remaining: int = 0) -> None:
-        super().__init__(
-            message,
-            details=[
-                {
-                    "field": "otp",
-                    "message": message,
-                    "reason": reason,
-                    "attemptsRemaining": attempts_remaining,
-                }
-            ],
-        )
-        self.reason = reason
-        self.attempts_remaining = attempts_remaining
 
 
 class PhoneVerificationRequired(FreeCreditsError, Forbidden):

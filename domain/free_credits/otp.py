@@ -8,16 +8,15 @@ hash is useless without the pepper and cannot be replayed for another user or nu
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 import secrets
 from enum import StrEnum
 
 from domain.free_credits.phone_number import PhoneNumber
+from domain.keyed_hash import MIN_KEY_BYTES, KeyedHash
 
 OTP_DIGITS = 6
-MIN_PEPPER_BYTES = 32
+MIN_PEPPER_BYTES = MIN_KEY_BYTES
 _OTP_FORMAT = re.compile(r"[0-9]{6}")
 
 
@@ -41,15 +40,12 @@ class OtpHasher:
     def __init__(self, pepper: bytes) -> None:
         if len(pepper) < MIN_PEPPER_BYTES:
             raise ValueError(f"OTP pepper must be at least {MIN_PEPPER_BYTES} bytes")
-        self._pepper = pepper
+        self.pepper = KeyedHash(pepper)  # other codes derive their own keys from it
 
     def digest(self, code: str, *, user_id: str, channel: Channel, phone: PhoneNumber) -> str:
-        # Unit separators keep the fields unambiguous whatever characters the ids hold.
-        message = "\x1f".join((user_id, channel.value, phone.value, code)).encode()
-        return hmac.new(self._pepper, message, hashlib.sha256).hexdigest()
+        return self.pepper.digest(user_id, channel.value, phone.value, code)
 
     def matches(
         self, candidate: str, stored: str, *, user_id: str, channel: Channel, phone: PhoneNumber
     ) -> bool:
-        expected = self.digest(candidate, user_id=user_id, channel=channel, phone=phone)
-        return hmac.compare_digest(expected, stored)
+        return self.pepper.matches(stored, user_id, channel.value, phone.value, candidate)

@@ -12,7 +12,23 @@ RECOVERY_WINDOW = timedelta(days=90)
 
 
 class AccountDeleted(IdentityError, Forbidden):
-    """The account was soft-deleted; its tokens no longer open anything."""
+    """The account was soft-deleted; its tokens no longer open anything (but the recovery)."""
+
+    code = "ACCOUNT_DELETED"
+
+    @classmethod
+    def since(cls, deleted_at: datetime | None, now: datetime) -> AccountDeleted:
+        """With the recovery details API.md promises: ``{recoverable, recoverBy}``."""
+        recover_by = deleted_at + RECOVERY_WINDOW if deleted_at is not None else None
+        recoverable = recover_by is not None and now <= recover_by
+        return cls(
+            "This account has been deleted"
+            + ("; POST /api/v1/account-settings/recover restores it" if recoverable else ""),
+            details={
+                "recoverable": recoverable,
+                "recoverBy": recover_by.isoformat().replace("+00:00", "Z") if recover_by else None,
+            },
+        )
 
 
 @dataclass(frozen=True)
@@ -40,9 +56,9 @@ class User:
     def display_name(self) -> str | None:
         return person_name(self.first_name, self.last_name, self.username)
 
-    def ensure_active(self) -> None:
+    def ensure_active(self, now: datetime | None = None) -> None:
         if self.is_deleted:
-            raise AccountDeleted("This account has been deleted")
+            raise AccountDeleted.since(self.deleted_at, now or self.updated_at)
 
     def soft_delete(self, now: datetime) -> User:
         return self if self.is_deleted else replace(self, deleted_at=now, updated_at=now)

@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from entrypoints.cli.account import account
 from entrypoints.cli.credits import credits, ledger
 from entrypoints.cli.jobs import jobs
 from entrypoints.cli.plans import plans
@@ -154,7 +155,7 @@ def token(email: str, admin: bool, name: str | None, ttl: int) -> None:
     )
 
 
-for group in (credits, ledger, plans, jobs):  # each context registers its group here
+for group in (credits, ledger, plans, jobs, account):  # each context registers its group here
     main.add_command(group)
 
 # Last, so `python -m entrypoints.cli.main` sees every group registered above.

@@ -27,7 +27,10 @@ from adapters.disposable_email.blocklist import PackagedDisposableDomains
 from adapters.email.dev_sender import DevEmailSender
 from adapters.email.jinja_templates import JinjaEmailTemplates
 from adapters.email.resend_sender import ResendEmailSender
+from adapters.files.export_files import FileExportStore
+from adapters.limits.attempts import LimitsAttemptLimiter
 from adapters.memory.access import MemoryScopeReads
+from adapters.memory.account import MemoryUserDataSource
 from adapters.memory.cache import InMemoryCache
 from adapters.memory.email import MemoryEmailSender
 from adapters.memory.store import MemoryStore
@@ -43,6 +46,7 @@ from adapters.redis.cache import RedisCache, redis_client
 from adapters.sms.dev_outbox import DevOutboxSmsSender
 from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.repositories.access.chain_reader import SqlScopeReads
+from adapters.sqlalchemy.repositories.account.data_source import SqlUserDataSource
 from adapters.sqlalchemy.repositories.credits.fast_path import PostgresAtomicLedger
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.credits.atomic_posting import UnitOfWorkAtomicLedger
@@ -93,6 +97,15 @@ def _realtime_tickets(redis: Redis | None, settings: Settings) -> TicketStore:
     if redis is None:
         return InMemoryTicketStore()
     return RedisTicketStore(redis, prefix=f"{settings.broker_namespace}-rt")
+
+
+def _attempt_limiter(settings: Settings) -> LimitsAttemptLimiter:
+    """The step-up counters, on the store the HTTP rate limits use (Redis when configured)."""
+    return LimitsAttemptLimiter(limiter_storage(settings.redis_url))
+
+
+def _export_files(settings: Settings) -> FileExportStore:
+    return FileExportStore(settings.var_dir / "exports")
 
 
 def _email_sender(settings: Settings) -> EmailSender:
@@ -216,6 +229,9 @@ class Infrastructure(containers.DeclarativeContainer):
     realtime_tickets = providers.Singleton(_realtime_tickets, redis, core.config)
     limiter_storage = providers.Singleton(_limiter_storage, core.config)
     disposable_domains = providers.Singleton(PackagedDisposableDomains)
+    attempt_limiter = providers.Singleton(_attempt_limiter, core.config)
+    user_data_source = providers.Singleton(SqlUserDataSource, engine)
+    export_files = providers.Singleton(_export_files, core.config)
 
     # Closed at shutdown_resources.
     atomic_ledger_pool = providers.Resource(closing, atomic_ledger)  # asyncpg pool (spend path)
@@ -259,3 +275,6 @@ class MemoryInfrastructure(containers.DeclarativeContainer):
     realtime_tickets = providers.Singleton(InMemoryTicketStore)
     limiter_storage = providers.Singleton(MemoryStorage)
     disposable_domains = providers.Singleton(PackagedDisposableDomains)
+    attempt_limiter = providers.Singleton(_attempt_limiter, core.config)  # memory: no REDIS_URL
+    user_data_source = providers.Singleton(MemoryUserDataSource, uow.provided.store)
+    export_files = providers.Singleton(_export_files, core.config)

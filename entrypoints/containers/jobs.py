@@ -12,5 +12,8 @@ class Jobs(containers.DeclarativeContainer):
     infrastructure = providers.DependenciesContainer()
 
     send_email = providers.Factory(
-        SendEmailHandler, infrastructure.email_templates, infrastructure.email_sender
+        SendEmailHandler,
+        infrastructure.email_templates,
+        infrastructure.email_sender,
+        core.code_sealer,
     )

@@ -13,6 +13,7 @@ from dependency_injector import containers, providers
 
 from entrypoints.config import Settings
 from entrypoints.containers.access import Access
+from entrypoints.containers.account import Account
 from entrypoints.containers.assistant import Assistant
 from entrypoints.containers.audit import Audit
 from entrypoints.containers.community import Community
@@ -67,6 +68,7 @@ class Container(containers.DeclarativeContainer):
     )
     support = providers.Container(Support, assistant=assistant, **_on)
     project_activity = providers.Container(ProjectActivityContext, access=access, **_on)
+    account = providers.Container(Account, notifications=notifications, **_on)
     del _on
 
 

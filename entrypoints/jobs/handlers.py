@@ -13,6 +13,7 @@ from application.jobs.ports import OutboxHandler
 from application.ports.outbox_commands import (
     ApplyGithubWebhook,
     ApplyIdentityWebhook,
+    BuildDataExport,
     CreateNotification,
     PublishRealtime,
     SendEmail,
@@ -33,4 +34,5 @@ def outbox_handlers(container: Container) -> dict[str, OutboxHandler]:
         PublishRealtime.TOPIC: container.realtime.publish_realtime(),
         TriageSupportTicket.TOPIC: container.support.triage_ticket(),
         ApplyGithubWebhook.TOPIC: container.project_activity.apply_github_delivery(),
+        BuildDataExport.TOPIC: container.account.build_export(),
     }

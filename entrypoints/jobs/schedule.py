@@ -61,10 +61,11 @@ def periodic_jobs(container: Container) -> list[PeriodicJob]:
     ]
 
 
-@periodic("notifications.cleanup", every=timedelta(days=1), offset=timedelta(hours=6))
-def cleanup_notifications(container: Container) -> Callable[[], Awaitable[object]]:
-    """Delete notifications older than 30 days (the original's 06:00 UTC daily cleanup)."""
-    run: Callable[[], Awaitable[object]] = container.notifications.purge_old_notifications()
+@periodic("account.daily_cleanup", every=timedelta(days=1), offset=timedelta(hours=6))
+def daily_cleanup(container: Container) -> Callable[[], Awaitable[object]]:
+    """The original's 06:00 UTC daily cleanup: activity log (60 days), notifications (30 days),
+    expired codes and exports, deletion warnings (day 80-90) and erasure (past day 90)."""
+    run: Callable[[], Awaitable[object]] = container.account.daily_cleanup()
     return run
 
 

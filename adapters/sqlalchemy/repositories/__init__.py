@@ -16,6 +16,12 @@ from adapters.sqlalchemy.repositories.access.scopes import (
     SqlProjectRepository,
     SqlTeamRepository,
 )
+from adapters.sqlalchemy.repositories.account.activity import (
+    SqlActivityLog,
+    SqlExportRepository,
+    SqlStepUpCodes,
+)
+from adapters.sqlalchemy.repositories.account.records import SqlAccountRecords
 from adapters.sqlalchemy.repositories.assistant import (
     SqlAssistantQuota,
     SqlConversationRepository,
@@ -76,4 +82,8 @@ REPOSITORIES: Mapping[str, Build] = {
     "newsletter": lambda conn, clock: SqlNewsletterRepository(conn),
     "support_tickets": lambda conn, clock: SqlTicketRepository(conn),
     "project_activity": lambda conn, clock: SqlProjectActivityRepository(conn),
+    "activity": lambda conn, clock: SqlActivityLog(conn),
+    "step_up_codes": lambda conn, clock: SqlStepUpCodes(conn),
+    "exports": lambda conn, clock: SqlExportRepository(conn),
+    "account_records": lambda conn, clock: SqlAccountRecords(conn),
 }

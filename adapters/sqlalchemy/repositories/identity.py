@@ -17,14 +17,14 @@ class SqlUserRepository:
 
     async def get(self, user_id: str) -> User | None:
         row = (await self._conn.execute(sa.select(users).where(users.c.id == user_id))).first()
-        return _to_user(row) if row else None
+        return user_of(row) if row else None
 
     async def get_by_subject(self, subject: str, *, for_update: bool = False) -> User | None:
         stmt = sa.select(users).where(users.c.subject == subject)
         if for_update:
             stmt = lock_rows(stmt, self._conn)
         row = (await self._conn.execute(stmt)).first()
-        return _to_user(row) if row else None
+        return user_of(row) if row else None
 
     async def add(self, user: User) -> bool:
         return await insert_ignoring_conflict(self._conn, users, _to_row(user))
@@ -41,7 +41,7 @@ class SqlUserRepository:
             .where(sa.func.lower(users.c.email) == email.lower())
             .order_by(users.c.created_at, users.c.id)
         )
-        return [_to_user(row) for row in (await self._conn.execute(stmt)).all()]
+        return [user_of(row) for row in (await self._conn.execute(stmt)).all()]
 
     async def get_deleted_by_email(self, email: str) -> User | None:
         stmt = (
@@ -52,12 +52,12 @@ class SqlUserRepository:
             .limit(1)
         )
         row = (await self._conn.execute(lock_rows(stmt, self._conn))).first()
-        return _to_user(row) if row else None
+        return user_of(row) if row else None
 
 
 def _to_row(user: User) -> dict[str, Any]:
     return entity_row(user)
 
 
-def _to_user(row: Any) -> User:
+def user_of(row: Any) -> User:
     return entity_of(User, row)

@@ -2,6 +2,7 @@
 
 from adapters.sqlalchemy.tables import (
     access,
+    account,
     assistant,
     audit,
     community,
@@ -23,6 +24,7 @@ from adapters.sqlalchemy.tables.base import metadata
 
 __all__ = [
     "access",
+    "account",
     "assistant",
     "audit",
     "community",

@@ -62,7 +62,9 @@ async def _verify(
     call: Call[VerifyOtpIn, NoQuery], uc: FreeCreditsUseCases, channel: Channel
 ) -> PhoneVerifiedOut:
     verify = uc.verify_phone_code()
-    await verify(user_id=call.user.user_id, channel=channel, otp=call.body.otp)
+    await verify(
+        user_id=call.user.user_id, channel=channel, otp=call.body.otp, context=call.context
+    )
     return PhoneVerifiedOut(phone_verified=True)
 
 
@@ -142,7 +144,7 @@ async def eligibility(call: Call[NoBody, NoQuery], uc: FreeCreditsUseCases) -> E
 )
 @idempotent(status=201, required=False)
 async def claim(call: Call[NoBody, NoQuery], uc: FreeCreditsUseCases) -> ClaimOut:
-    claimed = await uc.claim_free_credits()(user_id=call.user.user_id)
+    claimed = await uc.claim_free_credits()(user_id=call.user.user_id, context=call.context)
     return ClaimOut(
         credits_added=claimed.credits_added,
         balance=claimed.balance,

@@ -114,7 +114,7 @@ async def get_profile(call: Call[NoBody, NoQuery], uc: ProfilesUseCases) -> Prof
 async def update_profile(call: Call[ProfileIn, NoQuery], uc: ProfilesUseCases) -> ProfileOut:
     current = await uc.get_own_profile()(call.user)
     details, privacy = profile_change(call.body, current)
-    saved = await uc.update_profile()(call.user, details, privacy)
+    saved = await uc.update_profile()(call.user, details, privacy, call.context)
     return ProfileOut.model_validate(profile_out(saved))
 
 

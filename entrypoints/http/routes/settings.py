@@ -35,9 +35,9 @@ async def get_settings(call: Call[NoBody, NoQuery], uc: SettingsUseCases) -> Set
 )
 async def update_settings(call: Call[SettingsIn, NoQuery], uc: SettingsUseCases) -> SettingsOut:
     patch = call.body.model_dump(exclude_unset=True)
-    return SettingsOut(**await uc.update_settings()(call.user, patch))
+    return SettingsOut(**await uc.update_settings()(call.user, patch, call.context))
 
 
 @routes.post("/api/v1/settings/reset", response=SettingsOut, summary="Back to the defaults")
 async def reset_settings(call: Call[NoBody, NoQuery], uc: SettingsUseCases) -> SettingsOut:
-    return SettingsOut(**await uc.reset_settings()(call.user))
+    return SettingsOut(**await uc.reset_settings()(call.user, call.context))

@@ -101,7 +101,7 @@ async def test_user_deleted_soft_deletes_and_the_token_then_gets_403(clerk_app: 
     assert user is not None and user.deleted_at is not None  # soft: the row is kept
     denied = await clerk_app.client.get("/api/v1/profile", headers=bearer(token))
     assert denied.status == 403
-    assert (await denied.json())["error"]["code"] == "FORBIDDEN"
+    assert (await denied.json())["error"]["code"] == "ACCOUNT_DELETED"
     assert await clerk_app.count("audit_log") >= 1
 
 

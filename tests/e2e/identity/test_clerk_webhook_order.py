@@ -53,5 +53,5 @@ async def test_a_delete_that_overtakes_its_create_stays_a_delete(clerk_app: Cler
     token = clerk_app.minter.valid("user_x", email="x@example.com")  # issued before the delete
     denied = await clerk_app.client.get("/api/v1/profile", headers=bearer(token))
     assert denied.status == 403
-    assert (await denied.json())["error"]["code"] == "FORBIDDEN"
+    assert (await denied.json())["error"]["code"] == "ACCOUNT_DELETED"
     assert await clerk_app.count("users") == 1  # the request provisioned nothing either

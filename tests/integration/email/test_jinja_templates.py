@@ -49,6 +49,14 @@ CONTEXTS: dict[str, dict[str, object]] = {
         "invite_url": "https://app.example/invites/abc123",
         "expires_at": "2026-12-01",
     },
+    "account-verification-code": {"name": "Asha", "code": "012345", "expires_minutes": 10},
+    "data-export": {
+        "name": "Asha",
+        "download_url": "https://api.example/api/v1/account-settings/exports/e1?expires=1",
+        "expires_at": "2026-12-02 10:00 UTC",
+    },
+    "account-deleted": {"name": "Asha", "recover_by": "2027-03-01"},
+    "account-deletion-warning": {"name": "Asha", "days_left": 5, "recover_by": "2027-03-01"},
 }
 
 

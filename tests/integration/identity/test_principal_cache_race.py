@@ -85,7 +85,7 @@ async def test_a_request_that_read_the_user_before_the_delete_cannot_cache_it_ba
     assert began_before.subject == "user_race"
     with pytest.raises(AccountDeleted) as denied:
         await identity.resolver()(TOKEN)
-    assert denied.value.code == "FORBIDDEN"  # 403 over HTTP
+    assert denied.value.code == "ACCOUNT_DELETED"  # 403 over HTTP
     with pytest.raises(AccountDeleted):  # and it stays so (the deletion itself is cached now)
         await identity.resolver()(TOKEN)
 

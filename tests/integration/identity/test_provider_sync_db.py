@@ -99,7 +99,8 @@ async def test_create_update_delete_round_trip(sync: Sync) -> None:
         user = await uow.users.get_by_subject("user_1")
     assert user is not None and user.first_name == "Ann" and user.is_deleted
     assert await sync.scalar("SELECT count(*) FROM webhook_inbox WHERE processed_at IS NULL") == 0
-    assert await sync.scalar("SELECT count(*) FROM outbox WHERE topic = 'email.send'") == 1
+    # The welcome, and the deletion's notice with its recovery deadline: once each, redelivered.
+    assert await sync.scalar("SELECT count(*) FROM outbox WHERE topic = 'email.send'") == 2
     with pytest.raises(AccountDeleted):
         await sync.resolve(VerifiedToken("user_1", None, None, False))
 

@@ -119,11 +119,11 @@ async def test_two_scheduler_processes_run_the_daily_cleanup_once(
     runs, titles = await runs_and_titles(pg_url)
     assert codes == [0, 0], log_text()
     assert log_text().count("scheduler started") == 2
-    assert log_text().count("periodic job notifications.cleanup") == 1
+    assert log_text().count("periodic job account.daily_cleanup") == 1
     # Every registered job ran its current slot exactly once across the two processes.
     assert sorted(r.job for r in runs) == EXPECTED_JOBS
     assert all(r.attempts == 1 and r.finished_at is not None for r in runs), runs
-    [run] = [r for r in runs if r.job == "notifications.cleanup"]
+    [run] = [r for r in runs if r.job == "account.daily_cleanup"]
     assert run.error is None
     assert run.slot.hour == 6 and run.slot.minute == 0 and run.finished_at is not None
     assert titles == ["recent"]

@@ -42,10 +42,14 @@ STATUS_BY_CODE = {
     "AI_UNAVAILABLE": 503,
     "AI_BLOCKED": 422,
     "GENERATION_IN_PROGRESS": 409,
+    # API.md "Account security and lifecycle"
+    "ACCOUNT_DELETED": 403,
+    "VERIFICATION_REQUIRED": 403,
 }
 OTHER_STATUS = {"InvalidPaymentSignature": 400, "AmountMismatch": 400}
 CONTEXT_ROOTS = {
     "access": "AccessError",
+    "account": "AccountError",
     "assistant": "AssistantError",
     "credits": "CreditsError",
     "free_credits": "FreeCreditsError",

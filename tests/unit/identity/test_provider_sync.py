@@ -171,7 +171,8 @@ async def test_user_deleted_soft_deletes_and_the_token_is_then_forbidden(world: 
     assert (entry.action, entry.target_id, entry.actor_id) == ("user.deleted", user.id, None)
     with pytest.raises(AccountDeleted) as denied:
         await world.resolve(token)
-    assert denied.value.code == "FORBIDDEN"
+    assert denied.value.code == "ACCOUNT_DELETED" and denied.value.status == 403
+    assert denied.value.details["recoverable"] is True
 
 
 async def test_a_late_update_does_not_revive_a_deleted_user(world: World) -> None:

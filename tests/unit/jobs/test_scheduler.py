@@ -86,9 +86,11 @@ async def test_the_daily_cleanup_is_registered_and_purges_old_notifications(
     memory_container: Container, clock: FakeClock
 ) -> None:
     jobs = {job.name: job for job in periodic_jobs(memory_container)}
-    cleanup = jobs["notifications.cleanup"]
+    cleanup = jobs["account.daily_cleanup"]
     assert cleanup.every == timedelta(days=1) and cleanup.offset == timedelta(hours=6)
-    assert await cleanup.run() == 0  # nothing to purge; the real purge is tested with its slice
+    counts = await cleanup.run()  # nothing to purge; the real purge is tested with its slice
+    assert isinstance(counts, dict) and counts["notificationsDeleted"] == 0
+    assert set(counts.values()) == {0}
 
 
 def test_payment_reconciliation_runs_every_five_minutes(memory_container: Container) -> None:
@@ -98,5 +100,5 @@ def test_payment_reconciliation_runs_every_five_minutes(memory_container: Contai
 
 def test_registering_a_name_twice_is_refused() -> None:
     with pytest.raises(ValueError, match="twice"):
-        periodic("notifications.cleanup", every=timedelta(days=1))(lambda container: Counter())
+        periodic("account.daily_cleanup", every=timedelta(days=1))(lambda container: Counter())
     assert len({spec.name for spec in PERIODIC}) == len(PERIODIC)

@@ -1,0 +1,1 @@
+"""Documents kept on the local file system (export documents under ``VAR_DIR``)."""

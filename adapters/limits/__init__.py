@@ -1,0 +1,1 @@
+"""Attempt counting on the ``limits`` library (Redis when configured, process memory else)."""
