@@ -19,6 +19,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from entrypoints.config_values import value_problems
 from entrypoints.http.client_address import parse_proxy_networks
 
+#: What BROKER_URL may name: RabbitMQ or Redis.
+BROKER_SCHEMES = ("amqp://", "amqps://", "redis://", "rediss://", "unix://")
+
 CommaList = Annotated[list[str], NoDecode]
 
 
@@ -99,6 +102,9 @@ class Settings(BaseSettings):
     email_from: str = "FairArena <no-reply@fairarena.local>"
     dev_email_path: Path | None = None  # default: VAR_DIR/outbox/emails.jsonl
 
+    # The Dramatiq broker (ADR 0092): amqp(s)://… RabbitMQ, redis(s)://… Redis; unset: REDIS_URL's
+    # Redis, or the in-memory broker when REDIS_URL is unset too.
+    broker_url: str | None = None
     broker_namespace: str = "fairarena"
     worker_threads: int = 4
     worker_metrics_port: int | None = None
@@ -158,6 +164,13 @@ class Settings(BaseSettings):
             raise ValueError(f"TRUSTED_PROXIES: {exc}") from None
         return value
 
+    @field_validator("broker_url")
+    @classmethod
+    def _broker_scheme(cls, value: str | None) -> str | None:
+        if value and not value.startswith(BROKER_SCHEMES):
+            raise ValueError(f"BROKER_URL must start with one of {', '.join(BROKER_SCHEMES)}")
+        return value or None
+
     @field_validator("database_url")
     @classmethod
     def _normalise_database_url(cls, value: str) -> str:
@@ -190,6 +203,11 @@ class Settings(BaseSettings):
         """PAYMENTS_SANDBOX=true and no Razorpay keys, outside production: the in-process
         sandbox gateway + dev checkout."""
         return self.payments_sandbox and not self.is_production and not self.has_razorpay_keys
+
+    @property
+    def job_broker_url(self) -> str | None:
+        """The broker jobs go through: BROKER_URL, else REDIS_URL, else None (in memory)."""
+        return self.broker_url or self.redis_url
 
     @property
     def uses_sqlite(self) -> bool:
@@ -254,10 +272,10 @@ class Settings(BaseSettings):
         """Every deployment-specific value, by variable name (lists joined), for the checks of
         entrypoints/config_values.py."""
         names = (
-            "database_url", "redis_url", "frontend_url", "metrics_token", "clerk_jwt_key",
-            "clerk_jwks_url", "clerk_issuer", "clerk_webhook_secret", "clerk_secret_key",
-            "resend_api_key", "email_from", "twilio_account_sid", "twilio_auth_token",
-            "twilio_from", "otp_pepper", "invite_seal_key", "razorpay_key_id",
+            "database_url", "redis_url", "broker_url", "frontend_url", "metrics_token",
+            "clerk_jwt_key", "clerk_jwks_url", "clerk_issuer", "clerk_webhook_secret",
+            "clerk_secret_key", "resend_api_key", "email_from", "twilio_account_sid",
+            "twilio_auth_token", "twilio_from", "otp_pepper", "invite_seal_key", "razorpay_key_id",
             "razorpay_key_secret", "razorpay_webhook_secret",
         )  # fmt: skip
         values: list[tuple[str, str | None]] = [
