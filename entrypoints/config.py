@@ -71,6 +71,10 @@ class Settings(BaseSettings):
     db_pool_pre_ping: bool = True
     request_timeout_seconds: float = Field(default=60.0, ge=0)
     redis_url: str | None = None
+    # Tracing (ADR 0093): OTLP/HTTP export to this base URL (e.g. http://otel-collector:4318);
+    # unset: tracing off.
+    otel_exporter_otlp_endpoint: str | None = None
+    otel_service_name: str = "fairarena"
 
     cors_origins: CommaList = Field(default_factory=lambda: ["http://localhost:5173"])
     frontend_url: str = "http://localhost:5173"

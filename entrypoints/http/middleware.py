@@ -100,6 +100,8 @@ def observe(proxies: TrustedProxies) -> Callable[..., Awaitable[web.StreamRespon
         incoming = request.headers.get("X-Request-Id", "")
         rid = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request[REQUEST_ID] = rid
+        # Every log line of this request names it (the request's task has its own context).
+        structlog.contextvars.bind_contextvars(request_id=rid)
         request[CLIENT_IP] = proxies.client_address(
             request.remote, request.headers.getall("X-Forwarded-For", [])
         )

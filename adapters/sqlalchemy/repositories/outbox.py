@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapters.sqlalchemy.statements import for_update, insert_ignoring_conflict
 from adapters.sqlalchemy.tables.jobs import processed_messages
 from adapters.sqlalchemy.tables.outbox import outbox
+from adapters.tracing.context import current_traceparent
 from application.ports.outbox import PendingMessage
 from application.ports.outbox_commands import OutboxCommand
 from domain.ids import new_id
@@ -34,6 +35,7 @@ class SqlOutbox:
                 "dedupe_key": command.dedupe_key,
                 "created_at": self._now(),
                 "attempts": 0,
+                "traceparent": current_traceparent(),
             },
         )
         return message_id if stored else None
@@ -53,7 +55,8 @@ class SqlOutbox:
                 .values(attempts=outbox.c.attempts + 1)
             )
         return [
-            PendingMessage(r.id, r.topic, r.payload, r.created_at, r.attempts + 1) for r in rows
+            PendingMessage(r.id, r.topic, r.payload, r.created_at, r.attempts + 1, r.traceparent)
+            for r in rows
         ]
 
     async def claim_unprocessed(
@@ -80,7 +83,8 @@ class SqlOutbox:
                 .values(attempts=outbox.c.attempts + 1)
             )
         return [
-            PendingMessage(r.id, r.topic, r.payload, r.created_at, r.attempts + 1) for r in rows
+            PendingMessage(r.id, r.topic, r.payload, r.created_at, r.attempts + 1, r.traceparent)
+            for r in rows
         ]
 
     async def mark_dispatched(self, ids: list[str], now: datetime) -> None:
