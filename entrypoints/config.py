@@ -31,6 +31,18 @@ def _split(value: object) -> object:
     return value
 
 
+def with_async_driver(url: str) -> str:
+    """Plain ``postgresql://`` / ``sqlite:///`` URLs with the async driver this service uses."""
+    for plain, driver in (
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("postgres://", "postgresql+asyncpg://"),
+        ("sqlite:///", "sqlite+aiosqlite:///"),
+    ):
+        if url.startswith(plain):
+            return driver + url[len(plain) :]
+    return url
+
+
 class ConfigurationError(Exception):
     """The configuration cannot be used; the message names the variable to set."""
 
@@ -61,6 +73,10 @@ class Settings(BaseSettings):
     var_dir: Path = Path("var")
 
     database_url: str = "sqlite+aiosqlite:///var/fairarena.db"
+    # Read replicas (ADR 0094): PostgreSQL hot standbys for read-only use cases.
+    database_replica_urls: CommaList = Field(default_factory=list)
+    replica_max_lag_seconds: float = Field(default=2.0, gt=0)
+    replica_check_interval_seconds: float = Field(default=0.5, gt=0)
     db_pool_size: int = 20
     db_max_overflow: int = 10
     # Outages and slow queries (ADR 0091): no statement runs forever, no connect or pool checkout
@@ -156,6 +172,7 @@ class Settings(BaseSettings):
         "admin_user_ids",
         "clerk_authorized_parties",
         "trusted_proxies",
+        "database_replica_urls",
         mode="before",
     )(_split)
 
@@ -179,14 +196,15 @@ class Settings(BaseSettings):
     @classmethod
     def _normalise_database_url(cls, value: str) -> str:
         """Accept plain ``postgresql://`` / ``sqlite:///`` and pick the async driver."""
-        for plain, driver in (
-            ("postgresql://", "postgresql+asyncpg://"),
-            ("postgres://", "postgresql+asyncpg://"),
-            ("sqlite:///", "sqlite+aiosqlite:///"),
-        ):
-            if value.startswith(plain):
-                return driver + value[len(plain) :]
-        return value
+        return with_async_driver(value)
+
+    @field_validator("database_replica_urls")
+    @classmethod
+    def _normalise_replica_urls(cls, value: list[str]) -> list[str]:
+        urls = [with_async_driver(url) for url in value]
+        if any(not url.startswith("postgresql+asyncpg://") for url in urls):
+            raise ValueError("DATABASE_REPLICA_URLS: PostgreSQL URLs only")
+        return urls
 
     @property
     def is_production(self) -> bool:
