@@ -33,6 +33,12 @@ RATE_LIMIT_DEGRADED = Counter(
     "Rate-limit decisions counted in this process only, the shared store (Redis) being down",
     registry=REGISTRY,
 )
+REPLICA_LAG = Gauge(
+    "db_replica_lag_seconds",
+    "How far each read replica is behind the primary (+Inf: down or not measured)",
+    ["replica"],
+    registry=REGISTRY,
+)
 OUTBOX_LAG = Gauge(
     "outbox_lag_seconds", "Age of the oldest undispatched outbox message", registry=REGISTRY
 )

@@ -122,6 +122,8 @@ class ReplicaSet:
     max_lag_seconds: float = DEFAULT_MAX_LAG_SECONDS
     check_interval_seconds: float = DEFAULT_CHECK_INTERVAL_SECONDS
     monotonic: Callable[[], float] = time.monotonic
+    #: Told every measurement as ``(replica host, lag seconds)`` (the metric).
+    observe: Callable[[str, float], None] = lambda _host, _lag: None
     _samples: deque[tuple[float, int]] = field(default_factory=deque)
 
     @property
@@ -160,6 +162,7 @@ class ReplicaSet:
                 raise
             replica.lag_seconds = float("inf")
             self.mark_down(replica)
+            self.observe(replica.host, replica.lag_seconds)
             return
         if replica.down:
             log.warning("replicas.up %s", replica.host)
@@ -170,6 +173,7 @@ class ReplicaSet:
         if lag > self.max_lag_seconds >= replica.lag_seconds:
             log.warning("replicas.lagging %s: %.1f s behind, bypassed", replica.host, lag)
         replica.lag_seconds = lag
+        self.observe(replica.host, lag)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Check every interval until ``stop``; a failed primary sample is retried next time."""

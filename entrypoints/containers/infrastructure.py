@@ -59,6 +59,7 @@ from application.ports.clock import Clock
 from application.ports.messaging import EmailSender, SmsSender
 from application.realtime.ports import RealtimeBus, TicketStore
 from entrypoints.config import ConfigurationError, Settings
+from entrypoints.observability import REPLICA_LAG
 from entrypoints.payments_wiring import payment_gateway, sandbox_gateway
 
 
@@ -206,6 +207,7 @@ def _replica_set(settings: Settings, engine: AsyncEngine) -> ReplicaSet | None:
         replicas,
         max_lag_seconds=settings.replica_max_lag_seconds,
         check_interval_seconds=settings.replica_check_interval_seconds,
+        observe=lambda host, lag: REPLICA_LAG.labels(host).set(lag),
     )
 
 
