@@ -47,17 +47,7 @@ class SqlOutbox:
             .order_by(outbox.c.created_at, outbox.c.id)
             .limit(limit)
         )
-        rows = (await self._conn.execute(for_update(stmt, self._conn, skip_locked=True))).all()
-        if rows:
-            await self._conn.execute(
-                sa.update(outbox)
-                .where(outbox.c.id.in_([r.id for r in rows]))
-                .values(attempts=outbox.c.attempts + 1)
-            )
-        return [
-            PendingMessage(r.id, r.topic, r.payload, r.created_at, r.attempts + 1, r.traceparent)
-            for r in rows
-        ]
+        return await self._claim(stmt)
 
     async def claim_unprocessed(
         self, dispatched_before: datetime, limit: int, max_attempts: int
@@ -75,6 +65,10 @@ class SqlOutbox:
             .order_by(outbox.c.dispatched_at, outbox.c.id)
             .limit(limit)
         )
+        return await self._claim(stmt)
+
+    async def _claim(self, stmt: sa.Select[Any]) -> list[PendingMessage]:
+        """Lock the selected rows (skipping locked ones) and count this attempt on them."""
         rows = (await self._conn.execute(for_update(stmt, self._conn, skip_locked=True))).all()
         if rows:
             await self._conn.execute(
