@@ -5,6 +5,7 @@ job that runs it; trace ids in log lines; nothing installed when tracing is off.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -63,7 +64,7 @@ def in_trace(spans: tuple[ReadableSpan, ...], trace_id: int) -> list[ReadableSpa
 async def test_a_request_its_sql_redis_outgoing_http_and_its_jobs_share_one_trace(
     shop: Shop, tracing: InMemorySpanExporter, token: Any
 ) -> None:
-    owner = token("tess@example.com")
+    owner = token()  # a fresh user (the principal cache in the shared Redis outlives databases)
     order = await shop.buy(owner)  # first sign-in (outbox rows) + an order at Razorpay
     assert order["orderId"]
     spans = tracing.get_finished_spans()
@@ -149,3 +150,37 @@ def test_tracing_off_installs_nothing(test_settings: Callable[..., Settings]) ->
     assert web.Application is ORIGINAL_APPLICATION  # no server middleware patched in
     assert current_traceparent() is None
     assert "trace_id" not in add_trace_ids(None, "info", {"event": "x"})
+
+
+async def test_log_lines_inside_a_request_name_its_request_and_trace(
+    tracing: InMemorySpanExporter, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not only ``http.request``: any line logged while serving carries both ids."""
+    import orjson
+    import structlog
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from entrypoints.http.client_address import TrustedProxies
+    from entrypoints.http.middleware import observe
+    from entrypoints.observability import configure_logging
+
+    configure_logging("INFO")
+
+    async def handler(_request: web.Request) -> web.Response:
+        structlog.get_logger("test").info("inside.handler")
+        logging.getLogger("test.stdlib").warning("stdlib line")
+        return web.Response(text="ok")
+
+    app = web.Application(middlewares=[observe(TrustedProxies.from_settings([]))])
+    app.router.add_get("/x", handler)
+    async with TestClient(TestServer(app)) as client:
+        answer = await client.get("/x", headers={"X-Request-Id": "req-abc-123"})
+        assert answer.status == 200
+    lines = [orjson.loads(line) for line in capsys.readouterr().out.splitlines() if line]
+    inside = [line for line in lines if line.get("event") in ("inside.handler", "stdlib line")]
+    assert len(inside) == 2, lines
+    [server] = [s for s in tracing.get_finished_spans() if s.kind is SpanKind.SERVER]
+    assert server.context is not None
+    for line in inside:
+        assert line["request_id"] == "req-abc-123"
+        assert line["trace_id"] == format(server.context.trace_id, "032x")
