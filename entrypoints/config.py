@@ -19,6 +19,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from entrypoints.config_values import value_problems
 from entrypoints.http.client_address import parse_proxy_networks
 
+#: What BROKER_URL may name: RabbitMQ or Redis.
+BROKER_SCHEMES = ("amqp://", "amqps://", "redis://", "rediss://", "unix://")
+
 CommaList = Annotated[list[str], NoDecode]
 
 
@@ -26,6 +29,18 @@ def _split(value: object) -> object:
     if isinstance(value, str):
         return [item.strip() for item in value.split(",") if item.strip()]
     return value
+
+
+def with_async_driver(url: str) -> str:
+    """Plain ``postgresql://`` / ``sqlite:///`` URLs with the async driver this service uses."""
+    for plain, driver in (
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("postgres://", "postgresql+asyncpg://"),
+        ("sqlite:///", "sqlite+aiosqlite:///"),
+    ):
+        if url.startswith(plain):
+            return driver + url[len(plain) :]
+    return url
 
 
 class ConfigurationError(Exception):
@@ -58,6 +73,10 @@ class Settings(BaseSettings):
     var_dir: Path = Path("var")
 
     database_url: str = "sqlite+aiosqlite:///var/fairarena.db"
+    # Read replicas (ADR 0094): PostgreSQL hot standbys for read-only use cases.
+    database_replica_urls: CommaList = Field(default_factory=list)
+    replica_max_lag_seconds: float = Field(default=2.0, gt=0)
+    replica_check_interval_seconds: float = Field(default=0.5, gt=0)
     db_pool_size: int = 20
     db_max_overflow: int = 10
     # Outages and slow queries (ADR 0091): no statement runs forever, no connect or pool checkout
@@ -68,6 +87,10 @@ class Settings(BaseSettings):
     db_pool_pre_ping: bool = True
     request_timeout_seconds: float = Field(default=60.0, ge=0)
     redis_url: str | None = None
+    # Tracing (ADR 0093): OTLP/HTTP export to this base URL (e.g. http://otel-collector:4318);
+    # unset: tracing off.
+    otel_exporter_otlp_endpoint: str | None = None
+    otel_service_name: str = "fairarena"
 
     cors_origins: CommaList = Field(default_factory=lambda: ["http://localhost:5173"])
     frontend_url: str = "http://localhost:5173"
@@ -108,6 +131,9 @@ class Settings(BaseSettings):
     email_from: str = "FairArena <no-reply@fairarena.local>"
     dev_email_path: Path | None = None  # default: VAR_DIR/outbox/emails.jsonl
 
+    # The Dramatiq broker (ADR 0092): amqp(s)://… RabbitMQ, redis(s)://… Redis; unset: REDIS_URL's
+    # Redis, or the in-memory broker when REDIS_URL is unset too.
+    broker_url: str | None = None
     broker_namespace: str = "fairarena"
     worker_threads: int = 4
     worker_metrics_port: int | None = None
@@ -156,6 +182,7 @@ class Settings(BaseSettings):
         "support_agent_ids",
         "clerk_authorized_parties",
         "trusted_proxies",
+        "database_replica_urls",
         mode="before",
     )(_split)
 
@@ -168,18 +195,26 @@ class Settings(BaseSettings):
             raise ValueError(f"TRUSTED_PROXIES: {exc}") from None
         return value
 
+    @field_validator("broker_url")
+    @classmethod
+    def _broker_scheme(cls, value: str | None) -> str | None:
+        if value and not value.startswith(BROKER_SCHEMES):
+            raise ValueError(f"BROKER_URL must start with one of {', '.join(BROKER_SCHEMES)}")
+        return value or None
+
     @field_validator("database_url")
     @classmethod
     def _normalise_database_url(cls, value: str) -> str:
         """Accept plain ``postgresql://`` / ``sqlite:///`` and pick the async driver."""
-        for plain, driver in (
-            ("postgresql://", "postgresql+asyncpg://"),
-            ("postgres://", "postgresql+asyncpg://"),
-            ("sqlite:///", "sqlite+aiosqlite:///"),
-        ):
-            if value.startswith(plain):
-                return driver + value[len(plain) :]
-        return value
+        return with_async_driver(value)
+
+    @field_validator("database_replica_urls")
+    @classmethod
+    def _normalise_replica_urls(cls, value: list[str]) -> list[str]:
+        urls = [with_async_driver(url) for url in value]
+        if any(not url.startswith("postgresql+asyncpg://") for url in urls):
+            raise ValueError("DATABASE_REPLICA_URLS: PostgreSQL URLs only")
+        return urls
 
     @property
     def is_production(self) -> bool:
@@ -200,6 +235,11 @@ class Settings(BaseSettings):
         """PAYMENTS_SANDBOX=true and no Razorpay keys, outside production: the in-process
         sandbox gateway + dev checkout."""
         return self.payments_sandbox and not self.is_production and not self.has_razorpay_keys
+
+    @property
+    def job_broker_url(self) -> str | None:
+        """The broker jobs go through: BROKER_URL, else REDIS_URL, else None (in memory)."""
+        return self.broker_url or self.redis_url
 
     @property
     def uses_sqlite(self) -> bool:
@@ -266,7 +306,8 @@ class Settings(BaseSettings):
         """Every deployment-specific value, by variable name (lists joined), for the checks of
         entrypoints/config_values.py."""
         names = (
-            "database_url", "redis_url", "frontend_url", "metrics_token", "clerk_jwt_key",
+            "database_url", "redis_url", "broker_url", "frontend_url", "metrics_token",
+            "clerk_jwt_key",
             "clerk_jwks_url", "clerk_issuer", "clerk_webhook_secret", "clerk_secret_key",
             "github_webhook_secret",
             "resend_api_key", "email_from", "twilio_account_sid", "twilio_auth_token",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -9,13 +10,16 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.dramatiq.broker import broker_kind, probe_rabbitmq
 from application.ports.unit_of_work import UnitOfWorkFactory
 from entrypoints.observability import DB_POOL_ACTIVE, DB_POOL_SIZE, OUTBOX_LAG
 
 Probe = Callable[[], Awaitable[Any]] | None
 
 
-def health_checks(engine: AsyncEngine | None, redis: Any) -> dict[str, Probe]:
+def health_checks(
+    engine: AsyncEngine | None, redis: Any, broker_url: str | None = None
+) -> dict[str, Probe]:
     async def database() -> None:
         assert engine is not None
         async with engine.connect() as conn:
@@ -27,10 +31,17 @@ def health_checks(engine: AsyncEngine | None, redis: Any) -> dict[str, Probe]:
     async def in_process() -> None:
         return None
 
+    async def rabbitmq() -> None:
+        assert broker_url is not None
+        await asyncio.to_thread(probe_rabbitmq, broker_url)
+
+    broker: Probe = ping if redis is not None else in_process
+    if broker_kind(broker_url) == "rabbitmq":
+        broker = rabbitmq
     return {
         "database": database if engine is not None else in_process,
         "redis": ping if redis is not None else None,
-        "broker": ping if redis is not None else in_process,
+        "broker": broker,
     }
 
 

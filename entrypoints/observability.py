@@ -7,8 +7,9 @@ import sys
 
 import orjson
 import structlog
+from opentelemetry import trace
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
-from structlog.typing import Processor
+from structlog.typing import EventDict, Processor
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 
@@ -32,6 +33,12 @@ RATE_LIMIT_DEGRADED = Counter(
     "Rate-limit decisions counted in this process only, the shared store (Redis) being down",
     registry=REGISTRY,
 )
+REPLICA_LAG = Gauge(
+    "db_replica_lag_seconds",
+    "How far each read replica is behind the primary (+Inf: down or not measured)",
+    ["replica"],
+    registry=REGISTRY,
+)
 OUTBOX_LAG = Gauge(
     "outbox_lag_seconds", "Age of the oldest undispatched outbox message", registry=REGISTRY
 )
@@ -45,6 +52,15 @@ def _orjson_text(value: object, **_kw: object) -> str:
     return orjson.dumps(value, default=str).decode()
 
 
+def add_trace_ids(_logger: object, _name: str, event: EventDict) -> EventDict:
+    """``trace_id``/``span_id`` of the current span on every line, when one is being traced."""
+    context = trace.get_current_span().get_span_context()
+    if context.is_valid:
+        event.setdefault("trace_id", format(context.trace_id, "032x"))
+        event.setdefault("span_id", format(context.span_id, "016x"))
+    return event
+
+
 def configure_logging(level: str = "INFO") -> None:
     """JSON lines on stdout for everything: structlog events and stdlib records alike (Dramatiq's
     start-up and shutdown lines, aiohttp, SQLAlchemy, our ``logging.getLogger`` modules)."""
@@ -52,7 +68,8 @@ def configure_logging(level: str = "INFO") -> None:
     if not isinstance(numeric, int):
         numeric = logging.INFO
     stamped: list[Processor] = [
-        structlog.contextvars.merge_contextvars,
+        structlog.contextvars.merge_contextvars,  # request_id (bound by the observe middleware)
+        add_trace_ids,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]

@@ -13,6 +13,7 @@ from typing import Any
 import dramatiq
 from dramatiq import Broker
 
+from adapters.tracing.context import job_span
 from application.jobs.errors import PermanentJobFailure, TransientJobFailure
 from domain.errors import DomainError
 
@@ -45,11 +46,14 @@ def declare_outbox_actor(
     ``runner=None`` declares it for sending only (a process that runs no worker).
     """
 
-    async def run_outbox_message(outbox_id: str, topic: str, payload: dict[str, Any]) -> None:
+    async def run_outbox_message(
+        outbox_id: str, topic: str, payload: dict[str, Any], traceparent: str | None = None
+    ) -> None:
         if runner is None:
             raise SendOnly("run_outbox_message reached a process without a job runner")
         try:
-            await runner(outbox_id, topic, payload)
+            with job_span(topic, outbox_id, traceparent):
+                await runner(outbox_id, topic, payload)
         except TransientJobFailure as exc:
             if exc.retry_after is None:
                 raise

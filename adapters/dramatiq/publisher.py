@@ -22,4 +22,7 @@ class DramatiqPublisher:
 
     def _send_all(self, messages: list[PendingMessage]) -> None:
         for message in messages:
-            self._actor.send(message.id, message.topic, dict(message.payload))
+            args = [message.id, message.topic, dict(message.payload)]
+            if message.traceparent:  # a fourth argument only when traced (ADR 0093)
+                args.append(message.traceparent)
+            self._actor.send(*args)

@@ -15,15 +15,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import secrets
 import time
 import uuid
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Coroutine, Mapping
+from typing import Any, ParamSpec, TypeVar
 
 import orjson
 import redis.asyncio as redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from application.realtime.ports import Interrupted, Sink
 from domain.realtime.events import (
@@ -31,6 +34,7 @@ from domain.realtime.events import (
     HISTORY_SECONDS,
     EventId,
     RealtimeEvent,
+    RealtimeUnavailable,
     replay_window,
 )
 
@@ -61,6 +65,26 @@ redis.call('EXPIRE', events, ttl)
 redis.call('PUBLISH', channel, cjson.encode({e = epoch, s = seq, t = etype, d = data, ts = ts}))
 return {epoch, seq}
 """
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _outage_is_unavailable(
+    method: Callable[_P, Coroutine[Any, Any, _R]],
+) -> Callable[_P, Coroutine[Any, Any, _R]]:
+    """Redis away (refused, reset, timed out) is ``RealtimeUnavailable`` (503, and a transient
+    failure for jobs), never an unknown error (a 500)."""
+
+    @functools.wraps(method)
+    async def translated(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return await method(*args, **kwargs)
+        except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+            raise RealtimeUnavailable(f"realtime store unreachable: {exc}") from exc
+
+    return translated
 
 
 def pubsub_client(url: str) -> redis.Redis:
@@ -96,6 +120,7 @@ class RedisRealtimeBus:
         self._clock = clock
         self._script = client.register_script(_PUBLISH)
 
+    @_outage_is_unavailable
     async def publish(
         self, user_id: str, type_: str, data: Mapping[str, Any], *, source_id: str
     ) -> EventId | None:
@@ -117,13 +142,16 @@ class RedisRealtimeBus:
             return None
         return EventId(_text(result[0]), int(result[1]))
 
+    @_outage_is_unavailable
     async def subscribe(self, user_id: str, sink: Sink) -> Any:
         return await self._hub.subscribe(_keys(self._prefix, user_id)[2], sink)
 
+    @_outage_is_unavailable
     async def head(self, user_id: str) -> EventId | None:
         epoch, seq = await self._redis.hmget(_keys(self._prefix, user_id)[0], ["epoch", "seq"])
         return EventId(_text(epoch), int(_text(seq))) if epoch is not None else None
 
+    @_outage_is_unavailable
     async def replay(self, user_id: str, after: EventId) -> list[RealtimeEvent]:
         meta, events, _ = _keys(self._prefix, user_id)
         async with self._redis.pipeline(transaction=True) as pipe:
@@ -194,6 +222,7 @@ class PubSubHub:
         if self._reader is None or self._reader.done():
             self._reader = asyncio.create_task(self._read(), name="realtime-pubsub")
 
+    @_outage_is_unavailable
     async def subscribe(self, channel: str, sink: Sink) -> _HubSubscription:
         async with self._lock:
             await self._ensure()
@@ -296,11 +325,13 @@ class RedisTicketStore:
         self._redis = client
         self._prefix = prefix
 
+    @_outage_is_unavailable
     async def issue(self, user_id: str, ttl_seconds: int) -> str:
         ticket = secrets.token_urlsafe(32)
         await self._redis.set(f"{self._prefix}:ticket:{ticket}", user_id, ex=ttl_seconds)
         return ticket
 
+    @_outage_is_unavailable
     async def redeem(self, ticket: str) -> str | None:
         value = await self._redis.getdel(f"{self._prefix}:ticket:{ticket}")
         return _text(value) if value is not None else None

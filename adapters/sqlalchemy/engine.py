@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext import asyncio as sa_asyncio
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Parameters are user data (e-mails, IPs, phone numbers, names): an error or echo line names the
@@ -38,7 +39,7 @@ def build_engine(
     server_settings = {"application_name": "fairarena"}
     if statement_timeout_ms:
         server_settings["statement_timeout"] = str(statement_timeout_ms)
-    return create_async_engine(
+    return sa_asyncio.create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=max_overflow,
@@ -58,7 +59,7 @@ def _sqlite_engine(url: str, echo: bool) -> AsyncEngine:
     path = url.split("///", 1)[1] if "///" in url else ""
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(
+    engine = sa_asyncio.create_async_engine(
         url, echo=echo, hide_parameters=HIDE_PARAMETERS, connect_args={"timeout": 30}
     )
 

@@ -19,6 +19,9 @@ class PendingMessage:
     payload: Mapping[str, Any]
     created_at: datetime
     attempts: int
+    #: W3C traceparent of the span that stored it (None when tracing is off), so the job
+    #: continues the request's trace (ADR 0093).
+    traceparent: str | None = None
 
 
 class Outbox(Protocol):

@@ -11,9 +11,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
-from domain.errors import DomainError, Gone, ValidationFailed
+from domain.errors import DomainError, Gone, Unavailable, ValidationFailed
 
 #: History kept per user: events and age (API.md "Realtime" limits).
 HISTORY_EVENTS = 1000
@@ -84,6 +84,16 @@ class ReplayImpossible(RealtimeError, Gone):
     def __init__(self, reason: ResyncReason) -> None:
         super().__init__(f"cannot replay: {reason.value}")
         self.reason = reason
+
+
+class RealtimeUnavailable(RealtimeError, Unavailable):
+    """The shared realtime store (Redis) is unreachable: 503 with ``Retry-After``; the client's
+    reconnection resumes by id, or is told ``resync``, once it is back."""
+
+    retry_after_seconds: ClassVar[int] = 5
+
+    def headers(self) -> Mapping[str, str]:
+        return {"Retry-After": str(self.retry_after_seconds)}
 
 
 class TooManyConnections(RealtimeError):

@@ -63,8 +63,10 @@ def _serve_one(settings: Settings, host: str, port: int, *, reuse_port: bool) ->
     from entrypoints.http.app import create_app
     from entrypoints.observability import configure_logging
     from entrypoints.runtime import build_container
+    from entrypoints.tracing import configure_tracing
 
     configure_logging(settings.log_level)
+    configure_tracing(settings)
     app = create_app(build_container(settings))
     uvloop.install()
     try:
@@ -115,9 +117,11 @@ def worker(threads: int | None) -> None:
 
     from entrypoints.jobs.commands import run_worker
     from entrypoints.observability import configure_logging
+    from entrypoints.tracing import configure_tracing
 
     settings = load_settings()
     configure_logging(settings.log_level)
+    configure_tracing(settings)
     asyncio.run(run_worker(settings, threads=threads or settings.worker_threads))
 
 
@@ -128,9 +132,11 @@ def scheduler() -> None:
 
     from entrypoints.jobs.commands import run_scheduler
     from entrypoints.observability import configure_logging
+    from entrypoints.tracing import configure_tracing
 
     settings = load_settings()
     configure_logging(settings.log_level)
+    configure_tracing(settings)
     asyncio.run(run_scheduler(settings))
 
 

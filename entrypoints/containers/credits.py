@@ -20,10 +20,11 @@ class Credits(containers.DeclarativeContainer):
     infrastructure = providers.DependenciesContainer()
     idempotency = providers.DependenciesContainer()
     uow = infrastructure.uow.provided.of.call(CreditsUnitOfWork)
+    read_uow = infrastructure.read_uow.provided.of.call(CreditsUnitOfWork)  # replicas (ADR 0094)
 
     credits_ledger = providers.Singleton(CreditsLedger, core.clock)
-    get_balance = providers.Factory(GetBalance, uow)
-    get_history = providers.Factory(GetHistory, uow)
+    get_balance = providers.Factory(GetBalance, read_uow)
+    get_history = providers.Factory(GetHistory, read_uow)
     spend = providers.Factory(Spend, infrastructure.atomic_ledger, core.clock)
     admin_grant = providers.Factory(AdminGrant, uow, credits_ledger, core.clock)
     verify_ledger = providers.Factory(VerifyLedger, uow)

@@ -11,6 +11,7 @@ yields it and closes it: ``await container.init_resources()`` at start,
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -45,6 +46,14 @@ from adapters.realtime.redis_bus import (
 from adapters.redis.cache import RedisCache, redis_client
 from adapters.sms.dev_outbox import DevOutboxSmsSender
 from adapters.sqlalchemy.engine import build_engine
+from adapters.sqlalchemy.replicas import (
+    InProcessRecentWriters,
+    RecentWriters,
+    RedisRecentWriters,
+    Replica,
+    ReplicaRoutedFactory,
+    ReplicaSet,
+)
 from adapters.sqlalchemy.repositories.access.chain_reader import SqlScopeReads
 from adapters.sqlalchemy.repositories.account.data_source import SqlUserDataSource
 from adapters.sqlalchemy.repositories.credits.fast_path import PostgresAtomicLedger
@@ -52,16 +61,19 @@ from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.credits.atomic_posting import UnitOfWorkAtomicLedger
 from application.credits.unit_of_work import LedgerUnitOfWork
 from application.ports.cache import Cache
+from application.ports.clock import Clock
 from application.ports.messaging import EmailSender, SmsSender
 from application.realtime.ports import RealtimeBus, TicketStore
 from entrypoints.config import ConfigurationError, Settings
 from entrypoints.http.guards import limiter_storage
+from entrypoints.observability import REPLICA_LAG
 from entrypoints.payments_wiring import payment_gateway, sandbox_gateway
 
 
-def _engine(settings: Settings) -> AsyncEngine:
+def _engine(settings: Settings, url: str | None = None) -> AsyncEngine:
+    """The primary's engine, or (``url``) a replica's, with the same pool and time limits."""
     return build_engine(
-        settings.database_url,
+        url or settings.database_url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pre_ping=settings.db_pool_pre_ping,
@@ -204,6 +216,57 @@ async def closing(owner: object) -> AsyncIterator[object]:
             await close()
 
 
+def _replica_set(settings: Settings, engine: AsyncEngine) -> ReplicaSet | None:
+    if not settings.database_replica_urls or settings.uses_sqlite:
+        return None
+    replicas = [
+        Replica(f"replica{n}", _engine(settings, url))
+        for n, url in enumerate(settings.database_replica_urls)
+    ]
+    return ReplicaSet(
+        engine,
+        replicas,
+        max_lag_seconds=settings.replica_max_lag_seconds,
+        check_interval_seconds=settings.replica_check_interval_seconds,
+        observe=lambda host, lag: REPLICA_LAG.labels(host).set(lag),
+    )
+
+
+def _recent_writers(redis: Redis | None, replicas: ReplicaSet | None) -> RecentWriters | None:
+    if replicas is None:
+        return None
+    window = replicas.read_your_writes_window
+    return (
+        RedisRecentWriters(redis, window) if redis is not None else InProcessRecentWriters(window)
+    )
+
+
+def _read_uow(
+    uow: SqlAlchemyUnitOfWorkFactory,
+    replicas: ReplicaSet | None,
+    writers: RecentWriters | None,
+    clock: Clock,
+) -> SqlAlchemyUnitOfWorkFactory:
+    if replicas is None or writers is None:
+        return uow
+    return ReplicaRoutedFactory(uow, replicas, writers, clock)
+
+
+async def checking(replicas: ReplicaSet | None) -> AsyncIterator[ReplicaSet | None]:
+    """Measures the replicas' lag in the background; disposes their pools at shutdown."""
+    if replicas is None:
+        yield None
+        return
+    stop = asyncio.Event()
+    task = asyncio.create_task(replicas.run(stop), name="replica-checks")
+    try:
+        yield replicas
+    finally:
+        stop.set()
+        await task
+        await replicas.dispose()
+
+
 class Infrastructure(containers.DeclarativeContainer):
     """Production adapters: SQLAlchemy, Redis when configured, the configured identity."""
 
@@ -211,6 +274,10 @@ class Infrastructure(containers.DeclarativeContainer):
     engine = providers.Singleton(_engine, core.config)
     redis = providers.Singleton(_redis, core.config)
     uow = providers.Singleton(SqlAlchemyUnitOfWorkFactory, engine, core.clock)
+    replicas = providers.Singleton(_replica_set, core.config, engine)
+    recent_writers = providers.Singleton(_recent_writers, redis, replicas)
+    # Read-only use cases only: a replica when one is fresh (ADR 0094), else the primary.
+    read_uow = providers.Singleton(_read_uow, uow, replicas, recent_writers, core.clock)
     atomic_ledger = providers.Singleton(_atomic_ledger, engine, uow, core.config)
     scope_reads = providers.Singleton(SqlScopeReads, engine)
     cache = providers.Singleton(_cache, redis)
@@ -240,6 +307,7 @@ class Infrastructure(containers.DeclarativeContainer):
     email_session = providers.Resource(closing, email_sender)  # Resend
     payment_gateway_session = providers.Resource(closing, payment_gateway)  # Razorpay
     engine_pool = providers.Resource(disposing, engine)
+    replica_checks = providers.Resource(checking, replicas)
     realtime_pubsub = providers.Resource(closing, realtime_hub)  # the pub/sub connection
     redis_connection = providers.Resource(closing_redis, redis)
 
@@ -255,6 +323,9 @@ class MemoryInfrastructure(containers.DeclarativeContainer):
     uow = providers.Singleton(
         InMemoryUnitOfWorkFactory, providers.Singleton(MemoryStore), core.clock
     )
+    replicas: providers.Object[None] = providers.Object(None)
+    recent_writers: providers.Object[None] = providers.Object(None)
+    read_uow = providers.Callable(lambda factory: factory, uow)
     atomic_ledger = providers.Singleton(
         UnitOfWorkAtomicLedger, uow.provided.of.call(LedgerUnitOfWork)
     )

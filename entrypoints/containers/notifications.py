@@ -21,8 +21,9 @@ class Notifications(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
     infrastructure = providers.DependenciesContainer()
     uow = infrastructure.uow.provided.of.call(NotificationsUnitOfWork)
+    read_uow = infrastructure.read_uow.provided.of.call(NotificationsUnitOfWork)  # ADR 0094
 
-    list_notifications = providers.Factory(ListNotifications, uow)
+    list_notifications = providers.Factory(ListNotifications, read_uow)
     count_unread = providers.Factory(CountUnread, uow, infrastructure.cache)
     mark_notifications = providers.Factory(MarkNotifications, uow, infrastructure.cache, core.clock)
     delete_notification = providers.Factory(DeleteNotification, uow, infrastructure.cache)

@@ -28,7 +28,12 @@ class Platform(containers.DeclarativeContainer):
         ),
         providers.Singleton(
             SystemUseCases,
-            probes=providers.Callable(health_checks, infrastructure.engine, infrastructure.redis),
+            probes=providers.Callable(
+                health_checks,
+                infrastructure.engine,
+                infrastructure.redis,
+                core.config.provided.job_broker_url,
+            ),
             refresh_gauges=providers.Callable(gauges, infrastructure.engine, infrastructure.uow),
             metrics_token=core.config.provided.metrics_token,
         ),

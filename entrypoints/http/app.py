@@ -19,6 +19,7 @@ from entrypoints.http.middleware import (
     lift_deadline_for_streams,
     maintenance,
     observe,
+    read_your_writes,
     request_timeout,
 )
 from entrypoints.http.openapi import build_openapi
@@ -49,6 +50,7 @@ def create_app(container: Container) -> web.Application:
             cors(settings.cors_origins),
             maintenance(settings.maintenance_mode),
             request_timeout(settings.request_timeout_seconds),
+            *read_your_writes(container.infrastructure.recent_writers()),
         ],
         client_max_size=settings.max_body_bytes,
     )

@@ -12,6 +12,7 @@ from aiohttp import web
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 
+from adapters.sqlalchemy.replicas import acting_user
 from application.identity.principal import Principal
 from application.identity.resolve_principal import ResolvePrincipal
 from application.ports.identity import TokenVerifier
@@ -52,6 +53,7 @@ class Authenticator:
             refuse_non_json(request, even_without_body=True)
         principal = await self._resolve(await self._verifier.verify(token))
         request[USER_ID] = principal.user_id
+        acting_user.set(principal.user_id)  # read-your-writes on replicas (ADR 0094)
         return principal
 
 

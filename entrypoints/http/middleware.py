@@ -13,6 +13,7 @@ import structlog
 from aiohttp import web
 from pydantic import ValidationError
 
+from adapters.sqlalchemy.replicas import RecentWriters
 from domain.errors import DomainError
 from entrypoints.http import envelope
 from entrypoints.http.client_address import TrustedProxies
@@ -100,6 +101,8 @@ def observe(proxies: TrustedProxies) -> Callable[..., Awaitable[web.StreamRespon
         incoming = request.headers.get("X-Request-Id", "")
         rid = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request[REQUEST_ID] = rid
+        # Every log line of this request names it (the request's task has its own context).
+        structlog.contextvars.bind_contextvars(request_id=rid)
         request[CLIENT_IP] = proxies.client_address(
             request.remote, request.headers.getall("X-Forwarded-For", [])
         )
@@ -233,3 +236,26 @@ def maintenance(enabled: bool) -> Callable[..., Awaitable[web.StreamResponse]]:
         return await handler(request)
 
     return middleware
+
+
+#: Methods that change nothing: their requests are not writes.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def read_your_writes(
+    writers: RecentWriters | None,
+) -> list[Callable[..., Awaitable[web.StreamResponse]]]:
+    """With read replicas (ADR 0094): a signed-in user's successful write sends their reads to
+    the primary for a while. Without replicas, no middleware at all."""
+    if writers is None:
+        return []
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        response = await handler(request)
+        user_id = request.get(USER_ID)
+        if user_id and request.method not in SAFE_METHODS and response.status < 400:
+            await writers.wrote(user_id)
+        return response
+
+    return [middleware]

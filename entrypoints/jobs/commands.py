@@ -8,6 +8,7 @@ import signal
 
 from prometheus_client import start_http_server
 
+from adapters.dramatiq.broker import broker_kind
 from application.jobs.scheduler import Scheduler
 from entrypoints import runtime
 from entrypoints.config import Settings
@@ -36,7 +37,7 @@ async def run_worker(settings: Settings, *, threads: int) -> None:
     stop_jobs = await start_jobs(container, threads=threads)
     log.info(
         "worker started (%s broker, %d threads)",
-        "redis" if settings.redis_url else "in-memory",
+        broker_kind(settings.job_broker_url),
         threads,
     )
     try:

@@ -59,7 +59,7 @@ async def start_jobs(
 async def start_in_process_jobs(container: Container) -> Stopper:
     """``serve``'s start-up hook: jobs and relay in this process when no broker is configured."""
     settings = container.config()
-    if settings.redis_url or not settings.jobs_in_process:
+    if settings.job_broker_url or not settings.jobs_in_process:
 
         async def nothing() -> None:
             return None

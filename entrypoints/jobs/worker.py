@@ -100,7 +100,7 @@ def build_job_side(
 ) -> JobSide:
     """The broker and the outbox actor; with ``runs_jobs`` also the runtime that executes it."""
     broker = build_broker(
-        settings.redis_url, namespace=settings.broker_namespace, counter=JOBS_TOTAL
+        settings.job_broker_url, namespace=settings.broker_namespace, counter=JOBS_TOTAL
     )
     runtime = JobRuntime(settings, container_factory) if runs_jobs else None
     if runtime is not None:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapters.sqlalchemy.statements import for_update, insert_ignoring_conflict
 from adapters.sqlalchemy.tables.jobs import processed_messages
 from adapters.sqlalchemy.tables.outbox import outbox
+from adapters.tracing.context import current_traceparent
 from application.ports.outbox import PendingMessage
 from application.ports.outbox_commands import OutboxCommand
 from domain.ids import new_id
@@ -34,23 +35,10 @@ class SqlOutbox:
                 "dedupe_key": command.dedupe_key,
                 "created_at": self._now(),
                 "attempts": 0,
+                "traceparent": current_traceparent(),
             },
         )
         return message_id if stored else None
-
-    async def _claim(self, stmt: sa.Select[Any]) -> list[PendingMessage]:
-        """Lock the messages ``stmt`` selects (skipping those another relay holds) and count
-        this attempt on each."""
-        rows = (await self._conn.execute(for_update(stmt, self._conn, skip_locked=True))).all()
-        if rows:
-            await self._conn.execute(
-                sa.update(outbox)
-                .where(outbox.c.id.in_([r.id for r in rows]))
-                .values(attempts=outbox.c.attempts + 1)
-            )
-        return [
-            PendingMessage(r.id, r.topic, r.payload, r.created_at, r.attempts + 1) for r in rows
-        ]
 
     async def claim_pending(self, limit: int, now: datetime) -> list[PendingMessage]:
         stmt = (
@@ -78,6 +66,20 @@ class SqlOutbox:
             .limit(limit)
         )
         return await self._claim(stmt)
+
+    async def _claim(self, stmt: sa.Select[Any]) -> list[PendingMessage]:
+        """Lock the selected rows (skipping locked ones) and count this attempt on them."""
+        rows = (await self._conn.execute(for_update(stmt, self._conn, skip_locked=True))).all()
+        if rows:
+            await self._conn.execute(
+                sa.update(outbox)
+                .where(outbox.c.id.in_([r.id for r in rows]))
+                .values(attempts=outbox.c.attempts + 1)
+            )
+        return [
+            PendingMessage(r.id, r.topic, r.payload, r.created_at, r.attempts + 1, r.traceparent)
+            for r in rows
+        ]
 
     async def mark_dispatched(self, ids: list[str], now: datetime) -> None:
         if ids:

@@ -17,5 +17,7 @@ outbox = sa.Table(
     timestamp("created_at"),
     timestamp("dispatched_at", nullable=True),
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    # W3C traceparent of the request that stored it (ADR 0093); NULL when tracing is off.
+    sa.Column("traceparent", sa.String(64)),
     sa.Index("ix_outbox_pending", "dispatched_at", "created_at"),
 )

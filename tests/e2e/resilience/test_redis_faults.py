@@ -1,6 +1,7 @@
 """Redis killed under a signed-in user, through the real app on PostgreSQL: reads come from the
-database, writes commit, rate limits count per process, the outbox keeps every job, no 5xx; and
-when Redis is back the shared store and the broker are used again."""
+database, writes commit, rate limits count per process, the outbox keeps every job, no 5xx but
+realtime's honest 503; and when Redis is back the shared store, the broker and realtime (with
+``resync``) are used again."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+import orjson
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
@@ -18,6 +20,7 @@ from entrypoints.jobs.relay_loop import build_relay
 from entrypoints.jobs.worker import build_job_side
 from entrypoints.observability import RATE_LIMIT_DEGRADED
 from tests.conftest import bearer
+from tests.e2e.realtime.test_realtime_routes import open_sse, publish, user_id_of
 from tests.fixtures.private_servers import PrivateRedis
 
 JSON = {"Content-Type": "application/json"}
@@ -112,3 +115,59 @@ async def test_redis_killed_reads_and_writes_keep_answering(
     assert await relay.relay_once() == pending
     assert await _pending_outbox(container) == 0
     side.broker.close()
+
+
+async def test_realtime_answers_503_while_redis_is_down_and_resyncs_when_it_is_back(
+    app: tuple[TestClient[Any, Any], Container],
+    private_redis: PrivateRedis,
+    token: Callable[..., str],
+) -> None:
+    """Realtime needs the shared store: while it is away, tickets and new streams are 503 with
+    Retry-After (never 500); back (with its data lost), a stream resuming from an id of the old
+    epoch is told ``resync`` and carries new events."""
+    client, _ = app
+    alice = token()
+    user_id = await user_id_of(client, alice)
+    stream = await open_sse(client, alice)
+    assert (await stream.event())["event"] == "ready"
+    await publish(client, user_id)
+    before = await stream.event()
+    last_id = before["id"]
+    stream.response.close()
+
+    await asyncio.to_thread(private_redis.kill)
+    for answer in (
+        await client.post("/api/v1/realtime/ticket", headers=bearer(alice)),
+        await client.get(
+            "/api/v1/notifications/stream", headers={**bearer(alice), "Last-Event-ID": last_id}
+        ),
+    ):
+        assert answer.status == 503, await answer.text()
+        assert (await answer.json())["error"]["code"] == "SERVICE_UNAVAILABLE"
+        assert answer.headers["Retry-After"] == "5"
+
+    await asyncio.to_thread(private_redis.start)
+    # As an EventSource does: reconnect until the stream opens. While this process's pub/sub
+    # connection is still coming back the answer is the same honest 503, never a 500.
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 60
+    while True:
+        answer = await client.get(
+            "/api/v1/notifications/stream", headers={**bearer(alice), "Last-Event-ID": last_id}
+        )
+        if answer.status == 200:
+            break
+        assert answer.status == 503 and answer.headers["Retry-After"] == "5"
+        answer.close()
+        assert loop.time() < deadline, "realtime never came back"
+        await asyncio.sleep(0.5)
+    answer.close()
+    ticket = await client.post("/api/v1/realtime/ticket", headers=bearer(alice))
+    assert ticket.status == 201
+    resumed = await open_sse(client, alice, **{"Last-Event-ID": last_id})
+    assert (await resumed.event())["event"] == "ready"
+    told = await resumed.event()
+    assert (told["event"], orjson.loads(told["data"])) == ("resync", {"reason": "epoch"})
+    await publish(client, user_id)
+    assert (await resumed.event())["event"] == "support.ticket.updated"
+    resumed.response.close()

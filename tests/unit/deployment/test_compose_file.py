@@ -18,7 +18,7 @@ from entrypoints.config import ConfigurationError, Settings
 
 ROOT = Path(__file__).resolve().parents[3]
 APP_SERVICES = ("migrate", "api", "worker", "scheduler")
-LONG_RUNNING = ("postgres", "redis", "api", "worker", "scheduler")
+LONG_RUNNING = ("postgres", "redis", "rabbitmq", "api", "worker", "scheduler")
 _VARIABLE = re.compile(r"\$\{(?P<name>[A-Z0-9_]+)(?:(?P<op>:-|:\?)(?P<arg>[^}]*))?\}")
 
 
@@ -52,7 +52,14 @@ def interpolate(value: str, env: dict[str, str]) -> str:
 
 
 def test_the_stack_has_exactly_the_documented_services(compose: dict[str, Any]) -> None:
-    assert set(compose["services"]) == {"postgres", "redis", *APP_SERVICES}
+    assert set(compose["services"]) == {"postgres", "redis", "rabbitmq", *APP_SERVICES}
+    # RabbitMQ is opt-in (ADR 0092): only with `--profile rabbitmq`, used when BROKER_URL is set.
+    assert compose["services"]["rabbitmq"]["profiles"] == ["rabbitmq"]
+    assert all(
+        "profiles" not in service
+        for name, service in compose["services"].items()
+        if name != "rabbitmq"
+    )
 
 
 def test_app_services_run_the_fairarena_commands_from_the_same_image(
@@ -99,7 +106,8 @@ def test_every_long_running_service_has_a_health_check(compose: dict[str, Any]) 
 
 def test_state_lives_in_named_volumes(compose: dict[str, Any]) -> None:
     services = compose["services"]
-    assert set(compose["volumes"]) == {"pgdata", "redisdata", "appdata"}
+    assert set(compose["volumes"]) == {"pgdata", "redisdata", "rabbitmqdata", "appdata"}
+    assert "rabbitmqdata:/var/lib/rabbitmq" in services["rabbitmq"]["volumes"]
     assert "pgdata:/var/lib/postgresql/data" in services["postgres"]["volumes"]
     assert "redisdata:/data" in services["redis"]["volumes"]
     assert "--appendonly" in services["redis"]["command"]

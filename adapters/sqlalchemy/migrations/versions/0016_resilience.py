@@ -1,0 +1,27 @@
+"""outbox.traceparent: the trace a stored command continues in its job (ADR 0093)
+
+NULL for existing rows and whenever tracing is off.
+
+Revision ID: 0016_resilience
+Revises: 0015_account
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0016_resilience"
+down_revision = "0015_account"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("traceparent", sa.String(64), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_column("traceparent")
