@@ -40,13 +40,14 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 
 import asyncpg
 
 from adapters.dev_identity.dev_tokens import issue_dev_token
 from adapters.sqlalchemy.migrate import upgrade
+from bench._cpu import CpuMeter
 
 PG_HOST = os.environ.get("BENCH_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("BENCH_PG_PORT", "5432"))
@@ -67,6 +68,7 @@ class Result:
     p99_ms: float
     requests: int
     errors: int  # non-2xx responses + socket errors: a benchmark of error pages is worthless
+    cpu_us_per_request: float = float("nan")  # the server's utime+stime / requests (bench/_cpu)
 
 
 # --- wrk
@@ -263,14 +265,14 @@ def run(
                 ceiling = f"http://127.0.0.1:{ceiling_port}"
                 wait_until_up(f"{ceiling}/select", ceilings, {})
                 endpoints = [
-                    ("ceiling: fixed JSON", f"{ceiling}/json", {}),
-                    ("ceiling: asyncpg SELECT", f"{ceiling}/select", {}),
-                    ("GET /healthz", f"{base}/healthz", {}),
-                    ("GET /api/v1/profile", f"{base}/api/v1/profile", auth),
+                    ("ceiling: fixed JSON", f"{ceiling}/json", {}, ceilings.pid),
+                    ("ceiling: asyncpg SELECT", f"{ceiling}/select", {}, ceilings.pid),
+                    ("GET /healthz", f"{base}/healthz", {}, app.pid),
+                    ("GET /api/v1/profile", f"{base}/api/v1/profile", auth, app.pid),
                 ]
                 results = []
                 for connections in CONNECTIONS:
-                    for name, url, headers in endpoints:
+                    for name, url, headers, server in endpoints:
                         if warmup:
                             run_wrk(wrk, name, url, connections, warmup, headers)
                         profiling = (
@@ -279,9 +281,13 @@ def run(
                             and connections == CONNECTIONS[-1]
                         )
                         spy = start_py_spy(app.pid, duration, profile) if profiling else None
-                        result = run_wrk(wrk, name, url, connections, duration, headers)
+                        with CpuMeter(server) as cpu:
+                            result = run_wrk(wrk, name, url, connections, duration, headers)
                         if spy is not None:
                             spy.wait(timeout=duration + 30)
+                        result = replace(
+                            result, cpu_us_per_request=cpu.per_request_us(result.requests)
+                        )
                         results.append(result)
                         print(format_row(result), file=sys.stderr)
     info["load_average_at_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -329,7 +335,8 @@ def start_py_spy(pid: int, seconds: int, output: Path) -> subprocess.Popen[bytes
 def format_row(r: Result) -> str:
     return (
         f"{r.name:<26} c={r.connections:<3} {r.requests_per_second:>9.0f} req/s  "
-        f"p50 {r.p50_ms:>7.2f} ms  p99 {r.p99_ms:>7.2f} ms  errors {r.errors}"
+        f"p50 {r.p50_ms:>7.2f} ms  p99 {r.p99_ms:>7.2f} ms  "
+        f"CPU {r.cpu_us_per_request:>6.0f} µs/req  errors {r.errors}"
     )
 
 
@@ -354,13 +361,13 @@ def verdict(results: list[Result]) -> dict[str, object]:
 
 def markdown(results: list[Result]) -> str:
     lines = [
-        "| endpoint | connections | requests/s | p50 (ms) | p99 (ms) | errors |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| endpoint | connections | requests/s | p50 (ms) | p99 (ms) | CPU µs/request | errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         lines.append(
             f"| {r.name} | {r.connections} | {r.requests_per_second:,.0f} | {r.p50_ms:.2f} "
-            f"| {r.p99_ms:.2f} | {r.errors} |"
+            f"| {r.p99_ms:.2f} | {r.cpu_us_per_request:,.0f} | {r.errors} |"
         )
     return "\n".join(lines)
 

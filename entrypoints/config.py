@@ -68,6 +68,16 @@ class Settings(BaseSettings):
     db_pool_pre_ping: bool = True
     request_timeout_seconds: float = Field(default=60.0, ge=0)
     redis_url: str | None = None
+    # Performance of the request kernel (issue 13, docs/performance.md): cached entries (the
+    # principal, profiles…) kept in each process, invalidated over Redis pub/sub (ADR 0060; 0:
+    # off); rate-limit budget leased from Redis per process (ADR 0061; 1: a Redis call per
+    # request); the share of successful requests written to the access log (errors and slow
+    # requests always are); our own response models re-validated (on in tests).
+    cache_near_ttl_seconds: float = Field(default=5.0, ge=0)
+    rate_limit_lease_fraction: float = Field(default=0.05, gt=0, le=1)
+    access_log_sample_rate: float = Field(default=1.0, ge=0, le=1)
+    access_log_slow_ms: float = Field(default=500.0, ge=0)
+    validate_responses: bool = False
 
     cors_origins: CommaList = Field(default_factory=lambda: ["http://localhost:5173"])
     frontend_url: str = "http://localhost:5173"

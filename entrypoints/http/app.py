@@ -58,7 +58,11 @@ def create_app(container: Container) -> web.Application:
     authenticate = Authenticator(
         container.infrastructure.token_verifier(), container.identity.resolve_principal()
     )
-    limits = RateLimits(limiter_storage(settings.redis_url), settings.rate_limit_default)
+    limits = RateLimits(
+        limiter_storage(settings.redis_url),
+        settings.rate_limit_default,
+        lease_fraction=settings.rate_limit_lease_fraction if settings.redis_url else 0.0,
+    )
     realtime.install(app)  # open SSE/WebSocket connections end at shutdown
     specs: list[RouteSpec] = []
     # Each context's container builds the use cases its route modules' handlers receive.
