@@ -37,6 +37,30 @@ OUTBOX_LAG = Gauge(
 )
 
 
+class RouteMetrics:
+    """``http_request_duration_seconds`` and ``http_requests_total`` for one request, with the
+    labelled children looked up once per (method, route, status) instead of on every request
+    (``labels`` validates and locks each time). Routes are templates, so the set is small."""
+
+    MAX_CACHED = 4096
+
+    def __init__(self, duration: Histogram, total: Counter) -> None:
+        self._duration = duration
+        self._total = total
+        self._children: dict[tuple[str, str, int], tuple[Histogram, Counter]] = {}
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        key = (method, route, status)
+        children = self._children.get(key)
+        if children is None:
+            labels = (method, route, str(status))
+            children = self._duration.labels(*labels), self._total.labels(*labels)
+            if len(self._children) < self.MAX_CACHED:  # methods are client-chosen text
+                self._children[key] = children
+        children[0].observe(seconds)
+        children[1].inc()
+
+
 class _JsonLines(logging.StreamHandler):  # type: ignore[type-arg]
     """The stdlib handler configure_logging installs (found again, and replaced, by type)."""
 

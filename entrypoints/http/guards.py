@@ -75,12 +75,14 @@ LIMITER_RETRY_SECONDS = 5.0
 class _Lease:
     """What this process knows of a caller's window: its reset (epoch seconds), the window's
     count as of the last slot used here, the slots leased and not yet used, and whether the
-    window is full (then callers are refused here without asking the store)."""
+    window is full (then callers are refused here without asking the store); ``degraded``:
+    taken from this process's fallback store, the shared one being down."""
 
     reset: float
     count: int
     left: int
     full: bool
+    degraded: bool = False
 
 
 class RateLimits:
@@ -164,13 +166,14 @@ class RateLimits:
         """This call's place in the window (> the limit: refused), now, and the window's reset."""
         now = time.time()
         known = self._leases.get(key)
-        if known is not None and known.reset > now:
-            if known.left > 0:
-                known.left -= 1
-                known.count += 1
-                return known.count, now, known.reset
-            if known.full:
+        if known is not None and known.reset > now and (known.left > 0 or known.full):
+            if known.degraded:
+                RATE_LIMIT_DEGRADED.inc()
+            if known.left == 0:
                 return item.amount + 1, now, known.reset
+            known.left -= 1
+            known.count += 1
+            return known.count, now, known.reset
         fallback = self._fallback
         if fallback is None or time.monotonic() >= self._degraded_until:
             try:
@@ -186,10 +189,17 @@ class RateLimits:
                     log.warning("ratelimit.shared_store_restored")
                 return counted
         RATE_LIMIT_DEGRADED.inc()
-        return await self._lease(fallback, key, item, lease, known)
+        return await self._lease(fallback, key, item, lease, known, degraded=True)
 
     async def _lease(
-        self, storage: Storage, key: str, item: RateLimitItem, size: int, known: _Lease | None
+        self,
+        storage: Storage,
+        key: str,
+        item: RateLimitItem,
+        size: int,
+        known: _Lease | None,
+        *,
+        degraded: bool = False,
     ) -> tuple[int, float, float]:
         """Take ``size`` slots of the window; this call uses the first."""
         total = await storage.incr(key, item.get_expiry(), amount=size)
@@ -202,9 +212,8 @@ class RateLimits:
         else:  # unknown here (another process opened it) or an old window
             reset = await storage.get_expiry(key)
         granted = max(0, min(size, item.amount - first + 1))
-        self._remember(
-            key, _Lease(reset, first, max(granted - 1, 0), first + granted - 1 >= item.amount), now
-        )
+        full = first + granted - 1 >= item.amount
+        self._remember(key, _Lease(reset, first, max(granted - 1, 0), full, degraded), now)
         return first, now, reset
 
     def _remember(self, key: str, lease: _Lease, now: float) -> None:
