@@ -192,15 +192,17 @@ async def provision(base: str) -> tuple[list[tuple[str, str]], tuple[str, str]]:
         async def one(i: int) -> tuple[str, str]:
             token = issue_dev_token(SECRET, f"bench{i}@example.com", ttl_seconds=86400)
             auth = {"Authorization": f"Bearer {token}"}
-            async with session.get(f"{base}/api/v1/profile", headers=auth) as resp:
-                user_id = (await resp.json())["data"]["userId"]
+            body = await settled(session, "GET", f"{base}/api/v1/profile", 200, headers=auth)
+            user_id = body["data"]["userId"]
             grant = {"userId": user_id, "amount": GRANT, "type": "BONUS", "reason": "bench"}
-            async with session.post(
+            await settled(
+                session,
+                "POST",
                 f"{base}/api/v1/admin/credits/grant",
+                201,
                 json=grant,
-                headers={"Authorization": f"Bearer {admin}"},
-            ) as resp:
-                assert resp.status == 201, await resp.text()
+                headers={"Authorization": f"Bearer {admin}", "Idempotency-Key": f"seed-{i}"},
+            )
             return token, user_id
 
         for start in range(0, WALLETS + 1, 50):
@@ -208,6 +210,22 @@ async def provision(base: str) -> tuple[list[tuple[str, str]], tuple[str, str]]:
                 *(one(i) for i in range(start, min(start + 50, WALLETS + 1)))
             )
     return users[:WALLETS], users[WALLETS]
+
+
+async def settled(
+    session: aiohttp.ClientSession, method: str, url: str, expect: int, **kw: object
+) -> dict[str, object]:
+    """Set-up calls retried on 503 (a busy shared machine times out a connection now and then;
+    the grant is idempotent by its key)."""
+    for attempt in range(5):
+        async with session.request(method, url, **kw) as resp:  # type: ignore[arg-type]
+            if resp.status == expect:
+                return dict(await resp.json())
+            text = await resp.text()
+            if resp.status != 503 or attempt == 4:
+                raise RuntimeError(f"{method} {url}: {resp.status} {text}")
+        await asyncio.sleep(0.5 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def spend_request(tokens: list[str]) -> object:

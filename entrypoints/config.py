@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 3000
     log_level: str = "INFO"
+    # `serve`'s log lines are flushed at most this often (one write per buffer, not per line;
+    # an orderly stop flushes all): 0 flushes every line.
+    log_flush_seconds: float = Field(default=1.0, ge=0)
     var_dir: Path = Path("var")
 
     database_url: str = "sqlite+aiosqlite:///var/fairarena.db"

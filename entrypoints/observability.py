@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import sys
+import threading
+import time
+from typing import BinaryIO, cast
 
 import orjson
 import structlog
@@ -69,9 +73,39 @@ def _orjson_text(value: object, **_kw: object) -> str:
     return orjson.dumps(value, default=str).decode()
 
 
-def configure_logging(level: str = "INFO") -> None:
+class DeferredFlush:
+    """A binary stream for structlog whose per-line ``flush`` is deferred (``LOG_FLUSH_SECONDS``):
+    lines reach the OS when the buffer fills, every ``seconds`` (a daemon thread) and at exit —
+    one ``write`` per buffer instead of one per access-log line. What a hard kill (SIGKILL,
+    OOM) can lose is the last ``seconds``' lines; an orderly stop flushes everything."""
+
+    def __init__(self, stream: BinaryIO, seconds: float) -> None:
+        self._stream = stream
+        self._seconds = seconds
+        self.write = stream.write
+        atexit.register(self._flush_quietly)
+        threading.Thread(target=self._flush_every, name="log-flush", daemon=True).start()
+
+    def flush(self) -> None:
+        """Deferred: see the class docstring."""
+
+    def _flush_every(self) -> None:
+        while True:
+            time.sleep(self._seconds)
+            self._flush_quietly()
+
+    def _flush_quietly(self) -> None:
+        try:
+            self._stream.flush()
+        except (OSError, ValueError):  # stdout closed or gone: nothing left to tell
+            pass
+
+
+def configure_logging(level: str = "INFO", flush_seconds: float = 0.0) -> None:
     """JSON lines on stdout for everything: structlog events and stdlib records alike (Dramatiq's
-    start-up and shutdown lines, aiohttp, SQLAlchemy, our ``logging.getLogger`` modules)."""
+    start-up and shutdown lines, aiohttp, SQLAlchemy, our ``logging.getLogger`` modules).
+    ``flush_seconds`` > 0: structlog's lines (the access log) are flushed at most that often
+    (``DeferredFlush``); 0: after every line."""
     numeric = logging.getLevelName(level.upper())
     if not isinstance(numeric, int):
         numeric = logging.INFO
@@ -103,6 +137,10 @@ def configure_logging(level: str = "INFO") -> None:
             structlog.processors.JSONRenderer(serializer=orjson.dumps),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
-        logger_factory=structlog.BytesLoggerFactory(sys.stdout.buffer),
+        logger_factory=structlog.BytesLoggerFactory(
+            cast("BinaryIO", DeferredFlush(sys.stdout.buffer, flush_seconds))
+            if flush_seconds > 0
+            else sys.stdout.buffer
+        ),
         cache_logger_on_first_use=True,
     )

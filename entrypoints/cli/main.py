@@ -65,7 +65,7 @@ def _serve_one(settings: Settings, host: str, port: int, *, reuse_port: bool) ->
     from entrypoints.observability import configure_logging
     from entrypoints.runtime import build_container
 
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, flush_seconds=settings.log_flush_seconds)
     app = create_app(build_container(settings))
     uvloop.install()
     try:
