@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import sys
 import threading
@@ -95,10 +96,8 @@ class DeferredFlush:
             self._flush_quietly()
 
     def _flush_quietly(self) -> None:
-        try:
+        with contextlib.suppress(OSError, ValueError):  # stdout closed: nothing left to tell
             self._stream.flush()
-        except (OSError, ValueError):  # stdout closed or gone: nothing left to tell
-            pass
 
 
 def configure_logging(level: str = "INFO", flush_seconds: float = 0.0) -> None:
