@@ -52,6 +52,8 @@ def serve_ceiling(dsn: str, port: int, pool_size: int) -> None:
     from aiohttp import web
 
     from adapters.sqlalchemy.repositories.credits.fast_path import SPEND_SQL
+    from application.ports.outbox_commands import PublishRealtime
+    from domain.realtime.events import BALANCE_CHANGED
 
     async def make_app() -> web.Application:
         async def nothing_to_reset(_: asyncpg.Connection) -> None:
@@ -81,6 +83,11 @@ def serve_ceiling(dsn: str, port: int, pool_size: int) -> None:
                     "DEDUCTION",
                     None,
                     "consumption",
+                    # the outbox row announcing the new balance, as the service writes it
+                    str(uuid.uuid4()),
+                    PublishRealtime.TOPIC,
+                    wallet.removeprefix("user:"),
+                    BALANCE_CHANGED,
                 )
             if balance is None:
                 return web.json_response({"success": False}, status=402)
@@ -294,6 +301,11 @@ async def run(args: argparse.Namespace) -> int:
             "DB_MAX_OVERFLOW": "0",
             "VAR_DIR": f"/tmp/{db}",
         }
+        # No Redis, and no job runner inside the API process: in production the outbox relay and
+        # the worker are processes of their own; here nothing relays the outbox rows the
+        # requests write (the balance-changed announcement of each spend), as for the ceiling,
+        # so the figures are the request's cost, not the jobs'.
+        env["JOBS_IN_PROCESS"] = "false"
         env.pop("REDIS_URL", None)
         procs.append(
             subprocess.Popen(

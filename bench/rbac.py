@@ -566,6 +566,11 @@ async def run(args: argparse.Namespace) -> int:
             "DB_MAX_OVERFLOW": "0",
             "VAR_DIR": f"/tmp/{db}",
         }
+        # No Redis, and no job runner inside the API process: in production the outbox relay and
+        # the worker are processes of their own; here nothing relays the outbox rows the
+        # requests write (the balance-changed announcement of each spend), as for the ceiling,
+        # so the figures are the request's cost, not the jobs'.
+        env["JOBS_IN_PROCESS"] = "false"
         env.pop("REDIS_URL", None)
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
