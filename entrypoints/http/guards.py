@@ -124,6 +124,7 @@ class RateLimits:
         self._default = self._with_lease(parse(default))
         self._parsed: dict[str, tuple[RateLimitItem, int]] = {}
         self._leases: dict[str, _Lease] = {}  # limiter key -> what is known of its window
+        self._leasing: dict[str, asyncio.Future[None]] = {}  # limiter key -> lease in flight
 
     def _with_lease(self, item: RateLimitItem) -> tuple[RateLimitItem, int]:
         return item, max(1, int(item.amount * self._lease_fraction))
@@ -163,17 +164,40 @@ class RateLimits:
         return headers
 
     async def _count(self, key: str, item: RateLimitItem, lease: int) -> tuple[int, float, float]:
-        """This call's place in the window (> the limit: refused), now, and the window's reset."""
-        now = time.time()
-        known = self._leases.get(key)
-        if known is not None and known.reset > now and (known.left > 0 or known.full):
-            if known.degraded:
-                RATE_LIMIT_DEGRADED.inc()
-            if known.left == 0:
-                return item.amount + 1, now, known.reset
-            known.left -= 1
-            known.count += 1
-            return known.count, now, known.reset
+        """This call's place in the window (> the limit: refused), now, and the window's reset.
+
+        One lease per caller at a time in this process: concurrent calls that find no slot
+        wait for the lease in flight and share its slots (each taking its own lease, they would
+        each use one slot and strand the rest)."""
+        while True:
+            now = time.time()
+            known = self._leases.get(key)
+            if known is not None and known.reset > now and (known.left > 0 or known.full):
+                if known.degraded:
+                    RATE_LIMIT_DEGRADED.inc()
+                if known.left == 0:
+                    return item.amount + 1, now, known.reset
+                known.left -= 1
+                known.count += 1
+                return known.count, now, known.reset
+            in_flight = self._leasing.get(key) if lease > 1 else None
+            if in_flight is None:
+                break
+            await asyncio.shield(in_flight)
+        if lease == 1:  # nothing to share: every call counts in the store
+            return await self._take(key, item, lease, known)
+        leasing = self._leasing[key] = asyncio.get_running_loop().create_future()
+        try:
+            return await self._take(key, item, lease, known)
+        finally:
+            del self._leasing[key]
+            leasing.set_result(None)
+
+    async def _take(
+        self, key: str, item: RateLimitItem, lease: int, known: _Lease | None
+    ) -> tuple[int, float, float]:
+        """A new lease for this call, from the shared store (or, during an outage, this
+        process's own)."""
         fallback = self._fallback
         if fallback is None or time.monotonic() >= self._degraded_until:
             try:

@@ -5,6 +5,7 @@ on the memory store (hypothesis) and with limiters sharing one real Redis."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from types import SimpleNamespace
 
@@ -105,3 +106,28 @@ async def test_small_limits_lease_one_slot_at_a_time() -> None:
     a, b = (RateLimits(storage, "5/minute", lease_fraction=FRACTION) for _ in range(2))
     who = caller("small")
     assert [await admitted((a, b)[n % 2], who) for n in range(7)] == [True] * 5 + [False] * 2
+
+
+async def test_concurrent_requests_share_one_lease_and_strand_no_slot(
+    shared_redis: Storage,
+) -> None:
+    (only,) = limiters(shared_redis, 1)
+    who = caller(uuid.uuid4().hex)
+    CountingRedis.increments = 0
+    results = await asyncio.gather(*(admitted(only, who) for _ in range(3 * LIMIT)))
+    assert sum(results) == LIMIT  # one process: exactly the limit, however concurrent
+    assert CountingRedis.increments <= LIMIT // LEASE + 2
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(0, 1), min_size=LIMIT, max_size=3 * LIMIT), st.integers(1, 32))
+async def test_concurrent_bursts_over_two_processes_stay_within_the_tolerance(
+    order: list[int], burst: int
+) -> None:
+    processes = limiters(MemoryStorage(), 2)
+    who = caller("bursts")
+    admitted_count = 0
+    for start in range(0, len(order), burst):
+        calls = [admitted(processes[i], who) for i in order[start : start + burst]]
+        admitted_count += sum(await asyncio.gather(*calls))
+    assert LIMIT - (2 - 1) * (LEASE - 1) <= admitted_count <= LIMIT
