@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     db_connect_timeout_seconds: float = Field(default=5.0, gt=0)
     db_pool_timeout_seconds: float = Field(default=10.0, gt=0)
     db_pool_pre_ping: bool = True
+    # Only connections idle this long are pinged at checkout (0: every checkout, SQLAlchemy's
+    # pre-ping); ADR 0091 and issue 13.
+    db_pool_ping_after_idle_seconds: float = Field(default=5.0, ge=0)
     request_timeout_seconds: float = Field(default=60.0, ge=0)
     redis_url: str | None = None
     # Performance of the request kernel (issue 13, docs/performance.md): cached entries (the

@@ -60,6 +60,7 @@ def _engine(settings: Settings) -> AsyncEngine:
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pre_ping=settings.db_pool_pre_ping,
+        ping_after_idle_seconds=settings.db_pool_ping_after_idle_seconds,
         pool_timeout_seconds=settings.db_pool_timeout_seconds,
         connect_timeout_seconds=settings.db_connect_timeout_seconds,
         statement_timeout_ms=settings.db_statement_timeout_ms,
