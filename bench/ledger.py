@@ -174,7 +174,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def wait_until_up(url: str, timeout: float = 60) -> None:
+async def wait_until_up(url: str, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     async with aiohttp.ClientSession() as session:
         while time.monotonic() < deadline:

@@ -465,7 +465,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-async def wait_until_up(url: str, limit_s: float = 60) -> None:
+async def wait_until_up(url: str, limit_s: float = 180) -> None:
     deadline = time.monotonic() + limit_s
     async with aiohttp.ClientSession() as session:
         while time.monotonic() < deadline:
