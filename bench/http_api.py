@@ -35,6 +35,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -172,9 +173,12 @@ def started(command: list[str], env: dict[str, str]) -> Iterator[subprocess.Pope
     finally:
         process.terminate()
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=40)  # --workers N: the parent waits up to 30 s for its children
         except subprocess.TimeoutExpired:
-            process.kill()
+            # Its own session: take its workers down with it (killing the parent alone left
+            # them running, orphaned).
+            with suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
             process.wait()
 
 
