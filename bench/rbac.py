@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -627,7 +628,8 @@ async def run(args: argparse.Namespace) -> int:
                     results[(name, conns)] = r
                     print(r.line(), flush=True)
         finally:
-            ceiling.send_signal(signal.SIGINT)
+            with contextlib.suppress(ProcessLookupError):
+                ceiling.send_signal(signal.SIGINT)
             await ceiling.wait()
         top, single = results[("ceiling: team read", 64)], results[("team allowed", 64)]
         top16, single16 = results[("ceiling: team read", 16)], results[("team allowed", 16)]
@@ -678,8 +680,9 @@ async def run(args: argparse.Namespace) -> int:
             return 1
         return 0 if all(ok for _, ok in checks) or not args.strict else 1
     finally:
-        if proc is not None:
-            proc.send_signal(signal.SIGINT)
+        if proc is not None and proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):  # a server that died is not stopped
+                proc.send_signal(signal.SIGINT)
             try:
                 await asyncio.wait_for(proc.wait(), 10)
             except TimeoutError:
