@@ -28,8 +28,16 @@ GENERATION_TTL_SECONDS = 86_400
 _SEPARATOR = b"|"
 
 
+_GENERATION_PREFIX = "gen:"
+
+
 def generation_key(key: str) -> str:
-    return f"gen:{key}"
+    return _GENERATION_PREFIX + key
+
+
+def entry_key_of(key: str) -> str | None:
+    """The entry whose generation ``key`` is (None: ``key`` is not a generation key)."""
+    return key[len(_GENERATION_PREFIX) :] if key.startswith(_GENERATION_PREFIX) else None
 
 
 def _new_token() -> str:
@@ -56,7 +64,7 @@ class VersionedCache:
         """Call before reading the database; pass the result to ``fill`` after."""
         entry, current = await self._cache.get_many(key, generation_key(key))
         if current is not None:
-            return CachedRead(_unstamp(entry, current), current.decode())
+            return CachedRead(live_value(entry, current), current.decode())
         # No generation (never set, expired or evicted): start one. Any entry found was stamped
         # with a token that is gone, so it cannot be live.
         token = self._new_token()
@@ -80,7 +88,8 @@ class VersionedCache:
         await self._cache.delete(*keys)  # not needed for correctness; frees the memory
 
 
-def _unstamp(entry: bytes | None, generation: bytes) -> bytes | None:
+def live_value(entry: bytes | None, generation: bytes) -> bytes | None:
+    """The value of ``entry`` if it is stamped with ``generation``, else None (dead or absent)."""
     if entry is None:
         return None
     stamp, separator, value = entry.partition(_SEPARATOR)

@@ -39,6 +39,8 @@ import asyncpg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._cpu import CpuMeter  # noqa: E402 - after the path fix-up
+
 WALLETS = 1000
 GRANT = 1_000_000_000  # never runs out during a run: any 402 would be a real error
 SECRET = "bench-dev-secret-" + "x" * 32
@@ -50,6 +52,8 @@ def serve_ceiling(dsn: str, port: int, pool_size: int) -> None:
     from aiohttp import web
 
     from adapters.sqlalchemy.repositories.credits.fast_path import SPEND_SQL
+    from application.ports.outbox_commands import PublishRealtime
+    from domain.realtime.events import BALANCE_CHANGED
 
     async def make_app() -> web.Application:
         async def nothing_to_reset(_: asyncpg.Connection) -> None:
@@ -79,6 +83,11 @@ def serve_ceiling(dsn: str, port: int, pool_size: int) -> None:
                     "DEDUCTION",
                     None,
                     "consumption",
+                    # the outbox row announcing the new balance, as the service writes it
+                    str(uuid.uuid4()),
+                    PublishRealtime.TOPIC,
+                    wallet.removeprefix("user:"),
+                    BALANCE_CHANGED,
                 )
             if balance is None:
                 return web.json_response({"success": False}, status=402)
@@ -101,6 +110,8 @@ class Result:
     seconds: float
     latencies: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
+    cpu_us: float = float("nan")  # the server's CPU per request (bench/_cpu.py)
+    sent: int = 0  # every request, warm-up included
 
     @property
     def ok(self) -> int:
@@ -120,7 +131,8 @@ class Result:
         errors = {s: n for s, n in self.statuses.items() if s != 201}
         return (
             f"{self.name:<34} conns={self.connections:<3} {self.rate:8.0f} spends/s  "
-            f"p50={self.pct(0.50):6.1f} ms  p99={self.pct(0.99):6.1f} ms  errors={errors or 0}"
+            f"p50={self.pct(0.50):6.1f} ms  p99={self.pct(0.99):6.1f} ms  "
+            f"CPU {self.cpu_us:6.0f} µs/req  errors={errors or 0}"
         )
 
 
@@ -146,6 +158,7 @@ async def load(
                 async with session.post(url, data=body, headers=headers) as resp:
                     await resp.read()
                     status = resp.status
+                result.sent += 1
                 if now >= measure_from:
                     result.latencies.append(time.perf_counter() - t0)
                     result.statuses[status] = result.statuses.get(status, 0) + 1
@@ -161,7 +174,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def wait_until_up(url: str, timeout: float = 60) -> None:
+async def wait_until_up(url: str, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     async with aiohttp.ClientSession() as session:
         while time.monotonic() < deadline:
@@ -186,15 +199,17 @@ async def provision(base: str) -> tuple[list[tuple[str, str]], tuple[str, str]]:
         async def one(i: int) -> tuple[str, str]:
             token = issue_dev_token(SECRET, f"bench{i}@example.com", ttl_seconds=86400)
             auth = {"Authorization": f"Bearer {token}"}
-            async with session.get(f"{base}/api/v1/profile", headers=auth) as resp:
-                user_id = (await resp.json())["data"]["userId"]
+            body = await settled(session, "GET", f"{base}/api/v1/profile", 200, headers=auth)
+            user_id = body["data"]["userId"]
             grant = {"userId": user_id, "amount": GRANT, "type": "BONUS", "reason": "bench"}
-            async with session.post(
+            await settled(
+                session,
+                "POST",
                 f"{base}/api/v1/admin/credits/grant",
+                201,
                 json=grant,
-                headers={"Authorization": f"Bearer {admin}"},
-            ) as resp:
-                assert resp.status == 201, await resp.text()
+                headers={"Authorization": f"Bearer {admin}", "Idempotency-Key": f"seed-{i}"},
+            )
             return token, user_id
 
         for start in range(0, WALLETS + 1, 50):
@@ -202,6 +217,22 @@ async def provision(base: str) -> tuple[list[tuple[str, str]], tuple[str, str]]:
                 *(one(i) for i in range(start, min(start + 50, WALLETS + 1)))
             )
     return users[:WALLETS], users[WALLETS]
+
+
+async def settled(
+    session: aiohttp.ClientSession, method: str, url: str, expect: int, **kw: object
+) -> dict[str, object]:
+    """Set-up calls retried on 503 (a busy shared machine times out a connection now and then;
+    the grant is idempotent by its key)."""
+    for attempt in range(5):
+        async with session.request(method, url, **kw) as resp:  # type: ignore[arg-type]
+            if resp.status == expect:
+                return dict(await resp.json())
+            text = await resp.text()
+            if resp.status != 503 or attempt == 4:
+                raise RuntimeError(f"{method} {url}: {resp.status} {text}")
+        await asyncio.sleep(0.5 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def spend_request(tokens: list[str]) -> object:
@@ -270,6 +301,11 @@ async def run(args: argparse.Namespace) -> int:
             "DB_MAX_OVERFLOW": "0",
             "VAR_DIR": f"/tmp/{db}",
         }
+        # No Redis, and no job runner inside the API process: in production the outbox relay and
+        # the worker are processes of their own; here nothing relays the outbox rows the
+        # requests write (the balance-changed announcement of each spend), as for the ceiling,
+        # so the figures are the request's cost, not the jobs'.
+        env["JOBS_IN_PROCESS"] = "false"
         env.pop("REDIS_URL", None)
         procs.append(
             subprocess.Popen(
@@ -303,43 +339,58 @@ async def run(args: argparse.Namespace) -> int:
 
         results: dict[tuple[str, int], Result] = {}
         for conns in (64, 16):
-            for name, url, make in (
+            for name, url, make, server in (
                 (
                     "(a) ceiling: aiohttp+asyncpg",
                     f"http://127.0.0.1:{ceiling_port}/spend",
                     ceiling_request(wallets),
+                    procs[1].pid,
                 ),
                 (
                     "(b) full stack, 1,000 wallets",
                     f"{base}/api/v1/credits/spend",
                     spend_request(tokens),
+                    procs[0].pid,
                 ),
                 (
                     "(c) full stack, one hot wallet",
                     f"{base}/api/v1/credits/spend",
                     spend_request([hot[0]]),
+                    procs[0].pid,
                 ),
             ):
-                r = await load(name, url, conns, args.duration, args.warmup, make)
+                # The warm-up's requests are not counted: measure the CPU over the whole run and
+                # divide by every request sent (the load generator counts them all).
+                with CpuMeter(server) as cpu:
+                    r = await load(name, url, conns, args.duration, args.warmup, make)
+                r.cpu_us = cpu.per_request_us(r.sent)
                 results[(name[:3], conns)] = r
                 print(r.line(), flush=True)
 
         a, b, c = (results[(k, 64)] for k in ("(a)", "(b)", "(c)"))
-        b16 = results[("(b)", 16)]
+        a16, b16, c16 = (results[(k, 16)] for k in ("(a)", "(b)", "(c)"))
         print()
-        print(f"(b)/(a) at 64 connections: {b.rate / a.rate:.0%}   (target ≥ 35 %)")
-        print(f"(c)/(a) at 64 connections: {c.rate / a.rate:.0%}")
+        print("| path | ceiling | service | share | p99 @ 16 | CPU µs/req service | ceiling |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for label, r, r16 in (("1,000 wallets", b, b16), ("one hot wallet", c, c16)):
+            print(
+                f"| POST /credits/spend, {label} | {a.rate:,.0f}/s | {r.rate:,.0f}/s "
+                f"| {r.rate / a.rate:.0%} | {r16.pct(0.99):.1f} ms | {r16.cpu_us:,.0f} "
+                f"| {a16.cpu_us:,.0f} |"
+            )
+        print()
         c_errors = {s: n for s, n in c.statuses.items() if s not in (201, 402)}
+        b_errors = {s: n for s, n in b.statuses.items() if s not in (201, 402)}
         checks = [
-            ("(b) ≥ 1,000 spends/s at 64 connections", b.rate >= 1000),
-            ("(b) ≥ 35 % of (a)", b.rate >= 0.35 * a.rate),
-            ("(c) ≥ 400 spends/s at 64 connections", c.rate >= 400),
-            ("(c) no errors except INSUFFICIENT_CREDITS", not c_errors),
-            ("(b) p99 < 40 ms at 16 connections", b16.pct(0.99) < 40),
+            ("(b) ≥ 70 % of (a) at 64 connections", b.rate >= 0.70 * a.rate),
+            ("(c) ≥ 50 % of (a) at 64 connections", c.rate >= 0.50 * a.rate),
+            ("(b) p99 < 25 ms at 16 connections", b16.pct(0.99) < 25),
+            ("(b), (c) no errors except INSUFFICIENT_CREDITS", not (b_errors or c_errors)),
         ]
         for label, ok in checks:
             print(f"  [{'PASS' if ok else 'FAIL'}] {label}")
         print(await verify(dsn))
+        print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         if args.json:
             Path(args.json).write_text(
                 json.dumps(
@@ -348,6 +399,7 @@ async def run(args: argparse.Namespace) -> int:
                             "spends_per_s": r.rate,
                             "p50_ms": r.pct(0.5),
                             "p99_ms": r.pct(0.99),
+                            "cpu_us_per_request": r.cpu_us,
                             "statuses": r.statuses,
                         }
                         for k, r in results.items()

@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 3000
     log_level: str = "INFO"
+    # `serve`'s log lines are flushed at most this often (one write per buffer, not per line;
+    # an orderly stop flushes all): 0 flushes every line.
+    log_flush_seconds: float = Field(default=1.0, ge=0)
     var_dir: Path = Path("var")
 
     database_url: str = "sqlite+aiosqlite:///var/fairarena.db"
@@ -85,12 +88,25 @@ class Settings(BaseSettings):
     db_connect_timeout_seconds: float = Field(default=5.0, gt=0)
     db_pool_timeout_seconds: float = Field(default=10.0, gt=0)
     db_pool_pre_ping: bool = True
+    # Only connections idle this long are pinged at checkout (0: every checkout, SQLAlchemy's
+    # pre-ping); ADR 0091 and issue 13.
+    db_pool_ping_after_idle_seconds: float = Field(default=5.0, ge=0)
     request_timeout_seconds: float = Field(default=60.0, ge=0)
     redis_url: str | None = None
     # Tracing (ADR 0093): OTLP/HTTP export to this base URL (e.g. http://otel-collector:4318);
     # unset: tracing off.
     otel_exporter_otlp_endpoint: str | None = None
     otel_service_name: str = "fairarena"
+    # Performance of the request kernel (issue 13, docs/performance.md): cached entries (the
+    # principal, profiles…) kept in each process, invalidated over Redis pub/sub (ADR 0060; 0:
+    # off); rate-limit budget leased from Redis per process (ADR 0061; 1: a Redis call per
+    # request); the share of successful requests written to the access log (errors and slow
+    # requests always are); our own response models re-validated (on in tests).
+    cache_near_ttl_seconds: float = Field(default=5.0, ge=0)
+    rate_limit_lease_fraction: float = Field(default=0.05, gt=0, le=1)
+    access_log_sample_rate: float = Field(default=1.0, ge=0, le=1)
+    access_log_slow_ms: float = Field(default=500.0, ge=0)
+    validate_responses: bool = False
 
     cors_origins: CommaList = Field(default_factory=lambda: ["http://localhost:5173"])
     frontend_url: str = "http://localhost:5173"

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import logging
 import sys
+import threading
+import time
+from typing import BinaryIO, cast
 
 import orjson
 import structlog
@@ -44,6 +49,30 @@ OUTBOX_LAG = Gauge(
 )
 
 
+class RouteMetrics:
+    """``http_request_duration_seconds`` and ``http_requests_total`` for one request, with the
+    labelled children looked up once per (method, route, status) instead of on every request
+    (``labels`` validates and locks each time). Routes are templates, so the set is small."""
+
+    MAX_CACHED = 4096
+
+    def __init__(self, duration: Histogram, total: Counter) -> None:
+        self._duration = duration
+        self._total = total
+        self._children: dict[tuple[str, str, int], tuple[Histogram, Counter]] = {}
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        key = (method, route, status)
+        children = self._children.get(key)
+        if children is None:
+            labels = (method, route, str(status))
+            children = self._duration.labels(*labels), self._total.labels(*labels)
+            if len(self._children) < self.MAX_CACHED:  # methods are client-chosen text
+                self._children[key] = children
+        children[0].observe(seconds)
+        children[1].inc()
+
+
 class _JsonLines(logging.StreamHandler):  # type: ignore[type-arg]
     """The stdlib handler configure_logging installs (found again, and replaced, by type)."""
 
@@ -61,9 +90,48 @@ def add_trace_ids(_logger: object, _name: str, event: EventDict) -> EventDict:
     return event
 
 
-def configure_logging(level: str = "INFO") -> None:
+class _Stdout:
+    """``sys.stdout.buffer`` as it is at each write, not at configuration: a logger cached while
+    stdout was swapped (a test capturing output) keeps writing to the real stdout afterwards."""
+
+    def write(self, data: bytes) -> int:
+        return sys.stdout.buffer.write(data)
+
+    def flush(self) -> None:
+        sys.stdout.buffer.flush()
+
+
+class DeferredFlush:
+    """A binary stream for structlog whose per-line ``flush`` is deferred (``LOG_FLUSH_SECONDS``):
+    lines reach the OS when the buffer fills, every ``seconds`` (a daemon thread) and at exit —
+    one ``write`` per buffer instead of one per access-log line. What a hard kill (SIGKILL,
+    OOM) can lose is the last ``seconds``' lines; an orderly stop flushes everything."""
+
+    def __init__(self, stream: BinaryIO, seconds: float) -> None:
+        self._stream = stream
+        self._seconds = seconds
+        self.write = stream.write
+        atexit.register(self._flush_quietly)
+        threading.Thread(target=self._flush_every, name="log-flush", daemon=True).start()
+
+    def flush(self) -> None:
+        """Deferred: see the class docstring."""
+
+    def _flush_every(self) -> None:
+        while True:
+            time.sleep(self._seconds)
+            self._flush_quietly()
+
+    def _flush_quietly(self) -> None:
+        with contextlib.suppress(OSError, ValueError):  # stdout closed: nothing left to tell
+            self._stream.flush()
+
+
+def configure_logging(level: str = "INFO", flush_seconds: float = 0.0) -> None:
     """JSON lines on stdout for everything: structlog events and stdlib records alike (Dramatiq's
-    start-up and shutdown lines, aiohttp, SQLAlchemy, our ``logging.getLogger`` modules)."""
+    start-up and shutdown lines, aiohttp, SQLAlchemy, our ``logging.getLogger`` modules).
+    ``flush_seconds`` > 0: structlog's lines (the access log) are flushed at most that often
+    (``DeferredFlush``); 0: after every line."""
     numeric = logging.getLevelName(level.upper())
     if not isinstance(numeric, int):
         numeric = logging.INFO
@@ -96,6 +164,10 @@ def configure_logging(level: str = "INFO") -> None:
             structlog.processors.JSONRenderer(serializer=orjson.dumps),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
-        logger_factory=structlog.BytesLoggerFactory(sys.stdout.buffer),
+        logger_factory=structlog.BytesLoggerFactory(
+            cast("BinaryIO", DeferredFlush(cast("BinaryIO", _Stdout()), flush_seconds))
+            if flush_seconds > 0
+            else cast("BinaryIO", _Stdout())
+        ),
         cache_logger_on_first_use=True,
     )

@@ -94,6 +94,8 @@ def test_settings(tmp_path: Path) -> Callable[..., Settings]:
             # The sandbox gateway + /dev/checkout must be asked for (as `make run` does); tests
             # of the configuration without it pass payments_sandbox=False.
             "payments_sandbox": True,
+            # Our own response models are re-validated in tests only (off in production).
+            "validate_responses": True,
         }
         values.update(overrides)
         return Settings(**values)

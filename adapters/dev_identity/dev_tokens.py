@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 
 import jwt
 
+from adapters.verified_tokens import VerifiedTokenMemo
 from application.ports.identity import VerifiedToken
 from domain.errors import AuthenticationFailed
 
@@ -50,10 +52,18 @@ def issue_dev_token(
 
 
 class DevTokenVerifier:
-    def __init__(self, secret: str):
+    """Verified tokens are remembered until their ``exp`` (``VerifiedTokenMemo``)."""
+
+    def __init__(self, secret: str, clock: Callable[[], float] = time.time):
         self._secret = secret
+        self._clock = clock
+        self._verified = VerifiedTokenMemo()
 
     async def verify(self, token: str) -> VerifiedToken:
+        now = self._clock()
+        remembered = self._verified.get(token, now)
+        if remembered is not None:
+            return remembered
         try:
             claims = jwt.decode(
                 token,
@@ -67,9 +77,11 @@ class DevTokenVerifier:
             raise AuthenticationFailed("Invalid or expired token") from exc
         email = claims.get("email")
         name = claims.get("name")
-        return VerifiedToken(
+        verified = VerifiedToken(
             subject=str(claims["sub"]),
             email=email if isinstance(email, str) else None,
             name=name if isinstance(name, str) else None,
             is_admin=claims.get("role") == "admin",
         )
+        self._verified.remember(token, verified, float(claims["exp"]) + LEEWAY_SECONDS, now)
+        return verified

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from disposable_email_domains import allowlist, blocklist
 
+from domain.email_domains import is_disposable
+
 
 class PackagedDisposableDomains:
     def __init__(self, extra: frozenset[str] = frozenset()) -> None:
@@ -15,3 +17,7 @@ class PackagedDisposableDomains:
 
     def __len__(self) -> int:
         return len(self._domains)
+
+    def is_disposable(self, email: str) -> bool:
+        """The address's domain or a parent domain is listed (``x.mailinator.com`` too)."""
+        return is_disposable(email, self)

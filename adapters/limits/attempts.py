@@ -17,7 +17,7 @@ from limits import RateLimitItem, RateLimitItemPerSecond
 from limits.aio.storage import MemoryStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 
-from domain.account.step_up import AttemptRule
+from domain.attempts import AttemptRule
 
 log = logging.getLogger(__name__)
 

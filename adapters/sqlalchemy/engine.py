@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext import asyncio as sa_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -21,6 +23,8 @@ HIDE_PARAMETERS = True
 CONNECT_TIMEOUT_SECONDS = 5.0
 POOL_TIMEOUT_SECONDS = 10.0
 STATEMENT_TIMEOUT_MS = 30_000
+#: A pooled connection idle at least this long is pinged at checkout (ADR 0091, issue 13).
+PING_AFTER_IDLE_SECONDS = 5.0
 
 
 def build_engine(
@@ -30,6 +34,7 @@ def build_engine(
     max_overflow: int = 10,
     echo: bool = False,
     pre_ping: bool = True,
+    ping_after_idle_seconds: float = PING_AFTER_IDLE_SECONDS,
     pool_timeout_seconds: float = POOL_TIMEOUT_SECONDS,
     connect_timeout_seconds: float = CONNECT_TIMEOUT_SECONDS,
     statement_timeout_ms: int = STATEMENT_TIMEOUT_MS,
@@ -39,13 +44,14 @@ def build_engine(
     server_settings = {"application_name": "fairarena"}
     if statement_timeout_ms:
         server_settings["statement_timeout"] = str(statement_timeout_ms)
-    return sa_asyncio.create_async_engine(
+    engine = sa_asyncio.create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=max_overflow,
         # A connection the server dropped (restart, fail-over) is found at checkout and replaced,
-        # so the pool recovers by itself after an outage (ADR 0091); one round trip per checkout.
-        pool_pre_ping=pre_ping,
+        # so the pool recovers by itself after an outage (ADR 0091): SQLAlchemy's pre-ping
+        # (ping_after_idle_seconds = 0) or, cheaper, a ping of idle connections only (below).
+        pool_pre_ping=pre_ping and ping_after_idle_seconds <= 0,
         pool_timeout=pool_timeout_seconds,
         pool_recycle=1800,
         echo=echo,
@@ -53,6 +59,41 @@ def build_engine(
         # Statement cache per connection; asyncpg prepares each distinct statement once.
         connect_args={"server_settings": server_settings, "timeout": connect_timeout_seconds},
     )
+    if pre_ping and ping_after_idle_seconds > 0:
+        ping_idle_connections(engine, ping_after_idle_seconds)
+    return engine
+
+
+_IDLE_SINCE = "fairarena_idle_since"
+
+
+def ping_idle_connections(engine: AsyncEngine, idle_seconds: float) -> None:
+    """Ping a pooled connection at checkout only if it sat idle ``idle_seconds`` or more.
+
+    SQLAlchemy's pre-ping costs two round trips on asyncpg (``BEGIN``; ``ROLLBACK``) at every
+    checkout — on ``GET /team/{id}`` more than its one statement (issue 13). A connection used
+    moments ago is alive unless the server went away in between; then the statement fails,
+    answers 503 (ADR 0091) and the connection is invalidated. A connection that waited longer
+    (where a restart or an idle timeout is likely to have hit) is pinged, and replaced by a new
+    one if the ping fails (``DisconnectionError`` makes the pool reconnect and retry)."""
+    pool = engine.sync_engine.pool
+    dialect = engine.sync_engine.dialect
+
+    @event.listens_for(pool, "checkin")
+    def _idle_from_now(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(pool, "checkout")
+    def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(_IDLE_SINCE)
+        if since is None or time.monotonic() - since < idle_seconds:
+            return  # just connected, or used moments ago
+        try:
+            alive = dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            raise DisconnectionError(f"idle connection failed its ping: {exc}") from exc
+        if not alive:
+            raise DisconnectionError("idle connection failed its ping")
 
 
 def _sqlite_engine(url: str, echo: bool) -> AsyncEngine:

@@ -12,7 +12,7 @@ from application.pagination import Page, PageRequest
 from application.ports.unit_of_work import UnitOfWork
 from domain.account.activity import ActivityEntry
 from domain.account.exports import DataExport
-from domain.account.step_up import AttemptRule, StepUpCode
+from domain.account.step_up import StepUpCode
 from domain.identity.user import User
 
 
@@ -88,24 +88,6 @@ class AccountRecords(Protocol):
         its longest-standing member), conversations, codes and activity; keep ledger entries,
         payments, refunds, payment events and the audit trail. The rows touched, by table."""
         ...
-
-
-class AttemptLimiter(Protocol):
-    """Counts attempts in moving windows (the ``limits`` library: Redis or process memory)."""
-
-    async def hit(self, rule: AttemptRule, key: str) -> int | None:
-        """Count one attempt; None if allowed, else the whole seconds until one is."""
-        ...
-
-    async def blocked(self, rule: AttemptRule, key: str) -> int | None:
-        """Without counting: None if an attempt would be allowed, else the seconds to wait."""
-        ...
-
-    async def remaining(self, rule: AttemptRule, key: str) -> int:
-        """How many more attempts the window allows now."""
-        ...
-
-    async def clear(self, rule: AttemptRule, key: str) -> None: ...
 
 
 # One row of one section of an export: JSON-ready values (strings, numbers, lists, objects).

@@ -14,10 +14,10 @@ from datetime import datetime
 
 from application.account.activity import activity_writer
 from application.account.guard import StepUpGuard
-from application.account.ports import AttemptLimiter
 from application.account.unit_of_work import AccountUnitOfWork
 from application.identity.principal import Principal
 from application.invitations.code_sealer import CodeSealer
+from application.ports.attempts import AttemptLimiter
 from application.ports.clock import Clock
 from application.ports.outbox_commands import SendEmail, sealed_binding
 from application.ports.unit_of_work import UnitOfWorkFactory

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from application.community.ports import AttemptLimiter
 from application.community.unit_of_work import FeedbackUnitOfWork
 from application.identity.principal import Principal
+from application.ports.attempts import Throttle
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.community.errors import FeedbackAlreadySubmitted, FeedbackNotFound, TooManyAttempts
@@ -55,7 +55,7 @@ class SubmitCodedFeedback:
     """One answer per code; one attempt per code per minute (the original's throttle)."""
 
     def __init__(
-        self, uow: UnitOfWorkFactory[FeedbackUnitOfWork], clock: Clock, limiter: AttemptLimiter
+        self, uow: UnitOfWorkFactory[FeedbackUnitOfWork], clock: Clock, limiter: Throttle
     ) -> None:
         self._uow = uow
         self._clock = clock

@@ -19,9 +19,9 @@ from application.community.unit_of_work import NewsletterUnitOfWork
 from application.ports.clock import Clock
 from application.ports.outbox_commands import SendEmail
 from application.ports.unit_of_work import UnitOfWorkFactory
-from domain.community.email_domains import is_disposable
 from domain.community.errors import DisposableEmail
 from domain.community.newsletter import Subscriber, SubscriberStatus, normalise_email
+from domain.email_domains import is_disposable
 
 
 def refuse_disposable(email: str, disposable: DisposableDomains) -> None:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from application.community.links import CommunityLinks
 from application.community.newsletter import refuse_disposable
-from application.community.ports import AttemptLimiter, DisposableDomains
+from application.community.ports import DisposableDomains
 from application.community.unit_of_work import PlatformInviteUnitOfWork
 from application.identity.principal import Principal
+from application.ports.attempts import Throttle
 from application.ports.outbox_commands import SendEmail
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.community.errors import TooManyAttempts
@@ -22,7 +23,7 @@ class InviteToPlatform:
     def __init__(
         self,
         uow: UnitOfWorkFactory[PlatformInviteUnitOfWork],
-        limiter: AttemptLimiter,
+        limiter: Throttle,
         links: CommunityLinks,
         disposable: DisposableDomains,
     ) -> None:

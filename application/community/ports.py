@@ -95,13 +95,5 @@ class NewsletterRepository(Protocol):
     async def save(self, subscriber: Subscriber) -> None: ...
 
 
-class AttemptLimiter(Protocol):
-    """Counts attempts per key in a window (and may lock a key out after too many)."""
-
-    async def attempt(self, key: str) -> int | None:
-        """Count one attempt: None when allowed, else the seconds until one is."""
-        ...
-
-
 class DisposableDomains(Container[str], Protocol):
     """Domains of disposable e-mail providers (a maintained list)."""

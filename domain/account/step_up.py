@@ -11,16 +11,8 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from domain.attempts import AttemptRule
 from domain.keyed_hash import KeyedHash
-
-
-@dataclass(frozen=True)
-class AttemptRule:
-    """At most ``limit`` events per ``period`` (a moving window) under ``name``."""
-
-    name: str
-    limit: int
-    period: timedelta
 
 
 @dataclass(frozen=True)

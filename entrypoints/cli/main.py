@@ -42,8 +42,11 @@ def serve(host: str | None, port: int | None, workers: int) -> None:
     if workers == 1:
         _serve_one(settings, bind_host, bind_port, reuse_port=False)
         return
+    from entrypoints.http import app  # noqa: F401 - imported once, before the fork
     from entrypoints.http.server_processes import run_processes
 
+    # The children inherit the imported modules (copy-on-write) instead of each importing them
+    # again at once: N imports competing for the cores held start-up past 30 s on a busy host.
     sys.exit(run_processes(lambda: _serve_child(settings, bind_host, bind_port), workers))
 
 
@@ -65,7 +68,7 @@ def _serve_one(settings: Settings, host: str, port: int, *, reuse_port: bool) ->
     from entrypoints.runtime import build_container
     from entrypoints.tracing import configure_tracing
 
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, flush_seconds=settings.log_flush_seconds)
     configure_tracing(settings)
     app = create_app(build_container(settings))
     uvloop.install()

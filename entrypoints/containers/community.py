@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from dependency_injector import containers, providers
 
-from adapters.ratelimit.attempts import LimitsAttemptLimiter
 from application.access.authorizer import Authorizer
 from application.community import feedback, newsletter, platform_invites, reports, stars
 from application.community.links import CommunityLinks
@@ -18,15 +17,17 @@ from application.community.unit_of_work import (
     StarsUnitOfWork,
 )
 from application.community.weekly_feedback import SendWeeklyFeedback, UnsubscribeFeedbackMail
+from application.ports.attempts import Throttle
+from domain.attempts import AttemptRule
 from domain.community.signed_links import LinkSigner
 from entrypoints.containers.wiring import route_use_cases
 from entrypoints.http.routes.community import CommunityUseCases
 
 #: Platform invites per inviter (API.md): 3 an hour, then locked out for 30 minutes.
-INVITES_PER_HOUR = "3/hour"
-INVITE_LOCKOUT = timedelta(minutes=30)
+INVITES_PER_HOUR = AttemptRule("community.platform-invite", 3, timedelta(hours=1))
+INVITE_LOCKOUT = AttemptRule("community.platform-invite.lockout", 1, timedelta(minutes=30))
 #: Answers per feedback link (the original's throttle).
-FEEDBACK_CODE_ATTEMPTS = "1/minute"
+FEEDBACK_CODE_ATTEMPTS = AttemptRule("community.feedback-code", 1, timedelta(minutes=1))
 
 
 class Community(containers.DeclarativeContainer):
@@ -41,17 +42,10 @@ class Community(containers.DeclarativeContainer):
         core.config.provided.frontend_url,
     )
     invite_limiter = providers.Singleton(
-        LimitsAttemptLimiter,
-        infrastructure.limiter_storage,
-        "platform-invite",
-        INVITES_PER_HOUR,
-        INVITE_LOCKOUT,
+        Throttle, infrastructure.attempt_limiter, INVITES_PER_HOUR, INVITE_LOCKOUT
     )
     feedback_code_limiter = providers.Singleton(
-        LimitsAttemptLimiter,
-        infrastructure.limiter_storage,
-        "feedback-code",
-        FEEDBACK_CODE_ATTEMPTS,
+        Throttle, infrastructure.attempt_limiter, FEEDBACK_CODE_ATTEMPTS
     )
 
     _stars = uow.call(StarsUnitOfWork)

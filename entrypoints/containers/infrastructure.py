@@ -36,6 +36,7 @@ from adapters.memory.cache import InMemoryCache
 from adapters.memory.email import MemoryEmailSender
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
+from adapters.near_cache import NearCache
 from adapters.realtime.memory import InMemoryTicketStore, InProcessRealtimeBus
 from adapters.realtime.redis_bus import (
     PubSubHub,
@@ -44,6 +45,7 @@ from adapters.realtime.redis_bus import (
     pubsub_client,
 )
 from adapters.redis.cache import RedisCache, redis_client
+from adapters.redis.cache_invalidations import RedisCacheInvalidations
 from adapters.sms.dev_outbox import DevOutboxSmsSender
 from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.replicas import (
@@ -77,6 +79,7 @@ def _engine(settings: Settings, url: str | None = None) -> AsyncEngine:
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pre_ping=settings.db_pool_pre_ping,
+        ping_after_idle_seconds=settings.db_pool_ping_after_idle_seconds,
         pool_timeout_seconds=settings.db_pool_timeout_seconds,
         connect_timeout_seconds=settings.db_connect_timeout_seconds,
         statement_timeout_ms=settings.db_statement_timeout_ms,
@@ -87,8 +90,36 @@ def _redis(settings: Settings) -> Redis | None:
     return redis_client(settings.redis_url) if settings.redis_url else None
 
 
-def _cache(redis: Redis | None) -> Cache:
-    return RedisCache(redis) if redis is not None else InMemoryCache()
+def _cache_invalidations(redis: Redis | None, settings: Settings) -> RedisCacheInvalidations | None:
+    if redis is None or not settings.redis_url or settings.cache_near_ttl_seconds <= 0:
+        return None
+    url = settings.redis_url
+    channel = f"{settings.broker_namespace}-cache-invalidations"
+    return RedisCacheInvalidations(redis, lambda: pubsub_client(url), channel)
+
+
+def _cache(
+    redis: Redis | None, invalidations: RedisCacheInvalidations | None, settings: Settings
+) -> Cache:
+    if redis is None:
+        return InMemoryCache()
+    if invalidations is None:
+        return RedisCache(redis)
+    return NearCache(RedisCache(redis), invalidations, settings.cache_near_ttl_seconds)
+
+
+async def listening(
+    invalidations: RedisCacheInvalidations | None, cache: Cache
+) -> AsyncIterator[RedisCacheInvalidations | None]:
+    """Feeds this process's ``NearCache`` the invalidations the others broadcast (ADR 0060)."""
+    if invalidations is None or not isinstance(cache, NearCache):
+        yield invalidations
+        return
+    invalidations.listen(cache)
+    try:
+        yield invalidations
+    finally:
+        await invalidations.close()
 
 
 def _realtime_hub(settings: Settings) -> PubSubHub | None:
@@ -280,7 +311,8 @@ class Infrastructure(containers.DeclarativeContainer):
     read_uow = providers.Singleton(_read_uow, uow, replicas, recent_writers, core.clock)
     atomic_ledger = providers.Singleton(_atomic_ledger, engine, uow, core.config)
     scope_reads = providers.Singleton(SqlScopeReads, engine)
-    cache = providers.Singleton(_cache, redis)
+    cache_invalidations = providers.Singleton(_cache_invalidations, redis, core.config)
+    cache = providers.Singleton(_cache, redis, cache_invalidations, core.config)
     token_verifier = providers.Singleton(_token_verifier, core.config)
     identity_directory = providers.Singleton(_identity_directory, core.config)
     clerk_webhook_verifier = providers.Singleton(_clerk_webhook_verifier, core.config)
@@ -309,6 +341,7 @@ class Infrastructure(containers.DeclarativeContainer):
     engine_pool = providers.Resource(disposing, engine)
     replica_checks = providers.Resource(checking, replicas)
     realtime_pubsub = providers.Resource(closing, realtime_hub)  # the pub/sub connection
+    cache_invalidations_listener = providers.Resource(listening, cache_invalidations, cache)
     redis_connection = providers.Resource(closing_redis, redis)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 
-from adapters.email.disposable_domains import PackagedDisposableDomains
 from application.assistant.ports import LanguageModel
 from application.support.agents import SupportAgents
 from application.support.desk import GetDeskTicket, ListQueue, ReplyAsAgent, UpdateTicket
@@ -34,12 +33,11 @@ class Support(containers.DeclarativeContainer):
     uow = infrastructure.uow.provided.of.call(SupportUnitOfWork)
 
     agents = providers.Singleton(_agents, core.config)
-    disposable_domains = providers.Singleton(PackagedDisposableDomains)
     triage = providers.Singleton(
         TicketTriage, providers.Callable(_triage_model, core.config, assistant.model)
     )
 
-    open_ticket = providers.Factory(OpenTicket, uow, core.clock, disposable_domains)
+    open_ticket = providers.Factory(OpenTicket, uow, core.clock, infrastructure.disposable_domains)
     list_my_tickets = providers.Factory(ListMyTickets, uow)
     get_my_ticket = providers.Factory(GetMyTicket, uow)
     reply_to_my_ticket = providers.Factory(ReplyToMyTicket, uow, core.clock)

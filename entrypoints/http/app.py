@@ -15,6 +15,7 @@ from entrypoints.containers.root import route_use_case_types, route_use_cases
 from entrypoints.http.client_address import TrustedProxies
 from entrypoints.http.guards import Authenticator, RateLimits, limiter_storage
 from entrypoints.http.middleware import (
+    AccessLog,
     cors,
     lift_deadline_for_streams,
     maintenance,
@@ -46,7 +47,10 @@ def create_app(container: Container) -> web.Application:
     settings: Settings = container.config()
     app = web.Application(
         middlewares=[
-            observe(TrustedProxies.from_settings(settings.trusted_proxies)),
+            observe(
+                TrustedProxies.from_settings(settings.trusted_proxies),
+                AccessLog(settings.access_log_sample_rate, settings.access_log_slow_ms / 1000),
+            ),
             cors(settings.cors_origins),
             maintenance(settings.maintenance_mode),
             request_timeout(settings.request_timeout_seconds),
@@ -60,14 +64,24 @@ def create_app(container: Container) -> web.Application:
     authenticate = Authenticator(
         container.infrastructure.token_verifier(), container.identity.resolve_principal()
     )
-    limits = RateLimits(limiter_storage(settings.redis_url), settings.rate_limit_default)
+    limits = RateLimits(
+        limiter_storage(settings.redis_url),
+        settings.rate_limit_default,
+        lease_fraction=settings.rate_limit_lease_fraction if settings.redis_url else 0.0,
+    )
     realtime.install(app)  # open SSE/WebSocket connections end at shutdown
     specs: list[RouteSpec] = []
     # Each context's container builds the use cases its route modules' handlers receive.
     for uses in route_use_cases(container):
         for routes in ApiRoutes.by_uses[type(uses)]:
             for spec in routes.specs:
-                handler = build_handler(spec, uses, authenticate, limits)
+                handler = build_handler(
+                    spec,
+                    uses,
+                    authenticate,
+                    limits,
+                    validate_responses=settings.validate_responses,
+                )
                 app.router.add_route(spec.method, spec.path, handler)
                 specs.append(spec)
     document = build_openapi(specs, version=API_VERSION)

@@ -12,7 +12,8 @@ from pydantic import BaseModel
 JSON = "application/json"
 
 
-def _dump(value: Any) -> bytes:
+def dump(value: Any) -> bytes:
+    """``data`` as JSON: a model by its own serialiser (by alias), anything else by orjson."""
     if isinstance(value, BaseModel):
         return value.__pydantic_serializer__.to_json(value, by_alias=True)
     return orjson.dumps(value, default=_default)
@@ -31,7 +32,7 @@ def success(
     meta: Mapping[str, Any] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> web.Response:
-    body = b'{"success":true,"data":' + _dump(data)
+    body = b'{"success":true,"data":' + dump(data)
     if meta is not None:
         body += b',"meta":' + orjson.dumps(meta, default=_default)
     return web.Response(body=body + b"}", status=status, content_type=JSON, headers=headers)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import structlog
@@ -72,65 +73,80 @@ LIMITER_STORE_TIMEOUT_SECONDS = 0.5
 LIMITER_RETRY_SECONDS = 5.0
 
 
+@dataclass(slots=True)
+class _Lease:
+    """What this process knows of a caller's window: its reset (epoch seconds), the window's
+    count as of the last slot used here, the slots leased and not yet used, and whether the
+    window is full (then callers are refused here without asking the store); ``degraded``:
+    taken from this process's fallback store, the shared one being down."""
+
+    reset: float
+    count: int
+    left: int
+    full: bool
+    degraded: bool = False
+
+
 class RateLimits:
-    """Fixed windows per caller (user id, else client IP) and route.
+    """Fixed windows per caller (user id, else client IP) and route, counted in a shared store.
+
+    Leases (ADR 0061): a call that finds no slot left in this process takes ``lease`` slots of
+    the window at once (one atomic ``INCRBY`` on the shared counter), the next calls use them
+    with no round trip. A window therefore never admits more than its limit across processes;
+    a caller whose requests spread over P processes may be refused up to (P - 1) * (lease - 1)
+    requests early (slots leased by the others, unused), and ``X-RateLimit-Remaining`` is this
+    process's view. ``lease`` = ``lease_fraction`` of the limit, at least 1 (1 = one call to the
+    store per request, exact). A full window refuses here until its reset, with no round trip.
+
+    The window's reset time is fixed when the increment creates the counter (which both
+    storages do exactly when the increment returns the amount asked for) and is remembered
+    here; a window opened by another process has its expiry read once.
 
     Redis down (ADR 0091): the windows are counted in this process instead (each process then
     allows up to the limit on its own), ``ratelimit_degraded_total`` counts those decisions and
     one warning says so; the shared store is tried again every ``LIMITER_RETRY_SECONDS``. Only
     when the process's own store fails too does a call go through unlimited.
-
-    Uses the ``limits`` storage directly for what ``FixedWindowRateLimiter.hit`` +
-    ``get_window_stats`` do, in fewer round trips: the atomic increment returns the window's
-    count (the allow/deny decision), and the window's reset time — fixed when the counter is
-    created, which both storages do exactly when the increment returns 1 — is remembered in
-    this process until it passes, so the expiry is read at most once per caller and window.
-    Steady state: one Redis call per request instead of three.
     """
 
     MAX_REMEMBERED_WINDOWS = 50_000
 
-    def __init__(self, storage: Storage, default: str, fallback: Storage | None = None):
+    def __init__(
+        self,
+        storage: Storage,
+        default: str,
+        fallback: Storage | None = None,
+        *,
+        lease_fraction: float = 0.0,
+    ):
         self._storage = storage
         shared = not isinstance(storage, MemoryStorage)
         self._fallback = fallback or (MemoryStorage() if shared else None)
         self._degraded_until = 0.0  # monotonic time until which the fallback counts
-        self._default = parse(default)
-        self._parsed: dict[str, RateLimitItem] = {}
-        self._resets: dict[str, float] = {}  # limiter key -> its window's reset (epoch seconds)
+        self._lease_fraction = lease_fraction
+        self._default = self._with_lease(parse(default))
+        self._parsed: dict[str, tuple[RateLimitItem, int]] = {}
+        self._leases: dict[str, _Lease] = {}  # limiter key -> what is known of its window
+        self._leasing: dict[str, asyncio.Future[None]] = {}  # limiter key -> lease in flight
 
-    def _item(self, spec: RouteSpec) -> tuple[RateLimitItem, str]:
+    def _with_lease(self, item: RateLimitItem) -> tuple[RateLimitItem, int]:
+        return item, max(1, int(item.amount * self._lease_fraction))
+
+    def _item(self, spec: RouteSpec) -> tuple[RateLimitItem, int, str]:
         if spec.rate_limit is None:
-            return self._default, "default"
-        item = self._parsed.get(spec.rate_limit)
-        if item is None:
-            item = self._parsed[spec.rate_limit] = parse(spec.rate_limit)
-        return item, f"{spec.method}:{spec.path}"
-
-    async def _reset_time(
-        self, storage: Storage, key: str, count: int, item: RateLimitItem, now: float
-    ) -> float:
-        if count == 1:  # this increment created the window, with this expiry
-            reset = now + item.get_expiry()
-        else:
-            reset = self._resets.get(key, 0.0)
-            if reset <= now:  # unknown here (another process opened it) or an old window
-                reset = await storage.get_expiry(key)
-        if len(self._resets) >= self.MAX_REMEMBERED_WINDOWS:
-            self._resets = {k: v for k, v in self._resets.items() if v > now}
-            if len(self._resets) >= self.MAX_REMEMBERED_WINDOWS:
-                self._resets.clear()
-        self._resets[key] = reset
-        return reset
+            return *self._default, "default"
+        found = self._parsed.get(spec.rate_limit)
+        if found is None:
+            found = self._parsed[spec.rate_limit] = self._with_lease(parse(spec.rate_limit))
+        return *found, f"{spec.method}:{spec.path}"
 
     async def __call__(
         self, request: web.Request, spec: RouteSpec, principal: Principal | None
     ) -> dict[str, str]:
-        item, scope = self._item(spec)
+        item, lease, scope = self._item(spec)
         who = principal.user_id if principal else f"ip:{request[CLIENT_IP]}"
         key = item.key_for(scope, who)
         try:
-            count, now, reset_time = await self._count(key, item)
+            count, now, reset_time = await self._count(key, item, lease)
         except Exception as exc:  # noqa: BLE001 - a limiter outage must not take the API down
             log.warning("ratelimit.unavailable", error=str(exc))
             return {}
@@ -149,13 +165,46 @@ class RateLimits:
             )
         return headers
 
-    async def _count(self, key: str, item: RateLimitItem) -> tuple[int, float, float]:
-        """The window's count after this call, now, and the window's reset (epoch seconds)."""
+    async def _count(self, key: str, item: RateLimitItem, lease: int) -> tuple[int, float, float]:
+        """This call's place in the window (> the limit: refused), now, and the window's reset.
+
+        One lease per caller at a time in this process: concurrent calls that find no slot
+        wait for the lease in flight and share its slots (each taking its own lease, they would
+        each use one slot and strand the rest)."""
+        while True:
+            now = time.time()
+            known = self._leases.get(key)
+            if known is not None and known.reset > now and (known.left > 0 or known.full):
+                if known.degraded:
+                    RATE_LIMIT_DEGRADED.inc()
+                if known.left == 0:
+                    return item.amount + 1, now, known.reset
+                known.left -= 1
+                known.count += 1
+                return known.count, now, known.reset
+            in_flight = self._leasing.get(key) if lease > 1 else None
+            if in_flight is None:
+                break
+            await asyncio.shield(in_flight)
+        if lease == 1:  # nothing to share: every call counts in the store
+            return await self._take(key, item, lease, known)
+        leasing = self._leasing[key] = asyncio.get_running_loop().create_future()
+        try:
+            return await self._take(key, item, lease, known)
+        finally:
+            del self._leasing[key]
+            leasing.set_result(None)
+
+    async def _take(
+        self, key: str, item: RateLimitItem, lease: int, known: _Lease | None
+    ) -> tuple[int, float, float]:
+        """A new lease for this call, from the shared store (or, during an outage, this
+        process's own)."""
         fallback = self._fallback
         if fallback is None or time.monotonic() >= self._degraded_until:
             try:
                 async with asyncio.timeout(LIMITER_STORE_TIMEOUT_SECONDS):
-                    counted = await self._count_in(self._storage, key, item)
+                    counted = await self._lease(self._storage, key, item, lease, known)
             except Exception as exc:
                 if fallback is None:
                     raise
@@ -166,14 +215,39 @@ class RateLimits:
                     log.warning("ratelimit.shared_store_restored")
                 return counted
         RATE_LIMIT_DEGRADED.inc()
-        return await self._count_in(fallback, key, item)
+        return await self._lease(fallback, key, item, lease, known, degraded=True)
 
-    async def _count_in(
-        self, storage: Storage, key: str, item: RateLimitItem
+    async def _lease(
+        self,
+        storage: Storage,
+        key: str,
+        item: RateLimitItem,
+        size: int,
+        known: _Lease | None,
+        *,
+        degraded: bool = False,
     ) -> tuple[int, float, float]:
-        count = await storage.incr(key, item.get_expiry())
+        """Take ``size`` slots of the window; this call uses the first."""
+        total = await storage.incr(key, item.get_expiry(), amount=size)
         now = time.time()
-        return count, now, await self._reset_time(storage, key, count, item, now)
+        first = total - size + 1
+        if total == size:  # this increment created the window, with this expiry
+            reset = now + item.get_expiry()
+        elif known is not None and known.reset > now:
+            reset = known.reset
+        else:  # unknown here (another process opened it) or an old window
+            reset = await storage.get_expiry(key)
+        granted = max(0, min(size, item.amount - first + 1))
+        full = first + granted - 1 >= item.amount
+        self._remember(key, _Lease(reset, first, max(granted - 1, 0), full, degraded), now)
+        return first, now, reset
+
+    def _remember(self, key: str, lease: _Lease, now: float) -> None:
+        if len(self._leases) >= self.MAX_REMEMBERED_WINDOWS:
+            self._leases = {k: v for k, v in self._leases.items() if v.reset > now}
+            if len(self._leases) >= self.MAX_REMEMBERED_WINDOWS:
+                self._leases.clear()
+        self._leases[key] = lease
 
     def _degrade(self, exc: BaseException) -> None:
         if self._degraded_until == 0.0:  # one warning per outage, not one per request

@@ -4,10 +4,12 @@ security headers, CORS and maintenance mode."""
 from __future__ import annotations
 
 import asyncio
+import random
 import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 import structlog
 from aiohttp import web
@@ -20,7 +22,7 @@ from entrypoints.http.client_address import TrustedProxies
 from entrypoints.http.errors import ApiError
 from entrypoints.http.request_state import CLIENT_IP, REQUEST_ID, USER_ID
 from entrypoints.http.routing import validation_details
-from entrypoints.observability import HTTP_DURATION, HTTP_TOTAL
+from entrypoints.observability import HTTP_DURATION, HTTP_TOTAL, RouteMetrics
 
 log = structlog.get_logger("http")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -94,7 +96,27 @@ def _error_response(request: web.Request, exc: BaseException) -> web.Response:
     )
 
 
-def observe(proxies: TrustedProxies) -> Callable[..., Awaitable[web.StreamResponse]]:
+@dataclass(frozen=True)
+class AccessLog:
+    """Which requests get an access-log line: every error (status >= 400) and every slow one,
+    and ``sample_rate`` of the others (``ACCESS_LOG_SAMPLE_RATE``; metrics count them all)."""
+
+    sample_rate: float = 1.0
+    slow_seconds: float = 0.5
+    draw: Callable[[], float] = random.random
+
+    def wanted(self, status: int, elapsed: float) -> bool:
+        if status >= 400 or elapsed >= self.slow_seconds or self.sample_rate >= 1.0:
+            return True
+        return self.sample_rate > 0.0 and self.draw() < self.sample_rate
+
+
+def observe(
+    proxies: TrustedProxies, access_log: AccessLog | None = None
+) -> Callable[..., Awaitable[web.StreamResponse]]:
+    logged = access_log or AccessLog()
+    metrics = RouteMetrics(HTTP_DURATION, HTTP_TOTAL)
+
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         started = time.perf_counter()
@@ -115,9 +137,9 @@ def observe(proxies: TrustedProxies) -> Callable[..., Awaitable[web.StreamRespon
             response.headers.update(SECURITY_HEADERS)
         elapsed = time.perf_counter() - started
         route = _route_label(request)
-        status = str(response.status)
-        HTTP_DURATION.labels(request.method, route, status).observe(elapsed)
-        HTTP_TOTAL.labels(request.method, route, status).inc()
+        metrics.observe(request.method, route, response.status, elapsed)
+        if not logged.wanted(response.status, elapsed):
+            return response
         log.info(
             "http.request",
             method=request.method,

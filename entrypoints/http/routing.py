@@ -36,7 +36,7 @@ from typing import Any, Generic, TypeVar
 
 import pydantic_core
 from aiohttp import web
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from application.identity.principal import Principal
 from application.pagination import Page
@@ -335,14 +335,32 @@ def refuse_non_json(request: web.Request, *, even_without_body: bool = False) ->
         )
 
 
+def response_check(spec: RouteSpec) -> Callable[[Any], None]:
+    """``VALIDATE_RESPONSES`` (on in the test suite, off in production, where the handler's model
+    is serialised once and not validated again): the JSON a handler's result becomes must
+    validate as the route's declared response type, else the request fails as a bug (500, the
+    reasons logged by field)."""
+    if spec.response is None or spec.raw:
+        return lambda data: None
+    adapter: TypeAdapter[Any] = TypeAdapter(spec.response)
+
+    def check(data: Any) -> None:
+        adapter.validate_json(envelope.dump(data))
+
+    return check
+
+
 def build_handler(
     spec: RouteSpec,
     uses: object,
     authenticate: Callable[[web.Request, Auth], Awaitable[Principal | None]],
     limit: Callable[[web.Request, RouteSpec, Principal | None], Awaitable[dict[str, str]]],
+    *,
+    validate_responses: bool = False,
 ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     if not isinstance(uses, spec.uses):
         raise TypeError(f"{spec.path} needs {spec.uses.__name__}, got {type(uses).__name__}")
+    check = response_check(spec) if validate_responses else None
 
     async def handle(request: web.Request) -> web.StreamResponse:
         principal = await authenticate(request, spec.auth)
@@ -359,11 +377,15 @@ def build_handler(
         if isinstance(result, web.StreamResponse):
             response = result
         elif isinstance(result, Reply):
+            if check is not None:
+                check(result.data)
             headers = {**limit_headers, **(result.headers or {})}
             response = envelope.success(
                 result.data, status=result.status or spec.status, meta=result.meta, headers=headers
             )
         else:
+            if check is not None:
+                check(result)
             response = envelope.success(result, status=spec.status, headers=limit_headers)
         return response
 

@@ -20,7 +20,7 @@ from entrypoints.http.errors import ApiError
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
 from entrypoints.http.schemas.base import PageQuery
 from entrypoints.http.schemas.identity import WebhookAckOut
-from entrypoints.http.schemas.project_activity import ActivityOut, activity_out
+from entrypoints.http.schemas.project_activity import ProjectActivityOut, activity_out
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ async def github_webhook(call: Call[NoBody, NoQuery], uc: ProjectActivityUseCase
 @routes.get(
     "/api/v1/project/{projectId}/activity",
     query=PageQuery,
-    response=list[ActivityOut],
+    response=list[ProjectActivityOut],
     paginated=True,
     summary="Pushes to the project's linked repository, newest first (project:read)",
 )

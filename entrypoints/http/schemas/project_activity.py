@@ -8,7 +8,7 @@ from domain.project_activity.activity import ProjectActivity
 from entrypoints.http.schemas.base import ApiOutput, UtcTime
 
 
-class ActivityOut(ApiOutput):
+class ProjectActivityOut(ApiOutput):
     id: str
     kind: str
     repository: str
@@ -20,8 +20,8 @@ class ActivityOut(ApiOutput):
     created_at: UtcTime
 
 
-def activity_out(a: ProjectActivity) -> ActivityOut:
-    return ActivityOut(
+def activity_out(a: ProjectActivity) -> ProjectActivityOut:
+    return ProjectActivityOut(
         id=a.id,
         kind=a.kind,
         repository=a.repository,

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from adapters.limits.attempts import LimitsAttemptLimiter
-from domain.account.step_up import AttemptRule
+from domain.attempts import AttemptRule
 from entrypoints.http.guards import limiter_storage
 from tests.fixtures.databases import REDIS_URL
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from domain.account.step_up import AttemptRule
+from domain.attempts import AttemptRule
 from domain.free_credits.sliding_window import SlidingWindow
 from tests.fixtures.clock import FakeClock
 

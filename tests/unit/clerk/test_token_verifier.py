@@ -265,8 +265,8 @@ async def test_the_remembered_window_never_passes_the_token_exp(minter: TokenMin
     await verifier.verify(short)
     await verifier.verify(long_lived)
 
-    assert verifier._verified[short][0] <= int(now) + 10 + 5  # exp + leeway
-    assert verifier._verified[long_lived][0] <= now + 121  # capped at CACHE_SECONDS
+    assert verifier._verified.entries[short][0] <= int(now) + 10 + 5  # exp + leeway
+    assert verifier._verified.entries[long_lived][0] <= now + 121  # capped at MAX_SECONDS
 
 
 async def test_the_remembered_tokens_are_bounded(minter: TokenMinter) -> None:
@@ -276,7 +276,7 @@ async def test_the_remembered_tokens_are_bounded(minter: TokenMinter) -> None:
     tokens = [minter.valid(f"user_{n}") for n in range(5)]
     for token in tokens:
         await verifier.verify(token)
-    assert list(verifier._verified) == tokens[2:]
+    assert list(verifier._verified.entries) == tokens[2:]
 
 
 async def test_refused_tokens_are_not_remembered(
@@ -285,4 +285,4 @@ async def test_refused_tokens_are_not_remembered(
     for kind in ("expired", "forged", "wrong_azp"):
         with pytest.raises(AuthenticationFailed):
             await verifier.verify(minter.bad_tokens()[kind])
-    assert verifier._verified == {}
+    assert verifier._verified.entries == {}

@@ -11,7 +11,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from adapters.disposable_email.blocklist import PackagedDisposableDomains
-from domain.community.email_domains import is_disposable
 from domain.community.errors import ExpiredLink, IllegalReportTransition, InvalidLink
 from domain.community.feedback import iso_week
 from domain.community.newsletter import Subscriber, SubscriberStatus
@@ -24,6 +23,7 @@ from domain.community.reports import (
     check_transition,
 )
 from domain.community.signed_links import LinkSigner
+from domain.email_domains import is_disposable
 
 NOW = datetime(2026, 11, 29, 0, 0, tzinfo=UTC)
 S = ReportStatus

@@ -37,27 +37,32 @@ def test_wrk_seconds_are_milliseconds_times_a_thousand() -> None:
     assert (result.p50_ms, result.p99_ms) == (1200.0, 2000.0)
 
 
+PROFILE_W1 = "GET /api/v1/profile (workers=1)"
+
+
 def _results(profile_rps: float, select_rps: float, p99_16: float) -> list[Result]:
     return [
-        Result("GET /api/v1/profile", 64, profile_rps, 10, 30, 1, 0),
-        Result("ceiling: asyncpg SELECT", 64, select_rps, 5, 10, 1, 0),
-        Result("GET /api/v1/profile", 16, profile_rps, 5, p99_16, 1, 0),
+        Result(PROFILE_W1, 64, profile_rps, 10, 30, 1, 0, cpu_us_per_request=250),
+        Result("ceiling: asyncpg SELECT", 64, select_rps, 5, 10, 1, 0, cpu_us_per_request=150),
+        Result(PROFILE_W1, 16, profile_rps, 5, p99_16, 1, 0, cpu_us_per_request=240),
+        Result("ceiling: asyncpg SELECT", 16, select_rps, 5, 9, 1, 0, cpu_us_per_request=140),
     ]
 
 
 @pytest.mark.parametrize(
     ("profile", "select", "p99", "met"),
     [
-        (2600, 7000, 19.0, (True, True, True)),
-        (2400, 6000, 19.0, (False, True, True)),
-        (2600, 8000, 19.0, (True, False, True)),
-        (2600, 7000, 20.0, (True, True, False)),
+        (3600, 7000, 9.0, (True, True)),
+        (3400, 7000, 9.0, (False, True)),
+        (3600, 7000, 10.0, (True, False)),
     ],
 )
 def test_the_verdict_applies_the_issue_targets(profile, select, p99, met) -> None:
-    summary = verdict(_results(profile, select, p99))
-    assert (summary["meets_rps"], summary["meets_ratio"], summary["meets_p99"]) == met
-    assert summary["profile_vs_select"] == round(profile / select, 3)
+    row = verdict(_results(profile, select, p99))[PROFILE_W1]
+    assert (row["meets_share"], row["meets_p99"]) == met
+    assert row["share"] == round(profile / select, 3)
+    assert (row["cpu_us_service"], row["cpu_us_ceiling"]) == (240, 140)  # at 16 connections
+    assert (row["ceiling_rps"], row["service_rps"]) == (select, profile)
 
 
 def test_make_bench_runs_every_script_but_helpers_and_itself() -> None:

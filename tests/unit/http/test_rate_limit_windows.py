@@ -71,4 +71,4 @@ async def test_the_memo_of_windows_stays_bounded() -> None:
     limits.MAX_REMEMBERED_WINDOWS = 10
     for n in range(25):
         await limits(None, ROUTE, caller(100 + n))  # type: ignore[arg-type]
-    assert len(limits._resets) <= 10
+    assert len(limits._leases) <= 10

@@ -1,1 +1,0 @@
-"""Per-key attempt limits over the ``limits`` library (memory or Redis storage)."""
