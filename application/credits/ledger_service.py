@@ -7,6 +7,7 @@ context grants the INITIAL_ALLOCATION with the claim. Nothing here commits: the 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 
 from application.credits.announce import announce_balance
@@ -27,6 +28,14 @@ from domain.credits.wallets import Balance
 from domain.ids import new_id
 
 GRANT_TYPES = (EntryType.BONUS, EntryType.ADJUSTMENT)
+
+
+@dataclass(frozen=True)
+class PostResult:
+    """A transaction as posted now, or as its key first posted it (``replayed``)."""
+
+    posted: Posted
+    replayed: bool
 
 
 class CreditsLedger:
@@ -173,6 +182,11 @@ class CreditsLedger:
         return hold
 
     async def _post(self, uow: LedgerUnitOfWork, tx: LedgerTransaction) -> Posted:
+        return (await self.post(uow, tx)).posted
+
+    async def post(self, uow: LedgerUnitOfWork, tx: LedgerTransaction) -> PostResult:
+        """Post ``tx`` in ``uow`` (its wallets hear their new figures after the commit), or
+        replay what its key first did (``replayed``, nothing announced)."""
         stored = await uow.ledger.outcome(tx.idempotency_key)
         if stored is None:
             try:
@@ -183,8 +197,8 @@ class CreditsLedger:
                 stored = taken.outcome
             else:
                 await _announce(uow, posted)
-                return posted
-        return replay_posted(stored, tx.fingerprint)  # a replay changed nothing: no event
+                return PostResult(posted, replayed=False)
+        return PostResult(replay_posted(stored, tx.fingerprint), replayed=True)
 
     async def _record(self, uow: LedgerUnitOfWork, rejected: Rejected) -> None:
         try:

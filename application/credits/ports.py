@@ -16,6 +16,8 @@ from datetime import datetime
 from typing import Protocol
 
 from application.pagination import Page, PageRequest
+from application.ports.audit import AuditEntry
+from application.ports.outbox_commands import OutboxCommand
 from domain.credits.entry_types import EntryType
 from domain.credits.holds import Hold
 from domain.credits.outcomes import Outcome, Posted, Rejected
@@ -119,6 +121,23 @@ class LedgerRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class Effects:
+    """What commits with a posting and only if it posts (a replay or a refusal writes none).
+
+    ``messages`` go to the outbox, ``audit`` to the audit log; the posting happens only while
+    ``live_user`` (a transfer's receiver) is an active user (else ``RecipientNotFound``).
+    Every moved user wallet's ``credits.balance_changed`` is added by the ledger itself.
+    """
+
+    messages: tuple[OutboxCommand, ...] = ()
+    audit: tuple[AuditEntry, ...] = ()
+    live_user: str | None = None
+
+
+NO_EFFECTS = Effects()
+
+
 class AtomicLedger(Protocol):
     """``LedgerRepository.post`` in its own database transaction, committed on return.
 
@@ -127,6 +146,6 @@ class AtomicLedger(Protocol):
     ``InsufficientCredits`` is raised.
     """
 
-    async def post_committed(self, tx: LedgerTransaction) -> Posted:
+    async def post_committed(self, tx: LedgerTransaction, effects: Effects = NO_EFFECTS) -> Posted:
         """Raises KeyTaken (replay it), InsufficientCredits or TransientConflict (retry)."""
         ...

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from application.access.ports import (
+    MembershipRepository,
+    OrganizationRepository,
+    ScopeChainReader,
+)
 from application.credits.ports import LedgerRepository
 from application.identity.ports import UserRepository
 from application.ports.audit import AuditLog
@@ -21,3 +26,11 @@ class LedgerUnitOfWork(UnitOfWork, Protocol):
 class CreditsUnitOfWork(LedgerUnitOfWork, Protocol):
     users: UserRepository
     audit: AuditLog
+
+
+class EconomyUnitOfWork(CreditsUnitOfWork, Protocol):
+    """Organization wallets and transfers: who may move an organization's credits (access)."""
+
+    scopes: ScopeChainReader
+    organizations: OrganizationRepository
+    memberships: MembershipRepository

@@ -302,17 +302,28 @@ def transfer(
     key: str,
     description: str,
     now: datetime,
+    metadata: Mapping[str, object] = _EMPTY,
 ) -> LedgerTransaction:
-    """TRANSFER_OUT of ``source`` and TRANSFER_IN of ``target`` in one transaction."""
+    """TRANSFER_OUT of ``source`` and TRANSFER_IN of ``target`` in one transaction.
+
+    Both postings or neither; the sender's leg comes first (its sequence number is lower).
+    """
     amount = positive_credits(amount)
     if not (is_wallet(source) and is_wallet(target)):
         raise InvalidTransaction("transfers move credits between wallets")
+    if source == target:
+        raise InvalidTransaction("a wallet cannot transfer to itself")
     return LedgerTransaction(
         id=tx_id,
         type=EntryType.TRANSFER_OUT,
         idempotency_key=key,
         fingerprint=fingerprint(
-            type="TRANSFER", source=source, target=target, amount=amount, description=description
+            type="TRANSFER",
+            source=source,
+            target=target,
+            amount=amount,
+            description=description,
+            metadata=dict(metadata),
         ),
         description=description,
         postings=(
@@ -320,4 +331,5 @@ def transfer(
             Posting(target, amount, EntryType.TRANSFER_IN),
         ),
         created_at=now,
+        metadata=dict(metadata),
     )

@@ -105,6 +105,25 @@ def single_wallet_debit(tx: LedgerTransaction) -> SimpleDebit | None:
     return SimpleDebit(debit.account, -debit.amount, credit.account)
 
 
+@dataclass(frozen=True)
+class WalletTransfer:
+    """A debit of one wallet credited to another: what the one-statement transfer can post."""
+
+    source: str
+    target: str
+    amount: int  # > 0
+
+
+def wallet_transfer(tx: LedgerTransaction) -> WalletTransfer | None:
+    """``tx`` as a wallet-to-wallet transfer (sender leg first), or None."""
+    if len(tx.postings) != 2:
+        return None
+    out, into = tx.postings
+    if not (is_wallet(out.account) and is_wallet(into.account) and out.amount < 0):
+        return None
+    return WalletTransfer(out.account, into.account, into.amount)
+
+
 # -- sequence --------------------------------------------------------------------------------
 def sequence_postings(tx: LedgerTransaction, last: int) -> list[tuple[int, Posting]]:
     """The sequence numbers of ``tx``'s postings when the ledger's last one is ``last``.

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 
+from application.access.authorizer import Authorizer
 from application.credits.admin_grant import AdminGrant, UserBalance
 from application.credits.expire_holds import ExpireHolds
 from application.credits.ledger_service import CreditsLedger
+from application.credits.organization_wallet import (
+    OrganizationBalance,
+    OrganizationHistory,
+    SpendFromOrganization,
+)
 from application.credits.queries import GetBalance, GetHistory
 from application.credits.spend import Spend
-from application.credits.unit_of_work import CreditsUnitOfWork
+from application.credits.transfer import TransferCredits
+from application.credits.unit_of_work import CreditsUnitOfWork, EconomyUnitOfWork
 from application.credits.verify_ledger import VerifyLedger
 from entrypoints.containers.wiring import route_use_cases
 from entrypoints.http.routes.credits import CreditsUseCases
@@ -20,6 +27,8 @@ class Credits(containers.DeclarativeContainer):
     infrastructure = providers.DependenciesContainer()
     idempotency = providers.DependenciesContainer()
     uow = infrastructure.uow.provided.of.call(CreditsUnitOfWork)
+    economy_uow = infrastructure.uow.provided.of.call(EconomyUnitOfWork)
+    authorizer = providers.Singleton(Authorizer)  # stateless: the access context's decision
 
     credits_ledger = providers.Singleton(CreditsLedger, core.clock)
     get_balance = providers.Factory(GetBalance, uow)
@@ -29,6 +38,19 @@ class Credits(containers.DeclarativeContainer):
     verify_ledger = providers.Factory(VerifyLedger, uow)
     user_balance = providers.Factory(UserBalance, uow)
     expire_holds = providers.Factory(ExpireHolds, uow, core.clock)
+    transfer = providers.Factory(
+        TransferCredits,
+        economy_uow,
+        infrastructure.atomic_ledger,
+        credits_ledger,
+        core.clock,
+        authorizer,
+    )
+    organization_balance = providers.Factory(OrganizationBalance, economy_uow, authorizer)
+    organization_history = providers.Factory(OrganizationHistory, economy_uow, authorizer)
+    spend_from_organization = providers.Factory(
+        SpendFromOrganization, economy_uow, credits_ledger, core.clock, authorizer
+    )
 
     # What the HTTP routes of this context run (entrypoints/http/routes).
     http = route_use_cases(

@@ -44,7 +44,7 @@ from adapters.sqlalchemy.repositories.access.chain_reader import SqlScopeReads
 from adapters.sqlalchemy.repositories.credits.fast_path import PostgresAtomicLedger
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.credits.atomic_posting import UnitOfWorkAtomicLedger
-from application.credits.unit_of_work import LedgerUnitOfWork
+from application.credits.unit_of_work import CreditsUnitOfWork
 from application.ports.cache import Cache
 from application.ports.messaging import EmailSender, SmsSender
 from application.realtime.ports import RealtimeBus, TicketStore
@@ -132,7 +132,7 @@ def _atomic_ledger(
     engine: AsyncEngine, uow: SqlAlchemyUnitOfWorkFactory, settings: Settings
 ) -> UnitOfWorkAtomicLedger | PostgresAtomicLedger:
     # A Protocol is the shape: mypy's type-abstract check does not apply to it.
-    portable = UnitOfWorkAtomicLedger(uow.of(LedgerUnitOfWork))  # type: ignore[type-abstract]
+    portable = UnitOfWorkAtomicLedger(uow.of(CreditsUnitOfWork))  # type: ignore[type-abstract]
     if engine.dialect.name == "postgresql":
         return PostgresAtomicLedger(
             engine,
@@ -230,7 +230,7 @@ class MemoryInfrastructure(containers.DeclarativeContainer):
         InMemoryUnitOfWorkFactory, providers.Singleton(MemoryStore), core.clock
     )
     atomic_ledger = providers.Singleton(
-        UnitOfWorkAtomicLedger, uow.provided.of.call(LedgerUnitOfWork)
+        UnitOfWorkAtomicLedger, uow.provided.of.call(CreditsUnitOfWork)
     )
     scope_reads = providers.Singleton(MemoryScopeReads, uow.provided.store)
     cache = providers.Singleton(InMemoryCache)

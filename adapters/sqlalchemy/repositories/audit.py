@@ -61,28 +61,31 @@ def _record(r: Any) -> AuditRecord:
     return AuditRecord(entry, name)
 
 
+def audit_row(entry: AuditEntry) -> dict[str, Any]:
+    """The ``audit_log`` row of ``entry`` (also written by the ledger's one-statement path)."""
+    return {
+        "id": entry.id,
+        "scope_type": entry.scope_type,
+        "scope_id": entry.scope_id,
+        "actor_id": entry.actor_id,
+        "action": entry.action,
+        "target_type": entry.target_type,
+        "target_id": entry.target_id,
+        "before": dict(entry.before) if entry.before is not None else None,
+        "after": dict(entry.after) if entry.after is not None else None,
+        "request_id": entry.context.request_id,
+        "ip": entry.context.ip,
+        "user_agent": entry.context.user_agent,
+        "created_at": entry.created_at,
+    }
+
+
 class SqlAuditLog:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn
 
     async def append(self, entry: AuditEntry) -> None:
-        await self._conn.execute(
-            sa.insert(audit_log).values(
-                id=entry.id,
-                scope_type=entry.scope_type,
-                scope_id=entry.scope_id,
-                actor_id=entry.actor_id,
-                action=entry.action,
-                target_type=entry.target_type,
-                target_id=entry.target_id,
-                before=dict(entry.before) if entry.before is not None else None,
-                after=dict(entry.after) if entry.after is not None else None,
-                request_id=entry.context.request_id,
-                ip=entry.context.ip,
-                user_agent=entry.context.user_agent,
-                created_at=entry.created_at,
-            )
-        )
+        await self._conn.execute(sa.insert(audit_log).values(**audit_row(entry)))
 
     async def list_for_scope(
         self, scope_type: str, scope_ids: list[str], page: PageRequest

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 import orjson
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from domain.credits.amounts import MAX_CREDITS_PER_MOVEMENT
 from domain.credits.entry_types import EntryType
@@ -72,3 +72,36 @@ class GrantOut(ApiOutput):
     transaction_id: str
     amount: int
     balance: int
+
+
+Note = Annotated[str, StringConstraints(max_length=200)]
+Ref = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class MemberRecipient(ApiInput):
+    user_id: Ref
+
+
+class Recipient(ApiInput):
+    """``{userId}`` or ``{organizationId}``, exactly one."""
+
+    user_id: Ref | None = None
+    organization_id: Ref | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Recipient:
+        if (self.user_id is None) == (self.organization_id is None):
+            raise ValueError("give exactly one of userId and organizationId")
+        return self
+
+
+class TransferIn(ApiInput):
+    to: Recipient
+    amount: Credits
+    note: Note = ""
+
+
+class OrganizationTransferIn(ApiInput):
+    to: MemberRecipient
+    amount: Credits
+    note: Note = ""

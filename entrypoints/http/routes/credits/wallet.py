@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from aiohttp import web
 
-from application.credits.admin_grant import AdminGrant
 from application.credits.ports import HistoryEntry
-from application.credits.queries import GetBalance, GetHistory
-from application.credits.spend import Spend
-from application.idempotency import IdempotentRequests
 from application.pagination import page_request
 from domain.credits.entry_types import EntryType
 from entrypoints.http import envelope
@@ -22,6 +16,7 @@ from entrypoints.http.idempotency import (
     idempotent,
     required_idempotency_key,
 )
+from entrypoints.http.routes.credits.use_cases import CreditsUseCases
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
 from entrypoints.http.schemas.credits import (
     BalanceOut,
@@ -32,18 +27,6 @@ from entrypoints.http.schemas.credits import (
     SpendIn,
     SpendOut,
 )
-
-
-@dataclass(frozen=True)
-class CreditsUseCases:
-    """What these handlers run (built by the context's container)."""
-
-    admin_grant: Callable[[], AdminGrant]
-    get_balance: Callable[[], GetBalance]
-    get_history: Callable[[], GetHistory]
-    spend: Callable[[], Spend]
-    idempotency: Callable[[], IdempotentRequests]
-
 
 routes = ApiRoutes(tag="credits", uses=CreditsUseCases)
 NO_STORE = {"Cache-Control": "no-store"}
@@ -102,8 +85,13 @@ async def spend(call: Call[SpendIn, NoQuery], uc: CreditsUseCases) -> SpendOut |
         idempotency_key=key,
         metadata=body.metadata,
     )
-    out = SpendOut(transaction_id=result.transaction_id, balance=result.balance)
-    if result.replayed:
+    return moved(result.transaction_id, result.balance, result.replayed)
+
+
+def moved(transaction_id: str, balance: int, replayed: bool) -> SpendOut | web.Response:
+    """201 ``{transactionId, balance}``; a replay says so (``Idempotent-Replayed: true``)."""
+    out = SpendOut(transaction_id=transaction_id, balance=balance)
+    if replayed:
         return envelope.success(out, status=201, headers={REPLAYED_HEADER: "true"})
     return out
 
