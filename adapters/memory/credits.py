@@ -11,6 +11,7 @@ from domain.credits.accounts import is_wallet
 from domain.credits.book import Book
 from domain.credits.entry_types import EntryType
 from domain.credits.holds import Hold
+from domain.credits.lots import Lot
 from domain.credits.outcomes import Outcome, Posted, Rejected
 from domain.credits.transactions import LedgerTransaction
 from domain.credits.wallets import Balance
@@ -86,6 +87,16 @@ class MemoryLedgerRepository:
 
     async def expire_due(self, now: datetime, limit: int) -> list[Hold]:
         return self._book.expire_due(now)  # no batching needed in memory
+
+    async def lots(self, wallet: str) -> list[Lot]:
+        return self._book.lots(wallet)
+
+    async def expire_lots(self, wallet: str, now: datetime) -> list[Posted]:
+        return self._book.expire_lots(wallet, now)
+
+    async def wallets_expiring(self, before: datetime, limit: int) -> list[str]:
+        due = [w for w in self._book.accounts() if is_wallet(w)]
+        return [w for w in due if any(lot.is_due(before) for lot in self._book.lots(w))][:limit]
 
     async def audit(self) -> LedgerAudit:
         diffs = self._book.differences()

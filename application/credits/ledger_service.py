@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from application.credits.announce import announce_balance
 from application.credits.ports import KeyTaken
@@ -38,9 +39,17 @@ class PostResult:
     replayed: bool
 
 
+DEFAULT_PROMO_TTL = timedelta(days=365)  # PROMO_CREDITS_TTL_DAYS
+
+
 class CreditsLedger:
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, promo_ttl: timedelta = DEFAULT_PROMO_TTL) -> None:
         self._clock = clock
+        self._promo_ttl = promo_ttl
+
+    def promo_expiry(self) -> datetime:
+        """When promotional credits granted now expire (a lot: domain/credits/lots.py)."""
+        return self._clock.now() + self._promo_ttl
 
     async def post_purchase(
         self,
@@ -82,6 +91,7 @@ class CreditsLedger:
         stored = await uow.ledger.outcome(key)
         if stored is not None:
             return clawback_of(replay(stored, fp), wallet)
+        await uow.ledger.expire_lots(wallet, self._clock.now())
         balance = await uow.ledger.lock_balance(wallet)
         decided = judge_claw_back(
             tx_id=new_id(),
@@ -111,6 +121,7 @@ class CreditsLedger:
             amount=amount,
             description=description,
             now=self._clock.now(),
+            expires_at=self.promo_expiry(),
         )
         try:
             posted = await uow.ledger.post(tx)
@@ -135,18 +146,21 @@ class CreditsLedger:
     ) -> PostedEntry:
         """BONUS or ADJUSTMENT (which may be negative, never below zero available)."""
         wallet = user_wallet(user_id)
-        build = entries.bonus if type_ is EntryType.BONUS else entries.adjustment
         if type_ not in GRANT_TYPES:
             raise ValueError(f"cannot grant {type_}")
-        tx = build(
-            tx_id=new_id(),
-            wallet=wallet,
-            amount=amount,
-            key=key,
-            description=reason,
-            now=self._clock.now(),
-            metadata=metadata or {},
-        )
+        common: dict[str, Any] = {
+            "tx_id": new_id(),
+            "wallet": wallet,
+            "amount": amount,
+            "key": key,
+            "description": reason,
+            "now": self._clock.now(),
+            "metadata": metadata or {},
+        }
+        if type_ is EntryType.BONUS:  # promotional: a lot that expires
+            tx = entries.bonus(**common, expires_at=self.promo_expiry())
+        else:
+            tx = entries.adjustment(**common)
         return (await self._post(uow, tx)).entry_for(wallet)
 
     async def reserve_hold(

@@ -20,6 +20,7 @@ from application.ports.audit import AuditEntry
 from application.ports.outbox_commands import OutboxCommand
 from domain.credits.entry_types import EntryType
 from domain.credits.holds import Hold
+from domain.credits.lots import Lot
 from domain.credits.outcomes import Outcome, Posted, Rejected
 from domain.credits.transactions import LedgerTransaction
 from domain.credits.wallets import Balance
@@ -118,6 +119,20 @@ class LedgerRepository(Protocol):
 
     async def audit(self) -> LedgerAudit:
         """Recompute every balance from the postings."""
+        ...
+
+    async def lots(self, wallet: str) -> list[Lot]:
+        """The wallet's promotional lots with their remainders, derived from its postings."""
+        ...
+
+    async def expire_lots(self, wallet: str, now: datetime) -> list[Posted]:
+        """Lock the wallet and post one EXPIRY per lot due at ``now`` (``rules.judge_expiry``).
+
+        ``post`` does it for every debited wallet first, so no debit consumes an expired lot."""
+        ...
+
+    async def wallets_expiring(self, before: datetime, limit: int) -> list[str]:
+        """Wallets whose next expiry (a lower bound) is at or before ``before``."""
         ...
 
 

@@ -21,9 +21,13 @@ credit_wallets = sa.Table(
     sa.Column("balance", sa.BigInteger, nullable=False),
     sa.Column("held", sa.BigInteger, nullable=False, server_default="0"),  # Σ open holds
     timestamp("updated_at"),
+    # No later than the wallet's first open lot expires (domain/credits/lots.py); NULL: nothing
+    # in the wallet expires. The one-statement spend posts only while it lies in the future.
+    timestamp("expiring_at", nullable=True),
     sa.CheckConstraint("balance >= 0", name="balance_not_negative"),
     sa.CheckConstraint("held >= 0", name="held_not_negative"),
     sa.CheckConstraint("balance >= held", name="holds_covered"),
+    sa.Index("ix_credit_wallets_expiring_at", "expiring_at"),
 )
 
 ledger_transactions = sa.Table(

@@ -51,6 +51,7 @@ SPEND_SQL = """
 WITH debit AS (
     UPDATE credit_wallets SET balance = balance - $2, updated_at = $6
     WHERE account = $1 AND balance - held >= $2
+      AND (expiring_at IS NULL OR expiring_at > $6)
       AND NOT EXISTS (SELECT 1 FROM ledger_transactions WHERE idempotency_key = $4)
     RETURNING balance, held
 ), announce AS (
@@ -81,7 +82,7 @@ SELECT balance FROM debit
 # this statement's snapshot, which is a correct moment to refuse). No row back: the key is used,
 # or credits arrived in between; the portable path then decides.
 REFUSE_SQL = """
-WITH w AS (SELECT balance, held FROM credit_wallets WHERE account = $1),
+WITH w AS (SELECT balance, held, expiring_at FROM credit_wallets WHERE account = $1),
 refusal AS (
     INSERT INTO ledger_transactions
         (id, idempotency_key, fingerprint, type, status, wallet, description, metadata,
@@ -92,7 +93,7 @@ refusal AS (
                'available', COALESCE(w.balance - w.held, 0), 'required', $2::bigint),
            $6
     FROM (SELECT 1) AS one LEFT JOIN w ON true
-    WHERE COALESCE(w.balance - w.held, 0) < $2
+    WHERE COALESCE(w.balance - w.held, 0) < $2 AND COALESCE(w.expiring_at > $6, true)
     ON CONFLICT DO NOTHING
     RETURNING details
 )
@@ -108,13 +109,13 @@ SELECT details FROM refusal
 # path then decides (and records a refusal) in its own transaction.
 TRANSFER_SQL = """
 WITH locked AS (
-    SELECT account, balance, held FROM credit_wallets
+    SELECT account, balance, held, expiring_at FROM credit_wallets
     WHERE account = $1 OR account = $2
     ORDER BY account
     FOR UPDATE
 ), ok AS (
     SELECT 1 AS ok FROM locked s JOIN locked t ON s.account = $1 AND t.account = $2
-    WHERE s.balance - s.held >= $3
+    WHERE s.balance - s.held >= $3 AND (s.expiring_at IS NULL OR s.expiring_at > $7)
       AND NOT EXISTS (SELECT 1 FROM ledger_transactions WHERE idempotency_key = $5)
       AND ($10::text IS NULL
            OR EXISTS (SELECT 1 FROM users WHERE id = $10::text AND deleted_at IS NULL))
