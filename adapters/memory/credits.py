@@ -94,9 +94,9 @@ class MemoryLedgerRepository:
     async def expire_lots(self, wallet: str, now: datetime) -> list[Posted]:
         return self._book.expire_lots(wallet, now)
 
-    async def wallets_expiring(self, before: datetime, limit: int) -> list[str]:
-        due = [w for w in self._book.accounts() if is_wallet(w)]
-        return [w for w in due if any(lot.is_due(before) for lot in self._book.lots(w))][:limit]
+    async def wallets_expiring(self, before: datetime, after: str, limit: int) -> list[str]:
+        wallets = [w for w in self._book.accounts() if is_wallet(w) and w > after]
+        return [w for w in wallets if any(lot.is_due(before) for lot in self._book.lots(w))][:limit]
 
     async def audit(self) -> LedgerAudit:
         diffs = self._book.differences()

@@ -131,8 +131,9 @@ class LedgerRepository(Protocol):
         ``post`` does it for every debited wallet first, so no debit consumes an expired lot."""
         ...
 
-    async def wallets_expiring(self, before: datetime, limit: int) -> list[str]:
-        """Wallets whose next expiry (a lower bound) is at or before ``before``."""
+    async def wallets_expiring(self, before: datetime, after: str, limit: int) -> list[str]:
+        """Wallets (by account, after ``after``) whose next expiry — a lower bound, so some may
+        have nothing left to expire — is at or before ``before``."""
         ...
 
 

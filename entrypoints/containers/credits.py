@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from dependency_injector import containers, providers
 
 from application.access.authorizer import Authorizer
 from application.credits.admin_grant import AdminGrant, UserBalance
 from application.credits.expire_holds import ExpireHolds
+from application.credits.expire_lots import ExpirePromotionalCredits
 from application.credits.ledger_service import CreditsLedger
 from application.credits.organization_wallet import (
     OrganizationBalance,
@@ -30,7 +33,11 @@ class Credits(containers.DeclarativeContainer):
     economy_uow = infrastructure.uow.provided.of.call(EconomyUnitOfWork)
     authorizer = providers.Singleton(Authorizer)  # stateless: the access context's decision
 
-    credits_ledger = providers.Singleton(CreditsLedger, core.clock)
+    credits_ledger = providers.Singleton(
+        CreditsLedger,
+        core.clock,
+        providers.Factory(timedelta, days=core.config.provided.promo_credits_ttl_days),
+    )
     get_balance = providers.Factory(GetBalance, uow)
     get_history = providers.Factory(GetHistory, uow)
     spend = providers.Factory(Spend, infrastructure.atomic_ledger, core.clock)
@@ -38,6 +45,7 @@ class Credits(containers.DeclarativeContainer):
     verify_ledger = providers.Factory(VerifyLedger, uow)
     user_balance = providers.Factory(UserBalance, uow)
     expire_holds = providers.Factory(ExpireHolds, uow, core.clock)
+    expire_promotional_credits = providers.Factory(ExpirePromotionalCredits, uow, core.clock)
     transfer = providers.Factory(
         TransferCredits,
         economy_uow,

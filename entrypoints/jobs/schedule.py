@@ -94,3 +94,10 @@ def cleanup_phone_verification(container: Container) -> Callable[[], Awaitable[o
     """Drop expired number locks and codes, and attempt history past every rate window."""
     run: Callable[[], Awaitable[object]] = container.free_credits.purge_stale_phone_verification()
     return run
+
+
+@periodic("credits.expire_promotional", every=timedelta(days=1), offset=timedelta(minutes=30))
+def expire_promotional_credits(container: Container) -> Callable[[], Awaitable[object]]:
+    """Post one EXPIRY per expired promotional lot, warn 7 days ahead (daily, 00:30 UTC)."""
+    run: Callable[[], Awaitable[object]] = container.credits.expire_promotional_credits()
+    return run

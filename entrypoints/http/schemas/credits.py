@@ -21,6 +21,15 @@ class BalanceOut(ApiOutput):
     available: int
 
 
+class ExpiringOut(ApiOutput):
+    amount: int
+    expires_at: UtcTime
+
+
+class WalletBalanceOut(BalanceOut):
+    expiring: list[ExpiringOut]  # the next 3 promotional lots to expire, first first
+
+
 class HistoryQuery(PageQuery):
     type: EntryType | None = None
 

@@ -298,12 +298,12 @@ class SqlLedgerRepository:
         )
         return posted
 
-    async def wallets_expiring(self, before: datetime, limit: int) -> list[str]:
+    async def wallets_expiring(self, before: datetime, after: str, limit: int) -> list[str]:
         w = credit_wallets.c
         stmt = (
             sa.select(w.account)
-            .where(w.expiring_at <= before)
-            .order_by(w.expiring_at, w.account)
+            .where(w.expiring_at <= before, w.account > after)
+            .order_by(w.account)
             .limit(limit)
         )
         return [r.account for r in (await self._conn.execute(stmt)).all()]

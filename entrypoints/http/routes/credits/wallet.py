@@ -19,25 +19,30 @@ from entrypoints.http.idempotency import (
 from entrypoints.http.routes.credits.use_cases import CreditsUseCases
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
 from entrypoints.http.schemas.credits import (
-    BalanceOut,
+    ExpiringOut,
     GrantIn,
     GrantOut,
     HistoryEntryOut,
     HistoryQuery,
     SpendIn,
     SpendOut,
+    WalletBalanceOut,
 )
 
 routes = ApiRoutes(tag="credits", uses=CreditsUseCases)
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-@routes.get("/api/v1/credits/balance", response=BalanceOut, summary="My credit balance")
+@routes.get("/api/v1/credits/balance", response=WalletBalanceOut, summary="My credit balance")
 async def balance(call: Call[NoBody, NoQuery], uc: CreditsUseCases) -> Reply:
-    b = await uc.get_balance()(call.user.user_id)
-    return Reply(
-        BalanceOut(balance=b.balance, held=b.held, available=b.available), headers=NO_STORE
+    b, lots = await uc.get_balance().with_expiring(call.user.user_id)
+    out = WalletBalanceOut(
+        balance=b.balance,
+        held=b.held,
+        available=b.available,
+        expiring=[ExpiringOut(amount=lot.remaining, expires_at=lot.expires_at) for lot in lots],
     )
+    return Reply(out, headers=NO_STORE)
 
 
 def history_entry_out(e: HistoryEntry) -> HistoryEntryOut:
