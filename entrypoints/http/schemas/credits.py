@@ -91,21 +91,21 @@ class MemberRecipient(ApiInput):
     user_id: Ref
 
 
-class Recipient(ApiInput):
+class TransferRecipient(ApiInput):
     """``{userId}`` or ``{organizationId}``, exactly one."""
 
     user_id: Ref | None = None
     organization_id: Ref | None = None
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> Recipient:
+    def _exactly_one(self) -> TransferRecipient:
         if (self.user_id is None) == (self.organization_id is None):
             raise ValueError("give exactly one of userId and organizationId")
         return self
 
 
 class TransferIn(ApiInput):
-    to: Recipient
+    to: TransferRecipient
     amount: Credits
     note: Note = ""
 
