@@ -21,6 +21,8 @@ from domain.access.organization import Organization
 from domain.access.roles import Role
 from domain.access.team import Project, Team
 from domain.assistant.conversation import Conversation, Message
+from domain.credits.coupons import Coupon
+from domain.credits.referrals import Referral
 from domain.free_credits.free_credit_claim import FreeCreditClaim
 from domain.free_credits.phone_lock import PhoneLock
 from domain.free_credits.verification import PhoneVerification
@@ -145,6 +147,14 @@ class AssistantState:
 
 
 @dataclass
+class EconomyState:
+    codes: dict[str, str] = field(default_factory=dict)  # user id -> referral code
+    referrals: dict[str, Referral] = field(default_factory=dict)  # by referred user
+    coupons: dict[str, Coupon] = field(default_factory=dict)
+    redemptions: set[tuple[str, str]] = field(default_factory=set)  # one-per-user (coupon, user)
+
+
+@dataclass
 class MemoryState:
     identity: IdentityState = field(default_factory=IdentityState)
     profiles: ProfilesState = field(default_factory=ProfilesState)
@@ -161,6 +171,7 @@ class MemoryState:
     invitations: InvitationsState = field(default_factory=InvitationsState)
     access: AccessState = field(default_factory=AccessState)
     assistant: AssistantState = field(default_factory=AssistantState)
+    economy: EconomyState = field(default_factory=EconomyState)
     # The credits ledger still keeps its Book under extra["ledger"]: its repository belongs to
     # the credits owner, who moves it to a typed part. Nothing else may use this bag.
     extra: dict[str, Any] = field(default_factory=dict)

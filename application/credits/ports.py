@@ -18,10 +18,12 @@ from typing import Protocol
 from application.pagination import Page, PageRequest
 from application.ports.audit import AuditEntry
 from application.ports.outbox_commands import OutboxCommand
+from domain.credits.coupons import Coupon
 from domain.credits.entry_types import EntryType
 from domain.credits.holds import Hold
 from domain.credits.lots import Lot
 from domain.credits.outcomes import Outcome, Posted, Rejected
+from domain.credits.referrals import Referral
 from domain.credits.transactions import LedgerTransaction
 from domain.credits.wallets import Balance
 
@@ -164,4 +166,48 @@ class AtomicLedger(Protocol):
 
     async def post_committed(self, tx: LedgerTransaction, effects: Effects = NO_EFFECTS) -> Posted:
         """Raises KeyTaken (replay it), InsufficientCredits or TransientConflict (retry)."""
+        ...
+
+
+class ReferralRepository(Protocol):
+    """Referral codes (one per user, unique) and referrals (one per referred user)."""
+
+    async def code_of(self, user_id: str) -> str | None: ...
+
+    async def add_code(self, user_id: str, code: str, now: datetime) -> bool:
+        """False when the user already has a code or the code is taken."""
+        ...
+
+    async def owner_of(self, code: str) -> str | None: ...
+
+    async def get(self, referred_user_id: str, *, for_update: bool = False) -> Referral | None:
+        """``for_update`` holds the row until the transaction ends."""
+        ...
+
+    async def add(self, referral: Referral) -> bool:
+        """False when the user has already claimed a code."""
+        ...
+
+    async def save(self, referral: Referral) -> None: ...
+
+    async def stats(self, referrer_user_id: str) -> tuple[int, int]:
+        """(referred users, credits earned from rewards not reversed)."""
+        ...
+
+
+class CouponRepository(Protocol):
+    async def add(self, coupon: Coupon) -> bool:
+        """False when a coupon with the same code digest exists."""
+        ...
+
+    async def by_digest(self, code_digest: str) -> Coupon | None: ...
+
+    async def take_redemption(self, coupon_id: str) -> bool:
+        """Count one redemption unless ``max_redemptions`` are taken (atomic; False then)."""
+        ...
+
+    async def record_redemption(
+        self, coupon: Coupon, user_id: str, redemption_id: str, now: datetime
+    ) -> bool:
+        """False when ``coupon`` is one per user and the user has redeemed it."""
         ...

@@ -9,7 +9,7 @@ from application.access.ports import (
     OrganizationRepository,
     ScopeChainReader,
 )
-from application.credits.ports import LedgerRepository
+from application.credits.ports import CouponRepository, LedgerRepository, ReferralRepository
 from application.identity.ports import UserRepository
 from application.ports.audit import AuditLog
 from application.ports.outbox import Outbox
@@ -34,3 +34,17 @@ class EconomyUnitOfWork(CreditsUnitOfWork, Protocol):
     scopes: ScopeChainReader
     organizations: OrganizationRepository
     memberships: MembershipRepository
+
+
+class RewardsUnitOfWork(LedgerUnitOfWork, Protocol):
+    """What the payments settlement funnel's transaction lends the referral program."""
+
+    referrals: ReferralRepository
+
+
+class ReferralsUnitOfWork(CreditsUnitOfWork, Protocol):
+    referrals: ReferralRepository
+
+
+class CouponsUnitOfWork(CreditsUnitOfWork, Protocol):
+    coupons: CouponRepository

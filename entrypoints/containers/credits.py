@@ -8,6 +8,7 @@ from dependency_injector import containers, providers
 
 from application.access.authorizer import Authorizer
 from application.credits.admin_grant import AdminGrant, UserBalance
+from application.credits.coupons import CreateCoupon, RedeemCoupon
 from application.credits.expire_holds import ExpireHolds
 from application.credits.expire_lots import ExpirePromotionalCredits
 from application.credits.ledger_service import CreditsLedger
@@ -17,12 +18,24 @@ from application.credits.organization_wallet import (
     SpendFromOrganization,
 )
 from application.credits.queries import GetBalance, GetHistory
+from application.credits.referrals import ClaimReferral, GetReferrals, ReferralProgram
 from application.credits.spend import Spend
 from application.credits.transfer import TransferCredits
-from application.credits.unit_of_work import CreditsUnitOfWork, EconomyUnitOfWork
+from application.credits.unit_of_work import (
+    CouponsUnitOfWork,
+    CreditsUnitOfWork,
+    EconomyUnitOfWork,
+    ReferralsUnitOfWork,
+)
 from application.credits.verify_ledger import VerifyLedger
+from domain.credits.coupons import CouponHasher
+from entrypoints.config import Settings
 from entrypoints.containers.wiring import route_use_cases
 from entrypoints.http.routes.credits import CreditsUseCases
+
+
+def _coupon_hasher(settings: Settings) -> CouponHasher:
+    return CouponHasher(settings.resolved_otp_pepper())  # the server's pepper, never stored
 
 
 class Credits(containers.DeclarativeContainer):
@@ -58,6 +71,25 @@ class Credits(containers.DeclarativeContainer):
     organization_history = providers.Factory(OrganizationHistory, economy_uow, authorizer)
     spend_from_organization = providers.Factory(
         SpendFromOrganization, economy_uow, credits_ledger, core.clock, authorizer
+    )
+
+    referrals_uow = infrastructure.uow.provided.of.call(ReferralsUnitOfWork)
+    coupons_uow = infrastructure.uow.provided.of.call(CouponsUnitOfWork)
+    coupon_hasher = providers.Singleton(_coupon_hasher, core.config)
+    referral_program = providers.Singleton(
+        ReferralProgram,
+        credits_ledger,
+        core.clock,
+        core.config.provided.referral_reward_credits,
+        core.config.provided.referral_welcome_credits,
+    )
+    get_referrals = providers.Factory(
+        GetReferrals, referrals_uow, core.clock, core.config.provided.frontend_url
+    )
+    claim_referral = providers.Factory(ClaimReferral, referrals_uow, core.clock)
+    create_coupon = providers.Factory(CreateCoupon, coupons_uow, coupon_hasher, core.clock)
+    redeem_coupon = providers.Factory(
+        RedeemCoupon, coupons_uow, credits_ledger, coupon_hasher, core.clock
     )
 
     # What the HTTP routes of this context run (entrypoints/http/routes).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 import orjson
-from pydantic import Field, StringConstraints, field_validator, model_validator
+from pydantic import AwareDatetime, Field, StringConstraints, field_validator, model_validator
 
 from domain.credits.amounts import MAX_CREDITS_PER_MOVEMENT
 from domain.credits.entry_types import EntryType
@@ -114,3 +114,50 @@ class OrganizationTransferIn(ApiInput):
     to: MemberRecipient
     amount: Credits
     note: Note = ""
+
+
+class ReferralOut(ApiOutput):
+    code: str
+    link: str
+    referred_count: int
+    rewards_earned: int
+
+
+class ReferralClaimIn(ApiInput):
+    code: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class ReferralClaimOut(ApiOutput):
+    code: str
+    claimed_at: UtcTime
+
+
+class RedeemIn(ApiInput):
+    code: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class RedeemOut(ApiOutput):
+    credits_added: int
+    balance: int
+    transaction_id: str
+
+
+class CouponIn(ApiInput):
+    code: (
+        Annotated[str, StringConstraints(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+        | None
+    ) = None
+    credits: Credits
+    max_redemptions: Annotated[int, Field(ge=1, le=10_000_000)] | None = None
+    one_per_user: bool = True
+    expires_at: AwareDatetime | None = None
+
+
+class CouponOut(ApiOutput):
+    id: str
+    code: str  # shown once: only a keyed digest is stored
+    credits: int
+    max_redemptions: int | None
+    one_per_user: bool
+    expires_at: UtcTime | None
+    created_at: UtcTime

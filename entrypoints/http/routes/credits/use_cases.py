@@ -6,12 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from application.credits.admin_grant import AdminGrant
+from application.credits.coupons import CreateCoupon, RedeemCoupon
 from application.credits.organization_wallet import (
     OrganizationBalance,
     OrganizationHistory,
     SpendFromOrganization,
 )
 from application.credits.queries import GetBalance, GetHistory
+from application.credits.referrals import ClaimReferral, GetReferrals
 from application.credits.spend import Spend
 from application.credits.transfer import TransferCredits
 from application.idempotency import IdempotentRequests
@@ -28,3 +30,7 @@ class CreditsUseCases:
     organization_balance: Callable[[], OrganizationBalance]
     organization_history: Callable[[], OrganizationHistory]
     spend_from_organization: Callable[[], SpendFromOrganization]
+    get_referrals: Callable[[], GetReferrals]
+    claim_referral: Callable[[], ClaimReferral]
+    create_coupon: Callable[[], CreateCoupon]
+    redeem_coupon: Callable[[], RedeemCoupon]
