@@ -8,11 +8,14 @@ On a fresh PostgreSQL database (created, migrated and dropped by this script):
     SQL statement the spend path issues (adapters/sqlalchemy/ledger_fast_path.SPEND_SQL);
 (b) ``POST /api/v1/credits/spend`` through the full HTTP stack (auth, rate limit, validation,
     envelope, idempotency) across 1,000 wallets;
-(c) the same on ONE hot wallet.
+(c) the same on ONE hot wallet;
+(d) ``POST /api/v1/credits/transfer`` user → user across the same 1,000 wallets (one ledger
+    transaction with both postings, one statement on PostgreSQL: ADR 0022).
 
 Each server runs in its own process, as in production (one ``fairarena serve`` process); the load
 generator is this process. Throughput is measured at 64 connections and latency at 16. Prints
-spends/s, p50/p99 and the ratios (b)/(a), (c)/(a), then checks the ledger (Σ postings = 0,
+spends/s, p50/p99, the server's CPU time per request (stable on a busy machine, unlike
+throughput) and the ratios (b)/(a), (c)/(a), (d)/(a), then checks the ledger (Σ postings = 0,
 every wallet = Σ its postings).
 """
 
@@ -79,6 +82,11 @@ def serve_ceiling(dsn: str, port: int, pool_size: int) -> None:
                     "DEDUCTION",
                     None,
                     "consumption",
+                    # the owner's credits.balance_changed outbox row, as the spend path writes
+                    str(uuid.uuid4()),
+                    "realtime.publish",
+                    wallet.removeprefix("user:"),
+                    "credits.balance_changed",
                 )
             if balance is None:
                 return web.json_response({"success": False}, status=402)
@@ -101,6 +109,12 @@ class Result:
     seconds: float
     latencies: list[float] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
+    cpu_seconds: float = 0.0  # the serving process's CPU time during the measured window
+
+    @property
+    def cpu_us_per_request(self) -> float:
+        requests = sum(self.statuses.values())
+        return self.cpu_seconds / requests * 1e6 if requests else float("nan")
 
     @property
     def ok(self) -> int:
@@ -120,8 +134,25 @@ class Result:
         errors = {s: n for s, n in self.statuses.items() if s != 201}
         return (
             f"{self.name:<34} conns={self.connections:<3} {self.rate:8.0f} spends/s  "
-            f"p50={self.pct(0.50):6.1f} ms  p99={self.pct(0.99):6.1f} ms  errors={errors or 0}"
+            f"p50={self.pct(0.50):6.1f} ms  p99={self.pct(0.99):6.1f} ms  "
+            f"cpu={self.cpu_us_per_request:5.0f} µs/req  errors={errors or 0}"
         )
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of ``pid`` and its children (a server may fork workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:  # fields[1] is the parent pid
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 async def load(
@@ -131,13 +162,21 @@ async def load(
     duration: float,
     warmup: float,
     make_request: object,
+    server_pid: int,
 ) -> Result:
     result = Result(name, connections, duration)
+    cpu: dict[str, float] = {}
     connector = aiohttp.TCPConnector(limit=connections)
     async with aiohttp.ClientSession(connector=connector) as session:
         start = time.perf_counter()
         measure_from = start + warmup
         stop = measure_from + duration
+
+        async def meter() -> None:
+            await asyncio.sleep(max(0.0, measure_from - time.perf_counter()))
+            cpu["start"] = cpu_seconds(server_pid)
+            await asyncio.sleep(max(0.0, stop - time.perf_counter()))
+            cpu["stop"] = cpu_seconds(server_pid)
 
         async def worker() -> None:
             while (now := time.perf_counter()) < stop:
@@ -150,7 +189,8 @@ async def load(
                     result.latencies.append(time.perf_counter() - t0)
                     result.statuses[status] = result.statuses.get(status, 0) + 1
 
-        await asyncio.gather(*(worker() for _ in range(connections)))
+        await asyncio.gather(meter(), *(worker() for _ in range(connections)))
+    result.cpu_seconds = cpu["stop"] - cpu["start"]
     return result
 
 
@@ -216,6 +256,22 @@ def spend_request(tokens: list[str]) -> object:
     return make
 
 
+def transfer_request(users: list[tuple[str, str]]) -> object:
+    """A transfer of 1 credit from a random user to another random user."""
+    headers = [
+        {"Authorization": f"Bearer {t}", "Content-Type": "application/json"} for t, _ in users
+    ]
+    ids = [u for _, u in users]
+
+    def make() -> tuple[dict[str, str], bytes]:
+        sender, receiver = random.sample(range(len(ids)), 2)
+        h = dict(headers[sender])
+        h["Idempotency-Key"] = uuid.uuid4().hex
+        return h, json.dumps({"to": {"userId": ids[receiver]}, "amount": 1}).encode()
+
+    return make
+
+
 def ceiling_request(wallets: list[str]) -> object:
     def make() -> tuple[dict[str, str], bytes]:
         wallet = random.choice(wallets)
@@ -237,11 +293,14 @@ async def verify(dsn: str) -> str:
         spends = await conn.fetchval(
             "SELECT count(*) FROM ledger_transactions WHERE type = 'DEDUCTION'"
         )
+        transfers = await conn.fetchval(
+            "SELECT count(*) FROM ledger_transactions WHERE type = 'TRANSFER_OUT'"
+        )
     finally:
         await conn.close()
     return (
         f"ledger check: Σ postings = {total}, wallets differing from Σ postings = {differing}, "
-        f"spends posted = {spends}"
+        f"spends posted = {spends}, transfers posted = {transfers}"
     )
 
 
@@ -303,32 +362,46 @@ async def run(args: argparse.Namespace) -> int:
 
         results: dict[tuple[str, int], Result] = {}
         for conns in (64, 16):
-            for name, url, make in (
+            for name, url, make, pid in (
                 (
                     "(a) ceiling: aiohttp+asyncpg",
                     f"http://127.0.0.1:{ceiling_port}/spend",
                     ceiling_request(wallets),
+                    procs[1].pid,
                 ),
                 (
                     "(b) full stack, 1,000 wallets",
                     f"{base}/api/v1/credits/spend",
                     spend_request(tokens),
+                    procs[0].pid,
                 ),
                 (
                     "(c) full stack, one hot wallet",
                     f"{base}/api/v1/credits/spend",
                     spend_request([hot[0]]),
+                    procs[0].pid,
+                ),
+                (
+                    "(d) transfers, 1,000 wallets",
+                    f"{base}/api/v1/credits/transfer",
+                    transfer_request(users),
+                    procs[0].pid,
                 ),
             ):
-                r = await load(name, url, conns, args.duration, args.warmup, make)
+                r = await load(name, url, conns, args.duration, args.warmup, make, pid)
                 results[(name[:3], conns)] = r
                 print(r.line(), flush=True)
 
-        a, b, c = (results[(k, 64)] for k in ("(a)", "(b)", "(c)"))
-        b16 = results[("(b)", 16)]
+        a, b, c, d = (results[(k, 64)] for k in ("(a)", "(b)", "(c)", "(d)"))
+        b16, d16 = results[("(b)", 16)], results[("(d)", 16)]
         print()
         print(f"(b)/(a) at 64 connections: {b.rate / a.rate:.0%}   (target ≥ 35 %)")
         print(f"(c)/(a) at 64 connections: {c.rate / a.rate:.0%}")
+        print(f"(d)/(a) at 64 connections: {d.rate / a.rate:.0%}   (target ≥ 60 %)")
+        print(
+            f"CPU per request at 64 connections: spend {b.cpu_us_per_request:.0f} µs, "
+            f"transfer {d.cpu_us_per_request:.0f} µs, ceiling {a.cpu_us_per_request:.0f} µs"
+        )
         c_errors = {s: n for s, n in c.statuses.items() if s not in (201, 402)}
         checks = [
             ("(b) ≥ 1,000 spends/s at 64 connections", b.rate >= 1000),
@@ -336,7 +409,10 @@ async def run(args: argparse.Namespace) -> int:
             ("(c) ≥ 400 spends/s at 64 connections", c.rate >= 400),
             ("(c) no errors except INSUFFICIENT_CREDITS", not c_errors),
             ("(b) p99 < 40 ms at 16 connections", b16.pct(0.99) < 40),
+            ("(d) ≥ 60 % of (a)", d.rate >= 0.6 * a.rate),
+            ("(d) no errors", set(d.statuses) == {201}),
         ]
+        print(f"(d) p99 at 16 connections: {d16.pct(0.99):.1f} ms")
         for label, ok in checks:
             print(f"  [{'PASS' if ok else 'FAIL'}] {label}")
         print(await verify(dsn))
@@ -348,6 +424,7 @@ async def run(args: argparse.Namespace) -> int:
                             "spends_per_s": r.rate,
                             "p50_ms": r.pct(0.5),
                             "p99_ms": r.pct(0.99),
+                            "cpu_us_per_request": r.cpu_us_per_request,
                             "statuses": r.statuses,
                         }
                         for k, r in results.items()

@@ -20,6 +20,7 @@ from domain.credits.referrals import (
     REFERRED,
     REFERRER,
     AlreadyReferred,
+    ClaimWindowClosed,
     Referral,
     ReferralCodeNotFound,
     new_code,
@@ -86,7 +87,7 @@ class ClaimReferral:
                 user_wallet(user_id), EntryType.PURCHASE, PageRequest(limit=1)
             )
             if bought.items:  # the reward is for the first payment: it is behind them
-                raise AlreadyReferred()
+                raise ClaimWindowClosed("Referral codes can be claimed before a first purchase")
             referral = Referral.claim(
                 referrer_id=referrer,
                 referred_id=user_id,

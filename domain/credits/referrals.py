@@ -40,8 +40,10 @@ class AlreadyReferred(AlreadyClaimed):
 
 
 class ClaimWindowClosed(CreditsError, Conflict):
-    def __init__(self) -> None:
-        super().__init__("Referral codes can be claimed within 7 days of sign-up only")
+    def __init__(
+        self, message: str = "Referral codes can be claimed within 7 days of sign-up only"
+    ) -> None:
+        super().__init__(message)
 
 
 def new_code() -> str:

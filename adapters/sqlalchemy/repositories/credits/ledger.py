@@ -84,14 +84,22 @@ class SqlLedgerRepository:
         return (await self._lock([wallet]))[wallet]
 
     async def _lock(self, wallets: list[str]) -> dict[str, Balance]:
+        return (await self._lock_with_expiry(wallets))[0]
+
+    async def _lock_with_expiry(
+        self, wallets: list[str]
+    ) -> tuple[dict[str, Balance], dict[str, datetime]]:
+        """The wallets' balances, locked, and when those with lots expire next (a lower bound)."""
+        w = credit_wallets.c
         stmt = (
-            sa.select(credit_wallets.c.account, credit_wallets.c.balance, credit_wallets.c.held)
-            .where(credit_wallets.c.account.in_(sorted(wallets)))
-            .order_by(credit_wallets.c.account)  # one lock order for everyone: no deadlock
+            sa.select(w.account, w.balance, w.held, w.expiring_at)
+            .where(w.account.in_(sorted(wallets)))
+            .order_by(w.account)  # one lock order for everyone: no deadlock
         )
         rows = (await self._run(lambda: self._conn.execute(for_update(stmt, self._conn)))).all()
         found = {r.account: Balance(r.balance, r.held) for r in rows}
-        return {w: found.get(w, Balance()) for w in wallets}
+        expiring = {r.account: r.expiring_at for r in rows if r.expiring_at is not None}
+        return {a: found.get(a, Balance()) for a in wallets}, expiring
 
     async def outcome(self, key: str) -> Outcome | None:
         row = (
@@ -217,10 +225,12 @@ class SqlLedgerRepository:
     # -- writes --------------------------------------------------------------------------
     async def post(self, tx: LedgerTransaction) -> Posted:
         accounts = sorted(p.account for p in tx.wallet_postings())
-        balances = await self._lock(accounts)  # every leg locked, in account order, first
+        # Every leg locked, in account order, first; then no debit consumes a lot past its expiry.
+        balances, expiring = await self._lock_with_expiry(accounts)
         expired = False
         for leg in tx.wallet_postings():
-            if leg.amount < 0:  # no debit consumes a lot past its expiry
+            due = expiring.get(leg.account)
+            if leg.amount < 0 and due is not None and due <= tx.created_at:
                 expired |= bool(await self.expire_lots(leg.account, tx.created_at))
         return await self._write(tx, await self._lock(accounts) if expired else balances)
 
