@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from application.access.authorizer import Authorizer
+from application.access.authorizer import Authorizer, ScopeAccess
 from application.credits.ledger_service import CreditsLedger
 from application.credits.ports import HistoryEntry
 from application.credits.posting import settle_in
@@ -31,6 +31,20 @@ from domain.ids import new_id
 from domain.request_context import RequestContext
 
 BILLING = Permission.ORG_BILLING_MANAGE
+
+
+async def locked_organization(
+    authorizer: Authorizer,
+    uow: EconomyUnitOfWork,
+    user_id: str,
+    organization_ref: str,
+    permission: Permission,
+) -> ScopeAccess:
+    """Authorize, then hold the organization's row until the movement commits: a deletion
+    committing concurrently comes before it (404) or after it, never in between."""
+    access = await authorizer.organization(uow.scopes, user_id, organization_ref, permission)
+    await uow.organizations.lock(access.organization.id)
+    return access
 
 
 class OrganizationBalance:
@@ -89,10 +103,9 @@ class SpendFromOrganization:
     ) -> SpendResult:
         async def attempt() -> SpendResult:
             async with self._uow() as uow:
-                access = await self._authorizer.organization(
-                    uow.scopes, user_id, organization_ref, BILLING
+                access = await locked_organization(
+                    self._authorizer, uow, user_id, organization_ref, BILLING
                 )
-                await uow.organizations.lock(access.organization.id)
                 wallet = org_wallet(access.organization.id)
                 now = self._clock.now()
                 tx = entries.deduction(

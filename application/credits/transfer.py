@@ -16,6 +16,7 @@ from datetime import datetime
 
 from application.access.authorizer import Authorizer
 from application.credits.ledger_service import CreditsLedger
+from application.credits.organization_wallet import BILLING, locked_organization
 from application.credits.ports import AtomicLedger, Effects, KeyTaken
 from application.credits.posting import replayed, settle_in
 from application.credits.unit_of_work import EconomyUnitOfWork
@@ -182,10 +183,9 @@ class TransferCredits:
 
         async def attempt() -> TransferResult:
             async with self._uow() as uow:
-                access = await self._authorizer.organization(
-                    uow.scopes, user_id, organization_ref, Permission.ORG_READ
+                access = await locked_organization(
+                    self._authorizer, uow, user_id, organization_ref, Permission.ORG_READ
                 )
-                await uow.organizations.lock(access.organization.id)
                 if access.my_membership is None:
                     raise MembersOnly()
                 org = access.organization.id
@@ -211,10 +211,9 @@ class TransferCredits:
 
         async def attempt() -> TransferResult:
             async with self._uow() as uow:
-                access = await self._authorizer.organization(
-                    uow.scopes, user_id, organization_ref, Permission.ORG_BILLING_MANAGE
+                access = await locked_organization(
+                    self._authorizer, uow, user_id, organization_ref, BILLING
                 )
-                await uow.organizations.lock(access.organization.id)
                 org = access.organization.id
                 member = await uow.memberships.get(receiver_id, access.node.ref)
                 receiver = await uow.users.get(receiver_id)

@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import datetime
 from typing import Any
 
 import asyncpg
+import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy.connectivity import unavailable_on_outage
@@ -195,13 +195,8 @@ def transfer_arguments(tx: LedgerTransaction, effects: Effects) -> tuple[Any, ..
 
 
 def _json(value: object) -> str:
-    return json.dumps(value, separators=(",", ":"), default=_iso)
-
-
-def _iso(value: object) -> str:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+    """JSON for jsonb parameters (datetimes as ISO 8601 with their offset)."""
+    return orjson.dumps(value).decode()
 
 
 def spend_arguments(tx: LedgerTransaction) -> tuple[Any, ...] | None:

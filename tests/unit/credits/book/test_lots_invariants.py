@@ -6,25 +6,19 @@ its own EXPIRY (the rest, its shortfall, to captures of holds reserved before it
 from __future__ import annotations
 
 import contextlib
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import hypothesis.strategies as st
 from hypothesis import settings
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from domain.credits import entries
-from domain.credits.accounts import user_wallet
 from domain.credits.book import Book
 from domain.credits.entry_types import EntryType
 from domain.credits.holds import Hold
 from domain.credits.lots import EXPIRED_LOT
 from domain.errors import DomainError
-
-WALLETS = [user_wallet(f"u{i}") for i in range(3)]
-wallets = st.sampled_from(WALLETS)
-amounts = st.integers(min_value=1, max_value=60)
-keys = st.sampled_from([f"k{i}" for i in range(6)])
-T0 = datetime(2026, 1, 1, tzinfo=UTC)
+from tests.unit.credits.book.test_book_invariants import T0, WALLETS, amounts, keys, wallets
 
 
 class LotsMachine(RuleBasedStateMachine):
