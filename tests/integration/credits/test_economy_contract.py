@@ -1,11 +1,15 @@
-"""The referral and coupon repositories: one contract, on memory, SQLite and PostgreSQL."""
+"""The economy's storage contract (referrals, coupons, the ledger's lots), on memory, SQLite and
+PostgreSQL."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from application.credits.ledger_service import CreditsLedger
 from domain.credits.coupons import Coupon
+from domain.credits.entry_types import EntryType
 from domain.credits.referrals import Referral
+from tests.fixtures.clock import FakeClock
 
 NOW = datetime(2026, 5, 1, 12, tzinfo=UTC)
 
@@ -62,3 +66,26 @@ async def test_coupons_count_redemptions_and_once_per_user(contract_uow):
         stored = await u.coupons.by_digest("d" * 64)
         assert stored is not None and stored.redeemed == 2
         assert (await u.coupons.by_digest("e" * 64)).expires_at == many.expires_at
+
+
+async def test_wallets_with_lots_due_are_found_and_expired_once(contract_uow):
+    ledger = CreditsLedger(FakeClock(NOW), timedelta(days=1))
+    async with contract_uow() as u:
+        for user in ("a", "b"):
+            await ledger.grant(
+                u, user_id=user, amount=5, type_=EntryType.BONUS, key=f"g-{user}", reason="r"
+            )
+        await u.commit()
+    later = NOW + timedelta(days=2)
+    async with contract_uow() as u:
+        assert await u.ledger.wallets_expiring(NOW, "", 10) == []
+        assert await u.ledger.wallets_expiring(later, "", 10) == ["user:a", "user:b"]
+        assert await u.ledger.wallets_expiring(later, "user:a", 10) == ["user:b"]
+        (expired,) = await u.ledger.expire_lots("user:a", later)
+        assert expired.transaction.type is EntryType.EXPIRY
+        assert await u.ledger.expire_lots("user:a", later) == []
+        await u.commit()
+    async with contract_uow() as u:
+        assert await u.ledger.wallets_expiring(later, "", 10) == ["user:b"]
+        assert (await u.ledger.balance("user:a")).balance == 0
+        assert [lot.remaining for lot in await u.ledger.lots("user:a")] == [0]
