@@ -1,4 +1,4 @@
-"""The spend hot path on PostgreSQL: one statement, committed on its own.
+"""The spend and transfer hot paths on PostgreSQL: one statement each, committed on its own.
 
 A debit of one wallet to one system account (DEDUCTION, EXPIRY) is posted by a single
 data-modifying CTE in autocommit mode: the conditional UPDATE (``balance - held >= amount``) takes
@@ -6,8 +6,10 @@ the wallet's row lock and checks the balance atomically, and the transaction hea
 postings are inserted in the same statement. One round trip; the row lock is held only inside the
 database, never across a round trip to Python, which is what bounds a hot wallet's throughput.
 
-When the statement posts nothing (insufficient credits, a used key, no wallet yet) the portable
-path decides and records the answer in its own short transaction.
+When the statement posts nothing (insufficient credits, a used key, no wallet yet, a promotional
+lot due: ``expiring_at``, ADR 0024) the portable path decides and records the answer in its own
+short transaction. A wallet-to-wallet transfer (``rules.wallet_transfer``) is ``TRANSFER_SQL``,
+with its effects (ADR 0022).
 
 The rules are the domain's (``domain.credits.rules``): which transactions qualify is
 ``single_wallet_debit``; ``balance - held >= amount`` is ``Balance.apply``; the refusal's figures
