@@ -8,12 +8,14 @@ On a fresh PostgreSQL database (created, migrated and dropped by this script):
     SQL statement the spend path issues (adapters/sqlalchemy/ledger_fast_path.SPEND_SQL);
 (b) ``POST /api/v1/credits/spend`` through the full HTTP stack (auth, rate limit, validation,
     envelope, idempotency) across 1,000 wallets;
-(c) the same on ONE hot wallet.
+(c) the same on ONE hot wallet;
+(d) ``POST /api/v1/credits/transfer`` user → user across the same 1,000 wallets (one ledger
+    transaction with both postings).
 
 Each server runs in its own process, as in production (one ``fairarena serve`` process); the load
 generator is this process. Throughput is measured at 64 connections and latency at 16. Prints
-spends/s, p50/p99 and the ratios (b)/(a), (c)/(a), then checks the ledger (Σ postings = 0,
-every wallet = Σ its postings).
+requests/s, p50/p99, CPU µs per request and the ratios (b)/(a), (c)/(a), (d)/(a), then checks
+the ledger (Σ postings = 0, every wallet = Σ its postings).
 """
 
 from __future__ import annotations
@@ -247,6 +249,22 @@ def spend_request(tokens: list[str]) -> object:
     return make
 
 
+def transfer_request(users: list[tuple[str, str]]) -> object:
+    """A transfer of 1 credit from a random user to another random user."""
+    headers = [
+        {"Authorization": f"Bearer {t}", "Content-Type": "application/json"} for t, _ in users
+    ]
+    ids = [u for _, u in users]
+
+    def make() -> tuple[dict[str, str], bytes]:
+        sender, receiver = random.sample(range(len(ids)), 2)
+        h = dict(headers[sender])
+        h["Idempotency-Key"] = uuid.uuid4().hex
+        return h, json.dumps({"to": {"userId": ids[receiver]}, "amount": 1}).encode()
+
+    return make
+
+
 def ceiling_request(wallets: list[str]) -> object:
     def make() -> tuple[dict[str, str], bytes]:
         wallet = random.choice(wallets)
@@ -268,11 +286,14 @@ async def verify(dsn: str) -> str:
         spends = await conn.fetchval(
             "SELECT count(*) FROM ledger_transactions WHERE type = 'DEDUCTION'"
         )
+        transfers = await conn.fetchval(
+            "SELECT count(*) FROM ledger_transactions WHERE type = 'TRANSFER_OUT'"
+        )
     finally:
         await conn.close()
     return (
         f"ledger check: Σ postings = {total}, wallets differing from Σ postings = {differing}, "
-        f"spends posted = {spends}"
+        f"spends posted = {spends}, transfers posted = {transfers}"
     )
 
 
@@ -358,6 +379,12 @@ async def run(args: argparse.Namespace) -> int:
                     spend_request([hot[0]]),
                     procs[0].pid,
                 ),
+                (
+                    "(d) transfers, 1,000 wallets",
+                    f"{base}/api/v1/credits/transfer",
+                    transfer_request(users),
+                    procs[0].pid,
+                ),
             ):
                 # The warm-up's requests are not counted: measure the CPU over the whole run and
                 # divide by every request sent (the load generator counts them all).
@@ -367,14 +394,18 @@ async def run(args: argparse.Namespace) -> int:
                 results[(name[:3], conns)] = r
                 print(r.line(), flush=True)
 
-        a, b, c = (results[(k, 64)] for k in ("(a)", "(b)", "(c)"))
-        a16, b16, c16 = (results[(k, 16)] for k in ("(a)", "(b)", "(c)"))
+        a, b, c, d = (results[(k, 64)] for k in ("(a)", "(b)", "(c)", "(d)"))
+        a16, b16, c16, d16 = (results[(k, 16)] for k in ("(a)", "(b)", "(c)", "(d)"))
         print()
         print("| path | ceiling | service | share | p99 @ 16 | CPU µs/req service | ceiling |")
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-        for label, r, r16 in (("1,000 wallets", b, b16), ("one hot wallet", c, c16)):
+        for label, r, r16 in (
+            ("/credits/spend, 1,000 wallets", b, b16),
+            ("/credits/spend, one hot wallet", c, c16),
+            ("/credits/transfer, 1,000 wallets", d, d16),
+        ):
             print(
-                f"| POST /credits/spend, {label} | {a.rate:,.0f}/s | {r.rate:,.0f}/s "
+                f"| POST {label} | {a.rate:,.0f}/s | {r.rate:,.0f}/s "
                 f"| {r.rate / a.rate:.0%} | {r16.pct(0.99):.1f} ms | {r16.cpu_us:,.0f} "
                 f"| {a16.cpu_us:,.0f} |"
             )
@@ -386,6 +417,8 @@ async def run(args: argparse.Namespace) -> int:
             ("(c) ≥ 50 % of (a) at 64 connections", c.rate >= 0.50 * a.rate),
             ("(b) p99 < 25 ms at 16 connections", b16.pct(0.99) < 25),
             ("(b), (c) no errors except INSUFFICIENT_CREDITS", not (b_errors or c_errors)),
+            ("(d) ≥ 60 % of (a) at 64 connections", d.rate >= 0.60 * a.rate),
+            ("(d) no errors", set(d.statuses) == {201}),
         ]
         for label, ok in checks:
             print(f"  [{'PASS' if ok else 'FAIL'}] {label}")

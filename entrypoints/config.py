@@ -175,6 +175,9 @@ class Settings(BaseSettings):
     payments_sandbox: bool = False
 
     free_credits_amount: int = Field(default=200, gt=0)
+    promo_credits_ttl_days: int = Field(default=365, ge=1, le=3650)
+    referral_reward_credits: int = Field(default=50, ge=1)
+    referral_welcome_credits: int = Field(default=25, ge=1)
     sms_provider: Literal["dev", "twilio"] = "dev"
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None

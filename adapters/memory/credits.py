@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
-from adapters.memory.store import MemoryState
+from adapters.memory.store import EconomyState, MemoryState
 from application.credits.ports import BalanceDifference, HistoryEntry, KeyTaken, LedgerAudit
 from application.pagination import Page, PageRequest, encode_cursor
 from domain.credits.accounts import is_wallet
 from domain.credits.book import Book
+from domain.credits.coupons import Coupon
 from domain.credits.entry_types import EntryType
 from domain.credits.holds import Hold
+from domain.credits.lots import Lot
 from domain.credits.outcomes import Outcome, Posted, Rejected
+from domain.credits.referrals import Referral
 from domain.credits.transactions import LedgerTransaction
 from domain.credits.wallets import Balance
 
@@ -87,6 +91,16 @@ class MemoryLedgerRepository:
     async def expire_due(self, now: datetime, limit: int) -> list[Hold]:
         return self._book.expire_due(now)  # no batching needed in memory
 
+    async def lots(self, wallet: str) -> list[Lot]:
+        return self._book.lots(wallet)
+
+    async def expire_lots(self, wallet: str, now: datetime) -> list[Posted]:
+        return self._book.expire_lots(wallet, now)
+
+    async def wallets_expiring(self, before: datetime, after: str, limit: int) -> list[str]:
+        wallets = [w for w in self._book.accounts() if is_wallet(w) and w > after]
+        return [w for w in wallets if any(lot.is_due(before) for lot in self._book.lots(w))][:limit]
+
     async def audit(self) -> LedgerAudit:
         diffs = self._book.differences()
         return LedgerAudit(
@@ -99,3 +113,75 @@ class MemoryLedgerRepository:
             ],
             wallets_checked=len([a for a in self._book.accounts() if is_wallet(a)]),
         )
+
+
+class MemoryReferralRepository:
+    def __init__(self, state: MemoryState):
+        self._state = state
+
+    @property
+    def _s(self) -> EconomyState:
+        return self._state.economy
+
+    async def code_of(self, user_id: str) -> str | None:
+        return self._s.codes.get(user_id)
+
+    async def add_code(self, user_id: str, code: str, now: datetime) -> bool:
+        if user_id in self._s.codes or code in self._s.codes.values():
+            return False
+        self._s.codes[user_id] = code
+        return True
+
+    async def owner_of(self, code: str) -> str | None:
+        return next((u for u, c in self._s.codes.items() if c == code), None)
+
+    async def get(self, referred_user_id: str, *, for_update: bool = False) -> Referral | None:
+        return self._s.referrals.get(referred_user_id)
+
+    async def add(self, referral: Referral) -> bool:
+        if referral.referred_user_id in self._s.referrals:
+            return False
+        self._s.referrals[referral.referred_user_id] = referral
+        return True
+
+    async def save(self, referral: Referral) -> None:
+        self._s.referrals[referral.referred_user_id] = referral
+
+    async def stats(self, referrer_user_id: str) -> tuple[int, int]:
+        mine = [r for r in self._s.referrals.values() if r.referrer_user_id == referrer_user_id]
+        return len(mine), sum(r.referrer_credits for r in mine if r.reversed_at is None)
+
+
+class MemoryCouponRepository:
+    def __init__(self, state: MemoryState):
+        self._state = state
+
+    @property
+    def _s(self) -> EconomyState:
+        return self._state.economy
+
+    async def add(self, coupon: Coupon) -> bool:
+        if any(c.code_digest == coupon.code_digest for c in self._s.coupons.values()):
+            return False
+        self._s.coupons[coupon.id] = coupon
+        return True
+
+    async def by_digest(self, code_digest: str) -> Coupon | None:
+        return next((c for c in self._s.coupons.values() if c.code_digest == code_digest), None)
+
+    async def take_redemption(self, coupon_id: str) -> bool:
+        coupon = self._s.coupons[coupon_id]
+        if coupon.max_redemptions is not None and coupon.redeemed >= coupon.max_redemptions:
+            return False
+        self._s.coupons[coupon_id] = replace(coupon, redeemed=coupon.redeemed + 1)
+        return True
+
+    async def record_redemption(
+        self, coupon: Coupon, user_id: str, redemption_id: str, now: datetime
+    ) -> bool:
+        if not coupon.one_per_user:
+            return True
+        if (coupon.id, user_id) in self._s.redemptions:
+            return False
+        self._s.redemptions.add((coupon.id, user_id))
+        return True

@@ -26,7 +26,11 @@ from adapters.memory.community import (
     MemoryReportRepository,
     MemoryStarRepository,
 )
-from adapters.memory.credits import MemoryLedgerRepository
+from adapters.memory.credits import (
+    MemoryCouponRepository,
+    MemoryLedgerRepository,
+    MemoryReferralRepository,
+)
 from adapters.memory.free_credits import MemoryPhoneVerificationRepository
 from adapters.memory.idempotency import MemoryIdempotencyStore
 from adapters.memory.identity import MemoryUserRepository
@@ -67,6 +71,8 @@ REPOSITORIES: Mapping[str, Build] = {
     "payments": lambda state, clock: MemoryPaymentRepository(state),
     "phone_verifications": lambda state, clock: MemoryPhoneVerificationRepository(state),
     "ledger": lambda state, clock: MemoryLedgerRepository(state),
+    "referrals": lambda state, clock: MemoryReferralRepository(state),
+    "coupons": lambda state, clock: MemoryCouponRepository(state),
     "idempotency": lambda state, clock: MemoryIdempotencyStore(state),
     "conversations": lambda state, clock: MemoryConversationRepository(state),
     "assistant_quota": lambda state, clock: MemoryAssistantQuota(state),

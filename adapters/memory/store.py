@@ -27,6 +27,8 @@ from domain.assistant.conversation import Conversation, Message
 from domain.community.feedback import Feedback
 from domain.community.newsletter import Subscriber
 from domain.community.reports import Report
+from domain.credits.coupons import Coupon
+from domain.credits.referrals import Referral
 from domain.free_credits.free_credit_claim import FreeCreditClaim
 from domain.free_credits.phone_lock import PhoneLock
 from domain.free_credits.verification import PhoneVerification
@@ -180,6 +182,14 @@ class AccountState:
 
 
 @dataclass
+class EconomyState:
+    codes: dict[str, str] = field(default_factory=dict)  # user id -> referral code
+    referrals: dict[str, Referral] = field(default_factory=dict)  # by referred user
+    coupons: dict[str, Coupon] = field(default_factory=dict)
+    redemptions: set[tuple[str, str]] = field(default_factory=set)  # one-per-user (coupon, user)
+
+
+@dataclass
 class MemoryState:
     identity: IdentityState = field(default_factory=IdentityState)
     profiles: ProfilesState = field(default_factory=ProfilesState)
@@ -200,6 +210,7 @@ class MemoryState:
     support: SupportState = field(default_factory=SupportState)
     project_activity: ProjectActivityState = field(default_factory=ProjectActivityState)
     account: AccountState = field(default_factory=AccountState)
+    economy: EconomyState = field(default_factory=EconomyState)
     # The credits ledger still keeps its Book under extra["ledger"]: its repository belongs to
     # the credits owner, who moves it to a typed part. Nothing else may use this bag.
     extra: dict[str, Any] = field(default_factory=dict)

@@ -7,7 +7,9 @@ context grants the INITIAL_ALLOCATION with the claim. Nothing here commits: the 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
 from application.credits.announce import announce_balance
 from application.credits.ports import KeyTaken
@@ -29,9 +31,25 @@ from domain.ids import new_id
 GRANT_TYPES = (EntryType.BONUS, EntryType.ADJUSTMENT)
 
 
+@dataclass(frozen=True)
+class PostResult:
+    """A transaction as posted now, or as its key first posted it (``replayed``)."""
+
+    posted: Posted
+    replayed: bool
+
+
+DEFAULT_PROMO_TTL = timedelta(days=365)  # PROMO_CREDITS_TTL_DAYS
+
+
 class CreditsLedger:
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, promo_ttl: timedelta = DEFAULT_PROMO_TTL) -> None:
         self._clock = clock
+        self._promo_ttl = promo_ttl
+
+    def promo_expiry(self) -> datetime:
+        """When promotional credits granted now expire (a lot: domain/credits/lots.py)."""
+        return self._clock.now() + self._promo_ttl
 
     async def post_purchase(
         self,
@@ -73,6 +91,7 @@ class CreditsLedger:
         stored = await uow.ledger.outcome(key)
         if stored is not None:
             return clawback_of(replay(stored, fp), wallet)
+        await uow.ledger.expire_lots(wallet, self._clock.now())
         balance = await uow.ledger.lock_balance(wallet)
         decided = judge_claw_back(
             tx_id=new_id(),
@@ -102,6 +121,7 @@ class CreditsLedger:
             amount=amount,
             description=description,
             now=self._clock.now(),
+            expires_at=self.promo_expiry(),
         )
         try:
             posted = await uow.ledger.post(tx)
@@ -126,18 +146,21 @@ class CreditsLedger:
     ) -> PostedEntry:
         """BONUS or ADJUSTMENT (which may be negative, never below zero available)."""
         wallet = user_wallet(user_id)
-        build = entries.bonus if type_ is EntryType.BONUS else entries.adjustment
         if type_ not in GRANT_TYPES:
             raise ValueError(f"cannot grant {type_}")
-        tx = build(
-            tx_id=new_id(),
-            wallet=wallet,
-            amount=amount,
-            key=key,
-            description=reason,
-            now=self._clock.now(),
-            metadata=metadata or {},
-        )
+        common: dict[str, Any] = {
+            "tx_id": new_id(),
+            "wallet": wallet,
+            "amount": amount,
+            "key": key,
+            "description": reason,
+            "now": self._clock.now(),
+            "metadata": metadata or {},
+        }
+        if type_ is EntryType.BONUS:  # promotional: a lot that expires
+            tx = entries.bonus(**common, expires_at=self.promo_expiry())
+        else:
+            tx = entries.adjustment(**common)
         return (await self._post(uow, tx)).entry_for(wallet)
 
     async def reserve_hold(
@@ -173,6 +196,11 @@ class CreditsLedger:
         return hold
 
     async def _post(self, uow: LedgerUnitOfWork, tx: LedgerTransaction) -> Posted:
+        return (await self.post(uow, tx)).posted
+
+    async def post(self, uow: LedgerUnitOfWork, tx: LedgerTransaction) -> PostResult:
+        """Post ``tx`` in ``uow`` (its wallets hear their new figures after the commit), or
+        replay what its key first did (``replayed``, nothing announced)."""
         stored = await uow.ledger.outcome(tx.idempotency_key)
         if stored is None:
             try:
@@ -183,8 +211,8 @@ class CreditsLedger:
                 stored = taken.outcome
             else:
                 await _announce(uow, posted)
-                return posted
-        return replay_posted(stored, tx.fingerprint)  # a replay changed nothing: no event
+                return PostResult(posted, replayed=False)
+        return PostResult(replay_posted(stored, tx.fingerprint), replayed=True)
 
     async def _record(self, uow: LedgerUnitOfWork, rejected: Rejected) -> None:
         try:

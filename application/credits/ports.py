@@ -16,9 +16,14 @@ from datetime import datetime
 from typing import Protocol
 
 from application.pagination import Page, PageRequest
+from application.ports.audit import AuditEntry
+from application.ports.outbox_commands import OutboxCommand
+from domain.credits.coupons import Coupon
 from domain.credits.entry_types import EntryType
 from domain.credits.holds import Hold
+from domain.credits.lots import Lot
 from domain.credits.outcomes import Outcome, Posted, Rejected
+from domain.credits.referrals import Referral
 from domain.credits.transactions import LedgerTransaction
 from domain.credits.wallets import Balance
 
@@ -118,6 +123,38 @@ class LedgerRepository(Protocol):
         """Recompute every balance from the postings."""
         ...
 
+    async def lots(self, wallet: str) -> list[Lot]:
+        """The wallet's promotional lots with their remainders, derived from its postings."""
+        ...
+
+    async def expire_lots(self, wallet: str, now: datetime) -> list[Posted]:
+        """Lock the wallet and post one EXPIRY per lot due at ``now`` (``rules.judge_expiry``).
+
+        ``post`` does it for every debited wallet first, so no debit consumes an expired lot."""
+        ...
+
+    async def wallets_expiring(self, before: datetime, after: str, limit: int) -> list[str]:
+        """Wallets (by account, after ``after``) whose next expiry — a lower bound, so some may
+        have nothing left to expire — is at or before ``before``."""
+        ...
+
+
+@dataclass(frozen=True)
+class Effects:
+    """What commits with a posting and only if it posts (a replay or a refusal writes none).
+
+    ``messages`` go to the outbox, ``audit`` to the audit log; the posting happens only while
+    ``live_user`` (a transfer's receiver) is an active user (else ``RecipientNotFound``).
+    Every moved user wallet's ``credits.balance_changed`` is added by the ledger itself.
+    """
+
+    messages: tuple[OutboxCommand, ...] = ()
+    audit: tuple[AuditEntry, ...] = ()
+    live_user: str | None = None
+
+
+NO_EFFECTS = Effects()
+
 
 class AtomicLedger(Protocol):
     """``LedgerRepository.post`` in its own database transaction, committed on return.
@@ -127,6 +164,50 @@ class AtomicLedger(Protocol):
     ``InsufficientCredits`` is raised.
     """
 
-    async def post_committed(self, tx: LedgerTransaction) -> Posted:
+    async def post_committed(self, tx: LedgerTransaction, effects: Effects = NO_EFFECTS) -> Posted:
         """Raises KeyTaken (replay it), InsufficientCredits or TransientConflict (retry)."""
+        ...
+
+
+class ReferralRepository(Protocol):
+    """Referral codes (one per user, unique) and referrals (one per referred user)."""
+
+    async def code_of(self, user_id: str) -> str | None: ...
+
+    async def add_code(self, user_id: str, code: str, now: datetime) -> bool:
+        """False when the user already has a code or the code is taken."""
+        ...
+
+    async def owner_of(self, code: str) -> str | None: ...
+
+    async def get(self, referred_user_id: str, *, for_update: bool = False) -> Referral | None:
+        """``for_update`` holds the row until the transaction ends."""
+        ...
+
+    async def add(self, referral: Referral) -> bool:
+        """False when the user has already claimed a code."""
+        ...
+
+    async def save(self, referral: Referral) -> None: ...
+
+    async def stats(self, referrer_user_id: str) -> tuple[int, int]:
+        """(referred users, credits earned from rewards not reversed)."""
+        ...
+
+
+class CouponRepository(Protocol):
+    async def add(self, coupon: Coupon) -> bool:
+        """False when a coupon with the same code digest exists."""
+        ...
+
+    async def by_digest(self, code_digest: str) -> Coupon | None: ...
+
+    async def take_redemption(self, coupon_id: str) -> bool:
+        """Count one redemption unless ``max_redemptions`` are taken (atomic; False then)."""
+        ...
+
+    async def record_redemption(
+        self, coupon: Coupon, user_id: str, redemption_id: str, now: datetime
+    ) -> bool:
+        """False when ``coupon`` is one per user and the user has redeemed it."""
         ...

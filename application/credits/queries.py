@@ -8,7 +8,10 @@ from application.pagination import Page, PageRequest
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.credits.accounts import user_wallet
 from domain.credits.entry_types import EntryType
+from domain.credits.lots import Lot, open_lots
 from domain.credits.wallets import Balance
+
+EXPIRING_SHOWN = 3
 
 
 class GetBalance:
@@ -20,6 +23,14 @@ class GetBalance:
     async def __call__(self, user_id: str) -> Balance:
         async with self._uow() as uow:
             return await uow.ledger.balance(user_wallet(user_id))
+
+    async def with_expiring(self, user_id: str) -> tuple[Balance, list[Lot]]:
+        """The balance and the next ``EXPIRING_SHOWN`` lots to expire (API.md ``expiring``)."""
+        wallet = user_wallet(user_id)
+        async with self._uow() as uow:
+            balance = await uow.ledger.balance(wallet)
+            lots = open_lots(await uow.ledger.lots(wallet)) if balance.balance else []
+        return balance, lots[:EXPIRING_SHOWN]
 
 
 class GetHistory:

@@ -17,7 +17,7 @@ from application.account.activity import activity_writer
 from application.payments import notices
 from application.payments.announce import announce_status
 from application.payments.gateway_snapshot import facts_from_payments, has_live_attempt
-from application.payments.ports import PurchaseLedger
+from application.payments.ports import PaymentMilestones, PurchaseLedger
 from application.payments.unit_of_work import PaymentsUnitOfWork
 from application.ports.outbox_commands import OutboxCommand
 from application.ports.payment_gateway import GatewayOrder, GatewayPayment, PaymentGateway
@@ -74,10 +74,12 @@ class PaymentSettlement:
         uow: UnitOfWorkFactory[PaymentsUnitOfWork],
         gateway: PaymentGateway,
         ledger: PurchaseLedger,
+        milestones: PaymentMilestones | None = None,
     ):
         self._uow = uow
         self._gateway = gateway
         self._ledger = ledger
+        self._milestones = milestones
 
     async def snapshot(self, payment: Payment, *, with_order: bool = False) -> Snapshot:
         """Ask the gateway (never inside a transaction) about the payment's order."""
@@ -151,6 +153,8 @@ class PaymentSettlement:
                         credits=payment.credits,
                         description=f"Credits purchased via {payment.plan_name}",
                     )
+                    if self._milestones is not None:
+                        await self._milestones.payment_completed(uow, payment.user_id, payment.id)
                 if change.applied_refund is not None:
                     refund = change.applied_refund
                     result = await self._ledger.claw_back_refund(
@@ -165,6 +169,8 @@ class PaymentSettlement:
                         refund.id, clawed=result.clawed, shortfall=result.shortfall
                     )
                     refund_notices.append((refund.id, result.clawed))
+                    if self._milestones is not None and payment.status is PaymentStatus.REFUNDED:
+                        await self._milestones.payment_refunded(uow, payment.user_id, payment.id)
                 failed_refunds += [
                     str(e.data["refundId"])
                     for e in change.events

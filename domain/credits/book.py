@@ -20,12 +20,14 @@ from domain.credits.errors import (
 )
 from domain.credits.holds import Hold
 from domain.credits.idempotency import insufficient_from, replay
+from domain.credits.lots import Lot, WalletPosting, derive_lots, due
 from domain.credits.outcomes import ClawBack, Outcome, Posted, Rejected
 from domain.credits.rules import (
     capture_fingerprint,
     clawback_of,
     judge_capture,
     judge_claw_back,
+    judge_expiry,
     judge_posting,
     judge_reservation,
     replay_posted,
@@ -33,6 +35,7 @@ from domain.credits.rules import (
 )
 from domain.credits.transactions import LedgerTransaction
 from domain.credits.wallets import Balance
+from domain.ids import new_id
 
 
 class Book:
@@ -84,9 +87,36 @@ class Book:
     def has_initial_allocation(self, wallet: str) -> bool:
         return wallet in self._initial
 
+    def wallet_postings(self, wallet: str) -> list[WalletPosting]:
+        """The wallet's postings in ledger order (what its lots are derived from)."""
+        found = []
+        for tx in self._transactions:
+            leg = tx.posting_for(wallet)
+            if leg is not None:
+                found.append(WalletPosting(tx.id, leg.entry_type, leg.amount, tx.metadata))
+        return found
+
+    def lots(self, wallet: str) -> list[Lot]:
+        return derive_lots(self.wallet_postings(wallet))
+
+    # -- expiry ------------------------------------------------------------------------------
+    def expire_lots(self, wallet: str, now: datetime) -> list[Posted]:
+        """Post an EXPIRY for each of the wallet's lots due at ``now`` (each lot once)."""
+        posted = []
+        for lot in due(self.lots(wallet), now):
+            tx = judge_expiry(lot, wallet, self.balance(wallet).available, tx_id=new_id(), now=now)
+            if tx is not None and tx.idempotency_key not in self._by_key:
+                posted.append(self._post(tx))
+        return posted
+
     # -- posting -----------------------------------------------------------------------------
     def post(self, tx: LedgerTransaction) -> Posted:
-        """Post ``tx`` or replay the outcome of its key; a refused debit is remembered for good."""
+        """Post ``tx`` or replay the outcome of its key; a refused debit is remembered for good.
+
+        A debited wallet's due lots expire first: no debit consumes a lot past its expiry."""
+        return self._post(tx, expire_first=True)
+
+    def _post(self, tx: LedgerTransaction, *, expire_first: bool = False) -> Posted:
         if tx.type is EntryType.INITIAL_ALLOCATION:
             wallet = tx.wallet_postings()[0].account
             if wallet in self._initial:
@@ -99,6 +129,10 @@ class Book:
                 raise InvalidTransaction("a purchase names its payment")
             if tx.payment_id in self._purchases:
                 raise IdempotencyKeyReused(tx.idempotency_key)
+        if expire_first:
+            for leg in tx.wallet_postings():
+                if leg.amount < 0:
+                    self.expire_lots(leg.account, tx.created_at)
         verdict = judge_posting(
             tx, {p.account: self.balance(p.account) for p in tx.wallet_postings()}
         )
@@ -138,6 +172,7 @@ class Book:
         )
         stored = self._by_key.get(key)
         if stored is None:
+            self.expire_lots(wallet, now)
             decided = judge_claw_back(
                 tx_id=tx_id,
                 wallet=wallet,
@@ -164,6 +199,8 @@ class Book:
     # -- holds -------------------------------------------------------------------------------
     def reserve(self, hold: Hold) -> Hold:
         known = self._hold_keys.get(hold.idempotency_key)
+        if known is None and hold.idempotency_key not in self._by_key:
+            self.expire_lots(hold.wallet, hold.created_at)
         verdict = judge_reservation(
             hold,
             self.balance(hold.wallet),
@@ -190,10 +227,12 @@ class Book:
         captured, deduction = judge_capture(
             hold, amount, tx_id=tx_id, now=now, description=description
         )
-        # Release first: the reserved credits are exactly what the deduction may now use.
+        # Lots due now expire while the hold still keeps what it reserved; then release: the
+        # reserved credits are exactly what the deduction may now use.
+        self.expire_lots(hold.wallet, now)
         self._release(hold)
         try:
-            posted = self.post(deduction)
+            posted = self._post(deduction)
         except Exception:
             self._held[hold.wallet] = self._held.get(hold.wallet, 0) + hold.amount
             raise

@@ -14,6 +14,7 @@ from domain.credits.amounts import positive_credits, signed_credits
 from domain.credits.entry_types import EntryType
 from domain.credits.errors import InvalidTransaction
 from domain.credits.idempotency import fingerprint
+from domain.credits.lots import LOT_EXPIRES
 from domain.credits.transactions import LedgerTransaction, Posting
 
 _EMPTY: Mapping[str, object] = {}
@@ -126,9 +127,15 @@ def refund_fingerprint(*, wallet: str, payment_id: str, refund_id: str, requeste
 
 
 def initial_allocation(
-    *, tx_id: str, wallet: str, amount: int, description: str, now: datetime
+    *,
+    tx_id: str,
+    wallet: str,
+    amount: int,
+    description: str,
+    now: datetime,
+    expires_at: datetime | None = None,
 ) -> LedgerTransaction:
-    """INITIAL_ALLOCATION: the one-time welcome bonus; one per wallet."""
+    """INITIAL_ALLOCATION: the one-time welcome bonus; one per wallet (a lot when it expires)."""
     amount = positive_credits(amount)
     fp = fingerprint(type="INITIAL_ALLOCATION", wallet=wallet, amount=amount)
     return _wallet_and_system(
@@ -141,6 +148,7 @@ def initial_allocation(
         fp=fp,
         description=description,
         now=now,
+        metadata=_lot(expires_at),
     )
 
 
@@ -153,7 +161,10 @@ def bonus(
     description: str,
     now: datetime,
     metadata: Mapping[str, object] = _EMPTY,
+    expires_at: datetime | None = None,
 ) -> LedgerTransaction:
+    """BONUS: promotional credits (a lot when they expire; the expiry is not part of the input,
+    so a replay at another instant is the same request)."""
     return _described(
         EntryType.BONUS,
         SystemAccount.PROMOTIONS,
@@ -164,6 +175,7 @@ def bonus(
         description=description,
         now=now,
         metadata=metadata,
+        expires_at=expires_at,
     )
 
 
@@ -202,6 +214,7 @@ def _described(
     description: str,
     now: datetime,
     metadata: Mapping[str, object],
+    expires_at: datetime | None = None,
 ) -> LedgerTransaction:
     """An operator's entry between a wallet and ``system``, fingerprinted by what it says."""
     fp = fingerprint(
@@ -221,8 +234,12 @@ def _described(
         fp=fp,
         description=description,
         now=now,
-        metadata=metadata,
+        metadata={**metadata, **_lot(expires_at)},
     )
+
+
+def _lot(expires_at: datetime | None) -> Mapping[str, object]:
+    return {} if expires_at is None else {LOT_EXPIRES: expires_at.isoformat()}
 
 
 def deduction(
@@ -275,9 +292,16 @@ def deduction_fingerprint(
 
 
 def expiry(
-    *, tx_id: str, wallet: str, amount: int, key: str, description: str, now: datetime
+    *,
+    tx_id: str,
+    wallet: str,
+    amount: int,
+    key: str,
+    description: str,
+    now: datetime,
+    metadata: Mapping[str, object] = _EMPTY,
 ) -> LedgerTransaction:
-    """EXPIRY: credits that lapsed."""
+    """EXPIRY: credits that lapsed (``metadata.lot``: the lot it closes)."""
     amount = positive_credits(amount)
     fp = fingerprint(type="EXPIRY", wallet=wallet, amount=amount)
     return _wallet_and_system(
@@ -290,6 +314,7 @@ def expiry(
         fp=fp,
         description=description,
         now=now,
+        metadata=metadata,
     )
 
 
@@ -302,17 +327,28 @@ def transfer(
     key: str,
     description: str,
     now: datetime,
+    metadata: Mapping[str, object] = _EMPTY,
 ) -> LedgerTransaction:
-    """TRANSFER_OUT of ``source`` and TRANSFER_IN of ``target`` in one transaction."""
+    """TRANSFER_OUT of ``source`` and TRANSFER_IN of ``target`` in one transaction.
+
+    Both postings or neither; the sender's leg comes first (its sequence number is lower).
+    """
     amount = positive_credits(amount)
     if not (is_wallet(source) and is_wallet(target)):
         raise InvalidTransaction("transfers move credits between wallets")
+    if source == target:
+        raise InvalidTransaction("a wallet cannot transfer to itself")
     return LedgerTransaction(
         id=tx_id,
         type=EntryType.TRANSFER_OUT,
         idempotency_key=key,
         fingerprint=fingerprint(
-            type="TRANSFER", source=source, target=target, amount=amount, description=description
+            type="TRANSFER",
+            source=source,
+            target=target,
+            amount=amount,
+            description=description,
+            metadata=dict(metadata),
         ),
         description=description,
         postings=(
@@ -320,4 +356,5 @@ def transfer(
             Posting(target, amount, EntryType.TRANSFER_IN),
         ),
         created_at=now,
+        metadata=dict(metadata),
     )

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from domain.errors import Conflict, DomainError, DuplicateRequest, NotFound, ValidationFailed
+from domain.errors import (
+    Conflict,
+    DomainError,
+    DuplicateRequest,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+)
 
 
 class CreditsError(DomainError):
@@ -65,3 +72,23 @@ class HoldNotOpen(CreditsError, Conflict):
 
     def __init__(self, hold_id: str, status: str) -> None:
         super().__init__(f"Hold is {status.lower()}", details={"holdId": hold_id, "status": status})
+
+
+class SelfTransfer(CreditsError, ValidationFailed):
+    def __init__(self) -> None:
+        message = "cannot transfer credits to yourself"
+        super().__init__(message, details=[{"field": "to", "message": message}])
+
+
+class RecipientNotFound(CreditsError, NotFound):
+    """The receiving user does not exist or is not active (the receiving member left)."""
+
+    def __init__(self, message: str = "Recipient not found") -> None:
+        super().__init__(message)
+
+
+class MembersOnly(CreditsError, Forbidden):
+    """Credits go to an organization's wallet from its members only."""
+
+    def __init__(self) -> None:
+        super().__init__("Only members can transfer credits to this organization")

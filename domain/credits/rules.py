@@ -28,6 +28,7 @@ from domain.credits.entry_types import EntryType
 from domain.credits.errors import IdempotencyKeyReused, InsufficientCredits
 from domain.credits.holds import Hold
 from domain.credits.idempotency import fingerprint, replay
+from domain.credits.lots import EXPIRED_LOT, Lot, expiry_key
 from domain.credits.outcomes import ClawBack, Outcome, Posted, Rejected, RejectionReason
 from domain.credits.transactions import LedgerTransaction, Posting
 from domain.credits.wallets import Balance, claw_back_split
@@ -103,6 +104,46 @@ def single_wallet_debit(tx: LedgerTransaction) -> SimpleDebit | None:
     if not (is_wallet(debit.account) and debit.amount < 0 and not is_wallet(credit.account)):
         return None
     return SimpleDebit(debit.account, -debit.amount, credit.account)
+
+
+@dataclass(frozen=True)
+class WalletTransfer:
+    """A debit of one wallet credited to another: what the one-statement transfer can post."""
+
+    source: str
+    target: str
+    amount: int  # > 0
+
+
+def wallet_transfer(tx: LedgerTransaction) -> WalletTransfer | None:
+    """``tx`` as a wallet-to-wallet transfer (sender leg first), or None."""
+    if len(tx.postings) != 2:
+        return None
+    out, into = tx.postings
+    if not (is_wallet(out.account) and is_wallet(into.account) and out.amount < 0):
+        return None
+    return WalletTransfer(out.account, into.account, into.amount)
+
+
+# -- lots -------------------------------------------------------------------------------------
+def judge_expiry(
+    lot: Lot, wallet: str, available: int, *, tx_id: str, now: datetime
+) -> LedgerTransaction | None:
+    """The EXPIRY closing ``lot``: its remainder, floored at the wallet's available credits (an
+    open hold keeps what it reserved before the lot expired; the rest is the ``shortfall``).
+    None when the holds reserve all of it: the lot stays due until they close."""
+    taken = min(lot.remaining, available)
+    if taken <= 0:
+        return None
+    return entries.expiry(
+        tx_id=tx_id,
+        wallet=wallet,
+        amount=taken,
+        key=expiry_key(lot.id),
+        description="Promotional credits expired",
+        now=now,
+        metadata={EXPIRED_LOT: lot.id, "shortfall": lot.remaining - taken},
+    )
 
 
 # -- sequence --------------------------------------------------------------------------------

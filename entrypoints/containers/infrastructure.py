@@ -61,7 +61,7 @@ from adapters.sqlalchemy.repositories.account.data_source import SqlUserDataSour
 from adapters.sqlalchemy.repositories.credits.fast_path import PostgresAtomicLedger
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.credits.atomic_posting import UnitOfWorkAtomicLedger
-from application.credits.unit_of_work import LedgerUnitOfWork
+from application.credits.unit_of_work import CreditsUnitOfWork
 from application.ports.cache import Cache
 from application.ports.clock import Clock
 from application.ports.messaging import EmailSender, SmsSender
@@ -191,7 +191,7 @@ def _atomic_ledger(
     engine: AsyncEngine, uow: SqlAlchemyUnitOfWorkFactory, settings: Settings
 ) -> UnitOfWorkAtomicLedger | PostgresAtomicLedger:
     # A Protocol is the shape: mypy's type-abstract check does not apply to it.
-    portable = UnitOfWorkAtomicLedger(uow.of(LedgerUnitOfWork))  # type: ignore[type-abstract]
+    portable = UnitOfWorkAtomicLedger(uow.of(CreditsUnitOfWork))  # type: ignore[type-abstract]
     if engine.dialect.name == "postgresql":
         return PostgresAtomicLedger(
             engine,
@@ -360,7 +360,7 @@ class MemoryInfrastructure(containers.DeclarativeContainer):
     recent_writers: providers.Object[None] = providers.Object(None)
     read_uow = providers.Callable(lambda factory: factory, uow)
     atomic_ledger = providers.Singleton(
-        UnitOfWorkAtomicLedger, uow.provided.of.call(LedgerUnitOfWork)
+        UnitOfWorkAtomicLedger, uow.provided.of.call(CreditsUnitOfWork)
     )
     scope_reads = providers.Singleton(MemoryScopeReads, uow.provided.store)
     cache = providers.Singleton(InMemoryCache)

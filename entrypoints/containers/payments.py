@@ -30,7 +30,11 @@ class Payments(containers.DeclarativeContainer):
     create_plan = providers.Factory(CreatePlan, uow, core.clock)
     deactivate_plan = providers.Factory(DeactivatePlan, uow, core.clock)
     payment_settlement = providers.Factory(
-        PaymentSettlement, uow, infrastructure.payment_gateway, credits.credits_ledger
+        PaymentSettlement,
+        uow,
+        infrastructure.payment_gateway,
+        credits.credits_ledger,
+        credits.referral_program,
     )
     create_order = providers.Factory(
         CreateOrder,

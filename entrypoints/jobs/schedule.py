@@ -114,3 +114,10 @@ def mark_breached_support_tickets(container: Container) -> Callable[[], Awaitabl
     """Mark tickets past their first-response due time (once each) and tell their agents."""
     run: Callable[[], Awaitable[object]] = container.support.mark_breached_tickets()
     return run
+
+
+@periodic("credits.expire_promotional", every=timedelta(days=1), offset=timedelta(minutes=30))
+def expire_promotional_credits(container: Container) -> Callable[[], Awaitable[object]]:
+    """Post one EXPIRY per expired promotional lot, warn 7 days ahead (daily, 00:30 UTC)."""
+    run: Callable[[], Awaitable[object]] = container.credits.expire_promotional_credits()
+    return run

@@ -33,6 +33,10 @@ from adapters.sqlalchemy.repositories.community import (
     SqlReportRepository,
     SqlStarRepository,
 )
+from adapters.sqlalchemy.repositories.credits.economy import (
+    SqlCouponRepository,
+    SqlReferralRepository,
+)
 from adapters.sqlalchemy.repositories.credits.ledger import SqlLedgerRepository
 from adapters.sqlalchemy.repositories.free_credits import SqlPhoneVerificationRepository
 from adapters.sqlalchemy.repositories.idempotency import SqlIdempotencyStore
@@ -73,6 +77,8 @@ REPOSITORIES: Mapping[str, Build] = {
     "payments": lambda conn, clock: SqlPaymentRepository(conn),
     "phone_verifications": lambda conn, clock: SqlPhoneVerificationRepository(conn),
     "ledger": lambda conn, clock: SqlLedgerRepository(conn),
+    "referrals": lambda conn, clock: SqlReferralRepository(conn),
+    "coupons": lambda conn, clock: SqlCouponRepository(conn),
     "idempotency": lambda conn, clock: SqlIdempotencyStore(conn),
     "conversations": lambda conn, clock: SqlConversationRepository(conn),
     "assistant_quota": lambda conn, clock: SqlAssistantQuota(conn),

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.paging import read_page
-from adapters.sqlalchemy.statements import entity_of, entity_row
+from adapters.sqlalchemy.statements import entity_of
 from adapters.sqlalchemy.tables.access import projects, teams
 from adapters.sqlalchemy.tables.audit import audit_log
 from adapters.sqlalchemy.tables.identity import users
@@ -49,24 +49,31 @@ def _entry(r: Any) -> AuditEntry:
     return entity_of(AuditEntry, r, context=RequestContext(r.request_id, r.ip, r.user_agent))
 
 
+def audit_row(entry: AuditEntry) -> dict[str, Any]:
+    """The ``audit_log`` row of ``entry`` (also written by the ledger's one-statement path)."""
+    return {
+        "id": entry.id,
+        "scope_type": entry.scope_type,
+        "scope_id": entry.scope_id,
+        "actor_id": entry.actor_id,
+        "action": entry.action,
+        "target_type": entry.target_type,
+        "target_id": entry.target_id,
+        "before": dict(entry.before) if entry.before is not None else None,
+        "after": dict(entry.after) if entry.after is not None else None,
+        "request_id": entry.context.request_id,
+        "ip": entry.context.ip,
+        "user_agent": entry.context.user_agent,
+        "created_at": entry.created_at,
+    }
+
+
 class SqlAuditLog:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn
 
     async def append(self, entry: AuditEntry) -> None:
-        await self._conn.execute(
-            sa.insert(audit_log).values(
-                entity_row(
-                    entry,
-                    omit=("context",),
-                    before=dict(entry.before) if entry.before is not None else None,
-                    after=dict(entry.after) if entry.after is not None else None,
-                    request_id=entry.context.request_id,
-                    ip=entry.context.ip,
-                    user_agent=entry.context.user_agent,
-                )
-            )
-        )
+        await self._conn.execute(sa.insert(audit_log).values(**audit_row(entry)))
 
     async def list_for_scope(
         self, scope_type: str, scope_ids: list[str], page: PageRequest

@@ -17,6 +17,19 @@ from application.ports.outbox_commands import OutboxCommand
 from domain.ids import new_id
 
 
+def outbox_row(command: OutboxCommand, message_id: str, now: datetime) -> dict[str, Any]:
+    """The ``outbox`` row of ``command`` (also written by the ledger's one-statement path)."""
+    return {
+        "id": message_id,
+        "topic": command.TOPIC,
+        "payload": command.to_payload(),
+        "dedupe_key": command.dedupe_key,
+        "created_at": now,
+        "attempts": 0,
+        "traceparent": current_traceparent(),  # the request's trace, continued by the job
+    }
+
+
 class SqlOutbox:
     def __init__(self, conn: AsyncConnection, now: Any):
         self._conn = conn
@@ -26,17 +39,7 @@ class SqlOutbox:
         # A dedupe_key seen before means the side effect is already recorded: keep the first.
         message_id = new_id()
         stored = await insert_ignoring_conflict(
-            self._conn,
-            outbox,
-            {
-                "id": message_id,
-                "topic": command.TOPIC,
-                "payload": command.to_payload(),
-                "dedupe_key": command.dedupe_key,
-                "created_at": self._now(),
-                "attempts": 0,
-                "traceparent": current_traceparent(),
-            },
+            self._conn, outbox, outbox_row(command, message_id, self._now())
         )
         return message_id if stored else None
 

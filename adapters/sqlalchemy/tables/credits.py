@@ -21,9 +21,13 @@ credit_wallets = sa.Table(
     sa.Column("balance", sa.BigInteger, nullable=False),
     sa.Column("held", sa.BigInteger, nullable=False, server_default="0"),  # Σ open holds
     timestamp("updated_at"),
+    # No later than the wallet's first open lot expires (domain/credits/lots.py); NULL: nothing
+    # in the wallet expires. The one-statement spend posts only while it lies in the future.
+    timestamp("expiring_at", nullable=True),
     sa.CheckConstraint("balance >= 0", name="balance_not_negative"),
     sa.CheckConstraint("held >= 0", name="held_not_negative"),
     sa.CheckConstraint("balance >= held", name="holds_covered"),
+    sa.Index("ix_credit_wallets_expiring_at", "expiring_at"),
 )
 
 ledger_transactions = sa.Table(
@@ -114,4 +118,64 @@ credit_holds = sa.Table(
     sa.CheckConstraint("amount > 0", name="amount_positive"),
     sa.CheckConstraint("captured >= 0 AND captured <= amount", name="captured_within_amount"),
     sa.Index("ix_credit_holds_open_expiry", "status", "expires_at"),
+)
+
+# -- the credits economy (issue 15) -------------------------------------------------------------
+referral_codes = sa.Table(
+    "referral_codes",
+    metadata,
+    id_column("user_id", primary_key=True),
+    sa.Column("code", sa.String(32), nullable=False, unique=True),
+    timestamp("created_at"),
+)
+
+referrals = sa.Table(
+    "referrals",
+    metadata,
+    id_column("referred_user_id", primary_key=True),  # one claim per user
+    id_column("referrer_user_id", nullable=False, index=True),
+    sa.Column("code", sa.String(32), nullable=False),
+    timestamp("claimed_at"),
+    sa.Column("payment_id", sa.String(64)),
+    timestamp("rewarded_at", nullable=True),
+    sa.Column("referrer_credits", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("referred_credits", sa.BigInteger, nullable=False, server_default="0"),
+    timestamp("reversed_at", nullable=True),
+    sa.CheckConstraint("referred_user_id <> referrer_user_id", name="not_self"),
+)
+
+coupons = sa.Table(
+    "coupons",
+    metadata,
+    id_column(primary_key=True),
+    sa.Column("code_digest", sa.String(64), nullable=False, unique=True),  # keyed hash only
+    sa.Column("credits", sa.BigInteger, nullable=False),
+    sa.Column("max_redemptions", sa.Integer),
+    sa.Column("redeemed", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("one_per_user", sa.Boolean, nullable=False),
+    timestamp("expires_at", nullable=True),
+    id_column("created_by", nullable=True),
+    timestamp("created_at"),
+    sa.CheckConstraint("credits > 0", name="credits_positive"),
+    sa.CheckConstraint(
+        "max_redemptions IS NULL OR redeemed <= max_redemptions", name="redemptions_bounded"
+    ),
+)
+
+coupon_redemptions = sa.Table(
+    "coupon_redemptions",
+    metadata,
+    id_column(primary_key=True),
+    id_column("coupon_id", sa.ForeignKey("coupons.id"), nullable=False),
+    id_column("user_id", nullable=False),
+    sa.Column("once", sa.Boolean, nullable=False),  # the coupon is one per user
+    timestamp("created_at"),
+    sa.Index(
+        "uq_coupon_redemptions_once_per_user",
+        "coupon_id",
+        "user_id",
+        unique=True,
+        postgresql_where=sa.text("once"),
+        sqlite_where=sa.text("once"),
+    ),
 )

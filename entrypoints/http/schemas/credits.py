@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 import orjson
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import AwareDatetime, Field, StringConstraints, field_validator, model_validator
 
 from domain.credits.amounts import MAX_CREDITS_PER_MOVEMENT
 from domain.credits.entry_types import EntryType
@@ -19,6 +19,15 @@ class BalanceOut(ApiOutput):
     balance: int
     held: int
     available: int
+
+
+class ExpiringOut(ApiOutput):
+    amount: int
+    expires_at: UtcTime
+
+
+class WalletBalanceOut(BalanceOut):
+    expiring: list[ExpiringOut]  # the next 3 promotional lots to expire, first first
 
 
 class HistoryQuery(PageQuery):
@@ -72,3 +81,83 @@ class GrantOut(ApiOutput):
     transaction_id: str
     amount: int
     balance: int
+
+
+Note = Annotated[str, StringConstraints(max_length=200)]
+Ref = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class MemberRecipient(ApiInput):
+    user_id: Ref
+
+
+class TransferRecipient(ApiInput):
+    """``{userId}`` or ``{organizationId}``, exactly one."""
+
+    user_id: Ref | None = None
+    organization_id: Ref | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> TransferRecipient:
+        if (self.user_id is None) == (self.organization_id is None):
+            raise ValueError("give exactly one of userId and organizationId")
+        return self
+
+
+class TransferIn(ApiInput):
+    to: TransferRecipient
+    amount: Credits
+    note: Note = ""
+
+
+class OrganizationTransferIn(ApiInput):
+    to: MemberRecipient
+    amount: Credits
+    note: Note = ""
+
+
+class ReferralOut(ApiOutput):
+    code: str
+    link: str
+    referred_count: int
+    rewards_earned: int
+
+
+class ReferralClaimIn(ApiInput):
+    code: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class ReferralClaimOut(ApiOutput):
+    code: str
+    claimed_at: UtcTime
+
+
+class RedeemIn(ApiInput):
+    code: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class RedeemOut(ApiOutput):
+    credits_added: int
+    balance: int
+    transaction_id: str
+
+
+class CouponIn(ApiInput):
+    code: (
+        Annotated[str, StringConstraints(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+        | None
+    ) = None
+    credits: Credits
+    max_redemptions: Annotated[int, Field(ge=1, le=10_000_000)] | None = None
+    one_per_user: bool = True
+    expires_at: AwareDatetime | None = None
+
+
+class CouponOut(ApiOutput):
+    id: str
+    code: str  # shown once: only a keyed digest is stored
+    credits: int
+    max_redemptions: int | None
+    one_per_user: bool
+    expires_at: UtcTime | None
+    created_at: UtcTime

@@ -18,8 +18,12 @@ class Actor:
     def headers(self) -> dict[str, str]:
         return bearer(self.token)
 
-    async def call(self, method: str, path: str, json: Any = None) -> tuple[int, Any]:
-        resp = await self.client.request(method, f"/api/v1{path}", json=json, headers=self.headers)
+    async def call(
+        self, method: str, path: str, json: Any = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, Any]:
+        resp = await self.client.request(
+            method, f"/api/v1{path}", json=json, headers={**self.headers, **(headers or {})}
+        )
         return resp.status, await resp.json()
 
     async def ok(self, method: str, path: str, json: Any = None, status: int = 200) -> Any:

@@ -101,7 +101,7 @@ async def _cell(
     if "{myCode}" in path or path == "/team/accept-invite":
         my_code = await _my_code(client, token, people, world, row, caller)
         values["myCode"] = my_code
-    return path.format(**values), _body(row, world, my_code)
+    return path.format(**values), _body(row, world, my_code, people["M"].user_id)
 
 
 async def _my_code(
@@ -131,7 +131,7 @@ async def _my_code(
     return await code_for(client, made["created"][0]["id"])
 
 
-def _body(row: Row, world: World, my_code: str | None) -> dict[str, Any] | None:
+def _body(row: Row, world: World, my_code: str | None, member: str) -> dict[str, Any] | None:
     vis = {"PUB": "PUBLIC", "INT": "INTERNAL", "PRI": "PRIVATE"}[world.vis]
     slug = unique("s-")
     match (row.method, row.path):
@@ -171,6 +171,10 @@ def _body(row: Row, world: World, my_code: str | None) -> dict[str, Any] | None:
             return {"email": f"{unique('new')}@matrix.test", "role": "Viewer"}
         case ("POST", "/team/accept-invite"):
             return {"code": my_code}
+        case ("POST", "/organization/{org}/credits/spend"):
+            return {"amount": 1, "purpose": "matrix"}
+        case ("POST", "/organization/{org}/credits/transfer"):
+            return {"to": {"userId": member}, "amount": 1}
     return None
 
 
@@ -199,7 +203,8 @@ async def test_permission_matrix(app_client, token, vis):
                 else world
             )
             path, body = await _cell(app_client, token, people, here, row, caller)
-            got, reply = await people[caller].call(row.method, path, body)
+            key = {"Idempotency-Key": unique("key-")} if row.method == "POST" else {}
+            got, reply = await people[caller].call(row.method, path, body, key)
             cells += 1
             if got != expected:
                 error = reply.get("error", {}) if isinstance(reply, dict) else {}

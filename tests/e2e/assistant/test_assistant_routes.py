@@ -215,7 +215,8 @@ async def test_quota_exhausted_then_credits(make_client, token):
     charged = (await paid.json())["data"]["creditsCharged"]
     assert 1 <= charged <= 5
     balance = (await (await get(client, t, "/api/v1/credits/balance")).json())["data"]
-    assert balance == {"balance": 10 - charged, "held": 0, "available": 10 - charged}
+    assert balance["balance"] == balance["available"] == 10 - charged and balance["held"] == 0
+    assert [lot["amount"] for lot in balance["expiring"]] == [10 - charged]  # BONUS is a lot
 
 
 async def test_failure_voids_the_hold_and_uses_no_quota(make_client, token, fake_gemini):
@@ -236,12 +237,12 @@ async def test_failure_voids_the_hold_and_uses_no_quota(make_client, token, fake
     failed = await chat(client, t, "paid but failing", useCredits=True)
     assert failed.status == 503
     balance = (await (await get(client, t, "/api/v1/credits/balance")).json())["data"]
-    assert balance == {"balance": 10, "held": 0, "available": 10}
+    assert (balance["balance"], balance["held"], balance["available"]) == (10, 0, 10)
     fake_gemini.script.append(Reply(chunks=["paid ", "answer"], usage=(1500, 600)))
     paid = await chat(client, t, "paid", useCredits=True)
     assert (await paid.json())["data"]["creditsCharged"] == 3  # ceil(2100 / 1000 * 1)
     balance = (await (await get(client, t, "/api/v1/credits/balance")).json())["data"]
-    assert balance == {"balance": 7, "held": 0, "available": 7}
+    assert (balance["balance"], balance["held"], balance["available"]) == (7, 0, 7)
 
 
 async def test_stop_mid_stream_keeps_the_partial_reply(make_client, token, fake_gemini):

@@ -35,7 +35,7 @@ async def test_new_wallet_is_empty(app_client, token):
     t = token()
     resp = await app_client.get("/api/v1/credits/balance", headers=bearer(t))
     assert resp.status == 200
-    assert (await resp.json())["data"] == {"balance": 0, "held": 0, "available": 0}
+    assert (await resp.json())["data"] == {"balance": 0, "held": 0, "available": 0, "expiring": []}
     hist = await (await app_client.get("/api/v1/credits/history", headers=bearer(t))).json()
     assert hist["data"] == [] and hist["meta"]["nextCursor"] is None
     refused = await spend(app_client, t, 1, "first")
@@ -58,6 +58,7 @@ async def test_grant_then_spend_is_read_your_writes(app_client, token):
     data = (await resp.json())["data"]
     assert data["balance"] == 70 and data["transactionId"]
     bal = await (await app_client.get("/api/v1/credits/balance", headers=bearer(t))).json()
+    assert [lot["amount"] for lot in bal["data"].pop("expiring")] == [70]  # a BONUS lot, spent
     assert bal["data"] == {"balance": 70, "held": 0, "available": 70}
     hist = await (await app_client.get("/api/v1/credits/history", headers=bearer(t))).json()
     assert [(e["type"], e["amount"], e["balanceAfter"]) for e in hist["data"]] == [

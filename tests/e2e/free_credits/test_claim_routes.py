@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,10 @@ async def test_send_outbox_verify_claim_end_to_end(
     data = (await response.json())["data"]
     assert data["creditsAdded"] == 200 and data["balance"] == 200 and data["transactionId"]
     balance = await (await app_client.get("/api/v1/credits/balance", headers=alice)).json()
+    (lot,) = balance["data"].pop("expiring")  # the welcome bonus is promotional: it expires
     assert balance["data"] == {"balance": 200, "held": 0, "available": 200}
+    expires = datetime.fromisoformat(lot["expiresAt"].replace("Z", "+00:00"))
+    assert lot["amount"] == 200 and expires > datetime.now(UTC) + timedelta(days=364)
     (entry,) = await history(app_client, alice)
     assert (entry["id"], entry["type"], entry["amount"]) == (
         data["transactionId"],

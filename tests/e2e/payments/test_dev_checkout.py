@@ -63,6 +63,7 @@ def test_production_never_uses_the_sandbox_and_needs_keys_to_take_payments(test_
         "twilio_from": "+15005550006",
         "otp_pepper": "p" * 40,
         "invite_seal_key": base64.urlsafe_b64encode(b"k" * 32).decode(),
+        "link_signing_key": "links-" + "7" * 32,
         "payments_sandbox": False,
     }
     settings = test_settings(**production)

@@ -86,4 +86,6 @@ def test_tables_without_a_user_column_are_not_the_export_s_business() -> None:
         "payment_events",
         "idempotency_keys",
         "project_activity",  # a GitHub login, not a platform user
+        "referrals",  # exported as referralsMade / referredBy (its user columns are not FKs)
+        "coupons",  # admin-made codes (digests); a user's redemptions are couponRedemptions
     }

@@ -25,10 +25,13 @@ from adapters.sqlalchemy.tables.community import (
     reports,
 )
 from adapters.sqlalchemy.tables.credits import (
+    coupon_redemptions,
     credit_holds,
     credit_wallets,
     ledger_postings,
     ledger_transactions,
+    referral_codes,
+    referrals,
 )
 from adapters.sqlalchemy.tables.free_credits import (
     free_credit_claims,
@@ -159,6 +162,10 @@ SECTIONS: tuple[ExportSection, ...] = (
     ExportSection("wallet", ("credit_wallets",), _wallet_rows(credit_wallets, "account")),
     ExportSection("ledgerEntries", ("ledger_postings", "ledger_transactions"), _ledger_entries),
     ExportSection("creditHolds", ("credit_holds",), _wallet_rows(credit_holds, "wallet")),
+    by_user("referralCode", referral_codes),
+    by_user("referralsMade", referrals, "referrer_user_id"),
+    by_user("referredBy", referrals, "referred_user_id"),
+    by_user("couponRedemptions", coupon_redemptions),
     by_user("payments", payments),
     ExportSection("paymentRefunds", ("payment_refunds",), _of_payments(payment_refunds)),
     ExportSection("paymentEvents", ("payment_events",), _of_payments(payment_events)),

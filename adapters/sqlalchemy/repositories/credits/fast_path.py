@@ -1,4 +1,4 @@
-"""The spend hot path on PostgreSQL: one statement, committed on its own.
+"""The spend and transfer hot paths on PostgreSQL: one statement each, committed on its own.
 
 A debit of one wallet to one system account (DEDUCTION, EXPIRY) is posted by a single
 data-modifying CTE in autocommit mode: the conditional UPDATE (``balance - held >= amount``) takes
@@ -6,8 +6,10 @@ the wallet's row lock and checks the balance atomically, and the transaction hea
 postings are inserted in the same statement. One round trip; the row lock is held only inside the
 database, never across a round trip to Python, which is what bounds a hot wallet's throughput.
 
-When the statement posts nothing (insufficient credits, a used key, no wallet yet) the portable
-path decides and records the answer in its own short transaction.
+When the statement posts nothing (insufficient credits, a used key, no wallet yet, a promotional
+lot due: ``expiring_at``, ADR 0024) the portable path decides and records the answer in its own
+short transaction. A wallet-to-wallet transfer (``rules.wallet_transfer``) is ``TRANSFER_SQL``,
+with its effects (ADR 0022).
 
 The rules are the domain's (``domain.credits.rules``): which transactions qualify is
 ``single_wallet_debit``; ``balance - held >= amount`` is ``Balance.apply``; the refusal's figures
@@ -30,16 +32,19 @@ import json
 from typing import Any
 
 import asyncpg
+import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy.connectivity import unavailable_on_outage
-from application.credits.ports import AtomicLedger, KeyTaken
+from adapters.sqlalchemy.repositories.audit import audit_row
+from adapters.sqlalchemy.repositories.outbox import outbox_row
+from application.credits.ports import NO_EFFECTS, AtomicLedger, Effects, KeyTaken
 from application.ports.outbox_commands import PublishRealtime
 from application.transient import TransientConflict
 from domain.credits.accounts import wallet_owner
 from domain.credits.errors import InsufficientCredits
 from domain.credits.outcomes import Posted
-from domain.credits.rules import single_wallet_debit
+from domain.credits.rules import single_wallet_debit, wallet_transfer
 from domain.credits.transactions import LedgerTransaction
 from domain.ids import new_id
 from domain.realtime.events import BALANCE_CHANGED
@@ -48,6 +53,7 @@ SPEND_SQL = """
 WITH debit AS (
     UPDATE credit_wallets SET balance = balance - $2, updated_at = $6
     WHERE account = $1 AND balance - held >= $2
+      AND (expiring_at IS NULL OR expiring_at > $6)
       AND NOT EXISTS (SELECT 1 FROM ledger_transactions WHERE idempotency_key = $4)
     RETURNING balance, held
 ), announce AS (
@@ -78,7 +84,7 @@ SELECT balance FROM debit
 # this statement's snapshot, which is a correct moment to refuse). No row back: the key is used,
 # or credits arrived in between; the portable path then decides.
 REFUSE_SQL = """
-WITH w AS (SELECT balance, held FROM credit_wallets WHERE account = $1),
+WITH w AS (SELECT balance, held, expiring_at FROM credit_wallets WHERE account = $1),
 refusal AS (
     INSERT INTO ledger_transactions
         (id, idempotency_key, fingerprint, type, status, wallet, description, metadata,
@@ -89,14 +95,110 @@ refusal AS (
                'available', COALESCE(w.balance - w.held, 0), 'required', $2::bigint),
            $6
     FROM (SELECT 1) AS one LEFT JOIN w ON true
-    WHERE COALESCE(w.balance - w.held, 0) < $2
+    WHERE COALESCE(w.balance - w.held, 0) < $2 AND COALESCE(w.expiring_at > $6, true)
     ON CONFLICT DO NOTHING
     RETURNING details
 )
 SELECT details FROM refusal
 """
 
+# A transfer between two existing wallets, in one statement: both rows locked in account order
+# (the order every writer locks wallets in, so opposite transfers cannot deadlock), the
+# sender's available credits checked on the locked row, the receiver's liveness checked, both
+# balances moved, the header and both legs (sender first) inserted, each user wallet's
+# balance event and the effects (the receiver's notification, the audit rows) inserted. No row
+# back: a missing wallet, insufficient credits, a used key or a receiver gone; the portable
+# path then decides (and records a refusal) in its own transaction.
+TRANSFER_SQL = """
+WITH locked AS (
+    SELECT account, balance, held, expiring_at FROM credit_wallets
+    WHERE account = $1 OR account = $2
+    ORDER BY account
+    FOR UPDATE
+), ok AS (
+    SELECT 1 AS ok FROM locked s JOIN locked t ON s.account = $1 AND t.account = $2
+    WHERE s.balance - s.held >= $3 AND (s.expiring_at IS NULL OR s.expiring_at > $7)
+      AND NOT EXISTS (SELECT 1 FROM ledger_transactions WHERE idempotency_key = $5)
+      AND ($10::text IS NULL
+           OR EXISTS (SELECT 1 FROM users WHERE id = $10::text AND deleted_at IS NULL))
+), moved AS (
+    UPDATE credit_wallets w
+    SET balance = w.balance + CASE WHEN w.account = $1 THEN -$3::bigint ELSE $3::bigint END,
+        updated_at = $7
+    FROM ok WHERE w.account = $1 OR w.account = $2
+    RETURNING w.account, w.balance, w.held
+), header AS (
+    INSERT INTO ledger_transactions
+        (id, idempotency_key, fingerprint, type, status, wallet, description, metadata,
+         created_at)
+    SELECT $4, $5, $6, 'TRANSFER_OUT', 'POSTED', $1, $8, $9::jsonb, $7 FROM ok
+    RETURNING id
+), legs AS (
+    INSERT INTO ledger_postings
+        (transaction_id, account, amount, entry_type, balance_after, created_at)
+    SELECT header.id, m.account,
+           CASE WHEN m.account = $1 THEN -$3::bigint ELSE $3::bigint END,
+           CASE WHEN m.account = $1 THEN 'TRANSFER_OUT' ELSE 'TRANSFER_IN' END,
+           m.balance, $7
+    FROM header, moved m
+    ORDER BY m.account <> $1
+), announce AS (
+    INSERT INTO outbox (id, topic, payload, dedupe_key, created_at, attempts)
+    SELECT e.id, $15, jsonb_build_object(
+        'userId', e.owner, 'type', $16::text, 'data', jsonb_build_object(
+            'balance', m.balance, 'held', m.held, 'available', m.balance - m.held,
+            'transactionId', $4::text)),
+        NULL, $7, 0
+    FROM moved m JOIN (VALUES ($1, $11::text, $12::text), ($2, $13::text, $14::text))
+        AS e (account, id, owner) ON e.account = m.account
+    WHERE e.owner IS NOT NULL
+), effects AS (
+    INSERT INTO outbox
+    SELECT * FROM jsonb_populate_recordset(NULL::outbox, $17::jsonb)
+    WHERE EXISTS (SELECT 1 FROM header)
+), audit AS (
+    INSERT INTO audit_log
+    SELECT * FROM jsonb_populate_recordset(NULL::audit_log, $18::jsonb)
+    WHERE EXISTS (SELECT 1 FROM header)
+)
+SELECT account, balance FROM moved
+"""
+
 TRANSIENT = (asyncpg.DeadlockDetectedError, asyncpg.SerializationError)
+
+
+def transfer_arguments(tx: LedgerTransaction, effects: Effects) -> tuple[Any, ...] | None:
+    """The transfer statement's arguments, or None when ``tx`` is not a wallet transfer."""
+    move = wallet_transfer(tx)
+    if move is None:
+        return None
+    now = tx.created_at
+    messages = [outbox_row(m, new_id(), now) for m in effects.messages]
+    return (
+        move.source,
+        move.target,
+        move.amount,
+        tx.id,
+        tx.idempotency_key,
+        tx.fingerprint,
+        now,
+        tx.description,
+        _json(dict(tx.metadata)),
+        effects.live_user,
+        new_id(),
+        wallet_owner(move.source),
+        new_id(),
+        wallet_owner(move.target),
+        PublishRealtime.TOPIC,
+        BALANCE_CHANGED,
+        _json(messages),
+        _json([audit_row(entry) for entry in effects.audit]),
+    )
+
+
+def _json(value: object) -> str:
+    """JSON for jsonb parameters (datetimes as ISO 8601 with their offset)."""
+    return orjson.dumps(value).decode()
 
 
 def spend_arguments(tx: LedgerTransaction) -> tuple[Any, ...] | None:
@@ -173,10 +275,10 @@ class PostgresAtomicLedger:
         if pool is not None:
             await pool.close()
 
-    async def post_committed(self, tx: LedgerTransaction) -> Posted:
-        args = spend_arguments(tx)
+    async def post_committed(self, tx: LedgerTransaction, effects: Effects = NO_EFFECTS) -> Posted:
+        args = spend_arguments(tx) if effects == NO_EFFECTS else None
         if args is None:
-            return await self._portable.post_committed(tx)
+            return await self._transfer(tx, effects)
         refusal: object = None
         try:
             # Only this pool's statements run here: a socket error is the database's. asyncpg's
@@ -195,6 +297,22 @@ class PostgresAtomicLedger:
         if balance is None:
             return await self._portable.post_committed(tx)
         return Posted(tx, {str(args[0]): int(balance)})
+
+    async def _transfer(self, tx: LedgerTransaction, effects: Effects) -> Posted:
+        args = transfer_arguments(tx, effects)
+        if args is None:
+            return await self._portable.post_committed(tx, effects)
+        try:
+            async with unavailable_on_outage(connecting=True):
+                pool = await self._connections()
+                rows = await pool.fetch(TRANSFER_SQL, *args)
+        except asyncpg.UniqueViolationError:
+            raise KeyTaken(None) from None
+        except TRANSIENT as exc:
+            raise TransientConflict(str(exc)) from exc
+        if not rows:
+            return await self._portable.post_committed(tx, effects)
+        return Posted(tx, {str(r["account"]): int(r["balance"]) for r in rows})
 
 
 def _insufficient(details: object) -> InsufficientCredits:

@@ -57,12 +57,14 @@ class SqlHolds:
         outcome: Callable[[str], Coroutine[Any, Any, Outcome | None]],
         post: Callable[[LedgerTransaction], Coroutine[Any, Any, Posted]],
         record: Callable[[Rejected], Coroutine[Any, Any, None]],
+        expire: Callable[[str, datetime], Coroutine[Any, Any, list[Posted]]],
     ) -> None:
         self._conn = conn
         self._lock_balance = lock_balance
         self._outcome = outcome
         self._post = post
         self._record = record
+        self._expire = expire
 
     async def _by(self, clause: Any, lock: bool) -> Hold | None:
         stmt = sa.select(credit_holds).where(clause)
@@ -90,13 +92,12 @@ class SqlHolds:
         )
 
     async def reserve(self, hold: Hold) -> Hold:
+        known = await self._by(credit_holds.c.idempotency_key == hold.idempotency_key, lock=False)
+        stored = await self._outcome(hold.idempotency_key)
+        if known is None and stored is None:  # a new hold never reserves expired credits
+            await self._expire(hold.wallet, hold.created_at)
         balance = await self._lock_balance(hold.wallet)
-        verdict = judge_reservation(
-            hold,
-            balance,
-            await self._by(credit_holds.c.idempotency_key == hold.idempotency_key, lock=False),
-            await self._outcome(hold.idempotency_key),
-        )
+        verdict = judge_reservation(hold, balance, known, stored)
         if isinstance(verdict, Rejected):
             await self._record(verdict)
             raise insufficient_from(verdict)
@@ -131,7 +132,9 @@ class SqlHolds:
         captured, deduction = judge_capture(
             hold, amount, tx_id=tx_id, now=now, description=description
         )
-        # Release first: the held credits are exactly what the deduction may now use.
+        # Lots due now expire while the hold still keeps what it reserved; then release: the
+        # held credits are exactly what the deduction may now use.
+        await self._expire(hold.wallet, now)
         await self._move_held(hold.wallet, -hold.amount, now)
         posted = await self._post(deduction)
         await self._close(captured)

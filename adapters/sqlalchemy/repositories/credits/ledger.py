@@ -29,11 +29,21 @@ from application.transient import TransientConflict
 from domain.credits.accounts import is_wallet
 from domain.credits.entry_types import EntryType
 from domain.credits.idempotency import insufficient_from
+from domain.credits.lots import (
+    PROMOTIONAL,
+    Lot,
+    WalletPosting,
+    derive_lots,
+    due,
+    lot_expiry,
+    next_expiry,
+)
 from domain.credits.outcomes import Outcome, Posted, Rejected, RejectionReason
-from domain.credits.rules import judge_posting
+from domain.credits.rules import judge_expiry, judge_posting
 from domain.credits.transactions import LedgerTransaction, Posting
 from domain.credits.wallets import Balance
 from domain.errors import Conflict
+from domain.ids import new_id
 
 T = TypeVar("T")
 POSTED = "POSTED"
@@ -43,7 +53,9 @@ REJECTED = "REJECTED"
 class SqlLedgerRepository:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn
-        self._holds = SqlHolds(conn, self.lock_balance, self.outcome, self.post, self.record)
+        self._holds = SqlHolds(
+            conn, self.lock_balance, self.outcome, self.post_as_is, self.record, self.expire_lots
+        )
         self.reserve = self._holds.reserve
         self.capture = self._holds.capture
         self.void = self._holds.void
@@ -72,14 +84,22 @@ class SqlLedgerRepository:
         return (await self._lock([wallet]))[wallet]
 
     async def _lock(self, wallets: list[str]) -> dict[str, Balance]:
+        return (await self._lock_with_expiry(wallets))[0]
+
+    async def _lock_with_expiry(
+        self, wallets: list[str]
+    ) -> tuple[dict[str, Balance], dict[str, datetime]]:
+        """The wallets' balances, locked, and when those with lots expire next (a lower bound)."""
+        w = credit_wallets.c
         stmt = (
-            sa.select(credit_wallets.c.account, credit_wallets.c.balance, credit_wallets.c.held)
-            .where(credit_wallets.c.account.in_(sorted(wallets)))
-            .order_by(credit_wallets.c.account)  # one lock order for everyone: no deadlock
+            sa.select(w.account, w.balance, w.held, w.expiring_at)
+            .where(w.account.in_(sorted(wallets)))
+            .order_by(w.account)  # one lock order for everyone: no deadlock
         )
         rows = (await self._run(lambda: self._conn.execute(for_update(stmt, self._conn)))).all()
         found = {r.account: Balance(r.balance, r.held) for r in rows}
-        return {w: found.get(w, Balance()) for w in wallets}
+        expiring = {r.account: r.expiring_at for r in rows if r.expiring_at is not None}
+        return {a: found.get(a, Balance()) for a in wallets}, expiring
 
     async def outcome(self, key: str) -> Outcome | None:
         row = (
@@ -204,16 +224,32 @@ class SqlLedgerRepository:
 
     # -- writes --------------------------------------------------------------------------
     async def post(self, tx: LedgerTransaction) -> Posted:
+        accounts = sorted(p.account for p in tx.wallet_postings())
+        # Every leg locked, in account order, first; then no debit consumes a lot past its expiry.
+        balances, expiring = await self._lock_with_expiry(accounts)
+        expired = False
+        for leg in tx.wallet_postings():
+            due = expiring.get(leg.account)
+            if leg.amount < 0 and due is not None and due <= tx.created_at:
+                expired |= bool(await self.expire_lots(leg.account, tx.created_at))
+        return await self._write(tx, await self._lock(accounts) if expired else balances)
+
+    async def post_as_is(self, tx: LedgerTransaction) -> Posted:
+        """Post without expiring lots first (a hold's capture: it expired them before release)."""
+        return await self._write(tx, await self._lock([p.account for p in tx.wallet_postings()]))
+
+    async def _write(self, tx: LedgerTransaction, locked: dict[str, Balance]) -> Posted:
         legs = sorted(tx.wallet_postings(), key=lambda p: p.account)
-        verdict = judge_posting(tx, await self._lock([p.account for p in legs]))
+        verdict = judge_posting(tx, locked)
         if isinstance(verdict, Rejected):
             await self.record(verdict)
             raise insufficient_from(verdict)
         await self._insert_header(tx, POSTED, tx.wallet_postings()[0].account, None)
         balances: dict[str, int] = {}
+        expires = lot_expiry(tx.metadata) if tx.type in PROMOTIONAL else None
         for leg in legs:
             balances[leg.account] = await self._add_to_wallet(
-                leg.account, leg.amount, tx.created_at
+                leg.account, leg.amount, tx.created_at, expires if leg.amount > 0 else None
             )
         await self._run(
             lambda: self._conn.execute(
@@ -232,6 +268,55 @@ class SqlLedgerRepository:
             )
         )
         return Posted(tx, balances)
+
+    # -- lots ----------------------------------------------------------------------------
+    async def lots(self, wallet: str) -> list[Lot]:
+        p, t = ledger_postings, ledger_transactions
+        stmt = (
+            sa.select(p.c.transaction_id, p.c.entry_type, p.c.amount, t.c.metadata)
+            .join(t, t.c.id == p.c.transaction_id)
+            .where(p.c.account == wallet)
+            .order_by(p.c.id)
+        )
+        rows = (await self._conn.execute(stmt)).all()
+        return derive_lots(
+            WalletPosting(r.transaction_id, EntryType(r.entry_type), r.amount, r.metadata or {})
+            for r in rows
+        )
+
+    async def expire_lots(self, wallet: str, now: datetime) -> list[Posted]:
+        w = credit_wallets.c
+        stmt = sa.select(w.balance, w.held, w.expiring_at).where(w.account == wallet)
+        row = (await self._run(lambda: self._conn.execute(for_update(stmt, self._conn)))).first()
+        if row is None or row.expiring_at is None or row.expiring_at > now:
+            return []  # nothing in the wallet can have expired (the one-statement spend's test)
+        lots = await self.lots(wallet)
+        posted = []
+        available = row.balance - row.held
+        for lot in due(lots, now):
+            tx = judge_expiry(lot, wallet, available, tx_id=new_id(), now=now)
+            if tx is None:
+                continue
+            if await self.outcome(tx.idempotency_key) is None:
+                posted.append(await self.post_as_is(tx))
+            available -= min(lot.remaining, available)
+            lot.remaining = 0
+        await self._conn.execute(
+            sa.update(credit_wallets)
+            .where(w.account == wallet)
+            .values(expiring_at=next_expiry(lots))
+        )
+        return posted
+
+    async def wallets_expiring(self, before: datetime, after: str, limit: int) -> list[str]:
+        w = credit_wallets.c
+        stmt = (
+            sa.select(w.account)
+            .where(w.expiring_at <= before, w.account > after)
+            .order_by(w.account)
+            .limit(limit)
+        )
+        return [r.account for r in (await self._conn.execute(stmt)).all()]
 
     async def record(self, rejected: Rejected) -> None:
         details: dict[str, Any] = {"reason": rejected.reason.value, **rejected.details}
@@ -283,7 +368,9 @@ class SqlLedgerRepository:
                 raise Conflict("A conflicting ledger entry already exists")
             raise KeyTaken(existing)
 
-    async def _add_to_wallet(self, wallet: str, amount: int, now: datetime) -> int:
+    async def _add_to_wallet(
+        self, wallet: str, amount: int, now: datetime, expires: datetime | None = None
+    ) -> int:
         if amount < 0:  # the wallet exists: its locked balance covered this debit
             update = (
                 sa.update(credit_wallets)
@@ -295,12 +382,17 @@ class SqlLedgerRepository:
         # SQLite checks CHECK constraints on the candidate row before ON CONFLICT, so only
         # credits go through the upsert.
         insert = _insert(self._conn)(credit_wallets).values(
-            account=wallet, balance=amount, held=0, updated_at=now
+            account=wallet, balance=amount, held=0, updated_at=now, expiring_at=expires
         )
-        stmt = insert.on_conflict_do_update(
-            index_elements=["account"],
-            set_={"balance": credit_wallets.c.balance + amount, "updated_at": now},
-        ).returning(credit_wallets.c.balance)
+        changes: dict[str, Any] = {"balance": credit_wallets.c.balance + amount, "updated_at": now}
+        if expires is not None:  # a new lot: the wallet's next expiry is no later than its own
+            current = credit_wallets.c.expiring_at
+            changes["expiring_at"] = sa.case(
+                (sa.or_(current.is_(None), current > expires), expires), else_=current
+            )
+        stmt = insert.on_conflict_do_update(index_elements=["account"], set_=changes).returning(
+            credit_wallets.c.balance
+        )
         return int((await self._run(lambda: self._conn.execute(stmt))).scalar_one())
 
 

@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from aiohttp import web
 
-from application.credits.admin_grant import AdminGrant
 from application.credits.ports import HistoryEntry
-from application.credits.queries import GetBalance, GetHistory
-from application.credits.spend import Spend
-from application.idempotency import IdempotentRequests
 from application.pagination import page_request
 from domain.credits.entry_types import EntryType
 from entrypoints.http import envelope
@@ -22,39 +16,33 @@ from entrypoints.http.idempotency import (
     idempotent,
     required_idempotency_key,
 )
+from entrypoints.http.routes.credits.use_cases import CreditsUseCases
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
 from entrypoints.http.schemas.credits import (
-    BalanceOut,
+    ExpiringOut,
     GrantIn,
     GrantOut,
     HistoryEntryOut,
     HistoryQuery,
     SpendIn,
     SpendOut,
+    WalletBalanceOut,
 )
-
-
-@dataclass(frozen=True)
-class CreditsUseCases:
-    """What these handlers run (built by the context's container)."""
-
-    admin_grant: Callable[[], AdminGrant]
-    get_balance: Callable[[], GetBalance]
-    get_history: Callable[[], GetHistory]
-    spend: Callable[[], Spend]
-    idempotency: Callable[[], IdempotentRequests]
-
 
 routes = ApiRoutes(tag="credits", uses=CreditsUseCases)
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-@routes.get("/api/v1/credits/balance", response=BalanceOut, summary="My credit balance")
+@routes.get("/api/v1/credits/balance", response=WalletBalanceOut, summary="My credit balance")
 async def balance(call: Call[NoBody, NoQuery], uc: CreditsUseCases) -> Reply:
-    b = await uc.get_balance()(call.user.user_id)
-    return Reply(
-        BalanceOut(balance=b.balance, held=b.held, available=b.available), headers=NO_STORE
+    b, lots = await uc.get_balance().with_expiring(call.user.user_id)
+    out = WalletBalanceOut(
+        balance=b.balance,
+        held=b.held,
+        available=b.available,
+        expiring=[ExpiringOut(amount=lot.remaining, expires_at=lot.expires_at) for lot in lots],
     )
+    return Reply(out, headers=NO_STORE)
 
 
 def history_entry_out(e: HistoryEntry) -> HistoryEntryOut:
@@ -102,8 +90,13 @@ async def spend(call: Call[SpendIn, NoQuery], uc: CreditsUseCases) -> SpendOut |
         idempotency_key=key,
         metadata=body.metadata,
     )
-    out = SpendOut(transaction_id=result.transaction_id, balance=result.balance)
-    if result.replayed:
+    return moved(result.transaction_id, result.balance, result.replayed)
+
+
+def moved(transaction_id: str, balance: int, replayed: bool) -> SpendOut | web.Response:
+    """201 ``{transactionId, balance}``; a replay says so (``Idempotent-Replayed: true``)."""
+    out = SpendOut(transaction_id=transaction_id, balance=balance)
+    if replayed:
         return envelope.success(out, status=201, headers={REPLAYED_HEADER: "true"})
     return out
 

@@ -1,0 +1,132 @@
+"""The credits economy (API.md "Credits economy"): transfers and organization wallets."""
+
+from __future__ import annotations
+
+import functools
+
+from aiohttp import web
+
+from application.pagination import page_request
+from entrypoints.http.idempotency import document_key, required_idempotency_key
+from entrypoints.http.routes.credits.use_cases import CreditsUseCases
+from entrypoints.http.routes.credits.wallet import NO_STORE, history_entry_out, moved
+from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply, page_reply
+from entrypoints.http.schemas.credits import (
+    BalanceOut,
+    HistoryEntryOut,
+    HistoryQuery,
+    OrganizationTransferIn,
+    SpendIn,
+    SpendOut,
+    TransferIn,
+)
+
+routes = ApiRoutes(tag="credits", uses=CreditsUseCases)
+ORG_WALLET = "/api/v1/organization/{orgId}/credits"
+
+
+@routes.post(
+    "/api/v1/credits/transfer",
+    body=TransferIn,
+    response=SpendOut,
+    status=201,
+    summary="Transfer credits to a user or to an organization I belong to (Idempotency-Key "
+    "required)",
+)
+@functools.partial(document_key, required=True)
+async def transfer(call: Call[TransferIn, NoQuery], uc: CreditsUseCases) -> SpendOut | web.Response:
+    key, body = required_idempotency_key(call), call.body
+    if body.to.user_id is not None:
+        result = await uc.transfer().to_user(
+            user_id=call.user.user_id,
+            receiver_id=body.to.user_id,
+            amount=body.amount,
+            note=body.note,
+            idempotency_key=key,
+            context=call.context,
+        )
+    else:
+        assert body.to.organization_id is not None  # the model admits exactly one
+        result = await uc.transfer().to_organization(
+            user_id=call.user.user_id,
+            organization_ref=body.to.organization_id,
+            amount=body.amount,
+            note=body.note,
+            idempotency_key=key,
+            context=call.context,
+        )
+    return moved(result.transaction_id, result.balance, result.replayed)
+
+
+@routes.get(
+    ORG_WALLET, response=BalanceOut, summary="The organization's credits; org:billing:manage"
+)
+async def organization_balance(call: Call[NoBody, NoQuery], uc: CreditsUseCases) -> Reply:
+    b = await uc.organization_balance()(call.user.user_id, call.path["orgId"])
+    return Reply(
+        BalanceOut(balance=b.balance, held=b.held, available=b.available), headers=NO_STORE
+    )
+
+
+@routes.get(
+    f"{ORG_WALLET}/history",
+    query=HistoryQuery,
+    response=list[HistoryEntryOut],
+    paginated=True,
+    summary="The organization wallet's ledger entries, newest first; org:billing:manage",
+)
+async def organization_history(call: Call[NoBody, HistoryQuery], uc: CreditsUseCases) -> Reply:
+    q = call.query
+    page = await uc.organization_history()(
+        call.user.user_id, call.path["orgId"], q.type, page_request(q.limit, q.cursor)
+    )
+    return page_reply(page, q.limit, history_entry_out, headers=NO_STORE)
+
+
+@routes.post(
+    f"{ORG_WALLET}/spend",
+    body=SpendIn,
+    response=SpendOut,
+    status=201,
+    summary="Spend the organization's credits; org:billing:manage (Idempotency-Key required)",
+)
+@functools.partial(document_key, required=True)
+async def organization_spend(
+    call: Call[SpendIn, NoQuery], uc: CreditsUseCases
+) -> SpendOut | web.Response:
+    body = call.body
+    result = await uc.spend_from_organization()(
+        user_id=call.user.user_id,
+        organization_ref=call.path["orgId"],
+        amount=body.amount,
+        purpose=body.purpose,
+        idempotency_key=required_idempotency_key(call),
+        metadata=body.metadata,
+        context=call.context,
+    )
+    return moved(result.transaction_id, result.balance, result.replayed)
+
+
+@routes.post(
+    f"{ORG_WALLET}/transfer",
+    body=OrganizationTransferIn,
+    response=SpendOut,
+    status=201,
+    summary="Transfer the organization's credits to one of its members; org:billing:manage "
+    "(Idempotency-Key required)",
+)
+@functools.partial(document_key, required=True)
+async def organization_transfer(
+    call: Call[OrganizationTransferIn, NoQuery], uc: CreditsUseCases
+) -> SpendOut | web.Response:
+    body = call.body
+    result = await uc.transfer().from_organization(
+        user_id=call.user.user_id,
+        organization_ref=call.path["orgId"],
+        receiver_id=body.to.user_id,
+        amount=body.amount,
+        note=body.note,
+        idempotency_key=required_idempotency_key(call),
+        context=call.context,
+    )
+    return moved(result.transaction_id, result.balance, result.replayed)

@@ -1,0 +1,88 @@
+"""Referrals and coupons (API.md "Credits economy")."""
+
+from __future__ import annotations
+
+from entrypoints.http.idempotency import idempotent
+from entrypoints.http.routes.credits.use_cases import CreditsUseCases
+from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery
+from entrypoints.http.schemas.credits import (
+    CouponIn,
+    CouponOut,
+    RedeemIn,
+    RedeemOut,
+    ReferralClaimIn,
+    ReferralClaimOut,
+    ReferralOut,
+)
+
+routes = ApiRoutes(tag="credits", uses=CreditsUseCases)
+
+
+@routes.get("/api/v1/referrals", response=ReferralOut, summary="My referral code and link")
+async def referrals(call: Call[NoBody, NoQuery], uc: CreditsUseCases) -> ReferralOut:
+    r = await uc.get_referrals()(call.user.user_id)
+    return ReferralOut(
+        code=r.code, link=r.link, referred_count=r.referred_count, rewards_earned=r.rewards_earned
+    )
+
+
+@routes.post(
+    "/api/v1/referrals/claim",
+    body=ReferralClaimIn,
+    response=ReferralClaimOut,
+    status=201,
+    rate_limit="10/hour",
+    summary="Name who referred me (within 7 days of sign-up, once, never my own code)",
+)
+async def claim_referral(
+    call: Call[ReferralClaimIn, NoQuery], uc: CreditsUseCases
+) -> ReferralClaimOut:
+    referral = await uc.claim_referral()(call.user.user_id, call.body.code)
+    return ReferralClaimOut(code=referral.code, claimed_at=referral.claimed_at)
+
+
+@routes.post(
+    "/api/v1/credits/redeem",
+    body=RedeemIn,
+    response=RedeemOut,
+    status=201,
+    rate_limit="10/minute",
+    summary="Redeem a coupon for promotional credits",
+)
+@idempotent(status=201, required=False)
+async def redeem(call: Call[RedeemIn, NoQuery], uc: CreditsUseCases) -> RedeemOut:
+    r = await uc.redeem_coupon()(call.user.user_id, call.body.code)
+    return RedeemOut(
+        credits_added=r.credits_added, balance=r.balance, transaction_id=r.transaction_id
+    )
+
+
+@routes.post(
+    "/api/v1/admin/coupons",
+    body=CouponIn,
+    response=CouponOut,
+    status=201,
+    auth=Auth.ADMIN,
+    summary="Create a coupon (platform admins); its code is shown only in this answer",
+)
+async def create_coupon(call: Call[CouponIn, NoQuery], uc: CreditsUseCases) -> CouponOut:
+    body = call.body
+    created = await uc.create_coupon()(
+        actor_id=call.user.user_id,
+        code=body.code,
+        credits=body.credits,
+        max_redemptions=body.max_redemptions,
+        one_per_user=body.one_per_user,
+        expires_at=body.expires_at,
+        context=call.context,
+    )
+    c = created.coupon
+    return CouponOut(
+        id=c.id,
+        code=created.code,
+        credits=c.credits,
+        max_redemptions=c.max_redemptions,
+        one_per_user=c.one_per_user,
+        expires_at=c.expires_at,
+        created_at=c.created_at,
+    )
