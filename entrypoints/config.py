@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     db_pool_pre_ping: bool = True
     request_timeout_seconds: float = Field(default=60.0, ge=0)
     redis_url: str | None = None
+    # One bounded pool per process: a burst waits for a connection instead of opening hundreds.
+    redis_max_connections: int = Field(default=50, gt=0)
+    redis_pool_timeout_seconds: float = Field(default=2.0, gt=0)
 
     cors_origins: CommaList = Field(default_factory=lambda: ["http://localhost:5173"])
     frontend_url: str = "http://localhost:5173"

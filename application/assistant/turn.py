@@ -30,8 +30,6 @@ from application.assistant.policy import AssistantPolicy
 from application.assistant.ports import (
     Content,
     LanguageModel,
-    MessageCompleted,
-    MessageCompletedHook,
     ModelReply,
     ModelRequest,
     StopSignal,
@@ -42,6 +40,7 @@ from application.assistant.unit_of_work import AssistantUnitOfWork
 from application.credits.ledger_service import CreditsLedger
 from application.identity.principal import Principal
 from application.ports.clock import Clock
+from application.ports.outbox_commands import PublishRealtime
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.assistant.conversation import (
     Conversation,
@@ -66,6 +65,7 @@ from domain.assistant.quota import quota_day, quota_reset
 from domain.assistant.tools import MAX_TOOL_ROUNDS
 from domain.errors import DomainError
 from domain.ids import new_id
+from domain.realtime.events import AI_MESSAGE_COMPLETED
 
 log = logging.getLogger(__name__)
 
@@ -252,15 +252,6 @@ class Turn:
             emit(TurnFailed(failure.code, failure.message))
         else:
             emit(Completed(state.usage, charged, status.value))
-        await self._s.on_completed(
-            MessageCompleted(
-                user_id=self.request.principal.user_id,
-                conversation_id=self.conversation.id,
-                message_id=self.reply_id,
-                status=status.value,
-                credits_charged=charged,
-            )
-        )
         if self._created and status is MessageStatus.COMPLETE:
             self._s.generations.in_background(self._title(state))
 
@@ -300,6 +291,11 @@ class Turn:
                     numbered[-1] = _charged(numbered[-1], charge)
                 await uow.conversations.add_messages(numbered)
                 await uow.conversations.save(conversation.touched(s.clock.now(), len(numbered)))
+                # Announced by the commit that stores the reply (the outbox: nothing lost on a
+                # crash, published once): the owner's other tabs refetch the conversation.
+                announce = {"conversationId": self.conversation.id, "messageId": self.reply_id}
+                user_id = self.request.principal.user_id
+                await uow.outbox.add(PublishRealtime(user_id, AI_MESSAGE_COMPLETED, announce))
             elif admission.hold_id is not None:
                 await s.ledger.void_hold(uow, hold_id=admission.hold_id)
             if status is MessageStatus.ERROR and admission.free:
@@ -372,7 +368,6 @@ class StartTurn:
         generations: Generations,
         clock: Clock,
         policy: AssistantPolicy,
-        on_completed: MessageCompletedHook,
         stop_signal: StopSignal,
     ) -> None:
         self.uow = uow
@@ -382,7 +377,6 @@ class StartTurn:
         self.generations = generations
         self.clock = clock
         self.policy = policy
-        self.on_completed = on_completed
         self.stop_signal = stop_signal
 
     async def __call__(self, request: TurnRequest) -> Turn:

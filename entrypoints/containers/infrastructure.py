@@ -65,7 +65,13 @@ def _engine(settings: Settings) -> AsyncEngine:
 
 
 def _redis(settings: Settings) -> Redis | None:
-    return redis_client(settings.redis_url) if settings.redis_url else None
+    if not settings.redis_url:
+        return None
+    return redis_client(
+        settings.redis_url,
+        max_connections=settings.redis_max_connections,
+        pool_timeout=settings.redis_pool_timeout_seconds,
+    )
 
 
 def _cache(redis: Redis | None) -> Cache:

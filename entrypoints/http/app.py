@@ -15,6 +15,7 @@ from entrypoints.containers.root import route_use_case_types, route_use_cases
 from entrypoints.http.client_address import TrustedProxies
 from entrypoints.http.guards import Authenticator, RateLimits, limiter_storage
 from entrypoints.http.middleware import (
+    apply_cors,
     cors,
     lift_deadline_for_streams,
     maintenance,
@@ -53,6 +54,7 @@ def create_app(container: Container) -> web.Application:
         client_max_size=settings.max_body_bytes,
     )
     app.on_response_prepare.append(lift_deadline_for_streams)
+    app.on_response_prepare.append(apply_cors)
     app[CONTAINER] = container
     app[MAX_BODY] = settings.max_body_bytes
     authenticate = Authenticator(

@@ -24,6 +24,7 @@ from tests.e2e.realtime.test_realtime_routes import Sse, open_sse, user_id_of
 
 Client = TestClient[Any, Any]
 BALANCE, PAYMENT = "credits.balance_changed", "payment.status_changed"
+AI_COMPLETED = "ai.message.completed"
 
 
 @pytest.fixture
@@ -182,3 +183,28 @@ async def test_a_purchase_and_its_refund_announce_status_and_balance(
     }
     assert seen[BALANCE]["balance"] == 0
     await nothing_of(bob_stream, PAYMENT, BALANCE)
+
+
+async def test_an_assistant_reply_announces_ai_message_completed_to_its_user_only(
+    client: Client, token: Callable[..., str]
+) -> None:
+    alice, bob = token(), token()
+    _, alice_stream = await signed_in(client, alice)
+    _, bob_stream = await signed_in(client, bob)
+    reply = await client.post(
+        "/api/v1/ai/stream", json={"message": "hello there"}, headers=bearer(alice)
+    )
+    assert reply.status == 200, await reply.text()
+    frames = [
+        orjson.loads(line[len(b"data: ") :])
+        for line in (await reply.read()).split(b"\n\n")
+        if line.startswith(b"data: ")
+    ]
+    connected, last = frames[0], frames[-1]
+    assert (connected["type"], last["type"]) == ("connected", "complete")
+    _, event = await next_of(alice_stream, AI_COMPLETED)
+    assert event == {
+        "conversationId": connected["conversationId"],
+        "messageId": connected["messageId"],
+    }
+    await nothing_of(bob_stream, AI_COMPLETED)
