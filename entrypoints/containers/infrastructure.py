@@ -48,6 +48,7 @@ from application.credits.unit_of_work import LedgerUnitOfWork
 from application.ports.cache import Cache
 from application.ports.messaging import EmailSender, SmsSender
 from application.realtime.ports import RealtimeBus, TicketStore
+from application.realtime.publish import PublishAfterCommit
 from entrypoints.config import ConfigurationError, Settings
 from entrypoints.payments_wiring import payment_gateway, sandbox_gateway
 
@@ -195,7 +196,12 @@ class Infrastructure(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
     engine = providers.Singleton(_engine, core.config)
     redis = providers.Singleton(_redis, core.config)
-    uow = providers.Singleton(SqlAlchemyUnitOfWorkFactory, engine, core.clock)
+    realtime_hub = providers.Singleton(_realtime_hub, core.config)
+    realtime_bus = providers.Singleton(_realtime_bus, redis, realtime_hub, core.config)
+    # Realtime events are published as soon as their transaction commits (the relay is the
+    # safety net; ADR 0070).
+    after_commit = providers.Singleton(PublishAfterCommit, realtime_bus)
+    uow = providers.Singleton(SqlAlchemyUnitOfWorkFactory, engine, core.clock, after_commit)
     atomic_ledger = providers.Singleton(_atomic_ledger, engine, uow, core.config)
     scope_reads = providers.Singleton(SqlScopeReads, engine)
     cache = providers.Singleton(_cache, redis)
@@ -209,8 +215,6 @@ class Infrastructure(containers.DeclarativeContainer):
     )
     payment_gateway = providers.Singleton(payment_gateway, core.config)
     sms_sender = providers.Singleton(_sms_sender, core.config)
-    realtime_hub = providers.Singleton(_realtime_hub, core.config)
-    realtime_bus = providers.Singleton(_realtime_bus, redis, realtime_hub, core.config)
     realtime_tickets = providers.Singleton(_realtime_tickets, redis, core.config)
 
     # Closed at shutdown_resources.
@@ -232,8 +236,10 @@ class MemoryInfrastructure(containers.DeclarativeContainer):
     redis: providers.Object[None] = providers.Object(None)
     # The store lives inside the factory: an overriding container may only name providers
     # that the production container also has.
+    realtime_bus = providers.Singleton(InProcessRealtimeBus)
+    after_commit = providers.Singleton(PublishAfterCommit, realtime_bus)
     uow = providers.Singleton(
-        InMemoryUnitOfWorkFactory, providers.Singleton(MemoryStore), core.clock
+        InMemoryUnitOfWorkFactory, providers.Singleton(MemoryStore), core.clock, after_commit
     )
     atomic_ledger = providers.Singleton(
         UnitOfWorkAtomicLedger, uow.provided.of.call(LedgerUnitOfWork)
@@ -251,5 +257,4 @@ class MemoryInfrastructure(containers.DeclarativeContainer):
     payment_gateway = providers.Singleton(sandbox_gateway)
     sms_sender = providers.Singleton(_sms_sender, core.config)
     realtime_hub: providers.Object[None] = providers.Object(None)
-    realtime_bus = providers.Singleton(InProcessRealtimeBus)
     realtime_tickets = providers.Singleton(InMemoryTicketStore)
