@@ -31,6 +31,7 @@ import orjson
 
 from adapters.dev_identity.dev_tokens import issue_dev_token
 from adapters.sqlalchemy.migrate import upgrade
+from bench.assistant import cpu_seconds
 from bench.http_api import PG_HOST, PG_PORT, PG_USER, REDIS_URL, bench_database, free_port
 
 DEV_SECRET = "bench-dev-secret-" + "r" * 32
@@ -139,6 +140,8 @@ async def bench(args: argparse.Namespace, database_url: str) -> None:
             user_ids = list(await asyncio.gather(*(provision(t) for t in tokens)))
             await asyncio.sleep(2)  # let A settle (welcome notifications etc.)
             base_rss = rss_kib(procs[0].pid)
+            a_cpu_open = cpu_seconds(procs[0].pid)
+            opening = time.monotonic()
             conns = [Connection(u) for u in range(args.users) for _ in range(args.per_user)]
             tasks = []
             # Opened in batches of 50: a burst of opens is a burst of Redis round trips (the
@@ -147,9 +150,12 @@ async def bench(args: argparse.Namespace, database_url: str) -> None:
                 batch = conns[start : start + 50]
                 tasks += [asyncio.create_task(c.run(http, a, tokens[c.user])) for c in batch]
                 await asyncio.wait_for(asyncio.gather(*(c.ready.wait() for c in batch)), 120)
+            open_seconds = time.monotonic() - opening
+            a_open_cpu = cpu_seconds(procs[0].pid) - a_cpu_open
             await asyncio.sleep(2)
             held = sum(1 for t in tasks if not t.done())
             per_conn = (rss_kib(procs[0].pid) - base_rss) / max(1, held)
+            cpu_before = [cpu_seconds(p.pid) for p in procs]
 
             sent: dict[str, tuple[float, int]] = {}
             gsem = asyncio.Semaphore(16)
@@ -185,6 +191,7 @@ async def bench(args: argparse.Namespace, database_url: str) -> None:
                 if all(tx in c.received for tx, (_, u) in sent.items() for c in by_user[u]):
                     break
                 await asyncio.sleep(0.2)
+            cpu_used = [cpu_seconds(p.pid) - c for p, c in zip(procs, cpu_before, strict=True)]
             latencies, lost = [], 0
             for tx, (t0, u) in sent.items():
                 for c in by_user[u]:
@@ -199,6 +206,15 @@ async def bench(args: argparse.Namespace, database_url: str) -> None:
             print(f"events raised: {len(sent)} in {raise_seconds:.1f}s through process B")
             print(f"deliveries: {len(latencies)} delivered, {lost} lost (to every connection)")
             print(f"latency request->client ms: p50 {q[49]:.1f}  p99 {q[98]:.1f}")
+            print(
+                f"opening: {len(conns)} connections in {open_seconds:.1f}s, "
+                f"A's CPU {a_open_cpu * 1e6 / max(1, len(conns)):.0f} µs per connection"
+            )
+            per_event = [c * 1e6 / max(1, len(sent)) for c in cpu_used]
+            print(
+                "CPU µs per event (raise + fan-out, incl. heartbeats meanwhile): "
+                f"A {per_event[0]:.0f}, B {per_event[1]:.0f}, worker {per_event[2]:.0f}"
+            )
             for t in tasks:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)

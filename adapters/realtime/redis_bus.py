@@ -182,6 +182,7 @@ class PubSubHub:
         self._lock = asyncio.Lock()
         self._reader: asyncio.Task[None] | None = None
         self._closed = False
+        self._lost = False  # the pub/sub connection dropped and is not back yet
         self.reconnects = 0
 
     def channels(self) -> int:
@@ -224,6 +225,10 @@ class PubSubHub:
     async def _read(self) -> None:
         delays = iter(RECONNECT_DELAYS)
         while not self._closed:
+            if self._lost:  # the connection dropped: reconnect (and resubscribe) until it works
+                await asyncio.sleep(next(delays, RECONNECT_DELAYS[-1]))
+                await self._reconnect()
+                continue
             if self._pubsub is None or self._pubsub.connection is None:
                 await asyncio.sleep(0.05)  # nothing subscribed yet
                 continue
@@ -234,8 +239,7 @@ class PubSubHub:
                 raise
             except Exception as exc:  # noqa: BLE001 - any failure: reconnect and resubscribe
                 log.warning("realtime pub/sub lost: %s; reconnecting", exc)
-                await asyncio.sleep(next(delays, RECONNECT_DELAYS[-1]))
-                await self._reconnect()
+                self._lost = True
                 continue
             if message is None:
                 continue
@@ -250,6 +254,9 @@ class PubSubHub:
                     sink(event)
 
     async def _reconnect(self) -> None:
+        """A new connection subscribed to every channel with a subscriber; then each subscriber
+        is told ``Interrupted``. Until it succeeds, ``_lost`` stays set and the reader retries
+        (a subscription made meanwhile is resubscribed here too)."""
         async with self._lock:
             old, self._pubsub = self._pubsub, None
             with contextlib.suppress(Exception):
@@ -257,15 +264,15 @@ class PubSubHub:
             if self._client is not None:
                 with contextlib.suppress(Exception):
                     await self._client.aclose()
+            self._client = self._connect()
+            self._pubsub = self._client.pubsub()
             try:
-                self._client = self._connect()
-                self._pubsub = self._client.pubsub()
                 if self._sinks:
                     await self._pubsub.subscribe(*self._sinks)
             except Exception as exc:  # noqa: BLE001 - retried by the reader loop
                 log.warning("realtime pub/sub reconnect failed: %s", exc)
-                self._pubsub = self._client.pubsub() if self._client else None
                 return
+            self._lost = False
             self.reconnects += 1
             sinks = [sink for group in self._sinks.values() for sink in group]
         for sink in sinks:  # they may have missed events while the connection was down
