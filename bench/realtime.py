@@ -62,13 +62,26 @@ class Connection:
         self.user = user
         self.received: dict[str, float] = {}  # transactionId -> monotonic arrival
         self.ready = asyncio.Event()
+        self.ended = asyncio.Event()  # refused or cut: counted, never retried
+        self.failure: str | None = None
 
     async def run(self, http: aiohttp.ClientSession, url: str, token: str) -> None:
+        try:
+            await self._run(http, url, token)
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            self.failure = type(exc).__name__
+        finally:
+            self.ended.set()
+
+    async def _run(self, http: aiohttp.ClientSession, url: str, token: str) -> None:
         async with http.get(
             f"{url}/api/v1/notifications/stream",
             headers={"Authorization": f"Bearer {token}"},
             timeout=aiohttp.ClientTimeout(total=None, sock_read=None),
         ) as response:
+            if response.status != 200:
+                self.failure = f"HTTP {response.status}"
+                return
             buffer = b""
             async for chunk in response.content.iter_any():
                 buffer += chunk
@@ -83,6 +96,13 @@ class Connection:
                     elif fields.get("event") == "credits.balance_changed":
                         data = orjson.loads(fields["data"])
                         self.received[data["transactionId"]] = time.monotonic()
+
+
+async def _ready_or_ended(c: Connection) -> None:
+    ready, ended = asyncio.ensure_future(c.ready.wait()), asyncio.ensure_future(c.ended.wait())
+    await asyncio.wait([ready, ended], return_when=asyncio.FIRST_COMPLETED)
+    ready.cancel()
+    ended.cancel()
 
 
 async def bench(args: argparse.Namespace, database_url: str) -> None:
@@ -129,15 +149,23 @@ async def bench(args: argparse.Namespace, database_url: str) -> None:
             user_ids: list[str] = []
             sem = asyncio.Semaphore(32)
 
-            async def provision(t: str) -> str:
+            async def provision(n: int, t: str) -> str:
+                via = (a, b)[n % 2]  # both processes: first sight of a user writes several rows
                 async with (
                     sem,
-                    http.get(f"{b}/api/v1/profile", headers={"Authorization": f"Bearer {t}"}) as r,
+                    http.get(
+                        f"{via}/api/v1/profile", headers={"Authorization": f"Bearer {t}"}
+                    ) as r,
                 ):
                     d = (await r.json())["data"]
                     return str(d.get("userId") or d["id"])
 
-            user_ids = list(await asyncio.gather(*(provision(t) for t in tokens)))
+            provisioning = time.monotonic()
+            user_ids = list(await asyncio.gather(*(provision(n, t) for n, t in enumerate(tokens))))
+            print(
+                f"provisioned {len(user_ids)} users in {time.monotonic() - provisioning:.0f}s",
+                flush=True,
+            )
             await asyncio.sleep(2)  # let A settle (welcome notifications etc.)
             base_rss = rss_kib(procs[0].pid)
             a_cpu_open = cpu_seconds(procs[0].pid)
@@ -149,11 +177,18 @@ async def bench(args: argparse.Namespace, database_url: str) -> None:
             for start in range(0, len(conns), 50):
                 batch = conns[start : start + 50]
                 tasks += [asyncio.create_task(c.run(http, a, tokens[c.user])) for c in batch]
-                await asyncio.wait_for(asyncio.gather(*(c.ready.wait() for c in batch)), 120)
+                await asyncio.wait(
+                    [asyncio.ensure_future(_ready_or_ended(c)) for c in batch], timeout=120
+                )
             open_seconds = time.monotonic() - opening
             a_open_cpu = cpu_seconds(procs[0].pid) - a_cpu_open
             await asyncio.sleep(2)
             held = sum(1 for t in tasks if not t.done())
+            failures: dict[str, int] = {}
+            for c in conns:
+                if c.failure:
+                    failures[c.failure] = failures.get(c.failure, 0) + 1
+            print(f"held {held} / {len(conns)}; failed to open or cut: {failures}", flush=True)
             per_conn = (rss_kib(procs[0].pid) - base_rss) / max(1, held)
             cpu_before = [cpu_seconds(p.pid) for p in procs]
 

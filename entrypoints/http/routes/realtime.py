@@ -22,7 +22,7 @@ from aiohttp import WSMsgType, web
 from application.realtime.connections import ConnectionSlots, SignedInUser, UserStillActive
 from application.realtime.stream import EventStream, OpenStream, Ready, Resync, SlowConsumer
 from application.realtime.tickets import IssueTicket, RedeemTicket
-from domain.errors import AuthenticationFailed, DomainError, NotFound
+from domain.errors import AuthenticationFailed, DomainError, NotFound, Unavailable
 from domain.realtime.events import EventId, RealtimeEvent
 from entrypoints.http.guards import bearer_token
 from entrypoints.http.request_state import USER_ID
@@ -115,6 +115,8 @@ async def _token_check(uc: RealtimeUseCases, token: str) -> tuple[str, Check]:
     async def still_valid() -> bool:
         try:
             return await signed_in(token) == user_id
+        except Unavailable:
+            raise  # cannot tell now (``_pump`` asks again at the next heartbeat)
         except DomainError:
             return False
 
@@ -156,12 +158,20 @@ async def _pump(
     check: Check,
     heartbeat: float,
 ) -> str:
-    """The connection's one writer: frames as they come, a ping and a re-check each heartbeat."""
+    """The connection's one writer: frames as they come, a ping and a re-check each heartbeat.
+
+    A re-check that cannot be answered (the database or Redis away: ``Unavailable``) keeps the
+    connection and is asked again at the next heartbeat: an outage must not cut every client.
+    """
     checked = time.monotonic()
     while True:
         frame = await stream.next(wait=heartbeat)
         if time.monotonic() - checked >= heartbeat:
-            if not await check():
+            try:
+                valid = await check()
+            except Unavailable:
+                valid = True
+            if not valid:
                 return "unauthorized"
             checked = time.monotonic()
         if frame is None:
