@@ -19,7 +19,7 @@ import logging
 import secrets
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 import orjson
@@ -31,6 +31,7 @@ from domain.realtime.events import (
     HISTORY_SECONDS,
     EventId,
     RealtimeEvent,
+    RealtimeUnavailable,
     replay_window,
 )
 
@@ -68,6 +69,15 @@ def pubsub_client(url: str) -> redis.Redis:
     return redis.Redis.from_url(url, socket_connect_timeout=2, health_check_interval=30)
 
 
+@contextlib.asynccontextmanager
+async def _answered() -> AsyncIterator[None]:
+    """Redis failing or too slow to answer is ``RealtimeUnavailable`` (503), never a 500."""
+    try:
+        yield
+    except (redis.RedisError, OSError, TimeoutError) as exc:
+        raise RealtimeUnavailable(f"The realtime bus did not answer: {type(exc).__name__}") from exc
+
+
 def _keys(prefix: str, user_id: str) -> tuple[str, str, str]:
     base = f"{prefix}:{{{user_id}}}"
     return f"{base}:meta", f"{base}:events", f"{base}:live"
@@ -101,32 +111,33 @@ class RedisRealtimeBus:
     ) -> EventId | None:
         meta, events, channel = _keys(self._prefix, user_id)
         mark = f"{self._prefix}:{{{user_id}}}:src:{source_id}"
-        result = await self._script(
-            keys=[meta, events, mark],
-            args=[
-                uuid.uuid4().hex[:12],
-                type_,
-                orjson.dumps(dict(data)),
-                repr(self._clock()),
-                self._history,
-                self._ttl,
-                channel,
-            ],
-        )
+        args: list[str | bytes | int] = [
+            uuid.uuid4().hex[:12],
+            type_,
+            orjson.dumps(dict(data)),
+            repr(self._clock()),
+            self._history,
+            self._ttl,
+            channel,
+        ]
+        async with _answered():
+            result = await self._script(keys=[meta, events, mark], args=args)
         if not result:
             return None
         return EventId(_text(result[0]), int(result[1]))
 
     async def subscribe(self, user_id: str, sink: Sink) -> Any:
-        return await self._hub.subscribe(_keys(self._prefix, user_id)[2], sink)
+        async with _answered():
+            return await self._hub.subscribe(_keys(self._prefix, user_id)[2], sink)
 
     async def head(self, user_id: str) -> EventId | None:
-        epoch, seq = await self._redis.hmget(_keys(self._prefix, user_id)[0], ["epoch", "seq"])
+        async with _answered():
+            epoch, seq = await self._redis.hmget(_keys(self._prefix, user_id)[0], ["epoch", "seq"])
         return EventId(_text(epoch), int(_text(seq))) if epoch is not None else None
 
     async def replay(self, user_id: str, after: EventId) -> list[RealtimeEvent]:
         meta, events, _ = _keys(self._prefix, user_id)
-        async with self._redis.pipeline(transaction=True) as pipe:
+        async with _answered(), self._redis.pipeline(transaction=True) as pipe:
             pipe.hmget(meta, ["epoch", "seq"])
             pipe.xrange(events, "-", "+", count=1)
             pipe.xrange(events, f"{after.seq + 1}-0", "+")
@@ -305,9 +316,11 @@ class RedisTicketStore:
 
     async def issue(self, user_id: str, ttl_seconds: int) -> str:
         ticket = secrets.token_urlsafe(32)
-        await self._redis.set(f"{self._prefix}:ticket:{ticket}", user_id, ex=ttl_seconds)
+        async with _answered():
+            await self._redis.set(f"{self._prefix}:ticket:{ticket}", user_id, ex=ttl_seconds)
         return ticket
 
     async def redeem(self, ticket: str) -> str | None:
-        value = await self._redis.getdel(f"{self._prefix}:ticket:{ticket}")
+        async with _answered():
+            value = await self._redis.getdel(f"{self._prefix}:ticket:{ticket}")
         return _text(value) if value is not None else None

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.errors import DomainError, Gone, ValidationFailed
+from domain.errors import DomainError, Gone, Unavailable, ValidationFailed
 
 #: History kept per user: events and age (API.md "Realtime" limits).
 HISTORY_EVENTS = 1000
@@ -84,6 +84,14 @@ class ReplayImpossible(RealtimeError, Gone):
     def __init__(self, reason: ResyncReason) -> None:
         super().__init__(f"cannot replay: {reason.value}")
         self.reason = reason
+
+
+class RealtimeUnavailable(RealtimeError, Unavailable):
+    """The bus (Redis) did not answer in time: 503 with ``Retry-After``; the client reconnects
+    and resumes by id."""
+
+    def headers(self) -> Mapping[str, str]:
+        return {"Retry-After": "2"}
 
 
 class TooManyConnections(RealtimeError):

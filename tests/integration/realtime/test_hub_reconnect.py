@@ -10,12 +10,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from redis.exceptions import ConnectionError as RedisConnectionError
 
-from adapters.realtime.redis_bus import PubSubHub, RedisRealtimeBus, pubsub_client
+from adapters.realtime.redis_bus import (
+    PubSubHub,
+    RedisRealtimeBus,
+    RedisTicketStore,
+    pubsub_client,
+)
 from adapters.redis.cache import redis_client
 from application.realtime.ports import Delivery, Interrupted
-from domain.realtime.events import BALANCE_CHANGED, RealtimeEvent
+from domain.realtime.events import BALANCE_CHANGED, EventId, RealtimeEvent, RealtimeUnavailable
 from tests.fixtures.redis_server import PrivateRedis
 
 
@@ -56,10 +60,35 @@ async def test_subscriptions_survive_a_long_outage(private_redis: PrivateRedis) 
             try:
                 await bus.publish("alice", BALANCE_CHANGED, {"n": 2}, source_id="s2")
                 break
-            except RedisConnectionError:
+            except RealtimeUnavailable:
                 await asyncio.sleep(0.1)
         await until(lambda: [d.data["n"] for d in seen if isinstance(d, RealtimeEvent)] == [1, 2])
         assert hub.reconnects == 1
+    finally:
+        await bus.close()
+        await client.aclose()
+
+
+async def test_redis_away_is_a_503_kind_of_error_not_a_crash() -> None:
+    """Every bus and ticket operation with Redis unreachable raises ``RealtimeUnavailable``
+    (503 SERVICE_UNAVAILABLE with Retry-After), which the error middleware answers as such."""
+    nowhere = "redis://127.0.0.1:1/0"
+    client = redis_client(nowhere, pool_timeout=0.5)
+    bus = RedisRealtimeBus(client, PubSubHub(lambda: pubsub_client(nowhere)))
+    tickets = RedisTicketStore(client)
+    try:
+        for attempt in (
+            bus.head("alice"),
+            bus.publish("alice", BALANCE_CHANGED, {}, source_id="s"),
+            bus.replay("alice", EventId("e", 1)),
+            bus.subscribe("alice", lambda delivery: None),
+            tickets.issue("alice", 60),
+            tickets.redeem("t"),
+        ):
+            with pytest.raises(RealtimeUnavailable) as raised:
+                await attempt
+            assert (raised.value.status, raised.value.code) == (503, "SERVICE_UNAVAILABLE")
+            assert raised.value.headers() == {"Retry-After": "2"}
     finally:
         await bus.close()
         await client.aclose()
