@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -22,10 +22,9 @@ from application.assistant.events import (
     Completed,
     Connected,
     ToolStatus,
-    TurnEvent,
     TurnFailed,
 )
-from application.assistant.generations import Emit, Generations
+from application.assistant.generations import Emit, Generations, TurnEvents
 from application.assistant.policy import AssistantPolicy
 from application.assistant.ports import (
     Content,
@@ -129,7 +128,7 @@ class Turn:
     def conversation_id(self) -> str:
         return self.conversation.id
 
-    async def launch(self) -> AsyncIterator[TurnEvent]:
+    async def launch(self) -> TurnEvents:
         """Start the generation task; its events until the terminal one."""
         try:
             return self._s.generations.start(self.conversation.id, self.run)
