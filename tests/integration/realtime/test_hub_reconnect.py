@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -21,16 +19,6 @@ from adapters.redis.cache import redis_client
 from application.realtime.ports import Delivery, Interrupted
 from domain.realtime.events import BALANCE_CHANGED, EventId, RealtimeEvent, RealtimeUnavailable
 from tests.fixtures.redis_server import PrivateRedis
-
-
-@pytest.fixture
-def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
-    server = PrivateRedis(tmp_path)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 async def until(check: object, timeout: float = 15.0) -> None:
