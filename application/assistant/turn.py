@@ -398,9 +398,6 @@ class StartTurn:
                     ),
                     self.policy.history_window,
                 )
-        admission = None
-        if not is_injection(request.message):
-            admission = await self._admit(user_id, now, request.use_credits)
         created = conversation is None
         if conversation is None:
             conversation = Conversation(
@@ -410,22 +407,30 @@ class StartTurn:
                 created_at=now,
                 updated_at=now,
             )
-            try:
+        new = conversation if created else None
+        admission = None
+        if is_injection(request.message):  # refused without the model: no quota, no hold
+            if new is not None:
                 async with self.uow() as uow:
-                    await uow.conversations.add(conversation)
+                    await uow.conversations.add(new)
                     await uow.commit()
-            except BaseException:
-                await self.release(user_id, admission)
-                raise
+        else:
+            admission = await self._admit(user_id, now, request.use_credits, new)
         return Turn(self, request, conversation, created, history, admission, new_id())
 
-    async def _admit(self, user_id: str, now: datetime, use_credits: bool) -> Admission:
+    async def _admit(
+        self, user_id: str, now: datetime, use_credits: bool, new: Conversation | None
+    ) -> Admission:
+        """Takes a free slot, or places a hold; a new conversation is created by the same
+        transaction (one commit fewer per turn, and nothing to give back if it fails)."""
         day = quota_day(now)
         async with self.uow() as uow:
             took = await uow.assistant_quota.take(user_id, day, self.policy.daily_free_messages)
-            await uow.commit()
-        if took:
-            return Admission(day=day, free=True)
+            if took:
+                if new is not None:
+                    await uow.conversations.add(new)
+                await uow.commit()
+                return Admission(day=day, free=True)
         if not use_credits:
             raise QuotaExhausted(self.policy.daily_free_messages, quota_reset(now))
         amount = self.policy.max_credits_per_message
@@ -433,6 +438,8 @@ class StartTurn:
             hold = await self.ledger.reserve_hold(
                 uow, user_id=user_id, amount=amount, key=new_id(), ttl=self.policy.hold_ttl
             )
+            if new is not None:
+                await uow.conversations.add(new)
             await uow.commit()
         return Admission(day=day, free=False, hold_id=hold.id, hold_amount=hold.amount)
 
