@@ -117,6 +117,7 @@ async def bench(args: argparse.Namespace, database_url: str) -> None:
         "LOG_LEVEL": "WARNING",
         "RATE_LIMIT_DEFAULT": "1000000/minute",
         "REALTIME_MAX_CONNECTIONS_PER_USER": str(max(10, args.per_user)),
+        "REALTIME_HEARTBEAT_SECONDS": str(args.heartbeat),
     }
     cli = [sys.executable, "-m", "entrypoints.cli.main"]
     logs = Path(args.logs)
@@ -190,9 +191,15 @@ async def bench(args: argparse.Namespace, database_url: str) -> None:
                     failures[c.failure] = failures.get(c.failure, 0) + 1
             print(f"held {held} / {len(conns)}; failed to open or cut: {failures}", flush=True)
             per_conn = (rss_kib(procs[0].pid) - base_rss) / max(1, held)
+            # A's CPU while only holding the connections (pings and re-checks every heartbeat)
+            idle_from, idle_cpu = time.monotonic(), cpu_seconds(procs[0].pid)
+            await asyncio.sleep(args.idle_seconds)
+            idle_rate = (cpu_seconds(procs[0].pid) - idle_cpu) / (time.monotonic() - idle_from)
             cpu_before = [cpu_seconds(p.pid) for p in procs]
+            raise_started = time.monotonic()
 
             sent: dict[str, tuple[float, int]] = {}
+            answered: dict[str, float] = {}  # transactionId -> the grant's response (committed)
             gsem = asyncio.Semaphore(16)
 
             async def grant(n: int) -> None:
@@ -213,6 +220,7 @@ async def bench(args: argparse.Namespace, database_url: str) -> None:
                         },
                     ) as r:
                         tx = (await r.json())["data"]["transactionId"]
+                        answered[tx] = time.monotonic()
                 sent[tx] = (t0, user)
 
             started = time.monotonic()
@@ -227,11 +235,13 @@ async def bench(args: argparse.Namespace, database_url: str) -> None:
                     break
                 await asyncio.sleep(0.2)
             cpu_used = [cpu_seconds(p.pid) - c for p, c in zip(procs, cpu_before, strict=True)]
-            latencies, lost = [], 0
+            a_heartbeats = idle_rate * (time.monotonic() - raise_started)
+            latencies, after_commit, lost = [], [], 0
             for tx, (t0, u) in sent.items():
                 for c in by_user[u]:
                     if tx in c.received:
                         latencies.append((c.received[tx] - t0) * 1000)
+                        after_commit.append((c.received[tx] - answered[tx]) * 1000)
                     else:
                         lost += 1
             latencies.sort()
@@ -241,14 +251,27 @@ async def bench(args: argparse.Namespace, database_url: str) -> None:
             print(f"events raised: {len(sent)} in {raise_seconds:.1f}s through process B")
             print(f"deliveries: {len(latencies)} delivered, {lost} lost (to every connection)")
             print(f"latency request->client ms: p50 {q[49]:.1f}  p99 {q[98]:.1f}")
+            after_commit.sort()
+            r = statistics.quantiles(after_commit, n=100) if len(after_commit) > 1 else [0.0] * 99
+            print(
+                "latency commit acknowledged (grant response) -> client ms: "
+                f"p50 {r[49]:.1f}  p99 {r[98]:.1f}  (negative: the event beat the response)"
+            )
             print(
                 f"opening: {len(conns)} connections in {open_seconds:.1f}s, "
                 f"A's CPU {a_open_cpu * 1e6 / max(1, len(conns)):.0f} µs per connection"
             )
             per_event = [c * 1e6 / max(1, len(sent)) for c in cpu_used]
+            fan_out = (cpu_used[0] - a_heartbeats) * 1e6 / max(1, len(sent))
             print(
-                "CPU µs per event (raise + fan-out, incl. heartbeats meanwhile): "
-                f"A {per_event[0]:.0f}, B {per_event[1]:.0f}, worker {per_event[2]:.0f}"
+                f"A holding {held} connections: {idle_rate * 100:.1f} % of a core "
+                f"({idle_rate * 1e6 * args.heartbeat / max(1, held):.0f} µs per connection "
+                f"per {args.heartbeat:.0f} s heartbeat)"
+            )
+            print(
+                "CPU µs per event: A (fan-out to 2 connections, heartbeats subtracted) "
+                f"{fan_out:.0f}; B (the grant request + publish) {per_event[1]:.0f}; "
+                f"worker (relay safety net) {per_event[2]:.0f}"
             )
             for t in tasks:
                 t.cancel()
@@ -270,6 +293,10 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=1000)
     parser.add_argument("--wait", type=float, default=60.0, help="seconds to wait for stragglers")
     parser.add_argument("--logs", default="var/bench-realtime")
+    parser.add_argument("--idle-seconds", type=float, default=20.0, help="heartbeat CPU window")
+    parser.add_argument(
+        "--heartbeat", type=float, default=20.0, help="REALTIME_HEARTBEAT_SECONDS of A and B"
+    )
     args = parser.parse_args()
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
