@@ -6,8 +6,10 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection
 from functools import partial
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
+from application.ports.outbox import AfterCommit, CommittedMessage, Outbox
+from application.ports.outbox_commands import OutboxCommand
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory, repository_names
 
 U = TypeVar("U", bound=UnitOfWork)
@@ -17,9 +19,13 @@ class ShapedUnitOfWork(ABC):
     """Repositories as attributes, built on first use; ``names`` is what the shape allows (None:
     every registered repository). Subclasses say how a repository is built on their transaction."""
 
-    def __init__(self, names: Collection[str] | None) -> None:
+    def __init__(
+        self, names: Collection[str] | None, after_commit: AfterCommit | None = None
+    ) -> None:
         self._names = names
         self._built: dict[str, object] = {}
+        self._after_commit = after_commit
+        self._added: list[CommittedMessage] = []
 
     @abstractmethod
     def _build(self, name: str) -> object | None:
@@ -39,19 +45,51 @@ class ShapedUnitOfWork(ABC):
         repository = self._build(name)
         if repository is None:
             raise AttributeError(name)
+        if name == "outbox" and self._after_commit is not None:
+            repository = _RecordingOutbox(cast(Outbox, repository), self._added)
         self._built[name] = repository
         return repository
 
     def _forget_repositories(self) -> None:
         self._built.clear()
+        self._added.clear()
+
+    def _committed(self) -> None:
+        """Subclasses call it once their commit succeeded: the outbox messages it stored are
+        handed to ``after_commit``. A rollback forgets them (``_rolled_back``)."""
+        added, self._added[:] = list(self._added), []
+        if added and self._after_commit is not None:
+            self._after_commit(added)
+
+    def _rolled_back(self) -> None:
+        self._added.clear()
+
+
+class _RecordingOutbox:
+    """The outbox of a unit of work with an ``after_commit``: remembers what this transaction
+    added (by message id) until it commits or rolls back."""
+
+    def __init__(self, inner: Outbox, added: list[CommittedMessage]) -> None:
+        self._inner = inner
+        self._added = added
+
+    async def add(self, command: OutboxCommand) -> str | None:
+        message_id = await self._inner.add(command)
+        if message_id is not None:
+            self._added.append(CommittedMessage(message_id, command))
+        return message_id
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
 
 
 class ShapedFactory(ABC):
     """``of(Shape)``: the factory of one unit-of-work protocol (what the containers wire);
     calling the factory itself gives a unit of work with every repository (tests, the CLI)."""
 
-    def __init__(self) -> None:
+    def __init__(self, after_commit: AfterCommit | None = None) -> None:
         self._factories: dict[type[UnitOfWork], Callable[[], UnitOfWork]] = {}
+        self.after_commit = after_commit
 
     @abstractmethod
     def _unit(self, names: frozenset[str] | None) -> UnitOfWork: ...

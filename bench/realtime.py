@@ -31,6 +31,7 @@ import orjson
 
 from adapters.dev_identity.dev_tokens import issue_dev_token
 from adapters.sqlalchemy.migrate import upgrade
+from bench.assistant import cpu_seconds
 from bench.http_api import PG_HOST, PG_PORT, PG_USER, REDIS_URL, bench_database, free_port
 
 DEV_SECRET = "bench-dev-secret-" + "r" * 32
@@ -61,13 +62,26 @@ class Connection:
         self.user = user
         self.received: dict[str, float] = {}  # transactionId -> monotonic arrival
         self.ready = asyncio.Event()
+        self.ended = asyncio.Event()  # refused or cut: counted, never retried
+        self.failure: str | None = None
 
     async def run(self, http: aiohttp.ClientSession, url: str, token: str) -> None:
+        try:
+            await self._run(http, url, token)
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            self.failure = type(exc).__name__
+        finally:
+            self.ended.set()
+
+    async def _run(self, http: aiohttp.ClientSession, url: str, token: str) -> None:
         async with http.get(
             f"{url}/api/v1/notifications/stream",
             headers={"Authorization": f"Bearer {token}"},
             timeout=aiohttp.ClientTimeout(total=None, sock_read=None),
         ) as response:
+            if response.status != 200:
+                self.failure = f"HTTP {response.status}"
+                return
             buffer = b""
             async for chunk in response.content.iter_any():
                 buffer += chunk
@@ -84,6 +98,13 @@ class Connection:
                         self.received[data["transactionId"]] = time.monotonic()
 
 
+async def _ready_or_ended(c: Connection) -> None:
+    ready, ended = asyncio.ensure_future(c.ready.wait()), asyncio.ensure_future(c.ended.wait())
+    await asyncio.wait([ready, ended], return_when=asyncio.FIRST_COMPLETED)
+    ready.cancel()
+    ended.cancel()
+
+
 async def bench(args: argparse.Namespace, database_url: str) -> None:
     a_port, b_port = free_port(), free_port()
     env = {
@@ -96,6 +117,7 @@ async def bench(args: argparse.Namespace, database_url: str) -> None:
         "LOG_LEVEL": "WARNING",
         "RATE_LIMIT_DEFAULT": "1000000/minute",
         "REALTIME_MAX_CONNECTIONS_PER_USER": str(max(10, args.per_user)),
+        "REALTIME_HEARTBEAT_SECONDS": str(args.heartbeat),
     }
     cli = [sys.executable, "-m", "entrypoints.cli.main"]
     logs = Path(args.logs)
@@ -128,17 +150,27 @@ async def bench(args: argparse.Namespace, database_url: str) -> None:
             user_ids: list[str] = []
             sem = asyncio.Semaphore(32)
 
-            async def provision(t: str) -> str:
+            async def provision(n: int, t: str) -> str:
+                via = (a, b)[n % 2]  # both processes: first sight of a user writes several rows
                 async with (
                     sem,
-                    http.get(f"{b}/api/v1/profile", headers={"Authorization": f"Bearer {t}"}) as r,
+                    http.get(
+                        f"{via}/api/v1/profile", headers={"Authorization": f"Bearer {t}"}
+                    ) as r,
                 ):
                     d = (await r.json())["data"]
                     return str(d.get("userId") or d["id"])
 
-            user_ids = list(await asyncio.gather(*(provision(t) for t in tokens)))
+            provisioning = time.monotonic()
+            user_ids = list(await asyncio.gather(*(provision(n, t) for n, t in enumerate(tokens))))
+            print(
+                f"provisioned {len(user_ids)} users in {time.monotonic() - provisioning:.0f}s",
+                flush=True,
+            )
             await asyncio.sleep(2)  # let A settle (welcome notifications etc.)
             base_rss = rss_kib(procs[0].pid)
+            a_cpu_open = cpu_seconds(procs[0].pid)
+            opening = time.monotonic()
             conns = [Connection(u) for u in range(args.users) for _ in range(args.per_user)]
             tasks = []
             # Opened in batches of 50: a burst of opens is a burst of Redis round trips (the
@@ -146,12 +178,28 @@ async def bench(args: argparse.Namespace, database_url: str) -> None:
             for start in range(0, len(conns), 50):
                 batch = conns[start : start + 50]
                 tasks += [asyncio.create_task(c.run(http, a, tokens[c.user])) for c in batch]
-                await asyncio.wait_for(asyncio.gather(*(c.ready.wait() for c in batch)), 120)
+                await asyncio.wait(
+                    [asyncio.ensure_future(_ready_or_ended(c)) for c in batch], timeout=120
+                )
+            open_seconds = time.monotonic() - opening
+            a_open_cpu = cpu_seconds(procs[0].pid) - a_cpu_open
             await asyncio.sleep(2)
             held = sum(1 for t in tasks if not t.done())
+            failures: dict[str, int] = {}
+            for c in conns:
+                if c.failure:
+                    failures[c.failure] = failures.get(c.failure, 0) + 1
+            print(f"held {held} / {len(conns)}; failed to open or cut: {failures}", flush=True)
             per_conn = (rss_kib(procs[0].pid) - base_rss) / max(1, held)
+            # A's CPU while only holding the connections (pings and re-checks every heartbeat)
+            idle_from, idle_cpu = time.monotonic(), cpu_seconds(procs[0].pid)
+            await asyncio.sleep(args.idle_seconds)
+            idle_rate = (cpu_seconds(procs[0].pid) - idle_cpu) / (time.monotonic() - idle_from)
+            cpu_before = [cpu_seconds(p.pid) for p in procs]
+            raise_started = time.monotonic()
 
             sent: dict[str, tuple[float, int]] = {}
+            answered: dict[str, float] = {}  # transactionId -> the grant's response (committed)
             gsem = asyncio.Semaphore(16)
 
             async def grant(n: int) -> None:
@@ -172,6 +220,7 @@ async def bench(args: argparse.Namespace, database_url: str) -> None:
                         },
                     ) as r:
                         tx = (await r.json())["data"]["transactionId"]
+                        answered[tx] = time.monotonic()
                 sent[tx] = (t0, user)
 
             started = time.monotonic()
@@ -185,11 +234,14 @@ async def bench(args: argparse.Namespace, database_url: str) -> None:
                 if all(tx in c.received for tx, (_, u) in sent.items() for c in by_user[u]):
                     break
                 await asyncio.sleep(0.2)
-            latencies, lost = [], 0
+            cpu_used = [cpu_seconds(p.pid) - c for p, c in zip(procs, cpu_before, strict=True)]
+            a_heartbeats = idle_rate * (time.monotonic() - raise_started)
+            latencies, after_commit, lost = [], [], 0
             for tx, (t0, u) in sent.items():
                 for c in by_user[u]:
                     if tx in c.received:
                         latencies.append((c.received[tx] - t0) * 1000)
+                        after_commit.append((c.received[tx] - answered[tx]) * 1000)
                     else:
                         lost += 1
             latencies.sort()
@@ -199,6 +251,28 @@ async def bench(args: argparse.Namespace, database_url: str) -> None:
             print(f"events raised: {len(sent)} in {raise_seconds:.1f}s through process B")
             print(f"deliveries: {len(latencies)} delivered, {lost} lost (to every connection)")
             print(f"latency request->client ms: p50 {q[49]:.1f}  p99 {q[98]:.1f}")
+            after_commit.sort()
+            r = statistics.quantiles(after_commit, n=100) if len(after_commit) > 1 else [0.0] * 99
+            print(
+                "latency commit acknowledged (grant response) -> client ms: "
+                f"p50 {r[49]:.1f}  p99 {r[98]:.1f}  (negative: the event beat the response)"
+            )
+            print(
+                f"opening: {len(conns)} connections in {open_seconds:.1f}s, "
+                f"A's CPU {a_open_cpu * 1e6 / max(1, len(conns)):.0f} µs per connection"
+            )
+            per_event = [c * 1e6 / max(1, len(sent)) for c in cpu_used]
+            fan_out = (cpu_used[0] - a_heartbeats) * 1e6 / max(1, len(sent))
+            print(
+                f"A holding {held} connections: {idle_rate * 100:.1f} % of a core "
+                f"({idle_rate * 1e6 * args.heartbeat / max(1, held):.0f} µs per connection "
+                f"per {args.heartbeat:.0f} s heartbeat)"
+            )
+            print(
+                "CPU µs per event: A (fan-out to 2 connections, heartbeats subtracted) "
+                f"{fan_out:.0f}; B (the grant request + publish) {per_event[1]:.0f}; "
+                f"worker (relay safety net) {per_event[2]:.0f}"
+            )
             for t in tasks:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
@@ -219,6 +293,10 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=1000)
     parser.add_argument("--wait", type=float, default=60.0, help="seconds to wait for stragglers")
     parser.add_argument("--logs", default="var/bench-realtime")
+    parser.add_argument("--idle-seconds", type=float, default=20.0, help="heartbeat CPU window")
+    parser.add_argument(
+        "--heartbeat", type=float, default=20.0, help="REALTIME_HEARTBEAT_SECONDS of A and B"
+    )
     args = parser.parse_args()
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))

@@ -107,6 +107,9 @@ class Settings(BaseSettings):
     access_log_sample_rate: float = Field(default=1.0, ge=0, le=1)
     access_log_slow_ms: float = Field(default=500.0, ge=0)
     validate_responses: bool = False
+    # One bounded pool per process: a burst waits for a connection instead of opening hundreds.
+    redis_max_connections: int = Field(default=50, gt=0)
+    redis_pool_timeout_seconds: float = Field(default=2.0, gt=0)
 
     cors_origins: CommaList = Field(default_factory=lambda: ["http://localhost:5173"])
     frontend_url: str = "http://localhost:5173"

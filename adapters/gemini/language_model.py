@@ -43,6 +43,8 @@ def to_sdk_part(part: Part) -> types.Part:
 
 
 def from_sdk_part(part: types.Part) -> Part:
+    if part.model_fields_set == {"text"} and part.text is not None:
+        return Part({"text": part.text})  # the streamed common case: no dump per chunk
     return Part(part.model_dump(mode="json", by_alias=True, exclude_none=True))
 
 
@@ -95,7 +97,8 @@ class GeminiLanguageModel:
         retry_initial_delay: float = 1.0,
     ) -> None:
         self._model = model
-        options = types.HttpOptions(
+        self._api_key = api_key
+        self._options = types.HttpOptions(
             base_url=base_url,
             # v1beta: function calling with JSON-schema parameters, thought signatures and
             # responseJsonSchema (the SDK's default version varies between releases)
@@ -108,14 +111,39 @@ class GeminiLanguageModel:
                 http_status_codes=list(RETRIED_STATUSES),
             ),
         )
-        self._client = genai.Client(api_key=api_key, http_options=options)
+        self._client: genai.Client | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self._tools: dict[tuple[str, ...], list[Any]] = {}
+
+    def _sdk(self) -> genai.Client:
+        """The SDK client over our own aiohttp session, made on first use (inside the loop).
+
+        Our session does not ``trust_env``: the SDK's own one does, and aiohttp then reads
+        ``~/.netrc`` on a worker thread before every request — a thread hop and a file read on
+        the way to the first chunk of every turn (no proxy is configured through the
+        environment here: ``GEMINI_BASE_URL`` names one explicitly)."""
+        if self._client is None:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=0), trust_env=False
+            )
+            options = self._options.model_copy(update={"aiohttp_client": self._session})
+            self._client = genai.Client(api_key=self._api_key, http_options=options)
+        return self._client
 
     async def close(self) -> None:
-        await self._client.aio.aclose()
+        client, session, self._client, self._session = self._client, self._session, None, None
+        if client is not None:
+            await client.aio.aclose()
+        if session is not None:
+            await session.close()
 
-    def _config(self, request: ModelRequest) -> types.GenerateContentConfig:
-        tools: list[Any] | None = None
-        if request.tools:
+    def _tool_list(self, request: ModelRequest) -> list[Any] | None:
+        """The declarations of an allow-list, built once per list (it is fixed per process)."""
+        if not request.tools:
+            return None
+        key = tuple(t.name for t in request.tools)
+        tools = self._tools.get(key)
+        if tools is None:
             declarations = [
                 types.FunctionDeclaration(
                     name=t.name,
@@ -124,7 +152,11 @@ class GeminiLanguageModel:
                 )
                 for t in request.tools
             ]
-            tools = [types.Tool(function_declarations=declarations)]
+            tools = self._tools[key] = [types.Tool(function_declarations=declarations)]
+        return tools
+
+    def _config(self, request: ModelRequest) -> types.GenerateContentConfig:
+        tools = self._tool_list(request)
         return types.GenerateContentConfig(
             system_instruction=request.system_instruction,
             temperature=request.temperature,
@@ -140,7 +172,7 @@ class GeminiLanguageModel:
         usage = Usage()
         finish: str | None = None
         try:
-            chunks = await self._client.aio.models.generate_content_stream(
+            chunks = await self._sdk().aio.models.generate_content_stream(
                 model=self._model, contents=contents, config=self._config(request)
             )
             try:
@@ -182,7 +214,7 @@ class GeminiLanguageModel:
             automatic_function_calling=types.AutomaticFunctionCallingConfig(disable=True),
         )
         try:
-            response = await self._client.aio.models.generate_content(
+            response = await self._sdk().aio.models.generate_content(
                 model=self._model, contents=prompt, config=config
             )
         except genai_errors.APIError as failure:

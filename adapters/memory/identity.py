@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from adapters.memory.store import MemoryState
 from domain.identity.user import User
 
@@ -12,6 +14,10 @@ class MemoryUserRepository:
 
     async def get(self, user_id: str) -> User | None:
         return self._s.identity.users.get(user_id)
+
+    async def inactive_among(self, user_ids: Collection[str]) -> set[str]:
+        users = self._s.identity.users
+        return {u for u in user_ids if u not in users or users[u].is_deleted}
 
     async def get_by_subject(self, subject: str, *, for_update: bool = False) -> User | None:
         return next((u for u in self._s.identity.users.values() if u.subject == subject), None)

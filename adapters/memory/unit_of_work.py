@@ -10,11 +10,18 @@ from adapters.memory.repositories import REPOSITORIES
 from adapters.memory.store import MemoryState, MemoryStore
 from adapters.shaped import ShapedFactory, ShapedUnitOfWork
 from application.ports.clock import Clock
+from application.ports.outbox import AfterCommit
 
 
 class InMemoryUnitOfWork(ShapedUnitOfWork):
-    def __init__(self, store: MemoryStore, clock: Clock, names: Collection[str] | None = None):
-        super().__init__(names)
+    def __init__(
+        self,
+        store: MemoryStore,
+        clock: Clock,
+        names: Collection[str] | None = None,
+        after_commit: AfterCommit | None = None,
+    ):
+        super().__init__(names, after_commit)
         self._store = store
         self._clock = clock
         self._snapshot: MemoryState | None = None
@@ -46,21 +53,23 @@ class InMemoryUnitOfWork(ShapedUnitOfWork):
         self._snapshot = self._store.snapshot()
         self._store.commits += 1
         self.committed = True
+        self._committed()
 
     async def rollback(self) -> None:
+        self._rolled_back()
         if self._snapshot is not None:
             self._store.state.__dict__.update(self._snapshot.__dict__)
             self._snapshot = None
 
 
 class InMemoryUnitOfWorkFactory(ShapedFactory):
-    def __init__(self, store: MemoryStore, clock: Clock):
-        super().__init__()
+    def __init__(self, store: MemoryStore, clock: Clock, after_commit: AfterCommit | None = None):
+        super().__init__(after_commit)
         self.store = store
         self._clock = clock
 
     def _unit(self, names: frozenset[str] | None) -> InMemoryUnitOfWork:
-        return InMemoryUnitOfWork(self.store, self._clock, names)
+        return InMemoryUnitOfWork(self.store, self._clock, names, self.after_commit)
 
     def __call__(self) -> InMemoryUnitOfWork:
         return self._unit(None)

@@ -20,7 +20,7 @@ import logging
 import secrets
 import time
 import uuid
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from typing import Any, ParamSpec, TypeVar
 
 import orjson
@@ -92,6 +92,15 @@ def pubsub_client(url: str) -> redis.Redis:
     return redis.Redis.from_url(url, socket_connect_timeout=2, health_check_interval=30)
 
 
+@contextlib.asynccontextmanager
+async def _answered() -> AsyncIterator[None]:
+    """Redis failing or too slow to answer is ``RealtimeUnavailable`` (503), never a 500."""
+    try:
+        yield
+    except (redis.RedisError, OSError, TimeoutError) as exc:
+        raise RealtimeUnavailable(f"The realtime bus did not answer: {type(exc).__name__}") from exc
+
+
 def _keys(prefix: str, user_id: str) -> tuple[str, str, str]:
     base = f"{prefix}:{{{user_id}}}"
     return f"{base}:meta", f"{base}:events", f"{base}:live"
@@ -126,35 +135,36 @@ class RedisRealtimeBus:
     ) -> EventId | None:
         meta, events, channel = _keys(self._prefix, user_id)
         mark = f"{self._prefix}:{{{user_id}}}:src:{source_id}"
-        result = await self._script(
-            keys=[meta, events, mark],
-            args=[
-                uuid.uuid4().hex[:12],
-                type_,
-                orjson.dumps(dict(data)),
-                repr(self._clock()),
-                self._history,
-                self._ttl,
-                channel,
-            ],
-        )
+        args: list[str | bytes | int] = [
+            uuid.uuid4().hex[:12],
+            type_,
+            orjson.dumps(dict(data)),
+            repr(self._clock()),
+            self._history,
+            self._ttl,
+            channel,
+        ]
+        async with _answered():
+            result = await self._script(keys=[meta, events, mark], args=args)
         if not result:
             return None
         return EventId(_text(result[0]), int(result[1]))
 
     @_outage_is_unavailable
     async def subscribe(self, user_id: str, sink: Sink) -> Any:
-        return await self._hub.subscribe(_keys(self._prefix, user_id)[2], sink)
+        async with _answered():
+            return await self._hub.subscribe(_keys(self._prefix, user_id)[2], sink)
 
     @_outage_is_unavailable
     async def head(self, user_id: str) -> EventId | None:
-        epoch, seq = await self._redis.hmget(_keys(self._prefix, user_id)[0], ["epoch", "seq"])
+        async with _answered():
+            epoch, seq = await self._redis.hmget(_keys(self._prefix, user_id)[0], ["epoch", "seq"])
         return EventId(_text(epoch), int(_text(seq))) if epoch is not None else None
 
     @_outage_is_unavailable
     async def replay(self, user_id: str, after: EventId) -> list[RealtimeEvent]:
         meta, events, _ = _keys(self._prefix, user_id)
-        async with self._redis.pipeline(transaction=True) as pipe:
+        async with _answered(), self._redis.pipeline(transaction=True) as pipe:
             pipe.hmget(meta, ["epoch", "seq"])
             pipe.xrange(events, "-", "+", count=1)
             pipe.xrange(events, f"{after.seq + 1}-0", "+")
@@ -210,6 +220,7 @@ class PubSubHub:
         self._lock = asyncio.Lock()
         self._reader: asyncio.Task[None] | None = None
         self._closed = False
+        self._lost = False  # the pub/sub connection dropped and is not back yet
         self.reconnects = 0
 
     def channels(self) -> int:
@@ -253,6 +264,10 @@ class PubSubHub:
     async def _read(self) -> None:
         delays = iter(RECONNECT_DELAYS)
         while not self._closed:
+            if self._lost:  # the connection dropped: reconnect (and resubscribe) until it works
+                await asyncio.sleep(next(delays, RECONNECT_DELAYS[-1]))
+                await self._reconnect()
+                continue
             if self._pubsub is None or self._pubsub.connection is None:
                 await asyncio.sleep(0.05)  # nothing subscribed yet
                 continue
@@ -263,8 +278,7 @@ class PubSubHub:
                 raise
             except Exception as exc:  # noqa: BLE001 - any failure: reconnect and resubscribe
                 log.warning("realtime pub/sub lost: %s; reconnecting", exc)
-                await asyncio.sleep(next(delays, RECONNECT_DELAYS[-1]))
-                await self._reconnect()
+                self._lost = True
                 continue
             if message is None:
                 continue
@@ -279,6 +293,9 @@ class PubSubHub:
                     sink(event)
 
     async def _reconnect(self) -> None:
+        """A new connection subscribed to every channel with a subscriber; then each subscriber
+        is told ``Interrupted``. Until it succeeds, ``_lost`` stays set and the reader retries
+        (a subscription made meanwhile is resubscribed here too)."""
         async with self._lock:
             old, self._pubsub = self._pubsub, None
             with contextlib.suppress(Exception):
@@ -286,15 +303,15 @@ class PubSubHub:
             if self._client is not None:
                 with contextlib.suppress(Exception):
                     await self._client.aclose()
+            self._client = self._connect()
+            self._pubsub = self._client.pubsub()
             try:
-                self._client = self._connect()
-                self._pubsub = self._client.pubsub()
                 if self._sinks:
                     await self._pubsub.subscribe(*self._sinks)
             except Exception as exc:  # noqa: BLE001 - retried by the reader loop
                 log.warning("realtime pub/sub reconnect failed: %s", exc)
-                self._pubsub = self._client.pubsub() if self._client else None
                 return
+            self._lost = False
             self.reconnects += 1
             sinks = [sink for group in self._sinks.values() for sink in group]
         for sink in sinks:  # they may have missed events while the connection was down
@@ -328,10 +345,12 @@ class RedisTicketStore:
     @_outage_is_unavailable
     async def issue(self, user_id: str, ttl_seconds: int) -> str:
         ticket = secrets.token_urlsafe(32)
-        await self._redis.set(f"{self._prefix}:ticket:{ticket}", user_id, ex=ttl_seconds)
+        async with _answered():
+            await self._redis.set(f"{self._prefix}:ticket:{ticket}", user_id, ex=ttl_seconds)
         return ticket
 
     @_outage_is_unavailable
     async def redeem(self, ticket: str) -> str | None:
-        value = await self._redis.getdel(f"{self._prefix}:ticket:{ticket}")
+        async with _answered():
+            value = await self._redis.getdel(f"{self._prefix}:ticket:{ticket}")
         return _text(value) if value is not None else None

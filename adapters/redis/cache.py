@@ -63,7 +63,24 @@ class RedisCache:
         return bool(await self._client.ping())
 
 
-def redis_client(url: str) -> redis.Redis:
-    return redis.Redis.from_url(
-        url, socket_timeout=2, socket_connect_timeout=2, health_check_interval=30
+#: Connections one process's client may open, and how long a command waits for a free one.
+MAX_CONNECTIONS = 50
+POOL_TIMEOUT_SECONDS = 2.0
+
+
+def redis_client(
+    url: str, *, max_connections: int = MAX_CONNECTIONS, pool_timeout: float = POOL_TIMEOUT_SECONDS
+) -> redis.Redis:
+    """A client over a bounded pool: a burst of concurrent commands (hundreds of realtime
+    connections opening at once) waits up to ``pool_timeout`` for a free connection instead of
+    opening one per command until Redis refuses clients. Waiting longer raises
+    ``redis.ConnectionError``, which callers treat as the outage it looks like."""
+    pool = redis.BlockingConnectionPool.from_url(
+        url,
+        max_connections=max_connections,
+        timeout=pool_timeout,
+        socket_timeout=2,
+        socket_connect_timeout=2,
+        health_check_interval=30,
     )
+    return redis.Redis.from_pool(pool)  # closing the client closes its pool

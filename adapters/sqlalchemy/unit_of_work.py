@@ -17,11 +17,18 @@ from adapters.sqlalchemy.connectivity import (
 )
 from adapters.sqlalchemy.repositories import REPOSITORIES
 from application.ports.clock import Clock
+from application.ports.outbox import AfterCommit
 
 
 class SqlAlchemyUnitOfWork(ShapedUnitOfWork):
-    def __init__(self, engine: AsyncEngine, clock: Clock, names: Collection[str] | None = None):
-        super().__init__(names)
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        clock: Clock,
+        names: Collection[str] | None = None,
+        after_commit: AfterCommit | None = None,
+    ):
+        super().__init__(names, after_commit)
         self._engine = engine
         self._clock = clock
         self._conn: AsyncConnection | None = None
@@ -79,19 +86,21 @@ class SqlAlchemyUnitOfWork(ShapedUnitOfWork):
 
     async def commit(self) -> None:
         await self.connection.commit()
+        self._committed()
 
     async def rollback(self) -> None:
+        self._rolled_back()
         await self.connection.rollback()
 
 
 class SqlAlchemyUnitOfWorkFactory(ShapedFactory):
-    def __init__(self, engine: AsyncEngine, clock: Clock):
-        super().__init__()
+    def __init__(self, engine: AsyncEngine, clock: Clock, after_commit: AfterCommit | None = None):
+        super().__init__(after_commit)
         self._engine = engine
         self._clock = clock
 
     def _unit(self, names: frozenset[str] | None) -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(self._engine, self._clock, names)
+        return SqlAlchemyUnitOfWork(self._engine, self._clock, names, self.after_commit)
 
     def __call__(self) -> SqlAlchemyUnitOfWork:
         return self._unit(None)

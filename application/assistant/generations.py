@@ -5,7 +5,7 @@ upstream stream)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from application.assistant.events import TERMINAL, TurnEvent
 from domain.assistant.errors import GenerationInProgress
@@ -26,10 +26,8 @@ class Generations:
         if conversation_id in self._running:
             raise GenerationInProgress()
 
-    def start(
-        self, conversation_id: str, run: Callable[[Emit], Awaitable[None]]
-    ) -> AsyncIterator[TurnEvent]:
-        """Run ``run(emit)`` as the conversation's task; iterate its events until the terminal one.
+    def start(self, conversation_id: str, run: Callable[[Emit], Awaitable[None]]) -> TurnEvents:
+        """Run ``run(emit)`` as the conversation's task; its events until the terminal one.
 
         Leaving the iteration early (the client went away) cancels the task, as a stop does.
         """
@@ -45,25 +43,7 @@ class Generations:
 
         task = asyncio.get_running_loop().create_task(body(), name=f"ai:{conversation_id}")
         self._running[conversation_id] = task
-        return self._events(queue, task)
-
-    async def _events(
-        self, queue: asyncio.Queue[object], task: asyncio.Task[None]
-    ) -> AsyncIterator[TurnEvent]:
-        done = False
-        try:
-            while True:
-                item = await queue.get()
-                if item is _END:
-                    done = True
-                    return
-                yield item  # type: ignore[misc]
-                if isinstance(item, TERMINAL):
-                    done = True
-                    return
-        finally:
-            if not done and not task.done():
-                task.cancel()
+        return TurnEvents(queue, task)
 
     def cancel(self, conversation_id: str) -> bool:
         task = self._running.get(conversation_id)
@@ -87,3 +67,47 @@ class Generations:
         pending = [*self._running.values(), *self._background]
         if pending:
             await asyncio.gather(*pending, return_exceptions=True)
+
+
+class TurnEvents:
+    """A generation's events, in order, up to the terminal one (an async iterator).
+
+    ``ready()`` also hands over, without waiting, the events already produced — a writer that fell
+    behind sends them in one write instead of one per event. ``aclose()`` before the end cancels
+    the generation.
+    """
+
+    def __init__(self, queue: asyncio.Queue[object], task: asyncio.Task[None]) -> None:
+        self._queue = queue
+        self._task = task
+        self._done = False
+
+    def __aiter__(self) -> TurnEvents:
+        return self
+
+    async def __anext__(self) -> TurnEvent:
+        if self._done:
+            raise StopAsyncIteration
+        return self._accept(await self._queue.get())
+
+    def ready(self) -> list[TurnEvent]:
+        events: list[TurnEvent] = []
+        while not self._done and not self._queue.empty():
+            try:
+                events.append(self._accept(self._queue.get_nowait()))
+            except StopAsyncIteration:
+                break
+        return events
+
+    def _accept(self, item: object) -> TurnEvent:
+        if item is _END:
+            self._done = True
+            raise StopAsyncIteration
+        if isinstance(item, TERMINAL):
+            self._done = True
+        return item  # type: ignore[return-value]
+
+    async def aclose(self) -> None:
+        if not self._done and not self._task.done():
+            self._task.cancel()
+        self._done = True

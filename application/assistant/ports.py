@@ -1,5 +1,5 @@
 """Ports of the assistant context: the language model, conversations, the daily quota, the stop
-signal between instances, and the hook a finished reply is announced through."""
+signal between instances."""
 
 from __future__ import annotations
 
@@ -125,28 +125,3 @@ class StopSignal(Protocol):
     def on_stop(self, cancel: Callable[[str], bool]) -> None:
         """Where stop requests from other instances are delivered."""
         ...
-
-
-@dataclass(frozen=True)
-class MessageCompleted:
-    """A reply was stored (the ``ai.message.completed`` realtime event)."""
-
-    user_id: str
-    conversation_id: str
-    message_id: str
-    status: str
-    credits_charged: int
-
-
-class MessageCompletedHook(Protocol):
-    """Called after the turn's transaction committed. The realtime context (not on main yet)
-    plugs in here by writing a ``PublishRealtime`` outbox command."""
-
-    async def __call__(self, event: MessageCompleted) -> None: ...
-
-
-class NoRealtime:
-    """The hook until the realtime context exists: nothing is pushed."""
-
-    async def __call__(self, event: MessageCompleted) -> None:
-        return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -22,16 +22,13 @@ from application.assistant.events import (
     Completed,
     Connected,
     ToolStatus,
-    TurnEvent,
     TurnFailed,
 )
-from application.assistant.generations import Emit, Generations
+from application.assistant.generations import Emit, Generations, TurnEvents
 from application.assistant.policy import AssistantPolicy
 from application.assistant.ports import (
     Content,
     LanguageModel,
-    MessageCompleted,
-    MessageCompletedHook,
     ModelReply,
     ModelRequest,
     StopSignal,
@@ -42,6 +39,7 @@ from application.assistant.unit_of_work import AssistantUnitOfWork
 from application.credits.ledger_service import CreditsLedger
 from application.identity.principal import Principal
 from application.ports.clock import Clock
+from application.ports.outbox_commands import PublishRealtime
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.assistant.conversation import (
     Conversation,
@@ -66,6 +64,7 @@ from domain.assistant.quota import quota_day, quota_reset
 from domain.assistant.tools import MAX_TOOL_ROUNDS
 from domain.errors import DomainError
 from domain.ids import new_id
+from domain.realtime.events import AI_MESSAGE_COMPLETED
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +128,7 @@ class Turn:
     def conversation_id(self) -> str:
         return self.conversation.id
 
-    async def launch(self) -> AsyncIterator[TurnEvent]:
+    async def launch(self) -> TurnEvents:
         """Start the generation task; its events until the terminal one."""
         try:
             return self._s.generations.start(self.conversation.id, self.run)
@@ -252,15 +251,6 @@ class Turn:
             emit(TurnFailed(failure.code, failure.message))
         else:
             emit(Completed(state.usage, charged, status.value))
-        await self._s.on_completed(
-            MessageCompleted(
-                user_id=self.request.principal.user_id,
-                conversation_id=self.conversation.id,
-                message_id=self.reply_id,
-                status=status.value,
-                credits_charged=charged,
-            )
-        )
         if self._created and status is MessageStatus.COMPLETE:
             self._s.generations.in_background(self._title(state))
 
@@ -300,6 +290,11 @@ class Turn:
                     numbered[-1] = _charged(numbered[-1], charge)
                 await uow.conversations.add_messages(numbered)
                 await uow.conversations.save(conversation.touched(s.clock.now(), len(numbered)))
+                # Announced by the commit that stores the reply (the outbox: nothing lost on a
+                # crash, published once): the owner's other tabs refetch the conversation.
+                announce = {"conversationId": self.conversation.id, "messageId": self.reply_id}
+                user_id = self.request.principal.user_id
+                await uow.outbox.add(PublishRealtime(user_id, AI_MESSAGE_COMPLETED, announce))
             elif admission.hold_id is not None:
                 await s.ledger.void_hold(uow, hold_id=admission.hold_id)
             if status is MessageStatus.ERROR and admission.free:
@@ -372,7 +367,6 @@ class StartTurn:
         generations: Generations,
         clock: Clock,
         policy: AssistantPolicy,
-        on_completed: MessageCompletedHook,
         stop_signal: StopSignal,
     ) -> None:
         self.uow = uow
@@ -382,7 +376,6 @@ class StartTurn:
         self.generations = generations
         self.clock = clock
         self.policy = policy
-        self.on_completed = on_completed
         self.stop_signal = stop_signal
 
     async def __call__(self, request: TurnRequest) -> Turn:
@@ -405,9 +398,6 @@ class StartTurn:
                     ),
                     self.policy.history_window,
                 )
-        admission = None
-        if not is_injection(request.message):
-            admission = await self._admit(user_id, now, request.use_credits)
         created = conversation is None
         if conversation is None:
             conversation = Conversation(
@@ -417,22 +407,30 @@ class StartTurn:
                 created_at=now,
                 updated_at=now,
             )
-            try:
+        new = conversation if created else None
+        admission = None
+        if is_injection(request.message):  # refused without the model: no quota, no hold
+            if new is not None:
                 async with self.uow() as uow:
-                    await uow.conversations.add(conversation)
+                    await uow.conversations.add(new)
                     await uow.commit()
-            except BaseException:
-                await self.release(user_id, admission)
-                raise
+        else:
+            admission = await self._admit(user_id, now, request.use_credits, new)
         return Turn(self, request, conversation, created, history, admission, new_id())
 
-    async def _admit(self, user_id: str, now: datetime, use_credits: bool) -> Admission:
+    async def _admit(
+        self, user_id: str, now: datetime, use_credits: bool, new: Conversation | None
+    ) -> Admission:
+        """Takes a free slot, or places a hold; a new conversation is created by the same
+        transaction (one commit fewer per turn, and nothing to give back if it fails)."""
         day = quota_day(now)
         async with self.uow() as uow:
             took = await uow.assistant_quota.take(user_id, day, self.policy.daily_free_messages)
-            await uow.commit()
-        if took:
-            return Admission(day=day, free=True)
+            if took:
+                if new is not None:
+                    await uow.conversations.add(new)
+                await uow.commit()
+                return Admission(day=day, free=True)
         if not use_credits:
             raise QuotaExhausted(self.policy.daily_free_messages, quota_reset(now))
         amount = self.policy.max_credits_per_message
@@ -440,6 +438,8 @@ class StartTurn:
             hold = await self.ledger.reserve_hold(
                 uow, user_id=user_id, amount=amount, key=new_id(), ttl=self.policy.hold_ttl
             )
+            if new is not None:
+                await uow.conversations.add(new)
             await uow.commit()
         return Admission(day=day, free=False, hold_id=hold.id, hold_amount=hold.amount)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Protocol
 
 from domain.identity.user import User
@@ -20,6 +21,11 @@ class UserRepository(Protocol):
         ...
 
     async def save(self, user: User) -> None: ...
+
+    async def inactive_among(self, user_ids: Collection[str]) -> set[str]:
+        """Those of ``user_ids`` that are deleted or unknown (one query: the realtime
+        connections of a process re-check their users together, every heartbeat)."""
+        ...
 
     async def live_by_email(self, email: str) -> list[User]:
         """The users (not deleted) with this e-mail, any case; usually one, oldest first."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -44,3 +44,22 @@ class Outbox(Protocol):
     async def mark_dispatched(self, ids: list[str], now: datetime) -> None: ...
 
     async def oldest_pending_at(self) -> datetime | None: ...
+
+
+@dataclass(frozen=True)
+class CommittedMessage:
+    """A command a transaction added to the outbox, under its message id, once it committed."""
+
+    id: str
+    command: OutboxCommand
+
+
+class AfterCommit(Protocol):
+    """Told, right after a unit of work committed, the outbox messages that commit stored.
+
+    For side effects that are worth starting at once (realtime events): best effort, it must not
+    block or raise; the relay still delivers every message, so a handler run here and again by
+    the relay must be idempotent per message id.
+    """
+
+    def __call__(self, messages: Sequence[CommittedMessage]) -> None: ...

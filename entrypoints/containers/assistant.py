@@ -19,7 +19,7 @@ from application.assistant.conversations import (
 )
 from application.assistant.generations import Generations
 from application.assistant.policy import AssistantPolicy
-from application.assistant.ports import LanguageModel, NoRealtime, StopSignal
+from application.assistant.ports import LanguageModel, StopSignal
 from application.assistant.stop_signal import LocalStopSignal
 from application.assistant.tool_handlers import PlatformTools
 from application.assistant.toolbox import Toolbox
@@ -91,7 +91,6 @@ class Assistant(containers.DeclarativeContainer):
     generations = providers.Singleton(Generations)
     stop_signal = providers.Singleton(_stop_signal, infrastructure.redis)
     stop_listener = providers.Resource(_listening, stop_signal, generations)
-    on_completed = providers.Singleton(NoRealtime)
     uow = infrastructure.uow.provided.of.call(AssistantUnitOfWork)
 
     # The allow-listed tools, built once: each runs through its context's use case.
@@ -121,7 +120,6 @@ class Assistant(containers.DeclarativeContainer):
         generations,
         core.clock,
         policy,
-        on_completed,
         stop_signal,
     )
     list_conversations = providers.Factory(ListConversations, uow)

@@ -66,6 +66,7 @@ from application.ports.cache import Cache
 from application.ports.clock import Clock
 from application.ports.messaging import EmailSender, SmsSender
 from application.realtime.ports import RealtimeBus, TicketStore
+from application.realtime.publish import PublishAfterCommit
 from entrypoints.config import ConfigurationError, Settings
 from entrypoints.http.guards import limiter_storage
 from entrypoints.observability import REPLICA_LAG
@@ -73,13 +74,16 @@ from entrypoints.payments_wiring import payment_gateway, sandbox_gateway
 
 
 def _engine(settings: Settings, url: str | None = None) -> AsyncEngine:
-    """The primary's engine, or (``url``) a replica's, with the same pool and time limits."""
+    """The primary's engine, or (``url``) a replica's, with the same pool and time limits. A
+    replica's connections are pinged at every checkout: a replica that died is then found before
+    a read is sent to it, and bypassed (ADR 0094), where the primary's idle-only ping would let
+    one read fail with a 503 (ADR 0062)."""
     return build_engine(
         url or settings.database_url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pre_ping=settings.db_pool_pre_ping,
-        ping_after_idle_seconds=settings.db_pool_ping_after_idle_seconds,
+        ping_after_idle_seconds=0 if url else settings.db_pool_ping_after_idle_seconds,
         pool_timeout_seconds=settings.db_pool_timeout_seconds,
         connect_timeout_seconds=settings.db_connect_timeout_seconds,
         statement_timeout_ms=settings.db_statement_timeout_ms,
@@ -87,7 +91,13 @@ def _engine(settings: Settings, url: str | None = None) -> AsyncEngine:
 
 
 def _redis(settings: Settings) -> Redis | None:
-    return redis_client(settings.redis_url) if settings.redis_url else None
+    if not settings.redis_url:
+        return None
+    return redis_client(
+        settings.redis_url,
+        max_connections=settings.redis_max_connections,
+        pool_timeout=settings.redis_pool_timeout_seconds,
+    )
 
 
 def _cache_invalidations(redis: Redis | None, settings: Settings) -> RedisCacheInvalidations | None:
@@ -304,7 +314,12 @@ class Infrastructure(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
     engine = providers.Singleton(_engine, core.config)
     redis = providers.Singleton(_redis, core.config)
-    uow = providers.Singleton(SqlAlchemyUnitOfWorkFactory, engine, core.clock)
+    realtime_hub = providers.Singleton(_realtime_hub, core.config)
+    realtime_bus = providers.Singleton(_realtime_bus, redis, realtime_hub, core.config)
+    # Realtime events are published as soon as their transaction commits (the relay is the
+    # safety net; ADR 0070).
+    after_commit = providers.Singleton(PublishAfterCommit, realtime_bus)
+    uow = providers.Singleton(SqlAlchemyUnitOfWorkFactory, engine, core.clock, after_commit)
     replicas = providers.Singleton(_replica_set, core.config, engine)
     recent_writers = providers.Singleton(_recent_writers, redis, replicas)
     # Read-only use cases only: a replica when one is fresh (ADR 0094), else the primary.
@@ -323,8 +338,6 @@ class Infrastructure(containers.DeclarativeContainer):
     )
     payment_gateway = providers.Singleton(payment_gateway, core.config)
     sms_sender = providers.Singleton(_sms_sender, core.config)
-    realtime_hub = providers.Singleton(_realtime_hub, core.config)
-    realtime_bus = providers.Singleton(_realtime_bus, redis, realtime_hub, core.config)
     realtime_tickets = providers.Singleton(_realtime_tickets, redis, core.config)
     limiter_storage = providers.Singleton(_limiter_storage, core.config)
     disposable_domains = providers.Singleton(PackagedDisposableDomains)
@@ -353,8 +366,10 @@ class MemoryInfrastructure(containers.DeclarativeContainer):
     redis: providers.Object[None] = providers.Object(None)
     # The store lives inside the factory: an overriding container may only name providers
     # that the production container also has.
+    realtime_bus = providers.Singleton(InProcessRealtimeBus)
+    after_commit = providers.Singleton(PublishAfterCommit, realtime_bus)
     uow = providers.Singleton(
-        InMemoryUnitOfWorkFactory, providers.Singleton(MemoryStore), core.clock
+        InMemoryUnitOfWorkFactory, providers.Singleton(MemoryStore), core.clock, after_commit
     )
     replicas: providers.Object[None] = providers.Object(None)
     recent_writers: providers.Object[None] = providers.Object(None)
@@ -375,7 +390,6 @@ class MemoryInfrastructure(containers.DeclarativeContainer):
     payment_gateway = providers.Singleton(sandbox_gateway)
     sms_sender = providers.Singleton(_sms_sender, core.config)
     realtime_hub: providers.Object[None] = providers.Object(None)
-    realtime_bus = providers.Singleton(InProcessRealtimeBus)
     realtime_tickets = providers.Singleton(InMemoryTicketStore)
     limiter_storage = providers.Singleton(MemoryStorage)
     disposable_domains = providers.Singleton(PackagedDisposableDomains)

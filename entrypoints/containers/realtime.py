@@ -9,7 +9,12 @@ from __future__ import annotations
 from dependency_injector import containers, providers
 
 from application.identity.unit_of_work import IdentityUnitOfWork
-from application.realtime.connections import ConnectionSlots, SignedInUser, UserStillActive
+from application.realtime.connections import (
+    ConnectionSlots,
+    RecheckUsers,
+    SignedInUser,
+    UserStillActive,
+)
 from application.realtime.publish import PublishRealtimeHandler
 from application.realtime.stream import OpenStream
 from application.realtime.tickets import IssueTicket, RedeemTicket
@@ -35,6 +40,7 @@ class Realtime(containers.DeclarativeContainer):
     user_still_active = providers.Factory(
         UserStillActive, infrastructure.uow.provided.of.call(IdentityUnitOfWork)
     )
+    recheck_users = providers.Singleton(RecheckUsers, connection_slots, user_still_active)
     signed_in_user = providers.Factory(
         SignedInUser, infrastructure.token_verifier, identity.resolve_principal
     )
@@ -50,6 +56,7 @@ class Realtime(containers.DeclarativeContainer):
             user_still_active=user_still_active.provider,
             signed_in_user=signed_in_user.provider,
             slots=connection_slots,
+            recheck=recheck_users,
             heartbeat_seconds=core.config.provided.realtime_heartbeat_seconds,
             ws_ping_seconds=core.config.provided.realtime_ws_ping_seconds,
             dev_pages=providers.Callable(_outside_production, core.config),

@@ -16,6 +16,7 @@ from entrypoints.http.client_address import TrustedProxies
 from entrypoints.http.guards import Authenticator, RateLimits, limiter_storage
 from entrypoints.http.middleware import (
     AccessLog,
+    apply_cors,
     cors,
     lift_deadline_for_streams,
     maintenance,
@@ -59,6 +60,7 @@ def create_app(container: Container) -> web.Application:
         client_max_size=settings.max_body_bytes,
     )
     app.on_response_prepare.append(lift_deadline_for_streams)
+    app.on_response_prepare.append(apply_cors)
     app[CONTAINER] = container
     app[MAX_BODY] = settings.max_body_bytes
     authenticate = Authenticator(

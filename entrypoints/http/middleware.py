@@ -156,11 +156,20 @@ def observe(
     return middleware
 
 
+CORS_HEADERS: web.RequestKey[dict[str, str]] = web.RequestKey("cors_headers", dict)
+_EXPOSED = (
+    "X-Request-Id, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, Retry-After, "
+    "Idempotent-Replayed"
+)
+
+
 def cors(allowed_origins: list[str]) -> Callable[..., Awaitable[web.StreamResponse]]:
     """Origins listed by name get their origin echoed with credentials; with ``*`` any other
     origin gets ``Access-Control-Allow-Origin: *`` and no credentials, so a browser never sends
     (or reveals the answer to) a cookie-authenticated request from a page we did not name
-    (ADR 0009)."""
+    (ADR 0009). The headers are put on the response as it is prepared (``apply_cors``), so a
+    stream its handler prepared (SSE: the assistant's reply, realtime events) and an error
+    answered by ``observe`` carry them too."""
     named = frozenset(allowed_origins) - {"*"}
     allow_any = "*" in allowed_origins
 
@@ -169,6 +178,14 @@ def cors(allowed_origins: list[str]) -> Callable[..., Awaitable[web.StreamRespon
         origin = request.headers.get("Origin")
         credentialed = origin is not None and origin in named
         permitted = credentialed or (origin is not None and allow_any)
+        if permitted and origin is not None:
+            headers = {"Access-Control-Expose-Headers": _EXPOSED, "Vary": "Origin"}
+            if credentialed:
+                headers["Access-Control-Allow-Origin"] = origin
+                headers["Access-Control-Allow-Credentials"] = "true"
+            else:
+                headers["Access-Control-Allow-Origin"] = "*"
+            request[CORS_HEADERS] = headers
         if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
             if not permitted:
                 raise ApiError("FORBIDDEN", "Origin not allowed")
@@ -177,27 +194,21 @@ def cors(allowed_origins: list[str]) -> Callable[..., Awaitable[web.StreamRespon
                 {
                     "Access-Control-Allow-Methods": "GET, POST, PUT, PATCH, DELETE, OPTIONS",
                     "Access-Control-Allow-Headers": "Authorization, Content-Type, Idempotency-Key, "
-                    "X-Request-Id",
+                    "X-Request-Id, Last-Event-ID",
                     "Access-Control-Max-Age": "600",
                 }
             )
-        else:
-            response = await handler(request)
-        if permitted and origin is not None and not response.prepared:
-            if credentialed:
-                response.headers["Access-Control-Allow-Origin"] = origin
-                response.headers["Access-Control-Allow-Credentials"] = "true"
-            else:
-                response.headers["Access-Control-Allow-Origin"] = "*"
-            response.headers["Access-Control-Expose-Headers"] = (
-                "X-Request-Id, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, "
-                "Retry-After, Idempotent-Replayed"
-            )
-            if allow_any or credentialed:
-                response.headers["Vary"] = "Origin"
-        return response
+            return response
+        return await handler(request)
 
     return middleware
+
+
+async def apply_cors(request: web.Request, response: web.StreamResponse) -> None:
+    """``on_response_prepare``: the CORS headers ``cors`` decided on, on every response."""
+    headers = request.get(CORS_HEADERS)
+    if headers:
+        response.headers.update(headers)
 
 
 #: ``Retry-After`` of a request that ran out of time: the cause (a slow or restarting

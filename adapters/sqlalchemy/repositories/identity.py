@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,6 +19,13 @@ class SqlUserRepository:
     async def get(self, user_id: str) -> User | None:
         row = (await self._conn.execute(sa.select(users).where(users.c.id == user_id))).first()
         return user_of(row) if row else None
+
+    async def inactive_among(self, user_ids: Collection[str]) -> set[str]:
+        wanted = set(user_ids)
+        if not wanted:
+            return set()
+        live = sa.select(users.c.id).where(users.c.id.in_(wanted), users.c.deleted_at.is_(None))
+        return wanted - set((await self._conn.execute(live)).scalars())
 
     async def get_by_subject(self, subject: str, *, for_update: bool = False) -> User | None:
         stmt = sa.select(users).where(users.c.subject == subject)

@@ -102,6 +102,10 @@ def frame(event: TurnEvent) -> dict[str, object]:
     return {"type": "error", "code": event.code, "message": event.message}
 
 
+def _sse(event: TurnEvent) -> bytes:
+    return b"data: " + orjson.dumps(frame(event)) + b"\n\n"
+
+
 async def _start(call: Call[MessageIn, NoQuery], uc: AssistantUseCases) -> Turn:
     _enabled(uc)
     body = call.body
@@ -140,11 +144,14 @@ async def stream(call: Call[MessageIn, NoQuery], uc: AssistantUseCases) -> web.S
     try:
         await response.prepare(call.request)
         async for event in events:
-            await response.write(b"data: " + orjson.dumps(frame(event)) + b"\n\n")
+            # What else is already queued goes in the same write (one syscall, not one per
+            # chunk, when this writer fell behind the model).
+            batch = [event, *events.ready()]
+            await response.write(b"".join(_sse(e) for e in batch))
     except (ConnectionResetError, OSError):
         pass  # the client left: closing ``events`` below cancels the generation (aborted)
     finally:
-        await events.aclose()  # type: ignore[attr-defined]
+        await events.aclose()
     with contextlib.suppress(ConnectionResetError, OSError):
         await response.write_eof()
     return response

@@ -19,10 +19,15 @@ from dataclasses import dataclass
 import orjson
 from aiohttp import WSMsgType, web
 
-from application.realtime.connections import ConnectionSlots, SignedInUser, UserStillActive
+from application.realtime.connections import (
+    ConnectionSlots,
+    RecheckUsers,
+    SignedInUser,
+    UserStillActive,
+)
 from application.realtime.stream import EventStream, OpenStream, Ready, Resync, SlowConsumer
 from application.realtime.tickets import IssueTicket, RedeemTicket
-from domain.errors import AuthenticationFailed, DomainError, NotFound
+from domain.errors import AuthenticationFailed, DomainError, NotFound, Unavailable
 from domain.realtime.events import EventId, RealtimeEvent
 from entrypoints.http.guards import bearer_token
 from entrypoints.http.request_state import USER_ID
@@ -40,6 +45,7 @@ class RealtimeUseCases:
     user_still_active: Callable[[], UserStillActive]
     signed_in_user: Callable[[], SignedInUser]
     slots: ConnectionSlots  # one per process: the cap is per instance
+    recheck: RecheckUsers  # one per process: the connected users' existence, every heartbeat
     heartbeat_seconds: float
     ws_ping_seconds: float
     dev_pages: bool = False  # /dev/live: outside production only
@@ -77,6 +83,14 @@ class _Shutdown:
     def __init__(self) -> None:
         self.event = asyncio.Event()
         self.sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
+        self.recheck: asyncio.Task[None] | None = None
+
+    def rechecking(self, uc: RealtimeUseCases) -> None:
+        """Make sure this process re-checks its connected users every heartbeat."""
+        if self.recheck is None or self.recheck.done():
+            self.recheck = asyncio.get_running_loop().create_task(
+                uc.recheck.run(uc.heartbeat_seconds), name="realtime-recheck-users"
+            )
 
 
 SHUTDOWN: web.AppKey[_Shutdown] = web.AppKey("realtime_shutdown", _Shutdown)
@@ -89,6 +103,8 @@ def install(app: web.Application) -> None:
     async def shut_down(app: web.Application) -> None:
         state = app[SHUTDOWN]
         state.event.set()
+        if state.recheck is not None:
+            state.recheck.cancel()
         for ws in list(state.sockets):
             await ws.close(code=WS_CLOSE_RESTART, message=b"server restarting")
 
@@ -113,10 +129,7 @@ async def _token_check(uc: RealtimeUseCases, token: str) -> tuple[str, Check]:
     user_id = await signed_in(token)
 
     async def still_valid() -> bool:
-        try:
-            return await signed_in(token) == user_id
-        except DomainError:
-            return False
+        return not uc.slots.is_revoked(user_id) and await signed_in.still_valid(token)
 
     return user_id, still_valid
 
@@ -125,12 +138,11 @@ async def _ticket_check(uc: RealtimeUseCases, ticket: str) -> tuple[str, Check]:
     user_id = await uc.redeem_ticket()(ticket)
     if user_id is None:
         raise AuthenticationFailed("The ticket is unknown, used or expired")
-    active = uc.user_still_active()
-    if not await active(user_id):
+    if not await uc.user_still_active()(user_id):
         raise AuthenticationFailed("This account has been deleted")
 
     async def still_valid() -> bool:
-        return bool(await active(user_id))
+        return not uc.slots.is_revoked(user_id)
 
     return user_id, still_valid
 
@@ -156,12 +168,20 @@ async def _pump(
     check: Check,
     heartbeat: float,
 ) -> str:
-    """The connection's one writer: frames as they come, a ping and a re-check each heartbeat."""
+    """The connection's one writer: frames as they come, a ping and a re-check each heartbeat.
+
+    A re-check that cannot be answered (the database or Redis away: ``Unavailable``) keeps the
+    connection and is asked again at the next heartbeat: an outage must not cut every client.
+    """
     checked = time.monotonic()
     while True:
         frame = await stream.next(wait=heartbeat)
         if time.monotonic() - checked >= heartbeat:
-            if not await check():
+            try:
+                valid = await check()
+            except Unavailable:
+                valid = True
+            if not valid:
                 return "unauthorized"
             checked = time.monotonic()
         if frame is None:
@@ -237,6 +257,7 @@ async def stream_events(call: RawCall, uc: RealtimeUseCases) -> web.StreamRespon
     request[USER_ID] = user_id
     last = _resume_point(request.headers.get("Last-Event-ID") or request.query.get("lastEventId"))
     with uc.slots.hold(user_id):
+        request.app[SHUTDOWN].rechecking(uc)
         stream = await uc.open_stream()(user_id, last)
         try:
             response = web.StreamResponse(
@@ -323,6 +344,7 @@ async def websocket_events(call: RawCall, uc: RealtimeUseCases) -> web.StreamRes
         await ws.close(code=WS_CLOSE_TOO_MANY, message=b"too many connections")
         return ws
     try:
+        request.app[SHUTDOWN].rechecking(uc)
         await _ws_session(request, uc, ws, user_id, check)
     finally:
         hold.__exit__(None, None, None)

@@ -32,8 +32,8 @@ class Actor:
         return body["data"]
 
 
-async def actor(client: Any, token: Any, name: str | None = None) -> Actor:
-    a = Actor(client, token(name=name))
+async def actor(client: Any, token: Any, name: str | None = None, admin: bool = False) -> Actor:
+    a = Actor(client, token(name=name, admin=admin))
     a.user_id = (await a.ok("GET", "/profile"))["userId"]
     return a
 

@@ -59,6 +59,7 @@ def test_the_list_routes_are_the_ones_this_test_knows_how_to_reach() -> None:
         "orgId",
         "teamId",
         "projectId",
+        "userId",
     }
     assert not unknown, f"teach this test to build {unknown}"
     assert {"/api/v1/payments/history", "/api/v1/notifications", "/api/v1/profile/views"} <= set(
@@ -67,11 +68,16 @@ def test_the_list_routes_are_the_ones_this_test_knows_how_to_reach() -> None:
 
 
 async def test_a_crafted_cursor_is_a_400_on_every_list_route(app_client: Any, token: Any) -> None:
-    owner = await actor(app_client, token)
+    owner = await actor(app_client, token, admin=True)  # admin lists (moderation, desk) too
     org = await make_org(owner, "cursor-org")
     team = await make_team(owner, org["id"], "cursor-team")
     project = await make_project(owner, team["id"], "cursor-project")
-    ids = {"orgId": org["id"], "teamId": team["id"], "projectId": project["id"]}
+    ids = {
+        "orgId": org["id"],
+        "teamId": team["id"],
+        "projectId": project["id"],
+        "userId": owner.user_id,
+    }
     wrong = {}
     for path in _list_routes():
         for name, cursor in CRAFTED.items():

@@ -111,3 +111,24 @@ async def test_origins_listed_by_name_next_to_the_wildcard_keep_credentials(any_
     assert resp.headers["Access-Control-Allow-Origin"] == "https://app.fairarena.test"
     assert resp.headers["Access-Control-Allow-Credentials"] == "true"
     assert resp.headers["Vary"] == "Origin"
+
+
+async def test_streams_prepared_by_their_handler_and_errors_carry_cors_headers(
+    any_origin_client, token
+):
+    """SSE responses are prepared inside their handler (the assistant's reply, realtime events),
+    errors by ``observe``: both still carry the origin's CORS headers."""
+    origin = {"Origin": "https://app.fairarena.test"}
+    auth = {**bearer(token()), **origin}
+    reply = await any_origin_client.post("/api/v1/ai/stream", json={"message": "hi"}, headers=auth)
+    assert reply.status == 200
+    assert reply.headers["Content-Type"] == "text/event-stream"
+    assert reply.headers["Access-Control-Allow-Origin"] == "https://app.fairarena.test"
+    assert reply.headers["Access-Control-Allow-Credentials"] == "true"
+    await reply.read()
+    async with any_origin_client.get("/api/v1/notifications/stream", headers=auth) as events:
+        assert events.headers["Content-Type"] == "text/event-stream"
+        assert events.headers["Access-Control-Allow-Origin"] == "https://app.fairarena.test"
+    refused = await any_origin_client.get("/api/v1/profile", headers=origin)
+    assert refused.status == 401
+    assert refused.headers["Access-Control-Allow-Origin"] == "https://app.fairarena.test"

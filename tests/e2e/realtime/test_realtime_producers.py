@@ -24,6 +24,7 @@ from tests.e2e.realtime.test_realtime_routes import Sse, open_sse, user_id_of
 
 Client = TestClient[Any, Any]
 BALANCE, PAYMENT = "credits.balance_changed", "payment.status_changed"
+AI_COMPLETED = "ai.message.completed"
 
 
 @pytest.fixture
@@ -182,3 +183,54 @@ async def test_a_purchase_and_its_refund_announce_status_and_balance(
     }
     assert seen[BALANCE]["balance"] == 0
     await nothing_of(bob_stream, PAYMENT, BALANCE)
+
+
+async def test_an_assistant_reply_announces_ai_message_completed_to_its_user_only(
+    client: Client, token: Callable[..., str]
+) -> None:
+    alice, bob = token(), token()
+    _, alice_stream = await signed_in(client, alice)
+    _, bob_stream = await signed_in(client, bob)
+    reply = await client.post(
+        "/api/v1/ai/stream", json={"message": "hello there"}, headers=bearer(alice)
+    )
+    assert reply.status == 200, await reply.text()
+    frames = [
+        orjson.loads(line[len(b"data: ") :])
+        for line in (await reply.read()).split(b"\n\n")
+        if line.startswith(b"data: ")
+    ]
+    connected, last = frames[0], frames[-1]
+    assert (connected["type"], last["type"]) == ("connected", "complete")
+    _, event = await next_of(alice_stream, AI_COMPLETED)
+    assert event == {
+        "conversationId": connected["conversationId"],
+        "messageId": connected["messageId"],
+    }
+    await nothing_of(bob_stream, AI_COMPLETED)
+
+
+async def test_events_are_published_at_commit_without_waiting_for_the_relay(
+    test_settings: Callable[..., Settings], database_url: str, token: Callable[..., str]
+) -> None:
+    """No jobs run here (no relay, no worker): the process that committed the grant publishes
+    its event itself, at once; the outbox row stays for the relay (the safety net)."""
+    settings = test_settings(database_url=database_url, jobs_in_process=False)
+    client: Client = TestClient(TestServer(create_app(Container(config=settings))))
+    await client.start_server()
+    try:
+        alice, admin = token(), token(admin=True)
+        alice_id, alice_stream = await signed_in(client, alice)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        granted = await client.post(
+            "/api/v1/admin/credits/grant",
+            json={"userId": alice_id, "amount": 5, "type": "BONUS", "reason": "now"},
+            headers={**bearer(admin), "Idempotency-Key": "g-now"},
+        )
+        assert granted.status == 201, await granted.text()
+        _, event = await next_of(alice_stream, BALANCE, timeout=5)
+        assert event["transactionId"] == (await granted.json())["data"]["transactionId"]
+        assert loop.time() - started < 2.0
+    finally:
+        await client.close()

@@ -280,3 +280,30 @@ async def test_a_slow_consumer_is_dropped(
         await asyncio.sleep(0.05)
     assert slots.total() == 0  # the connection was dropped, its slot released
     stream.response.close()
+
+
+async def test_a_deleted_users_connections_are_cut_off_at_the_next_heartbeat(
+    rt_client: TestClient[Any, Any], token: Callable[..., str]
+) -> None:
+    """One re-check of all connected users per heartbeat finds the deletion; both the token and
+    the ticket connection of that user end, another user's stays open."""
+    alice, bob = token(), token()
+    alice_id = await user_id_of(rt_client, alice)
+    by_token = await open_sse(rt_client, alice)
+    issued = await rt_client.post("/api/v1/realtime/ticket", headers=bearer(alice))
+    ticket = (await issued.json())["data"]["ticket"]
+    by_ticket = Sse(await rt_client.get(f"/api/v1/notifications/stream?ticket={ticket}"))
+    bobs = await open_sse(rt_client, bob)
+    for stream in (by_token, by_ticket, bobs):
+        assert (await stream.event())["event"] == "ready"
+
+    container = rt_client.server.app[_container_key()]
+    async with container.infrastructure.uow()() as uow:
+        user = await uow.users.get(alice_id)
+        await uow.users.save(user.soft_delete(user.updated_at))
+        await uow.commit()
+    for stream in (by_token, by_ticket):
+        with pytest.raises((EOFError, ClientPayloadError)):
+            for _ in range(40):
+                await stream.frame(timeout=5)
+    assert "comment" in await bobs.frame(timeout=5)  # still pinged

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
 
 import pytest
 
@@ -229,3 +230,28 @@ async def test_cancelling_the_reader_closes_the_upstream_stream(model, fake):
         await asyncio.sleep(0.01)
     assert fake.open_streams == 0
     assert fake.closed_early == 1
+
+
+async def test_a_turn_makes_no_thread_hop_before_its_request(model, fake):
+    """The SDK's own aiohttp session trusts the environment and reads ~/.netrc on a worker
+    thread before every request; the adapter's session does not: nothing runs on the loop's
+    default executor while streaming (first-chunk latency and CPU per turn)."""
+    submitted = 0
+
+    class Counting(concurrent.futures.ThreadPoolExecutor):
+        def submit(self, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+            nonlocal submitted
+            submitted += 1
+            return super().submit(*args, **kwargs)
+
+    loop = asyncio.get_running_loop()
+    executor = Counting(max_workers=1)
+    loop.set_default_executor(executor)
+    await collect(model, ask("warm up"))  # the first request may resolve and connect
+    submitted = 0
+    for _ in range(3):
+        fake.script.append(Reply(chunks=["a", "b"], usage=(1, 1)))
+        deltas, _ = await collect(model, ask("hi", TOOLS))
+        assert deltas == ["a", "b"]
+    assert submitted == 0
+    executor.shutdown(wait=False)

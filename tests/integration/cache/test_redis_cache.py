@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 from adapters.redis.cache import RedisCache, redis_client
@@ -27,5 +28,33 @@ async def test_outage_degrades_to_misses():
         assert await cache.get("k") is None
         await cache.set("k", b"v", 60)  # swallowed, logged
         await cache.delete("k")
+    finally:
+        await client.aclose()
+
+
+async def test_a_burst_of_commands_shares_a_bounded_pool(redis_url):
+    """500 concurrent commands on a pool of 3: all answered, never more than 3 connections."""
+    client = redis_client(redis_url, max_connections=3, pool_timeout=10)
+    key = f"test:{uuid.uuid4().hex}"
+    try:
+        await client.set(key, b"v", ex=60)
+        answers = await asyncio.gather(*(client.get(key) for _ in range(500)))
+        assert answers == [b"v"] * 500
+        pool = client.connection_pool
+        opened = len(pool._available_connections) + len(pool._in_use_connections)
+        assert 1 <= opened <= 3
+    finally:
+        await client.aclose()
+
+
+async def test_waiting_longer_than_the_pool_timeout_fails_like_an_outage(redis_url):
+    client = redis_client(redis_url, max_connections=1, pool_timeout=0.2)
+    cache = RedisCache(client)
+    try:
+        held = await client.connection_pool.get_connection("GET")
+        assert await cache.get("k") is None  # no connection within 0.2 s: a miss, logged
+        await client.connection_pool.release(held)
+        await cache.set("k", b"v", 60)
+        assert await cache.get("k") == b"v"
     finally:
         await client.aclose()

@@ -40,3 +40,15 @@ async def test_uncommitted_work_is_rolled_back(contract_uow):
         await u.users.add(_user("gone"))
     async with contract_uow() as u:
         assert await u.users.get_by_subject("gone") is None
+
+
+async def test_inactive_among_names_the_deleted_and_the_unknown(contract_uow):
+    live, gone = _user("live"), _user("gone-user")
+    async with contract_uow() as u:
+        await u.users.add(live)
+        await u.users.add(gone)
+        await u.users.save(gone.soft_delete(NOW))
+        await u.commit()
+    async with contract_uow() as u:
+        assert await u.users.inactive_among([live.id, gone.id, "nobody"]) == {gone.id, "nobody"}
+        assert await u.users.inactive_among([]) == set()
