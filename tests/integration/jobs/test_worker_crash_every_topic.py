@@ -11,7 +11,8 @@ delivered again.)
 
 Afterwards every message (including those the handlers produced) is recorded as processed, and
 each effect is counted once: e-mails delivered per outbox id, notifications, the user made by
-the identity webhook, the payment's PURCHASE, realtime events per user.
+the identity webhook, the payment's PURCHASE, realtime events per user, the support ticket's
+triage, the data export (its row and its file) and the GitHub push's project activity.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sqlalchemy.engine import build_engine
+from application.ports.outbox_commands import sealed_binding
 from entrypoints.config import Settings
 from entrypoints.containers import Container
 from entrypoints.jobs.handlers import outbox_handlers
@@ -37,6 +39,8 @@ from tests.e2e.payments.conftest import Shop, _shop
 from tests.fixtures.databases import REDIS_URL
 from tests.fixtures.fake_clerk_api import clerk_user
 from tests.fixtures.fake_resend import FakeResend
+from tests.fixtures.github_signing import SECRET as GITHUB_SECRET
+from tests.fixtures.github_signing import push, signed
 from tests.fixtures.rabbitmq import private_vhost
 from tests.fixtures.svix_signing import clerk_event, new_webhook_secret, svix_headers
 from tests.integration.jobs.redis_service import unique_namespace
@@ -59,7 +63,11 @@ async def shop(
 ) -> AsyncIterator[tuple[Shop, str]]:
     secret = new_webhook_secret()
     async for value in _shop(
-        test_settings, pg_url, clerk_webhook_secret=secret, invite_seal_key=SEAL_KEY
+        test_settings,
+        pg_url,
+        clerk_webhook_secret=secret,
+        invite_seal_key=SEAL_KEY,
+        github_webhook_secret=GITHUB_SECRET,
     ):
         yield value, secret
 
@@ -102,6 +110,73 @@ async def produce_every_topic(shop: Shop, webhook_secret: str, token: Any) -> No
         "/webhooks/v1/clerk", data=body, headers=svix_headers(webhook_secret, body)
     )
     assert answer.status in (200, 204), await answer.text()
+    # A support ticket (triaged by its job).
+    opened = await client.post(
+        "/api/v1/support",
+        json={"subject": "Login fails", "message": "I get an error when I sign in with Google"},
+        headers=bearer(owner),
+    )
+    assert opened.status == 201, await opened.text()
+    # A data export, after step-up verification (built by its job).
+    await _request_export(shop, owner, "olive@example.com")
+    # A push to a repository linked to a project (turned into activity by its job).
+    await _push_to_linked_project(shop, owner, org["id"])
+
+
+async def _ok(resp: Any, status: int = 200) -> Any:
+    assert resp.status == status, await resp.text()
+    return (await resp.json())["data"]
+
+
+async def _request_export(shop: Shop, owner: str, email: str) -> None:
+    client, base = shop.client, "/api/v1/account-settings"
+    await _ok(await client.post(f"{base}/send-otp", headers=bearer(owner)))
+    # The code as the e-mail job would read it: unsealed from its (not yet relayed) message.
+    template = "account-verification-code"
+    sealed = await shop.scalar(
+        "SELECT payload FROM outbox WHERE topic = 'email.send' "
+        "ORDER BY created_at DESC, id DESC LIMIT 1"
+    )
+    assert (sealed["template"], sealed["to"]) == (template, email)
+    code = shop.container.core.code_sealer().unseal(
+        sealed["sealed"]["code"], bound_to=sealed_binding(email, template)
+    )
+    verified = await _ok(
+        await client.post(f"{base}/verify-otp", json={"otp": code}, headers=bearer(owner))
+    )
+    headers = {**bearer(owner), "X-Verification-Token": verified["verificationToken"]}
+    export = await _ok(await client.post(f"{base}/export-data", headers=headers), 202)
+    assert export["status"] == "PENDING", export
+
+
+async def _push_to_linked_project(shop: Shop, owner: str, org_id: str) -> None:
+    client = shop.client
+    team = await _ok(
+        await client.post(
+            "/api/v1/team",
+            json={"organizationId": org_id, "name": "Core", "slug": "core"},
+            headers=bearer(owner),
+        ),
+        201,
+    )
+    project = await _ok(
+        await client.post(
+            "/api/v1/project",
+            json={"teamId": team["id"], "name": "Arena", "slug": "arena"},
+            headers=bearer(owner),
+        ),
+        201,
+    )
+    await _ok(
+        await client.patch(
+            f"/api/v1/project/{project['id']}",
+            json={"repositoryUrl": "https://github.com/Acme/Arena"},
+            headers=bearer(owner),
+        )
+    )
+    body, headers = signed("push", push("Acme/Arena"))
+    delivered = await _ok(await client.post("/webhooks/v1/github", data=body, headers=headers))
+    assert delivered == {"received": True, "duplicate": False}
 
 
 class Database:
@@ -164,6 +239,7 @@ def worker_env(
         "RESEND_API_URL": resend.url,
         "EMAIL_FROM": "FairArena <no-reply@fairarena.example>",
         "INVITE_SEAL_KEY": SEAL_KEY,
+        "GITHUB_WEBHOOK_SECRET": GITHUB_SECRET,
         "RAZORPAY_KEY_ID": shop.razorpay.key_id,
         "RAZORPAY_KEY_SECRET": shop.razorpay.key_secret,
         "RAZORPAY_WEBHOOK_SECRET": shop.razorpay.webhook_secret,
@@ -235,7 +311,7 @@ async def test_every_kind_of_job_survives_a_killed_worker_once(
             code = second.stop()
         assert code == 0, log.read_text(errors="replace")
         assert {topic for _, topic, _ in await db.outbox()} == registered
-        await assert_each_effect_once(db, resend, namespace)
+        await assert_each_effect_once(db, resend, namespace, tmp_path / "var" / "exports")
     finally:
         if not lock.closed:
             await lock.close()
@@ -256,7 +332,9 @@ def _none_left(db: Database) -> Callable[[], Any]:
     return check
 
 
-async def assert_each_effect_once(db: Database, resend: FakeResend, namespace: str) -> None:
+async def assert_each_effect_once(
+    db: Database, resend: FakeResend, namespace: str, exports: Path
+) -> None:
     messages = await db.outbox()
     by_topic: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for message_id, topic, payload in messages:
@@ -283,6 +361,16 @@ async def assert_each_effect_once(db: Database, resend: FakeResend, namespace: s
         )
         == 1
     )
+    # The support ticket was triaged (once: its job's e-mails and notifications are counted above).
+    assert await db.rows("SELECT triage_source IS NOT NULL FROM support_tickets") == [(True,)]
+    # The data export was built once: READY with its completion time, one file.
+    [(export_id, status, completed)] = await db.rows(
+        "SELECT id, status, completed_at IS NOT NULL FROM account_exports"
+    )
+    assert (status, completed) == ("READY", True)
+    assert sorted(p.name for p in exports.iterdir()) == [f"{export_id}.json"]
+    # The GitHub push became one project activity entry.
+    assert await db.scalar("SELECT count(*) FROM project_activity") == 1
     # Realtime: as many events in each user's stream as messages for that user.
     expected = Counter(p["userId"] for _, p in by_topic["realtime.publish"])
     client = redis.Redis.from_url(REDIS_URL)
