@@ -19,7 +19,7 @@ from application.community.unit_of_work import NewsletterUnitOfWork
 from application.ports.clock import Clock
 from application.ports.outbox_commands import SendEmail
 from application.ports.unit_of_work import UnitOfWorkFactory
-from domain.community.errors import DisposableEmail
+from domain.community.errors import DisposableEmail, ExpiredLink, InvalidLink
 from domain.community.newsletter import Subscriber, SubscriberStatus, normalise_email
 from domain.email_domains import is_disposable
 
@@ -105,8 +105,13 @@ class UnsubscribeNewsletter:
         self._links = links
 
     async def by_token(self, token: str) -> None:
+        """API.md: always 200 — a link that is not ours (or too old) changes nothing and says
+        nothing about any address."""
         now = self._clock.now()
-        address = self._links.verify(NEWSLETTER_UNSUBSCRIBE, token, now).subject
+        try:
+            address = self._links.verify(NEWSLETTER_UNSUBSCRIBE, token, now).subject
+        except (InvalidLink, ExpiredLink):
+            return
         async with self._uow() as uow:
             current = await uow.newsletter.get(address, for_update=True)
             if current is not None and current.status is not SubscriberStatus.UNSUBSCRIBED:
