@@ -18,7 +18,13 @@ from adapters.sqlalchemy.tables.community import (
     newsletter_subscribers,
     reports,
 )
-from adapters.sqlalchemy.tables.credits import credit_holds
+from adapters.sqlalchemy.tables.credits import (
+    coupon_redemptions,
+    coupons,
+    credit_holds,
+    referral_codes,
+    referrals,
+)
 from adapters.sqlalchemy.tables.free_credits import (
     free_credit_claims,
     phone_verification_attempts,
@@ -161,6 +167,25 @@ async def _community_and_support_rows(run: Any, ada: str, bob: str, now: datetim
     await run(
         sa.insert(newsletter_subscribers).values(
             email="ada@example.com", status="CONFIRMED", created_at=now, updated_at=now
+        )
+    )
+    await run(sa.insert(referral_codes).values(user_id=ada, code="ADA-REF", created_at=now))
+    await run(sa.insert(referral_codes).values(user_id=bob, code="BOB-REF", created_at=now))
+    for referred, referrer, code in ((bob, ada, "ADA-REF"), (ada, bob, "BOB-REF")):
+        await run(
+            sa.insert(referrals).values(
+                referred_user_id=referred, referrer_user_id=referrer, code=code, claimed_at=now
+            )
+        )
+    coupon = new_id()
+    await run(
+        sa.insert(coupons).values(
+            id=coupon, code_digest="c" * 64, credits=5, one_per_user=True, created_at=now
+        )
+    )
+    await run(
+        sa.insert(coupon_redemptions).values(
+            id=new_id(), coupon_id=coupon, user_id=ada, once=True, created_at=now
         )
     )
     ticket = new_id()

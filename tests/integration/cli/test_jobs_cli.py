@@ -69,7 +69,7 @@ def test_list_names_every_scheduled_job(env: str, monkeypatch: pytest.MonkeyPatc
     assert out.exit_code == 0, out.output
     names = [line.split()[0] for line in out.stdout.splitlines()]
     assert names == [spec.name for spec in schedule.PERIODIC]
-    assert {"support.sla_breaches", "notifications.cleanup", "other.weekly"} <= set(names)
+    assert {"support.sla_breaches", "account.daily_cleanup", "other.weekly"} <= set(names)
     assert "every 7d" in out.stdout and "A job another context registered" in out.stdout
     ran = CliRunner().invoke(main, ["jobs", "run", "other.weekly"])
     assert ran.exit_code == 0 and "ran slot" in ran.stdout and "'done'" in ran.stdout

@@ -57,6 +57,23 @@ CONTEXTS: dict[str, dict[str, object]] = {
     },
     "account-deleted": {"name": "Asha", "recover_by": "2027-03-01"},
     "account-deletion-warning": {"name": "Asha", "days_left": 5, "recover_by": "2027-03-01"},
+    "weekly-feedback": {
+        "name": "Asha",
+        "feedback_url": "https://app.example/feedback/code1",
+        "unsubscribe_url": "https://api.example/api/v1/feedback-mail/unsubscribe?token=t",
+    },
+    "newsletter-confirm": {
+        "confirm_url": "https://api.example/api/v1/newsletter/confirm?token=c",
+        "unsubscribe_url": "https://api.example/api/v1/newsletter/unsubscribe?token=u",
+    },
+    "newsletter-unsubscribe": {
+        "unsubscribe_url": "https://api.example/api/v1/newsletter/unsubscribe?token=u",
+    },
+    "platform-invite": {
+        "inviter_name": "Ravi",
+        "signup_url": "https://app.example/sign-up",
+        "newsletter_url": "https://app.example/newsletter",
+    },
 }
 
 

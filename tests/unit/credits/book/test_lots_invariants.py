@@ -155,14 +155,18 @@ class LotsMachine(RuleBasedStateMachine):
                 before = self.expired_seen.get(lot.id)
                 if before is not None and lot.remaining < before:
                     expiry = closed.get(lot.id)
-                    # Only its EXPIRY took credits from it (floored at the available credits,
-                    # the rest held for holds reserved before it expired).
-                    assert expiry is not None, lot
-                    shortfall = expiry.metadata["shortfall"]
-                    assert isinstance(shortfall, int)
-                    assert -expiry.postings[0].amount + shortfall <= before
+                    # Holds reserved before the lot expired keep their credits (ADR 0024): what
+                    # they capture afterwards may come from it, nothing else may.
                     held_then = sum(h.amount for h in self.holds if h.created_at < lot.expires_at)
-                    assert shortfall <= held_then
+                    if expiry is None:
+                        assert before - lot.remaining <= held_then, lot
+                    else:
+                        # Its EXPIRY took the rest (floored at the available credits, the
+                        # shortfall being what those holds still keep).
+                        shortfall = expiry.metadata["shortfall"]
+                        assert isinstance(shortfall, int)
+                        assert -expiry.postings[0].amount + shortfall <= before
+                        assert shortfall <= held_then
                 self.expired_seen[lot.id] = lot.remaining
 
 
