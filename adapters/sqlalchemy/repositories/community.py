@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.sqlalchemy.paging import newest_first
 from adapters.sqlalchemy.statements import (
     entity_of,
     entity_row,
@@ -32,25 +32,6 @@ from domain.community.reports import EntityType, Report, ReportReason, ReportSta
 from domain.community.stars import Stargazer
 
 T = TypeVar("T")
-
-
-async def _newest_first(
-    conn: AsyncConnection,
-    stmt: sa.Select[Any],
-    time_col: sa.ColumnElement[Any],
-    id_col: sa.ColumnElement[Any],
-    page: PageRequest,
-    item: Callable[[Any], T],
-    key: Callable[[T], tuple[datetime, str]],
-) -> Page[T]:
-    after = page.after_time()
-    if after is not None:
-        at, last_id = after
-        stmt = stmt.where(sa.or_(time_col < at, sa.and_(time_col == at, id_col < last_id)))
-    stmt = stmt.order_by(time_col.desc(), id_col.desc()).limit(page.limit + 1)
-    rows = (await conn.execute(stmt)).all()
-    items = [item(r) for r in rows[: page.limit]]
-    return Page(items, encode_cursor(*key(items[-1])) if len(rows) > page.limit else None)
 
 
 class SqlStarRepository:
@@ -99,7 +80,7 @@ class SqlStarRepository:
             .join(users, users.c.id == s.user_id)
             .where(s.profile_user_id == profile_user_id)
         )
-        return await _newest_first(
+        return await newest_first(
             self._conn,
             stmt,
             s.created_at,
@@ -142,7 +123,7 @@ class SqlReportRepository:
 
     async def by_reporter(self, reporter_id: str, page: PageRequest) -> Page[Report]:
         stmt = sa.select(reports).where(reports.c.reporter_id == reporter_id)
-        return await _newest_first(
+        return await newest_first(
             self._conn,
             stmt,
             reports.c.created_at,
