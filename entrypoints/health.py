@@ -31,12 +31,13 @@ def health_checks(
     async def in_process() -> None:
         return None
 
-    async def rabbitmq() -> None:
-        assert broker_url is not None
-        await asyncio.to_thread(probe_rabbitmq, broker_url)
-
     broker: Probe = ping if redis is not None else in_process
-    if broker_kind(broker_url) == "rabbitmq":
+    if broker_url is not None and broker_kind(broker_url) == "rabbitmq":
+        amqp_url = broker_url
+
+        async def rabbitmq() -> None:
+            await asyncio.to_thread(probe_rabbitmq, amqp_url)
+
         broker = rabbitmq
     return {
         "database": database if engine is not None else in_process,

@@ -44,7 +44,10 @@ class PublishRealtimeHandler:
 class _Lane:
     """One event loop's queue of committed events, drained in commit order by one task."""
 
-    pending: collections.deque[CommittedMessage] = field(default_factory=collections.deque)
+    # (outbox message id, its command), in commit order
+    pending: collections.deque[tuple[str, PublishRealtime]] = field(
+        default_factory=collections.deque
+    )
     task: asyncio.Task[None] | None = None
 
 
@@ -60,7 +63,7 @@ class PublishAfterCommit:
         )
 
     def __call__(self, messages: Sequence[CommittedMessage]) -> None:
-        events = [m for m in messages if isinstance(m.command, PublishRealtime)]
+        events = [(m.id, m.command) for m in messages if isinstance(m.command, PublishRealtime)]
         if not events:
             return
         try:
@@ -76,12 +79,10 @@ class PublishAfterCommit:
 
     async def _drain(self, lane: _Lane) -> None:
         while lane.pending:
-            message = lane.pending.popleft()
-            command = message.command
-            assert isinstance(command, PublishRealtime)
+            message_id, command = lane.pending.popleft()
             try:
                 await self._bus.publish(
-                    command.user_id, command.type, command.data, source_id=message.id
+                    command.user_id, command.type, command.data, source_id=message_id
                 )
             except Exception as exc:  # noqa: BLE001 - best effort: the relay publishes it
                 log.warning("realtime publish after commit failed (the relay will): %r", exc)
