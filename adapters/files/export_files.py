@@ -1,8 +1,10 @@
 """``ExportFiles`` on the local file system: one file per export under a directory.
 
 Written to a temporary name and renamed when complete, so a half-written document (a crash, a
-failed source) is never served. Reads stream in chunks. Writes and reads run in a thread: a
-large export never blocks the event loop.
+failed source) is never served. The temporary name is unique per write: a job redelivered while
+its first run still writes (a worker killed mid-job, the broker and the relay both delivering it)
+writes its own file instead of renaming the other's away under it. Reads stream in chunks.
+Writes and reads run in a thread: a large export never blocks the event loop.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import IO
@@ -30,7 +33,7 @@ class FileExportStore:
 
     async def write(self, export_id: str, chunks: AsyncIterator[str]) -> int:
         final = self._path(export_id)
-        partial = final.with_suffix(".partial")
+        partial = final.with_name(f"{final.stem}.{uuid.uuid4().hex}.partial")
         await asyncio.to_thread(self._dir.mkdir, parents=True, exist_ok=True)
         handle: IO[bytes] = await asyncio.to_thread(partial.open, "wb")
         size, buffer = 0, []
