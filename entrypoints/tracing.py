@@ -2,7 +2,8 @@
 
 On: a tracer provider exporting OTLP/HTTP, and the official instrumentations for what this
 service talks to — incoming HTTP (aiohttp server middleware), SQLAlchemy, Redis, outgoing
-aiohttp (Razorpay, Resend, Clerk, Twilio) and httpx (google-genai). Jobs get their span from
+aiohttp (Razorpay, Resend, Clerk, Twilio) and httpx (google-genai); the statements sent straight
+to asyncpg get theirs from ``adapters/tracing/raw_sql``. Jobs get their span from
 ``adapters/tracing/context.job_span`` and continue the trace stored with their outbox row.
 
 Off: nothing is installed — no middleware, no patched class — so the request path costs
@@ -19,6 +20,7 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor, SpanExporter
 
+from adapters.tracing import raw_sql
 from entrypoints.config import Settings
 
 log = logging.getLogger(__name__)
@@ -52,6 +54,7 @@ def configure_tracing(
         provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=endpoint)))
     trace.set_tracer_provider(provider)
     _instrument_clients()
+    raw_sql.install()  # the statements sent straight to asyncpg (ADR 0095)
     _provider = provider
     log.info("tracing on (service %s)", settings.otel_service_name)
     return provider
@@ -90,4 +93,5 @@ def disable_tracing() -> None:
         return
     for instrumentor in _instrumentors():
         instrumentor.uninstrument()
+    raw_sql.uninstall()
     _provider = None

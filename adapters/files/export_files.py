@@ -1,13 +1,19 @@
 """``ExportFiles`` on the local file system: one file per export under a directory.
 
-Written to a temporary name and renamed when complete, so a half-written document (a crash, a
-failed source) is never served. Reads stream in chunks. Writes and reads run in a thread: a
-large export never blocks the event loop.
+Written to ``<id>.partial`` and renamed when complete, so a half-written document (a crash, a
+failed source) is never served. The writer holds an exclusive ``flock`` on the partial file
+until it is renamed (ADR 0097): a second run of the same export (the broker and the relay both
+delivering a job whose worker died) waits for the first instead of writing into its file or
+renaming it away under it, then writes the document again. A writer that was killed releases
+its lock with its process; the next run takes the same file over, so nothing is left behind.
+Reads stream in chunks. Writes and reads run in a thread: a large export never blocks the event
+loop.
 """
 
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import os
 import re
 from collections.abc import AsyncIterator
@@ -32,7 +38,7 @@ class FileExportStore:
         final = self._path(export_id)
         partial = final.with_suffix(".partial")
         await asyncio.to_thread(self._dir.mkdir, parents=True, exist_ok=True)
-        handle: IO[bytes] = await asyncio.to_thread(partial.open, "wb")
+        handle = await asyncio.to_thread(_open_locked, partial)
         size, buffer = 0, []
         try:
             async for chunk in chunks:
@@ -40,12 +46,12 @@ class FileExportStore:
                 if sum(map(len, buffer)) >= WRITE_BUFFER_CHARS:
                     size += await self._flush(handle, buffer)
             size += await self._flush(handle, buffer)
+            await asyncio.to_thread(os.replace, partial, final)  # still locked: see _open_locked
         except BaseException:
-            await asyncio.to_thread(handle.close)
             await asyncio.to_thread(partial.unlink, missing_ok=True)
             raise
-        await asyncio.to_thread(handle.close)
-        await asyncio.to_thread(os.replace, partial, final)
+        finally:
+            await asyncio.to_thread(handle.close)  # releases the lock
         return size
 
     @staticmethod
@@ -71,3 +77,23 @@ class FileExportStore:
         existed = await asyncio.to_thread(path.exists)
         await asyncio.to_thread(path.unlink, missing_ok=True)
         return existed
+
+
+def _open_locked(partial: Path) -> IO[bytes]:
+    """``partial`` opened for writing, emptied, under this process's exclusive lock.
+
+    Opened without truncating (another writer may hold it), then locked (waiting for that
+    writer); if meanwhile it was renamed to the final name or removed, the lock is on a file that
+    is no longer ``partial``: open it again.
+    """
+    while True:
+        handle = partial.open("ab")
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            current = partial.stat().st_ino == os.fstat(handle.fileno()).st_ino
+        except FileNotFoundError:
+            current = False
+        if current:
+            handle.truncate(0)  # what a killed writer left
+            return handle
+        handle.close()

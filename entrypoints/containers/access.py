@@ -15,13 +15,15 @@ class Access(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
     infrastructure = providers.DependenciesContainer()
     uow = infrastructure.uow.provided.of.call(AccessUnitOfWork)
+    # Only the caller's own list: what a membership allows is read on the primary (ADR 0096).
+    read_uow = infrastructure.read_uow.provided.of.call(AccessUnitOfWork)
 
     authorizer = providers.Singleton(Authorizer)
     create_organization = providers.Factory(organizations.CreateOrganization, uow, core.clock)
     get_organization = providers.Factory(
         organizations.GetOrganization, infrastructure.scope_reads, authorizer
     )
-    list_my_organizations = providers.Factory(organizations.ListMyOrganizations, uow)
+    list_my_organizations = providers.Factory(organizations.ListMyOrganizations, read_uow)
     update_organization = providers.Factory(
         organizations.UpdateOrganization, uow, core.clock, authorizer
     )

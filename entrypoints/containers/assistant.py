@@ -92,6 +92,7 @@ class Assistant(containers.DeclarativeContainer):
     stop_signal = providers.Singleton(_stop_signal, infrastructure.redis)
     stop_listener = providers.Resource(_listening, stop_signal, generations)
     uow = infrastructure.uow.provided.of.call(AssistantUnitOfWork)
+    read_uow = infrastructure.read_uow.provided.of.call(AssistantUnitOfWork)  # ADR 0096
 
     # The allow-listed tools, built once: each runs through its context's use case.
     platform_tools = providers.Singleton(
@@ -122,12 +123,12 @@ class Assistant(containers.DeclarativeContainer):
         policy,
         stop_signal,
     )
-    list_conversations = providers.Factory(ListConversations, uow)
-    get_conversation = providers.Factory(GetConversation, uow)
+    list_conversations = providers.Factory(ListConversations, read_uow)
+    get_conversation = providers.Factory(GetConversation, read_uow)
     rename_conversation = providers.Factory(RenameConversation, uow, core.clock)
     delete_conversation = providers.Factory(DeleteConversation, uow, generations, stop_signal)
     stop_generation = providers.Factory(StopGeneration, uow, generations, stop_signal)
-    get_quota = providers.Factory(GetQuota, uow, core.clock, policy)
+    get_quota = providers.Factory(GetQuota, read_uow, core.clock, policy)
 
     http = providers.List(
         providers.Singleton(

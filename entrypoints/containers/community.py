@@ -34,6 +34,7 @@ class Community(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
     infrastructure = providers.DependenciesContainer()
     uow = infrastructure.uow.provided.of
+    read_uow = infrastructure.read_uow.provided.of  # ADR 0096
 
     links = providers.Singleton(
         CommunityLinks,
@@ -51,15 +52,15 @@ class Community(containers.DeclarativeContainer):
     _stars = uow.call(StarsUnitOfWork)
     star_profile = providers.Factory(stars.StarProfile, _stars, core.clock)
     unstar_profile = providers.Factory(stars.UnstarProfile, _stars)
-    get_star_status = providers.Factory(stars.GetStarStatus, _stars)
-    list_stargazers = providers.Factory(stars.ListStargazers, _stars)
+    get_star_status = providers.Factory(stars.GetStarStatus, read_uow.call(StarsUnitOfWork))
+    list_stargazers = providers.Factory(stars.ListStargazers, read_uow.call(StarsUnitOfWork))
 
     _reports = uow.call(ReportsUnitOfWork)
     file_report = providers.Factory(
         reports.FileReport, _reports, core.clock, providers.Singleton(Authorizer)
     )
-    list_my_reports = providers.Factory(reports.ListMyReports, _reports)
-    list_report_queue = providers.Factory(reports.ListReportQueue, _reports)
+    list_my_reports = providers.Factory(reports.ListMyReports, read_uow.call(ReportsUnitOfWork))
+    list_report_queue = providers.Factory(reports.ListReportQueue, read_uow.call(ReportsUnitOfWork))
     moderate_report = providers.Factory(reports.ModerateReport, _reports, core.clock)
 
     _feedback = uow.call(FeedbackUnitOfWork)

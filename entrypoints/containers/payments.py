@@ -24,9 +24,10 @@ class Payments(containers.DeclarativeContainer):
     idempotency = providers.DependenciesContainer()
     credits = providers.DependenciesContainer()
     uow = infrastructure.uow.provided.of.call(PaymentsUnitOfWork)
+    read_uow = infrastructure.read_uow.provided.of.call(PaymentsUnitOfWork)  # ADR 0096
 
-    list_plans = providers.Factory(ListPlans, uow)
-    get_plan = providers.Factory(GetPlan, uow)
+    list_plans = providers.Factory(ListPlans, read_uow)
+    get_plan = providers.Factory(GetPlan, read_uow)
     create_plan = providers.Factory(CreatePlan, uow, core.clock)
     deactivate_plan = providers.Factory(DeactivatePlan, uow, core.clock)
     payment_settlement = providers.Factory(
@@ -54,9 +55,9 @@ class Payments(containers.DeclarativeContainer):
         ),
         payments_enabled=core.config.provided.payments_are_enabled,
     )
-    payment_history = providers.Factory(PaymentHistory, uow)
+    payment_history = providers.Factory(PaymentHistory, read_uow)
     get_payment = providers.Factory(GetPayment, uow, payment_settlement, core.clock)
-    get_own_payment_by_order = providers.Factory(GetOwnPaymentByOrder, uow)
+    get_own_payment_by_order = providers.Factory(GetOwnPaymentByOrder, read_uow)
     refund_payment = providers.Factory(
         RefundPayment, uow, infrastructure.payment_gateway, payment_settlement, core.clock
     )

@@ -14,6 +14,8 @@ class Profiles(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
     infrastructure = providers.DependenciesContainer()
     uow = infrastructure.uow.provided.of.call(ProfilesUnitOfWork)
+    # Not the own profile: its first view creates it (a replica refuses writes).
+    read_uow = infrastructure.read_uow.provided.of.call(ProfilesUnitOfWork)  # ADR 0096
 
     get_own_profile = providers.Factory(
         own_profile.GetOwnProfile, uow, infrastructure.cache, core.clock
@@ -22,10 +24,10 @@ class Profiles(containers.DeclarativeContainer):
         own_profile.UpdateProfile, uow, infrastructure.cache, core.clock
     )
     view_public_profile = providers.Factory(
-        public_profile.ViewPublicProfile, uow, infrastructure.cache
+        public_profile.ViewPublicProfile, read_uow, infrastructure.cache
     )
     record_profile_view = providers.Factory(public_profile.RecordProfileView, uow, core.clock)
-    list_profile_views = providers.Factory(public_profile.ListProfileViews, uow)
+    list_profile_views = providers.Factory(public_profile.ListProfileViews, read_uow)
 
     # What the HTTP routes of this context run (entrypoints/http/routes).
     http = route_use_cases(ProfilesUseCases, vars())

@@ -14,8 +14,9 @@ class UserSettings(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
     infrastructure = providers.DependenciesContainer()
     uow = infrastructure.uow.provided.of.call(SettingsUnitOfWork)
+    read_uow = infrastructure.read_uow.provided.of.call(SettingsUnitOfWork)  # ADR 0096
 
-    get_settings = providers.Factory(GetSettings, uow)
+    get_settings = providers.Factory(GetSettings, read_uow)
     update_settings = providers.Factory(UpdateSettings, uow, core.clock)
     reset_settings = providers.Factory(ResetSettings, uow, core.clock)
 

@@ -31,6 +31,7 @@ class Support(containers.DeclarativeContainer):
     infrastructure = providers.DependenciesContainer()
     assistant = providers.DependenciesContainer()
     uow = infrastructure.uow.provided.of.call(SupportUnitOfWork)
+    read_uow = infrastructure.read_uow.provided.of.call(SupportUnitOfWork)  # ADR 0096
 
     agents = providers.Singleton(_agents, core.config)
     triage = providers.Singleton(
@@ -38,11 +39,11 @@ class Support(containers.DeclarativeContainer):
     )
 
     open_ticket = providers.Factory(OpenTicket, uow, core.clock, infrastructure.disposable_domains)
-    list_my_tickets = providers.Factory(ListMyTickets, uow)
-    get_my_ticket = providers.Factory(GetMyTicket, uow)
+    list_my_tickets = providers.Factory(ListMyTickets, read_uow)
+    get_my_ticket = providers.Factory(GetMyTicket, read_uow)
     reply_to_my_ticket = providers.Factory(ReplyToMyTicket, uow, core.clock)
-    list_queue = providers.Factory(ListQueue, uow, core.clock, agents)
-    get_desk_ticket = providers.Factory(GetDeskTicket, uow, core.clock, agents)
+    list_queue = providers.Factory(ListQueue, read_uow, core.clock, agents)
+    get_desk_ticket = providers.Factory(GetDeskTicket, read_uow, core.clock, agents)
     update_ticket = providers.Factory(UpdateTicket, uow, core.clock, agents)
     reply_as_agent = providers.Factory(ReplyAsAgent, uow, core.clock, agents)
     triage_ticket = providers.Factory(TriageTicket, uow, core.clock, triage)

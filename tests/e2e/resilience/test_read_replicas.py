@@ -138,3 +138,77 @@ async def test_reads_use_a_fresh_replica_and_your_own_writes_read_the_primary(
     assert await balance(client, vera) == 5
     await eventually(lambda: standby.down, "the standby is marked down")
     assert [await balance(client, vera) for _ in range(3)] == [5, 5, 5]
+
+
+async def get(client: TestClient[Any, Any], path: str, token: str | None = None) -> Any:
+    answer = await client.get(path, headers=bearer(token) if token else {})
+    assert answer.status == 200, (path, answer.status, await answer.text())
+    return (await answer.json())["data"]
+
+
+async def send(
+    client: TestClient[Any, Any], method: str, path: str, token: str, **body: Any
+) -> Any:
+    answer = await client.request(method, path, headers=bearer(token), json=body or None)
+    assert answer.status in (200, 201), (path, answer.status, await answer.text())
+    return (await answer.json())["data"]
+
+
+async def test_lists_profiles_stars_and_plans_read_the_replica_but_not_after_your_write(
+    app: tuple[TestClient[Any, Any], ReplicaSet],
+    replica: PrivateStreamingReplica,
+    token: Callable[..., str],
+) -> None:
+    """ADR 0096: each read below answers from the paused replica (another user's newer write is
+    missing from it) unless the reader made that write themselves."""
+    client, replicas = app
+    [standby] = replicas.replicas
+    ursula, vera = token(), token()
+    vera_id = await user_id(client, vera)
+    await user_id(client, ursula)
+    org = await send(
+        client, "POST", "/api/v1/organization", ursula,
+        name="Replicated", slug="replicated", joinEnabled=True,
+    )  # fmt: skip
+    await send(client, "POST", f"/api/v1/organization/{org['id']}/join", vera)
+    # Vera's join sends her reads to the primary for the read-your-writes window: let it pass,
+    # and let the standby catch up with everything so far.
+    await asyncio.sleep(replicas.read_your_writes_window)
+    primary_rows = await asyncio.to_thread(replica.primary_sql, "SELECT count(*) FROM audit_log")
+    await eventually(
+        lambda: (
+            standby.lag_seconds <= MAX_LAG_SECONDS
+            and replica.sql("SELECT count(*) FROM audit_log", "fairarena") == primary_rows
+        ),
+        "the standby caught up",
+    )
+
+    await asyncio.to_thread(replica.pause)  # stale from now on
+    await send(client, "PATCH", f"/api/v1/organization/{org['id']}", ursula, name="Renamed")
+    await send(client, "POST", f"/api/v1/stars/{vera_id}", ursula)
+    # The plans catalogue changes (as `fairarena` commands change it: no request, no window).
+    await asyncio.to_thread(
+        replica.primary_sql,
+        "INSERT INTO plans VALUES ('plan_replica', 'Replica', 100, 'INR', 10, '', '[]', true,"
+        " false, now(), now())",
+    )
+
+    # Vera wrote none of it: the replica answers, without it.
+    assert [o["name"] for o in await get(client, "/api/v1/organization", vera)] == ["Replicated"]
+    assert await get(client, f"/api/v1/stars/{vera_id}", vera) == []
+    assert (await get(client, f"/api/v1/profile/view/{vera_id}", vera))["starCount"] == 0
+    assert "plan_replica" not in [p["id"] for p in await get(client, "/api/v1/plans")]
+    assert not standby.down and standby.lag_seconds <= MAX_LAG_SECONDS  # it was the replica
+
+    # Ursula's own writes: her reads go to the primary.
+    assert [o["name"] for o in await get(client, "/api/v1/organization", ursula)] == ["Renamed"]
+    assert len(await get(client, f"/api/v1/stars/{vera_id}", ursula)) == 1
+    assert (await get(client, f"/api/v1/profile/view/{vera_id}", ursula))["starCount"] == 1
+    assert (await get(client, f"/api/v1/stars/{vera_id}/status", ursula))["hasStarred"] is True
+
+    # Replay resumes: the replica has it all, and still answers Vera.
+    await asyncio.to_thread(replica.resume)
+    await eventually(lambda: standby.lag_seconds <= MAX_LAG_SECONDS, "the standby caught up")
+    assert [o["name"] for o in await get(client, "/api/v1/organization", vera)] == ["Renamed"]
+    assert len(await get(client, f"/api/v1/stars/{vera_id}", vera)) == 1
+    assert "plan_replica" in [p["id"] for p in await get(client, "/api/v1/plans")]

@@ -333,7 +333,7 @@ def _none_left(db: Database) -> Callable[[], Any]:
 
 
 async def assert_each_effect_once(
-    db: Database, resend: FakeResend, namespace: str, exports: Path
+    db: Database, resend: FakeResend, namespace: str, exports: Path, realtime_redis: str = REDIS_URL
 ) -> None:
     messages = await db.outbox()
     by_topic: dict[str, list[tuple[str, dict[str, Any]]]] = {}
@@ -373,7 +373,7 @@ async def assert_each_effect_once(
     assert await db.scalar("SELECT count(*) FROM project_activity") == 1
     # Realtime: as many events in each user's stream as messages for that user.
     expected = Counter(p["userId"] for _, p in by_topic["realtime.publish"])
-    client = redis.Redis.from_url(REDIS_URL)
+    client = redis.Redis.from_url(realtime_redis)
     try:
         got = {user: client.xlen(f"{namespace}-rt:{{{user}}}:events") for user in expected}
     finally:

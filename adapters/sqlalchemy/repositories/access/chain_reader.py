@@ -20,6 +20,7 @@ from adapters.sqlalchemy.repositories.access.rows import membership_from, scope_
 from adapters.sqlalchemy.repositories.access.scopes import SqlProjectRepository, SqlTeamRepository
 from adapters.sqlalchemy.tables.access import organizations, projects, teams
 from adapters.sqlalchemy.tables.base import Json
+from adapters.tracing.raw_sql import SqlTarget, traced
 from application.access.ports import ProjectSummary, ScopeChain, TeamSummary
 from application.pagination import Page, PageRequest
 from domain.access.list_filters import ChildFilter
@@ -199,6 +200,7 @@ class SqlScopeReads:
 
     def __init__(self, engine: AsyncEngine):
         self._engine = engine
+        self._target = SqlTarget.of(engine.url)
 
     async def organization(self, ref: str, user_id: str | None) -> ScopeChain | None:
         async with self._chain_reader() as reader:
@@ -218,7 +220,7 @@ class SqlScopeReads:
 
     @asynccontextmanager
     async def _chain_reader(self) -> AsyncIterator[SqlScopeChainReader]:
-        async with self._connect() as (conn, driver):
+        async with self._connect("access scope chain") as (conn, driver):
             # Nothing runs through SQLAlchemy on this connection, so no BEGIN is sent: the
             # statement runs on its own (autocommit), one round trip.
             yield _AsyncpgChainReader(driver) if driver is not None else SqlScopeChainReader(conn)
@@ -226,18 +228,19 @@ class SqlScopeReads:
     async def teams(
         self, organization_id: str, flt: ChildFilter, page: PageRequest
     ) -> Page[TeamSummary]:
-        async with self._connect() as (conn, driver):
+        async with self._connect("access visible teams") as (conn, driver):
             return await SqlTeamRepository(conn, driver).list_visible(organization_id, flt, page)
 
     async def projects(
         self, team_id: str, flt: ChildFilter, page: PageRequest
     ) -> Page[ProjectSummary]:
-        async with self._connect() as (conn, driver):
+        async with self._connect("access visible projects") as (conn, driver):
             return await SqlProjectRepository(conn, driver).list_visible(team_id, flt, page)
 
     @asynccontextmanager
-    async def _connect(self) -> AsyncIterator[tuple[AsyncConnection, Any]]:
-        """A pooled connection and, on PostgreSQL, its asyncpg driver connection (no BEGIN).
+    async def _connect(self, summary: str) -> AsyncIterator[tuple[AsyncConnection, Any]]:
+        """A pooled connection and, on PostgreSQL, its asyncpg driver connection (no BEGIN),
+        traced as ``summary`` when tracing is on (``adapters/tracing/raw_sql``).
 
         Only database statements run in the block, so any connection failure in it is an outage
         (``StorageUnavailable``). SQLAlchemy does not see what fails on the driver connection
@@ -248,7 +251,8 @@ class SqlScopeReads:
             async with unavailable_on_outage(connecting=True):
                 driver = None
                 if conn.dialect.name == "postgresql":
-                    driver = (await conn.get_raw_connection()).driver_connection
+                    raw = (await conn.get_raw_connection()).driver_connection
+                    driver = None if raw is None else traced(raw, self._target, summary)
                 try:
                     yield conn, driver
                 except Exception as exc:

@@ -38,6 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.sqlalchemy.connectivity import unavailable_on_outage
 from adapters.sqlalchemy.repositories.audit import audit_row
 from adapters.sqlalchemy.repositories.outbox import outbox_row
+from adapters.tracing.raw_sql import SqlTarget, traced
 from application.credits.ports import NO_EFFECTS, AtomicLedger, Effects, KeyTaken
 from application.ports.outbox_commands import PublishRealtime
 from application.transient import TransientConflict
@@ -255,6 +256,7 @@ class PostgresAtomicLedger:
         self._connect_timeout = connect_timeout_seconds
         self._pool: asyncpg.Pool | None = None
         self._opening = asyncio.Lock()
+        self._target = SqlTarget.of(engine.url)
 
     async def _connections(self) -> asyncpg.Pool:
         if self._pool is None:
@@ -284,7 +286,7 @@ class PostgresAtomicLedger:
             # Only this pool's statements run here: a socket error is the database's. asyncpg's
             # pool replaces a connection the server closed when it is next acquired.
             async with unavailable_on_outage(connecting=True):
-                pool = await self._connections()
+                pool = traced(await self._connections(), self._target, "credits spend")
                 balance = await pool.fetchval(SPEND_SQL, *args)
                 if balance is None:
                     refusal = await pool.fetchval(REFUSE_SQL, *args[:6], args[8])
@@ -304,7 +306,7 @@ class PostgresAtomicLedger:
             return await self._portable.post_committed(tx, effects)
         try:
             async with unavailable_on_outage(connecting=True):
-                pool = await self._connections()
+                pool = traced(await self._connections(), self._target, "credits transfer")
                 rows = await pool.fetch(TRANSFER_SQL, *args)
         except asyncpg.UniqueViolationError:
             raise KeyTaken(None) from None
