@@ -404,7 +404,8 @@ def users_needed(options: argparse.Namespace) -> int:
     """Enough users that neither a closed loop nor the largest level hits the route limit."""
     short_turn_seconds = 8 * CHUNK_DELAY_SECONDS  # at best; more users than needed is harmless
     per_minute = options.concurrency * 60 / short_turn_seconds
-    return int(max(max(options.levels), math.ceil(per_minute / (ROUTE_LIMIT_PER_MINUTE - 2))))
+    by_rate = math.ceil(per_minute / (ROUTE_LIMIT_PER_MINUTE - 2))
+    return int(max(max(options.levels, default=0), by_rate))
 
 
 def run(options: argparse.Namespace) -> tuple[list[Phase], dict[str, str]]:
