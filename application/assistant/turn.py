@@ -380,8 +380,13 @@ class StartTurn:
 
     async def __call__(self, request: TurnRequest) -> Turn:
         """Refusals come from here as errors (404, 409, 429, 402); the turn then cannot fail
-        with an HTTP error, only with a ``TurnFailed`` event."""
+        with an HTTP error, only with a ``TurnFailed`` event.
+
+        One transaction before the first byte: the conversation and its history are read, and
+        the message admitted (a free slot or a hold; a new conversation created) by the same
+        unit of work, so a turn pays one BEGIN/COMMIT before the model is called."""
         check_message(request.message)
+        guarded = is_injection(request.message)  # refused without the model: no quota, no hold
         user_id = request.principal.user_id
         now = self.clock.now()
         async with self.uow() as uow:
@@ -398,49 +403,43 @@ class StartTurn:
                     ),
                     self.policy.history_window,
                 )
-        created = conversation is None
-        if conversation is None:
-            conversation = Conversation(
-                id=new_id(),
-                user_id=user_id,
-                title=fallback_title(request.message),
-                created_at=now,
-                updated_at=now,
-            )
-        new = conversation if created else None
-        admission = None
-        if is_injection(request.message):  # refused without the model: no quota, no hold
+            created = conversation is None
+            if conversation is None:
+                conversation = Conversation(
+                    id=new_id(),
+                    user_id=user_id,
+                    title=fallback_title(request.message),
+                    created_at=now,
+                    updated_at=now,
+                )
+            new = conversation if created else None
+            admission = None
+            if not guarded:
+                admission = await self._admit(uow, user_id, now, request.use_credits)
             if new is not None:
-                async with self.uow() as uow:
-                    await uow.conversations.add(new)
-                    await uow.commit()
-        else:
-            admission = await self._admit(user_id, now, request.use_credits, new)
+                await uow.conversations.add(new)
+            if new is not None or admission is not None:
+                await uow.commit()
         return Turn(self, request, conversation, created, history, admission, new_id())
 
     async def _admit(
-        self, user_id: str, now: datetime, use_credits: bool, new: Conversation | None
+        self, uow: AssistantUnitOfWork, user_id: str, now: datetime, use_credits: bool
     ) -> Admission:
-        """Takes a free slot, or places a hold; a new conversation is created by the same
-        transaction (one commit fewer per turn, and nothing to give back if it fails)."""
+        """A free slot of the day, else (``useCredits``) a credit hold; in the caller's unit
+        of work, which commits it with the new conversation (nothing to give back if the
+        commit fails)."""
         day = quota_day(now)
-        async with self.uow() as uow:
-            took = await uow.assistant_quota.take(user_id, day, self.policy.daily_free_messages)
-            if took:
-                if new is not None:
-                    await uow.conversations.add(new)
-                await uow.commit()
-                return Admission(day=day, free=True)
+        if await uow.assistant_quota.take(user_id, day, self.policy.daily_free_messages):
+            return Admission(day=day, free=True)
         if not use_credits:
             raise QuotaExhausted(self.policy.daily_free_messages, quota_reset(now))
-        amount = self.policy.max_credits_per_message
-        async with self.uow() as uow:
-            hold = await self.ledger.reserve_hold(
-                uow, user_id=user_id, amount=amount, key=new_id(), ttl=self.policy.hold_ttl
-            )
-            if new is not None:
-                await uow.conversations.add(new)
-            await uow.commit()
+        hold = await self.ledger.reserve_hold(
+            uow,
+            user_id=user_id,
+            amount=self.policy.max_credits_per_message,
+            key=new_id(),
+            ttl=self.policy.hold_ttl,
+        )
         return Admission(day=day, free=False, hold_id=hold.id, hold_amount=hold.amount)
 
     async def release(self, user_id: str, admission: Admission | None) -> None:
