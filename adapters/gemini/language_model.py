@@ -196,11 +196,17 @@ class GeminiLanguageModel:
             automatic_function_calling=types.AutomaticFunctionCallingConfig(disable=True),
         )
 
-    def stream(self, request: ModelRequest) -> AsyncIterator[ModelEvent]:
+    def _light_api(self) -> Any | None:
+        """The SDK's API client when the light path is on and this SDK offers it."""
+        if self._typed_events:
+            return None
         api = getattr(self._sdk().aio, "_api_client", None)
-        if self._typed_events or not callable(getattr(api, "async_request_streamed", None)):
-            return self._typed_stream(request)
-        return self._light_stream(api, request)
+        methods = ("async_request_streamed", "async_request")
+        return api if all(callable(getattr(api, m, None)) for m in methods) else None
+
+    def stream(self, request: ModelRequest) -> AsyncIterator[ModelEvent]:
+        api = self._light_api()
+        return self._typed_stream(request) if api is None else self._light_stream(api, request)
 
     async def _light_stream(self, api: Any, request: ModelRequest) -> AsyncIterator[ModelEvent]:
         """Events as Gemini's JSON through the SDK's own streamed request (ADR 0077)."""
@@ -271,6 +277,31 @@ class GeminiLanguageModel:
 
     async def generate_json(
         self, *, system_instruction: str, prompt: str, schema: Mapping[str, Any]
+    ) -> Mapping[str, Any] | None:
+        api = self._light_api()
+        if api is None:
+            return await self._typed_json(system_instruction, prompt, schema)
+        body = wire.json_request_body(
+            system_instruction=system_instruction,
+            prompt=prompt,
+            schema=schema,
+            safety_settings=SAFETY_SETTINGS_JSON,
+        )
+        path = wire.method_path(self._model, "generateContent")
+        try:
+            response = await api.async_request("post", path, body, None)
+        except genai_errors.APIError as failure:
+            raise ModelUnavailable(_describe(failure)) from failure
+        except (aiohttp.ClientError, TimeoutError) as failure:
+            raise ModelUnavailable() from failure
+        try:
+            answer = orjson.loads(response.body or "{}")
+        except orjson.JSONDecodeError:
+            return None
+        return wire.json_answer(answer) if isinstance(answer, dict) else None
+
+    async def _typed_json(
+        self, system_instruction: str, prompt: str, schema: Mapping[str, Any]
     ) -> Mapping[str, Any] | None:
         config = types.GenerateContentConfig(
             system_instruction=system_instruction,

@@ -9,6 +9,7 @@ of the SDK's own public types, built once.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -21,10 +22,18 @@ BLOCKED_FINISH_REASONS = frozenset({"SAFETY", "PROHIBITED_CONTENT", "BLOCKLIST",
 CONTINUATION = "CONTINUATION"  # the reply goes on in a follow-up request with its token
 
 
-def stream_path(model: str) -> str:
-    """The method path under the client's ``base_url``/``api_version``, as the SDK forms it."""
+def method_path(model: str, method: str) -> str:
+    """A method's path under the client's ``base_url``/``api_version``, as the SDK forms it."""
     name = model if model.startswith(("models/", "tunedModels/")) else f"models/{model}"
-    return f"{name}:streamGenerateContent?alt=sse"
+    return f"{name}:{method}"
+
+
+def stream_path(model: str) -> str:
+    return method_path(model, "streamGenerateContent?alt=sse")
+
+
+def system_instruction_json(text: str) -> dict[str, Any]:
+    return {"parts": [{"text": text}], "role": "user"}
 
 
 def contents_json(contents: Sequence[Content]) -> list[dict[str, Any]]:
@@ -46,7 +55,7 @@ def request_body(
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "contents": contents_json(request.contents),
-        "systemInstruction": {"parts": [{"text": request.system_instruction}], "role": "user"},
+        "systemInstruction": system_instruction_json(request.system_instruction),
         "safetySettings": safety_settings,
         "generationConfig": {
             "temperature": request.temperature,
@@ -58,6 +67,46 @@ def request_body(
     if continuation_token is not None:
         body["continuationToken"] = continuation_token
     return body
+
+
+def json_request_body(
+    *,
+    system_instruction: str,
+    prompt: str,
+    schema: Mapping[str, Any],
+    safety_settings: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """Structured output (``generateContent``): temperature 0, a JSON answer to ``schema``."""
+    return {
+        "contents": [{"role": "user", "parts": [{"text": prompt}]}],
+        "systemInstruction": system_instruction_json(system_instruction),
+        "safetySettings": safety_settings,
+        "generationConfig": {
+            "temperature": 0.0,
+            "responseMimeType": "application/json",
+            "responseJsonSchema": dict(schema),
+        },
+    }
+
+
+def json_answer(response: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The JSON object a ``generateContent`` response answers, or None when it is missing,
+    truncated (finish reason other than STOP), blocked or not a JSON object."""
+    candidates = response.get("candidates") or ()
+    candidate = candidates[0] if candidates else None
+    content = candidate.get("content") if candidate else None
+    if not candidate or not content:
+        return None
+    finish = candidate.get("finishReason")
+    if finish is not None and finish != "STOP":
+        return None
+    parts = content.get("parts") or ()
+    text = "".join(p.get("text") or "" for p in parts if not p.get("thought"))
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def usage_of(metadata: Mapping[str, Any] | None) -> Usage:

@@ -48,6 +48,7 @@ from domain.assistant.conversation import (
     MessageStatus,
     Part,
     check_message,
+    clean_title,
     fallback_title,
     history_window,
 )
@@ -281,15 +282,13 @@ class Turn:
         messages = self._final_messages(state, status)
         charge = 0
         async with s.uow() as uow:
-            conversation = await uow.conversations.get(self.conversation.id, for_update=True)
-            if conversation is not None:  # deleted meanwhile: nothing to keep
-                seq = conversation.message_count
+            seq = await uow.conversations.append(self.conversation.id, len(messages), s.clock.now())
+            if seq is not None:  # deleted meanwhile: nothing to keep
                 numbered = [_numbered(m, seq + i) for i, m in enumerate(messages)]
                 if admission.hold_id is not None:
                     charge = await self._settle_hold(uow, state, status)
                     numbered[-1] = _charged(numbered[-1], charge)
                 await uow.conversations.add_messages(numbered)
-                await uow.conversations.save(conversation.touched(s.clock.now(), len(numbered)))
                 # Announced by the commit that stores the reply (the outbox: nothing lost on a
                 # crash, published once): the owner's other tabs refetch the conversation.
                 announce = {"conversationId": self.conversation.id, "messageId": self.reply_id}
@@ -342,11 +341,9 @@ class Turn:
         if not isinstance(title, str) or not title.strip():
             return
         async with s.uow() as uow:
-            conversation = await uow.conversations.get(self.conversation.id, for_update=True)
-            if conversation is None or conversation.title_generated:
-                return  # deleted, or the user renamed it first
-            await uow.conversations.save(conversation.renamed(title, conversation.updated_at))
-            await uow.commit()
+            # unless deleted, or renamed by its owner first
+            if await uow.conversations.name_once(self.conversation.id, clean_title(title)):
+                await uow.commit()
 
 
 def _numbered(message: Message, seq: int) -> Message:

@@ -360,3 +360,17 @@ async def test_the_light_path_builds_no_sdk_response_model_per_event(fake, monke
     finally:
         await m.close()
     assert built == 4  # the typed path: one per event (3 chunks + the final one)
+
+
+async def test_both_paths_ask_for_structured_output_the_same_way(fake):
+    schema = {"type": "object", "properties": {"title": {"type": "string"}}, "required": ["title"]}
+    for typed in (False, True):
+        fake.script.append(Json('{"title": "Credits question"}'))
+        m = GeminiLanguageModel(api_key=API_KEY, base_url=fake.url, typed_events=typed)
+        try:
+            answer = await m.generate_json(system_instruction="t", prompt="p", schema=schema)
+        finally:
+            await m.close()
+        assert answer == {"title": "Credits question"}
+    assert fake.paths[0] == fake.paths[1]
+    assert _normalised(fake.requests[0]) == _normalised(fake.requests[1])
