@@ -11,6 +11,7 @@ are written in one transaction at its end, with the hold's capture or void.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -138,11 +139,21 @@ class Turn:
             raise
 
     async def run(self, emit: Emit) -> None:
-        await self._s.stop_signal.generating(self.conversation.id)
+        # The mark that lets other instances stop this generation is set beside the model
+        # request, not before it (one Redis round trip off the way to the first chunk): it
+        # lands within that round trip of ``connected``, before a stop sent by the client
+        # through another instance (its own request, authentication, ownership read) can.
+        signal = self._s.stop_signal
+        marking = asyncio.ensure_future(signal.generating(self.conversation.id))
         try:
             await self._run(emit)
         finally:
-            await asyncio.shield(self._s.stop_signal.finished(self.conversation.id))
+            await asyncio.shield(self._unmark(marking))
+
+    async def _unmark(self, marking: asyncio.Future[None]) -> None:
+        with contextlib.suppress(Exception):
+            await marking
+        await self._s.stop_signal.finished(self.conversation.id)
 
     async def _run(self, emit: Emit) -> None:
         emit(Connected(self.conversation.id, self.reply_id))
