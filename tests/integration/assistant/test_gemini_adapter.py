@@ -374,3 +374,12 @@ async def test_both_paths_ask_for_structured_output_the_same_way(fake):
         assert answer == {"title": "Credits question"}
     assert fake.paths[0] == fake.paths[1]
     assert _normalised(fake.requests[0]) == _normalised(fake.requests[1])
+
+
+async def test_an_error_event_mid_stream_ends_the_turn_unavailable(model, fake):
+    fake.script.append(Reply(chunks=["one ", "two ", "three"], error_after=2))
+    deltas = []
+    with pytest.raises(ModelUnavailable, match="500"):
+        async for event in model.stream(ask("hi")):
+            deltas.append(event.text)
+    assert deltas == ["one ", "two "]
