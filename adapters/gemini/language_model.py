@@ -14,7 +14,7 @@ timeout, retries, aiohttp session and error mapping):
   sent (``wire.py``) — 8 µs an event instead of ~100-180;
 - **typed**: ``client.aio.models.generate_content_stream``, each event validated into the SDK's
   pydantic models. Used when ``typed_events=True`` (``GEMINI_TYPED_EVENTS``) or when the installed
-  SDK lacks the streamed-request method the light path relies on.
+  SDK lacks the API-client methods the light path relies on.
 """
 
 from __future__ import annotations
