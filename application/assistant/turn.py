@@ -125,6 +125,8 @@ class Turn:
         self._history = history
         self._admission = admission
         self.reply_id = reply_id
+        self._title: asyncio.Future[str | None] | None = None  # a new conversation's title
+        self._title_stored = False
 
     @property
     def conversation_id(self) -> str:
@@ -204,6 +206,8 @@ class Turn:
             reply: ModelReply | None = None
             state.partial = ""
             async for event in s.model.stream(request):
+                if self._title is None and self._created:
+                    self._title = asyncio.ensure_future(self._ask_title())
                 if isinstance(event, TextDelta):
                     state.partial += event.text
                     state.output = True
@@ -263,8 +267,13 @@ class Turn:
             emit(TurnFailed(failure.code, failure.message))
         else:
             emit(Completed(state.usage, charged, status.value))
-        if self._created and status is MessageStatus.COMPLETE:
-            self._s.generations.in_background(self._title(state))
+        title = self._title
+        if title is None or self._title_stored:
+            return
+        if status is MessageStatus.COMPLETE:
+            self._s.generations.in_background(self._store_title(title))  # not ready in time
+        else:
+            title.cancel()  # a failed or stopped first exchange keeps the fallback title
 
     def _final_messages(self, state: TurnState, status: MessageStatus) -> list[Message]:
         """The turn's messages; the last model message is the reply (``reply_id``), carrying the
@@ -300,6 +309,10 @@ class Turn:
                     charge = await self._settle_hold(uow, state, status)
                     numbered[-1] = _charged(numbered[-1], charge)
                 await uow.conversations.add_messages(numbered)
+                title = self._ready_title() if status is MessageStatus.COMPLETE else None
+                if title is not None:
+                    await uow.conversations.name_once(self.conversation.id, title)
+                    self._title_stored = True
                 # Announced by the commit that stores the reply (the outbox: nothing lost on a
                 # crash, published once): the owner's other tabs refetch the conversation.
                 announce = {"conversationId": self.conversation.id, "messageId": self.reply_id}
@@ -333,27 +346,44 @@ class Turn:
         )
         return amount
 
-    async def _title(self, state: TurnState) -> None:
+    async def _ask_title(self) -> str | None:
+        """A new conversation's title, asked for beside its first reply: started by the reply's
+        first model event (never before the first chunk), named from the user's message. The
+        reply's own transaction stores it when it is ready by then (no transaction of its own);
+        otherwise it is stored when it comes. None: the fallback title stays."""
         s = self._s
-        reply = next((m.text for m in reversed(state.messages) if m.role is MessageRole.MODEL), "")
-        prompt = f"User: {self.request.message}\nAssistant: {reply[:1000]}"
         try:
             answer = await asyncio.wait_for(
                 s.model.generate_json(
                     system_instruction="Name this conversation in 3 to 8 words. Reply as JSON.",
-                    prompt=prompt,
+                    prompt=f"User: {self.request.message}",
                     schema=TITLE_SCHEMA,
                 ),
                 s.policy.title_timeout_seconds,
             )
         except (ModelFailure, TimeoutError):
-            return  # the fallback title stays
+            return None
+        except Exception:
+            log.exception("assistant title failed")
+            return None
         title = answer.get("title") if answer else None
-        if not isinstance(title, str) or not title.strip():
+        if not isinstance(title, str) or not title.strip(" \"'\n\t"):
+            return None
+        return clean_title(title)
+
+    def _ready_title(self) -> str | None:
+        title = self._title
+        if title is None or not title.done() or title.cancelled():
+            return None
+        return title.result()
+
+    async def _store_title(self, title: asyncio.Future[str | None]) -> None:
+        name = await title
+        if name is None:
             return
-        async with s.uow() as uow:
+        async with self._s.uow() as uow:
             # unless deleted, or renamed by its owner first
-            if await uow.conversations.name_once(self.conversation.id, clean_title(title)):
+            if await uow.conversations.name_once(self.conversation.id, name):
                 await uow.commit()
 
 
