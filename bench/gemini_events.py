@@ -140,7 +140,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--events", type=int, default=1500)
     parser.add_argument("--rounds", type=int, default=5)
-    options = parser.parse_args()
+    # ``make bench`` passes its arguments (e.g. ``--duration 5``) to every script: not ours.
+    options, _ = parser.parse_known_args()
     port = free_port()
     fake = subprocess.Popen(
         [sys.executable, "-m", "tests.fixtures.fake_gemini", "--port", str(port)],
