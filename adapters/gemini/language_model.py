@@ -210,7 +210,7 @@ class GeminiLanguageModel:
         return self._typed_stream(request) if api is None else self._light_stream(api, request)
 
     async def _light_stream(self, api: Any, request: ModelRequest) -> AsyncIterator[ModelEvent]:
-        """Events as Gemini's JSON through the SDK's own streamed request (ADR 0077)."""
+        """Events as Gemini's JSON through the SDK's own request and SSE reader (ADR 0077)."""
         path = wire.stream_path(self._model)
         tools = self._tool_json(request)
         assembly = wire.ReplyAssembly()
