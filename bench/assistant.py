@@ -282,6 +282,11 @@ async def burst(
     return list(samples), time.monotonic() - started
 
 
+def chunks_of(message: str) -> int:
+    """Text chunks the fake's default model streams for ``message`` (it echoes word by word)."""
+    return len(f"Echo: {message}".split(" "))
+
+
 def long_message(stream_seconds: float) -> str:
     """A message the fake echoes in about ``stream_seconds`` (one word a chunk, 20 ms each)."""
     words = max(1, round(stream_seconds / CHUNK_DELAY_SECONDS) - 2)
@@ -404,7 +409,8 @@ def users_needed(options: argparse.Namespace) -> int:
     """Enough users that neither a closed loop nor the largest level hits the route limit."""
     short_turn_seconds = 8 * CHUNK_DELAY_SECONDS  # at best; more users than needed is harmless
     per_minute = options.concurrency * 60 / short_turn_seconds
-    return int(max(max(options.levels), math.ceil(per_minute / (ROUTE_LIMIT_PER_MINUTE - 2))))
+    by_rate = math.ceil(per_minute / (ROUTE_LIMIT_PER_MINUTE - 2))
+    return int(max(max(options.levels, default=0), by_rate))
 
 
 def run(options: argparse.Namespace) -> tuple[list[Phase], dict[str, str]]:
@@ -457,6 +463,8 @@ def run(options: argparse.Namespace) -> tuple[list[Phase], dict[str, str]]:
             wait_until_up(f"{base}/healthz", app, {})
             asyncio.run(provision(base, tokens))
             info["bench_users"] = str(len(tokens))
+            typed = env.get("GEMINI_TYPED_EVENTS", "").lower() in ("1", "true", "yes")
+            info["gemini_events"] = "typed (SDK models)" if typed else "light (ADR 0077)"
             try:
                 phases = asyncio.run(measure(fake_url, base, app.pid, Users(tokens), options))
             finally:
@@ -482,8 +490,15 @@ def report(p: Phase) -> None:
     )
 
 
-def summary(phases: list[Phase]) -> dict[str, object]:
+def summary(phases: list[Phase], stream_seconds: float) -> dict[str, object]:
     ceiling, service, *levels = phases
+    extra_chunks = chunks_of(long_message(stream_seconds)) - chunks_of(SHORT_MESSAGE)
+    per_chunk = {
+        str(p.concurrency): round(
+            ((p.cpu_us_per_request or 0) - (service.cpu_us_per_request or 0)) / extra_chunks, 1
+        )
+        for p in levels
+    }
     added_p50 = service.first_chunk_p50_ms - ceiling.first_chunk_p50_ms
     added_p99 = service.first_chunk_p99_ms - ceiling.first_chunk_p99_ms
     sustained = max(
@@ -494,6 +509,8 @@ def summary(phases: list[Phase]) -> dict[str, object]:
         "first_chunk_overhead_p50_ms": round(added_p50, 2),
         "first_chunk_overhead_p99_ms": round(added_p99, 2),
         "cpu_us_per_request": round(service.cpu_us_per_request or 0),
+        # (CPU of a long turn - CPU of a short turn) / the chunks between them, per level
+        "cpu_us_per_chunk": per_chunk,
         "concurrent_streams_sustained": sustained,
         "meets_overhead_p99": added_p99 < TARGETS["first_chunk_overhead_p99_ms"],
         "meets_concurrent_streams": sustained >= TARGETS["concurrent_streams"],
@@ -542,7 +559,7 @@ def main() -> int:
         options.stream_seconds = min(3.0, options.duration)
 
     phases, info = run(options)
-    result = summary(phases)
+    result = summary(phases, options.stream_seconds)
     print("\n".join(f"{k}: {v}" for k, v in info.items()))
     print(f"fake Gemini: {CHUNK_DELAY_SECONDS * 1000:.0f} ms before every streamed event")
     print()
@@ -561,6 +578,7 @@ def main() -> int:
         f"{', '.join(str(p.concurrency) for p in phases[2:])})"
     )
     print(f"service CPU per short turn: {result['cpu_us_per_request']} µs")
+    print(f"service CPU per streamed chunk, by level: {result['cpu_us_per_chunk']} µs")
     if options.json:
         options.json.write_text(
             json.dumps(

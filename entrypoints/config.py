@@ -194,6 +194,7 @@ class Settings(BaseSettings):
     gemini_model: str = "gemini-2.5-flash"
     gemini_base_url: str | None = None
     gemini_timeout_seconds: float = Field(default=60.0, gt=0)
+    gemini_typed_events: bool = False  # ADR 0077: streamed events as the SDK's models (slower)
     ai_daily_free_messages: int = Field(default=30, ge=0)
     ai_max_credits_per_message: int = Field(default=5, gt=0)
     ai_credits_per_1k_tokens: int = Field(default=1, gt=0)

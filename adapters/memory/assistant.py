@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from adapters.memory.paging import newest_first
 from adapters.memory.store import MemoryState
@@ -24,6 +24,21 @@ class MemoryConversationRepository:
     async def save(self, conversation: Conversation) -> None:
         if conversation.id in self._s.assistant.conversations:
             self._s.assistant.conversations[conversation.id] = conversation
+
+    async def append(self, conversation_id: str, count: int, now: datetime) -> int | None:
+        conversation = self._s.assistant.conversations.get(conversation_id)
+        if conversation is None:
+            return None
+        self._s.assistant.conversations[conversation_id] = conversation.touched(now, count)
+        return conversation.message_count
+
+    async def name_once(self, conversation_id: str, title: str) -> bool:
+        conversation = self._s.assistant.conversations.get(conversation_id)
+        if conversation is None or conversation.title_generated:
+            return False
+        renamed = conversation.renamed(title, conversation.updated_at)
+        self._s.assistant.conversations[conversation_id] = renamed
+        return True
 
     async def delete(self, conversation_id: str) -> None:
         self._s.assistant.conversations.pop(conversation_id, None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from application.pagination import Page, PageRequest
@@ -79,6 +79,16 @@ class ConversationRepository(Protocol):
         ...
 
     async def save(self, conversation: Conversation) -> None: ...
+
+    async def append(self, conversation_id: str, count: int, now: datetime) -> int | None:
+        """Number ``count`` new messages and touch the conversation (``updated_at = now``) in one
+        locking statement: the first number, or None when the conversation is gone."""
+        ...
+
+    async def name_once(self, conversation_id: str, title: str) -> bool:
+        """Give the conversation a generated title unless it has one (generated or chosen by
+        its owner) or is gone; ``updated_at`` unchanged. True when named."""
+        ...
 
     async def delete(self, conversation_id: str) -> None:
         """The conversation and its messages."""

@@ -11,6 +11,7 @@ are written in one transaction at its end, with the hold's capture or void.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -48,6 +49,7 @@ from domain.assistant.conversation import (
     MessageStatus,
     Part,
     check_message,
+    clean_title,
     fallback_title,
     history_window,
 )
@@ -123,6 +125,8 @@ class Turn:
         self._history = history
         self._admission = admission
         self.reply_id = reply_id
+        self._title: asyncio.Future[str | None] | None = None  # a new conversation's title
+        self._title_stored = False
 
     @property
     def conversation_id(self) -> str:
@@ -137,11 +141,21 @@ class Turn:
             raise
 
     async def run(self, emit: Emit) -> None:
-        await self._s.stop_signal.generating(self.conversation.id)
+        # The mark that lets other instances stop this generation is set beside the model
+        # request, not before it (one Redis round trip off the way to the first chunk): it
+        # lands within that round trip of ``connected``, before a stop sent by the client
+        # through another instance (its own request, authentication, ownership read) can.
+        signal = self._s.stop_signal
+        marking = asyncio.ensure_future(signal.generating(self.conversation.id))
         try:
             await self._run(emit)
         finally:
-            await asyncio.shield(self._s.stop_signal.finished(self.conversation.id))
+            await asyncio.shield(self._unmark(marking))
+
+    async def _unmark(self, marking: asyncio.Future[None]) -> None:
+        with contextlib.suppress(Exception):
+            await marking
+        await self._s.stop_signal.finished(self.conversation.id)
 
     async def _run(self, emit: Emit) -> None:
         emit(Connected(self.conversation.id, self.reply_id))
@@ -192,6 +206,8 @@ class Turn:
             reply: ModelReply | None = None
             state.partial = ""
             async for event in s.model.stream(request):
+                if self._title is None and self._created:
+                    self._title = asyncio.ensure_future(self._ask_title())
                 if isinstance(event, TextDelta):
                     state.partial += event.text
                     state.output = True
@@ -251,8 +267,13 @@ class Turn:
             emit(TurnFailed(failure.code, failure.message))
         else:
             emit(Completed(state.usage, charged, status.value))
-        if self._created and status is MessageStatus.COMPLETE:
-            self._s.generations.in_background(self._title(state))
+        title = self._title
+        if title is None or self._title_stored:
+            return
+        if status is MessageStatus.COMPLETE:
+            self._s.generations.in_background(self._store_title(title))  # not ready in time
+        else:
+            title.cancel()  # a failed or stopped first exchange keeps the fallback title
 
     def _final_messages(self, state: TurnState, status: MessageStatus) -> list[Message]:
         """The turn's messages; the last model message is the reply (``reply_id``), carrying the
@@ -281,15 +302,17 @@ class Turn:
         messages = self._final_messages(state, status)
         charge = 0
         async with s.uow() as uow:
-            conversation = await uow.conversations.get(self.conversation.id, for_update=True)
-            if conversation is not None:  # deleted meanwhile: nothing to keep
-                seq = conversation.message_count
+            seq = await uow.conversations.append(self.conversation.id, len(messages), s.clock.now())
+            if seq is not None:  # deleted meanwhile: nothing to keep
                 numbered = [_numbered(m, seq + i) for i, m in enumerate(messages)]
                 if admission.hold_id is not None:
                     charge = await self._settle_hold(uow, state, status)
                     numbered[-1] = _charged(numbered[-1], charge)
                 await uow.conversations.add_messages(numbered)
-                await uow.conversations.save(conversation.touched(s.clock.now(), len(numbered)))
+                title = self._ready_title() if status is MessageStatus.COMPLETE else None
+                if title is not None:
+                    await uow.conversations.name_once(self.conversation.id, title)
+                    self._title_stored = True
                 # Announced by the commit that stores the reply (the outbox: nothing lost on a
                 # crash, published once): the owner's other tabs refetch the conversation.
                 announce = {"conversationId": self.conversation.id, "messageId": self.reply_id}
@@ -323,30 +346,45 @@ class Turn:
         )
         return amount
 
-    async def _title(self, state: TurnState) -> None:
+    async def _ask_title(self) -> str | None:
+        """A new conversation's title, asked for beside its first reply: started by the reply's
+        first model event (never before the first chunk), named from the user's message. The
+        reply's own transaction stores it when it is ready by then (no transaction of its own);
+        otherwise it is stored when it comes. None: the fallback title stays."""
         s = self._s
-        reply = next((m.text for m in reversed(state.messages) if m.role is MessageRole.MODEL), "")
-        prompt = f"User: {self.request.message}\nAssistant: {reply[:1000]}"
         try:
             answer = await asyncio.wait_for(
                 s.model.generate_json(
                     system_instruction="Name this conversation in 3 to 8 words. Reply as JSON.",
-                    prompt=prompt,
+                    prompt=f"User: {self.request.message}",
                     schema=TITLE_SCHEMA,
                 ),
                 s.policy.title_timeout_seconds,
             )
         except (ModelFailure, TimeoutError):
-            return  # the fallback title stays
+            return None
+        except Exception:
+            log.exception("assistant title failed")
+            return None
         title = answer.get("title") if answer else None
-        if not isinstance(title, str) or not title.strip():
+        if not isinstance(title, str) or not title.strip(" \"'\n\t"):
+            return None
+        return clean_title(title)
+
+    def _ready_title(self) -> str | None:
+        title = self._title
+        if title is None or not title.done() or title.cancelled():
+            return None
+        return title.result()
+
+    async def _store_title(self, title: asyncio.Future[str | None]) -> None:
+        name = await title
+        if name is None:
             return
-        async with s.uow() as uow:
-            conversation = await uow.conversations.get(self.conversation.id, for_update=True)
-            if conversation is None or conversation.title_generated:
-                return  # deleted, or the user renamed it first
-            await uow.conversations.save(conversation.renamed(title, conversation.updated_at))
-            await uow.commit()
+        async with self._s.uow() as uow:
+            # unless deleted, or renamed by its owner first
+            if await uow.conversations.name_once(self.conversation.id, name):
+                await uow.commit()
 
 
 def _numbered(message: Message, seq: int) -> Message:
@@ -380,8 +418,13 @@ class StartTurn:
 
     async def __call__(self, request: TurnRequest) -> Turn:
         """Refusals come from here as errors (404, 409, 429, 402); the turn then cannot fail
-        with an HTTP error, only with a ``TurnFailed`` event."""
+        with an HTTP error, only with a ``TurnFailed`` event.
+
+        One transaction before the first byte: the conversation and its history are read, and
+        the message admitted (a free slot or a hold; a new conversation created) by the same
+        unit of work, so a turn pays one BEGIN/COMMIT before the model is called."""
         check_message(request.message)
+        guarded = is_injection(request.message)  # refused without the model: no quota, no hold
         user_id = request.principal.user_id
         now = self.clock.now()
         async with self.uow() as uow:
@@ -398,49 +441,43 @@ class StartTurn:
                     ),
                     self.policy.history_window,
                 )
-        created = conversation is None
-        if conversation is None:
-            conversation = Conversation(
-                id=new_id(),
-                user_id=user_id,
-                title=fallback_title(request.message),
-                created_at=now,
-                updated_at=now,
-            )
-        new = conversation if created else None
-        admission = None
-        if is_injection(request.message):  # refused without the model: no quota, no hold
+            created = conversation is None
+            if conversation is None:
+                conversation = Conversation(
+                    id=new_id(),
+                    user_id=user_id,
+                    title=fallback_title(request.message),
+                    created_at=now,
+                    updated_at=now,
+                )
+            new = conversation if created else None
+            admission = None
+            if not guarded:
+                admission = await self._admit(uow, user_id, now, request.use_credits)
             if new is not None:
-                async with self.uow() as uow:
-                    await uow.conversations.add(new)
-                    await uow.commit()
-        else:
-            admission = await self._admit(user_id, now, request.use_credits, new)
+                await uow.conversations.add(new)
+            if new is not None or admission is not None:
+                await uow.commit()
         return Turn(self, request, conversation, created, history, admission, new_id())
 
     async def _admit(
-        self, user_id: str, now: datetime, use_credits: bool, new: Conversation | None
+        self, uow: AssistantUnitOfWork, user_id: str, now: datetime, use_credits: bool
     ) -> Admission:
-        """Takes a free slot, or places a hold; a new conversation is created by the same
-        transaction (one commit fewer per turn, and nothing to give back if it fails)."""
+        """A free slot of the day, else (``useCredits``) a credit hold; in the caller's unit
+        of work, which commits it with the new conversation (nothing to give back if the
+        commit fails)."""
         day = quota_day(now)
-        async with self.uow() as uow:
-            took = await uow.assistant_quota.take(user_id, day, self.policy.daily_free_messages)
-            if took:
-                if new is not None:
-                    await uow.conversations.add(new)
-                await uow.commit()
-                return Admission(day=day, free=True)
+        if await uow.assistant_quota.take(user_id, day, self.policy.daily_free_messages):
+            return Admission(day=day, free=True)
         if not use_credits:
             raise QuotaExhausted(self.policy.daily_free_messages, quota_reset(now))
-        amount = self.policy.max_credits_per_message
-        async with self.uow() as uow:
-            hold = await self.ledger.reserve_hold(
-                uow, user_id=user_id, amount=amount, key=new_id(), ttl=self.policy.hold_ttl
-            )
-            if new is not None:
-                await uow.conversations.add(new)
-            await uow.commit()
+        hold = await self.ledger.reserve_hold(
+            uow,
+            user_id=user_id,
+            amount=self.policy.max_credits_per_message,
+            key=new_id(),
+            ttl=self.policy.hold_ttl,
+        )
         return Admission(day=day, free=False, hold_id=hold.id, hold_amount=hold.amount)
 
     async def release(self, user_id: str, admission: Admission | None) -> None:

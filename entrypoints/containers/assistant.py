@@ -40,6 +40,7 @@ def _model(settings: Settings) -> LanguageModel:
             model=settings.gemini_model,
             base_url=settings.gemini_base_url,
             timeout_seconds=settings.gemini_timeout_seconds,
+            typed_events=settings.gemini_typed_events,
         )
     return OfflineLanguageModel()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -82,6 +82,24 @@ class SqlConversationRepository:
         await self._conn.execute(
             sa.update(ai_conversations).where(c.id == conversation.id).values(**values)
         )
+
+    async def append(self, conversation_id: str, count: int, now: datetime) -> int | None:
+        stmt = (
+            sa.update(ai_conversations)
+            .where(c.id == conversation_id)
+            .values(message_count=c.message_count + count, updated_at=now)
+            .returning(c.message_count)
+        )
+        total = (await self._conn.execute(stmt)).scalar_one_or_none()
+        return None if total is None else int(total) - count
+
+    async def name_once(self, conversation_id: str, title: str) -> bool:
+        stmt = (
+            sa.update(ai_conversations)
+            .where(c.id == conversation_id, c.title_generated.is_(False))
+            .values(title=title, title_generated=True)
+        )
+        return bool((await self._conn.execute(stmt)).rowcount)
 
     async def delete(self, conversation_id: str) -> None:
         # Messages first: SQLite enforces the cascade only with foreign keys switched on.

@@ -102,7 +102,12 @@ def frame(event: TurnEvent) -> dict[str, object]:
     return {"type": "error", "code": event.code, "message": event.message}
 
 
+_CHUNK_FRAME = b'data: {"type":"chunk","content":'
+
+
 def _sse(event: TurnEvent) -> bytes:
+    if isinstance(event, Chunk):  # the frame of every streamed piece: no dict per chunk
+        return _CHUNK_FRAME + orjson.dumps(event.content) + b"}\n\n"
     return b"data: " + orjson.dumps(frame(event)) + b"\n\n"
 
 

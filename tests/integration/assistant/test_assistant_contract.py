@@ -70,6 +70,19 @@ async def test_conversations_and_messages_round_trip(contract_uow):
     async with contract_uow() as u:
         c0 = await u.conversations.get("c0")
         assert (c0.title, c0.title_generated, c0.message_count) == ("New name", True, 4)
+        assert await u.conversations.name_once("c0", "Generated") is False  # renamed: kept
+        assert await u.conversations.name_once("c1", "Generated") is True
+        assert await u.conversations.name_once("c1", "Again") is False  # once
+        later = NOW + timedelta(minutes=1)
+        assert await u.conversations.append("c0", 2, later) == 4  # numbers 4 and 5
+        assert await u.conversations.append("gone", 2, later) is None
+        await u.commit()
+    async with contract_uow() as u:
+        c0 = await u.conversations.get("c0")
+        assert (c0.message_count, c0.updated_at, c0.title) == (6, later, "New name")
+        c1 = await u.conversations.get("c1")
+        assert (c1.title, c1.title_generated) == ("Generated", True)
+        assert c1.updated_at == NOW + timedelta(minutes=1)  # naming does not reorder the list
         await u.conversations.delete("c0")
         await u.commit()
     async with contract_uow() as u:

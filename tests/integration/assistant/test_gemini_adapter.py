@@ -1,10 +1,15 @@
-"""The Gemini adapter through the real google-genai SDK against the fake Gemini REST server."""
+"""The Gemini adapter through the real google-genai SDK against the fake Gemini REST server.
+
+Every test runs both ways of reading a stream (ADR 0077): ``light`` (the default: the SDK's
+streamed request, events kept as Gemini's JSON) and ``typed`` (``generate_content_stream``,
+events as the SDK's pydantic models); they must behave the same."""
 
 from __future__ import annotations
 
 import asyncio
 import base64
 import concurrent.futures
+import json
 
 import pytest
 
@@ -32,10 +37,14 @@ async def fake():
     await server.stop()
 
 
-@pytest.fixture
-async def model(fake):
+@pytest.fixture(params=["light", "typed"])
+async def model(fake, request):
     m = GeminiLanguageModel(
-        api_key=API_KEY, model="gemini-test", base_url=fake.url, retry_initial_delay=0.01
+        api_key=API_KEY,
+        model="gemini-test",
+        base_url=fake.url,
+        retry_initial_delay=0.01,
+        typed_events=request.param == "typed",
     )
     yield m
     await m.close()
@@ -255,3 +264,122 @@ async def test_a_turn_makes_no_thread_hop_before_its_request(model, fake):
         assert deltas == ["a", "b"]
     assert submitted == 0
     executor.shutdown(wait=False)
+
+
+async def test_a_reply_cut_for_continuation_goes_on_in_a_follow_up_request(model, fake):
+    token = base64.b64encode(b"resume-here").decode()
+    fake.script.extend(
+        [
+            Reply(chunks=["first ", "half "], usage=(10, 4), continuation_token=token),
+            Reply(chunks=["second half"], usage=(12, 3)),
+        ]
+    )
+    deltas, reply = await collect(model, ask("long answer"))
+    assert deltas == ["first ", "half ", "second half"]
+    assert [p.data for p in reply.parts] == [{"text": "first half second half"}]
+    assert reply.finish_reason == "STOP"
+    assert len(fake.requests) == 2
+    assert "continuationToken" not in fake.requests[0]
+    assert fake.requests[1]["continuationToken"] == token
+    assert reply.usage.total_tokens == 14 + 15  # each request's usage counts
+
+
+def _normalised(body):
+    """The typed path's SDK converter names the schema field in snake case (proto3 JSON
+    accepts both); everything else must be the same."""
+    text = json.dumps(body, sort_keys=True)
+    return json.loads(text.replace('"parameters_json_schema"', '"parametersJsonSchema"'))
+
+
+async def test_both_paths_send_the_same_request_and_read_the_same_reply(fake):
+    history = (
+        Content(MessageRole.USER, (Part.of_text("please get_user_teams"),)),
+        Content(
+            MessageRole.MODEL,
+            (
+                Part({"text": "thinking", "thought": True}),
+                Part(
+                    {
+                        "functionCall": {"name": "get_user_teams", "args": {"limit": 3}},
+                        "thoughtSignature": signature_for("get_user_teams"),
+                    }
+                ),
+            ),
+        ),
+        Content(MessageRole.TOOL, (Part.of_function_response("get_user_teams", {"teams": []}),)),
+    )
+    fake.issued_signatures["get_user_teams"] = signature_for("get_user_teams")
+    request = ModelRequest(system_instruction="Be brief.", contents=history, tools=TOOLS)
+    results = []
+    for typed in (False, True):
+        fake.script.append(
+            Reply(
+                thought="hmm",
+                chunks=["You have ", "no teams."],
+                calls=[{"name": "get_credit_balance", "args": {}}],
+                usage=(30, 7),
+            )
+        )
+        m = GeminiLanguageModel(api_key=API_KEY, base_url=fake.url, typed_events=typed)
+        try:
+            results.append(await collect(m, request))
+        finally:
+            await m.close()
+    (light_deltas, light), (typed_deltas, typed) = results
+    assert light_deltas == typed_deltas == ["You have ", "no teams."]
+    assert [p.data for p in light.parts] == [p.data for p in typed.parts]
+    assert light.parts[-1].thought_signature == signature_for("get_credit_balance")
+    assert (light.usage, light.finish_reason) == (typed.usage, typed.finish_reason)
+    assert _normalised(fake.requests[0]) == _normalised(fake.requests[1])
+
+
+async def test_the_light_path_builds_no_sdk_response_model_per_event(fake, monkeypatch):
+    from google.genai import types
+
+    built = 0
+    original = types.GenerateContentResponse._from_response.__func__
+
+    def counting(cls, *, response, kwargs):  # type: ignore[no-untyped-def]
+        nonlocal built
+        built += 1
+        return original(cls, response=response, kwargs=kwargs)
+
+    monkeypatch.setattr(types.GenerateContentResponse, "_from_response", classmethod(counting))
+    fake.script.append(Reply(chunks=["a", "b", "c"]))
+    m = GeminiLanguageModel(api_key=API_KEY, base_url=fake.url)  # the default
+    try:
+        deltas, _ = await collect(m, ask("hi"))
+    finally:
+        await m.close()
+    assert deltas == ["a", "b", "c"]
+    assert built == 0
+    fake.script.append(Reply(chunks=["a", "b", "c"]))
+    m = GeminiLanguageModel(api_key=API_KEY, base_url=fake.url, typed_events=True)
+    try:
+        await collect(m, ask("hi"))
+    finally:
+        await m.close()
+    assert built == 4  # the typed path: one per event (3 chunks + the final one)
+
+
+async def test_both_paths_ask_for_structured_output_the_same_way(fake):
+    schema = {"type": "object", "properties": {"title": {"type": "string"}}, "required": ["title"]}
+    for typed in (False, True):
+        fake.script.append(Json('{"title": "Credits question"}'))
+        m = GeminiLanguageModel(api_key=API_KEY, base_url=fake.url, typed_events=typed)
+        try:
+            answer = await m.generate_json(system_instruction="t", prompt="p", schema=schema)
+        finally:
+            await m.close()
+        assert answer == {"title": "Credits question"}
+    assert fake.paths[0] == fake.paths[1]
+    assert _normalised(fake.requests[0]) == _normalised(fake.requests[1])
+
+
+async def test_an_error_event_mid_stream_ends_the_turn_unavailable(model, fake):
+    fake.script.append(Reply(chunks=["one ", "two ", "three"], error_after=2))
+    deltas = []
+    with pytest.raises(ModelUnavailable, match="500"):
+        async for event in model.stream(ask("hi")):
+            deltas.append(event.text)
+    assert deltas == ["one ", "two "]

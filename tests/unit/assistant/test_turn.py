@@ -13,7 +13,7 @@ from application.assistant.turn import TurnRequest
 from application.identity.principal import Principal
 from domain.assistant.conversation import Part
 from domain.assistant.cost import Usage
-from domain.assistant.errors import ModelBlocked, QuotaExhausted
+from domain.assistant.errors import ModelBlocked, ModelUnavailable, QuotaExhausted
 from domain.assistant.tools import MAX_TOOL_ROUNDS
 
 
@@ -176,3 +176,77 @@ async def test_a_reply_that_cannot_be_stored_still_ends_the_stream(assistant, mo
     assert [e.content for e in events if isinstance(e, Chunk)] == ["Hel", "lo"]
     assert isinstance(events[-1], TurnFailed)
     assert events[-1].code == StorageUnavailable.code
+
+
+class Paced(ScriptedModel):
+    """Streams with a pause before each piece; records what had streamed when the title was
+    asked for, and with which prompt."""
+
+    def __init__(self, pieces, fail_after=None, title_delay=0.0):
+        super().__init__()
+        self.pieces, self.fail_after, self.title_delay = pieces, fail_after, title_delay
+        self.streamed = 0
+        self.title_asks: list[tuple[int, str]] = []
+
+    async def stream(self, request):
+        self.requests.append(request)
+        for i, piece in enumerate(self.pieces):
+            await asyncio.sleep(0.005)
+            if i == self.fail_after:
+                raise ModelUnavailable()
+            self.streamed += 1
+            yield TextDelta(piece)
+        yield ModelReply((Part.of_text("".join(self.pieces)),), Usage(3, 2, 5))
+
+    async def generate_json(self, **kw):
+        self.title_asks.append((self.streamed, kw["prompt"]))
+        await asyncio.sleep(self.title_delay)
+        return {"title": "Paced title"}
+
+
+async def test_the_title_is_asked_beside_the_first_reply_and_stored_with_it(assistant):
+    model = Paced(["one ", "two ", "three ", "four"])
+    c = assistant(model)
+    p = Principal("u1", "u1", None, "U")
+    turn, events = await run(c, TurnRequest(p, "name me"))
+    assert isinstance(events[-1], Completed)
+    # asked once the first piece arrived (never before the first chunk), from the message
+    assert model.title_asks == [(1, "User: name me")]
+    # stored by the reply's transaction: there when the stream has ended, nothing to drain
+    thread = await c.get_conversation()(p, turn.conversation_id)
+    assert thread.conversation.title == "Paced title"
+
+
+async def test_a_title_ready_after_the_reply_is_stored_when_it_comes(assistant):
+    model = Paced(["a", "b"], title_delay=0.05)
+    c = assistant(model)
+    p = Principal("u1", "u1", None, "U")
+    turn, _ = await run(c, TurnRequest(p, "slow title please"))
+    thread = await c.get_conversation()(p, turn.conversation_id)
+    assert thread.conversation.title == "slow title please"  # the fallback, for now
+    await c.generations().drain()
+    thread = await c.get_conversation()(p, turn.conversation_id)
+    assert thread.conversation.title == "Paced title"
+
+
+async def test_a_failed_first_exchange_keeps_the_fallback_title(assistant):
+    model = Paced(["a", "b", "c"], fail_after=2)  # the title is ready before the failure
+    c = assistant(model)
+    p = Principal("u1", "u1", None, "U")
+    turn, events = await run(c, TurnRequest(p, "this will fail"))
+    assert isinstance(events[-1], TurnFailed)
+    assert model.title_asks == [(1, "User: this will fail")]
+    await c.generations().drain()
+    await asyncio.sleep(0.1)
+    thread = await c.get_conversation()(p, turn.conversation_id)
+    assert thread.conversation.title == "this will fail"
+
+
+async def test_a_continued_conversation_asks_no_title(assistant):
+    model = Paced(["x"])
+    c = assistant(model)
+    p = Principal("u1", "u1", None, "U")
+    turn, _ = await run(c, TurnRequest(p, "first"))
+    await c.generations().drain()
+    await run(c, TurnRequest(p, "second", conversation_id=turn.conversation_id))
+    assert len(model.title_asks) == 1
