@@ -43,7 +43,7 @@ from entrypoints.http.schemas.account import (
     VerificationStatusOut,
     VerifyCodeIn,
 )
-from entrypoints.http.schemas.base import PageQuery
+from entrypoints.http.schemas.base import PageQuery, shown
 
 BASE = "/api/v1/account-settings"
 VERIFICATION_HEADER = "X-Verification-Token"
@@ -129,14 +129,13 @@ async def status(call: Call[NoBody, NoQuery], uc: AccountUseCases) -> Verificati
 
 
 def _activity_out(entry: ActivityEntry) -> ActivityOut:
-    return ActivityOut(
-        id=entry.id,
-        action=entry.action,
+    return shown(
+        ActivityOut,
+        entry,
         level=entry.level.value,
         metadata=dict(entry.metadata),
         ip=entry.context.ip,
         user_agent=entry.context.user_agent,
-        created_at=entry.created_at,
     )
 
 

@@ -47,7 +47,7 @@ from entrypoints.http.schemas.assistant import (
     StoppedOut,
     UsageOut,
 )
-from entrypoints.http.schemas.base import PageQuery
+from entrypoints.http.schemas.base import PageQuery, shown
 
 
 @dataclass(frozen=True)
@@ -75,9 +75,7 @@ def _enabled(uc: AssistantUseCases) -> None:
 
 
 def _usage(u: Usage) -> UsageOut:
-    return UsageOut(
-        prompt_tokens=u.prompt_tokens, output_tokens=u.output_tokens, total_tokens=u.total_tokens
-    )
+    return shown(UsageOut, u)
 
 
 def frame(event: TurnEvent) -> dict[str, object]:
@@ -188,25 +186,18 @@ async def chat(call: Call[MessageIn, NoQuery], uc: AssistantUseCases) -> ChatOut
 
 
 def _conversation_out(c: Conversation) -> ConversationOut:
-    return ConversationOut(
-        id=c.id,
-        title=c.title,
-        message_count=c.message_count,
-        created_at=c.created_at,
-        updated_at=c.updated_at,
-    )
+    return shown(ConversationOut, c)
 
 
 def _message_out(m: Message) -> MessageOut:
-    return MessageOut(
-        id=m.id,
+    return shown(
+        MessageOut,
+        m,
         role=m.role.value,
         content=m.text,
         parts=[dict(p.data) for p in m.parts],
         status=m.status.value,
         usage=_usage(m.usage) if m.usage else None,
-        credits_charged=m.credits_charged,
-        created_at=m.created_at,
     )
 
 
@@ -295,11 +286,5 @@ def _quota_headers(q: QuotaStatus) -> dict[str, str]:
 async def quota(call: Call[NoBody, NoQuery], uc: AssistantUseCases) -> Reply:
     _enabled(uc)
     q = await uc.get_quota()(call.user)
-    out = QuotaOut(
-        limit=q.limit,
-        used=q.used,
-        remaining=q.remaining,
-        reset=q.reset,
-        credits_per_message_max=uc.policy.max_credits_per_message,
-    )
+    out = shown(QuotaOut, q, credits_per_message_max=uc.policy.max_credits_per_message)
     return Reply(out, headers=_quota_headers(q))

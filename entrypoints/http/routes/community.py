@@ -39,7 +39,7 @@ from entrypoints.http.routing import (
     refuse_non_json,
     validation_details,
 )
-from entrypoints.http.schemas.base import ApiQuery, PageQuery
+from entrypoints.http.schemas.base import ApiQuery, PageQuery, shown
 from entrypoints.http.schemas.community import (
     AdminReportOut,
     CodedFeedbackIn,
@@ -110,18 +110,11 @@ async def unstar(call: Call[NoBody, NoQuery], uc: CommunityUseCases) -> StarOut:
 @routes.get(f"{STARS}/status", response=StarStatusOut, summary="My star on a profile")
 async def star_status(call: Call[NoBody, NoQuery], uc: CommunityUseCases) -> StarStatusOut:
     state = await uc.get_star_status()(call.user, call.path["userId"])
-    return StarStatusOut(
-        has_starred=state.has_starred, star_count=state.star_count, starred_at=state.starred_at
-    )
+    return shown(StarStatusOut, state)
 
 
 def _stargazer_out(g: Stargazer) -> StargazerOut:
-    return StargazerOut(
-        user_id=g.user_id,
-        name=g.name or "Anonymous",
-        avatar_url=g.avatar_url,
-        starred_at=g.starred_at,
-    )
+    return shown(StargazerOut, g, name=g.name or "Anonymous")
 
 
 @routes.get(
@@ -255,13 +248,7 @@ async def show_coded_feedback(
 ) -> CodedFeedbackOut:
     code = call.path["code"]
     feedback = await uc.show_coded_feedback()(code)
-    return CodedFeedbackOut(
-        feedback_code=code,
-        rating=feedback.rating,
-        message=feedback.message,
-        is_used=feedback.is_used,
-        created_at=feedback.created_at,
-    )
+    return shown(CodedFeedbackOut, feedback, feedback_code=code)
 
 
 @routes.post(

@@ -13,6 +13,7 @@ from application.idempotency import IdempotentRequests
 from domain.free_credits.otp import Channel
 from entrypoints.http.idempotency import idempotent
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery
+from entrypoints.http.schemas.base import shown
 from entrypoints.http.schemas.free_credits import (
     ClaimOut,
     CodeSentOut,
@@ -145,8 +146,4 @@ async def eligibility(call: Call[NoBody, NoQuery], uc: FreeCreditsUseCases) -> E
 @idempotent(status=201, required=False)
 async def claim(call: Call[NoBody, NoQuery], uc: FreeCreditsUseCases) -> ClaimOut:
     claimed = await uc.claim_free_credits()(user_id=call.user.user_id, context=call.context)
-    return ClaimOut(
-        credits_added=claimed.credits_added,
-        balance=claimed.balance,
-        transaction_id=claimed.transaction_id,
-    )
+    return shown(ClaimOut, claimed)

@@ -25,6 +25,7 @@ from domain.access.permissions import ScopeKind
 from domain.access.roles import Role
 from domain.invitations.invitation import parse_status_filter
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
+from entrypoints.http.schemas.base import shown
 from entrypoints.http.schemas.invitations import (
     AcceptedOut,
     CodeIn,
@@ -70,17 +71,14 @@ ACCEPT_RESPONSES = {
 
 def invitation_out(view: InvitationView) -> InvitationOut:
     inv = view.invitation
-    return InvitationOut(
-        id=inv.id,
+    return shown(
+        InvitationOut,
+        inv,
         scope=inv.target.scope.value,
         scope_id=inv.target.scope_id,
         email=view.email,
         role=role_out(inv.role_id, view.role),
         status=view.status.value,
-        expires_at=inv.expires_at,
-        created_at=inv.created_at,
-        invited_by=inv.invited_by,
-        closed_at=inv.closed_at,
     )
 
 
@@ -93,16 +91,13 @@ def name_out(name: ScopeName) -> ScopeNameOut: ...
 @overload
 def name_out(name: ScopeName | None) -> ScopeNameOut | None: ...
 def name_out(name: ScopeName | None) -> ScopeNameOut | None:
-    return ScopeNameOut(id=name.id, name=name.name, slug=name.slug) if name else None
+    return shown(ScopeNameOut, name) if name else None
 
 
 def result_out(outcome: InviteOutcome) -> InviteResultOut:
     return InviteResultOut(
         created=[invitation_out(v) for v in outcome.created],
-        skipped=[
-            SkippedOut(row=s.row, email=s.email, reason=s.reason.value, message=s.message)
-            for s in outcome.skipped
-        ],
+        skipped=[shown(SkippedOut, s, reason=s.reason.value) for s in outcome.skipped],
     )
 
 

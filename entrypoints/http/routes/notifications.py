@@ -19,7 +19,15 @@ from application.notifications.ports import NotificationFilter
 from application.pagination import page_request
 from domain.notifications.notification import Notification, NotificationType
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply
-from entrypoints.http.schemas.base import ApiInput, ApiOutput, Deleted, PageQuery, Updated, UtcTime
+from entrypoints.http.schemas.base import (
+    ApiInput,
+    ApiOutput,
+    Deleted,
+    PageQuery,
+    Updated,
+    UtcTime,
+    shown,
+)
 
 
 @dataclass(frozen=True)
@@ -65,19 +73,7 @@ class CountOut(ApiOutput):
 
 
 def notification_out(n: Notification) -> NotificationOut:
-    return NotificationOut(
-        id=n.id,
-        type=n.type,
-        title=n.title,
-        message=n.message,
-        description=n.description,
-        action_url=n.action_url,
-        action_label=n.action_label,
-        metadata=dict(n.metadata),
-        read=n.is_read,
-        read_at=n.read_at,
-        created_at=n.created_at,
-    )
+    return shown(NotificationOut, n, metadata=dict(n.metadata), read=n.is_read)
 
 
 @routes.get(

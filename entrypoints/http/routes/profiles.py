@@ -14,7 +14,7 @@ from application.profiles.public_profile import (
 )
 from domain.profiles.profile import Gender, PrivacySettings, Profile, ProfileDetails, ProfileView
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
-from entrypoints.http.schemas.base import PageQuery
+from entrypoints.http.schemas.base import PageQuery, shown
 from entrypoints.http.schemas.profiles import (
     ProfileIn,
     ProfileOut,
@@ -148,12 +148,7 @@ async def record_view(call: Call[NoBody, NoQuery], uc: ProfilesUseCases) -> View
 
 
 def profile_view_out(v: ProfileView) -> ProfileViewOut:
-    return ProfileViewOut(
-        viewer_id=v.viewer_id,
-        viewer_name=v.viewer_name,
-        viewer_image_url=v.viewer_image_url,
-        viewed_at=v.viewed_at,
-    )
+    return shown(ProfileViewOut, v)
 
 
 @routes.get(

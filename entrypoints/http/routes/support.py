@@ -17,7 +17,7 @@ from application.support.intake import OpenTicket
 from application.support.ports import QueueFilter
 from application.support.requester import GetMyTicket, ListMyTickets, ReplyToMyTicket
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
-from entrypoints.http.schemas.base import PageQuery
+from entrypoints.http.schemas.base import PageQuery, shown
 from entrypoints.http.schemas.support import (
     AgentReplyIn,
     DeskThreadOut,
@@ -76,7 +76,7 @@ async def open_ticket(call: Call[TicketIn, NoQuery], uc: SupportUseCases) -> Ope
         email=body.email,
         context=call.context,
     )
-    return OpenedOut(id=ticket.id, status=ticket.status, created_at=ticket.created_at)
+    return shown(OpenedOut, ticket)
 
 
 @routes.get(

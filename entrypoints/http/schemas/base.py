@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 from pydantic.alias_generators import to_camel
@@ -34,6 +34,21 @@ class ApiOutput(BaseModel):
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=True, serialize_by_alias=True
     )
+
+
+M = TypeVar("M", bound=ApiOutput)
+
+
+def shown(model: type[M], source: object, **differing: object) -> M:
+    """``model`` showing ``source``: every field is ``source``'s attribute of the same name,
+    except those given in ``differing`` (renamed, converted or computed ones); a field with a
+    default that ``source`` has no attribute for keeps its default."""
+    same = {
+        name: getattr(source, name)
+        for name, field in model.model_fields.items()
+        if name not in differing and (field.is_required() or hasattr(source, name))
+    }
+    return model.model_validate({**same, **differing})
 
 
 class PageQuery(ApiQuery):

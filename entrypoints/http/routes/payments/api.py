@@ -7,6 +7,7 @@ from domain.payments.status import PaymentStatus
 from entrypoints.http.idempotency import idempotent, required_idempotency_key
 from entrypoints.http.routes.payments.use_cases import PaymentsUseCases
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
+from entrypoints.http.schemas.base import shown
 from entrypoints.http.schemas.payments import (
     CreateOrderIn,
     OrderOut,
@@ -53,13 +54,12 @@ async def create_order(call: Call[CreateOrderIn, NoQuery], uc: PaymentsUseCases)
     result = await uc.create_order()(call.user, call.body.plan_id, call.context)
     p = result.payment
     assert p.gateway_order_id is not None
-    return OrderOut(
+    return shown(
+        OrderOut,
+        p,
         payment_id=p.id,
         order_id=p.gateway_order_id,
-        amount=p.amount,
-        currency=p.currency,
         key_id=result.key_id,
-        receipt=p.receipt,
         reused=result.reused,
         plan=plan_out(result.plan),
     )
@@ -83,14 +83,7 @@ async def verify(call: Call[VerifyIn, NoQuery], uc: PaymentsUseCases) -> Reply:
         meta=call.context,
     )
     if result.status.is_paid:
-        return Reply(
-            VerifyOut(
-                status=result.status,
-                payment_id=result.payment.id,
-                credits_added=result.credits_added,
-                balance=result.balance,
-            )
-        )
+        return Reply(shown(VerifyOut, result, payment_id=result.payment.id))
     return Reply(
         VerifyOut(status=PaymentStatus.PROCESSING, payment_id=result.payment.id), status=202
     )
