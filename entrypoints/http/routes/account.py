@@ -18,7 +18,6 @@ from application.account.activity import ListActivity
 from application.account.export import DownloadExport, RequestExport
 from application.account.lifecycle import DeleteAccount, RecoverAccount
 from application.account.step_up import SendStepUpCode, StepUpStatus, VerifyStepUpCode
-from application.pagination import page_request
 from domain.account.activity import ActivityEntry
 from domain.errors import AuthenticationFailed
 from entrypoints.http.guards import bearer_token
@@ -139,11 +138,9 @@ def _activity_out(entry: ActivityEntry) -> ActivityOut:
     )
 
 
-@routes.get(
+@routes.page(
     f"{BASE}/logs",
-    query=PageQuery,
-    response=list[ActivityOut],
-    paginated=True,
+    ActivityOut,
     summary="My security and activity log, newest first (step-up)",
     responses=STEP_UP,
 )
@@ -151,7 +148,7 @@ async def logs(call: Call[NoBody, PageQuery], uc: AccountUseCases) -> Reply:
     page = await uc.list_activity()(
         call.user,
         verification_of(call),
-        page_request(call.query.limit, call.query.cursor),
+        call.query.paging,
         call.context,
     )
     return page_reply(page, call.query.limit, _activity_out)

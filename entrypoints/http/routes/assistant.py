@@ -27,7 +27,6 @@ from application.assistant.events import (
 )
 from application.assistant.policy import AssistantPolicy
 from application.assistant.turn import StartTurn, Turn, TurnRequest
-from application.pagination import page_request
 from domain.assistant.conversation import Conversation, Message
 from domain.assistant.cost import Usage
 from domain.assistant.errors import AssistantDisabled, ModelBlocked, ModelUnavailable
@@ -201,17 +200,13 @@ def _message_out(m: Message) -> MessageOut:
     )
 
 
-@routes.get(
-    "/api/v1/ai/conversations",
-    query=PageQuery,
-    response=list[ConversationOut],
-    paginated=True,
-    summary="My conversations, most recent first",
+@routes.page(
+    "/api/v1/ai/conversations", ConversationOut, summary="My conversations, most recent first"
 )
 async def list_conversations(call: Call[NoBody, PageQuery], uc: AssistantUseCases) -> Reply:
     _enabled(uc)
     q = call.query
-    page = await uc.list_conversations()(call.user, page_request(q.limit, q.cursor))
+    page = await uc.list_conversations()(call.user, q.paging)
     items = [_conversation_out(c) for c in page.items]
     return Reply(items, meta={"limit": q.limit, "nextCursor": page.next_cursor})
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from application.audit.organization_audit import ReadOrganizationAudit
 from application.audit.ports import AuditRecord
-from application.pagination import page_request
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, Reply, page_reply
 from entrypoints.http.schemas.base import PageQuery, shown
 from entrypoints.http.schemas.invitations import ActorOut, AuditEntryOut, AuditTargetOut
@@ -37,17 +36,13 @@ def audit_out(record: AuditRecord) -> AuditEntryOut:
     )
 
 
-@routes.get(
+@routes.page(
     "/api/v1/organization/{orgId}/audit",
-    query=PageQuery,
-    response=list[AuditEntryOut],
-    paginated=True,
+    AuditEntryOut,
     summary="The organization's audit trail, newest first (teams and projects included); "
     "org:audit:read",
 )
 async def organization_audit(call: Call[NoBody, PageQuery], uc: AuditUseCases) -> Reply:
     q = call.query
-    page = await uc.read_organization_audit()(
-        call.user, call.path["orgId"], page_request(q.limit, q.cursor)
-    )
+    page = await uc.read_organization_audit()(call.user, call.path["orgId"], q.paging)
     return page_reply(page, q.limit, audit_out)

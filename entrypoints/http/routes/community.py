@@ -24,7 +24,6 @@ from application.community.reports import (
 )
 from application.community.stars import GetStarStatus, ListStargazers, StarProfile, UnstarProfile
 from application.community.weekly_feedback import UnsubscribeFeedbackMail
-from application.pagination import page_request
 from domain.community.reports import EntityType, Report, ReportReason, ReportStatus
 from domain.community.stars import Stargazer, StarState
 from entrypoints.http.errors import ApiError
@@ -117,18 +116,11 @@ def _stargazer_out(g: Stargazer) -> StargazerOut:
     return shown(StargazerOut, g, name=g.name or "Anonymous")
 
 
-@routes.get(
-    STARS,
-    auth=Auth.OPTIONAL,
-    query=PageQuery,
-    response=list[StargazerOut],
-    paginated=True,
-    summary="Who starred a profile, newest first (public)",
+@routes.page(
+    STARS, StargazerOut, auth=Auth.OPTIONAL, summary="Who starred a profile, newest first (public)"
 )
 async def stargazers(call: Call[NoBody, PageQuery], uc: CommunityUseCases) -> Reply:
-    page = await uc.list_stargazers()(
-        call.path["userId"], call.principal, page_request(call.query.limit, call.query.cursor)
-    )
+    page = await uc.list_stargazers()(call.path["userId"], call.principal, call.query.paging)
     return page_reply(page, call.query.limit, _stargazer_out)
 
 
@@ -173,30 +165,23 @@ async def file_report(call: Call[ReportIn, NoQuery], uc: CommunityUseCases) -> R
     return ReportCreatedOut(id=report.id, status=report.status.value)
 
 
-@routes.get(
-    "/api/v1/reports",
-    query=PageQuery,
-    response=list[ReportOut],
-    paginated=True,
-    summary="My reports, newest first",
-)
+@routes.page("/api/v1/reports", ReportOut, summary="My reports, newest first")
 async def my_reports(call: Call[NoBody, PageQuery], uc: CommunityUseCases) -> Reply:
-    page = await uc.list_my_reports()(call.user, page_request(call.query.limit, call.query.cursor))
+    page = await uc.list_my_reports()(call.user, call.query.paging)
     return page_reply(page, call.query.limit, lambda r: ReportOut.model_validate(_report_fields(r)))
 
 
-@routes.get(
+@routes.page(
     "/api/v1/admin/reports",
+    AdminReportOut,
     auth=Auth.ADMIN,
     query=ReportQueueQuery,
-    response=list[AdminReportOut],
-    paginated=True,
     summary="The moderation queue, oldest first (platform admins)",
 )
 async def report_queue(call: Call[NoBody, ReportQueueQuery], uc: CommunityUseCases) -> Reply:
     q = call.query
     status = ReportStatus(q.status) if q.status else None
-    page = await uc.list_report_queue()(status, page_request(q.limit, q.cursor))
+    page = await uc.list_report_queue()(status, q.paging)
     return page_reply(page, q.limit, _admin_report_out)
 
 

@@ -20,7 +20,6 @@ from application.invitations.invite import (
 )
 from application.invitations.manage import ListInvitations, RevokeInvitation
 from application.invitations.views import InvitationView, InviteOutcome, ScopeName
-from application.pagination import page_request
 from domain.access.permissions import ScopeKind
 from domain.access.roles import Role
 from domain.invitations.invitation import parse_status_filter
@@ -132,11 +131,10 @@ def add_scope_invitation_routes(
         ) -> InviteResultOut:
             return await _invite(call, uc, kind, call.path[param])
 
-    @routes.get(
+    @routes.page(
         f"{base}/invites",
+        InvitationOut,
         query=InvitesQuery,
-        response=list[InvitationOut],
-        paginated=True,
         summary=listing,
         name=f"invitations_list_{noun}_invites",
     )
@@ -147,7 +145,7 @@ def add_scope_invitation_routes(
             kind,
             call.path[param],
             parse_status_filter(q.status),
-            page_request(q.limit, q.cursor),
+            q.paging,
         )
         return page_reply(page, q.limit, invitation_out)
 

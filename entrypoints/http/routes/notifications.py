@@ -16,7 +16,6 @@ from application.notifications.inbox import (
     MarkNotifications,
 )
 from application.notifications.ports import NotificationFilter
-from application.pagination import page_request
 from domain.notifications.notification import Notification, NotificationType
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply
 from entrypoints.http.schemas.base import (
@@ -76,11 +75,10 @@ def notification_out(n: Notification) -> NotificationOut:
     return shown(NotificationOut, n, metadata=dict(n.metadata), read=n.is_read)
 
 
-@routes.get(
+@routes.page(
     "/api/v1/notifications",
+    NotificationOut,
     query=NotificationQuery,
-    response=list[NotificationOut],
-    paginated=True,
     summary="My notifications, newest first (meta.unreadCount)",
 )
 async def list_notifications(
@@ -88,7 +86,7 @@ async def list_notifications(
 ) -> Reply:
     q = call.query
     page, unread = await uc.list_notifications()(
-        call.user, NotificationFilter(read=q.read, type=q.type), page_request(q.limit, q.cursor)
+        call.user, NotificationFilter(read=q.read, type=q.type), q.paging
     )
     return Reply(
         [notification_out(n) for n in page.items],

@@ -8,7 +8,7 @@ from typing import Annotated, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 from pydantic.alias_generators import to_camel
 
-from application.pagination import MAX_CURSOR_LENGTH, MAX_LIMIT
+from application.pagination import MAX_CURSOR_LENGTH, MAX_LIMIT, PageRequest, page_request
 
 
 def _iso_z(value: datetime) -> str:
@@ -54,6 +54,11 @@ def shown(model: type[M], source: object, **differing: object) -> M:
 class PageQuery(ApiQuery):
     limit: int = Field(default=20, ge=1, le=MAX_LIMIT)
     cursor: str | None = Field(default=None, max_length=MAX_CURSOR_LENGTH)
+
+    @property
+    def paging(self) -> PageRequest:
+        """The page this query asks for."""
+        return page_request(self.limit, self.cursor)
 
 
 class Updated(ApiOutput):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from application.access.organizations import OrganizationView
 from application.identity.principal import Principal
-from application.pagination import page_request
 from domain.access.permissions import ScopeKind
 from domain.request_context import RequestContext
 from entrypoints.http.routes.access.scopes import (
@@ -36,17 +35,13 @@ routes = ApiRoutes(tag="organizations", uses=AccessUseCases)
 ORG = "/api/v1/organization/{orgId}"
 
 
-@routes.get(
+@routes.page(
     "/api/v1/organization",
-    query=PageQuery,
-    response=list[OrganizationSummaryOut],
-    paginated=True,
+    OrganizationSummaryOut,
     summary="My organizations with my role, memberCount, teamCount",
 )
 async def list_organizations(call: Call[NoBody, PageQuery], uc: AccessUseCases) -> Reply:
-    page = await uc.list_my_organizations()(
-        call.user, page_request(call.query.limit, call.query.cursor)
-    )
+    page = await uc.list_my_organizations()(call.user, call.query.paging)
     return page_reply(page, call.query.limit, organization_summary_out)
 
 

@@ -15,7 +15,6 @@ from typing import Generic, Protocol, TypeVar
 from application.access.scope_types import F  # the change set: OrganizationFields, ScopeFields
 from application.access.scope_use_cases import ListChildren
 from application.identity.principal import Principal
-from application.pagination import page_request
 from domain.access.memberships import Membership
 from domain.access.permissions import ScopeKind
 from domain.request_context import RequestContext
@@ -163,16 +162,9 @@ def add_scope_routes(
 def _add_children_route(
     routes: ApiRoutes, children: Children[S, C], module: str, path: str, param: str
 ) -> None:
-    @routes.get(
-        path,
-        query=PageQuery,
-        response=list[children.response],  # type: ignore[name-defined]
-        paginated=True,
-        summary=children.summary,
-        name=f"{module}_list_{children.segment}",
+    @routes.page(
+        path, children.response, summary=children.summary, name=f"{module}_list_{children.segment}"
     )
     async def list_children(call: Call[NoBody, PageQuery], uc: AccessUseCases) -> Reply:
-        page = await children.list(uc)(
-            call.user, call.path[param], page_request(call.query.limit, call.query.cursor)
-        )
+        page = await children.list(uc)(call.user, call.path[param], call.query.paging)
         return page_reply(page, call.query.limit, children.show)

@@ -6,7 +6,6 @@ import functools
 
 from aiohttp import web
 
-from application.pagination import page_request
 from entrypoints.http.idempotency import document_key, required_idempotency_key
 from entrypoints.http.routes.credits.use_cases import CreditsUseCases
 from entrypoints.http.routes.credits.wallet import NO_STORE, history_entry_out, moved
@@ -67,18 +66,15 @@ async def organization_balance(call: Call[NoBody, NoQuery], uc: CreditsUseCases)
     return Reply(shown(BalanceOut, b), headers=NO_STORE)
 
 
-@routes.get(
+@routes.page(
     f"{ORG_WALLET}/history",
+    HistoryEntryOut,
     query=HistoryQuery,
-    response=list[HistoryEntryOut],
-    paginated=True,
     summary="The organization wallet's ledger entries, newest first; org:billing:manage",
 )
 async def organization_history(call: Call[NoBody, HistoryQuery], uc: CreditsUseCases) -> Reply:
     q = call.query
-    page = await uc.organization_history()(
-        call.user.user_id, call.path["orgId"], q.type, page_request(q.limit, q.cursor)
-    )
+    page = await uc.organization_history()(call.user.user_id, call.path["orgId"], q.type, q.paging)
     return page_reply(page, q.limit, history_entry_out, headers=NO_STORE)
 
 

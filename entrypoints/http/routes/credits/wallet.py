@@ -7,7 +7,6 @@ import functools
 from aiohttp import web
 
 from application.credits.ports import HistoryEntry
-from application.pagination import page_request
 from domain.credits.entry_types import EntryType
 from entrypoints.http import envelope
 from entrypoints.http.idempotency import (
@@ -49,16 +48,15 @@ def history_entry_out(e: HistoryEntry) -> HistoryEntryOut:
     return shown(HistoryEntryOut, e)
 
 
-@routes.get(
+@routes.page(
     "/api/v1/credits/history",
+    HistoryEntryOut,
     query=HistoryQuery,
-    response=list[HistoryEntryOut],
-    paginated=True,
     summary="My ledger entries, newest first",
 )
 async def history(call: Call[NoBody, HistoryQuery], uc: CreditsUseCases) -> Reply:
     q = call.query
-    page = await uc.get_history()(call.user.user_id, q.type, page_request(q.limit, q.cursor))
+    page = await uc.get_history()(call.user.user_id, q.type, q.paging)
     return page_reply(page, q.limit, history_entry_out, headers=NO_STORE)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from application.pagination import page_request
 from domain.payments.status import PaymentStatus
 from entrypoints.http.idempotency import idempotent, required_idempotency_key
 from entrypoints.http.routes.payments.use_cases import PaymentsUseCases
@@ -89,16 +88,15 @@ async def verify(call: Call[VerifyIn, NoQuery], uc: PaymentsUseCases) -> Reply:
     )
 
 
-@routes.get(
+@routes.page(
     "/api/v1/payments/history",
+    PaymentOut,
     query=PaymentHistoryQuery,
-    response=list[PaymentOut],
-    paginated=True,
     summary="My payments, newest first",
 )
 async def history(call: Call[NoBody, PaymentHistoryQuery], uc: PaymentsUseCases) -> Reply:
     q = call.query
-    page = await uc.payment_history()(call.user, page_request(q.limit, q.cursor), q.status)
+    page = await uc.payment_history()(call.user, q.paging, q.status)
     return page_reply(page, q.limit, payment_out)
 
 
