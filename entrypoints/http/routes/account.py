@@ -108,11 +108,7 @@ async def send_otp(call: Call[NoBody, NoQuery], uc: AccountUseCases) -> StepUpCo
 )
 async def verify_otp(call: Call[VerifyCodeIn, NoQuery], uc: AccountUseCases) -> Reply:
     issued = await uc.verify_step_up_code()(call.user, call.body.otp, call.context)
-    body = VerificationOut(
-        verification_token=issued.token,
-        expires_in=issued.expires_in,
-        expires_at=issued.expires_at,
-    )
+    body = shown(VerificationOut, issued, verification_token=issued.token)
     cookie = _cookie(issued.token, issued.expires_in, uc.cookie_secure())
     return Reply(body, headers={"Set-Cookie": cookie})
 
@@ -163,7 +159,7 @@ async def logs(call: Call[NoBody, PageQuery], uc: AccountUseCases) -> Reply:
 )
 async def export_data(call: Call[NoBody, NoQuery], uc: AccountUseCases) -> ExportOut:
     export = await uc.request_export()(call.user, verification_of(call), call.context)
-    return ExportOut(id=export.id, status=export.status.value, requested_at=export.requested_at)
+    return shown(ExportOut, export, status=export.status.value)
 
 
 @routes.get(

@@ -240,20 +240,15 @@ async def rename(call: Call[RenameIn, NoQuery], uc: AssistantUseCases) -> Conver
 
 
 @routes.delete(
-    "/api/v1/ai/conversations/{id}", response=DeletedOut, summary="Delete one of my conversations"
-)
-async def delete(call: Call[NoBody, NoQuery], uc: AssistantUseCases) -> DeletedOut:
-    _enabled(uc)
-    await uc.delete_conversation()(call.user, call.path["id"])
-    return DeletedOut(deleted=True)
-
-
-@routes.delete(
     "/api/v1/ai/session/{id}",
     response=DeletedOut,
     summary="Delete a conversation (the original's route)",
+    name="assistant_delete_session",
 )
-async def delete_session(call: Call[NoBody, NoQuery], uc: AssistantUseCases) -> DeletedOut:
+@routes.delete(
+    "/api/v1/ai/conversations/{id}", response=DeletedOut, summary="Delete one of my conversations"
+)
+async def delete(call: Call[NoBody, NoQuery], uc: AssistantUseCases) -> DeletedOut:
     _enabled(uc)
     await uc.delete_conversation()(call.user, call.path["id"])
     return DeletedOut(deleted=True)

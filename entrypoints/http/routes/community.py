@@ -3,9 +3,10 @@ newsletter and platform invites."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from pydantic import Field, ValidationError
 
@@ -93,7 +94,7 @@ SUBSCRIBE_ANSWER = (
 
 
 def _star_out(state: StarState) -> StarOut:
-    return StarOut(has_starred=state.has_starred, star_count=state.star_count)
+    return shown(StarOut, state)
 
 
 @routes.post(STARS, response=StarOut, rate_limit="10/minute", summary="Star a public profile")
@@ -124,23 +125,13 @@ async def stargazers(call: Call[NoBody, PageQuery], uc: CommunityUseCases) -> Re
     return page_reply(page, call.query.limit, _stargazer_out)
 
 
-def _report_fields(r: Report) -> dict[str, object]:
-    return {
-        "id": r.id,
-        "entity_type": r.entity_type.value,
-        "entity_id": r.entity_id,
-        "reason": r.reason.value,
-        "details": r.details,
-        "status": r.status.value,
-        "resolution": r.resolution,
-        "created_at": r.created_at,
-        "updated_at": r.updated_at,
-    }
+R = TypeVar("R", ReportOut, AdminReportOut)
 
 
-def _admin_report_out(r: Report) -> AdminReportOut:
-    return AdminReportOut.model_validate(
-        {**_report_fields(r), "reporter_id": r.reporter_id, "moderator_id": r.moderator_id}
+def _report_out(model: type[R], r: Report) -> R:
+    """A report as its reporter (``ReportOut``) or a moderator (``AdminReportOut``) sees it."""
+    return shown(
+        model, r, entity_type=r.entity_type.value, reason=r.reason.value, status=r.status.value
     )
 
 
@@ -168,7 +159,7 @@ async def file_report(call: Call[ReportIn, NoQuery], uc: CommunityUseCases) -> R
 @routes.page("/api/v1/reports", ReportOut, summary="My reports, newest first")
 async def my_reports(call: Call[NoBody, PageQuery], uc: CommunityUseCases) -> Reply:
     page = await uc.list_my_reports()(call.user, call.query.paging)
-    return page_reply(page, call.query.limit, lambda r: ReportOut.model_validate(_report_fields(r)))
+    return page_reply(page, call.query.limit, functools.partial(_report_out, ReportOut))
 
 
 @routes.page(
@@ -182,7 +173,7 @@ async def report_queue(call: Call[NoBody, ReportQueueQuery], uc: CommunityUseCas
     q = call.query
     status = ReportStatus(q.status) if q.status else None
     page = await uc.list_report_queue()(status, q.paging)
-    return page_reply(page, q.limit, _admin_report_out)
+    return page_reply(page, q.limit, functools.partial(_report_out, AdminReportOut))
 
 
 @routes.patch(
@@ -200,7 +191,7 @@ async def moderate(call: Call[ModerateIn, NoQuery], uc: CommunityUseCases) -> Ad
         call.body.resolution,
         call.context,
     )
-    return _admin_report_out(report)
+    return _report_out(AdminReportOut, report)
 
 
 @routes.post(
@@ -216,7 +207,7 @@ async def give_feedback(
 ) -> FeedbackCreatedOut:
     b = call.body
     feedback = await uc.give_feedback()(call.user, b.rating, b.message, b.page)
-    return FeedbackCreatedOut(id=feedback.id, created_at=feedback.created_at)
+    return shown(FeedbackCreatedOut, feedback)
 
 
 FEEDBACK_CODE = "/api/v1/feedback/{code}"

@@ -19,7 +19,13 @@ from application.invitations.invite import (
     SingleInvite,
 )
 from application.invitations.manage import ListInvitations, RevokeInvitation
-from application.invitations.views import InvitationView, InviteOutcome, ScopeName
+from application.invitations.views import (
+    AcceptedInvitation,
+    InvitationPreview,
+    InvitationView,
+    InviteOutcome,
+    ScopeName,
+)
 from domain.access.permissions import ScopeKind
 from domain.access.roles import Role
 from domain.invitations.invitation import parse_status_filter
@@ -91,6 +97,18 @@ def name_out(name: ScopeName) -> ScopeNameOut: ...
 def name_out(name: ScopeName | None) -> ScopeNameOut | None: ...
 def name_out(name: ScopeName | None) -> ScopeNameOut | None:
     return shown(ScopeNameOut, name) if name else None
+
+
+def _where(v: InvitationPreview | AcceptedInvitation) -> dict[str, object]:
+    """The scope an invitation is to, with its organization, team and project named, and the
+    role it grants."""
+    return {
+        "scope": v.scope.value,
+        "organization": name_out(v.organization),
+        "team": name_out(v.team),
+        "project": name_out(v.project),
+        "role": role_out(v.role.id, v.role),
+    }
 
 
 def result_out(outcome: InviteOutcome) -> InviteResultOut:
@@ -234,30 +252,14 @@ async def preview_invite(
     call: Call[NoBody, NoQuery], uc: InvitationsUseCases
 ) -> InvitationPreviewOut:
     p = await uc.preview_invitation()(call.path["code"])
-    return InvitationPreviewOut(
-        scope=p.scope.value,
-        organization=name_out(p.organization),
-        team=name_out(p.team),
-        project=name_out(p.project),
-        role=role_out(p.role.id, p.role),
-        email=p.masked_email,
-        expires_at=p.expires_at,
-        invited_by=p.invited_by,
-    )
+    return shown(InvitationPreviewOut, p, email=p.masked_email, **_where(p))
 
 
 async def _accept(
     call: Call[NoBody, NoQuery] | Call[CodeIn, NoQuery], uc: InvitationsUseCases, code: str
 ) -> AcceptedOut:
     a = await uc.accept_invitation()(call.user, code, call.context)
-    return AcceptedOut(
-        scope=a.scope.value,
-        organization=name_out(a.organization),
-        team=name_out(a.team),
-        project=name_out(a.project),
-        role=role_out(a.role.id, a.role),
-        already_member=a.already_member,
-    )
+    return shown(AcceptedOut, a, **_where(a))
 
 
 @routes.post(

@@ -99,26 +99,22 @@ async def unread_count(call: Call[NoBody, NoQuery], uc: NotificationsUseCases) -
     return CountOut(count=await uc.count_unread()(call.user))
 
 
-@routes.post(
-    "/api/v1/notifications/mark-read",
-    body=IdsIn,
-    response=Updated,
-    summary="Mark some of my notifications read",
-)
-async def mark_read(call: Call[IdsIn, NoQuery], uc: NotificationsUseCases) -> Updated:
-    n = await uc.mark_notifications()(call.user, call.body.ids, True)
-    return Updated(updated=n)
+def _add_mark_route(read: bool, summary: str) -> None:
+    word = "read" if read else "unread"
+
+    @routes.post(
+        f"/api/v1/notifications/mark-{word}",
+        body=IdsIn,
+        response=Updated,
+        summary=summary,
+        name=f"notifications_mark_{word}",
+    )
+    async def mark(call: Call[IdsIn, NoQuery], uc: NotificationsUseCases) -> Updated:
+        return Updated(updated=await uc.mark_notifications()(call.user, call.body.ids, read))
 
 
-@routes.post(
-    "/api/v1/notifications/mark-unread",
-    body=IdsIn,
-    response=Updated,
-    summary="Mark some of my notifications unread",
-)
-async def mark_unread(call: Call[IdsIn, NoQuery], uc: NotificationsUseCases) -> Updated:
-    n = await uc.mark_notifications()(call.user, call.body.ids, False)
-    return Updated(updated=n)
+_add_mark_route(True, "Mark some of my notifications read")
+_add_mark_route(False, "Mark some of my notifications unread")
 
 
 @routes.post(

@@ -22,7 +22,7 @@ from entrypoints.http.routes.access.members import add_member_routes
 from entrypoints.http.routes.access.use_cases import AccessUseCases
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply, page_reply
 from entrypoints.http.schemas.access import DeletedScopeOut, MembershipOut, membership_out
-from entrypoints.http.schemas.base import ApiInput, ApiOutput, PageQuery
+from entrypoints.http.schemas.base import ApiInput, ApiOutput, PageQuery, shown
 
 In = TypeVar("In", bound=ApiInput)  # the create body
 Patch = TypeVar("Patch", bound=ApiInput)  # the edit body
@@ -136,8 +136,7 @@ def add_scope_routes(
     )
     async def delete(call: Call[NoBody, NoQuery], uc: AccessUseCases) -> DeletedScopeOut:
         scope = await s.delete(uc)(call.user, call.path[s.param], call.context)
-        assert scope.deleted_at is not None
-        return DeletedScopeOut(id=scope.id, deleted_at=scope.deleted_at)
+        return shown(DeletedScopeOut, scope)
 
     if children is not None:
         _add_children_route(routes, children, s.module, f"{one}/{children.segment}", s.param)

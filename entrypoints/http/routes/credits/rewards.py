@@ -37,7 +37,7 @@ async def claim_referral(
     call: Call[ReferralClaimIn, NoQuery], uc: CreditsUseCases
 ) -> ReferralClaimOut:
     referral = await uc.claim_referral()(call.user.user_id, call.body.code)
-    return ReferralClaimOut(code=referral.code, claimed_at=referral.claimed_at)
+    return shown(ReferralClaimOut, referral)
 
 
 @routes.post(
