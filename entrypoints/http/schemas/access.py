@@ -15,7 +15,7 @@ from domain.access.repository_url import REPOSITORY_URL_MAX
 from domain.access.roles import Role
 from domain.access.team import Project, Team
 from domain.access.visibility import Visibility
-from entrypoints.http.schemas.base import ApiInput, ApiOutput, UtcTime, shown
+from entrypoints.http.schemas.base import ApiInput, ApiOutput, UtcTime, read_fields, shown
 
 OrgSlug = Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=r"^[a-z0-9-]+$")]
 OrgName = Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -24,6 +24,10 @@ ScopeName = Annotated[str, StringConstraints(min_length=2, max_length=100)]
 Description = Annotated[str, StringConstraints(max_length=500)]
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 ScopeType = Literal["organization", "team", "project"]
+Timezone = Annotated[str, StringConstraints(max_length=64)]
+OrgDescription = Annotated[str, StringConstraints(max_length=1000)]
+Website = Annotated[str, StringConstraints(max_length=500)]
+LogoUrl = Annotated[str, StringConstraints(max_length=1000)]
 
 
 class OrganizationIn(ApiInput):
@@ -31,10 +35,10 @@ class OrganizationIn(ApiInput):
     slug: OrgSlug
     is_public: bool = True
     join_enabled: bool = False
-    timezone: Annotated[str, StringConstraints(max_length=64)] | None = None
-    description: Annotated[str, StringConstraints(max_length=1000)] | None = None
-    website: Annotated[str, StringConstraints(max_length=500)] | None = None
-    logo_url: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    timezone: Timezone | None = None
+    description: OrgDescription | None = None
+    website: Website | None = None
+    logo_url: LogoUrl | None = None
 
 
 class OrganizationPatch(ApiInput):
@@ -42,10 +46,10 @@ class OrganizationPatch(ApiInput):
     slug: OrgSlug | None = None
     is_public: bool | None = None
     join_enabled: bool | None = None
-    timezone: Annotated[str, StringConstraints(max_length=64)] | None = None
-    description: Annotated[str, StringConstraints(max_length=1000)] | None = None
-    website: Annotated[str, StringConstraints(max_length=500)] | None = None
-    logo_url: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    timezone: Timezone | None = None
+    description: OrgDescription | None = None
+    website: Website | None = None
+    logo_url: LogoUrl | None = None
 
 
 class TeamIn(ApiInput):
@@ -86,27 +90,16 @@ class ProjectPatch(ScopePatch):
 
 
 def organization_fields(body: OrganizationIn | OrganizationPatch) -> OrganizationFields:
-    return OrganizationFields(
-        name=body.name,
-        slug=body.slug,
-        is_public=body.is_public,
-        join_enabled=body.join_enabled,
-        timezone=body.timezone,
-        description=body.description,
-        website=body.website,
-        logo_url=body.logo_url,
-    )
+    return read_fields(OrganizationFields, body)
 
 
 def scope_fields(body: TeamIn | ProjectIn | ScopePatch) -> ScopeFields:
     repository = getattr(body, "repository_url", None)  # projects only
     if repository is None and isinstance(body, ProjectPatch):
         repository = "" if "repository_url" in body.model_fields_set else None
-    return ScopeFields(
-        name=body.name,
-        slug=body.slug,
-        visibility=body.visibility,
-        description=body.description,
+    return read_fields(
+        ScopeFields,
+        body,
         join_enabled=getattr(body, "join_enabled", None),  # a project has none
         repository_url=repository,
     )
