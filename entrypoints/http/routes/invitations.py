@@ -29,6 +29,7 @@ from application.invitations.views import (
 from domain.access.permissions import ScopeKind
 from domain.access.roles import Role
 from domain.invitations.invitation import parse_status_filter
+from entrypoints.http.routes.access.paths import scope_path
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
 from entrypoints.http.schemas.base import shown
 from entrypoints.http.schemas.invitations import (
@@ -128,11 +129,11 @@ def invite_request(body: ScopeInviteIn) -> InviteRequest:
 
 
 def add_scope_invitation_routes(
-    kind: ScopeKind, base: str, param: str, *, invite: str | None, listing: str, revoke: str
+    kind: ScopeKind, *, invite: str | None, listing: str, revoke: str
 ) -> None:
     """Invite to (``invite``: its summary, None where the kind invites elsewhere), list the
-    invitations of and revoke one of a scope of ``kind`` at ``base``."""
-    noun = kind.value
+    invitations of and revoke one of a scope of ``kind`` (below its path)."""
+    noun, base, param = kind.value, scope_path(kind).one, scope_path(kind).param
     if invite is not None:
 
         @routes.post(
@@ -194,8 +195,6 @@ async def _invite(
 
 add_scope_invitation_routes(
     ScopeKind.ORGANIZATION,
-    "/api/v1/organization/{orgId}",
-    "orgId",
     invite="Invite to an organization (one, invites[] ≤100 or csv); org:members:invite",
     listing="An organization's invitations (?status=pending|used|expired|declined|revoked|all)",
     revoke="Revoke an organization invitation; org:members:invite",
@@ -218,16 +217,12 @@ async def invite_to_team(
 
 add_scope_invitation_routes(
     ScopeKind.TEAM,
-    "/api/v1/team/{teamId}",
-    "teamId",
     invite=None,  # POST /api/v1/team/invite above, the team in the body
     listing="A team's invitations; team:members:read (e-mails masked without invite permission)",
     revoke="Revoke a team invitation; team:members:invite",
 )
 add_scope_invitation_routes(
     ScopeKind.PROJECT,
-    "/api/v1/project/{projectId}",
-    "projectId",
     invite="Invite to a project (one, invites[] ≤100 or csv); project:members:invite",
     listing="A project's invitations; project:members:read",
     revoke="Revoke a project invitation; project:members:invite",
