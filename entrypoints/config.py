@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -376,35 +376,26 @@ class Settings(BaseSettings):
         return self._generated_secret("link_signing_key")
 
     def _generated_secret(self, name: str) -> bytes:
-        path = self.var_dir / name
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
-        return path.read_text().strip().encode()
+        return self._kept(name, lambda: secrets.token_urlsafe(48)).encode()
 
     def resolved_dev_auth_secret(self) -> str:
         """DEV_AUTH_SECRET, or one generated once and kept under VAR_DIR."""
-        if self.dev_auth_secret:
-            return self.dev_auth_secret
-        path = self.var_dir / "dev_auth_secret"
-        if path.exists():
-            return path.read_text().strip()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        secret = secrets.token_urlsafe(48)
-        path.write_text(secret)
-        path.chmod(0o600)
-        return secret
+        return self.dev_auth_secret or self._kept(
+            "dev_auth_secret", lambda: secrets.token_urlsafe(48)
+        )
 
     def resolved_invite_seal_key(self) -> str:
         """INVITE_SEAL_KEY, or (outside production) one generated once and kept under VAR_DIR."""
-        if self.invite_seal_key:
-            return self.invite_seal_key
-        path = self.var_dir / "invite_seal_key"
-        if path.exists():
-            return path.read_text().strip()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
-        path.write_text(key)
-        path.chmod(0o600)
-        return key
+        return self.invite_seal_key or self._kept(
+            "invite_seal_key",
+            lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("="),
+        )
+
+    def _kept(self, name: str, generate: Callable[[], str]) -> str:
+        """The secret kept in ``VAR_DIR/name``, generated (owner-readable only) the first time."""
+        path = self.var_dir / name
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(generate())
+            path.chmod(0o600)
+        return path.read_text().strip()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from dependency_injector import containers, providers
 
 from application.access import members, organizations, projects, roles, teams
@@ -9,6 +11,23 @@ from application.access.authorizer import Authorizer
 from application.access.unit_of_work import AccessUnitOfWork
 from entrypoints.containers.wiring import route_use_cases
 from entrypoints.http.routes.access import AccessUseCases
+from entrypoints.http.routes.access.use_cases import ScopeUseCases
+
+
+def scope_use_cases(
+    create: providers.Provider[Any],
+    get: providers.Provider[Any],
+    update: providers.Provider[Any],
+    delete: providers.Provider[Any],
+) -> providers.Singleton[ScopeUseCases[Any, Any, Any]]:
+    """One kind's create, read, edit and delete, as ``add_scope_routes`` runs them."""
+    return providers.Singleton(
+        ScopeUseCases,
+        create=create.provider,
+        get=get.provider,
+        update=update.provider,
+        delete=delete.provider,
+    )
 
 
 class Access(containers.DeclarativeContainer):
@@ -55,6 +74,12 @@ class Access(containers.DeclarativeContainer):
     list_projects = providers.Factory(
         projects.ListProjects, infrastructure.scope_reads, infrastructure.scope_reads, authorizer
     )
+
+    organization = scope_use_cases(
+        create_organization, get_organization, update_organization, delete_organization
+    )
+    team = scope_use_cases(create_team, get_team, update_team, delete_team)
+    project = scope_use_cases(create_project, get_project, update_project, delete_project)
 
     # What the HTTP routes of this context run (entrypoints/http/routes).
     http = route_use_cases(AccessUseCases, vars())

@@ -28,6 +28,7 @@ from application.assistant.unit_of_work import AssistantUnitOfWork
 from entrypoints.assistant_profile_tool import ProfileFieldThroughPut
 from entrypoints.config import Settings
 from entrypoints.containers.infrastructure import closing
+from entrypoints.containers.wiring import route_use_cases
 from entrypoints.http.routes.assistant import AssistantUseCases
 
 
@@ -131,17 +132,7 @@ class Assistant(containers.DeclarativeContainer):
     stop_generation = providers.Factory(StopGeneration, uow, generations, stop_signal)
     get_quota = providers.Factory(GetQuota, read_uow, core.clock, policy)
 
-    http = providers.List(
-        providers.Singleton(
-            AssistantUseCases,
-            enabled=providers.Callable(_enabled, core.config),
-            policy=policy,
-            start_turn=start_turn.provider,
-            list_conversations=list_conversations.provider,
-            get_conversation=get_conversation.provider,
-            rename_conversation=rename_conversation.provider,
-            delete_conversation=delete_conversation.provider,
-            stop_generation=stop_generation.provider,
-            get_quota=get_quota.provider,
-        ),
+    # What the HTTP routes of this context run (entrypoints/http/routes).
+    http = route_use_cases(
+        AssistantUseCases, vars(), enabled=providers.Callable(_enabled, core.config), policy=policy
     )

@@ -19,6 +19,7 @@ from application.realtime.publish import PublishRealtimeHandler
 from application.realtime.stream import OpenStream
 from application.realtime.tickets import IssueTicket, RedeemTicket
 from entrypoints.config import Settings
+from entrypoints.containers.wiring import route_use_cases
 from entrypoints.http.routes.realtime import RealtimeUseCases
 
 
@@ -47,18 +48,12 @@ class Realtime(containers.DeclarativeContainer):
     publish_realtime = providers.Factory(PublishRealtimeHandler, infrastructure.realtime_bus)
 
     # What the HTTP routes of this context run (entrypoints/http/routes).
-    http = providers.List(
-        providers.Singleton(
-            RealtimeUseCases,
-            issue_ticket=issue_ticket.provider,
-            redeem_ticket=redeem_ticket.provider,
-            open_stream=open_stream.provider,
-            user_still_active=user_still_active.provider,
-            signed_in_user=signed_in_user.provider,
-            slots=connection_slots,
-            recheck=recheck_users,
-            heartbeat_seconds=core.config.provided.realtime_heartbeat_seconds,
-            ws_ping_seconds=core.config.provided.realtime_ws_ping_seconds,
-            dev_pages=providers.Callable(_outside_production, core.config),
-        ),
+    http = route_use_cases(
+        RealtimeUseCases,
+        vars(),
+        slots=connection_slots,
+        recheck=recheck_users,
+        heartbeat_seconds=core.config.provided.realtime_heartbeat_seconds,
+        ws_ping_seconds=core.config.provided.realtime_ws_ping_seconds,
+        dev_pages=providers.Callable(_outside_production, core.config),
     )

@@ -60,23 +60,15 @@ def _loggable_path(request: web.Request, route: str) -> str:
 
 def _error_response(request: web.Request, exc: BaseException) -> web.Response:
     rid = request[REQUEST_ID]
-    if isinstance(exc, ApiError):
+    if isinstance(exc, ApiError | DomainError):  # a DomainError's class declares its status
+        headers = exc.headers if isinstance(exc, ApiError) else exc.headers() or None
         return envelope.failure(
             exc.code,
             exc.message,
             status=exc.status,
             request_id=rid,
             details=exc.details,
-            headers=exc.headers,
-        )
-    if isinstance(exc, DomainError):  # the error class declares its status and headers
-        return envelope.failure(
-            exc.code,
-            exc.message,
-            status=exc.status,
-            request_id=rid,
-            details=exc.details,
-            headers=exc.headers() or None,
+            headers=headers,
         )
     if isinstance(exc, web.HTTPException):
         code, message = {

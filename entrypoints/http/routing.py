@@ -32,6 +32,7 @@ import enum
 import math
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from types import GenericAlias
 from typing import Any, Generic, TypeVar
 
 import pydantic_core
@@ -45,6 +46,7 @@ from domain.request_context import RequestContext
 from entrypoints.http import envelope
 from entrypoints.http.errors import ApiError
 from entrypoints.http.request_state import CLIENT_IP, MAX_BODY, request_id_of
+from entrypoints.http.schemas.base import PageQuery
 
 B = TypeVar("B", bound=BaseModel)
 Q = TypeVar("Q", bound=BaseModel)
@@ -209,6 +211,14 @@ class ApiRoutes:
 
     def get(self, path: str, **kw: Any) -> Callable[[Handler], Handler]:
         return self.route("GET", path, **kw)
+
+    def page(
+        self, path: str, item: type, *, query: type[BaseModel] = PageQuery, **kw: Any
+    ) -> Callable[[Handler], Handler]:
+        """A ``GET`` answering one page of ``item``s (its handler returns ``page_reply``)."""
+        return self.route(
+            "GET", path, query=query, response=GenericAlias(list, item), paginated=True, **kw
+        )
 
     def post(self, path: str, **kw: Any) -> Callable[[Handler], Handler]:
         return self.route("POST", path, **kw)

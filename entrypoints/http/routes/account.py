@@ -18,7 +18,6 @@ from application.account.activity import ListActivity
 from application.account.export import DownloadExport, RequestExport
 from application.account.lifecycle import DeleteAccount, RecoverAccount
 from application.account.step_up import SendStepUpCode, StepUpStatus, VerifyStepUpCode
-from application.pagination import page_request
 from domain.account.activity import ActivityEntry
 from domain.errors import AuthenticationFailed
 from entrypoints.http.guards import bearer_token
@@ -43,7 +42,7 @@ from entrypoints.http.schemas.account import (
     VerificationStatusOut,
     VerifyCodeIn,
 )
-from entrypoints.http.schemas.base import PageQuery
+from entrypoints.http.schemas.base import PageQuery, shown
 
 BASE = "/api/v1/account-settings"
 VERIFICATION_HEADER = "X-Verification-Token"
@@ -109,11 +108,7 @@ async def send_otp(call: Call[NoBody, NoQuery], uc: AccountUseCases) -> StepUpCo
 )
 async def verify_otp(call: Call[VerifyCodeIn, NoQuery], uc: AccountUseCases) -> Reply:
     issued = await uc.verify_step_up_code()(call.user, call.body.otp, call.context)
-    body = VerificationOut(
-        verification_token=issued.token,
-        expires_in=issued.expires_in,
-        expires_at=issued.expires_at,
-    )
+    body = shown(VerificationOut, issued, verification_token=issued.token)
     cookie = _cookie(issued.token, issued.expires_in, uc.cookie_secure())
     return Reply(body, headers={"Set-Cookie": cookie})
 
@@ -129,22 +124,19 @@ async def status(call: Call[NoBody, NoQuery], uc: AccountUseCases) -> Verificati
 
 
 def _activity_out(entry: ActivityEntry) -> ActivityOut:
-    return ActivityOut(
-        id=entry.id,
-        action=entry.action,
+    return shown(
+        ActivityOut,
+        entry,
         level=entry.level.value,
         metadata=dict(entry.metadata),
         ip=entry.context.ip,
         user_agent=entry.context.user_agent,
-        created_at=entry.created_at,
     )
 
 
-@routes.get(
+@routes.page(
     f"{BASE}/logs",
-    query=PageQuery,
-    response=list[ActivityOut],
-    paginated=True,
+    ActivityOut,
     summary="My security and activity log, newest first (step-up)",
     responses=STEP_UP,
 )
@@ -152,7 +144,7 @@ async def logs(call: Call[NoBody, PageQuery], uc: AccountUseCases) -> Reply:
     page = await uc.list_activity()(
         call.user,
         verification_of(call),
-        page_request(call.query.limit, call.query.cursor),
+        call.query.paging,
         call.context,
     )
     return page_reply(page, call.query.limit, _activity_out)
@@ -167,7 +159,7 @@ async def logs(call: Call[NoBody, PageQuery], uc: AccountUseCases) -> Reply:
 )
 async def export_data(call: Call[NoBody, NoQuery], uc: AccountUseCases) -> ExportOut:
     export = await uc.request_export()(call.user, verification_of(call), call.context)
-    return ExportOut(id=export.id, status=export.status.value, requested_at=export.requested_at)
+    return shown(ExportOut, export, status=export.status.value)
 
 
 @routes.get(

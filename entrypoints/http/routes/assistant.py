@@ -27,7 +27,6 @@ from application.assistant.events import (
 )
 from application.assistant.policy import AssistantPolicy
 from application.assistant.turn import StartTurn, Turn, TurnRequest
-from application.pagination import page_request
 from domain.assistant.conversation import Conversation, Message
 from domain.assistant.cost import Usage
 from domain.assistant.errors import AssistantDisabled, ModelBlocked, ModelUnavailable
@@ -47,7 +46,7 @@ from entrypoints.http.schemas.assistant import (
     StoppedOut,
     UsageOut,
 )
-from entrypoints.http.schemas.base import PageQuery
+from entrypoints.http.schemas.base import PageQuery, shown
 
 
 @dataclass(frozen=True)
@@ -75,9 +74,7 @@ def _enabled(uc: AssistantUseCases) -> None:
 
 
 def _usage(u: Usage) -> UsageOut:
-    return UsageOut(
-        prompt_tokens=u.prompt_tokens, output_tokens=u.output_tokens, total_tokens=u.total_tokens
-    )
+    return shown(UsageOut, u)
 
 
 def frame(event: TurnEvent) -> dict[str, object]:
@@ -193,39 +190,28 @@ async def chat(call: Call[MessageIn, NoQuery], uc: AssistantUseCases) -> ChatOut
 
 
 def _conversation_out(c: Conversation) -> ConversationOut:
-    return ConversationOut(
-        id=c.id,
-        title=c.title,
-        message_count=c.message_count,
-        created_at=c.created_at,
-        updated_at=c.updated_at,
-    )
+    return shown(ConversationOut, c)
 
 
 def _message_out(m: Message) -> MessageOut:
-    return MessageOut(
-        id=m.id,
+    return shown(
+        MessageOut,
+        m,
         role=m.role.value,
         content=m.text,
         parts=[dict(p.data) for p in m.parts],
         status=m.status.value,
         usage=_usage(m.usage) if m.usage else None,
-        credits_charged=m.credits_charged,
-        created_at=m.created_at,
     )
 
 
-@routes.get(
-    "/api/v1/ai/conversations",
-    query=PageQuery,
-    response=list[ConversationOut],
-    paginated=True,
-    summary="My conversations, most recent first",
+@routes.page(
+    "/api/v1/ai/conversations", ConversationOut, summary="My conversations, most recent first"
 )
 async def list_conversations(call: Call[NoBody, PageQuery], uc: AssistantUseCases) -> Reply:
     _enabled(uc)
     q = call.query
-    page = await uc.list_conversations()(call.user, page_request(q.limit, q.cursor))
+    page = await uc.list_conversations()(call.user, q.paging)
     items = [_conversation_out(c) for c in page.items]
     return Reply(items, meta={"limit": q.limit, "nextCursor": page.next_cursor})
 
@@ -259,20 +245,15 @@ async def rename(call: Call[RenameIn, NoQuery], uc: AssistantUseCases) -> Conver
 
 
 @routes.delete(
-    "/api/v1/ai/conversations/{id}", response=DeletedOut, summary="Delete one of my conversations"
-)
-async def delete(call: Call[NoBody, NoQuery], uc: AssistantUseCases) -> DeletedOut:
-    _enabled(uc)
-    await uc.delete_conversation()(call.user, call.path["id"])
-    return DeletedOut(deleted=True)
-
-
-@routes.delete(
     "/api/v1/ai/session/{id}",
     response=DeletedOut,
     summary="Delete a conversation (the original's route)",
+    name="assistant_delete_session",
 )
-async def delete_session(call: Call[NoBody, NoQuery], uc: AssistantUseCases) -> DeletedOut:
+@routes.delete(
+    "/api/v1/ai/conversations/{id}", response=DeletedOut, summary="Delete one of my conversations"
+)
+async def delete(call: Call[NoBody, NoQuery], uc: AssistantUseCases) -> DeletedOut:
     _enabled(uc)
     await uc.delete_conversation()(call.user, call.path["id"])
     return DeletedOut(deleted=True)
@@ -300,11 +281,5 @@ def _quota_headers(q: QuotaStatus) -> dict[str, str]:
 async def quota(call: Call[NoBody, NoQuery], uc: AssistantUseCases) -> Reply:
     _enabled(uc)
     q = await uc.get_quota()(call.user)
-    out = QuotaOut(
-        limit=q.limit,
-        used=q.used,
-        remaining=q.remaining,
-        reset=q.reset,
-        credits_per_message_max=uc.policy.max_credits_per_message,
-    )
+    out = shown(QuotaOut, q, credits_per_message_max=uc.policy.max_credits_per_message)
     return Reply(out, headers=_quota_headers(q))

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 from application.audit.organization_audit import ReadOrganizationAudit
 from application.audit.ports import AuditRecord
-from application.pagination import page_request
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, Reply, page_reply
-from entrypoints.http.schemas.base import PageQuery
+from entrypoints.http.schemas.base import PageQuery, shown
 from entrypoints.http.schemas.invitations import ActorOut, AuditEntryOut, AuditTargetOut
 
 
@@ -25,30 +24,25 @@ routes = ApiRoutes(tag="organizations", uses=AuditUseCases)
 
 def audit_out(record: AuditRecord) -> AuditEntryOut:
     e = record.entry
-    return AuditEntryOut(
-        id=e.id,
-        action=e.action,
+    return shown(
+        AuditEntryOut,
+        e,
         actor=ActorOut(id=e.actor_id, name=record.actor_name) if e.actor_id else None,
         target=AuditTargetOut(type=e.target_type, id=e.target_id),
         scope=AuditTargetOut(type=e.scope_type, id=e.scope_id),
         before=dict(e.before) if e.before is not None else None,
         after=dict(e.after) if e.after is not None else None,
         request_id=e.context.request_id,
-        created_at=e.created_at,
     )
 
 
-@routes.get(
+@routes.page(
     "/api/v1/organization/{orgId}/audit",
-    query=PageQuery,
-    response=list[AuditEntryOut],
-    paginated=True,
+    AuditEntryOut,
     summary="The organization's audit trail, newest first (teams and projects included); "
     "org:audit:read",
 )
 async def organization_audit(call: Call[NoBody, PageQuery], uc: AuditUseCases) -> Reply:
     q = call.query
-    page = await uc.read_organization_audit()(
-        call.user, call.path["orgId"], page_request(q.limit, q.cursor)
-    )
+    page = await uc.read_organization_audit()(call.user, call.path["orgId"], q.paging)
     return page_reply(page, q.limit, audit_out)

@@ -3,9 +3,10 @@ newsletter and platform invites."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from pydantic import Field, ValidationError
 
@@ -24,7 +25,6 @@ from application.community.reports import (
 )
 from application.community.stars import GetStarStatus, ListStargazers, StarProfile, UnstarProfile
 from application.community.weekly_feedback import UnsubscribeFeedbackMail
-from application.pagination import page_request
 from domain.community.reports import EntityType, Report, ReportReason, ReportStatus
 from domain.community.stars import Stargazer, StarState
 from entrypoints.http.errors import ApiError
@@ -39,7 +39,7 @@ from entrypoints.http.routing import (
     refuse_non_json,
     validation_details,
 )
-from entrypoints.http.schemas.base import ApiQuery, PageQuery
+from entrypoints.http.schemas.base import ApiQuery, PageQuery, shown
 from entrypoints.http.schemas.community import (
     AdminReportOut,
     CodedFeedbackIn,
@@ -94,7 +94,7 @@ SUBSCRIBE_ANSWER = (
 
 
 def _star_out(state: StarState) -> StarOut:
-    return StarOut(has_starred=state.has_starred, star_count=state.star_count)
+    return shown(StarOut, state)
 
 
 @routes.post(STARS, response=StarOut, rate_limit="10/minute", summary="Star a public profile")
@@ -110,52 +110,28 @@ async def unstar(call: Call[NoBody, NoQuery], uc: CommunityUseCases) -> StarOut:
 @routes.get(f"{STARS}/status", response=StarStatusOut, summary="My star on a profile")
 async def star_status(call: Call[NoBody, NoQuery], uc: CommunityUseCases) -> StarStatusOut:
     state = await uc.get_star_status()(call.user, call.path["userId"])
-    return StarStatusOut(
-        has_starred=state.has_starred, star_count=state.star_count, starred_at=state.starred_at
-    )
+    return shown(StarStatusOut, state)
 
 
 def _stargazer_out(g: Stargazer) -> StargazerOut:
-    return StargazerOut(
-        user_id=g.user_id,
-        name=g.name or "Anonymous",
-        avatar_url=g.avatar_url,
-        starred_at=g.starred_at,
-    )
+    return shown(StargazerOut, g, name=g.name or "Anonymous")
 
 
-@routes.get(
-    STARS,
-    auth=Auth.OPTIONAL,
-    query=PageQuery,
-    response=list[StargazerOut],
-    paginated=True,
-    summary="Who starred a profile, newest first (public)",
+@routes.page(
+    STARS, StargazerOut, auth=Auth.OPTIONAL, summary="Who starred a profile, newest first (public)"
 )
 async def stargazers(call: Call[NoBody, PageQuery], uc: CommunityUseCases) -> Reply:
-    page = await uc.list_stargazers()(
-        call.path["userId"], call.principal, page_request(call.query.limit, call.query.cursor)
-    )
+    page = await uc.list_stargazers()(call.path["userId"], call.principal, call.query.paging)
     return page_reply(page, call.query.limit, _stargazer_out)
 
 
-def _report_fields(r: Report) -> dict[str, object]:
-    return {
-        "id": r.id,
-        "entity_type": r.entity_type.value,
-        "entity_id": r.entity_id,
-        "reason": r.reason.value,
-        "details": r.details,
-        "status": r.status.value,
-        "resolution": r.resolution,
-        "created_at": r.created_at,
-        "updated_at": r.updated_at,
-    }
+R = TypeVar("R", ReportOut, AdminReportOut)
 
 
-def _admin_report_out(r: Report) -> AdminReportOut:
-    return AdminReportOut.model_validate(
-        {**_report_fields(r), "reporter_id": r.reporter_id, "moderator_id": r.moderator_id}
+def _report_out(model: type[R], r: Report) -> R:
+    """A report as its reporter (``ReportOut``) or a moderator (``AdminReportOut``) sees it."""
+    return shown(
+        model, r, entity_type=r.entity_type.value, reason=r.reason.value, status=r.status.value
     )
 
 
@@ -180,31 +156,24 @@ async def file_report(call: Call[ReportIn, NoQuery], uc: CommunityUseCases) -> R
     return ReportCreatedOut(id=report.id, status=report.status.value)
 
 
-@routes.get(
-    "/api/v1/reports",
-    query=PageQuery,
-    response=list[ReportOut],
-    paginated=True,
-    summary="My reports, newest first",
-)
+@routes.page("/api/v1/reports", ReportOut, summary="My reports, newest first")
 async def my_reports(call: Call[NoBody, PageQuery], uc: CommunityUseCases) -> Reply:
-    page = await uc.list_my_reports()(call.user, page_request(call.query.limit, call.query.cursor))
-    return page_reply(page, call.query.limit, lambda r: ReportOut.model_validate(_report_fields(r)))
+    page = await uc.list_my_reports()(call.user, call.query.paging)
+    return page_reply(page, call.query.limit, functools.partial(_report_out, ReportOut))
 
 
-@routes.get(
+@routes.page(
     "/api/v1/admin/reports",
+    AdminReportOut,
     auth=Auth.ADMIN,
     query=ReportQueueQuery,
-    response=list[AdminReportOut],
-    paginated=True,
     summary="The moderation queue, oldest first (platform admins)",
 )
 async def report_queue(call: Call[NoBody, ReportQueueQuery], uc: CommunityUseCases) -> Reply:
     q = call.query
     status = ReportStatus(q.status) if q.status else None
-    page = await uc.list_report_queue()(status, page_request(q.limit, q.cursor))
-    return page_reply(page, q.limit, _admin_report_out)
+    page = await uc.list_report_queue()(status, q.paging)
+    return page_reply(page, q.limit, functools.partial(_report_out, AdminReportOut))
 
 
 @routes.patch(
@@ -222,7 +191,7 @@ async def moderate(call: Call[ModerateIn, NoQuery], uc: CommunityUseCases) -> Ad
         call.body.resolution,
         call.context,
     )
-    return _admin_report_out(report)
+    return _report_out(AdminReportOut, report)
 
 
 @routes.post(
@@ -238,7 +207,7 @@ async def give_feedback(
 ) -> FeedbackCreatedOut:
     b = call.body
     feedback = await uc.give_feedback()(call.user, b.rating, b.message, b.page)
-    return FeedbackCreatedOut(id=feedback.id, created_at=feedback.created_at)
+    return shown(FeedbackCreatedOut, feedback)
 
 
 FEEDBACK_CODE = "/api/v1/feedback/{code}"
@@ -255,13 +224,7 @@ async def show_coded_feedback(
 ) -> CodedFeedbackOut:
     code = call.path["code"]
     feedback = await uc.show_coded_feedback()(code)
-    return CodedFeedbackOut(
-        feedback_code=code,
-        rating=feedback.rating,
-        message=feedback.message,
-        is_used=feedback.is_used,
-        created_at=feedback.created_at,
-    )
+    return shown(CodedFeedbackOut, feedback, feedback_code=code)
 
 
 @routes.post(

@@ -13,6 +13,7 @@ from application.idempotency import IdempotentRequests
 from domain.free_credits.otp import Channel
 from entrypoints.http.idempotency import idempotent
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery
+from entrypoints.http.schemas.base import shown
 from entrypoints.http.schemas.free_credits import (
     ClaimOut,
     CodeSentOut,
@@ -48,72 +49,48 @@ _VERIFY_RESPONSES = {
 }
 
 
-async def _send(
-    call: Call[SendOtpIn, NoQuery], uc: FreeCreditsUseCases, channel: Channel
-) -> CodeSentOut:
-    send = uc.send_verification_code()
-    sent = await send(
-        user_id=call.user.user_id, phone_number=call.body.phone_number, channel=channel
+#: How a channel is named in its paths (``/send-otp``, ``/send-voice-otp``).
+_PATH_WORD = {Channel.SMS: "", Channel.VOICE: "-voice"}
+
+
+def _add_send_route(channel: Channel, summary: str) -> None:
+    @routes.post(
+        f"/api/v1/credits/send{_PATH_WORD[channel]}-otp",
+        body=SendOtpIn,
+        response=CodeSentOut,
+        summary=summary,
+        responses=_SEND_RESPONSES,
+        name=f"free_credits_send_{channel.value}_otp",
     )
-    return CodeSentOut(expires_in=sent.expires_in, resend_after=sent.resend_after)
+    async def send(call: Call[SendOtpIn, NoQuery], uc: FreeCreditsUseCases) -> CodeSentOut:
+        sent = await uc.send_verification_code()(
+            user_id=call.user.user_id, phone_number=call.body.phone_number, channel=channel
+        )
+        return shown(CodeSentOut, sent)
 
 
-async def _verify(
-    call: Call[VerifyOtpIn, NoQuery], uc: FreeCreditsUseCases, channel: Channel
-) -> PhoneVerifiedOut:
-    verify = uc.verify_phone_code()
-    await verify(
-        user_id=call.user.user_id, channel=channel, otp=call.body.otp, context=call.context
+def _add_verify_route(channel: Channel, summary: str) -> None:
+    @routes.post(
+        f"/api/v1/credits/verify{_PATH_WORD[channel]}-otp",
+        body=VerifyOtpIn,
+        response=PhoneVerifiedOut,
+        summary=summary,
+        responses=_VERIFY_RESPONSES,
+        name=f"free_credits_verify_{channel.value}_otp",
     )
-    return PhoneVerifiedOut(phone_verified=True)
+    async def verify(call: Call[VerifyOtpIn, NoQuery], uc: FreeCreditsUseCases) -> PhoneVerifiedOut:
+        await uc.verify_phone_code()(
+            user_id=call.user.user_id, channel=channel, otp=call.body.otp, context=call.context
+        )
+        return PhoneVerifiedOut(phone_verified=True)
 
 
-@routes.post(
-    "/api/v1/credits/send-otp",
-    body=SendOtpIn,
-    response=CodeSentOut,
-    summary="Text a 6-digit code to the number (valid 5 min)",
-    responses=_SEND_RESPONSES,
+_add_send_route(Channel.SMS, "Text a 6-digit code to the number (valid 5 min)")
+_add_send_route(Channel.VOICE, "Call the number and read out a 6-digit code (valid 5 min)")
+_add_verify_route(Channel.SMS, "Verify the code sent by SMS; 5 wrong tries burn it")
+_add_verify_route(
+    Channel.VOICE, "Verify the code read out by the voice call; 5 wrong tries burn it"
 )
-async def send_sms_otp(call: Call[SendOtpIn, NoQuery], uc: FreeCreditsUseCases) -> CodeSentOut:
-    return await _send(call, uc, Channel.SMS)
-
-
-@routes.post(
-    "/api/v1/credits/send-voice-otp",
-    body=SendOtpIn,
-    response=CodeSentOut,
-    summary="Call the number and read out a 6-digit code (valid 5 min)",
-    responses=_SEND_RESPONSES,
-)
-async def send_voice_otp(call: Call[SendOtpIn, NoQuery], uc: FreeCreditsUseCases) -> CodeSentOut:
-    return await _send(call, uc, Channel.VOICE)
-
-
-@routes.post(
-    "/api/v1/credits/verify-otp",
-    body=VerifyOtpIn,
-    response=PhoneVerifiedOut,
-    summary="Verify the code sent by SMS; 5 wrong tries burn it",
-    responses=_VERIFY_RESPONSES,
-)
-async def verify_sms_otp(
-    call: Call[VerifyOtpIn, NoQuery], uc: FreeCreditsUseCases
-) -> PhoneVerifiedOut:
-    return await _verify(call, uc, Channel.SMS)
-
-
-@routes.post(
-    "/api/v1/credits/verify-voice-otp",
-    body=VerifyOtpIn,
-    response=PhoneVerifiedOut,
-    summary="Verify the code read out by the voice call; 5 wrong tries burn it",
-    responses=_VERIFY_RESPONSES,
-)
-async def verify_voice_otp(
-    call: Call[VerifyOtpIn, NoQuery], uc: FreeCreditsUseCases
-) -> PhoneVerifiedOut:
-    return await _verify(call, uc, Channel.VOICE)
 
 
 @routes.get(
@@ -123,11 +100,11 @@ async def verify_voice_otp(
 )
 async def eligibility(call: Call[NoBody, NoQuery], uc: FreeCreditsUseCases) -> EligibilityOut:
     result = await uc.free_credits_eligibility()(user_id=call.user.user_id)
-    return EligibilityOut(
+    return shown(
+        EligibilityOut,
+        result,
         can_claim_free_credits=result.can_claim,
         has_claimed_free_credits=result.has_claimed,
-        phone_verified=result.phone_verified,
-        has_phone_number=result.has_phone_number,
     )
 
 
@@ -145,8 +122,4 @@ async def eligibility(call: Call[NoBody, NoQuery], uc: FreeCreditsUseCases) -> E
 @idempotent(status=201, required=False)
 async def claim(call: Call[NoBody, NoQuery], uc: FreeCreditsUseCases) -> ClaimOut:
     claimed = await uc.claim_free_credits()(user_id=call.user.user_id, context=call.context)
-    return ClaimOut(
-        credits_added=claimed.credits_added,
-        balance=claimed.balance,
-        transaction_id=claimed.transaction_id,
-    )
+    return shown(ClaimOut, claimed)

@@ -19,12 +19,19 @@ from application.invitations.invite import (
     SingleInvite,
 )
 from application.invitations.manage import ListInvitations, RevokeInvitation
-from application.invitations.views import InvitationView, InviteOutcome, ScopeName
-from application.pagination import page_request
+from application.invitations.views import (
+    AcceptedInvitation,
+    InvitationPreview,
+    InvitationView,
+    InviteOutcome,
+    ScopeName,
+)
 from domain.access.permissions import ScopeKind
 from domain.access.roles import Role
 from domain.invitations.invitation import parse_status_filter
+from entrypoints.http.routes.access.paths import scope_path
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
+from entrypoints.http.schemas.base import shown
 from entrypoints.http.schemas.invitations import (
     AcceptedOut,
     CodeIn,
@@ -70,17 +77,14 @@ ACCEPT_RESPONSES = {
 
 def invitation_out(view: InvitationView) -> InvitationOut:
     inv = view.invitation
-    return InvitationOut(
-        id=inv.id,
+    return shown(
+        InvitationOut,
+        inv,
         scope=inv.target.scope.value,
         scope_id=inv.target.scope_id,
         email=view.email,
         role=role_out(inv.role_id, view.role),
         status=view.status.value,
-        expires_at=inv.expires_at,
-        created_at=inv.created_at,
-        invited_by=inv.invited_by,
-        closed_at=inv.closed_at,
     )
 
 
@@ -93,16 +97,25 @@ def name_out(name: ScopeName) -> ScopeNameOut: ...
 @overload
 def name_out(name: ScopeName | None) -> ScopeNameOut | None: ...
 def name_out(name: ScopeName | None) -> ScopeNameOut | None:
-    return ScopeNameOut(id=name.id, name=name.name, slug=name.slug) if name else None
+    return shown(ScopeNameOut, name) if name else None
+
+
+def _where(v: InvitationPreview | AcceptedInvitation) -> dict[str, object]:
+    """The scope an invitation is to, with its organization, team and project named, and the
+    role it grants."""
+    return {
+        "scope": v.scope.value,
+        "organization": name_out(v.organization),
+        "team": name_out(v.team),
+        "project": name_out(v.project),
+        "role": role_out(v.role.id, v.role),
+    }
 
 
 def result_out(outcome: InviteOutcome) -> InviteResultOut:
     return InviteResultOut(
         created=[invitation_out(v) for v in outcome.created],
-        skipped=[
-            SkippedOut(row=s.row, email=s.email, reason=s.reason.value, message=s.message)
-            for s in outcome.skipped
-        ],
+        skipped=[shown(SkippedOut, s, reason=s.reason.value) for s in outcome.skipped],
     )
 
 
@@ -116,11 +129,11 @@ def invite_request(body: ScopeInviteIn) -> InviteRequest:
 
 
 def add_scope_invitation_routes(
-    kind: ScopeKind, base: str, param: str, *, invite: str | None, listing: str, revoke: str
+    kind: ScopeKind, *, invite: str | None, listing: str, revoke: str
 ) -> None:
     """Invite to (``invite``: its summary, None where the kind invites elsewhere), list the
-    invitations of and revoke one of a scope of ``kind`` at ``base``."""
-    noun = kind.value
+    invitations of and revoke one of a scope of ``kind`` (below its path)."""
+    noun, base, param = kind.value, scope_path(kind).one, scope_path(kind).param
     if invite is not None:
 
         @routes.post(
@@ -137,11 +150,10 @@ def add_scope_invitation_routes(
         ) -> InviteResultOut:
             return await _invite(call, uc, kind, call.path[param])
 
-    @routes.get(
+    @routes.page(
         f"{base}/invites",
+        InvitationOut,
         query=InvitesQuery,
-        response=list[InvitationOut],
-        paginated=True,
         summary=listing,
         name=f"invitations_list_{noun}_invites",
     )
@@ -152,7 +164,7 @@ def add_scope_invitation_routes(
             kind,
             call.path[param],
             parse_status_filter(q.status),
-            page_request(q.limit, q.cursor),
+            q.paging,
         )
         return page_reply(page, q.limit, invitation_out)
 
@@ -183,8 +195,6 @@ async def _invite(
 
 add_scope_invitation_routes(
     ScopeKind.ORGANIZATION,
-    "/api/v1/organization/{orgId}",
-    "orgId",
     invite="Invite to an organization (one, invites[] ≤100 or csv); org:members:invite",
     listing="An organization's invitations (?status=pending|used|expired|declined|revoked|all)",
     revoke="Revoke an organization invitation; org:members:invite",
@@ -207,16 +217,12 @@ async def invite_to_team(
 
 add_scope_invitation_routes(
     ScopeKind.TEAM,
-    "/api/v1/team/{teamId}",
-    "teamId",
     invite=None,  # POST /api/v1/team/invite above, the team in the body
     listing="A team's invitations; team:members:read (e-mails masked without invite permission)",
     revoke="Revoke a team invitation; team:members:invite",
 )
 add_scope_invitation_routes(
     ScopeKind.PROJECT,
-    "/api/v1/project/{projectId}",
-    "projectId",
     invite="Invite to a project (one, invites[] ≤100 or csv); project:members:invite",
     listing="A project's invitations; project:members:read",
     revoke="Revoke a project invitation; project:members:invite",
@@ -241,30 +247,14 @@ async def preview_invite(
     call: Call[NoBody, NoQuery], uc: InvitationsUseCases
 ) -> InvitationPreviewOut:
     p = await uc.preview_invitation()(call.path["code"])
-    return InvitationPreviewOut(
-        scope=p.scope.value,
-        organization=name_out(p.organization),
-        team=name_out(p.team),
-        project=name_out(p.project),
-        role=role_out(p.role.id, p.role),
-        email=p.masked_email,
-        expires_at=p.expires_at,
-        invited_by=p.invited_by,
-    )
+    return shown(InvitationPreviewOut, p, email=p.masked_email, **_where(p))
 
 
 async def _accept(
     call: Call[NoBody, NoQuery] | Call[CodeIn, NoQuery], uc: InvitationsUseCases, code: str
 ) -> AcceptedOut:
     a = await uc.accept_invitation()(call.user, code, call.context)
-    return AcceptedOut(
-        scope=a.scope.value,
-        organization=name_out(a.organization),
-        team=name_out(a.team),
-        project=name_out(a.project),
-        role=role_out(a.role.id, a.role),
-        already_member=a.already_member,
-    )
+    return shown(AcceptedOut, a, **_where(a))
 
 
 @routes.post(

@@ -16,10 +16,17 @@ from application.notifications.inbox import (
     MarkNotifications,
 )
 from application.notifications.ports import NotificationFilter
-from application.pagination import page_request
 from domain.notifications.notification import Notification, NotificationType
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply
-from entrypoints.http.schemas.base import ApiInput, ApiOutput, Deleted, PageQuery, Updated, UtcTime
+from entrypoints.http.schemas.base import (
+    ApiInput,
+    ApiOutput,
+    Deleted,
+    PageQuery,
+    Updated,
+    UtcTime,
+    shown,
+)
 
 
 @dataclass(frozen=True)
@@ -65,26 +72,13 @@ class CountOut(ApiOutput):
 
 
 def notification_out(n: Notification) -> NotificationOut:
-    return NotificationOut(
-        id=n.id,
-        type=n.type,
-        title=n.title,
-        message=n.message,
-        description=n.description,
-        action_url=n.action_url,
-        action_label=n.action_label,
-        metadata=dict(n.metadata),
-        read=n.is_read,
-        read_at=n.read_at,
-        created_at=n.created_at,
-    )
+    return shown(NotificationOut, n, metadata=dict(n.metadata), read=n.is_read)
 
 
-@routes.get(
+@routes.page(
     "/api/v1/notifications",
+    NotificationOut,
     query=NotificationQuery,
-    response=list[NotificationOut],
-    paginated=True,
     summary="My notifications, newest first (meta.unreadCount)",
 )
 async def list_notifications(
@@ -92,7 +86,7 @@ async def list_notifications(
 ) -> Reply:
     q = call.query
     page, unread = await uc.list_notifications()(
-        call.user, NotificationFilter(read=q.read, type=q.type), page_request(q.limit, q.cursor)
+        call.user, NotificationFilter(read=q.read, type=q.type), q.paging
     )
     return Reply(
         [notification_out(n) for n in page.items],
@@ -105,26 +99,22 @@ async def unread_count(call: Call[NoBody, NoQuery], uc: NotificationsUseCases) -
     return CountOut(count=await uc.count_unread()(call.user))
 
 
-@routes.post(
-    "/api/v1/notifications/mark-read",
-    body=IdsIn,
-    response=Updated,
-    summary="Mark some of my notifications read",
-)
-async def mark_read(call: Call[IdsIn, NoQuery], uc: NotificationsUseCases) -> Updated:
-    n = await uc.mark_notifications()(call.user, call.body.ids, True)
-    return Updated(updated=n)
+def _add_mark_route(read: bool, summary: str) -> None:
+    word = "read" if read else "unread"
+
+    @routes.post(
+        f"/api/v1/notifications/mark-{word}",
+        body=IdsIn,
+        response=Updated,
+        summary=summary,
+        name=f"notifications_mark_{word}",
+    )
+    async def mark(call: Call[IdsIn, NoQuery], uc: NotificationsUseCases) -> Updated:
+        return Updated(updated=await uc.mark_notifications()(call.user, call.body.ids, read))
 
 
-@routes.post(
-    "/api/v1/notifications/mark-unread",
-    body=IdsIn,
-    response=Updated,
-    summary="Mark some of my notifications unread",
-)
-async def mark_unread(call: Call[IdsIn, NoQuery], uc: NotificationsUseCases) -> Updated:
-    n = await uc.mark_notifications()(call.user, call.body.ids, False)
-    return Updated(updated=n)
+_add_mark_route(True, "Mark some of my notifications read")
+_add_mark_route(False, "Mark some of my notifications unread")
 
 
 @routes.post(

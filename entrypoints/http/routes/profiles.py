@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from application.pagination import page_request
 from application.profiles.own_profile import GetOwnProfile, UpdateProfile
 from application.profiles.public_profile import (
     ListProfileViews,
@@ -14,7 +13,7 @@ from application.profiles.public_profile import (
 )
 from domain.profiles.profile import Gender, PrivacySettings, Profile, ProfileDetails, ProfileView
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
-from entrypoints.http.schemas.base import PageQuery
+from entrypoints.http.schemas.base import PageQuery, shown
 from entrypoints.http.schemas.profiles import (
     ProfileIn,
     ProfileOut,
@@ -148,23 +147,10 @@ async def record_view(call: Call[NoBody, NoQuery], uc: ProfilesUseCases) -> View
 
 
 def profile_view_out(v: ProfileView) -> ProfileViewOut:
-    return ProfileViewOut(
-        viewer_id=v.viewer_id,
-        viewer_name=v.viewer_name,
-        viewer_image_url=v.viewer_image_url,
-        viewed_at=v.viewed_at,
-    )
+    return shown(ProfileViewOut, v)
 
 
-@routes.get(
-    "/api/v1/profile/views",
-    query=PageQuery,
-    response=list[ProfileViewOut],
-    paginated=True,
-    summary="Who viewed my profile, newest first",
-)
+@routes.page("/api/v1/profile/views", ProfileViewOut, summary="Who viewed my profile, newest first")
 async def list_views(call: Call[NoBody, PageQuery], uc: ProfilesUseCases) -> Reply:
-    page = await uc.list_profile_views()(
-        call.user, page_request(call.query.limit, call.query.cursor)
-    )
+    page = await uc.list_profile_views()(call.user, call.query.paging)
     return page_reply(page, call.query.limit, profile_view_out)

@@ -12,7 +12,6 @@ from adapters.github.webhook_signature import (
     SIGNATURE_HEADER,
     GithubWebhookVerifier,
 )
-from application.pagination import page_request
 from application.project_activity.github import ReceiveGithubWebhook
 from application.project_activity.reads import ListProjectActivity
 from domain.project_activity.errors import MissingDeliveryHeaders
@@ -62,18 +61,14 @@ async def github_webhook(call: Call[NoBody, NoQuery], uc: ProjectActivityUseCase
     return Reply(WebhookAckOut(received=True, duplicate=not stored))
 
 
-@routes.get(
+@routes.page(
     "/api/v1/project/{projectId}/activity",
-    query=PageQuery,
-    response=list[ProjectActivityOut],
-    paginated=True,
+    ProjectActivityOut,
     summary="Pushes to the project's linked repository, newest first (project:read)",
 )
 async def list_project_activity(
     call: Call[NoBody, PageQuery], uc: ProjectActivityUseCases
 ) -> Reply:
     q = call.query
-    page = await uc.list_project_activity()(
-        call.user, call.path["projectId"], page_request(q.limit, q.cursor)
-    )
+    page = await uc.list_project_activity()(call.user, call.path["projectId"], q.paging)
     return page_reply(page, q.limit, activity_out)

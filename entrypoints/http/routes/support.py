@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from application.pagination import page_request
 from application.support.desk import (
     GetDeskTicket,
     ListQueue,
@@ -17,7 +16,7 @@ from application.support.intake import OpenTicket
 from application.support.ports import QueueFilter
 from application.support.requester import GetMyTicket, ListMyTickets, ReplyToMyTicket
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
-from entrypoints.http.schemas.base import PageQuery
+from entrypoints.http.schemas.base import PageQuery, shown
 from entrypoints.http.schemas.support import (
     AgentReplyIn,
     DeskThreadOut,
@@ -76,19 +75,13 @@ async def open_ticket(call: Call[TicketIn, NoQuery], uc: SupportUseCases) -> Ope
         email=body.email,
         context=call.context,
     )
-    return OpenedOut(id=ticket.id, status=ticket.status, created_at=ticket.created_at)
+    return shown(OpenedOut, ticket)
 
 
-@routes.get(
-    "/api/v1/support",
-    query=PageQuery,
-    response=list[SupportTicketOut],
-    paginated=True,
-    summary="My support tickets, newest first",
-)
+@routes.page("/api/v1/support", SupportTicketOut, summary="My support tickets, newest first")
 async def list_my_tickets(call: Call[NoBody, PageQuery], uc: SupportUseCases) -> Reply:
     q = call.query
-    page = await uc.list_my_tickets()(call.user, page_request(q.limit, q.cursor))
+    page = await uc.list_my_tickets()(call.user, q.paging)
     return page_reply(page, q.limit, ticket_out)
 
 
@@ -115,11 +108,10 @@ async def reply_to_my_ticket(call: Call[ReplyIn, NoQuery], uc: SupportUseCases) 
     return thread_out(thread)
 
 
-@routes.get(
+@routes.page(
     "/api/v1/admin/support",
+    DeskTicketOut,
     query=QueueQuery,
-    response=list[DeskTicketOut],
-    paginated=True,
     responses=AGENTS_ONLY,
     summary="The support queue (agents), newest first, filtered by status, severity, assignee",
 )
@@ -132,7 +124,7 @@ async def list_queue(call: Call[NoBody, QueueQuery], uc: SupportUseCases) -> Rep
         assignee_id=None if assignee == "none" else assignee,
         unassigned=assignee == "none",
     )
-    page = await uc.list_queue()(call.user, flt, page_request(q.limit, q.cursor))
+    page = await uc.list_queue()(call.user, flt, q.paging)
     return page_reply(page, q.limit, desk_ticket_out)
 
 

@@ -15,7 +15,7 @@ from domain.access.repository_url import REPOSITORY_URL_MAX
 from domain.access.roles import Role
 from domain.access.team import Project, Team
 from domain.access.visibility import Visibility
-from entrypoints.http.schemas.base import ApiInput, ApiOutput, UtcTime
+from entrypoints.http.schemas.base import ApiInput, ApiOutput, UtcTime, read_fields, shown
 
 OrgSlug = Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=r"^[a-z0-9-]+$")]
 OrgName = Annotated[str, StringConstraints(min_length=1, max_length=100)]
@@ -24,6 +24,10 @@ ScopeName = Annotated[str, StringConstraints(min_length=2, max_length=100)]
 Description = Annotated[str, StringConstraints(max_length=500)]
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 ScopeType = Literal["organization", "team", "project"]
+Timezone = Annotated[str, StringConstraints(max_length=64)]
+OrgDescription = Annotated[str, StringConstraints(max_length=1000)]
+Website = Annotated[str, StringConstraints(max_length=500)]
+LogoUrl = Annotated[str, StringConstraints(max_length=1000)]
 
 
 class OrganizationIn(ApiInput):
@@ -31,10 +35,10 @@ class OrganizationIn(ApiInput):
     slug: OrgSlug
     is_public: bool = True
     join_enabled: bool = False
-    timezone: Annotated[str, StringConstraints(max_length=64)] | None = None
-    description: Annotated[str, StringConstraints(max_length=1000)] | None = None
-    website: Annotated[str, StringConstraints(max_length=500)] | None = None
-    logo_url: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    timezone: Timezone | None = None
+    description: OrgDescription | None = None
+    website: Website | None = None
+    logo_url: LogoUrl | None = None
 
 
 class OrganizationPatch(ApiInput):
@@ -42,10 +46,10 @@ class OrganizationPatch(ApiInput):
     slug: OrgSlug | None = None
     is_public: bool | None = None
     join_enabled: bool | None = None
-    timezone: Annotated[str, StringConstraints(max_length=64)] | None = None
-    description: Annotated[str, StringConstraints(max_length=1000)] | None = None
-    website: Annotated[str, StringConstraints(max_length=500)] | None = None
-    logo_url: Annotated[str, StringConstraints(max_length=1000)] | None = None
+    timezone: Timezone | None = None
+    description: OrgDescription | None = None
+    website: Website | None = None
+    logo_url: LogoUrl | None = None
 
 
 class TeamIn(ApiInput):
@@ -86,27 +90,16 @@ class ProjectPatch(ScopePatch):
 
 
 def organization_fields(body: OrganizationIn | OrganizationPatch) -> OrganizationFields:
-    return OrganizationFields(
-        name=body.name,
-        slug=body.slug,
-        is_public=body.is_public,
-        join_enabled=body.join_enabled,
-        timezone=body.timezone,
-        description=body.description,
-        website=body.website,
-        logo_url=body.logo_url,
-    )
+    return read_fields(OrganizationFields, body)
 
 
 def scope_fields(body: TeamIn | ProjectIn | ScopePatch) -> ScopeFields:
     repository = getattr(body, "repository_url", None)  # projects only
     if repository is None and isinstance(body, ProjectPatch):
         repository = "" if "repository_url" in body.model_fields_set else None
-    return ScopeFields(
-        name=body.name,
-        slug=body.slug,
-        visibility=body.visibility,
-        description=body.description,
+    return read_fields(
+        ScopeFields,
+        body,
         join_enabled=getattr(body, "join_enabled", None),  # a project has none
         repository_url=repository,
     )
@@ -218,12 +211,8 @@ class DeletedScopeOut(ApiOutput):
 
 
 def role_out(role: Role) -> RoleOut:
-    return RoleOut(
-        id=role.id,
-        name=role.name,
-        scope=role.scope.value,
-        permissions=sorted(p.value for p in role.permissions),
-        is_default=role.is_default,
+    return shown(
+        RoleOut, role, scope=role.scope.value, permissions=sorted(p.value for p in role.permissions)
     )
 
 
@@ -246,21 +235,7 @@ Org = TypeVar("Org", bound=OrganizationOut)
 
 
 def _organization(cls: type[Org], org: Organization, *, limited: bool, **extra: Any) -> Org:
-    return cls(
-        id=org.id,
-        name=org.name,
-        slug=org.slug,
-        is_public=org.is_public,
-        join_enabled=org.join_enabled,
-        timezone=None if limited else org.timezone,
-        description=org.description,
-        website=org.website,
-        logo_url=org.logo_url,
-        created_at=org.created_at,
-        updated_at=org.updated_at,
-        limited=limited,
-        **extra,
-    )
+    return shown(cls, org, timezone=None if limited else org.timezone, limited=limited, **extra)
 
 
 def organization_out(org: Organization, access: ScopeAccess | None = None) -> OrganizationOut:
@@ -290,19 +265,8 @@ def team_out(
     if access is not None:
         member_count = access.chain.member_count
         project_count = access.chain.child_count
-    return TeamOut(
-        id=team.id,
-        organization_id=team.organization_id,
-        name=team.name,
-        slug=team.slug,
-        visibility=team.visibility,
-        description=team.description,
-        join_enabled=team.join_enabled,
-        created_at=team.created_at,
-        updated_at=team.updated_at,
-        member_count=member_count,
-        project_count=project_count,
-        **_mine(access),
+    return shown(
+        TeamOut, team, member_count=member_count, project_count=project_count, **_mine(access)
     )
 
 
@@ -315,21 +279,7 @@ def project_out(
 ) -> ProjectOut:
     if access is not None:
         member_count = access.chain.member_count
-    return ProjectOut(
-        id=project.id,
-        organization_id=project.organization_id,
-        team_id=project.team_id,
-        name=project.name,
-        slug=project.slug,
-        visibility=project.visibility,
-        description=project.description,
-        created_by=project.created_by,
-        created_at=project.created_at,
-        updated_at=project.updated_at,
-        repository_url=project.repository_url,
-        member_count=member_count,
-        **_mine(access),
-    )
+    return shown(ProjectOut, project, member_count=member_count, **_mine(access))
 
 
 def project_summary_out(s: ProjectSummary) -> ProjectOut:
@@ -346,10 +296,4 @@ def membership_out(membership: Membership) -> MembershipOut:
 
 
 def member_out(m: MemberView, show_email: bool) -> MemberOut:
-    return MemberOut(
-        user_id=m.user_id,
-        name=m.name,
-        email=m.email if show_email else None,
-        role=role_out(m.role),
-        joined_at=m.joined_at,
-    )
+    return shown(MemberOut, m, email=m.email if show_email else None, role=role_out(m.role))

@@ -11,7 +11,7 @@ from domain.payments.payment import Payment
 from domain.payments.plan import Plan
 from domain.payments.refund import Refund
 from domain.payments.status import PaymentStatus
-from entrypoints.http.schemas.base import ApiInput, ApiOutput, PageQuery, UtcTime
+from entrypoints.http.schemas.base import ApiInput, ApiOutput, PageQuery, UtcTime, shown
 
 GatewayId = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_]+$")
@@ -32,18 +32,7 @@ class PlanOut(ApiOutput):
 
 
 def plan_out(plan: Plan) -> PlanOut:
-    return PlanOut(
-        id=plan.plan_id,
-        plan_id=plan.plan_id,
-        name=plan.name,
-        amount=plan.amount,
-        currency=plan.currency,
-        credits=plan.credits,
-        description=plan.description,
-        features=list(plan.features),
-        is_active=plan.is_active,
-        is_popular=plan.is_popular,
-    )
+    return shown(PlanOut, plan, id=plan.plan_id, features=list(plan.features))
 
 
 class CreateOrderIn(ApiInput):
@@ -90,17 +79,7 @@ class RefundOut(ApiOutput):
 
 
 def refund_out(refund: Refund) -> RefundOut:
-    return RefundOut(
-        id=refund.id,
-        amount=refund.amount,
-        status=refund.status.value,
-        gateway_refund_id=refund.gateway_refund_id,
-        gateway_status=refund.gateway_status,
-        credits_clawed=refund.credits_clawed,
-        credits_shortfall=refund.credits_shortfall,
-        reason=refund.reason,
-        created_at=refund.created_at,
-    )
+    return shown(RefundOut, refund, status=refund.status.value)
 
 
 class PaymentOut(ApiOutput):
@@ -130,30 +109,12 @@ class PaymentOut(ApiOutput):
 
 
 def payment_out(p: Payment) -> PaymentOut:
-    return PaymentOut(
-        id=p.id,
-        status=p.status,
-        plan_id=p.plan_id,
-        plan_name=p.plan_name,
-        amount=p.amount,
-        currency=p.currency,
-        credits=p.credits,
+    return shown(
+        PaymentOut,
+        p,
         order_id=p.gateway_order_id,
-        gateway_payment_id=p.gateway_payment_id,
-        method=p.method,
-        failure_reason=p.failure_reason,
-        captured_amount=p.captured_amount,
-        refunded_amount=p.refunded_amount,
         flags=list(p.flags),
         refunds=[refund_out(r) for r in p.refunds],
-        created_at=p.created_at,
-        updated_at=p.updated_at,
-        processing_at=p.processing_at,
-        completed_at=p.completed_at,
-        failed_at=p.failed_at,
-        cancelled_at=p.cancelled_at,
-        partially_refunded_at=p.partially_refunded_at,
-        refunded_at=p.refunded_at,
     )
 
 
@@ -170,16 +131,7 @@ class PaymentEventOut(ApiOutput):
 
 def event_out(e: PaymentEvent) -> PaymentEventOut:
     # the caller sees what happened and when; IP and user agent stay in the audit trail
-    return PaymentEventOut(
-        id=e.id,
-        type=e.type.value,
-        from_status=e.from_status,
-        to_status=e.to_status,
-        actor=e.actor,
-        source=e.source,
-        data=dict(e.data),
-        created_at=e.created_at,
-    )
+    return shown(PaymentEventOut, e, type=e.type.value, data=dict(e.data))
 
 
 class PaymentDetailOut(PaymentOut):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.project_activity.activity import ProjectActivity
-from entrypoints.http.schemas.base import ApiOutput, UtcTime
+from entrypoints.http.schemas.base import ApiOutput, UtcTime, shown
 
 
 class ProjectActivityOut(ApiOutput):
@@ -21,14 +21,9 @@ class ProjectActivityOut(ApiOutput):
 
 
 def activity_out(a: ProjectActivity) -> ProjectActivityOut:
-    return ProjectActivityOut(
-        id=a.id,
-        kind=a.kind,
-        repository=a.repository,
-        ref=a.ref,
-        pusher=a.pusher,
-        commit_count=a.commit_count,
+    return shown(
+        ProjectActivityOut,
+        a,
         head_commit=dict(a.head_commit) if a.head_commit is not None else None,
         commits=[dict(c) for c in a.commits],
-        created_at=a.created_at,
     )

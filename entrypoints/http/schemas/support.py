@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import EmailStr, Field, StringConstraints
 
 from application.support.requester import TicketThread
-from domain.support.ticket import Severity, SupportTicket, TicketMessage, TicketStatus, TicketType
-from entrypoints.http.schemas.base import ApiInput, ApiOutput, PageQuery, UtcTime
+from domain.support.ticket import Severity, SupportTicket, TicketStatus, TicketType
+from entrypoints.http.schemas.base import ApiInput, ApiOutput, PageQuery, UtcTime, shown
 
 TicketId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 ReplyText = Annotated[str, StringConstraints(min_length=1, max_length=5000)]
@@ -94,59 +94,31 @@ class DeskThreadOut(DeskTicketOut):
     messages: list[DeskMessageOut]
 
 
-def _ticket_fields(t: SupportTicket) -> dict[str, object]:
-    return {
-        "id": t.id,
-        "subject": t.subject,
-        "message": t.message,
-        "status": t.status,
-        "type": t.type,
-        "severity": t.severity,
-        "short_description": t.short_description,
-        "triage_source": t.triage_source.value if t.triage_source else None,
-        "created_at": t.created_at,
-        "updated_at": t.updated_at,
-        "first_response_due_at": t.first_response_due_at,
-        "first_responded_at": t.first_responded_at,
-    }
-
-
-def _desk_fields(t: SupportTicket) -> dict[str, object]:
-    return {
-        **_ticket_fields(t),
-        "requester_id": t.requester_id,
-        "requester_email": t.requester_email,
-        "assignee_id": t.assignee_id,
-        "breached_at": t.breached_at,
-    }
-
-
-def _message_fields(m: TicketMessage) -> dict[str, object]:
-    return {
-        "id": m.id,
-        "author_id": m.author_id,
-        "from_agent": m.from_agent,
-        "message": m.body,
-        "created_at": m.created_at,
-    }
+def _triage(t: SupportTicket) -> str | None:
+    return t.triage_source.value if t.triage_source else None
 
 
 def ticket_out(t: SupportTicket) -> SupportTicketOut:
-    return SupportTicketOut.model_validate(_ticket_fields(t))
+    return shown(SupportTicketOut, t, triage_source=_triage(t))
 
 
 def desk_ticket_out(t: SupportTicket) -> DeskTicketOut:
-    return DeskTicketOut.model_validate(_desk_fields(t))
+    return shown(DeskTicketOut, t, triage_source=_triage(t))
+
+
+Thread = TypeVar("Thread", ThreadOut, DeskThreadOut)
+
+
+def _thread(model: type[Thread], message: type[ThreadMessageOut], thread: TicketThread) -> Thread:
+    """The ticket with its messages; ``message`` says which of a message's fields are shown."""
+    t = thread.ticket
+    messages = [shown(message, m, message=m.body) for m in thread.messages]
+    return shown(model, t, triage_source=_triage(t), messages=messages)
 
 
 def thread_out(thread: TicketThread) -> ThreadOut:
-    messages = [ThreadMessageOut.model_validate(_message_fields(m)) for m in thread.messages]
-    return ThreadOut.model_validate({**_ticket_fields(thread.ticket), "messages": messages})
+    return _thread(ThreadOut, ThreadMessageOut, thread)
 
 
 def desk_thread_out(thread: TicketThread) -> DeskThreadOut:
-    messages = [
-        DeskMessageOut.model_validate({**_message_fields(m), "internal": m.internal})
-        for m in thread.messages
-    ]
-    return DeskThreadOut.model_validate({**_desk_fields(thread.ticket), "messages": messages})
+    return _thread(DeskThreadOut, DeskMessageOut, thread)

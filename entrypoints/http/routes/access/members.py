@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from application.pagination import page_request
 from domain.access.permissions import ScopeKind
 from entrypoints.http.routes.access.use_cases import AccessUseCases
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply, page_reply
@@ -23,17 +22,13 @@ def add_member_routes(routes: ApiRoutes, kind: ScopeKind, base: str, param: str)
     """``GET {base}/members``, ``PATCH/DELETE {base}/members/{userId}`` for scopes of ``kind``."""
     noun: Literal["organization", "team", "project"] = kind.value
 
-    @routes.get(
+    @routes.page(
         f"{base}/members",
-        query=PageQuery,
-        response=list[MemberOut],
-        paginated=True,
+        MemberOut,
         summary=f"Members of a {noun} ({noun}:members:read; e-mail with :manage)",
     )
     async def list_members(call: Call[NoBody, PageQuery], uc: AccessUseCases) -> Reply:
-        result = await uc.list_members()(
-            call.user, kind, call.path[param], page_request(call.query.limit, call.query.cursor)
-        )
+        result = await uc.list_members()(call.user, kind, call.path[param], call.query.paging)
         return page_reply(result.page, call.query.limit, lambda m: member_out(m, result.show_email))
 
     @routes.patch(

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from application.access.organizations import OrganizationView
+from application.access.organizations import CreateOrganization, OrganizationView
+from application.access.scope_types import OrganizationFields
 from application.identity.principal import Principal
-from application.pagination import page_request
 from domain.access.permissions import ScopeKind
 from domain.request_context import RequestContext
+from entrypoints.http.routes.access.paths import scope_path
 from entrypoints.http.routes.access.scopes import (
     Children,
     ScopeRoutes,
     Summaries,
     add_scope_routes,
 )
-from entrypoints.http.routes.access.use_cases import AccessUseCases
+from entrypoints.http.routes.access.use_cases import AccessUseCases, ScopeUseCases
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply, page_reply
 from entrypoints.http.schemas.access import (
     OrganizationIn,
@@ -33,28 +34,27 @@ from entrypoints.http.schemas.access import (
 from entrypoints.http.schemas.base import PageQuery
 
 routes = ApiRoutes(tag="organizations", uses=AccessUseCases)
-ORG = "/api/v1/organization/{orgId}"
+ORG = scope_path(ScopeKind.ORGANIZATION).one
 
 
-@routes.get(
+@routes.page(
     "/api/v1/organization",
-    query=PageQuery,
-    response=list[OrganizationSummaryOut],
-    paginated=True,
+    OrganizationSummaryOut,
     summary="My organizations with my role, memberCount, teamCount",
 )
 async def list_organizations(call: Call[NoBody, PageQuery], uc: AccessUseCases) -> Reply:
-    page = await uc.list_my_organizations()(
-        call.user, page_request(call.query.limit, call.query.cursor)
-    )
+    page = await uc.list_my_organizations()(call.user, call.query.paging)
     return page_reply(page, call.query.limit, organization_summary_out)
 
 
+OrganizationUseCases = ScopeUseCases[CreateOrganization, OrganizationFields, OrganizationView]
+
+
 async def _create(
-    uc: AccessUseCases, user: Principal, body: OrganizationIn, ctx: RequestContext
+    uc: OrganizationUseCases, user: Principal, body: OrganizationIn, ctx: RequestContext
 ) -> OrganizationView:
-    org = await uc.create_organization()(user, organization_fields(body), ctx)
-    return await uc.get_organization()(user, org.id)
+    org = await uc.create()(user, organization_fields(body), ctx)
+    return await uc.get()(user, org.id)
 
 
 def _show(view: OrganizationView) -> OrganizationOut:
@@ -66,8 +66,6 @@ add_scope_routes(
     ScopeRoutes(
         kind=ScopeKind.ORGANIZATION,
         module="organizations",
-        collection="/api/v1/organization",
-        param="orgId",
         body=OrganizationIn,
         patch=OrganizationPatch,
         response=OrganizationOut,
@@ -79,10 +77,8 @@ add_scope_routes(
             join="Join a public organization that has joining enabled (as Member)",
         ),
         fields=organization_fields,
+        cases=lambda uc: uc.organization(),
         create=_create,
-        get=lambda uc: uc.get_organization(),
-        update=lambda uc: uc.update_organization(),
-        delete=lambda uc: uc.delete_organization(),
         show=_show,
         join=lambda uc: uc.join_organization(),
         create_rate_limit="20/hour",

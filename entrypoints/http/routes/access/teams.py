@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from application.access.authorizer import ScopeAccess
+from application.access.projects import CreateProject
+from application.access.scope_types import ScopeFields
+from application.access.teams import CreateTeam
 from application.identity.principal import Principal
 from domain.access.permissions import ScopeKind
 from domain.request_context import RequestContext
+from entrypoints.http.routes.access.paths import scope_path
 from entrypoints.http.routes.access.scopes import (
     Children,
     ScopeRoutes,
     Summaries,
     add_scope_routes,
 )
-from entrypoints.http.routes.access.use_cases import AccessUseCases
+from entrypoints.http.routes.access.use_cases import AccessUseCases, ScopeUseCases
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery
 from entrypoints.http.schemas.access import (
     ProjectIn,
@@ -33,15 +37,21 @@ routes = ApiRoutes(tag="teams and projects", uses=AccessUseCases)
 
 
 async def _create_team(
-    uc: AccessUseCases, user: Principal, body: TeamIn, ctx: RequestContext
+    uc: ScopeUseCases[CreateTeam, ScopeFields, ScopeAccess],
+    user: Principal,
+    body: TeamIn,
+    ctx: RequestContext,
 ) -> ScopeAccess:
-    return await uc.create_team()(user, body.organization_id, scope_fields(body), ctx)
+    return await uc.create()(user, body.organization_id, scope_fields(body), ctx)
 
 
 async def _create_project(
-    uc: AccessUseCases, user: Principal, body: ProjectIn, ctx: RequestContext
+    uc: ScopeUseCases[CreateProject, ScopeFields, ScopeAccess],
+    user: Principal,
+    body: ProjectIn,
+    ctx: RequestContext,
 ) -> ScopeAccess:
-    return await uc.create_project()(user, body.team_id, scope_fields(body), ctx)
+    return await uc.create()(user, body.team_id, scope_fields(body), ctx)
 
 
 add_scope_routes(
@@ -49,8 +59,6 @@ add_scope_routes(
     ScopeRoutes(
         kind=ScopeKind.TEAM,
         module="teams",
-        collection="/api/v1/team",
-        param="teamId",
         body=TeamIn,
         patch=ScopePatch,
         response=TeamOut,
@@ -63,9 +71,7 @@ add_scope_routes(
         ),
         fields=scope_fields,
         create=_create_team,
-        get=lambda uc: uc.get_team(),
-        update=lambda uc: uc.update_team(),
-        delete=lambda uc: uc.delete_team(),
+        cases=lambda uc: uc.team(),
         show=lambda access: team_out(access.team, access),
         join=lambda uc: uc.join_team(),
     ),
@@ -80,7 +86,7 @@ add_scope_routes(
 
 
 @routes.get(
-    "/api/v1/team/{teamId}/roles",
+    f"{scope_path(ScopeKind.TEAM).one}/roles",
     response=list[RoleOut],
     summary="Roles a team member can hold (team:members:read)",
 )
@@ -94,8 +100,6 @@ add_scope_routes(
     ScopeRoutes(
         kind=ScopeKind.PROJECT,
         module="teams",
-        collection="/api/v1/project",
-        param="projectId",
         body=ProjectIn,
         patch=ProjectPatch,
         response=ProjectOut,
@@ -107,9 +111,7 @@ add_scope_routes(
         ),
         fields=scope_fields,
         create=_create_project,
-        get=lambda uc: uc.get_project(),
-        update=lambda uc: uc.update_project(),
-        delete=lambda uc: uc.delete_project(),
+        cases=lambda uc: uc.project(),
         show=lambda access: project_out(access.project, access),
     ),
 )

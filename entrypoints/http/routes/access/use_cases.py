@@ -2,59 +2,64 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, Protocol, TypeVar
 
+from application.access.authorizer import ScopeAccess
 from application.access.members import ChangeMemberRole, ListMembers, RemoveMember
 from application.access.organizations import (
     CreateOrganization,
-    DeleteOrganization,
-    GetOrganization,
     JoinOrganization,
     ListMyOrganizations,
-    UpdateOrganization,
+    OrganizationView,
 )
-from application.access.projects import (
-    CreateProject,
-    DeleteProject,
-    GetProject,
-    ListProjects,
-    UpdateProject,
-)
+from application.access.projects import CreateProject, ListProjects
 from application.access.roles import CreateRole, DeleteRole, ListRoles, UpdateRole
-from application.access.teams import (
-    CreateTeam,
-    DeleteTeam,
-    GetTeam,
-    JoinTeam,
-    ListTeams,
-    UpdateTeam,
-)
+from application.access.scope_types import F, OrganizationFields, ScopeFields
+from application.access.teams import CreateTeam, JoinTeam, ListTeams
+from application.identity.principal import Principal
+from domain.request_context import RequestContext
+
+C = TypeVar("C")  # how one is created (an organization has no parent)
+V = TypeVar("V")  # what reading and editing answer (an OrganizationView, a ScopeAccess)
+
+
+class SoftDeleted(Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def deleted_at(self) -> datetime | None: ...
+
+
+@dataclass(frozen=True)
+class ScopeUseCases(Generic[C, F, V]):
+    """Create, read, edit and soft-delete scopes of one kind (``GetTeam``, ``UpdateTeam``…)."""
+
+    create: Callable[[], C]
+    get: Callable[[], Callable[[Principal, str], Awaitable[V]]]
+    update: Callable[[], Callable[[Principal, str, F, RequestContext], Awaitable[V]]]
+    delete: Callable[[], Callable[[Principal, str, RequestContext], Awaitable[SoftDeleted]]]
 
 
 @dataclass(frozen=True)
 class AccessUseCases:
-    change_member_role: Callable[[], ChangeMemberRole]
-    create_organization: Callable[[], CreateOrganization]
-    create_project: Callable[[], CreateProject]
-    create_role: Callable[[], CreateRole]
-    create_team: Callable[[], CreateTeam]
-    delete_organization: Callable[[], DeleteOrganization]
-    delete_project: Callable[[], DeleteProject]
-    delete_role: Callable[[], DeleteRole]
-    delete_team: Callable[[], DeleteTeam]
-    get_organization: Callable[[], GetOrganization]
-    get_project: Callable[[], GetProject]
-    get_team: Callable[[], GetTeam]
+    organization: Callable[
+        [], ScopeUseCases[CreateOrganization, OrganizationFields, OrganizationView]
+    ]
+    team: Callable[[], ScopeUseCases[CreateTeam, ScopeFields, ScopeAccess]]
+    project: Callable[[], ScopeUseCases[CreateProject, ScopeFields, ScopeAccess]]
     join_organization: Callable[[], JoinOrganization]
     join_team: Callable[[], JoinTeam]
-    list_members: Callable[[], ListMembers]
     list_my_organizations: Callable[[], ListMyOrganizations]
+    list_teams: Callable[[], ListTeams]
     list_projects: Callable[[], ListProjects]
     list_roles: Callable[[], ListRoles]
-    list_teams: Callable[[], ListTeams]
-    remove_member: Callable[[], RemoveMember]
-    update_organization: Callable[[], UpdateOrganization]
-    update_project: Callable[[], UpdateProject]
+    create_role: Callable[[], CreateRole]
     update_role: Callable[[], UpdateRole]
-    update_team: Callable[[], UpdateTeam]
+    delete_role: Callable[[], DeleteRole]
+    list_members: Callable[[], ListMembers]
+    change_member_role: Callable[[], ChangeMemberRole]
+    remove_member: Callable[[], RemoveMember]

@@ -6,11 +6,11 @@ import functools
 
 from aiohttp import web
 
-from application.pagination import page_request
 from entrypoints.http.idempotency import document_key, required_idempotency_key
 from entrypoints.http.routes.credits.use_cases import CreditsUseCases
 from entrypoints.http.routes.credits.wallet import NO_STORE, history_entry_out, moved
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply, page_reply
+from entrypoints.http.schemas.base import shown
 from entrypoints.http.schemas.credits import (
     BalanceOut,
     HistoryEntryOut,
@@ -63,23 +63,18 @@ async def transfer(call: Call[TransferIn, NoQuery], uc: CreditsUseCases) -> Spen
 )
 async def organization_balance(call: Call[NoBody, NoQuery], uc: CreditsUseCases) -> Reply:
     b = await uc.organization_balance()(call.user.user_id, call.path["orgId"])
-    return Reply(
-        BalanceOut(balance=b.balance, held=b.held, available=b.available), headers=NO_STORE
-    )
+    return Reply(shown(BalanceOut, b), headers=NO_STORE)
 
 
-@routes.get(
+@routes.page(
     f"{ORG_WALLET}/history",
+    HistoryEntryOut,
     query=HistoryQuery,
-    response=list[HistoryEntryOut],
-    paginated=True,
     summary="The organization wallet's ledger entries, newest first; org:billing:manage",
 )
 async def organization_history(call: Call[NoBody, HistoryQuery], uc: CreditsUseCases) -> Reply:
     q = call.query
-    page = await uc.organization_history()(
-        call.user.user_id, call.path["orgId"], q.type, page_request(q.limit, q.cursor)
-    )
+    page = await uc.organization_history()(call.user.user_id, call.path["orgId"], q.type, q.paging)
     return page_reply(page, q.limit, history_entry_out, headers=NO_STORE)
 
 

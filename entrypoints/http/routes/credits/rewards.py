@@ -5,6 +5,7 @@ from __future__ import annotations
 from entrypoints.http.idempotency import idempotent
 from entrypoints.http.routes.credits.use_cases import CreditsUseCases
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery
+from entrypoints.http.schemas.base import shown
 from entrypoints.http.schemas.credits import (
     CouponIn,
     CouponOut,
@@ -21,9 +22,7 @@ routes = ApiRoutes(tag="credits", uses=CreditsUseCases)
 @routes.get("/api/v1/referrals", response=ReferralOut, summary="My referral code and link")
 async def referrals(call: Call[NoBody, NoQuery], uc: CreditsUseCases) -> ReferralOut:
     r = await uc.get_referrals()(call.user.user_id)
-    return ReferralOut(
-        code=r.code, link=r.link, referred_count=r.referred_count, rewards_earned=r.rewards_earned
-    )
+    return shown(ReferralOut, r)
 
 
 @routes.post(
@@ -38,7 +37,7 @@ async def claim_referral(
     call: Call[ReferralClaimIn, NoQuery], uc: CreditsUseCases
 ) -> ReferralClaimOut:
     referral = await uc.claim_referral()(call.user.user_id, call.body.code)
-    return ReferralClaimOut(code=referral.code, claimed_at=referral.claimed_at)
+    return shown(ReferralClaimOut, referral)
 
 
 @routes.post(
@@ -52,9 +51,7 @@ async def claim_referral(
 @idempotent(status=201, required=False)
 async def redeem(call: Call[RedeemIn, NoQuery], uc: CreditsUseCases) -> RedeemOut:
     r = await uc.redeem_coupon()(call.user.user_id, call.body.code)
-    return RedeemOut(
-        credits_added=r.credits_added, balance=r.balance, transaction_id=r.transaction_id
-    )
+    return shown(RedeemOut, r)
 
 
 @routes.post(
@@ -77,12 +74,4 @@ async def create_coupon(call: Call[CouponIn, NoQuery], uc: CreditsUseCases) -> C
         context=call.context,
     )
     c = created.coupon
-    return CouponOut(
-        id=c.id,
-        code=created.code,
-        credits=c.credits,
-        max_redemptions=c.max_redemptions,
-        one_per_user=c.one_per_user,
-        expires_at=c.expires_at,
-        created_at=c.created_at,
-    )
+    return shown(CouponOut, c, code=created.code)

@@ -7,7 +7,6 @@ import functools
 from aiohttp import web
 
 from application.credits.ports import HistoryEntry
-from application.pagination import page_request
 from domain.credits.entry_types import EntryType
 from entrypoints.http import envelope
 from entrypoints.http.idempotency import (
@@ -18,6 +17,7 @@ from entrypoints.http.idempotency import (
 )
 from entrypoints.http.routes.credits.use_cases import CreditsUseCases
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
+from entrypoints.http.schemas.base import shown
 from entrypoints.http.schemas.credits import (
     ExpiringOut,
     GrantIn,
@@ -36,37 +36,27 @@ NO_STORE = {"Cache-Control": "no-store"}
 @routes.get("/api/v1/credits/balance", response=WalletBalanceOut, summary="My credit balance")
 async def balance(call: Call[NoBody, NoQuery], uc: CreditsUseCases) -> Reply:
     b, lots = await uc.get_balance().with_expiring(call.user.user_id)
-    out = WalletBalanceOut(
-        balance=b.balance,
-        held=b.held,
-        available=b.available,
+    out = shown(
+        WalletBalanceOut,
+        b,
         expiring=[ExpiringOut(amount=lot.remaining, expires_at=lot.expires_at) for lot in lots],
     )
     return Reply(out, headers=NO_STORE)
 
 
 def history_entry_out(e: HistoryEntry) -> HistoryEntryOut:
-    return HistoryEntryOut(
-        id=e.id,
-        type=e.type,
-        amount=e.amount,
-        balance_after=e.balance_after,
-        description=e.description,
-        payment_id=e.payment_id,
-        created_at=e.created_at,
-    )
+    return shown(HistoryEntryOut, e)
 
 
-@routes.get(
+@routes.page(
     "/api/v1/credits/history",
+    HistoryEntryOut,
     query=HistoryQuery,
-    response=list[HistoryEntryOut],
-    paginated=True,
     summary="My ledger entries, newest first",
 )
 async def history(call: Call[NoBody, HistoryQuery], uc: CreditsUseCases) -> Reply:
     q = call.query
-    page = await uc.get_history()(call.user.user_id, q.type, page_request(q.limit, q.cursor))
+    page = await uc.get_history()(call.user.user_id, q.type, q.paging)
     return page_reply(page, q.limit, history_entry_out, headers=NO_STORE)
 
 
@@ -121,9 +111,4 @@ async def admin_grant(call: Call[GrantIn, NoQuery], uc: CreditsUseCases) -> Gran
         key=call.header("Idempotency-Key"),
         context=call.context,
     )
-    return GrantOut(
-        user_id=result.user_id,
-        transaction_id=result.transaction_id,
-        amount=result.amount,
-        balance=result.balance,
-    )
+    return shown(GrantOut, result)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from application.pagination import page_request
 from domain.payments.status import PaymentStatus
 from entrypoints.http.idempotency import idempotent, required_idempotency_key
 from entrypoints.http.routes.payments.use_cases import PaymentsUseCases
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
+from entrypoints.http.schemas.base import shown
 from entrypoints.http.schemas.payments import (
     CreateOrderIn,
     OrderOut,
@@ -53,13 +53,12 @@ async def create_order(call: Call[CreateOrderIn, NoQuery], uc: PaymentsUseCases)
     result = await uc.create_order()(call.user, call.body.plan_id, call.context)
     p = result.payment
     assert p.gateway_order_id is not None
-    return OrderOut(
+    return shown(
+        OrderOut,
+        p,
         payment_id=p.id,
         order_id=p.gateway_order_id,
-        amount=p.amount,
-        currency=p.currency,
         key_id=result.key_id,
-        receipt=p.receipt,
         reused=result.reused,
         plan=plan_out(result.plan),
     )
@@ -83,29 +82,21 @@ async def verify(call: Call[VerifyIn, NoQuery], uc: PaymentsUseCases) -> Reply:
         meta=call.context,
     )
     if result.status.is_paid:
-        return Reply(
-            VerifyOut(
-                status=result.status,
-                payment_id=result.payment.id,
-                credits_added=result.credits_added,
-                balance=result.balance,
-            )
-        )
+        return Reply(shown(VerifyOut, result, payment_id=result.payment.id))
     return Reply(
         VerifyOut(status=PaymentStatus.PROCESSING, payment_id=result.payment.id), status=202
     )
 
 
-@routes.get(
+@routes.page(
     "/api/v1/payments/history",
+    PaymentOut,
     query=PaymentHistoryQuery,
-    response=list[PaymentOut],
-    paginated=True,
     summary="My payments, newest first",
 )
 async def history(call: Call[NoBody, PaymentHistoryQuery], uc: PaymentsUseCases) -> Reply:
     q = call.query
-    page = await uc.payment_history()(call.user, page_request(q.limit, q.cursor), q.status)
+    page = await uc.payment_history()(call.user, q.paging, q.status)
     return page_reply(page, q.limit, payment_out)
 
 
