@@ -17,13 +17,20 @@ from entrypoints.observability import DB_POOL_ACTIVE, DB_POOL_SIZE, OUTBOX_LAG
 Probe = Callable[[], Awaitable[Any]] | None
 
 
+def select_one(engine: AsyncEngine) -> Callable[[], Awaitable[None]]:
+    """A probe that runs ``SELECT 1`` on a connection of ``engine``."""
+
+    async def database() -> None:
+        async with engine.connect() as conn:
+            await conn.execute(sa.text("SELECT 1"))
+
+    return database
+
+
 def health_checks(
     engine: AsyncEngine | None, redis: Any, broker_url: str | None = None
 ) -> dict[str, Probe]:
-    async def database() -> None:
-        assert engine is not None
-        async with engine.connect() as conn:
-            await conn.execute(sa.text("SELECT 1"))
+    database: Probe = None if engine is None else select_one(engine)
 
     async def ping() -> None:
         await redis.ping()
@@ -40,7 +47,7 @@ def health_checks(
 
         broker = rabbitmq
     return {
-        "database": database if engine is not None else in_process,
+        "database": database or in_process,
         "redis": ping if redis is not None else None,
         "broker": broker,
     }

@@ -61,33 +61,32 @@ class SandboxGateway:
     @contextmanager
     def _state(self, *, write: bool = False) -> Iterator[None]:
         """The current state for one call (re-read from the file), written back if ``write``."""
-        if self._file is None:
+        file = self._file
+        if file is None:
             yield
             return
-        self._file.parent.mkdir(parents=True, exist_ok=True)
-        with open(self._file.with_name(self._file.name + ".lock"), "a") as lock:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        with open(file.with_name(file.name + ".lock"), "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
-                self._load()
+                self._load(file)
                 yield
                 if write:
-                    self._save()
+                    self._save(file)
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
-    def _load(self) -> None:
-        assert self._file is not None
-        if not self._file.exists():
+    def _load(self, file: Path) -> None:
+        if not file.exists():
             return
-        data = json.loads(self._file.read_text())
+        data = json.loads(file.read_text())
         self.key_secret = data["keySecret"]
         self._orders = {k: GatewayOrder(**v) for k, v in data["orders"].items()}
         self._payments = {k: GatewayPayment(**v) for k, v in data["payments"].items()}
         self._refunds = {k: GatewayRefund(**v) for k, v in data["refunds"].items()}
         self._idempotency = dict(data["idempotency"])
 
-    def _save(self) -> None:
-        assert self._file is not None
+    def _save(self, file: Path) -> None:
         data: dict[str, Any] = {
             "keySecret": self.key_secret,
             "orders": {k: asdict(v) for k, v in self._orders.items()},
@@ -95,10 +94,10 @@ class SandboxGateway:
             "refunds": {k: asdict(v) for k, v in self._refunds.items()},
             "idempotency": self._idempotency,
         }
-        partial = self._file.with_name(self._file.name + ".tmp")
+        partial = file.with_name(file.name + ".tmp")
         partial.write_text(json.dumps(data, indent=1))
         partial.chmod(0o600)  # holds the checkout secret
-        os.replace(partial, self._file)  # atomic: a crash never leaves half a file
+        os.replace(partial, file)  # atomic: a crash never leaves half a file
 
     @property
     def key_id(self) -> str:

@@ -43,7 +43,5 @@ def issue_code(
         raise PhoneNumberTaken("this phone number is already verified by another account")
     state.check_send_quota(channel, now, policy)
     lock = acquire_lock(current_lock, phone=phone, user_id=state.user_id, now=now, policy=policy)
-    next_state = state.with_code_sent(channel, phone, code_hash, now, policy)
-    otp = next_state.live_otp(channel, now, policy)
-    assert otp is not None  # just issued with a positive TTL
+    next_state, otp = state.with_code_sent(channel, phone, code_hash, now, policy)
     return CodeIssued(next_state, lock, otp)

@@ -111,16 +111,16 @@ class PhoneVerification:
         code_hash: str,
         now: datetime,
         policy: VerificationPolicy = DEFAULT_POLICY,
-    ) -> PhoneVerification:
-        """Records a send on ``channel``; the new code replaces that channel's previous one."""
+    ) -> tuple[PhoneVerification, IssuedOtp]:
+        """Records a send on ``channel`` and returns the new state with the code it issued; the
+        new code replaces that channel's previous one."""
         if self.is_verified:
             raise PhoneAlreadyVerified("your phone number is already verified")
         self.check_send_quota(channel, now, policy)
         otp = IssuedOtp(channel, phone, code_hash, issued_at=now, expires_at=now + policy.otp_ttl)
         kept = tuple(o for o in self.otps if o.channel is not channel)
-        return replace(
-            self, otps=(*kept, otp), sends=(*self.sends, SendRecord(channel, now))
-        ).pruned(now, policy)
+        state = replace(self, otps=(*kept, otp), sends=(*self.sends, SendRecord(channel, now)))
+        return state.pruned(now, policy), otp
 
     def without_send(self, channel: Channel, issued_at: datetime) -> PhoneVerification:
         """Undoes a send the provider did not deliver: its code is dropped, its quota returned."""

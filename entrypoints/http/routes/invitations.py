@@ -12,11 +12,7 @@ from typing import overload
 
 from application.invitations.answer import AcceptInvitation, DeclineInvitation, PreviewInvitation
 from application.invitations.invite import (
-    BulkInvite,
-    CsvInvite,
     InviteMembers,
-    InviteRequest,
-    SingleInvite,
 )
 from application.invitations.manage import ListInvitations, RevokeInvitation
 from application.invitations.views import (
@@ -119,15 +115,6 @@ def result_out(outcome: InviteOutcome) -> InviteResultOut:
     )
 
 
-def invite_request(body: ScopeInviteIn) -> InviteRequest:
-    if body.invites is not None:
-        return BulkInvite([(e.email, e.role) for e in body.invites])
-    if body.csv is not None:
-        return CsvInvite(body.csv)
-    assert body.email is not None and body.role is not None  # the model allows no other form
-    return SingleInvite(body.email, body.role)
-
-
 def add_scope_invitation_routes(
     kind: ScopeKind, *, invite: str | None, listing: str, revoke: str
 ) -> None:
@@ -188,7 +175,7 @@ async def _invite(
     ref: str,
 ) -> InviteResultOut:
     outcome = await uc.invite_members()(
-        call.user, kind, ref, invite_request(call.body), call.body.expires_in_days, call.context
+        call.user, kind, ref, call.body.request, call.body.expires_in_days, call.context
     )
     return result_out(outcome)
 

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 import orjson
-from pydantic import AwareDatetime, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AwareDatetime,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from domain.credits.amounts import MAX_CREDITS_PER_MOVEMENT
 from domain.credits.entry_types import EntryType
@@ -91,17 +99,36 @@ class MemberRecipient(ApiInput):
     user_id: Ref
 
 
+@dataclass(frozen=True)
+class ToUser:
+    user_id: str
+
+
+@dataclass(frozen=True)
+class ToOrganization:
+    organization_ref: str
+
+
 class TransferRecipient(ApiInput):
-    """``{userId}`` or ``{organizationId}``, exactly one."""
+    """``{userId}`` or ``{organizationId}``, exactly one; ``receiver`` is the one given."""
 
     user_id: Ref | None = None
     organization_id: Ref | None = None
+    _receiver: ToUser | ToOrganization = PrivateAttr()
 
     @model_validator(mode="after")
     def _exactly_one(self) -> TransferRecipient:
-        if (self.user_id is None) == (self.organization_id is None):
+        if self.user_id is not None and self.organization_id is None:
+            self._receiver = ToUser(self.user_id)
+        elif self.organization_id is not None and self.user_id is None:
+            self._receiver = ToOrganization(self.organization_id)
+        else:
             raise ValueError("give exactly one of userId and organizationId")
         return self
+
+    @property
+    def receiver(self) -> ToUser | ToOrganization:
+        return self._receiver
 
 
 class TransferIn(ApiInput):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
+from application.invitations.invite import BulkInvite, CsvInvite, InviteRequest, SingleInvite
 from domain.invitations.csv_rows import MAX_CSV_BYTES
 from domain.invitations.expiry import MAX_EXPIRY_DAYS, MIN_EXPIRY_DAYS
 from domain.invitations.requests import MAX_BULK_INVITES
@@ -31,6 +32,7 @@ class ScopeInviteIn(ApiInput):
     # Characters here; the 1 MB limit on UTF-8 bytes is the domain's (a clear 400, not a 413).
     csv: str | None = Field(default=None, min_length=1, max_length=MAX_CSV_BYTES)
     expires_in_days: int | None = Field(default=None, ge=MIN_EXPIRY_DAYS, le=MAX_EXPIRY_DAYS)
+    _request: InviteRequest = PrivateAttr()
 
     @model_validator(mode="after")
     def _one_form(self) -> Self:
@@ -38,9 +40,20 @@ class ScopeInviteIn(ApiInput):
         forms = [single, self.invites is not None, self.csv is not None]
         if sum(forms) != 1:
             raise ValueError("send exactly one of {email, role}, invites or csv")
-        if single and (self.email is None or self.role is None):
+        if self.invites is not None:
+            self._request = BulkInvite([(e.email, e.role) for e in self.invites])
+        elif self.csv is not None:
+            self._request = CsvInvite(self.csv)
+        elif self.email is not None and self.role is not None:
+            self._request = SingleInvite(self.email, self.role)
+        else:
             raise ValueError("a single invitation needs both email and role")
         return self
+
+    @property
+    def request(self) -> InviteRequest:
+        """The one form the body was sent in."""
+        return self._request
 
 
 class TeamInviteIn(ScopeInviteIn):

@@ -18,6 +18,7 @@ from entrypoints.http.schemas.credits import (
     OrganizationTransferIn,
     SpendIn,
     SpendOut,
+    ToUser,
     TransferIn,
 )
 
@@ -36,20 +37,20 @@ ORG_WALLET = "/api/v1/organization/{orgId}/credits"
 @functools.partial(document_key, required=True)
 async def transfer(call: Call[TransferIn, NoQuery], uc: CreditsUseCases) -> SpendOut | web.Response:
     key, body = required_idempotency_key(call), call.body
-    if body.to.user_id is not None:
+    receiver = body.to.receiver
+    if isinstance(receiver, ToUser):
         result = await uc.transfer().to_user(
             user_id=call.user.user_id,
-            receiver_id=body.to.user_id,
+            receiver_id=receiver.user_id,
             amount=body.amount,
             note=body.note,
             idempotency_key=key,
             context=call.context,
         )
     else:
-        assert body.to.organization_id is not None  # the model admits exactly one
         result = await uc.transfer().to_organization(
             user_id=call.user.user_id,
-            organization_ref=body.to.organization_id,
+            organization_ref=receiver.organization_ref,
             amount=body.amount,
             note=body.note,
             idempotency_key=key,
