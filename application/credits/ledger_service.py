@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from application.credits.announce import announce_balance
 from application.credits.ports import KeyTaken
@@ -84,24 +83,14 @@ class CreditsLedger:
     ) -> ClawBack:
         """REFUND debit floored at the available balance, the shortfall recorded; per refund id."""
         wallet = user_wallet(user_id)
-        key = entries.refund_key(refund_id)
-        fp = entries.refund_fingerprint(
-            wallet=wallet, payment_id=payment_id, refund_id=refund_id, requested=credits
-        )
-        stored = await uow.ledger.outcome(key)
+        claim = entries.RefundClaim(wallet, payment_id, refund_id, credits, description)
+        stored = await uow.ledger.outcome(claim.key)
         if stored is not None:
-            return clawback_of(replay(stored, fp), wallet)
+            return clawback_of(replay(stored, claim.fingerprint), wallet)
         await uow.ledger.expire_lots(wallet, self._clock.now())
         balance = await uow.ledger.lock_balance(wallet)
         decided = judge_claw_back(
-            tx_id=new_id(),
-            wallet=wallet,
-            payment_id=payment_id,
-            refund_id=refund_id,
-            credits=credits,
-            description=description,
-            now=self._clock.now(),
-            available=balance.available,
+            claim, tx_id=new_id(), now=self._clock.now(), available=balance.available
         )
         if isinstance(decided, Rejected):
             await self._record(uow, decided)
@@ -148,19 +137,17 @@ class CreditsLedger:
         wallet = user_wallet(user_id)
         if type_ not in GRANT_TYPES:
             raise ValueError(f"cannot grant {type_}")
-        common: dict[str, Any] = {
-            "tx_id": new_id(),
-            "wallet": wallet,
-            "amount": amount,
-            "key": key,
-            "description": reason,
-            "now": self._clock.now(),
-            "metadata": metadata or {},
-        }
-        if type_ is EntryType.BONUS:  # promotional: a lot that expires
-            tx = entries.bonus(**common, expires_at=self.promo_expiry())
-        else:
-            tx = entries.adjustment(**common)
+        keyed = entries.bonus if type_ is EntryType.BONUS else entries.adjustment
+        tx = keyed(
+            tx_id=new_id(),
+            wallet=wallet,
+            amount=amount,
+            key=key,
+            description=reason,
+            now=self._clock.now(),
+            metadata=metadata or {},
+            expires_at=self.promo_expiry() if keyed.lots else None,  # promotional: a lot
+        )
         return (await self._post(uow, tx)).entry_for(wallet)
 
     async def reserve_hold(
