@@ -31,9 +31,8 @@ from domain.errors import NotFound
 from domain.request_context import RequestContext
 
 
-class MemberNotFound(AccessError, NotFound):
-    def __init__(self) -> None:
-        super().__init__("Member not found")
+class MemberNotFound(AccessError, NotFound, message="Member not found"):
+    pass
 
 
 @dataclass(frozen=True)

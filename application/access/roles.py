@@ -20,9 +20,8 @@ from domain.ids import new_id
 from domain.request_context import RequestContext
 
 
-class RoleNotFound(AccessError, NotFound):
-    def __init__(self) -> None:
-        super().__init__("Role not found")
+class RoleNotFound(AccessError, NotFound, message="Role not found"):
+    pass
 
 
 def _not_above_caller(access: ScopeAccess, role: Role) -> None:
