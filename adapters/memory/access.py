@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Generic, TypeVar
 
 from adapters.memory.paging import by_id
+from adapters.memory.registry import REPOSITORIES
 from adapters.memory.store import AccessState, MemoryState, MemoryStore, StoredMembership
 from application.access.ports import (
     MemberView,
@@ -62,6 +63,7 @@ class _Access:
         return self._state.access
 
 
+@REPOSITORIES.register("scopes")
 class MemoryScopeChainReader(_Access):
     def _count(self, scope_id: str) -> int:
         return len(self._s.members_of(scope_id))
@@ -155,6 +157,7 @@ class _Scopes(_Access, Generic[S]):
         return flt.admits(visibility, holds)
 
 
+@REPOSITORIES.register("organizations")
 class MemoryOrganizationRepository(_Scopes[Organization]):
     def _rows(self) -> dict[str, Organization]:
         return self._s.organizations
@@ -179,6 +182,7 @@ class MemoryOrganizationRepository(_Scopes[Organization]):
         return by_id(items, page, lambda i: i.organization.id)
 
 
+@REPOSITORIES.register("teams")
 class MemoryTeamRepository(_Scopes[Team]):
     def _rows(self) -> dict[str, Team]:
         return self._s.teams
@@ -206,6 +210,7 @@ class MemoryTeamRepository(_Scopes[Team]):
         return by_id(items, page, lambda i: i.team.id)
 
 
+@REPOSITORIES.register("projects")
 class MemoryProjectRepository(_Scopes[Project]):
     def _rows(self) -> dict[str, Project]:
         return self._s.projects
@@ -229,6 +234,7 @@ class MemoryProjectRepository(_Scopes[Project]):
         return by_id(items, page, lambda i: i.project.id)
 
 
+@REPOSITORIES.register("roles")
 class MemoryRoleRepository(_Access):
     async def list_for_organization(self, organization_id: str) -> tuple[Role, ...]:
         return tuple(
@@ -263,6 +269,7 @@ class MemoryRoleRepository(_Access):
         return sum(1 for s in self._s.memberships.values() if s.membership.role.id == role_id)
 
 
+@REPOSITORIES.register("memberships")
 class MemoryMembershipRepository(_Access):
     async def get(self, user_id: str, scope: ScopeRef) -> Membership | None:
         held = self._s.held(user_id, [scope.id])

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.sqlalchemy.registry import REPOSITORIES
 from adapters.sqlalchemy.statements import for_update as locked
 from adapters.sqlalchemy.tables.assistant import ai_conversations, ai_messages, ai_quota_usage
 from application.pagination import Page, PageRequest, encode_cursor
@@ -50,6 +51,7 @@ def _message(row: Any) -> Message:
     )
 
 
+@REPOSITORIES.register("conversations")
 class SqlConversationRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
@@ -134,6 +136,7 @@ class SqlConversationRepository:
         await self._conn.execute(sa.insert(ai_messages), rows)
 
 
+@REPOSITORIES.register("assistant_quota")
 class SqlAssistantQuota:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn

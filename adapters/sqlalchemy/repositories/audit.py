@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.paging import read_page
+from adapters.sqlalchemy.registry import REPOSITORIES
 from adapters.sqlalchemy.statements import entity_of
 from adapters.sqlalchemy.tables.access import projects, teams
 from adapters.sqlalchemy.tables.audit import audit_log
@@ -19,6 +20,7 @@ from domain.identity.user import person_name
 from domain.request_context import RequestContext
 
 
+@REPOSITORIES.register("audit_trail")
 class SqlOrganizationAuditTrail:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn
@@ -68,6 +70,7 @@ def audit_row(entry: AuditEntry) -> dict[str, Any]:
     }
 
 
+@REPOSITORIES.register("audit")
 class SqlAuditLog:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.errors import duplicates_refused
 from adapters.sqlalchemy.paging import read_page
+from adapters.sqlalchemy.registry import REPOSITORIES
 from adapters.sqlalchemy.statements import for_update as lock_rows
 from adapters.sqlalchemy.tables.access import memberships
 from adapters.sqlalchemy.tables.identity import users
@@ -33,6 +34,7 @@ def status_predicate(status: InvitationStatus, now: datetime) -> sa.ColumnElemen
     return i.state == status.value
 
 
+@REPOSITORIES.register("invitations")
 class SqlInvitationRepository:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn

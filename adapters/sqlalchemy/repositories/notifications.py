@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.paging import read_page
+from adapters.sqlalchemy.registry import REPOSITORIES
 from adapters.sqlalchemy.statements import insert_ignoring_conflict
 from adapters.sqlalchemy.tables.notifications import notifications
 from application.notifications.ports import NotificationFilter
@@ -17,6 +18,7 @@ from domain.notifications.notification import Notification, NotificationType
 n = notifications.c
 
 
+@REPOSITORIES.register("notifications")
 class SqlNotificationRepository:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.errors import is_unique_violation
+from adapters.sqlalchemy.registry import REPOSITORIES
 from adapters.sqlalchemy.repositories.access.rows import (
     ROLE_COLUMNS,
     Scope,
@@ -174,6 +175,7 @@ class _ScopeRows(Generic[Scope]):
         return set((await self._conn.execute(stmt)).scalars())
 
 
+@REPOSITORIES.register("organizations")
 class SqlOrganizationRepository(_ScopeRows[Organization]):
     table = organizations
 
@@ -225,6 +227,7 @@ class SqlOrganizationRepository(_ScopeRows[Organization]):
         return _page(rows, page.limit, item)
 
 
+@REPOSITORIES.register("teams")
 class SqlTeamRepository(_ScopeRows[Team]):
     table, parent_column = teams, "organization_id"
 
@@ -249,6 +252,7 @@ class SqlTeamRepository(_ScopeRows[Team]):
         )
 
 
+@REPOSITORIES.register("projects")
 class SqlProjectRepository(_ScopeRows[Project]):
     table, parent_column = projects, "team_id"
 

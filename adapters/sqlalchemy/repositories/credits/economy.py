@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.sqlalchemy.registry import REPOSITORIES
 from adapters.sqlalchemy.statements import for_update as locked
 from adapters.sqlalchemy.statements import insert_ignoring_conflict
 from adapters.sqlalchemy.tables.credits import (
@@ -34,6 +35,7 @@ def _referral(row: Any) -> Referral:
     )
 
 
+@REPOSITORIES.register("referrals")
 class SqlReferralRepository:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn
@@ -93,6 +95,7 @@ def _values(r: Referral) -> dict[str, Any]:
     }
 
 
+@REPOSITORIES.register("coupons")
 class SqlCouponRepository:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn
