@@ -122,16 +122,22 @@ class _RecordingOutbox:
         return getattr(self._inner, name)
 
 
-class ShapedFactory(ABC):
+W = TypeVar("W", bound=ShapedUnitOfWork[Any])
+
+
+class ShapedFactory(ABC, Generic[W]):
     """``of(Shape)``: the factory of one unit-of-work protocol (what the containers wire);
     calling the factory itself gives a unit of work with every repository (tests, the CLI)."""
 
     def __init__(self, after_commit: AfterCommit | None = None) -> None:
-        self._factories: dict[type[UnitOfWork], Callable[[], UnitOfWork]] = {}
+        self._factories: dict[type[UnitOfWork], Callable[[], W]] = {}
         self.after_commit = after_commit
 
     @abstractmethod
-    def _unit(self, names: frozenset[str] | None) -> UnitOfWork: ...
+    def _unit(self, names: frozenset[str] | None) -> W: ...
+
+    def __call__(self) -> W:
+        return self._unit(None)
 
     def of(self, shape: type[U]) -> UnitOfWorkFactory[U]:
         factory = self._factories.get(shape)

@@ -5,27 +5,25 @@ A context's module is imported here so that its repositories are registered.
 
 from __future__ import annotations
 
-from adapters.memory import (  # noqa: F401  (imported to register their repositories)
-    access,
-    account,
-    assistant,
-    audit,
-    community,
-    credits,
-    free_credits,
-    idempotency,
-    identity,
-    inbox,
-    invitations,
-    jobs,
-    notifications,
-    outbox,
-    payments,
-    profiles,
-    project_activity,
-    settings,
-    support,
-)
+import adapters.memory.access
+import adapters.memory.account
+import adapters.memory.assistant
+import adapters.memory.audit
+import adapters.memory.community
+import adapters.memory.credits
+import adapters.memory.free_credits
+import adapters.memory.idempotency
+import adapters.memory.identity
+import adapters.memory.inbox
+import adapters.memory.invitations
+import adapters.memory.jobs
+import adapters.memory.notifications
+import adapters.memory.outbox
+import adapters.memory.payments
+import adapters.memory.profiles
+import adapters.memory.project_activity
+import adapters.memory.settings
+import adapters.memory.support  # noqa: F401
 from adapters.memory.registry import REPOSITORIES
 
 __all__ = ["REPOSITORIES"]

@@ -60,7 +60,7 @@ class InMemoryUnitOfWork(ShapedUnitOfWork[MemoryState]):
             self._snapshot = None
 
 
-class InMemoryUnitOfWorkFactory(ShapedFactory):
+class InMemoryUnitOfWorkFactory(ShapedFactory[InMemoryUnitOfWork]):
     def __init__(self, store: MemoryStore, clock: Clock, after_commit: AfterCommit | None = None):
         super().__init__(after_commit)
         self.store = store
@@ -68,6 +68,3 @@ class InMemoryUnitOfWorkFactory(ShapedFactory):
 
     def _unit(self, names: frozenset[str] | None) -> InMemoryUnitOfWork:
         return InMemoryUnitOfWork(self.store, self._clock, names, self.after_commit)
-
-    def __call__(self) -> InMemoryUnitOfWork:
-        return self._unit(None)

@@ -91,7 +91,7 @@ class SqlAlchemyUnitOfWork(ShapedUnitOfWork[AsyncConnection]):
         await self.connection.rollback()
 
 
-class SqlAlchemyUnitOfWorkFactory(ShapedFactory):
+class SqlAlchemyUnitOfWorkFactory(ShapedFactory[SqlAlchemyUnitOfWork]):
     def __init__(self, engine: AsyncEngine, clock: Clock, after_commit: AfterCommit | None = None):
         super().__init__(after_commit)
         self._engine = engine
@@ -99,9 +99,6 @@ class SqlAlchemyUnitOfWorkFactory(ShapedFactory):
 
     def _unit(self, names: frozenset[str] | None) -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(self._engine, self._clock, names, self.after_commit)
-
-    def __call__(self) -> SqlAlchemyUnitOfWork:
-        return self._unit(None)
 
     @property
     def engine(self) -> AsyncEngine:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from application.access.audit_trail import role_state
 from application.access.authorized import AuthorizedUseCase
 from application.access.authorizer import Authorizer, ScopeAccess
@@ -29,16 +31,16 @@ def _not_above_caller(access: ScopeAccess, role: Role) -> None:
         raise RoleTooStrong("A custom role cannot hold permissions you do not have")
 
 
+@dataclass(frozen=True, eq=False)
 class ListRoles:
     """Default and custom roles of an organization (every scope), or of one team's scope."""
 
-    def __init__(self, uow: UnitOfWorkFactory[AccessUnitOfWork], authorizer: Authorizer):
-        self._uow = uow
-        self._authorizer = authorizer
+    uow: UnitOfWorkFactory[AccessUnitOfWork]
+    authorizer: Authorizer
 
     async def for_organization(self, caller: Principal, ref: str) -> list[Role]:
-        async with self._uow() as uow:
-            access = await self._authorizer.organization(
+        async with self.uow() as uow:
+            access = await self.authorizer.organization(
                 uow.scopes, caller.user_id, ref, Permission.ORG_READ
             )
             custom = await uow.roles.list_for_organization(access.organization.id)
@@ -49,8 +51,8 @@ class ListRoles:
         ]
 
     async def for_team(self, caller: Principal, team_id: str) -> list[Role]:
-        async with self._uow() as uow:
-            access = await self._authorizer.team(
+        async with self.uow() as uow:
+            access = await self.authorizer.team(
                 uow.scopes, caller.user_id, team_id, Permission.TEAM_MEMBERS_READ
             )
             custom = await uow.roles.list_for_organization(access.organization.id)

@@ -32,38 +32,38 @@ class ConversationThread:
     messages: list[Message]
 
 
+@dataclass(frozen=True, eq=False)
 class ListConversations:
-    def __init__(self, uow: UnitOfWorkFactory[AssistantUnitOfWork]) -> None:
-        self._uow = uow
+    uow: UnitOfWorkFactory[AssistantUnitOfWork]
 
     async def __call__(self, principal: Principal, page: PageRequest) -> Page[Conversation]:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             return await uow.conversations.list_for_user(principal.user_id, page)
 
 
+@dataclass(frozen=True, eq=False)
 class GetConversation:
-    def __init__(self, uow: UnitOfWorkFactory[AssistantUnitOfWork]) -> None:
-        self._uow = uow
+    uow: UnitOfWorkFactory[AssistantUnitOfWork]
 
     async def __call__(self, principal: Principal, conversation_id: str) -> ConversationThread:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             conversation = await _own(uow, principal, conversation_id)
             return ConversationThread(
                 conversation, await uow.conversations.messages(conversation.id)
             )
 
 
+@dataclass(frozen=True, eq=False)
 class RenameConversation:
-    def __init__(self, uow: UnitOfWorkFactory[AssistantUnitOfWork], clock: Clock) -> None:
-        self._uow = uow
-        self._clock = clock
+    uow: UnitOfWorkFactory[AssistantUnitOfWork]
+    clock: Clock
 
     async def __call__(
         self, principal: Principal, conversation_id: str, title: str
     ) -> Conversation:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             conversation = await _own(uow, principal, conversation_id)
-            renamed = conversation.renamed(title, self._clock.now())
+            renamed = conversation.renamed(title, self.clock.now())
             await uow.conversations.save(renamed)
             await uow.commit()
         return renamed
@@ -112,16 +112,14 @@ class StopGeneration:
         return await self._stop.request_stop(conversation.id)
 
 
+@dataclass(frozen=True, eq=False)
 class GetQuota:
-    def __init__(
-        self, uow: UnitOfWorkFactory[AssistantUnitOfWork], clock: Clock, policy: AssistantPolicy
-    ) -> None:
-        self._uow = uow
-        self._clock = clock
-        self._policy = policy
+    uow: UnitOfWorkFactory[AssistantUnitOfWork]
+    clock: Clock
+    policy: AssistantPolicy
 
     async def __call__(self, principal: Principal) -> QuotaStatus:
-        now = self._clock.now()
-        async with self._uow() as uow:
+        now = self.clock.now()
+        async with self.uow() as uow:
             used = await uow.assistant_quota.used(principal.user_id, quota_day(now))
-        return QuotaStatus(self._policy.daily_free_messages, used, quota_reset(now))
+        return QuotaStatus(self.policy.daily_free_messages, used, quota_reset(now))

@@ -357,26 +357,16 @@ def _charged(message: Message, credits: int) -> Message:
     return replace(message, credits_charged=credits)
 
 
+@dataclass(frozen=True, eq=False)
 class StartTurn:
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[AssistantUnitOfWork],
-        ledger: CreditsLedger,
-        model: LanguageModel,
-        toolbox: Toolbox,
-        generations: Generations,
-        clock: Clock,
-        policy: AssistantPolicy,
-        stop_signal: StopSignal,
-    ) -> None:
-        self.uow = uow
-        self.ledger = ledger
-        self.model = model
-        self.toolbox = toolbox
-        self.generations = generations
-        self.clock = clock
-        self.policy = policy
-        self.stop_signal = stop_signal
+    uow: UnitOfWorkFactory[AssistantUnitOfWork]
+    ledger: CreditsLedger
+    model: LanguageModel
+    toolbox: Toolbox
+    generations: Generations
+    clock: Clock
+    policy: AssistantPolicy
+    stop_signal: StopSignal
 
     async def __call__(self, request: TurnRequest) -> Turn:
         """Refusals come from here as errors (404, 409, 429, 402); the turn then cannot fail

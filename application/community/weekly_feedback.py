@@ -134,20 +134,18 @@ class SendWeeklyFeedback:
         return sent
 
 
+@dataclass(frozen=True, eq=False)
 class UnsubscribeFeedbackMail:
     """The one-click link of the weekly e-mail: turns ``wantToGetFeedbackMail`` off."""
 
-    def __init__(
-        self, uow: UnitOfWorkFactory[FeedbackUnitOfWork], clock: Clock, links: CommunityLinks
-    ) -> None:
-        self._uow = uow
-        self._clock = clock
-        self._links = links
+    uow: UnitOfWorkFactory[FeedbackUnitOfWork]
+    clock: Clock
+    links: CommunityLinks
 
     async def __call__(self, token: str) -> None:
-        now = self._clock.now()
-        user_id = self._links.verify(FEEDBACK_MAIL_UNSUBSCRIBE, token, now).subject
-        async with self._uow() as uow:
+        now = self.clock.now()
+        user_id = self.links.verify(FEEDBACK_MAIL_UNSUBSCRIBE, token, now).subject
+        async with self.uow() as uow:
             current = merged(await uow.settings.get(user_id) or {})
             if current["wantToGetFeedbackMail"]:
                 updated = apply_patch(current, {"wantToGetFeedbackMail": False})

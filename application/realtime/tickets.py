@@ -26,9 +26,9 @@ class IssueTicket:
         return Ticket(await self._tickets.issue(principal.user_id, self._ttl), self._ttl)
 
 
+@dataclass(frozen=True, eq=False)
 class RedeemTicket:
-    def __init__(self, tickets: TicketStore) -> None:
-        self._tickets = tickets
+    tickets: TicketStore
 
     async def __call__(self, ticket: str) -> str | None:
-        return await self._tickets.redeem(ticket)
+        return await self.tickets.redeem(ticket)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from application.assistant.ports import LanguageModel
@@ -70,31 +71,29 @@ class TicketTriage:
         return model_triage(answer, rules) or rules
 
 
+@dataclass(frozen=True, eq=False)
 class TriageTicket:
     """Job handler for ``TriageSupportTicket``; a redelivery finds the ticket triaged and stops."""
 
-    def __init__(
-        self, uow: UnitOfWorkFactory[SupportUnitOfWork], clock: Clock, triage: TicketTriage
-    ) -> None:
-        self._uow = uow
-        self._clock = clock
-        self._triage = triage
+    uow: UnitOfWorkFactory[SupportUnitOfWork]
+    clock: Clock
+    triage: TicketTriage
 
     async def __call__(self, message_id: str, payload: Mapping[str, Any]) -> None:
         try:
             command = TriageSupportTicket.from_payload(payload)
         except MalformedCommand as exc:
             raise PermanentJobFailure(f"{TriageSupportTicket.TOPIC} {message_id}: {exc}") from None
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             ticket = await uow.support_tickets.get(command.ticket_id)
         if ticket is None or ticket.triaged_at is not None:
             return
-        triage = await self._triage(ticket.subject, ticket.message)
-        async with self._uow() as uow:
+        triage = await self.triage(ticket.subject, ticket.message)
+        async with self.uow() as uow:
             current = await uow.support_tickets.get(command.ticket_id, for_update=True)
             if current is None or current.triaged_at is not None:
                 return
-            triaged = current.triaged(triage, self._clock.now())
+            triaged = current.triaged(triage, self.clock.now())
             await uow.support_tickets.save(triaged)
             await self._confirm(uow, triaged)
             await uow.commit()
