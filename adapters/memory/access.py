@@ -157,6 +157,13 @@ class _Scopes(_Access, Generic[S]):
         return flt.admits(visibility, holds)
 
 
+class _ChildScopes(_Scopes[S]):
+    async def taken(
+        self, parent_id: str, field: UniqueField, values: list[str], exclude_id: str | None = None
+    ) -> set[str]:
+        return self._taken(parent_id, field, values, exclude_id)
+
+
 @REPOSITORIES.register("organizations")
 class MemoryOrganizationRepository(_Scopes[Organization]):
     def _rows(self) -> dict[str, Organization]:
@@ -183,21 +190,12 @@ class MemoryOrganizationRepository(_Scopes[Organization]):
 
 
 @REPOSITORIES.register("teams")
-class MemoryTeamRepository(_Scopes[Team]):
+class MemoryTeamRepository(_ChildScopes[Team]):
     def _rows(self) -> dict[str, Team]:
         return self._s.teams
 
     def _parent(self, scope: Team) -> str | None:
         return scope.organization_id
-
-    async def taken(
-        self,
-        organization_id: str,
-        field: UniqueField,
-        values: list[str],
-        exclude_id: str | None = None,
-    ) -> set[str]:
-        return self._taken(organization_id, field, values, exclude_id)
 
     async def list_visible(
         self, organization_id: str, flt: ChildFilter, page: PageRequest
@@ -211,17 +209,12 @@ class MemoryTeamRepository(_Scopes[Team]):
 
 
 @REPOSITORIES.register("projects")
-class MemoryProjectRepository(_Scopes[Project]):
+class MemoryProjectRepository(_ChildScopes[Project]):
     def _rows(self) -> dict[str, Project]:
         return self._s.projects
 
     def _parent(self, scope: Project) -> str | None:
         return scope.team_id
-
-    async def taken(
-        self, team_id: str, field: UniqueField, values: list[str], exclude_id: str | None = None
-    ) -> set[str]:
-        return self._taken(team_id, field, values, exclude_id)
 
     async def list_visible(
         self, team_id: str, flt: ChildFilter, page: PageRequest

@@ -9,7 +9,7 @@ from application.identity.principal import Principal
 from application.pagination import Page, PageRequest
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.project_activity.unit_of_work import ProjectActivityUnitOfWork
-from domain.access.permissions import Permission
+from domain.access.permissions import Permission, ScopeKind
 from domain.project_activity.activity import ProjectActivity
 
 
@@ -22,7 +22,7 @@ class ListProjectActivity:
         self, caller: Principal, project_id: str, page: PageRequest
     ) -> Page[ProjectActivity]:
         async with self.uow() as uow:
-            access = await self.authorizer.project(
-                uow.scopes, caller.user_id, project_id, Permission.PROJECT_READ
+            access = await self.authorizer.scope(
+                uow.scopes, caller.user_id, ScopeKind.PROJECT, project_id, Permission.PROJECT_READ
             )
             return await uow.project_activity.list_for_project(access.project.id, page)

@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.rows import entity
 from adapters.sqlalchemy.statements import for_update as locked
 from adapters.sqlalchemy.tables.assistant import ai_conversations, ai_messages, ai_quota_usage
 from application.pagination import Page, PageRequest, encode_cursor
@@ -23,31 +24,20 @@ q = ai_quota_usage.c
 
 
 def _conversation(row: Any) -> Conversation:
-    return Conversation(
-        id=row.id,
-        user_id=row.user_id,
-        title=row.title,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        title_generated=row.title_generated,
-        message_count=row.message_count,
-    )
+    return entity(Conversation, row)
 
 
 def _message(row: Any) -> Message:
     usage = None
     if row.total_tokens is not None:
         usage = Usage(row.prompt_tokens or 0, row.output_tokens or 0, row.total_tokens)
-    return Message(
-        id=row.id,
-        conversation_id=row.conversation_id,
+    return entity(
+        Message,
+        row,
         role=MessageRole(row.role),
         parts=tuple(Part(p) for p in row.parts),
-        created_at=row.created_at,
         status=MessageStatus(row.status),
         usage=usage,
-        credits_charged=row.credits_charged,
-        seq=row.seq,
     )
 
 

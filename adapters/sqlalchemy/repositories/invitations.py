@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapters.sqlalchemy.errors import duplicates_refused
 from adapters.sqlalchemy.paging import read_page
 from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.rows import entity
 from adapters.sqlalchemy.statements import for_update as lock_rows
 from adapters.sqlalchemy.tables.access import memberships
 from adapters.sqlalchemy.tables.identity import users
@@ -139,18 +140,11 @@ def _row(inv: Invitation) -> dict[str, Any]:
 
 
 def _invitation(r: Any) -> Invitation:
-    return Invitation(
-        id=r.id,
+    return entity(
+        Invitation,
+        r,
         target=InvitationTarget(
             ScopeKind(r.scope_type), r.organization_id, r.team_id, r.project_id
         ),
-        email=r.email,
-        role_id=r.role_id,
-        code_digest=r.code_digest,
-        invited_by=r.invited_by,
-        created_at=r.created_at,
-        expires_at=r.expires_at,
         state=InvitationStatus(r.state),
-        closed_at=r.closed_at,
-        closed_by=r.closed_by,
     )

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.paging import read_page
 from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.rows import entity
 from adapters.sqlalchemy.statements import insert_ignoring_conflict
 from adapters.sqlalchemy.tables.notifications import notifications
 from application.notifications.ports import NotificationFilter
@@ -88,16 +89,4 @@ class SqlNotificationRepository:
 
 
 def _to_notification(row: Any) -> Notification:
-    return Notification(
-        id=row.id,
-        user_id=row.user_id,
-        type=NotificationType(row.type),
-        title=row.title,
-        message=row.message,
-        description=row.description,
-        action_url=row.action_url,
-        action_label=row.action_label,
-        metadata=row.metadata or {},
-        created_at=row.created_at,
-        read_at=row.read_at,
-    )
+    return entity(Notification, row, type=NotificationType(row.type), metadata=row.metadata or {})

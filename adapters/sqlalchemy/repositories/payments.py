@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.errors import duplicates_refused
 from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.rows import entity
 from adapters.sqlalchemy.statements import (
     entity_of,
     entity_row,
@@ -281,16 +282,11 @@ def _event_row(e: PaymentEvent) -> dict[str, Any]:
 
 
 def _event(r: Any) -> PaymentEvent:
-    return PaymentEvent(
-        id=r.id,
-        payment_id=r.payment_id,
+    return entity(
+        PaymentEvent,
+        r,
         type=PaymentEventType(r.type),
         from_status=PaymentStatus(r.from_status) if r.from_status else None,
         to_status=PaymentStatus(r.to_status),
-        actor=r.actor,
-        source=r.source,
-        created_at=r.created_at,
-        ip=r.ip,
-        user_agent=r.user_agent,
         data=dict(r.data or {}),
     )

@@ -175,6 +175,13 @@ class _ScopeRows(Generic[Scope]):
         return set((await self._conn.execute(stmt)).scalars())
 
 
+class _ChildScopeRows(_ScopeRows[Scope]):
+    async def taken(
+        self, parent_id: str, field: UniqueField, values: list[str], exclude_id: str | None = None
+    ) -> set[str]:
+        return await self._taken(parent_id, field, values, exclude_id)
+
+
 @REPOSITORIES.register("organizations")
 class SqlOrganizationRepository(_ScopeRows[Organization]):
     table = organizations
@@ -228,17 +235,8 @@ class SqlOrganizationRepository(_ScopeRows[Organization]):
 
 
 @REPOSITORIES.register("teams")
-class SqlTeamRepository(_ScopeRows[Team]):
+class SqlTeamRepository(_ChildScopeRows[Team]):
     table, parent_column = teams, "organization_id"
-
-    async def taken(
-        self,
-        organization_id: str,
-        field: UniqueField,
-        values: list[str],
-        exclude_id: str | None = None,
-    ) -> set[str]:
-        return await self._taken(organization_id, field, values, exclude_id)
 
     async def list_visible(
         self, organization_id: str, flt: ChildFilter, page: PageRequest
@@ -253,13 +251,8 @@ class SqlTeamRepository(_ScopeRows[Team]):
 
 
 @REPOSITORIES.register("projects")
-class SqlProjectRepository(_ScopeRows[Project]):
+class SqlProjectRepository(_ChildScopeRows[Project]):
     table, parent_column = projects, "team_id"
-
-    async def taken(
-        self, team_id: str, field: UniqueField, values: list[str], exclude_id: str | None = None
-    ) -> set[str]:
-        return await self._taken(team_id, field, values, exclude_id)
 
     async def list_visible(
         self, team_id: str, flt: ChildFilter, page: PageRequest
