@@ -18,9 +18,11 @@ from application.access.authorizer import ScopeAccess
 from application.access.naming import ensure_free
 from application.access.ports import UniqueField
 from application.access.unit_of_work import AccessUnitOfWork
+from application.audit.writer import AuditWriter
 from domain.access.errors import NotJoinable
 from domain.access.organization import ORG_NAME_MAX, ORG_SLUG_MAX, Organization
 from domain.access.permissions import ScopeKind
+from domain.access.scopes import ScopeRef
 from domain.access.team import NAME_MAX, SLUG_MAX, Project, Team
 from domain.access.visibility import Visibility
 from domain.ids import new_id
@@ -130,6 +132,20 @@ class ScopeType(ABC, Generic[E, F]):
 
     def state(self, scope: E) -> dict[str, Any]:
         return scope_state(scope, self.audited)
+
+    async def audit(
+        self, audit: AuditWriter, change: str, ref: ScopeRef, before: E | None, after: E | None
+    ) -> None:
+        """The entry ``<kind>.<change>`` with the scope's state before and after it."""
+        scope_id = before.id if before is not None else after.id if after is not None else ""
+        await audit.write(
+            f"{self.kind.value}.{change}",
+            ref,
+            self.kind.value,
+            scope_id,
+            before=None if before is None else self.state(before),
+            after=None if after is None else self.state(after),
+        )
 
     def check_joinable(self, access: ScopeAccess) -> None:
         """Joining without an invitation; refused unless the kind says otherwise."""

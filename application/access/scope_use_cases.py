@@ -58,7 +58,8 @@ class CreateScope(ScopeUseCase[E, F], Generic[E, F, R]):
         async with self._uow() as uow:
             parent = None
             if t.kind.parent is not None:
-                assert parent_ref is not None
+                if parent_ref is None:
+                    raise ValueError(f"a {t.kind.value} is created under its parent")
                 parent = await self._authorizer.scope(
                     uow.scopes,
                     caller.user_id,
@@ -73,9 +74,7 @@ class CreateScope(ScopeUseCase[E, F], Generic[E, F, R]):
             await uow.memberships.put(owner, now)
             audit = AuditWriter(uow.audit, actor_id=caller.user_id, now=now, context=ctx)
             ref = ScopeRef(t.kind, scope.id)
-            await audit.write(
-                f"{t.kind.value}.created", ref, t.kind.value, scope.id, after=t.state(scope)
-            )
+            await t.audit(audit, "created", ref, None, scope)
             await audit.write(
                 "member.added", ref, "user", caller.user_id, after=membership_state(owner)
             )
@@ -113,14 +112,7 @@ class UpdateScope(ScopeUseCase[E, F], Generic[E, F, R]):
             after = t.changed(before, changes, now)
             await t.ensure_unique(uow, before, after)
             await t.repository(uow).save(after)
-            await audit.write(
-                f"{t.kind.value}.updated",
-                access.node.ref,
-                t.kind.value,
-                before.id,
-                before=t.state(before),
-                after=t.state(after),
-            )
+            await t.audit(audit, "updated", access.node.ref, before, after)
             await uow.commit()
             return await self._updated(uow, caller, access, after)
 
@@ -152,14 +144,7 @@ class DeleteScope(ScopeUseCase[E, F]):
             before = t.of(access)
             scope = before.deleted(now)
             await t.repository(uow).save(scope)
-            await audit.write(
-                f"{t.kind.value}.deleted",
-                access.node.ref,
-                t.kind.value,
-                scope.id,
-                before=t.state(before),
-                after=t.state(scope),
-            )
+            await t.audit(audit, "deleted", access.node.ref, before, scope)
             await uow.commit()
         return scope
 
