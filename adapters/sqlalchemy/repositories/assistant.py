@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.registry import REPOSITORIES
-from adapters.sqlalchemy.rows import entity
+from adapters.sqlalchemy.statements import entity_of, entity_row
 from adapters.sqlalchemy.statements import for_update as locked
 from adapters.sqlalchemy.tables.assistant import ai_conversations, ai_messages, ai_quota_usage
 from application.pagination import Page, PageRequest, encode_cursor
@@ -24,14 +24,14 @@ q = ai_quota_usage.c
 
 
 def _conversation(row: Any) -> Conversation:
-    return entity(Conversation, row)
+    return entity_of(Conversation, row)
 
 
 def _message(row: Any) -> Message:
     usage = None
     if row.total_tokens is not None:
         usage = Usage(row.prompt_tokens or 0, row.output_tokens or 0, row.total_tokens)
-    return entity(
+    return entity_of(
         Message,
         row,
         role=MessageRole(row.role),
@@ -47,19 +47,7 @@ class SqlConversationRepository:
         self._conn = conn
 
     async def add(self, conversation: Conversation) -> None:
-        await self._conn.execute(sa.insert(ai_conversations).values(**self._row(conversation)))
-
-    @staticmethod
-    def _row(x: Conversation) -> dict[str, Any]:
-        return {
-            "id": x.id,
-            "user_id": x.user_id,
-            "title": x.title,
-            "title_generated": x.title_generated,
-            "message_count": x.message_count,
-            "created_at": x.created_at,
-            "updated_at": x.updated_at,
-        }
+        await self._conn.execute(sa.insert(ai_conversations).values(**entity_row(conversation)))
 
     async def get(self, conversation_id: str, *, for_update: bool = False) -> Conversation | None:
         stmt = sa.select(ai_conversations).where(c.id == conversation_id)
@@ -69,8 +57,7 @@ class SqlConversationRepository:
         return _conversation(row) if row is not None else None
 
     async def save(self, conversation: Conversation) -> None:
-        values = self._row(conversation)
-        del values["id"], values["user_id"], values["created_at"]
+        values = entity_row(conversation, omit=("id", "user_id", "created_at"))
         await self._conn.execute(
             sa.update(ai_conversations).where(c.id == conversation.id).values(**values)
         )

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapters.sqlalchemy.errors import duplicates_refused
 from adapters.sqlalchemy.paging import read_page
 from adapters.sqlalchemy.registry import REPOSITORIES
-from adapters.sqlalchemy.rows import entity
+from adapters.sqlalchemy.statements import entity_of
 from adapters.sqlalchemy.statements import for_update as lock_rows
 from adapters.sqlalchemy.tables.access import memberships
 from adapters.sqlalchemy.tables.identity import users
@@ -140,7 +140,7 @@ def _row(inv: Invitation) -> dict[str, Any]:
 
 
 def _invitation(r: Any) -> Invitation:
-    return entity(
+    return entity_of(
         Invitation,
         r,
         target=InvitationTarget(

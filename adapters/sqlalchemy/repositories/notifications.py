@@ -9,8 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.paging import read_page
 from adapters.sqlalchemy.registry import REPOSITORIES
-from adapters.sqlalchemy.rows import entity
-from adapters.sqlalchemy.statements import insert_ignoring_conflict
+from adapters.sqlalchemy.statements import entity_of, insert_ignoring_conflict
 from adapters.sqlalchemy.tables.notifications import notifications
 from application.notifications.ports import NotificationFilter
 from application.pagination import Page, PageRequest
@@ -89,4 +88,6 @@ class SqlNotificationRepository:
 
 
 def _to_notification(row: Any) -> Notification:
-    return entity(Notification, row, type=NotificationType(row.type), metadata=row.metadata or {})
+    return entity_of(
+        Notification, row, type=NotificationType(row.type), metadata=row.metadata or {}
+    )

@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.errors import duplicates_refused
 from adapters.sqlalchemy.registry import REPOSITORIES
-from adapters.sqlalchemy.rows import entity
 from adapters.sqlalchemy.statements import (
     entity_of,
     entity_row,
@@ -282,7 +281,7 @@ def _event_row(e: PaymentEvent) -> dict[str, Any]:
 
 
 def _event(r: Any) -> PaymentEvent:
-    return entity(
+    return entity_of(
         PaymentEvent,
         r,
         type=PaymentEventType(r.type),

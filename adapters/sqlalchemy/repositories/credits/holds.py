@@ -15,8 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.rows import entity
-from adapters.sqlalchemy.statements import for_update, insert_ignoring_conflict
+from adapters.sqlalchemy.statements import entity_of, for_update, insert_ignoring_conflict
 from adapters.sqlalchemy.tables.credits import credit_holds, credit_wallets
 from application.transient import TransientConflict
 from domain.credits import entries
@@ -35,7 +34,7 @@ from domain.credits.wallets import Balance
 
 
 def _hold(row: Any) -> Hold:
-    return entity(Hold, row, status=HoldStatus(row.status))
+    return entity_of(Hold, row, status=HoldStatus(row.status))
 
 
 class SqlHolds:
