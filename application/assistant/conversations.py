@@ -69,47 +69,37 @@ class RenameConversation:
         return renamed
 
 
+@dataclass(frozen=True, eq=False)
 class DeleteConversation:
     """Deletes the conversation and its messages; a generation in flight is stopped first."""
 
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[AssistantUnitOfWork],
-        generations: Generations,
-        stop_signal: StopSignal,
-    ) -> None:
-        self._uow = uow
-        self._generations = generations
-        self._stop = stop_signal
+    uow: UnitOfWorkFactory[AssistantUnitOfWork]
+    generations: Generations
+    stop_signal: StopSignal
 
     async def __call__(self, principal: Principal, conversation_id: str) -> None:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             conversation = await _own(uow, principal, conversation_id)
-            if not self._generations.cancel(conversation.id):
-                await self._stop.request_stop(conversation.id)
+            if not self.generations.cancel(conversation.id):
+                await self.stop_signal.request_stop(conversation.id)
             await uow.conversations.delete(conversation.id)
             await uow.commit()
 
 
+@dataclass(frozen=True, eq=False)
 class StopGeneration:
     """Cancel the conversation's generation on whichever instance runs it."""
 
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[AssistantUnitOfWork],
-        generations: Generations,
-        stop_signal: StopSignal,
-    ) -> None:
-        self._uow = uow
-        self._generations = generations
-        self._stop = stop_signal
+    uow: UnitOfWorkFactory[AssistantUnitOfWork]
+    generations: Generations
+    stop_signal: StopSignal
 
     async def __call__(self, principal: Principal, conversation_id: str) -> bool:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             conversation = await _own(uow, principal, conversation_id)
-        if self._generations.cancel(conversation.id):
+        if self.generations.cancel(conversation.id):
             return True
-        return await self._stop.request_stop(conversation.id)
+        return await self.stop_signal.request_stop(conversation.id)
 
 
 @dataclass(frozen=True, eq=False)

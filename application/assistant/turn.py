@@ -105,24 +105,15 @@ class TurnState:
     output: bool = False  # any text reached the client
 
 
+@dataclass(frozen=True, eq=False)
 class Turn:
-    def __init__(
-        self,
-        start: StartTurn,
-        request: TurnRequest,
-        conversation: Conversation,
-        created: bool,
-        history: list[Message],
-        admission: Admission | None,
-        reply_id: str,
-    ) -> None:
-        self._s = start
-        self.request = request
-        self.conversation = conversation
-        self._created = created
-        self._history = history
-        self._admission = admission
-        self.reply_id = reply_id
+    start: StartTurn
+    request: TurnRequest
+    conversation: Conversation
+    created: bool
+    history: list[Message]
+    admission: Admission | None
+    reply_id: str
 
     @property
     def conversation_id(self) -> str:
@@ -131,23 +122,23 @@ class Turn:
     async def launch(self) -> TurnEvents:
         """Start the generation task; its events until the terminal one."""
         try:
-            return self._s.generations.start(self.conversation.id, self.run)
+            return self.start.generations.start(self.conversation.id, self.run)
         except BaseException:
-            await self._s.release(self.request.principal.user_id, self._admission)
+            await self.start.release(self.request.principal.user_id, self.admission)
             raise
 
     async def run(self, emit: Emit) -> None:
-        await self._s.stop_signal.generating(self.conversation.id)
+        await self.start.stop_signal.generating(self.conversation.id)
         try:
             await self._run(emit)
         finally:
-            await asyncio.shield(self._s.stop_signal.finished(self.conversation.id))
+            await asyncio.shield(self.start.stop_signal.finished(self.conversation.id))
 
     async def _run(self, emit: Emit) -> None:
         emit(Connected(self.conversation.id, self.reply_id))
-        now = self._s.clock.now()
+        now = self.start.clock.now()
         user = self._message(MessageRole.USER, (Part.of_text(self.request.message),), now)
-        if self._admission is None:  # guarded: refused without calling the model
+        if self.admission is None:  # guarded: refused without calling the model
             emit(Chunk(REFUSAL))
             emit(Completed(Usage(), 0))
             return
@@ -167,7 +158,7 @@ class Turn:
         await self._finish(state, MessageStatus.COMPLETE, emit)
 
     async def _converse(self, state: TurnState, emit: Emit) -> None:
-        s = self._s
+        s = self.start
         caller = ToolCaller(
             self.request.principal,
             self.conversation.id,
@@ -178,7 +169,7 @@ class Turn:
         if self.request.page_context:
             route = self.request.page_context.get("route")
             system += f"\n\nThe user is on the page {route!s} (get_current_page_context reads it)."
-        contents = [Content(m.role, m.parts) for m in [*self._history, *state.messages]]
+        contents = [Content(m.role, m.parts) for m in [*self.history, *state.messages]]
         rounds = 0
         while True:
             tools = s.toolbox.specs if rounds < MAX_TOOL_ROUNDS else ()
@@ -251,14 +242,14 @@ class Turn:
             emit(TurnFailed(failure.code, failure.message))
         else:
             emit(Completed(state.usage, charged, status.value))
-        if self._created and status is MessageStatus.COMPLETE:
-            self._s.generations.in_background(self._title(state))
+        if self.created and status is MessageStatus.COMPLETE:
+            self.start.generations.in_background(self._title(state))
 
     def _final_messages(self, state: TurnState, status: MessageStatus) -> list[Message]:
         """The turn's messages; the last model message is the reply (``reply_id``), carrying the
         status, usage and charge. A round cut short keeps its partial text."""
         messages = list(state.messages)
-        now = self._s.clock.now()
+        now = self.start.clock.now()
         if state.partial or messages[-1].role is not MessageRole.MODEL:
             parts = (Part.of_text(state.partial),) if state.partial else ()
             messages.append(self._message(MessageRole.MODEL, parts, now))
@@ -275,8 +266,8 @@ class Turn:
         return messages
 
     async def _store(self, state: TurnState, status: MessageStatus) -> int:
-        s = self._s
-        admission = self._admission
+        s = self.start
+        admission = self.admission
         assert admission is not None
         messages = self._final_messages(state, status)
         charge = 0
@@ -305,26 +296,26 @@ class Turn:
     async def _settle_hold(
         self, uow: AssistantUnitOfWork, state: TurnState, status: MessageStatus
     ) -> int:
-        admission = self._admission
+        admission = self.admission
         assert admission is not None and admission.hold_id is not None
         if status is MessageStatus.ERROR and not state.output:
-            await self._s.ledger.void_hold(uow, hold_id=admission.hold_id)
+            await self.start.ledger.void_hold(uow, hold_id=admission.hold_id)
             return 0
         if status is MessageStatus.ABORTED and not state.output and not state.usage.total_tokens:
-            await self._s.ledger.void_hold(uow, hold_id=admission.hold_id)
+            await self.start.ledger.void_hold(uow, hold_id=admission.hold_id)
             return 0
         amount = credits_for(
             state.usage.total_tokens,
-            per_1k_tokens=self._s.policy.credits_per_1k_tokens,
+            per_1k_tokens=self.start.policy.credits_per_1k_tokens,
             hold=admission.hold_amount,
         )
-        await self._s.ledger.capture_hold(
+        await self.start.ledger.capture_hold(
             uow, hold_id=admission.hold_id, amount=amount, description="AI assistant message"
         )
         return amount
 
     async def _title(self, state: TurnState) -> None:
-        s = self._s
+        s = self.start
         reply = next((m.text for m in reversed(state.messages) if m.role is MessageRole.MODEL), "")
         prompt = f"User: {self.request.message}\nAssistant: {reply[:1000]}"
         try:

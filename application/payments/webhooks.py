@@ -10,7 +10,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Mapping
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 from application.payments.settlement import PaymentSettlement
@@ -50,7 +50,7 @@ class ReceiveRazorpayWebhook:
     uow: UnitOfWorkFactory[PaymentsUnitOfWork]
     clock: Clock
     _: KW_ONLY
-    secret: str
+    secret: str = field(repr=False)
 
     async def __call__(
         self, raw_body: bytes, *, signature: str | None, event_id: str | None, meta: RequestContext

@@ -43,27 +43,25 @@ log = logging.getLogger(__name__)
 TRIAGE_TIMEOUT_SECONDS = 20.0
 
 
+@dataclass(frozen=True, eq=False)
 class TicketTriage:
     """Model first when there is one, the rules whenever the model's answer cannot be used."""
 
-    def __init__(
-        self, model: LanguageModel | None, timeout_seconds: float = TRIAGE_TIMEOUT_SECONDS
-    ) -> None:
-        self._model = model
-        self._timeout = timeout_seconds
+    model: LanguageModel | None
+    timeout_seconds: float = TRIAGE_TIMEOUT_SECONDS
 
     async def __call__(self, subject: str, message: str) -> Triage:
         rules = keyword_triage(subject, message)
-        if self._model is None or steers_the_triage(subject, message):
+        if self.model is None or steers_the_triage(subject, message):
             return rules
         try:
             answer = await asyncio.wait_for(
-                self._model.generate_json(
+                self.model.generate_json(
                     system_instruction=SYSTEM_INSTRUCTION,
                     prompt=fenced_ticket(subject, message),
                     schema=TRIAGE_SCHEMA,
                 ),
-                self._timeout,
+                self.timeout_seconds,
             )
         except (ModelFailure, TimeoutError) as failure:
             log.warning("support.triage.model_failed: %s", failure)
