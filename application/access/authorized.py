@@ -28,7 +28,7 @@ class AuthorizingUnitOfWork(UnitOfWork, Protocol):
 U = TypeVar("U", bound=AuthorizingUnitOfWork)
 
 
-class Authorized(NamedTuple, Generic[U]):
+class AuthorizedCall(NamedTuple, Generic[U]):
     """One call inside its transaction: what the caller may do in the scope it names, and the
     audit writer bound to the caller, the request and the instant the call began."""
 
@@ -54,10 +54,10 @@ class AuthorizedUseCase(Generic[U]):
         ref: str,
         permission: Permission,
         ctx: RequestContext,
-    ) -> AsyncIterator[Authorized[U]]:
+    ) -> AsyncIterator[AuthorizedCall[U]]:
         """A transaction in which ``caller`` holds ``permission`` on ``ref`` (or the refusal)."""
         now = self._clock.now()
         async with self._uow() as uow:
             access = await self._authorizer.scope(uow.scopes, caller.user_id, kind, ref, permission)
             audit = AuditWriter(uow.audit, actor_id=caller.user_id, now=now, context=ctx)
-            yield Authorized(uow, access, audit, now)
+            yield AuthorizedCall(uow, access, audit, now)

@@ -6,7 +6,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
 from application.access.audit_trail import role_state
-from application.access.authorized import Authorized, AuthorizedUseCase
+from application.access.authorized import AuthorizedCall, AuthorizedUseCase
 from application.access.authorizer import Authorizer, ScopeAccess
 from application.access.unit_of_work import AccessUnitOfWork
 from application.identity.principal import Principal
@@ -62,7 +62,7 @@ class ListRoles:
 class _RoleUseCase(AuthorizedUseCase[AccessUnitOfWork]):
     def _managing(
         self, caller: Principal, ref: str, ctx: RequestContext
-    ) -> AbstractAsyncContextManager[Authorized[AccessUnitOfWork]]:
+    ) -> AbstractAsyncContextManager[AuthorizedCall[AccessUnitOfWork]]:
         """The organization's transaction, once the caller may manage its roles."""
         return self._authorized(
             caller, ScopeKind.ORGANIZATION, ref, Permission.ORG_ROLES_MANAGE, ctx
