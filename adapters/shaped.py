@@ -1,35 +1,74 @@
-"""What the SQL and memory units of work share: repositories by name, built on first use and
-limited to the names the unit of work's shape declares (``application.ports.unit_of_work``)."""
+"""What the SQL and memory units of work share: repositories by name (a ``Registry`` each adapter
+fills), built on first use and limited to the names the unit of work's shape declares
+(``application.ports.unit_of_work``)."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection
 from functools import partial
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
+from application.ports.clock import Clock
 from application.ports.outbox import AfterCommit, CommittedMessage, Outbox
 from application.ports.outbox_commands import OutboxCommand
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory, repository_names
 
 U = TypeVar("U", bound=UnitOfWork)
+H = TypeVar("H")  # what an adapter's repositories are built on: a connection, the memory state
+C = TypeVar("C", bound=Callable[..., object])
 
 
-class ShapedUnitOfWork(ABC):
-    """Repositories as attributes, built on first use; ``names`` is what the shape allows (None:
-    every registered repository). Subclasses say how a repository is built on their transaction."""
+class Registry(Generic[H]):
+    """One adapter's repositories by the name units of work give them. Each repository registers
+    itself where it is written (``@REPOSITORIES.register("users")``); it is built on the handle of
+    the transaction, and on the clock's ``now`` too when ``clocked``."""
+
+    def __init__(self) -> None:
+        self._builds: dict[str, tuple[Callable[..., object], bool]] = {}
+
+    def register(self, name: str, *, clocked: bool = False) -> Callable[[C], C]:
+        def add(build: C) -> C:
+            if name in self._builds:
+                raise ValueError(f"two repositories registered as {name!r}")
+            self._builds[name] = (build, clocked)
+            return build
+
+        return add
+
+    def build(self, name: str, handle: H, clock: Clock) -> object | None:
+        """The repository registered under ``name`` on ``handle``, or None if none is."""
+        entry = self._builds.get(name)
+        if entry is None:
+            return None
+        build, clocked = entry
+        return build(handle, clock.now) if clocked else build(handle)
+
+    def names(self) -> frozenset[str]:
+        return frozenset(self._builds)
+
+
+class ShapedUnitOfWork(ABC, Generic[H]):
+    """Repositories as attributes, built on first use from ``registry`` on this transaction's
+    ``_handle()``; ``names`` is what the shape allows (None: every registered repository)."""
 
     def __init__(
-        self, names: Collection[str] | None, after_commit: AfterCommit | None = None
+        self,
+        registry: Registry[H],
+        clock: Clock,
+        names: Collection[str] | None,
+        after_commit: AfterCommit | None = None,
     ) -> None:
+        self._registry = registry
+        self._clock = clock
         self._names = names
         self._built: dict[str, object] = {}
         self._after_commit = after_commit
         self._added: list[CommittedMessage] = []
 
     @abstractmethod
-    def _build(self, name: str) -> object | None:
-        """The repository registered under ``name`` on this transaction, or None if none is."""
+    def _handle(self) -> H:
+        """What this transaction's repositories are built on."""
 
     def __getattr__(self, name: str) -> object:
         if name.startswith("_"):
@@ -42,7 +81,7 @@ class ShapedUnitOfWork(ABC):
                 f"this unit of work has no {name!r} repository: declare it on the "
                 "unit-of-work protocol the use case receives"
             )
-        repository = self._build(name)
+        repository = self._registry.build(name, self._handle(), self._clock)
         if repository is None:
             raise AttributeError(name)
         if name == "outbox" and self._after_commit is not None:
@@ -83,16 +122,22 @@ class _RecordingOutbox:
         return getattr(self._inner, name)
 
 
-class ShapedFactory(ABC):
+W = TypeVar("W", bound=ShapedUnitOfWork[Any])
+
+
+class ShapedFactory(ABC, Generic[W]):
     """``of(Shape)``: the factory of one unit-of-work protocol (what the containers wire);
     calling the factory itself gives a unit of work with every repository (tests, the CLI)."""
 
     def __init__(self, after_commit: AfterCommit | None = None) -> None:
-        self._factories: dict[type[UnitOfWork], Callable[[], UnitOfWork]] = {}
+        self._factories: dict[type[UnitOfWork], Callable[[], W]] = {}
         self.after_commit = after_commit
 
     @abstractmethod
-    def _unit(self, names: frozenset[str] | None) -> UnitOfWork: ...
+    def _unit(self, names: frozenset[str] | None) -> W: ...
+
+    def __call__(self) -> W:
+        return self._unit(None)
 
     def of(self, shape: type[U]) -> UnitOfWorkFactory[U]:
         factory = self._factories.get(shape)

@@ -8,6 +8,7 @@ transaction so no lock is held while the request runs (it may call Razorpay).
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal, overload
 
@@ -54,16 +55,16 @@ def validate_key(key: str | None, *, required: bool = True) -> str | None:
     return key
 
 
+@dataclass(frozen=True, eq=False)
 class IdempotentRequests:
-    def __init__(self, uow: UnitOfWorkFactory[IdempotencyUnitOfWork], clock: Clock) -> None:
-        self._uow = uow
-        self._clock = clock
+    uow: UnitOfWorkFactory[IdempotencyUnitOfWork]
+    clock: Clock
 
     async def begin(self, *, scope: str, key: str, fingerprint: str) -> StoredResponse | None:
         """None: go ahead (the key is now claimed). A response: replay it."""
-        now = self._clock.now()
+        now = self.clock.now()
         record = IdempotencyRecord(scope, key, fingerprint, now, now + KEY_TTL)
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             existing = await uow.idempotency.claim(
                 record, now=now, stale_before=now - IN_FLIGHT_LEASE
             )
@@ -77,25 +78,25 @@ class IdempotentRequests:
         return existing.response
 
     async def finish(self, *, scope: str, key: str, response: StoredResponse) -> None:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             await uow.idempotency.complete(scope, key, response)
             await uow.commit()
 
     async def abandon(self, *, scope: str, key: str) -> None:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             await uow.idempotency.release(scope, key)
             await uow.commit()
 
 
+@dataclass(frozen=True, eq=False)
 class PurgeIdempotencyKeys:
     """Daily job: drop records older than 24 h."""
 
-    def __init__(self, uow: UnitOfWorkFactory[IdempotencyUnitOfWork], clock: Clock) -> None:
-        self._uow = uow
-        self._clock = clock
+    uow: UnitOfWorkFactory[IdempotencyUnitOfWork]
+    clock: Clock
 
     async def __call__(self) -> int:
-        async with self._uow() as uow:
-            removed = await uow.idempotency.purge_expired(self._clock.now())
+        async with self.uow() as uow:
+            removed = await uow.idempotency.purge_expired(self.clock.now())
             await uow.commit()
             return removed

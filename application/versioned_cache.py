@@ -53,39 +53,39 @@ class CachedRead:
     generation: str | None
 
 
+@dataclass(frozen=True, eq=False)
 class VersionedCache:
     """Generation-checked entries over any ``Cache`` (see the module docstring)."""
 
-    def __init__(self, cache: Cache, new_token: Callable[[], str] = _new_token):
-        self._cache = cache
-        self._new_token = new_token
+    cache: Cache
+    new_token: Callable[[], str] = _new_token
 
     async def read(self, key: str) -> CachedRead:
         """Call before reading the database; pass the result to ``fill`` after."""
-        entry, current = await self._cache.get_many(key, generation_key(key))
+        entry, current = await self.cache.get_many(key, generation_key(key))
         if current is not None:
             return CachedRead(live_value(entry, current), current.decode())
         # No generation (never set, expired or evicted): start one. Any entry found was stamped
         # with a token that is gone, so it cannot be live.
-        token = self._new_token()
-        if await self._cache.add(generation_key(key), token.encode(), GENERATION_TTL_SECONDS):
+        token = self.new_token()
+        if await self.cache.add(generation_key(key), token.encode(), GENERATION_TTL_SECONDS):
             return CachedRead(None, token)
-        raced = await self._cache.get(generation_key(key))  # another reader or an invalidation
+        raced = await self.cache.get(generation_key(key))  # another reader or an invalidation
         return CachedRead(None, raced.decode() if raced is not None else None)
 
     async def fill(self, key: str, read: CachedRead, value: bytes, ttl_seconds: int) -> None:
         """Store ``value``, loaded after ``read``; dead at once if ``key`` was invalidated since."""
         if read.generation is not None:
             stamped = read.generation.encode() + _SEPARATOR + value
-            await self._cache.set(key, stamped, ttl_seconds)
+            await self.cache.set(key, stamped, ttl_seconds)
 
     async def invalidate(self, *keys: str) -> None:
         """After the write's commit: every entry filled from an earlier read is dead from now."""
         for key in keys:
-            await self._cache.set(
-                generation_key(key), self._new_token().encode(), GENERATION_TTL_SECONDS
+            await self.cache.set(
+                generation_key(key), self.new_token().encode(), GENERATION_TTL_SECONDS
             )
-        await self._cache.delete(*keys)  # not needed for correctness; frees the memory
+        await self.cache.delete(*keys)  # not needed for correctness; frees the memory
 
 
 def live_value(entry: bytes | None, generation: bytes) -> bytes | None:

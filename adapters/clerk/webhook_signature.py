@@ -22,10 +22,8 @@ SVIX_HEADERS = ("svix-id", "svix-timestamp", "svix-signature")
 MAX_MESSAGE_ID_LENGTH = 255  # the inbox's event_id column
 
 
-class InvalidClerkSignature(IdentityError, Forbidden):
+class InvalidClerkSignature(IdentityError, Forbidden, code="INVALID_SIGNATURE"):
     """Unsigned, forged, or outside the timestamp window."""
-
-    code = "INVALID_SIGNATURE"
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Generic, TypeVar
 
 from adapters.memory.paging import by_id
+from adapters.memory.registry import REPOSITORIES
 from adapters.memory.store import AccessState, MemoryState, MemoryStore, StoredMembership
 from application.access.ports import (
     MemberView,
@@ -62,6 +63,7 @@ class _Access:
         return self._state.access
 
 
+@REPOSITORIES.register("scopes")
 class MemoryScopeChainReader(_Access):
     def _count(self, scope_id: str) -> int:
         return len(self._s.members_of(scope_id))
@@ -155,6 +157,14 @@ class _Scopes(_Access, Generic[S]):
         return flt.admits(visibility, holds)
 
 
+class _ChildScopes(_Scopes[S]):
+    async def taken(
+        self, parent_id: str, field: UniqueField, values: list[str], exclude_id: str | None = None
+    ) -> set[str]:
+        return self._taken(parent_id, field, values, exclude_id)
+
+
+@REPOSITORIES.register("organizations")
 class MemoryOrganizationRepository(_Scopes[Organization]):
     def _rows(self) -> dict[str, Organization]:
         return self._s.organizations
@@ -179,21 +189,13 @@ class MemoryOrganizationRepository(_Scopes[Organization]):
         return by_id(items, page, lambda i: i.organization.id)
 
 
-class MemoryTeamRepository(_Scopes[Team]):
+@REPOSITORIES.register("teams")
+class MemoryTeamRepository(_ChildScopes[Team]):
     def _rows(self) -> dict[str, Team]:
         return self._s.teams
 
     def _parent(self, scope: Team) -> str | None:
         return scope.organization_id
-
-    async def taken(
-        self,
-        organization_id: str,
-        field: UniqueField,
-        values: list[str],
-        exclude_id: str | None = None,
-    ) -> set[str]:
-        return self._taken(organization_id, field, values, exclude_id)
 
     async def list_visible(
         self, organization_id: str, flt: ChildFilter, page: PageRequest
@@ -206,17 +208,13 @@ class MemoryTeamRepository(_Scopes[Team]):
         return by_id(items, page, lambda i: i.team.id)
 
 
-class MemoryProjectRepository(_Scopes[Project]):
+@REPOSITORIES.register("projects")
+class MemoryProjectRepository(_ChildScopes[Project]):
     def _rows(self) -> dict[str, Project]:
         return self._s.projects
 
     def _parent(self, scope: Project) -> str | None:
         return scope.team_id
-
-    async def taken(
-        self, team_id: str, field: UniqueField, values: list[str], exclude_id: str | None = None
-    ) -> set[str]:
-        return self._taken(team_id, field, values, exclude_id)
 
     async def list_visible(
         self, team_id: str, flt: ChildFilter, page: PageRequest
@@ -229,6 +227,7 @@ class MemoryProjectRepository(_Scopes[Project]):
         return by_id(items, page, lambda i: i.project.id)
 
 
+@REPOSITORIES.register("roles")
 class MemoryRoleRepository(_Access):
     async def list_for_organization(self, organization_id: str) -> tuple[Role, ...]:
         return tuple(
@@ -263,6 +262,7 @@ class MemoryRoleRepository(_Access):
         return sum(1 for s in self._s.memberships.values() if s.membership.role.id == role_id)
 
 
+@REPOSITORIES.register("memberships")
 class MemoryMembershipRepository(_Access):
     async def get(self, user_id: str, scope: ScopeRef) -> Membership | None:
         held = self._s.held(user_id, [scope.id])

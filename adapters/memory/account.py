@@ -10,6 +10,7 @@ from enum import Enum
 from typing import Any
 
 from adapters.memory.paging import newest_first
+from adapters.memory.registry import REPOSITORIES
 from adapters.memory.store import MemoryState, MemoryStore
 from application.account.ports import ExportRow, OwnedOrganization
 from application.pagination import Page, PageRequest
@@ -22,6 +23,7 @@ from domain.account.step_up import StepUpCode
 from domain.identity.user import User
 
 
+@REPOSITORIES.register("activity")
 class MemoryActivityLog:
     def __init__(self, state: MemoryState):
         self._s = state
@@ -50,6 +52,7 @@ class MemoryActivityLog:
         return gone
 
 
+@REPOSITORIES.register("step_up_codes")
 class MemoryStepUpCodes:
     def __init__(self, state: MemoryState):
         self._s = state
@@ -71,6 +74,7 @@ class MemoryStepUpCodes:
         return len(expired)
 
 
+@REPOSITORIES.register("exports")
 class MemoryExportRepository:
     def __init__(self, state: MemoryState):
         self._s = state
@@ -98,6 +102,7 @@ class MemoryExportRepository:
         ]
 
 
+@REPOSITORIES.register("account_records")
 class MemoryAccountRecords:
     def __init__(self, state: MemoryState):
         self._s = state

@@ -6,11 +6,13 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from adapters.memory.paging import newest_first
+from adapters.memory.registry import REPOSITORIES
 from adapters.memory.store import MemoryState
 from application.pagination import Page, PageRequest
 from domain.assistant.conversation import Conversation, Message
 
 
+@REPOSITORIES.register("conversations")
 class MemoryConversationRepository:
     def __init__(self, state: MemoryState) -> None:
         self._s = state
@@ -61,6 +63,7 @@ class MemoryConversationRepository:
             bucket.append(message)
 
 
+@REPOSITORIES.register("assistant_quota")
 class MemoryAssistantQuota:
     def __init__(self, state: MemoryState) -> None:
         self._s = state

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from adapters.memory.paging import newest_first
+from adapters.memory.registry import REPOSITORIES
 from adapters.memory.store import MemoryState
 from application.audit.ports import AuditRecord
 from application.pagination import Page, PageRequest
 from application.ports.audit import AuditEntry
 
 
+@REPOSITORIES.register("audit_trail")
 class MemoryOrganizationAuditTrail:
     def __init__(self, state: MemoryState):
         self._state = state
@@ -37,6 +39,7 @@ class MemoryOrganizationAuditTrail:
         return AuditRecord(entry, user.display_name if user else None)
 
 
+@REPOSITORIES.register("audit")
 class MemoryAuditLog:
     def __init__(self, state: MemoryState):
         self._s = state

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from adapters.memory.paging import by_id, newest_first
+from adapters.memory.registry import REPOSITORIES
 from adapters.memory.store import MemoryState
 from application.community.ports import FeedbackRecipient
 from application.pagination import Page, PageRequest
@@ -15,6 +16,7 @@ from domain.community.reports import Report, ReportStatus
 from domain.community.stars import Stargazer
 
 
+@REPOSITORIES.register("stars")
 class MemoryStarRepository:
     def __init__(self, state: MemoryState):
         self._s = state
@@ -45,6 +47,7 @@ class MemoryStarRepository:
         return newest_first(gazers, page, lambda g: (g.starred_at, g.user_id))
 
 
+@REPOSITORIES.register("reports")
 class MemoryReportRepository:
     def __init__(self, state: MemoryState):
         self._s = state
@@ -78,6 +81,7 @@ class MemoryReportRepository:
         return by_id(found, page, lambda r: r.id)
 
 
+@REPOSITORIES.register("feedback")
 class MemoryFeedbackRepository:
     def __init__(self, state: MemoryState):
         self._s = state
@@ -123,6 +127,7 @@ class MemoryFeedbackRepository:
         ]
 
 
+@REPOSITORIES.register("newsletter")
 class MemoryNewsletterRepository:
     def __init__(self, state: MemoryState):
         self._s = state

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from adapters.memory.registry import REPOSITORIES
 from adapters.memory.store import EconomyState, MemoryState
 from application.credits.ports import BalanceDifference, HistoryEntry, KeyTaken, LedgerAudit
 from application.pagination import Page, PageRequest, encode_cursor
@@ -20,6 +21,7 @@ from domain.credits.transactions import LedgerTransaction
 from domain.credits.wallets import Balance
 
 
+@REPOSITORIES.register("ledger")
 class MemoryLedgerRepository:
     def __init__(self, state: MemoryState):
         self._book: Book = state.extra.setdefault("ledger", Book())
@@ -115,6 +117,7 @@ class MemoryLedgerRepository:
         )
 
 
+@REPOSITORIES.register("referrals")
 class MemoryReferralRepository:
     def __init__(self, state: MemoryState):
         self._state = state
@@ -152,6 +155,7 @@ class MemoryReferralRepository:
         return len(mine), sum(r.referrer_credits for r in mine if r.reversed_at is None)
 
 
+@REPOSITORIES.register("coupons")
 class MemoryCouponRepository:
     def __init__(self, state: MemoryState):
         self._state = state

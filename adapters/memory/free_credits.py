@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from adapters.memory.registry import REPOSITORIES
 from adapters.memory.store import FreeCreditsState, MemoryState
 from application.ports.storage_errors import DuplicateKey
 from domain.free_credits.errors import FreeCreditsAlreadyClaimed, PhoneNumberTaken
@@ -14,6 +15,7 @@ from domain.free_credits.phone_number import PhoneNumber
 from domain.free_credits.verification import PhoneVerification
 
 
+@REPOSITORIES.register("phone_verifications")
 class MemoryPhoneVerificationRepository:
     def __init__(self, state: MemoryState) -> None:
         self._state = state

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from adapters.memory.registry import REPOSITORIES
 from adapters.memory.store import MemoryState
 from application.ports.idempotency import IdempotencyRecord, StoredResponse
 
 
+@REPOSITORIES.register("idempotency")
 class MemoryIdempotencyStore:
     def __init__(self, state: MemoryState):
         self._state = state

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from adapters.memory.registry import REPOSITORIES
 from adapters.memory.store import MemoryState
 from application.ports.inbox import ReceivedWebhook
 
 
+@REPOSITORIES.register("inbox")
 class MemoryWebhookInbox:
     def __init__(self, state: MemoryState):
         self._s = state

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from adapters.memory.paging import newest_first
+from adapters.memory.registry import REPOSITORIES
 from adapters.memory.store import MemoryState
 from application.pagination import Page, PageRequest
 from application.ports.storage_errors import DuplicateKey
@@ -13,6 +14,7 @@ from domain.access.scopes import ScopeRef
 from domain.invitations.invitation import Invitation, InvitationStatus
 
 
+@REPOSITORIES.register("invitations")
 class MemoryInvitationRepository:
     def __init__(self, state: MemoryState):
         self._state = state

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from adapters.memory.registry import REPOSITORIES
 from adapters.memory.store import JobRun, MemoryState, ProcessedMessage
 
 
+@REPOSITORIES.register("processed_messages")
 class MemoryProcessedMessages:
     def __init__(self, state: MemoryState):
         self._state = state
@@ -24,6 +26,7 @@ class MemoryProcessedMessages:
         return True
 
 
+@REPOSITORIES.register("job_runs")
 class MemoryJobRuns:
     def __init__(self, state: MemoryState):
         self._state = state

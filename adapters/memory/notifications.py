@@ -6,12 +6,14 @@ import builtins
 from datetime import datetime
 
 from adapters.memory.paging import newest_first
+from adapters.memory.registry import REPOSITORIES
 from adapters.memory.store import MemoryState
 from application.notifications.ports import NotificationFilter
 from application.pagination import Page, PageRequest
 from domain.notifications.notification import Notification
 
 
+@REPOSITORIES.register("notifications")
 class MemoryNotificationRepository:
     def __init__(self, state: MemoryState):
         self._s = state

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from adapters.memory.registry import REPOSITORIES
 from adapters.memory.store import MemoryState
 from application.ports.outbox import PendingMessage
 from application.ports.outbox_commands import OutboxCommand
 from domain.ids import new_id
 
 
+@REPOSITORIES.register("outbox", clocked=True)
 class MemoryOutbox:
     def __init__(self, state: MemoryState, now: Any):
         self._s = state

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from adapters.memory.paging import newest_first
+from adapters.memory.registry import REPOSITORIES
 from adapters.memory.store import MemoryState
 from application.pagination import Page, PageRequest
 from application.payments.plans import default_plans
@@ -35,6 +36,7 @@ def _events(state: MemoryState) -> list[PaymentEvent]:
     return state.payments.events
 
 
+@REPOSITORIES.register("plans")
 class MemoryPlanRepository:
     def __init__(self, state: MemoryState):
         self._s = state
@@ -57,6 +59,7 @@ class MemoryPlanRepository:
         _plans(self._s)[plan.plan_id] = plan
 
 
+@REPOSITORIES.register("payments")
 class MemoryPaymentRepository:
     def __init__(self, state: MemoryState):
         self._s = state

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from adapters.memory.paging import newest_first
+from adapters.memory.registry import REPOSITORIES
 from adapters.memory.store import MemoryState
 from application.pagination import Page, PageRequest
 from domain.project_activity.activity import ProjectActivity
@@ -14,6 +15,7 @@ def _key(activity: ProjectActivity) -> tuple[datetime, str]:
     return activity.created_at, activity.id
 
 
+@REPOSITORIES.register("project_activity")
 class MemoryProjectActivityRepository:
     def __init__(self, state: MemoryState) -> None:
         self._s = state

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from adapters.memory.registry import REPOSITORIES
 from adapters.memory.store import MemoryState
 
 
+@REPOSITORIES.register("settings")
 class MemorySettingsRepository:
     def __init__(self, state: MemoryState):
         self._s = state

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from adapters.memory.paging import newest_first
+from adapters.memory.registry import REPOSITORIES
 from adapters.memory.store import MemoryState
 from application.pagination import Page, PageRequest
 from application.support.ports import QueueFilter, Requester
@@ -19,6 +20,7 @@ def _page(items: list[SupportTicket], page: PageRequest) -> Page[SupportTicket]:
     return newest_first(sorted(items, key=_key, reverse=True), page, _key)
 
 
+@REPOSITORIES.register("support_tickets")
 class MemoryTicketRepository:
     def __init__(self, state: MemoryState) -> None:
         self._s = state

@@ -13,7 +13,7 @@ from application.ports.clock import Clock
 from application.ports.outbox import AfterCommit
 
 
-class InMemoryUnitOfWork(ShapedUnitOfWork):
+class InMemoryUnitOfWork(ShapedUnitOfWork[MemoryState]):
     def __init__(
         self,
         store: MemoryStore,
@@ -21,15 +21,13 @@ class InMemoryUnitOfWork(ShapedUnitOfWork):
         names: Collection[str] | None = None,
         after_commit: AfterCommit | None = None,
     ):
-        super().__init__(names, after_commit)
+        super().__init__(REPOSITORIES, clock, names, after_commit)
         self._store = store
-        self._clock = clock
         self._snapshot: MemoryState | None = None
         self.committed = False
 
-    def _build(self, name: str) -> object | None:
-        build = REPOSITORIES.get(name)
-        return build(self._store.state, self._clock) if build else None
+    def _handle(self) -> MemoryState:
+        return self._store.state
 
     async def __aenter__(self) -> Self:
         await self._store.lock.acquire()
@@ -62,7 +60,7 @@ class InMemoryUnitOfWork(ShapedUnitOfWork):
             self._snapshot = None
 
 
-class InMemoryUnitOfWorkFactory(ShapedFactory):
+class InMemoryUnitOfWorkFactory(ShapedFactory[InMemoryUnitOfWork]):
     def __init__(self, store: MemoryStore, clock: Clock, after_commit: AfterCommit | None = None):
         super().__init__(after_commit)
         self.store = store
@@ -70,6 +68,3 @@ class InMemoryUnitOfWorkFactory(ShapedFactory):
 
     def _unit(self, names: frozenset[str] | None) -> InMemoryUnitOfWork:
         return InMemoryUnitOfWork(self.store, self._clock, names, self.after_commit)
-
-    def __call__(self) -> InMemoryUnitOfWork:
-        return self._unit(None)

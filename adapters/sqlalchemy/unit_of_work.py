@@ -20,7 +20,7 @@ from application.ports.clock import Clock
 from application.ports.outbox import AfterCommit
 
 
-class SqlAlchemyUnitOfWork(ShapedUnitOfWork):
+class SqlAlchemyUnitOfWork(ShapedUnitOfWork[AsyncConnection]):
     def __init__(
         self,
         engine: AsyncEngine,
@@ -28,14 +28,12 @@ class SqlAlchemyUnitOfWork(ShapedUnitOfWork):
         names: Collection[str] | None = None,
         after_commit: AfterCommit | None = None,
     ):
-        super().__init__(names, after_commit)
+        super().__init__(REPOSITORIES, clock, names, after_commit)
         self._engine = engine
-        self._clock = clock
         self._conn: AsyncConnection | None = None
 
-    def _build(self, name: str) -> object | None:
-        build = REPOSITORIES.get(name)
-        return build(self.connection, self._clock) if build else None
+    def _handle(self) -> AsyncConnection:
+        return self.connection
 
     async def __aenter__(self) -> Self:
         async with unavailable_on_outage(connecting=True):
@@ -93,7 +91,7 @@ class SqlAlchemyUnitOfWork(ShapedUnitOfWork):
         await self.connection.rollback()
 
 
-class SqlAlchemyUnitOfWorkFactory(ShapedFactory):
+class SqlAlchemyUnitOfWorkFactory(ShapedFactory[SqlAlchemyUnitOfWork]):
     def __init__(self, engine: AsyncEngine, clock: Clock, after_commit: AfterCommit | None = None):
         super().__init__(after_commit)
         self._engine = engine
@@ -101,9 +99,6 @@ class SqlAlchemyUnitOfWorkFactory(ShapedFactory):
 
     def _unit(self, names: frozenset[str] | None) -> SqlAlchemyUnitOfWork:
         return SqlAlchemyUnitOfWork(self._engine, self._clock, names, self.after_commit)
-
-    def __call__(self) -> SqlAlchemyUnitOfWork:
-        return self._unit(None)
 
     @property
     def engine(self) -> AsyncEngine:

@@ -3,48 +3,34 @@ themselves go through ``application.audit.writer.AuditWriter``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from datetime import datetime
+from enum import Enum
+from typing import Any, Protocol
 
 from domain.access.memberships import Membership
-from domain.access.organization import Organization
 from domain.access.roles import Role
-from domain.access.team import Project, Team
 
 
-def organization_state(org: Organization) -> dict[str, Any]:
-    return {
-        "name": org.name,
-        "slug": org.slug,
-        "isPublic": org.is_public,
-        "joinEnabled": org.join_enabled,
-        "timezone": org.timezone,
-        "description": org.description,
-        "website": org.website,
-        "logoUrl": org.logo_url,
-        "deleted": org.deleted_at is not None,
-    }
+class Deletable(Protocol):
+    @property
+    def deleted_at(self) -> datetime | None: ...
 
 
-def team_state(team: Team) -> dict[str, Any]:
-    return {
-        "name": team.name,
-        "slug": team.slug,
-        "visibility": team.visibility.value,
-        "description": team.description,
-        "joinEnabled": team.join_enabled,
-        "deleted": team.deleted_at is not None,
-    }
+def scope_state(scope: Deletable, audited: Sequence[str]) -> dict[str, Any]:
+    """The ``audited`` fields of an organization, team or project, in camelCase (an enum by its
+    value), and whether it is deleted."""
+    state: dict[str, Any] = {}
+    for name in audited:
+        value = getattr(scope, name)
+        state[_camel(name)] = value.value if isinstance(value, Enum) else value
+    state["deleted"] = scope.deleted_at is not None
+    return state
 
 
-def project_state(project: Project) -> dict[str, Any]:
-    return {
-        "name": project.name,
-        "slug": project.slug,
-        "visibility": project.visibility.value,
-        "description": project.description,
-        "repositoryUrl": project.repository_url,
-        "deleted": project.deleted_at is not None,
-    }
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
 
 
 def role_state(role: Role) -> dict[str, Any]:

@@ -103,32 +103,7 @@ class Authorizer:
     async def organization(
         self, reader: ScopeChainReader, user_id: str | None, ref: str, permission: Permission
     ) -> ScopeAccess:
-        chain = await reader.organization(ref, user_id)
-        return self.authorize(user_id, chain, ScopeKind.ORGANIZATION, permission)
-
-    async def team(
-        self,
-        reader: ScopeChainReader,
-        user_id: str | None,
-        team_id: str,
-        permission: Permission,
-        *,
-        counts: bool = False,
-    ) -> ScopeAccess:
-        chain = await reader.team(team_id, user_id, counts=counts)
-        return self.authorize(user_id, chain, ScopeKind.TEAM, permission)
-
-    async def project(
-        self,
-        reader: ScopeChainReader,
-        user_id: str | None,
-        project_id: str,
-        permission: Permission,
-        *,
-        counts: bool = False,
-    ) -> ScopeAccess:
-        chain = await reader.project(project_id, user_id, counts=counts)
-        return self.authorize(user_id, chain, ScopeKind.PROJECT, permission)
+        return await self.scope(reader, user_id, ScopeKind.ORGANIZATION, ref, permission)
 
     async def scope(
         self,
@@ -143,7 +118,9 @@ class Authorizer:
         """Any kind; ``counts`` loads a team's or project's member and child counts (an
         organization's chain has none)."""
         if kind is ScopeKind.ORGANIZATION:
-            return await self.organization(reader, user_id, ref, permission)
-        if kind is ScopeKind.TEAM:
-            return await self.team(reader, user_id, ref, permission, counts=counts)
-        return await self.project(reader, user_id, ref, permission, counts=counts)
+            chain = await reader.organization(ref, user_id)
+        elif kind is ScopeKind.TEAM:
+            chain = await reader.team(ref, user_id, counts=counts)
+        else:
+            chain = await reader.project(ref, user_id, counts=counts)
+        return self.authorize(user_id, chain, kind, permission)

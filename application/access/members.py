@@ -31,9 +31,8 @@ from domain.errors import NotFound
 from domain.request_context import RequestContext
 
 
-class MemberNotFound(AccessError, NotFound):
-    def __init__(self) -> None:
-        super().__init__("Member not found")
+class MemberNotFound(AccessError, NotFound, message="Member not found"):
+    pass
 
 
 @dataclass(frozen=True)
@@ -61,16 +60,16 @@ async def _authorize_locked(
     return access, await uow.memberships.count_role(access.organization.id, OWNER_ROLE_ID)
 
 
+@dataclass(frozen=True, eq=False)
 class ListMembers:
-    def __init__(self, uow: UnitOfWorkFactory[AccessUnitOfWork], authorizer: Authorizer):
-        self._uow = uow
-        self._authorizer = authorizer
+    uow: UnitOfWorkFactory[AccessUnitOfWork]
+    authorizer: Authorizer
 
     async def __call__(
         self, caller: Principal, kind: ScopeKind, ref: str, page: PageRequest
     ) -> MemberPage:
-        async with self._uow() as uow:
-            access = await self._authorizer.scope(
+        async with self.uow() as uow:
+            access = await self.authorizer.scope(
                 uow.scopes, caller.user_id, kind, ref, MEMBERS_READ_PERMISSION[kind]
             )
             members = await uow.memberships.list_members(access.node.ref, page)

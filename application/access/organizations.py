@@ -62,27 +62,27 @@ class CreateOrganization(CreateScope[Organization, OrganizationFields, Organizat
         return scope
 
 
+@dataclass(frozen=True, eq=False)
 class GetOrganization:
     """Details with the caller's role and permissions; a limited view for outsiders of a public
     organization; not found for outsiders of a private one."""
 
-    def __init__(self, reads: ScopeChainReader, authorizer: Authorizer):
-        self._reads = reads
-        self._authorizer = authorizer
+    reads: ScopeChainReader
+    authorizer: Authorizer
 
     async def __call__(self, caller: Principal, ref: str) -> OrganizationView:
-        access = await self._authorizer.organization(
-            self._reads, caller.user_id, ref, Permission.ORG_READ
+        access = await self.authorizer.organization(
+            self.reads, caller.user_id, ref, Permission.ORG_READ
         )
         return OrganizationView(access.organization, access)
 
 
+@dataclass(frozen=True, eq=False)
 class ListMyOrganizations:
-    def __init__(self, uow: UnitOfWorkFactory[AccessUnitOfWork]):
-        self._uow = uow
+    uow: UnitOfWorkFactory[AccessUnitOfWork]
 
     async def __call__(self, caller: Principal, page: PageRequest) -> Page[OrganizationSummary]:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             return await uow.organizations.list_for_member(caller.user_id, page)
 
 

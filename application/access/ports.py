@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar
 
 from application.pagination import Page, PageRequest
 from domain.access.list_filters import ChildFilter
@@ -115,19 +115,24 @@ class OrganizationRepository(Protocol):
         ...
 
 
-class TeamRepository(Protocol):
-    async def add(self, team: Team) -> None: ...
+S_contra = TypeVar("S_contra", contravariant=True)
 
-    async def save(self, team: Team) -> None: ...
+
+class ChildScopeRepository(Protocol[S_contra]):
+    """Teams (under an organization) and projects (under a team) alike."""
+
+    async def add(self, scope: S_contra) -> None: ...
+
+    async def save(self, scope: S_contra) -> None: ...
 
     async def taken(
-        self,
-        organization_id: str,
-        field: UniqueField,
-        values: list[str],
-        exclude_id: str | None = None,
-    ) -> set[str]: ...
+        self, parent_id: str, field: UniqueField, values: list[str], exclude_id: str | None = None
+    ) -> set[str]:
+        """Which of ``values`` other scopes under ``parent_id`` (deleted ones included) use."""
+        ...
 
+
+class TeamRepository(ChildScopeRepository[Team], Protocol):
     async def list_visible(
         self, organization_id: str, flt: ChildFilter, page: PageRequest
     ) -> Page[TeamSummary]:
@@ -135,15 +140,7 @@ class TeamRepository(Protocol):
         ...
 
 
-class ProjectRepository(Protocol):
-    async def add(self, project: Project) -> None: ...
-
-    async def save(self, project: Project) -> None: ...
-
-    async def taken(
-        self, team_id: str, field: UniqueField, values: list[str], exclude_id: str | None = None
-    ) -> set[str]: ...
-
+class ProjectRepository(ChildScopeRepository[Project], Protocol):
     async def list_visible(
         self, team_id: str, flt: ChildFilter, page: PageRequest
     ) -> Page[ProjectSummary]: ...

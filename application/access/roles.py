@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+
 from application.access.audit_trail import role_state
-from application.access.authorized import AuthorizedUseCase
+from application.access.authorized import AuthorizedCall, AuthorizedUseCase
 from application.access.authorizer import Authorizer, ScopeAccess
 from application.access.unit_of_work import AccessUnitOfWork
-from application.audit.writer import AuditWriter
 from application.identity.principal import Principal
 from application.invitations.inviter_authority import revoke_lapsed_invitations
 from application.ports.unit_of_work import UnitOfWorkFactory
@@ -20,9 +22,8 @@ from domain.ids import new_id
 from domain.request_context import RequestContext
 
 
-class RoleNotFound(AccessError, NotFound):
-    def __init__(self) -> None:
-        super().__init__("Role not found")
+class RoleNotFound(AccessError, NotFound, message="Role not found"):
+    pass
 
 
 def _not_above_caller(access: ScopeAccess, role: Role) -> None:
@@ -30,16 +31,16 @@ def _not_above_caller(access: ScopeAccess, role: Role) -> None:
         raise RoleTooStrong("A custom role cannot hold permissions you do not have")
 
 
+@dataclass(frozen=True, eq=False)
 class ListRoles:
     """Default and custom roles of an organization (every scope), or of one team's scope."""
 
-    def __init__(self, uow: UnitOfWorkFactory[AccessUnitOfWork], authorizer: Authorizer):
-        self._uow = uow
-        self._authorizer = authorizer
+    uow: UnitOfWorkFactory[AccessUnitOfWork]
+    authorizer: Authorizer
 
     async def for_organization(self, caller: Principal, ref: str) -> list[Role]:
-        async with self._uow() as uow:
-            access = await self._authorizer.organization(
+        async with self.uow() as uow:
+            access = await self.authorizer.organization(
                 uow.scopes, caller.user_id, ref, Permission.ORG_READ
             )
             custom = await uow.roles.list_for_organization(access.organization.id)
@@ -50,15 +51,25 @@ class ListRoles:
         ]
 
     async def for_team(self, caller: Principal, team_id: str) -> list[Role]:
-        async with self._uow() as uow:
-            access = await self._authorizer.team(
-                uow.scopes, caller.user_id, team_id, Permission.TEAM_MEMBERS_READ
+        async with self.uow() as uow:
+            access = await self.authorizer.scope(
+                uow.scopes, caller.user_id, ScopeKind.TEAM, team_id, Permission.TEAM_MEMBERS_READ
             )
             custom = await uow.roles.list_for_organization(access.organization.id)
         return [*DEFAULT_ROLES[ScopeKind.TEAM], *(c for c in custom if c.scope is ScopeKind.TEAM)]
 
 
-class CreateRole(AuthorizedUseCase[AccessUnitOfWork]):
+class _RoleUseCase(AuthorizedUseCase[AccessUnitOfWork]):
+    def _managing(
+        self, caller: Principal, ref: str, ctx: RequestContext
+    ) -> AbstractAsyncContextManager[AuthorizedCall[AccessUnitOfWork]]:
+        """The organization's transaction, once the caller may manage its roles."""
+        return self._authorized(
+            caller, ScopeKind.ORGANIZATION, ref, Permission.ORG_ROLES_MANAGE, ctx
+        )
+
+
+class CreateRole(_RoleUseCase):
     async def __call__(
         self,
         caller: Principal,
@@ -68,12 +79,7 @@ class CreateRole(AuthorizedUseCase[AccessUnitOfWork]):
         permissions: list[str],
         ctx: RequestContext,
     ) -> Role:
-        now = self._clock.now()
-        async with self._uow() as uow:
-            access = await self._authorizer.organization(
-                uow.scopes, caller.user_id, ref, Permission.ORG_ROLES_MANAGE
-            )
-            audit = AuditWriter(uow.audit, actor_id=caller.user_id, now=now, context=ctx)
+        async with self._managing(caller, ref, ctx) as (uow, access, audit, _):
             org_id = access.organization.id
             existing = await uow.roles.list_for_organization(org_id)
             role = new_custom_role(
@@ -106,7 +112,7 @@ async def _custom_role(existing: tuple[Role, ...], role_id: str) -> Role:
     raise RoleNotFound()  # unknown, or another organization's role
 
 
-class UpdateRole(AuthorizedUseCase[AccessUnitOfWork]):
+class UpdateRole(_RoleUseCase):
     async def __call__(
         self,
         caller: Principal,
@@ -116,12 +122,7 @@ class UpdateRole(AuthorizedUseCase[AccessUnitOfWork]):
         permissions: list[str] | None,
         ctx: RequestContext,
     ) -> Role:
-        now = self._clock.now()
-        async with self._uow() as uow:
-            access = await self._authorizer.organization(
-                uow.scopes, caller.user_id, ref, Permission.ORG_ROLES_MANAGE
-            )
-            audit = AuditWriter(uow.audit, actor_id=caller.user_id, now=now, context=ctx)
+        async with self._managing(caller, ref, ctx) as (uow, access, audit, _):
             existing = await uow.roles.list_for_organization(access.organization.id)
             before = await _custom_role(existing, role_id)
             after = edited_custom_role(
@@ -150,16 +151,11 @@ class UpdateRole(AuthorizedUseCase[AccessUnitOfWork]):
         return after
 
 
-class DeleteRole(AuthorizedUseCase[AccessUnitOfWork]):
+class DeleteRole(_RoleUseCase):
     async def __call__(
         self, caller: Principal, ref: str, role_id: str, ctx: RequestContext
     ) -> Role:
-        now = self._clock.now()
-        async with self._uow() as uow:
-            access = await self._authorizer.organization(
-                uow.scopes, caller.user_id, ref, Permission.ORG_ROLES_MANAGE
-            )
-            audit = AuditWriter(uow.audit, actor_id=caller.user_id, now=now, context=ctx)
+        async with self._managing(caller, ref, ctx) as (uow, access, audit, _):
             existing = await uow.roles.list_for_organization(access.organization.id)
             role = await _custom_role(existing, role_id)
             check_role_edit(access.power, role, None)

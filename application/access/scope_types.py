@@ -13,14 +13,16 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
 
-from application.access.audit_trail import organization_state, project_state, team_state
+from application.access.audit_trail import scope_state
 from application.access.authorizer import ScopeAccess
 from application.access.naming import ensure_free
 from application.access.ports import UniqueField
 from application.access.unit_of_work import AccessUnitOfWork
+from application.audit.writer import AuditWriter
 from domain.access.errors import NotJoinable
 from domain.access.organization import ORG_NAME_MAX, ORG_SLUG_MAX, Organization
 from domain.access.permissions import ScopeKind
+from domain.access.scopes import ScopeRef
 from domain.access.team import NAME_MAX, SLUG_MAX, Project, Team
 from domain.access.visibility import Visibility
 from domain.ids import new_id
@@ -64,6 +66,9 @@ class ScopeEntity(Protocol):
     @property
     def slug(self) -> str: ...
 
+    @property
+    def deleted_at(self) -> datetime | None: ...
+
     def deleted(self, now: datetime) -> Self: ...
 
 
@@ -84,6 +89,10 @@ class ScopeType(ABC, Generic[E, F]):
     kind: ScopeKind
     name_max: int
     slug_max: int
+    path_fields: tuple[
+        str, ...
+    ]  # organization id, then team id, then its own id, as far as it goes
+    audited: tuple[str, ...]  # what the audit trail shows of it before and after a change
 
     @abstractmethod
     def of(self, access: ScopeAccess) -> E:
@@ -100,6 +109,12 @@ class ScopeType(ABC, Generic[E, F]):
     def new(self, fields: F, parent: ScopeAccess | None, creator_id: str, now: datetime) -> E:
         """A new scope under ``parent`` (None for an organization)."""
 
+    def under(self, parent: ScopeAccess | None) -> ScopeAccess:
+        """The parent a new scope of this kind is created under (an organization has none)."""
+        if parent is None:
+            raise ValueError(f"a {self.kind.value} is created under its parent")
+        return parent
+
     def changed(self, before: E, changes: F, now: datetime) -> E:
         """``before`` with each field the change set names (``None`` leaves one as it is; a field
         the kind does not have, such as a project's ``join_enabled``, is ignored)."""
@@ -111,13 +126,26 @@ class ScopeType(ABC, Generic[E, F]):
         }
         return replace(before, **named, updated_at=now)
 
-    @abstractmethod
     def path(self, scope: E) -> tuple[str, ...]:
         """Organization id, then team id, then project id, as far as ``scope`` goes."""
+        return tuple(getattr(scope, name) for name in self.path_fields)
 
-    @abstractmethod
     def state(self, scope: E) -> dict[str, Any]:
-        """What the audit trail shows of it before and after a change."""
+        return scope_state(scope, self.audited)
+
+    async def audit(
+        self, audit: AuditWriter, change: str, ref: ScopeRef, before: E | None, after: E | None
+    ) -> None:
+        """The entry ``<kind>.<change>`` with the scope's state before and after it."""
+        scope_id = before.id if before is not None else after.id if after is not None else ""
+        await audit.write(
+            f"{self.kind.value}.{change}",
+            ref,
+            self.kind.value,
+            scope_id,
+            before=None if before is None else self.state(before),
+            after=None if after is None else self.state(after),
+        )
 
     def check_joinable(self, access: ScopeAccess) -> None:
         """Joining without an invitation; refused unless the kind says otherwise."""
@@ -146,6 +174,11 @@ class ScopeType(ABC, Generic[E, F]):
 class OrganizationType(ScopeType[Organization, OrganizationFields]):
     kind = ScopeKind.ORGANIZATION
     name_max, slug_max = ORG_NAME_MAX, ORG_SLUG_MAX
+    path_fields = ("id",)
+    audited = (
+        *("name", "slug", "is_public", "join_enabled", "timezone"),
+        *("description", "website", "logo_url"),
+    )
 
     def of(self, access: ScopeAccess) -> Organization:
         return access.organization
@@ -177,12 +210,6 @@ class OrganizationType(ScopeType[Organization, OrganizationFields]):
             logo_url=fields.logo_url,
         )
 
-    def path(self, scope: Organization) -> tuple[str, ...]:
-        return (scope.id,)
-
-    def state(self, scope: Organization) -> dict[str, Any]:
-        return organization_state(scope)
-
     def check_joinable(self, access: ScopeAccess) -> None:
         access.organization.check_joinable()  # public, with joining enabled
 
@@ -190,6 +217,8 @@ class OrganizationType(ScopeType[Organization, OrganizationFields]):
 class TeamType(ScopeType[Team, ScopeFields]):
     kind = ScopeKind.TEAM
     name_max, slug_max = NAME_MAX, SLUG_MAX
+    path_fields = ("organization_id", "id")
+    audited = ("name", "slug", "visibility", "description", "join_enabled")
 
     def of(self, access: ScopeAccess) -> Team:
         return access.team
@@ -205,10 +234,9 @@ class TeamType(ScopeType[Team, ScopeFields]):
     def new(
         self, fields: ScopeFields, parent: ScopeAccess | None, creator_id: str, now: datetime
     ) -> Team:
-        assert parent is not None
         return Team(
             id=new_id(),
-            organization_id=parent.organization.id,
+            organization_id=self.under(parent).organization.id,
             name=fields.name or "",
             slug=fields.slug or "",
             visibility=fields.visibility or Visibility.INTERNAL,
@@ -217,12 +245,6 @@ class TeamType(ScopeType[Team, ScopeFields]):
             description=fields.description,
             join_enabled=bool(fields.join_enabled),
         )
-
-    def path(self, scope: Team) -> tuple[str, ...]:
-        return (scope.organization_id, scope.id)
-
-    def state(self, scope: Team) -> dict[str, Any]:
-        return team_state(scope)
 
     def check_joinable(self, access: ScopeAccess) -> None:
         org_member = access.principal.held_on(access.node.organization.ref) is not None
@@ -233,6 +255,8 @@ class TeamType(ScopeType[Team, ScopeFields]):
 class ProjectType(ScopeType[Project, ScopeFields]):
     kind = ScopeKind.PROJECT
     name_max, slug_max = NAME_MAX, SLUG_MAX
+    path_fields = ("organization_id", "team_id", "id")
+    audited = ("name", "slug", "visibility", "description", "repository_url")
 
     def of(self, access: ScopeAccess) -> Project:
         return access.project
@@ -248,7 +272,7 @@ class ProjectType(ScopeType[Project, ScopeFields]):
     def new(
         self, fields: ScopeFields, parent: ScopeAccess | None, creator_id: str, now: datetime
     ) -> Project:
-        assert parent is not None
+        parent = self.under(parent)
         return Project(
             id=new_id(),
             organization_id=parent.organization.id,
@@ -268,12 +292,6 @@ class ProjectType(ScopeType[Project, ScopeFields]):
             kept = super().changed(before, replace(changes, repository_url=None), now)
             return replace(kept, repository_url=None)
         return super().changed(before, changes, now)
-
-    def path(self, scope: Project) -> tuple[str, ...]:
-        return (scope.organization_id, scope.team_id, scope.id)
-
-    def state(self, scope: Project) -> dict[str, Any]:
-        return project_state(scope)
 
 
 ORGANIZATIONS = OrganizationType()

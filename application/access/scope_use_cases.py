@@ -58,7 +58,8 @@ class CreateScope(ScopeUseCase[E, F], Generic[E, F, R]):
         async with self._uow() as uow:
             parent = None
             if t.kind.parent is not None:
-                assert parent_ref is not None
+                if parent_ref is None:
+                    raise ValueError(f"a {t.kind.value} is created under its parent")
                 parent = await self._authorizer.scope(
                     uow.scopes,
                     caller.user_id,
@@ -73,9 +74,7 @@ class CreateScope(ScopeUseCase[E, F], Generic[E, F, R]):
             await uow.memberships.put(owner, now)
             audit = AuditWriter(uow.audit, actor_id=caller.user_id, now=now, context=ctx)
             ref = ScopeRef(t.kind, scope.id)
-            await audit.write(
-                f"{t.kind.value}.created", ref, t.kind.value, scope.id, after=t.state(scope)
-            )
+            await t.audit(audit, "created", ref, None, scope)
             await audit.write(
                 "member.added", ref, "user", caller.user_id, after=membership_state(owner)
             )
@@ -102,24 +101,18 @@ class UpdateScope(ScopeUseCase[E, F], Generic[E, F, R]):
     """Apply a change set (``<scope>:update``); a new name or slug must be free."""
 
     async def __call__(self, caller: Principal, ref: str, changes: F, ctx: RequestContext) -> R:
-        t, now = self.scope_type, self._clock.now()
-        async with self._uow() as uow:
-            access = await self._authorizer.scope(
-                uow.scopes, caller.user_id, t.kind, ref, UPDATE_PERMISSION[t.kind]
-            )
+        t = self.scope_type
+        async with self._authorized(caller, t.kind, ref, UPDATE_PERMISSION[t.kind], ctx) as (
+            uow,
+            access,
+            audit,
+            now,
+        ):
             before = t.of(access)
             after = t.changed(before, changes, now)
             await t.ensure_unique(uow, before, after)
             await t.repository(uow).save(after)
-            audit = AuditWriter(uow.audit, actor_id=caller.user_id, now=now, context=ctx)
-            await audit.write(
-                f"{t.kind.value}.updated",
-                access.node.ref,
-                t.kind.value,
-                before.id,
-                before=t.state(before),
-                after=t.state(after),
-            )
+            await t.audit(audit, "updated", access.node.ref, before, after)
             await uow.commit()
             return await self._updated(uow, caller, access, after)
 
@@ -141,23 +134,17 @@ class DeleteScope(ScopeUseCase[E, F]):
     everyone; the audit trail stays."""
 
     async def __call__(self, caller: Principal, ref: str, ctx: RequestContext) -> E:
-        t, now = self.scope_type, self._clock.now()
-        async with self._uow() as uow:
-            access = await self._authorizer.scope(
-                uow.scopes, caller.user_id, t.kind, ref, DELETE_PERMISSION[t.kind]
-            )
+        t = self.scope_type
+        async with self._authorized(caller, t.kind, ref, DELETE_PERMISSION[t.kind], ctx) as (
+            uow,
+            access,
+            audit,
+            now,
+        ):
             before = t.of(access)
             scope = before.deleted(now)
             await t.repository(uow).save(scope)
-            audit = AuditWriter(uow.audit, actor_id=caller.user_id, now=now, context=ctx)
-            await audit.write(
-                f"{t.kind.value}.deleted",
-                access.node.ref,
-                t.kind.value,
-                scope.id,
-                before=t.state(before),
-                after=t.state(scope),
-            )
+            await t.audit(audit, "deleted", access.node.ref, before, scope)
             await uow.commit()
         return scope
 
@@ -166,17 +153,18 @@ class JoinScope(ScopeUseCase[E, F]):
     """Become a Member without an invitation, where the kind allows it (``check_joinable``)."""
 
     async def __call__(self, caller: Principal, ref: str, ctx: RequestContext) -> Membership:
-        t, now = self.scope_type, self._clock.now()
-        async with self._uow() as uow:
-            access = await self._authorizer.scope(
-                uow.scopes, caller.user_id, t.kind, ref, READ_PERMISSION[t.kind]
-            )
+        t = self.scope_type
+        async with self._authorized(caller, t.kind, ref, READ_PERMISSION[t.kind], ctx) as (
+            uow,
+            access,
+            audit,
+            now,
+        ):
             if access.my_membership is not None:
                 raise AlreadyMember()
             t.check_joinable(access)
             membership = Membership(caller.user_id, JOINER_ROLE[t.kind], *t.path(t.of(access)))
             await uow.memberships.put(membership, now)
-            audit = AuditWriter(uow.audit, actor_id=caller.user_id, now=now, context=ctx)
             await audit.write(
                 "member.joined",
                 access.node.ref,

@@ -8,6 +8,7 @@ declares ``activity: ActivityLog`` (``ActivityUnitOfWork``) and the use case wri
 
 from __future__ import annotations
 
+from dataclasses import KW_ONLY, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -36,26 +37,20 @@ _LEVELS: dict[str, ActivityLevel] = {
 }
 
 
+@dataclass(frozen=True, eq=False)
 class ActivityWriter:
     """Appends entries for one user, at one instant, from one request (bound once per call)."""
 
-    def __init__(
-        self,
-        log: ActivityLog,
-        *,
-        user_id: str,
-        now: datetime,
-        context: RequestContext = NO_REQUEST,
-    ) -> None:
-        self._log = log
-        self.user_id = user_id
-        self.now = now
-        self.context = context
+    log: ActivityLog
+    _: KW_ONLY
+    user_id: str
+    now: datetime
+    context: RequestContext = NO_REQUEST
 
     async def record(
         self, action: Action | str, *, level: ActivityLevel | None = None, **metadata: Any
     ) -> None:
-        await self._log.append(
+        await self.log.append(
             ActivityEntry(
                 user_id=self.user_id,
                 action=str(action),
@@ -77,12 +72,12 @@ def activity_writer(
     return ActivityWriter(uow.activity, user_id=user_id, now=now, context=context)
 
 
+@dataclass(frozen=True, eq=False)
 class ListActivity:
     """``GET /account-settings/logs``: the caller's log, newest first, after step-up."""
 
-    def __init__(self, uow: UnitOfWorkFactory[AccountUnitOfWork], guard: StepUpGuard) -> None:
-        self._uow = uow
-        self._guard = guard
+    uow: UnitOfWorkFactory[AccountUnitOfWork]
+    guard: StepUpGuard
 
     async def __call__(
         self,
@@ -91,11 +86,11 @@ class ListActivity:
         page: PageRequest,
         context: RequestContext = NO_REQUEST,
     ) -> Page[ActivityEntry]:
-        self._guard.require(principal.user_id, verification)
-        async with self._uow() as uow:
+        self.guard.require(principal.user_id, verification)
+        async with self.uow() as uow:
             found = await uow.activity.list_for_user(principal.user_id, page)
             if page.after is None:  # reading the log is itself logged, once per first page
-                writer = activity_writer(uow, principal.user_id, self._guard.now(), context)
+                writer = activity_writer(uow, principal.user_id, self.guard.now(), context)
                 await writer.record(Action.LOGS_READ)
                 await uow.commit()
         return found

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from application.account.activity import activity_writer
@@ -27,30 +27,24 @@ from domain.notifications.notification import RETENTION as NOTIFICATION_RETENTIO
 _LONG_AGO = datetime(1970, 1, 1, tzinfo=UTC)
 
 
+@dataclass(frozen=True, eq=False)
 class DailyCleanup:
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[AccountUnitOfWork],
-        files: ExportFiles,
-        purge_notifications: Callable[[], Awaitable[int]],
-        clock: Clock,
-    ) -> None:
-        self._uow = uow
-        self._files = files
-        self._purge_notifications = purge_notifications
-        self._clock = clock
+    uow: UnitOfWorkFactory[AccountUnitOfWork]
+    files: ExportFiles
+    purge_notifications: Callable[[], Awaitable[int]]
+    clock: Clock
 
     async def __call__(self) -> dict[str, int]:
-        windows = CleanupWindows(self._clock.now(), ACTIVITY_RETENTION, NOTIFICATION_RETENTION)
+        windows = CleanupWindows(self.clock.now(), ACTIVITY_RETENTION, NOTIFICATION_RETENTION)
         counts: Counter[str] = Counter()
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             counts["activityEntriesDeleted"] = await uow.activity.purge_before(
                 windows.activity_before
             )
             counts["codesDeleted"] = await uow.step_up_codes.purge_expired(windows.now)
             await uow.commit()
         counts["exportsExpired"] = await self._expire_exports(windows)
-        counts["notificationsDeleted"] = await self._purge_notifications()
+        counts["notificationsDeleted"] = await self.purge_notifications()
         counts["deletionWarningsSent"] = await self._warn(windows)
         erased = await self._erase(windows)
         counts["usersErased"] = erased.pop("users", 0)
@@ -58,11 +52,11 @@ class DailyCleanup:
         return dict(counts)
 
     async def _expire_exports(self, windows: CleanupWindows) -> int:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             due = await uow.exports.ready_before(windows.now - LINK_TTL)
         for export in due:
-            await self._files.delete(export.id)
-            async with self._uow() as uow:
+            await self.files.delete(export.id)
+            async with self.uow() as uow:
                 await uow.exports.save(replace(export, status=ExportStatus.EXPIRED))
                 await uow.commit()
         return len(due)
@@ -70,13 +64,13 @@ class DailyCleanup:
     async def _warn(self, windows: CleanupWindows) -> int:
         after, until = windows.warn_deleted_between
         sent = 0
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             candidates = await uow.account_records.deleted_between(after, until)
         for user in candidates:
             deleted_at = user.deleted_at
             if deleted_at is None or not user.email:
                 continue
-            async with self._uow() as uow:
+            async with self.uow() as uow:
                 # One warning per deletion: looked up by the very action it writes.
                 if await uow.activity.has_entry(user.id, Action.DELETION_WARNING_SENT, deleted_at):
                     continue
@@ -102,10 +96,10 @@ class DailyCleanup:
 
     async def _erase(self, windows: CleanupWindows) -> Counter[str]:
         counts: Counter[str] = Counter()
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             due = await uow.account_records.deleted_between(_LONG_AGO, windows.erase_deleted_before)
         for user in due:
-            async with self._uow() as uow:
+            async with self.uow() as uow:
                 touched = await uow.account_records.erase(user.id, windows.now)
                 await uow.commit()
             counts["users"] += 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -42,22 +43,20 @@ from domain.request_context import NO_REQUEST, RequestContext
 FORMAT = "fairarena-export/1"
 
 
+@dataclass(frozen=True, eq=False)
 class RequestExport:
     """``POST /account-settings/export-data``: after step-up, once per 24 h, 202."""
 
-    def __init__(
-        self, uow: UnitOfWorkFactory[AccountUnitOfWork], guard: StepUpGuard, clock: Clock
-    ) -> None:
-        self._uow = uow
-        self._guard = guard
-        self._clock = clock
+    uow: UnitOfWorkFactory[AccountUnitOfWork]
+    guard: StepUpGuard
+    clock: Clock
 
     async def __call__(
         self, principal: Principal, verification: str | None, context: RequestContext
     ) -> DataExport:
-        self._guard.require(principal.user_id, verification)
-        now = self._clock.now()
-        async with self._uow() as uow:
+        self.guard.require(principal.user_id, verification)
+        now = self.clock.now()
+        async with self.uow() as uow:
             # The user's row lock serialises concurrent requests: one export per 24 h, exactly.
             await uow.users.get_by_subject(principal.subject, for_update=True)
             ensure_may_request(await uow.exports.latest_for_user(principal.user_id), now)
@@ -208,20 +207,14 @@ class BuildExport:
         return f"{self._base}/api/v1/account-settings/exports/{export.id}?{query}"
 
 
+@dataclass(frozen=True, eq=False)
 class DownloadExport:
     """``GET /account-settings/exports/{id}``: the owner's, with a valid link, within 24 h."""
 
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[AccountUnitOfWork],
-        files: ExportFiles,
-        links: ExportLinks,
-        clock: Clock,
-    ) -> None:
-        self._uow = uow
-        self._files = files
-        self._links = links
-        self._clock = clock
+    uow: UnitOfWorkFactory[AccountUnitOfWork]
+    files: ExportFiles
+    links: ExportLinks
+    clock: Clock
 
     async def __call__(
         self,
@@ -231,16 +224,16 @@ class DownloadExport:
         signature: str,
         context: RequestContext = NO_REQUEST,
     ) -> tuple[DataExport, AsyncIterator[bytes]]:
-        now = self._clock.now()
-        async with self._uow() as uow:
+        now = self.clock.now()
+        async with self.uow() as uow:
             export = await uow.exports.get(export_id)
             if export is None or export.user_id != principal.user_id:
                 raise ExportNotFound("No such export")
-            self._links.check(export, expires, signature, now)
-            if not await self._files.exists(export.id):
+            self.links.check(export, expires, signature, now)
+            if not await self.files.exists(export.id):
                 raise ExportExpired("This export is no longer stored; request a new one")
             await activity_writer(uow, principal.user_id, now, context).record(
                 Action.EXPORT_DOWNLOADED, exportId=export.id
             )
             await uow.commit()
-        return export, self._files.read(export.id)
+        return export, self.files.read(export.id)

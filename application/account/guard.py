@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from application.ports.clock import Clock
@@ -9,19 +10,19 @@ from domain.account.errors import VerificationRequired
 from domain.account.step_up import VerificationToken, VerificationTokens
 
 
+@dataclass(frozen=True, eq=False)
 class StepUpGuard:
     """The requirement every sensitive use case states first: a valid token for this user."""
 
-    def __init__(self, tokens: VerificationTokens, clock: Clock) -> None:
-        self._tokens = tokens
-        self._clock = clock
+    tokens: VerificationTokens
+    clock: Clock
 
     def now(self) -> datetime:
-        return self._clock.now()
+        return self.clock.now()
 
     def status(self, user_id: str, token_text: str | None) -> VerificationToken | None:
-        token = self._tokens.read(token_text)
-        if token is None or not token.is_valid_for(user_id, self._clock.now()):
+        token = self.tokens.read(token_text)
+        if token is None or not token.is_valid_for(user_id, self.clock.now()):
             return None
         return token
 

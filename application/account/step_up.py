@@ -173,14 +173,14 @@ class VerifyStepUpCode:
         return await self._limiter.remaining(self._policy.failures, user_id)
 
 
+@dataclass(frozen=True, eq=False)
 class StepUpStatus:
-    def __init__(self, guard: StepUpGuard) -> None:
-        self._guard = guard
+    guard: StepUpGuard
 
     async def __call__(
         self, principal: Principal, verification: str | None
     ) -> VerificationToken | None:
-        return self._guard.status(principal.user_id, verification)
+        return self.guard.status(principal.user_id, verification)
 
 
 def _locked(wait: int) -> StepUpRateLimited:

@@ -32,96 +32,84 @@ class ConversationThread:
     messages: list[Message]
 
 
+@dataclass(frozen=True, eq=False)
 class ListConversations:
-    def __init__(self, uow: UnitOfWorkFactory[AssistantUnitOfWork]) -> None:
-        self._uow = uow
+    uow: UnitOfWorkFactory[AssistantUnitOfWork]
 
     async def __call__(self, principal: Principal, page: PageRequest) -> Page[Conversation]:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             return await uow.conversations.list_for_user(principal.user_id, page)
 
 
+@dataclass(frozen=True, eq=False)
 class GetConversation:
-    def __init__(self, uow: UnitOfWorkFactory[AssistantUnitOfWork]) -> None:
-        self._uow = uow
+    uow: UnitOfWorkFactory[AssistantUnitOfWork]
 
     async def __call__(self, principal: Principal, conversation_id: str) -> ConversationThread:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             conversation = await _own(uow, principal, conversation_id)
             return ConversationThread(
                 conversation, await uow.conversations.messages(conversation.id)
             )
 
 
+@dataclass(frozen=True, eq=False)
 class RenameConversation:
-    def __init__(self, uow: UnitOfWorkFactory[AssistantUnitOfWork], clock: Clock) -> None:
-        self._uow = uow
-        self._clock = clock
+    uow: UnitOfWorkFactory[AssistantUnitOfWork]
+    clock: Clock
 
     async def __call__(
         self, principal: Principal, conversation_id: str, title: str
     ) -> Conversation:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             conversation = await _own(uow, principal, conversation_id)
-            renamed = conversation.renamed(title, self._clock.now())
+            renamed = conversation.renamed(title, self.clock.now())
             await uow.conversations.save(renamed)
             await uow.commit()
         return renamed
 
 
+@dataclass(frozen=True, eq=False)
 class DeleteConversation:
     """Deletes the conversation and its messages; a generation in flight is stopped first."""
 
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[AssistantUnitOfWork],
-        generations: Generations,
-        stop_signal: StopSignal,
-    ) -> None:
-        self._uow = uow
-        self._generations = generations
-        self._stop = stop_signal
+    uow: UnitOfWorkFactory[AssistantUnitOfWork]
+    generations: Generations
+    stop_signal: StopSignal
 
     async def __call__(self, principal: Principal, conversation_id: str) -> None:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             conversation = await _own(uow, principal, conversation_id)
-            if not self._generations.cancel(conversation.id):
-                await self._stop.request_stop(conversation.id)
+            if not self.generations.cancel(conversation.id):
+                await self.stop_signal.request_stop(conversation.id)
             await uow.conversations.delete(conversation.id)
             await uow.commit()
 
 
+@dataclass(frozen=True, eq=False)
 class StopGeneration:
     """Cancel the conversation's generation on whichever instance runs it."""
 
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[AssistantUnitOfWork],
-        generations: Generations,
-        stop_signal: StopSignal,
-    ) -> None:
-        self._uow = uow
-        self._generations = generations
-        self._stop = stop_signal
+    uow: UnitOfWorkFactory[AssistantUnitOfWork]
+    generations: Generations
+    stop_signal: StopSignal
 
     async def __call__(self, principal: Principal, conversation_id: str) -> bool:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             conversation = await _own(uow, principal, conversation_id)
-        if self._generations.cancel(conversation.id):
+        if self.generations.cancel(conversation.id):
             return True
-        return await self._stop.request_stop(conversation.id)
+        return await self.stop_signal.request_stop(conversation.id)
 
 
+@dataclass(frozen=True, eq=False)
 class GetQuota:
-    def __init__(
-        self, uow: UnitOfWorkFactory[AssistantUnitOfWork], clock: Clock, policy: AssistantPolicy
-    ) -> None:
-        self._uow = uow
-        self._clock = clock
-        self._policy = policy
+    uow: UnitOfWorkFactory[AssistantUnitOfWork]
+    clock: Clock
+    policy: AssistantPolicy
 
     async def __call__(self, principal: Principal) -> QuotaStatus:
-        now = self._clock.now()
-        async with self._uow() as uow:
+        now = self.clock.now()
+        async with self.uow() as uow:
             used = await uow.assistant_quota.used(principal.user_id, quota_day(now))
-        return QuotaStatus(self._policy.daily_free_messages, used, quota_reset(now))
+        return QuotaStatus(self.policy.daily_free_messages, used, quota_reset(now))

@@ -7,6 +7,7 @@ tab-separated row per item): fewer tokens than JSON, and the model reads it as w
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import KW_ONLY, dataclass
 from typing import Any, Protocol
 
 from application.access.organizations import ListMyOrganizations
@@ -38,29 +39,19 @@ def toon(name: str, fields: Sequence[str], rows: Iterable[Sequence[object]]) -> 
     return f"{name}[{len(lines)}]{{{','.join(fields)}}}:\n" + "\n".join(lines)
 
 
+@dataclass(frozen=True, eq=False)
 class PlatformTools:
     """One handler per allow-listed tool (``Toolbox`` checks that none is missing)."""
 
-    def __init__(
-        self,
-        *,
-        get_own_profile: Callable[[], GetOwnProfile],
-        edit_profile_field: ProfileFieldEditor,
-        list_notifications: Callable[[], ListNotifications],
-        list_my_organizations: Callable[[], ListMyOrganizations],
-        list_teams: Callable[[], ListTeams],
-        list_projects: Callable[[], ListProjects],
-        list_plans: Callable[[], ListPlans],
-        get_balance: Callable[[], GetBalance],
-    ) -> None:
-        self._profile = get_own_profile
-        self._edit = edit_profile_field
-        self._notifications = list_notifications
-        self._organizations = list_my_organizations
-        self._teams = list_teams
-        self._projects = list_projects
-        self._plans = list_plans
-        self._balance = get_balance
+    _: KW_ONLY
+    get_own_profile: Callable[[], GetOwnProfile]
+    edit_profile_field: ProfileFieldEditor
+    list_notifications: Callable[[], ListNotifications]
+    list_my_organizations: Callable[[], ListMyOrganizations]
+    list_teams: Callable[[], ListTeams]
+    list_projects: Callable[[], ListProjects]
+    list_plans: Callable[[], ListPlans]
+    get_balance: Callable[[], GetBalance]
 
     def handlers(self) -> Mapping[str, ToolHandler]:
         return {
@@ -79,7 +70,7 @@ class PlatformTools:
         }
 
     async def get_user_profile(self, caller: ToolCaller, args: Mapping[str, Any]) -> str:
-        p = await self._profile()(caller.principal)
+        p = await self.get_own_profile()(caller.principal)
         d = p.details
         rows = [
             ("name", " ".join(x for x in (d.first_name, d.last_name) if x)),
@@ -100,7 +91,7 @@ class PlatformTools:
         return toon("profile", ("field", "value"), rows)
 
     async def _organizations_of(self, caller: ToolCaller) -> list[Any]:
-        page = await self._organizations()(caller.principal, PageRequest(limit=SCOPES_MAX))
+        page = await self.list_my_organizations()(caller.principal, PageRequest(limit=SCOPES_MAX))
         return list(page.items)
 
     async def get_user_organizations(self, caller: ToolCaller, args: Mapping[str, Any]) -> str:
@@ -120,7 +111,7 @@ class PlatformTools:
     async def _teams_of(self, caller: ToolCaller) -> list[tuple[str, Any]]:
         found: list[tuple[str, Any]] = []
         for org in await self._organizations_of(caller):
-            page = await self._teams()(
+            page = await self.list_teams()(
                 caller.principal, org.organization.id, PageRequest(limit=SCOPES_MAX)
             )
             found += [(org.organization.name, t) for t in page.items]
@@ -136,7 +127,7 @@ class PlatformTools:
     async def get_user_projects(self, caller: ToolCaller, args: Mapping[str, Any]) -> str:
         rows = []
         for org, team in await self._teams_of(caller):
-            page = await self._projects()(
+            page = await self.list_projects()(
                 caller.principal, team.team.id, PageRequest(limit=SCOPES_MAX)
             )
             rows += [(p.project.name, p.project.slug, team.team.name, org) for p in page.items]
@@ -144,7 +135,7 @@ class PlatformTools:
 
     async def get_user_notifications(self, caller: ToolCaller, args: Mapping[str, Any]) -> str:
         limit = int(args.get("limit", LIST_LIMIT_DEFAULT))
-        page, _ = await self._notifications()(
+        page, _ = await self.list_notifications()(
             caller.principal, NotificationFilter(), PageRequest(limit=limit)
         )
         rows = [
@@ -189,18 +180,18 @@ class PlatformTools:
         )
 
     async def update_user_profile(self, caller: ToolCaller, args: Mapping[str, Any]) -> str:
-        return await self._edit(caller, str(args["field"]), args["value"])
+        return await self.edit_profile_field(caller, str(args["field"]), args["value"])
 
     async def get_platform_help(self, caller: ToolCaller, args: Mapping[str, Any]) -> str:
         return HELP[str(args["topic"])]
 
     async def get_available_plans(self, caller: ToolCaller, args: Mapping[str, Any]) -> str:
-        plans = await self._plans()()
+        plans = await self.list_plans()()
         rows = [
             (p.name, p.plan_id, f"{p.amount / 100:.2f}", p.credits, p.description) for p in plans
         ]
         return toon("plans", ("name", "planId", "priceInr", "credits", "description"), rows)
 
     async def get_credit_balance(self, caller: ToolCaller, args: Mapping[str, Any]) -> str:
-        b = await self._balance()(caller.principal.user_id)
+        b = await self.get_balance()(caller.principal.user_id)
         return toon("credits", ("balance", "held", "available"), [(b.balance, b.held, b.available)])

@@ -118,12 +118,12 @@ class Turn:
         admission: Admission | None,
         reply_id: str,
     ) -> None:
-        self._s = start
+        self.start = start
         self.request = request
         self.conversation = conversation
-        self._created = created
-        self._history = history
-        self._admission = admission
+        self.created = created
+        self.history = history
+        self.admission = admission
         self.reply_id = reply_id
         self._title: asyncio.Future[str | None] | None = None  # a new conversation's title
         self._title_stored = False
@@ -135,9 +135,9 @@ class Turn:
     async def launch(self) -> TurnEvents:
         """Start the generation task; its events until the terminal one."""
         try:
-            return self._s.generations.start(self.conversation.id, self.run)
+            return self.start.generations.start(self.conversation.id, self.run)
         except BaseException:
-            await self._s.release(self.request.principal.user_id, self._admission)
+            await self.start.release(self.request.principal.user_id, self.admission)
             raise
 
     async def run(self, emit: Emit) -> None:
@@ -145,7 +145,7 @@ class Turn:
         # request, not before it (one Redis round trip off the way to the first chunk): it
         # lands within that round trip of ``connected``, before a stop sent by the client
         # through another instance (its own request, authentication, ownership read) can.
-        signal = self._s.stop_signal
+        signal = self.start.stop_signal
         marking = asyncio.ensure_future(signal.generating(self.conversation.id))
         try:
             await self._run(emit)
@@ -155,13 +155,13 @@ class Turn:
     async def _unmark(self, marking: asyncio.Future[None]) -> None:
         with contextlib.suppress(Exception):
             await marking
-        await self._s.stop_signal.finished(self.conversation.id)
+        await self.start.stop_signal.finished(self.conversation.id)
 
     async def _run(self, emit: Emit) -> None:
         emit(Connected(self.conversation.id, self.reply_id))
-        now = self._s.clock.now()
+        now = self.start.clock.now()
         user = self._message(MessageRole.USER, (Part.of_text(self.request.message),), now)
-        if self._admission is None:  # guarded: refused without calling the model
+        if self.admission is None:  # guarded: refused without calling the model
             emit(Chunk(REFUSAL))
             emit(Completed(Usage(), 0))
             return
@@ -181,7 +181,7 @@ class Turn:
         await self._finish(state, MessageStatus.COMPLETE, emit)
 
     async def _converse(self, state: TurnState, emit: Emit) -> None:
-        s = self._s
+        s = self.start
         caller = ToolCaller(
             self.request.principal,
             self.conversation.id,
@@ -192,7 +192,7 @@ class Turn:
         if self.request.page_context:
             route = self.request.page_context.get("route")
             system += f"\n\nThe user is on the page {route!s} (get_current_page_context reads it)."
-        contents = [Content(m.role, m.parts) for m in [*self._history, *state.messages]]
+        contents = [Content(m.role, m.parts) for m in [*self.history, *state.messages]]
         rounds = 0
         while True:
             tools = s.toolbox.specs if rounds < MAX_TOOL_ROUNDS else ()
@@ -206,7 +206,7 @@ class Turn:
             reply: ModelReply | None = None
             state.partial = ""
             async for event in s.model.stream(request):
-                if self._title is None and self._created:
+                if self._title is None and self.created:
                     self._title = asyncio.ensure_future(self._ask_title())
                 if isinstance(event, TextDelta):
                     state.partial += event.text
@@ -271,7 +271,7 @@ class Turn:
         if title is None or self._title_stored:
             return
         if status is MessageStatus.COMPLETE:
-            self._s.generations.in_background(self._store_title(title))  # not ready in time
+            self.start.generations.in_background(self._store_title(title))  # not ready in time
         else:
             title.cancel()  # a failed or stopped first exchange keeps the fallback title
 
@@ -279,7 +279,7 @@ class Turn:
         """The turn's messages; the last model message is the reply (``reply_id``), carrying the
         status, usage and charge. A round cut short keeps its partial text."""
         messages = list(state.messages)
-        now = self._s.clock.now()
+        now = self.start.clock.now()
         if state.partial or messages[-1].role is not MessageRole.MODEL:
             parts = (Part.of_text(state.partial),) if state.partial else ()
             messages.append(self._message(MessageRole.MODEL, parts, now))
@@ -296,8 +296,8 @@ class Turn:
         return messages
 
     async def _store(self, state: TurnState, status: MessageStatus) -> int:
-        s = self._s
-        admission = self._admission
+        s = self.start
+        admission = self.admission
         assert admission is not None
         messages = self._final_messages(state, status)
         charge = 0
@@ -328,20 +328,20 @@ class Turn:
     async def _settle_hold(
         self, uow: AssistantUnitOfWork, state: TurnState, status: MessageStatus
     ) -> int:
-        admission = self._admission
+        admission = self.admission
         assert admission is not None and admission.hold_id is not None
         if status is MessageStatus.ERROR and not state.output:
-            await self._s.ledger.void_hold(uow, hold_id=admission.hold_id)
+            await self.start.ledger.void_hold(uow, hold_id=admission.hold_id)
             return 0
         if status is MessageStatus.ABORTED and not state.output and not state.usage.total_tokens:
-            await self._s.ledger.void_hold(uow, hold_id=admission.hold_id)
+            await self.start.ledger.void_hold(uow, hold_id=admission.hold_id)
             return 0
         amount = credits_for(
             state.usage.total_tokens,
-            per_1k_tokens=self._s.policy.credits_per_1k_tokens,
+            per_1k_tokens=self.start.policy.credits_per_1k_tokens,
             hold=admission.hold_amount,
         )
-        await self._s.ledger.capture_hold(
+        await self.start.ledger.capture_hold(
             uow, hold_id=admission.hold_id, amount=amount, description="AI assistant message"
         )
         return amount
@@ -351,7 +351,7 @@ class Turn:
         first model event (never before the first chunk), named from the user's message. The
         reply's own transaction stores it when it is ready by then (no transaction of its own);
         otherwise it is stored when it comes. None: the fallback title stays."""
-        s = self._s
+        s = self.start
         try:
             answer = await asyncio.wait_for(
                 s.model.generate_json(
@@ -381,7 +381,7 @@ class Turn:
         name = await title
         if name is None:
             return
-        async with self._s.uow() as uow:
+        async with self.start.uow() as uow:
             # unless deleted, or renamed by its owner first
             if await uow.conversations.name_once(self.conversation.id, name):
                 await uow.commit()
@@ -395,26 +395,16 @@ def _charged(message: Message, credits: int) -> Message:
     return replace(message, credits_charged=credits)
 
 
+@dataclass(frozen=True, eq=False)
 class StartTurn:
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[AssistantUnitOfWork],
-        ledger: CreditsLedger,
-        model: LanguageModel,
-        toolbox: Toolbox,
-        generations: Generations,
-        clock: Clock,
-        policy: AssistantPolicy,
-        stop_signal: StopSignal,
-    ) -> None:
-        self.uow = uow
-        self.ledger = ledger
-        self.model = model
-        self.toolbox = toolbox
-        self.generations = generations
-        self.clock = clock
-        self.policy = policy
-        self.stop_signal = stop_signal
+    uow: UnitOfWorkFactory[AssistantUnitOfWork]
+    ledger: CreditsLedger
+    model: LanguageModel
+    toolbox: Toolbox
+    generations: Generations
+    clock: Clock
+    policy: AssistantPolicy
+    stop_signal: StopSignal
 
     async def __call__(self, request: TurnRequest) -> Turn:
         """Refusals come from here as errors (404, 409, 429, 402); the turn then cannot fail

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from application.access.authorizer import Authorizer
 from application.audit.ports import AuditRecord
 from application.audit.unit_of_work import AuditUnitOfWork
@@ -11,16 +13,16 @@ from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.access.permissions import Permission
 
 
+@dataclass(frozen=True, eq=False)
 class ReadOrganizationAudit:
     """Audit entries of an organization, newest first (the table itself is append-only)."""
 
-    def __init__(self, uow: UnitOfWorkFactory[AuditUnitOfWork], authorizer: Authorizer):
-        self._uow = uow
-        self._authorizer = authorizer
+    uow: UnitOfWorkFactory[AuditUnitOfWork]
+    authorizer: Authorizer
 
     async def __call__(self, caller: Principal, ref: str, page: PageRequest) -> Page[AuditRecord]:
-        async with self._uow() as uow:
-            access = await self._authorizer.organization(
+        async with self.uow() as uow:
+            access = await self.authorizer.organization(
                 uow.scopes, caller.user_id, ref, Permission.ORG_AUDIT_READ
             )
             return await uow.audit_trail.for_organization(access.organization.id, page)

@@ -8,6 +8,8 @@ original let anyone unsubscribe anyone, bug #28). Every newsletter e-mail carrie
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from application.community.links import (
     NEWSLETTER_CONFIRM,
     NEWSLETTER_UNSUBSCRIBE,
@@ -29,24 +31,18 @@ def refuse_disposable(email: str, disposable: DisposableDomains) -> None:
         raise DisposableEmail()
 
 
+@dataclass(frozen=True, eq=False)
 class SubscribeNewsletter:
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[NewsletterUnitOfWork],
-        clock: Clock,
-        links: CommunityLinks,
-        disposable: DisposableDomains,
-    ) -> None:
-        self._uow = uow
-        self._clock = clock
-        self._links = links
-        self._disposable = disposable
+    uow: UnitOfWorkFactory[NewsletterUnitOfWork]
+    clock: Clock
+    links: CommunityLinks
+    disposable: DisposableDomains
 
     async def __call__(self, email: str) -> None:
-        refuse_disposable(email, self._disposable)
-        now = self._clock.now()
+        refuse_disposable(email, self.disposable)
+        now = self.clock.now()
         address = normalise_email(email)
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             current = await uow.newsletter.get(address, for_update=True)
             if current is None:
                 subscriber, send = Subscriber.new(address, now).requested(now)
@@ -57,13 +53,13 @@ class SubscribeNewsletter:
                 if subscriber != current:
                     await uow.newsletter.save(subscriber)
             if send:
-                unsubscribe = self._links.newsletter_unsubscribe(address, now)
+                unsubscribe = self.links.newsletter_unsubscribe(address, now)
                 await uow.outbox.add(
                     SendEmail(
                         to=address,
                         template="newsletter-confirm",
                         context={
-                            "confirm_url": self._links.newsletter_confirm(address, now),
+                            "confirm_url": self.links.newsletter_confirm(address, now),
                             "unsubscribe_url": unsubscribe,
                         },
                         headers=one_click_headers(unsubscribe),
@@ -72,18 +68,16 @@ class SubscribeNewsletter:
             await uow.commit()
 
 
+@dataclass(frozen=True, eq=False)
 class ConfirmNewsletter:
-    def __init__(
-        self, uow: UnitOfWorkFactory[NewsletterUnitOfWork], clock: Clock, links: CommunityLinks
-    ) -> None:
-        self._uow = uow
-        self._clock = clock
-        self._links = links
+    uow: UnitOfWorkFactory[NewsletterUnitOfWork]
+    clock: Clock
+    links: CommunityLinks
 
     async def __call__(self, token: str) -> SubscriberStatus:
-        now = self._clock.now()
-        claims = self._links.verify(NEWSLETTER_CONFIRM, token, now)
-        async with self._uow() as uow:
+        now = self.clock.now()
+        claims = self.links.verify(NEWSLETTER_CONFIRM, token, now)
+        async with self.uow() as uow:
             current = await uow.newsletter.get(claims.subject, for_update=True)
             if current is None:
                 return SubscriberStatus.UNSUBSCRIBED
@@ -94,38 +88,36 @@ class ConfirmNewsletter:
         return confirmed.status
 
 
+@dataclass(frozen=True, eq=False)
 class UnsubscribeNewsletter:
     """By signed link (one click: unsubscribes at once) or by address (mails that link)."""
 
-    def __init__(
-        self, uow: UnitOfWorkFactory[NewsletterUnitOfWork], clock: Clock, links: CommunityLinks
-    ) -> None:
-        self._uow = uow
-        self._clock = clock
-        self._links = links
+    uow: UnitOfWorkFactory[NewsletterUnitOfWork]
+    clock: Clock
+    links: CommunityLinks
 
     async def by_token(self, token: str) -> None:
         """API.md: always 200 — a link that is not ours (or too old) changes nothing and says
         nothing about any address."""
-        now = self._clock.now()
+        now = self.clock.now()
         try:
-            address = self._links.verify(NEWSLETTER_UNSUBSCRIBE, token, now).subject
+            address = self.links.verify(NEWSLETTER_UNSUBSCRIBE, token, now).subject
         except (InvalidLink, ExpiredLink):
             return
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             current = await uow.newsletter.get(address, for_update=True)
             if current is not None and current.status is not SubscriberStatus.UNSUBSCRIBED:
                 await uow.newsletter.save(current.unsubscribed(now))
                 await uow.commit()
 
     async def by_address(self, email: str) -> None:
-        now = self._clock.now()
+        now = self.clock.now()
         address = normalise_email(email)
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             current = await uow.newsletter.get(address)
             if current is None or current.status is SubscriberStatus.UNSUBSCRIBED:
                 return
-            unsubscribe = self._links.newsletter_unsubscribe(address, now)
+            unsubscribe = self.links.newsletter_unsubscribe(address, now)
             await uow.outbox.add(
                 SendEmail(
                     to=address,

@@ -6,6 +6,8 @@ never subscribes anyone (the original subscribed invitees silently, bug #28).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from application.community.links import CommunityLinks
 from application.community.newsletter import refuse_disposable
 from application.community.ports import DisposableDomains
@@ -19,28 +21,22 @@ from domain.community.newsletter import normalise_email
 from domain.errors import NotFound
 
 
+@dataclass(frozen=True, eq=False)
 class InviteToPlatform:
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[PlatformInviteUnitOfWork],
-        limiter: Throttle,
-        links: CommunityLinks,
-        disposable: DisposableDomains,
-    ) -> None:
-        self._uow = uow
-        self._limiter = limiter
-        self._links = links
-        self._disposable = disposable
+    uow: UnitOfWorkFactory[PlatformInviteUnitOfWork]
+    limiter: Throttle
+    links: CommunityLinks
+    disposable: DisposableDomains
 
     async def __call__(self, inviter: Principal, email: str) -> None:
-        refuse_disposable(email, self._disposable)
-        retry_after = await self._limiter.attempt(inviter.user_id)
+        refuse_disposable(email, self.disposable)
+        retry_after = await self.limiter.attempt(inviter.user_id)
         if retry_after is not None:
             raise TooManyAttempts(
                 "Too many invite attempts. Please try again in 30 minutes.",
                 retry_after=retry_after,
             )
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             user = await uow.users.get(inviter.user_id)
             if user is None:
                 raise NotFound("User not found")
@@ -51,8 +47,8 @@ class InviteToPlatform:
                     template="platform-invite",
                     context={
                         "inviter_name": name,
-                        "signup_url": self._links.signup_page(),
-                        "newsletter_url": self._links.newsletter_page(),
+                        "signup_url": self.links.signup_page(),
+                        "newsletter_url": self.links.newsletter_page(),
                     },
                 )
             )

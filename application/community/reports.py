@@ -6,6 +6,8 @@ Reports are never deleted. Every state change is audited (filed under the platfo
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from application.access.authorizer import Authorizer
 from application.audit.writer import AuditScope, AuditWriter
 from application.community.unit_of_work import ReportsUnitOfWork
@@ -45,13 +47,11 @@ def _audit_state(report: Report) -> dict[str, object]:
     return {"status": report.status.value, "resolution": report.resolution}
 
 
+@dataclass(frozen=True, eq=False)
 class FileReport:
-    def __init__(
-        self, uow: UnitOfWorkFactory[ReportsUnitOfWork], clock: Clock, authorizer: Authorizer
-    ) -> None:
-        self._uow = uow
-        self._clock = clock
-        self._authorizer = authorizer
+    uow: UnitOfWorkFactory[ReportsUnitOfWork]
+    clock: Clock
+    authorizer: Authorizer
 
     async def __call__(
         self,
@@ -62,8 +62,8 @@ class FileReport:
         details: str | None,
         context: RequestContext | None = None,
     ) -> Report:
-        now = self._clock.now()
-        async with self._uow() as uow:
+        now = self.clock.now()
+        async with self.uow() as uow:
             target_id = await self._visible_target(uow, reporter.user_id, entity_type, entity_id)
             report = Report(
                 id=new_id(),
@@ -101,36 +101,36 @@ class FileReport:
             return profile.user_id
         kind, permission = _SCOPES[entity_type]
         try:
-            access = await self._authorizer.scope(uow.scopes, user_id, kind, entity_id, permission)
+            access = await self.authorizer.scope(uow.scopes, user_id, kind, entity_id, permission)
         except (AccessError, NotFound):  # absent, invisible or unreadable: never a 403 here
             raise ReportTargetNotFound(entity_type.value) from None
         return access.node.ref.id
 
 
+@dataclass(frozen=True, eq=False)
 class ListMyReports:
-    def __init__(self, uow: UnitOfWorkFactory[ReportsUnitOfWork]) -> None:
-        self._uow = uow
+    uow: UnitOfWorkFactory[ReportsUnitOfWork]
 
     async def __call__(self, caller: Principal, page: PageRequest) -> Page[Report]:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             return await uow.reports.by_reporter(caller.user_id, page)
 
 
+@dataclass(frozen=True, eq=False)
 class ListReportQueue:
     """The moderation queue for platform admins, oldest first, optionally by status."""
 
-    def __init__(self, uow: UnitOfWorkFactory[ReportsUnitOfWork]) -> None:
-        self._uow = uow
+    uow: UnitOfWorkFactory[ReportsUnitOfWork]
 
     async def __call__(self, status: ReportStatus | None, page: PageRequest) -> Page[Report]:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             return await uow.reports.queue(status, page)
 
 
+@dataclass(frozen=True, eq=False)
 class ModerateReport:
-    def __init__(self, uow: UnitOfWorkFactory[ReportsUnitOfWork], clock: Clock) -> None:
-        self._uow = uow
-        self._clock = clock
+    uow: UnitOfWorkFactory[ReportsUnitOfWork]
+    clock: Clock
 
     async def __call__(
         self,
@@ -140,8 +140,8 @@ class ModerateReport:
         resolution: str | None,
         context: RequestContext | None = None,
     ) -> Report:
-        now = self._clock.now()
-        async with self._uow() as uow:
+        now = self.clock.now()
+        async with self.uow() as uow:
             report = await uow.reports.get(report_id, for_update=True)
             if report is None:
                 raise ReportNotFound()

@@ -6,6 +6,8 @@ row per (profile, user) inserted ignoring a conflict, so 20 concurrent stars sto
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from application.community.unit_of_work import StarsUnitOfWork
 from application.identity.principal import Principal
 from application.pagination import Page, PageRequest
@@ -34,16 +36,16 @@ async def _state(uow: StarsUnitOfWork, owner_id: str, user_id: str) -> StarState
     return StarState(at is not None, await uow.stars.count(owner_id), at)
 
 
+@dataclass(frozen=True, eq=False)
 class StarProfile:
-    def __init__(self, uow: UnitOfWorkFactory[StarsUnitOfWork], clock: Clock) -> None:
-        self._uow = uow
-        self._clock = clock
+    uow: UnitOfWorkFactory[StarsUnitOfWork]
+    clock: Clock
 
     async def __call__(self, caller: Principal, user_id: str) -> StarState:
         if caller.user_id == user_id:
             raise OwnProfile("You cannot star your own profile")
-        now = self._clock.now()
-        async with self._uow() as uow:
+        now = self.clock.now()
+        async with self.uow() as uow:
             await visible_profile(uow, user_id, caller.user_id)
             if await uow.stars.add(user_id, caller.user_id, now):
                 await uow.outbox.add(
@@ -62,14 +64,14 @@ class StarProfile:
         return state
 
 
+@dataclass(frozen=True, eq=False)
 class UnstarProfile:
-    def __init__(self, uow: UnitOfWorkFactory[StarsUnitOfWork]) -> None:
-        self._uow = uow
+    uow: UnitOfWorkFactory[StarsUnitOfWork]
 
     async def __call__(self, caller: Principal, user_id: str) -> StarState:
         if caller.user_id == user_id:
             raise OwnProfile("You cannot unstar your own profile")
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             owner = await uow.users.get(user_id)
             if owner is None or owner.is_deleted:
                 raise ProfileNotFound()
@@ -80,23 +82,23 @@ class UnstarProfile:
         return state
 
 
+@dataclass(frozen=True, eq=False)
 class GetStarStatus:
-    def __init__(self, uow: UnitOfWorkFactory[StarsUnitOfWork]) -> None:
-        self._uow = uow
+    uow: UnitOfWorkFactory[StarsUnitOfWork]
 
     async def __call__(self, caller: Principal, user_id: str) -> StarState:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             await visible_profile(uow, user_id, caller.user_id)
             return await _state(uow, user_id, caller.user_id)
 
 
+@dataclass(frozen=True, eq=False)
 class ListStargazers:
-    def __init__(self, uow: UnitOfWorkFactory[StarsUnitOfWork]) -> None:
-        self._uow = uow
+    uow: UnitOfWorkFactory[StarsUnitOfWork]
 
     async def __call__(
         self, user_id: str, viewer: Principal | None, page: PageRequest
     ) -> Page[Stargazer]:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             await visible_profile(uow, user_id, viewer.user_id if viewer else None)
             return await uow.stars.stargazers(user_id, page)

@@ -51,41 +51,35 @@ class WeeklyFeedbackResult:
         return {"users": self.users, "emails": self.emails, "notifications": self.notifications}
 
 
+@dataclass(frozen=True, eq=False)
 class SendWeeklyFeedback:
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[FeedbackUnitOfWork],
-        clock: Clock,
-        links: CommunityLinks,
-        batch_size: int = WEEKLY_FEEDBACK_BATCH,
-    ) -> None:
-        self._uow = uow
-        self._clock = clock
-        self._links = links
-        self._batch = batch_size
+    uow: UnitOfWorkFactory[FeedbackUnitOfWork]
+    clock: Clock
+    links: CommunityLinks
+    batch_size: int = WEEKLY_FEEDBACK_BATCH
 
     async def __call__(self) -> WeeklyFeedbackResult:
-        now = self._clock.now()
+        now = self.clock.now()
         week = iso_week(now)
         users = emails = notifications = 0
         after: str | None = None
         while True:
-            async with self._uow() as uow:
-                batch = await uow.feedback.weekly_recipients(after, self._batch)
+            async with self.uow() as uow:
+                batch = await uow.feedback.weekly_recipients(after, self.batch_size)
                 for recipient in batch:
                     sent = await self._offer(uow, recipient, week)
                     emails += FeedbackChannel.EMAIL in sent
                     notifications += FeedbackChannel.NOTIFICATION in sent
                 await uow.commit()
             users += len(batch)
-            if len(batch) < self._batch:
+            if len(batch) < self.batch_size:
                 return WeeklyFeedbackResult(week, users, emails, notifications)
             after = batch[-1].user_id
 
     async def _offer(
         self, uow: FeedbackUnitOfWork, recipient: FeedbackRecipient, week: str
     ) -> set[FeedbackChannel]:
-        now = self._clock.now()
+        now = self.clock.now()
         settings = merged(recipient.settings)
         sent: set[FeedbackChannel] = set()
         for channel, setting in _SETTING.items():
@@ -99,11 +93,11 @@ class SendWeeklyFeedback:
             await uow.feedback.add(
                 Feedback(new_id(), now, code_digest=code_digest(code), channel=channel)
             )
-            link = self._links.feedback_page(code)
+            link = self.links.feedback_page(code)
             key = f"community.weekly-feedback:{recipient.user_id}:{week}:{channel.value}"
             if channel is FeedbackChannel.EMAIL:
                 assert recipient.email is not None
-                unsubscribe = self._links.feedback_mail_unsubscribe(recipient.user_id, now)
+                unsubscribe = self.links.feedback_mail_unsubscribe(recipient.user_id, now)
                 await uow.outbox.add(
                     SendEmail(
                         to=recipient.email,
@@ -134,20 +128,18 @@ class SendWeeklyFeedback:
         return sent
 
 
+@dataclass(frozen=True, eq=False)
 class UnsubscribeFeedbackMail:
     """The one-click link of the weekly e-mail: turns ``wantToGetFeedbackMail`` off."""
 
-    def __init__(
-        self, uow: UnitOfWorkFactory[FeedbackUnitOfWork], clock: Clock, links: CommunityLinks
-    ) -> None:
-        self._uow = uow
-        self._clock = clock
-        self._links = links
+    uow: UnitOfWorkFactory[FeedbackUnitOfWork]
+    clock: Clock
+    links: CommunityLinks
 
     async def __call__(self, token: str) -> None:
-        now = self._clock.now()
-        user_id = self._links.verify(FEEDBACK_MAIL_UNSUBSCRIBE, token, now).subject
-        async with self._uow() as uow:
+        now = self.clock.now()
+        user_id = self.links.verify(FEEDBACK_MAIL_UNSUBSCRIBE, token, now).subject
+        async with self.uow() as uow:
             current = merged(await uow.settings.get(user_id) or {})
             if current["wantToGetFeedbackMail"]:
                 updated = apply_patch(current, {"wantToGetFeedbackMail": False})

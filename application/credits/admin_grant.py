@@ -28,6 +28,7 @@ class GrantResult:
     balance: int
 
 
+@dataclass(frozen=True, eq=False)
 class AdminGrant:
     """Credit (or, with a negative ADJUSTMENT, debit) a user's wallet on an operator's word.
 
@@ -35,12 +36,9 @@ class AdminGrant:
     grant idempotent (the HTTP route passes the caller-scoped Idempotency-Key; the CLI a new id).
     """
 
-    def __init__(
-        self, uow: UnitOfWorkFactory[CreditsUnitOfWork], ledger: CreditsLedger, clock: Clock
-    ) -> None:
-        self._uow = uow
-        self._ledger = ledger
-        self._clock = clock
+    uow: UnitOfWorkFactory[CreditsUnitOfWork]
+    ledger: CreditsLedger
+    clock: Clock
 
     async def __call__(
         self,
@@ -65,10 +63,10 @@ class AdminGrant:
         ledger_key = caller_key("grant", actor_id or "system", key or new_id())
 
         async def attempt() -> GrantResult:
-            async with self._uow() as uow:
+            async with self.uow() as uow:
                 user = await find_user(uow, user_ref)
                 replay = await uow.ledger.outcome(ledger_key) is not None
-                entry = await self._ledger.grant(
+                entry = await self.ledger.grant(
                     uow,
                     user_id=user.id,
                     amount=amount,
@@ -79,7 +77,7 @@ class AdminGrant:
                 )
                 if not replay:  # a replayed grant was audited the first time
                     audit = AuditWriter(
-                        uow.audit, actor_id=actor_id, now=self._clock.now(), context=context
+                        uow.audit, actor_id=actor_id, now=self.clock.now(), context=context
                     )
                     await audit.write(
                         "credits.granted",
@@ -99,15 +97,15 @@ class AdminGrant:
         return await retry_transient(attempt)
 
 
+@dataclass(frozen=True, eq=False)
 class UserBalance:
     """An operator's view of any user's wallet (``fairarena credits balance``): the user named
     by platform id, identity-provider subject or e-mail (the one an operator is usually given)."""
 
-    def __init__(self, uow: UnitOfWorkFactory[CreditsUnitOfWork]) -> None:
-        self._uow = uow
+    uow: UnitOfWorkFactory[CreditsUnitOfWork]
 
     async def __call__(self, user_ref: str) -> tuple[str, Balance]:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             user = await _user_by_email(uow, user_ref) if "@" in user_ref else None
             user = user or await find_user(uow, user_ref)
             return user.id, await uow.ledger.balance(user_wallet(user.id))

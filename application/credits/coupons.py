@@ -45,13 +45,11 @@ class Redemption:
     transaction_id: str
 
 
+@dataclass(frozen=True, eq=False)
 class CreateCoupon:
-    def __init__(
-        self, uow: UnitOfWorkFactory[CouponsUnitOfWork], hasher: CouponHasher, clock: Clock
-    ) -> None:
-        self._uow = uow
-        self._hasher = hasher
-        self._clock = clock
+    uow: UnitOfWorkFactory[CouponsUnitOfWork]
+    hasher: CouponHasher
+    clock: Clock
 
     async def __call__(
         self,
@@ -65,10 +63,10 @@ class CreateCoupon:
         context: RequestContext | None = None,
     ) -> CreatedCoupon:
         code = normalize(code) if code else new_coupon_code()
-        now = self._clock.now()
+        now = self.clock.now()
         coupon = Coupon.create(
             coupon_id=new_id(),
-            code_digest=self._hasher.digest(code),
+            code_digest=self.hasher.digest(code),
             credits=credits,
             max_redemptions=max_redemptions,
             one_per_user=one_per_user,
@@ -76,7 +74,7 @@ class CreateCoupon:
             created_by=actor_id,
             now=now,
         )
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             if not await uow.coupons.add(coupon):
                 raise CouponCodeTaken()
             await uow.audit.append(
@@ -101,35 +99,29 @@ class CreateCoupon:
         return CreatedCoupon(coupon, code)
 
 
+@dataclass(frozen=True, eq=False)
 class RedeemCoupon:
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[CouponsUnitOfWork],
-        ledger: CreditsLedger,
-        hasher: CouponHasher,
-        clock: Clock,
-    ) -> None:
-        self._uow = uow
-        self._ledger = ledger
-        self._hasher = hasher
-        self._clock = clock
+    uow: UnitOfWorkFactory[CouponsUnitOfWork]
+    ledger: CreditsLedger
+    hasher: CouponHasher
+    clock: Clock
 
     async def __call__(self, user_id: str, code: str) -> Redemption:
-        digest = self._hasher.digest(code)
+        digest = self.hasher.digest(code)
 
         async def attempt() -> Redemption:
-            async with self._uow() as uow:
+            async with self.uow() as uow:
                 coupon = await uow.coupons.by_digest(digest)
                 if coupon is None:
                     raise CouponNotFound()
-                now = self._clock.now()
+                now = self.clock.now()
                 coupon.check_redeemable(now)
                 redemption_id = new_id()
                 if not await uow.coupons.record_redemption(coupon, user_id, redemption_id, now):
                     raise CouponAlreadyRedeemed()
                 if not await uow.coupons.take_redemption(coupon.id):
                     raise CouponUnavailable("This coupon has been fully redeemed")
-                entry = await self._ledger.grant(
+                entry = await self.ledger.grant(
                     uow,
                     user_id=user_id,
                     amount=coupon.credits,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from application.credits.announce import announce_balance
 from application.credits.unit_of_work import CreditsUnitOfWork
 from application.ports.clock import Clock
@@ -11,17 +13,17 @@ from application.transient import retry_transient
 BATCH = 500
 
 
+@dataclass(frozen=True, eq=False)
 class ExpireHolds:
     """Idempotent per run: an expired hold is closed once; concurrent runs skip locked rows."""
 
-    def __init__(self, uow: UnitOfWorkFactory[CreditsUnitOfWork], clock: Clock) -> None:
-        self._uow = uow
-        self._clock = clock
+    uow: UnitOfWorkFactory[CreditsUnitOfWork]
+    clock: Clock
 
     async def __call__(self) -> int:
         async def batch() -> int:
-            async with self._uow() as uow:
-                expired = await uow.ledger.expire_due(self._clock.now(), BATCH)
+            async with self.uow() as uow:
+                expired = await uow.ledger.expire_due(self.clock.now(), BATCH)
                 for wallet in {hold.wallet for hold in expired}:  # their held credits are free
                     await announce_balance(uow, wallet, None)
                 await uow.commit()

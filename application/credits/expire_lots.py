@@ -51,17 +51,17 @@ def expiring_notice(user_id: str, lot: Lot) -> CreateNotification:
     )
 
 
+@dataclass(frozen=True, eq=False)
 class ExpirePromotionalCredits:
-    def __init__(self, uow: UnitOfWorkFactory[CreditsUnitOfWork], clock: Clock) -> None:
-        self._uow = uow
-        self._clock = clock
+    uow: UnitOfWorkFactory[CreditsUnitOfWork]
+    clock: Clock
 
     async def __call__(self) -> ExpiryRun:
-        now = self._clock.now()
+        now = self.clock.now()
         wallets = lots = credits = warnings = 0
         after = ""
         while True:
-            async with self._uow() as uow:
+            async with self.uow() as uow:
                 batch = await uow.ledger.wallets_expiring(now + WARN_AHEAD, after, BATCH)
             for wallet in batch:
                 n, c, w = await retry_transient(functools.partial(self._sweep, wallet, now))
@@ -71,7 +71,7 @@ class ExpirePromotionalCredits:
             after = batch[-1]
 
     async def _sweep(self, wallet: str, now: datetime) -> tuple[int, int, int]:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             expired = await uow.ledger.expire_lots(wallet, now)
             owner = wallet_owner(wallet)
             warned = 0

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from application.credits.announce import announce_balance
 from application.credits.ports import KeyTaken
@@ -42,14 +41,14 @@ class PostResult:
 DEFAULT_PROMO_TTL = timedelta(days=365)  # PROMO_CREDITS_TTL_DAYS
 
 
+@dataclass(frozen=True, eq=False)
 class CreditsLedger:
-    def __init__(self, clock: Clock, promo_ttl: timedelta = DEFAULT_PROMO_TTL) -> None:
-        self._clock = clock
-        self._promo_ttl = promo_ttl
+    clock: Clock
+    promo_ttl: timedelta = DEFAULT_PROMO_TTL
 
     def promo_expiry(self) -> datetime:
         """When promotional credits granted now expire (a lot: domain/credits/lots.py)."""
-        return self._clock.now() + self._promo_ttl
+        return self.clock.now() + self.promo_ttl
 
     async def post_purchase(
         self,
@@ -68,7 +67,7 @@ class CreditsLedger:
             payment_id=payment_id,
             credits=credits,
             description=description,
-            now=self._clock.now(),
+            now=self.clock.now(),
         )
         return (await self._post(uow, tx)).entry_for(wallet)
 
@@ -84,24 +83,14 @@ class CreditsLedger:
     ) -> ClawBack:
         """REFUND debit floored at the available balance, the shortfall recorded; per refund id."""
         wallet = user_wallet(user_id)
-        key = entries.refund_key(refund_id)
-        fp = entries.refund_fingerprint(
-            wallet=wallet, payment_id=payment_id, refund_id=refund_id, requested=credits
-        )
-        stored = await uow.ledger.outcome(key)
+        claim = entries.RefundClaim(wallet, payment_id, refund_id, credits, description)
+        stored = await uow.ledger.outcome(claim.key)
         if stored is not None:
-            return clawback_of(replay(stored, fp), wallet)
-        await uow.ledger.expire_lots(wallet, self._clock.now())
+            return clawback_of(replay(stored, claim.fingerprint), wallet)
+        await uow.ledger.expire_lots(wallet, self.clock.now())
         balance = await uow.ledger.lock_balance(wallet)
         decided = judge_claw_back(
-            tx_id=new_id(),
-            wallet=wallet,
-            payment_id=payment_id,
-            refund_id=refund_id,
-            credits=credits,
-            description=description,
-            now=self._clock.now(),
-            available=balance.available,
+            claim, tx_id=new_id(), now=self.clock.now(), available=balance.available
         )
         if isinstance(decided, Rejected):
             await self._record(uow, decided)
@@ -120,7 +109,7 @@ class CreditsLedger:
             wallet=wallet,
             amount=amount,
             description=description,
-            now=self._clock.now(),
+            now=self.clock.now(),
             expires_at=self.promo_expiry(),
         )
         try:
@@ -148,26 +137,24 @@ class CreditsLedger:
         wallet = user_wallet(user_id)
         if type_ not in GRANT_TYPES:
             raise ValueError(f"cannot grant {type_}")
-        common: dict[str, Any] = {
-            "tx_id": new_id(),
-            "wallet": wallet,
-            "amount": amount,
-            "key": key,
-            "description": reason,
-            "now": self._clock.now(),
-            "metadata": metadata or {},
-        }
-        if type_ is EntryType.BONUS:  # promotional: a lot that expires
-            tx = entries.bonus(**common, expires_at=self.promo_expiry())
-        else:
-            tx = entries.adjustment(**common)
+        keyed = entries.bonus if type_ is EntryType.BONUS else entries.adjustment
+        tx = keyed(
+            tx_id=new_id(),
+            wallet=wallet,
+            amount=amount,
+            key=key,
+            description=reason,
+            now=self.clock.now(),
+            metadata=metadata or {},
+            expires_at=self.promo_expiry() if keyed.lots else None,  # promotional: a lot
+        )
         return (await self._post(uow, tx)).entry_for(wallet)
 
     async def reserve_hold(
         self, uow: LedgerUnitOfWork, *, user_id: str, amount: int, key: str, ttl: timedelta
     ) -> Hold:
         """Hold credits for work whose cost is known afterwards (AI streaming); per-caller key."""
-        now = self._clock.now()
+        now = self.clock.now()
         hold = Hold.reserve(
             hold_id=new_id(),
             wallet=user_wallet(user_id),
@@ -185,13 +172,13 @@ class CreditsLedger:
     ) -> PostedEntry:
         """DEDUCTION of the actual cost (≤ the hold); the rest is released. Replayable."""
         posted = await uow.ledger.capture(
-            hold_id, amount, tx_id=new_id(), now=self._clock.now(), description=description
+            hold_id, amount, tx_id=new_id(), now=self.clock.now(), description=description
         )
         await _announce(uow, posted, holdId=hold_id)
         return posted.entry_for(posted.transaction.wallet_postings()[0].account)
 
     async def void_hold(self, uow: LedgerUnitOfWork, *, hold_id: str) -> Hold:
-        hold = await uow.ledger.void(hold_id, self._clock.now())
+        hold = await uow.ledger.void(hold_id, self.clock.now())
         await announce_balance(uow, hold.wallet, None, holdId=hold.id)
         return hold
 

@@ -9,6 +9,7 @@ committing concurrently is either before (404) or after the spend.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from application.access.authorizer import Authorizer, ScopeAccess
 from application.credits.ledger_service import CreditsLedger
@@ -47,48 +48,42 @@ async def locked_organization(
     return access
 
 
+@dataclass(frozen=True, eq=False)
 class OrganizationBalance:
-    def __init__(self, uow: UnitOfWorkFactory[EconomyUnitOfWork], authorizer: Authorizer) -> None:
-        self._uow = uow
-        self._authorizer = authorizer
+    uow: UnitOfWorkFactory[EconomyUnitOfWork]
+    authorizer: Authorizer
 
     async def __call__(self, user_id: str, organization_ref: str) -> Balance:
-        async with self._uow() as uow:
-            access = await self._authorizer.organization(
+        async with self.uow() as uow:
+            access = await self.authorizer.organization(
                 uow.scopes, user_id, organization_ref, BILLING
             )
             return await uow.ledger.balance(org_wallet(access.organization.id))
 
 
+@dataclass(frozen=True, eq=False)
 class OrganizationHistory:
-    def __init__(self, uow: UnitOfWorkFactory[EconomyUnitOfWork], authorizer: Authorizer) -> None:
-        self._uow = uow
-        self._authorizer = authorizer
+    uow: UnitOfWorkFactory[EconomyUnitOfWork]
+    authorizer: Authorizer
 
     async def __call__(
         self, user_id: str, organization_ref: str, entry_type: EntryType | None, page: PageRequest
     ) -> Page[HistoryEntry]:
-        async with self._uow() as uow:
-            access = await self._authorizer.organization(
+        async with self.uow() as uow:
+            access = await self.authorizer.organization(
                 uow.scopes, user_id, organization_ref, BILLING
             )
             return await uow.ledger.history(org_wallet(access.organization.id), entry_type, page)
 
 
+@dataclass(frozen=True, eq=False)
 class SpendFromOrganization:
     """A DEDUCTION from the organization's wallet, idempotent per organization and key."""
 
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[EconomyUnitOfWork],
-        ledger: CreditsLedger,
-        clock: Clock,
-        authorizer: Authorizer,
-    ) -> None:
-        self._uow = uow
-        self._ledger = ledger
-        self._clock = clock
-        self._authorizer = authorizer
+    uow: UnitOfWorkFactory[EconomyUnitOfWork]
+    ledger: CreditsLedger
+    clock: Clock
+    authorizer: Authorizer
 
     async def __call__(
         self,
@@ -102,12 +97,12 @@ class SpendFromOrganization:
         context: RequestContext | None = None,
     ) -> SpendResult:
         async def attempt() -> SpendResult:
-            async with self._uow() as uow:
+            async with self.uow() as uow:
                 access = await locked_organization(
-                    self._authorizer, uow, user_id, organization_ref, BILLING
+                    self.authorizer, uow, user_id, organization_ref, BILLING
                 )
                 wallet = org_wallet(access.organization.id)
-                now = self._clock.now()
+                now = self.clock.now()
                 tx = entries.deduction(
                     tx_id=new_id(),
                     wallet=wallet,
@@ -128,7 +123,7 @@ class SpendFromOrganization:
                     after={"transactionId": tx.id, "amount": amount, "purpose": purpose},
                     context=context or RequestContext(),
                 )
-                posted, replayed = await settle_in(uow, self._ledger, tx, (audit,), ())
+                posted, replayed = await settle_in(uow, self.ledger, tx, (audit,), ())
                 return SpendResult(posted.transaction.id, posted.balances_after[wallet], replayed)
 
         return await retry_transient(attempt)

@@ -65,16 +65,16 @@ class GetReferrals:
         return await retry_transient(attempt)
 
 
+@dataclass(frozen=True, eq=False)
 class ClaimReferral:
     """A new user (signed up within 7 days, nothing bought yet) names who referred them, once."""
 
-    def __init__(self, uow: UnitOfWorkFactory[ReferralsUnitOfWork], clock: Clock) -> None:
-        self._uow = uow
-        self._clock = clock
+    uow: UnitOfWorkFactory[ReferralsUnitOfWork]
+    clock: Clock
 
     async def __call__(self, user_id: str, code: str) -> Referral:
         code = normalize_code(code)
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             referrer = await uow.referrals.owner_of(code) if len(code) <= MAX_CODE_LENGTH else None
             if referrer is None:
                 raise ReferralCodeNotFound()
@@ -93,7 +93,7 @@ class ClaimReferral:
                 referred_id=user_id,
                 code=code,
                 signed_up_at=me.created_at,
-                now=self._clock.now(),
+                now=self.clock.now(),
             )
             if not await uow.referrals.add(referral):
                 raise AlreadyReferred()

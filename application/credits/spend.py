@@ -36,6 +36,7 @@ def spend_key(user_id: str, idempotency_key: str) -> str:
     return caller_key("spend", user_id, idempotency_key)
 
 
+@dataclass(frozen=True, eq=False)
 class Spend:
     """Deduct ``amount`` from the caller's wallet, exactly once per Idempotency-Key.
 
@@ -45,9 +46,8 @@ class Spend:
     stored answer commit together in one statement.
     """
 
-    def __init__(self, ledger: AtomicLedger, clock: Clock) -> None:
-        self._ledger = ledger
-        self._clock = clock
+    ledger: AtomicLedger
+    clock: Clock
 
     async def __call__(
         self,
@@ -65,13 +65,13 @@ class Spend:
             amount=amount,
             key=spend_key(user_id, idempotency_key),
             description=purpose,
-            now=self._clock.now(),
+            now=self.clock.now(),
             metadata=metadata or {},
         )
 
         async def attempt() -> SpendResult:
             try:
-                posted = await self._ledger.post_committed(tx)
+                posted = await self.ledger.post_committed(tx)
             except KeyTaken as taken:
                 if taken.outcome is None:
                     raise DuplicateRequest(

@@ -113,23 +113,16 @@ def _result(posted: Posted, source: str, replayed: bool) -> TransferResult:
     return TransferResult(posted.transaction.id, posted.balances_after[source], replayed)
 
 
+@dataclass(frozen=True, eq=False)
 class TransferCredits:
     """A signed-in user's transfer to another active user or to an organization they belong to,
     and an organization's (``org:billing:manage``) transfer to one of its members."""
 
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[EconomyUnitOfWork],
-        atomic: AtomicLedger,
-        ledger: CreditsLedger,
-        clock: Clock,
-        authorizer: Authorizer,
-    ) -> None:
-        self._uow = uow
-        self._atomic = atomic
-        self._ledger = ledger
-        self._clock = clock
-        self._authorizer = authorizer
+    uow: UnitOfWorkFactory[EconomyUnitOfWork]
+    atomic: AtomicLedger
+    ledger: CreditsLedger
+    clock: Clock
+    authorizer: Authorizer
 
     async def to_user(
         self,
@@ -146,7 +139,7 @@ class TransferCredits:
         order = TransferOrder(
             user_wallet(user_id), user_wallet(receiver_id), amount, note, idempotency_key, user_id
         )
-        tx = build_transfer(order, new_id(), self._clock.now())
+        tx = build_transfer(order, new_id(), self.clock.now())
         effects = Effects(
             messages=(received_notice(receiver_id, tx, amount),),
             audit=(
@@ -158,7 +151,7 @@ class TransferCredits:
 
         async def attempt() -> TransferResult:
             try:
-                posted = await self._atomic.post_committed(tx, effects)
+                posted = await self.atomic.post_committed(tx, effects)
             except KeyTaken as taken:
                 if taken.outcome is None:
                     raise DuplicateRequest(
@@ -182,9 +175,9 @@ class TransferCredits:
         """A member's credits into the organization's wallet."""
 
         async def attempt() -> TransferResult:
-            async with self._uow() as uow:
+            async with self.uow() as uow:
                 access = await locked_organization(
-                    self._authorizer, uow, user_id, organization_ref, Permission.ORG_READ
+                    self.authorizer, uow, user_id, organization_ref, Permission.ORG_READ
                 )
                 if access.my_membership is None:
                     raise MembersOnly()
@@ -210,9 +203,9 @@ class TransferCredits:
         """The organization's credits to one of its members (``org:billing:manage``)."""
 
         async def attempt() -> TransferResult:
-            async with self._uow() as uow:
+            async with self.uow() as uow:
                 access = await locked_organization(
-                    self._authorizer, uow, user_id, organization_ref, BILLING
+                    self.authorizer, uow, user_id, organization_ref, BILLING
                 )
                 org = access.organization.id
                 member = await uow.memberships.get(receiver_id, access.node.ref)
@@ -239,10 +232,10 @@ class TransferCredits:
         notify: str | None,
         context: RequestContext | None,
     ) -> TransferResult:
-        tx = build_transfer(order, new_id(), self._clock.now())
+        tx = build_transfer(order, new_id(), self.clock.now())
         posted, replayed = await settle_in(
             uow,
-            self._ledger,
+            self.ledger,
             tx,
             (transfer_audit(tx, scope, order.actor_id, context),),
             (received_notice(notify, tx, order.amount),) if notify is not None else (),

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from application.credits.ports import LedgerAudit
 from application.credits.unit_of_work import CreditsUnitOfWork
 from application.ports.unit_of_work import UnitOfWorkFactory
 
 
+@dataclass(frozen=True, eq=False)
 class VerifyLedger:
     """Audit the ledger: stored balances vs Σ postings, Σ of all postings, balanced transactions."""
 
-    def __init__(self, uow: UnitOfWorkFactory[CreditsUnitOfWork]) -> None:
-        self._uow = uow
+    uow: UnitOfWorkFactory[CreditsUnitOfWork]
 
     async def __call__(self) -> LedgerAudit:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             return await uow.ledger.audit()
 
 

@@ -116,15 +116,7 @@ async def _upsert(
     existing = await uow.users.get_by_subject(details.subject, for_update=True)
     if existing is None:
         created = await provision_user(
-            uow,
-            subject=details.subject,
-            email=details.email,
-            first_name=details.first_name,
-            last_name=details.last_name,
-            image_url=details.image_url,
-            username=details.username,
-            now=now,
-            provider_updated_at=command.occurred_at,
+            uow, details, now=now, provider_updated_at=command.occurred_at
         )
         if created is not None:
             return details.subject

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 
 from application.identity.recovery import recover_deleted_user
 from application.identity.unit_of_work import IdentityUnitOfWork
+from application.ports.identity import DirectoryUser
 from application.ports.outbox_commands import CreateNotification, SendEmail
 from domain.identity.user import User
 from domain.ids import new_id
@@ -15,13 +17,8 @@ from domain.settings.user_settings import DEFAULTS
 
 async def provision_user(
     uow: IdentityUnitOfWork,
+    details: DirectoryUser,
     *,
-    subject: str,
-    email: str | None,
-    first_name: str | None,
-    last_name: str | None,
-    image_url: str | None,
-    username: str | None,
     now: datetime,
     provider_updated_at: datetime | None = None,
 ) -> User | None:
@@ -33,33 +30,20 @@ async def provision_user(
     ``provider_updated_at``: the time of the provider event that creates it (None from a token).
     """
     recovered = await recover_deleted_user(
-        uow,
-        subject=subject,
-        email=email,
-        first_name=first_name,
-        last_name=last_name,
-        image_url=image_url,
-        username=username,
-        now=now,
-        provider_updated_at=provider_updated_at,
+        uow, details, now=now, provider_updated_at=provider_updated_at
     )
     if recovered is not None:
         return recovered
     user = User(
         id=new_id(),
-        subject=subject,
-        email=email,
-        first_name=first_name,
-        last_name=last_name,
-        image_url=image_url,
-        username=username,
+        **asdict(details),
         created_at=now,
         updated_at=now,
         provider_updated_at=provider_updated_at,
     )
     if not await uow.users.add(user):
         return None
-    await uow.profiles.add(Profile.new(user.id, first_name, last_name, now))
+    await uow.profiles.add(Profile.new(user.id, details.first_name, details.last_name, now))
     await uow.settings.put(user.id, dict(DEFAULTS), now)
     await uow.outbox.add(
         CreateNotification(

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from application.audit.writer import AuditScope, AuditWriter
 from application.identity.unit_of_work import IdentityUnitOfWork
+from application.ports.identity import DirectoryUser
 from application.ports.outbox import Outbox
 from application.ports.outbox_commands import CreateNotification, SendEmail
 from domain.identity.user import User, tombstone
@@ -23,13 +24,8 @@ from domain.ids import new_id
 
 async def recover_deleted_user(
     uow: IdentityUnitOfWork,
+    details: DirectoryUser,
     *,
-    subject: str,
-    email: str | None,
-    first_name: str | None,
-    last_name: str | None,
-    image_url: str | None,
-    username: str | None,
     now: datetime,
     provider_updated_at: datetime | None = None,
 ) -> User | None:
@@ -37,6 +33,7 @@ async def recover_deleted_user(
 
     The old subject keeps a tombstone: a late event for the deleted identity (delivered after the
     recovery) must find a deleted user, not provision a second account with the same e-mail."""
+    email = details.email
     if not email:
         return None
     deleted = await uow.users.get_deleted_by_email(email)
@@ -44,12 +41,12 @@ async def recover_deleted_user(
         return None
     user = replace(
         deleted.restore(now),
-        subject=subject,
+        subject=details.subject,
         email=email,
-        first_name=first_name or deleted.first_name,
-        last_name=last_name or deleted.last_name,
-        image_url=image_url or deleted.image_url,
-        username=username or deleted.username,
+        first_name=details.first_name or deleted.first_name,
+        last_name=details.last_name or deleted.last_name,
+        image_url=details.image_url or deleted.image_url,
+        username=details.username or deleted.username,
         provider_updated_at=provider_updated_at,
     )
     await uow.users.save(user)
@@ -68,9 +65,9 @@ async def recover_deleted_user(
         "user",
         user.id,
         before={"subject": deleted.subject, "deletedAt": _iso(deleted.deleted_at)},
-        after={"subject": subject},
+        after={"subject": details.subject},
     )
-    await welcome_back(uow.outbox, user, recovery_key=f"{user.id}:{subject}")
+    await welcome_back(uow.outbox, user, recovery_key=f"{user.id}:{details.subject}")
     return user
 
 

@@ -11,7 +11,7 @@ from application.identity.provisioning import provision_user
 from application.identity.unit_of_work import IdentityUnitOfWork
 from application.ports.cache import Cache
 from application.ports.clock import Clock
-from application.ports.identity import IdentityDirectory, VerifiedToken
+from application.ports.identity import DirectoryUser, IdentityDirectory, VerifiedToken
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.versioned_cache import VersionedCache
 from domain.identity.user import AccountDeleted, User, split_name
@@ -87,16 +87,8 @@ class ResolvePrincipal:
                 email, image, username = found.email, found.image_url, found.username
                 first, last = found.first_name or first, found.last_name or last
         async with self._uow() as uow:
-            user = await provision_user(
-                uow,
-                subject=token.subject,
-                email=email,
-                first_name=first,
-                last_name=last,
-                image_url=image,
-                username=username,
-                now=self._clock.now(),
-            )
+            details = DirectoryUser(token.subject, email, first, last, image, username)
+            user = await provision_user(uow, details, now=self._clock.now())
             if user is not None:
                 await uow.commit()
                 return user

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from application.access.audit_trail import membership_state
 from application.access.ports import ScopeChain
 from application.account.activity import activity_writer
@@ -58,18 +60,18 @@ def lost_authority(lapse: Lapse) -> InviterLostAuthority:
     )
 
 
+@dataclass(frozen=True, eq=False)
 class PreviewInvitation:
     """What an invitation is for, without signing in: unknown 404; used/expired/declined 410,
     and 410 too when its inviter can no longer grant it (revoked for good on acceptance)."""
 
-    def __init__(self, uow: UnitOfWorkFactory[InvitationsUnitOfWork], clock: Clock):
-        self._uow = uow
-        self._clock = clock
+    uow: UnitOfWorkFactory[InvitationsUnitOfWork]
+    clock: Clock
 
     async def __call__(self, code: str) -> InvitationPreview:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             invitation = await _find(uow, code)
-            invitation.ensure_open(self._clock.now())
+            invitation.ensure_open(self.clock.now())
             chain, role = await _usable_scope(uow, invitation, None)
             lapse = await lapse_of_invitation(uow, invitation, role)
             inviter = await uow.users.get(invitation.invited_by)
@@ -88,6 +90,7 @@ class PreviewInvitation:
         )
 
 
+@dataclass(frozen=True, eq=False)
 class AcceptInvitation:
     """Join with the invitation's role, atomically: organization membership (Member) when missing,
     the scope role (an existing stronger role is kept), the invitation marked used, audit entries.
@@ -96,15 +99,14 @@ class AcceptInvitation:
     deleted, role edited above them) the invitation is revoked — audited with the reason — and
     the answer is 410 ``GONE`` with ``details.reason``."""
 
-    def __init__(self, uow: UnitOfWorkFactory[InvitationsUnitOfWork], clock: Clock):
-        self._uow = uow
-        self._clock = clock
+    uow: UnitOfWorkFactory[InvitationsUnitOfWork]
+    clock: Clock
 
     async def __call__(
         self, caller: Principal, code: str, ctx: RequestContext
     ) -> AcceptedInvitation:
-        now = self._clock.now()
-        async with self._uow() as uow:
+        now = self.clock.now()
+        async with self.uow() as uow:
             invitation = await _find(uow, code, for_update=True)
             used = invitation.accept(user_id=caller.user_id, email=caller.email, now=now)
             chain, role = await _usable_scope(uow, invitation, caller.user_id)
@@ -192,16 +194,16 @@ class AcceptInvitation:
         )
 
 
+@dataclass(frozen=True, eq=False)
 class DeclineInvitation:
     """The invitee says no; the invitation is kept as declined (for the audit trail and lists)."""
 
-    def __init__(self, uow: UnitOfWorkFactory[InvitationsUnitOfWork], clock: Clock):
-        self._uow = uow
-        self._clock = clock
+    uow: UnitOfWorkFactory[InvitationsUnitOfWork]
+    clock: Clock
 
     async def __call__(self, caller: Principal, code: str, ctx: RequestContext) -> None:
-        now = self._clock.now()
-        async with self._uow() as uow:
+        now = self.clock.now()
+        async with self.uow() as uow:
             invitation = await _find(uow, code, for_update=True)
             declined = invitation.decline(user_id=caller.user_id, email=caller.email, now=now)
             audit = AuditWriter(uow.audit, actor_id=caller.user_id, now=now, context=ctx)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from application.invitations.code_sealer import CodeSealer, SealBroken
@@ -21,6 +22,7 @@ def invite_url(frontend_url: str, code: str) -> str:
     return f"{frontend_url.rstrip('/')}/invites/{code}"
 
 
+@dataclass(frozen=True, eq=False)
 class SendInvitationEmailHandler:
     """Payload ``{"invitationId", "sealedCode"}`` (see ADR 0040 in docs/decisions).
 
@@ -28,21 +30,12 @@ class SendInvitationEmailHandler:
     dedupes on ``invitation/<id>``, so a redelivered message does not mail twice.
     """
 
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[InvitationsUnitOfWork],
-        clock: Clock,
-        sealer: CodeSealer,
-        templates: EmailTemplates,
-        sender: EmailSender,
-        frontend_url: str,
-    ):
-        self._uow = uow
-        self._clock = clock
-        self._sealer = sealer
-        self._templates = templates
-        self._sender = sender
-        self._frontend_url = frontend_url
+    uow: UnitOfWorkFactory[InvitationsUnitOfWork]
+    clock: Clock
+    sealer: CodeSealer
+    templates: EmailTemplates
+    sender: EmailSender
+    frontend_url: str
 
     async def __call__(self, message_id: str, payload: Mapping[str, Any]) -> None:
         try:
@@ -53,11 +46,11 @@ class SendInvitationEmailHandler:
 
     async def handle(self, command: SendInvitationEmail) -> None:
         invitation_id, sealed = command.invitation_id, command.sealed_code
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             invitation = await uow.invitations.get(invitation_id)
             if invitation is None:
                 return
-            if invitation.status_at(self._clock.now()) is not InvitationStatus.PENDING:
+            if invitation.status_at(self.clock.now()) is not InvitationStatus.PENDING:
                 return
             target = invitation.target
             chain = await load_chain(uow, target.scope, target.scope_id, None)
@@ -66,10 +59,10 @@ class SendInvitationEmailHandler:
             roles = await scope_roles(uow, target.organization_id, target.scope)
             role = next((r.name for r in roles if r.id == invitation.role_id), None)
             inviter = await uow.users.get(invitation.invited_by)
-        code = self._sealer.unseal(sealed, bound_to=invitation.id)
+        code = self.sealer.unseal(sealed, bound_to=invitation.id)
         org, team, project = names(chain)
         scope_name = (project or team or org).name
-        rendered = self._templates.render(
+        rendered = self.templates.render(
             TEMPLATE,
             {
                 "inviter_name": (inviter.display_name if inviter else None) or "Someone",
@@ -77,11 +70,11 @@ class SendInvitationEmailHandler:
                 "scope_name": scope_name,
                 "organization_name": org.name,
                 "role": role or "Member",
-                "invite_url": invite_url(self._frontend_url, code),
+                "invite_url": invite_url(self.frontend_url, code),
                 "expires_at": invitation.expires_at.strftime("%d %B %Y, %H:%M UTC"),
             },
         )
-        await self._sender.send(
+        await self.sender.send(
             EmailMessage(
                 to=invitation.email,
                 subject=rendered.subject,

@@ -58,6 +58,7 @@ def target_of(access: ScopeAccess) -> InvitationTarget:
     return InvitationTarget.project(org, access.team.id, access.project.id)
 
 
+@dataclass(frozen=True, eq=False)
 class InviteMembers:
     """Create invitations to a scope the caller may invite to (``<scope>:members:invite``).
 
@@ -67,17 +68,10 @@ class InviteMembers:
     sealed (the code itself is never stored nor returned).
     """
 
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[InvitationsUnitOfWork],
-        clock: Clock,
-        authorizer: Authorizer,
-        sealer: CodeSealer,
-    ):
-        self._uow = uow
-        self._clock = clock
-        self._authorizer = authorizer
-        self._sealer = sealer
+    uow: UnitOfWorkFactory[InvitationsUnitOfWork]
+    clock: Clock
+    authorizer: Authorizer
+    sealer: CodeSealer
 
     async def __call__(
         self,
@@ -88,11 +82,11 @@ class InviteMembers:
         expires_in_days: int | None,
         ctx: RequestContext,
     ) -> InviteOutcome:
-        now = self._clock.now()
+        now = self.clock.now()
         expires_at(now, expires_in_days)  # reject a bad expiry before touching anything
         rows = _rows(request)
-        async with self._uow() as uow:
-            access = await self._authorizer.scope(
+        async with self.uow() as uow:
+            access = await self.authorizer.scope(
                 uow.scopes, caller.user_id, kind, ref, MEMBERS_INVITE_PERMISSION[kind]
             )
             # One inviter at a time per organization: no two open invitations for one address.
@@ -123,7 +117,7 @@ class InviteMembers:
                 await uow.outbox.add(
                     SendInvitationEmail(
                         invitation_id=invitation.id,
-                        sealed_code=self._sealer.seal(code.plaintext, bound_to=invitation.id),
+                        sealed_code=self.sealer.seal(code.plaintext, bound_to=invitation.id),
                         dedupe_key=f"invitation-email:{invitation.id}",
                     )
                 )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from application.access.authorized import AuthorizedUseCase
-from application.audit.writer import AuditWriter
 from application.identity.principal import Principal
 from application.invitations.scope_roles import scope_roles
 from application.invitations.unit_of_work import InvitationsUnitOfWork
@@ -59,18 +58,18 @@ class RevokeInvitation(AuthorizedUseCase[InvitationsUnitOfWork]):
     async def __call__(
         self, caller: Principal, kind: ScopeKind, ref: str, invitation_id: str, ctx: RequestContext
     ) -> InvitationView:
-        now = self._clock.now()
-        async with self._uow() as uow:
-            access = await self._authorizer.scope(
-                uow.scopes, caller.user_id, kind, ref, MEMBERS_INVITE_PERMISSION[kind]
-            )
+        async with self._authorized(caller, kind, ref, MEMBERS_INVITE_PERMISSION[kind], ctx) as (
+            uow,
+            access,
+            audit,
+            now,
+        ):
             invitation = await uow.invitations.get(invitation_id)
             # An id from another scope (or organization) is simply not found here.
             if invitation is None or invitation.target.ref != access.node.ref:
                 raise InvitationNotFound("Invitation not found")
             revoked = invitation.revoke(by=caller.user_id, now=now)
             await uow.invitations.save(revoked)
-            audit = AuditWriter(uow.audit, actor_id=caller.user_id, now=now, context=ctx)
             await audit.write(
                 "invitation.revoked",
                 access.node.ref,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from application.jobs.errors import PermanentJobFailure, TransientJobFailure
@@ -17,6 +18,7 @@ class UnknownTopic(PermanentJobFailure):
     """No handler is registered for the message's topic."""
 
 
+@dataclass(frozen=True, eq=False)
 class DispatchOutboxMessage:
     """The body of the ``run_outbox_message`` actor.
 
@@ -27,22 +29,16 @@ class DispatchOutboxMessage:
     retried with backoff, even though it is a domain error.
     """
 
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[JobsUnitOfWork],
-        handlers: Mapping[str, OutboxHandler],
-        clock: Clock,
-    ) -> None:
-        self._uow = uow
-        self._handlers = handlers
-        self._clock = clock
+    uow: UnitOfWorkFactory[JobsUnitOfWork]
+    handlers: Mapping[str, OutboxHandler]
+    clock: Clock
 
     async def __call__(self, message_id: str, topic: str, payload: Mapping[str, Any]) -> None:
-        handler = self._handlers.get(topic)
+        handler = self.handlers.get(topic)
         if handler is None:
             raise UnknownTopic(f"no handler for topic {topic!r} (message {message_id})")
         try:
-            async with self._uow() as uow:
+            async with self.uow() as uow:
                 if await uow.processed_messages.contains(message_id):
                     return
             await handler(message_id, payload)
@@ -56,8 +52,8 @@ class DispatchOutboxMessage:
 
     async def _record(self, message_id: str, topic: str, error: str | None) -> None:
         try:
-            async with self._uow() as uow:
-                await uow.processed_messages.add(message_id, topic, self._clock.now(), error)
+            async with self.uow() as uow:
+                await uow.processed_messages.add(message_id, topic, self.clock.now(), error)
                 await uow.commit()
         except Unavailable as exc:  # the handler ran; its redelivery is idempotent per outbox id
             raise TransientJobFailure(f"{type(exc).__name__}: {exc}") from exc

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from dataclasses import KW_ONLY, dataclass
 from datetime import timedelta
 
 from application.jobs.ports import JobPublisher
@@ -25,42 +26,34 @@ MAX_DISPATCHES = 3
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True, eq=False)
 class OutboxRelay:
     """Claims unsent rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so relays can run side by
     side), publishes them, marks them dispatched, commits. A crash after publishing and before
     the commit publishes them again: handlers are idempotent per outbox id."""
 
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[JobsUnitOfWork],
-        publisher: JobPublisher,
-        clock: Clock,
-        *,
-        batch_size: int = RELAY_BATCH_SIZE,
-        redeliver_after: timedelta = REDELIVER_AFTER,
-        max_dispatches: int = MAX_DISPATCHES,
-    ) -> None:
-        self._uow = uow
-        self._publisher = publisher
-        self._clock = clock
-        self._batch_size = batch_size
-        self._redeliver_after = redeliver_after
-        self._max_dispatches = max_dispatches
+    uow: UnitOfWorkFactory[JobsUnitOfWork]
+    publisher: JobPublisher
+    clock: Clock
+    _: KW_ONLY
+    batch_size: int = RELAY_BATCH_SIZE
+    redeliver_after: timedelta = REDELIVER_AFTER
+    max_dispatches: int = MAX_DISPATCHES
 
     async def relay_once(self, *, redeliver_after: timedelta | None = None) -> int:
         """Publish one batch; returns how many messages were published."""
-        wait = self._redeliver_after if redeliver_after is None else redeliver_after
-        async with self._uow() as uow:
-            now = self._clock.now()
-            messages = await uow.outbox.claim_pending(self._batch_size, now)
-            room = self._batch_size - len(messages)
+        wait = self.redeliver_after if redeliver_after is None else redeliver_after
+        async with self.uow() as uow:
+            now = self.clock.now()
+            messages = await uow.outbox.claim_pending(self.batch_size, now)
+            room = self.batch_size - len(messages)
             if room > 0:
                 messages += await uow.outbox.claim_unprocessed(
-                    now - wait, room, self._max_dispatches
+                    now - wait, room, self.max_dispatches
                 )
             if not messages:
                 return 0
-            await self._publisher.publish(messages)
+            await self.publisher.publish(messages)
             await uow.outbox.mark_dispatched([m.id for m in messages], now)
             await uow.commit()
         return len(messages)
@@ -73,7 +66,7 @@ class OutboxRelay:
         total = 0
         while (published := await self.relay_once(redeliver_after=timedelta(0))) > 0:
             total += published
-            if published < self._batch_size:
+            if published < self.batch_size:
                 break
         return total
 
@@ -85,6 +78,6 @@ class OutboxRelay:
             except Exception:
                 log.exception("outbox relay failed; retrying")
                 published = 0
-            if published < self._batch_size:
+            if published < self.batch_size:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), idle_seconds)

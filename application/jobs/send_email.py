@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from application.invitations.code_sealer import CodeSealer, SealBroken
@@ -20,6 +21,7 @@ def idempotency_key(message_id: str) -> str:
     return f"outbox/{message_id}"
 
 
+@dataclass(frozen=True, eq=False)
 class SendEmailHandler:
     """Runs ``SendEmail`` commands.
 
@@ -27,12 +29,9 @@ class SendEmailHandler:
     same), so a redelivered message does not send a second e-mail.
     """
 
-    def __init__(
-        self, templates: EmailTemplates, sender: EmailSender, sealer: CodeSealer | None = None
-    ) -> None:
-        self._templates = templates
-        self._sender = sender
-        self._sealer = sealer
+    templates: EmailTemplates
+    sender: EmailSender
+    sealer: CodeSealer | None = None
 
     async def __call__(self, message_id: str, payload: Mapping[str, Any]) -> None:
         try:
@@ -43,8 +42,8 @@ class SendEmailHandler:
 
     async def handle(self, message_id: str, command: SendEmail) -> None:
         template = command.template
-        rendered = self._templates.render(template, self._context(command))
-        await self._sender.send(
+        rendered = self.templates.render(template, self._context(command))
+        await self.sender.send(
             EmailMessage(
                 to=command.to,
                 subject=rendered.subject,
@@ -59,12 +58,12 @@ class SendEmailHandler:
     def _context(self, command: SendEmail) -> Mapping[str, Any]:
         if not command.sealed:
             return command.context
-        if self._sealer is None:
+        if self.sealer is None:
             raise InvalidEmailPayload(f"{command.template}: sealed values but no sealer")
         binding = sealed_binding(command.to, command.template)
         try:
             opened = {
-                name: self._sealer.unseal(value, bound_to=binding)
+                name: self.sealer.unseal(value, bound_to=binding)
                 for name, value in command.sealed.items()
             }
         except SealBroken as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from application.notifications.inbox import unread_cache_key
@@ -57,16 +58,16 @@ class CreateNotificationHandler:
         await self._cache.invalidate(unread_cache_key(notification.user_id))
 
 
+@dataclass(frozen=True, eq=False)
 class PurgeOldNotifications:
     """Delete notifications older than the 30-day retention (idempotent)."""
 
-    def __init__(self, uow: UnitOfWorkFactory[NotificationsUnitOfWork], clock: Clock):
-        self._uow = uow
-        self._clock = clock
+    uow: UnitOfWorkFactory[NotificationsUnitOfWork]
+    clock: Clock
 
     async def __call__(self) -> int:
-        async with self._uow() as uow:
-            deleted = await uow.notifications.delete_older_than(retention_cutoff(self._clock.now()))
+        async with self.uow() as uow:
+            deleted = await uow.notifications.delete_older_than(retention_cutoff(self.clock.now()))
             await uow.commit()
         return deleted
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from application.identity.principal import Principal
 from application.notifications.ports import NotificationFilter
 from application.notifications.unit_of_work import NotificationsUnitOfWork
@@ -24,14 +26,14 @@ def unread_cache_key(user_id: str) -> str:
     return f"notifications:unread:{user_id}"
 
 
+@dataclass(frozen=True, eq=False)
 class ListNotifications:
-    def __init__(self, uow: UnitOfWorkFactory[NotificationsUnitOfWork]):
-        self._uow = uow
+    uow: UnitOfWorkFactory[NotificationsUnitOfWork]
 
     async def __call__(
         self, principal: Principal, flt: NotificationFilter, page: PageRequest
     ) -> tuple[Page[Notification], int]:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             result = await uow.notifications.list(principal.user_id, flt, page)
             unread = await uow.notifications.unread_count(principal.user_id)
         return result, unread
@@ -87,12 +89,12 @@ class DeleteNotification:
         await self._cache.invalidate(unread_cache_key(principal.user_id))
 
 
+@dataclass(frozen=True, eq=False)
 class DeleteReadNotifications:
-    def __init__(self, uow: UnitOfWorkFactory[NotificationsUnitOfWork]):
-        self._uow = uow
+    uow: UnitOfWorkFactory[NotificationsUnitOfWork]
 
     async def __call__(self, principal: Principal) -> int:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             deleted = await uow.notifications.delete_read(principal.user_id)
             if deleted:
                 await _announce(uow, principal.user_id, NOTIFICATION_DELETED, None)

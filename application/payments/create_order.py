@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import timedelta
 
 from application.identity.principal import Principal
@@ -37,31 +37,25 @@ def receipt_for(payment_id: str) -> str:
     return "rcpt_" + payment_id.replace("-", "")
 
 
+@dataclass(frozen=True, eq=False)
 class CreateOrder:
     """Price from the plan (never the client); the payment row and its first event are committed
     before the gateway is called, and the gateway is never called inside a transaction."""
 
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[PaymentsUnitOfWork],
-        gateway: PaymentGateway,
-        clock: Clock,
-        *,
-        payments_enabled: bool,
-    ):
-        self._uow = uow
-        self._gateway = gateway
-        self._clock = clock
-        self._enabled = payments_enabled
+    uow: UnitOfWorkFactory[PaymentsUnitOfWork]
+    gateway: PaymentGateway
+    clock: Clock
+    _: KW_ONLY
+    payments_enabled: bool
 
     async def __call__(
         self, principal: Principal, plan_id: str, meta: RequestContext
     ) -> OrderCreated:
-        if not self._enabled:
+        if not self.payments_enabled:
             raise PaymentsDisabled("Payments are currently disabled. Please try again later.")
-        now = self._clock.now()
+        now = self.clock.now()
         ctx = EventContext(request=meta, actor=principal.user_id, source="checkout", now=now)
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             plan = await uow.plans.get(plan_id)
             if plan is None:
                 raise PlanNotFound("plan not found", details={"planId": plan_id})
@@ -69,8 +63,8 @@ class CreateOrder:
                 principal.user_id, plan.plan_id, now - REUSE_WINDOW
             )
         if reusable is not None and plan.is_active and await self._still_payable(reusable, ctx):
-            return OrderCreated(reusable, plan, self._gateway.key_id, reused=True)
-        async with self._uow() as uow:
+            return OrderCreated(reusable, plan, self.gateway.key_id, reused=True)
+        async with self.uow() as uow:
             payment_id = new_id()
             opened = Payment.open(
                 payment_id=payment_id,
@@ -84,7 +78,7 @@ class CreateOrder:
             await uow.commit()
         payment = opened.payment
         try:
-            order = await self._gateway.create_order(
+            order = await self.gateway.create_order(
                 amount=payment.amount,
                 currency=payment.currency,
                 receipt=payment.receipt,
@@ -102,7 +96,7 @@ class CreateOrder:
         return OrderCreated(
             await self._record(payment.id, lambda p: p.attach_order(order.id, ctx)),
             plan,
-            self._gateway.key_id,
+            self.gateway.key_id,
             reused=False,
         )
 
@@ -116,7 +110,7 @@ class CreateOrder:
         assert payment.gateway_order_id is not None
         order_id = payment.gateway_order_id
         try:
-            order = await self._gateway.fetch_order(order_id)
+            order = await self.gateway.fetch_order(order_id)
         except GatewayRejected as exc:
             reason = f"the payment gateway does not know order {order_id} ({exc.message})"
             await self._record(
@@ -127,7 +121,7 @@ class CreateOrder:
         return order.status != "paid"  # paid there: settlement will complete it, not a re-pay
 
     async def _record(self, payment_id: str, step: Callable[[Payment], Change]) -> Payment:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             payment = await uow.payments.get(payment_id, for_update=True)
             if payment is None:
                 raise PaymentNotFound("payment not found")

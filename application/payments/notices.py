@@ -20,130 +20,115 @@ class Recipient:
     name: str
 
 
-def _email(key: str, to: Recipient, template: str, context: dict[str, Any]) -> list[SendEmail]:
-    if not to.email:
-        return []
-    return [
-        SendEmail(
-            to=to.email,
-            template=template,
-            context={"name": to.name, **context},
-            dedupe_key=f"{key}:email",
+@dataclass(frozen=True)
+class _Notice:
+    """One notice about a payment: the e-mail (when the user has an address) and the in-app
+    alert, both deduplicated under ``key``."""
+
+    key: str
+    template: str
+    title: str
+    message: str
+    action_url: str
+
+    def commands(
+        self,
+        payment: Payment,
+        to: Recipient,
+        context: dict[str, Any],
+        refund: Refund | None = None,
+    ) -> list[OutboxCommand]:
+        commands: list[OutboxCommand] = []
+        if to.email:
+            commands.append(
+                SendEmail(
+                    to=to.email,
+                    template=self.template,
+                    context={"name": to.name, **context, "payment_id": payment.id},
+                    dedupe_key=f"{self.key}:email",
+                )
+            )
+        metadata = {"paymentId": payment.id} | ({} if refund is None else {"refundId": refund.id})
+        commands.append(
+            CreateNotification(
+                user_id=payment.user_id,
+                type=NotificationType.ALERT,
+                title=self.title,
+                message=self.message,
+                action_url=self.action_url,
+                metadata=metadata,
+                dedupe_key=f"{self.key}:notification",
+            )
         )
-    ]
-
-
-def _notification(
-    key: str,
-    user_id: str,
-    type: NotificationType,
-    title: str,
-    message: str,
-    action_url: str,
-    metadata: dict[str, Any],
-) -> CreateNotification:
-    return CreateNotification(
-        user_id=user_id,
-        type=type,
-        title=title,
-        message=message,
-        action_url=action_url,
-        metadata=metadata,
-        dedupe_key=f"{key}:notification",
-    )
+        return commands
 
 
 def payment_succeeded(payment: Payment, email: Recipient, balance: int) -> list[OutboxCommand]:
-    key = f"payment-success:{payment.id}"
+    notice = _Notice(
+        f"payment-success:{payment.id}",
+        "payment-success",
+        "Payment successful",
+        f"{payment.credits} credits were added to your wallet.",
+        "/dashboard/credits",
+    )
     context = {
         "amount_paise": payment.amount,
         "currency": payment.currency,
         "plan_name": payment.plan_name,
         "credits_added": payment.credits,
         "balance": balance,
-        "payment_id": payment.id,
     }
-    return [
-        *_email(key, email, "payment-success", context),
-        _notification(
-            key,
-            payment.user_id,
-            NotificationType.ALERT,
-            "Payment successful",
-            f"{payment.credits} credits were added to your wallet.",
-            "/dashboard/credits",
-            {"paymentId": payment.id},
-        ),
-    ]
+    return notice.commands(payment, email, context)
 
 
 def payment_failed(payment: Payment, email: Recipient) -> list[OutboxCommand]:
     # one notice per failure episode: the key includes when it failed
     stamp = payment.failed_at.isoformat() if payment.failed_at else ""
-    key = f"payment-failed:{payment.id}:{stamp}"
-    reason = payment.failure_reason or "the payment was declined"
+    notice = _Notice(
+        f"payment-failed:{payment.id}:{stamp}",
+        "payment-failed",
+        "Payment failed",
+        f"Your payment for the {payment.plan_name} plan did not go through.",
+        "/dashboard/credits",
+    )
     context = {
         "amount_paise": payment.amount,
         "currency": payment.currency,
         "plan_name": payment.plan_name,
-        "reason": reason,
-        "payment_id": payment.id,
+        "reason": payment.failure_reason or "the payment was declined",
     }
-    return [
-        *_email(key, email, "payment-failed", context),
-        _notification(
-            key,
-            payment.user_id,
-            NotificationType.ALERT,
-            "Payment failed",
-            f"Your payment for the {payment.plan_name} plan did not go through.",
-            "/dashboard/credits",
-            {"paymentId": payment.id},
-        ),
-    ]
+    return notice.commands(payment, email, context)
 
 
 def refund_initiated(
     payment: Payment, refund: Refund, email: Recipient, clawed: int
 ) -> list[OutboxCommand]:
-    key = f"refund-initiated:{refund.id}"
+    notice = _Notice(
+        f"refund-initiated:{refund.id}",
+        "refund-initiated",
+        "Refund initiated",
+        "Your refund is on its way; banks usually take 5-7 working days.",
+        "/dashboard/billing",
+    )
     context = {
         "amount_paise": refund.amount,
         "currency": payment.currency,
-        "payment_id": payment.id,
         "credits_deducted": clawed,
     }
-    return [
-        *_email(key, email, "refund-initiated", context),
-        _notification(
-            key,
-            payment.user_id,
-            NotificationType.ALERT,
-            "Refund initiated",
-            "Your refund is on its way; banks usually take 5-7 working days.",
-            "/dashboard/billing",
-            {"paymentId": payment.id, "refundId": refund.id},
-        ),
-    ]
+    return notice.commands(payment, email, context, refund)
 
 
 def refund_failed(payment: Payment, refund: Refund, email: Recipient) -> list[OutboxCommand]:
-    key = f"refund-failed:{refund.id}"
+    notice = _Notice(
+        f"refund-failed:{refund.id}",
+        "refund-failed",
+        "Refund failed",
+        "Your refund could not be processed; our team will contact you.",
+        "/support",
+    )
     context = {
         "amount_paise": refund.amount,
         "currency": payment.currency,
-        "payment_id": payment.id,
         "reason": refund.failure_reason or "unknown",
     }
-    return [
-        *_email(key, email, "refund-failed", context),
-        _notification(
-            key,
-            payment.user_id,
-            NotificationType.ALERT,
-            "Refund failed",
-            "Your refund could not be processed; our team will contact you.",
-            "/support",
-            {"paymentId": payment.id, "refundId": refund.id},
-        ),
-    ]
+    return notice.commands(payment, email, context, refund)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from application.payments.unit_of_work import PaymentsUnitOfWork
@@ -62,33 +63,33 @@ def default_plans(now: datetime) -> list[Plan]:
     ]
 
 
+@dataclass(frozen=True, eq=False)
 class ListPlans:
-    def __init__(self, uow: UnitOfWorkFactory[PaymentsUnitOfWork]):
-        self._uow = uow
+    uow: UnitOfWorkFactory[PaymentsUnitOfWork]
 
     async def __call__(self, *, include_inactive: bool = False) -> list[Plan]:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             return await uow.plans.list(include_inactive=include_inactive)
 
 
+@dataclass(frozen=True, eq=False)
 class GetPlan:
     """An active plan (inactive ones are gone for the public)."""
 
-    def __init__(self, uow: UnitOfWorkFactory[PaymentsUnitOfWork]):
-        self._uow = uow
+    uow: UnitOfWorkFactory[PaymentsUnitOfWork]
 
     async def __call__(self, plan_id: str) -> Plan:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             plan = await uow.plans.get(plan_id)
         if plan is None or not plan.is_active:
             raise PlanNotFound("Plan not found", details={"planId": plan_id})
         return plan
 
 
+@dataclass(frozen=True, eq=False)
 class CreatePlan:
-    def __init__(self, uow: UnitOfWorkFactory[PaymentsUnitOfWork], clock: Clock):
-        self._uow = uow
-        self._clock = clock
+    uow: UnitOfWorkFactory[PaymentsUnitOfWork]
+    clock: Clock
 
     async def __call__(
         self,
@@ -102,7 +103,7 @@ class CreatePlan:
         features: tuple[str, ...] = (),
         is_popular: bool = False,
     ) -> Plan:
-        now = self._clock.now()
+        now = self.clock.now()
         plan = Plan(
             plan_id=plan_id,
             name=name,
@@ -116,26 +117,26 @@ class CreatePlan:
             updated_at=now,
             is_popular=is_popular,
         )
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             if not await uow.plans.add(plan):
                 raise Conflict("a plan with this id or name exists", details={"planId": plan_id})
             await uow.commit()
         return plan
 
 
+@dataclass(frozen=True, eq=False)
 class DeactivatePlan:
     """Plans are never deleted: payments keep pointing at them."""
 
-    def __init__(self, uow: UnitOfWorkFactory[PaymentsUnitOfWork], clock: Clock):
-        self._uow = uow
-        self._clock = clock
+    uow: UnitOfWorkFactory[PaymentsUnitOfWork]
+    clock: Clock
 
     async def __call__(self, plan_id: str) -> Plan:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             plan = await uow.plans.get(plan_id)
             if plan is None:
                 raise PlanNotFound("Plan not found", details={"planId": plan_id})
-            plan = plan.deactivate(self._clock.now())
+            plan = plan.deactivate(self.clock.now())
             await uow.plans.save(plan)
             await uow.commit()
         return plan

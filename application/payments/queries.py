@@ -27,51 +27,46 @@ class PaymentDetails:
     events: list[PaymentEvent]
 
 
+@dataclass(frozen=True, eq=False)
 class PaymentHistory:
-    def __init__(self, uow: UnitOfWorkFactory[PaymentsUnitOfWork]):
-        self._uow = uow
+    uow: UnitOfWorkFactory[PaymentsUnitOfWork]
 
     async def __call__(
         self, principal: Principal, page: PageRequest, status: PaymentStatus | None
     ) -> Page[Payment]:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             return await uow.payments.list_for_user(principal.user_id, page, status)
 
 
+@dataclass(frozen=True, eq=False)
 class GetPayment:
     """One of the caller's payments (admins: any); an open one is refreshed from the gateway
     first (sync-on-return), through the same settlement as everything else."""
 
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[PaymentsUnitOfWork],
-        settlement: PaymentSettlement,
-        clock: Clock,
-    ):
-        self._uow = uow
-        self._settlement = settlement
-        self._clock = clock
+    uow: UnitOfWorkFactory[PaymentsUnitOfWork]
+    settlement: PaymentSettlement
+    clock: Clock
 
     async def __call__(
         self, principal: Principal, payment_id: str, meta: RequestContext
     ) -> PaymentDetails:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             payment = await uow.payments.get(payment_id)
         if payment is None or (payment.user_id != principal.user_id and not principal.is_admin):
             raise PaymentNotFound("payment not found")
         if payment.status.is_open and payment.gateway_order_id is not None:
             ctx = EventContext(
-                request=meta, actor=principal.user_id, source="status_check", now=self._clock.now()
+                request=meta, actor=principal.user_id, source="status_check", now=self.clock.now()
             )
             try:
-                payment = (await self._settlement.sync(payment.id, ctx)).payment
+                payment = (await self.settlement.sync(payment.id, ctx)).payment
             except GatewayUnavailable:
                 pass  # on a gateway outage show what we know; reconciliation will catch up
             except GatewayRejected as exc:
                 # The gateway does not know the order (its state was lost, or the keys changed):
                 # nothing it says can change the payment, so show it as stored, with a note.
                 await self._note_unknown_order(payment, exc, ctx)
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             events = await uow.payments.events(payment.id)
         return PaymentDetails(payment, events)
 
@@ -84,7 +79,7 @@ class GetPayment:
             payment.gateway_order_id,
             exc.message,
         )
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             await uow.payments.get(payment.id, for_update=True)  # concurrent checks: one note
             noted = any(
                 e.type is PaymentEventType.GATEWAY_ORDER_UNKNOWN
@@ -103,16 +98,16 @@ class GetPayment:
             await uow.commit()
 
 
+@dataclass(frozen=True, eq=False)
 class GetOwnPaymentByOrder:
     """The caller's payment for a gateway order; anyone else's is "not found" (no existence
     leak). The dev checkout asks this before it plays the customer, so a wrong token never
     reaches the gateway."""
 
-    def __init__(self, uow: UnitOfWorkFactory[PaymentsUnitOfWork]):
-        self._uow = uow
+    uow: UnitOfWorkFactory[PaymentsUnitOfWork]
 
     async def __call__(self, principal: Principal, order_id: str) -> Payment:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             payment = await uow.payments.get_by_order(order_id)
         if payment is None or payment.user_id != principal.user_id:
             raise PaymentNotFound("payment not found")

@@ -57,23 +57,17 @@ class ReconciliationReport:
     errors: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, eq=False)
 class ReconcilePayments:
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[PaymentsUnitOfWork],
-        settlement: PaymentSettlement,
-        refunds: RefundPayment,
-        clock: Clock,
-    ):
-        self._uow = uow
-        self._settlement = settlement
-        self._refunds = refunds
-        self._clock = clock
+    uow: UnitOfWorkFactory[PaymentsUnitOfWork]
+    settlement: PaymentSettlement
+    refunds: RefundPayment
+    clock: Clock
 
     async def __call__(self) -> ReconciliationReport:
-        now = self._clock.now()
+        now = self.clock.now()
         report = ReconciliationReport()
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             due = await uow.payments.due_for_reconciliation(
                 now - RECHECK_AFTER, now - WATCH_CANCELLED_FOR, BATCH, now=now
             )
@@ -98,19 +92,19 @@ class ReconcilePayments:
         return report
 
     async def _defer(self, payment_id: str, failures: int, until: datetime | None) -> None:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             await uow.payments.defer_reconciliation(payment_id, failed_checks=failures, until=until)
             await uow.commit()
 
     async def _one(self, payment_id: str, report: ReconciliationReport) -> None:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             payment = await uow.payments.get(payment_id)
         if payment is None:
             return
-        now = self._clock.now()
+        now = self.clock.now()
         ctx = EventContext(request=NO_REQUEST, actor="system", source="reconciliation", now=now)
         stale = payment.created_at <= now - CANCEL_AFTER
-        snapshot = await self._settlement.snapshot(payment, with_order=stale)
+        snapshot = await self.settlement.snapshot(payment, with_order=stale)
         order_open = snapshot.order is None or snapshot.order.status in ("created", "attempted")
         live = snapshot.has_live_attempt
 
@@ -121,7 +115,7 @@ class ReconcilePayments:
                 return current.lapse("the authorization expired without capture", ctx)
             return Change(current)
 
-        settled = await self._settlement.apply(payment.id, snapshot.facts, ctx, decide=decide)
+        settled = await self.settlement.apply(payment.id, snapshot.facts, ctx, decide=decide)
         report.completed += settled.completed_now
         report.cancelled += (
             settled.payment.status is PaymentStatus.CANCELLED
@@ -134,7 +128,7 @@ class ReconcilePayments:
         for refund in settled.payment.refunds:
             # resent only when the gateway has never reported it (a lost request)
             if refund.status is RefundStatus.REQUESTED and refund.gateway_refund_id is None:
-                await self._refunds.submit(
+                await self.refunds.submit(
                     settled.payment, refund.id, meta=NO_REQUEST, actor="system"
                 )
                 report.refunds_resubmitted += 1

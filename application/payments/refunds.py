@@ -46,22 +46,16 @@ def refund_request_fingerprint(amount: int | None, reason: str) -> str:
     return hashlib.sha256(f"{asked}\n{reason}".encode()).hexdigest()
 
 
+@dataclass(frozen=True, eq=False)
 class RefundPayment:
     """Refunded totals never exceed the captured amount (the reservation is committed before the
     gateway call); credits are clawed back proportionally by the settlement, floored at the
     available balance with the shortfall recorded on the refund."""
 
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[PaymentsUnitOfWork],
-        gateway: PaymentGateway,
-        settlement: PaymentSettlement,
-        clock: Clock,
-    ):
-        self._uow = uow
-        self._gateway = gateway
-        self._settlement = settlement
-        self._clock = clock
+    uow: UnitOfWorkFactory[PaymentsUnitOfWork]
+    gateway: PaymentGateway
+    settlement: PaymentSettlement
+    clock: Clock
 
     async def __call__(
         self,
@@ -82,10 +76,10 @@ class RefundPayment:
             raise ValidationFailed(
                 "a reason is required", details=[{"field": "reason", "message": "required"}]
             )
-        ctx = EventContext(request=meta, actor=admin.user_id, source="admin", now=self._clock.now())
+        ctx = EventContext(request=meta, actor=admin.user_id, source="admin", now=self.clock.now())
         refund_id = refund_request_id(admin.user_id, payment_id, request_key)
         fingerprint = refund_request_fingerprint(amount, reason)
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             payment = await uow.payments.get(payment_id, for_update=True)
             if payment is None:
                 raise PaymentNotFound("payment not found")
@@ -120,7 +114,7 @@ class RefundPayment:
         """The refund was asked for before: what became of it? Ask the gateway first (its refunds
         carry our id in their notes) and resend only what the gateway never saw."""
         if refund.status is RefundStatus.REQUESTED:
-            payment = (await self._settlement.sync(payment.id, ctx)).payment
+            payment = (await self.settlement.sync(payment.id, ctx)).payment
             refund = payment.refund(refund.id) or refund
         if refund.status is RefundStatus.FAILED:
             raise RefundFailed(
@@ -138,21 +132,21 @@ class RefundPayment:
         refund = payment.refund(refund_id)
         if refund is None or payment.gateway_payment_id is None:
             raise IllegalTransition("nothing to submit")
-        ctx = EventContext(request=meta, actor=actor, source="admin", now=self._clock.now())
+        ctx = EventContext(request=meta, actor=actor, source="admin", now=self.clock.now())
         try:
-            accepted = await self._gateway.refund(
+            accepted = await self.gateway.refund(
                 payment.gateway_payment_id,
                 amount=refund.amount,
                 idempotency_key=refund.idempotency_key,
                 notes={REFUND_NOTE_KEY: refund.id},
             )
         except GatewayRejected as exc:
-            await self._settlement.apply(payment.id, [RefundRejected(refund.id, exc.message)], ctx)
+            await self.settlement.apply(payment.id, [RefundRejected(refund.id, exc.message)], ctx)
             raise
         capture = Captured(
             payment.gateway_payment_id, payment.captured_amount, payment.currency, payment.method
         )
         fact = RefundAccepted(capture, accepted.id, accepted.amount, accepted.status, refund.id)
-        settled = await self._settlement.apply(payment.id, [fact], ctx)
+        settled = await self.settlement.apply(payment.id, [fact], ctx)
         final = settled.payment.refund(refund.id) or refund
         return RefundOutcome(settled.payment, final)

@@ -68,35 +68,29 @@ class Settled:
         return FLAG_AMOUNT_MISMATCH in self.payment.flags and not self.payment.status.is_paid
 
 
+@dataclass(frozen=True, eq=False)
 class PaymentSettlement:
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[PaymentsUnitOfWork],
-        gateway: PaymentGateway,
-        ledger: PurchaseLedger,
-        milestones: PaymentMilestones | None = None,
-    ):
-        self._uow = uow
-        self._gateway = gateway
-        self._ledger = ledger
-        self._milestones = milestones
+    uow: UnitOfWorkFactory[PaymentsUnitOfWork]
+    gateway: PaymentGateway
+    ledger: PurchaseLedger
+    milestones: PaymentMilestones | None = None
 
     async def snapshot(self, payment: Payment, *, with_order: bool = False) -> Snapshot:
         """Ask the gateway (never inside a transaction) about the payment's order."""
         if payment.gateway_order_id is None:
             return Snapshot([], [])
-        payments = await self._gateway.fetch_order_payments(payment.gateway_order_id)
+        payments = await self.gateway.fetch_order_payments(payment.gateway_order_id)
         awaiting = any(r.status is RefundStatus.REQUESTED for r in payment.refunds)
         refunds = []
         for p in payments:
             if p.captured and (p.amount_refunded > 0 or awaiting or payment.refunds):
-                refunds.extend(await self._gateway.fetch_refunds(p.id))
-        order = await self._gateway.fetch_order(payment.gateway_order_id) if with_order else None
+                refunds.extend(await self.gateway.fetch_refunds(p.id))
+        order = await self.gateway.fetch_order(payment.gateway_order_id) if with_order else None
         return Snapshot(payments, facts_from_payments(payments, refunds), order)
 
     async def sync(self, payment_id: str, ctx: EventContext) -> Settled:
         """Re-fetch from the gateway and apply."""
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             payment = await uow.payments.get(payment_id)
         if payment is None:
             raise PaymentNotFound("payment not found")
@@ -113,7 +107,7 @@ class PaymentSettlement:
         notes: Sequence[tuple[PaymentEventType, dict[str, str | int | bool | None]]] = (),
     ) -> Settled:
         """Fold ``facts`` (then ``decide``, e.g. cancel) into the payment in one transaction."""
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             payment = await uow.payments.get(payment_id, for_update=True)
             if payment is None:
                 raise PaymentNotFound("payment not found")
@@ -146,18 +140,18 @@ class PaymentSettlement:
                 events.extend(change.events)
                 if change.completed:
                     completed_now = True
-                    await self._ledger.post_purchase(
+                    await self.ledger.post_purchase(
                         uow,
                         user_id=payment.user_id,
                         payment_id=payment.id,
                         credits=payment.credits,
                         description=f"Credits purchased via {payment.plan_name}",
                     )
-                    if self._milestones is not None:
-                        await self._milestones.payment_completed(uow, payment.user_id, payment.id)
+                    if self.milestones is not None:
+                        await self.milestones.payment_completed(uow, payment.user_id, payment.id)
                 if change.applied_refund is not None:
                     refund = change.applied_refund
-                    result = await self._ledger.claw_back_refund(
+                    result = await self.ledger.claw_back_refund(
                         uow,
                         user_id=payment.user_id,
                         payment_id=payment.id,
@@ -169,8 +163,8 @@ class PaymentSettlement:
                         refund.id, clawed=result.clawed, shortfall=result.shortfall
                     )
                     refund_notices.append((refund.id, result.clawed))
-                    if self._milestones is not None and payment.status is PaymentStatus.REFUNDED:
-                        await self._milestones.payment_refunded(uow, payment.user_id, payment.id)
+                    if self.milestones is not None and payment.status is PaymentStatus.REFUNDED:
+                        await self.milestones.payment_refunded(uow, payment.user_id, payment.id)
                 failed_refunds += [
                     str(e.data["refundId"])
                     for e in change.events
@@ -185,7 +179,7 @@ class PaymentSettlement:
             email = await _email_of(uow, payment.user_id)
             balance = None
             if completed_now:
-                balance = (await self._ledger.balance(uow, payment.user_id)).balance
+                balance = (await self.ledger.balance(uow, payment.user_id)).balance
                 messages += notices.payment_succeeded(payment, email, balance)
             if payment.status is PaymentStatus.FAILED and start.status is not PaymentStatus.FAILED:
                 messages += notices.payment_failed(payment, email)

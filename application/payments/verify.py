@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass, field
 
 from application.identity.principal import Principal
 from application.payments.ports import PurchaseLedger
@@ -35,26 +35,18 @@ class Verified:
         return self.payment.status
 
 
+@dataclass(frozen=True, eq=False)
 class VerifyPayment:
     """Signature (constant time) and ownership first; then the gateway is asked (outside any
     transaction) and the settlement completes the payment and credits the wallet, once."""
 
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[PaymentsUnitOfWork],
-        settlement: PaymentSettlement,
-        ledger: PurchaseLedger,
-        clock: Clock,
-        *,
-        key_secret: str,
-        payments_enabled: bool,
-    ):
-        self._uow = uow
-        self._settlement = settlement
-        self._ledger = ledger
-        self._clock = clock
-        self._key_secret = key_secret
-        self._enabled = payments_enabled
+    uow: UnitOfWorkFactory[PaymentsUnitOfWork]
+    settlement: PaymentSettlement
+    ledger: PurchaseLedger
+    clock: Clock
+    _: KW_ONLY
+    key_secret: str = field(repr=False)
+    payments_enabled: bool
 
     async def __call__(
         self,
@@ -65,12 +57,12 @@ class VerifyPayment:
         signature: str,
         meta: RequestContext,
     ) -> Verified:
-        if not self._enabled:
+        if not self.payments_enabled:
             raise PaymentsDisabled("Payments are currently disabled. Please try again later.")
         ctx = EventContext(
-            request=meta, actor=principal.user_id, source="verify", now=self._clock.now()
+            request=meta, actor=principal.user_id, source="verify", now=self.clock.now()
         )
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             payment = await uow.payments.get_by_order(order_id)
         if payment is None or payment.user_id != principal.user_id:
             raise PaymentNotFound("payment not found")  # another user's order: no existence leak
@@ -78,11 +70,11 @@ class VerifyPayment:
             order_id=order_id,
             payment_id=gateway_payment_id,
             signature=signature,
-            key_secret=self._key_secret,
+            key_secret=self.key_secret,
         ):
             await self._note(payment, PaymentEventType.SIGNATURE_INVALID, ctx, gateway_payment_id)
             raise InvalidPaymentSignature("Payment verification failed")
-        snapshot = await self._settlement.snapshot(payment)
+        snapshot = await self.settlement.snapshot(payment)
         if gateway_payment_id not in {p.id for p in snapshot.payments}:
             await self._note(
                 payment,
@@ -92,15 +84,15 @@ class VerifyPayment:
                 flag="PAYMENT_NOT_ON_ORDER",
             )
             raise InvalidPaymentSignature("Payment verification failed")
-        settled = await self._settlement.apply(payment.id, snapshot.facts, ctx)
+        settled = await self.settlement.apply(payment.id, snapshot.facts, ctx)
         current = settled.payment
         if settled.amount_mismatch:
             raise AmountMismatch("the paid amount does not match the order")
         if current.status.is_paid:
             balance = settled.balance
             if balance is None:
-                async with self._uow() as uow:
-                    balance = (await self._ledger.balance(uow, current.user_id)).balance
+                async with self.uow() as uow:
+                    balance = (await self.ledger.balance(uow, current.user_id)).balance
             return Verified(current, current.credits, balance)
         if current.status in (PaymentStatus.FAILED, PaymentStatus.CANCELLED):
             raise PaymentDeclined(current.failure_reason or "the payment did not go through")
@@ -118,6 +110,6 @@ class VerifyPayment:
         data: dict[str, str | int | bool | None] = {"gatewayPaymentId": gateway_payment_id[:100]}
         if flag:
             data["flag"] = flag
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             await uow.payments.append_events([payment.note(kind, ctx, data)])
             await uow.commit()

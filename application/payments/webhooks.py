@@ -10,6 +10,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Mapping
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 from application.payments.settlement import PaymentSettlement
@@ -42,20 +43,21 @@ HANDLED_EVENTS = frozenset(
 )
 
 
+@dataclass(frozen=True, eq=False)
 class ReceiveRazorpayWebhook:
     """Verify the signature over the raw bytes, store once per event id, enqueue via the outbox."""
 
-    def __init__(self, uow: UnitOfWorkFactory[PaymentsUnitOfWork], clock: Clock, *, secret: str):
-        self._uow = uow
-        self._clock = clock
-        self._secret = secret
+    uow: UnitOfWorkFactory[PaymentsUnitOfWork]
+    clock: Clock
+    _: KW_ONLY
+    secret: str = field(repr=False)
 
     async def __call__(
         self, raw_body: bytes, *, signature: str | None, event_id: str | None, meta: RequestContext
     ) -> bool:
         """True when stored now, False for a replay (already stored)."""
         if not is_valid_webhook_signature(
-            raw_body=raw_body, signature=signature, secret=self._secret
+            raw_body=raw_body, signature=signature, secret=self.secret
         ):
             log.warning("razorpay webhook: bad signature from %s", meta.ip)
             raise InvalidWebhookSignature("Invalid webhook signature")
@@ -74,9 +76,9 @@ class ReceiveRazorpayWebhook:
             event_id=event_key,
             event_type=event_type,
             body=text,
-            received_at=self._clock.now(),
+            received_at=self.clock.now(),
         )
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             stored = await uow.inbox.store(webhook)
             if stored:
                 await uow.outbox.add(
@@ -96,27 +98,21 @@ class ReceiveRazorpayWebhook:
         return stored
 
 
+@dataclass(frozen=True, eq=False)
 class ProcessRazorpayWebhook:
     """Outbox handler: find our payment for the event's order and settle it from the gateway."""
 
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[PaymentsUnitOfWork],
-        gateway: PaymentGateway,
-        settlement: PaymentSettlement,
-        clock: Clock,
-    ):
-        self._uow = uow
-        self._gateway = gateway
-        self._settlement = settlement
-        self._clock = clock
+    uow: UnitOfWorkFactory[PaymentsUnitOfWork]
+    gateway: PaymentGateway
+    settlement: PaymentSettlement
+    clock: Clock
 
     async def __call__(self, message_id: str, payload: Mapping[str, Any]) -> None:
         await self.handle(SettleFromRazorpayWebhook.from_payload(payload))
 
     async def handle(self, command: SettleFromRazorpayWebhook) -> None:
         webhook_id = command.webhook_id
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             webhook = await uow.inbox.get(webhook_id)
         if webhook is None or webhook.processed_at is not None:
             return
@@ -124,21 +120,21 @@ class ProcessRazorpayWebhook:
             order_id = await self._order_id(json.loads(webhook.body))
             payment = None
             if order_id:
-                async with self._uow() as uow:
+                async with self.uow() as uow:
                     payment = await uow.payments.get_by_order(order_id)
             if payment is not None:
                 ctx = EventContext(
-                    request=NO_REQUEST, actor="razorpay", source="webhook", now=self._clock.now()
+                    request=NO_REQUEST, actor="razorpay", source="webhook", now=self.clock.now()
                 )
-                await self._settlement.sync(payment.id, ctx)
+                await self.settlement.sync(payment.id, ctx)
             else:
                 log.info(
                     "razorpay webhook %s: no payment of ours for order %s",
                     webhook.event_id,
                     order_id,
                 )
-        async with self._uow() as uow:
-            await uow.inbox.mark_processed(webhook.id, self._clock.now())
+        async with self.uow() as uow:
+            await uow.inbox.mark_processed(webhook.id, self.clock.now())
             await uow.commit()
 
     async def _order_id(self, document: Mapping[str, Any]) -> str | None:
@@ -151,7 +147,7 @@ class ProcessRazorpayWebhook:
             return str(order["id"])
         refund = _entity(entities, "refund")
         if refund.get("payment_id"):  # a refund event without its payment: ask the gateway
-            fetched = await self._gateway.fetch_payment(str(refund["payment_id"]))
+            fetched = await self.gateway.fetch_payment(str(refund["payment_id"]))
             return fetched.order_id
         return None
 

@@ -3,6 +3,7 @@ the throttle built on it: a window, optionally followed by a lockout."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from domain.attempts import AttemptRule
@@ -26,25 +27,23 @@ class AttemptLimiter(Protocol):
     async def clear(self, rule: AttemptRule, key: str) -> None: ...
 
 
+@dataclass(frozen=True, eq=False)
 class Throttle:
     """``attempts`` per window per key; with a ``lockout`` rule (one hit per its period), the
     attempt past the limit locks the key for that period and the window starts afresh after it.
     ``attempt`` answers None when allowed, else the whole seconds to wait."""
 
-    def __init__(
-        self, limiter: AttemptLimiter, attempts: AttemptRule, lockout: AttemptRule | None = None
-    ) -> None:
-        self._limiter = limiter
-        self._attempts = attempts
-        self._lockout = lockout
+    limiter: AttemptLimiter
+    attempts: AttemptRule
+    lockout: AttemptRule | None = None
 
     async def attempt(self, key: str) -> int | None:
-        limiter, lockout = self._limiter, self._lockout
+        limiter, lockout = self.limiter, self.lockout
         if lockout is not None and (wait := await limiter.blocked(lockout, key)) is not None:
             return wait
-        wait = await limiter.hit(self._attempts, key)
+        wait = await limiter.hit(self.attempts, key)
         if wait is None or lockout is None:
             return wait
         await limiter.hit(lockout, key)
-        await limiter.clear(self._attempts, key)
+        await limiter.clear(self.attempts, key)
         return await limiter.blocked(lockout, key) or int(lockout.period.total_seconds())

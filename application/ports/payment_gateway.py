@@ -14,12 +14,9 @@ class GatewayUnavailable(PaymentError, Unavailable):
     """The gateway could not be reached or answered 5xx (after the retries allowed for the call)."""
 
 
-class GatewayRejected(PaymentError):
+class GatewayRejected(PaymentError, code="PAYMENT_FAILED", status=402):
     """The gateway refused the request (4xx): ``gateway_status`` is its HTTP status,
     ``gateway_code`` its error code."""
-
-    code = "PAYMENT_FAILED"
-    status = 402
 
     def __init__(self, message: str, *, gateway_status: int, gateway_code: str) -> None:
         super().__init__(message, details={"gatewayCode": gateway_code})

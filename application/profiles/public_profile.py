@@ -49,15 +49,15 @@ class ViewPublicProfile:
         return PublicProfile(profile, stars, starred, consent, viewer_id == user_id)
 
 
+@dataclass(frozen=True, eq=False)
 class RecordProfileView:
     """Record the caller's consented view of a profile that tracks views."""
 
-    def __init__(self, uow: UnitOfWorkFactory[ProfilesUnitOfWork], clock: Clock):
-        self._uow = uow
-        self._clock = clock
+    uow: UnitOfWorkFactory[ProfilesUnitOfWork]
+    clock: Clock
 
     async def __call__(self, viewer: Principal, user_id: str) -> bool:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             profile = await uow.profiles.get(user_id)
             owner = await uow.users.get(user_id)
             if profile is None or owner is None or owner.is_deleted:
@@ -70,15 +70,15 @@ class RecordProfileView:
                 )
             if not profile.accepts_view_from(viewer.user_id):
                 return False
-            await uow.profiles.record_view(user_id, viewer.user_id, self._clock.now())
+            await uow.profiles.record_view(user_id, viewer.user_id, self.clock.now())
             await uow.commit()
         return True
 
 
+@dataclass(frozen=True, eq=False)
 class ListProfileViews:
-    def __init__(self, uow: UnitOfWorkFactory[ProfilesUnitOfWork]):
-        self._uow = uow
+    uow: UnitOfWorkFactory[ProfilesUnitOfWork]
 
     async def __call__(self, principal: Principal, page: PageRequest) -> Page[ProfileView]:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             return await uow.profiles.list_views(principal.user_id, page)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from application.ports.clock import Clock
@@ -37,12 +38,12 @@ class ReceiveGithubWebhook(ReceiveWebhook):
     command = ApplyGithubWebhook
 
 
+@dataclass(frozen=True, eq=False)
 class ApplyGithubDelivery:
     """Job handler for ``ApplyGithubWebhook``: each delivery is applied at most once."""
 
-    def __init__(self, uow: UnitOfWorkFactory[ProjectActivityUnitOfWork], clock: Clock) -> None:
-        self._uow = uow
-        self._clock = clock
+    uow: UnitOfWorkFactory[ProjectActivityUnitOfWork]
+    clock: Clock
 
     async def __call__(self, message_id: str, payload: Mapping[str, Any]) -> None:
         try:
@@ -50,8 +51,8 @@ class ApplyGithubDelivery:
         except MalformedCommand:
             log.warning("github.webhook.bad_message %s", message_id)
             return
-        now = self._clock.now()
-        async with self._uow() as uow:
+        now = self.clock.now()
+        async with self.uow() as uow:
             webhook = await uow.inbox.get(job.webhook_id)
             if webhook is None or webhook.processed_at is not None:
                 return
@@ -74,6 +75,6 @@ class ApplyGithubDelivery:
                     id=new_id(),
                     project_id=project_id,
                     webhook_id=webhook.id,
-                    now=self._clock.now(),
+                    now=self.clock.now(),
                 )
             )

@@ -14,6 +14,7 @@ import collections
 import logging
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from application.identity.resolve_principal import ResolvePrincipal
 from application.identity.unit_of_work import IdentityUnitOfWork
@@ -67,63 +68,63 @@ class ConnectionSlots:
         return user_id in self._revoked
 
 
+@dataclass(frozen=True, eq=False)
 class UserStillActive:
     """Whether users still exist (not deleted): one user at connect time, all of a process's
     connected users at each heartbeat."""
 
-    def __init__(self, uow: UnitOfWorkFactory[IdentityUnitOfWork]) -> None:
-        self._uow = uow
+    uow: UnitOfWorkFactory[IdentityUnitOfWork]
 
     async def __call__(self, user_id: str) -> bool:
         return not await self.inactive_among([user_id])
 
     async def inactive_among(self, user_ids: Collection[str]) -> set[str]:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             return await uow.users.inactive_among(user_ids)
 
 
+@dataclass(frozen=True, eq=False)
 class RecheckUsers:
     """Every heartbeat, asks which connected users were deleted and revokes them (their
     connections close at their next heartbeat). An outage skips a round: asked again next time."""
 
-    def __init__(self, slots: ConnectionSlots, active: UserStillActive) -> None:
-        self._slots = slots
-        self._active = active
+    slots: ConnectionSlots
+    active: UserStillActive
 
     async def once(self) -> None:
-        users = self._slots.users()
+        users = self.slots.users()
         for start in range(0, len(users), RECHECK_BATCH):
             batch = users[start : start + RECHECK_BATCH]
             try:
-                self._slots.revoke(await self._active.inactive_among(batch))
+                self.slots.revoke(await self.active.inactive_among(batch))
             except Unavailable as exc:
                 log.warning("realtime user re-check skipped: %s", exc.code)
                 return
 
     async def run(self, every: float) -> None:
         """Until no connection is left (the next connection starts it again)."""
-        while self._slots.total():
+        while self.slots.total():
             await asyncio.sleep(every)
             await self.once()
 
 
+@dataclass(frozen=True, eq=False)
 class SignedInUser:
     """The user a session token stands for (raises ``AuthenticationFailed`` when it stands for
     none: forged, expired, deleted user)."""
 
-    def __init__(self, verifier: TokenVerifier, resolve: ResolvePrincipal) -> None:
-        self._verifier = verifier
-        self._resolve = resolve
+    verifier: TokenVerifier
+    resolve: ResolvePrincipal
 
     async def __call__(self, token: str) -> str:
-        principal = await self._resolve(await self._verifier.verify(token))
+        principal = await self.resolve(await self.verifier.verify(token))
         return principal.user_id
 
     async def still_valid(self, token: str) -> bool:
         """The token still verifies (signature, expiry): no lookup, the user's existence is
         ``RecheckUsers``'s job."""
         try:
-            await self._verifier.verify(token)
+            await self.verifier.verify(token)
         except AuthenticationFailed:
             return False
         return True

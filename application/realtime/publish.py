@@ -29,15 +29,15 @@ from application.realtime.ports import RealtimeBus
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True, eq=False)
 class PublishRealtimeHandler:
     """Runs ``PublishRealtime`` commands."""
 
-    def __init__(self, bus: RealtimeBus) -> None:
-        self._bus = bus
+    bus: RealtimeBus
 
     async def __call__(self, message_id: str, payload: Mapping[str, Any]) -> None:
         command = PublishRealtime.from_payload(payload)
-        await self._bus.publish(command.user_id, command.type, command.data, source_id=message_id)
+        await self.bus.publish(command.user_id, command.type, command.data, source_id=message_id)
 
 
 @dataclass

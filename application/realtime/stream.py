@@ -131,15 +131,15 @@ class EventStream:
             await subscription.close()
 
 
+@dataclass(frozen=True, eq=False)
 class OpenStream:
     """Use case: a connected user's stream, resumed after ``last_event_id`` when given."""
 
-    def __init__(self, bus: RealtimeBus, max_pending: int = MAX_PENDING) -> None:
-        self._bus = bus
-        self._max_pending = max_pending
+    bus: RealtimeBus
+    max_pending: int = MAX_PENDING
 
     async def __call__(self, user_id: str, last_event_id: EventId | None) -> EventStream:
-        stream = EventStream(self._bus, user_id, self._max_pending)
+        stream = EventStream(self.bus, user_id, self.max_pending)
         try:
             await stream.open(last_event_id)
         except BaseException:

@@ -17,18 +17,20 @@ class Ticket:
     expires_in: int
 
 
+@dataclass(frozen=True, eq=False)
 class IssueTicket:
-    def __init__(self, tickets: TicketStore, ttl_seconds: int = TICKET_TTL_SECONDS) -> None:
-        self._tickets = tickets
-        self._ttl = ttl_seconds
+    tickets: TicketStore
+    ttl_seconds: int = TICKET_TTL_SECONDS
 
     async def __call__(self, principal: Principal) -> Ticket:
-        return Ticket(await self._tickets.issue(principal.user_id, self._ttl), self._ttl)
+        return Ticket(
+            await self.tickets.issue(principal.user_id, self.ttl_seconds), self.ttl_seconds
+        )
 
 
+@dataclass(frozen=True, eq=False)
 class RedeemTicket:
-    def __init__(self, tickets: TicketStore) -> None:
-        self._tickets = tickets
+    tickets: TicketStore
 
     async def __call__(self, ticket: str) -> str | None:
-        return await self._tickets.redeem(ticket)
+        return await self.tickets.redeem(ticket)

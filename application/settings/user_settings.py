@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from application.account.activity import activity_writer
 from application.identity.principal import Principal
@@ -14,19 +15,19 @@ from domain.request_context import NO_REQUEST, RequestContext
 from domain.settings.user_settings import DEFAULTS, apply_patch, merged
 
 
+@dataclass(frozen=True, eq=False)
 class GetSettings:
-    def __init__(self, uow: UnitOfWorkFactory[SettingsUnitOfWork]):
-        self._uow = uow
+    uow: UnitOfWorkFactory[SettingsUnitOfWork]
 
     async def __call__(self, principal: Principal) -> dict[str, bool]:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             return merged(await uow.settings.get(principal.user_id) or {})
 
 
+@dataclass(frozen=True, eq=False)
 class UpdateSettings:
-    def __init__(self, uow: UnitOfWorkFactory[SettingsUnitOfWork], clock: Clock):
-        self._uow = uow
-        self._clock = clock
+    uow: UnitOfWorkFactory[SettingsUnitOfWork]
+    clock: Clock
 
     async def __call__(
         self,
@@ -34,8 +35,8 @@ class UpdateSettings:
         patch: Mapping[str, object],
         context: RequestContext = NO_REQUEST,
     ) -> dict[str, bool]:
-        now = self._clock.now()
-        async with self._uow() as uow:
+        now = self.clock.now()
+        async with self.uow() as uow:
             current = merged(await uow.settings.get(principal.user_id) or {})
             updated = apply_patch(current, patch)
             await uow.settings.put(principal.user_id, updated, now)
@@ -46,16 +47,16 @@ class UpdateSettings:
         return updated
 
 
+@dataclass(frozen=True, eq=False)
 class ResetSettings:
-    def __init__(self, uow: UnitOfWorkFactory[SettingsUnitOfWork], clock: Clock):
-        self._uow = uow
-        self._clock = clock
+    uow: UnitOfWorkFactory[SettingsUnitOfWork]
+    clock: Clock
 
     async def __call__(
         self, principal: Principal, context: RequestContext = NO_REQUEST
     ) -> dict[str, bool]:
-        now = self._clock.now()
-        async with self._uow() as uow:
+        now = self.clock.now()
+        async with self.uow() as uow:
             await uow.settings.put(principal.user_id, dict(DEFAULTS), now)
             activity = activity_writer(uow, principal.user_id, now, context)
             await activity.record(Action.SETTINGS_RESET)

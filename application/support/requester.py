@@ -31,36 +31,36 @@ async def own_ticket(
     return ticket
 
 
+@dataclass(frozen=True, eq=False)
 class ListMyTickets:
-    def __init__(self, uow: UnitOfWorkFactory[SupportUnitOfWork]) -> None:
-        self._uow = uow
+    uow: UnitOfWorkFactory[SupportUnitOfWork]
 
     async def __call__(self, principal: Principal, page: PageRequest) -> Page[SupportTicket]:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             return await uow.support_tickets.list_for_requester(principal.user_id, page)
 
 
+@dataclass(frozen=True, eq=False)
 class GetMyTicket:
     """A ticket with its thread as the requester sees it: internal notes are never read."""
 
-    def __init__(self, uow: UnitOfWorkFactory[SupportUnitOfWork]) -> None:
-        self._uow = uow
+    uow: UnitOfWorkFactory[SupportUnitOfWork]
 
     async def __call__(self, principal: Principal, ticket_id: str) -> TicketThread:
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             ticket = await own_ticket(uow, principal, ticket_id)
             messages = await uow.support_tickets.messages(ticket.id, include_internal=False)
         return TicketThread(ticket, messages)
 
 
+@dataclass(frozen=True, eq=False)
 class ReplyToMyTicket:
-    def __init__(self, uow: UnitOfWorkFactory[SupportUnitOfWork], clock: Clock) -> None:
-        self._uow = uow
-        self._clock = clock
+    uow: UnitOfWorkFactory[SupportUnitOfWork]
+    clock: Clock
 
     async def __call__(self, principal: Principal, ticket_id: str, body: str) -> TicketThread:
-        now = self._clock.now()
-        async with self._uow() as uow:
+        now = self.clock.now()
+        async with self.uow() as uow:
             ticket = await own_ticket(uow, principal, ticket_id, for_update=True)
             replied = ticket.replied_by_requester(now)
             await uow.support_tickets.save(replied)

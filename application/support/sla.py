@@ -3,6 +3,8 @@ its agents told once (the mark and the notices commit together; notices are dedu
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from application.ports.clock import Clock
 from application.ports.outbox_commands import CreateNotification
 from application.ports.unit_of_work import UnitOfWorkFactory
@@ -14,25 +16,19 @@ from domain.support.ticket import SupportTicket
 BREACH_BATCH = 100
 
 
+@dataclass(frozen=True, eq=False)
 class MarkBreachedTickets:
-    def __init__(
-        self,
-        uow: UnitOfWorkFactory[SupportUnitOfWork],
-        clock: Clock,
-        agents: SupportAgents,
-        batch: int = BREACH_BATCH,
-    ) -> None:
-        self._uow = uow
-        self._clock = clock
-        self._agents = agents
-        self._batch = batch
+    uow: UnitOfWorkFactory[SupportUnitOfWork]
+    clock: Clock
+    agents: SupportAgents
+    batch: int = BREACH_BATCH
 
     async def __call__(self) -> int:
         """Marks every ticket due by now; returns how many were marked."""
-        now, marked = self._clock.now(), 0
+        now, marked = self.clock.now(), 0
         while True:
-            async with self._uow() as uow:
-                late = await uow.support_tickets.breached_candidates(now, self._batch)
+            async with self.uow() as uow:
+                late = await uow.support_tickets.breached_candidates(now, self.batch)
                 for ticket in late:
                     breached = ticket.marked_breached(now)
                     await uow.support_tickets.save(breached)
@@ -40,7 +36,7 @@ class MarkBreachedTickets:
                         await uow.outbox.add(_notice(user_id, breached))
                 await uow.commit()
             marked += len(late)
-            if len(late) < self._batch:
+            if len(late) < self.batch:
                 return marked
 
     async def _recipients(self, uow: SupportUnitOfWork, ticket: SupportTicket) -> list[str]:
@@ -48,7 +44,7 @@ class MarkBreachedTickets:
         if ticket.assignee_id is not None:
             return [ticket.assignee_id]
         found = []
-        for subject in sorted(self._agents.subjects):
+        for subject in sorted(self.agents.subjects):
             user = await uow.users.get_by_subject(subject)
             if user is not None and not user.is_deleted:
                 found.append(user.id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from application.assistant.ports import LanguageModel
@@ -42,27 +43,25 @@ log = logging.getLogger(__name__)
 TRIAGE_TIMEOUT_SECONDS = 20.0
 
 
+@dataclass(frozen=True, eq=False)
 class TicketTriage:
     """Model first when there is one, the rules whenever the model's answer cannot be used."""
 
-    def __init__(
-        self, model: LanguageModel | None, timeout_seconds: float = TRIAGE_TIMEOUT_SECONDS
-    ) -> None:
-        self._model = model
-        self._timeout = timeout_seconds
+    model: LanguageModel | None
+    timeout_seconds: float = TRIAGE_TIMEOUT_SECONDS
 
     async def __call__(self, subject: str, message: str) -> Triage:
         rules = keyword_triage(subject, message)
-        if self._model is None or steers_the_triage(subject, message):
+        if self.model is None or steers_the_triage(subject, message):
             return rules
         try:
             answer = await asyncio.wait_for(
-                self._model.generate_json(
+                self.model.generate_json(
                     system_instruction=SYSTEM_INSTRUCTION,
                     prompt=fenced_ticket(subject, message),
                     schema=TRIAGE_SCHEMA,
                 ),
-                self._timeout,
+                self.timeout_seconds,
             )
         except (ModelFailure, TimeoutError) as failure:
             log.warning("support.triage.model_failed: %s", failure)
@@ -70,31 +69,29 @@ class TicketTriage:
         return model_triage(answer, rules) or rules
 
 
+@dataclass(frozen=True, eq=False)
 class TriageTicket:
     """Job handler for ``TriageSupportTicket``; a redelivery finds the ticket triaged and stops."""
 
-    def __init__(
-        self, uow: UnitOfWorkFactory[SupportUnitOfWork], clock: Clock, triage: TicketTriage
-    ) -> None:
-        self._uow = uow
-        self._clock = clock
-        self._triage = triage
+    uow: UnitOfWorkFactory[SupportUnitOfWork]
+    clock: Clock
+    triage: TicketTriage
 
     async def __call__(self, message_id: str, payload: Mapping[str, Any]) -> None:
         try:
             command = TriageSupportTicket.from_payload(payload)
         except MalformedCommand as exc:
             raise PermanentJobFailure(f"{TriageSupportTicket.TOPIC} {message_id}: {exc}") from None
-        async with self._uow() as uow:
+        async with self.uow() as uow:
             ticket = await uow.support_tickets.get(command.ticket_id)
         if ticket is None or ticket.triaged_at is not None:
             return
-        triage = await self._triage(ticket.subject, ticket.message)
-        async with self._uow() as uow:
+        triage = await self.triage(ticket.subject, ticket.message)
+        async with self.uow() as uow:
             current = await uow.support_tickets.get(command.ticket_id, for_update=True)
             if current is None or current.triaged_at is not None:
                 return
-            triaged = current.triaged(triage, self._clock.now())
+            triaged = current.triaged(triage, self.clock.now())
             await uow.support_tickets.save(triaged)
             await self._confirm(uow, triaged)
             await uow.commit()

@@ -45,9 +45,8 @@ class NameTaken(AccessError, Conflict):
         self.suggestion = suggestion
 
 
-class LastOwner(AccessError, Conflict):
-    def __init__(self) -> None:
-        super().__init__("An organization must keep at least one Owner")
+class LastOwner(AccessError, Conflict, message="An organization must keep at least one Owner"):
+    pass
 
 
 class RoleTooStrong(AccessError, Forbidden):
@@ -70,14 +69,14 @@ class NotJoinable(AccessError, Forbidden):
         super().__init__(f"This {scope} does not accept members without an invitation")
 
 
-class AlreadyMember(AccessError, Conflict):
-    def __init__(self) -> None:
-        super().__init__("Already a member")
+class AlreadyMember(AccessError, Conflict, message="Already a member"):
+    pass
 
 
-class DefaultRoleImmutable(AccessError, Conflict):
-    def __init__(self) -> None:
-        super().__init__("Default roles cannot be changed or deleted")
+class DefaultRoleImmutable(
+    AccessError, Conflict, message="Default roles cannot be changed or deleted"
+):
+    pass
 
 
 class RoleInUse(AccessError, Conflict):

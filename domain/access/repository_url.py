@@ -19,10 +19,13 @@ _GITHUB = re.compile(
 )
 
 
-class InvalidRepositoryUrl(AccessError, ValidationFailed):
-    def __init__(self) -> None:
-        message = "repositoryUrl must be https://github.com/<owner>/<repository>"
-        super().__init__(message, details=[{"field": "repositoryUrl", "message": message}])
+class InvalidRepositoryUrl(
+    AccessError,
+    ValidationFailed,
+    message="repositoryUrl must be https://github.com/<owner>/<repository>",
+    field="repositoryUrl",
+):
+    pass
 
 
 def github_repository_url(value: str) -> str:

@@ -17,10 +17,8 @@ class AccountError(DomainError):
     """Root of the account context."""
 
 
-class VerificationRequired(AccountError, Forbidden):
+class VerificationRequired(AccountError, Forbidden, code="VERIFICATION_REQUIRED"):
     """A sensitive route without a valid step-up verification for this user."""
-
-    code = "VERIFICATION_REQUIRED"
 
 
 class StepUpRateLimited(AccountError, TooManyRequests):

@@ -16,29 +16,22 @@ class AssistantError(DomainError):
     """Root of the assistant context."""
 
 
-class ConversationNotFound(AssistantError, NotFound):
+class ConversationNotFound(AssistantError, NotFound, message="Conversation not found"):
     """Absent or someone else's: the two answer alike (no enumeration of conversation ids)."""
-
-    def __init__(self) -> None:
-        super().__init__("Conversation not found")
 
 
 class InvalidMessage(AssistantError, ValidationFailed):
     pass
 
 
-class AssistantDisabled(AssistantError, Unavailable):
-    code = "AI_DISABLED"
+class AssistantDisabled(
+    AssistantError, Unavailable, code="AI_DISABLED", message="The AI assistant is not configured"
+):
+    pass
 
-    def __init__(self) -> None:
-        super().__init__("The AI assistant is not configured")
 
-
-class QuotaExhausted(AssistantError):
+class QuotaExhausted(AssistantError, code="RATE_LIMITED", status=429):
     """The daily free quota is used up and the caller did not ask to pay with credits."""
-
-    code = "RATE_LIMITED"
-    status = 429
 
     def __init__(self, limit: int, reset: datetime) -> None:
         super().__init__(
@@ -63,30 +56,25 @@ class QuotaExhausted(AssistantError):
         }
 
 
-class GenerationInProgress(AssistantError, Conflict):
+class GenerationInProgress(
+    AssistantError,
+    Conflict,
+    code="GENERATION_IN_PROGRESS",
+    message="A reply is still being generated in this conversation",
+):
     """A second message while the conversation's previous reply is still being generated."""
-
-    code = "GENERATION_IN_PROGRESS"
-
-    def __init__(self) -> None:
-        super().__init__("A reply is still being generated in this conversation")
 
 
 class ModelFailure(AssistantError):
     """The model could not answer; sent as an ``error`` frame (or the /ai/chat error)."""
 
 
-class ModelBlocked(ModelFailure):
-    code = "AI_BLOCKED"
-    status = 422
-
+class ModelBlocked(ModelFailure, code="AI_BLOCKED", status=422):
     def __init__(self, reason: str) -> None:
         super().__init__(f"The request was blocked by the model's safety filters ({reason})")
         self.reason = reason
 
 
-class ModelUnavailable(ModelFailure, Unavailable):
-    code = "AI_UNAVAILABLE"
-
+class ModelUnavailable(ModelFailure, Unavailable, code="AI_UNAVAILABLE"):
     def __init__(self, message: str = "The AI model is unavailable; try again later") -> None:
         super().__init__(message)

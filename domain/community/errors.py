@@ -9,16 +9,12 @@ class CommunityError(DomainError):
     """Root of the community context (stars, reports, feedback, newsletter, platform invites)."""
 
 
-class ProfileNotFound(CommunityError, NotFound):
+class ProfileNotFound(CommunityError, NotFound, message="Profile not found"):
     """Absent, deleted or private (to this caller): the same answer, no existence leak."""
 
-    def __init__(self) -> None:
-        super().__init__("Profile not found")
 
-
-class OwnProfile(CommunityError, ValidationFailed):
-    def __init__(self, message: str) -> None:
-        super().__init__(message, details=[{"field": "userId", "message": message}])
+class OwnProfile(CommunityError, ValidationFailed, field="userId"):
+    pass
 
 
 class ReportTargetNotFound(CommunityError, NotFound):
@@ -28,14 +24,14 @@ class ReportTargetNotFound(CommunityError, NotFound):
         super().__init__(f"{entity_type.capitalize()} not found")
 
 
-class DuplicateOpenReport(CommunityError, Conflict):
-    def __init__(self) -> None:
-        super().__init__("You have already reported this and it is under review")
+class DuplicateOpenReport(
+    CommunityError, Conflict, message="You have already reported this and it is under review"
+):
+    pass
 
 
-class ReportNotFound(CommunityError, NotFound):
-    def __init__(self) -> None:
-        super().__init__("Report not found")
+class ReportNotFound(CommunityError, NotFound, message="Report not found"):
+    pass
 
 
 class IllegalReportTransition(CommunityError, Conflict):
@@ -46,24 +42,25 @@ class IllegalReportTransition(CommunityError, Conflict):
         )
 
 
-class FeedbackNotFound(CommunityError, NotFound):
-    def __init__(self) -> None:
-        super().__init__("Feedback not found")
+class FeedbackNotFound(CommunityError, NotFound, message="Feedback not found"):
+    pass
 
 
-class FeedbackAlreadySubmitted(CommunityError, Conflict):
-    def __init__(self) -> None:
-        super().__init__("Feedback already submitted")
+class FeedbackAlreadySubmitted(CommunityError, Conflict, message="Feedback already submitted"):
+    pass
 
 
 class TooManyAttempts(CommunityError, TooManyRequests):
     """A per-key limit (a feedback code, an inviter) is used up; retry after ``retry_after`` s."""
 
 
-class DisposableEmail(CommunityError, ValidationFailed):
-    def __init__(self) -> None:
-        message = "Disposable e-mail addresses are not accepted"
-        super().__init__(message, details=[{"field": "email", "message": message}])
+class DisposableEmail(
+    CommunityError,
+    ValidationFailed,
+    message="Disposable e-mail addresses are not accepted",
+    field="email",
+):
+    pass
 
 
 class InvalidLink(CommunityError, ValidationFailed):
@@ -73,6 +70,5 @@ class InvalidLink(CommunityError, ValidationFailed):
         super().__init__("Invalid link", details=[{"field": "token", "message": "invalid"}])
 
 
-class ExpiredLink(CommunityError, Gone):
-    def __init__(self) -> None:
-        super().__init__("This link has expired; ask for a new one")
+class ExpiredLink(CommunityError, Gone, message="This link has expired; ask for a new one"):
+    pass

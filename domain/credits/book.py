@@ -166,28 +166,18 @@ class Book:
         now: datetime,
     ) -> ClawBack:
         """REFUND debit floored at the available credits; idempotent per refund id."""
-        key = entries.refund_key(refund_id)
-        fp = entries.refund_fingerprint(
-            wallet=wallet, payment_id=payment_id, refund_id=refund_id, requested=credits
-        )
-        stored = self._by_key.get(key)
+        claim = entries.RefundClaim(wallet, payment_id, refund_id, credits, description)
+        stored = self._by_key.get(claim.key)
         if stored is None:
             self.expire_lots(wallet, now)
             decided = judge_claw_back(
-                tx_id=tx_id,
-                wallet=wallet,
-                payment_id=payment_id,
-                refund_id=refund_id,
-                credits=credits,
-                description=description,
-                now=now,
-                available=self.balance(wallet).available,
+                claim, tx_id=tx_id, now=now, available=self.balance(wallet).available
             )
             if isinstance(decided, Rejected):
-                self._by_key[key] = stored = decided
+                self._by_key[claim.key] = stored = decided
             else:
                 stored = self.post(decided)
-        return clawback_of(replay(stored, fp), wallet)
+        return clawback_of(replay(stored, claim.fingerprint), wallet)
 
     def record_rejection(self, rejected: Rejected) -> bool:
         """Remember a refusal under its key; False if the key is already used."""

@@ -23,23 +23,20 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 GENERATED_CODE_LENGTH = 12
 
 
-class CouponNotFound(CreditsError, NotFound):
-    def __init__(self) -> None:
-        super().__init__("Coupon not found")
+class CouponNotFound(CreditsError, NotFound, message="Coupon not found"):
+    pass
 
 
 class CouponUnavailable(CreditsError, Gone):
     """Expired, or every redemption is taken."""
 
 
-class CouponAlreadyRedeemed(AlreadyClaimed):
-    def __init__(self) -> None:
-        super().__init__("You already redeemed this coupon")
+class CouponAlreadyRedeemed(AlreadyClaimed, message="You already redeemed this coupon"):
+    pass
 
 
-class CouponCodeTaken(CreditsError, Conflict):
-    def __init__(self) -> None:
-        super().__init__("A coupon with this code exists")
+class CouponCodeTaken(CreditsError, Conflict, message="A coupon with this code exists"):
+    pass
 
 
 def new_coupon_code() -> str:

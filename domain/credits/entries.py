@@ -2,11 +2,17 @@
 
 Convention: a posting's amount is signed from the account's point of view, so a wallet's balance is
 the plain sum of its postings and every transaction sums to zero.
+
+Every kind but TRANSFER moves credits between one wallet and one system account; a ``Kind`` says
+which system account, which way, and what identifies the request (its fingerprint). The keyed
+kinds (BONUS, ADJUSTMENT, DEDUCTION, EXPIRY) are ``Keyed`` builders the caller names a key for;
+PURCHASE, REFUND and INITIAL_ALLOCATION derive their key from what they are one of.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from domain.credits.accounts import SystemAccount, is_wallet
@@ -36,36 +42,152 @@ def hold_capture_key(hold_id: str) -> str:
     return f"hold:{hold_id}:capture"
 
 
-def _wallet_and_system(
+@dataclass(frozen=True)
+class Kind:
+    """A wallet↔system movement: ``sign`` +1 credits the wallet, -1 debits it."""
+
+    type: EntryType
+    system: SystemAccount
+    sign: int
+
+    def build(
+        self,
+        *,
+        tx_id: str,
+        now: datetime,
+        wallet: str,
+        credits: int,
+        key: str,
+        fp: str,
+        description: str,
+        metadata: Mapping[str, object] = _EMPTY,
+        payment_id: str | None = None,
+        refund_id: str | None = None,
+        hold_id: str | None = None,
+    ) -> LedgerTransaction:
+        """The transaction moving ``credits`` (already validated) the way this kind goes."""
+        if not is_wallet(wallet):
+            raise InvalidTransaction(f"{wallet!r} is not a wallet")
+        amount = self.sign * credits
+        return LedgerTransaction(
+            id=tx_id,
+            type=self.type,
+            idempotency_key=key,
+            fingerprint=fp,
+            description=description,
+            postings=(
+                Posting(wallet, amount, self.type),
+                Posting(self.system.value, -amount, self.type),
+            ),
+            created_at=now,
+            payment_id=payment_id,
+            refund_id=refund_id,
+            hold_id=hold_id,
+            metadata=dict(metadata),
+        )
+
+
+def _lot(expires_at: datetime | None) -> Mapping[str, object]:
+    return {} if expires_at is None else {LOT_EXPIRES: expires_at.isoformat()}
+
+
+def _says(
+    type_: EntryType, wallet: str, amount: int, description: str, metadata: Mapping[str, object]
+) -> dict[str, object]:
+    """The fingerprint fields of an entry identified by what it says."""
+    return {
+        "type": type_.value,
+        "wallet": wallet,
+        "amount": amount,
+        "description": description,
+        "metadata": dict(metadata),
+    }
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """A builder of one kind under a key the caller chooses.
+
+    ``amount_rule`` validates the requested amount; ``identity`` names what identifies the
+    request (same fields, same request); ``lots`` says whether the credits may expire (the expiry is
+    not part of the identity, so a replay at another instant is the same request); ``holds`` whether
+    the entry may capture a hold.
+    """
+
+    kind: Kind
+    amount_rule: Callable[[int], int]
+    identity: Callable[[EntryType, str, int, str, Mapping[str, object]], dict[str, object]]
+    lots: bool = False
+    holds: bool = False
+
+    def __call__(
+        self,
+        *,
+        tx_id: str,
+        wallet: str,
+        amount: int,
+        key: str,
+        description: str,
+        now: datetime,
+        metadata: Mapping[str, object] = _EMPTY,
+        expires_at: datetime | None = None,
+        hold_id: str | None = None,
+    ) -> LedgerTransaction:
+        if expires_at is not None and not self.lots:
+            raise InvalidTransaction(f"{self.kind.type} credits do not expire")
+        if hold_id is not None and not self.holds:
+            raise InvalidTransaction(f"{self.kind.type} captures no hold")
+        amount = self.amount_rule(amount)
+        identity = self.identity(self.kind.type, wallet, amount, description, metadata)
+        if self.holds:
+            identity["hold_id"] = hold_id
+        return self.kind.build(
+            tx_id=tx_id,
+            now=now,
+            wallet=wallet,
+            credits=amount,
+            key=key,
+            fp=fingerprint(**identity),
+            description=description,
+            metadata={**metadata, **_lot(expires_at)},
+            hold_id=hold_id,
+        )
+
+
+def _amount_only(
+    type_: EntryType, wallet: str, amount: int, _description: str, _metadata: Mapping[str, object]
+) -> dict[str, object]:
+    return {"type": type_.value, "wallet": wallet, "amount": amount}
+
+
+PURCHASE = Kind(EntryType.PURCHASE, SystemAccount.REVENUE, +1)
+REFUND = Kind(EntryType.REFUND, SystemAccount.REVENUE, -1)
+INITIAL_ALLOCATION = Kind(EntryType.INITIAL_ALLOCATION, SystemAccount.PROMOTIONS, +1)
+
+bonus = Keyed(
+    Kind(EntryType.BONUS, SystemAccount.PROMOTIONS, +1), positive_credits, _says, lots=True
+)
+"""BONUS: promotional credits (a lot when they expire)."""
+adjustment = Keyed(Kind(EntryType.ADJUSTMENT, SystemAccount.ADJUSTMENTS, +1), signed_credits, _says)
+"""ADJUSTMENT: an operator's correction; may be negative (never below zero available)."""
+deduction = Keyed(
+    Kind(EntryType.DEDUCTION, SystemAccount.CONSUMPTION, -1), positive_credits, _says, holds=True
+)
+"""DEDUCTION: credits spent (``hold_id``: the hold it captures)."""
+expiry = Keyed(Kind(EntryType.EXPIRY, SystemAccount.EXPIRED, -1), positive_credits, _amount_only)
+"""EXPIRY: credits that lapsed (``metadata.lot``: the lot it closes)."""
+
+
+def deduction_fingerprint(
     *,
-    tx_id: str,
-    type_: EntryType,
     wallet: str,
     amount: int,
-    system: SystemAccount,
-    key: str,
-    fp: str,
     description: str,
-    now: datetime,
-    payment_id: str | None = None,
-    refund_id: str | None = None,
+    metadata: Mapping[str, object],
     hold_id: str | None = None,
-    metadata: Mapping[str, object] = _EMPTY,
-) -> LedgerTransaction:
-    if not is_wallet(wallet):
-        raise InvalidTransaction(f"{wallet!r} is not a wallet")
-    return LedgerTransaction(
-        id=tx_id,
-        type=type_,
-        idempotency_key=key,
-        fingerprint=fp,
-        description=description,
-        postings=(Posting(wallet, amount, type_), Posting(system.value, -amount, type_)),
-        created_at=now,
-        payment_id=payment_id,
-        refund_id=refund_id,
-        hold_id=hold_id,
-        metadata=dict(metadata),
+) -> str:
+    return fingerprint(
+        **_says(EntryType.DEDUCTION, wallet, amount, description, metadata), hold_id=hold_id
     )
 
 
@@ -74,56 +196,57 @@ def purchase(
 ) -> LedgerTransaction:
     """PURCHASE: credits bought with a payment; one per payment (the key is the payment id)."""
     credits = positive_credits(credits, field="credits")
-    fp = fingerprint(type="PURCHASE", wallet=wallet, payment_id=payment_id, credits=credits)
-    return _wallet_and_system(
+    return PURCHASE.build(
         tx_id=tx_id,
-        type_=EntryType.PURCHASE,
+        now=now,
         wallet=wallet,
-        amount=credits,
-        system=SystemAccount.REVENUE,
+        credits=credits,
         key=purchase_key(payment_id),
-        fp=fp,
+        fp=fingerprint(type="PURCHASE", wallet=wallet, payment_id=payment_id, credits=credits),
         description=description,
-        now=now,
         payment_id=payment_id,
     )
 
 
-def refund(
-    *,
-    tx_id: str,
-    wallet: str,
-    payment_id: str,
-    refund_id: str,
-    clawed: int,
-    requested: int,
-    description: str,
-    now: datetime,
-) -> LedgerTransaction:
-    """REFUND: credits clawed back for a refunded payment; one per refund id."""
-    clawed = positive_credits(clawed, field="credits")
-    return _wallet_and_system(
-        tx_id=tx_id,
-        type_=EntryType.REFUND,
-        wallet=wallet,
-        amount=-clawed,
-        system=SystemAccount.REVENUE,
-        key=refund_key(refund_id),
-        fp=refund_fingerprint(
-            wallet=wallet, payment_id=payment_id, refund_id=refund_id, requested=requested
-        ),
-        description=description,
-        now=now,
-        payment_id=payment_id,
-        refund_id=refund_id,
-        metadata={"requested": requested, "shortfall": requested - clawed},
-    )
+@dataclass(frozen=True)
+class RefundClaim:
+    """A refund's request to take back the credits a payment bought; one per refund id."""
 
+    wallet: str
+    payment_id: str
+    refund_id: str
+    requested: int
+    description: str
 
-def refund_fingerprint(*, wallet: str, payment_id: str, refund_id: str, requested: int) -> str:
-    return fingerprint(
-        type="REFUND", wallet=wallet, payment_id=payment_id, refund_id=refund_id, credits=requested
-    )
+    @property
+    def key(self) -> str:
+        return refund_key(self.refund_id)
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(
+            type="REFUND",
+            wallet=self.wallet,
+            payment_id=self.payment_id,
+            refund_id=self.refund_id,
+            credits=self.requested,
+        )
+
+    def refund(self, *, tx_id: str, now: datetime, clawed: int) -> LedgerTransaction:
+        """REFUND: ``clawed`` of the requested credits taken back (the rest a shortfall)."""
+        clawed = positive_credits(clawed, field="credits")
+        return REFUND.build(
+            tx_id=tx_id,
+            now=now,
+            wallet=self.wallet,
+            credits=clawed,
+            key=self.key,
+            fp=self.fingerprint,
+            description=self.description,
+            payment_id=self.payment_id,
+            refund_id=self.refund_id,
+            metadata={"requested": self.requested, "shortfall": self.requested - clawed},
+        )
 
 
 def initial_allocation(
@@ -137,184 +260,15 @@ def initial_allocation(
 ) -> LedgerTransaction:
     """INITIAL_ALLOCATION: the one-time welcome bonus; one per wallet (a lot when it expires)."""
     amount = positive_credits(amount)
-    fp = fingerprint(type="INITIAL_ALLOCATION", wallet=wallet, amount=amount)
-    return _wallet_and_system(
+    return INITIAL_ALLOCATION.build(
         tx_id=tx_id,
-        type_=EntryType.INITIAL_ALLOCATION,
+        now=now,
         wallet=wallet,
-        amount=amount,
-        system=SystemAccount.PROMOTIONS,
+        credits=amount,
         key=initial_allocation_key(wallet),
-        fp=fp,
+        fp=fingerprint(type="INITIAL_ALLOCATION", wallet=wallet, amount=amount),
         description=description,
-        now=now,
         metadata=_lot(expires_at),
-    )
-
-
-def bonus(
-    *,
-    tx_id: str,
-    wallet: str,
-    amount: int,
-    key: str,
-    description: str,
-    now: datetime,
-    metadata: Mapping[str, object] = _EMPTY,
-    expires_at: datetime | None = None,
-) -> LedgerTransaction:
-    """BONUS: promotional credits (a lot when they expire; the expiry is not part of the input,
-    so a replay at another instant is the same request)."""
-    return _described(
-        EntryType.BONUS,
-        SystemAccount.PROMOTIONS,
-        tx_id=tx_id,
-        wallet=wallet,
-        amount=positive_credits(amount),
-        key=key,
-        description=description,
-        now=now,
-        metadata=metadata,
-        expires_at=expires_at,
-    )
-
-
-def adjustment(
-    *,
-    tx_id: str,
-    wallet: str,
-    amount: int,
-    key: str,
-    description: str,
-    now: datetime,
-    metadata: Mapping[str, object] = _EMPTY,
-) -> LedgerTransaction:
-    """ADJUSTMENT: an operator's correction; may be negative (never below zero available)."""
-    return _described(
-        EntryType.ADJUSTMENT,
-        SystemAccount.ADJUSTMENTS,
-        tx_id=tx_id,
-        wallet=wallet,
-        amount=signed_credits(amount),
-        key=key,
-        description=description,
-        now=now,
-        metadata=metadata,
-    )
-
-
-def _described(
-    type_: EntryType,
-    system: SystemAccount,
-    *,
-    tx_id: str,
-    wallet: str,
-    amount: int,
-    key: str,
-    description: str,
-    now: datetime,
-    metadata: Mapping[str, object],
-    expires_at: datetime | None = None,
-) -> LedgerTransaction:
-    """An operator's entry between a wallet and ``system``, fingerprinted by what it says."""
-    fp = fingerprint(
-        type=type_.value,
-        wallet=wallet,
-        amount=amount,
-        description=description,
-        metadata=dict(metadata),
-    )
-    return _wallet_and_system(
-        tx_id=tx_id,
-        type_=type_,
-        wallet=wallet,
-        amount=amount,
-        system=system,
-        key=key,
-        fp=fp,
-        description=description,
-        now=now,
-        metadata={**metadata, **_lot(expires_at)},
-    )
-
-
-def _lot(expires_at: datetime | None) -> Mapping[str, object]:
-    return {} if expires_at is None else {LOT_EXPIRES: expires_at.isoformat()}
-
-
-def deduction(
-    *,
-    tx_id: str,
-    wallet: str,
-    amount: int,
-    key: str,
-    description: str,
-    now: datetime,
-    metadata: Mapping[str, object] = _EMPTY,
-    hold_id: str | None = None,
-) -> LedgerTransaction:
-    """DEDUCTION: credits spent."""
-    amount = positive_credits(amount)
-    fp = deduction_fingerprint(
-        wallet=wallet, amount=amount, description=description, metadata=metadata, hold_id=hold_id
-    )
-    return _wallet_and_system(
-        tx_id=tx_id,
-        type_=EntryType.DEDUCTION,
-        wallet=wallet,
-        amount=-amount,
-        system=SystemAccount.CONSUMPTION,
-        key=key,
-        fp=fp,
-        description=description,
-        now=now,
-        metadata=metadata,
-        hold_id=hold_id,
-    )
-
-
-def deduction_fingerprint(
-    *,
-    wallet: str,
-    amount: int,
-    description: str,
-    metadata: Mapping[str, object],
-    hold_id: str | None = None,
-) -> str:
-    return fingerprint(
-        type="DEDUCTION",
-        wallet=wallet,
-        amount=amount,
-        description=description,
-        metadata=dict(metadata),
-        hold_id=hold_id,
-    )
-
-
-def expiry(
-    *,
-    tx_id: str,
-    wallet: str,
-    amount: int,
-    key: str,
-    description: str,
-    now: datetime,
-    metadata: Mapping[str, object] = _EMPTY,
-) -> LedgerTransaction:
-    """EXPIRY: credits that lapsed (``metadata.lot``: the lot it closes)."""
-    amount = positive_credits(amount)
-    fp = fingerprint(type="EXPIRY", wallet=wallet, amount=amount)
-    return _wallet_and_system(
-        tx_id=tx_id,
-        type_=EntryType.EXPIRY,
-        wallet=wallet,
-        amount=-amount,
-        system=SystemAccount.EXPIRED,
-        key=key,
-        fp=fp,
-        description=description,
-        now=now,
-        metadata=metadata,
     )
 
 

@@ -16,11 +16,8 @@ class CreditsError(DomainError):
     """Root of the credits (ledger) context."""
 
 
-class InsufficientCredits(CreditsError):
+class InsufficientCredits(CreditsError, code="INSUFFICIENT_CREDITS", status=402):
     """The wallet's available credits (balance minus open holds) do not cover the debit."""
-
-    code = "INSUFFICIENT_CREDITS"
-    status = 402
 
     def __init__(self, *, balance: int, available: int, required: int) -> None:
         super().__init__(
@@ -35,10 +32,8 @@ class InsufficientCredits(CreditsError):
         return {"balance": self.balance, "available": self.available, "required": self.required}
 
 
-class AlreadyClaimed(CreditsError, Conflict):
+class AlreadyClaimed(CreditsError, Conflict, code="ALREADY_CLAIMED"):
     """The one-time INITIAL_ALLOCATION of this wallet already exists."""
-
-    code = "ALREADY_CLAIMED"
 
     def __init__(self, message: str = "Free credits already claimed") -> None:
         super().__init__(message)
@@ -74,10 +69,10 @@ class HoldNotOpen(CreditsError, Conflict):
         super().__init__(f"Hold is {status.lower()}", details={"holdId": hold_id, "status": status})
 
 
-class SelfTransfer(CreditsError, ValidationFailed):
-    def __init__(self) -> None:
-        message = "cannot transfer credits to yourself"
-        super().__init__(message, details=[{"field": "to", "message": message}])
+class SelfTransfer(
+    CreditsError, ValidationFailed, message="cannot transfer credits to yourself", field="to"
+):
+    pass
 
 
 class RecipientNotFound(CreditsError, NotFound):
@@ -87,8 +82,7 @@ class RecipientNotFound(CreditsError, NotFound):
         super().__init__(message)
 
 
-class MembersOnly(CreditsError, Forbidden):
+class MembersOnly(
+    CreditsError, Forbidden, message="Only members can transfer credits to this organization"
+):
     """Credits go to an organization's wallet from its members only."""
-
-    def __init__(self) -> None:
-        super().__init__("Only members can transfer credits to this organization")

@@ -23,20 +23,18 @@ MAX_CODE_LENGTH = 32
 REFERRER, REFERRED = "referrer", "referred"
 
 
-class ReferralCodeNotFound(CreditsError, NotFound):
-    def __init__(self) -> None:
-        super().__init__("Referral code not found")
+class ReferralCodeNotFound(CreditsError, NotFound, message="Referral code not found"):
+    pass
 
 
-class SelfReferral(CreditsError, ValidationFailed):
-    def __init__(self) -> None:
-        message = "you cannot claim your own referral code"
-        super().__init__(message, details=[{"field": "code", "message": message}])
+class SelfReferral(
+    CreditsError, ValidationFailed, message="you cannot claim your own referral code", field="code"
+):
+    pass
 
 
-class AlreadyReferred(AlreadyClaimed):
-    def __init__(self) -> None:
-        super().__init__("A referral code was already claimed")
+class AlreadyReferred(AlreadyClaimed, message="A referral code was already claimed"):
+    pass
 
 
 class ClaimWindowClosed(CreditsError, Conflict):

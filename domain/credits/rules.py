@@ -224,41 +224,22 @@ def judge_capture(
 
 # -- claw-back -------------------------------------------------------------------------------
 def judge_claw_back(
-    *,
-    tx_id: str,
-    wallet: str,
-    payment_id: str,
-    refund_id: str,
-    credits: int,
-    description: str,
-    now: datetime,
-    available: int,
+    claim: entries.RefundClaim, *, tx_id: str, now: datetime, available: int
 ) -> LedgerTransaction | Rejected:
     """A REFUND of what ``available`` covers, or the recorded refusal when it covers nothing."""
-    clawed, shortfall = claw_back_split(credits, available)
+    clawed, shortfall = claw_back_split(claim.requested, available)
     if clawed == 0:
         return Rejected(
             tx_id,
             EntryType.REFUND,
-            entries.refund_key(refund_id),
-            entries.refund_fingerprint(
-                wallet=wallet, payment_id=payment_id, refund_id=refund_id, requested=credits
-            ),
-            wallet,
+            claim.key,
+            claim.fingerprint,
+            claim.wallet,
             RejectionReason.NOTHING_TO_CLAW_BACK,
-            {"requested": credits, "shortfall": shortfall},
+            {"requested": claim.requested, "shortfall": shortfall},
             now,
         )
-    return entries.refund(
-        tx_id=tx_id,
-        wallet=wallet,
-        payment_id=payment_id,
-        refund_id=refund_id,
-        clawed=clawed,
-        requested=credits,
-        description=description,
-        now=now,
-    )
+    return claim.refund(tx_id=tx_id, now=now, clawed=clawed)
 
 
 def clawback_of(outcome: Posted | Rejected, wallet: str) -> ClawBack:

@@ -14,9 +14,8 @@ class RateLimited(FreeCreditsError, errors.TooManyRequests):
     """Too many calls in a window; ``retry_after`` is the whole seconds until one is allowed."""
 
 
-class InvalidPhoneNumber(FreeCreditsError, ValidationFailed):
-    def __init__(self, message: str) -> None:
-        super().__init__(message, details=[{"field": "phoneNumber", "message": message}])
+class InvalidPhoneNumber(FreeCreditsError, ValidationFailed, field="phoneNumber"):
+    pass
 
 
 class PhoneAlreadyVerified(FreeCreditsError, Conflict):
@@ -35,16 +34,13 @@ class OtpRejected(FreeCreditsError, errors.RejectedCode):
     """The code was wrong, expired, burned or never sent; ``reason`` says which."""
 
 
-class PhoneVerificationRequired(FreeCreditsError, Forbidden):
-    code = "PHONE_VERIFICATION_REQUIRED"
+class PhoneVerificationRequired(FreeCreditsError, Forbidden, code="PHONE_VERIFICATION_REQUIRED"):
+    pass
 
 
-class FreeCreditsAlreadyClaimed(FreeCreditsError, Conflict):
-    code = "ALREADY_CLAIMED"
+class FreeCreditsAlreadyClaimed(FreeCreditsError, Conflict, code="ALREADY_CLAIMED"):
+    pass
 
 
-class OtpDeliveryFailed(FreeCreditsError):
+class OtpDeliveryFailed(FreeCreditsError, code="SERVICE_UNAVAILABLE", status=503):
     """The SMS/voice provider refused or did not answer; no code was left valid."""
-
-    code = "SERVICE_UNAVAILABLE"
-    status = 503

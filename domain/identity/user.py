@@ -11,10 +11,8 @@ from domain.identity.errors import IdentityError
 RECOVERY_WINDOW = timedelta(days=90)
 
 
-class AccountDeleted(IdentityError, Forbidden):
+class AccountDeleted(IdentityError, Forbidden, code="ACCOUNT_DELETED"):
     """The account was soft-deleted; its tokens no longer open anything (but the recovery)."""
-
-    code = "ACCOUNT_DELETED"
 
     @classmethod
     def since(cls, deleted_at: datetime | None, now: datetime) -> AccountDeleted:

@@ -9,17 +9,12 @@ class PaymentError(DomainError):
     """Root of the payments context."""
 
 
-class IllegalTransition(PaymentError, Conflict):
+class IllegalTransition(PaymentError, Conflict, code="CONFLICT"):
     """The state machine has no edge for this (state, trigger)."""
 
-    code = "CONFLICT"
 
-
-class AmountMismatch(PaymentError, Conflict):
+class AmountMismatch(PaymentError, Conflict, code="PAYMENT_FAILED", status=400):
     """The gateway reports another amount or currency than the stored order; nothing is credited."""
-
-    code = "PAYMENT_FAILED"
-    status = 400
 
 
 class RefundExceedsCaptured(PaymentError, ValidationFailed):
@@ -38,33 +33,21 @@ class PaymentNotFound(PaymentError, NotFound):
     pass
 
 
-class InvalidPaymentSignature(PaymentError):
+class InvalidPaymentSignature(PaymentError, code="PAYMENT_FAILED", status=400):
     """The checkout signature does not match."""
 
-    code = "PAYMENT_FAILED"
-    status = 400  # API.md: a bad checkout signature is a 400, not a 402
+
+class PaymentsDisabled(PaymentError, Forbidden, code="PAYMENTS_DISABLED"):
+    pass
 
 
-class PaymentsDisabled(PaymentError, Forbidden):
-    code = "PAYMENTS_DISABLED"
-
-
-class RefundFailed(PaymentError):
+class RefundFailed(PaymentError, code="PAYMENT_FAILED", status=402):
     """The refund this request names was refused or failed at the gateway."""
 
-    code = "PAYMENT_FAILED"
-    status = 402
 
-
-class PaymentDeclined(PaymentError):
+class PaymentDeclined(PaymentError, code="PAYMENT_FAILED", status=402):
     """The gateway reports the payment failed."""
 
-    code = "PAYMENT_FAILED"
-    status = 402
 
-
-class InvalidWebhookSignature(PaymentError):
+class InvalidWebhookSignature(PaymentError, code="INVALID_SIGNATURE", status=403):
     """A webhook whose signature is missing or wrong; nothing is stored."""
-
-    code = "INVALID_SIGNATURE"
-    status = 403

@@ -9,10 +9,8 @@ class ProjectActivityError(DomainError):
     """Root of the project-activity context."""
 
 
-class InvalidGithubSignature(ProjectActivityError, Forbidden):
+class InvalidGithubSignature(ProjectActivityError, Forbidden, code="INVALID_SIGNATURE"):
     """``X-Hub-Signature-256`` missing or not the HMAC of the raw body; nothing is stored."""
-
-    code = "INVALID_SIGNATURE"
 
 
 class MissingDeliveryHeaders(ProjectActivityError, ValidationFailed):

@@ -96,11 +96,8 @@ class RealtimeUnavailable(RealtimeError, Unavailable):
         return {"Retry-After": str(self.retry_after_seconds)}
 
 
-class TooManyConnections(RealtimeError):
+class TooManyConnections(RealtimeError, code="RATE_LIMITED", status=429):
     """The user already holds ``REALTIME_MAX_CONNECTIONS_PER_USER`` connections on this instance."""
-
-    code = "RATE_LIMITED"
-    status = 429
 
 
 def replay_window(

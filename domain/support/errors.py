@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-from domain.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from domain.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotFound,
+    TooManyRequests,
+    ValidationFailed,
+)
 
 
 class SupportError(DomainError):
     """Root of the support context (tickets, replies, triage, SLA)."""
 
 
-class TicketNotFound(SupportError, NotFound):
-    def __init__(self) -> None:
-        super().__init__("Support ticket not found")
+class TicketNotFound(SupportError, NotFound, message="Support ticket not found"):
+    pass
 
 
 class IllegalTicketTransition(SupportError, Conflict):
@@ -26,44 +30,42 @@ class IllegalTicketTransition(SupportError, Conflict):
         )
 
 
-class TicketClosed(SupportError, Conflict):
-    def __init__(self) -> None:
-        super().__init__("This ticket is closed; open a new one")
+class TicketClosed(SupportError, Conflict, message="This ticket is closed; open a new one"):
+    pass
 
 
-class NotASupportAgent(SupportError, Forbidden):
-    def __init__(self) -> None:
-        super().__init__("Support agents only")
+class NotASupportAgent(SupportError, Forbidden, message="Support agents only"):
+    pass
 
 
-class RequesterEmailRequired(SupportError, ValidationFailed):
-    def __init__(self, message: str = "An e-mail address is required when not signed in") -> None:
-        super().__init__(message, details=[{"field": "email", "message": message}])
+class RequesterEmailRequired(
+    SupportError,
+    ValidationFailed,
+    message="An e-mail address is required when not signed in",
+    field="email",
+):
+    pass
 
 
-class DisposableEmailRefused(SupportError, ValidationFailed):
-    def __init__(self) -> None:
-        message = "Disposable e-mail addresses are not accepted"
-        super().__init__(message, details=[{"field": "email", "message": message}])
+class DisposableEmailRefused(
+    SupportError,
+    ValidationFailed,
+    message="Disposable e-mail addresses are not accepted",
+    field="email",
+):
+    pass
 
 
-class InvalidAssignee(SupportError, ValidationFailed):
-    def __init__(self) -> None:
-        message = "The assignee must be a support agent"
-        super().__init__(message, details=[{"field": "assigneeId", "message": message}])
+class InvalidAssignee(
+    SupportError,
+    ValidationFailed,
+    message="The assignee must be a support agent",
+    field="assigneeId",
+):
+    pass
 
 
-class TooManyTickets(SupportError):
+class TooManyTickets(
+    SupportError, TooManyRequests, message="Too many support requests; try again later"
+):
     """Per requester (user, e-mail address or client address) and hour (API.md "Support desk")."""
-
-    code = "RATE_LIMITED"
-    status = 429
-
-    def __init__(self, *, retry_after: int) -> None:
-        super().__init__(
-            "Too many support requests; try again later", details={"retryAfter": retry_after}
-        )
-        self.retry_after = retry_after
-
-    def headers(self) -> Mapping[str, str]:
-        return {"Retry-After": str(self.retry_after)}

@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.statements import entity_of, entity_row
 from adapters.sqlalchemy.statements import for_update as locked
 from adapters.sqlalchemy.tables.assistant import ai_conversations, ai_messages, ai_quota_usage
 from application.pagination import Page, PageRequest, encode_cursor
@@ -22,52 +24,30 @@ q = ai_quota_usage.c
 
 
 def _conversation(row: Any) -> Conversation:
-    return Conversation(
-        id=row.id,
-        user_id=row.user_id,
-        title=row.title,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        title_generated=row.title_generated,
-        message_count=row.message_count,
-    )
+    return entity_of(Conversation, row)
 
 
 def _message(row: Any) -> Message:
     usage = None
     if row.total_tokens is not None:
         usage = Usage(row.prompt_tokens or 0, row.output_tokens or 0, row.total_tokens)
-    return Message(
-        id=row.id,
-        conversation_id=row.conversation_id,
+    return entity_of(
+        Message,
+        row,
         role=MessageRole(row.role),
         parts=tuple(Part(p) for p in row.parts),
-        created_at=row.created_at,
         status=MessageStatus(row.status),
         usage=usage,
-        credits_charged=row.credits_charged,
-        seq=row.seq,
     )
 
 
+@REPOSITORIES.register("conversations")
 class SqlConversationRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
 
     async def add(self, conversation: Conversation) -> None:
-        await self._conn.execute(sa.insert(ai_conversations).values(**self._row(conversation)))
-
-    @staticmethod
-    def _row(x: Conversation) -> dict[str, Any]:
-        return {
-            "id": x.id,
-            "user_id": x.user_id,
-            "title": x.title,
-            "title_generated": x.title_generated,
-            "message_count": x.message_count,
-            "created_at": x.created_at,
-            "updated_at": x.updated_at,
-        }
+        await self._conn.execute(sa.insert(ai_conversations).values(**entity_row(conversation)))
 
     async def get(self, conversation_id: str, *, for_update: bool = False) -> Conversation | None:
         stmt = sa.select(ai_conversations).where(c.id == conversation_id)
@@ -77,8 +57,7 @@ class SqlConversationRepository:
         return _conversation(row) if row is not None else None
 
     async def save(self, conversation: Conversation) -> None:
-        values = self._row(conversation)
-        del values["id"], values["user_id"], values["created_at"]
+        values = entity_row(conversation, omit=("id", "user_id", "created_at"))
         await self._conn.execute(
             sa.update(ai_conversations).where(c.id == conversation.id).values(**values)
         )
@@ -152,6 +131,7 @@ class SqlConversationRepository:
         await self._conn.execute(sa.insert(ai_messages), rows)
 
 
+@REPOSITORIES.register("assistant_quota")
 class SqlAssistantQuota:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.paging import read_page
-from adapters.sqlalchemy.statements import entity_of
+from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.statements import entity_of, entity_row
 from adapters.sqlalchemy.tables.access import projects, teams
 from adapters.sqlalchemy.tables.audit import audit_log
 from adapters.sqlalchemy.tables.identity import users
@@ -19,6 +20,7 @@ from domain.identity.user import person_name
 from domain.request_context import RequestContext
 
 
+@REPOSITORIES.register("audit_trail")
 class SqlOrganizationAuditTrail:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn
@@ -51,23 +53,19 @@ def _entry(r: Any) -> AuditEntry:
 
 def audit_row(entry: AuditEntry) -> dict[str, Any]:
     """The ``audit_log`` row of ``entry`` (also written by the ledger's one-statement path)."""
-    return {
-        "id": entry.id,
-        "scope_type": entry.scope_type,
-        "scope_id": entry.scope_id,
-        "actor_id": entry.actor_id,
-        "action": entry.action,
-        "target_type": entry.target_type,
-        "target_id": entry.target_id,
-        "before": dict(entry.before) if entry.before is not None else None,
-        "after": dict(entry.after) if entry.after is not None else None,
-        "request_id": entry.context.request_id,
-        "ip": entry.context.ip,
-        "user_agent": entry.context.user_agent,
-        "created_at": entry.created_at,
-    }
+    before, after = entry.before, entry.after
+    return entity_row(
+        entry,
+        omit=("context",),
+        before=dict(before) if before is not None else None,
+        after=dict(after) if after is not None else None,
+        request_id=entry.context.request_id,
+        ip=entry.context.ip,
+        user_agent=entry.context.user_agent,
+    )
 
 
+@REPOSITORIES.register("audit")
 class SqlAuditLog:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn

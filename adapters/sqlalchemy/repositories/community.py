@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.paging import newest_first
+from adapters.sqlalchemy.registry import REPOSITORIES
 from adapters.sqlalchemy.statements import (
     entity_of,
     entity_row,
@@ -34,6 +35,7 @@ from domain.community.stars import Stargazer
 T = TypeVar("T")
 
 
+@REPOSITORIES.register("stars")
 class SqlStarRepository:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn
@@ -96,6 +98,7 @@ def _stargazer(r: Any) -> Stargazer:
     return Stargazer(r.user_id, name or None, r.image_url, r.created_at)
 
 
+@REPOSITORIES.register("reports")
 class SqlReportRepository:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn
@@ -170,6 +173,7 @@ def _report(row: Any) -> Report:
     )
 
 
+@REPOSITORIES.register("feedback")
 class SqlFeedbackRepository:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn
@@ -224,6 +228,7 @@ class SqlFeedbackRepository:
         ]
 
 
+@REPOSITORIES.register("newsletter")
 class SqlNewsletterRepository:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn

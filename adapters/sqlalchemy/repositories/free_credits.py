@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.errors import duplicates_refused
+from adapters.sqlalchemy.registry import REPOSITORIES
 from adapters.sqlalchemy.statements import for_update, insert_ignoring_conflict
 from adapters.sqlalchemy.tables.free_credits import (
     free_credit_claims,
@@ -30,6 +31,7 @@ _SEND_KINDS = {Channel.SMS: "send_sms", Channel.VOICE: "send_voice"}
 _CHANNEL_OF_KIND = {kind: channel for channel, kind in _SEND_KINDS.items()}
 
 
+@REPOSITORIES.register("phone_verifications")
 class SqlPhoneVerificationRepository:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn

@@ -6,12 +6,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.sqlalchemy.registry import REPOSITORIES
 from adapters.sqlalchemy.statements import entity_of, entity_row, insert_ignoring_conflict
 from adapters.sqlalchemy.statements import for_update as lock_rows
 from adapters.sqlalchemy.tables.identity import users
 from domain.identity.user import User
 
 
+@REPOSITORIES.register("users")
 class SqlUserRepository:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn

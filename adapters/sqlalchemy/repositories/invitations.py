@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.errors import duplicates_refused
 from adapters.sqlalchemy.paging import read_page
+from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.statements import entity_of
 from adapters.sqlalchemy.statements import for_update as lock_rows
 from adapters.sqlalchemy.tables.access import memberships
 from adapters.sqlalchemy.tables.identity import users
@@ -33,6 +35,7 @@ def status_predicate(status: InvitationStatus, now: datetime) -> sa.ColumnElemen
     return i.state == status.value
 
 
+@REPOSITORIES.register("invitations")
 class SqlInvitationRepository:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn
@@ -137,18 +140,11 @@ def _row(inv: Invitation) -> dict[str, Any]:
 
 
 def _invitation(r: Any) -> Invitation:
-    return Invitation(
-        id=r.id,
+    return entity_of(
+        Invitation,
+        r,
         target=InvitationTarget(
             ScopeKind(r.scope_type), r.organization_id, r.team_id, r.project_id
         ),
-        email=r.email,
-        role_id=r.role_id,
-        code_digest=r.code_digest,
-        invited_by=r.invited_by,
-        created_at=r.created_at,
-        expires_at=r.expires_at,
         state=InvitationStatus(r.state),
-        closed_at=r.closed_at,
-        closed_by=r.closed_by,
     )

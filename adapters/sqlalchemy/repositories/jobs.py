@@ -7,11 +7,13 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.sqlalchemy.registry import REPOSITORIES
 from adapters.sqlalchemy.statements import insert_ignoring_conflict
 from adapters.sqlalchemy.tables.jobs import job_runs, processed_messages
 from domain.ids import new_id
 
 
+@REPOSITORIES.register("processed_messages")
 class SqlProcessedMessages:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn
@@ -35,6 +37,7 @@ class SqlProcessedMessages:
         )
 
 
+@REPOSITORIES.register("job_runs")
 class SqlJobRuns:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.paging import read_page
-from adapters.sqlalchemy.statements import insert_ignoring_conflict
+from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.statements import entity_of, insert_ignoring_conflict
 from adapters.sqlalchemy.tables.notifications import notifications
 from application.notifications.ports import NotificationFilter
 from application.pagination import Page, PageRequest
@@ -17,6 +18,7 @@ from domain.notifications.notification import Notification, NotificationType
 n = notifications.c
 
 
+@REPOSITORIES.register("notifications")
 class SqlNotificationRepository:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn
@@ -86,16 +88,6 @@ class SqlNotificationRepository:
 
 
 def _to_notification(row: Any) -> Notification:
-    return Notification(
-        id=row.id,
-        user_id=row.user_id,
-        type=NotificationType(row.type),
-        title=row.title,
-        message=row.message,
-        description=row.description,
-        action_url=row.action_url,
-        action_label=row.action_label,
-        metadata=row.metadata or {},
-        created_at=row.created_at,
-        read_at=row.read_at,
+    return entity_of(
+        Notification, row, type=NotificationType(row.type), metadata=row.metadata or {}
     )

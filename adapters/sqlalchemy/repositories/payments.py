@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.errors import duplicates_refused
+from adapters.sqlalchemy.registry import REPOSITORIES
 from adapters.sqlalchemy.statements import (
     entity_of,
     entity_row,
@@ -29,6 +30,7 @@ from domain.payments.status import PaymentStatus
 P, R, E = payments.c, payment_refunds.c, payment_events.c
 
 
+@REPOSITORIES.register("plans")
 class SqlPlanRepository:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn
@@ -61,6 +63,7 @@ class SqlPlanRepository:
         )
 
 
+@REPOSITORIES.register("payments")
 class SqlPaymentRepository:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn
@@ -278,16 +281,11 @@ def _event_row(e: PaymentEvent) -> dict[str, Any]:
 
 
 def _event(r: Any) -> PaymentEvent:
-    return PaymentEvent(
-        id=r.id,
-        payment_id=r.payment_id,
+    return entity_of(
+        PaymentEvent,
+        r,
         type=PaymentEventType(r.type),
         from_status=PaymentStatus(r.from_status) if r.from_status else None,
         to_status=PaymentStatus(r.to_status),
-        actor=r.actor,
-        source=r.source,
-        created_at=r.created_at,
-        ip=r.ip,
-        user_agent=r.user_agent,
         data=dict(r.data or {}),
     )

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.paging import read_page
+from adapters.sqlalchemy.registry import REPOSITORIES
 from adapters.sqlalchemy.statements import insert_ignoring_conflict, upsert
 from adapters.sqlalchemy.tables.identity import users
 from adapters.sqlalchemy.tables.profiles import profile_stars, profile_views, profiles
@@ -39,6 +40,7 @@ _SCALARS = (
 )
 
 
+@REPOSITORIES.register("profiles")
 class SqlProfileRepository:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.paging import newest_first
+from adapters.sqlalchemy.registry import REPOSITORIES
 from adapters.sqlalchemy.statements import entity_of, entity_row, insert_ignoring_conflict
 from adapters.sqlalchemy.tables.access import projects
 from adapters.sqlalchemy.tables.project_activity import project_activity
@@ -26,6 +27,7 @@ def _key(activity: ProjectActivity) -> tuple[datetime, str]:
     return activity.created_at, activity.id
 
 
+@REPOSITORIES.register("project_activity")
 class SqlProjectActivityRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn

@@ -6,10 +6,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.sqlalchemy.registry import REPOSITORIES
 from adapters.sqlalchemy.statements import upsert
 from adapters.sqlalchemy.tables.settings import user_settings
 
 
+@REPOSITORIES.register("settings")
 class SqlSettingsRepository:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.paging import newest_first
+from adapters.sqlalchemy.registry import REPOSITORIES
 from adapters.sqlalchemy.statements import entity_of, entity_row
 from adapters.sqlalchemy.statements import for_update as lock_rows
 from adapters.sqlalchemy.tables.support import support_ticket_messages, support_tickets
@@ -43,6 +44,7 @@ def _key(ticket: SupportTicket) -> tuple[datetime, str]:
     return ticket.created_at, ticket.id
 
 
+@REPOSITORIES.register("support_tickets")
 class SqlTicketRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn

@@ -81,3 +81,10 @@ def scope_placement() -> list[sa.Column[Any]]:
 def user_reference(name: str = "user_id", **kwargs: Any) -> sa.Column[str]:
     """A column naming a user whose rows go with it: deleting the user deletes the row."""
     return id_column(name, sa.ForeignKey("users.id", ondelete="CASCADE"), **kwargs)
+
+
+def unique_where(name: str, *columns: str, where: str) -> sa.Index:
+    """A unique index over the rows ``where`` holds, on PostgreSQL and SQLite alike."""
+    return sa.Index(
+        name, *columns, unique=True, postgresql_where=sa.text(where), sqlite_where=sa.text(where)
+    )

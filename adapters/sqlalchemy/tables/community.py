@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from adapters.sqlalchemy.tables.base import id_column, metadata, timestamp
+from adapters.sqlalchemy.tables.base import id_column, metadata, timestamp, unique_where
 
 #: Report statuses that count as open (domain/community/reports.py OPEN_STATUSES).
 OPEN_REPORT = "status IN ('QUEUED', 'IN_REVIEW', 'ESCALATED')"
@@ -27,14 +27,8 @@ reports = sa.Table(
     timestamp("created_at"),
     timestamp("updated_at"),
     # One open report per (reporter, entity): a partial unique index on both dialects.
-    sa.Index(
-        "uq_reports_open_per_reporter",
-        "reporter_id",
-        "entity_type",
-        "entity_id",
-        unique=True,
-        postgresql_where=sa.text(OPEN_REPORT),
-        sqlite_where=sa.text(OPEN_REPORT),
+    unique_where(
+        "uq_reports_open_per_reporter", "reporter_id", "entity_type", "entity_id", where=OPEN_REPORT
     ),
     sa.Index("ix_reports_reporter", "reporter_id", "created_at"),
     sa.Index("ix_reports_status", "status", "id"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from adapters.sqlalchemy.tables.base import Json, id_column, metadata, timestamp
+from adapters.sqlalchemy.tables.base import Json, id_column, metadata, timestamp, unique_where
 
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # SQLite autoincrements INTEGER only
 
@@ -47,27 +47,17 @@ ledger_transactions = sa.Table(
     sa.Column("details", Json),  # why a REJECTED request was refused
     timestamp("created_at"),
     sa.CheckConstraint("status IN ('POSTED', 'REJECTED')", name="status_known"),
-    sa.Index(
+    unique_where(
         "uq_ledger_one_initial_allocation_per_wallet",
         "wallet",
-        unique=True,
-        postgresql_where=sa.text("type = 'INITIAL_ALLOCATION' AND status = 'POSTED'"),
-        sqlite_where=sa.text("type = 'INITIAL_ALLOCATION' AND status = 'POSTED'"),
+        where="type = 'INITIAL_ALLOCATION' AND status = 'POSTED'",
     ),
-    sa.Index(
+    unique_where(
         "uq_ledger_one_purchase_per_payment",
         "payment_id",
-        unique=True,
-        postgresql_where=sa.text("type = 'PURCHASE' AND status = 'POSTED'"),
-        sqlite_where=sa.text("type = 'PURCHASE' AND status = 'POSTED'"),
+        where="type = 'PURCHASE' AND status = 'POSTED'",
     ),
-    sa.Index(
-        "uq_ledger_one_refund_entry",
-        "refund_id",
-        unique=True,
-        postgresql_where=sa.text("type = 'REFUND'"),
-        sqlite_where=sa.text("type = 'REFUND'"),
-    ),
+    unique_where("uq_ledger_one_refund_entry", "refund_id", where="type = 'REFUND'"),
 )
 
 ledger_postings = sa.Table(
@@ -170,12 +160,5 @@ coupon_redemptions = sa.Table(
     id_column("user_id", nullable=False),
     sa.Column("once", sa.Boolean, nullable=False),  # the coupon is one per user
     timestamp("created_at"),
-    sa.Index(
-        "uq_coupon_redemptions_once_per_user",
-        "coupon_id",
-        "user_id",
-        unique=True,
-        postgresql_where=sa.text("once"),
-        sqlite_where=sa.text("once"),
-    ),
+    unique_where("uq_coupon_redemptions_once_per_user", "coupon_id", "user_id", where="once"),
 )

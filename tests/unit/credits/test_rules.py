@@ -116,16 +116,8 @@ def test_a_reservation_is_new_replayed_refused_or_a_reused_key():
 
 
 def claw_back(available: int) -> object:
-    return judge_claw_back(
-        tx_id="t",
-        wallet=ALICE,
-        payment_id="p",
-        refund_id="r",
-        credits=10,
-        description="",
-        now=NOW,
-        available=available,
-    )
+    claim = entries.RefundClaim(ALICE, "p", "r", 10, "")
+    return judge_claw_back(claim, tx_id="t", now=NOW, available=available)
 
 
 def test_a_claw_back_is_floored_at_the_available_credits():

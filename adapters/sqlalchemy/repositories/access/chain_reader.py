@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sqlalchemy.connectivity import close_quietly, is_outage, unavailable_on_outage
+from adapters.sqlalchemy.registry import REPOSITORIES
 from adapters.sqlalchemy.repositories.access.rows import membership_from, scope_from
 from adapters.sqlalchemy.repositories.access.scopes import SqlProjectRepository, SqlTeamRepository
 from adapters.sqlalchemy.tables.access import organizations, projects, teams
@@ -126,6 +127,7 @@ def _members(rows: Sequence[Mapping[str, Any]]) -> tuple[Membership, ...]:
     return tuple(x for x in found if x is not None)
 
 
+@REPOSITORIES.register("scopes")
 class SqlScopeChainReader:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.errors import duplicates_refused
 from adapters.sqlalchemy.paging import read_page
+from adapters.sqlalchemy.registry import REPOSITORIES
 from adapters.sqlalchemy.repositories.access.rows import (
     MEMBERSHIP_COLUMNS,
     ROLE_COLUMNS,
@@ -36,6 +37,7 @@ def _with_role(stmt: sa.Select[Any]) -> sa.Select[Any]:
     return stmt.add_columns(*MEMBERSHIP_COLUMNS, *ROLE_COLUMNS)
 
 
+@REPOSITORIES.register("memberships")
 class SqlMembershipRepository:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn
@@ -119,6 +121,7 @@ def _member(r: Any) -> MemberView | None:
     return MemberView(membership.user_id, name, r.email, membership.role, r.created_at)
 
 
+@REPOSITORIES.register("roles", clocked=True)
 class SqlRoleRepository:
     def __init__(self, conn: AsyncConnection, now: Any):
         self._conn = conn

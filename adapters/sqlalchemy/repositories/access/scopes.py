@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.errors import is_unique_violation
+from adapters.sqlalchemy.registry import REPOSITORIES
 from adapters.sqlalchemy.repositories.access.rows import (
     ROLE_COLUMNS,
     Scope,
@@ -174,6 +175,14 @@ class _ScopeRows(Generic[Scope]):
         return set((await self._conn.execute(stmt)).scalars())
 
 
+class _ChildScopeRows(_ScopeRows[Scope]):
+    async def taken(
+        self, parent_id: str, field: UniqueField, values: list[str], exclude_id: str | None = None
+    ) -> set[str]:
+        return await self._taken(parent_id, field, values, exclude_id)
+
+
+@REPOSITORIES.register("organizations")
 class SqlOrganizationRepository(_ScopeRows[Organization]):
     table = organizations
 
@@ -225,17 +234,9 @@ class SqlOrganizationRepository(_ScopeRows[Organization]):
         return _page(rows, page.limit, item)
 
 
-class SqlTeamRepository(_ScopeRows[Team]):
+@REPOSITORIES.register("teams")
+class SqlTeamRepository(_ChildScopeRows[Team]):
     table, parent_column = teams, "organization_id"
-
-    async def taken(
-        self,
-        organization_id: str,
-        field: UniqueField,
-        values: list[str],
-        exclude_id: str | None = None,
-    ) -> set[str]:
-        return await self._taken(organization_id, field, values, exclude_id)
 
     async def list_visible(
         self, organization_id: str, flt: ChildFilter, page: PageRequest
@@ -249,13 +250,9 @@ class SqlTeamRepository(_ScopeRows[Team]):
         )
 
 
-class SqlProjectRepository(_ScopeRows[Project]):
+@REPOSITORIES.register("projects")
+class SqlProjectRepository(_ChildScopeRows[Project]):
     table, parent_column = projects, "team_id"
-
-    async def taken(
-        self, team_id: str, field: UniqueField, values: list[str], exclude_id: str | None = None
-    ) -> set[str]:
-        return await self._taken(team_id, field, values, exclude_id)
 
     async def list_visible(
         self, team_id: str, flt: ChildFilter, page: PageRequest

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.sqlalchemy.registry import REPOSITORIES
 from adapters.sqlalchemy.statements import entity_of, entity_row, upsert
 from adapters.sqlalchemy.tables.account import (
     account_activity,
@@ -21,6 +22,7 @@ from domain.account.step_up import StepUpCode
 from domain.request_context import RequestContext
 
 
+@REPOSITORIES.register("activity")
 class SqlActivityLog:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn
@@ -81,6 +83,7 @@ def _entry(r: Any) -> ActivityEntry:
     )
 
 
+@REPOSITORIES.register("step_up_codes")
 class SqlStepUpCodes:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn
@@ -109,6 +112,7 @@ class SqlStepUpCodes:
         return int(result.rowcount or 0)
 
 
+@REPOSITORIES.register("exports")
 class SqlExportRepository:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn

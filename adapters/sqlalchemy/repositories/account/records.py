@@ -15,6 +15,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.sqlalchemy.registry import REPOSITORIES
 from adapters.sqlalchemy.repositories.identity import SqlUserRepository, user_of
 from adapters.sqlalchemy.tables.access import memberships, organizations
 from adapters.sqlalchemy.tables.account import (
@@ -52,6 +53,7 @@ from domain.identity.user import User
 _ORG = ScopeKind.ORGANIZATION.value
 
 
+@REPOSITORIES.register("account_records")
 class SqlAccountRecords:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn

@@ -8,8 +8,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.statements import entity_row, insert_ignoring_conflict
 from adapters.sqlalchemy.statements import for_update as locked
-from adapters.sqlalchemy.statements import insert_ignoring_conflict
 from adapters.sqlalchemy.tables.credits import (
     coupon_redemptions,
     coupons,
@@ -34,6 +35,7 @@ def _referral(row: Any) -> Referral:
     )
 
 
+@REPOSITORIES.register("referrals")
 class SqlReferralRepository:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn
@@ -80,35 +82,16 @@ class SqlReferralRepository:
 
 
 def _values(r: Referral) -> dict[str, Any]:
-    return {
-        "referred_user_id": r.referred_user_id,
-        "referrer_user_id": r.referrer_user_id,
-        "code": r.code,
-        "claimed_at": r.claimed_at,
-        "payment_id": r.payment_id,
-        "rewarded_at": r.rewarded_at,
-        "referrer_credits": r.referrer_credits,
-        "referred_credits": r.referred_credits,
-        "reversed_at": r.reversed_at,
-    }
+    return entity_row(r)
 
 
+@REPOSITORIES.register("coupons")
 class SqlCouponRepository:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn
 
     async def add(self, coupon: Coupon) -> bool:
-        values = {
-            "id": coupon.id,
-            "code_digest": coupon.code_digest,
-            "credits": coupon.credits,
-            "max_redemptions": coupon.max_redemptions,
-            "redeemed": coupon.redeemed,
-            "one_per_user": coupon.one_per_user,
-            "expires_at": coupon.expires_at,
-            "created_by": coupon.created_by,
-            "created_at": coupon.created_at,
-        }
+        values = entity_row(coupon)
         return await insert_ignoring_conflict(self._conn, coupons, values)
 
     async def by_digest(self, code_digest: str) -> Coupon | None:

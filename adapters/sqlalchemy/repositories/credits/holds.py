@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.statements import for_update, insert_ignoring_conflict
+from adapters.sqlalchemy.statements import entity_of, for_update, insert_ignoring_conflict
 from adapters.sqlalchemy.tables.credits import credit_holds, credit_wallets
 from application.transient import TransientConflict
 from domain.credits import entries
@@ -34,17 +34,7 @@ from domain.credits.wallets import Balance
 
 
 def _hold(row: Any) -> Hold:
-    return Hold(
-        id=row.id,
-        wallet=row.wallet,
-        amount=row.amount,
-        idempotency_key=row.idempotency_key,
-        created_at=row.created_at,
-        expires_at=row.expires_at,
-        status=HoldStatus(row.status),
-        captured=row.captured,
-        closed_at=row.closed_at,
-    )
+    return entity_of(Hold, row, status=HoldStatus(row.status))
 
 
 class SqlHolds:

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.sqlalchemy.registry import REPOSITORIES
 from adapters.sqlalchemy.repositories.credits.errors import is_transient
 from adapters.sqlalchemy.repositories.credits.holds import SqlHolds
 from adapters.sqlalchemy.statements import for_update, insert_ignoring_conflict
@@ -50,6 +51,7 @@ POSTED = "POSTED"
 REJECTED = "REJECTED"
 
 
+@REPOSITORIES.register("ledger")
 class SqlLedgerRepository:
     def __init__(self, conn: AsyncConnection):
         self._conn = conn
