@@ -41,7 +41,7 @@ async def test_start_opens_and_the_stop_closes_the_infrastructure_resources(
     container = Container(config=test_settings())
     resources = [
         container.infrastructure.engine_pool,
-        container.infrastructure.atomic_ledger_pool,
+        container.infrastructure.statement_pool_connections,
         container.infrastructure.email_session,
         container.infrastructure.payment_gateway_session,
     ]
