@@ -384,6 +384,7 @@ class MemoryInfrastructure(containers.DeclarativeContainer):
     replicas: providers.Object[None] = providers.Object(None)
     recent_writers: providers.Object[None] = providers.Object(None)
     read_uow = providers.Callable(lambda factory: factory, uow)
+    statement_pool: providers.Object[None] = providers.Object(None)  # PostgreSQL only
     atomic_ledger = providers.Singleton(
         UnitOfWorkAtomicLedger, uow.provided.of.call(CreditsUnitOfWork)
     )
