@@ -20,6 +20,10 @@ request (utime + stime / requests). The ceiling (issue 13): a bare aiohttp + asy
 (``--serve-ceiling``, same pool size, uvloop) sending the single-team read's own statement for
 the same caller. Targets: the single-team read ≥ 40 % of the ceiling's throughput, p99 < 15 ms
 at 16 connections. Record the figures in docs/performance.md.
+
+``--only NAME`` measures just those rows besides the ceiling and the single-team read (quick
+A/B runs); ``--profile FILE`` samples the server with py-spy during the single-team read at 16
+connections (``.svg``, ``.json`` speedscope or ``.txt`` collapsed stacks).
 """
 
 from __future__ import annotations
