@@ -20,6 +20,10 @@ request (utime + stime / requests). The ceiling (issue 13): a bare aiohttp + asy
 (``--serve-ceiling``, same pool size, uvloop) sending the single-team read's own statement for
 the same caller. Targets: the single-team read ≥ 40 % of the ceiling's throughput, p99 < 15 ms
 at 16 connections. Record the figures in docs/performance.md.
+
+``--only NAME`` measures just those rows besides the ceiling and the single-team read (quick
+A/B runs); ``--profile FILE`` samples the server with py-spy during the single-team read at 16
+connections (``.svg``, ``.json`` speedscope or ``.txt`` collapsed stacks).
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._cpu import CpuMeter  # noqa: E402 - after the path fix-up
+from bench.http_api import start_py_spy  # noqa: E402
 
 ORGS, TEAMS_PER_ORG, PROJECTS_PER_TEAM, USERS = 200, 10, 5, 20_000
 CALLER_ORGS = 5  # x 10 teams = the caller is a member of 50 teams
@@ -609,12 +614,21 @@ async def run(args: argparse.Namespace) -> int:
                 200,
                 ceiling.pid,
             ),
-            **{name: (urls, expect, proc.pid) for name, (urls, expect) in targets.items()},
+            **{
+                name: (urls, expect, proc.pid)
+                for name, (urls, expect) in targets.items()
+                if not args.only or name in args.only
+            },
         }
         results: dict[tuple[str, int], Result | WrkResult] = {}
         try:
             for conns in (64, 16):
                 for name, (urls, expect, server) in runs.items():
+                    spy = (
+                        start_py_spy(server, max(1, round(args.duration)), Path(args.profile))
+                        if args.profile and (name, conns) == ("team allowed", 16)
+                        else None
+                    )
                     if args.client == "wrk":
                         await load(name, urls, headers, expect, conns, args.warmup, 0)  # warm-up
                         with CpuMeter(server) as cpu:
@@ -624,6 +638,8 @@ async def run(args: argparse.Namespace) -> int:
                             r = await load(
                                 name, urls, headers, expect, conns, args.duration, args.warmup
                             )
+                    if spy is not None:
+                        await asyncio.to_thread(spy.wait, args.duration + 30)
                     r.cpu_us = cpu.per_request_us(r.requests)
                     results[(name, conns)] = r
                     print(r.line(), flush=True)
@@ -711,12 +727,26 @@ def main() -> int:
         help="load generator: wrk when installed (default), else the aiohttp client here",
     )
     parser.add_argument("--json", default=None, help="also write the figures to this file")
+    parser.add_argument(
+        "--profile",
+        default=None,
+        help="py-spy the server during the single-team read at 16 connections (.svg flame "
+        "graph, .json speedscope, .txt collapsed stacks; needs py-spy)",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=["team allowed", "team denied", "org teams", "org teams denied"],
+        help="measure only these rows (repeatable; the ceiling and the single-team read always)",
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument("--serve-ceiling", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--user-id", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.only and "team allowed" not in args.only:
+        args.only.append("team allowed")
     if args.serve_ceiling:
         serve_ceiling(args.serve_ceiling, args.port, args.pool, args.user_id)
         return 0

@@ -64,6 +64,7 @@ def _serve_one(settings: Settings, host: str, port: int, *, reuse_port: bool) ->
     from aiohttp import web
 
     from entrypoints.http.app import create_app
+    from entrypoints.http.heap import freeze_startup_heap
     from entrypoints.observability import configure_logging
     from entrypoints.runtime import build_container
     from entrypoints.tracing import configure_tracing
@@ -71,6 +72,7 @@ def _serve_one(settings: Settings, host: str, port: int, *, reuse_port: bool) ->
     configure_logging(settings.log_level, flush_seconds=settings.log_flush_seconds)
     configure_tracing(settings)
     app = create_app(build_container(settings))
+    app.on_startup.append(freeze_startup_heap)
     uvloop.install()
     try:
         web.run_app(

@@ -59,6 +59,7 @@ from adapters.sqlalchemy.replicas import (
 from adapters.sqlalchemy.repositories.access.chain_reader import SqlScopeReads
 from adapters.sqlalchemy.repositories.account.data_source import SqlUserDataSource
 from adapters.sqlalchemy.repositories.credits.fast_path import PostgresAtomicLedger
+from adapters.sqlalchemy.statement_pool import StatementPool
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.credits.atomic_posting import UnitOfWorkAtomicLedger
 from application.credits.unit_of_work import CreditsUnitOfWork
@@ -197,19 +198,27 @@ def _token_verifier(settings: Settings) -> Any:
     return build_clerk_verifier(settings)
 
 
+def _statement_pool(engine: AsyncEngine, settings: Settings) -> StatementPool | None:
+    """The hot paths' single statements (spend, scope chains) on PostgreSQL: one asyncpg pool
+    per process, besides SQLAlchemy's (so N * (DB_POOL_SIZE + DB_MAX_OVERFLOW + this) connections
+    per host, ADR 0090)."""
+    if engine.dialect.name != "postgresql":
+        return None
+    return StatementPool.of(
+        engine,
+        min(settings.db_pool_size, 16),
+        statement_timeout_ms=settings.db_statement_timeout_ms,
+        connect_timeout_seconds=settings.db_connect_timeout_seconds,
+    )
+
+
 def _atomic_ledger(
-    engine: AsyncEngine, uow: SqlAlchemyUnitOfWorkFactory, settings: Settings
+    engine: AsyncEngine, uow: SqlAlchemyUnitOfWorkFactory, statements: StatementPool | None
 ) -> UnitOfWorkAtomicLedger | PostgresAtomicLedger:
     # A Protocol is the shape: mypy's type-abstract check does not apply to it.
     portable = UnitOfWorkAtomicLedger(uow.of(CreditsUnitOfWork))  # type: ignore[type-abstract]
-    if engine.dialect.name == "postgresql":
-        return PostgresAtomicLedger(
-            engine,
-            portable,
-            pool_size=min(settings.db_pool_size, 16),
-            statement_timeout_ms=settings.db_statement_timeout_ms,
-            connect_timeout_seconds=settings.db_connect_timeout_seconds,
-        )
+    if statements is not None:
+        return PostgresAtomicLedger(engine, portable, pool=statements)
     return portable
 
 
@@ -324,8 +333,9 @@ class Infrastructure(containers.DeclarativeContainer):
     recent_writers = providers.Singleton(_recent_writers, redis, replicas)
     # Read-only use cases only: a replica when one is fresh (ADR 0094), else the primary.
     read_uow = providers.Singleton(_read_uow, uow, replicas, recent_writers, core.clock)
-    atomic_ledger = providers.Singleton(_atomic_ledger, engine, uow, core.config)
-    scope_reads = providers.Singleton(SqlScopeReads, engine)
+    statement_pool = providers.Singleton(_statement_pool, engine, core.config)
+    atomic_ledger = providers.Singleton(_atomic_ledger, engine, uow, statement_pool)
+    scope_reads = providers.Singleton(SqlScopeReads, engine, statement_pool)
     cache_invalidations = providers.Singleton(_cache_invalidations, redis, core.config)
     cache = providers.Singleton(_cache, redis, cache_invalidations, core.config)
     token_verifier = providers.Singleton(_token_verifier, core.config)
@@ -346,7 +356,7 @@ class Infrastructure(containers.DeclarativeContainer):
     export_files = providers.Singleton(_export_files, core.config)
 
     # Closed at shutdown_resources.
-    atomic_ledger_pool = providers.Resource(closing, atomic_ledger)  # asyncpg pool (spend path)
+    statement_pool_connections = providers.Resource(closing, statement_pool)  # spend, scopes
     token_verifier_session = providers.Resource(closing, token_verifier)  # Clerk JWKS
     identity_directory_session = providers.Resource(closing, identity_directory)  # Clerk API
     email_session = providers.Resource(closing, email_sender)  # Resend
@@ -374,6 +384,7 @@ class MemoryInfrastructure(containers.DeclarativeContainer):
     replicas: providers.Object[None] = providers.Object(None)
     recent_writers: providers.Object[None] = providers.Object(None)
     read_uow = providers.Callable(lambda factory: factory, uow)
+    statement_pool: providers.Object[None] = providers.Object(None)  # PostgreSQL only
     atomic_ledger = providers.Singleton(
         UnitOfWorkAtomicLedger, uow.provided.of.call(CreditsUnitOfWork)
     )

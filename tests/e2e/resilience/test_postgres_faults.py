@@ -1,5 +1,8 @@
 """PostgreSQL killed and restarted under concurrent reads and spends, through the real app.
 
+The readers ask for the credits history (SQLAlchemy's pool) and for a team (its scope chain is
+one statement on the statement pool the spends share, issue 13): both pools must recover.
+
 While the database is away every answer is a success or a 503 ``SERVICE_UNAVAILABLE`` with
 ``Retry-After`` (never a 500, never a request past its timeout); ``/healthz`` turns 503 and back;
 the pools recover by themselves; and nothing is half-written: every spend that answered 503 is
@@ -82,6 +85,20 @@ async def _reader(client: TestClient[Any, Any], auth: dict[str, str], obs: Obser
         await _record(obs, lambda: client.get("/api/v1/credits/history", headers=auth))
 
 
+async def _team_reader(
+    client: TestClient[Any, Any], auth: dict[str, str], team: str, obs: Observed, stop: Any
+) -> None:
+    while not stop.is_set():
+        await _record(obs, lambda: client.get(f"/api/v1/team/{team}", headers=auth))
+
+
+async def _created(client: TestClient[Any, Any], auth: dict[str, str], path: str, body: Any) -> str:
+    key = {"Idempotency-Key": uuid.uuid4().hex}
+    resp = await client.post(path, headers={**auth, **JSON, **key}, json=body)
+    assert resp.status == 201, await resp.text()
+    return str((await resp.json())["data"]["id"])
+
+
 async def _spender(client: TestClient[Any, Any], auth: dict[str, str], obs: Observed, stop: Any):
     while not stop.is_set():
         key = uuid.uuid4().hex
@@ -125,12 +142,21 @@ async def test_postgres_killed_under_load_answers_503_then_recovers(
               "reason": "fault test"},
     )  # fmt: skip
     assert granted.status == 201, await granted.text()
+    org = await _created(
+        client, auth, "/api/v1/organization", {"name": "Fault org", "slug": "fault-org"}
+    )
+    team_body = {"organizationId": org, "name": "Fault team", "slug": "fault-team"}
+    team = await _created(client, auth, "/api/v1/team", {**team_body, "visibility": "PRIVATE"})
 
-    observed = Observed()
+    observed, team_reads = Observed(), Observed()
     stop = asyncio.Event()
     load = [
         *(asyncio.create_task(_reader(client, auth, observed, stop)) for _ in range(3)),
         *(asyncio.create_task(_spender(client, auth, observed, stop)) for _ in range(3)),
+        *(
+            asyncio.create_task(_team_reader(client, auth, team, team_reads, stop))
+            for _ in range(2)
+        ),
     ]
     await asyncio.sleep(1.0)
     await asyncio.to_thread(private_postgres.kill)
@@ -147,10 +173,15 @@ async def test_postgres_killed_under_load_answers_503_then_recovers(
     assert observed.wrong_codes == []
     assert observed.unavailable_without_retry_after == 0
     assert observed.slowest < REQUEST_TIMEOUT + 2
+    assert set(team_reads.statuses) == {200, 503}, sorted(set(team_reads.statuses))
+    assert (team_reads.wrong_codes, team_reads.unavailable_without_retry_after) == ([], 0)
+    assert team_reads.slowest < REQUEST_TIMEOUT + 2
 
     # Recovered: the last requests of the load succeeded, and fresh ones do.
     history = await client.get("/api/v1/credits/history?limit=1", headers=auth)
     assert history.status == 200
+    mine = await client.get(f"/api/v1/team/{team}", headers=auth)
+    assert mine.status == 200, await mine.text()
     # Nothing half-written: a spend that answered 503 either committed whole or not at all;
     # retried with its key it now answers 201, once.
     for key in observed.refused_keys:

@@ -50,6 +50,27 @@ def children_of(pid: int) -> set[int]:
     return found
 
 
+def alive(pid: int) -> bool:
+    """Running (a zombie waiting for a reaper that is not its parent counts as gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def serve_workers(tmp_path: Path, sqlite_url: str, port: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [
+            *(sys.executable, "-m", "entrypoints.cli.main", "serve"),
+            *("--port", str(port), "--workers", "2"),
+        ],
+        env=serve_env(tmp_path, sqlite_url, REDIS_URL=REDIS_URL),
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+    )
+
+
 def wait_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
@@ -120,6 +141,52 @@ def test_a_dead_worker_takes_the_set_down_with_a_failure_status(tmp_path, sqlite
         os.kill(victim, signal.SIGKILL)
         assert process.wait(timeout=40) == 1
         assert not any(Path(f"/proc/{pid}").exists() for pid in others)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_workers_stop_when_the_parent_is_killed(tmp_path, sqlite_url, redis_url):
+    """SIGKILL leaves the parent no chance to stop its children: they stop by themselves
+    (the kernel's parent-death signal), and nothing answers on the port afterwards."""
+    port = free_port()
+    process = serve_workers(tmp_path, sqlite_url, port)
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}/healthz", process)
+        children = children_of(process.pid)
+        assert len(children) == 2 and all(alive(pid) for pid in children)
+        process.kill()
+        process.wait()
+        deadline = time.monotonic() + 40
+        while any(alive(pid) for pid in children):
+            assert time.monotonic() < deadline, "orphaned workers still running"
+            time.sleep(0.2)
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+    finally:
+        for pid in children_of(process.pid) if process.poll() is None else ():
+            os.kill(pid, signal.SIGKILL)
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_a_sigterm_while_the_workers_start_stops_them_at_once(tmp_path, sqlite_url, redis_url):
+    """Forked before their app is up, the children no longer keep the parent's SIGTERM
+    handler (which only set a flag in their copy): stopped during start-up, the set exits
+    well within the stop timeout, with success."""
+    process = serve_workers(tmp_path, sqlite_url, free_port())
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while len(children := children_of(process.pid)) < 2:
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.01)
+        process.send_signal(signal.SIGTERM)
+        started = time.monotonic()
+        assert process.wait(timeout=40) == 0
+        assert time.monotonic() - started < 20  # not the 30 s stop timeout and a kill
+        assert not any(alive(pid) for pid in children)
     finally:
         if process.poll() is None:
             process.kill()

@@ -41,7 +41,7 @@ async def test_start_opens_and_the_stop_closes_the_infrastructure_resources(
     container = Container(config=test_settings())
     resources = [
         container.infrastructure.engine_pool,
-        container.infrastructure.atomic_ledger_pool,
+        container.infrastructure.statement_pool_connections,
         container.infrastructure.email_session,
         container.infrastructure.payment_gateway_session,
     ]
@@ -49,3 +49,11 @@ async def test_start_opens_and_the_stop_closes_the_infrastructure_resources(
     assert all(r.initialized for r in resources)
     await stop()
     assert not any(r.initialized for r in resources)
+
+
+async def test_the_memory_container_starts_and_stops_too(memory_container: Container) -> None:
+    """Every resource of the production container is either overridden by the memory one or
+    builds from what the memory one provides (no engine: no statement pool)."""
+    stop = await runtime.start(memory_container)
+    assert memory_container.infrastructure.statement_pool() is None
+    await stop()

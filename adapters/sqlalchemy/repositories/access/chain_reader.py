@@ -19,6 +19,7 @@ from adapters.sqlalchemy.connectivity import close_quietly, is_outage, unavailab
 from adapters.sqlalchemy.registry import REPOSITORIES
 from adapters.sqlalchemy.repositories.access.rows import membership_from, scope_from
 from adapters.sqlalchemy.repositories.access.scopes import SqlProjectRepository, SqlTeamRepository
+from adapters.sqlalchemy.statement_pool import StatementPool
 from adapters.sqlalchemy.tables.access import organizations, projects, teams
 from adapters.sqlalchemy.tables.base import Json
 from adapters.tracing.raw_sql import SqlTarget, traced
@@ -179,7 +180,8 @@ _ASYNCPG_SQL = {
 
 class _AsyncpgChainReader(SqlScopeChainReader):
     """The same statements sent straight to asyncpg (PostgreSQL plain reads): a GET of one
-    scope is the hottest path of the API and SQLAlchemy's execution layer doubled its CPU cost."""
+    scope is the hottest path of the API and SQLAlchemy's execution layer doubled its CPU cost.
+    ``driver`` is an asyncpg connection or the process's ``StatementPool``."""
 
     def __init__(self, driver: Any):
         self._driver = driver
@@ -198,11 +200,16 @@ class _AsyncpgChainReader(SqlScopeChainReader):
 
 class SqlScopeReads:
     """Chains and visible-children pages for plain reads, outside any unit of work: on
-    PostgreSQL each is one statement on the asyncpg connection, no BEGIN/ROLLBACK round trips."""
+    PostgreSQL each is one statement on the asyncpg connection, no BEGIN/ROLLBACK round trips.
 
-    def __init__(self, engine: AsyncEngine):
+    With a ``StatementPool`` (PostgreSQL) a chain — the scope, its parents and the caller's
+    memberships and roles on them, what every authorized request of a scope reads — is one
+    statement on that pool, without a SQLAlchemy checkout around it (issue 13)."""
+
+    def __init__(self, engine: AsyncEngine, statements: StatementPool | None = None):
         self._engine = engine
         self._target = SqlTarget.of(engine.url)
+        self._statements = statements
 
     async def organization(self, ref: str, user_id: str | None) -> ScopeChain | None:
         async with self._chain_reader() as reader:
@@ -222,6 +229,14 @@ class SqlScopeReads:
 
     @asynccontextmanager
     async def _chain_reader(self) -> AsyncIterator[SqlScopeChainReader]:
+        if self._statements is not None:
+            # Only the chain's one statement runs in the block: a failure to reach the
+            # database is an outage (503); the pool replaces a connection the server closed.
+            async with unavailable_on_outage(connecting=True):
+                yield _AsyncpgChainReader(
+                    traced(self._statements, self._target, "access scope chain")
+                )
+            return
         async with self._connect("access scope chain") as (conn, driver):
             # Nothing runs through SQLAlchemy on this connection, so no BEGIN is sent: the
             # statement runs on its own (autocommit), one round trip.

@@ -27,7 +27,6 @@ This is the only module that talks asyncpg for the ledger.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Any
 
@@ -38,6 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.sqlalchemy.connectivity import unavailable_on_outage
 from adapters.sqlalchemy.repositories.audit import audit_row
 from adapters.sqlalchemy.repositories.outbox import outbox_row
+from adapters.sqlalchemy.statement_pool import StatementPool
 from adapters.tracing.raw_sql import SqlTarget, traced
 from application.credits.ports import NO_EFFECTS, AtomicLedger, Effects, KeyTaken
 from application.ports.outbox_commands import PublishRealtime
@@ -227,15 +227,12 @@ def spend_arguments(tx: LedgerTransaction) -> tuple[Any, ...] | None:
     )
 
 
-async def _nothing_to_reset(_: asyncpg.Connection) -> None:
-    """Only single autocommit statements run here: no session state to clean (saves a trip)."""
-
-
 class PostgresAtomicLedger:
-    """The one-statement spend over its own small asyncpg pool (opened on first use).
+    """The one-statement spend over a ``StatementPool`` (shared with the other hot paths'
+    single statements, or its own when none is given).
 
-    Its own pool because checking a connection out of SQLAlchemy's pool and resetting an asyncpg
-    pool's connection each cost more than the statement itself on the hot path.
+    Not SQLAlchemy's pool: checking a connection out of it and resetting an asyncpg pool's
+    connection each cost more than the statement itself on the hot path.
     """
 
     def __init__(
@@ -246,36 +243,22 @@ class PostgresAtomicLedger:
         *,
         statement_timeout_ms: int = 0,
         connect_timeout_seconds: float = 10.0,
+        pool: StatementPool | None = None,
     ) -> None:
-        self._dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         self._portable = portable
-        self._pool_size = pool_size
-        self._server_settings = {"application_name": "fairarena-spend"}
-        if statement_timeout_ms:
-            self._server_settings["statement_timeout"] = str(statement_timeout_ms)
-        self._connect_timeout = connect_timeout_seconds
-        self._pool: asyncpg.Pool | None = None
-        self._opening = asyncio.Lock()
+        self._owns_pool = pool is None
+        self._pool = pool or StatementPool.of(
+            engine,
+            pool_size,
+            statement_timeout_ms=statement_timeout_ms,
+            connect_timeout_seconds=connect_timeout_seconds,
+            application_name="fairarena-spend",
+        )
         self._target = SqlTarget.of(engine.url)
 
-    async def _connections(self) -> asyncpg.Pool:
-        if self._pool is None:
-            async with self._opening:
-                if self._pool is None:
-                    self._pool = await asyncpg.create_pool(
-                        self._dsn,
-                        min_size=1,
-                        max_size=self._pool_size,
-                        reset=_nothing_to_reset,
-                        server_settings=self._server_settings,
-                        timeout=self._connect_timeout,
-                    )
-        return self._pool
-
     async def close(self) -> None:
-        pool, self._pool = self._pool, None
-        if pool is not None:
-            await pool.close()
+        if self._owns_pool:
+            await self._pool.close()
 
     async def post_committed(self, tx: LedgerTransaction, effects: Effects = NO_EFFECTS) -> Posted:
         args = spend_arguments(tx) if effects == NO_EFFECTS else None
@@ -286,7 +269,7 @@ class PostgresAtomicLedger:
             # Only this pool's statements run here: a socket error is the database's. asyncpg's
             # pool replaces a connection the server closed when it is next acquired.
             async with unavailable_on_outage(connecting=True):
-                pool = traced(await self._connections(), self._target, "credits spend")
+                pool = traced(self._pool, self._target, "credits spend")
                 balance = await pool.fetchval(SPEND_SQL, *args)
                 if balance is None:
                     refusal = await pool.fetchval(REFUSE_SQL, *args[:6], args[8])
@@ -306,7 +289,7 @@ class PostgresAtomicLedger:
             return await self._portable.post_committed(tx, effects)
         try:
             async with unavailable_on_outage(connecting=True):
-                pool = traced(await self._connections(), self._target, "credits transfer")
+                pool = traced(self._pool, self._target, "credits transfer")
                 rows = await pool.fetch(TRANSFER_SQL, *args)
         except asyncpg.UniqueViolationError:
             raise KeyTaken(None) from None
