@@ -17,6 +17,8 @@ from __future__ import annotations
 import asyncio
 import collections
 import logging
+import time
+import uuid
 import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,15 +39,31 @@ class PublishRealtimeHandler:
 
     async def __call__(self, message_id: str, payload: Mapping[str, Any]) -> None:
         command = PublishRealtime.from_payload(payload)
-        await self._bus.publish(command.user_id, command.type, command.data, source_id=message_id)
+        await self._bus.publish(
+            command.user_id,
+            command.type,
+            command.data,
+            source_id=message_id,
+            raised_at=_written_at(message_id),
+            repeat=True,
+        )
+
+
+def _written_at(message_id: str) -> float | None:
+    """When the outbox row was written (its UUIDv7's milliseconds): before its commit."""
+    try:
+        value = uuid.UUID(message_id)
+    except ValueError:
+        return None
+    return (value.int >> 80) / 1000 if value.version == 7 else None
 
 
 @dataclass
 class _Lane:
     """One user's committed events on one event loop, published in commit order by one task."""
 
-    # (outbox message id, its command), in commit order
-    pending: collections.deque[tuple[str, PublishRealtime]] = field(
+    # (outbox message id, its command, when it was committed by), in commit order
+    pending: collections.deque[tuple[str, PublishRealtime, float]] = field(
         default_factory=collections.deque
     )
     task: asyncio.Task[None] | None = None
@@ -75,6 +93,7 @@ class PublishAfterCommit:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return  # no loop to publish on: the relay will
+        committed = time.time()  # the commit just returned: the event exists by now (ADR 0074)
         lanes = self._lanes.get(loop)
         if lanes is None:
             lanes = self._lanes[loop] = {}
@@ -82,7 +101,7 @@ class PublishAfterCommit:
             lane = lanes.get(command.user_id)
             if lane is None:
                 lane = lanes[command.user_id] = _Lane()
-            lane.pending.append((message_id, command))
+            lane.pending.append((message_id, command, committed))
             if lane.task is None or lane.task.done():
                 lane.task = loop.create_task(
                     self._drain(lanes, command.user_id, lane), name="realtime-after-commit"
@@ -91,10 +110,14 @@ class PublishAfterCommit:
     async def _drain(self, lanes: dict[str, _Lane], user_id: str, lane: _Lane) -> None:
         try:
             while lane.pending:
-                message_id, command = lane.pending.popleft()
+                message_id, command, committed = lane.pending.popleft()
                 try:
                     await self._bus.publish(
-                        command.user_id, command.type, command.data, source_id=message_id
+                        command.user_id,
+                        command.type,
+                        command.data,
+                        source_id=message_id,
+                        raised_at=committed,
                     )
                 except Exception as exc:  # noqa: BLE001 - best effort: the relay publishes it
                     log.warning("realtime publish after commit failed (the relay will): %r", exc)

@@ -90,7 +90,7 @@ async def test_one_users_slow_publish_holds_up_only_that_users_later_events() ->
 
     class SlowForAlice:
         async def publish(
-            self, user_id: str, type_: str, data: dict[str, int], *, source_id: str
+            self, user_id: str, type_: str, data: dict[str, int], **_: object
         ) -> None:
             if user_id == "alice":
                 await release.wait()
