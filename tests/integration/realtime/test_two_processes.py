@@ -104,6 +104,7 @@ class Stream:
         self.response = response
         self.buffer = b""
         self.last_id: str | None = None
+        self.pings = 0
 
     async def event(self, timeout: float = 20.0) -> tuple[str, Any]:
         async def read() -> tuple[str, Any]:
@@ -114,6 +115,8 @@ class Stream:
                         raise EOFError("stream ended")
                     self.buffer += chunk
                 raw, self.buffer = self.buffer.split(b"\n\n", 1)
+                if raw.startswith(b": ping"):
+                    self.pings += 1
                 fields = {
                     line.partition(":")[0]: line.partition(":")[2].strip()
                     for line in raw.decode().split("\n")
