@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -191,3 +192,33 @@ async def test_a_consumer_too_far_behind_is_dropped(bus_and_clock: Any) -> None:
     await publish_n(bus, uid, 10)
     await asyncio.wait_for(stream.dropped.wait(), 2)
     await stream.close()
+
+
+async def test_an_event_never_enters_a_stream_that_began_after_it_was_raised(
+    bus_and_clock: Any,
+) -> None:
+    """ADR 0074: the relay's repeat never begins a stream; a stream drops events raised before
+    it began (its clients were told resync, which covers them)."""
+    bus, clock = bus_and_clock
+    now = clock.now if isinstance(bus, InProcessRealtimeBus) else time.time()
+    uid = user()
+    assert await bus.publish(uid, TYPE, {}, source_id="r", raised_at=now, repeat=True) is None
+    head = await bus.head(uid)
+    assert head is not None and head.seq == 0  # begun, empty
+    assert await bus.publish(uid, TYPE, {}, source_id="old", raised_at=now - 60) is None
+    assert await bus.publish(uid, TYPE, {}, source_id="r", raised_at=now - 60, repeat=True) is None
+    fresh = await bus.publish(uid, TYPE, {}, source_id="new", raised_at=now + 1)
+    assert fresh == EventId(head.epoch, 1)
+    again = await bus.publish(uid, TYPE, {}, source_id="new", raised_at=now + 1, repeat=True)
+    assert again is None  # the relay's repeat of a published source: nothing more
+
+
+async def test_a_publication_at_commit_begins_a_missing_stream_with_its_event(
+    bus_and_clock: Any,
+) -> None:
+    bus, clock = bus_and_clock
+    now = clock.now if isinstance(bus, InProcessRealtimeBus) else time.time()
+    uid = user()
+    first = await bus.publish(uid, TYPE, {}, source_id="m", raised_at=now)
+    assert first is not None and first.seq == 1
+    assert await bus.head(uid) == first
