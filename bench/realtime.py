@@ -5,9 +5,10 @@ Starts API process A (holds the connections), API process B (raises the events) 
 SSE connections to A from this (load) process, then makes ``--events`` admin grants to random
 connected users through B and waits for every connection of each user to receive its
 ``credits.balance_changed``. Prints connections held, A's RSS delta per connection, events
-delivered/lost (per connection) and grant-request → client latency p50/p99 (the request returns
-after the commit; the latency is measured from sending it, so it is an upper bound of
-commit → client).
+delivered/lost (per connection) and latency p50/p99 from the grant request, from its response,
+and per stage: a probe thread (its own Redis connection, away from the load loop) sees each
+``PUBLISH`` with the time B called ``publish`` right after its commit (the event's ``ts``), so
+the stages are commit → B's publish call → Redis → A → load client (wall clock, one machine).
 
     .venv/bin/python -m bench.realtime --users 5000 --per-user 2 --events 1000   # the issue's size
 """
@@ -308,6 +309,7 @@ async def bench(args: argparse.Namespace, database_url: str) -> None:
                 "grant response -> B's publish call": [],
                 "B's publish call -> Redis delivered (probe thread)": [],
                 "Redis delivered -> load client read": [],
+                "B's publish call -> load client read (commit -> client)": [],
             }
             for tx, (_, u) in sent.items():
                 if tx not in probe.published:
@@ -322,6 +324,9 @@ async def bench(args: argparse.Namespace, database_url: str) -> None:
                     if tx in c.received:
                         stages["Redis delivered -> load client read"].append(
                             (c.received[tx] - probe.seen[tx]) * 1000
+                        )
+                        stages["B's publish call -> load client read (commit -> client)"].append(
+                            (c.received[tx] - probe.published[tx]) * 1000
                         )
             for stage, values in stages.items():
                 p50, p99 = _quantiles(values)
