@@ -76,16 +76,13 @@ class InProcessRealtimeBus:
         *,
         source_id: str,
         raised_at: float | None = None,
-        repeat: bool = False,
     ) -> EventId | None:
         with self._lock:
             stream = self._streams.get(user_id)
-            if stream is None:  # nobody subscribed or asked: a repeat does not begin a stream
-                since = self._clock() if raised_at is None else min(self._clock(), raised_at)
-                stream = self._streams[user_id] = _UserStream(self._history, since)
-                if repeat:
-                    return None
-            elif raised_at is not None and stream.since > raised_at:
+            if stream is None:  # nobody subscribed or asked: begun empty (ADR 0074)
+                self._streams[user_id] = _UserStream(self._history, self._clock())
+                return None
+            if raised_at is not None and stream.since > raised_at:
                 return None  # the stream began after the event (ADR 0074)
             if source_id in stream.sources:
                 return None

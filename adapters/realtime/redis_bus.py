@@ -1,10 +1,12 @@
 """The realtime bus on Redis: a Stream per user for history, pub/sub for live delivery.
 
 Keys (hash-tagged per user, so a cluster keeps one user's keys together):
-``<prefix>:{<user>}:meta`` (epoch, seq), ``:events`` (the Stream, ``MAXLEN ~`` history, entry id
-``<seq>-0``), ``:src:<source id>`` (published-once marks), channel ``:live``. One Lua script
+``<prefix>:{<user>}:meta`` (epoch, seq, since), ``:events`` (the Stream, ``MAXLEN ~`` history,
+entry id ``<seq>-0``), ``:src:<source id>`` (published-once marks), channel ``:live``. One Lua script
 assigns the id, appends, refreshes the 24 h expiry and publishes, so live order is id order on
-every instance. A user whose meta is gone (expired, Redis lost its data) starts a new epoch.
+every instance. A user whose meta is gone (expired, Redis lost its data) starts a new epoch,
+empty: opening a connection begins it (``head``), a publication that finds it missing begins it
+and drops its event (ADR 0074).
 
 Live delivery uses ONE pub/sub connection per process (``PubSubHub``), with a reference count per
 user channel; when that connection drops, it reconnects, resubscribes and tells every subscriber
@@ -61,25 +63,23 @@ local function begin(meta, events, channel, epoch, since, ttl)
 end
 """
 
-# ADR 0074: an event is never put into a stream that began after it was raised (``raised``: the
-# commit time, or for a repeat the outbox id's time, a lower bound of it), and a repeat (the
-# relay's safety-net publication) never begins a stream. Clients of an older epoch are told
-# ``resync`` and refetch, which covers the event; so a wipe between the publication at commit and
-# the relay's cannot deliver it twice.
+# ADR 0074: a publication never begins a stream with its event in it (a missing stream is begun
+# empty, and announced), and an event never enters a stream that began after it was raised
+# (``raised``: when its commit returned, or for the relay the outbox id's time, a lower bound of
+# it). Clients of an older epoch are told ``resync`` and refetch, which covers the event; so a
+# wipe between the publication at commit and the relay's cannot deliver it twice.
 _PUBLISH = (
     _BEGIN
     + """
 local meta, events, mark, channel = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local new_epoch, etype, data, ts, maxlen, ttl, raised, is_repeat =
-  ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7]), ARGV[8] == '1'
+local new_epoch, etype, data, ts, maxlen, ttl, raised =
+  ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7])
 local epoch = redis.call('HGET', meta, 'epoch')
 if not epoch then
-  epoch = new_epoch
-  begin(meta, events, channel, epoch, math.min(now(), raised), ttl)
-  if is_repeat then return false end
-elseif tonumber(redis.call('HGET', meta, 'since') or '0') > raised then
+  begin(meta, events, channel, new_epoch, now(), ttl)
   return false
 end
+if tonumber(redis.call('HGET', meta, 'since') or '0') > raised then return false end
 if not redis.call('SET', mark, '1', 'NX', 'EX', ttl) then return false end
 local seq = redis.call('HINCRBY', meta, 'seq', 1)
 redis.call('XADD', events, 'MAXLEN', '~', maxlen, seq .. '-0', 'e', epoch, 't', etype, 'd', data,
@@ -182,7 +182,6 @@ class RedisRealtimeBus:
         *,
         source_id: str,
         raised_at: float | None = None,
-        repeat: bool = False,
     ) -> EventId | None:
         meta, events, channel = _keys(self._prefix, user_id)
         mark = f"{self._prefix}:{{{user_id}}}:src:{source_id}"
@@ -194,7 +193,6 @@ class RedisRealtimeBus:
             self._history,
             self._ttl,
             repr(raised_at) if raised_at is not None else "1e300",
-            "1" if repeat else "0",
         ]
         async with _answered():
             result = await self._script(keys=[meta, events, mark, channel], args=args)

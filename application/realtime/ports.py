@@ -29,9 +29,9 @@ class RealtimeBus(Protocol):
 
     ``publish`` gives the event the next id of the user's stream, or ``None`` when it is not
     published: ``source_id`` already was (outbox redeliveries publish once), or the stream began
-    after ``raised_at`` (when the event was committed; for a ``repeat``, a lower bound of it), or
-    the stream is missing and this is a ``repeat`` (the relay's safety net), which never begins a
-    stream (ADR 0074: the clients of a stream that began later refetch, which covers the event).
+    after ``raised_at`` (when the event's commit returned, or a lower bound of it), or the stream
+    is missing: it is then begun, empty (ADR 0074: the clients of a stream that began after the
+    event refetch, which covers it; a user with no stream has no connection to tell).
     ``replay`` returns every event after an id in order, or raises ``ReplayImpossible``. ``head``
     is the stream's last id, the stream begun (empty) when it was missing.
     """
@@ -44,7 +44,6 @@ class RealtimeBus(Protocol):
         *,
         source_id: str,
         raised_at: float | None = None,
-        repeat: bool = False,
     ) -> EventId | None: ...
 
     async def subscribe(self, user_id: str, sink: Sink) -> Subscription: ...

@@ -45,7 +45,6 @@ class PublishRealtimeHandler:
             command.data,
             source_id=message_id,
             raised_at=_written_at(message_id),
-            repeat=True,
         )
 
 

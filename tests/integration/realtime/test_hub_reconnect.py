@@ -31,6 +31,7 @@ async def test_subscriptions_survive_a_long_outage(private_redis: PrivateRedis) 
     seen: list[Delivery] = []
     try:
         await bus.subscribe("alice", seen.append)
+        await bus.head("alice")  # the stream begins as a connection opens
         await bus.publish("alice", BALANCE_CHANGED, {"n": 1}, source_id="s1")
         await until(lambda: any(isinstance(d, RealtimeEvent) for d in seen))
         before = len(seen)  # the event, after the stream's beginning (an Interrupted)
@@ -42,6 +43,7 @@ async def test_subscriptions_survive_a_long_outage(private_redis: PrivateRedis) 
 
         for _attempt in range(50):  # the API client's pooled connections come back too
             try:
+                await bus.head("alice")  # as a told stream re-reads it: begun again, empty
                 await bus.publish("alice", BALANCE_CHANGED, {"n": 2}, source_id="s2")
                 break
             except RealtimeUnavailable:

@@ -65,6 +65,7 @@ def user() -> str:
 
 
 async def publish_n(bus: Any, user_id: str, n: int) -> list[EventId]:
+    await bus.head(user_id)  # the stream begins as a connection opens (ADR 0074)
     ids = []
     for i in range(n):
         ids.append(await bus.publish(user_id, TYPE, {"i": i}, source_id=uuid.uuid4().hex))
@@ -96,6 +97,7 @@ async def test_ids_increase_and_live_delivery_keeps_order(bus_and_clock: Any) ->
 async def test_same_source_is_published_once(bus_and_clock: Any) -> None:
     bus, _ = bus_and_clock
     uid = user()
+    await bus.head(uid)
     first = await bus.publish(uid, TYPE, {}, source_id="m1")
     again = await bus.publish(uid, TYPE, {}, source_id="m1")
     assert first is not None and again is None
@@ -197,28 +199,16 @@ async def test_a_consumer_too_far_behind_is_dropped(bus_and_clock: Any) -> None:
 async def test_an_event_never_enters_a_stream_that_began_after_it_was_raised(
     bus_and_clock: Any,
 ) -> None:
-    """ADR 0074: the relay's repeat never begins a stream; a stream drops events raised before
-    it began (its clients were told resync, which covers them)."""
+    """ADR 0074: a publication that finds no stream begins it empty; a stream drops the events
+    raised before it began (its clients were told resync, which covers them)."""
     bus, clock = bus_and_clock
     now = clock.now if isinstance(bus, InProcessRealtimeBus) else time.time()
     uid = user()
-    assert await bus.publish(uid, TYPE, {}, source_id="r", raised_at=now, repeat=True) is None
+    assert await bus.publish(uid, TYPE, {}, source_id="first", raised_at=now) is None
     head = await bus.head(uid)
     assert head is not None and head.seq == 0  # begun, empty
     assert await bus.publish(uid, TYPE, {}, source_id="old", raised_at=now - 60) is None
-    assert await bus.publish(uid, TYPE, {}, source_id="r", raised_at=now - 60, repeat=True) is None
     fresh = await bus.publish(uid, TYPE, {}, source_id="new", raised_at=now + 1)
     assert fresh == EventId(head.epoch, 1)
-    again = await bus.publish(uid, TYPE, {}, source_id="new", raised_at=now + 1, repeat=True)
+    again = await bus.publish(uid, TYPE, {}, source_id="new", raised_at=now + 1)
     assert again is None  # the relay's repeat of a published source: nothing more
-
-
-async def test_a_publication_at_commit_begins_a_missing_stream_with_its_event(
-    bus_and_clock: Any,
-) -> None:
-    bus, clock = bus_and_clock
-    now = clock.now if isinstance(bus, InProcessRealtimeBus) else time.time()
-    uid = user()
-    first = await bus.publish(uid, TYPE, {}, source_id="m", raised_at=now)
-    assert first is not None and first.seq == 1
-    assert await bus.head(uid) == first

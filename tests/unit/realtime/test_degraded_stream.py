@@ -71,6 +71,7 @@ async def test_opened_while_away_it_pings_then_resyncs_and_carries_live_events()
 
 async def test_resumed_while_away_it_replays_what_it_missed_at_a_heartbeat() -> None:
     flaky = Flaky()
+    await flaky.head("bob")
     first = await flaky.publish("bob", NOTIFICATION_CREATED, {"n": 1}, source_id="m1")
     assert first is not None
     flaky.down = True
