@@ -2,9 +2,9 @@
 
 Keys (hash-tagged per user, so a cluster keeps one user's keys together):
 ``<prefix>:{<user>}:meta`` (epoch, seq, since), ``:events`` (the Stream, ``MAXLEN ~`` history,
-entry id ``<seq>-0``), ``:src:<source id>`` (published-once marks), channel ``:live``. One Lua script
-assigns the id, appends, refreshes the 24 h expiry and publishes, so live order is id order on
-every instance. A user whose meta is gone (expired, Redis lost its data) starts a new epoch,
+entry id ``<seq>-0``), ``:src:<source id>`` (published-once marks), channel ``:live``. One Lua
+script assigns the id, appends, refreshes the 24 h expiry and publishes, so live order is id order
+on every instance. A user whose meta is gone (expired, Redis lost its data) starts a new epoch,
 empty: opening a connection begins it (``head``), a publication that finds it missing begins it
 and drops its event (ADR 0074).
 
