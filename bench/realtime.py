@@ -93,6 +93,16 @@ class RedisProbe(threading.Thread):
         self._pubsub.close()
 
 
+def _histogram(text: str, name: str) -> dict[str, float]:
+    """A Prometheus histogram's cumulative bucket counts by ``le``."""
+    counts = {}
+    for line in text.splitlines():
+        if line.startswith(f"{name}_bucket{{"):
+            le = line.split('le="', 1)[1].split('"', 1)[0]
+            counts[le] = float(line.rsplit(" ", 1)[1])
+    return counts
+
+
 def _quantiles(values: list[float]) -> tuple[float, float]:
     values = sorted(values)
     if len(values) < 2:
@@ -242,6 +252,15 @@ async def bench(args: argparse.Namespace, database_url: str) -> None:
             idle_rate = (cpu_seconds(procs[0].pid) - idle_cpu) / (time.monotonic() - idle_from)
             probe = RedisProbe(REDIS_URL, namespace)
             probe.start()
+            lags: list[float] = []
+
+            async def watch_loop() -> None:  # how late this load loop wakes: its own stalls
+                while True:
+                    t = time.monotonic()
+                    await asyncio.sleep(0.05)
+                    lags.append((time.monotonic() - t - 0.05) * 1000)
+
+            watcher = asyncio.create_task(watch_loop())
             cpu_before = [cpu_seconds(p.pid) for p in procs]
             raise_started = time.monotonic()
 
@@ -283,6 +302,9 @@ async def bench(args: argparse.Namespace, database_url: str) -> None:
                 await asyncio.sleep(0.2)
             cpu_used = [cpu_seconds(p.pid) - c for p, c in zip(procs, cpu_before, strict=True)]
             probe.stop()
+            watcher.cancel()
+            async with http.get(f"{a}/metrics") as r:
+                written = _histogram(await r.text(), "realtime_delivery_seconds")
             a_heartbeats = idle_rate * (time.monotonic() - raise_started)
             latencies, after_commit, lost = [], [], 0
             for tx, (t0, u) in sent.items():
@@ -331,6 +353,20 @@ async def bench(args: argparse.Namespace, database_url: str) -> None:
             for stage, values in stages.items():
                 p50, p99 = _quantiles(values)
                 print(f"  stage {stage}: p50 {p50:.1f}  p99 {p99:.1f} ms ({len(values)})")
+            print(
+                f"  load client's own loop: woke late p50 {_quantiles(lags)[0]:.1f} / "
+                f"p99 {_quantiles(lags)[1]:.1f} / max {max(lags, default=0):.0f} ms"
+            )
+            total = written.get("+Inf", 0.0) or 1.0
+            print(
+                "  A wrote the events (publish -> written, A's histogram): "
+                + ", ".join(
+                    f"<= {le} s {count / total * 100:.1f} %"
+                    for le, count in written.items()
+                    if le in ("0.025", "0.1", "0.25", "1.0", "5.0")
+                )
+                + f" of {total:.0f}"
+            )
             print(
                 f"opening: {len(conns)} connections in {open_seconds:.1f}s, "
                 f"A's CPU {a_open_cpu * 1e6 / max(1, len(conns)):.0f} µs per connection"
