@@ -131,7 +131,10 @@ class EventStream:
                 continue
             self._wakeup.clear()
             try:
-                await asyncio.wait_for(self._wakeup.wait(), wait)
+                # asyncio.timeout, not wait_for: no extra task per wait (one per event and per
+                # heartbeat on each of up to 10,000 connections).
+                async with asyncio.timeout(wait):
+                    await self._wakeup.wait()
             except TimeoutError:
                 if self._degraded:
                     await self._recover()  # each heartbeat: is the bus back?
