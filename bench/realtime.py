@@ -5,9 +5,10 @@ Starts API process A (holds the connections), API process B (raises the events) 
 SSE connections to A from this (load) process, then makes ``--events`` admin grants to random
 connected users through B and waits for every connection of each user to receive its
 ``credits.balance_changed``. Prints connections held, A's RSS delta per connection, events
-delivered/lost (per connection) and grant-request → client latency p50/p99 (the request returns
-after the commit; the latency is measured from sending it, so it is an upper bound of
-commit → client).
+delivered/lost (per connection) and latency p50/p99 from the grant request, from its response,
+and per stage: a probe thread (its own Redis connection, away from the load loop) sees each
+``PUBLISH`` with the time B called ``publish`` right after its commit (the event's ``ts``), so
+the stages are commit → B's publish call → Redis → A → load client (wall clock, one machine).
 
     .venv/bin/python -m bench.realtime --users 5000 --per-user 2 --events 1000   # the issue's size
 """
@@ -22,12 +23,14 @@ import resource
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
 
 import aiohttp
 import orjson
+import redis
 
 from adapters.dev_identity.dev_tokens import issue_dev_token
 from adapters.sqlalchemy.migrate import upgrade
@@ -57,10 +60,61 @@ async def until_up(http: aiohttp.ClientSession, url: str) -> None:
     raise TimeoutError(url)
 
 
+class RedisProbe(threading.Thread):
+    """Sees every PUBLISH on the realtime channels from its own thread and connection, away
+    from the load loop and from A: when each event was handed to B's publish (its ``ts``) and
+    when Redis delivered it to a subscriber (a reference point before A)."""
+
+    def __init__(self, url: str, namespace: str) -> None:
+        super().__init__(daemon=True)
+        self._pubsub = redis.Redis.from_url(url).pubsub()
+        self._pubsub.psubscribe(f"{namespace}-rt:*:live")
+        self.published: dict[str, float] = {}  # transactionId -> ts stamped by B
+        self.seen: dict[str, float] = {}  # transactionId -> arrival at this probe
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        while not self._halt.is_set():
+            message = self._pubsub.get_message(timeout=0.5)
+            if message is None or message["type"] != "pmessage":
+                continue
+            now = time.time()
+            raw = orjson.loads(message["data"])
+            if "d" not in raw:
+                continue
+            tx = orjson.loads(raw["d"]).get("transactionId")
+            if tx:
+                self.published[tx] = float(raw["ts"])
+                self.seen[tx] = now
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join(timeout=2)
+        self._pubsub.close()
+
+
+def _histogram(text: str, name: str) -> dict[str, float]:
+    """A Prometheus histogram's cumulative bucket counts by ``le``."""
+    counts = {}
+    for line in text.splitlines():
+        if line.startswith(f"{name}_bucket{{"):
+            le = line.split('le="', 1)[1].split('"', 1)[0]
+            counts[le] = float(line.rsplit(" ", 1)[1])
+    return counts
+
+
+def _quantiles(values: list[float]) -> tuple[float, float]:
+    values = sorted(values)
+    if len(values) < 2:
+        return (values[0], values[0]) if values else (0.0, 0.0)
+    q = statistics.quantiles(values, n=100)
+    return q[49], q[98]
+
+
 class Connection:
     def __init__(self, user: int) -> None:
         self.user = user
-        self.received: dict[str, float] = {}  # transactionId -> monotonic arrival
+        self.received: dict[str, float] = {}  # transactionId -> arrival (wall clock)
         self.ready = asyncio.Event()
         self.ended = asyncio.Event()  # refused or cut: counted, never retried
         self.failure: str | None = None
@@ -95,7 +149,7 @@ class Connection:
                         self.ready.set()
                     elif fields.get("event") == "credits.balance_changed":
                         data = orjson.loads(fields["data"])
-                        self.received[data["transactionId"]] = time.monotonic()
+                        self.received[data["transactionId"]] = time.time()
 
 
 async def _ready_or_ended(c: Connection) -> None:
@@ -107,13 +161,14 @@ async def _ready_or_ended(c: Connection) -> None:
 
 async def bench(args: argparse.Namespace, database_url: str) -> None:
     a_port, b_port = free_port(), free_port()
+    namespace = f"bench-rt-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,
         "ENV": "development",
         "DATABASE_URL": database_url,
         "REDIS_URL": REDIS_URL,
         "DEV_AUTH_SECRET": DEV_SECRET,
-        "BROKER_NAMESPACE": f"bench-rt-{uuid.uuid4().hex[:8]}",
+        "BROKER_NAMESPACE": namespace,
         "LOG_LEVEL": "WARNING",
         "RATE_LIMIT_DEFAULT": "1000000/minute",
         "REALTIME_MAX_CONNECTIONS_PER_USER": str(max(10, args.per_user)),
@@ -195,6 +250,17 @@ async def bench(args: argparse.Namespace, database_url: str) -> None:
             idle_from, idle_cpu = time.monotonic(), cpu_seconds(procs[0].pid)
             await asyncio.sleep(args.idle_seconds)
             idle_rate = (cpu_seconds(procs[0].pid) - idle_cpu) / (time.monotonic() - idle_from)
+            probe = RedisProbe(REDIS_URL, namespace)
+            probe.start()
+            lags: list[float] = []
+
+            async def watch_loop() -> None:  # how late this load loop wakes: its own stalls
+                while True:
+                    t = time.monotonic()
+                    await asyncio.sleep(0.05)
+                    lags.append((time.monotonic() - t - 0.05) * 1000)
+
+            watcher = asyncio.create_task(watch_loop())
             cpu_before = [cpu_seconds(p.pid) for p in procs]
             raise_started = time.monotonic()
 
@@ -205,7 +271,7 @@ async def bench(args: argparse.Namespace, database_url: str) -> None:
             async def grant(n: int) -> None:
                 user = random.randrange(args.users)
                 async with gsem:
-                    t0 = time.monotonic()
+                    t0 = time.time()
                     async with http.post(
                         f"{b}/api/v1/admin/credits/grant",
                         json={
@@ -220,7 +286,7 @@ async def bench(args: argparse.Namespace, database_url: str) -> None:
                         },
                     ) as r:
                         tx = (await r.json())["data"]["transactionId"]
-                        answered[tx] = time.monotonic()
+                        answered[tx] = time.time()
                 sent[tx] = (t0, user)
 
             started = time.monotonic()
@@ -235,6 +301,10 @@ async def bench(args: argparse.Namespace, database_url: str) -> None:
                     break
                 await asyncio.sleep(0.2)
             cpu_used = [cpu_seconds(p.pid) - c for p, c in zip(procs, cpu_before, strict=True)]
+            probe.stop()
+            watcher.cancel()
+            async with http.get(f"{a}/metrics") as r:
+                written = _histogram(await r.text(), "realtime_delivery_seconds")
             a_heartbeats = idle_rate * (time.monotonic() - raise_started)
             latencies, after_commit, lost = [], [], 0
             for tx, (t0, u) in sent.items():
@@ -256,6 +326,46 @@ async def bench(args: argparse.Namespace, database_url: str) -> None:
             print(
                 "latency commit acknowledged (grant response) -> client ms: "
                 f"p50 {r[49]:.1f}  p99 {r[98]:.1f}  (negative: the event beat the response)"
+            )
+            stages: dict[str, list[float]] = {
+                "grant response -> B's publish call": [],
+                "B's publish call -> Redis delivered (probe thread)": [],
+                "Redis delivered -> load client read": [],
+                "B's publish call -> load client read (commit -> client)": [],
+            }
+            for tx, (_, u) in sent.items():
+                if tx not in probe.published:
+                    continue
+                stages["grant response -> B's publish call"].append(
+                    (probe.published[tx] - answered[tx]) * 1000
+                )
+                stages["B's publish call -> Redis delivered (probe thread)"].append(
+                    (probe.seen[tx] - probe.published[tx]) * 1000
+                )
+                for c in by_user[u]:
+                    if tx in c.received:
+                        stages["Redis delivered -> load client read"].append(
+                            (c.received[tx] - probe.seen[tx]) * 1000
+                        )
+                        stages["B's publish call -> load client read (commit -> client)"].append(
+                            (c.received[tx] - probe.published[tx]) * 1000
+                        )
+            for stage, values in stages.items():
+                p50, p99 = _quantiles(values)
+                print(f"  stage {stage}: p50 {p50:.1f}  p99 {p99:.1f} ms ({len(values)})")
+            print(
+                f"  load client's own loop: woke late p50 {_quantiles(lags)[0]:.1f} / "
+                f"p99 {_quantiles(lags)[1]:.1f} / max {max(lags, default=0):.0f} ms"
+            )
+            total = written.get("+Inf", 0.0) or 1.0
+            print(
+                "  A wrote the events (publish -> written, A's histogram): "
+                + ", ".join(
+                    f"<= {le} s {count / total * 100:.1f} %"
+                    for le, count in written.items()
+                    if le in ("0.025", "0.1", "0.25", "1.0", "5.0")
+                )
+                + f" of {total:.0f}"
             )
             print(
                 f"opening: {len(conns)} connections in {open_seconds:.1f}s, "

@@ -44,6 +44,12 @@ REPLICA_LAG = Gauge(
     ["replica"],
     registry=REGISTRY,
 )
+REALTIME_DELIVERY = Histogram(
+    "realtime_delivery_seconds",
+    "From an event's publication (its publisher's clock) to its write on a realtime connection",
+    registry=REGISTRY,
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
 OUTBOX_LAG = Gauge(
     "outbox_lag_seconds", "Age of the oldest undispatched outbox message", registry=REGISTRY
 )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import secrets
 import threading
 import time
 import uuid
@@ -35,8 +34,9 @@ class _Subscriber:
 
 
 class _UserStream:
-    def __init__(self, history: int) -> None:
+    def __init__(self, history: int, since: float) -> None:
         self.epoch = uuid.uuid4().hex[:12]
+        self.since = since  # when this stream began (ADR 0074)
         self.seq = 0
         self.events: collections.deque[RealtimeEvent] = collections.deque(maxlen=history)
         self.sources: collections.OrderedDict[str, None] = collections.OrderedDict()
@@ -65,14 +65,25 @@ class InProcessRealtimeBus:
     def _stream(self, user_id: str) -> _UserStream:
         stream = self._streams.get(user_id)
         if stream is None:
-            stream = self._streams[user_id] = _UserStream(self._history)
+            stream = self._streams[user_id] = _UserStream(self._history, self._clock())
         return stream
 
     async def publish(
-        self, user_id: str, type_: str, data: Mapping[str, Any], *, source_id: str
+        self,
+        user_id: str,
+        type_: str,
+        data: Mapping[str, Any],
+        *,
+        source_id: str,
+        raised_at: float | None = None,
     ) -> EventId | None:
         with self._lock:
-            stream = self._stream(user_id)
+            stream = self._streams.get(user_id)
+            if stream is None:  # nobody subscribed or asked: begun empty (ADR 0074)
+                self._streams[user_id] = _UserStream(self._history, self._clock())
+                return None
+            if raised_at is not None and stream.since > raised_at:
+                return None  # the stream began after the event (ADR 0074)
             if source_id in stream.sources:
                 return None
             stream.sources[source_id] = None
@@ -136,25 +147,3 @@ def _deliver(subscriber: _Subscriber, delivery: Delivery) -> None:
         subscriber.sink(delivery)
     elif not subscriber.loop.is_closed():
         subscriber.loop.call_soon_threadsafe(subscriber.sink, delivery)
-
-
-class InMemoryTicketStore:
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._clock = clock
-        self._tickets: dict[str, tuple[str, float]] = {}
-        self._lock = threading.Lock()
-
-    async def issue(self, user_id: str, ttl_seconds: int) -> str:
-        ticket = secrets.token_urlsafe(32)
-        now = self._clock()
-        with self._lock:
-            self._tickets = {t: v for t, v in self._tickets.items() if v[1] > now}
-            self._tickets[ticket] = (user_id, now + ttl_seconds)
-        return ticket
-
-    async def redeem(self, ticket: str) -> str | None:
-        with self._lock:
-            found = self._tickets.pop(ticket, None)
-        if found is None or found[1] <= self._clock():
-            return None
-        return found[0]

@@ -1,10 +1,12 @@
 """The realtime bus on Redis: a Stream per user for history, pub/sub for live delivery.
 
 Keys (hash-tagged per user, so a cluster keeps one user's keys together):
-``<prefix>:{<user>}:meta`` (epoch, seq), ``:events`` (the Stream, ``MAXLEN ~`` history, entry id
-``<seq>-0``), ``:src:<source id>`` (published-once marks), channel ``:live``. One Lua script
-assigns the id, appends, refreshes the 24 h expiry and publishes, so live order is id order on
-every instance. A user whose meta is gone (expired, Redis lost its data) starts a new epoch.
+``<prefix>:{<user>}:meta`` (epoch, seq, since), ``:events`` (the Stream, ``MAXLEN ~`` history,
+entry id ``<seq>-0``), ``:src:<source id>`` (published-once marks), channel ``:live``. One Lua
+script assigns the id, appends, refreshes the 24 h expiry and publishes, so live order is id order
+on every instance. A user whose meta is gone (expired, Redis lost its data) starts a new epoch,
+empty: opening a connection begins it (``head``), a publication that finds it missing begins it
+and drops its event (ADR 0074).
 
 Live delivery uses ONE pub/sub connection per process (``PubSubHub``), with a reference count per
 user channel; when that connection drops, it reconnects, resubscribes and tells every subscriber
@@ -17,7 +19,6 @@ import asyncio
 import contextlib
 import functools
 import logging
-import secrets
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
@@ -46,17 +47,40 @@ RECONNECT_DELAYS = (0.1, 0.25, 0.5, 1.0, 2.0)
 #: How long a subscribe waits for Redis to confirm it (seconds).
 SUBSCRIBE_TIMEOUT = 5.0
 
-_PUBLISH = """
-local meta, events, mark = KEYS[1], KEYS[2], KEYS[3]
-local new_epoch, etype, data, ts, maxlen, ttl, channel =
-  ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
-if not redis.call('SET', mark, '1', 'NX', 'EX', ttl) then return false end
+# The stream of a user begins (its meta is missing: never made, expired, or Redis lost its data)
+# under a new epoch, at ``since``; the beginning is announced on the live channel (``{"r": epoch}``)
+# so every subscriber re-reads the head and, holding an id of the old epoch, is told ``resync``.
+_BEGIN = """
+local function now()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) + tonumber(t[2]) / 1000000
+end
+local function begin(meta, events, channel, epoch, since, ttl)
+  redis.call('DEL', events)
+  redis.call('HSET', meta, 'epoch', epoch, 'seq', 0, 'since', string.format('%.6f', since))
+  redis.call('EXPIRE', meta, ttl)
+  redis.call('PUBLISH', channel, cjson.encode({r = epoch}))
+end
+"""
+
+# ADR 0074: a publication never begins a stream with its event in it (a missing stream is begun
+# empty, and announced), and an event never enters a stream that began after it was raised
+# (``raised``: when its commit returned, or for the relay the outbox id's time, a lower bound of
+# it). Clients of an older epoch are told ``resync`` and refetch, which covers the event; so a
+# wipe between the publication at commit and the relay's cannot deliver it twice.
+_PUBLISH = (
+    _BEGIN
+    + """
+local meta, events, mark, channel = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local new_epoch, etype, data, ts, maxlen, ttl, raised =
+  ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7])
 local epoch = redis.call('HGET', meta, 'epoch')
 if not epoch then
-  epoch = new_epoch
-  redis.call('DEL', events)
-  redis.call('HSET', meta, 'epoch', epoch, 'seq', 0)
+  begin(meta, events, channel, new_epoch, now(), ttl)
+  return false
 end
+if tonumber(redis.call('HGET', meta, 'since') or '0') > raised then return false end
+if not redis.call('SET', mark, '1', 'NX', 'EX', ttl) then return false end
 local seq = redis.call('HINCRBY', meta, 'seq', 1)
 redis.call('XADD', events, 'MAXLEN', '~', maxlen, seq .. '-0', 'e', epoch, 't', etype, 'd', data,
   'ts', ts)
@@ -65,6 +89,25 @@ redis.call('EXPIRE', events, ttl)
 redis.call('PUBLISH', channel, cjson.encode({e = epoch, s = seq, t = etype, d = data, ts = ts}))
 return {epoch, seq}
 """
+)
+
+# The head of a user's stream, begun (empty) when missing: every connection holds an id of a real
+# epoch, so a later loss of the stream is always seen as a change of epoch.
+_HEAD = (
+    _BEGIN
+    + """
+local meta, events, channel = KEYS[1], KEYS[2], KEYS[3]
+local new_epoch, ttl = ARGV[1], ARGV[2]
+local epoch = redis.call('HGET', meta, 'epoch')
+if not epoch then
+  epoch = new_epoch
+  begin(meta, events, channel, epoch, now(), ttl)
+else
+  redis.call('EXPIRE', meta, ttl)
+end
+return {epoch, redis.call('HGET', meta, 'seq')}
+"""
+)
 
 
 _P = ParamSpec("_P")
@@ -128,10 +171,17 @@ class RedisRealtimeBus:
         self._ttl = ttl_seconds
         self._clock = clock
         self._script = client.register_script(_PUBLISH)
+        self._head = client.register_script(_HEAD)
 
     @_outage_is_unavailable
     async def publish(
-        self, user_id: str, type_: str, data: Mapping[str, Any], *, source_id: str
+        self,
+        user_id: str,
+        type_: str,
+        data: Mapping[str, Any],
+        *,
+        source_id: str,
+        raised_at: float | None = None,
     ) -> EventId | None:
         meta, events, channel = _keys(self._prefix, user_id)
         mark = f"{self._prefix}:{{{user_id}}}:src:{source_id}"
@@ -142,10 +192,10 @@ class RedisRealtimeBus:
             repr(self._clock()),
             self._history,
             self._ttl,
-            channel,
+            repr(raised_at) if raised_at is not None else "1e300",
         ]
         async with _answered():
-            result = await self._script(keys=[meta, events, mark], args=args)
+            result = await self._script(keys=[meta, events, mark, channel], args=args)
         if not result:
             return None
         return EventId(_text(result[0]), int(result[1]))
@@ -157,9 +207,12 @@ class RedisRealtimeBus:
 
     @_outage_is_unavailable
     async def head(self, user_id: str) -> EventId | None:
+        meta, events, channel = _keys(self._prefix, user_id)
         async with _answered():
-            epoch, seq = await self._redis.hmget(_keys(self._prefix, user_id)[0], ["epoch", "seq"])
-        return EventId(_text(epoch), int(_text(seq))) if epoch is not None else None
+            epoch, seq = await self._head(
+                keys=[meta, events, channel], args=[uuid.uuid4().hex[:12], self._ttl]
+            )
+        return EventId(_text(epoch), int(_text(seq)))
 
     @_outage_is_unavailable
     async def replay(self, user_id: str, after: EventId) -> list[RealtimeEvent]:
@@ -189,8 +242,10 @@ def _event(fields: Mapping[bytes, bytes], entry_id: Any) -> RealtimeEvent:
     )
 
 
-def _live_event(payload: bytes) -> RealtimeEvent:
+def _live_event(payload: bytes) -> RealtimeEvent | Interrupted:
     raw = orjson.loads(payload)
+    if "r" in raw:  # the stream began again under a new epoch: re-read it
+        return Interrupted()
     return RealtimeEvent(
         EventId(raw["e"], int(raw["s"])), raw["t"], orjson.loads(raw["d"]), float(raw["ts"])
     )
@@ -233,20 +288,35 @@ class PubSubHub:
         if self._reader is None or self._reader.done():
             self._reader = asyncio.create_task(self._read(), name="realtime-pubsub")
 
-    @_outage_is_unavailable
     async def subscribe(self, channel: str, sink: Sink) -> _HubSubscription:
+        """Subscribed *before* the caller replays: nothing published later can be missed.
+
+        With Redis away the sink stays registered and the hub reconnects in the background: once
+        every channel is subscribed again, the sink is told ``Interrupted`` (and replays or is
+        told ``resync``). Never raises for an outage: a client may stay connected through it.
+        """
         async with self._lock:
             await self._ensure()
             sinks = self._sinks.setdefault(channel, [])
             sinks.append(sink)
+            if self._lost:
+                return _HubSubscription(self, channel, sink)  # the reconnect subscribes it
             if len(sinks) == 1:
                 confirmed = asyncio.get_running_loop().create_future()
                 self._confirm[channel] = confirmed
-                await self._pubsub.subscribe(channel)
+                try:
+                    await self._pubsub.subscribe(channel)
+                except (redis.RedisError, OSError) as exc:
+                    log.warning("realtime pub/sub lost: %s; reconnecting", exc)
+                    self._lost = True
+                    return _HubSubscription(self, channel, sink)
             else:
                 confirmed = self._confirm.get(channel) or _done()
-        # Subscribed *before* the caller replays: nothing published later can be missed.
-        await asyncio.wait_for(asyncio.shield(confirmed), SUBSCRIBE_TIMEOUT)
+        try:
+            await asyncio.wait_for(asyncio.shield(confirmed), SUBSCRIBE_TIMEOUT)
+        except TimeoutError:
+            log.warning("realtime subscribe not confirmed; reconnecting")
+            self._lost = True
         return _HubSubscription(self, channel, sink)
 
     async def unsubscribe(self, channel: str, sink: Sink) -> None:
@@ -288,9 +358,9 @@ class PubSubHub:
                 if confirmed is not None and not confirmed.done():
                     confirmed.set_result(None)
             elif message["type"] == "message":
-                event = _live_event(message["data"])
+                delivery = _live_event(message["data"])
                 for sink in list(self._sinks.get(channel, ())):
-                    sink(event)
+                    sink(delivery)
 
     async def _reconnect(self) -> None:
         """A new connection subscribed to every channel with a subscriber; then each subscriber
@@ -313,6 +383,9 @@ class PubSubHub:
                 return
             self._lost = False
             self.reconnects += 1
+            for confirmed in self._confirm.values():  # subscribed by the call above
+                if not confirmed.done():
+                    confirmed.set_result(None)
             sinks = [sink for group in self._sinks.values() for sink in group]
         for sink in sinks:  # they may have missed events while the connection was down
             sink(Interrupted())
@@ -335,22 +408,3 @@ def _done() -> asyncio.Future[None]:
     future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
     future.set_result(None)
     return future
-
-
-class RedisTicketStore:
-    def __init__(self, client: redis.Redis, prefix: str = DEFAULT_PREFIX) -> None:
-        self._redis = client
-        self._prefix = prefix
-
-    @_outage_is_unavailable
-    async def issue(self, user_id: str, ttl_seconds: int) -> str:
-        ticket = secrets.token_urlsafe(32)
-        async with _answered():
-            await self._redis.set(f"{self._prefix}:ticket:{ticket}", user_id, ex=ttl_seconds)
-        return ticket
-
-    @_outage_is_unavailable
-    async def redeem(self, ticket: str) -> str | None:
-        async with _answered():
-            value = await self._redis.getdel(f"{self._prefix}:ticket:{ticket}")
-        return _text(value) if value is not None else None

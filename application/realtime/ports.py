@@ -27,13 +27,23 @@ class Subscription(Protocol):
 class RealtimeBus(Protocol):
     """One ordered, replayable stream of events per user, delivered live to its subscribers.
 
-    ``publish`` gives the event the next id of the user's stream (``None`` when ``source_id`` was
-    already published: outbox redeliveries publish once). ``replay`` returns every event after an
-    id in order, or raises ``ReplayImpossible``. ``head`` is the stream's last id (``None``: none).
+    ``publish`` gives the event the next id of the user's stream, or ``None`` when it is not
+    published: ``source_id`` already was (outbox redeliveries publish once), or the stream began
+    after ``raised_at`` (when the event's commit returned, or a lower bound of it), or the stream
+    is missing: it is then begun, empty (ADR 0074: the clients of a stream that began after the
+    event refetch, which covers it; a user with no stream has no connection to tell).
+    ``replay`` returns every event after an id in order, or raises ``ReplayImpossible``. ``head``
+    is the stream's last id, the stream begun (empty) when it was missing.
     """
 
     async def publish(
-        self, user_id: str, type_: str, data: Mapping[str, Any], *, source_id: str
+        self,
+        user_id: str,
+        type_: str,
+        data: Mapping[str, Any],
+        *,
+        source_id: str,
+        raised_at: float | None = None,
     ) -> EventId | None: ...
 
     async def subscribe(self, user_id: str, sink: Sink) -> Subscription: ...

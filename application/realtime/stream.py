@@ -4,6 +4,11 @@ Subscribing first means no event can fall between the end of the replay and the 
 delivery; the events that arrive live *and* in the replay are dropped by id. The live side is a
 bounded queue filled by the bus and drained by the connection's one writer: a consumer more than
 ``MAX_PENDING`` events behind is dropped (it resumes by id), never allowed to hold up the bus.
+
+With the bus's store away (Redis down: ``Unavailable``) a stream still opens, *degraded*: it says
+``ready`` with no head and keeps the connection (heartbeats, re-checks). When the bus is back
+(it tells ``Interrupted``, or the next heartbeat finds it answering), the stream replays after
+the client's last id, or says ``resync`` when it cannot, or when it never had an id (ADR 0076).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import collections
 from dataclasses import dataclass
 
 from application.realtime.ports import Delivery, Interrupted, RealtimeBus, Subscription
+from domain.errors import Unavailable
 from domain.realtime.events import EventId, RealtimeEvent, ReplayImpossible, ResyncReason
 
 #: Events a connection may be behind before it is dropped (API.md: 256).
@@ -50,6 +56,7 @@ class EventStream:
         self.dropped = asyncio.Event()  # set when the consumer fell too far behind
         self._last: EventId | None = None
         self._subscription: Subscription | None = None
+        self._degraded = False  # the bus did not answer: replay or resync once it does
 
     @property
     def last_id(self) -> EventId | None:
@@ -66,13 +73,23 @@ class EventStream:
         self._live.append(delivery)
         self._wakeup.set()
 
+    @property
+    def degraded(self) -> bool:
+        return self._degraded
+
     async def open(self, last_event_id: EventId | None) -> None:
-        self._subscription = await self._bus.subscribe(self._user_id, self.offer)
-        head = await self._bus.head(self._user_id)
-        if last_event_id is None:
-            self._last = head
-        else:
-            await self._replay_after(last_event_id, head)
+        try:
+            self._subscription = await self._bus.subscribe(self._user_id, self.offer)
+            head = await self._bus.head(self._user_id)
+            if last_event_id is None:
+                self._last = head
+            else:
+                await self._replay_after(last_event_id, head)
+        except Unavailable:
+            self._degraded = True
+            self._last = last_event_id
+            self._ready.clear()
+            head = None
         self._ready.appendleft(Ready(head.epoch if head else None, str(head) if head else None))
 
     async def _replay_after(self, after: EventId, head: EventId | None) -> None:
@@ -114,16 +131,39 @@ class EventStream:
                 continue
             self._wakeup.clear()
             try:
-                await asyncio.wait_for(self._wakeup.wait(), wait)
+                # asyncio.timeout, not wait_for: no extra task per wait (one per event and per
+                # heartbeat on each of up to 10,000 connections).
+                async with asyncio.timeout(wait):
+                    await self._wakeup.wait()
             except TimeoutError:
+                if self._degraded:
+                    await self._recover()  # each heartbeat: is the bus back?
+                    if self._ready:
+                        continue
                 return None
 
     async def _recover(self) -> None:
-        head = await self._bus.head(self._user_id)
-        if head is None:
+        """Live delivery may have missed events: replay after the last id, or say ``resync``."""
+        try:
+            if self._subscription is None:
+                self._subscription = await self._bus.subscribe(self._user_id, self.offer)
+            head = await self._bus.head(self._user_id)
+            if head is None:
+                return
+            if self._last is None:
+                # No id: opened while the bus was away (what happened meanwhile is unknown), or
+                # the stream did not exist when we connected (all of it is new to us).
+                if self._degraded:
+                    self._ready.append(Resync(ResyncReason.INTERRUPTED))
+                    self._last = head
+                else:
+                    await self._replay_after(EventId(head.epoch, 0), head)
+            else:
+                await self._replay_after(self._last, head)
+        except Unavailable:
+            self._degraded = True  # asked again at the next Interrupted or heartbeat
             return
-        # No id yet: the stream did not exist when we connected, so all of it is new to us.
-        await self._replay_after(self._last or EventId(head.epoch, 0), head)
+        self._degraded = False
 
     async def close(self) -> None:
         if self._subscription is not None:

@@ -37,13 +37,13 @@ from adapters.memory.email import MemoryEmailSender
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import InMemoryUnitOfWorkFactory
 from adapters.near_cache import NearCache
-from adapters.realtime.memory import InMemoryTicketStore, InProcessRealtimeBus
+from adapters.realtime.memory import InProcessRealtimeBus
 from adapters.realtime.redis_bus import (
     PubSubHub,
     RedisRealtimeBus,
-    RedisTicketStore,
     pubsub_client,
 )
+from adapters.realtime.tickets import InProcessUsedTickets, RedisUsedTickets, SignedTicketStore
 from adapters.redis.cache import RedisCache, redis_client
 from adapters.redis.cache_invalidations import RedisCacheInvalidations
 from adapters.sms.dev_outbox import DevOutboxSmsSender
@@ -148,9 +148,12 @@ def _realtime_bus(redis: Redis | None, hub: PubSubHub | None, settings: Settings
 
 
 def _realtime_tickets(redis: Redis | None, settings: Settings) -> TicketStore:
+    """Signed tickets any instance can check; single use in Redis when configured, in this
+    process otherwise (and while Redis is away: ADR 0075)."""
+    key = settings.resolved_link_signing_key()
     if redis is None:
-        return InMemoryTicketStore()
-    return RedisTicketStore(redis, prefix=f"{settings.broker_namespace}-rt")
+        return SignedTicketStore(key, InProcessUsedTickets())
+    return SignedTicketStore(key, RedisUsedTickets(redis, f"{settings.broker_namespace}-rt"))
 
 
 def _attempt_limiter(settings: Settings) -> LimitsAttemptLimiter:
@@ -401,7 +404,7 @@ class MemoryInfrastructure(containers.DeclarativeContainer):
     payment_gateway = providers.Singleton(sandbox_gateway)
     sms_sender = providers.Singleton(_sms_sender, core.config)
     realtime_hub: providers.Object[None] = providers.Object(None)
-    realtime_tickets = providers.Singleton(InMemoryTicketStore)
+    realtime_tickets = providers.Singleton(_realtime_tickets, redis, core.config)
     limiter_storage = providers.Singleton(MemoryStorage)
     disposable_domains = providers.Singleton(PackagedDisposableDomains)
     attempt_limiter = providers.Singleton(_attempt_limiter, core.config)  # memory: no REDIS_URL

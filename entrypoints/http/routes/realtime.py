@@ -33,6 +33,7 @@ from entrypoints.http.guards import bearer_token
 from entrypoints.http.request_state import USER_ID
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery
 from entrypoints.http.schemas.base import ApiOutput
+from entrypoints.observability import REALTIME_DELIVERY
 
 
 @dataclass(frozen=True)
@@ -272,6 +273,8 @@ async def stream_events(call: RawCall, uc: RealtimeUseCases) -> web.StreamRespon
 
             async def send(frame: object) -> None:
                 await response.write(_sse_frame(frame))
+                if isinstance(frame, RealtimeEvent):
+                    REALTIME_DELIVERY.observe(max(0.0, time.time() - frame.at))
 
             async def ping() -> None:
                 await response.write(b": ping\n\n")
@@ -372,6 +375,8 @@ async def _ws_session(
 
     async def send(frame: object) -> None:
         await ws.send_str(orjson.dumps(_ws_message(frame)).decode())
+        if isinstance(frame, RealtimeEvent):
+            REALTIME_DELIVERY.observe(max(0.0, time.time() - frame.at))
 
     async def ping() -> None:
         return None  # aiohttp's protocol-level heartbeat pings; a missed pong closes

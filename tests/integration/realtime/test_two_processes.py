@@ -104,6 +104,7 @@ class Stream:
         self.response = response
         self.buffer = b""
         self.last_id: str | None = None
+        self.pings = 0
 
     async def event(self, timeout: float = 20.0) -> tuple[str, Any]:
         async def read() -> tuple[str, Any]:
@@ -114,6 +115,8 @@ class Stream:
                         raise EOFError("stream ended")
                     self.buffer += chunk
                 raw, self.buffer = self.buffer.split(b"\n\n", 1)
+                if raw.startswith(b": ping"):
+                    self.pings += 1
                 fields = {
                     line.partition(":")[0]: line.partition(":")[2].strip()
                     for line in raw.decode().split("\n")
@@ -179,11 +182,10 @@ async def test_an_event_raised_through_a_reaches_a_client_on_b_and_survives_a_re
             _, event = await stream.next_of("credits.balance_changed")
             assert event["balance"] == 100
 
-            # Wait until the first grant's jobs ran: its event went out at commit and the
-            # relay's second publication is deduped by a key Redis keeps; a wipe between the two
-            # delivers it twice (the known gap in ADR 0070). Then Redis loses everything. B's
-            # pub/sub comes back; the client keeps its stream and is told "resync", or its stream
-            # ends and it resumes by id, and is told "resync".
+            # Wait until the first grant's jobs ran (a wipe between the publication at commit and
+            # the relay's is test_redis_faults.py's case, ADR 0074). Then Redis loses everything.
+            # B's pub/sub comes back; the client keeps its stream and is told "resync", or its
+            # stream ends and it resumes by id, and is told "resync".
             last_id = stream.last_id
             await _until_every_job_ran(pg_url)
             private_redis.stop()

@@ -81,3 +81,28 @@ async def test_a_failing_bus_is_left_to_the_relay() -> None:
     command = PublishRealtime("carol", BALANCE_CHANGED, {})
     publish([CommittedMessage("m1", command), CommittedMessage("m2", command)])
     await publish.drain()  # logged, not raised
+
+
+async def test_one_users_slow_publish_holds_up_only_that_users_later_events() -> None:
+    """Users publish in parallel; one user's events stay in commit order."""
+    release = asyncio.Event()
+    published: list[tuple[str, int]] = []
+
+    class SlowForAlice:
+        async def publish(
+            self, user_id: str, type_: str, data: dict[str, int], **_: object
+        ) -> None:
+            if user_id == "alice":
+                await release.wait()
+            published.append((user_id, data["n"]))
+
+    publish = PublishAfterCommit(SlowForAlice())  # type: ignore[arg-type]
+    publish([CommittedMessage("a1", PublishRealtime("alice", BALANCE_CHANGED, {"n": 1}))])
+    publish([CommittedMessage("a2", PublishRealtime("alice", BALANCE_CHANGED, {"n": 2}))])
+    publish([CommittedMessage("b1", PublishRealtime("bob", BALANCE_CHANGED, {"n": 1}))])
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert published == [("bob", 1)]  # not queued behind alice's round trip
+    release.set()
+    await publish.drain()
+    assert published == [("bob", 1), ("alice", 1), ("alice", 2)]
