@@ -61,6 +61,7 @@ from tests.integration.jobs.test_worker_crash_every_topic import (
     _at_least,
     _none_left,
     assert_each_effect_once,
+    begin_streams,
     eventually,
     produce_every_topic,
     resend,
@@ -181,6 +182,10 @@ async def test_every_kind_of_job_killed_before_its_effect_happens_once(
 
     await produce_every_topic(app, webhook_secret, token)
     db = Database(pg_url)
+    namespaces = unique_namespace()
+    namespace = next(namespaces)
+    # Before the event is raised: a stream never takes an event raised before it began.
+    begun = await begin_streams(db, worker_redis.url, namespace)
     await add_realtime_event(db.engine)
     produced = await db.outbox()
     assert {topic for _, topic, _ in produced} == registered
@@ -193,8 +198,6 @@ async def test_every_kind_of_job_killed_before_its_effect_happens_once(
         for mid, topic, payload in by_hold[Resend]
     }
 
-    namespaces = unique_namespace()
-    namespace = next(namespaces)
     vhost = private_vhost()
     env = {**worker_env(pg_url, app, resend, namespace, tmp_path), "REDIS_URL": worker_redis.url}
     env["BROKER_URL"] = vhost.__enter__() if broker == "rabbitmq" else REDIS_URL
@@ -228,7 +231,10 @@ async def test_every_kind_of_job_killed_before_its_effect_happens_once(
         await lock.close()
         async with db.engine.connect() as conn:
             await assert_no_effect_yet(conn, resend, exports)
-        assert paused.keys(f"{namespace}-rt:*") == []
+        # Only the streams begun before the run: no event, no publication mark.
+        assert set(paused.keys(f"{namespace}-rt:*")) == {
+            f"{namespace}-rt:{{{user}}}:meta".encode() for user in begun
+        }
         assert len(await db.unprocessed()) == len(produced)  # none of them got anywhere
 
         second = WorkerProcess({**env, "OUTBOX_REDELIVER_AFTER_SECONDS": "2"}, log, THREADS)
@@ -239,7 +245,7 @@ async def test_every_kind_of_job_killed_before_its_effect_happens_once(
         finally:
             code = second.stop()
         assert code == 0, log.read_text(errors="replace")
-        await assert_each_effect_once(db, resend, namespace, exports, worker_redis.url)
+        await assert_each_effect_once(db, resend, namespace, exports, worker_redis.url, begun=begun)
     finally:
         paused.client_unpause()
         paused.close()
