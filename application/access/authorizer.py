@@ -37,12 +37,14 @@ class ScopeAccess:
 
     @property
     def team(self) -> Team:
-        assert self.chain.team is not None
+        if self.chain.team is None:
+            raise LookupError(f"this access is to a {self.kind.value}, not a team")
         return self.chain.team
 
     @property
     def project(self) -> Project:
-        assert self.chain.project is not None
+        if self.chain.project is None:
+            raise LookupError(f"this access is to a {self.kind.value}, not a project")
         return self.chain.project
 
     @property

@@ -161,7 +161,8 @@ class Turn:
         emit(Connected(self.conversation.id, self.reply_id))
         now = self.start.clock.now()
         user = self._message(MessageRole.USER, (Part.of_text(self.request.message),), now)
-        if self.admission is None:  # guarded: refused without calling the model
+        admission = self.admission
+        if admission is None:  # guarded: refused without calling the model
             emit(Chunk(REFUSAL))
             emit(Completed(Usage(), 0))
             return
@@ -169,16 +170,16 @@ class Turn:
         try:
             await self._converse(state, emit)
         except asyncio.CancelledError:
-            await self._finish(state, MessageStatus.ABORTED, emit)
+            await self._finish(admission, state, MessageStatus.ABORTED, emit)
             raise
         except ModelFailure as failure:
-            await self._finish(state, MessageStatus.ERROR, emit, failure)
+            await self._finish(admission, state, MessageStatus.ERROR, emit, failure)
             return
         except Exception:
             log.exception("assistant turn failed")
-            await self._finish(state, MessageStatus.ERROR, emit, ModelUnavailable())
+            await self._finish(admission, state, MessageStatus.ERROR, emit, ModelUnavailable())
             return
-        await self._finish(state, MessageStatus.COMPLETE, emit)
+        await self._finish(admission, state, MessageStatus.COMPLETE, emit)
 
     async def _converse(self, state: TurnState, emit: Emit) -> None:
         s = self.start
@@ -246,6 +247,7 @@ class Turn:
 
     async def _finish(
         self,
+        admission: Admission,
         state: TurnState,
         status: MessageStatus,
         emit: Emit,
@@ -256,7 +258,7 @@ class Turn:
         if task is not None and status is MessageStatus.ABORTED:
             task.uncancel()  # the stop is handled here; storing must not be interrupted
         try:
-            charged = await asyncio.shield(self._store(state, status))
+            charged = await asyncio.shield(self._store(admission, state, status))
         except DomainError as exc:
             # The reply could not be kept (e.g. the database went away): the client still gets a
             # terminal frame. The hold, if any, is released by the hold-expiry job.
@@ -295,10 +297,8 @@ class Turn:
         )
         return messages
 
-    async def _store(self, state: TurnState, status: MessageStatus) -> int:
+    async def _store(self, admission: Admission, state: TurnState, status: MessageStatus) -> int:
         s = self.start
-        admission = self.admission
-        assert admission is not None
         messages = self._final_messages(state, status)
         charge = 0
         async with s.uow() as uow:
@@ -306,7 +306,9 @@ class Turn:
             if seq is not None:  # deleted meanwhile: nothing to keep
                 numbered = [_numbered(m, seq + i) for i, m in enumerate(messages)]
                 if admission.hold_id is not None:
-                    charge = await self._settle_hold(uow, state, status)
+                    charge = await self._settle_hold(
+                        uow, admission, admission.hold_id, state, status
+                    )
                     numbered[-1] = _charged(numbered[-1], charge)
                 await uow.conversations.add_messages(numbered)
                 title = self._ready_title() if status is MessageStatus.COMPLETE else None
@@ -326,15 +328,18 @@ class Turn:
         return charge
 
     async def _settle_hold(
-        self, uow: AssistantUnitOfWork, state: TurnState, status: MessageStatus
+        self,
+        uow: AssistantUnitOfWork,
+        admission: Admission,
+        hold_id: str,
+        state: TurnState,
+        status: MessageStatus,
     ) -> int:
-        admission = self.admission
-        assert admission is not None and admission.hold_id is not None
         if status is MessageStatus.ERROR and not state.output:
-            await self.start.ledger.void_hold(uow, hold_id=admission.hold_id)
+            await self.start.ledger.void_hold(uow, hold_id=hold_id)
             return 0
         if status is MessageStatus.ABORTED and not state.output and not state.usage.total_tokens:
-            await self.start.ledger.void_hold(uow, hold_id=admission.hold_id)
+            await self.start.ledger.void_hold(uow, hold_id=hold_id)
             return 0
         amount = credits_for(
             state.usage.total_tokens,
@@ -342,7 +347,7 @@ class Turn:
             hold=admission.hold_amount,
         )
         await self.start.ledger.capture_hold(
-            uow, hold_id=admission.hold_id, amount=amount, description="AI assistant message"
+            uow, hold_id=hold_id, amount=amount, description="AI assistant message"
         )
         return amount
 

@@ -85,7 +85,8 @@ class SendWeeklyFeedback:
         for channel, setting in _SETTING.items():
             if not settings[setting]:
                 continue
-            if channel is FeedbackChannel.EMAIL and not recipient.email:
+            email = recipient.email if channel is FeedbackChannel.EMAIL else None
+            if channel is FeedbackChannel.EMAIL and not email:
                 continue
             if not await uow.feedback.claim_weekly(recipient.user_id, week, channel, now):
                 continue
@@ -95,12 +96,11 @@ class SendWeeklyFeedback:
             )
             link = self.links.feedback_page(code)
             key = f"community.weekly-feedback:{recipient.user_id}:{week}:{channel.value}"
-            if channel is FeedbackChannel.EMAIL:
-                assert recipient.email is not None
+            if email:  # the e-mail channel, to an address the recipient has
                 unsubscribe = self.links.feedback_mail_unsubscribe(recipient.user_id, now)
                 await uow.outbox.add(
                     SendEmail(
-                        to=recipient.email,
+                        to=email,
                         template="weekly-feedback",
                         context={
                             "name": recipient.name or "there",

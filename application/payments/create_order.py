@@ -30,6 +30,7 @@ class OrderCreated:
     plan: Plan
     key_id: str
     reused: bool
+    order_id: str  # the gateway's order the client pays
 
 
 def receipt_for(payment_id: str) -> str:
@@ -62,8 +63,16 @@ class CreateOrder:
             reusable = await uow.payments.find_reusable(
                 principal.user_id, plan.plan_id, now - REUSE_WINDOW
             )
-        if reusable is not None and plan.is_active and await self._still_payable(reusable, ctx):
-            return OrderCreated(reusable, plan, self.gateway.key_id, reused=True)
+        reused_order = reusable.gateway_order_id if reusable is not None else None
+        if (
+            reusable is not None
+            and reused_order is not None
+            and plan.is_active
+            and await self._still_payable(reusable, reused_order, ctx)
+        ):
+            return OrderCreated(
+                reusable, plan, self.gateway.key_id, reused=True, order_id=reused_order
+            )
         async with self.uow() as uow:
             payment_id = new_id()
             opened = Payment.open(
@@ -98,17 +107,16 @@ class CreateOrder:
             plan,
             self.gateway.key_id,
             reused=False,
+            order_id=order.id,
         )
 
-    async def _still_payable(self, payment: Payment, ctx: EventContext) -> bool:
+    async def _still_payable(self, payment: Payment, order_id: str, ctx: EventContext) -> bool:
         """Only an order the gateway still knows, and that is not paid yet, is handed out again.
 
         One it does not know (its state was lost, or the keys now point at another account)
         could never be paid: its payment is cancelled (a capture arriving after all still
         completes it, flagged) and a new order is opened instead.
         """
-        assert payment.gateway_order_id is not None
-        order_id = payment.gateway_order_id
         try:
             order = await self.gateway.fetch_order(order_id)
         except GatewayRejected as exc:

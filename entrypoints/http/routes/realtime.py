@@ -25,7 +25,14 @@ from application.realtime.connections import (
     SignedInUser,
     UserStillActive,
 )
-from application.realtime.stream import EventStream, OpenStream, Ready, Resync, SlowConsumer
+from application.realtime.stream import (
+    EventStream,
+    Frame,
+    OpenStream,
+    Ready,
+    Resync,
+    SlowConsumer,
+)
 from application.realtime.tickets import IssueTicket, RedeemTicket
 from domain.errors import AuthenticationFailed, DomainError, NotFound, Unavailable
 from domain.realtime.events import EventId, RealtimeEvent
@@ -164,7 +171,7 @@ def _resume_point(text: str | None) -> EventId | None:
 
 async def _pump(
     stream: EventStream,
-    send: Callable[[object], Awaitable[None]],
+    send: Callable[[Frame], Awaitable[None]],
     ping: Callable[[], Awaitable[None]],
     check: Check,
     heartbeat: float,
@@ -195,7 +202,7 @@ async def _serve(
     request: web.Request,
     uc: RealtimeUseCases,
     stream: EventStream,
-    send: Callable[[object], Awaitable[None]],
+    send: Callable[[Frame], Awaitable[None]],
     ping: Callable[[], Awaitable[None]],
     check: Check,
     extra: list[Waiter] | None = None,
@@ -228,13 +235,12 @@ async def _serve(
     return "client"
 
 
-def _sse_frame(frame: object) -> bytes:
+def _sse_frame(frame: Frame) -> bytes:
     if isinstance(frame, Ready):
         data = {"epoch": frame.epoch, "lastEventId": frame.last_event_id}
         return b"event: ready\ndata: " + orjson.dumps(data) + b"\n\n"
     if isinstance(frame, Resync):
         return b"event: resync\ndata: " + orjson.dumps({"reason": frame.reason.value}) + b"\n\n"
-    assert isinstance(frame, RealtimeEvent)
     return (
         f"id: {frame.id}\nevent: {frame.type}\ndata: ".encode()
         + orjson.dumps(dict(frame.data))
@@ -271,7 +277,7 @@ async def stream_events(call: RawCall, uc: RealtimeUseCases) -> web.StreamRespon
             await response.prepare(request)
             await response.write(f"retry: {SSE_RETRY_MS}\n\n".encode())
 
-            async def send(frame: object) -> None:
+            async def send(frame: Frame) -> None:
                 await response.write(_sse_frame(frame))
                 if isinstance(frame, RealtimeEvent):
                     REALTIME_DELIVERY.observe(max(0.0, time.time() - frame.at))
@@ -290,12 +296,11 @@ async def stream_events(call: RawCall, uc: RealtimeUseCases) -> web.StreamRespon
         return response
 
 
-def _ws_message(frame: object) -> dict[str, object]:
+def _ws_message(frame: Frame) -> dict[str, object]:
     if isinstance(frame, Ready):
         return {"type": "ready", "data": {"epoch": frame.epoch, "lastEventId": frame.last_event_id}}
     if isinstance(frame, Resync):
         return {"type": "resync", "data": {"reason": frame.reason.value}}
-    assert isinstance(frame, RealtimeEvent)
     return {"id": str(frame.id), "type": frame.type, "data": dict(frame.data)}
 
 
@@ -373,7 +378,7 @@ async def _ws_session(
                 if isinstance(body, dict) and body.get("type") == "resume":
                     resume.put_nowait(_resume_point(str(body.get("lastEventId") or "")))
 
-    async def send(frame: object) -> None:
+    async def send(frame: Frame) -> None:
         await ws.send_str(orjson.dumps(_ws_message(frame)).decode())
         if isinstance(frame, RealtimeEvent):
             REALTIME_DELIVERY.observe(max(0.0, time.time() - frame.at))

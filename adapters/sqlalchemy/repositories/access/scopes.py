@@ -28,7 +28,7 @@ m = memberships
 
 
 def _page(rows: list[Any], limit: int, item: Any) -> Page[Any]:
-    items = [item(r._mapping) for r in rows[:limit]]
+    items = [found for r in rows[:limit] if (found := item(r._mapping)) is not None]
     last = rows[limit - 1].id if len(rows) > limit else None
     return Page(items, encode_cursor("", last) if last else None)
 
@@ -224,9 +224,10 @@ class SqlOrganizationRepository(_ScopeRows[Organization]):
         )
         rows = (await self._conn.execute(_after(stmt, o.c.id, page))).all()
 
-        def item(r: Any) -> OrganizationSummary:
+        def item(r: Any) -> OrganizationSummary | None:
             role = role_from(r, r["m_role_id"])
-            assert role is not None
+            if role is None:  # a custom role that is gone: no membership (as membership_from)
+                return None
             return OrganizationSummary(
                 scope_from(Organization, r), role, r["member_count"], r["team_count"]
             )

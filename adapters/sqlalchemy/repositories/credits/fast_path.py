@@ -302,7 +302,8 @@ class PostgresAtomicLedger:
 
 def _insufficient(details: object) -> InsufficientCredits:
     d = json.loads(details) if isinstance(details, str) else details
-    assert isinstance(d, dict)
+    if not isinstance(d, dict):
+        raise TypeError(f"the refusal statement returned {d!r}, not its details")
     return InsufficientCredits(
         balance=int(d["balance"]), available=int(d["available"]), required=int(d["required"])
     )

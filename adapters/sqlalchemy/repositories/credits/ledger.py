@@ -323,7 +323,8 @@ class SqlLedgerRepository:
     async def record(self, rejected: Rejected) -> None:
         details: dict[str, Any] = {"reason": rejected.reason.value, **rejected.details}
         now = rejected.created_at
-        assert now is not None
+        if now is None:
+            raise ValueError("a rejection is recorded with the time it was decided")
         await self._insert_row(
             {
                 "id": rejected.transaction_id,

@@ -52,12 +52,11 @@ async def get_plan(call: Call[NoBody, NoQuery], uc: PaymentsUseCases) -> PlanOut
 async def create_order(call: Call[CreateOrderIn, NoQuery], uc: PaymentsUseCases) -> OrderOut:
     result = await uc.create_order()(call.user, call.body.plan_id, call.context)
     p = result.payment
-    assert p.gateway_order_id is not None
     return shown(
         OrderOut,
         p,
         payment_id=p.id,
-        order_id=p.gateway_order_id,
+        order_id=result.order_id,
         key_id=result.key_id,
         reused=result.reused,
         plan=plan_out(result.plan),
