@@ -17,13 +17,22 @@ def serves(*routes: ApiRoutes) -> providers.Object[tuple[ApiRoutes, ...]]:
     return providers.Object(routes)
 
 
+#: Too plain to name what a handler runs: a setting of this shape is read from ``Settings``.
+PLAIN = frozenset({bool, int, float, str, bytes})
+
+
 def provided_type(provider: object) -> Any:
     """The type a provider gives, as a handler annotates it; ``None`` when it names none.
 
     A ``Factory``/``Singleton`` of a class gives the class; one of a function, or a
     ``Callable``, what the function's return annotation says (``X | None`` included); a
-    ``Dependency`` its ``instance_of``.
+    ``Dependency`` its ``instance_of``. Plain values (``bool``, ``str``…) name nothing.
     """
+    given = _given(provider)
+    return None if given in PLAIN else given
+
+
+def _given(provider: object) -> Any:
     if isinstance(provider, providers.Dependency):
         wanted = provider.instance_of
         return None if wanted is object else wanted

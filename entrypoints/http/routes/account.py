@@ -18,6 +18,7 @@ from application.account.lifecycle import DeleteAccount, RecoverAccount
 from application.account.step_up import SendStepUpCode, StepUpStatus, VerifyStepUpCode
 from domain.account.activity import ActivityEntry
 from domain.errors import AuthenticationFailed
+from entrypoints.config import Settings
 from entrypoints.http.guards import bearer_token
 from entrypoints.http.routing import (
     ApiRoutes,
@@ -58,7 +59,8 @@ def verification_of(call: Call[B, Q]) -> str | None:
     return call.header(VERIFICATION_HEADER) or call.request.cookies.get(VERIFICATION_COOKIE)
 
 
-def _cookie(token: str, max_age: int, secure: bool) -> str:
+def _cookie(token: str, max_age: int, *, secure: bool) -> str:
+    """The step-up cookie; ``Secure`` in production (served over HTTPS only)."""
     jar: SimpleCookie = SimpleCookie()
     jar[VERIFICATION_COOKIE] = token
     morsel = jar[VERIFICATION_COOKIE]
@@ -92,11 +94,11 @@ async def send_otp(
     responses={429: "RATE_LIMITED: 5 wrong codes lock verification for 30 minutes"},
 )
 async def verify_otp(
-    call: Call[VerifyCodeIn, NoQuery], verify_step_up_code: VerifyStepUpCode, cookie_secure: bool
+    call: Call[VerifyCodeIn, NoQuery], verify_step_up_code: VerifyStepUpCode, settings: Settings
 ) -> Reply:
     issued = await verify_step_up_code(call.user, call.body.otp, call.context)
     body = shown(VerificationOut, issued, verification_token=issued.token)
-    cookie = _cookie(issued.token, issued.expires_in, cookie_secure)
+    cookie = _cookie(issued.token, issued.expires_in, secure=settings.is_production)
     return Reply(body, headers={"Set-Cookie": cookie})
 
 
@@ -187,10 +189,10 @@ async def download_export(
     responses={**STEP_UP, 409: "CONFLICT: the only Owner of organizations (listed)"},
 )
 async def delete_account(
-    call: Call[NoBody, NoQuery], delete_account: DeleteAccount, cookie_secure: bool
+    call: Call[NoBody, NoQuery], delete_account: DeleteAccount, settings: Settings
 ) -> Reply:
     recover_by = await delete_account(call.user, verification_of(call), call.context)
-    expired = _cookie("", 0, cookie_secure)
+    expired = _cookie("", 0, secure=settings.is_production)
     return Reply(
         DeletedAccountOut(deleted=True, recover_by=recover_by), headers={"Set-Cookie": expired}
     )

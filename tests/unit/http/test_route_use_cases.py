@@ -15,7 +15,7 @@ from entrypoints import runtime
 from entrypoints.config import Settings
 from entrypoints.containers import Container
 from entrypoints.containers.root import provided_types, route_modules
-from entrypoints.containers.wiring import ProvidedTypes, serves
+from entrypoints.containers.wiring import ProvidedTypes, provided_type, serves
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, RouteSpec
 
 T = TypeVar("T")
@@ -125,3 +125,20 @@ async def test_the_memory_container_starts_and_stops_too(memory_container: Conta
     stop = await runtime.start(memory_container)
     assert memory_container.infrastructure.statement_pool() is None
     await stop()
+
+
+def _is_production() -> bool:
+    return False
+
+
+def _greeter_or_none() -> _Greeter | None:
+    return None
+
+
+def test_what_a_provider_gives_is_named_by_its_class_or_return_annotation() -> None:
+    assert provided_type(providers.Factory(_Greeter)) is _Greeter
+    assert provided_type(providers.Callable(_greeter_or_none)) == (_Greeter | None)
+    assert provided_type(providers.Dependency(instance_of=Settings)) is Settings
+    # a plain value names nothing a handler could ask for: it reads it from Settings
+    assert provided_type(providers.Callable(_is_production)) is None
+    assert provided_type(providers.Object(3)) is None
