@@ -138,12 +138,14 @@ Check = Callable[[], Awaitable[bool]]
 @dataclass(frozen=True, eq=False)
 class ConnectionGate:
     """Who opens a connection — by session token or single-use ticket — and the check each
-    heartbeat asks of it: the token still verifies, the user was not deleted since."""
+    heartbeat asks of it: the token still verifies, the user was not deleted since (``recheck``
+    asks that of all of this process's connected users together)."""
 
     signed_in: SignedInUser
     redeem: RedeemTicket
     active: UserStillActive
     slots: ConnectionSlots
+    recheck: RecheckUsers
 
     async def by_token(self, token: str) -> tuple[str, Check]:
         user_id = await self.signed_in(token)

@@ -42,7 +42,12 @@ class Realtime(containers.DeclarativeContainer):
         SignedInUser, infrastructure.token_verifier, identity.resolve_principal
     )
     gate = providers.Factory(
-        ConnectionGate, signed_in_user, redeem_ticket, user_still_active, connection_slots
+        ConnectionGate,
+        signed_in_user,
+        redeem_ticket,
+        user_still_active,
+        connection_slots,
+        recheck_users,
     )
     publish_realtime = providers.Factory(PublishRealtimeHandler, infrastructure.realtime_bus)
 

@@ -216,7 +216,6 @@ async def stream_events(
     call: RawCall,
     gate: ConnectionGate,
     open_stream: OpenStream,
-    recheck: RecheckUsers,
     settings: Settings,
 ) -> web.StreamResponse:
     request = call.request
@@ -225,7 +224,7 @@ async def stream_events(
     last = _resume_point(request.headers.get("Last-Event-ID") or request.query.get("lastEventId"))
     heartbeat = settings.realtime_heartbeat_seconds
     with gate.slots.hold(user_id):
-        request.app[SHUTDOWN].rechecking(recheck, heartbeat)
+        request.app[SHUTDOWN].rechecking(gate.recheck, heartbeat)
         stream = await open_stream(user_id, last)
         try:
             response = web.StreamResponse(
@@ -294,7 +293,6 @@ async def websocket_events(
     call: RawCall,
     gate: ConnectionGate,
     open_stream: OpenStream,
-    recheck: RecheckUsers,
     settings: Settings,
 ) -> web.StreamResponse:
     request = call.request
@@ -320,7 +318,7 @@ async def websocket_events(
         return ws
     try:
         heartbeat = settings.realtime_heartbeat_seconds
-        request.app[SHUTDOWN].rechecking(recheck, heartbeat)
+        request.app[SHUTDOWN].rechecking(gate.recheck, heartbeat)
         await _ws_session(request, open_stream, heartbeat, ws, user_id, check)
     finally:
         hold.__exit__(None, None, None)
