@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NewType
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -15,6 +15,8 @@ from application.ports.unit_of_work import UnitOfWorkFactory
 from entrypoints.observability import DB_POOL_ACTIVE, DB_POOL_SIZE, OUTBOX_LAG
 
 Probe = Callable[[], Awaitable[Any]] | None
+#: What ``/healthz`` runs, by name (``None``: not configured).
+HealthChecks = NewType("HealthChecks", dict[str, Probe])
 
 
 def select_one(engine: AsyncEngine) -> Callable[[], Awaitable[None]]:
@@ -29,7 +31,7 @@ def select_one(engine: AsyncEngine) -> Callable[[], Awaitable[None]]:
 
 def health_checks(
     engine: AsyncEngine | None, redis: Any, broker_url: str | None = None
-) -> dict[str, Probe]:
+) -> HealthChecks:
     database: Probe = None if engine is None else select_one(engine)
 
     async def ping() -> None:
@@ -46,23 +48,27 @@ def health_checks(
             await asyncio.to_thread(probe_rabbitmq, amqp_url)
 
         broker = rabbitmq
-    return {
-        "database": database or in_process,
-        "redis": ping if redis is not None else None,
-        "broker": broker,
-    }
+    return HealthChecks(
+        {
+            "database": database or in_process,
+            "redis": ping if redis is not None else None,
+            "broker": broker,
+        }
+    )
 
 
-def gauges(
-    engine: AsyncEngine | None, uow: UnitOfWorkFactory[Any]
-) -> Callable[[], Awaitable[None]]:
-    async def refresh() -> None:
-        if engine is not None:
-            pool = engine.sync_engine.pool
+class Gauges:
+    """The gauges ``/metrics`` refreshes before it answers: the pool and the outbox's lag."""
+
+    def __init__(self, engine: AsyncEngine | None, uow: UnitOfWorkFactory[Any]):
+        self._engine = engine
+        self._uow = uow
+
+    async def refresh(self) -> None:
+        if self._engine is not None:
+            pool = self._engine.sync_engine.pool
             DB_POOL_ACTIVE.set(getattr(pool, "checkedout", lambda: 0)())
             DB_POOL_SIZE.set(getattr(pool, "size", lambda: 0)())
-        async with uow() as unit:
+        async with self._uow() as unit:
             oldest = await unit.outbox.oldest_pending_at()
         OUTBOX_LAG.set((datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0)
-
-    return refresh

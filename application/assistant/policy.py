@@ -19,3 +19,5 @@ class AssistantPolicy:
     temperature: float = 0.7
     max_output_tokens: int = 2048
     title_timeout_seconds: float = 5.0
+    # False: production without a model key (the routes answer 503 AI_DISABLED).
+    enabled: bool = True

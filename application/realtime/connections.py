@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import logging
-from collections.abc import Collection, Iterator
+from collections.abc import Awaitable, Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -20,6 +20,7 @@ from application.identity.resolve_principal import ResolvePrincipal
 from application.identity.unit_of_work import IdentityUnitOfWork
 from application.ports.identity import TokenVerifier
 from application.ports.unit_of_work import UnitOfWorkFactory
+from application.realtime.tickets import RedeemTicket
 from domain.errors import AuthenticationFailed, Unavailable
 from domain.realtime.events import TooManyConnections
 
@@ -128,3 +129,40 @@ class SignedInUser:
         except AuthenticationFailed:
             return False
         return True
+
+
+#: Whether a connection may stay open, asked every heartbeat.
+Check = Callable[[], Awaitable[bool]]
+
+
+@dataclass(frozen=True, eq=False)
+class ConnectionGate:
+    """Who opens a connection — by session token or single-use ticket — and the check each
+    heartbeat asks of it: the token still verifies, the user was not deleted since (``recheck``
+    asks that of all of this process's connected users together)."""
+
+    signed_in: SignedInUser
+    redeem: RedeemTicket
+    active: UserStillActive
+    slots: ConnectionSlots
+    recheck: RecheckUsers
+
+    async def by_token(self, token: str) -> tuple[str, Check]:
+        user_id = await self.signed_in(token)
+
+        async def still_valid() -> bool:
+            return not self.slots.is_revoked(user_id) and await self.signed_in.still_valid(token)
+
+        return user_id, still_valid
+
+    async def by_ticket(self, ticket: str) -> tuple[str, Check]:
+        user_id = await self.redeem(ticket)
+        if user_id is None:
+            raise AuthenticationFailed("The ticket is unknown, used or expired")
+        if not await self.active(user_id):
+            raise AuthenticationFailed("This account has been deleted")
+
+        async def still_valid() -> bool:
+            return not self.slots.is_revoked(user_id)
+
+        return user_id, still_valid

@@ -2,27 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from dependency_injector import containers, providers
 
 from application.access import members, organizations, projects, roles, teams
 from application.access.authorizer import Authorizer
 from application.access.unit_of_work import AccessUnitOfWork
-from entrypoints.containers.wiring import route_use_cases
-from entrypoints.http.routes.access import AccessUseCases
-from entrypoints.http.routes.access.use_cases import ScopeUseCases
+from entrypoints.containers.wiring import serves
+from entrypoints.http.routes.access import organizations as organization_routes
+from entrypoints.http.routes.access import teams as team_routes
+from entrypoints.http.routes.access.use_cases import (
+    OrganizationUseCases,
+    ProjectUseCases,
+    ScopeUseCases,
+    TeamUseCases,
+)
+
+S = TypeVar("S", bound=ScopeUseCases[Any, Any, Any])
 
 
 def scope_use_cases(
+    kind: type[S],
     create: providers.Provider[Any],
     get: providers.Provider[Any],
     update: providers.Provider[Any],
     delete: providers.Provider[Any],
-) -> providers.Singleton[ScopeUseCases[Any, Any, Any]]:
+) -> providers.Singleton[S]:
     """One kind's create, read, edit and delete, as ``add_scope_routes`` runs them."""
     return providers.Singleton(
-        ScopeUseCases,
+        kind,
         create=create.provider,
         get=get.provider,
         update=update.provider,
@@ -76,10 +85,16 @@ class Access(containers.DeclarativeContainer):
     )
 
     organization = scope_use_cases(
-        create_organization, get_organization, update_organization, delete_organization
+        OrganizationUseCases,
+        create_organization,
+        get_organization,
+        update_organization,
+        delete_organization,
     )
-    team = scope_use_cases(create_team, get_team, update_team, delete_team)
-    project = scope_use_cases(create_project, get_project, update_project, delete_project)
+    team = scope_use_cases(TeamUseCases, create_team, get_team, update_team, delete_team)
+    project = scope_use_cases(
+        ProjectUseCases, create_project, get_project, update_project, delete_project
+    )
 
-    # What the HTTP routes of this context run (entrypoints/http/routes).
-    http = route_use_cases(AccessUseCases, vars())
+    # The route modules this context serves (their handlers' parameters resolve by type).
+    http = serves(organization_routes.routes, team_routes.routes)

@@ -13,13 +13,8 @@ from application.account.step_up import SendStepUpCode, StepUpStatus, VerifyStep
 from application.account.unit_of_work import AccountUnitOfWork
 from domain.account.exports import ExportLinks
 from domain.account.step_up import CodeDigests, VerificationTokens
-from entrypoints.config import Settings
-from entrypoints.containers.wiring import route_use_cases
-from entrypoints.http.routes.account import AccountUseCases
-
-
-def _cookie_secure(settings: Settings) -> bool:
-    return settings.is_production
+from entrypoints.containers.wiring import serves
+from entrypoints.http.routes import account
 
 
 class Account(containers.DeclarativeContainer):
@@ -68,7 +63,6 @@ class Account(containers.DeclarativeContainer):
         notifications.purge_old_notifications,
         core.clock,
     )
-    cookie_secure = providers.Callable(_cookie_secure, core.config)
 
-    # What the HTTP routes of this context run (entrypoints/http/routes).
-    http = route_use_cases(AccountUseCases, vars())
+    # The route modules this context serves (their handlers' parameters resolve by type).
+    http = serves(account.routes)

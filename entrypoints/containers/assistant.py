@@ -28,8 +28,8 @@ from application.assistant.unit_of_work import AssistantUnitOfWork
 from entrypoints.assistant_profile_tool import ProfileFieldThroughPut
 from entrypoints.config import Settings
 from entrypoints.containers.infrastructure import closing
-from entrypoints.containers.wiring import route_use_cases
-from entrypoints.http.routes.assistant import AssistantUseCases
+from entrypoints.containers.wiring import serves
+from entrypoints.http.routes import assistant
 
 
 def _model(settings: Settings) -> LanguageModel:
@@ -46,15 +46,12 @@ def _model(settings: Settings) -> LanguageModel:
     return OfflineLanguageModel()
 
 
-def _enabled(settings: Settings) -> bool:
-    return bool(settings.gemini_api_key) or not settings.is_production
-
-
 def _policy(settings: Settings) -> AssistantPolicy:
     return AssistantPolicy(
         daily_free_messages=settings.ai_daily_free_messages,
         max_credits_per_message=settings.ai_max_credits_per_message,
         credits_per_1k_tokens=settings.ai_credits_per_1k_tokens,
+        enabled=bool(settings.gemini_api_key) or not settings.is_production,
     )
 
 
@@ -132,7 +129,5 @@ class Assistant(containers.DeclarativeContainer):
     stop_generation = providers.Factory(StopGeneration, uow, generations, stop_signal)
     get_quota = providers.Factory(GetQuota, read_uow, core.clock, policy)
 
-    # What the HTTP routes of this context run (entrypoints/http/routes).
-    http = route_use_cases(
-        AssistantUseCases, vars(), enabled=providers.Callable(_enabled, core.config), policy=policy
-    )
+    # The route modules this context serves (their handlers' parameters resolve by type).
+    http = serves(assistant.routes)

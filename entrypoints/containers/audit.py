@@ -6,8 +6,8 @@ from dependency_injector import containers, providers
 
 from application.audit.organization_audit import ReadOrganizationAudit
 from application.audit.unit_of_work import AuditUnitOfWork
-from entrypoints.containers.wiring import route_use_cases
-from entrypoints.http.routes.audit import AuditUseCases
+from entrypoints.containers.wiring import serves
+from entrypoints.http.routes import audit
 
 
 class Audit(containers.DeclarativeContainer):
@@ -18,5 +18,5 @@ class Audit(containers.DeclarativeContainer):
 
     read_organization_audit = providers.Factory(ReadOrganizationAudit, uow, access.authorizer)
 
-    # What the HTTP routes of this context run (entrypoints/http/routes).
-    http = route_use_cases(AuditUseCases, vars())
+    # The route modules this context serves (their handlers' parameters resolve by type).
+    http = serves(audit.routes)

@@ -20,8 +20,8 @@ from application.community.weekly_feedback import SendWeeklyFeedback, Unsubscrib
 from application.ports.attempts import Throttle
 from domain.attempts import AttemptRule
 from domain.community.signed_links import LinkSigner
-from entrypoints.containers.wiring import route_use_cases
-from entrypoints.http.routes.community import CommunityUseCases
+from entrypoints.containers.wiring import serves
+from entrypoints.http.routes import community
 
 #: Platform invites per inviter (API.md): 3 an hour, then locked out for 30 minutes.
 INVITES_PER_HOUR = AttemptRule("community.platform-invite", 3, timedelta(hours=1))
@@ -98,5 +98,5 @@ class Community(containers.DeclarativeContainer):
         infrastructure.disposable_domains,
     )
 
-    # What the HTTP routes of this context run (entrypoints/http/routes).
-    http = route_use_cases(CommunityUseCases, vars())
+    # The route modules this context serves (their handlers' parameters resolve by type).
+    http = serves(community.routes)

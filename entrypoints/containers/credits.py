@@ -30,8 +30,8 @@ from application.credits.unit_of_work import (
 from application.credits.verify_ledger import VerifyLedger
 from domain.credits.coupons import CouponHasher
 from entrypoints.config import Settings
-from entrypoints.containers.wiring import route_use_cases
-from entrypoints.http.routes.credits import CreditsUseCases
+from entrypoints.containers.wiring import serves
+from entrypoints.http.routes.credits import economy, rewards, wallet
 
 
 def _coupon_hasher(settings: Settings) -> CouponHasher:
@@ -93,7 +93,5 @@ class Credits(containers.DeclarativeContainer):
         RedeemCoupon, coupons_uow, credits_ledger, coupon_hasher, core.clock
     )
 
-    # What the HTTP routes of this context run (entrypoints/http/routes).
-    http = route_use_cases(
-        CreditsUseCases, vars(), idempotency=idempotency.idempotent_requests.provider
-    )
+    # The route modules this context serves (their handlers' parameters resolve by type).
+    http = serves(wallet.routes, economy.routes, rewards.routes)

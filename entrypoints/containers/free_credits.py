@@ -10,8 +10,8 @@ from application.free_credits.eligibility import GetFreeCreditsEligibility
 from application.free_credits.send_code import SendVerificationCode
 from application.free_credits.unit_of_work import FreeCreditsUnitOfWork
 from application.free_credits.verify_code import VerifyPhoneCode
-from entrypoints.containers.wiring import route_use_cases
-from entrypoints.http.routes.free_credits import FreeCreditsUseCases
+from entrypoints.containers.wiring import serves
+from entrypoints.http.routes import free_credits
 
 
 class FreeCredits(containers.DeclarativeContainer):
@@ -35,7 +35,5 @@ class FreeCredits(containers.DeclarativeContainer):
     )
     purge_stale_phone_verification = providers.Factory(PurgeStalePhoneVerification, uow, core.clock)
 
-    # What the HTTP routes of this context run (entrypoints/http/routes).
-    http = route_use_cases(
-        FreeCreditsUseCases, vars(), idempotency=idempotency.idempotent_requests.provider
-    )
+    # The route modules this context serves (their handlers' parameters resolve by type).
+    http = serves(free_credits.routes)

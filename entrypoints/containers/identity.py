@@ -7,8 +7,8 @@ from dependency_injector import containers, providers
 from application.identity.provider_sync import ApplyProviderWebhook, ReceiveProviderWebhook
 from application.identity.resolve_principal import ResolvePrincipal
 from application.identity.unit_of_work import IdentityUnitOfWork
-from entrypoints.containers.wiring import route_use_cases
-from entrypoints.http.routes.identity import IdentityUseCases
+from entrypoints.containers.wiring import serves
+from entrypoints.http.routes import identity
 
 
 class Identity(containers.DeclarativeContainer):
@@ -33,7 +33,5 @@ class Identity(containers.DeclarativeContainer):
         infrastructure.provider_event_parser,
     )
 
-    # What the HTTP routes of this context run (entrypoints/http/routes).
-    http = route_use_cases(
-        IdentityUseCases, vars(), webhook_verifier=infrastructure.clerk_webhook_verifier
-    )
+    # The route modules this context serves (their handlers' parameters resolve by type).
+    http = serves(identity.routes)

@@ -9,8 +9,8 @@ from application.invitations.invitation_email import SendInvitationEmailHandler
 from application.invitations.invite import InviteMembers
 from application.invitations.manage import ListInvitations, RevokeInvitation
 from application.invitations.unit_of_work import InvitationsUnitOfWork
-from entrypoints.containers.wiring import route_use_cases
-from entrypoints.http.routes.invitations import InvitationsUseCases
+from entrypoints.containers.wiring import serves
+from entrypoints.http.routes import invitations
 
 
 class Invitations(containers.DeclarativeContainer):
@@ -37,5 +37,5 @@ class Invitations(containers.DeclarativeContainer):
         core.config.provided.frontend_url,
     )
 
-    # What the HTTP routes of this context run (entrypoints/http/routes).
-    http = route_use_cases(InvitationsUseCases, vars())
+    # The route modules this context serves (their handlers' parameters resolve by type).
+    http = serves(invitations.routes)

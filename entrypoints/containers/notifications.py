@@ -13,8 +13,8 @@ from application.notifications.inbox import (
     MarkNotifications,
 )
 from application.notifications.unit_of_work import NotificationsUnitOfWork
-from entrypoints.containers.wiring import route_use_cases
-from entrypoints.http.routes.notifications import NotificationsUseCases
+from entrypoints.containers.wiring import serves
+from entrypoints.http.routes import notifications
 
 
 class Notifications(containers.DeclarativeContainer):
@@ -33,5 +33,5 @@ class Notifications(containers.DeclarativeContainer):
     )
     purge_old_notifications = providers.Factory(PurgeOldNotifications, uow, core.clock)
 
-    # What the HTTP routes of this context run (entrypoints/http/routes).
-    http = route_use_cases(NotificationsUseCases, vars())
+    # The route modules this context serves (their handlers' parameters resolve by type).
+    http = serves(notifications.routes)

@@ -13,8 +13,8 @@ from application.payments.settlement import PaymentSettlement
 from application.payments.unit_of_work import PaymentsUnitOfWork
 from application.payments.verify import VerifyPayment
 from application.payments.webhooks import ProcessRazorpayWebhook, ReceiveRazorpayWebhook
-from entrypoints.containers.wiring import route_use_cases
-from entrypoints.http.routes.payments import PaymentsUseCases
+from entrypoints.containers.wiring import serves
+from entrypoints.http.routes.payments import api, checkout
 from entrypoints.payments_wiring import checkout_key_secret, checkout_sandbox
 
 
@@ -71,10 +71,8 @@ class Payments(containers.DeclarativeContainer):
         ReconcilePayments, uow, payment_settlement, refund_payment, core.clock
     )
 
-    # What the HTTP routes of this context run (entrypoints/http/routes).
-    http = route_use_cases(
-        PaymentsUseCases,
-        vars(),
-        idempotency=idempotency.idempotent_requests.provider,
-        sandbox=providers.Callable(checkout_sandbox, core.config, infrastructure.payment_gateway),
-    )
+    # The in-process sandbox gateway, outside production only (the /dev/checkout pages).
+    sandbox = providers.Callable(checkout_sandbox, core.config, infrastructure.payment_gateway)
+
+    # The route modules this context serves (their handlers' parameters resolve by type).
+    http = serves(api.routes, checkout.routes)

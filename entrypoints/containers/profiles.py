@@ -6,8 +6,8 @@ from dependency_injector import containers, providers
 
 from application.profiles import own_profile, public_profile
 from application.profiles.unit_of_work import ProfilesUnitOfWork
-from entrypoints.containers.wiring import route_use_cases
-from entrypoints.http.routes.profiles import ProfilesUseCases
+from entrypoints.containers.wiring import serves
+from entrypoints.http.routes import profiles
 
 
 class Profiles(containers.DeclarativeContainer):
@@ -29,5 +29,5 @@ class Profiles(containers.DeclarativeContainer):
     record_profile_view = providers.Factory(public_profile.RecordProfileView, uow, core.clock)
     list_profile_views = providers.Factory(public_profile.ListProfileViews, read_uow)
 
-    # What the HTTP routes of this context run (entrypoints/http/routes).
-    http = route_use_cases(ProfilesUseCases, vars())
+    # The route modules this context serves (their handlers' parameters resolve by type).
+    http = serves(profiles.routes)

@@ -9,8 +9,8 @@ from application.project_activity.github import ApplyGithubDelivery, ReceiveGith
 from application.project_activity.reads import ListProjectActivity
 from application.project_activity.unit_of_work import ProjectActivityUnitOfWork
 from entrypoints.config import Settings
-from entrypoints.containers.wiring import route_use_cases
-from entrypoints.http.routes.project_activity import ProjectActivityUseCases
+from entrypoints.containers.wiring import serves
+from entrypoints.http.routes import project_activity
 
 
 def _verifier(settings: Settings) -> GithubWebhookVerifier | None:
@@ -29,5 +29,5 @@ class ProjectActivityContext(containers.DeclarativeContainer):
     apply_github_delivery = providers.Factory(ApplyGithubDelivery, uow, core.clock)
     list_project_activity = providers.Factory(ListProjectActivity, uow, access.authorizer)
 
-    # What the HTTP routes of this context run (entrypoints/http/routes).
-    http = route_use_cases(ProjectActivityUseCases, vars(), github_verifier=github_verifier)
+    # The route modules this context serves (their handlers' parameters resolve by type).
+    http = serves(project_activity.routes)

@@ -10,6 +10,7 @@ from dependency_injector import containers, providers
 
 from application.identity.unit_of_work import IdentityUnitOfWork
 from application.realtime.connections import (
+    ConnectionGate,
     ConnectionSlots,
     RecheckUsers,
     SignedInUser,
@@ -18,13 +19,8 @@ from application.realtime.connections import (
 from application.realtime.publish import PublishRealtimeHandler
 from application.realtime.stream import OpenStream
 from application.realtime.tickets import IssueTicket, RedeemTicket
-from entrypoints.config import Settings
-from entrypoints.containers.wiring import route_use_cases
-from entrypoints.http.routes.realtime import RealtimeUseCases
-
-
-def _outside_production(settings: Settings) -> bool:
-    return not settings.is_production
+from entrypoints.containers.wiring import serves
+from entrypoints.http.routes import realtime
 
 
 class Realtime(containers.DeclarativeContainer):
@@ -45,15 +41,15 @@ class Realtime(containers.DeclarativeContainer):
     signed_in_user = providers.Factory(
         SignedInUser, infrastructure.token_verifier, identity.resolve_principal
     )
+    gate = providers.Factory(
+        ConnectionGate,
+        signed_in_user,
+        redeem_ticket,
+        user_still_active,
+        connection_slots,
+        recheck_users,
+    )
     publish_realtime = providers.Factory(PublishRealtimeHandler, infrastructure.realtime_bus)
 
-    # What the HTTP routes of this context run (entrypoints/http/routes).
-    http = route_use_cases(
-        RealtimeUseCases,
-        vars(),
-        slots=connection_slots,
-        recheck=recheck_users,
-        heartbeat_seconds=core.config.provided.realtime_heartbeat_seconds,
-        ws_ping_seconds=core.config.provided.realtime_ws_ping_seconds,
-        dev_pages=providers.Callable(_outside_production, core.config),
-    )
+    # The route modules this context serves (their handlers' parameters resolve by type).
+    http = serves(realtime.routes, realtime.dev)

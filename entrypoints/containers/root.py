@@ -2,7 +2,8 @@
 
 A context brings its own container (``entrypoints/containers/<context>.py``) that declares
 ``core``/``infrastructure`` (and any context it uses) as ``DependenciesContainer``; its ``http``
-list builds the use-case objects its route modules receive. Adding a context is one line here.
+names the route modules it serves, whose handlers' parameters resolve to its providers by type
+(ADR 0011). Adding a context is one line here.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from entrypoints.containers.project_activity import ProjectActivityContext
 from entrypoints.containers.realtime import Realtime
 from entrypoints.containers.settings import UserSettings
 from entrypoints.containers.support import Support
+from entrypoints.containers.wiring import ProvidedTypes, members_of
+from entrypoints.http.routing import ApiRoutes
 
 
 class Container(containers.DeclarativeContainer):
@@ -72,20 +75,22 @@ class Container(containers.DeclarativeContainer):
     del _on
 
 
-def route_use_cases(container: Container) -> Iterator[object]:
-    """Every context's ``http`` objects (what its route modules receive), in context order."""
-    for provider in container.providers.values():
-        if isinstance(provider, providers.Container):
-            http = provider.providers.get("http")  # type: ignore[attr-defined]
-            if http is not None:
-                yield from http()
-
-
-def route_use_case_types() -> Iterator[type]:
-    """The same, statically (the OpenAPI document is built without a container)."""
-    for provider in Container.cls_providers.values():
+def route_modules() -> Iterator[tuple[str, ApiRoutes]]:
+    """Every context's route modules with its name, in context order (from the classes: the
+    OpenAPI document is built without a container)."""
+    for name, provider in Container.cls_providers.items():
         if isinstance(provider, providers.Container):
             http = provider.container.providers.get("http")
-            if isinstance(http, providers.List):
-                for item in http.args:
-                    yield item.cls
+            if isinstance(http, providers.Object):
+                for routes in http.provides or ():
+                    yield name, routes
+
+
+def provided_types(container: Container) -> ProvidedTypes:
+    """What the handlers' parameters resolve to: every context's providers, core's and
+    infrastructure's, by the type they give (ADR 0011)."""
+    return ProvidedTypes(
+        (name, members_of(provider))
+        for name, provider in container.providers.items()
+        if isinstance(provider, providers.Container)
+    )

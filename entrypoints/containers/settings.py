@@ -6,8 +6,8 @@ from dependency_injector import containers, providers
 
 from application.settings.unit_of_work import SettingsUnitOfWork
 from application.settings.user_settings import GetSettings, ResetSettings, UpdateSettings
-from entrypoints.containers.wiring import route_use_cases
-from entrypoints.http.routes.settings import SettingsUseCases
+from entrypoints.containers.wiring import serves
+from entrypoints.http.routes import settings
 
 
 class UserSettings(containers.DeclarativeContainer):
@@ -20,5 +20,5 @@ class UserSettings(containers.DeclarativeContainer):
     update_settings = providers.Factory(UpdateSettings, uow, core.clock)
     reset_settings = providers.Factory(ResetSettings, uow, core.clock)
 
-    # What the HTTP routes of this context run (entrypoints/http/routes).
-    http = route_use_cases(SettingsUseCases, vars())
+    # The route modules this context serves (their handlers' parameters resolve by type).
+    http = serves(settings.routes)

@@ -13,8 +13,8 @@ from application.support.sla import MarkBreachedTickets
 from application.support.triage import TicketTriage, TriageTicket
 from application.support.unit_of_work import SupportUnitOfWork
 from entrypoints.config import Settings
-from entrypoints.containers.wiring import route_use_cases
-from entrypoints.http.routes.support import SupportUseCases
+from entrypoints.containers.wiring import serves
+from entrypoints.http.routes import support
 
 
 def _agents(settings: Settings) -> SupportAgents:
@@ -49,5 +49,5 @@ class Support(containers.DeclarativeContainer):
     triage_ticket = providers.Factory(TriageTicket, uow, core.clock, triage)
     mark_breached_tickets = providers.Factory(MarkBreachedTickets, uow, core.clock, agents)
 
-    # What the HTTP routes of this context run (entrypoints/http/routes).
-    http = route_use_cases(SupportUseCases, vars())
+    # The route modules this context serves (their handlers' parameters resolve by type).
+    http = serves(support.routes)

@@ -11,7 +11,7 @@ from swagger_ui import api_doc
 from entrypoints import runtime
 from entrypoints.config import Settings
 from entrypoints.containers import Container
-from entrypoints.containers.root import route_use_case_types, route_use_cases
+from entrypoints.containers.root import provided_types, route_modules
 from entrypoints.http.client_address import TrustedProxies
 from entrypoints.http.guards import Authenticator, RateLimits, limiter_storage
 from entrypoints.http.middleware import (
@@ -28,20 +28,15 @@ from entrypoints.http.openapi import build_openapi
 from entrypoints.http.request_state import CONTAINER, MAX_BODY
 from entrypoints.http.routes import realtime
 from entrypoints.http.routes.system import OPENAPI
-from entrypoints.http.routing import ApiRoutes, RouteSpec, build_handler
+from entrypoints.http.routing import RouteSpec, build_handler
 from entrypoints.jobs.relay_loop import start_in_process_jobs
 
 API_VERSION = "1.0.0"
 
 
 def all_specs() -> list[RouteSpec]:
-    """Every route, in registration order: the route modules of each context's use cases."""
-    return [
-        spec
-        for uses in route_use_case_types()
-        for routes in ApiRoutes.by_uses[uses]
-        for spec in routes.specs
-    ]
+    """Every route, in registration order: each context's route modules."""
+    return [spec for _context, routes in route_modules() for spec in routes.specs]
 
 
 def create_app(container: Container) -> web.Application:
@@ -73,19 +68,17 @@ def create_app(container: Container) -> web.Application:
     )
     realtime.install(app)  # open SSE/WebSocket connections end at shutdown
     specs: list[RouteSpec] = []
-    # Each context's container builds the use cases its route modules' handlers receive.
-    for uses in route_use_cases(container):
-        for routes in ApiRoutes.by_uses[type(uses)]:
-            for spec in routes.specs:
-                handler = build_handler(
-                    spec,
-                    uses,
-                    authenticate,
-                    limits,
-                    validate_responses=settings.validate_responses,
-                )
-                app.router.add_route(spec.method, spec.path, handler)
-                specs.append(spec)
+    # A handler's parameters are resolved once, here, by type (ADR 0011): a missing or
+    # ambiguous one stops the start.
+    provided = provided_types(container)
+    for context, routes in route_modules():
+        for spec in routes.specs:
+            runs = provided.resolve(context, spec)
+            handler = build_handler(
+                spec, runs, authenticate, limits, validate_responses=settings.validate_responses
+            )
+            app.router.add_route(spec.method, spec.path, handler)
+            specs.append(spec)
     document = build_openapi(specs, version=API_VERSION)
     app[OPENAPI] = orjson.dumps(document)
     # Swagger UI is handed the document itself: with ``config_url`` the library fetched it

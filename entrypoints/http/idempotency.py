@@ -2,9 +2,10 @@
 
     @routes.post("/api/v1/payments/create-order", body=..., response=..., status=201)
     @idempotent(status=201)
-    async def create_order(call, uc): ...
+    async def create_order(call, create: CreateOrder): ...
 
-The module's use cases (``uc``) carry ``idempotency: IdempotentRequests``.
+The decorated handler runs what it names (ADR 0011) and, before them, the ``IdempotentRequests``
+its context provides.
 
 Keys are scoped per caller (the platform user id). The first response with a status below 500
 is stored and replayed byte for byte with ``Idempotent-Replayed: true``; a 5xx or an unexpected
@@ -15,8 +16,9 @@ the first request still in flight → 409 DUPLICATE_REQUEST.
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, get_type_hints
 
 from aiohttp import web
 
@@ -31,11 +33,6 @@ from entrypoints.http.routing import Call, Handler, Reply
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 NOT_STORED = frozenset({401, 409, 429})  # answers about this attempt, not about the request
-
-
-class UsesIdempotency(Protocol):
-    @property
-    def idempotency(self) -> Callable[[], IdempotentRequests]: ...
 
 
 def idempotency_key(call: Call[Any, Any], *, required: bool) -> str | None:
@@ -55,11 +52,10 @@ def replayed(response: web.Response) -> web.Response:
 def idempotent(*, status: int, required: bool = True) -> Callable[[Handler], Handler]:
     def decorate(handler: Handler) -> Handler:
         @functools.wraps(handler)
-        async def wrapped(call: Call[Any, Any], uc: UsesIdempotency) -> Any:
+        async def wrapped(call: Call[Any, Any], requests: IdempotentRequests, *runs: object) -> Any:
             key = idempotency_key(call, required=required)
             if key is None:
-                return await handler(call, uc)
-            requests = uc.idempotency()
+                return await handler(call, *runs)
             scope = call.user.user_id
             fingerprint = request_fingerprint(call.request.method, call.request.path, call.raw_body)
             stored = await requests.begin(scope=scope, key=key, fingerprint=fingerprint)
@@ -70,7 +66,7 @@ def idempotent(*, status: int, required: bool = True) -> Callable[[Handler], Han
                     )
                 )
             try:
-                response = _render(await handler(call, uc), status)
+                response = _render(await handler(call, *runs), status)
             except (DomainError, ApiError) as exc:
                 response = _error_response(call.request, exc)
             except BaseException:
@@ -87,6 +83,13 @@ def idempotent(*, status: int, required: bool = True) -> Callable[[Handler], Han
                 )
             return response
 
+        # What the app resolves (ADR 0011): the handler's parameters, the requests after ``call``.
+        call_parameter, *handler_runs = inspect.signature(handler).parameters.values()
+        needs = inspect.Parameter("requests", inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        wrapped.__signature__ = inspect.signature(handler).replace(  # type: ignore[attr-defined]
+            parameters=[call_parameter, needs, *handler_runs]
+        )
+        wrapped.__annotations__ = {**get_type_hints(handler), "requests": IdempotentRequests}
         document_key(wrapped, required=required)
         return wrapped
 

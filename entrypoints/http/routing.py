@@ -3,21 +3,15 @@
     routes = ApiRoutes(tag="profile")
 
     @routes.put("/api/v1/profile", body=ProfileIn, response=ProfileOut, auth=Auth.REQUIRED)
-    async def update_profile(call: Call[ProfileIn, NoQuery]) -> ProfileOut: ...
+    async def update_profile(call: Call[ProfileIn, NoQuery], update: UpdateProfile) -> ProfileOut:
+        return profile_out(await update(call.user, ...))
 
-Each route module declares the typed use cases its handlers need as one frozen dataclass and
-names it on its ``ApiRoutes``; the context's container builds that object once and the app hands
-it to every handler of the module as its second argument::
-
-    @dataclass(frozen=True)
-    class ProfileUseCases:
-        update_profile: Callable[[], UpdateProfile]  # a fresh use case per call
-
-    routes = ApiRoutes(tag="profile", uses=ProfileUseCases)
-
-    @routes.put("/api/v1/profile", ...)
-    async def update_profile(call: Call[ProfileIn, NoQuery], uc: ProfileUseCases) -> ProfileOut:
-        return await uc.update_profile()(call.user, ...)
+A handler's parameters after ``call`` are what it runs, named by their type (ADR 0011): the app
+resolves each once, at start-up, to the provider of that type in the handler's context container
+(or the one provider of it in any other) and calls it per request — a use case's ``Factory``
+builds a fresh one, a ``Singleton`` gives the one. A type nobody provides, or two providers of it,
+fails the app's start. A handler written once for several kinds (the scope routes) names the types
+its type-variable parameters stand for with ``runs=``.
 
 Handlers never see the container. The handler gets a ``Call`` (validated body and query, path
 params, principal) and returns a model/plain data (wrapped as ``{"success": true, "data": …}``
@@ -29,11 +23,12 @@ with the route's status) or a ``Reply`` for a different status, ``meta`` or head
 from __future__ import annotations
 
 import enum
+import inspect
 import math
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import GenericAlias
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, get_type_hints
 
 import pydantic_core
 from aiohttp import web
@@ -120,8 +115,8 @@ class Call(Generic[B, Q]):
         return self.request.headers.get(name)
 
 
-# A handler: ``async (call, use_cases)``; ``use_cases`` is the module's ``uses`` object.
-Handler = Callable[[Call[Any, Any], Any], Awaitable[Any]]
+# A handler: ``async (call, *what_it_runs)``, each parameter after ``call`` named by its type.
+Handler = Callable[..., Awaitable[Any]]
 
 
 @dataclass
@@ -129,7 +124,6 @@ class RouteSpec:
     method: str
     path: str
     handler: Handler
-    uses: type
     summary: str
     tag: str
     auth: Auth
@@ -146,24 +140,27 @@ class RouteSpec:
     # The operation's name where one handler is written for several (``<module>_<handler>``
     # otherwise): the routes a generator adds per scope kind keep the names they always had.
     name: str | None = None
+    # The types of parameters annotated with a type variable (a handler written for several).
+    runs: Mapping[str, Any] = field(default_factory=dict)
 
-
-class NoUseCases:
-    """For route modules whose handlers need no use case."""
+    def dependencies(self) -> list[tuple[str, Any]]:
+        """The handler's parameters after ``call``, each with the type it is resolved by."""
+        hints = get_type_hints(self.handler)
+        wanted = []
+        for name in list(inspect.signature(self.handler).parameters)[1:]:
+            annotation = self.runs.get(name, hints.get(name))
+            if annotation is None or isinstance(annotation, TypeVar):
+                raise TypeError(f"{self.path}: the handler's {name} needs a type (or runs=)")
+            wanted.append((name, annotation))
+        return wanted
 
 
 class ApiRoutes:
-    """A route module's routes, and the type of the use cases its handlers receive."""
+    """A route module's routes (its context container names it in its ``http``)."""
 
-    # Every route module, by the type of its use cases (one type may serve several modules).
-    by_uses: dict[type, list[ApiRoutes]] = {}
-
-    def __init__(self, tag: str, *, uses: type = NoUseCases):
+    def __init__(self, tag: str):
         self.tag = tag
-        self.uses = uses
         self.specs: list[RouteSpec] = []
-        if uses is not NoUseCases:
-            ApiRoutes.by_uses.setdefault(uses, []).append(self)
 
     def route(
         self,
@@ -182,6 +179,7 @@ class ApiRoutes:
         responses: dict[int, str] | None = None,
         include_in_schema: bool = True,
         name: str | None = None,
+        runs: Mapping[str, Any] | None = None,
     ) -> Callable[[Handler], Handler]:
         def decorate(handler: Handler) -> Handler:
             self.specs.append(
@@ -189,7 +187,6 @@ class ApiRoutes:
                     method=method,
                     path=path,
                     handler=handler,
-                    uses=self.uses,
                     summary=summary or (handler.__doc__ or handler.__name__).strip().split("\n")[0],
                     tag=self.tag,
                     auth=auth,
@@ -203,6 +200,7 @@ class ApiRoutes:
                     extra_responses=dict(responses or {}),
                     include_in_schema=include_in_schema,
                     name=name,
+                    runs=dict(runs or {}),
                 )
             )
             return handler
@@ -362,14 +360,14 @@ def response_check(spec: RouteSpec) -> Callable[[Any], None]:
 
 def build_handler(
     spec: RouteSpec,
-    uses: object,
+    runs: Sequence[Callable[[], object]],
     authenticate: Callable[[web.Request, Auth], Awaitable[Principal | None]],
     limit: Callable[[web.Request, RouteSpec, Principal | None], Awaitable[dict[str, str]]],
     *,
     validate_responses: bool = False,
 ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-    if not isinstance(uses, spec.uses):
-        raise TypeError(f"{spec.path} needs {spec.uses.__name__}, got {type(uses).__name__}")
+    """The aiohttp handler of ``spec``; ``runs`` gives its handler's parameters after ``call``
+    (in order), each called per request."""
     check = response_check(spec) if validate_responses else None
 
     async def handle(request: web.Request) -> web.StreamResponse:
@@ -383,7 +381,8 @@ def build_handler(
         raw = await _read_body(request) if request.can_read_body else b""
         query = _parse_query(spec, request)
         body = NoBody() if spec.raw else _parse_body(spec, raw, request)
-        result = await spec.handler(Call(request, body, query, principal, raw), uses)
+        call = Call(request, body, query, principal, raw)
+        result = await spec.handler(call, *[provide() for provide in runs])
         if isinstance(result, web.StreamResponse):
             response = result
         elif isinstance(result, Reply):

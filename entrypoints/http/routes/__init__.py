@@ -1,2 +1,2 @@
-"""Route modules. Each declares the use cases its handlers receive (``ApiRoutes(uses=...)``);
-its context's container builds them (``http`` in ``entrypoints/containers/<context>.py``)."""
+"""Route modules. A handler's parameters after ``call`` name what it runs by type (ADR 0011);
+its context's container serves the module (``http`` in ``entrypoints/containers/<context>.py``)."""

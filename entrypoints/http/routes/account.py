@@ -6,8 +6,6 @@ The step-up token rides in ``X-Verification-Token`` or the HttpOnly, SameSite=St
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from typing import TypeVar
 
@@ -20,6 +18,7 @@ from application.account.lifecycle import DeleteAccount, RecoverAccount
 from application.account.step_up import SendStepUpCode, StepUpStatus, VerifyStepUpCode
 from domain.account.activity import ActivityEntry
 from domain.errors import AuthenticationFailed
+from entrypoints.config import Settings
 from entrypoints.http.guards import bearer_token
 from entrypoints.http.routing import (
     ApiRoutes,
@@ -52,22 +51,7 @@ Q = TypeVar("Q", bound=BaseModel)
 STEP_UP = {403: "VERIFICATION_REQUIRED: verify with send-otp / verify-otp first"}
 
 
-@dataclass(frozen=True)
-class AccountUseCases:
-    """What these handlers run (built by the context's container)."""
-
-    send_step_up_code: Callable[[], SendStepUpCode]
-    verify_step_up_code: Callable[[], VerifyStepUpCode]
-    step_up_status: Callable[[], StepUpStatus]
-    list_activity: Callable[[], ListActivity]
-    request_export: Callable[[], RequestExport]
-    download_export: Callable[[], DownloadExport]
-    delete_account: Callable[[], DeleteAccount]
-    recover_account: Callable[[], RecoverAccount]
-    cookie_secure: Callable[[], bool]
-
-
-routes = ApiRoutes(tag="account", uses=AccountUseCases)
+routes = ApiRoutes(tag="account")
 
 
 def verification_of(call: Call[B, Q]) -> str | None:
@@ -75,7 +59,8 @@ def verification_of(call: Call[B, Q]) -> str | None:
     return call.header(VERIFICATION_HEADER) or call.request.cookies.get(VERIFICATION_COOKIE)
 
 
-def _cookie(token: str, max_age: int, secure: bool) -> str:
+def _cookie(token: str, max_age: int, *, secure: bool) -> str:
+    """The step-up cookie; ``Secure`` in production (served over HTTPS only)."""
     jar: SimpleCookie = SimpleCookie()
     jar[VERIFICATION_COOKIE] = token
     morsel = jar[VERIFICATION_COOKIE]
@@ -94,8 +79,10 @@ def _cookie(token: str, max_age: int, secure: bool) -> str:
     summary="E-mail a 6-digit step-up code (60 s cooldown, 5 per 30 min)",
     responses={429: "RATE_LIMITED (Retry-After)"},
 )
-async def send_otp(call: Call[NoBody, NoQuery], uc: AccountUseCases) -> StepUpCodeSentOut:
-    issued = await uc.send_step_up_code()(call.user, call.context)
+async def send_otp(
+    call: Call[NoBody, NoQuery], send_step_up_code: SendStepUpCode
+) -> StepUpCodeSentOut:
+    issued = await send_step_up_code(call.user, call.context)
     return StepUpCodeSentOut(sent=True, expires_at=issued.expires_at)
 
 
@@ -106,18 +93,22 @@ async def send_otp(call: Call[NoBody, NoQuery], uc: AccountUseCases) -> StepUpCo
     summary="Exchange the code for a 15-minute verification token (also set as a cookie)",
     responses={429: "RATE_LIMITED: 5 wrong codes lock verification for 30 minutes"},
 )
-async def verify_otp(call: Call[VerifyCodeIn, NoQuery], uc: AccountUseCases) -> Reply:
-    issued = await uc.verify_step_up_code()(call.user, call.body.otp, call.context)
+async def verify_otp(
+    call: Call[VerifyCodeIn, NoQuery], verify_step_up_code: VerifyStepUpCode, settings: Settings
+) -> Reply:
+    issued = await verify_step_up_code(call.user, call.body.otp, call.context)
     body = shown(VerificationOut, issued, verification_token=issued.token)
-    cookie = _cookie(issued.token, issued.expires_in, uc.cookie_secure())
+    cookie = _cookie(issued.token, issued.expires_in, secure=settings.is_production)
     return Reply(body, headers={"Set-Cookie": cookie})
 
 
 @routes.get(
     f"{BASE}/status", response=VerificationStatusOut, summary="Whether step-up is verified now"
 )
-async def status(call: Call[NoBody, NoQuery], uc: AccountUseCases) -> VerificationStatusOut:
-    token = await uc.step_up_status()(call.user, verification_of(call))
+async def status(
+    call: Call[NoBody, NoQuery], step_up_status: StepUpStatus
+) -> VerificationStatusOut:
+    token = await step_up_status(call.user, verification_of(call))
     return VerificationStatusOut(
         verified=token is not None, expires_at=token.expires_at if token else None
     )
@@ -140,8 +131,8 @@ def _activity_out(entry: ActivityEntry) -> ActivityOut:
     summary="My security and activity log, newest first (step-up)",
     responses=STEP_UP,
 )
-async def logs(call: Call[NoBody, PageQuery], uc: AccountUseCases) -> Reply:
-    page = await uc.list_activity()(
+async def logs(call: Call[NoBody, PageQuery], list_activity: ListActivity) -> Reply:
+    page = await list_activity(
         call.user,
         verification_of(call),
         call.query.paging,
@@ -157,8 +148,8 @@ async def logs(call: Call[NoBody, PageQuery], uc: AccountUseCases) -> Reply:
     summary="Export everything held about me (step-up; once per 24 h)",
     responses={**STEP_UP, 429: "RATE_LIMITED: one export per 24 hours (Retry-After)"},
 )
-async def export_data(call: Call[NoBody, NoQuery], uc: AccountUseCases) -> ExportOut:
-    export = await uc.request_export()(call.user, verification_of(call), call.context)
+async def export_data(call: Call[NoBody, NoQuery], request_export: RequestExport) -> ExportOut:
+    export = await request_export(call.user, verification_of(call), call.context)
     return shown(ExportOut, export, status=export.status.value)
 
 
@@ -170,9 +161,9 @@ async def export_data(call: Call[NoBody, NoQuery], uc: AccountUseCases) -> Expor
     responses={404: "NOT_FOUND", 403: "FORBIDDEN: bad signature", 410: "GONE: expired"},
 )
 async def download_export(
-    call: Call[NoBody, ExportLinkQuery], uc: AccountUseCases
+    call: Call[NoBody, ExportLinkQuery], download_export: DownloadExport
 ) -> web.StreamResponse:
-    export, chunks = await uc.download_export()(
+    export, chunks = await download_export(
         call.user, call.path["exportId"], call.query.expires, call.query.signature, call.context
     )
     response = web.StreamResponse(
@@ -197,9 +188,11 @@ async def download_export(
     summary="Delete my account (step-up; 90 days to recover)",
     responses={**STEP_UP, 409: "CONFLICT: the only Owner of organizations (listed)"},
 )
-async def delete_account(call: Call[NoBody, NoQuery], uc: AccountUseCases) -> Reply:
-    recover_by = await uc.delete_account()(call.user, verification_of(call), call.context)
-    expired = _cookie("", 0, uc.cookie_secure())
+async def delete_account(
+    call: Call[NoBody, NoQuery], delete_account: DeleteAccount, settings: Settings
+) -> Reply:
+    recover_by = await delete_account(call.user, verification_of(call), call.context)
+    expired = _cookie("", 0, secure=settings.is_production)
     return Reply(
         DeletedAccountOut(deleted=True, recover_by=recover_by), headers={"Set-Cookie": expired}
     )
@@ -212,11 +205,11 @@ async def delete_account(call: Call[NoBody, NoQuery], uc: AccountUseCases) -> Re
     summary="Recover my deleted account within 90 days (the same identity)",
     responses={401: "AUTH_REQUIRED", 409: "CONFLICT: not deleted", 410: "GONE: erased"},
 )
-async def recover(call: Call[NoBody, NoQuery], uc: AccountUseCases) -> RecoveredOut:
+async def recover(call: Call[NoBody, NoQuery], recover_account: RecoverAccount) -> RecoveredOut:
     token = bearer_token(call.request)
     if token is None:
         raise AuthenticationFailed("Authentication required")
     if "Authorization" not in call.request.headers:  # the session cookie: ADR 0009, as the guard
         refuse_non_json(call.request, even_without_body=True)
-    user = await uc.recover_account()(token, call.context)
+    user = await recover_account(token, call.context)
     return RecoveredOut(recovered=True, user_id=user.id)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import orjson
 from aiohttp import web
@@ -48,28 +46,12 @@ from entrypoints.http.schemas.assistant import (
 )
 from entrypoints.http.schemas.base import PageQuery, shown
 
-
-@dataclass(frozen=True)
-class AssistantUseCases:
-    """What these handlers run (built by the context's container)."""
-
-    enabled: bool  # False: production without GEMINI_API_KEY (503 AI_DISABLED)
-    policy: AssistantPolicy
-    start_turn: Callable[[], StartTurn]
-    list_conversations: Callable[[], ListConversations]
-    get_conversation: Callable[[], GetConversation]
-    rename_conversation: Callable[[], RenameConversation]
-    delete_conversation: Callable[[], DeleteConversation]
-    stop_generation: Callable[[], StopGeneration]
-    get_quota: Callable[[], GetQuota]
-
-
-routes = ApiRoutes(tag="assistant", uses=AssistantUseCases)
+routes = ApiRoutes(tag="assistant")
 MESSAGE_LIMIT = "30/minute"  # bursts; the daily quota is the real bound
 
 
-def _enabled(uc: AssistantUseCases) -> None:
-    if not uc.enabled:
+def _enabled(policy: AssistantPolicy) -> None:
+    if not policy.enabled:
         raise AssistantDisabled()
 
 
@@ -108,10 +90,10 @@ def _sse(event: TurnEvent) -> bytes:
     return b"data: " + orjson.dumps(frame(event)) + b"\n\n"
 
 
-async def _start(call: Call[MessageIn, NoQuery], uc: AssistantUseCases) -> Turn:
-    _enabled(uc)
+async def _start(call: Call[MessageIn, NoQuery], start_turn: StartTurn) -> Turn:
+    _enabled(start_turn.policy)
     body = call.body
-    return await uc.start_turn()(
+    return await start_turn(
         TurnRequest(
             principal=call.user,
             message=body.message,
@@ -130,8 +112,8 @@ async def _start(call: Call[MessageIn, NoQuery], uc: AssistantUseCases) -> Turn:
     summary="Send a message; the reply streams as Server-Sent Events",
     responses={200: "text/event-stream of data: {json} frames"},
 )
-async def stream(call: Call[MessageIn, NoQuery], uc: AssistantUseCases) -> web.StreamResponse:
-    turn = await _start(call, uc)
+async def stream(call: Call[MessageIn, NoQuery], start_turn: StartTurn) -> web.StreamResponse:
+    turn = await _start(call, start_turn)
     events = await turn.launch()
     response = web.StreamResponse(
         headers={
@@ -166,8 +148,8 @@ async def stream(call: Call[MessageIn, NoQuery], uc: AssistantUseCases) -> web.S
     rate_limit=MESSAGE_LIMIT,
     summary="Send a message; the whole reply at once",
 )
-async def chat(call: Call[MessageIn, NoQuery], uc: AssistantUseCases) -> ChatOut:
-    turn = await _start(call, uc)
+async def chat(call: Call[MessageIn, NoQuery], start_turn: StartTurn) -> ChatOut:
+    turn = await _start(call, start_turn)
     text, usage, charged, status = "", Usage(), 0, "complete"
     message_id = turn.reply_id
     async for event in await turn.launch():
@@ -208,10 +190,12 @@ def _message_out(m: Message) -> MessageOut:
 @routes.page(
     "/api/v1/ai/conversations", ConversationOut, summary="My conversations, most recent first"
 )
-async def list_conversations(call: Call[NoBody, PageQuery], uc: AssistantUseCases) -> Reply:
-    _enabled(uc)
+async def list_conversations(
+    call: Call[NoBody, PageQuery], policy: AssistantPolicy, listing: ListConversations
+) -> Reply:
+    _enabled(policy)
     q = call.query
-    page = await uc.list_conversations()(call.user, q.paging)
+    page = await listing(call.user, q.paging)
     items = [_conversation_out(c) for c in page.items]
     return Reply(items, meta={"limit": q.limit, "nextCursor": page.next_cursor})
 
@@ -222,10 +206,10 @@ async def list_conversations(call: Call[NoBody, PageQuery], uc: AssistantUseCase
     summary="One of my conversations with its messages, oldest first",
 )
 async def get_conversation(
-    call: Call[NoBody, NoQuery], uc: AssistantUseCases
+    call: Call[NoBody, NoQuery], policy: AssistantPolicy, read: GetConversation
 ) -> ConversationDetailOut:
-    _enabled(uc)
-    thread = await uc.get_conversation()(call.user, call.path["id"])
+    _enabled(policy)
+    thread = await read(call.user, call.path["id"])
     base = _conversation_out(thread.conversation)
     return ConversationDetailOut(
         **base.model_dump(), messages=[_message_out(m) for m in thread.messages]
@@ -238,9 +222,11 @@ async def get_conversation(
     response=ConversationOut,
     summary="Rename one of my conversations",
 )
-async def rename(call: Call[RenameIn, NoQuery], uc: AssistantUseCases) -> ConversationOut:
-    _enabled(uc)
-    renamed = await uc.rename_conversation()(call.user, call.path["id"], call.body.title)
+async def rename(
+    call: Call[RenameIn, NoQuery], policy: AssistantPolicy, rename_conversation: RenameConversation
+) -> ConversationOut:
+    _enabled(policy)
+    renamed = await rename_conversation(call.user, call.path["id"], call.body.title)
     return _conversation_out(renamed)
 
 
@@ -253,9 +239,11 @@ async def rename(call: Call[RenameIn, NoQuery], uc: AssistantUseCases) -> Conver
 @routes.delete(
     "/api/v1/ai/conversations/{id}", response=DeletedOut, summary="Delete one of my conversations"
 )
-async def delete(call: Call[NoBody, NoQuery], uc: AssistantUseCases) -> DeletedOut:
-    _enabled(uc)
-    await uc.delete_conversation()(call.user, call.path["id"])
+async def delete(
+    call: Call[NoBody, NoQuery], policy: AssistantPolicy, delete_conversation: DeleteConversation
+) -> DeletedOut:
+    _enabled(policy)
+    await delete_conversation(call.user, call.path["id"])
     return DeletedOut(deleted=True)
 
 
@@ -264,9 +252,11 @@ async def delete(call: Call[NoBody, NoQuery], uc: AssistantUseCases) -> DeletedO
     response=StoppedOut,
     summary="Stop the reply being generated; the partial reply is kept as aborted",
 )
-async def stop(call: Call[NoBody, NoQuery], uc: AssistantUseCases) -> StoppedOut:
-    _enabled(uc)
-    return StoppedOut(stopped=await uc.stop_generation()(call.user, call.path["id"]))
+async def stop(
+    call: Call[NoBody, NoQuery], policy: AssistantPolicy, stop_generation: StopGeneration
+) -> StoppedOut:
+    _enabled(policy)
+    return StoppedOut(stopped=await stop_generation(call.user, call.path["id"]))
 
 
 def _quota_headers(q: QuotaStatus) -> dict[str, str]:
@@ -278,8 +268,8 @@ def _quota_headers(q: QuotaStatus) -> dict[str, str]:
 
 
 @routes.get("/api/v1/ai/quota", response=QuotaOut, summary="My daily free AI messages")
-async def quota(call: Call[NoBody, NoQuery], uc: AssistantUseCases) -> Reply:
-    _enabled(uc)
-    q = await uc.get_quota()(call.user)
-    out = shown(QuotaOut, q, credits_per_message_max=uc.policy.max_credits_per_message)
+async def quota(call: Call[NoBody, NoQuery], policy: AssistantPolicy, get_quota: GetQuota) -> Reply:
+    _enabled(policy)
+    q = await get_quota(call.user)
+    out = shown(QuotaOut, q, credits_per_message_max=policy.max_credits_per_message)
     return Reply(out, headers=_quota_headers(q))

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from application.audit.organization_audit import ReadOrganizationAudit
 from application.audit.ports import AuditRecord
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, Reply, page_reply
 from entrypoints.http.schemas.base import PageQuery, shown
 from entrypoints.http.schemas.invitations import ActorOut, AuditEntryOut, AuditTargetOut
 
-
-@dataclass(frozen=True)
-class AuditUseCases:
-    """What these handlers run (built by the context's container)."""
-
-    read_organization_audit: Callable[[], ReadOrganizationAudit]
-
-
-routes = ApiRoutes(tag="organizations", uses=AuditUseCases)
+routes = ApiRoutes(tag="organizations")
 
 
 def audit_out(record: AuditRecord) -> AuditEntryOut:
@@ -42,7 +31,9 @@ def audit_out(record: AuditRecord) -> AuditEntryOut:
     summary="The organization's audit trail, newest first (teams and projects included); "
     "org:audit:read",
 )
-async def organization_audit(call: Call[NoBody, PageQuery], uc: AuditUseCases) -> Reply:
+async def organization_audit(
+    call: Call[NoBody, PageQuery], read_organization_audit: ReadOrganizationAudit
+) -> Reply:
     q = call.query
-    page = await uc.read_organization_audit()(call.user, call.path["orgId"], q.paging)
+    page = await read_organization_audit(call.user, call.path["orgId"], q.paging)
     return page_reply(page, q.limit, audit_out)

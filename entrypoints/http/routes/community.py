@@ -4,8 +4,6 @@ newsletter and platform invites."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
 from pydantic import Field, ValidationError
@@ -62,30 +60,7 @@ from entrypoints.http.schemas.community import (
     UnsubscribedOut,
 )
 
-
-@dataclass(frozen=True)
-class CommunityUseCases:
-    """What these handlers run (built by the context's container)."""
-
-    star_profile: Callable[[], StarProfile]
-    unstar_profile: Callable[[], UnstarProfile]
-    get_star_status: Callable[[], GetStarStatus]
-    list_stargazers: Callable[[], ListStargazers]
-    file_report: Callable[[], FileReport]
-    list_my_reports: Callable[[], ListMyReports]
-    list_report_queue: Callable[[], ListReportQueue]
-    moderate_report: Callable[[], ModerateReport]
-    give_feedback: Callable[[], GiveFeedback]
-    show_coded_feedback: Callable[[], ShowCodedFeedback]
-    submit_coded_feedback: Callable[[], SubmitCodedFeedback]
-    unsubscribe_feedback_mail: Callable[[], UnsubscribeFeedbackMail]
-    subscribe_newsletter: Callable[[], SubscribeNewsletter]
-    confirm_newsletter: Callable[[], ConfirmNewsletter]
-    unsubscribe_newsletter: Callable[[], UnsubscribeNewsletter]
-    invite_to_platform: Callable[[], InviteToPlatform]
-
-
-routes = ApiRoutes(tag="community", uses=CommunityUseCases)
+routes = ApiRoutes(tag="community")
 STARS = "/api/v1/stars/{userId}"
 #: The one answer to a subscribe request, whatever the address's state (no enumeration).
 SUBSCRIBE_ANSWER = (
@@ -98,18 +73,18 @@ def _star_out(state: StarState) -> StarOut:
 
 
 @routes.post(STARS, response=StarOut, rate_limit="10/minute", summary="Star a public profile")
-async def star(call: Call[NoBody, NoQuery], uc: CommunityUseCases) -> StarOut:
-    return _star_out(await uc.star_profile()(call.user, call.path["userId"]))
+async def star(call: Call[NoBody, NoQuery], star_profile: StarProfile) -> StarOut:
+    return _star_out(await star_profile(call.user, call.path["userId"]))
 
 
 @routes.delete(STARS, response=StarOut, rate_limit="10/minute", summary="Take my star back")
-async def unstar(call: Call[NoBody, NoQuery], uc: CommunityUseCases) -> StarOut:
-    return _star_out(await uc.unstar_profile()(call.user, call.path["userId"]))
+async def unstar(call: Call[NoBody, NoQuery], unstar_profile: UnstarProfile) -> StarOut:
+    return _star_out(await unstar_profile(call.user, call.path["userId"]))
 
 
 @routes.get(f"{STARS}/status", response=StarStatusOut, summary="My star on a profile")
-async def star_status(call: Call[NoBody, NoQuery], uc: CommunityUseCases) -> StarStatusOut:
-    state = await uc.get_star_status()(call.user, call.path["userId"])
+async def star_status(call: Call[NoBody, NoQuery], get_star_status: GetStarStatus) -> StarStatusOut:
+    state = await get_star_status(call.user, call.path["userId"])
     return shown(StarStatusOut, state)
 
 
@@ -120,8 +95,8 @@ def _stargazer_out(g: Stargazer) -> StargazerOut:
 @routes.page(
     STARS, StargazerOut, auth=Auth.OPTIONAL, summary="Who starred a profile, newest first (public)"
 )
-async def stargazers(call: Call[NoBody, PageQuery], uc: CommunityUseCases) -> Reply:
-    page = await uc.list_stargazers()(call.path["userId"], call.principal, call.query.paging)
+async def stargazers(call: Call[NoBody, PageQuery], list_stargazers: ListStargazers) -> Reply:
+    page = await list_stargazers(call.path["userId"], call.principal, call.query.paging)
     return page_reply(page, call.query.limit, _stargazer_out)
 
 
@@ -143,9 +118,9 @@ def _report_out(model: type[R], r: Report) -> R:
     rate_limit="20/hour",
     summary="Report a profile, organization, team or project I can see",
 )
-async def file_report(call: Call[ReportIn, NoQuery], uc: CommunityUseCases) -> ReportCreatedOut:
+async def file_report(call: Call[ReportIn, NoQuery], file_report: FileReport) -> ReportCreatedOut:
     b = call.body
-    report = await uc.file_report()(
+    report = await file_report(
         call.user,
         EntityType(b.entity_type),
         b.entity_id,
@@ -157,8 +132,8 @@ async def file_report(call: Call[ReportIn, NoQuery], uc: CommunityUseCases) -> R
 
 
 @routes.page("/api/v1/reports", ReportOut, summary="My reports, newest first")
-async def my_reports(call: Call[NoBody, PageQuery], uc: CommunityUseCases) -> Reply:
-    page = await uc.list_my_reports()(call.user, call.query.paging)
+async def my_reports(call: Call[NoBody, PageQuery], list_my_reports: ListMyReports) -> Reply:
+    page = await list_my_reports(call.user, call.query.paging)
     return page_reply(page, call.query.limit, functools.partial(_report_out, ReportOut))
 
 
@@ -169,10 +144,12 @@ async def my_reports(call: Call[NoBody, PageQuery], uc: CommunityUseCases) -> Re
     query=ReportQueueQuery,
     summary="The moderation queue, oldest first (platform admins)",
 )
-async def report_queue(call: Call[NoBody, ReportQueueQuery], uc: CommunityUseCases) -> Reply:
+async def report_queue(
+    call: Call[NoBody, ReportQueueQuery], list_report_queue: ListReportQueue
+) -> Reply:
     q = call.query
     status = ReportStatus(q.status) if q.status else None
-    page = await uc.list_report_queue()(status, q.paging)
+    page = await list_report_queue(status, q.paging)
     return page_reply(page, q.limit, functools.partial(_report_out, AdminReportOut))
 
 
@@ -183,8 +160,10 @@ async def report_queue(call: Call[NoBody, ReportQueueQuery], uc: CommunityUseCas
     response=AdminReportOut,
     summary="Moderate a report (illegal transitions: 409)",
 )
-async def moderate(call: Call[ModerateIn, NoQuery], uc: CommunityUseCases) -> AdminReportOut:
-    report = await uc.moderate_report()(
+async def moderate(
+    call: Call[ModerateIn, NoQuery], moderate_report: ModerateReport
+) -> AdminReportOut:
+    report = await moderate_report(
         call.user,
         call.path["id"],
         ReportStatus(call.body.status),
@@ -203,10 +182,10 @@ async def moderate(call: Call[ModerateIn, NoQuery], uc: CommunityUseCases) -> Ad
     summary="Send general feedback",
 )
 async def give_feedback(
-    call: Call[FeedbackIn, NoQuery], uc: CommunityUseCases
+    call: Call[FeedbackIn, NoQuery], give_feedback: GiveFeedback
 ) -> FeedbackCreatedOut:
     b = call.body
-    feedback = await uc.give_feedback()(call.user, b.rating, b.message, b.page)
+    feedback = await give_feedback(call.user, b.rating, b.message, b.page)
     return shown(FeedbackCreatedOut, feedback)
 
 
@@ -220,10 +199,10 @@ FEEDBACK_CODE = "/api/v1/feedback/{code}"
     summary="A feedback link from the weekly e-mail (public)",
 )
 async def show_coded_feedback(
-    call: Call[NoBody, NoQuery], uc: CommunityUseCases
+    call: Call[NoBody, NoQuery], show_coded_feedback: ShowCodedFeedback
 ) -> CodedFeedbackOut:
     code = call.path["code"]
-    feedback = await uc.show_coded_feedback()(code)
+    feedback = await show_coded_feedback(code)
     return shown(CodedFeedbackOut, feedback, feedback_code=code)
 
 
@@ -235,9 +214,9 @@ async def show_coded_feedback(
     summary="Answer a feedback link (once; one attempt per link per minute)",
 )
 async def submit_coded_feedback(
-    call: Call[CodedFeedbackIn, NoQuery], uc: CommunityUseCases
+    call: Call[CodedFeedbackIn, NoQuery], submit_coded_feedback: SubmitCodedFeedback
 ) -> SubmittedOut:
-    await uc.submit_coded_feedback()(call.path["code"], call.body.rating, call.body.message)
+    await submit_coded_feedback(call.path["code"], call.body.rating, call.body.message)
     return SubmittedOut(submitted=True)
 
 
@@ -261,9 +240,9 @@ FEEDBACK_MAIL_UNSUBSCRIBE = "/api/v1/feedback-mail/unsubscribe"
     summary="One-click unsubscribe from the weekly feedback e-mail (RFC 8058)",
 )
 async def unsubscribe_feedback_mail(
-    call: Call[NoBody, TokenQuery], uc: CommunityUseCases
+    call: Call[NoBody, TokenQuery], unsubscribe_feedback_mail: UnsubscribeFeedbackMail
 ) -> UnsubscribedOut:
-    await uc.unsubscribe_feedback_mail()(call.query.token)
+    await unsubscribe_feedback_mail(call.query.token)
     return UnsubscribedOut(unsubscribed=True)
 
 
@@ -276,8 +255,10 @@ async def unsubscribe_feedback_mail(
     rate_limit="5/hour",
     summary="Ask for the newsletter (double opt-in; the same answer for every address)",
 )
-async def subscribe(call: Call[EmailIn, NoQuery], uc: CommunityUseCases) -> ReceivedOut:
-    await uc.subscribe_newsletter()(call.body.email)
+async def subscribe(
+    call: Call[EmailIn, NoQuery], subscribe_newsletter: SubscribeNewsletter
+) -> ReceivedOut:
+    await subscribe_newsletter(call.body.email)
     return ReceivedOut(message=SUBSCRIBE_ANSWER)
 
 
@@ -288,8 +269,10 @@ async def subscribe(call: Call[EmailIn, NoQuery], uc: CommunityUseCases) -> Rece
     response=NewsletterStatusOut,
     summary="Confirm a newsletter subscription (the signed link of the confirmation e-mail)",
 )
-async def confirm(call: Call[NoBody, TokenQuery], uc: CommunityUseCases) -> NewsletterStatusOut:
-    status = await uc.confirm_newsletter()(call.query.token)
+async def confirm(
+    call: Call[NoBody, TokenQuery], confirm_newsletter: ConfirmNewsletter
+) -> NewsletterStatusOut:
+    status = await confirm_newsletter(call.query.token)
     return NewsletterStatusOut(status=status.value)
 
 
@@ -308,8 +291,10 @@ class OptionalTokenQuery(ApiQuery):
     response=ReceivedOut,
     summary="Unsubscribe from the newsletter by its signed link",
 )
-async def unsubscribe_link(call: Call[NoBody, TokenQuery], uc: CommunityUseCases) -> ReceivedOut:
-    await uc.unsubscribe_newsletter().by_token(call.query.token)
+async def unsubscribe_link(
+    call: Call[NoBody, TokenQuery], unsubscribe_newsletter: UnsubscribeNewsletter
+) -> ReceivedOut:
+    await unsubscribe_newsletter.by_token(call.query.token)
     return ReceivedOut(message=UNSUBSCRIBE_ANSWER)
 
 
@@ -321,9 +306,11 @@ async def unsubscribe_link(call: Call[NoBody, TokenQuery], uc: CommunityUseCases
     raw=True,  # the one-click POST (RFC 8058) is form-encoded; the address form is JSON
     summary="Unsubscribe: ?token= (one click) or {email} (mails the owner an unsubscribe link)",
 )
-async def unsubscribe(call: Call[NoBody, OptionalTokenQuery], uc: CommunityUseCases) -> ReceivedOut:
+async def unsubscribe(
+    call: Call[NoBody, OptionalTokenQuery], unsubscribe_newsletter: UnsubscribeNewsletter
+) -> ReceivedOut:
     if call.query.token is not None:
-        await uc.unsubscribe_newsletter().by_token(call.query.token)
+        await unsubscribe_newsletter.by_token(call.query.token)
         return ReceivedOut(message=UNSUBSCRIBE_ANSWER)
     refuse_non_json(call.request)
     try:
@@ -332,7 +319,7 @@ async def unsubscribe(call: Call[NoBody, OptionalTokenQuery], uc: CommunityUseCa
         raise ApiError(
             "VALIDATION_ERROR", "Invalid request body", details=validation_details(exc)
         ) from exc
-    await uc.unsubscribe_newsletter().by_address(body.email)
+    await unsubscribe_newsletter.by_address(body.email)
     return ReceivedOut(message=UNSUBSCRIBE_ANSWER)
 
 
@@ -343,6 +330,6 @@ async def unsubscribe(call: Call[NoBody, OptionalTokenQuery], uc: CommunityUseCa
     status=202,
     summary="Invite someone to the platform (3 per hour, then a 30-minute lockout)",
 )
-async def invite(call: Call[EmailIn, NoQuery], uc: CommunityUseCases) -> ReceivedOut:
-    await uc.invite_to_platform()(call.user, call.body.email)
+async def invite(call: Call[EmailIn, NoQuery], invite_to_platform: InviteToPlatform) -> ReceivedOut:
+    await invite_to_platform(call.user, call.body.email)
     return ReceivedOut(message="Platform invite request received!")

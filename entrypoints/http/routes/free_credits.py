@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from application.free_credits.claim_free_credits import ClaimFreeCredits
 from application.free_credits.eligibility import GetFreeCreditsEligibility
 from application.free_credits.send_code import SendVerificationCode
 from application.free_credits.verify_code import VerifyPhoneCode
-from application.idempotency import IdempotentRequests
 from domain.free_credits.otp import Channel
 from entrypoints.http.idempotency import idempotent
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery
@@ -23,19 +19,7 @@ from entrypoints.http.schemas.free_credits import (
     VerifyOtpIn,
 )
 
-
-@dataclass(frozen=True)
-class FreeCreditsUseCases:
-    """What these handlers run (built by the context's container)."""
-
-    claim_free_credits: Callable[[], ClaimFreeCredits]
-    free_credits_eligibility: Callable[[], GetFreeCreditsEligibility]
-    send_verification_code: Callable[[], SendVerificationCode]
-    verify_phone_code: Callable[[], VerifyPhoneCode]
-    idempotency: Callable[[], IdempotentRequests]
-
-
-routes = ApiRoutes(tag="credits", uses=FreeCreditsUseCases)
+routes = ApiRoutes(tag="credits")
 
 _SEND_RESPONSES = {
     409: "number verified by, or being verified by, another account; or already verified",
@@ -62,8 +46,10 @@ def _add_send_route(channel: Channel, summary: str) -> None:
         responses=_SEND_RESPONSES,
         name=f"free_credits_send_{channel.value}_otp",
     )
-    async def send(call: Call[SendOtpIn, NoQuery], uc: FreeCreditsUseCases) -> CodeSentOut:
-        sent = await uc.send_verification_code()(
+    async def send(
+        call: Call[SendOtpIn, NoQuery], send_verification_code: SendVerificationCode
+    ) -> CodeSentOut:
+        sent = await send_verification_code(
             user_id=call.user.user_id, phone_number=call.body.phone_number, channel=channel
         )
         return shown(CodeSentOut, sent)
@@ -78,8 +64,10 @@ def _add_verify_route(channel: Channel, summary: str) -> None:
         responses=_VERIFY_RESPONSES,
         name=f"free_credits_verify_{channel.value}_otp",
     )
-    async def verify(call: Call[VerifyOtpIn, NoQuery], uc: FreeCreditsUseCases) -> PhoneVerifiedOut:
-        await uc.verify_phone_code()(
+    async def verify(
+        call: Call[VerifyOtpIn, NoQuery], verify_phone_code: VerifyPhoneCode
+    ) -> PhoneVerifiedOut:
+        await verify_phone_code(
             user_id=call.user.user_id, channel=channel, otp=call.body.otp, context=call.context
         )
         return PhoneVerifiedOut(phone_verified=True)
@@ -98,8 +86,10 @@ _add_verify_route(
     response=EligibilityOut,
     summary="Whether the caller can claim the one-time free credits",
 )
-async def eligibility(call: Call[NoBody, NoQuery], uc: FreeCreditsUseCases) -> EligibilityOut:
-    result = await uc.free_credits_eligibility()(user_id=call.user.user_id)
+async def eligibility(
+    call: Call[NoBody, NoQuery], free_credits_eligibility: GetFreeCreditsEligibility
+) -> EligibilityOut:
+    result = await free_credits_eligibility(user_id=call.user.user_id)
     return shown(
         EligibilityOut,
         result,
@@ -120,6 +110,6 @@ async def eligibility(call: Call[NoBody, NoQuery], uc: FreeCreditsUseCases) -> E
     },
 )
 @idempotent(status=201, required=False)
-async def claim(call: Call[NoBody, NoQuery], uc: FreeCreditsUseCases) -> ClaimOut:
-    claimed = await uc.claim_free_credits()(user_id=call.user.user_id, context=call.context)
+async def claim(call: Call[NoBody, NoQuery], claim_free_credits: ClaimFreeCredits) -> ClaimOut:
+    claimed = await claim_free_credits(user_id=call.user.user_id, context=call.context)
     return shown(ClaimOut, claimed)

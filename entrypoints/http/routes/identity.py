@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from adapters.clerk.webhook_signature import SVIX_HEADERS, ClerkWebhookVerifier
 from application.identity.provider_sync import ReceiveProviderWebhook
 from entrypoints.http.errors import ApiError
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery
 from entrypoints.http.schemas.identity import WebhookAckOut
 
-
-@dataclass(frozen=True)
-class IdentityUseCases:
-    """What these handlers run (built by the context's container)."""
-
-    receive_provider_webhook: Callable[[], ReceiveProviderWebhook]
-    webhook_verifier: ClerkWebhookVerifier | None  # None: CLERK_WEBHOOK_SECRET not set
-
-
-routes = ApiRoutes(tag="webhooks", uses=IdentityUseCases)
+routes = ApiRoutes(tag="webhooks")
 
 
 @routes.post(
@@ -35,13 +23,17 @@ routes = ApiRoutes(tag="webhooks", uses=IdentityUseCases)
     },
     summary="Clerk user events (Svix-signed); a replayed svix-id has no second effect",
 )
-async def clerk_webhook(call: Call[NoBody, NoQuery], uc: IdentityUseCases) -> WebhookAckOut:
-    verifier = uc.webhook_verifier
+async def clerk_webhook(
+    call: Call[NoBody, NoQuery],
+    receive_provider_webhook: ReceiveProviderWebhook,
+    webhook_verifier: ClerkWebhookVerifier | None,
+) -> WebhookAckOut:
+    verifier = webhook_verifier
     if verifier is None:
         raise ApiError("SERVICE_UNAVAILABLE", "Clerk webhooks are not configured")
     headers = {name: call.header(name) or "" for name in SVIX_HEADERS}
     delivery = verifier.verify(call.raw_body, headers)
-    stored = await uc.receive_provider_webhook()(
+    stored = await receive_provider_webhook(
         delivery_id=delivery.message_id,
         event_type=delivery.event_type,
         body=call.raw_body.decode(),

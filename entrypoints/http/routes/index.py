@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from aiohttp import web
 
+from adapters.razorpay.sandbox import SandboxGateway
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery
 
-
-@dataclass(frozen=True)
-class IndexUseCases:
-    sandbox_checkout: bool  # /dev/checkout exists (sandbox gateway, outside production)
-
-
-routes = ApiRoutes(tag="system", uses=IndexUseCases)
+routes = ApiRoutes(tag="system")
 
 _LINKS = (
     ("/api-docs", "API documentation", "Swagger UI over the OpenAPI document"),
@@ -25,9 +18,9 @@ _CHECKOUT = ("/dev/checkout", "Sandbox checkout", "the plan picker: buy credits,
 
 
 @routes.get("/", auth=Auth.NONE, raw=True, include_in_schema=False)
-async def index(call: Call[NoBody, NoQuery], uc: IndexUseCases) -> web.Response:
+async def index(call: Call[NoBody, NoQuery], sandbox: SandboxGateway | None) -> web.Response:
     links = list(_LINKS)
-    if uc.sandbox_checkout:
+    if sandbox is not None:  # /dev/checkout exists (sandbox gateway, outside production)
         links.insert(1, _CHECKOUT)
     items = "".join(
         f'<li><a href="{href}">{title}</a> — {note}</li>' for href, title, note in links

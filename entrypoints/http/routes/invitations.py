@@ -6,8 +6,6 @@ their template only (ADR 0040).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import overload
 
 from application.invitations.answer import AcceptInvitation, DeclineInvitation, PreviewInvitation
@@ -43,20 +41,7 @@ from entrypoints.http.schemas.invitations import (
     TeamInviteIn,
 )
 
-
-@dataclass(frozen=True)
-class InvitationsUseCases:
-    """What these handlers run (built by the context's container)."""
-
-    accept_invitation: Callable[[], AcceptInvitation]
-    decline_invitation: Callable[[], DeclineInvitation]
-    invite_members: Callable[[], InviteMembers]
-    list_invitations: Callable[[], ListInvitations]
-    preview_invitation: Callable[[], PreviewInvitation]
-    revoke_invitation: Callable[[], RevokeInvitation]
-
-
-routes = ApiRoutes(tag="invitations", uses=InvitationsUseCases)
+routes = ApiRoutes(tag="invitations")
 
 INVITE_LIMIT = "30/minute"
 CODE_LIMIT = "30/minute"
@@ -133,9 +118,9 @@ def add_scope_invitation_routes(
             name=f"invitations_invite_to_{noun}",
         )
         async def invite_to(
-            call: Call[ScopeInviteIn, NoQuery], uc: InvitationsUseCases
+            call: Call[ScopeInviteIn, NoQuery], invite: InviteMembers
         ) -> InviteResultOut:
-            return await _invite(call, uc, kind, call.path[param])
+            return await _invite(call, invite, kind, call.path[param])
 
     @routes.page(
         f"{base}/invites",
@@ -144,9 +129,11 @@ def add_scope_invitation_routes(
         summary=listing,
         name=f"invitations_list_{noun}_invites",
     )
-    async def list_invites(call: Call[NoBody, InvitesQuery], uc: InvitationsUseCases) -> Reply:
+    async def list_invites(
+        call: Call[NoBody, InvitesQuery], list_invitations: ListInvitations
+    ) -> Reply:
         q = call.query
-        page = await uc.list_invitations()(
+        page = await list_invitations(
             call.user,
             kind,
             call.path[param],
@@ -161,8 +148,10 @@ def add_scope_invitation_routes(
         summary=revoke,
         name=f"invitations_revoke_{noun}_invite",
     )
-    async def revoke_invite(call: Call[NoBody, NoQuery], uc: InvitationsUseCases) -> InvitationOut:
-        view = await uc.revoke_invitation()(
+    async def revoke_invite(
+        call: Call[NoBody, NoQuery], revoke_invitation: RevokeInvitation
+    ) -> InvitationOut:
+        view = await revoke_invitation(
             call.user, kind, call.path[param], call.path["inviteId"], call.context
         )
         return invitation_out(view)
@@ -170,11 +159,11 @@ def add_scope_invitation_routes(
 
 async def _invite(
     call: Call[ScopeInviteIn, NoQuery] | Call[TeamInviteIn, NoQuery],
-    uc: InvitationsUseCases,
+    invite: InviteMembers,
     kind: ScopeKind,
     ref: str,
 ) -> InviteResultOut:
-    outcome = await uc.invite_members()(
+    outcome = await invite(
         call.user, kind, ref, call.body.request, call.body.expires_in_days, call.context
     )
     return result_out(outcome)
@@ -197,9 +186,9 @@ add_scope_invitation_routes(
     summary="Invite to a team ({teamId} + one, invites[] ≤100 or csv); team:members:invite",
 )
 async def invite_to_team(
-    call: Call[TeamInviteIn, NoQuery], uc: InvitationsUseCases
+    call: Call[TeamInviteIn, NoQuery], invite: InviteMembers
 ) -> InviteResultOut:
-    return await _invite(call, uc, ScopeKind.TEAM, call.body.team_id)
+    return await _invite(call, invite, ScopeKind.TEAM, call.body.team_id)
 
 
 add_scope_invitation_routes(
@@ -231,16 +220,16 @@ add_scope_invitation_routes(
     },
 )
 async def preview_invite(
-    call: Call[NoBody, NoQuery], uc: InvitationsUseCases
+    call: Call[NoBody, NoQuery], preview_invitation: PreviewInvitation
 ) -> InvitationPreviewOut:
-    p = await uc.preview_invitation()(call.path["code"])
+    p = await preview_invitation(call.path["code"])
     return shown(InvitationPreviewOut, p, email=p.masked_email, **_where(p))
 
 
 async def _accept(
-    call: Call[NoBody, NoQuery] | Call[CodeIn, NoQuery], uc: InvitationsUseCases, code: str
+    call: Call[NoBody, NoQuery] | Call[CodeIn, NoQuery], accept: AcceptInvitation, code: str
 ) -> AcceptedOut:
-    a = await uc.accept_invitation()(call.user, code, call.context)
+    a = await accept(call.user, code, call.context)
     return shown(AcceptedOut, a, **_where(a))
 
 
@@ -253,9 +242,9 @@ async def _accept(
     responses=ACCEPT_RESPONSES,
 )
 async def accept_invite_by_body(
-    call: Call[CodeIn, NoQuery], uc: InvitationsUseCases
+    call: Call[CodeIn, NoQuery], accept: AcceptInvitation
 ) -> AcceptedOut:
-    return await _accept(call, uc, call.body.code)
+    return await _accept(call, accept, call.body.code)
 
 
 @routes.post(
@@ -265,8 +254,8 @@ async def accept_invite_by_body(
     summary="Accept an invitation; the signed-in e-mail must be the invited one (403)",
     responses=ACCEPT_RESPONSES,
 )
-async def accept_invite(call: Call[NoBody, NoQuery], uc: InvitationsUseCases) -> AcceptedOut:
-    return await _accept(call, uc, call.path["code"])
+async def accept_invite(call: Call[NoBody, NoQuery], accept: AcceptInvitation) -> AcceptedOut:
+    return await _accept(call, accept, call.path["code"])
 
 
 @routes.post(
@@ -275,6 +264,8 @@ async def accept_invite(call: Call[NoBody, NoQuery], uc: InvitationsUseCases) ->
     rate_limit=CODE_LIMIT,
     summary="Decline an invitation; the signed-in e-mail must be the invited one (403)",
 )
-async def decline_invite(call: Call[NoBody, NoQuery], uc: InvitationsUseCases) -> DeclinedOut:
-    await uc.decline_invitation()(call.user, call.path["code"], call.context)
+async def decline_invite(
+    call: Call[NoBody, NoQuery], decline_invitation: DeclineInvitation
+) -> DeclinedOut:
+    await decline_invitation(call.user, call.path["code"], call.context)
     return DeclinedOut(declined=True)

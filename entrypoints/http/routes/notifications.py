@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
@@ -28,19 +26,7 @@ from entrypoints.http.schemas.base import (
     shown,
 )
 
-
-@dataclass(frozen=True)
-class NotificationsUseCases:
-    """What these handlers run (built by the context's container)."""
-
-    count_unread: Callable[[], CountUnread]
-    delete_notification: Callable[[], DeleteNotification]
-    delete_read_notifications: Callable[[], DeleteReadNotifications]
-    list_notifications: Callable[[], ListNotifications]
-    mark_notifications: Callable[[], MarkNotifications]
-
-
-routes = ApiRoutes(tag="notifications", uses=NotificationsUseCases)
+routes = ApiRoutes(tag="notifications")
 NotificationId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 
 
@@ -82,10 +68,10 @@ def notification_out(n: Notification) -> NotificationOut:
     summary="My notifications, newest first (meta.unreadCount)",
 )
 async def list_notifications(
-    call: Call[NoBody, NotificationQuery], uc: NotificationsUseCases
+    call: Call[NoBody, NotificationQuery], list_notifications: ListNotifications
 ) -> Reply:
     q = call.query
-    page, unread = await uc.list_notifications()(
+    page, unread = await list_notifications(
         call.user, NotificationFilter(read=q.read, type=q.type), q.paging
     )
     return Reply(
@@ -95,8 +81,8 @@ async def list_notifications(
 
 
 @routes.get("/api/v1/notifications/unread-count", response=CountOut, summary="Unread count")
-async def unread_count(call: Call[NoBody, NoQuery], uc: NotificationsUseCases) -> CountOut:
-    return CountOut(count=await uc.count_unread()(call.user))
+async def unread_count(call: Call[NoBody, NoQuery], count_unread: CountUnread) -> CountOut:
+    return CountOut(count=await count_unread(call.user))
 
 
 def _add_mark_route(read: bool, summary: str) -> None:
@@ -109,8 +95,8 @@ def _add_mark_route(read: bool, summary: str) -> None:
         summary=summary,
         name=f"notifications_mark_{word}",
     )
-    async def mark(call: Call[IdsIn, NoQuery], uc: NotificationsUseCases) -> Updated:
-        return Updated(updated=await uc.mark_notifications()(call.user, call.body.ids, read))
+    async def mark(call: Call[IdsIn, NoQuery], mark_notifications: MarkNotifications) -> Updated:
+        return Updated(updated=await mark_notifications(call.user, call.body.ids, read))
 
 
 _add_mark_route(True, "Mark some of my notifications read")
@@ -122,21 +108,27 @@ _add_mark_route(False, "Mark some of my notifications unread")
     response=Updated,
     summary="Mark all my notifications read",
 )
-async def mark_all_read(call: Call[NoBody, NoQuery], uc: NotificationsUseCases) -> Updated:
-    n = await uc.mark_notifications()(call.user, None, True)
+async def mark_all_read(
+    call: Call[NoBody, NoQuery], mark_notifications: MarkNotifications
+) -> Updated:
+    n = await mark_notifications(call.user, None, True)
     return Updated(updated=n)
 
 
 @routes.delete(
     "/api/v1/notifications/read", response=Deleted, summary="Delete all my read notifications"
 )
-async def delete_read(call: Call[NoBody, NoQuery], uc: NotificationsUseCases) -> Deleted:
-    return Deleted(deleted=await uc.delete_read_notifications()(call.user))
+async def delete_read(
+    call: Call[NoBody, NoQuery], delete_read_notifications: DeleteReadNotifications
+) -> Deleted:
+    return Deleted(deleted=await delete_read_notifications(call.user))
 
 
 @routes.delete(
     "/api/v1/notifications/{id}", response=Deleted, summary="Delete one of my notifications"
 )
-async def delete_one(call: Call[NoBody, NoQuery], uc: NotificationsUseCases) -> Deleted:
-    await uc.delete_notification()(call.user, call.path["id"])
+async def delete_one(
+    call: Call[NoBody, NoQuery], delete_notification: DeleteNotification
+) -> Deleted:
+    await delete_notification(call.user, call.path["id"])
     return Deleted(deleted=1)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from application.profiles.own_profile import GetOwnProfile, UpdateProfile
 from application.profiles.public_profile import (
     ListProfileViews,
@@ -22,19 +19,7 @@ from entrypoints.http.schemas.profiles import (
     ViewRecordedOut,
 )
 
-
-@dataclass(frozen=True)
-class ProfilesUseCases:
-    """What these handlers run (built by the context's container)."""
-
-    get_own_profile: Callable[[], GetOwnProfile]
-    list_profile_views: Callable[[], ListProfileViews]
-    record_profile_view: Callable[[], RecordProfileView]
-    update_profile: Callable[[], UpdateProfile]
-    view_public_profile: Callable[[], ViewPublicProfile]
-
-
-routes = ApiRoutes(tag="profile", uses=ProfilesUseCases)
+routes = ApiRoutes(tag="profile")
 
 
 def profile_out(profile: Profile) -> dict[str, object]:
@@ -104,16 +89,18 @@ def profile_change(b: ProfileIn, current: Profile) -> tuple[ProfileDetails, Priv
 
 
 @routes.get("/api/v1/profile", response=ProfileOut, summary="My profile (created on first call)")
-async def get_profile(call: Call[NoBody, NoQuery], uc: ProfilesUseCases) -> ProfileOut:
-    profile = await uc.get_own_profile()(call.user)
+async def get_profile(call: Call[NoBody, NoQuery], get_own_profile: GetOwnProfile) -> ProfileOut:
+    profile = await get_own_profile(call.user)
     return ProfileOut.model_validate(profile_out(profile))
 
 
 @routes.put("/api/v1/profile", body=ProfileIn, response=ProfileOut, summary="Update my profile")
-async def update_profile(call: Call[ProfileIn, NoQuery], uc: ProfilesUseCases) -> ProfileOut:
-    current = await uc.get_own_profile()(call.user)
+async def update_profile(
+    call: Call[ProfileIn, NoQuery], get_own_profile: GetOwnProfile, update_profile: UpdateProfile
+) -> ProfileOut:
+    current = await get_own_profile(call.user)
     details, privacy = profile_change(call.body, current)
-    saved = await uc.update_profile()(call.user, details, privacy, call.context)
+    saved = await update_profile(call.user, details, privacy, call.context)
     return ProfileOut.model_validate(profile_out(saved))
 
 
@@ -123,8 +110,10 @@ async def update_profile(call: Call[ProfileIn, NoQuery], uc: ProfilesUseCases) -
     response=PublicProfileOut,
     summary="A user's public profile (never includes the e-mail)",
 )
-async def view_profile(call: Call[NoBody, NoQuery], uc: ProfilesUseCases) -> PublicProfileOut:
-    result = await uc.view_public_profile()(call.path["userId"], call.principal)
+async def view_profile(
+    call: Call[NoBody, NoQuery], view_public_profile: ViewPublicProfile
+) -> PublicProfileOut:
+    result = await view_public_profile(call.path["userId"], call.principal)
     return PublicProfileOut.model_validate(
         {
             **profile_out(result.profile),
@@ -141,8 +130,10 @@ async def view_profile(call: Call[NoBody, NoQuery], uc: ProfilesUseCases) -> Pub
     response=ViewRecordedOut,
     summary="Record my consented view of a profile (only if it tracks views)",
 )
-async def record_view(call: Call[NoBody, NoQuery], uc: ProfilesUseCases) -> ViewRecordedOut:
-    recorded = await uc.record_profile_view()(call.user, call.path["userId"])
+async def record_view(
+    call: Call[NoBody, NoQuery], record_profile_view: RecordProfileView
+) -> ViewRecordedOut:
+    recorded = await record_profile_view(call.user, call.path["userId"])
     return ViewRecordedOut(recorded=recorded)
 
 
@@ -151,6 +142,6 @@ def profile_view_out(v: ProfileView) -> ProfileViewOut:
 
 
 @routes.page("/api/v1/profile/views", ProfileViewOut, summary="Who viewed my profile, newest first")
-async def list_views(call: Call[NoBody, PageQuery], uc: ProfilesUseCases) -> Reply:
-    page = await uc.list_profile_views()(call.user, call.query.paging)
+async def list_views(call: Call[NoBody, PageQuery], list_profile_views: ListProfileViews) -> Reply:
+    page = await list_profile_views(call.user, call.query.paging)
     return page_reply(page, call.query.limit, profile_view_out)

@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from adapters.github.webhook_signature import (
     DELIVERY_HEADER,
     EVENT_HEADER,
@@ -21,17 +18,7 @@ from entrypoints.http.schemas.base import PageQuery
 from entrypoints.http.schemas.identity import WebhookAckOut
 from entrypoints.http.schemas.project_activity import ProjectActivityOut, activity_out
 
-
-@dataclass(frozen=True)
-class ProjectActivityUseCases:
-    """What these handlers run (built by the context's container)."""
-
-    receive_github_webhook: Callable[[], ReceiveGithubWebhook]
-    list_project_activity: Callable[[], ListProjectActivity]
-    github_verifier: GithubWebhookVerifier | None  # None: GITHUB_WEBHOOK_SECRET not set
-
-
-routes = ApiRoutes(tag="project activity", uses=ProjectActivityUseCases)
+routes = ApiRoutes(tag="project activity")
 MAX_DELIVERY_ID = 100
 
 
@@ -48,14 +35,18 @@ MAX_DELIVERY_ID = 100
     },
     summary="GitHub repository events (push → project activity); a replayed delivery is a no-op",
 )
-async def github_webhook(call: Call[NoBody, NoQuery], uc: ProjectActivityUseCases) -> Reply:
-    if uc.github_verifier is None:
+async def github_webhook(
+    call: Call[NoBody, NoQuery],
+    receive_github_webhook: ReceiveGithubWebhook,
+    github_verifier: GithubWebhookVerifier | None,
+) -> Reply:
+    if github_verifier is None:
         raise ApiError("SERVICE_UNAVAILABLE", "GitHub webhooks are not configured")
-    uc.github_verifier.verify(call.raw_body, call.header(SIGNATURE_HEADER))
+    github_verifier.verify(call.raw_body, call.header(SIGNATURE_HEADER))
     delivery, event = call.header(DELIVERY_HEADER), call.header(EVENT_HEADER)
     if not delivery or not event or len(delivery) > MAX_DELIVERY_ID:
         raise MissingDeliveryHeaders(f"{DELIVERY_HEADER} and {EVENT_HEADER} are required")
-    stored = await uc.receive_github_webhook()(
+    stored = await receive_github_webhook(
         delivery_id=delivery, event_type=event, body=call.raw_body.decode("utf-8", "replace")
     )
     return Reply(WebhookAckOut(received=True, duplicate=not stored))
@@ -67,8 +58,8 @@ async def github_webhook(call: Call[NoBody, NoQuery], uc: ProjectActivityUseCase
     summary="Pushes to the project's linked repository, newest first (project:read)",
 )
 async def list_project_activity(
-    call: Call[NoBody, PageQuery], uc: ProjectActivityUseCases
+    call: Call[NoBody, PageQuery], list_project_activity: ListProjectActivity
 ) -> Reply:
     q = call.query
-    page = await uc.list_project_activity()(call.user, call.path["projectId"], q.paging)
+    page = await list_project_activity(call.user, call.path["projectId"], q.paging)
     return page_reply(page, q.limit, activity_out)

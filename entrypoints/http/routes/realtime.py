@@ -14,17 +14,11 @@ import contextlib
 import time
 import weakref
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 import orjson
 from aiohttp import WSMsgType, web
 
-from application.realtime.connections import (
-    ConnectionSlots,
-    RecheckUsers,
-    SignedInUser,
-    UserStillActive,
-)
+from application.realtime.connections import Check, ConnectionGate, RecheckUsers
 from application.realtime.stream import (
     EventStream,
     Frame,
@@ -33,34 +27,18 @@ from application.realtime.stream import (
     Resync,
     SlowConsumer,
 )
-from application.realtime.tickets import IssueTicket, RedeemTicket
+from application.realtime.tickets import IssueTicket
 from domain.errors import AuthenticationFailed, DomainError, NotFound, Unavailable
 from domain.realtime.events import EventId, RealtimeEvent
+from entrypoints.config import Settings
 from entrypoints.http.guards import bearer_token
 from entrypoints.http.request_state import USER_ID
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery
 from entrypoints.http.schemas.base import ApiOutput
 from entrypoints.observability import REALTIME_DELIVERY
 
-
-@dataclass(frozen=True)
-class RealtimeUseCases:
-    """What these handlers run (built by the context's container)."""
-
-    issue_ticket: Callable[[], IssueTicket]
-    redeem_ticket: Callable[[], RedeemTicket]
-    open_stream: Callable[[], OpenStream]
-    user_still_active: Callable[[], UserStillActive]
-    signed_in_user: Callable[[], SignedInUser]
-    slots: ConnectionSlots  # one per process: the cap is per instance
-    recheck: RecheckUsers  # one per process: the connected users' existence, every heartbeat
-    heartbeat_seconds: float
-    ws_ping_seconds: float
-    dev_pages: bool = False  # /dev/live: outside production only
-
-
-routes = ApiRoutes(tag="realtime", uses=RealtimeUseCases)
-dev = ApiRoutes(tag="development", uses=RealtimeUseCases)
+routes = ApiRoutes(tag="realtime")
+dev = ApiRoutes(tag="development")
 RawCall = Call[NoBody, NoQuery]
 
 SSE_RETRY_MS = 3000
@@ -70,7 +48,6 @@ WS_CLOSE_UNAUTHORIZED = 4401
 WS_CLOSE_TOO_MANY = 4429
 WS_CLOSE_SLOW = 4408  # fell too far behind: reconnect and resume by id
 
-Check = Callable[[], Awaitable[bool]]
 # What a connection's handler waits on: its writer, a drop, shutdown, the WebSocket's reader/resume.
 Waiter = (
     asyncio.Future[str]
@@ -93,11 +70,11 @@ class _Shutdown:
         self.sockets: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
         self.recheck: asyncio.Task[None] | None = None
 
-    def rechecking(self, uc: RealtimeUseCases) -> None:
+    def rechecking(self, recheck: RecheckUsers, heartbeat_seconds: float) -> None:
         """Make sure this process re-checks its connected users every heartbeat."""
         if self.recheck is None or self.recheck.done():
             self.recheck = asyncio.get_running_loop().create_task(
-                uc.recheck.run(uc.heartbeat_seconds), name="realtime-recheck-users"
+                recheck.run(heartbeat_seconds), name="realtime-recheck-users"
             )
 
 
@@ -127,42 +104,19 @@ def install(app: web.Application) -> None:
     rate_limit="30/minute",
     summary="A single-use 60-second ticket for EventSource/WebSocket clients",
 )
-async def issue_ticket(call: RawCall, uc: RealtimeUseCases) -> TicketOut:
-    ticket = await uc.issue_ticket()(call.user)
+async def issue_ticket(call: RawCall, issue_ticket: IssueTicket) -> TicketOut:
+    ticket = await issue_ticket(call.user)
     return TicketOut(ticket=ticket.value, expires_in=ticket.expires_in)
 
 
-async def _token_check(uc: RealtimeUseCases, token: str) -> tuple[str, Check]:
-    signed_in = uc.signed_in_user()
-    user_id = await signed_in(token)
-
-    async def still_valid() -> bool:
-        return not uc.slots.is_revoked(user_id) and await signed_in.still_valid(token)
-
-    return user_id, still_valid
-
-
-async def _ticket_check(uc: RealtimeUseCases, ticket: str) -> tuple[str, Check]:
-    user_id = await uc.redeem_ticket()(ticket)
-    if user_id is None:
-        raise AuthenticationFailed("The ticket is unknown, used or expired")
-    if not await uc.user_still_active()(user_id):
-        raise AuthenticationFailed("This account has been deleted")
-
-    async def still_valid() -> bool:
-        return not uc.slots.is_revoked(user_id)
-
-    return user_id, still_valid
-
-
-async def _http_auth(request: web.Request, uc: RealtimeUseCases) -> tuple[str, Check]:
+async def _http_auth(request: web.Request, gate: ConnectionGate) -> tuple[str, Check]:
     ticket = request.query.get("ticket")
     if ticket:
-        return await _ticket_check(uc, ticket)
+        return await gate.by_ticket(ticket)
     token = bearer_token(request)
     if token is None:
         raise AuthenticationFailed("Authentication required")
-    return await _token_check(uc, token)
+    return await gate.by_token(token)
 
 
 def _resume_point(text: str | None) -> EventId | None:
@@ -200,7 +154,7 @@ async def _pump(
 
 async def _serve(
     request: web.Request,
-    uc: RealtimeUseCases,
+    heartbeat: float,
     stream: EventStream,
     send: Callable[[Frame], Awaitable[None]],
     ping: Callable[[], Awaitable[None]],
@@ -209,7 +163,7 @@ async def _serve(
 ) -> str:
     """Run the writer until something ends the connection; returns why."""
     shutdown = request.app[SHUTDOWN].event
-    writer = asyncio.ensure_future(_pump(stream, send, ping, check, uc.heartbeat_seconds))
+    writer = asyncio.ensure_future(_pump(stream, send, ping, check, heartbeat))
     dropped: asyncio.Future[bool] = asyncio.ensure_future(stream.dropped.wait())
     stopping: asyncio.Future[bool] = asyncio.ensure_future(shutdown.wait())
     waiters: list[Waiter] = [writer, dropped, stopping, *(extra or [])]
@@ -258,14 +212,20 @@ def _sse_frame(frame: Frame) -> bytes:
     # API.md "Realtime" and tests/e2e/realtime.
     include_in_schema=False,
 )
-async def stream_events(call: RawCall, uc: RealtimeUseCases) -> web.StreamResponse:
+async def stream_events(
+    call: RawCall,
+    gate: ConnectionGate,
+    open_stream: OpenStream,
+    settings: Settings,
+) -> web.StreamResponse:
     request = call.request
-    user_id, check = await _http_auth(request, uc)
+    user_id, check = await _http_auth(request, gate)
     request[USER_ID] = user_id
     last = _resume_point(request.headers.get("Last-Event-ID") or request.query.get("lastEventId"))
-    with uc.slots.hold(user_id):
-        request.app[SHUTDOWN].rechecking(uc)
-        stream = await uc.open_stream()(user_id, last)
+    heartbeat = settings.realtime_heartbeat_seconds
+    with gate.slots.hold(user_id):
+        request.app[SHUTDOWN].rechecking(gate.recheck, heartbeat)
+        stream = await open_stream(user_id, last)
         try:
             response = web.StreamResponse(
                 headers={
@@ -285,7 +245,7 @@ async def stream_events(call: RawCall, uc: RealtimeUseCases) -> web.StreamRespon
             async def ping() -> None:
                 await response.write(b": ping\n\n")
 
-            why = await _serve(request, uc, stream, send, ping, check)
+            why = await _serve(request, heartbeat, stream, send, ping, check)
         finally:
             await stream.close()
         if why in ("slow", "unauthorized") and request.transport is not None:
@@ -305,17 +265,17 @@ def _ws_message(frame: Frame) -> dict[str, object]:
 
 
 async def _ws_auth(
-    request: web.Request, uc: RealtimeUseCases, ws: web.WebSocketResponse
+    request: web.Request, gate: ConnectionGate, ws: web.WebSocketResponse
 ) -> tuple[str, Check] | None:
     ticket = request.query.get("ticket")
     try:
         if ticket:
-            return await _ticket_check(uc, ticket)
+            return await gate.by_ticket(ticket)
         msg = await ws.receive(timeout=WS_AUTH_SECONDS)
         body = orjson.loads(msg.data) if msg.type == WSMsgType.TEXT else {}
         if not isinstance(body, dict) or body.get("type") != "auth" or not body.get("token"):
             raise AuthenticationFailed("Send {'type': 'auth', 'token': ...} first")
-        return await _token_check(uc, str(body["token"]))
+        return await gate.by_token(str(body["token"]))
     except (DomainError, TimeoutError, orjson.JSONDecodeError):
         await ws.close(code=WS_CLOSE_UNAUTHORIZED, message=b"unauthorized")
         return None
@@ -329,18 +289,23 @@ async def _ws_auth(
     responses={401: "Not signed in", 429: "Too many connections"},
     include_in_schema=False,  # a protocol upgrade, not a request/response operation
 )
-async def websocket_events(call: RawCall, uc: RealtimeUseCases) -> web.StreamResponse:
+async def websocket_events(
+    call: RawCall,
+    gate: ConnectionGate,
+    open_stream: OpenStream,
+    settings: Settings,
+) -> web.StreamResponse:
     request = call.request
-    slots = uc.slots
+    slots = gate.slots
     early: tuple[str, Check] | None = None
     if request.query.get("ticket"):  # before the upgrade: a bad ticket is a plain 401, cap a 429
-        early = await _ticket_check(uc, request.query["ticket"])
+        early = await gate.by_ticket(request.query["ticket"])
         with slots.hold(early[0]):
             pass
-    ws = web.WebSocketResponse(heartbeat=uc.ws_ping_seconds)
+    ws = web.WebSocketResponse(heartbeat=settings.realtime_ws_ping_seconds)
     await ws.prepare(request)
     request.app[SHUTDOWN].sockets.add(ws)
-    auth = early or await _ws_auth(request, uc, ws)
+    auth = early or await _ws_auth(request, gate, ws)
     if auth is None:
         return ws
     user_id, check = auth
@@ -352,8 +317,9 @@ async def websocket_events(call: RawCall, uc: RealtimeUseCases) -> web.StreamRes
         await ws.close(code=WS_CLOSE_TOO_MANY, message=b"too many connections")
         return ws
     try:
-        request.app[SHUTDOWN].rechecking(uc)
-        await _ws_session(request, uc, ws, user_id, check)
+        heartbeat = settings.realtime_heartbeat_seconds
+        request.app[SHUTDOWN].rechecking(gate.recheck, heartbeat)
+        await _ws_session(request, open_stream, heartbeat, ws, user_id, check)
     finally:
         hold.__exit__(None, None, None)
     return ws
@@ -361,12 +327,12 @@ async def websocket_events(call: RawCall, uc: RealtimeUseCases) -> web.StreamRes
 
 async def _ws_session(
     request: web.Request,
-    uc: RealtimeUseCases,
+    open_stream: OpenStream,
+    heartbeat: float,
     ws: web.WebSocketResponse,
     user_id: str,
     check: Check,
 ) -> None:
-    open_stream = uc.open_stream()
     resume: asyncio.Queue[EventId | None] = asyncio.Queue()
 
     async def read() -> None:
@@ -393,7 +359,7 @@ async def _ws_session(
             stream = await open_stream(user_id, last)
             resumed = asyncio.ensure_future(resume.get())
             try:
-                why = await _serve(request, uc, stream, send, ping, check, [reader, resumed])
+                why = await _serve(request, heartbeat, stream, send, ping, check, [reader, resumed])
             finally:
                 await stream.close()
             if why == "client" and resumed.done() and not reader.done():
@@ -416,9 +382,9 @@ async def _ws_session(
 
 
 @dev.get("/dev/live", auth=Auth.NONE, raw=True, include_in_schema=False)
-async def live_page(call: RawCall, uc: RealtimeUseCases) -> web.Response:
+async def live_page(call: RawCall, settings: Settings) -> web.Response:
     """Development page: the caller's realtime events as they arrive (SSE with a ticket)."""
-    if not uc.dev_pages:
+    if settings.is_production:  # /dev/live: outside production only
         raise NotFound("Not found")
     return web.Response(text=_LIVE_PAGE, content_type="text/html")
 

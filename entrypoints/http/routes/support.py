@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from application.support.desk import (
     GetDeskTicket,
     ListQueue,
@@ -34,22 +31,7 @@ from entrypoints.http.schemas.support import (
     ticket_out,
 )
 
-
-@dataclass(frozen=True)
-class SupportUseCases:
-    """What these handlers run (built by the context's container)."""
-
-    open_ticket: Callable[[], OpenTicket]
-    list_my_tickets: Callable[[], ListMyTickets]
-    get_my_ticket: Callable[[], GetMyTicket]
-    reply_to_my_ticket: Callable[[], ReplyToMyTicket]
-    list_queue: Callable[[], ListQueue]
-    get_desk_ticket: Callable[[], GetDeskTicket]
-    update_ticket: Callable[[], UpdateTicket]
-    reply_as_agent: Callable[[], ReplyAsAgent]
-
-
-routes = ApiRoutes(tag="support", uses=SupportUseCases)
+routes = ApiRoutes(tag="support")
 AGENTS_ONLY = {403: "Not a support agent (SUPPORT_AGENT_IDS) or platform admin (FORBIDDEN)"}
 
 
@@ -66,9 +48,9 @@ AGENTS_ONLY = {403: "Not a support agent (SUPPORT_AGENT_IDS) or platform admin (
     responses={429: "Too many requests from this requester (RATE_LIMITED, Retry-After)"},
     summary="Open a support ticket (signed in, or anonymous with an e-mail)",
 )
-async def open_ticket(call: Call[TicketIn, NoQuery], uc: SupportUseCases) -> OpenedOut:
+async def open_ticket(call: Call[TicketIn, NoQuery], open_ticket: OpenTicket) -> OpenedOut:
     body = call.body
-    ticket = await uc.open_ticket()(
+    ticket = await open_ticket(
         call.principal,
         subject=body.subject,
         message=body.message,
@@ -79,9 +61,9 @@ async def open_ticket(call: Call[TicketIn, NoQuery], uc: SupportUseCases) -> Ope
 
 
 @routes.page("/api/v1/support", SupportTicketOut, summary="My support tickets, newest first")
-async def list_my_tickets(call: Call[NoBody, PageQuery], uc: SupportUseCases) -> Reply:
+async def list_my_tickets(call: Call[NoBody, PageQuery], list_my_tickets: ListMyTickets) -> Reply:
     q = call.query
-    page = await uc.list_my_tickets()(call.user, q.paging)
+    page = await list_my_tickets(call.user, q.paging)
     return page_reply(page, q.limit, ticket_out)
 
 
@@ -90,8 +72,8 @@ async def list_my_tickets(call: Call[NoBody, PageQuery], uc: SupportUseCases) ->
     response=ThreadOut,
     summary="One of my tickets with its thread (internal notes never appear)",
 )
-async def get_my_ticket(call: Call[NoBody, NoQuery], uc: SupportUseCases) -> ThreadOut:
-    return thread_out(await uc.get_my_ticket()(call.user, call.path["ticketId"]))
+async def get_my_ticket(call: Call[NoBody, NoQuery], get_my_ticket: GetMyTicket) -> ThreadOut:
+    return thread_out(await get_my_ticket(call.user, call.path["ticketId"]))
 
 
 @routes.post(
@@ -103,8 +85,10 @@ async def get_my_ticket(call: Call[NoBody, NoQuery], uc: SupportUseCases) -> Thr
     responses={409: "The ticket is closed (CONFLICT)"},
     summary="Reply to my ticket (a PENDING or RESOLVED ticket is reopened)",
 )
-async def reply_to_my_ticket(call: Call[ReplyIn, NoQuery], uc: SupportUseCases) -> ThreadOut:
-    thread = await uc.reply_to_my_ticket()(call.user, call.path["ticketId"], call.body.message)
+async def reply_to_my_ticket(
+    call: Call[ReplyIn, NoQuery], reply_to_my_ticket: ReplyToMyTicket
+) -> ThreadOut:
+    thread = await reply_to_my_ticket(call.user, call.path["ticketId"], call.body.message)
     return thread_out(thread)
 
 
@@ -115,7 +99,7 @@ async def reply_to_my_ticket(call: Call[ReplyIn, NoQuery], uc: SupportUseCases) 
     responses=AGENTS_ONLY,
     summary="The support queue (agents), newest first, filtered by status, severity, assignee",
 )
-async def list_queue(call: Call[NoBody, QueueQuery], uc: SupportUseCases) -> Reply:
+async def list_queue(call: Call[NoBody, QueueQuery], list_queue: ListQueue) -> Reply:
     q = call.query
     assignee = call.user.user_id if q.assignee == "me" else q.assignee
     flt = QueueFilter(
@@ -124,7 +108,7 @@ async def list_queue(call: Call[NoBody, QueueQuery], uc: SupportUseCases) -> Rep
         assignee_id=None if assignee == "none" else assignee,
         unassigned=assignee == "none",
     )
-    page = await uc.list_queue()(call.user, flt, q.paging)
+    page = await list_queue(call.user, flt, q.paging)
     return page_reply(page, q.limit, desk_ticket_out)
 
 
@@ -134,8 +118,10 @@ async def list_queue(call: Call[NoBody, QueueQuery], uc: SupportUseCases) -> Rep
     responses=AGENTS_ONLY,
     summary="A ticket with its whole thread, internal notes included (agents)",
 )
-async def get_desk_ticket(call: Call[NoBody, NoQuery], uc: SupportUseCases) -> DeskThreadOut:
-    return desk_thread_out(await uc.get_desk_ticket()(call.user, call.path["ticketId"]))
+async def get_desk_ticket(
+    call: Call[NoBody, NoQuery], get_desk_ticket: GetDeskTicket
+) -> DeskThreadOut:
+    return desk_thread_out(await get_desk_ticket(call.user, call.path["ticketId"]))
 
 
 @routes.patch(
@@ -145,7 +131,9 @@ async def get_desk_ticket(call: Call[NoBody, NoQuery], uc: SupportUseCases) -> D
     responses={**AGENTS_ONLY, 409: "Illegal status transition (CONFLICT)"},
     summary="Change a ticket's status, severity, type or assignee (agents)",
 )
-async def update_ticket(call: Call[TicketPatchIn, NoQuery], uc: SupportUseCases) -> DeskTicketOut:
+async def update_ticket(
+    call: Call[TicketPatchIn, NoQuery], update_ticket: UpdateTicket
+) -> DeskTicketOut:
     body = call.body
     patch = TicketPatch(
         status=body.status,
@@ -154,7 +142,7 @@ async def update_ticket(call: Call[TicketPatchIn, NoQuery], uc: SupportUseCases)
         assignee_id=body.assignee_id,
         unassign="assignee_id" in body.model_fields_set and body.assignee_id is None,
     )
-    ticket = await uc.update_ticket()(call.user, call.path["ticketId"], patch, call.context)
+    ticket = await update_ticket(call.user, call.path["ticketId"], patch, call.context)
     return desk_ticket_out(ticket)
 
 
@@ -166,9 +154,11 @@ async def update_ticket(call: Call[TicketPatchIn, NoQuery], uc: SupportUseCases)
     responses={**AGENTS_ONLY, 409: "The ticket is closed (CONFLICT)"},
     summary="Reply to the requester (e-mailed) or add an internal note (never leaves the desk)",
 )
-async def reply_as_agent(call: Call[AgentReplyIn, NoQuery], uc: SupportUseCases) -> DeskThreadOut:
+async def reply_as_agent(
+    call: Call[AgentReplyIn, NoQuery], reply_as_agent: ReplyAsAgent
+) -> DeskThreadOut:
     body = call.body
-    thread = await uc.reply_as_agent()(
+    thread = await reply_as_agent(
         call.user,
         call.path["ticketId"],
         body.message,

@@ -4,31 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 
 import orjson
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
-from entrypoints.health import Probe
+from entrypoints.config import Settings
+from entrypoints.health import Gauges, HealthChecks, Probe
 from entrypoints.http.errors import ApiError
 from entrypoints.http.request_state import request_id_of
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery
 from entrypoints.observability import REGISTRY
 
-
-@dataclass(frozen=True)
-class SystemUseCases:
-    """The probes behind /healthz and the gauges /metrics refreshes (built by the platform)."""
-
-    probes: Mapping[str, Probe]
-    refresh_gauges: Callable[[], Awaitable[None]]
-    metrics_token: str | None
-
-
-routes = ApiRoutes(tag="system", uses=SystemUseCases)
+routes = ApiRoutes(tag="system")
 HEALTH_TIMEOUT_SECONDS = 2.0
 OPENAPI: web.AppKey[bytes] = web.AppKey("openapi", bytes)
 
@@ -46,8 +35,7 @@ class HealthOut(BaseModel):
     responses={503: "A dependency is down (named in checks)"},
     summary="Liveness and dependencies: database, Redis, job broker",
 )
-async def healthz(call: Call[NoBody, NoQuery], uc: SystemUseCases) -> web.Response:
-    probes = uc.probes
+async def healthz(call: Call[NoBody, NoQuery], probes: HealthChecks) -> web.Response:
     # Concurrently: a slow dependency costs one timeout, not one per check.
     outcomes = await asyncio.gather(*(_check(probe) for probe in probes.values()))
     checks = dict(zip(probes, outcomes, strict=True))
@@ -85,18 +73,18 @@ async def _check(probe: Probe) -> str:
 
 
 @routes.get("/metrics", auth=Auth.NONE, raw=True, include_in_schema=False)
-async def metrics(call: Call[NoBody, NoQuery], uc: SystemUseCases) -> web.Response:
-    token = uc.metrics_token
+async def metrics(call: Call[NoBody, NoQuery], gauges: Gauges, settings: Settings) -> web.Response:
+    token = settings.metrics_token
     if token:
         given = call.header("Authorization") or ""
         if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
             raise ApiError("AUTH_REQUIRED", "Metrics need 'Authorization: Bearer METRICS_TOKEN'")
-    await uc.refresh_gauges()
+    await gauges.refresh()
     return web.Response(
         body=generate_latest(REGISTRY), headers={"Content-Type": CONTENT_TYPE_LATEST}
     )
 
 
 @routes.get("/openapi.json", auth=Auth.NONE, raw=True, include_in_schema=False)
-async def openapi(call: Call[NoBody, NoQuery], uc: SystemUseCases) -> web.Response:
+async def openapi(call: Call[NoBody, NoQuery]) -> web.Response:
     return web.Response(body=call.request.app[OPENAPI], content_type="application/json")

@@ -69,11 +69,14 @@ async def test_a_bad_token_gets_no_ticket_and_the_page_says_so(
 async def test_the_live_page_does_not_exist_in_production(
     test_settings: Callable[..., Settings],
 ) -> None:
-    from entrypoints.http.routes.realtime import RealtimeUseCases
+    from aiohttp.test_utils import make_mocked_request
 
-    container = Container(config=test_settings())
-    (uses,) = [u for u in container.realtime.http() if isinstance(u, RealtimeUseCases)]
-    assert uses.dev_pages is True
-    prod = Container(config=test_settings(env="production"))
-    (uses,) = [u for u in prod.realtime.http() if isinstance(u, RealtimeUseCases)]
-    assert uses.dev_pages is False
+    from domain.errors import NotFound
+    from entrypoints.http.routes.realtime import live_page
+    from entrypoints.http.routing import Call, NoBody, NoQuery
+
+    call = Call(make_mocked_request("GET", "/dev/live"), NoBody(), NoQuery(), None, b"")
+    page = await live_page(call, test_settings())
+    assert page.status == 200 and "Live events" in page.text
+    with pytest.raises(NotFound):
+        await live_page(call, test_settings(env="production"))

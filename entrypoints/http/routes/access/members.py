@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from application.access.members import ChangeMemberRole, ListMembers, RemoveMember
 from domain.access.permissions import ScopeKind
-from entrypoints.http.routes.access.use_cases import AccessUseCases
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply, page_reply
 from entrypoints.http.schemas.access import (
     MemberOut,
@@ -27,8 +27,8 @@ def add_member_routes(routes: ApiRoutes, kind: ScopeKind, base: str, param: str)
         MemberOut,
         summary=f"Members of a {noun} ({noun}:members:read; e-mail with :manage)",
     )
-    async def list_members(call: Call[NoBody, PageQuery], uc: AccessUseCases) -> Reply:
-        result = await uc.list_members()(call.user, kind, call.path[param], call.query.paging)
+    async def list_members(call: Call[NoBody, PageQuery], list_members: ListMembers) -> Reply:
+        result = await list_members(call.user, kind, call.path[param], call.query.paging)
         return page_reply(result.page, call.query.limit, lambda m: member_out(m, result.show_email))
 
     @routes.patch(
@@ -37,8 +37,10 @@ def add_member_routes(routes: ApiRoutes, kind: ScopeKind, base: str, param: str)
         response=MembershipOut,
         summary=f"Change a {noun} member's role (never above your own)",
     )
-    async def change_role(call: Call[RoleChangeIn, NoQuery], uc: AccessUseCases) -> MembershipOut:
-        membership = await uc.change_member_role()(
+    async def change_role(
+        call: Call[RoleChangeIn, NoQuery], change_member_role: ChangeMemberRole
+    ) -> MembershipOut:
+        membership = await change_member_role(
             call.user, kind, call.path[param], call.path["userId"], call.body.role, call.context
         )
         return membership_out(membership)
@@ -48,8 +50,8 @@ def add_member_routes(routes: ApiRoutes, kind: ScopeKind, base: str, param: str)
         response=RemovedOut,
         summary=f"Remove a {noun} member, or leave (your own id); roles below go too",
     )
-    async def remove_member(call: Call[NoBody, NoQuery], uc: AccessUseCases) -> RemovedOut:
-        removed = await uc.remove_member()(
+    async def remove_member(call: Call[NoBody, NoQuery], remove_member: RemoveMember) -> RemovedOut:
+        removed = await remove_member(
             call.user, kind, call.path[param], call.path["userId"], call.context
         )
         return RemovedOut(

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from application.access.organizations import CreateOrganization, OrganizationView
+from application.access.organizations import (
+    CreateOrganization,
+    JoinOrganization,
+    ListMyOrganizations,
+    OrganizationView,
+)
+from application.access.roles import CreateRole, DeleteRole, ListRoles, UpdateRole
 from application.access.scope_types import OrganizationFields
+from application.access.teams import ListTeams
 from application.identity.principal import Principal
 from domain.access.permissions import ScopeKind
 from domain.request_context import RequestContext
@@ -14,7 +21,7 @@ from entrypoints.http.routes.access.scopes import (
     Summaries,
     add_scope_routes,
 )
-from entrypoints.http.routes.access.use_cases import AccessUseCases, ScopeUseCases
+from entrypoints.http.routes.access.use_cases import OrganizationUseCases, ScopeUseCases
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply, page_reply
 from entrypoints.http.schemas.access import (
     OrganizationIn,
@@ -33,7 +40,7 @@ from entrypoints.http.schemas.access import (
 )
 from entrypoints.http.schemas.base import PageQuery
 
-routes = ApiRoutes(tag="organizations", uses=AccessUseCases)
+routes = ApiRoutes(tag="organizations")
 ORG = scope_path(ScopeKind.ORGANIZATION).one
 
 
@@ -42,16 +49,18 @@ ORG = scope_path(ScopeKind.ORGANIZATION).one
     OrganizationSummaryOut,
     summary="My organizations with my role, memberCount, teamCount",
 )
-async def list_organizations(call: Call[NoBody, PageQuery], uc: AccessUseCases) -> Reply:
-    page = await uc.list_my_organizations()(call.user, call.query.paging)
+async def list_organizations(
+    call: Call[NoBody, PageQuery], list_my_organizations: ListMyOrganizations
+) -> Reply:
+    page = await list_my_organizations(call.user, call.query.paging)
     return page_reply(page, call.query.limit, organization_summary_out)
 
 
-OrganizationUseCases = ScopeUseCases[CreateOrganization, OrganizationFields, OrganizationView]
-
-
 async def _create(
-    uc: OrganizationUseCases, user: Principal, body: OrganizationIn, ctx: RequestContext
+    uc: ScopeUseCases[CreateOrganization, OrganizationFields, OrganizationView],
+    user: Principal,
+    body: OrganizationIn,
+    ctx: RequestContext,
 ) -> OrganizationView:
     org = await uc.create()(user, organization_fields(body), ctx)
     return await uc.get()(user, org.id)
@@ -77,17 +86,17 @@ add_scope_routes(
             join="Join a public organization that has joining enabled (as Member)",
         ),
         fields=organization_fields,
-        cases=lambda uc: uc.organization(),
+        cases=OrganizationUseCases,
         create=_create,
         show=_show,
-        join=lambda uc: uc.join_organization(),
+        join=JoinOrganization,
         create_rate_limit="20/hour",
     ),
     Children(
         "teams",
         "Teams of an organization the caller may see (filtered in one query)",
         TeamOut,
-        lambda uc: uc.list_teams(),
+        ListTeams,
         team_summary_out,
     ),
 )
@@ -98,8 +107,8 @@ add_scope_routes(
     response=list[RoleOut],
     summary="Default and custom roles of every scope (org:read)",
 )
-async def list_roles(call: Call[NoBody, NoQuery], uc: AccessUseCases) -> list[RoleOut]:
-    roles = await uc.list_roles().for_organization(call.user, call.path["orgId"])
+async def list_roles(call: Call[NoBody, NoQuery], list_roles: ListRoles) -> list[RoleOut]:
+    roles = await list_roles.for_organization(call.user, call.path["orgId"])
     return [role_out(r) for r in roles]
 
 
@@ -110,8 +119,8 @@ async def list_roles(call: Call[NoBody, NoQuery], uc: AccessUseCases) -> list[Ro
     status=201,
     summary="Create a custom role (org:roles:manage)",
 )
-async def create_role(call: Call[RoleIn, NoQuery], uc: AccessUseCases) -> RoleOut:
-    role = await uc.create_role()(
+async def create_role(call: Call[RoleIn, NoQuery], create_role: CreateRole) -> RoleOut:
+    role = await create_role(
         call.user,
         call.path["orgId"],
         call.body.name,
@@ -128,8 +137,8 @@ async def create_role(call: Call[RoleIn, NoQuery], uc: AccessUseCases) -> RoleOu
     response=RoleOut,
     summary="Edit a custom role (org:roles:manage); default roles are fixed",
 )
-async def update_role(call: Call[RolePatch, NoQuery], uc: AccessUseCases) -> RoleOut:
-    role = await uc.update_role()(
+async def update_role(call: Call[RolePatch, NoQuery], update_role: UpdateRole) -> RoleOut:
+    role = await update_role(
         call.user,
         call.path["orgId"],
         call.path["roleId"],
@@ -145,6 +154,6 @@ async def update_role(call: Call[RolePatch, NoQuery], uc: AccessUseCases) -> Rol
     response=RoleOut,
     summary="Delete an unused custom role (org:roles:manage)",
 )
-async def delete_role(call: Call[NoBody, NoQuery], uc: AccessUseCases) -> RoleOut:
-    role = await uc.delete_role()(call.user, call.path["orgId"], call.path["roleId"], call.context)
+async def delete_role(call: Call[NoBody, NoQuery], delete_role: DeleteRole) -> RoleOut:
+    role = await delete_role(call.user, call.path["orgId"], call.path["roleId"], call.context)
     return role_out(role)

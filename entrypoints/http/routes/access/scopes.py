@@ -15,12 +15,11 @@ from typing import Generic, TypeVar
 from application.access.scope_types import F  # the change set: OrganizationFields, ScopeFields
 from application.access.scope_use_cases import ListChildren
 from application.identity.principal import Principal
-from domain.access.memberships import Membership
 from domain.access.permissions import ScopeKind
 from domain.request_context import RequestContext
 from entrypoints.http.routes.access.members import add_member_routes
 from entrypoints.http.routes.access.paths import scope_path
-from entrypoints.http.routes.access.use_cases import AccessUseCases, C, ScopeUseCases, V
+from entrypoints.http.routes.access.use_cases import C, Joins, ScopeUseCases, V
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply, page_reply
 from entrypoints.http.schemas.access import DeletedScopeOut, MembershipOut, membership_out
 from entrypoints.http.schemas.base import ApiInput, ApiOutput, PageQuery, shown
@@ -30,10 +29,6 @@ Patch = TypeVar("Patch", bound=ApiInput)  # the edit body
 Out = TypeVar("Out", bound=ApiOutput)
 S = TypeVar("S")  # a child's summary
 Ch = TypeVar("Ch", bound=ApiOutput)
-
-Joins = Callable[
-    [AccessUseCases], Callable[[Principal, str, RequestContext], Awaitable[Membership]]
-]
 
 
 @dataclass(frozen=True)
@@ -52,7 +47,7 @@ class Children(Generic[S, Ch]):
     segment: str  # "teams", "projects"
     summary: str
     response: type[Ch]
-    list: Callable[[AccessUseCases], ListChildren[S]]
+    list: type[ListChildren[S]]
     show: Callable[[S], Ch]
 
 
@@ -65,10 +60,10 @@ class ScopeRoutes(Generic[In, Patch, C, F, V, Out]):
     response: type[Out]
     summaries: Summaries
     fields: Callable[[Patch], F]
-    cases: Callable[[AccessUseCases], ScopeUseCases[C, F, V]]
+    cases: type[ScopeUseCases[C, F, V]]  # OrganizationUseCases, TeamUseCases…
     create: Callable[[ScopeUseCases[C, F, V], Principal, In, RequestContext], Awaitable[V]]
     show: Callable[[V], Out]
-    join: Joins | None = None
+    join: type[Joins] | None = None
     create_rate_limit: str | None = None
 
 
@@ -89,13 +84,20 @@ def add_scope_routes(
         rate_limit=s.create_rate_limit,
         summary=s.summaries.create,
         name=f"{s.module}_create_{noun}",
+        runs={"cases": s.cases},
     )
-    async def create(call: Call[In, NoQuery], uc: AccessUseCases) -> Out:
-        return s.show(await s.create(s.cases(uc), call.user, call.body, call.context))
+    async def create(call: Call[In, NoQuery], cases: ScopeUseCases[C, F, V]) -> Out:
+        return s.show(await s.create(cases, call.user, call.body, call.context))
 
-    @routes.get(one, response=s.response, summary=s.summaries.get, name=f"{s.module}_get_{noun}")
-    async def get(call: Call[NoBody, NoQuery], uc: AccessUseCases) -> Out:
-        return s.show(await s.cases(uc).get()(call.user, call.path[param]))
+    @routes.get(
+        one,
+        response=s.response,
+        summary=s.summaries.get,
+        name=f"{s.module}_get_{noun}",
+        runs={"cases": s.cases},
+    )
+    async def get(call: Call[NoBody, NoQuery], cases: ScopeUseCases[C, F, V]) -> Out:
+        return s.show(await cases.get()(call.user, call.path[param]))
 
     @routes.patch(
         one,
@@ -103,9 +105,10 @@ def add_scope_routes(
         response=s.response,
         summary=s.summaries.update,
         name=f"{s.module}_update_{noun}",
+        runs={"cases": s.cases},
     )
-    async def update(call: Call[Patch, NoQuery], uc: AccessUseCases) -> Out:
-        update = s.cases(uc).update()
+    async def update(call: Call[Patch, NoQuery], cases: ScopeUseCases[C, F, V]) -> Out:
+        update = cases.update()
         return s.show(await update(call.user, call.path[param], s.fields(call.body), call.context))
 
     @routes.delete(
@@ -113,16 +116,16 @@ def add_scope_routes(
         response=DeletedScopeOut,
         summary=s.summaries.delete,
         name=f"{s.module}_delete_{noun}",
+        runs={"cases": s.cases},
     )
-    async def delete(call: Call[NoBody, NoQuery], uc: AccessUseCases) -> DeletedScopeOut:
-        scope = await s.cases(uc).delete()(call.user, call.path[param], call.context)
+    async def delete(call: Call[NoBody, NoQuery], cases: ScopeUseCases[C, F, V]) -> DeletedScopeOut:
+        scope = await cases.delete()(call.user, call.path[param], call.context)
         return shown(DeletedScopeOut, scope)
 
     if children is not None:
         _add_children_route(routes, children, s.module, f"{one}/{children.segment}", param)
 
     if s.join is not None:
-        join_scope = s.join
 
         @routes.post(
             f"{one}/join",
@@ -130,9 +133,10 @@ def add_scope_routes(
             status=201,
             summary=s.summaries.join,
             name=f"{s.module}_join_{noun}",
+            runs={"join_scope": s.join},
         )
-        async def join(call: Call[NoBody, NoQuery], uc: AccessUseCases) -> MembershipOut:
-            membership = await join_scope(uc)(call.user, call.path[param], call.context)
+        async def join(call: Call[NoBody, NoQuery], join_scope: Joins) -> MembershipOut:
+            membership = await join_scope(call.user, call.path[param], call.context)
             return membership_out(membership)
 
     add_member_routes(routes, s.kind, one, param)
@@ -142,8 +146,12 @@ def _add_children_route(
     routes: ApiRoutes, children: Children[S, Ch], module: str, path: str, param: str
 ) -> None:
     @routes.page(
-        path, children.response, summary=children.summary, name=f"{module}_list_{children.segment}"
+        path,
+        children.response,
+        summary=children.summary,
+        name=f"{module}_list_{children.segment}",
+        runs={"visible": children.list},
     )
-    async def list_children(call: Call[NoBody, PageQuery], uc: AccessUseCases) -> Reply:
-        page = await children.list(uc)(call.user, call.path[param], call.query.paging)
+    async def list_children(call: Call[NoBody, PageQuery], visible: ListChildren[S]) -> Reply:
+        page = await visible(call.user, call.path[param], call.query.paging)
         return page_reply(page, call.query.limit, children.show)

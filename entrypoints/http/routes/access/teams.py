@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from application.access.authorizer import ScopeAccess
-from application.access.projects import CreateProject
+from application.access.projects import CreateProject, ListProjects
+from application.access.roles import ListRoles
 from application.access.scope_types import ScopeFields
-from application.access.teams import CreateTeam
+from application.access.teams import CreateTeam, JoinTeam
 from application.identity.principal import Principal
 from domain.access.permissions import ScopeKind
 from domain.request_context import RequestContext
@@ -16,7 +17,11 @@ from entrypoints.http.routes.access.scopes import (
     Summaries,
     add_scope_routes,
 )
-from entrypoints.http.routes.access.use_cases import AccessUseCases, ScopeUseCases
+from entrypoints.http.routes.access.use_cases import (
+    ProjectUseCases,
+    ScopeUseCases,
+    TeamUseCases,
+)
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery
 from entrypoints.http.schemas.access import (
     ProjectIn,
@@ -33,7 +38,7 @@ from entrypoints.http.schemas.access import (
     team_out,
 )
 
-routes = ApiRoutes(tag="teams and projects", uses=AccessUseCases)
+routes = ApiRoutes(tag="teams and projects")
 
 
 async def _create_team(
@@ -71,15 +76,15 @@ add_scope_routes(
         ),
         fields=scope_fields,
         create=_create_team,
-        cases=lambda uc: uc.team(),
+        cases=TeamUseCases,
         show=lambda access: team_out(access.team, access),
-        join=lambda uc: uc.join_team(),
+        join=JoinTeam,
     ),
     Children(
         "projects",
         "Projects of a team the caller may see (filtered in one query)",
         ProjectOut,
-        lambda uc: uc.list_projects(),
+        ListProjects,
         project_summary_out,
     ),
 )
@@ -90,8 +95,8 @@ add_scope_routes(
     response=list[RoleOut],
     summary="Roles a team member can hold (team:members:read)",
 )
-async def team_roles(call: Call[NoBody, NoQuery], uc: AccessUseCases) -> list[RoleOut]:
-    roles = await uc.list_roles().for_team(call.user, call.path["teamId"])
+async def team_roles(call: Call[NoBody, NoQuery], list_roles: ListRoles) -> list[RoleOut]:
+    roles = await list_roles.for_team(call.user, call.path["teamId"])
     return [role_out(r) for r in roles]
 
 
@@ -111,7 +116,7 @@ add_scope_routes(
         ),
         fields=scope_fields,
         create=_create_project,
-        cases=lambda uc: uc.project(),
+        cases=ProjectUseCases,
         show=lambda access: project_out(access.project, access),
     ),
 )

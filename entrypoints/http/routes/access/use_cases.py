@@ -1,4 +1,4 @@
-"""The use cases these route modules run (built by the context's container)."""
+"""A scope kind's create, read, edit and soft-delete, as the scope routes run them."""
 
 from __future__ import annotations
 
@@ -8,18 +8,12 @@ from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
 from application.access.authorizer import ScopeAccess
-from application.access.members import ChangeMemberRole, ListMembers, RemoveMember
-from application.access.organizations import (
-    CreateOrganization,
-    JoinOrganization,
-    ListMyOrganizations,
-    OrganizationView,
-)
-from application.access.projects import CreateProject, ListProjects
-from application.access.roles import CreateRole, DeleteRole, ListRoles, UpdateRole
+from application.access.organizations import CreateOrganization, OrganizationView
+from application.access.projects import CreateProject
 from application.access.scope_types import F, OrganizationFields, ScopeFields
-from application.access.teams import CreateTeam, JoinTeam, ListTeams
+from application.access.teams import CreateTeam
 from application.identity.principal import Principal
+from domain.access.memberships import Membership
 from domain.request_context import RequestContext
 
 C = TypeVar("C")  # how one is created (an organization has no parent)
@@ -34,6 +28,12 @@ class SoftDeleted(Protocol):
     def deleted_at(self) -> datetime | None: ...
 
 
+class Joins(Protocol):
+    """Joining a scope of one kind (``JoinOrganization``, ``JoinTeam``)."""
+
+    async def __call__(self, user: Principal, ref: str, meta: RequestContext, /) -> Membership: ...
+
+
 @dataclass(frozen=True)
 class ScopeUseCases(Generic[C, F, V]):
     """Create, read, edit and soft-delete scopes of one kind (``GetTeam``, ``UpdateTeam``…)."""
@@ -44,22 +44,13 @@ class ScopeUseCases(Generic[C, F, V]):
     delete: Callable[[], Callable[[Principal, str, RequestContext], Awaitable[SoftDeleted]]]
 
 
-@dataclass(frozen=True)
-class AccessUseCases:
-    organization: Callable[
-        [], ScopeUseCases[CreateOrganization, OrganizationFields, OrganizationView]
-    ]
-    team: Callable[[], ScopeUseCases[CreateTeam, ScopeFields, ScopeAccess]]
-    project: Callable[[], ScopeUseCases[CreateProject, ScopeFields, ScopeAccess]]
-    join_organization: Callable[[], JoinOrganization]
-    join_team: Callable[[], JoinTeam]
-    list_my_organizations: Callable[[], ListMyOrganizations]
-    list_teams: Callable[[], ListTeams]
-    list_projects: Callable[[], ListProjects]
-    list_roles: Callable[[], ListRoles]
-    create_role: Callable[[], CreateRole]
-    update_role: Callable[[], UpdateRole]
-    delete_role: Callable[[], DeleteRole]
-    list_members: Callable[[], ListMembers]
-    change_member_role: Callable[[], ChangeMemberRole]
-    remove_member: Callable[[], RemoveMember]
+class OrganizationUseCases(ScopeUseCases[CreateOrganization, OrganizationFields, OrganizationView]):
+    pass
+
+
+class TeamUseCases(ScopeUseCases[CreateTeam, ScopeFields, ScopeAccess]):
+    pass
+
+
+class ProjectUseCases(ScopeUseCases[CreateProject, ScopeFields, ScopeAccess]):
+    pass

@@ -6,8 +6,13 @@ import functools
 
 from aiohttp import web
 
+from application.credits.organization_wallet import (
+    OrganizationBalance,
+    OrganizationHistory,
+    SpendFromOrganization,
+)
+from application.credits.transfer import TransferCredits
 from entrypoints.http.idempotency import document_key, required_idempotency_key
-from entrypoints.http.routes.credits.use_cases import CreditsUseCases
 from entrypoints.http.routes.credits.wallet import NO_STORE, history_entry_out, moved
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply, page_reply
 from entrypoints.http.schemas.base import shown
@@ -22,7 +27,7 @@ from entrypoints.http.schemas.credits import (
     TransferIn,
 )
 
-routes = ApiRoutes(tag="credits", uses=CreditsUseCases)
+routes = ApiRoutes(tag="credits")
 ORG_WALLET = "/api/v1/organization/{orgId}/credits"
 
 
@@ -35,11 +40,13 @@ ORG_WALLET = "/api/v1/organization/{orgId}/credits"
     "required)",
 )
 @functools.partial(document_key, required=True)
-async def transfer(call: Call[TransferIn, NoQuery], uc: CreditsUseCases) -> SpendOut | web.Response:
+async def transfer(
+    call: Call[TransferIn, NoQuery], transfer: TransferCredits
+) -> SpendOut | web.Response:
     key, body = required_idempotency_key(call), call.body
     receiver = body.to.receiver
     if isinstance(receiver, ToUser):
-        result = await uc.transfer().to_user(
+        result = await transfer.to_user(
             user_id=call.user.user_id,
             receiver_id=receiver.user_id,
             amount=body.amount,
@@ -48,7 +55,7 @@ async def transfer(call: Call[TransferIn, NoQuery], uc: CreditsUseCases) -> Spen
             context=call.context,
         )
     else:
-        result = await uc.transfer().to_organization(
+        result = await transfer.to_organization(
             user_id=call.user.user_id,
             organization_ref=receiver.organization_ref,
             amount=body.amount,
@@ -62,8 +69,10 @@ async def transfer(call: Call[TransferIn, NoQuery], uc: CreditsUseCases) -> Spen
 @routes.get(
     ORG_WALLET, response=BalanceOut, summary="The organization's credits; org:billing:manage"
 )
-async def organization_balance(call: Call[NoBody, NoQuery], uc: CreditsUseCases) -> Reply:
-    b = await uc.organization_balance()(call.user.user_id, call.path["orgId"])
+async def organization_balance(
+    call: Call[NoBody, NoQuery], organization_balance: OrganizationBalance
+) -> Reply:
+    b = await organization_balance(call.user.user_id, call.path["orgId"])
     return Reply(shown(BalanceOut, b), headers=NO_STORE)
 
 
@@ -73,9 +82,11 @@ async def organization_balance(call: Call[NoBody, NoQuery], uc: CreditsUseCases)
     query=HistoryQuery,
     summary="The organization wallet's ledger entries, newest first; org:billing:manage",
 )
-async def organization_history(call: Call[NoBody, HistoryQuery], uc: CreditsUseCases) -> Reply:
+async def organization_history(
+    call: Call[NoBody, HistoryQuery], organization_history: OrganizationHistory
+) -> Reply:
     q = call.query
-    page = await uc.organization_history()(call.user.user_id, call.path["orgId"], q.type, q.paging)
+    page = await organization_history(call.user.user_id, call.path["orgId"], q.type, q.paging)
     return page_reply(page, q.limit, history_entry_out, headers=NO_STORE)
 
 
@@ -88,10 +99,10 @@ async def organization_history(call: Call[NoBody, HistoryQuery], uc: CreditsUseC
 )
 @functools.partial(document_key, required=True)
 async def organization_spend(
-    call: Call[SpendIn, NoQuery], uc: CreditsUseCases
+    call: Call[SpendIn, NoQuery], spend_from_organization: SpendFromOrganization
 ) -> SpendOut | web.Response:
     body = call.body
-    result = await uc.spend_from_organization()(
+    result = await spend_from_organization(
         user_id=call.user.user_id,
         organization_ref=call.path["orgId"],
         amount=body.amount,
@@ -113,10 +124,10 @@ async def organization_spend(
 )
 @functools.partial(document_key, required=True)
 async def organization_transfer(
-    call: Call[OrganizationTransferIn, NoQuery], uc: CreditsUseCases
+    call: Call[OrganizationTransferIn, NoQuery], transfer: TransferCredits
 ) -> SpendOut | web.Response:
     body = call.body
-    result = await uc.transfer().from_organization(
+    result = await transfer.from_organization(
         user_id=call.user.user_id,
         organization_ref=call.path["orgId"],
         receiver_id=body.to.user_id,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from application.credits.coupons import CreateCoupon, RedeemCoupon
+from application.credits.referrals import ClaimReferral, GetReferrals
 from entrypoints.http.idempotency import idempotent
-from entrypoints.http.routes.credits.use_cases import CreditsUseCases
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery
 from entrypoints.http.schemas.base import shown
 from entrypoints.http.schemas.credits import (
@@ -16,12 +17,12 @@ from entrypoints.http.schemas.credits import (
     ReferralOut,
 )
 
-routes = ApiRoutes(tag="credits", uses=CreditsUseCases)
+routes = ApiRoutes(tag="credits")
 
 
 @routes.get("/api/v1/referrals", response=ReferralOut, summary="My referral code and link")
-async def referrals(call: Call[NoBody, NoQuery], uc: CreditsUseCases) -> ReferralOut:
-    r = await uc.get_referrals()(call.user.user_id)
+async def referrals(call: Call[NoBody, NoQuery], get_referrals: GetReferrals) -> ReferralOut:
+    r = await get_referrals(call.user.user_id)
     return shown(ReferralOut, r)
 
 
@@ -34,9 +35,9 @@ async def referrals(call: Call[NoBody, NoQuery], uc: CreditsUseCases) -> Referra
     summary="Name who referred me (within 7 days of sign-up, once, never my own code)",
 )
 async def claim_referral(
-    call: Call[ReferralClaimIn, NoQuery], uc: CreditsUseCases
+    call: Call[ReferralClaimIn, NoQuery], claim_referral: ClaimReferral
 ) -> ReferralClaimOut:
-    referral = await uc.claim_referral()(call.user.user_id, call.body.code)
+    referral = await claim_referral(call.user.user_id, call.body.code)
     return shown(ReferralClaimOut, referral)
 
 
@@ -49,8 +50,8 @@ async def claim_referral(
     summary="Redeem a coupon for promotional credits",
 )
 @idempotent(status=201, required=False)
-async def redeem(call: Call[RedeemIn, NoQuery], uc: CreditsUseCases) -> RedeemOut:
-    r = await uc.redeem_coupon()(call.user.user_id, call.body.code)
+async def redeem(call: Call[RedeemIn, NoQuery], redeem_coupon: RedeemCoupon) -> RedeemOut:
+    r = await redeem_coupon(call.user.user_id, call.body.code)
     return shown(RedeemOut, r)
 
 
@@ -62,9 +63,9 @@ async def redeem(call: Call[RedeemIn, NoQuery], uc: CreditsUseCases) -> RedeemOu
     auth=Auth.ADMIN,
     summary="Create a coupon (platform admins); its code is shown only in this answer",
 )
-async def create_coupon(call: Call[CouponIn, NoQuery], uc: CreditsUseCases) -> CouponOut:
+async def create_coupon(call: Call[CouponIn, NoQuery], create_coupon: CreateCoupon) -> CouponOut:
     body = call.body
-    created = await uc.create_coupon()(
+    created = await create_coupon(
         actor_id=call.user.user_id,
         code=body.code,
         credits=body.credits,

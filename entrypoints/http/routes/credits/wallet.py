@@ -6,7 +6,10 @@ import functools
 
 from aiohttp import web
 
+from application.credits.admin_grant import AdminGrant
 from application.credits.ports import HistoryEntry
+from application.credits.queries import GetBalance, GetHistory
+from application.credits.spend import Spend
 from domain.credits.entry_types import EntryType
 from entrypoints.http import envelope
 from entrypoints.http.idempotency import (
@@ -15,7 +18,6 @@ from entrypoints.http.idempotency import (
     idempotent,
     required_idempotency_key,
 )
-from entrypoints.http.routes.credits.use_cases import CreditsUseCases
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
 from entrypoints.http.schemas.base import shown
 from entrypoints.http.schemas.credits import (
@@ -29,13 +31,13 @@ from entrypoints.http.schemas.credits import (
     WalletBalanceOut,
 )
 
-routes = ApiRoutes(tag="credits", uses=CreditsUseCases)
+routes = ApiRoutes(tag="credits")
 NO_STORE = {"Cache-Control": "no-store"}
 
 
 @routes.get("/api/v1/credits/balance", response=WalletBalanceOut, summary="My credit balance")
-async def balance(call: Call[NoBody, NoQuery], uc: CreditsUseCases) -> Reply:
-    b, lots = await uc.get_balance().with_expiring(call.user.user_id)
+async def balance(call: Call[NoBody, NoQuery], get_balance: GetBalance) -> Reply:
+    b, lots = await get_balance.with_expiring(call.user.user_id)
     out = shown(
         WalletBalanceOut,
         b,
@@ -54,9 +56,9 @@ def history_entry_out(e: HistoryEntry) -> HistoryEntryOut:
     query=HistoryQuery,
     summary="My ledger entries, newest first",
 )
-async def history(call: Call[NoBody, HistoryQuery], uc: CreditsUseCases) -> Reply:
+async def history(call: Call[NoBody, HistoryQuery], get_history: GetHistory) -> Reply:
     q = call.query
-    page = await uc.get_history()(call.user.user_id, q.type, q.paging)
+    page = await get_history(call.user.user_id, q.type, q.paging)
     return page_reply(page, q.limit, history_entry_out, headers=NO_STORE)
 
 
@@ -68,12 +70,12 @@ async def history(call: Call[NoBody, HistoryQuery], uc: CreditsUseCases) -> Repl
     summary="Spend credits (Idempotency-Key required)",
 )
 @functools.partial(document_key, required=True)
-async def spend(call: Call[SpendIn, NoQuery], uc: CreditsUseCases) -> SpendOut | web.Response:
+async def spend(call: Call[SpendIn, NoQuery], spend: Spend) -> SpendOut | web.Response:
     # The ledger transaction itself is the idempotency record of a spend (one statement, see
     # adapters/sqlalchemy/repositories/credits/fast_path.py); semantics as for @idempotent.
     key = required_idempotency_key(call)
     body = call.body
-    result = await uc.spend()(
+    result = await spend(
         user_id=call.user.user_id,
         amount=body.amount,
         purpose=body.purpose,
@@ -100,9 +102,9 @@ def moved(transaction_id: str, balance: int, replayed: bool) -> SpendOut | web.R
     summary="Grant (or adjust) a user's credits; platform admins only",
 )
 @idempotent(status=201, required=False)
-async def admin_grant(call: Call[GrantIn, NoQuery], uc: CreditsUseCases) -> GrantOut:
+async def admin_grant(call: Call[GrantIn, NoQuery], admin_grant: AdminGrant) -> GrantOut:
     body = call.body
-    result = await uc.admin_grant()(
+    result = await admin_grant(
         actor_id=call.user.user_id,
         user_ref=body.user_id,
         amount=body.amount,

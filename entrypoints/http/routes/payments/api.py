@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from application.payments.create_order import CreateOrder
+from application.payments.plans import GetPlan, ListPlans
+from application.payments.queries import GetPayment, PaymentHistory
+from application.payments.refunds import RefundPayment
+from application.payments.verify import VerifyPayment
+from application.payments.webhooks import ReceiveRazorpayWebhook
 from domain.payments.status import PaymentStatus
 from entrypoints.http.idempotency import idempotent, required_idempotency_key
-from entrypoints.http.routes.payments.use_cases import PaymentsUseCases
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
 from entrypoints.http.schemas.base import shown
 from entrypoints.http.schemas.payments import (
@@ -25,19 +30,19 @@ from entrypoints.http.schemas.payments import (
     refund_out,
 )
 
-routes = ApiRoutes(tag="payments", uses=PaymentsUseCases)
+routes = ApiRoutes(tag="payments")
 
 
 @routes.get(
     "/api/v1/plans", auth=Auth.NONE, response=list[PlanOut], summary="Active plans, cheapest first"
 )
-async def list_plans(call: Call[NoBody, NoQuery], uc: PaymentsUseCases) -> list[PlanOut]:
-    return [plan_out(p) for p in await uc.list_plans()()]
+async def list_plans(call: Call[NoBody, NoQuery], list_plans: ListPlans) -> list[PlanOut]:
+    return [plan_out(p) for p in await list_plans()]
 
 
 @routes.get("/api/v1/plans/{planId}", auth=Auth.NONE, response=PlanOut, summary="One active plan")
-async def get_plan(call: Call[NoBody, NoQuery], uc: PaymentsUseCases) -> PlanOut:
-    return plan_out(await uc.get_plan()(call.path["planId"]))
+async def get_plan(call: Call[NoBody, NoQuery], get_plan: GetPlan) -> PlanOut:
+    return plan_out(await get_plan(call.path["planId"]))
 
 
 @routes.post(
@@ -49,8 +54,8 @@ async def get_plan(call: Call[NoBody, NoQuery], uc: PaymentsUseCases) -> PlanOut
     summary="Open a Razorpay order for a plan (reuses my open order < 15 min old)",
 )
 @idempotent(status=201, required=False)
-async def create_order(call: Call[CreateOrderIn, NoQuery], uc: PaymentsUseCases) -> OrderOut:
-    result = await uc.create_order()(call.user, call.body.plan_id, call.context)
+async def create_order(call: Call[CreateOrderIn, NoQuery], create_order: CreateOrder) -> OrderOut:
+    result = await create_order(call.user, call.body.plan_id, call.context)
     p = result.payment
     return shown(
         OrderOut,
@@ -71,9 +76,9 @@ async def create_order(call: Call[CreateOrderIn, NoQuery], uc: PaymentsUseCases)
     responses={202: "Authorized, not captured yet: status PROCESSING"},
     summary="Confirm a checkout: completes the payment and adds the credits, once",
 )
-async def verify(call: Call[VerifyIn, NoQuery], uc: PaymentsUseCases) -> Reply:
+async def verify(call: Call[VerifyIn, NoQuery], verify_payment: VerifyPayment) -> Reply:
     b = call.body
-    result = await uc.verify_payment()(
+    result = await verify_payment(
         call.user,
         order_id=b.razorpay_order_id,
         gateway_payment_id=b.razorpay_payment_id,
@@ -93,9 +98,11 @@ async def verify(call: Call[VerifyIn, NoQuery], uc: PaymentsUseCases) -> Reply:
     query=PaymentHistoryQuery,
     summary="My payments, newest first",
 )
-async def history(call: Call[NoBody, PaymentHistoryQuery], uc: PaymentsUseCases) -> Reply:
+async def history(
+    call: Call[NoBody, PaymentHistoryQuery], payment_history: PaymentHistory
+) -> Reply:
     q = call.query
-    page = await uc.payment_history()(call.user, q.paging, q.status)
+    page = await payment_history(call.user, q.paging, q.status)
     return page_reply(page, q.limit, payment_out)
 
 
@@ -104,8 +111,8 @@ async def history(call: Call[NoBody, PaymentHistoryQuery], uc: PaymentsUseCases)
     response=PaymentDetailOut,
     summary="One of my payments with its event trail (refreshed if still open)",
 )
-async def get_payment(call: Call[NoBody, NoQuery], uc: PaymentsUseCases) -> PaymentDetailOut:
-    details = await uc.get_payment()(call.user, call.path["paymentId"], call.context)
+async def get_payment(call: Call[NoBody, NoQuery], get_payment: GetPayment) -> PaymentDetailOut:
+    details = await get_payment(call.user, call.path["paymentId"], call.context)
     base = payment_out(details.payment).model_dump()
     return PaymentDetailOut(**base, events=[event_out(e) for e in details.events])
 
@@ -123,11 +130,11 @@ async def get_payment(call: Call[NoBody, NoQuery], uc: PaymentsUseCases) -> Paym
     },
 )
 @idempotent(status=200, required=True)
-async def refund(call: Call[RefundIn, NoQuery], uc: PaymentsUseCases) -> RefundResultOut:
+async def refund(call: Call[RefundIn, NoQuery], refund_payment: RefundPayment) -> RefundResultOut:
     # The key names the refund itself (not only this HTTP answer): a retry after a 503 resolves
     # the refund it reserved instead of sending a second one (docs/payments.md "Refunds").
     key = required_idempotency_key(call)
-    outcome = await uc.refund_payment()(
+    outcome = await refund_payment(
         call.user,
         call.path["paymentId"],
         amount=call.body.amount,
@@ -143,9 +150,9 @@ async def refund(call: Call[RefundIn, NoQuery], uc: PaymentsUseCases) -> RefundR
 
 
 async def _razorpay_webhook(
-    call: Call[NoBody, NoQuery], uc: PaymentsUseCases
+    call: Call[NoBody, NoQuery], receive: ReceiveRazorpayWebhook
 ) -> PaymentWebhookAckOut:
-    stored = await uc.receive_razorpay_webhook()(
+    stored = await receive(
         call.raw_body,
         signature=call.header("X-Razorpay-Signature"),
         event_id=call.header("X-Razorpay-Event-Id"),

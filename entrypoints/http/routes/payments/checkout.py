@@ -18,19 +18,20 @@ import json
 from aiohttp import web
 
 from adapters.razorpay.sandbox import SandboxGateway
+from application.payments.plans import ListPlans
+from application.payments.queries import GetOwnPaymentByOrder
 from application.ports.payment_gateway import GatewayOrder, GatewayRejected
 from domain.errors import Conflict, NotFound
 from entrypoints.http import envelope
-from entrypoints.http.routes.payments.use_cases import PaymentsUseCases
 from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery
 
-routes = ApiRoutes(tag="development", uses=PaymentsUseCases)
+routes = ApiRoutes(tag="development")
 
 
-def _sandbox(uc: PaymentsUseCases) -> SandboxGateway:
-    if uc.sandbox is None:  # Razorpay keys configured, or production
+def _sandbox(sandbox: SandboxGateway | None) -> SandboxGateway:
+    if sandbox is None:  # Razorpay keys configured, or production
         raise NotFound("Not found")
-    return uc.sandbox
+    return sandbox
 
 
 async def _order(gateway: SandboxGateway, order_id: str) -> GatewayOrder:
@@ -41,9 +42,11 @@ async def _order(gateway: SandboxGateway, order_id: str) -> GatewayOrder:
 
 
 @routes.get("/dev/checkout", auth=Auth.NONE, raw=True, include_in_schema=False)
-async def checkout_start(call: Call[NoBody, NoQuery], uc: PaymentsUseCases) -> web.Response:
-    _sandbox(uc)
-    plans = await uc.list_plans()()
+async def checkout_start(
+    call: Call[NoBody, NoQuery], sandbox: SandboxGateway | None, list_plans: ListPlans
+) -> web.Response:
+    _sandbox(sandbox)
+    plans = await list_plans()
     rows = "".join(
         f"<li>{html.escape(p.name)}: ₹{p.amount / 100:,.2f} → {p.credits} credits "
         f'<button data-plan="{html.escape(p.plan_id)}">Buy</button></li>'
@@ -53,8 +56,10 @@ async def checkout_start(call: Call[NoBody, NoQuery], uc: PaymentsUseCases) -> w
 
 
 @routes.get("/dev/checkout/{orderId}", auth=Auth.NONE, raw=True, include_in_schema=False)
-async def checkout_page(call: Call[NoBody, NoQuery], uc: PaymentsUseCases) -> web.Response:
-    gateway = _sandbox(uc)
+async def checkout_page(
+    call: Call[NoBody, NoQuery], sandbox: SandboxGateway | None
+) -> web.Response:
+    gateway = _sandbox(sandbox)
     order_id = call.path["orderId"]
     try:
         order = await gateway.fetch_order(order_id)
@@ -73,9 +78,11 @@ async def checkout_page(call: Call[NoBody, NoQuery], uc: PaymentsUseCases) -> we
 
 
 @routes.get("/dev/checkout/{orderId}/order", auth=Auth.NONE, raw=True, include_in_schema=False)
-async def checkout_order(call: Call[NoBody, NoQuery], uc: PaymentsUseCases) -> web.Response:
+async def checkout_order(
+    call: Call[NoBody, NoQuery], sandbox: SandboxGateway | None
+) -> web.Response:
     """The order as the sandbox gateway sees it (the page refreshes its header from this)."""
-    order = await _order(_sandbox(uc), call.path["orderId"])
+    order = await _order(_sandbox(sandbox), call.path["orderId"])
     return envelope.success(
         {
             "orderId": order.id,
@@ -88,11 +95,13 @@ async def checkout_order(call: Call[NoBody, NoQuery], uc: PaymentsUseCases) -> w
 
 
 @routes.post("/dev/checkout/{orderId}/pay", auth=Auth.OPTIONAL, raw=True, include_in_schema=False)
-async def checkout_pay(call: Call[NoBody, NoQuery], uc: PaymentsUseCases) -> web.Response:
-    gateway = _sandbox(uc)
+async def checkout_pay(
+    call: Call[NoBody, NoQuery], sandbox: SandboxGateway | None, own_payment: GetOwnPaymentByOrder
+) -> web.Response:
+    gateway = _sandbox(sandbox)
     order_id = call.path["orderId"]
     # The buyer's token first: a typo must not cost a capture (401/404 and nothing paid).
-    await uc.get_own_payment_by_order()(call.user, order_id)
+    await own_payment(call.user, order_id)
     await _order(gateway, order_id)
     succeed = call.request.query.get("outcome", "captured") != "failed"
     try:
