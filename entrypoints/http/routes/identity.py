@@ -26,9 +26,8 @@ routes = ApiRoutes(tag="webhooks")
 async def clerk_webhook(
     call: Call[NoBody, NoQuery],
     receive_provider_webhook: ReceiveProviderWebhook,
-    webhook_verifier: ClerkWebhookVerifier | None,
+    verifier: ClerkWebhookVerifier | None,  # None: CLERK_WEBHOOK_SECRET not set
 ) -> WebhookAckOut:
-    verifier = webhook_verifier
     if verifier is None:
         raise ApiError("SERVICE_UNAVAILABLE", "Clerk webhooks are not configured")
     headers = {name: call.header(name) or "" for name in SVIX_HEADERS}

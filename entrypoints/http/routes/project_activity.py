@@ -38,7 +38,7 @@ MAX_DELIVERY_ID = 100
 async def github_webhook(
     call: Call[NoBody, NoQuery],
     receive_github_webhook: ReceiveGithubWebhook,
-    github_verifier: GithubWebhookVerifier | None,
+    github_verifier: GithubWebhookVerifier | None,  # None: GITHUB_WEBHOOK_SECRET not set
 ) -> Reply:
     if github_verifier is None:
         raise ApiError("SERVICE_UNAVAILABLE", "GitHub webhooks are not configured")
