@@ -19,6 +19,7 @@ from entrypoints.config import Settings
 from entrypoints.containers import Container, MemoryInfrastructure
 from entrypoints.http.app import create_app
 from tests.fixtures.databases import REDIS_URL, PostgresDatabases, SqliteDatabases
+from tests.fixtures.private_servers import PrivateRedis
 
 # Property tests judge behaviour, not speed: a busy CI machine must not turn them into failures.
 hypothesis_settings.register_profile(
@@ -176,3 +177,15 @@ async def pg_client(
         yield client
     finally:
         await client.close()
+
+
+@pytest.fixture
+def private_redis() -> Iterator[PrivateRedis]:
+    """A redis-server of the test's own on a free port, which it may kill, stop and restart
+    (never the shared 6379)."""
+    server = PrivateRedis()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.kill()

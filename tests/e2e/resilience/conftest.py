@@ -9,7 +9,7 @@ import asyncpg
 import pytest
 
 from adapters.sqlalchemy.migrate import upgrade
-from tests.fixtures.private_servers import PrivatePostgres, PrivateRedis
+from tests.fixtures.private_servers import PrivatePostgres
 
 
 async def _create_database(server: PrivatePostgres, name: str) -> None:
@@ -31,13 +31,3 @@ def private_postgres() -> Iterator[PrivatePostgres]:
         yield server
     finally:
         server.remove()
-
-
-@pytest.fixture
-def private_redis() -> Iterator[PrivateRedis]:
-    server = PrivateRedis()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.kill()

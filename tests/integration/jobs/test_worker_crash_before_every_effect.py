@@ -22,7 +22,6 @@ released and a second worker runs everything: each effect is counted exactly onc
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -109,17 +108,6 @@ BEFORE_THE_EFFECT: dict[str, Hold] = {
 }
 
 
-@pytest.fixture
-def worker_redis() -> Iterator[PrivateRedis]:
-    """The worker's own Redis (realtime bus, cache): paused without touching the shared one."""
-    server = PrivateRedis()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.kill()
-
-
 async def add_realtime_event(engine: AsyncEngine) -> None:
     """What the notification job would write: a ``realtime.publish`` row for the owner."""
     async with engine.connect() as conn:
@@ -170,7 +158,7 @@ async def assert_no_effect_yet(conn: AsyncConnection, resend: FakeResend, export
 async def test_every_kind_of_job_killed_before_its_effect_happens_once(
     shop: tuple[Shop, str],
     resend: FakeResend,
-    worker_redis: PrivateRedis,
+    private_redis: PrivateRedis,
     pg_url: str,
     token: Any,
     tmp_path: Path,
@@ -185,7 +173,7 @@ async def test_every_kind_of_job_killed_before_its_effect_happens_once(
     namespaces = unique_namespace()
     namespace = next(namespaces)
     # Before the event is raised: a stream never takes an event raised before it began.
-    begun = await begin_streams(db, worker_redis.url, namespace)
+    begun = await begin_streams(db, private_redis.url, namespace)
     await add_realtime_event(db.engine)
     produced = await db.outbox()
     assert {topic for _, topic, _ in produced} == registered
@@ -199,11 +187,11 @@ async def test_every_kind_of_job_killed_before_its_effect_happens_once(
     }
 
     vhost = private_vhost()
-    env = {**worker_env(pg_url, app, resend, namespace, tmp_path), "REDIS_URL": worker_redis.url}
+    env = {**worker_env(pg_url, app, resend, namespace, tmp_path), "REDIS_URL": private_redis.url}
     env["BROKER_URL"] = vhost.__enter__() if broker == "rabbitmq" else REDIS_URL
     exports = tmp_path / "var" / "exports"
     log = tmp_path / "worker.log"
-    paused = redis.Redis.from_url(worker_redis.url)
+    paused = redis.Redis.from_url(private_redis.url)
     lock = await hold_tables(db.engine)
     resend.stall = "before_accept"
     paused.client_pause(600_000, all=False)  # writes only
@@ -245,7 +233,9 @@ async def test_every_kind_of_job_killed_before_its_effect_happens_once(
         finally:
             code = second.stop()
         assert code == 0, log.read_text(errors="replace")
-        await assert_each_effect_once(db, resend, namespace, exports, worker_redis.url, begun=begun)
+        await assert_each_effect_once(
+            db, resend, namespace, exports, private_redis.url, begun=begun
+        )
     finally:
         paused.client_unpause()
         paused.close()

@@ -13,7 +13,7 @@ from adapters.realtime.redis_bus import PubSubHub, RedisRealtimeBus, pubsub_clie
 from adapters.redis.cache import redis_client
 from application.realtime.ports import Delivery, Interrupted
 from domain.realtime.events import BALANCE_CHANGED, EventId, RealtimeEvent, RealtimeUnavailable
-from tests.fixtures.redis_server import PrivateRedis
+from tests.fixtures.private_servers import PrivateRedis
 
 
 async def until(check: object, timeout: float = 15.0) -> None:

@@ -23,7 +23,7 @@ import pytest
 import redis
 
 from tests.conftest import DEV_SECRET, bearer
-from tests.fixtures.redis_server import PrivateRedis, free_port
+from tests.fixtures.private_servers import PrivateRedis, free_port
 from tests.integration.realtime.test_two_processes import (
     Process,
     Stream,

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 from adapters.sqlalchemy.engine import build_engine
 from tests.conftest import DEV_SECRET, bearer
-from tests.fixtures.redis_server import PrivateRedis, free_port
+from tests.fixtures.private_servers import PrivateRedis, free_port
 from tests.integration.jobs.test_scheduler_processes import ROOT
 
 
