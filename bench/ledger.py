@@ -18,8 +18,8 @@ requests/s, p50/p99, CPU µs per request and the ratios (b)/(a), (c)/(a), (d)/(a
 the ledger (Σ postings = 0, every wallet = Σ its postings).
 
 ``--only b,d`` measures just those runs besides the ceiling (quick A/B runs; the share table
-and checks are printed for the runs measured). ``--profile DIR`` samples the service with
-py-spy (200 Hz) during each measured run at 64 connections into ``DIR/<run>-64.txt``
+and checks are printed for the runs measured). ``--profile DIR`` samples the server (the
+ceiling's too) with py-spy (200 Hz) during each run at 64 connections into ``DIR/<run>-64.txt``
 (collapsed stacks; ``.venv/bin/pip install py-spy``).
 """
 
@@ -424,7 +424,7 @@ async def run(args: argparse.Namespace) -> int:
                 if args.only and run_id != "a" and run_id not in args.only:
                     continue
                 spy = None
-                if args.profile and conns == 64 and run_id != "a":
+                if args.profile and conns == 64:
                     output = Path(args.profile) / f"{run_id}-{conns}.txt"
                     spy = start_py_spy(server, args.duration + args.warmup, output)
                 # The warm-up's requests are not counted: measure the CPU over the whole run and
@@ -533,7 +533,7 @@ def main() -> int:
     parser.add_argument(
         "--profile",
         default=None,
-        help="py-spy the service during each run at 64 connections into DIR/<run>-64.txt",
+        help="py-spy the server during each run at 64 connections into DIR/<run>-64.txt",
     )
     parser.add_argument("--serve-ceiling", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
