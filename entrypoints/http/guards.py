@@ -60,7 +60,8 @@ class Authenticator:
 
 class ProcessStorage(MemoryStorage):
     """The windows of a process that has no shared store (no Redis): counted in its memory and
-    by no one else, so ``RateLimits`` takes a caller's whole window at once (ADR 0066)."""
+    by no one else, so ``RateLimits`` takes a caller's whole window at once (ADR 0066). One per
+    ``RateLimits``: two limiters leasing whole windows from one store would refuse early."""
 
 
 def limiter_storage(redis_url: str | None) -> Storage:
