@@ -16,8 +16,15 @@ E = TypeVar("E")
 def entity_row(entity: Any, omit: Sequence[str] = (), **values: Any) -> dict[str, Any]:
     """The row of a dataclass entity whose table names its columns after its fields: every field
     but ``omit``, with ``values`` replacing fields that are stored converted or adding columns."""
-    row = {f.name: getattr(entity, f.name) for f in fields(entity) if f.name not in omit}
+    names = _FIELD_NAMES.get(type(entity))
+    if names is None:
+        names = _FIELD_NAMES[type(entity)] = tuple(f.name for f in fields(entity))
+    row = {name: getattr(entity, name) for name in names if name not in omit}
     return row | values
+
+
+#: Each entity class's field names (``dataclasses.fields`` rebuilds its tuple on every call).
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def entity_of(cls: type[E], row: Any, **values: Any) -> E:

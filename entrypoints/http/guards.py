@@ -58,19 +58,52 @@ class Authenticator:
         return principal
 
 
+class ProcessStorage(MemoryStorage):
+    """The windows of a process that has no shared store (no Redis): counted in its memory and
+    by no one else, so ``RateLimits`` takes a caller's whole window at once (ADR 0066). One per
+    ``RateLimits``: two limiters leasing whole windows from one store would refuse early."""
+
+
 def limiter_storage(redis_url: str | None) -> Storage:
     if redis_url:
         uri = redis_url.replace("redis://", "async+redis://", 1).replace(
             "rediss://", "async+rediss://", 1
         )
         return RedisStorage(uri, implementation="redispy", key_prefix="fa-rl")
-    return MemoryStorage()
+    return ProcessStorage()
 
 
 #: A call to the shared limiter store (Redis) that takes longer than this counts as an outage.
 LIMITER_STORE_TIMEOUT_SECONDS = 0.5
 #: After an outage the shared store is tried again this long after (per-process limits between).
 LIMITER_RETRY_SECONDS = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    """A route's limit, parsed once: its item, lease size, limiter scope and the pieces of its
+    keys (``item.key_for(scope, who)`` without the joins on every request)."""
+
+    item: RateLimitItem
+    lease: int
+    scope: str
+    limit: str  # X-RateLimit-Limit
+    key_prefix: str
+    key_suffix: str
+
+    @classmethod
+    def of(cls, item: RateLimitItem, lease: int, scope: str) -> _Rule:
+        before, marker, after = item.key_for(scope, _WHO).partition(_WHO)
+        if not marker:
+            raise ValueError(f"cannot split the limiter key of {item}")
+        return cls(item, lease, scope, str(item.amount), before, after)
+
+    def key_for(self, who: str) -> str:
+        """``item.key_for(scope, who)``: the key every process (and version) counts under."""
+        return self.key_prefix + who + self.key_suffix
+
+
+_WHO = "\x00who\x00"  # a placeholder no caller id contains
 
 
 @dataclass(slots=True)
@@ -85,6 +118,10 @@ class _Lease:
     left: int
     full: bool
     degraded: bool = False
+    reset_header: str = ""  # X-RateLimit-Reset, rendered once per lease
+
+    def __post_init__(self) -> None:
+        self.reset_header = str(int(self.reset))
 
 
 class RateLimits:
@@ -106,6 +143,10 @@ class RateLimits:
     allows up to the limit on its own), ``ratelimit_degraded_total`` counts those decisions and
     one warning says so; the shared store is tried again every ``LIMITER_RETRY_SECONDS``. Only
     when the process's own store fails too does a call go through unlimited.
+
+    No shared store at all (``ProcessStorage``, no Redis configured): nobody else counts in it,
+    so the lease is the whole window (ADR 0066) — one store call per caller and window, and the
+    counts, refusals and headers exactly those of one call per request.
     """
 
     MAX_REMEMBERED_WINDOWS = 50_000
@@ -122,41 +163,51 @@ class RateLimits:
         shared = not isinstance(storage, MemoryStorage)
         self._fallback = fallback or (MemoryStorage() if shared else None)
         self._degraded_until = 0.0  # monotonic time until which the fallback counts
-        self._lease_fraction = lease_fraction
+        # Nobody else counts in this process's own store: lease whole windows from it.
+        self._lease_fraction = 1.0 if isinstance(storage, ProcessStorage) else lease_fraction
         self._default = self._with_lease(parse(default))
         self._parsed: dict[str, tuple[RateLimitItem, int]] = {}
+        self._rules: dict[tuple[str | None, str, str], _Rule] = {}
         self._leases: dict[str, _Lease] = {}  # limiter key -> what is known of its window
         self._leasing: dict[str, asyncio.Future[None]] = {}  # limiter key -> lease in flight
 
     def _with_lease(self, item: RateLimitItem) -> tuple[RateLimitItem, int]:
         return item, max(1, int(item.amount * self._lease_fraction))
 
-    def _item(self, spec: RouteSpec) -> tuple[RateLimitItem, int, str]:
-        if spec.rate_limit is None:
-            return *self._default, "default"
-        found = self._parsed.get(spec.rate_limit)
-        if found is None:
-            found = self._parsed[spec.rate_limit] = self._with_lease(parse(spec.rate_limit))
-        return *found, f"{spec.method}:{spec.path}"
+    def _rule(self, spec: RouteSpec) -> _Rule:
+        """The route's rule, built on its first request (routes are few and fixed)."""
+        memo = (spec.rate_limit, spec.method, spec.path)
+        rule = self._rules.get(memo)
+        if rule is None:
+            if spec.rate_limit is None:
+                rule = _Rule.of(*self._default, "default")
+            else:
+                found = self._parsed.get(spec.rate_limit)
+                if found is None:
+                    found = self._parsed[spec.rate_limit] = self._with_lease(parse(spec.rate_limit))
+                rule = _Rule.of(*found, f"{spec.method}:{spec.path}")
+            self._rules[memo] = rule
+        return rule
 
     async def __call__(
         self, request: web.Request, spec: RouteSpec, principal: Principal | None
     ) -> dict[str, str]:
-        item, lease, scope = self._item(spec)
+        rule = self._rule(spec)
+        item = rule.item
         who = principal.user_id if principal else f"ip:{request[CLIENT_IP]}"
-        key = item.key_for(scope, who)
+        key = rule.key_for(who)
         try:
-            count, now, reset_time = await self._count(key, item, lease)
+            count, now, window = await self._count(key, item, rule.lease)
         except Exception as exc:  # noqa: BLE001 - a limiter outage must not take the API down
             log.warning("ratelimit.unavailable", error=str(exc))
             return {}
         headers = {
-            "X-RateLimit-Limit": str(item.amount),
-            "X-RateLimit-Remaining": str(max(item.amount - count, 0)),
-            "X-RateLimit-Reset": str(int(reset_time)),
+            "X-RateLimit-Limit": rule.limit,
+            "X-RateLimit-Remaining": str(item.amount - count) if count < item.amount else "0",
+            "X-RateLimit-Reset": window.reset_header,
         }
         if count > item.amount:
-            retry = max(1, math.ceil(reset_time - now))
+            retry = max(1, math.ceil(window.reset - now))
             raise ApiError(
                 "RATE_LIMITED",
                 "Too many requests; slow down",
@@ -165,8 +216,9 @@ class RateLimits:
             )
         return headers
 
-    async def _count(self, key: str, item: RateLimitItem, lease: int) -> tuple[int, float, float]:
-        """This call's place in the window (> the limit: refused), now, and the window's reset.
+    async def _count(self, key: str, item: RateLimitItem, lease: int) -> tuple[int, float, _Lease]:
+        """This call's place in the window (> the limit: refused), now, and the window (its
+        reset).
 
         One lease per caller at a time in this process: concurrent calls that find no slot
         wait for the lease in flight and share its slots (each taking its own lease, they would
@@ -178,10 +230,10 @@ class RateLimits:
                 if known.degraded:
                     RATE_LIMIT_DEGRADED.inc()
                 if known.left == 0:
-                    return item.amount + 1, now, known.reset
+                    return item.amount + 1, now, known
                 known.left -= 1
                 known.count += 1
-                return known.count, now, known.reset
+                return known.count, now, known
             in_flight = self._leasing.get(key) if lease > 1 else None
             if in_flight is None:
                 break
@@ -197,7 +249,7 @@ class RateLimits:
 
     async def _take(
         self, key: str, item: RateLimitItem, lease: int, known: _Lease | None
-    ) -> tuple[int, float, float]:
+    ) -> tuple[int, float, _Lease]:
         """A new lease for this call, from the shared store (or, during an outage, this
         process's own)."""
         fallback = self._fallback
@@ -226,7 +278,7 @@ class RateLimits:
         known: _Lease | None,
         *,
         degraded: bool = False,
-    ) -> tuple[int, float, float]:
+    ) -> tuple[int, float, _Lease]:
         """Take ``size`` slots of the window; this call uses the first."""
         total = await storage.incr(key, item.get_expiry(), amount=size)
         now = time.time()
@@ -239,8 +291,9 @@ class RateLimits:
             reset = await storage.get_expiry(key)
         granted = max(0, min(size, item.amount - first + 1))
         full = first + granted - 1 >= item.amount
-        self._remember(key, _Lease(reset, first, max(granted - 1, 0), full, degraded), now)
-        return first, now, reset
+        lease = _Lease(reset, first, max(granted - 1, 0), full, degraded)
+        self._remember(key, lease, now)
+        return first, now, lease
 
     def _remember(self, key: str, lease: _Lease, now: float) -> None:
         if len(self._leases) >= self.MAX_REMEMBERED_WINDOWS:

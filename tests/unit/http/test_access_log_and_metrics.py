@@ -3,9 +3,11 @@ and the per-route metric children count exactly what ``labels`` would."""
 
 from __future__ import annotations
 
+import uuid
+
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
-from entrypoints.http.middleware import AccessLog
+from entrypoints.http.middleware import AccessLog, new_request_id
 from entrypoints.observability import RouteMetrics
 
 
@@ -58,3 +60,11 @@ def test_route_metrics_stay_bounded() -> None:
         )
         == 1
     )
+
+
+def test_new_request_ids_are_uuid4_hex() -> None:
+    ids = {new_request_id() for _ in range(200)}
+    assert len(ids) == 200
+    for rid in ids:
+        parsed = uuid.UUID(hex=rid)
+        assert parsed.version == 4 and parsed.variant == uuid.RFC_4122 and parsed.hex == rid

@@ -34,14 +34,14 @@ import asyncpg
 import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.sqlalchemy.connectivity import unavailable_on_outage
+from adapters.sqlalchemy.connectivity import is_outage, outage_error
 from adapters.sqlalchemy.repositories.audit import audit_row
 from adapters.sqlalchemy.repositories.outbox import outbox_row
 from adapters.sqlalchemy.statement_pool import StatementPool
 from adapters.tracing.raw_sql import SqlTarget, traced
 from application.credits.ports import NO_EFFECTS, AtomicLedger, Effects, KeyTaken
 from application.ports.outbox_commands import PublishRealtime
-from application.transient import TransientConflict
+from application.transient import StorageUnavailable, TransientConflict
 from domain.credits.accounts import wallet_owner
 from domain.credits.errors import InsufficientCredits
 from domain.credits.outcomes import Posted
@@ -215,7 +215,7 @@ def spend_arguments(tx: LedgerTransaction) -> tuple[Any, ...] | None:
         tx.fingerprint,
         tx.created_at,
         tx.description,
-        json.dumps(dict(tx.metadata), separators=(",", ":")),
+        json.dumps(dict(tx.metadata), separators=(",", ":")) if tx.metadata else "{}",
         tx.type.value,
         tx.hold_id,
         debit.system,
@@ -261,25 +261,28 @@ class PostgresAtomicLedger:
             await self._pool.close()
 
     async def post_committed(self, tx: LedgerTransaction, effects: Effects = NO_EFFECTS) -> Posted:
-        args = spend_arguments(tx) if effects == NO_EFFECTS else None
+        args = spend_arguments(tx) if effects is NO_EFFECTS or effects == NO_EFFECTS else None
         if args is None:
             return await self._transfer(tx, effects)
         refusal: object = None
         try:
-            # Only this pool's statements run here: a socket error is the database's. asyncpg's
-            # pool replaces a connection the server closed when it is next acquired.
-            async with unavailable_on_outage(connecting=True):
-                pool = traced(self._pool, self._target, "credits spend")
-                balance = await pool.fetchval(SPEND_SQL, *args)
-                if balance is None:
-                    refusal = await pool.fetchval(REFUSE_SQL, *args[:6], args[8])
-            if balance is None and refusal is not None:
-                raise _insufficient(refusal)
+            # Only this pool's statements run here: a socket error is the database's. The pool
+            # replaces a connection the server closed when it is next taken.
+            pool = traced(self._pool, self._target, "credits spend")
+            balance = await pool.fetchval(SPEND_SQL, *args)
+            if balance is None:
+                refusal = await pool.fetchval(REFUSE_SQL, *args[:6], args[8])
         except asyncpg.UniqueViolationError:
             raise KeyTaken(None) from None  # the same key was in flight when we started
         except TRANSIENT as exc:
             raise TransientConflict(str(exc)) from exc
+        except Exception as exc:
+            if isinstance(exc, StorageUnavailable) or not is_outage(exc, connecting=True):
+                raise
+            raise outage_error(exc) from exc  # as unavailable_on_outage, without its frame
         if balance is None:
+            if refusal is not None:
+                raise _insufficient(refusal)
             return await self._portable.post_committed(tx)
         return Posted(tx, {str(args[0]): int(balance)})
 
@@ -288,13 +291,16 @@ class PostgresAtomicLedger:
         if args is None:
             return await self._portable.post_committed(tx, effects)
         try:
-            async with unavailable_on_outage(connecting=True):
-                pool = traced(self._pool, self._target, "credits transfer")
-                rows = await pool.fetch(TRANSFER_SQL, *args)
+            pool = traced(self._pool, self._target, "credits transfer")
+            rows = await pool.fetch(TRANSFER_SQL, *args)
         except asyncpg.UniqueViolationError:
             raise KeyTaken(None) from None
         except TRANSIENT as exc:
             raise TransientConflict(str(exc)) from exc
+        except Exception as exc:
+            if isinstance(exc, StorageUnavailable) or not is_outage(exc, connecting=True):
+                raise
+            raise outage_error(exc) from exc  # as unavailable_on_outage, without its frame
         if not rows:
             return await self._portable.post_committed(tx, effects)
         return Posted(tx, {str(r["account"]): int(r["balance"]) for r in rows})
