@@ -55,6 +55,7 @@ from bench.http_api import (
     bench_database,
     free_port,
     machine,
+    start_py_spy,
     wait_until_up,
 )
 
@@ -317,9 +318,16 @@ async def measure(
 
         # (2) the service, same concurrency and message
         await closed_loop(lambda: app_call(opened), c, min(2.0, seconds))
+        spy = (
+            start_py_spy(app_pid, max(1, int(seconds)), options.profile)
+            if options.profile
+            else None
+        )
         before = cpu_seconds(app_pid)
         samples, took = await closed_loop(lambda: app_call(opened), c, seconds)
         used = cpu_seconds(app_pid) - before
+        if spy is not None:
+            await asyncio.to_thread(spy.wait)
         phases.append(phase_of("POST /api/v1/ai/stream", c, samples, took, cpu_seconds=used))
         report(phases[-1])
 
@@ -554,6 +562,14 @@ def main() -> int:
         "--ramp-seconds", type=float, default=1.0, help="Starts of one level spread over this."
     )
     parser.add_argument("--json", type=Path, default=None, help="Also write the results here.")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="py-spy the service during its latency run (.svg flame graph, .json speedscope, "
+        ".txt collapsed stacks; needs py-spy). Sampling costs the service CPU: compare the "
+        "latencies of profiled runs with each other only.",
+    )
     options = parser.parse_args()
     if options.stream_seconds is None:
         options.stream_seconds = min(3.0, options.duration)
