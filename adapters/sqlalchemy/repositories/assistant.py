@@ -46,6 +46,29 @@ def _message(row: Any) -> Message:
 _ADD_CONVERSATION = sa.insert(ai_conversations)
 
 
+_GET = sa.select(ai_conversations).where(c.id == sa.bindparam("conversation_id"))
+_LAST_MESSAGES = (  # a turn's history window
+    sa.select(ai_messages)
+    .where(m.conversation_id == sa.bindparam("conversation_id"))
+    .order_by(m.seq.desc())
+    .limit(sa.bindparam("last", type_=sa.Integer))
+)
+_APPEND = (
+    sa.update(ai_conversations)
+    .where(c.id == sa.bindparam("conversation_id"))
+    .values(
+        message_count=c.message_count + sa.bindparam("count", type_=sa.Integer),
+        updated_at=sa.bindparam("now", type_=c.updated_at.type),
+    )
+    .returning(c.message_count)
+)
+_NAME_ONCE = (
+    sa.update(ai_conversations)
+    .where(c.id == sa.bindparam("conversation_id"), c.title_generated.is_(False))
+    .values(title=sa.bindparam("title", type_=c.title.type), title_generated=True)
+)
+
+
 def _take(insert: Any) -> Any:
     stmt = insert(ai_quota_usage).values(
         user_id=sa.bindparam("user_id"), day=sa.bindparam("day"), used=1
@@ -69,10 +92,10 @@ class SqlConversationRepository:
         await self._conn.execute(_ADD_CONVERSATION, entity_row(conversation))
 
     async def get(self, conversation_id: str, *, for_update: bool = False) -> Conversation | None:
-        stmt = sa.select(ai_conversations).where(c.id == conversation_id)
+        stmt = _GET
         if for_update:
             stmt = locked(stmt, self._conn)
-        row = (await self._conn.execute(stmt)).first()
+        row = (await self._conn.execute(stmt, {"conversation_id": conversation_id})).first()
         return _conversation(row) if row is not None else None
 
     async def save(self, conversation: Conversation) -> None:
@@ -82,22 +105,13 @@ class SqlConversationRepository:
         )
 
     async def append(self, conversation_id: str, count: int, now: datetime) -> int | None:
-        stmt = (
-            sa.update(ai_conversations)
-            .where(c.id == conversation_id)
-            .values(message_count=c.message_count + count, updated_at=now)
-            .returning(c.message_count)
-        )
-        total = (await self._conn.execute(stmt)).scalar_one_or_none()
+        values = {"conversation_id": conversation_id, "count": count, "now": now}
+        total = (await self._conn.execute(_APPEND, values)).scalar_one_or_none()
         return None if total is None else int(total) - count
 
     async def name_once(self, conversation_id: str, title: str) -> bool:
-        stmt = (
-            sa.update(ai_conversations)
-            .where(c.id == conversation_id, c.title_generated.is_(False))
-            .values(title=title, title_generated=True)
-        )
-        return bool((await self._conn.execute(stmt)).rowcount)
+        values = {"conversation_id": conversation_id, "title": title}
+        return bool((await self._conn.execute(_NAME_ONCE, values)).rowcount)
 
     async def delete(self, conversation_id: str) -> None:
         # Messages first: SQLite enforces the cascade only with foreign keys switched on.
@@ -121,11 +135,12 @@ class SqlConversationRepository:
         return Page(items, cursor)
 
     async def messages(self, conversation_id: str, last: int | None = None) -> list[Message]:
-        stmt = sa.select(ai_messages).where(m.conversation_id == conversation_id)
         if last is None:
+            stmt = sa.select(ai_messages).where(m.conversation_id == conversation_id)
             rows = (await self._conn.execute(stmt.order_by(m.seq))).all()
             return [_message(r) for r in rows]
-        rows = (await self._conn.execute(stmt.order_by(m.seq.desc()).limit(last))).all()
+        values = {"conversation_id": conversation_id, "last": last}
+        rows = (await self._conn.execute(_LAST_MESSAGES, values)).all()
         return [_message(r) for r in reversed(rows)]
 
     async def add_messages(self, messages: Sequence[Message]) -> None:
