@@ -18,6 +18,11 @@ dev users so no user goes over it. Then, from this process (aiohttp client):
    each reply streaming for ``--stream-seconds`` (one chunk per 20 ms): how many completed
    without error, first-chunk p50/p99, the most streams open at once, CPU per request.
 
+``--profile FILE`` samples the service with py-spy during (2). ``--round-trips N`` runs instead
+N pairs of turns one at a time (a new conversation, one message more in it) through counting
+proxies in front of PostgreSQL and Redis (``bench/_round_trips.py``) and prints the round trips
+of each before its first chunk and in all (``BENCH_SHOW_TRIPS=1``: each one's first bytes too).
+
 Targets (issue 10): >= 500 concurrent streams, first-chunk overhead p99 < 25 ms. Loopback only;
 bounded in time (about 2 x duration + levels x (stream + ramp + settling) seconds, 2-3 minutes
 with the defaults). Figures and how to read them: docs/performance.md.
