@@ -18,6 +18,11 @@ dev users so no user goes over it. Then, from this process (aiohttp client):
    each reply streaming for ``--stream-seconds`` (one chunk per 20 ms): how many completed
    without error, first-chunk p50/p99, the most streams open at once, CPU per request.
 
+``--profile FILE`` samples the service with py-spy during (2). ``--round-trips N`` runs instead
+N pairs of turns one at a time (a new conversation, one message more in it) through counting
+proxies in front of PostgreSQL and Redis (``bench/_round_trips.py``) and prints the round trips
+of each before its first chunk and in all (``BENCH_SHOW_TRIPS=1``: each one's first bytes too).
+
 Targets (issue 10): >= 500 concurrent streams, first-chunk overhead p99 < 25 ms. Loopback only;
 bounded in time (about 2 x duration + levels x (stream + ramp + settling) seconds, 2-3 minutes
 with the defaults). Figures and how to read them: docs/performance.md.
@@ -41,11 +46,13 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import aiohttp
 
 from adapters.dev_identity.dev_tokens import issue_dev_token
 from adapters.sqlalchemy.migrate import upgrade
+from bench._round_trips import ProxiesThread
 from bench.http_api import (
     PG_HOST,
     PG_PORT,
@@ -55,6 +62,7 @@ from bench.http_api import (
     bench_database,
     free_port,
     machine,
+    start_py_spy,
     wait_until_up,
 )
 
@@ -317,9 +325,16 @@ async def measure(
 
         # (2) the service, same concurrency and message
         await closed_loop(lambda: app_call(opened), c, min(2.0, seconds))
+        spy = (
+            start_py_spy(app_pid, max(1, int(seconds)), options.profile)
+            if options.profile
+            else None
+        )
         before = cpu_seconds(app_pid)
         samples, took = await closed_loop(lambda: app_call(opened), c, seconds)
         used = cpu_seconds(app_pid) - before
+        if spy is not None:
+            await asyncio.to_thread(spy.wait)
         phases.append(phase_of("POST /api/v1/ai/stream", c, samples, took, cpu_seconds=used))
         report(phases[-1])
 
@@ -413,11 +428,25 @@ def users_needed(options: argparse.Namespace) -> int:
     return int(max(max(options.levels, default=0), by_rate))
 
 
-def run(options: argparse.Namespace) -> tuple[list[Phase], dict[str, str]]:
+@dataclass
+class Service:
+    """The fake and the service, started; what the runs need of them."""
+
+    fake_url: str
+    base: str
+    pid: int
+    tokens: list[str]
+    info: dict[str, str]
+
+
+@contextmanager
+def service(options: argparse.Namespace, pg: tuple[str, int], redis_url: str) -> Iterator[Service]:
+    """Its own database, the fake Gemini and one ``fairarena serve`` on ``pg`` and ``redis_url``
+    (the real servers, or the round-trip counters in front of them)."""
     info = machine()
     with bench_database() as database, tempfile.TemporaryDirectory() as var_dir:
-        database_url = f"postgresql+asyncpg://{PG_USER}@{PG_HOST}:{PG_PORT}/{database}"
-        upgrade(database_url)
+        upgrade(f"postgresql+asyncpg://{PG_USER}@{PG_HOST}:{PG_PORT}/{database}")
+        database_url = f"postgresql+asyncpg://{PG_USER}@{pg[0]}:{pg[1]}/{database}"
         app_port, fake_port = free_port(), free_port()
         fake_url = f"http://127.0.0.1:{fake_port}"
         env = {
@@ -426,7 +455,7 @@ def run(options: argparse.Namespace) -> tuple[list[Phase], dict[str, str]]:
             "HOST": "127.0.0.1",
             "PORT": str(app_port),
             "DATABASE_URL": database_url,
-            "REDIS_URL": REDIS_URL,
+            "REDIS_URL": redis_url,
             "AUTH_MODE": "dev",
             "DEV_AUTH_SECRET": DEV_SECRET,
             "EMAIL_PROVIDER": "dev",
@@ -466,12 +495,133 @@ def run(options: argparse.Namespace) -> tuple[list[Phase], dict[str, str]]:
             typed = env.get("GEMINI_TYPED_EVENTS", "").lower() in ("1", "true", "yes")
             info["gemini_events"] = "typed (SDK models)" if typed else "light (ADR 0077)"
             try:
-                phases = asyncio.run(measure(fake_url, base, app.pid, Users(tokens), options))
+                yield Service(fake_url, base, app.pid, tokens, info)
             finally:
                 if app.poll() is not None:
                     print((logs / "serve.log").read_text()[-4000:], file=sys.stderr)
     info["load_average_at_end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    return phases, info
+
+
+def run(options: argparse.Namespace) -> tuple[list[Phase], dict[str, str]]:
+    with service(options, (PG_HOST, PG_PORT), REDIS_URL) as s:
+        phases = asyncio.run(measure(s.fake_url, s.base, s.pid, Users(s.tokens), options))
+    return phases, s.info
+
+
+# --- round trips (``--round-trips N``): machine-independent figures of one turn
+
+
+@dataclass
+class TurnTrips:
+    kind: str
+    pg_before: int  # round trips started before the first chunk reached the client
+    redis_before: int
+    pg_total: int  # … by the time the turn's after-work (publication, title) settled
+    redis_total: int
+    cpu_seconds: float  # of the service, from the request to the end of the settling pause
+
+
+async def one_turn(
+    session: aiohttp.ClientSession,
+    s: Service,
+    token: str,
+    proxies: ProxiesThread,
+    conversation: str | None,
+    measured: bool = True,
+) -> tuple[TurnTrips, str]:
+    pg, redis = (p.round_trips for p in proxies.proxies)
+    body: dict[str, str] = {"message": SHORT_MESSAGE}
+    if conversation is not None:
+        body["conversationId"] = conversation
+    cpu = cpu_seconds(s.pid)
+    started = time.perf_counter()
+    first = None
+    text = b""
+    async with session.post(
+        f"{s.base}/api/v1/ai/stream", json=body, headers={"Authorization": f"Bearer {token}"}
+    ) as response:
+        async for block in response.content.iter_any():
+            text += block
+            if first is None and b'"type":"chunk"' in text:
+                first = time.perf_counter()
+    if first is None or b'"type":"complete"' not in text:
+        raise SystemExit(f"the turn did not stream: {text[-300:]!r}")
+    # the realtime publication, a title stored after the reply
+    await asyncio.sleep(0.3 if measured else 0.05)
+    settled = time.perf_counter()
+    connected = json.loads(text.split(b"\n", 1)[0].removeprefix(b"data: "))
+    if measured and os.environ.get("BENCH_SHOW_TRIPS"):
+        for name, found in (("pg", pg), ("redis", redis)):
+            for t, data in zip(found.times, found.starts, strict=True):
+                if started <= t < settled:
+                    mark = "before" if t < first else "after"
+                    print(f"{name} {mark} {(t - started) * 1000:7.1f} ms {data!r}", file=sys.stderr)
+    trips = TurnTrips(
+        kind="continued conversation" if conversation else "new conversation",
+        pg_before=pg.between(started, first),
+        redis_before=redis.between(started, first),
+        pg_total=pg.between(started, settled),
+        redis_total=redis.between(started, settled),
+        cpu_seconds=cpu_seconds(s.pid) - cpu,
+    )
+    return trips, str(connected["conversationId"])
+
+
+WARM_UP_PAIRS = 30  # > the pool's 20 connections: each has prepared the turn's statements
+
+
+async def count_turns(s: Service, proxies: ProxiesThread, turns: int) -> list[TurnTrips]:
+    """Turns one after another (nothing else running): a new conversation, then one message
+    more in it. Warm-up pairs first, so that every pooled connection has prepared the turn's
+    statements (in steady state they are; a first use adds a round trip per statement)."""
+    found: list[TurnTrips] = []
+    async with aiohttp.ClientSession() as session:
+        for i in range(WARM_UP_PAIRS + turns):
+            if i == WARM_UP_PAIRS:  # the service's own idle CPU (its periodic work)
+                idle_from, cpu_from = time.perf_counter(), cpu_seconds(s.pid)
+                await asyncio.sleep(3.0)
+                idle = (cpu_seconds(s.pid) - cpu_from) / (time.perf_counter() - idle_from)
+                s.info["service_idle_cpu_us_per_s"] = f"{idle * 1e6:,.0f}"
+            token = s.tokens[i % len(s.tokens)]
+            measured = i >= WARM_UP_PAIRS
+            new, conversation = await one_turn(session, s, token, proxies, None, measured)
+            continued, _ = await one_turn(session, s, token, proxies, conversation, measured)
+            if measured:
+                found += [new, continued]
+    return found
+
+
+def round_trips(options: argparse.Namespace) -> int:
+    redis = urlsplit(REDIS_URL)
+    upstreams = ((PG_HOST, PG_PORT), (redis.hostname or "127.0.0.1", redis.port or 6379))
+    with ProxiesThread(*upstreams) as proxies:
+        pg_proxy, redis_proxy = proxies.proxies
+        proxied_redis = f"redis://127.0.0.1:{redis_proxy.port}{redis.path}"
+        with service(options, ("127.0.0.1", pg_proxy.port), proxied_redis) as s:
+            found = asyncio.run(count_turns(s, proxies, options.round_trips))
+    print("\n".join(f"{k}: {v}" for k, v in s.info.items()))
+    print()
+    print(
+        "| turn (one at a time) | turns | PostgreSQL round trips before the first chunk / in all "
+        "| Redis round trips before the first chunk / in all | service CPU µs a turn |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for kind in ("new conversation", "continued conversation"):
+        rows = [t for t in found if t.kind == kind]
+
+        def spread(before: list[int], total: list[int]) -> str:
+            # the median; a pooled connection idle 5 s is pinged (3 round trips) at checkout
+            def shown(v: list[int]) -> str:
+                median = sorted(v)[len(v) // 2]
+                return str(median) if min(v) == max(v) else f"{median} ({min(v)}-{max(v)})"
+
+            return f"{shown(before)} / {shown(total)}"
+
+        pg = spread([t.pg_before for t in rows], [t.pg_total for t in rows])
+        rd = spread([t.redis_before for t in rows], [t.redis_total for t in rows])
+        cpu = sum(t.cpu_seconds for t in rows) * 1e6 / len(rows)  # /proc counts 10 ms ticks
+        print(f"| {kind} | {len(rows)} | {pg} | {rd} | {cpu:,.0f} |")
+    return 0
 
 
 # --- report
@@ -554,7 +704,26 @@ def main() -> int:
         "--ramp-seconds", type=float, default=1.0, help="Starts of one level spread over this."
     )
     parser.add_argument("--json", type=Path, default=None, help="Also write the results here.")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="py-spy the service during its latency run (.svg flame graph, .json speedscope, "
+        ".txt collapsed stacks; needs py-spy). Sampling costs the service CPU: compare the "
+        "latencies of profiled runs with each other only.",
+    )
+    parser.add_argument(
+        "--round-trips",
+        type=int,
+        default=0,
+        metavar="N",
+        help="Instead of the runs: N pairs of turns one at a time (a new conversation, then a "
+        "message more in it) through counting proxies in front of PostgreSQL and Redis; prints "
+        "the round trips each sends before its first chunk and in all, and its CPU.",
+    )
     options = parser.parse_args()
+    if options.round_trips:
+        return round_trips(options)
     if options.stream_seconds is None:
         options.stream_seconds = min(3.0, options.duration)
 

@@ -227,6 +227,10 @@ class GeminiLanguageModel:
                 # reader (one json.loads an event), without async_request_streamed's json.dumps
                 # and response model per event.
                 http_request = api._build_request("post", path, body, None)
+                # Sent as bytes the SDK does not re-encode: orjson instead of its json.dumps of
+                # the whole body (system instruction, tool declarations, history) per request.
+                if isinstance(http_request.data, dict):
+                    http_request.data = orjson.dumps(http_request.data)
                 response = await api._async_request(http_request=http_request, stream=True)
                 try:
                     async for event in response:

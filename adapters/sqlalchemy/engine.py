@@ -11,6 +11,8 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext import asyncio as sa_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.sqlalchemy.pipelined_begin import pipelined_begin_module
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Parameters are user data (e-mails, IPs, phone numbers, names): an error or echo line names the
 # statement, never the values bound to it, so a failing query cannot copy PII into the logs.
@@ -38,10 +40,16 @@ def build_engine(
     pool_timeout_seconds: float = POOL_TIMEOUT_SECONDS,
     connect_timeout_seconds: float = CONNECT_TIMEOUT_SECONDS,
     statement_timeout_ms: int = STATEMENT_TIMEOUT_MS,
+    pipelined_begin: bool = True,
 ) -> AsyncEngine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url, echo)
     server_settings = {"application_name": "fairarena"}
+    options: dict[str, Any] = {}
+    if pipelined_begin and url.startswith("postgresql+asyncpg"):
+        module = pipelined_begin_module()  # BEGIN sent with the first statement (ADR 0079)
+        if module is not None:
+            options["module"] = module
     if statement_timeout_ms:
         server_settings["statement_timeout"] = str(statement_timeout_ms)
     engine = sa_asyncio.create_async_engine(
@@ -54,10 +62,18 @@ def build_engine(
         pool_pre_ping=pre_ping and ping_after_idle_seconds <= 0,
         pool_timeout=pool_timeout_seconds,
         pool_recycle=1800,
+        # The most recently returned connection first (ADR 0079): below the pool's full use a
+        # first-in-first-out pool hands out the connection idle the longest, so at a few
+        # requests a second every checkout found one idle past PING_AFTER_IDLE_SECONDS and paid
+        # the ping's four round trips, and every connection's statement cache stayed cold. Last
+        # in, first out keeps the few connections in use warm; the idle rest are pinged (or
+        # recycled) when a burst needs them.
+        pool_use_lifo=True,
         echo=echo,
         hide_parameters=HIDE_PARAMETERS,
         # Statement cache per connection; asyncpg prepares each distinct statement once.
         connect_args={"server_settings": server_settings, "timeout": connect_timeout_seconds},
+        **options,
     )
     if pre_ping and ping_after_idle_seconds > 0:
         ping_idle_connections(engine, ping_after_idle_seconds)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from typing import Any, TypeVar
@@ -39,6 +40,15 @@ def _insert(conn: AsyncConnection, table: sa.Table) -> Any:
     return postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table)
 
 
+@functools.lru_cache(maxsize=512)
+def _insert_ignoring(dialect: str, table: sa.Table, keys: tuple[str, ...] | None) -> Any:
+    """Built once per table and conflict target: the values travel as parameters, so a call
+    costs no statement construction nor cache-key walk of its values (the outbox row of every
+    change goes through here)."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing(index_elements=keys)
+
+
 async def insert_ignoring_conflict(
     conn: AsyncConnection,
     table: sa.Table,
@@ -47,8 +57,11 @@ async def insert_ignoring_conflict(
 ) -> bool:
     """INSERT … ON CONFLICT [(keys)] DO NOTHING; True when the row was inserted. With ``keys``
     only a conflict on them is ignored; another unique column still raises."""
-    stmt = _insert(conn, table).values(**values)
-    result = await conn.execute(stmt.on_conflict_do_nothing(index_elements=keys))
+    if any(isinstance(v, sa.ClauseElement) for v in values.values()):  # rendered, not bound
+        stmt = _insert(conn, table).values(**values).on_conflict_do_nothing(index_elements=keys)
+        return bool((await conn.execute(stmt)).rowcount == 1)
+    stmt = _insert_ignoring(conn.dialect.name, table, None if keys is None else tuple(keys))
+    result = await conn.execute(stmt, dict(values))
     return bool(result.rowcount == 1)
 
 

@@ -120,18 +120,16 @@ class AssistantQuota(Protocol):
 
 
 class StopSignal(Protocol):
-    """Stopping a generation that may run on another instance (Redis pub/sub when configured)."""
+    """Stopping a generation that may run on another instance (Redis pub/sub when configured).
 
-    async def generating(self, conversation_id: str) -> None:
-        """This instance runs the conversation's generation (until ``finished``)."""
-        ...
-
-    async def finished(self, conversation_id: str) -> None: ...
+    Which instance runs a conversation's generation is known only to that instance (its
+    ``Generations``): starting a turn costs the signal nothing."""
 
     async def request_stop(self, conversation_id: str) -> bool:
         """Ask whichever instance runs it to stop; False when none does."""
         ...
 
     def on_stop(self, cancel: Callable[[str], bool]) -> None:
-        """Where stop requests from other instances are delivered."""
+        """Where stop requests from other instances are delivered: ``cancel`` stops the
+        conversation's generation if it runs here and says whether it did."""
         ...

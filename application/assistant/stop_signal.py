@@ -6,12 +6,6 @@ from collections.abc import Callable
 
 
 class LocalStopSignal:
-    async def generating(self, conversation_id: str) -> None:
-        return None
-
-    async def finished(self, conversation_id: str) -> None:
-        return None
-
     async def request_stop(self, conversation_id: str) -> bool:
         return False  # this process already looked (Generations.cancel)
 

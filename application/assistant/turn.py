@@ -11,7 +11,6 @@ are written in one transaction at its end, with the hold's capture or void.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -32,7 +31,6 @@ from application.assistant.ports import (
     LanguageModel,
     ModelReply,
     ModelRequest,
-    StopSignal,
     TextDelta,
 )
 from application.assistant.toolbox import Toolbox, ToolCaller
@@ -141,21 +139,9 @@ class Turn:
             raise
 
     async def run(self, emit: Emit) -> None:
-        # The mark that lets other instances stop this generation is set beside the model
-        # request, not before it (one Redis round trip off the way to the first chunk): it
-        # lands within that round trip of ``connected``, before a stop sent by the client
-        # through another instance (its own request, authentication, ownership read) can.
-        signal = self.start.stop_signal
-        marking = asyncio.ensure_future(signal.generating(self.conversation.id))
-        try:
-            await self._run(emit)
-        finally:
-            await asyncio.shield(self._unmark(marking))
-
-    async def _unmark(self, marking: asyncio.Future[None]) -> None:
-        with contextlib.suppress(Exception):
-            await marking
-        await self.start.stop_signal.finished(self.conversation.id)
+        # Nothing to announce to other instances: a stop sent through one of them is asked of
+        # every instance, and this one finds the turn in its own ``Generations`` (ADR 0080).
+        await self._run(emit)
 
     async def _run(self, emit: Emit) -> None:
         emit(Connected(self.conversation.id, self.reply_id))
@@ -409,7 +395,6 @@ class StartTurn:
     generations: Generations
     clock: Clock
     policy: AssistantPolicy
-    stop_signal: StopSignal
 
     async def __call__(self, request: TurnRequest) -> Turn:
         """Refusals come from here as errors (404, 409, 429, 402); the turn then cannot fail

@@ -120,7 +120,6 @@ class Assistant(containers.DeclarativeContainer):
         generations,
         core.clock,
         policy,
-        stop_signal,
     )
     list_conversations = providers.Factory(ListConversations, read_uow)
     get_conversation = providers.Factory(GetConversation, read_uow)

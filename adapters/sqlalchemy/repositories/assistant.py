@@ -41,19 +41,61 @@ def _message(row: Any) -> Message:
     )
 
 
+# Built once (on a turn's way to its first chunk): a statement built per call spent more CPU
+# on its construction and cache key than on its execution.
+_ADD_CONVERSATION = sa.insert(ai_conversations)
+
+
+_GET = sa.select(ai_conversations).where(c.id == sa.bindparam("conversation_id"))
+_LAST_MESSAGES = (  # a turn's history window
+    sa.select(ai_messages)
+    .where(m.conversation_id == sa.bindparam("conversation_id"))
+    .order_by(m.seq.desc())
+    .limit(sa.bindparam("last", type_=sa.Integer))
+)
+_APPEND = (
+    sa.update(ai_conversations)
+    .where(c.id == sa.bindparam("conversation_id"))
+    .values(
+        message_count=c.message_count + sa.bindparam("count", type_=sa.Integer),
+        updated_at=sa.bindparam("now", type_=c.updated_at.type),
+    )
+    .returning(c.message_count)
+)
+_NAME_ONCE = (
+    sa.update(ai_conversations)
+    .where(c.id == sa.bindparam("conversation_id"), c.title_generated.is_(False))
+    .values(title=sa.bindparam("title", type_=c.title.type), title_generated=True)
+)
+
+
+def _take(insert: Any) -> Any:
+    stmt = insert(ai_quota_usage).values(
+        user_id=sa.bindparam("user_id"), day=sa.bindparam("day"), used=1
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=[q.user_id, q.day],
+        set_={"used": q.used + 1},
+        where=q.used < sa.bindparam("limit"),
+    ).returning(q.used)
+
+
+_TAKE = {True: _take(postgresql.insert), False: _take(sqlite.insert)}  # by "is PostgreSQL"
+
+
 @REPOSITORIES.register("conversations")
 class SqlConversationRepository:
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
 
     async def add(self, conversation: Conversation) -> None:
-        await self._conn.execute(sa.insert(ai_conversations).values(**entity_row(conversation)))
+        await self._conn.execute(_ADD_CONVERSATION, entity_row(conversation))
 
     async def get(self, conversation_id: str, *, for_update: bool = False) -> Conversation | None:
-        stmt = sa.select(ai_conversations).where(c.id == conversation_id)
+        stmt = _GET
         if for_update:
             stmt = locked(stmt, self._conn)
-        row = (await self._conn.execute(stmt)).first()
+        row = (await self._conn.execute(stmt, {"conversation_id": conversation_id})).first()
         return _conversation(row) if row is not None else None
 
     async def save(self, conversation: Conversation) -> None:
@@ -63,22 +105,13 @@ class SqlConversationRepository:
         )
 
     async def append(self, conversation_id: str, count: int, now: datetime) -> int | None:
-        stmt = (
-            sa.update(ai_conversations)
-            .where(c.id == conversation_id)
-            .values(message_count=c.message_count + count, updated_at=now)
-            .returning(c.message_count)
-        )
-        total = (await self._conn.execute(stmt)).scalar_one_or_none()
+        values = {"conversation_id": conversation_id, "count": count, "now": now}
+        total = (await self._conn.execute(_APPEND, values)).scalar_one_or_none()
         return None if total is None else int(total) - count
 
     async def name_once(self, conversation_id: str, title: str) -> bool:
-        stmt = (
-            sa.update(ai_conversations)
-            .where(c.id == conversation_id, c.title_generated.is_(False))
-            .values(title=title, title_generated=True)
-        )
-        return bool((await self._conn.execute(stmt)).rowcount)
+        values = {"conversation_id": conversation_id, "title": title}
+        return bool((await self._conn.execute(_NAME_ONCE, values)).rowcount)
 
     async def delete(self, conversation_id: str) -> None:
         # Messages first: SQLite enforces the cascade only with foreign keys switched on.
@@ -102,11 +135,12 @@ class SqlConversationRepository:
         return Page(items, cursor)
 
     async def messages(self, conversation_id: str, last: int | None = None) -> list[Message]:
-        stmt = sa.select(ai_messages).where(m.conversation_id == conversation_id)
         if last is None:
+            stmt = sa.select(ai_messages).where(m.conversation_id == conversation_id)
             rows = (await self._conn.execute(stmt.order_by(m.seq))).all()
             return [_message(r) for r in rows]
-        rows = (await self._conn.execute(stmt.order_by(m.seq.desc()).limit(last))).all()
+        values = {"conversation_id": conversation_id, "last": last}
+        rows = (await self._conn.execute(_LAST_MESSAGES, values)).all()
         return [_message(r) for r in reversed(rows)]
 
     async def add_messages(self, messages: Sequence[Message]) -> None:
@@ -141,14 +175,9 @@ class SqlAssistantQuota:
         limit (the conditional upsert serialises on the row: no over-admission)."""
         if limit <= 0:
             return False
-        insert = postgresql.insert if self._conn.dialect.name == "postgresql" else sqlite.insert
-        stmt: Any = insert(ai_quota_usage).values(user_id=user_id, day=day, used=1)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[q.user_id, q.day],
-            set_={"used": ai_quota_usage.c.used + 1},
-            where=ai_quota_usage.c.used < limit,
-        ).returning(ai_quota_usage.c.used)
-        return (await self._conn.execute(stmt)).first() is not None
+        stmt = _TAKE[self._conn.dialect.name == "postgresql"]
+        values = {"user_id": user_id, "day": day, "limit": limit}
+        return (await self._conn.execute(stmt, values)).first() is not None
 
     async def give_back(self, user_id: str, day: date) -> None:
         await self._conn.execute(
