@@ -10,7 +10,9 @@ On a fresh PostgreSQL database (created, migrated and dropped by this script):
     envelope, idempotency) across 1,000 wallets;
 (c) the same on ONE hot wallet;
 (d) ``POST /api/v1/credits/transfer`` user → user across the same 1,000 wallets (one ledger
-    transaction with both postings).
+    transaction with both postings);
+(e) the ceiling of (a) on the hot wallet of (c): what one wallet's row lock allows the bare
+    statement (the issue's target compares (c) with (a); (e) says how much of the gap is the lock).
 
 Each server runs in its own process, as in production (one ``fairarena serve`` process); the load
 generator is this process. Throughput is measured at 64 connections and latency at 16. Prints
@@ -419,9 +421,16 @@ async def run(args: argparse.Namespace) -> int:
                     transfer_request(users),
                     procs[0].pid,
                 ),
+                (
+                    "(e) ceiling, one hot wallet",
+                    f"http://127.0.0.1:{ceiling_port}/spend",
+                    ceiling_request([f"user:{hot[1]}"]),
+                    procs[1].pid,
+                ),
             ):
                 run_id = name[1]
-                if args.only and run_id != "a" and run_id not in args.only:
+                wanted = set(args.only or "") | ({"e"} if "c" in (args.only or "") else set())
+                if args.only and run_id != "a" and run_id not in wanted:
                     continue
                 spy = None
                 if args.profile and conns == 64:
@@ -453,6 +462,12 @@ async def run(args: argparse.Namespace) -> int:
                 f"| POST {label} | {a.rate:,.0f}/s | {r.rate:,.0f}/s "
                 f"| {r.rate / a.rate:.0%} | {r16.pct(0.99):.1f} ms | {r16.cpu_us:,.0f} "
                 f"| {a16.cpu_us:,.0f} |"
+            )
+        if ("(c)", 64) in results and ("(e)", 64) in results:
+            c, e = results[("(c)", 64)], results[("(e)", 64)]
+            print(
+                f"\none hot wallet: the bare statement (e) {e.rate:,.0f}/s = {e.rate / a.rate:.0%} "
+                f"of (a); the service (c) {c.rate:,.0f}/s = {c.rate / e.rate:.0%} of (e)"
             )
         print()
         checks: list[tuple[str, bool]] = []
