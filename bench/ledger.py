@@ -32,7 +32,6 @@ import asyncio
 import json
 import os
 import random
-import shutil
 import signal
 import socket
 import subprocess
@@ -50,6 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench._cpu import CpuMeter  # noqa: E402 - after the path fix-up
+from bench.http_api import start_py_spy  # noqa: E402
 
 WALLETS = 1000
 GRANT = 1_000_000_000  # never runs out during a run: any 402 would be a real error
@@ -175,34 +175,6 @@ async def load(
 
         await asyncio.gather(*(worker() for _ in range(connections)))
     return result
-
-
-def start_py_spy(pid: int, seconds: float, output: Path) -> subprocess.Popen[bytes]:
-    """Sample the service with py-spy during one run (``--profile``): collapsed stacks."""
-    py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
-    if not Path(py_spy).exists():
-        raise SystemExit("--profile needs py-spy: .venv/bin/pip install py-spy")
-    output.parent.mkdir(parents=True, exist_ok=True)
-    return subprocess.Popen(
-        [
-            py_spy,
-            "record",
-            "--pid",
-            str(pid),
-            "--duration",
-            str(max(1, round(seconds))),
-            "--rate",
-            "200",
-            "--nonblocking",
-            "--subprocesses",
-            "--format",
-            "raw",
-            "--output",
-            str(output),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
 
 
 # -- orchestration ----------------------------------------------------------------------------
@@ -435,7 +407,8 @@ async def run(args: argparse.Namespace) -> int:
                 spy = None
                 if args.profile and conns == 64:
                     output = Path(args.profile) / f"{run_id}-{conns}.txt"
-                    spy = start_py_spy(server, args.duration + args.warmup, output)
+                    output.parent.mkdir(parents=True, exist_ok=True)
+                    spy = start_py_spy(server, max(1, round(args.duration + args.warmup)), output)
                 # The warm-up's requests are not counted: measure the CPU over the whole run and
                 # divide by every request sent (the load generator counts them all).
                 with CpuMeter(server) as cpu:
