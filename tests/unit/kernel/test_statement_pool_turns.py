@@ -71,6 +71,14 @@ async def settle() -> None:
         await asyncio.sleep(0)
 
 
+async def answered(pool: StatementPool, fake: HeldPool, name: str) -> Any:
+    """``fetchval`` of a statement the test lets finish as soon as it reaches a connection."""
+    call = asyncio.create_task(pool.fetchval("x", name))
+    await settle()
+    fake.finish[name].set()
+    return await call
+
+
 async def test_no_more_callers_than_connections_reach_the_pool() -> None:
     pool, fake = held(2)
     calls = [asyncio.create_task(pool.fetch("x", f"c{i}")) for i in range(5)]
@@ -127,15 +135,9 @@ async def test_connections_are_opened_on_demand_and_reused() -> None:
 
 async def test_a_connection_found_closed_is_replaced() -> None:
     pool, fake = held(1)
-    first = asyncio.create_task(pool.fetchval("x", "first"))
-    await settle()
-    fake.finish["first"].set()
-    await first
+    await answered(pool, fake, "first")
     fake.opened[0].closed = True  # the server went away while it was idle
-    second = asyncio.create_task(pool.fetchval("x", "second"))
-    await settle()
-    fake.finish["second"].set()
-    assert await second == "second"
+    assert await answered(pool, fake, "second") == "second"
     assert len(fake.opened) == 2
 
 
@@ -148,10 +150,7 @@ async def test_an_error_the_server_answered_keeps_the_connection() -> None:
     with pytest.raises(asyncpg.UniqueViolationError):
         await call
     assert not fake.opened[0].terminated
-    after = asyncio.create_task(pool.fetchval("x", "after"))
-    await settle()
-    fake.finish["after"].set()
-    assert await after == "after"
+    assert await answered(pool, fake, "after") == "after"
     assert len(fake.opened) == 1
 
 
@@ -173,10 +172,7 @@ async def test_a_connection_in_trouble_is_terminated_not_reused(failure: BaseExc
     with pytest.raises(type(failure)):
         await call
     assert fake.opened[0].terminated
-    after = asyncio.create_task(pool.fetchval("x", "after"))
-    await settle()
-    fake.finish["after"].set()
-    assert await after == "after"
+    assert await answered(pool, fake, "after") == "after"
     assert len(fake.opened) == 2
 
 
@@ -189,10 +185,7 @@ async def test_a_statement_cancelled_mid_flight_terminates_its_connection() -> N
     with pytest.raises(asyncio.CancelledError):
         await call
     assert fake.opened[0].terminated
-    after = asyncio.create_task(pool.fetch("x", "after"))
-    await settle()
-    fake.finish["after"].set()
-    assert await after == ["after"]
+    assert await answered(pool, fake, "after") == "after"
     assert len(fake.opened) == 2
 
 
