@@ -19,6 +19,11 @@ generator is this process. Throughput is measured at 64 connections and latency 
 requests/s, p50/p99, CPU µs per request and the ratios (b)/(a), (c)/(a), (d)/(a), then checks
 the ledger (Σ postings = 0, every wallet = Σ its postings).
 
+``--rounds N`` (3): the ceiling and every run are measured N times, interleaved (a, b, c, d, e,
+then again), and each run's share is taken against the ceiling of its own round; the table gives
+the median over the rounds and their range. On a 2-core machine the ceiling alone moves by a
+quarter from one minute to the next, so a single pair of runs says little about a share.
+
 ``--only b,d`` measures just those runs besides the ceiling (quick A/B runs; the share table
 and checks are printed for the runs measured). ``--profile DIR`` samples the server (the
 ceiling's too) with py-spy (200 Hz) during each run at 64 connections into ``DIR/<run>-64.txt``
@@ -34,10 +39,12 @@ import os
 import random
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -110,6 +117,17 @@ def serve_ceiling(dsn: str, port: int, pool_size: int) -> None:
 
     uvloop.install()
     web.run_app(make_app(), host="127.0.0.1", port=port, access_log=None, print=None)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def spread(values: list[float], fmt: str) -> str:
+    """``[low-high]`` over the rounds (nothing for one round)."""
+    if len(values) < 2:
+        return ""
+    return f"[{fmt.format(min(values))}-{fmt.format(max(values))}]"
 
 
 # -- load generation --------------------------------------------------------------------------
@@ -366,104 +384,136 @@ async def run(args: argparse.Namespace) -> int:
         tokens = [t for t, _ in users]
         wallets = [f"user:{u}" for _, u in users]
 
-        results: dict[tuple[str, int], Result] = {}
-        for conns in (64, 16):
-            for name, url, make, server in (
-                (
-                    "(a) ceiling: aiohttp+asyncpg",
-                    f"http://127.0.0.1:{ceiling_port}/spend",
-                    ceiling_request(wallets),
-                    procs[1].pid,
-                ),
-                (
-                    "(b) full stack, 1,000 wallets",
-                    f"{base}/api/v1/credits/spend",
-                    spend_request(tokens),
-                    procs[0].pid,
-                ),
-                (
-                    "(c) full stack, one hot wallet",
-                    f"{base}/api/v1/credits/spend",
-                    spend_request([hot[0]]),
-                    procs[0].pid,
-                ),
-                (
-                    "(d) transfers, 1,000 wallets",
-                    f"{base}/api/v1/credits/transfer",
-                    transfer_request(users),
-                    procs[0].pid,
-                ),
-                (
-                    "(e) ceiling, one hot wallet",
-                    f"http://127.0.0.1:{ceiling_port}/spend",
-                    ceiling_request([f"user:{hot[1]}"]),
-                    procs[1].pid,
-                ),
-            ):
-                run_id = name[1]
-                wanted = set(args.only or "") | ({"e"} if "c" in (args.only or "") else set())
-                if args.only and run_id != "a" and run_id not in wanted:
-                    continue
-                spy = None
-                if args.profile and conns == 64:
-                    output = Path(args.profile) / f"{run_id}-{conns}.txt"
-                    output.parent.mkdir(parents=True, exist_ok=True)
-                    spy = start_py_spy(server, max(1, round(args.duration + args.warmup)), output)
-                # The warm-up's requests are not counted: measure the CPU over the whole run and
-                # divide by every request sent (the load generator counts them all).
-                with CpuMeter(server) as cpu:
-                    r = await load(name, url, conns, args.duration, args.warmup, make)
-                r.cpu_us = cpu.per_request_us(r.sent)
-                if spy is not None:
-                    spy.wait(timeout=args.duration + args.warmup + 30)
-                results[(name[:3], conns)] = r
-                print(r.line(), flush=True)
+        runs = (
+            (
+                "(a) ceiling: aiohttp+asyncpg",
+                f"http://127.0.0.1:{ceiling_port}/spend",
+                ceiling_request(wallets),
+                procs[1].pid,
+            ),
+            (
+                "(b) full stack, 1,000 wallets",
+                f"{base}/api/v1/credits/spend",
+                spend_request(tokens),
+                procs[0].pid,
+            ),
+            (
+                "(c) full stack, one hot wallet",
+                f"{base}/api/v1/credits/spend",
+                spend_request([hot[0]]),
+                procs[0].pid,
+            ),
+            (
+                "(d) transfers, 1,000 wallets",
+                f"{base}/api/v1/credits/transfer",
+                transfer_request(users),
+                procs[0].pid,
+            ),
+            (
+                "(e) ceiling, one hot wallet",
+                f"http://127.0.0.1:{ceiling_port}/spend",
+                ceiling_request([f"user:{hot[1]}"]),
+                procs[1].pid,
+            ),
+        )
+        wanted = set(args.only or "") | ({"e"} if "c" in (args.only or "") else set())
+        # Each round measures the ceiling and then every run, at 64 and at 16 connections: a run
+        # is compared with the ceiling of its own round (the machine and the tables as they were
+        # minutes apart), and the shares printed are the median over the rounds.
+        results: dict[tuple[str, int, int], Result] = {}
+        for round_ in range(args.rounds):
+            for conns in (64, 16):
+                for name, url, make, server in runs:
+                    run_id = name[1]
+                    if args.only and run_id != "a" and run_id not in wanted:
+                        continue
+                    spy = None
+                    if args.profile and conns == 64 and round_ == 0:
+                        output = Path(args.profile) / f"{run_id}-{conns}.txt"
+                        output.parent.mkdir(parents=True, exist_ok=True)
+                        seconds = max(1, round(args.duration + args.warmup))
+                        spy = start_py_spy(server, seconds, output)
+                    # The warm-up's requests are not counted: measure the CPU over the whole
+                    # run and divide by every request sent (the load generator counts them all).
+                    with CpuMeter(server) as cpu:
+                        r = await load(name, url, conns, args.duration, args.warmup, make)
+                    r.cpu_us = cpu.per_request_us(r.sent)
+                    if spy is not None:
+                        spy.wait(timeout=args.duration + args.warmup + 30)
+                    results[(name[:3], conns, round_)] = r
+                    print(f"round {round_ + 1}  {r.line()}", flush=True)
 
-        a, a16 = results[("(a)", 64)], results[("(a)", 16)]
+        rounds = range(args.rounds)
+
+        def measured(key: str) -> bool:
+            return (key, 64, 0) in results
+
+        def share(key: str, of: str = "(a)") -> list[float]:
+            return [results[(key, 64, i)].rate / results[(of, 64, i)].rate for i in rounds]
+
+        def each(key: str, conns: int, figure: Callable[[Result], float]) -> list[float]:
+            return [figure(results[(key, conns, i)]) for i in rounds]
+
         print()
-        print("| path | ceiling | service | share | p99 @ 16 | CPU µs/req service | ceiling |")
+        print(
+            f"median of {args.rounds} round(s); the range over the rounds in brackets\n\n"
+            "| path | ceiling | service | share | p99 @ 16 | CPU µs/req service | ceiling |"
+        )
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        ceiling = each("(a)", 64, lambda r: r.rate)
+        ceiling_cpu = each("(a)", 16, lambda r: r.cpu_us)
         for key, label in (
             ("(b)", "/credits/spend, 1,000 wallets"),
             ("(c)", "/credits/spend, one hot wallet"),
             ("(d)", "/credits/transfer, 1,000 wallets"),
         ):
-            if (key, 64) not in results:
+            if not measured(key):
                 continue
-            r, r16 = results[(key, 64)], results[(key, 16)]
             print(
-                f"| POST {label} | {a.rate:,.0f}/s | {r.rate:,.0f}/s "
-                f"| {r.rate / a.rate:.0%} | {r16.pct(0.99):.1f} ms | {r16.cpu_us:,.0f} "
-                f"| {a16.cpu_us:,.0f} |"
+                f"| POST {label} | {median(ceiling):,.0f}/s "
+                f"| {median(each(key, 64, lambda r: r.rate)):,.0f}/s "
+                f"| {median(share(key)):.0%} {spread(share(key), '{:.0%}')} "
+                f"| {median(each(key, 16, lambda r: r.pct(0.99))):.1f} ms "
+                f"| {median(each(key, 16, lambda r: r.cpu_us)):,.0f} "
+                f"| {median(ceiling_cpu):,.0f} |"
             )
-        if ("(c)", 64) in results and ("(e)", 64) in results:
-            c, e = results[("(c)", 64)], results[("(e)", 64)]
+        if measured("(c)") and measured("(e)"):
+            bare, served = share("(e)"), share("(c)", of="(e)")
             print(
-                f"\none hot wallet: the bare statement (e) {e.rate:,.0f}/s = {e.rate / a.rate:.0%} "
-                f"of (a); the service (c) {c.rate:,.0f}/s = {c.rate / e.rate:.0%} of (e)"
+                f"\none hot wallet: the bare statement (e) "
+                f"{median(each('(e)', 64, lambda r: r.rate)):,.0f}/s = {median(bare):.0%} "
+                f"{spread(bare, '{:.0%}')} of (a); the service (c) = {median(served):.0%} "
+                f"{spread(served, '{:.0%}')} of (e)"
             )
         print()
+
+        def errors(key: str, allowed: tuple[int, ...]) -> bool:
+            return any(
+                s not in allowed
+                for i in rounds
+                for c in (64, 16)
+                for s in results[(key, c, i)].statuses
+            )
+
         checks: list[tuple[str, bool]] = []
-        if ("(b)", 64) in results:
-            b, b16 = results[("(b)", 64)], results[("(b)", 16)]
-            b_errors = {s: n for s, n in b.statuses.items() if s not in (201, 402)}
+        if measured("(b)"):
             checks += [
-                ("(b) ≥ 70 % of (a) at 64 connections", b.rate >= 0.70 * a.rate),
-                ("(b) p99 < 25 ms at 16 connections", b16.pct(0.99) < 25),
-                ("(b) no errors except INSUFFICIENT_CREDITS", not b_errors),
+                ("(b) ≥ 70 % of (a) at 64 connections", median(share("(b)")) >= 0.70),
+                (
+                    "(b) p99 < 25 ms at 16 connections",
+                    median(each("(b)", 16, lambda r: r.pct(0.99))) < 25,
+                ),
+                ("(b) no errors except INSUFFICIENT_CREDITS", not errors("(b)", (201, 402))),
             ]
-        if ("(c)", 64) in results:
-            c = results[("(c)", 64)]
-            c_errors = {s: n for s, n in c.statuses.items() if s not in (201, 402)}
+        if measured("(c)"):
             checks += [
-                ("(c) ≥ 50 % of (a) at 64 connections", c.rate >= 0.50 * a.rate),
-                ("(c) no errors except INSUFFICIENT_CREDITS", not c_errors),
+                ("(c) ≥ 50 % of (a) at 64 connections", median(share("(c)")) >= 0.50),
+                ("(c) no errors except INSUFFICIENT_CREDITS", not errors("(c)", (201, 402))),
             ]
-        if ("(d)", 64) in results:
-            d = results[("(d)", 64)]
+        if measured("(d)"):
             checks += [
-                ("(d) ≥ 60 % of (a) at 64 connections", d.rate >= 0.60 * a.rate),
-                ("(d) no errors", set(d.statuses) == {201}),
+                ("(d) ≥ 60 % of (a) at 64 connections", median(share("(d)")) >= 0.60),
+                ("(d) no errors", not errors("(d)", (201,))),
             ]
         for label, ok in checks:
             print(f"  [{'PASS' if ok else 'FAIL'}] {label}")
@@ -481,6 +531,7 @@ async def run(args: argparse.Namespace) -> int:
                             "statuses": r.statuses,
                         }
                         for k, r in results.items()
+                        if k[2] == args.rounds - 1
                     },
                     indent=2,
                 )
@@ -509,6 +560,12 @@ def main() -> int:
     )
     parser.add_argument("--duration", type=float, default=10.0, help="measured seconds per run")
     parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="measure the ceiling and every run this many times, interleaved; print medians",
+    )
     parser.add_argument("--pool", type=int, default=16, help="database connections per server")
     parser.add_argument("--json", default=None, help="also write the figures to this file")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
