@@ -6,6 +6,10 @@ the wallet's row lock and checks the balance atomically, and the transaction hea
 postings are inserted in the same statement. One round trip; the row lock is held only inside the
 database, never across a round trip to Python, which is what bounds a hot wallet's throughput.
 
+Spends of one wallet that arrive while a statement for it is in flight wait in this process and
+go together in one statement, ``BATCH_SPEND_SQL`` (``WalletBatches``, ADR 0124): a wallet's row
+lock takes one commit at a time, so one commit carries them all.
+
 When the statement posts nothing (insufficient credits, a used key, no wallet yet, a promotional
 lot due: ``expiring_at``, ADR 0024) the portable path decides and records the answer in its own
 short transaction. A wallet-to-wallet transfer (``rules.wallet_transfer``) is ``TRANSFER_SQL``,
@@ -28,6 +32,7 @@ This is the only module that talks asyncpg for the ledger.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import asyncpg
@@ -36,6 +41,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy.connectivity import is_outage, outage_error
 from adapters.sqlalchemy.repositories.audit import audit_row
+from adapters.sqlalchemy.repositories.credits.wallet_batches import RunAlone, WalletBatches
 from adapters.sqlalchemy.repositories.outbox import outbox_row
 from adapters.sqlalchemy.statement_pool import StatementPool
 from adapters.tracing.raw_sql import SqlTarget, traced
@@ -80,6 +86,78 @@ WITH debit AS (
 )
 SELECT balance FROM debit
 """
+
+# Several debits of ONE wallet in one statement (ADR 0124): the spends that arrived while a
+# statement for that wallet was in flight (``WalletBatches``). Each is SPEND_SQL's debit, in the
+# order given: the wallet's row is locked once, and the longest prefix of the not-yet-used keys
+# whose running total the available credits cover is posted — one header, the wallet leg then the
+# system leg, and one balance announcement per spend, each with its own balance after. The rows
+# back are the spends posted (their position, from 1, and balance after); a spend not among them
+# goes through SPEND_SQL alone, which decides and records its answer as for any spend.
+BATCH_SPEND_SQL = """
+WITH req AS (
+    SELECT * FROM unnest(
+        $2::bigint[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[],
+        $8::text[], $9::text[], $10::text[], $11::text[], $12::text[]
+    ) WITH ORDINALITY AS r (
+        amount, id, key, fingerprint, created_at, description, metadata, type, hold_id, system,
+        event_id, ord)
+), fresh AS (
+    SELECT req.*, sum(req.amount) OVER (ORDER BY req.ord) AS spent FROM req
+    WHERE NOT EXISTS (SELECT 1 FROM ledger_transactions t WHERE t.idempotency_key = req.key)
+), locked AS (
+    SELECT balance, held FROM credit_wallets
+    WHERE account = $1 AND (expiring_at IS NULL OR expiring_at > $13)
+    FOR UPDATE
+), admitted AS (
+    SELECT fresh.*, locked.balance - fresh.spent AS balance_after, locked.held
+    FROM fresh, locked WHERE locked.balance - locked.held >= fresh.spent
+), debit AS (
+    UPDATE credit_wallets SET balance = balance - (SELECT max(spent) FROM admitted),
+        updated_at = $13
+    WHERE account = $1 AND EXISTS (SELECT 1 FROM admitted)
+), header AS (
+    INSERT INTO ledger_transactions
+        (id, idempotency_key, fingerprint, type, status, wallet, description, hold_id,
+         metadata, created_at)
+    SELECT id, key, fingerprint, type, 'POSTED', $1, description, hold_id, metadata::jsonb,
+           created_at
+    FROM admitted ORDER BY ord
+), legs AS (
+    INSERT INTO ledger_postings
+        (transaction_id, account, amount, entry_type, balance_after, created_at)
+    SELECT id, account, amount, type, balance_after, created_at FROM (
+        SELECT id, $1 AS account, -amount AS amount, type, balance_after, created_at, ord, 0 AS leg
+        FROM admitted
+        UNION ALL
+        SELECT id, system, amount, type, NULL, created_at, ord, 1 FROM admitted
+    ) AS p
+    ORDER BY ord, leg
+), announce AS (
+    INSERT INTO outbox (id, topic, payload, dedupe_key, created_at, attempts)
+    SELECT event_id, $14, jsonb_build_object(
+        'userId', $15::text, 'type', $16::text, 'data', jsonb_build_object(
+            'balance', balance_after, 'held', held, 'available', balance_after - held,
+            'transactionId', id)),
+        NULL, created_at, 0
+    FROM admitted WHERE $15::text IS NOT NULL
+)
+SELECT ord, balance_after FROM admitted
+"""
+
+
+def batch_spend_arguments(spends: Sequence[tuple[Any, ...]]) -> tuple[Any, ...]:
+    """BATCH_SPEND_SQL's arguments for ``spends`` (``spend_arguments`` of one wallet each)."""
+    columns = list(zip(*spends, strict=True))
+    return (
+        spends[0][0],
+        *(list(columns[i]) for i in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)),
+        max(columns[5]),
+        PublishRealtime.TOPIC,
+        spends[0][13],
+        BALANCE_CHANGED,
+    )
+
 
 # When the spend posted nothing: record the refusal if the wallet cannot cover the amount (at
 # this statement's snapshot, which is a correct moment to refuse). No row back: the key is used,
@@ -255,6 +333,7 @@ class PostgresAtomicLedger:
             application_name="fairarena-spend",
         )
         self._target = SqlTarget.of(engine.url)
+        self._batches = WalletBatches(self._spend_one, self._spend_many)
 
     async def close(self) -> None:
         if self._owns_pool:
@@ -269,7 +348,10 @@ class PostgresAtomicLedger:
             # Only this pool's statements run here: a socket error is the database's. The pool
             # replaces a connection the server closed when it is next taken.
             pool = traced(self._pool, self._target, "credits spend")
-            balance = await pool.fetchval(SPEND_SQL, *args)
+            try:
+                balance = await self._batches.spend(args)
+            except RunAlone:
+                balance = await self._spend_one(args)
             if balance is None:
                 refusal = await pool.fetchval(REFUSE_SQL, *args[:6], args[8])
         except asyncpg.UniqueViolationError:
@@ -285,6 +367,17 @@ class PostgresAtomicLedger:
                 raise _insufficient(refusal)
             return await self._portable.post_committed(tx)
         return Posted(tx, {str(args[0]): int(balance)})
+
+    async def _spend_one(self, args: tuple[Any, ...]) -> int | None:
+        pool = traced(self._pool, self._target, "credits spend")
+        balance = await pool.fetchval(SPEND_SQL, *args)
+        return None if balance is None else int(balance)
+
+    async def _spend_many(self, spends: Sequence[tuple[Any, ...]]) -> list[int | None]:
+        pool = traced(self._pool, self._target, "credits spend batch")
+        rows = await pool.fetch(BATCH_SPEND_SQL, *batch_spend_arguments(spends))
+        posted = {int(row["ord"]): int(row["balance_after"]) for row in rows}
+        return [posted.get(position) for position in range(1, len(spends) + 1)]
 
     async def _transfer(self, tx: LedgerTransaction, effects: Effects) -> Posted:
         args = transfer_arguments(tx, effects)
