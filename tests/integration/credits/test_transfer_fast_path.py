@@ -14,7 +14,6 @@ from adapters.sqlalchemy.engine import build_engine
 from adapters.sqlalchemy.repositories.credits.fast_path import PostgresAtomicLedger
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.credits.atomic_posting import UnitOfWorkAtomicLedger
-from application.credits.ledger_service import CreditsLedger
 from application.credits.ports import Effects
 from application.credits.transfer import TransferOrder, build_transfer, received_notice
 from application.ports.audit import AuditEntry
@@ -22,6 +21,7 @@ from domain.credits.entry_types import EntryType
 from domain.ids import new_id
 from tests.fixtures.clock import FakeClock
 from tests.fixtures.ledger_check import assert_ledger_clean
+from tests.fixtures.wallets import fund
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 
@@ -46,11 +46,7 @@ async def ledger(pg_url: str) -> AsyncIterator[tuple[PostgresAtomicLedger, Any]]
 
 
 async def _fund(uow: Any, user: str, amount: int) -> None:
-    async with uow() as u:
-        await CreditsLedger(FakeClock(NOW)).grant(
-            u, user_id=user, amount=amount, type_=EntryType.ADJUSTMENT, key=new_id(), reason="f"
-        )
-        await u.commit()
+    await fund(uow, user, amount, NOW, EntryType.ADJUSTMENT)
 
 
 def _order(src: str, dst: str, amount: int, key: str) -> TransferOrder:

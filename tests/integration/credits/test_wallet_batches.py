@@ -20,15 +20,14 @@ from adapters.sqlalchemy.repositories.credits.fast_path import (
 )
 from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.credits.atomic_posting import UnitOfWorkAtomicLedger
-from application.credits.ledger_service import CreditsLedger
 from application.credits.spend import Spend, spend_key
 from domain.credits import entries
 from domain.credits.accounts import user_wallet
-from domain.credits.entry_types import EntryType
 from domain.credits.errors import InsufficientCredits
 from domain.ids import new_id
 from tests.fixtures.clock import FakeClock
 from tests.fixtures.ledger_check import assert_ledger_clean
+from tests.fixtures.wallets import fund
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 
@@ -48,14 +47,6 @@ async def db(pg_url: str) -> AsyncIterator[asyncpg.Connection]:
     conn = await asyncpg.connect(pg_url.replace("postgresql+asyncpg://", "postgresql://"))
     yield conn
     await conn.close()
-
-
-async def fund(uow: Any, user: str, amount: int) -> None:
-    async with uow() as u:
-        await CreditsLedger(FakeClock(NOW)).grant(
-            u, user_id=user, amount=amount, type_=EntryType.BONUS, key=new_id(), reason="f"
-        )
-        await u.commit()
 
 
 def debit(user: str, amount: int, key: str) -> tuple[Any, ...]:
@@ -90,7 +81,7 @@ async def test_concurrent_spends_of_one_wallet_are_batched_and_each_stands_alone
     ledger, db, pg_url
 ):
     fast, uow = ledger
-    await fund(uow, "hot", 30)
+    await fund(uow, "hot", 30, NOW)
     sizes = batch_sizes(fast)
     spend = Spend(fast, FakeClock(NOW))
 
@@ -137,7 +128,7 @@ async def test_concurrent_spends_of_one_wallet_are_batched_and_each_stands_alone
 
 async def test_a_batch_posts_the_longest_prefix_it_can_cover_of_the_unused_keys(ledger, db):
     fast, uow = ledger
-    await fund(uow, "u", 10)
+    await fund(uow, "u", 10, NOW)
     used = debit("u", 2, "used")
     assert await fast._spend_one(used) == 8
     again = (*used[:2], new_id(), *used[3:])  # a new transaction under the used key
@@ -157,7 +148,7 @@ async def test_a_batch_posts_the_longest_prefix_it_can_cover_of_the_unused_keys(
 
 async def test_a_wallet_with_a_lot_due_or_no_wallet_posts_nothing_in_a_batch(ledger, db):
     fast, uow = ledger
-    await fund(uow, "lot", 10)
+    await fund(uow, "lot", 10, NOW)
     await db.execute(
         "UPDATE credit_wallets SET expiring_at = $1 WHERE account = 'user:lot'",
         NOW - timedelta(days=1),
@@ -174,7 +165,7 @@ async def test_a_wallet_with_a_lot_due_or_no_wallet_posts_nothing_in_a_batch(led
 
 async def test_held_credits_are_not_spent_by_a_batch(ledger, db):
     fast, uow = ledger
-    await fund(uow, "h", 10)
+    await fund(uow, "h", 10, NOW)
     await db.execute("UPDATE credit_wallets SET held = 7 WHERE account = 'user:h'")
     spends = [debit("h", 2, "a"), debit("h", 2, "b")]
     assert await fast._spend_many(spends) == [8, None]

@@ -54,6 +54,17 @@ async def settle() -> None:
         await asyncio.sleep(0)
 
 
+async def behind_a_first(
+    batches: WalletBatches, keys: Sequence[str]
+) -> tuple[asyncio.Task[int | None], list[asyncio.Task[int | None]]]:
+    """Spend "a" of wallet "w" (its statement starts), then ``keys`` of the same wallet."""
+    first = asyncio.create_task(batches.spend(spend("w", "a")))
+    await settle()
+    waiting = [asyncio.create_task(batches.spend(spend("w", k))) for k in keys]
+    await settle()
+    return first, waiting
+
+
 @pytest.fixture
 def statements() -> Statements:
     return Statements()
@@ -74,10 +85,7 @@ async def test_a_lone_spend_runs_at_once_and_leaves_nothing_behind(statements, b
 
 
 async def test_spends_arriving_meanwhile_go_together_in_arrival_order(statements, batches):
-    first = asyncio.create_task(batches.spend(spend("w", "a")))
-    await settle()
-    later = [asyncio.create_task(batches.spend(spend("w", k))) for k in ("b", "c", "refused-d")]
-    await settle()
+    first, later = await behind_a_first(batches, ("b", "c", "refused-d"))
     assert statements.ran == [["a"]]  # they wait for the statement in flight
     statements.finish(0)
     await settle()
@@ -116,10 +124,7 @@ async def test_one_waiting_spend_runs_its_own_statement_and_gets_its_own_error(s
 
 
 async def test_a_key_twice_waits_for_the_next_statement(statements, batches):
-    first = asyncio.create_task(batches.spend(spend("w", "a")))
-    await settle()
-    waiting = [asyncio.create_task(batches.spend(spend("w", k))) for k in ("b", "b", "c")]
-    await settle()
+    first, waiting = await behind_a_first(batches, ("b", "b", "c"))
     statements.finish(0)
     await settle()
     assert statements.ran[1] == ["b", "c"]
@@ -133,10 +138,7 @@ async def test_a_key_twice_waits_for_the_next_statement(statements, batches):
 
 async def test_most_per_statement_and_the_rest_follow(statements):
     batches = WalletBatches(statements.one, statements.many, most=2)
-    first = asyncio.create_task(batches.spend(spend("w", "a")))
-    await settle()
-    waiting = [asyncio.create_task(batches.spend(spend("w", k))) for k in "bcd"]
-    await settle()
+    first, waiting = await behind_a_first(batches, "bcd")
     statements.finish(0)
     await settle()
     statements.finish(1)
@@ -148,10 +150,7 @@ async def test_most_per_statement_and_the_rest_follow(statements):
 
 async def test_a_failed_batch_sends_each_spend_to_its_own_statement(statements, batches):
     statements.fail_many = ConnectionResetError("gone")
-    first = asyncio.create_task(batches.spend(spend("w", "a")))
-    await settle()
-    waiting = [asyncio.create_task(batches.spend(spend("w", k))) for k in "bc"]
-    await settle()
+    first, waiting = await behind_a_first(batches, "bc")
     statements.finish(0)
     await settle()
     statements.finish(1)
