@@ -126,6 +126,34 @@ async def test_concurrent_spends_of_one_wallet_are_batched_and_each_stands_alone
     await assert_ledger_clean(pg_url)
 
 
+async def test_two_processes_batching_on_one_wallet_never_overspend(ledger, pg_url):
+    """Each process batches its own spends; the row lock orders the two processes' statements."""
+    fast, uow = ledger
+    engine = build_engine(pg_url)
+    other = PostgresAtomicLedger(engine, UnitOfWorkAtomicLedger(uow), pool_size=4)
+    await fund(uow, "shared", 50, NOW)
+    sizes = (batch_sizes(fast), batch_sizes(other))
+
+    async def one(ledger_: PostgresAtomicLedger, i: int) -> int | None:
+        spend = Spend(ledger_, FakeClock(NOW))
+        try:
+            return (
+                await spend(user_id="shared", amount=1, purpose="p", idempotency_key=f"k{i}")
+            ).balance
+        except InsufficientCredits:
+            return None
+
+    try:
+        answers = await asyncio.gather(*(one(fast if i % 2 else other, i) for i in range(80)))
+    finally:
+        await other.close()
+        await engine.dispose()
+    assert max(sizes[0] + sizes[1]) > 1
+    assert sorted(a for a in answers if a is not None) == list(range(50))
+    assert answers.count(None) == 30
+    await assert_ledger_clean(pg_url)
+
+
 async def test_a_batch_posts_the_longest_prefix_it_can_cover_of_the_unused_keys(ledger, db):
     fast, uow = ledger
     await fund(uow, "u", 10, NOW)
