@@ -253,4 +253,4 @@ async def _email_of(uow: PaymentsUnitOfWork, user_id: str) -> notices.Recipient:
     user = await uow.users.get(user_id)
     if user is None:
         return notices.Recipient(None, "there")
-    return notices.Recipient(user.email, user.first_name or user.display_name or "there")
+    return notices.Recipient(user.email, user.greeted_as("there"))
