@@ -6,10 +6,12 @@ creation against, and answers with its own view rather than a re-read ``ScopeAcc
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from contextlib import AbstractAsyncContextManager
 from typing import Generic, TypeVar
 
 from application.access.audit_trail import membership_state
-from application.access.authorized import AuthorizedUseCase
+from application.access.authorized import AuthorizedCall, AuthorizedUseCase
 from application.access.authorizer import Authorizer, ScopeAccess
 from application.access.ports import ScopeChainReader, VisibleChildren
 from application.access.scope_types import E, F, ScopeType
@@ -25,6 +27,7 @@ from domain.access.permissions import (
     DELETE_PERMISSION,
     READ_PERMISSION,
     UPDATE_PERMISSION,
+    Permission,
     ScopeKind,
 )
 from domain.access.roles import CREATOR_ROLE, JOINER_ROLE
@@ -38,6 +41,17 @@ class ScopeUseCase(AuthorizedUseCase[AccessUnitOfWork], Generic[E, F]):
     """A use case on scopes of one kind, in one transaction."""
 
     scope_type: ScopeType[E, F]
+
+    def _scoped(
+        self,
+        caller: Principal,
+        ref: str,
+        permission: Mapping[ScopeKind, Permission],
+        ctx: RequestContext,
+    ) -> AbstractAsyncContextManager[AuthorizedCall[AccessUnitOfWork]]:
+        """The transaction, once ``caller`` holds this kind's ``permission`` on scope ``ref``."""
+        kind = self.scope_type.kind
+        return self._authorized(caller, kind, ref, permission[kind], ctx)
 
     async def _reread(self, uow: AccessUnitOfWork, caller: Principal, scope: E) -> ScopeAccess:
         """The scope as the caller now sees it, with its counts (after the commit)."""
@@ -102,12 +116,7 @@ class UpdateScope(ScopeUseCase[E, F], Generic[E, F, R]):
 
     async def __call__(self, caller: Principal, ref: str, changes: F, ctx: RequestContext) -> R:
         t = self.scope_type
-        async with self._authorized(caller, t.kind, ref, UPDATE_PERMISSION[t.kind], ctx) as (
-            uow,
-            access,
-            audit,
-            now,
-        ):
+        async with self._scoped(caller, ref, UPDATE_PERMISSION, ctx) as (uow, access, audit, now):
             before = t.of(access)
             after = t.changed(before, changes, now)
             await t.ensure_unique(uow, before, after)
@@ -135,12 +144,7 @@ class DeleteScope(ScopeUseCase[E, F]):
 
     async def __call__(self, caller: Principal, ref: str, ctx: RequestContext) -> E:
         t = self.scope_type
-        async with self._authorized(caller, t.kind, ref, DELETE_PERMISSION[t.kind], ctx) as (
-            uow,
-            access,
-            audit,
-            now,
-        ):
+        async with self._scoped(caller, ref, DELETE_PERMISSION, ctx) as (uow, access, audit, now):
             before = t.of(access)
             scope = before.deleted(now)
             await t.repository(uow).save(scope)
@@ -154,12 +158,7 @@ class JoinScope(ScopeUseCase[E, F]):
 
     async def __call__(self, caller: Principal, ref: str, ctx: RequestContext) -> Membership:
         t = self.scope_type
-        async with self._authorized(caller, t.kind, ref, READ_PERMISSION[t.kind], ctx) as (
-            uow,
-            access,
-            audit,
-            now,
-        ):
+        async with self._scoped(caller, ref, READ_PERMISSION, ctx) as (uow, access, audit, now):
             if access.my_membership is not None:
                 raise AlreadyMember()
             t.check_joinable(access)

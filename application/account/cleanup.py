@@ -83,7 +83,7 @@ class DailyCleanup:
                         to=user.email,
                         template="account-deletion-warning",
                         context={
-                            "name": user.first_name or user.display_name or "",
+                            "name": user.greeted_as(""),
                             "days_left": left,
                             "recover_by": recover_by(deleted_at).strftime("%Y-%m-%d"),
                         },

@@ -164,7 +164,7 @@ class BuildExport:
                         to=user.email,
                         template="data-export",
                         context={
-                            "name": user.first_name or user.display_name or "",
+                            "name": user.greeted_as(""),
                             "download_url": link,
                             "expires_at": (now + LINK_TTL).strftime("%Y-%m-%d %H:%M UTC"),
                         },

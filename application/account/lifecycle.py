@@ -64,7 +64,7 @@ async def delete_account(
                 to=user.email,
                 template="account-deleted",
                 context={
-                    "name": user.first_name or user.display_name or "",
+                    "name": user.greeted_as(""),
                     "recover_by": deadline.strftime("%Y-%m-%d"),
                 },
                 dedupe_key=f"account-deleted:{user.id}:{now.isoformat()}",

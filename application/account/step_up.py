@@ -86,7 +86,7 @@ class SendStepUpCode:
                     to=user.email,
                     template=CODE_TEMPLATE,
                     context={
-                        "name": user.first_name or user.display_name or "",
+                        "name": user.greeted_as(""),
                         "expires_minutes": int(policy.code_ttl.total_seconds() // 60),
                     },
                     sealed={

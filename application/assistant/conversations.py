@@ -17,13 +17,19 @@ from domain.assistant.errors import ConversationNotFound
 from domain.assistant.quota import QuotaStatus, quota_day, quota_reset
 
 
-async def _own(
+async def own_conversation(
     uow: AssistantUnitOfWork, principal: Principal, conversation_id: str
 ) -> Conversation:
+    """The caller's conversation; someone else's is as absent as a missing one (404)."""
     conversation = await uow.conversations.get(conversation_id)
     if conversation is None or conversation.user_id != principal.user_id:
         raise ConversationNotFound()
     return conversation
+
+
+async def _stop(generations: Generations, stop_signal: StopSignal, conversation_id: str) -> bool:
+    """Cancel the conversation's generation if it runs here, else ask whichever instance runs it."""
+    return generations.cancel(conversation_id) or await stop_signal.request_stop(conversation_id)
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,7 @@ class GetConversation:
 
     async def __call__(self, principal: Principal, conversation_id: str) -> ConversationThread:
         async with self.uow() as uow:
-            conversation = await _own(uow, principal, conversation_id)
+            conversation = await own_conversation(uow, principal, conversation_id)
             return ConversationThread(
                 conversation, await uow.conversations.messages(conversation.id)
             )
@@ -62,7 +68,7 @@ class RenameConversation:
         self, principal: Principal, conversation_id: str, title: str
     ) -> Conversation:
         async with self.uow() as uow:
-            conversation = await _own(uow, principal, conversation_id)
+            conversation = await own_conversation(uow, principal, conversation_id)
             renamed = conversation.renamed(title, self.clock.now())
             await uow.conversations.save(renamed)
             await uow.commit()
@@ -79,9 +85,8 @@ class DeleteConversation:
 
     async def __call__(self, principal: Principal, conversation_id: str) -> None:
         async with self.uow() as uow:
-            conversation = await _own(uow, principal, conversation_id)
-            if not self.generations.cancel(conversation.id):
-                await self.stop_signal.request_stop(conversation.id)
+            conversation = await own_conversation(uow, principal, conversation_id)
+            await _stop(self.generations, self.stop_signal, conversation.id)
             await uow.conversations.delete(conversation.id)
             await uow.commit()
 
@@ -96,10 +101,8 @@ class StopGeneration:
 
     async def __call__(self, principal: Principal, conversation_id: str) -> bool:
         async with self.uow() as uow:
-            conversation = await _own(uow, principal, conversation_id)
-        if self.generations.cancel(conversation.id):
-            return True
-        return await self.stop_signal.request_stop(conversation.id)
+            conversation = await own_conversation(uow, principal, conversation_id)
+        return await _stop(self.generations, self.stop_signal, conversation.id)
 
 
 @dataclass(frozen=True, eq=False)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from application.assistant.conversations import own_conversation
 from application.assistant.events import (
     Chunk,
     Completed,
@@ -53,7 +54,6 @@ from domain.assistant.conversation import (
 )
 from domain.assistant.cost import Usage, credits_for
 from domain.assistant.errors import (
-    ConversationNotFound,
     ModelFailure,
     ModelUnavailable,
     QuotaExhausted,
@@ -411,9 +411,9 @@ class StartTurn:
             conversation = None
             history: list[Message] = []
             if request.conversation_id is not None:
-                conversation = await uow.conversations.get(request.conversation_id)
-                if conversation is None or conversation.user_id != user_id:
-                    raise ConversationNotFound()
+                conversation = await own_conversation(
+                    uow, request.principal, request.conversation_id
+                )
                 self.generations.reserve(conversation.id)
                 history = history_window(
                     await uow.conversations.messages(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import quote
 
+from application.ports.outbox_commands import SendEmail
 from domain.community.signed_links import LinkClaims, LinkSigner
 
 NEWSLETTER_CONFIRM = "newsletter.confirm"
@@ -56,3 +59,22 @@ def one_click_headers(url: str) -> dict[str, str]:
         "List-Unsubscribe": f"<{url}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
+
+
+def unsubscribable_email(
+    to: str,
+    template: str,
+    unsubscribe_url: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    dedupe_key: str | None = None,
+) -> SendEmail:
+    """A community e-mail carrying its unsubscribe link twice: in the body (``unsubscribe_url``)
+    and as the one-click ``List-Unsubscribe`` header."""
+    return SendEmail(
+        to=to,
+        template=template,
+        context={**(context or {}), "unsubscribe_url": unsubscribe_url},
+        headers=one_click_headers(unsubscribe_url),
+        dedupe_key=dedupe_key,
+    )

@@ -14,12 +14,11 @@ from application.community.links import (
     NEWSLETTER_CONFIRM,
     NEWSLETTER_UNSUBSCRIBE,
     CommunityLinks,
-    one_click_headers,
+    unsubscribable_email,
 )
 from application.community.ports import DisposableDomains
 from application.community.unit_of_work import NewsletterUnitOfWork
 from application.ports.clock import Clock
-from application.ports.outbox_commands import SendEmail
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.community.errors import DisposableEmail, ExpiredLink, InvalidLink
 from domain.community.newsletter import Subscriber, SubscriberStatus, normalise_email
@@ -55,14 +54,11 @@ class SubscribeNewsletter:
             if send:
                 unsubscribe = self.links.newsletter_unsubscribe(address, now)
                 await uow.outbox.add(
-                    SendEmail(
-                        to=address,
-                        template="newsletter-confirm",
-                        context={
-                            "confirm_url": self.links.newsletter_confirm(address, now),
-                            "unsubscribe_url": unsubscribe,
-                        },
-                        headers=one_click_headers(unsubscribe),
+                    unsubscribable_email(
+                        address,
+                        "newsletter-confirm",
+                        unsubscribe,
+                        {"confirm_url": self.links.newsletter_confirm(address, now)},
                     )
                 )
             await uow.commit()
@@ -119,11 +115,10 @@ class UnsubscribeNewsletter:
                 return
             unsubscribe = self.links.newsletter_unsubscribe(address, now)
             await uow.outbox.add(
-                SendEmail(
-                    to=address,
-                    template="newsletter-unsubscribe",
-                    context={"unsubscribe_url": unsubscribe},
-                    headers=one_click_headers(unsubscribe),
+                unsubscribable_email(
+                    address,
+                    "newsletter-unsubscribe",
+                    unsubscribe,
                     # At most one such e-mail per address and hour, however often it is asked.
                     dedupe_key=f"community.newsletter-unsubscribe:{address}:"
                     f"{now.strftime('%Y-%m-%dT%H')}",

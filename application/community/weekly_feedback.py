@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from application.community.links import (
     FEEDBACK_MAIL_UNSUBSCRIBE,
     CommunityLinks,
-    one_click_headers,
+    unsubscribable_email,
 )
 from application.community.ports import FeedbackRecipient
 from application.community.unit_of_work import FeedbackUnitOfWork
 from application.ports.clock import Clock
-from application.ports.outbox_commands import CreateNotification, SendEmail
+from application.ports.outbox_commands import CreateNotification
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.community.feedback import (
     Feedback,
@@ -99,15 +99,11 @@ class SendWeeklyFeedback:
             if email:  # the e-mail channel, to an address the recipient has
                 unsubscribe = self.links.feedback_mail_unsubscribe(recipient.user_id, now)
                 await uow.outbox.add(
-                    SendEmail(
-                        to=email,
-                        template="weekly-feedback",
-                        context={
-                            "name": recipient.name or "there",
-                            "feedback_url": link,
-                            "unsubscribe_url": unsubscribe,
-                        },
-                        headers=one_click_headers(unsubscribe),
+                    unsubscribable_email(
+                        email,
+                        "weekly-feedback",
+                        unsubscribe,
+                        {"name": recipient.name or "there", "feedback_url": link},
                         dedupe_key=key,
                     )
                 )

@@ -9,17 +9,13 @@ from domain.identity.user import User
 from domain.notifications.notification import NotificationType
 
 
-def _greeting(user: User) -> str:
-    return user.first_name or user.display_name or "there"
-
-
 def phone_verified_email(user: User, phone: PhoneNumber) -> SendEmail | None:
     if not user.email:
         return None
     return SendEmail(
         to=user.email,
         template="phone-number-added",
-        context={"name": _greeting(user), "phone_number": phone.masked},
+        context={"name": user.greeted_as("there"), "phone_number": phone.masked},
         dedupe_key=f"phone-verified-email:{user.id}",
     )
 
@@ -30,7 +26,7 @@ def free_credits_email(user: User, *, credits: int, balance: int) -> SendEmail |
     return SendEmail(
         to=user.email,
         template="free-credits-claimed",
-        context={"name": _greeting(user), "credits": credits, "balance": balance},
+        context={"name": user.greeted_as("there"), "credits": credits, "balance": balance},
         dedupe_key=f"free-credits-email:{user.id}",
     )
 

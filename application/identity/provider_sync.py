@@ -109,6 +109,14 @@ class ApplyProviderWebhook:
             return None
 
 
+async def _conflicting_row(uow: IdentityUnitOfWork, subject: str) -> User:
+    """The user row whose concurrent insert made ours conflict, locked."""
+    user = await uow.users.get_by_subject(subject, for_update=True)
+    if user is None:
+        raise RuntimeError("user vanished right after a conflicting insert")
+    return user
+
+
 async def _upsert(
     uow: IdentityUnitOfWork, command: UpsertProviderUser, now: datetime
 ) -> str | None:
@@ -121,9 +129,7 @@ async def _upsert(
         if created is not None:
             return details.subject
         # A first API request provisioned the user concurrently; update that row instead.
-        existing = await uow.users.get_by_subject(details.subject, for_update=True)
-        if existing is None:
-            raise RuntimeError("user vanished right after a conflicting insert")
+        existing = await _conflicting_row(uow, details.subject)
     if existing.is_deleted:
         # The provider never reuses a deleted user's id: a late create or update (even one that
         # arrives after a delete that came first, see the tombstone) must not revive it.
@@ -172,9 +178,7 @@ async def _soft_delete(
                 AuditWriter(uow.audit, actor_id=None, now=now), grave, tombstone=True
             )
             return command.subject
-        user = await uow.users.get_by_subject(command.subject, for_update=True)
-        if user is None:
-            raise RuntimeError("user vanished right after a conflicting insert")
+        user = await _conflicting_row(uow, command.subject)
     if user.is_deleted:
         return None
     # The same path as the user's own DELETE /account-settings/account (the provider's doing).

@@ -67,6 +67,6 @@ def welcome_email(user: User) -> SendEmail | None:
     return SendEmail(
         to=user.email,
         template="welcome",
-        context={"name": user.first_name or user.display_name or "there"},
+        context={"name": user.greeted_as("there")},
         dedupe_key=f"welcome-email:{user.id}",
     )

@@ -88,7 +88,7 @@ async def welcome_back(outbox: Outbox, user: User, *, recovery_key: str) -> None
             SendEmail(
                 to=user.email,
                 template="account-recovery",
-                context={"name": user.first_name or user.display_name or "there"},
+                context={"name": user.greeted_as("there")},
                 dedupe_key=f"account-recovery-email:{recovery_key}",
             )
         )

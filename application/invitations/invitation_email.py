@@ -75,12 +75,10 @@ class SendInvitationEmailHandler:
             },
         )
         await self.sender.send(
-            EmailMessage(
-                to=invitation.email,
-                subject=rendered.subject,
-                text=rendered.text,
-                html=rendered.html,
+            EmailMessage.rendered(
+                invitation.email,
+                TEMPLATE,
+                rendered,
                 idempotency_key=f"invitation/{invitation.id}",
-                tags={"template": TEMPLATE},
             )
         )

@@ -44,13 +44,11 @@ class SendEmailHandler:
         template = command.template
         rendered = self.templates.render(template, self._context(command))
         await self.sender.send(
-            EmailMessage(
-                to=command.to,
-                subject=rendered.subject,
-                text=rendered.text,
-                html=rendered.html,
+            EmailMessage.rendered(
+                command.to,
+                template,
+                rendered,
                 idempotency_key=idempotency_key(message_id),
-                tags={"template": template},
                 headers=command.headers,
             )
         )

@@ -8,13 +8,14 @@ from datetime import timedelta
 
 from application.identity.principal import Principal
 from application.payments.announce import announce_status
+from application.payments.lookups import get_payment
 from application.payments.unit_of_work import PaymentsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.payment_gateway import GatewayRejected, PaymentGateway
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.errors import DomainError
 from domain.ids import new_id
-from domain.payments.errors import PaymentNotFound, PaymentsDisabled, PlanNotFound
+from domain.payments.errors import PaymentsDisabled, PlanNotFound
 from domain.payments.events import EventContext
 from domain.payments.payment import Change, Payment
 from domain.payments.plan import Plan
@@ -130,9 +131,7 @@ class CreateOrder:
 
     async def _record(self, payment_id: str, step: Callable[[Payment], Change]) -> Payment:
         async with self.uow() as uow:
-            payment = await uow.payments.get(payment_id, for_update=True)
-            if payment is None:
-                raise PaymentNotFound("payment not found")
+            payment = await get_payment(uow, payment_id, for_update=True)
             change = step(payment)
             await uow.payments.save(change.payment)
             await announce_status(uow, payment, change.payment)

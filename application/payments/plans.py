@@ -46,17 +46,14 @@ DEFAULT_PLANS: tuple[tuple[str, str, int, int, str, tuple[str, ...], bool], ...]
 def default_plans(now: datetime) -> list[Plan]:
     """The seed's three plans (also inserted by the 0003 migration)."""
     return [
-        Plan(
+        Plan.new(
             plan_id=pid,
             name=name,
             amount=amount,
-            currency="INR",
             credits=credits,
+            now=now,
             description=description,
             features=features,
-            is_active=True,
-            created_at=now,
-            updated_at=now,
             is_popular=popular,
         )
         for pid, name, amount, credits, description, features, popular in DEFAULT_PLANS
@@ -103,18 +100,15 @@ class CreatePlan:
         features: tuple[str, ...] = (),
         is_popular: bool = False,
     ) -> Plan:
-        now = self.clock.now()
-        plan = Plan(
+        plan = Plan.new(
             plan_id=plan_id,
             name=name,
             amount=amount,
-            currency=currency,
             credits=credits,
+            now=self.clock.now(),
+            currency=currency,
             description=description,
             features=features,
-            is_active=True,
-            created_at=now,
-            updated_at=now,
             is_popular=is_popular,
         )
         async with self.uow() as uow:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from application.identity.principal import Principal
 from application.pagination import Page, PageRequest
+from application.payments.lookups import own_payment_by_order
 from application.payments.settlement import PaymentSettlement
 from application.payments.unit_of_work import PaymentsUnitOfWork
 from application.ports.clock import Clock
@@ -108,7 +109,4 @@ class GetOwnPaymentByOrder:
 
     async def __call__(self, principal: Principal, order_id: str) -> Payment:
         async with self.uow() as uow:
-            payment = await uow.payments.get_by_order(order_id)
-        if payment is None or payment.user_id != principal.user_id:
-            raise PaymentNotFound("payment not found")
-        return payment
+            return await own_payment_by_order(uow, principal, order_id)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from application.identity.principal import Principal
 from application.payments.announce import announce_status
 from application.payments.gateway_snapshot import REFUND_NOTE_KEY
+from application.payments.lookups import get_payment
 from application.payments.settlement import PaymentSettlement
 from application.payments.unit_of_work import PaymentsUnitOfWork
 from application.ports.clock import Clock
@@ -21,7 +22,7 @@ from application.ports.payment_gateway import GatewayRejected, PaymentGateway
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.errors import DuplicateRequest, Forbidden, ValidationFailed
 from domain.ids import derived_id
-from domain.payments.errors import IllegalTransition, PaymentNotFound, RefundFailed
+from domain.payments.errors import IllegalTransition, RefundFailed
 from domain.payments.events import EventContext
 from domain.payments.gateway_facts import Captured, RefundAccepted, RefundRejected
 from domain.payments.payment import Payment
@@ -80,9 +81,7 @@ class RefundPayment:
         refund_id = refund_request_id(admin.user_id, payment_id, request_key)
         fingerprint = refund_request_fingerprint(amount, reason)
         async with self.uow() as uow:
-            payment = await uow.payments.get(payment_id, for_update=True)
-            if payment is None:
-                raise PaymentNotFound("payment not found")
+            payment = await get_payment(uow, payment_id, for_update=True)
             asked_before = payment.refund(refund_id)
             if asked_before is None:
                 change = payment.request_refund(

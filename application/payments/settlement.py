@@ -17,6 +17,7 @@ from application.account.activity import activity_writer
 from application.payments import notices
 from application.payments.announce import announce_status
 from application.payments.gateway_snapshot import facts_from_payments, has_live_attempt
+from application.payments.lookups import get_payment
 from application.payments.ports import PaymentMilestones, PurchaseLedger
 from application.payments.unit_of_work import PaymentsUnitOfWork
 from application.ports.outbox_commands import OutboxCommand
@@ -24,7 +25,6 @@ from application.ports.payment_gateway import GatewayOrder, GatewayPayment, Paym
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.account.activity import Action
 from domain.errors import DomainError
-from domain.payments.errors import PaymentNotFound
 from domain.payments.events import EventContext, PaymentEvent, PaymentEventType
 from domain.payments.gateway_facts import (
     Authorized,
@@ -91,9 +91,7 @@ class PaymentSettlement:
     async def sync(self, payment_id: str, ctx: EventContext) -> Settled:
         """Re-fetch from the gateway and apply."""
         async with self.uow() as uow:
-            payment = await uow.payments.get(payment_id)
-        if payment is None:
-            raise PaymentNotFound("payment not found")
+            payment = await get_payment(uow, payment_id)
         snapshot = await self.snapshot(payment)
         return await self.apply(payment_id, snapshot.facts, ctx)
 
@@ -108,9 +106,7 @@ class PaymentSettlement:
     ) -> Settled:
         """Fold ``facts`` (then ``decide``, e.g. cancel) into the payment in one transaction."""
         async with self.uow() as uow:
-            payment = await uow.payments.get(payment_id, for_update=True)
-            if payment is None:
-                raise PaymentNotFound("payment not found")
+            payment = await get_payment(uow, payment_id, for_update=True)
             start = payment
             events: list[PaymentEvent] = [payment.note(kind, ctx, data) for kind, data in notes]
             messages: list[OutboxCommand] = []
@@ -253,4 +249,4 @@ async def _email_of(uow: PaymentsUnitOfWork, user_id: str) -> notices.Recipient:
     user = await uow.users.get(user_id)
     if user is None:
         return notices.Recipient(None, "there")
-    return notices.Recipient(user.email, user.first_name or user.display_name or "there")
+    return notices.Recipient(user.email, user.greeted_as("there"))

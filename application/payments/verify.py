@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import KW_ONLY, dataclass, field
 
 from application.identity.principal import Principal
+from application.payments.lookups import own_payment_by_order
 from application.payments.ports import PurchaseLedger
 from application.payments.settlement import PaymentSettlement
 from application.payments.signatures import is_valid_checkout_signature
@@ -15,7 +16,6 @@ from domain.payments.errors import (
     AmountMismatch,
     InvalidPaymentSignature,
     PaymentDeclined,
-    PaymentNotFound,
     PaymentsDisabled,
 )
 from domain.payments.events import EventContext, PaymentEventType
@@ -63,9 +63,7 @@ class VerifyPayment:
             request=meta, actor=principal.user_id, source="verify", now=self.clock.now()
         )
         async with self.uow() as uow:
-            payment = await uow.payments.get_by_order(order_id)
-        if payment is None or payment.user_id != principal.user_id:
-            raise PaymentNotFound("payment not found")  # another user's order: no existence leak
+            payment = await own_payment_by_order(uow, principal, order_id)
         if not is_valid_checkout_signature(
             order_id=order_id,
             payment_id=gateway_payment_id,

@@ -19,6 +19,27 @@ class EmailMessage:
     # Extra mail headers, e.g. List-Unsubscribe and List-Unsubscribe-Post (RFC 8058).
     headers: Mapping[str, str] = field(default_factory=dict)
 
+    @classmethod
+    def rendered(
+        cls,
+        to: str,
+        template: str,
+        email: RenderedEmail,
+        *,
+        idempotency_key: str,
+        headers: Mapping[str, str] | None = None,
+    ) -> EmailMessage:
+        """``email`` (``template`` rendered) to ``to``, tagged with the template's name."""
+        return cls(
+            to=to,
+            subject=email.subject,
+            text=email.text,
+            html=email.html,
+            idempotency_key=idempotency_key,
+            tags={"template": template},
+            headers=headers or {},
+        )
+
 
 class EmailSender(Protocol):
     """Delivers one e-mail; returns the provider's message id. Raises on failure (jobs retry)."""

@@ -13,18 +13,15 @@ from typing import Any
 
 from application.ports.cache import Cache
 from application.versioned_cache import CachedRead, VersionedCache
-from domain.profiles.profile import Gender, PrivacySettings, Profile, ProfileDetails
+from domain.profiles.profile import (
+    LIST_FIELDS,
+    Gender,
+    PrivacySettings,
+    Profile,
+    ProfileDetails,
+)
 
 TTL_SECONDS = 3600
-_TUPLES = (
-    "skills",
-    "interests",
-    "languages",
-    "experiences",
-    "education",
-    "certifications",
-    "awards",
-)
 
 
 def profile_cache_key(user_id: str) -> str:
@@ -61,7 +58,7 @@ def _encode(profile: Profile) -> bytes:
 def _decode(raw: bytes) -> Profile:
     data: dict[str, Any] = json.loads(raw)
     details = dict(data["details"])
-    for name in _TUPLES:
+    for name in LIST_FIELDS:
         details[name] = tuple(details[name])
     if details["gender"] is not None:
         details["gender"] = Gender(details["gender"])

@@ -54,6 +54,11 @@ class User:
     def display_name(self) -> str | None:
         return person_name(self.first_name, self.last_name, self.username)
 
+    def greeted_as(self, fallback: str) -> str:
+        """The name an e-mail greets the user by: first name, else display name, else
+        ``fallback``."""
+        return self.first_name or self.display_name or fallback
+
     def ensure_active(self, now: datetime | None = None) -> None:
         if self.is_deleted:
             raise AccountDeleted.since(self.deleted_at, now or self.updated_at)

@@ -108,23 +108,12 @@ class Payment:
         if self.gateway_order_id is not None:
             raise IllegalTransition("the payment already has a gateway order")
         moved = replace(self, gateway_order_id=gateway_order_id, updated_at=ctx.now)
-        return Change(
-            moved,
-            (
-                moved._event(
-                    PaymentEventType.ORDER_CREATED, self.status, ctx, {"orderId": gateway_order_id}
-                ),
-            ),
+        return self._became(
+            moved, PaymentEventType.ORDER_CREATED, ctx, {"orderId": gateway_order_id}
         )
 
     def order_failed(self, reason: str, ctx: EventContext) -> Change:
-        return self._move(
-            Trigger.FAIL,
-            PaymentEventType.ORDER_FAILED,
-            ctx,
-            {"reason": reason},
-            failure_reason=reason,
-        )
+        return self._end(Trigger.FAIL, PaymentEventType.ORDER_FAILED, reason, ctx)
 
     # -- gateway facts (order-independent, idempotent) ------------------------------------------
 
@@ -170,25 +159,15 @@ class Payment:
                 return Change(self)  # already flagged: a repeated delivery adds nothing
             flagged = self._flag(FLAG_AMOUNT_MISMATCH, ctx)
             data |= {"expectedAmount": self.amount, "expectedCurrency": self.currency}
-            return Change(
-                flagged, (flagged._event(PaymentEventType.AMOUNT_MISMATCH, self.status, ctx, data),)
-            )
+            return self._became(flagged, PaymentEventType.AMOUNT_MISMATCH, ctx, data)
         if self.status.is_paid:
             if (
                 self.gateway_payment_id not in (None, gateway_payment_id)
                 and FLAG_SECOND_CAPTURE not in self.flags
             ):
                 flagged = self._flag(FLAG_SECOND_CAPTURE, ctx)
-                return Change(
-                    flagged,
-                    (
-                        flagged._event(
-                            PaymentEventType.FLAGGED,
-                            self.status,
-                            ctx,
-                            data | {"flag": FLAG_SECOND_CAPTURE},
-                        ),
-                    ),
+                return self._became(
+                    flagged, PaymentEventType.FLAGGED, ctx, data | {"flag": FLAG_SECOND_CAPTURE}
                 )
             return Change(self)
         was_cancelled = self.status is PaymentStatus.CANCELLED
@@ -215,25 +194,13 @@ class Payment:
     def lapse(self, reason: str, ctx: EventContext) -> Change:
         if self.status is not PaymentStatus.PROCESSING:
             return Change(self)
-        return self._move(
-            Trigger.LAPSE,
-            PaymentEventType.AUTHORIZATION_LAPSED,
-            ctx,
-            {"reason": reason},
-            failure_reason=reason,
-        )
+        return self._end(Trigger.LAPSE, PaymentEventType.AUTHORIZATION_LAPSED, reason, ctx)
 
     def cancel(self, reason: str, ctx: EventContext) -> Change:
         """Stale PENDING → CANCELLED; repeating is a no-op, cancelling anything else is illegal."""
         if self.status is PaymentStatus.CANCELLED:
             return Change(self)
-        return self._move(
-            Trigger.CANCEL,
-            PaymentEventType.CANCELLED,
-            ctx,
-            {"reason": reason},
-            failure_reason=reason,
-        )
+        return self._end(Trigger.CANCEL, PaymentEventType.CANCELLED, reason, ctx)
 
     # -- refunds ----------------------------------------------------------------------------------
 
@@ -296,9 +263,7 @@ class Payment:
         )
         moved = replace(self, refunds=(*self.refunds, refund), updated_at=ctx.now)
         data: dict[str, EventValue] = {"refundId": refund_id, "amount": amount, "reason": reason}
-        return Change(
-            moved, (moved._event(PaymentEventType.REFUND_REQUESTED, self.status, ctx, data),)
-        )
+        return self._became(moved, PaymentEventType.REFUND_REQUESTED, ctx, data)
 
     def apply_refund(
         self,
@@ -390,7 +355,7 @@ class Payment:
             "amount": amount,
             "expectedAmount": ours.amount,
         }
-        return Change(flagged, (flagged._event(PaymentEventType.FLAGGED, self.status, ctx, data),))
+        return self._became(flagged, PaymentEventType.FLAGGED, ctx, data)
 
     def record_claw_back(self, refund_id: str, *, clawed: int, shortfall: int) -> Payment:
         refunds = tuple(
@@ -417,9 +382,7 @@ class Payment:
             "reason": reason,
             "wasApplied": refund.status is RefundStatus.APPLIED,
         }
-        return Change(
-            moved, (moved._event(PaymentEventType.REFUND_FAILED, self.status, ctx, data),)
-        )
+        return self._became(moved, PaymentEventType.REFUND_FAILED, ctx, data)
 
     # -- anomalies --------------------------------------------------------------------------------
 
@@ -459,6 +422,18 @@ class Payment:
                 ),
             ),
         )
+
+    def _end(
+        self, trigger: Trigger, type: PaymentEventType, reason: str, ctx: EventContext
+    ) -> Change:
+        """A move that fails, lapses or cancels the payment for ``reason``."""
+        return self._move(trigger, type, ctx, {"reason": reason}, failure_reason=reason)
+
+    def _became(
+        self, after: Payment, type: PaymentEventType, ctx: EventContext, data: dict[str, EventValue]
+    ) -> Change:
+        """This payment turned into ``after`` (no status move), with the one event that says so."""
+        return Change(after, (after._event(type, self.status, ctx, data),))
 
     def _flag(self, flag: str, ctx: EventContext) -> Payment:
         if flag in self.flags:

@@ -38,6 +38,35 @@ class Plan:
         if len(self.currency) != 3 or not self.currency.isupper():
             raise ValidationFailed("currency must be an ISO 4217 code", details=[_f("currency")])
 
+    @classmethod
+    def new(
+        cls,
+        *,
+        plan_id: str,
+        name: str,
+        amount: int,
+        credits: int,
+        now: datetime,
+        currency: str = "INR",
+        description: str = "",
+        features: tuple[str, ...] = (),
+        is_popular: bool = False,
+    ) -> Plan:
+        """An active plan created at ``now``."""
+        return cls(
+            plan_id=plan_id,
+            name=name,
+            amount=amount,
+            currency=currency,
+            credits=credits,
+            description=description,
+            features=features,
+            is_active=True,
+            created_at=now,
+            updated_at=now,
+            is_popular=is_popular,
+        )
+
     def ensure_orderable(self) -> None:
         """Raises ``PlanNotOrderable`` for inactive or custom-priced (amount 0) plans."""
         if not self.is_active:

@@ -43,6 +43,18 @@ class ProfileDetails:
     resume_url: str | None = None
 
 
+#: The fields of ``ProfileDetails`` that hold a list (a tuple of strings).
+LIST_FIELDS = (
+    "skills",
+    "interests",
+    "languages",
+    "experiences",
+    "education",
+    "certifications",
+    "awards",
+)
+
+
 @dataclass(frozen=True)
 class PrivacySettings:
     is_public: bool = True

@@ -12,17 +12,15 @@ from adapters.sqlalchemy.statements import insert_ignoring_conflict, upsert
 from adapters.sqlalchemy.tables.identity import users
 from adapters.sqlalchemy.tables.profiles import profile_stars, profile_views, profiles
 from application.pagination import Page, PageRequest
-from domain.profiles.profile import Gender, PrivacySettings, Profile, ProfileDetails, ProfileView
-
-_LISTS = (
-    "skills",
-    "interests",
-    "languages",
-    "experiences",
-    "education",
-    "certifications",
-    "awards",
+from domain.profiles.profile import (
+    LIST_FIELDS,
+    Gender,
+    PrivacySettings,
+    Profile,
+    ProfileDetails,
+    ProfileView,
 )
+
 _SCALARS = (
     "first_name",
     "last_name",
@@ -113,7 +111,7 @@ def _to_row(profile: Profile) -> dict[str, Any]:
     row.update(
         user_id=profile.user_id,
         gender=d.gender.value if d.gender else None,
-        lists={name: list(getattr(d, name)) for name in _LISTS},
+        lists={name: list(getattr(d, name)) for name in LIST_FIELDS},
         is_public=profile.privacy.is_public,
         require_auth=profile.privacy.require_auth,
         track_views=profile.privacy.track_views,
@@ -126,7 +124,7 @@ def _to_row(profile: Profile) -> dict[str, Any]:
 def _to_profile(row: Any) -> Profile:
     lists = row.lists or {}
     scalars: dict[str, Any] = {name: getattr(row, name) for name in _SCALARS}
-    sequences: dict[str, Any] = {name: tuple(lists.get(name, ())) for name in _LISTS}
+    sequences: dict[str, Any] = {name: tuple(lists.get(name, ())) for name in LIST_FIELDS}
     details = ProfileDetails(
         **scalars,
         gender=Gender(row.gender) if row.gender else None,
