@@ -12,7 +12,7 @@ from adapters.sqlalchemy.registry import REPOSITORIES
 from adapters.sqlalchemy.statements import entity_of, entity_row
 from adapters.sqlalchemy.tables.access import projects, teams
 from adapters.sqlalchemy.tables.audit import audit_log
-from adapters.sqlalchemy.tables.identity import users
+from adapters.sqlalchemy.tables.identity import person_name_columns, users
 from application.audit.ports import AuditRecord
 from application.pagination import Page, PageRequest
 from application.ports.audit import AuditEntry
@@ -30,7 +30,7 @@ class SqlOrganizationAuditTrail:
         team_ids = sa.select(teams.c.id).where(teams.c.organization_id == organization_id)
         project_ids = sa.select(projects.c.id).where(projects.c.organization_id == organization_id)
         stmt = (
-            sa.select(audit_log, u.first_name, u.last_name, u.username)
+            sa.select(audit_log, *person_name_columns)
             .select_from(audit_log.outerjoin(users, u.id == a.actor_id))
             .where(
                 sa.or_(

@@ -10,10 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.paging import newest_first
 from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.repositories.profiles import count_stars
 from adapters.sqlalchemy.statements import (
     entity_of,
     entity_row,
-    for_update,
+    first_entity,
     insert_ignoring_conflict,
 )
 from adapters.sqlalchemy.tables.community import (
@@ -22,7 +23,7 @@ from adapters.sqlalchemy.tables.community import (
     newsletter_subscribers,
     reports,
 )
-from adapters.sqlalchemy.tables.identity import users
+from adapters.sqlalchemy.tables.identity import person_name_columns, users
 from adapters.sqlalchemy.tables.profiles import profile_stars
 from adapters.sqlalchemy.tables.settings import user_settings
 from application.community.ports import FeedbackRecipient
@@ -31,6 +32,7 @@ from domain.community.feedback import Feedback, FeedbackChannel
 from domain.community.newsletter import Subscriber, SubscriberStatus
 from domain.community.reports import EntityType, Report, ReportReason, ReportStatus
 from domain.community.stars import Stargazer
+from domain.identity.user import person_name
 
 T = TypeVar("T")
 
@@ -61,24 +63,12 @@ class SqlStarRepository:
         return value
 
     async def count(self, profile_user_id: str) -> int:
-        stmt = (
-            sa.select(sa.func.count())
-            .select_from(profile_stars)
-            .where(profile_stars.c.profile_user_id == profile_user_id)
-        )
-        return int((await self._conn.execute(stmt)).scalar_one())
+        return await count_stars(self._conn, profile_user_id)
 
     async def stargazers(self, profile_user_id: str, page: PageRequest) -> Page[Stargazer]:
         s = profile_stars.c
         stmt = (
-            sa.select(
-                s.user_id,
-                s.created_at,
-                users.c.first_name,
-                users.c.last_name,
-                users.c.username,
-                users.c.image_url,
-            )
+            sa.select(s.user_id, s.created_at, *person_name_columns, users.c.image_url)
             .join(users, users.c.id == s.user_id)
             .where(s.profile_user_id == profile_user_id)
         )
@@ -94,8 +84,8 @@ class SqlStarRepository:
 
 
 def _stargazer(r: Any) -> Stargazer:
-    name = " ".join(p for p in (r.first_name, r.last_name) if p) or r.username
-    return Stargazer(r.user_id, name or None, r.image_url, r.created_at)
+    name = person_name(r.first_name, r.last_name, r.username)
+    return Stargazer(r.user_id, name, r.image_url, r.created_at)
 
 
 @REPOSITORIES.register("reports")
@@ -109,8 +99,7 @@ class SqlReportRepository:
 
     async def get(self, report_id: str, *, for_update: bool = False) -> Report | None:
         stmt = sa.select(reports).where(reports.c.id == report_id)
-        row = (await self._conn.execute(_locked(stmt, self._conn, for_update))).first()
-        return _report(row) if row else None
+        return await first_entity(self._conn, stmt, _report, lock=for_update)
 
     async def save(self, report: Report) -> None:
         await self._conn.execute(
@@ -149,9 +138,13 @@ class SqlReportRepository:
         return Page(items, encode_cursor("", items[-1].id) if more else None)
 
 
-def _locked(stmt: sa.Select[Any], conn: AsyncConnection, lock: bool) -> sa.Select[Any]:
-    locked: sa.Select[Any] = for_update(stmt, conn) if lock else stmt
-    return locked
+def _feedback(row: Any) -> Feedback:
+    channel = FeedbackChannel(row.channel) if row.channel else None
+    return entity_of(Feedback, row, channel=channel)
+
+
+def _subscriber(row: Any) -> Subscriber:
+    return entity_of(Subscriber, row, status=SubscriberStatus(row.status))
 
 
 def _report_row(report: Report) -> dict[str, Any]:
@@ -184,11 +177,7 @@ class SqlFeedbackRepository:
 
     async def by_code(self, digest: str, *, for_update: bool = False) -> Feedback | None:
         stmt = sa.select(feedback).where(feedback.c.code_digest == digest)
-        row = (await self._conn.execute(_locked(stmt, self._conn, for_update))).first()
-        if row is None:
-            return None
-        channel = FeedbackChannel(row.channel) if row.channel else None
-        return entity_of(Feedback, row, channel=channel)
+        return await first_entity(self._conn, stmt, _feedback, lock=for_update)
 
     async def submit(self, item: Feedback) -> None:
         await self._conn.execute(
@@ -208,9 +197,7 @@ class SqlFeedbackRepository:
     ) -> list[FeedbackRecipient]:
         u = users.c
         stmt = (
-            sa.select(
-                u.id, u.email, u.first_name, u.last_name, u.username, user_settings.c.settings
-            )
+            sa.select(u.id, u.email, *person_name_columns, user_settings.c.settings)
             .outerjoin(user_settings, user_settings.c.user_id == u.id)
             .where(u.deleted_at.is_(None))
         )
@@ -235,8 +222,7 @@ class SqlNewsletterRepository:
 
     async def get(self, email: str, *, for_update: bool = False) -> Subscriber | None:
         stmt = sa.select(newsletter_subscribers).where(newsletter_subscribers.c.email == email)
-        row = (await self._conn.execute(_locked(stmt, self._conn, for_update))).first()
-        return entity_of(Subscriber, row, status=SubscriberStatus(row.status)) if row else None
+        return await first_entity(self._conn, stmt, _subscriber, lock=for_update)
 
     async def add(self, subscriber: Subscriber) -> bool:
         row = entity_row(subscriber, status=subscriber.status.value)

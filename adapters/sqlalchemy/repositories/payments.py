@@ -14,6 +14,7 @@ from adapters.sqlalchemy.registry import REPOSITORIES
 from adapters.sqlalchemy.statements import (
     entity_of,
     entity_row,
+    first_entity,
     for_update,
     insert_ignoring_conflict,
     upsert,
@@ -36,8 +37,8 @@ class SqlPlanRepository:
         self._conn = conn
 
     async def get(self, plan_id: str) -> Plan | None:
-        row = (await self._conn.execute(sa.select(plans).where(plans.c.plan_id == plan_id))).first()
-        return _plan(row) if row else None
+        stmt = sa.select(plans).where(plans.c.plan_id == plan_id)
+        return await first_entity(self._conn, stmt, _plan)
 
     async def list(self, *, include_inactive: bool = False) -> list[Plan]:
         stmt = sa.select(plans).order_by(plans.c.amount, plans.c.plan_id)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.paging import newest_first
 from adapters.sqlalchemy.registry import REPOSITORIES
-from adapters.sqlalchemy.statements import entity_of, entity_row
+from adapters.sqlalchemy.statements import entity_of, entity_row, first_entity
 from adapters.sqlalchemy.statements import for_update as lock_rows
 from adapters.sqlalchemy.tables.support import support_ticket_messages, support_tickets
 from application.pagination import Page, PageRequest
@@ -54,10 +54,7 @@ class SqlTicketRepository:
 
     async def get(self, ticket_id: str, *, for_update: bool = False) -> SupportTicket | None:
         stmt = sa.select(support_tickets).where(t.id == ticket_id)
-        if for_update:
-            stmt = lock_rows(stmt, self._conn)
-        row = (await self._conn.execute(stmt)).first()
-        return _ticket(row) if row is not None else None
+        return await first_entity(self._conn, stmt, _ticket, lock=for_update)
 
     async def save(self, ticket: SupportTicket) -> None:
         values = entity_row(ticket, omit=("id",))

@@ -20,7 +20,7 @@ from adapters.sqlalchemy.repositories.access.rows import (
 )
 from adapters.sqlalchemy.statements import upsert
 from adapters.sqlalchemy.tables.access import memberships, roles
-from adapters.sqlalchemy.tables.identity import users
+from adapters.sqlalchemy.tables.identity import person_name_columns, users
 from application.access.ports import MemberView
 from application.pagination import Page, PageRequest
 from domain.access.memberships import Membership
@@ -95,16 +95,7 @@ class SqlMembershipRepository:
 
     async def list_members(self, scope: ScopeRef, page: PageRequest) -> Page[MemberView]:
         stmt = (
-            _with_role(
-                sa.select(
-                    m.c.id,
-                    m.c.created_at,
-                    users.c.email,
-                    users.c.first_name,
-                    users.c.last_name,
-                    users.c.username,
-                )
-            )
+            _with_role(sa.select(m.c.id, m.c.created_at, users.c.email, *person_name_columns))
             .select_from(
                 m.join(users, users.c.id == m.c.user_id).outerjoin(roles, roles.c.id == m.c.role_id)
             )

@@ -9,8 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.registry import REPOSITORIES
-from adapters.sqlalchemy.statements import entity_row, insert_ignoring_conflict
-from adapters.sqlalchemy.statements import for_update as locked
+from adapters.sqlalchemy.statements import entity_row, first_entity, insert_ignoring_conflict
 from adapters.sqlalchemy.tables.credits import (
     coupon_redemptions,
     coupons,
@@ -56,10 +55,7 @@ class SqlReferralRepository:
 
     async def get(self, referred_user_id: str, *, for_update: bool = False) -> Referral | None:
         stmt = sa.select(referrals).where(referrals.c.referred_user_id == referred_user_id)
-        if for_update:
-            stmt = locked(stmt, self._conn)
-        row = (await self._conn.execute(stmt)).first()
-        return _referral(row) if row else None
+        return await first_entity(self._conn, stmt, _referral, lock=for_update)
 
     async def add(self, referral: Referral) -> bool:
         return await insert_ignoring_conflict(self._conn, referrals, _values(referral))
