@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.paging import newest_first
+from adapters.sqlalchemy.paging import read_page
 from adapters.sqlalchemy.registry import REPOSITORIES
 from adapters.sqlalchemy.repositories.profiles import count_stars
 from adapters.sqlalchemy.statements import (
@@ -72,15 +72,7 @@ class SqlStarRepository:
             .join(users, users.c.id == s.user_id)
             .where(s.profile_user_id == profile_user_id)
         )
-        return await newest_first(
-            self._conn,
-            stmt,
-            s.created_at,
-            s.user_id,
-            page,
-            _stargazer,
-            lambda g: (g.starred_at, g.user_id),
-        )
+        return await read_page(self._conn, stmt, page, _stargazer, by=s.created_at, id=s.user_id)
 
 
 def _stargazer(r: Any) -> Stargazer:
@@ -115,14 +107,8 @@ class SqlReportRepository:
 
     async def by_reporter(self, reporter_id: str, page: PageRequest) -> Page[Report]:
         stmt = sa.select(reports).where(reports.c.reporter_id == reporter_id)
-        return await newest_first(
-            self._conn,
-            stmt,
-            reports.c.created_at,
-            reports.c.id,
-            page,
-            _report,
-            lambda r: (r.created_at, r.id),
+        return await read_page(
+            self._conn, stmt, page, _report, by=reports.c.created_at, id=reports.c.id
         )
 
     async def queue(self, status: ReportStatus | None, page: PageRequest) -> Page[Report]:

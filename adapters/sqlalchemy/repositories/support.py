@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.paging import newest_first
+from adapters.sqlalchemy.paging import read_page
 from adapters.sqlalchemy.registry import REPOSITORIES
 from adapters.sqlalchemy.statements import entity_of, entity_row, first_entity
 from adapters.sqlalchemy.statements import for_update as lock_rows
@@ -38,10 +38,6 @@ def _ticket(row: Any) -> SupportTicket:
         severity=Severity(row.severity) if row.severity else None,
         triage_source=TriageSource(row.triage_source) if row.triage_source else None,
     )
-
-
-def _key(ticket: SupportTicket) -> tuple[datetime, str]:
-    return ticket.created_at, ticket.id
 
 
 @REPOSITORIES.register("support_tickets")
@@ -74,7 +70,7 @@ class SqlTicketRepository:
 
     async def list_for_requester(self, requester_id: str, page: PageRequest) -> Page[SupportTicket]:
         stmt = sa.select(support_tickets).where(t.requester_id == requester_id)
-        return await newest_first(self._conn, stmt, t.created_at, t.id, page, _ticket, _key)
+        return await read_page(self._conn, stmt, page, _ticket, by=t.created_at, id=t.id)
 
     async def queue(self, flt: QueueFilter, page: PageRequest) -> Page[SupportTicket]:
         stmt = sa.select(support_tickets)
@@ -86,7 +82,7 @@ class SqlTicketRepository:
             stmt = stmt.where(t.assignee_id.is_(None))
         elif flt.assignee_id is not None:
             stmt = stmt.where(t.assignee_id == flt.assignee_id)
-        return await newest_first(self._conn, stmt, t.created_at, t.id, page, _ticket, _key)
+        return await read_page(self._conn, stmt, page, _ticket, by=t.created_at, id=t.id)
 
     async def lock_requester(self, requester: Requester) -> None:
         # SQLite serialises writers (BEGIN IMMEDIATE); PostgreSQL takes a transaction-scoped
