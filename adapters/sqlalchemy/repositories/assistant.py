@@ -8,9 +8,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
 from adapters.sqlalchemy.statements import entity_of, entity_row, first_entity
 from adapters.sqlalchemy.tables.assistant import ai_conversations, ai_messages, ai_quota_usage
 from application.pagination import Page, PageRequest, encode_cursor
@@ -83,10 +82,7 @@ _TAKE = {True: _take(postgresql.insert), False: _take(sqlite.insert)}  # by "is 
 
 
 @REPOSITORIES.register("conversations")
-class SqlConversationRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self._conn = conn
-
+class SqlConversationRepository(SqlRepository):
     async def add(self, conversation: Conversation) -> None:
         await self._conn.execute(_ADD_CONVERSATION, entity_row(conversation))
 
@@ -162,10 +158,7 @@ class SqlConversationRepository:
 
 
 @REPOSITORIES.register("assistant_quota")
-class SqlAssistantQuota:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self._conn = conn
-
+class SqlAssistantQuota(SqlRepository):
     async def take(self, user_id: str, day: date, limit: int) -> bool:
         """One statement: insert the day's first message, or count one more while under the
         limit (the conditional upsert serialises on the row: no over-admission)."""

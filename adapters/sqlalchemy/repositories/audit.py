@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.paging import read_page
-from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
 from adapters.sqlalchemy.statements import entity_of, entity_row
 from adapters.sqlalchemy.tables.access import projects, teams
 from adapters.sqlalchemy.tables.audit import audit_log
@@ -21,10 +20,7 @@ from domain.request_context import RequestContext
 
 
 @REPOSITORIES.register("audit_trail")
-class SqlOrganizationAuditTrail:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlOrganizationAuditTrail(SqlRepository):
     async def for_organization(self, organization_id: str, page: PageRequest) -> Page[AuditRecord]:
         a, u = audit_log.c, users.c
         team_ids = sa.select(teams.c.id).where(teams.c.organization_id == organization_id)
@@ -66,10 +62,7 @@ def audit_row(entry: AuditEntry) -> dict[str, Any]:
 
 
 @REPOSITORIES.register("audit")
-class SqlAuditLog:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlAuditLog(SqlRepository):
     async def append(self, entry: AuditEntry) -> None:
         await self._conn.execute(sa.insert(audit_log).values(**audit_row(entry)))
 

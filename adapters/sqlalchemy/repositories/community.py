@@ -6,10 +6,9 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.paging import read_page
-from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
 from adapters.sqlalchemy.repositories.profiles import count_stars
 from adapters.sqlalchemy.statements import (
     entity_of,
@@ -38,10 +37,7 @@ T = TypeVar("T")
 
 
 @REPOSITORIES.register("stars")
-class SqlStarRepository:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlStarRepository(SqlRepository):
     async def add(self, profile_user_id: str, user_id: str, now: datetime) -> bool:
         row = {"profile_user_id": profile_user_id, "user_id": user_id, "created_at": now}
         return await insert_ignoring_conflict(self._conn, profile_stars, row)
@@ -81,10 +77,7 @@ def _stargazer(r: Any) -> Stargazer:
 
 
 @REPOSITORIES.register("reports")
-class SqlReportRepository:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlReportRepository(SqlRepository):
     async def add(self, report: Report) -> bool:
         # Only the partial unique index (one open report per reporter and entity) may conflict.
         return await insert_ignoring_conflict(self._conn, reports, _report_row(report))
@@ -153,10 +146,7 @@ def _report(row: Any) -> Report:
 
 
 @REPOSITORIES.register("feedback")
-class SqlFeedbackRepository:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlFeedbackRepository(SqlRepository):
     async def add(self, item: Feedback) -> None:
         channel = item.channel.value if item.channel else None
         await self._conn.execute(sa.insert(feedback).values(**entity_row(item, channel=channel)))
@@ -202,10 +192,7 @@ class SqlFeedbackRepository:
 
 
 @REPOSITORIES.register("newsletter")
-class SqlNewsletterRepository:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlNewsletterRepository(SqlRepository):
     async def get(self, email: str, *, for_update: bool = False) -> Subscriber | None:
         stmt = sa.select(newsletter_subscribers).where(newsletter_subscribers.c.email == email)
         return await first_entity(self._conn, stmt, _subscriber, lock=for_update)

@@ -4,9 +4,8 @@ from collections.abc import Collection
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
 from adapters.sqlalchemy.statements import (
     entity_of,
     entity_row,
@@ -18,10 +17,7 @@ from domain.identity.user import User
 
 
 @REPOSITORIES.register("users")
-class SqlUserRepository:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlUserRepository(SqlRepository):
     async def get(self, user_id: str) -> User | None:
         stmt = sa.select(users).where(users.c.id == user_id)
         return await first_entity(self._conn, stmt, user_of)

@@ -7,11 +7,10 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.errors import duplicates_refused
 from adapters.sqlalchemy.paging import read_page
-from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
 from adapters.sqlalchemy.statements import entity_of, first_entity
 from adapters.sqlalchemy.statements import for_update as lock_rows
 from adapters.sqlalchemy.tables.access import memberships
@@ -36,10 +35,7 @@ def status_predicate(status: InvitationStatus, now: datetime) -> sa.ColumnElemen
 
 
 @REPOSITORIES.register("invitations")
-class SqlInvitationRepository:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlInvitationRepository(SqlRepository):
     async def add(self, invitation: Invitation) -> None:
         with duplicates_refused("invitation id or code digest already stored"):
             await self._conn.execute(sa.insert(invitations).values(**_row(invitation)))

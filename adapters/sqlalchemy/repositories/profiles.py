@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.paging import read_page
-from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
 from adapters.sqlalchemy.statements import first_entity, insert_ignoring_conflict, upsert
 from adapters.sqlalchemy.tables.identity import person_name_columns, users
 from adapters.sqlalchemy.tables.profiles import profile_stars, profile_views, profiles
@@ -41,10 +41,7 @@ _SCALARS = (
 
 
 @REPOSITORIES.register("profiles")
-class SqlProfileRepository:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlProfileRepository(SqlRepository):
     async def get(self, user_id: str) -> Profile | None:
         stmt = sa.select(profiles).where(profiles.c.user_id == user_id)
         return await first_entity(self._conn, stmt, _to_profile)

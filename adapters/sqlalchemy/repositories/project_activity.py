@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.paging import read_page
-from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
 from adapters.sqlalchemy.statements import entity_of, entity_row, insert_ignoring_conflict
 from adapters.sqlalchemy.tables.access import projects
 from adapters.sqlalchemy.tables.project_activity import project_activity
@@ -23,10 +22,7 @@ def _activity(row: Any) -> ProjectActivity:
 
 
 @REPOSITORIES.register("project_activity")
-class SqlProjectActivityRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self._conn = conn
-
+class SqlProjectActivityRepository(SqlRepository):
     async def add(self, activity: ProjectActivity) -> bool:
         head = dict(activity.head_commit) if activity.head_commit is not None else None
         row = entity_row(activity, head_commit=head, commits=[dict(c) for c in activity.commits])

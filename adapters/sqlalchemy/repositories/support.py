@@ -6,10 +6,9 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.paging import read_page
-from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
 from adapters.sqlalchemy.statements import entity_of, entity_row, first_entity
 from adapters.sqlalchemy.statements import for_update as lock_rows
 from adapters.sqlalchemy.tables.support import support_ticket_messages, support_tickets
@@ -41,10 +40,7 @@ def _ticket(row: Any) -> SupportTicket:
 
 
 @REPOSITORIES.register("support_tickets")
-class SqlTicketRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self._conn = conn
-
+class SqlTicketRepository(SqlRepository):
     async def add(self, ticket: SupportTicket) -> None:
         await self._conn.execute(sa.insert(support_tickets).values(**entity_row(ticket)))
 

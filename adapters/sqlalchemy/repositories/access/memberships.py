@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.errors import duplicates_refused
 from adapters.sqlalchemy.paging import read_page
-from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
 from adapters.sqlalchemy.repositories.access.rows import (
     MEMBERSHIP_COLUMNS,
     ROLE_COLUMNS,
@@ -38,10 +38,7 @@ def _with_role(stmt: sa.Select[Any]) -> sa.Select[Any]:
 
 
 @REPOSITORIES.register("memberships")
-class SqlMembershipRepository:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlMembershipRepository(SqlRepository):
     def _select(self) -> sa.Select[Any]:
         return _with_role(
             sa.select(m.c.id).select_from(m.outerjoin(roles, roles.c.id == m.c.role_id))

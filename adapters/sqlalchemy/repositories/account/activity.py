@@ -7,9 +7,8 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
 from adapters.sqlalchemy.statements import entity_of, entity_row, first_entity, upsert
 from adapters.sqlalchemy.tables.account import (
     account_activity,
@@ -24,10 +23,7 @@ from domain.request_context import RequestContext
 
 
 @REPOSITORIES.register("activity")
-class SqlActivityLog:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlActivityLog(SqlRepository):
     async def append(self, entry: ActivityEntry) -> None:
         ctx = entry.context
         await self._conn.execute(
@@ -85,10 +81,7 @@ def _entry(r: Any) -> ActivityEntry:
 
 
 @REPOSITORIES.register("step_up_codes")
-class SqlStepUpCodes:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlStepUpCodes(SqlRepository):
     async def put(self, code: StepUpCode) -> None:
         await upsert(
             self._conn,
@@ -114,10 +107,7 @@ class SqlStepUpCodes:
 
 
 @REPOSITORIES.register("exports")
-class SqlExportRepository:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlExportRepository(SqlRepository):
     async def add(self, export: DataExport) -> None:
         await self._conn.execute(
             sa.insert(account_exports).values(entity_row(export, status=export.status.value))

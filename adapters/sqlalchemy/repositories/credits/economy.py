@@ -6,9 +6,8 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
 from adapters.sqlalchemy.statements import entity_row, first_entity, insert_ignoring_conflict
 from adapters.sqlalchemy.tables.credits import (
     coupon_redemptions,
@@ -35,10 +34,7 @@ def _referral(row: Any) -> Referral:
 
 
 @REPOSITORIES.register("referrals")
-class SqlReferralRepository:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlReferralRepository(SqlRepository):
     async def code_of(self, user_id: str) -> str | None:
         stmt = sa.select(referral_codes.c.code).where(referral_codes.c.user_id == user_id)
         code: str | None = (await self._conn.execute(stmt)).scalar_one_or_none()
@@ -82,10 +78,7 @@ def _values(r: Referral) -> dict[str, Any]:
 
 
 @REPOSITORIES.register("coupons")
-class SqlCouponRepository:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlCouponRepository(SqlRepository):
     async def add(self, coupon: Coupon) -> bool:
         values = entity_row(coupon)
         return await insert_ignoring_conflict(self._conn, coupons, values)
