@@ -10,7 +10,7 @@ from enum import Enum
 from typing import Any
 
 from adapters.memory.paging import newest_first
-from adapters.memory.registry import REPOSITORIES
+from adapters.memory.registry import REPOSITORIES, MemoryRepository
 from adapters.memory.store import MemoryState, MemoryStore
 from application.account.ports import ExportRow, OwnedOrganization
 from application.pagination import Page, PageRequest
@@ -24,10 +24,7 @@ from domain.identity.user import User
 
 
 @REPOSITORIES.register("activity")
-class MemoryActivityLog:
-    def __init__(self, state: MemoryState):
-        self._s = state
-
+class MemoryActivityLog(MemoryRepository):
     async def append(self, entry: ActivityEntry) -> None:
         self._s.account.activity.append(entry)
 
@@ -53,10 +50,7 @@ class MemoryActivityLog:
 
 
 @REPOSITORIES.register("step_up_codes")
-class MemoryStepUpCodes:
-    def __init__(self, state: MemoryState):
-        self._s = state
-
+class MemoryStepUpCodes(MemoryRepository):
     async def put(self, code: StepUpCode) -> None:
         self._s.account.codes[code.user_id] = code
 
@@ -75,10 +69,7 @@ class MemoryStepUpCodes:
 
 
 @REPOSITORIES.register("exports")
-class MemoryExportRepository:
-    def __init__(self, state: MemoryState):
-        self._s = state
-
+class MemoryExportRepository(MemoryRepository):
     async def add(self, export: DataExport) -> None:
         self._s.account.exports[export.id] = export
 
@@ -103,10 +94,7 @@ class MemoryExportRepository:
 
 
 @REPOSITORIES.register("account_records")
-class MemoryAccountRecords:
-    def __init__(self, state: MemoryState):
-        self._s = state
-
+class MemoryAccountRecords(MemoryRepository):
     async def sole_owned_organizations(self, user_id: str) -> list[OwnedOrganization]:
         access, users = self._s.access, self._s.identity.users
         owned = []

@@ -6,17 +6,13 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from adapters.memory.paging import newest_first
-from adapters.memory.registry import REPOSITORIES
-from adapters.memory.store import MemoryState
+from adapters.memory.registry import REPOSITORIES, MemoryRepository
 from application.pagination import Page, PageRequest
 from domain.assistant.conversation import Conversation, Message
 
 
 @REPOSITORIES.register("conversations")
-class MemoryConversationRepository:
-    def __init__(self, state: MemoryState) -> None:
-        self._s = state
-
+class MemoryConversationRepository(MemoryRepository):
     async def add(self, conversation: Conversation) -> None:
         self._s.assistant.conversations[conversation.id] = conversation
 
@@ -64,10 +60,7 @@ class MemoryConversationRepository:
 
 
 @REPOSITORIES.register("assistant_quota")
-class MemoryAssistantQuota:
-    def __init__(self, state: MemoryState) -> None:
-        self._s = state
-
+class MemoryAssistantQuota(MemoryRepository):
     async def take(self, user_id: str, day: date, limit: int) -> bool:
         used = self._s.assistant.quota.get((user_id, day), 0)
         if used >= limit:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from adapters.memory.paging import newest_first
-from adapters.memory.registry import REPOSITORIES
+from adapters.memory.registry import REPOSITORIES, MemoryRepository
 from adapters.memory.store import MemoryState
 from application.audit.ports import AuditRecord
 from application.pagination import Page, PageRequest
@@ -40,10 +40,7 @@ class MemoryOrganizationAuditTrail:
 
 
 @REPOSITORIES.register("audit")
-class MemoryAuditLog:
-    def __init__(self, state: MemoryState):
-        self._s = state
-
+class MemoryAuditLog(MemoryRepository):
     async def append(self, entry: AuditEntry) -> None:
         self._s.audit.entries.append(entry)
 

@@ -6,8 +6,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from adapters.memory.paging import by_id, newest_first
-from adapters.memory.registry import REPOSITORIES
-from adapters.memory.store import MemoryState
+from adapters.memory.registry import REPOSITORIES, MemoryRepository
 from application.community.ports import FeedbackRecipient
 from application.pagination import Page, PageRequest
 from domain.community.feedback import Feedback, FeedbackChannel
@@ -17,10 +16,7 @@ from domain.community.stars import Stargazer
 
 
 @REPOSITORIES.register("stars")
-class MemoryStarRepository:
-    def __init__(self, state: MemoryState):
-        self._s = state
-
+class MemoryStarRepository(MemoryRepository):
     async def add(self, profile_user_id: str, user_id: str, now: datetime) -> bool:
         key = (profile_user_id, user_id)
         if key in self._s.profiles.stars:
@@ -48,10 +44,7 @@ class MemoryStarRepository:
 
 
 @REPOSITORIES.register("reports")
-class MemoryReportRepository:
-    def __init__(self, state: MemoryState):
-        self._s = state
-
+class MemoryReportRepository(MemoryRepository):
     async def add(self, report: Report) -> bool:
         for other in self._s.community.reports.values():
             if other.is_open and (other.reporter_id, other.entity_type, other.entity_id) == (
@@ -82,10 +75,7 @@ class MemoryReportRepository:
 
 
 @REPOSITORIES.register("feedback")
-class MemoryFeedbackRepository:
-    def __init__(self, state: MemoryState):
-        self._s = state
-
+class MemoryFeedbackRepository(MemoryRepository):
     async def add(self, feedback: Feedback) -> None:
         self._s.community.feedback[feedback.id] = feedback
 
@@ -128,10 +118,7 @@ class MemoryFeedbackRepository:
 
 
 @REPOSITORIES.register("newsletter")
-class MemoryNewsletterRepository:
-    def __init__(self, state: MemoryState):
-        self._s = state
-
+class MemoryNewsletterRepository(MemoryRepository):
     async def get(self, email: str, *, for_update: bool = False) -> Subscriber | None:
         return self._s.community.subscribers.get(email)
 

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from adapters.memory.registry import REPOSITORIES
-from adapters.memory.store import MemoryState
+from adapters.memory.registry import REPOSITORIES, MemoryRepository
 from domain.identity.user import User
 
 
 @REPOSITORIES.register("users")
-class MemoryUserRepository:
-    def __init__(self, state: MemoryState):
-        self._s = state
-
+class MemoryUserRepository(MemoryRepository):
     async def get(self, user_id: str) -> User | None:
         return self._s.identity.users.get(user_id)
 

@@ -5,16 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from adapters.memory.registry import REPOSITORIES
-from adapters.memory.store import MemoryState
+from adapters.memory.registry import REPOSITORIES, MemoryRepository
 from application.ports.inbox import ReceivedWebhook
 
 
 @REPOSITORIES.register("inbox")
-class MemoryWebhookInbox:
-    def __init__(self, state: MemoryState):
-        self._s = state
-
+class MemoryWebhookInbox(MemoryRepository):
     async def store(self, webhook: ReceivedWebhook) -> bool:
         if any(
             w.source == webhook.source and w.event_id == webhook.event_id

@@ -6,18 +6,14 @@ import builtins
 from datetime import datetime
 
 from adapters.memory.paging import newest_first
-from adapters.memory.registry import REPOSITORIES
-from adapters.memory.store import MemoryState
+from adapters.memory.registry import REPOSITORIES, MemoryRepository
 from application.notifications.ports import NotificationFilter
 from application.pagination import Page, PageRequest
 from domain.notifications.notification import Notification
 
 
 @REPOSITORIES.register("notifications")
-class MemoryNotificationRepository:
-    def __init__(self, state: MemoryState):
-        self._s = state
-
+class MemoryNotificationRepository(MemoryRepository):
     async def add(self, notification: Notification) -> None:
         self._s.notifications.by_id.setdefault(notification.id, notification)
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from adapters.memory.paging import newest_first
-from adapters.memory.registry import REPOSITORIES
+from adapters.memory.registry import REPOSITORIES, MemoryRepository
 from adapters.memory.store import MemoryState
 from application.pagination import Page, PageRequest
 from application.payments.plans import default_plans
@@ -37,10 +37,7 @@ def _events(state: MemoryState) -> list[PaymentEvent]:
 
 
 @REPOSITORIES.register("plans")
-class MemoryPlanRepository:
-    def __init__(self, state: MemoryState):
-        self._s = state
-
+class MemoryPlanRepository(MemoryRepository):
     async def get(self, plan_id: str) -> Plan | None:
         return _plans(self._s).get(plan_id)
 
@@ -60,10 +57,7 @@ class MemoryPlanRepository:
 
 
 @REPOSITORIES.register("payments")
-class MemoryPaymentRepository:
-    def __init__(self, state: MemoryState):
-        self._s = state
-
+class MemoryPaymentRepository(MemoryRepository):
     async def add(self, payment: Payment) -> None:
         payments = _payments(self._s)
         if payment.id in payments or any(p.receipt == payment.receipt for p in payments.values()):

@@ -5,17 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from adapters.memory.paging import newest_first
-from adapters.memory.registry import REPOSITORIES
-from adapters.memory.store import MemoryState
+from adapters.memory.registry import REPOSITORIES, MemoryRepository
 from application.pagination import Page, PageRequest
 from domain.profiles.profile import Profile, ProfileView
 
 
 @REPOSITORIES.register("profiles")
-class MemoryProfileRepository:
-    def __init__(self, state: MemoryState):
-        self._s = state
-
+class MemoryProfileRepository(MemoryRepository):
     async def get(self, user_id: str) -> Profile | None:
         return self._s.profiles.profiles.get(user_id)
 

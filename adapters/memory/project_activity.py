@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from adapters.memory.paging import newest_first
-from adapters.memory.registry import REPOSITORIES
-from adapters.memory.store import MemoryState
+from adapters.memory.registry import REPOSITORIES, MemoryRepository
 from application.pagination import Page, PageRequest
 from domain.project_activity.activity import ProjectActivity
 
@@ -16,10 +15,7 @@ def _key(activity: ProjectActivity) -> tuple[datetime, str]:
 
 
 @REPOSITORIES.register("project_activity")
-class MemoryProjectActivityRepository:
-    def __init__(self, state: MemoryState) -> None:
-        self._s = state
-
+class MemoryProjectActivityRepository(MemoryRepository):
     async def add(self, activity: ProjectActivity) -> bool:
         entries = self._s.project_activity.entries
         if any(

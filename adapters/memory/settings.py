@@ -5,15 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from adapters.memory.registry import REPOSITORIES
-from adapters.memory.store import MemoryState
+from adapters.memory.registry import REPOSITORIES, MemoryRepository
 
 
 @REPOSITORIES.register("settings")
-class MemorySettingsRepository:
-    def __init__(self, state: MemoryState):
-        self._s = state
-
+class MemorySettingsRepository(MemoryRepository):
     async def get(self, user_id: str) -> dict[str, bool] | None:
         return self._s.settings.by_user.get(user_id)
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from adapters.memory.paging import newest_first
-from adapters.memory.registry import REPOSITORIES
-from adapters.memory.store import MemoryState
+from adapters.memory.registry import REPOSITORIES, MemoryRepository
 from application.pagination import Page, PageRequest
 from application.support.ports import QueueFilter, Requester
 from domain.support.ticket import SupportTicket, TicketMessage
@@ -21,10 +20,7 @@ def _page(items: list[SupportTicket], page: PageRequest) -> Page[SupportTicket]:
 
 
 @REPOSITORIES.register("support_tickets")
-class MemoryTicketRepository:
-    def __init__(self, state: MemoryState) -> None:
-        self._s = state
-
+class MemoryTicketRepository(MemoryRepository):
     async def add(self, ticket: SupportTicket) -> None:
         if ticket.id in self._s.support.tickets:
             raise ValueError(f"ticket {ticket.id} exists")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields
 from typing import Any, TypeVar
 
@@ -85,3 +85,17 @@ def for_update(stmt: sa.Select[Any], conn: AsyncConnection, skip_locked: bool = 
     if conn.dialect.name == "postgresql":
         return stmt.with_for_update(skip_locked=skip_locked)
     return stmt
+
+
+async def first_entity(
+    conn: AsyncConnection,
+    stmt: sa.Select[Any],
+    entity: Callable[[Any], E],
+    *,
+    lock: bool = False,
+    params: Mapping[str, Any] | None = None,
+) -> E | None:
+    """``entity`` of the first row ``stmt`` reads, None without one; the row locked
+    (``for_update``) when ``lock``."""
+    row = (await conn.execute(for_update(stmt, conn) if lock else stmt, params)).first()
+    return entity(row) if row is not None else None

@@ -8,11 +8,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.registry import REPOSITORIES
-from adapters.sqlalchemy.statements import entity_of, entity_row
-from adapters.sqlalchemy.statements import for_update as locked
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
+from adapters.sqlalchemy.statements import entity_of, entity_row, first_entity
 from adapters.sqlalchemy.tables.assistant import ai_conversations, ai_messages, ai_quota_usage
 from application.pagination import Page, PageRequest, encode_cursor
 from domain.assistant.conversation import Conversation, Message, MessageRole, MessageStatus, Part
@@ -84,19 +82,13 @@ _TAKE = {True: _take(postgresql.insert), False: _take(sqlite.insert)}  # by "is 
 
 
 @REPOSITORIES.register("conversations")
-class SqlConversationRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self._conn = conn
-
+class SqlConversationRepository(SqlRepository):
     async def add(self, conversation: Conversation) -> None:
         await self._conn.execute(_ADD_CONVERSATION, entity_row(conversation))
 
     async def get(self, conversation_id: str, *, for_update: bool = False) -> Conversation | None:
-        stmt = _GET
-        if for_update:
-            stmt = locked(stmt, self._conn)
-        row = (await self._conn.execute(stmt, {"conversation_id": conversation_id})).first()
-        return _conversation(row) if row is not None else None
+        params = {"conversation_id": conversation_id}
+        return await first_entity(self._conn, _GET, _conversation, lock=for_update, params=params)
 
     async def save(self, conversation: Conversation) -> None:
         values = entity_row(conversation, omit=("id", "user_id", "created_at"))
@@ -166,10 +158,7 @@ class SqlConversationRepository:
 
 
 @REPOSITORIES.register("assistant_quota")
-class SqlAssistantQuota:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self._conn = conn
-
+class SqlAssistantQuota(SqlRepository):
     async def take(self, user_id: str, day: date, limit: int) -> bool:
         """One statement: insert the day's first message, or count one more while under the
         limit (the conditional upsert serialises on the row: no over-admission)."""

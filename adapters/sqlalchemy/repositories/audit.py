@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.paging import read_page
-from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
 from adapters.sqlalchemy.statements import entity_of, entity_row
 from adapters.sqlalchemy.tables.access import projects, teams
 from adapters.sqlalchemy.tables.audit import audit_log
-from adapters.sqlalchemy.tables.identity import users
+from adapters.sqlalchemy.tables.identity import person_name_columns, users
 from application.audit.ports import AuditRecord
 from application.pagination import Page, PageRequest
 from application.ports.audit import AuditEntry
@@ -21,16 +20,13 @@ from domain.request_context import RequestContext
 
 
 @REPOSITORIES.register("audit_trail")
-class SqlOrganizationAuditTrail:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlOrganizationAuditTrail(SqlRepository):
     async def for_organization(self, organization_id: str, page: PageRequest) -> Page[AuditRecord]:
         a, u = audit_log.c, users.c
         team_ids = sa.select(teams.c.id).where(teams.c.organization_id == organization_id)
         project_ids = sa.select(projects.c.id).where(projects.c.organization_id == organization_id)
         stmt = (
-            sa.select(audit_log, u.first_name, u.last_name, u.username)
+            sa.select(audit_log, *person_name_columns)
             .select_from(audit_log.outerjoin(users, u.id == a.actor_id))
             .where(
                 sa.or_(
@@ -66,10 +62,7 @@ def audit_row(entry: AuditEntry) -> dict[str, Any]:
 
 
 @REPOSITORIES.register("audit")
-class SqlAuditLog:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlAuditLog(SqlRepository):
     async def append(self, entry: AuditEntry) -> None:
         await self._conn.execute(sa.insert(audit_log).values(**audit_row(entry)))
 

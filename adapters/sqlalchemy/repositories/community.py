@@ -6,14 +6,14 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.paging import newest_first
-from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.paging import read_page
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
+from adapters.sqlalchemy.repositories.profiles import count_stars
 from adapters.sqlalchemy.statements import (
     entity_of,
     entity_row,
-    for_update,
+    first_entity,
     insert_ignoring_conflict,
 )
 from adapters.sqlalchemy.tables.community import (
@@ -22,7 +22,7 @@ from adapters.sqlalchemy.tables.community import (
     newsletter_subscribers,
     reports,
 )
-from adapters.sqlalchemy.tables.identity import users
+from adapters.sqlalchemy.tables.identity import person_name_columns, users
 from adapters.sqlalchemy.tables.profiles import profile_stars
 from adapters.sqlalchemy.tables.settings import user_settings
 from application.community.ports import FeedbackRecipient
@@ -31,15 +31,13 @@ from domain.community.feedback import Feedback, FeedbackChannel
 from domain.community.newsletter import Subscriber, SubscriberStatus
 from domain.community.reports import EntityType, Report, ReportReason, ReportStatus
 from domain.community.stars import Stargazer
+from domain.identity.user import person_name
 
 T = TypeVar("T")
 
 
 @REPOSITORIES.register("stars")
-class SqlStarRepository:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlStarRepository(SqlRepository):
     async def add(self, profile_user_id: str, user_id: str, now: datetime) -> bool:
         row = {"profile_user_id": profile_user_id, "user_id": user_id, "created_at": now}
         return await insert_ignoring_conflict(self._conn, profile_stars, row)
@@ -61,56 +59,32 @@ class SqlStarRepository:
         return value
 
     async def count(self, profile_user_id: str) -> int:
-        stmt = (
-            sa.select(sa.func.count())
-            .select_from(profile_stars)
-            .where(profile_stars.c.profile_user_id == profile_user_id)
-        )
-        return int((await self._conn.execute(stmt)).scalar_one())
+        return await count_stars(self._conn, profile_user_id)
 
     async def stargazers(self, profile_user_id: str, page: PageRequest) -> Page[Stargazer]:
         s = profile_stars.c
         stmt = (
-            sa.select(
-                s.user_id,
-                s.created_at,
-                users.c.first_name,
-                users.c.last_name,
-                users.c.username,
-                users.c.image_url,
-            )
+            sa.select(s.user_id, s.created_at, *person_name_columns, users.c.image_url)
             .join(users, users.c.id == s.user_id)
             .where(s.profile_user_id == profile_user_id)
         )
-        return await newest_first(
-            self._conn,
-            stmt,
-            s.created_at,
-            s.user_id,
-            page,
-            _stargazer,
-            lambda g: (g.starred_at, g.user_id),
-        )
+        return await read_page(self._conn, stmt, page, _stargazer, by=s.created_at, id=s.user_id)
 
 
 def _stargazer(r: Any) -> Stargazer:
-    name = " ".join(p for p in (r.first_name, r.last_name) if p) or r.username
-    return Stargazer(r.user_id, name or None, r.image_url, r.created_at)
+    name = person_name(r.first_name, r.last_name, r.username)
+    return Stargazer(r.user_id, name, r.image_url, r.created_at)
 
 
 @REPOSITORIES.register("reports")
-class SqlReportRepository:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlReportRepository(SqlRepository):
     async def add(self, report: Report) -> bool:
         # Only the partial unique index (one open report per reporter and entity) may conflict.
         return await insert_ignoring_conflict(self._conn, reports, _report_row(report))
 
     async def get(self, report_id: str, *, for_update: bool = False) -> Report | None:
         stmt = sa.select(reports).where(reports.c.id == report_id)
-        row = (await self._conn.execute(_locked(stmt, self._conn, for_update))).first()
-        return _report(row) if row else None
+        return await first_entity(self._conn, stmt, _report, lock=for_update)
 
     async def save(self, report: Report) -> None:
         await self._conn.execute(
@@ -126,14 +100,8 @@ class SqlReportRepository:
 
     async def by_reporter(self, reporter_id: str, page: PageRequest) -> Page[Report]:
         stmt = sa.select(reports).where(reports.c.reporter_id == reporter_id)
-        return await newest_first(
-            self._conn,
-            stmt,
-            reports.c.created_at,
-            reports.c.id,
-            page,
-            _report,
-            lambda r: (r.created_at, r.id),
+        return await read_page(
+            self._conn, stmt, page, _report, by=reports.c.created_at, id=reports.c.id
         )
 
     async def queue(self, status: ReportStatus | None, page: PageRequest) -> Page[Report]:
@@ -149,9 +117,13 @@ class SqlReportRepository:
         return Page(items, encode_cursor("", items[-1].id) if more else None)
 
 
-def _locked(stmt: sa.Select[Any], conn: AsyncConnection, lock: bool) -> sa.Select[Any]:
-    locked: sa.Select[Any] = for_update(stmt, conn) if lock else stmt
-    return locked
+def _feedback(row: Any) -> Feedback:
+    channel = FeedbackChannel(row.channel) if row.channel else None
+    return entity_of(Feedback, row, channel=channel)
+
+
+def _subscriber(row: Any) -> Subscriber:
+    return entity_of(Subscriber, row, status=SubscriberStatus(row.status))
 
 
 def _report_row(report: Report) -> dict[str, Any]:
@@ -174,21 +146,14 @@ def _report(row: Any) -> Report:
 
 
 @REPOSITORIES.register("feedback")
-class SqlFeedbackRepository:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlFeedbackRepository(SqlRepository):
     async def add(self, item: Feedback) -> None:
         channel = item.channel.value if item.channel else None
         await self._conn.execute(sa.insert(feedback).values(**entity_row(item, channel=channel)))
 
     async def by_code(self, digest: str, *, for_update: bool = False) -> Feedback | None:
         stmt = sa.select(feedback).where(feedback.c.code_digest == digest)
-        row = (await self._conn.execute(_locked(stmt, self._conn, for_update))).first()
-        if row is None:
-            return None
-        channel = FeedbackChannel(row.channel) if row.channel else None
-        return entity_of(Feedback, row, channel=channel)
+        return await first_entity(self._conn, stmt, _feedback, lock=for_update)
 
     async def submit(self, item: Feedback) -> None:
         await self._conn.execute(
@@ -208,9 +173,7 @@ class SqlFeedbackRepository:
     ) -> list[FeedbackRecipient]:
         u = users.c
         stmt = (
-            sa.select(
-                u.id, u.email, u.first_name, u.last_name, u.username, user_settings.c.settings
-            )
+            sa.select(u.id, u.email, *person_name_columns, user_settings.c.settings)
             .outerjoin(user_settings, user_settings.c.user_id == u.id)
             .where(u.deleted_at.is_(None))
         )
@@ -229,14 +192,10 @@ class SqlFeedbackRepository:
 
 
 @REPOSITORIES.register("newsletter")
-class SqlNewsletterRepository:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlNewsletterRepository(SqlRepository):
     async def get(self, email: str, *, for_update: bool = False) -> Subscriber | None:
         stmt = sa.select(newsletter_subscribers).where(newsletter_subscribers.c.email == email)
-        row = (await self._conn.execute(_locked(stmt, self._conn, for_update))).first()
-        return entity_of(Subscriber, row, status=SubscriberStatus(row.status)) if row else None
+        return await first_entity(self._conn, stmt, _subscriber, lock=for_update)
 
     async def add(self, subscriber: Subscriber) -> bool:
         row = entity_row(subscriber, status=subscriber.status.value)

@@ -7,10 +7,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.errors import duplicates_refused
-from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
 from adapters.sqlalchemy.statements import for_update, insert_ignoring_conflict
 from adapters.sqlalchemy.tables.free_credits import (
     free_credit_claims,
@@ -32,10 +31,7 @@ _CHANNEL_OF_KIND = {kind: channel for channel, kind in _SEND_KINDS.items()}
 
 
 @REPOSITORIES.register("phone_verifications")
-class SqlPhoneVerificationRepository:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlPhoneVerificationRepository(SqlRepository):
     async def get(self, user_id: str) -> PhoneVerification:
         stmt = sa.select(phone_verifications).where(phone_verifications.c.user_id == user_id)
         return await self._load(user_id, (await self._conn.execute(stmt)).first())

@@ -5,19 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
 from adapters.sqlalchemy.statements import for_update, insert_ignoring_conflict
 from adapters.sqlalchemy.tables.credits import idempotency_keys as keys
 from application.ports.idempotency import IdempotencyRecord, StoredResponse
 
 
 @REPOSITORIES.register("idempotency")
-class SqlIdempotencyStore:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlIdempotencyStore(SqlRepository):
     async def claim(
         self, record: IdempotencyRecord, *, now: datetime, stale_before: datetime
     ) -> IdempotencyRecord | None:

@@ -4,23 +4,23 @@ from collections.abc import Collection
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.registry import REPOSITORIES
-from adapters.sqlalchemy.statements import entity_of, entity_row, insert_ignoring_conflict
-from adapters.sqlalchemy.statements import for_update as lock_rows
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
+from adapters.sqlalchemy.statements import (
+    entity_of,
+    entity_row,
+    first_entity,
+    insert_ignoring_conflict,
+)
 from adapters.sqlalchemy.tables.identity import users
 from domain.identity.user import User
 
 
 @REPOSITORIES.register("users")
-class SqlUserRepository:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlUserRepository(SqlRepository):
     async def get(self, user_id: str) -> User | None:
-        row = (await self._conn.execute(sa.select(users).where(users.c.id == user_id))).first()
-        return user_of(row) if row else None
+        stmt = sa.select(users).where(users.c.id == user_id)
+        return await first_entity(self._conn, stmt, user_of)
 
     async def inactive_among(self, user_ids: Collection[str]) -> set[str]:
         wanted = set(user_ids)
@@ -31,10 +31,7 @@ class SqlUserRepository:
 
     async def get_by_subject(self, subject: str, *, for_update: bool = False) -> User | None:
         stmt = sa.select(users).where(users.c.subject == subject)
-        if for_update:
-            stmt = lock_rows(stmt, self._conn)
-        row = (await self._conn.execute(stmt)).first()
-        return user_of(row) if row else None
+        return await first_entity(self._conn, stmt, user_of, lock=for_update)
 
     async def add(self, user: User) -> bool:
         return await insert_ignoring_conflict(self._conn, users, _to_row(user))
@@ -61,8 +58,7 @@ class SqlUserRepository:
             .order_by(users.c.deleted_at.desc(), users.c.id.desc())
             .limit(1)
         )
-        row = (await self._conn.execute(lock_rows(stmt, self._conn))).first()
-        return user_of(row) if row else None
+        return await first_entity(self._conn, stmt, user_of, lock=True)
 
 
 def _to_row(user: User) -> dict[str, Any]:

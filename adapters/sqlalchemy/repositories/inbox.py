@@ -5,19 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
 from adapters.sqlalchemy.statements import insert_ignoring_conflict
 from adapters.sqlalchemy.tables.inbox import webhook_inbox
 from application.ports.inbox import ReceivedWebhook
 
 
 @REPOSITORIES.register("inbox")
-class SqlWebhookInbox:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlWebhookInbox(SqlRepository):
     async def store(self, webhook: ReceivedWebhook) -> bool:
         return await insert_ignoring_conflict(
             self._conn,

@@ -7,12 +7,11 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.errors import duplicates_refused
 from adapters.sqlalchemy.paging import read_page
-from adapters.sqlalchemy.registry import REPOSITORIES
-from adapters.sqlalchemy.statements import entity_of
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
+from adapters.sqlalchemy.statements import entity_of, first_entity
 from adapters.sqlalchemy.statements import for_update as lock_rows
 from adapters.sqlalchemy.tables.access import memberships
 from adapters.sqlalchemy.tables.identity import users
@@ -36,10 +35,7 @@ def status_predicate(status: InvitationStatus, now: datetime) -> sa.ColumnElemen
 
 
 @REPOSITORIES.register("invitations")
-class SqlInvitationRepository:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlInvitationRepository(SqlRepository):
     async def add(self, invitation: Invitation) -> None:
         with duplicates_refused("invitation id or code digest already stored"):
             await self._conn.execute(sa.insert(invitations).values(**_row(invitation)))
@@ -57,16 +53,11 @@ class SqlInvitationRepository:
 
     async def by_digest(self, digest: str, *, for_update: bool = False) -> Invitation | None:
         stmt = sa.select(invitations).where(i.code_digest == digest)
-        if for_update:
-            stmt = lock_rows(stmt, self._conn)
-        row = (await self._conn.execute(stmt)).first()
-        return _invitation(row) if row else None
+        return await first_entity(self._conn, stmt, _invitation, lock=for_update)
 
     async def get(self, invitation_id: str) -> Invitation | None:
-        row = (
-            await self._conn.execute(sa.select(invitations).where(i.id == invitation_id))
-        ).first()
-        return _invitation(row) if row else None
+        stmt = sa.select(invitations).where(i.id == invitation_id)
+        return await first_entity(self._conn, stmt, _invitation)
 
     async def open_invitations(
         self, now: datetime, *, organization_id: str | None = None, invited_by: str | None = None

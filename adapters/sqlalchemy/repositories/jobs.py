@@ -5,19 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
 from adapters.sqlalchemy.statements import insert_ignoring_conflict
 from adapters.sqlalchemy.tables.jobs import job_runs, processed_messages
 from domain.ids import new_id
 
 
 @REPOSITORIES.register("processed_messages")
-class SqlProcessedMessages:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlProcessedMessages(SqlRepository):
     async def contains(self, message_id: str) -> bool:
         stmt = sa.select(sa.literal(1)).where(processed_messages.c.message_id == message_id)
         return (await self._conn.execute(stmt)).first() is not None
@@ -38,10 +34,7 @@ class SqlProcessedMessages:
 
 
 @REPOSITORIES.register("job_runs")
-class SqlJobRuns:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlJobRuns(SqlRepository):
     async def claim(self, job: str, slot: datetime, now: datetime, stale_before: datetime) -> bool:
         # The unique (job, slot) decides between racing schedulers: on PostgreSQL the loser's
         # INSERT waits for the winner's commit, then does nothing.

@@ -5,10 +5,9 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.paging import read_page
-from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
 from adapters.sqlalchemy.statements import entity_of, insert_ignoring_conflict
 from adapters.sqlalchemy.tables.notifications import notifications
 from application.notifications.ports import NotificationFilter
@@ -19,10 +18,7 @@ n = notifications.c
 
 
 @REPOSITORIES.register("notifications")
-class SqlNotificationRepository:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlNotificationRepository(SqlRepository):
     async def add(self, notification: Notification) -> None:
         # Idempotent on id: a redelivered outbox message does not notify twice.
         await insert_ignoring_conflict(

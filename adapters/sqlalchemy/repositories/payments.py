@@ -7,13 +7,13 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.errors import duplicates_refused
-from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
 from adapters.sqlalchemy.statements import (
     entity_of,
     entity_row,
+    first_entity,
     for_update,
     insert_ignoring_conflict,
     upsert,
@@ -31,13 +31,10 @@ P, R, E = payments.c, payment_refunds.c, payment_events.c
 
 
 @REPOSITORIES.register("plans")
-class SqlPlanRepository:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlPlanRepository(SqlRepository):
     async def get(self, plan_id: str) -> Plan | None:
-        row = (await self._conn.execute(sa.select(plans).where(plans.c.plan_id == plan_id))).first()
-        return _plan(row) if row else None
+        stmt = sa.select(plans).where(plans.c.plan_id == plan_id)
+        return await first_entity(self._conn, stmt, _plan)
 
     async def list(self, *, include_inactive: bool = False) -> list[Plan]:
         stmt = sa.select(plans).order_by(plans.c.amount, plans.c.plan_id)
@@ -64,10 +61,7 @@ class SqlPlanRepository:
 
 
 @REPOSITORIES.register("payments")
-class SqlPaymentRepository:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlPaymentRepository(SqlRepository):
     async def add(self, payment: Payment) -> None:
         with duplicates_refused("payment id, receipt or gateway id already stored"):
             await self._conn.execute(sa.insert(payments).values(_payment_row(payment)))

@@ -7,9 +7,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.paging import read_page
-from adapters.sqlalchemy.registry import REPOSITORIES
-from adapters.sqlalchemy.statements import insert_ignoring_conflict, upsert
-from adapters.sqlalchemy.tables.identity import users
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
+from adapters.sqlalchemy.statements import first_entity, insert_ignoring_conflict, upsert
+from adapters.sqlalchemy.tables.identity import person_name_columns, users
 from adapters.sqlalchemy.tables.profiles import profile_stars, profile_views, profiles
 from application.pagination import Page, PageRequest
 from domain.profiles.profile import (
@@ -39,14 +39,10 @@ _SCALARS = (
 
 
 @REPOSITORIES.register("profiles")
-class SqlProfileRepository:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlProfileRepository(SqlRepository):
     async def get(self, user_id: str) -> Profile | None:
         stmt = sa.select(profiles).where(profiles.c.user_id == user_id)
-        row = (await self._conn.execute(stmt)).first()
-        return _to_profile(row) if row else None
+        return await first_entity(self._conn, stmt, _to_profile)
 
     async def add(self, profile: Profile) -> bool:
         return await insert_ignoring_conflict(self._conn, profiles, _to_row(profile))
@@ -70,14 +66,7 @@ class SqlProfileRepository:
     async def list_views(self, profile_user_id: str, page: PageRequest) -> Page[ProfileView]:
         v = profile_views.c
         stmt = (
-            sa.select(
-                v.viewer_id,
-                v.viewed_at,
-                users.c.first_name,
-                users.c.last_name,
-                users.c.username,
-                users.c.image_url,
-            )
+            sa.select(v.viewer_id, v.viewed_at, *person_name_columns, users.c.image_url)
             .join(users, users.c.id == v.viewer_id)
             .where(v.profile_user_id == profile_user_id)
         )
@@ -91,18 +80,23 @@ class SqlProfileRepository:
         return (await self._conn.execute(stmt)).first() is not None
 
     async def star_count(self, profile_user_id: str) -> int:
-        stmt = (
-            sa.select(sa.func.count())
-            .select_from(profile_stars)
-            .where(profile_stars.c.profile_user_id == profile_user_id)
-        )
-        return int((await self._conn.execute(stmt)).scalar_one())
+        return await count_stars(self._conn, profile_user_id)
 
     async def has_starred(self, profile_user_id: str, user_id: str) -> bool:
         stmt = sa.select(sa.literal(1)).where(
             profile_stars.c.profile_user_id == profile_user_id, profile_stars.c.user_id == user_id
         )
         return (await self._conn.execute(stmt)).first() is not None
+
+
+async def count_stars(conn: AsyncConnection, profile_user_id: str) -> int:
+    """How many users starred a profile (shown by the profile and by the community's stars)."""
+    stmt = (
+        sa.select(sa.func.count())
+        .select_from(profile_stars)
+        .where(profile_stars.c.profile_user_id == profile_user_id)
+    )
+    return int((await conn.execute(stmt)).scalar_one())
 
 
 def _to_row(profile: Profile) -> dict[str, Any]:

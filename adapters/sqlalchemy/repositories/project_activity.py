@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.paging import newest_first
-from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.paging import read_page
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
 from adapters.sqlalchemy.statements import entity_of, entity_row, insert_ignoring_conflict
 from adapters.sqlalchemy.tables.access import projects
 from adapters.sqlalchemy.tables.project_activity import project_activity
@@ -23,15 +21,8 @@ def _activity(row: Any) -> ProjectActivity:
     return entity_of(ProjectActivity, row, commits=tuple(row.commits))
 
 
-def _key(activity: ProjectActivity) -> tuple[datetime, str]:
-    return activity.created_at, activity.id
-
-
 @REPOSITORIES.register("project_activity")
-class SqlProjectActivityRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self._conn = conn
-
+class SqlProjectActivityRepository(SqlRepository):
     async def add(self, activity: ProjectActivity) -> bool:
         head = dict(activity.head_commit) if activity.head_commit is not None else None
         row = entity_row(activity, head_commit=head, commits=[dict(c) for c in activity.commits])
@@ -41,7 +32,7 @@ class SqlProjectActivityRepository:
 
     async def list_for_project(self, project_id: str, page: PageRequest) -> Page[ProjectActivity]:
         stmt = sa.select(project_activity).where(a.project_id == project_id)
-        return await newest_first(self._conn, stmt, a.created_at, a.id, page, _activity, _key)
+        return await read_page(self._conn, stmt, page, _activity, by=a.created_at, id=a.id)
 
     async def linked_projects(self, repository_url: str) -> list[str]:
         stmt = (

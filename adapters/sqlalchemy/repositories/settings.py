@@ -4,18 +4,14 @@ from collections.abc import Mapping
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
 from adapters.sqlalchemy.statements import upsert
 from adapters.sqlalchemy.tables.settings import user_settings
 
 
 @REPOSITORIES.register("settings")
-class SqlSettingsRepository:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlSettingsRepository(SqlRepository):
     async def get(self, user_id: str) -> Mapping[str, object] | None:
         stmt = sa.select(user_settings.c.settings).where(user_settings.c.user_id == user_id)
         value = (await self._conn.execute(stmt)).scalar_one_or_none()

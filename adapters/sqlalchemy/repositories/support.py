@@ -6,11 +6,10 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.paging import newest_first
-from adapters.sqlalchemy.registry import REPOSITORIES
-from adapters.sqlalchemy.statements import entity_of, entity_row
+from adapters.sqlalchemy.paging import read_page
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
+from adapters.sqlalchemy.statements import entity_of, entity_row, first_entity
 from adapters.sqlalchemy.statements import for_update as lock_rows
 from adapters.sqlalchemy.tables.support import support_ticket_messages, support_tickets
 from application.pagination import Page, PageRequest
@@ -40,24 +39,14 @@ def _ticket(row: Any) -> SupportTicket:
     )
 
 
-def _key(ticket: SupportTicket) -> tuple[datetime, str]:
-    return ticket.created_at, ticket.id
-
-
 @REPOSITORIES.register("support_tickets")
-class SqlTicketRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self._conn = conn
-
+class SqlTicketRepository(SqlRepository):
     async def add(self, ticket: SupportTicket) -> None:
         await self._conn.execute(sa.insert(support_tickets).values(**entity_row(ticket)))
 
     async def get(self, ticket_id: str, *, for_update: bool = False) -> SupportTicket | None:
         stmt = sa.select(support_tickets).where(t.id == ticket_id)
-        if for_update:
-            stmt = lock_rows(stmt, self._conn)
-        row = (await self._conn.execute(stmt)).first()
-        return _ticket(row) if row is not None else None
+        return await first_entity(self._conn, stmt, _ticket, lock=for_update)
 
     async def save(self, ticket: SupportTicket) -> None:
         values = entity_row(ticket, omit=("id",))
@@ -77,7 +66,7 @@ class SqlTicketRepository:
 
     async def list_for_requester(self, requester_id: str, page: PageRequest) -> Page[SupportTicket]:
         stmt = sa.select(support_tickets).where(t.requester_id == requester_id)
-        return await newest_first(self._conn, stmt, t.created_at, t.id, page, _ticket, _key)
+        return await read_page(self._conn, stmt, page, _ticket, by=t.created_at, id=t.id)
 
     async def queue(self, flt: QueueFilter, page: PageRequest) -> Page[SupportTicket]:
         stmt = sa.select(support_tickets)
@@ -89,7 +78,7 @@ class SqlTicketRepository:
             stmt = stmt.where(t.assignee_id.is_(None))
         elif flt.assignee_id is not None:
             stmt = stmt.where(t.assignee_id == flt.assignee_id)
-        return await newest_first(self._conn, stmt, t.created_at, t.id, page, _ticket, _key)
+        return await read_page(self._conn, stmt, page, _ticket, by=t.created_at, id=t.id)
 
     async def lock_requester(self, requester: Requester) -> None:
         # SQLite serialises writers (BEGIN IMMEDIATE); PostgreSQL takes a transaction-scoped

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from adapters.sqlalchemy.tables.base import Json, id_column, metadata, timestamp
+from adapters.sqlalchemy.tables.base import Json, id_column, lifecycle, metadata, timestamp
 
 ai_conversations = sa.Table(
     "ai_conversations",
@@ -14,8 +14,7 @@ ai_conversations = sa.Table(
     sa.Column("title", sa.String(100), nullable=False),
     sa.Column("title_generated", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("message_count", sa.Integer, nullable=False, server_default="0"),
-    timestamp("created_at"),
-    timestamp("updated_at"),
+    *lifecycle(),
     sa.Index("ix_ai_conversations_user_updated", "user_id", "updated_at", "id"),
 )
 

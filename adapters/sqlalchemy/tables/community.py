@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from adapters.sqlalchemy.tables.base import id_column, metadata, timestamp, unique_where
+from adapters.sqlalchemy.tables.base import id_column, lifecycle, metadata, timestamp, unique_where
 
 #: Report statuses that count as open (domain/community/reports.py OPEN_STATUSES).
 OPEN_REPORT = "status IN ('QUEUED', 'IN_REVIEW', 'ESCALATED')"
@@ -24,8 +24,7 @@ reports = sa.Table(
     sa.Column("status", sa.String(20), nullable=False),
     sa.Column("resolution", sa.String(1000)),
     id_column("moderator_id", sa.ForeignKey("users.id")),
-    timestamp("created_at"),
-    timestamp("updated_at"),
+    *lifecycle(),
     # One open report per (reporter, entity): a partial unique index on both dialects.
     unique_where(
         "uq_reports_open_per_reporter", "reporter_id", "entity_type", "entity_id", where=OPEN_REPORT
@@ -62,8 +61,7 @@ newsletter_subscribers = sa.Table(
     metadata,
     sa.Column("email", sa.String(320), primary_key=True),
     sa.Column("status", sa.String(20), nullable=False),
-    timestamp("created_at"),
-    timestamp("updated_at"),
+    *lifecycle(),
     timestamp("confirmation_sent_at", nullable=True),
     timestamp("confirmed_at", nullable=True),
     timestamp("unsubscribed_at", nullable=True),

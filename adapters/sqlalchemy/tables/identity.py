@@ -21,3 +21,6 @@ users = sa.Table(
     # dropped); NULL until a provider event is applied.
     timestamp("provider_updated_at", nullable=True),
 )
+
+#: What a user is named by to others (``domain.identity.user.person_name`` reads these).
+person_name_columns = (users.c.first_name, users.c.last_name, users.c.username)

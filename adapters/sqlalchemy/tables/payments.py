@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from adapters.sqlalchemy.tables.base import Json, id_column, metadata, timestamp
+from adapters.sqlalchemy.tables.base import Json, id_column, lifecycle, metadata, timestamp
 from domain.request_context import MAX_IP_LENGTH, MAX_USER_AGENT_LENGTH
 
 PAYMENT_STATUSES = (
@@ -35,8 +35,7 @@ plans = sa.Table(
     sa.Column("features", Json, nullable=False),
     sa.Column("is_active", sa.Boolean, nullable=False),
     sa.Column("is_popular", sa.Boolean, nullable=False),
-    timestamp("created_at"),
-    timestamp("updated_at"),
+    *lifecycle(),
     sa.CheckConstraint("amount >= 0", name="amount_not_negative"),
     sa.CheckConstraint("credits >= 0", name="credits_not_negative"),
 )
@@ -65,8 +64,7 @@ payments = sa.Table(
     sa.Column("captured_amount", sa.Integer, nullable=False),
     sa.Column("refunded_amount", sa.Integer, nullable=False),
     sa.Column("flags", Json, nullable=False),
-    timestamp("created_at"),
-    timestamp("updated_at"),
+    *lifecycle(),
     timestamp("processing_at", nullable=True),
     timestamp("completed_at", nullable=True),
     timestamp("failed_at", nullable=True),

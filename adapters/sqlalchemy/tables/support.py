@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from adapters.sqlalchemy.tables.base import id_column, metadata, timestamp
+from adapters.sqlalchemy.tables.base import id_column, lifecycle, metadata, timestamp
 from domain.request_context import MAX_IP_LENGTH
 
 support_tickets = sa.Table(
@@ -24,8 +24,7 @@ support_tickets = sa.Table(
     sa.Column("type_by_agent", sa.Boolean, nullable=False),
     sa.Column("severity_by_agent", sa.Boolean, nullable=False),
     id_column("assignee_id", sa.ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
-    timestamp("created_at"),
-    timestamp("updated_at"),
+    *lifecycle(),
     timestamp("first_response_due_at"),
     timestamp("first_responded_at", nullable=True),
     timestamp("breached_at", nullable=True),

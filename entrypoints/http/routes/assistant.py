@@ -31,7 +31,7 @@ from domain.assistant.errors import AssistantDisabled, ModelBlocked, ModelUnavai
 from domain.assistant.quota import QuotaStatus
 from entrypoints.http.middleware import SECURITY_HEADERS
 from entrypoints.http.request_state import request_id_of
-from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply
+from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply, page_reply
 from entrypoints.http.schemas.assistant import (
     ChatOut,
     ConversationDetailOut,
@@ -196,8 +196,7 @@ async def list_conversations(
     _enabled(policy)
     q = call.query
     page = await listing(call.user, q.paging)
-    items = [_conversation_out(c) for c in page.items]
-    return Reply(items, meta={"limit": q.limit, "nextCursor": page.next_cursor})
+    return page_reply(page, q.limit, _conversation_out)
 
 
 @routes.get(

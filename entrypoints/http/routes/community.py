@@ -284,20 +284,7 @@ class OptionalTokenQuery(ApiQuery):
     token: Annotated[str, Field(min_length=1, max_length=1000)] | None = None
 
 
-@routes.get(
-    NEWSLETTER_UNSUBSCRIBE,
-    auth=Auth.NONE,
-    query=TokenQuery,
-    response=ReceivedOut,
-    summary="Unsubscribe from the newsletter by its signed link",
-)
-async def unsubscribe_link(
-    call: Call[NoBody, TokenQuery], unsubscribe_newsletter: UnsubscribeNewsletter
-) -> ReceivedOut:
-    await unsubscribe_newsletter.by_token(call.query.token)
-    return ReceivedOut(message=UNSUBSCRIBE_ANSWER)
-
-
+# Registered bottom-up: the GET (the signed link, its token required) first, then the POST.
 @routes.post(
     NEWSLETTER_UNSUBSCRIBE,
     auth=Auth.NONE,
@@ -306,21 +293,34 @@ async def unsubscribe_link(
     raw=True,  # the one-click POST (RFC 8058) is form-encoded; the address form is JSON
     summary="Unsubscribe: ?token= (one click) or {email} (mails the owner an unsubscribe link)",
 )
+@routes.get(
+    NEWSLETTER_UNSUBSCRIBE,
+    auth=Auth.NONE,
+    query=TokenQuery,
+    response=ReceivedOut,
+    summary="Unsubscribe from the newsletter by its signed link",
+    name="community_unsubscribe_link",
+)
 async def unsubscribe(
-    call: Call[NoBody, OptionalTokenQuery], unsubscribe_newsletter: UnsubscribeNewsletter
+    call: Call[NoBody, TokenQuery | OptionalTokenQuery],
+    unsubscribe_newsletter: UnsubscribeNewsletter,
 ) -> ReceivedOut:
     if call.query.token is not None:
         await unsubscribe_newsletter.by_token(call.query.token)
-        return ReceivedOut(message=UNSUBSCRIBE_ANSWER)
+    else:
+        await unsubscribe_newsletter.by_address(_email_in(call).email)
+    return ReceivedOut(message=UNSUBSCRIBE_ANSWER)
+
+
+def _email_in(call: Call[NoBody, TokenQuery | OptionalTokenQuery]) -> EmailIn:
+    """The JSON ``{email}`` body of the raw unsubscribe route, refused as a declared body is."""
     refuse_non_json(call.request)
     try:
-        body = EmailIn.model_validate_json(call.raw_body or b"", strict=True)
+        return EmailIn.model_validate_json(call.raw_body or b"", strict=True)
     except ValidationError as exc:
         raise ApiError(
             "VALIDATION_ERROR", "Invalid request body", details=validation_details(exc)
         ) from exc
-    await unsubscribe_newsletter.by_address(body.email)
-    return ReceivedOut(message=UNSUBSCRIBE_ANSWER)
 
 
 @routes.post(

@@ -104,23 +104,24 @@ class ScopeNameOut(ApiOutput):
     slug: str
 
 
-class InvitationPreviewOut(ApiOutput):
+class InvitedToOut(ApiOutput):
+    """What an invitation is to: the scope (with those above it) and the role it gives. Its
+    answers add their own fields after these."""
+
     scope: str
     organization: ScopeNameOut
     team: ScopeNameOut | None
     project: ScopeNameOut | None
     role: RoleRefOut
+
+
+class InvitationPreviewOut(InvitedToOut):
     email: str  # masked
     expires_at: UtcTime
     invited_by: str | None
 
 
-class AcceptedOut(ApiOutput):
-    scope: str
-    organization: ScopeNameOut
-    team: ScopeNameOut | None
-    project: ScopeNameOut | None
-    role: RoleRefOut
+class AcceptedOut(InvitedToOut):
     already_member: bool
 
 

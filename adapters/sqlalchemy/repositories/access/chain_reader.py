@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sqlalchemy.connectivity import close_quietly, is_outage, unavailable_on_outage
-from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
 from adapters.sqlalchemy.repositories.access.rows import membership_from, scope_from
 from adapters.sqlalchemy.repositories.access.scopes import SqlProjectRepository, SqlTeamRepository
 from adapters.sqlalchemy.statement_pool import StatementPool
@@ -129,10 +129,7 @@ def _members(rows: Sequence[Mapping[str, Any]]) -> tuple[Membership, ...]:
 
 
 @REPOSITORIES.register("scopes")
-class SqlScopeChainReader:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlScopeChainReader(SqlRepository):
     async def _rows(self, stmt: sa.TextualSelect, ref: str, user_id: str | None) -> Sequence[Any]:
         params = {"ref": ref, "user_id": user_id or _NOBODY}
         return [r._mapping for r in (await self._conn.execute(stmt, params)).all()]

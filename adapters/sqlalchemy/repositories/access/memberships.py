@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.errors import duplicates_refused
 from adapters.sqlalchemy.paging import read_page
-from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
 from adapters.sqlalchemy.repositories.access.rows import (
     MEMBERSHIP_COLUMNS,
     ROLE_COLUMNS,
@@ -20,7 +20,7 @@ from adapters.sqlalchemy.repositories.access.rows import (
 )
 from adapters.sqlalchemy.statements import upsert
 from adapters.sqlalchemy.tables.access import memberships, roles
-from adapters.sqlalchemy.tables.identity import users
+from adapters.sqlalchemy.tables.identity import person_name_columns, users
 from application.access.ports import MemberView
 from application.pagination import Page, PageRequest
 from domain.access.memberships import Membership
@@ -38,10 +38,7 @@ def _with_role(stmt: sa.Select[Any]) -> sa.Select[Any]:
 
 
 @REPOSITORIES.register("memberships")
-class SqlMembershipRepository:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlMembershipRepository(SqlRepository):
     def _select(self) -> sa.Select[Any]:
         return _with_role(
             sa.select(m.c.id).select_from(m.outerjoin(roles, roles.c.id == m.c.role_id))
@@ -95,16 +92,7 @@ class SqlMembershipRepository:
 
     async def list_members(self, scope: ScopeRef, page: PageRequest) -> Page[MemberView]:
         stmt = (
-            _with_role(
-                sa.select(
-                    m.c.id,
-                    m.c.created_at,
-                    users.c.email,
-                    users.c.first_name,
-                    users.c.last_name,
-                    users.c.username,
-                )
-            )
+            _with_role(sa.select(m.c.id, m.c.created_at, users.c.email, *person_name_columns))
             .select_from(
                 m.join(users, users.c.id == m.c.user_id).outerjoin(roles, roles.c.id == m.c.role_id)
             )

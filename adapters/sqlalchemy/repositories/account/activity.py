@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.registry import REPOSITORIES
-from adapters.sqlalchemy.statements import entity_of, entity_row, upsert
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
+from adapters.sqlalchemy.statements import entity_of, entity_row, first_entity, upsert
 from adapters.sqlalchemy.tables.account import (
     account_activity,
     account_exports,
@@ -23,10 +23,7 @@ from domain.request_context import RequestContext
 
 
 @REPOSITORIES.register("activity")
-class SqlActivityLog:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlActivityLog(SqlRepository):
     async def append(self, entry: ActivityEntry) -> None:
         ctx = entry.context
         await self._conn.execute(
@@ -84,10 +81,7 @@ def _entry(r: Any) -> ActivityEntry:
 
 
 @REPOSITORIES.register("step_up_codes")
-class SqlStepUpCodes:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlStepUpCodes(SqlRepository):
     async def put(self, code: StepUpCode) -> None:
         await upsert(
             self._conn,
@@ -99,8 +93,8 @@ class SqlStepUpCodes:
 
     async def get(self, user_id: str) -> StepUpCode | None:
         t = account_step_up_codes
-        row = (await self._conn.execute(sa.select(t).where(t.c.user_id == user_id))).first()
-        return entity_of(StepUpCode, row) if row is not None else None
+        stmt = sa.select(t).where(t.c.user_id == user_id)
+        return await first_entity(self._conn, stmt, functools.partial(entity_of, StepUpCode))
 
     async def delete(self, user_id: str) -> None:
         t = account_step_up_codes
@@ -113,10 +107,7 @@ class SqlStepUpCodes:
 
 
 @REPOSITORIES.register("exports")
-class SqlExportRepository:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlExportRepository(SqlRepository):
     async def add(self, export: DataExport) -> None:
         await self._conn.execute(
             sa.insert(account_exports).values(entity_row(export, status=export.status.value))
@@ -129,8 +120,7 @@ class SqlExportRepository:
 
     async def get(self, export_id: str) -> DataExport | None:
         t = account_exports
-        row = (await self._conn.execute(sa.select(t).where(t.c.id == export_id))).first()
-        return _export(row) if row is not None else None
+        return await first_entity(self._conn, sa.select(t).where(t.c.id == export_id), _export)
 
     async def latest_for_user(self, user_id: str) -> DataExport | None:
         t = account_exports
@@ -140,8 +130,7 @@ class SqlExportRepository:
             .order_by(t.c.requested_at.desc(), t.c.id.desc())
             .limit(1)
         )
-        row = (await self._conn.execute(stmt)).first()
-        return _export(row) if row is not None else None
+        return await first_entity(self._conn, stmt, _export)
 
     async def ready_before(self, completed_before: datetime) -> list[DataExport]:
         t = account_exports

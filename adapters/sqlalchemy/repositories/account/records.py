@@ -13,9 +13,8 @@ from collections.abc import Mapping
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
 from adapters.sqlalchemy.repositories.identity import SqlUserRepository, user_of
 from adapters.sqlalchemy.tables.access import memberships, organizations
 from adapters.sqlalchemy.tables.account import (
@@ -54,10 +53,7 @@ _ORG = ScopeKind.ORGANIZATION.value
 
 
 @REPOSITORIES.register("account_records")
-class SqlAccountRecords:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlAccountRecords(SqlRepository):
     async def sole_owned_organizations(self, user_id: str) -> list[OwnedOrganization]:
         m, o = memberships.c, organizations.c
         other = memberships.alias("other")

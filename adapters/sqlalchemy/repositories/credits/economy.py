@@ -6,11 +6,9 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.registry import REPOSITORIES
-from adapters.sqlalchemy.statements import entity_row, insert_ignoring_conflict
-from adapters.sqlalchemy.statements import for_update as locked
+from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
+from adapters.sqlalchemy.statements import entity_row, first_entity, insert_ignoring_conflict
 from adapters.sqlalchemy.tables.credits import (
     coupon_redemptions,
     coupons,
@@ -36,10 +34,7 @@ def _referral(row: Any) -> Referral:
 
 
 @REPOSITORIES.register("referrals")
-class SqlReferralRepository:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlReferralRepository(SqlRepository):
     async def code_of(self, user_id: str) -> str | None:
         stmt = sa.select(referral_codes.c.code).where(referral_codes.c.user_id == user_id)
         code: str | None = (await self._conn.execute(stmt)).scalar_one_or_none()
@@ -56,10 +51,7 @@ class SqlReferralRepository:
 
     async def get(self, referred_user_id: str, *, for_update: bool = False) -> Referral | None:
         stmt = sa.select(referrals).where(referrals.c.referred_user_id == referred_user_id)
-        if for_update:
-            stmt = locked(stmt, self._conn)
-        row = (await self._conn.execute(stmt)).first()
-        return _referral(row) if row else None
+        return await first_entity(self._conn, stmt, _referral, lock=for_update)
 
     async def add(self, referral: Referral) -> bool:
         return await insert_ignoring_conflict(self._conn, referrals, _values(referral))
@@ -86,10 +78,7 @@ def _values(r: Referral) -> dict[str, Any]:
 
 
 @REPOSITORIES.register("coupons")
-class SqlCouponRepository:
-    def __init__(self, conn: AsyncConnection):
-        self._conn = conn
-
+class SqlCouponRepository(SqlRepository):
     async def add(self, coupon: Coupon) -> bool:
         values = entity_row(coupon)
         return await insert_ignoring_conflict(self._conn, coupons, values)

@@ -15,7 +15,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.statements import entity_of, for_update, insert_ignoring_conflict
+from adapters.sqlalchemy.statements import (
+    entity_of,
+    first_entity,
+    for_update,
+    insert_ignoring_conflict,
+)
 from adapters.sqlalchemy.tables.credits import credit_holds, credit_wallets
 from application.transient import TransientConflict
 from domain.credits import entries
@@ -58,8 +63,7 @@ class SqlHolds:
 
     async def _by(self, clause: Any, lock: bool) -> Hold | None:
         stmt = sa.select(credit_holds).where(clause)
-        row = (await self._conn.execute(for_update(stmt, self._conn) if lock else stmt)).first()
-        return _hold(row) if row else None
+        return await first_entity(self._conn, stmt, _hold, lock=lock)
 
     async def _locked(self, hold_id: str) -> Hold:
         hold = await self._by(credit_holds.c.id == hold_id, lock=True)

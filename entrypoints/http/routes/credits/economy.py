@@ -45,24 +45,18 @@ async def transfer(
 ) -> SpendOut | web.Response:
     key, body = required_idempotency_key(call), call.body
     receiver = body.to.receiver
-    if isinstance(receiver, ToUser):
-        result = await transfer.to_user(
-            user_id=call.user.user_id,
-            receiver_id=receiver.user_id,
-            amount=body.amount,
-            note=body.note,
-            idempotency_key=key,
-            context=call.context,
-        )
-    else:
-        result = await transfer.to_organization(
-            user_id=call.user.user_id,
-            organization_ref=receiver.organization_ref,
-            amount=body.amount,
-            note=body.note,
-            idempotency_key=key,
-            context=call.context,
-        )
+    send = (
+        functools.partial(transfer.to_user, receiver_id=receiver.user_id)
+        if isinstance(receiver, ToUser)
+        else functools.partial(transfer.to_organization, organization_ref=receiver.organization_ref)
+    )
+    result = await send(
+        user_id=call.user.user_id,
+        amount=body.amount,
+        note=body.note,
+        idempotency_key=key,
+        context=call.context,
+    )
     return moved(result.transaction_id, result.balance, result.replayed)
 
 
