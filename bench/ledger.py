@@ -20,7 +20,9 @@ requests/s, p50/p99, CPU µs per request and the ratios (b)/(a), (c)/(a), (d)/(a
 the ledger (Σ postings = 0, every wallet = Σ its postings).
 
 ``--rounds N`` (3): the ceiling and every run are measured N times, interleaved (a, b, c, d, e,
-then again), and each run's share is taken against the ceiling of its own round; the table gives
+then again), each after the database has been vacuumed and checkpointed (the previous run's
+deferred work done before it starts), and each run's share is taken against the ceiling of its
+own round; the table gives
 the median over the rounds and their range. On a 2-core machine the ceiling alone moves by a
 quarter from one minute to the next, so a single pair of runs says little about a share.
 
@@ -300,6 +302,18 @@ def ceiling_request(wallets: list[str]) -> object:
     return make
 
 
+async def settle_database(dsn: str) -> None:
+    """Before each run: the previous run's deferred work done now (its dead rows vacuumed, its
+    WAL checkpointed), so that autovacuum and checkpoints of a heavy run (the hot wallet, the
+    transfers) do not land on whichever run comes next — the ceiling's or the service's."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute("VACUUM (ANALYZE)")
+        await conn.execute("CHECKPOINT")
+    finally:
+        await conn.close()
+
+
 async def verify(dsn: str) -> str:
     conn = await asyncpg.connect(dsn)
     try:
@@ -427,6 +441,7 @@ async def run(args: argparse.Namespace) -> int:
                     run_id = name[1]
                     if args.only and run_id != "a" and run_id not in wanted:
                         continue
+                    await settle_database(dsn)
                     spy = None
                     if args.profile and conns == 64 and round_ == 0:
                         output = Path(args.profile) / f"{run_id}-{conns}.txt"

@@ -151,7 +151,7 @@ def batch_spend_arguments(spends: Sequence[tuple[Any, ...]]) -> tuple[Any, ...]:
     columns = list(zip(*spends, strict=True))
     return (
         spends[0][0],
-        *(list(columns[i]) for i in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)),
+        *(list(columns[i]) for i in range(1, 12)),  # amount … event id: one array each
         max(columns[5]),
         PublishRealtime.TOPIC,
         spends[0][13],
