@@ -77,23 +77,22 @@ def batch_sizes(fast: PostgresAtomicLedger) -> list[int]:
     return sizes
 
 
+async def spend_one_credit(ledger: PostgresAtomicLedger, user: str, key: str) -> int | None:
+    """The balance after spending 1 credit of ``user`` under ``key``; None when refused."""
+    spend = Spend(ledger, FakeClock(NOW))
+    try:
+        return (await spend(user_id=user, amount=1, purpose="p", idempotency_key=key)).balance
+    except InsufficientCredits:
+        return None
+
+
 async def test_concurrent_spends_of_one_wallet_are_batched_and_each_stands_alone(
     ledger, db, pg_url
 ):
     fast, uow = ledger
     await fund(uow, "hot", 30, NOW)
     sizes = batch_sizes(fast)
-    spend = Spend(fast, FakeClock(NOW))
-
-    async def one(i: int) -> int | None:
-        try:
-            return (
-                await spend(user_id="hot", amount=1, purpose="p", idempotency_key=f"k{i}")
-            ).balance
-        except InsufficientCredits:
-            return None
-
-    answers = await asyncio.gather(*(one(i) for i in range(50)))
+    answers = await asyncio.gather(*(spend_one_credit(fast, "hot", f"k{i}") for i in range(50)))
     assert sorted(a for a in answers if a is not None) == list(range(30))  # 29..0, each once
     assert answers.count(None) == 20
     assert sizes and max(sizes) > 1  # the statement in flight made the others wait and batch
@@ -133,18 +132,10 @@ async def test_two_processes_batching_on_one_wallet_never_overspend(ledger, pg_u
     other = PostgresAtomicLedger(engine, UnitOfWorkAtomicLedger(uow), pool_size=4)
     await fund(uow, "shared", 50, NOW)
     sizes = (batch_sizes(fast), batch_sizes(other))
-
-    async def one(ledger_: PostgresAtomicLedger, i: int) -> int | None:
-        spend = Spend(ledger_, FakeClock(NOW))
-        try:
-            return (
-                await spend(user_id="shared", amount=1, purpose="p", idempotency_key=f"k{i}")
-            ).balance
-        except InsufficientCredits:
-            return None
-
     try:
-        answers = await asyncio.gather(*(one(fast if i % 2 else other, i) for i in range(80)))
+        answers = await asyncio.gather(
+            *(spend_one_credit(fast if i % 2 else other, "shared", f"k{i}") for i in range(80))
+        )
     finally:
         await other.close()
         await engine.dispose()

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 Spend = tuple[Any, ...]  # ``fast_path.spend_arguments``: the wallet first, the key fourth
@@ -37,13 +37,6 @@ class _Waiting:
     answer: asyncio.Future[int | None]
 
 
-@dataclass(eq=False)
-class _Wallet:
-    """A wallet with a statement in flight, and the spends waiting for the next one."""
-
-    waiting: list[_Waiting] = field(default_factory=list)
-
-
 class WalletBatches:
     """``spend(args)`` answers the balance after the spend, or None when it posted nothing."""
 
@@ -56,29 +49,29 @@ class WalletBatches:
         self._run_one = run_one
         self._run_many = run_many
         self._most = most
-        self._busy: dict[str, _Wallet] = {}
+        # A wallet with a statement in flight → the spends waiting for the next one.
+        self._busy: dict[str, list[_Waiting]] = {}
         self._running: set[asyncio.Task[None]] = set()
 
     async def spend(self, args: Spend) -> int | None:
         wallet = args[WALLET]
-        busy = self._busy.get(wallet)
-        if busy is None:  # nothing in flight for this wallet: run now
-            self._busy[wallet] = _Wallet()
+        waiting_list = self._busy.get(wallet)
+        if waiting_list is None:  # nothing in flight for this wallet: run now
+            self._busy[wallet] = []
             try:
                 return await self._run_one(args)
             finally:
                 self._next(wallet)
         waiting = _Waiting(args, asyncio.get_running_loop().create_future())
-        busy.waiting.append(waiting)
+        waiting_list.append(waiting)
         return await waiting.answer  # a cancelled waiter is left out of the batch
 
     def _next(self, wallet: str) -> None:
         """The statement in flight for ``wallet`` ended: start the next with what waits."""
-        busy = self._busy[wallet]
         batch: list[_Waiting] = []
         later: list[_Waiting] = []
         keys: set[str] = set()
-        for waiting in busy.waiting:
+        for waiting in self._busy[wallet]:
             if waiting.answer.done():
                 continue
             if len(batch) < self._most and waiting.spend[KEY] not in keys:
@@ -89,7 +82,7 @@ class WalletBatches:
         if not batch:
             del self._busy[wallet]
             return
-        busy.waiting = later
+        self._busy[wallet] = later
         task = asyncio.get_running_loop().create_task(self._run(wallet, batch))
         self._running.add(task)
         task.add_done_callback(self._running.discard)
@@ -101,7 +94,7 @@ class WalletBatches:
             else:
                 await _answer_many(batch, self._run_many)
         except asyncio.CancelledError:  # shutting down: no next statement from here
-            for waiting in self._busy.pop(wallet).waiting:
+            for waiting in self._busy.pop(wallet):
                 _settle(waiting, RunAlone())
             raise
         self._next(wallet)
