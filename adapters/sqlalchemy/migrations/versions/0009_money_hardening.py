@@ -14,6 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from adapters.sqlalchemy.migrations.shapes import timestamp
+
 revision = "0009_money_hardening"
 down_revision = "0008_jobs"
 branch_labels = None
@@ -27,9 +29,7 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("reconcile_failures", sa.Integer(), server_default="0", nullable=False)
         )
-        batch_op.add_column(
-            sa.Column("next_reconcile_at", sa.DateTime(timezone=True), nullable=True)
-        )
+        batch_op.add_column(timestamp("next_reconcile_at", nullable=True))
 
 
 def downgrade() -> None:
