@@ -1,7 +1,5 @@
 """foundation: users, profiles, settings, notifications, outbox, inbox, audit
 
-Revision ID: 0001_foundation
-Revises:
 Create Date: 2026-11-22 10:59:23.095307
 """
 
@@ -24,8 +22,6 @@ from adapters.sqlalchemy.migrations.shapes import (
 
 revision = "0001_foundation"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

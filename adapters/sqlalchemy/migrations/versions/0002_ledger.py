@@ -1,8 +1,4 @@
-"""ledger: credit wallets, append-only ledger transactions and postings, Idempotency-Key records
-
-Revision ID: 0002_ledger
-Revises: 0001_foundation
-"""
+"""ledger: credit wallets, append-only ledger transactions and postings, Idempotency-Key records"""
 
 from __future__ import annotations
 
@@ -25,8 +21,6 @@ from adapters.sqlalchemy.migrations.shapes import (
 
 revision = "0002_ledger"
 down_revision = "0001_foundation"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,8 +1,5 @@
 """plans, payments, payment refunds, payment events
 
-Revision ID: 0003_payments
-Revises: 0002_ledger
-
 Payment events are append-only on PostgreSQL (trigger); payments and plans can never be deleted
 (plans are deactivated). The seed's three plans are inserted here.
 """
@@ -32,8 +29,6 @@ from adapters.sqlalchemy.migrations.shapes import (
 
 revision = "0003_payments"
 down_revision = "0002_ledger"
-branch_labels = None
-depends_on = None
 
 SEEDED_AT = datetime(2026, 1, 1, tzinfo=UTC)
 DEFAULT_PLANS = [

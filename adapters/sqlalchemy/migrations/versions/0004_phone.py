@@ -1,8 +1,4 @@
-"""phone verification and free credits
-
-Revision ID: 0004_phone
-Revises: 0003_payments
-"""
+"""phone verification and free credits"""
 
 from __future__ import annotations
 
@@ -21,8 +17,6 @@ from adapters.sqlalchemy.migrations.shapes import (
 
 revision = "0004_phone"
 down_revision = "0003_payments"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,8 +1,5 @@
 """organizations, teams, projects, roles, memberships
 
-Revision ID: 0005_rbac
-Revises: 0004_phone
-
 Teams, projects and memberships keep their rows when a scope is soft-deleted (``deleted_at``);
 foreign keys RESTRICT so nothing below a scope vanishes with it.
 """
@@ -23,8 +20,6 @@ from adapters.sqlalchemy.migrations.shapes import (
 
 revision = "0005_rbac"
 down_revision = "0004_phone"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,8 +1,5 @@
 """invitations
 
-Revision ID: 0006_invites
-Revises: 0005_rbac
-
 Invitations to organizations, teams and projects; only the SHA-256 digest of a code is stored.
 """
 
@@ -25,8 +22,6 @@ from adapters.sqlalchemy.migrations.shapes import (
 
 revision = "0006_invites"
 down_revision = "0005_rbac"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

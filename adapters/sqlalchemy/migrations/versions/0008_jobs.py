@@ -1,8 +1,4 @@
-"""job runs and processed messages
-
-Revision ID: 0008_jobs
-Revises: 0007_identity
-"""
+"""job runs and processed messages"""
 
 from __future__ import annotations
 
@@ -13,8 +9,6 @@ from adapters.sqlalchemy.migrations.shapes import id_column, primary_key, timest
 
 revision = "0008_jobs"
 down_revision = "0007_identity"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,8 +1,5 @@
 """refund request fingerprints, per-payment reconciliation backoff
 
-Revision ID: 0009_money_hardening
-Revises: 0008_jobs
-
 ``payment_refunds.request_fingerprint``: what the admin asked under the Idempotency-Key that names
 the refund (a retry under the same key must ask the same). ``payments.reconcile_failures`` and
 ``payments.next_reconcile_at``: a payment whose gateway lookup keeps failing is re-checked less and
@@ -18,8 +15,6 @@ from adapters.sqlalchemy.migrations.shapes import timestamp
 
 revision = "0009_money_hardening"
 down_revision = "0008_jobs"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -2,9 +2,6 @@
 
 Out-of-order Clerk webhooks older than it are dropped. NULL for existing rows: their next event
 applies, as before.
-
-Revision ID: 0011_user_provider_updated_at
-Revises: 0010_invitation_inviter_indexes
 """
 
 from __future__ import annotations
@@ -15,8 +12,6 @@ from adapters.sqlalchemy.migrations.shapes import timestamp
 
 revision = "0011_user_provider_updated_at"
 down_revision = "0010_invitation_inviter_indexes"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,8 +1,4 @@
-"""The AI assistant: conversations, messages, daily quota (issue 10)
-
-Revision ID: 0012_assistant
-Revises: 0011_user_provider_updated_at
-"""
+"""The AI assistant: conversations, messages, daily quota (issue 10)"""
 
 from __future__ import annotations
 
@@ -19,8 +15,6 @@ from adapters.sqlalchemy.migrations.shapes import (
 
 revision = "0012_assistant"
 down_revision = "0011_user_provider_updated_at"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

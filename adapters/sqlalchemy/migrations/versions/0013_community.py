@@ -1,8 +1,5 @@
 """Community: reports (never deleted), feedback and the weekly job's claims, newsletter
 subscribers (issue 11). Stars keep using ``profile_stars``.
-
-Revision ID: 0013_community
-Revises: 0012_assistant
 """
 
 from __future__ import annotations
@@ -27,8 +24,6 @@ from adapters.sqlalchemy.migrations.shapes import (
 
 revision = "0013_community"
 down_revision = "0012_assistant"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,8 +1,4 @@
-"""Support desk (tickets, threads) and GitHub project activity (issue 11, items 6-7)
-
-Revision ID: 0014_support
-Revises: 0013_community
-"""
+"""Support desk (tickets, threads) and GitHub project activity (issue 11, items 6-7)"""
 
 from __future__ import annotations
 
@@ -19,8 +15,6 @@ from adapters.sqlalchemy.migrations.shapes import (
 
 revision = "0014_support"
 down_revision = "0013_community"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,8 +1,4 @@
-"""The account context: activity log (append-only), step-up codes, data exports (issue 12)
-
-Revision ID: 0015_account
-Revises: 0014_support
-"""
+"""The account context: activity log (append-only), step-up codes, data exports (issue 12)"""
 
 from __future__ import annotations
 
@@ -21,8 +17,6 @@ from adapters.sqlalchemy.migrations.shapes import (
 
 revision = "0015_account"
 down_revision = "0014_support"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,8 +1,4 @@
-"""Credits economy: when promotional credits expire next, referrals, coupons (issue 15)
-
-Revision ID: 0017_economy
-Revises: 0016_resilience
-"""
+"""Credits economy: when promotional credits expire next, referrals, coupons (issue 15)"""
 
 from __future__ import annotations
 
@@ -19,8 +15,6 @@ from adapters.sqlalchemy.migrations.shapes import (
 
 revision = "0017_economy"
 down_revision = "0016_resilience"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
