@@ -91,7 +91,7 @@ memberships = sa.Table(
     id_column(primary_key=True),
     user_reference(nullable=False),
     *scope_placement(),
-    sa.Column("role_id", sa.String(36), nullable=False),
+    id_column("role_id", nullable=False),
     *lifecycle(),
     sa.UniqueConstraint("user_id", "scope_id", name="uq_memberships_user_scope"),
     sa.Index("ix_memberships_scope", "scope_id", "id"),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from adapters.sqlalchemy.tables.base import Json, id_column, metadata, timestamp
+from adapters.sqlalchemy.tables.base import Json, id_column, metadata, request_origin, timestamp
 from domain.account.activity import MAX_ACTION_LENGTH
-from domain.request_context import MAX_IP_LENGTH, MAX_REQUEST_ID_LENGTH, MAX_USER_AGENT_LENGTH
+from domain.request_context import MAX_REQUEST_ID_LENGTH
 
 # Append-only on PostgreSQL (no UPDATE; rows leave by retention or erasure only).
 account_activity = sa.Table(
@@ -18,8 +18,7 @@ account_activity = sa.Table(
     sa.Column("level", sa.String(10), nullable=False),
     sa.Column("metadata", Json, nullable=False),
     sa.Column("request_id", sa.String(MAX_REQUEST_ID_LENGTH)),
-    sa.Column("ip", sa.String(MAX_IP_LENGTH)),
-    sa.Column("user_agent", sa.String(MAX_USER_AGENT_LENGTH)),
+    *request_origin(),
     timestamp("created_at"),
     sa.Index("ix_account_activity_user", "user_id", "created_at", "id"),
     sa.Index("ix_account_activity_created", "created_at"),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from adapters.sqlalchemy.tables.base import Json, id_column, metadata, timestamp
-from domain.request_context import MAX_IP_LENGTH, MAX_REQUEST_ID_LENGTH, MAX_USER_AGENT_LENGTH
+from adapters.sqlalchemy.tables.base import Json, id_column, metadata, request_origin, timestamp
+from domain.request_context import MAX_REQUEST_ID_LENGTH
 
 audit_log = sa.Table(
     "audit_log",
@@ -20,8 +20,7 @@ audit_log = sa.Table(
     sa.Column("before", Json),
     sa.Column("after", Json),
     sa.Column("request_id", sa.String(MAX_REQUEST_ID_LENGTH)),
-    sa.Column("ip", sa.String(MAX_IP_LENGTH)),
-    sa.Column("user_agent", sa.String(MAX_USER_AGENT_LENGTH)),
+    *request_origin(),
     timestamp("created_at"),
     sa.Index("ix_audit_scope", "scope_type", "scope_id", "id"),
 )

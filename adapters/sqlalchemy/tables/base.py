@@ -8,6 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
+from domain.request_context import MAX_IP_LENGTH, MAX_USER_AGENT_LENGTH
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -81,6 +83,15 @@ def scope_placement() -> list[sa.Column[Any]]:
 def user_reference(name: str = "user_id", **kwargs: Any) -> sa.Column[str]:
     """A column naming a user whose rows go with it: deleting the user deletes the row."""
     return id_column(name, sa.ForeignKey("users.id", ondelete="CASCADE"), **kwargs)
+
+
+def request_origin() -> list[sa.Column[str]]:
+    """Where a recorded request came from: the client's ``ip`` and ``user_agent`` (of a
+    ``domain.request_context.RequestContext``), both nullable."""
+    return [
+        sa.Column("ip", sa.String(MAX_IP_LENGTH)),
+        sa.Column("user_agent", sa.String(MAX_USER_AGENT_LENGTH)),
+    ]
 
 
 def unique_where(name: str, *columns: str, where: str) -> sa.Index:

@@ -42,7 +42,7 @@ ledger_transactions = sa.Table(
     sa.Column("description", sa.String(500), nullable=False),
     sa.Column("payment_id", sa.String(64)),
     sa.Column("refund_id", sa.String(64)),
-    sa.Column("hold_id", sa.String(36)),
+    id_column("hold_id"),
     sa.Column("metadata", Json, nullable=False),
     sa.Column("details", Json),  # why a REJECTED request was refused
     timestamp("created_at"),

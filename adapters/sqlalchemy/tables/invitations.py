@@ -12,7 +12,7 @@ invitations = sa.Table(
     id_column(primary_key=True),
     *scope_placement(),
     sa.Column("email", sa.String(254), nullable=False),  # normalised (lower-case)
-    sa.Column("role_id", sa.String(36), nullable=False),
+    id_column("role_id", nullable=False),
     sa.Column("code_digest", sa.String(64), nullable=False, unique=True),
     id_column("invited_by", nullable=False),
     sa.Column("state", sa.String(10), nullable=False),  # pending/used/declined/revoked

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from adapters.sqlalchemy.tables.base import Json, id_column, lifecycle, metadata, timestamp
-from domain.request_context import MAX_IP_LENGTH, MAX_USER_AGENT_LENGTH
+from adapters.sqlalchemy.tables.base import (
+    Json,
+    id_column,
+    lifecycle,
+    metadata,
+    request_origin,
+    timestamp,
+)
 
 PAYMENT_STATUSES = (
     "PENDING",
@@ -118,8 +124,7 @@ payment_events = sa.Table(
     sa.Column("actor", sa.String(64), nullable=False),
     sa.Column("source", sa.String(30), nullable=False),
     sa.Column("data", Json, nullable=False),
-    sa.Column("ip", sa.String(MAX_IP_LENGTH)),
-    sa.Column("user_agent", sa.String(MAX_USER_AGENT_LENGTH)),
+    *request_origin(),
     timestamp("created_at"),
     sa.Index("ix_payment_events_payment", "payment_id", "created_at", "id"),
 )

@@ -1,137 +1,146 @@
-"""ledger: credit wallets, append-only ledger transactions and postings, Idempotency-Key records
-
-Revision ID: 0002_ledger
-Revises: 0001_foundation
-"""
+"""ledger: credit wallets, append-only ledger transactions and postings, Idempotency-Key records"""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
-from adapters.sqlalchemy.ddl import append_only_statements
+from adapters.sqlalchemy.migrations.shapes import (
+    check,
+    create_unique_where,
+    drop_trigger,
+    foreign_key,
+    id_column,
+    json_column,
+    make_append_only,
+    one_of,
+    primary_key,
+    timestamp,
+    unique,
+)
 
 revision = "0002_ledger"
 down_revision = "0001_foundation"
-branch_labels = None
-depends_on = None
-
-JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
-POSTED_INITIAL = "type = 'INITIAL_ALLOCATION' AND status = 'POSTED'"
-POSTED_PURCHASE = "type = 'PURCHASE' AND status = 'POSTED'"
-REFUND = "type = 'REFUND'"
-
-
-def _where(clause: str) -> dict[str, object]:
-    return {"postgresql_where": sa.text(clause), "sqlite_where": sa.text(clause)}
 
 
 def upgrade() -> None:
-    op.create_table('credit_wallets',
-    sa.Column('account', sa.String(length=80), nullable=False),
-    sa.Column('balance', sa.BigInteger(), nullable=False),
-    sa.Column('held', sa.BigInteger(), server_default='0', nullable=False),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint('balance >= 0', name=op.f('ck_credit_wallets_balance_not_negative')),
-    sa.CheckConstraint('balance >= held', name=op.f('ck_credit_wallets_holds_covered')),
-    sa.CheckConstraint('held >= 0', name=op.f('ck_credit_wallets_held_not_negative')),
-    sa.PrimaryKeyConstraint('account', name=op.f('pk_credit_wallets'))
+    op.create_table(
+        "credit_wallets",
+        sa.Column("account", sa.String(length=80), nullable=False),
+        sa.Column("balance", sa.BigInteger(), nullable=False),
+        sa.Column("held", sa.BigInteger(), server_default="0", nullable=False),
+        timestamp("updated_at"),
+        check("credit_wallets", "balance_not_negative", "balance >= 0"),
+        check("credit_wallets", "holds_covered", "balance >= held"),
+        check("credit_wallets", "held_not_negative", "held >= 0"),
+        primary_key("credit_wallets", "account"),
     )
-    op.create_table('idempotency_keys',
-    sa.Column('scope', sa.String(length=64), nullable=False),
-    sa.Column('key', sa.String(length=255), nullable=False),
-    sa.Column('fingerprint', sa.String(length=64), nullable=False),
-    sa.Column('status', sa.Integer(), nullable=True),
-    sa.Column('body', sa.LargeBinary(), nullable=True),
-    sa.Column('content_type', sa.String(length=100), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('scope', 'key', name=op.f('pk_idempotency_keys'))
+    op.create_table(
+        "idempotency_keys",
+        sa.Column("scope", sa.String(length=64), nullable=False),
+        sa.Column("key", sa.String(length=255), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("status", sa.Integer(), nullable=True),
+        sa.Column("body", sa.LargeBinary(), nullable=True),
+        sa.Column("content_type", sa.String(length=100), nullable=True),
+        timestamp("created_at"),
+        timestamp("expires_at"),
+        primary_key("idempotency_keys", "scope", "key"),
     )
-    with op.batch_alter_table('idempotency_keys', schema=None) as batch_op:
-        batch_op.create_index('ix_idempotency_keys_expires_at', ['expires_at'], unique=False)
+    op.create_index("ix_idempotency_keys_expires_at", "idempotency_keys", ["expires_at"])
 
-    op.create_table('ledger_transactions',
-    sa.Column('id', sa.String(length=36), nullable=False),
-    sa.Column('idempotency_key', sa.String(length=320), nullable=False),
-    sa.Column('fingerprint', sa.String(length=64), nullable=False),
-    sa.Column('type', sa.String(length=32), nullable=False),
-    sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('wallet', sa.String(length=80), nullable=False),
-    sa.Column('description', sa.String(length=500), nullable=False),
-    sa.Column('payment_id', sa.String(length=64), nullable=True),
-    sa.Column('refund_id', sa.String(length=64), nullable=True),
-    sa.Column('hold_id', sa.String(length=36), nullable=True),
-    sa.Column('metadata', JSON, nullable=False),
-    sa.Column('details', JSON, nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint("status IN ('POSTED', 'REJECTED')", name=op.f('ck_ledger_transactions_status_known')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_ledger_transactions')),
-    sa.UniqueConstraint('idempotency_key', name=op.f('uq_ledger_transactions_idempotency_key'))
+    op.create_table(
+        "ledger_transactions",
+        id_column(),
+        sa.Column("idempotency_key", sa.String(length=320), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("type", sa.String(length=32), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("wallet", sa.String(length=80), nullable=False),
+        sa.Column("description", sa.String(length=500), nullable=False),
+        sa.Column("payment_id", sa.String(length=64), nullable=True),
+        sa.Column("refund_id", sa.String(length=64), nullable=True),
+        sa.Column("hold_id", sa.String(length=36), nullable=True),
+        json_column("metadata"),
+        json_column("details", nullable=True),
+        timestamp("created_at"),
+        check("ledger_transactions", "status_known", one_of("status", "POSTED", "REJECTED")),
+        primary_key("ledger_transactions", "id"),
+        unique("ledger_transactions", "idempotency_key"),
     )
-    with op.batch_alter_table('ledger_transactions', schema=None) as batch_op:
-        batch_op.create_index('uq_ledger_one_initial_allocation_per_wallet', ['wallet'], unique=True, **_where(POSTED_INITIAL))
-        batch_op.create_index('uq_ledger_one_purchase_per_payment', ['payment_id'], unique=True, **_where(POSTED_PURCHASE))
-        batch_op.create_index('uq_ledger_one_refund_entry', ['refund_id'], unique=True, **_where(REFUND))
-
-    op.create_table('ledger_postings',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
-    sa.Column('transaction_id', sa.String(length=36), nullable=False),
-    sa.Column('account', sa.String(length=80), nullable=False),
-    sa.Column('amount', sa.BigInteger(), nullable=False),
-    sa.Column('entry_type', sa.String(length=32), nullable=False),
-    sa.Column('balance_after', sa.BigInteger(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint('amount <> 0', name=op.f('ck_ledger_postings_amount_not_zero')),
-    sa.ForeignKeyConstraint(['transaction_id'], ['ledger_transactions.id'], name=op.f('fk_ledger_postings_transaction_id_ledger_transactions'), ondelete='RESTRICT'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_ledger_postings')),
-    sa.UniqueConstraint('transaction_id', 'account', name='uq_ledger_postings_tx_account')
+    create_unique_where(
+        "uq_ledger_one_initial_allocation_per_wallet",
+        "ledger_transactions",
+        ["wallet"],
+        where="type = 'INITIAL_ALLOCATION' AND status = 'POSTED'",
     )
-    with op.batch_alter_table('ledger_postings', schema=None) as batch_op:
-        batch_op.create_index('ix_ledger_postings_account_id', ['account', 'id'], unique=False)
-
-    op.create_table('credit_holds',
-    sa.Column('id', sa.String(length=36), nullable=False),
-    sa.Column('wallet', sa.String(length=80), nullable=False),
-    sa.Column('amount', sa.BigInteger(), nullable=False),
-    sa.Column('idempotency_key', sa.String(length=320), nullable=False),
-    sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('captured', sa.BigInteger(), server_default='0', nullable=False),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
-    sa.CheckConstraint('amount > 0', name=op.f('ck_credit_holds_amount_positive')),
-    sa.CheckConstraint('captured >= 0 AND captured <= amount', name=op.f('ck_credit_holds_captured_within_amount')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_credit_holds')),
-    sa.UniqueConstraint('idempotency_key', name=op.f('uq_credit_holds_idempotency_key'))
+    create_unique_where(
+        "uq_ledger_one_purchase_per_payment",
+        "ledger_transactions",
+        ["payment_id"],
+        where="type = 'PURCHASE' AND status = 'POSTED'",
     )
-    with op.batch_alter_table('credit_holds', schema=None) as batch_op:
-        batch_op.create_index('ix_credit_holds_open_expiry', ['status', 'expires_at'], unique=False)
+    create_unique_where(
+        "uq_ledger_one_refund_entry", "ledger_transactions", ["refund_id"], where="type = 'REFUND'"
+    )
 
-    if op.get_bind().dialect.name == "postgresql":
-        # The ledger is append-only: history is corrected by new entries, never rewritten.
-        for table in ("ledger_transactions", "ledger_postings"):
-            for stmt in append_only_statements(table):
-                op.execute(stmt)
+    op.create_table(
+        "ledger_postings",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        id_column("transaction_id"),
+        sa.Column("account", sa.String(length=80), nullable=False),
+        sa.Column("amount", sa.BigInteger(), nullable=False),
+        sa.Column("entry_type", sa.String(length=32), nullable=False),
+        sa.Column("balance_after", sa.BigInteger(), nullable=True),
+        timestamp("created_at"),
+        check("ledger_postings", "amount_not_zero", "amount <> 0"),
+        foreign_key(
+            "ledger_postings", "transaction_id", "ledger_transactions.id", ondelete="RESTRICT"
+        ),
+        primary_key("ledger_postings", "id"),
+        sa.UniqueConstraint("transaction_id", "account", name="uq_ledger_postings_tx_account"),
+    )
+    op.create_index("ix_ledger_postings_account_id", "ledger_postings", ["account", "id"])
+
+    op.create_table(
+        "credit_holds",
+        id_column(),
+        sa.Column("wallet", sa.String(length=80), nullable=False),
+        sa.Column("amount", sa.BigInteger(), nullable=False),
+        sa.Column("idempotency_key", sa.String(length=320), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("captured", sa.BigInteger(), server_default="0", nullable=False),
+        timestamp("created_at"),
+        timestamp("expires_at"),
+        timestamp("closed_at", nullable=True),
+        check("credit_holds", "amount_positive", "amount > 0"),
+        check("credit_holds", "captured_within_amount", "captured >= 0 AND captured <= amount"),
+        primary_key("credit_holds", "id"),
+        unique("credit_holds", "idempotency_key"),
+    )
+    op.create_index("ix_credit_holds_open_expiry", "credit_holds", ["status", "expires_at"])
+
+    # The ledger is append-only: history is corrected by new entries, never rewritten.
+    make_append_only("ledger_transactions")
+    make_append_only("ledger_postings")
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        for table in ("ledger_transactions", "ledger_postings"):
-            op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
-    with op.batch_alter_table('credit_holds', schema=None) as batch_op:
-        batch_op.drop_index('ix_credit_holds_open_expiry')
-    op.drop_table('credit_holds')
-    with op.batch_alter_table('ledger_postings', schema=None) as batch_op:
-        batch_op.drop_index('ix_ledger_postings_account_id')
-    op.drop_table('ledger_postings')
-    with op.batch_alter_table('ledger_transactions', schema=None) as batch_op:
-        batch_op.drop_index('uq_ledger_one_refund_entry', **_where(REFUND))
-        batch_op.drop_index('uq_ledger_one_purchase_per_payment', **_where(POSTED_PURCHASE))
-        batch_op.drop_index('uq_ledger_one_initial_allocation_per_wallet', **_where(POSTED_INITIAL))
-    op.drop_table('ledger_transactions')
-    with op.batch_alter_table('idempotency_keys', schema=None) as batch_op:
-        batch_op.drop_index('ix_idempotency_keys_expires_at')
-    op.drop_table('idempotency_keys')
-    op.drop_table('credit_wallets')
+    drop_trigger("ledger_transactions_append_only", "ledger_transactions")
+    drop_trigger("ledger_postings_append_only", "ledger_postings")
+    op.drop_index("ix_credit_holds_open_expiry", table_name="credit_holds")
+    op.drop_table("credit_holds")
+    op.drop_index("ix_ledger_postings_account_id", table_name="ledger_postings")
+    op.drop_table("ledger_postings")
+    op.drop_index("uq_ledger_one_refund_entry", table_name="ledger_transactions")
+    op.drop_index("uq_ledger_one_purchase_per_payment", table_name="ledger_transactions")
+    op.drop_index("uq_ledger_one_initial_allocation_per_wallet", table_name="ledger_transactions")
+    op.drop_table("ledger_transactions")
+    op.drop_index("ix_idempotency_keys_expires_at", table_name="idempotency_keys")
+    op.drop_table("idempotency_keys")
+    op.drop_table("credit_wallets")

@@ -1,8 +1,5 @@
 """plans, payments, payment refunds, payment events
 
-Revision ID: 0003_payments
-Revises: 0002_ledger
-
 Payment events are append-only on PostgreSQL (trigger); payments and plans can never be deleted
 (plans are deactivated). The seed's three plans are inserted here.
 """
@@ -13,14 +10,25 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
-from adapters.sqlalchemy.ddl import append_only_statements
+from adapters.sqlalchemy.migrations.shapes import (
+    check,
+    drop_trigger,
+    foreign_key,
+    id_column,
+    json_column,
+    lifecycle,
+    make_append_only,
+    one_of,
+    primary_key,
+    refuse_deletes,
+    request_origin,
+    timestamp,
+    unique,
+)
 
 revision = "0003_payments"
 down_revision = "0002_ledger"
-branch_labels = None
-depends_on = None
 
 SEEDED_AT = datetime(2026, 1, 1, tzinfo=UTC)
 DEFAULT_PLANS = [
@@ -64,24 +72,19 @@ def upgrade() -> None:
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("credits", sa.Integer(), nullable=False),
         sa.Column("description", sa.String(length=500), nullable=False),
-        sa.Column(
-            "features",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
-        ),
+        json_column("features"),
         sa.Column("is_active", sa.Boolean(), nullable=False),
         sa.Column("is_popular", sa.Boolean(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint("amount >= 0", name=op.f("ck_plans_amount_not_negative")),
-        sa.CheckConstraint("credits >= 0", name=op.f("ck_plans_credits_not_negative")),
-        sa.PrimaryKeyConstraint("plan_id", name=op.f("pk_plans")),
-        sa.UniqueConstraint("name", name=op.f("uq_plans_name")),
+        *lifecycle(),
+        check("plans", "amount_not_negative", "amount >= 0"),
+        check("plans", "credits_not_negative", "credits >= 0"),
+        primary_key("plans", "plan_id"),
+        unique("plans", "name"),
     )
     op.create_table(
         "payments",
-        sa.Column("id", sa.String(length=36), nullable=False),
-        sa.Column("user_id", sa.String(length=36), nullable=False),
+        id_column(),
+        id_column("user_id"),
         sa.Column("plan_id", sa.String(length=64), nullable=False),
         sa.Column("plan_name", sa.String(length=100), nullable=False),
         sa.Column("credits", sa.Integer(), nullable=False),
@@ -95,84 +98,59 @@ def upgrade() -> None:
         sa.Column("failure_reason", sa.String(length=500), nullable=True),
         sa.Column("captured_amount", sa.Integer(), nullable=False),
         sa.Column("refunded_amount", sa.Integer(), nullable=False),
-        sa.Column(
-            "flags",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
+        json_column("flags"),
+        *lifecycle(),
+        timestamp("processing_at", nullable=True),
+        timestamp("completed_at", nullable=True),
+        timestamp("failed_at", nullable=True),
+        timestamp("cancelled_at", nullable=True),
+        timestamp("partially_refunded_at", nullable=True),
+        timestamp("refunded_at", nullable=True),
+        check(
+            "payments",
+            "status_known",
+            "status IN ('PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED', 'REFUNDED', "
+            "'PARTIALLY_REFUNDED')",
         ),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("processing_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("completed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("failed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("cancelled_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("partially_refunded_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("refunded_at", sa.DateTime(timezone=True), nullable=True),
-        sa.CheckConstraint(
-            "status IN ('PENDING', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED', 'REFUNDED', 'PARTIALLY_REFUNDED')",
-            name=op.f("ck_payments_status_known"),
-        ),
-        sa.CheckConstraint(
-            "amount > 0 AND credits > 0", name=op.f("ck_payments_amount_and_credits_positive")
-        ),
-        sa.CheckConstraint(
+        check("payments", "amount_and_credits_positive", "amount > 0 AND credits > 0"),
+        check(
+            "payments",
+            "refunds_within_capture",
             "refunded_amount >= 0 AND refunded_amount <= captured_amount",
-            name=op.f("ck_payments_refunds_within_capture"),
         ),
-        sa.ForeignKeyConstraint(
-            ["plan_id"],
-            ["plans.plan_id"],
-            name=op.f("fk_payments_plan_id_plans"),
-            ondelete="RESTRICT",
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_payments_user_id_users"), ondelete="RESTRICT"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_payments")),
-        sa.UniqueConstraint("gateway_order_id", name=op.f("uq_payments_gateway_order_id")),
-        sa.UniqueConstraint("gateway_payment_id", name=op.f("uq_payments_gateway_payment_id")),
-        sa.UniqueConstraint("receipt", name=op.f("uq_payments_receipt")),
+        foreign_key("payments", "plan_id", "plans.plan_id", ondelete="RESTRICT"),
+        foreign_key("payments", "user_id", "users.id", ondelete="RESTRICT"),
+        primary_key("payments", "id"),
+        unique("payments", "gateway_order_id"),
+        unique("payments", "gateway_payment_id"),
+        unique("payments", "receipt"),
     )
-    with op.batch_alter_table("payments", schema=None) as batch_op:
-        batch_op.create_index("ix_payments_status_created", ["status", "created_at"], unique=False)
-        batch_op.create_index(
-            "ix_payments_user_created", ["user_id", "created_at", "id"], unique=False
-        )
+    op.create_index("ix_payments_status_created", "payments", ["status", "created_at"])
+    op.create_index("ix_payments_user_created", "payments", ["user_id", "created_at", "id"])
 
     op.create_table(
         "payment_events",
-        sa.Column("id", sa.String(length=36), nullable=False),
-        sa.Column("payment_id", sa.String(length=36), nullable=False),
+        id_column(),
+        id_column("payment_id"),
         sa.Column("type", sa.String(length=40), nullable=False),
         sa.Column("from_status", sa.String(length=20), nullable=True),
         sa.Column("to_status", sa.String(length=20), nullable=False),
         sa.Column("actor", sa.String(length=64), nullable=False),
         sa.Column("source", sa.String(length=30), nullable=False),
-        sa.Column(
-            "data",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
-        ),
-        sa.Column("ip", sa.String(length=64), nullable=True),
-        sa.Column("user_agent", sa.String(length=500), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["payment_id"],
-            ["payments.id"],
-            name=op.f("fk_payment_events_payment_id_payments"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_payment_events")),
+        json_column("data"),
+        *request_origin(),
+        timestamp("created_at"),
+        foreign_key("payment_events", "payment_id", "payments.id", ondelete="RESTRICT"),
+        primary_key("payment_events", "id"),
     )
-    with op.batch_alter_table("payment_events", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_payment_events_payment", ["payment_id", "created_at", "id"], unique=False
-        )
+    op.create_index(
+        "ix_payment_events_payment", "payment_events", ["payment_id", "created_at", "id"]
+    )
 
     op.create_table(
         "payment_refunds",
-        sa.Column("id", sa.String(length=36), nullable=False),
-        sa.Column("payment_id", sa.String(length=36), nullable=False),
+        id_column(),
+        id_column("payment_id"),
         sa.Column("amount", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("reason", sa.String(length=500), nullable=False),
@@ -182,37 +160,23 @@ def upgrade() -> None:
         sa.Column("credits_clawed", sa.Integer(), nullable=False),
         sa.Column("credits_shortfall", sa.Integer(), nullable=False),
         sa.Column("failure_reason", sa.String(length=500), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("applied_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("failed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.CheckConstraint(
-            "status IN ('REQUESTED', 'APPLIED', 'FAILED')",
-            name=op.f("ck_payment_refunds_status_known"),
+        timestamp("created_at"),
+        timestamp("applied_at", nullable=True),
+        timestamp("failed_at", nullable=True),
+        check(
+            "payment_refunds", "status_known", one_of("status", "REQUESTED", "APPLIED", "FAILED")
         ),
-        sa.CheckConstraint("amount > 0", name=op.f("ck_payment_refunds_amount_positive")),
-        sa.ForeignKeyConstraint(
-            ["payment_id"],
-            ["payments.id"],
-            name=op.f("fk_payment_refunds_payment_id_payments"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_payment_refunds")),
-        sa.UniqueConstraint("gateway_refund_id", name=op.f("uq_payment_refunds_gateway_refund_id")),
+        check("payment_refunds", "amount_positive", "amount > 0"),
+        foreign_key("payment_refunds", "payment_id", "payments.id", ondelete="RESTRICT"),
+        primary_key("payment_refunds", "id"),
+        unique("payment_refunds", "gateway_refund_id"),
     )
-    with op.batch_alter_table("payment_refunds", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_payment_refunds_payment", ["payment_id", "created_at"], unique=False
-        )
+    op.create_index("ix_payment_refunds_payment", "payment_refunds", ["payment_id", "created_at"])
 
     _seed_plans()
-    if op.get_bind().dialect.name == "postgresql":
-        for statement in append_only_statements("payment_events"):
-            op.execute(statement)
-        for table in ("payments", "plans"):  # deactivated or refunded, never deleted
-            op.execute(
-                f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
-                "FOR EACH ROW EXECUTE FUNCTION refuse_change()"
-            )
+    make_append_only("payment_events")
+    refuse_deletes("payments")  # refunded, never deleted
+    refuse_deletes("plans")  # deactivated, never deleted
 
 
 def _seed_plans() -> None:
@@ -254,21 +218,14 @@ def _seed_plans() -> None:
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP TRIGGER IF EXISTS payment_events_append_only ON payment_events")
-        op.execute("DROP TRIGGER IF EXISTS payments_no_delete ON payments")
-        op.execute("DROP TRIGGER IF EXISTS plans_no_delete ON plans")
-    with op.batch_alter_table("payment_refunds", schema=None) as batch_op:
-        batch_op.drop_index("ix_payment_refunds_payment")
-
+    drop_trigger("payment_events_append_only", "payment_events")
+    drop_trigger("payments_no_delete", "payments")
+    drop_trigger("plans_no_delete", "plans")
+    op.drop_index("ix_payment_refunds_payment", table_name="payment_refunds")
     op.drop_table("payment_refunds")
-    with op.batch_alter_table("payment_events", schema=None) as batch_op:
-        batch_op.drop_index("ix_payment_events_payment")
-
+    op.drop_index("ix_payment_events_payment", table_name="payment_events")
     op.drop_table("payment_events")
-    with op.batch_alter_table("payments", schema=None) as batch_op:
-        batch_op.drop_index("ix_payments_user_created")
-        batch_op.drop_index("ix_payments_status_created")
-
+    op.drop_index("ix_payments_user_created", table_name="payments")
+    op.drop_index("ix_payments_status_created", table_name="payments")
     op.drop_table("payments")
     op.drop_table("plans")

@@ -1,71 +1,66 @@
-"""phone verification and free credits
-
-Revision ID: 0004_phone
-Revises: 0003_payments
-"""
+"""phone verification and free credits"""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
+from adapters.sqlalchemy.migrations.shapes import (
+    check,
+    foreign_key,
+    id_column,
+    one_of,
+    primary_key,
+    timestamp,
+    unique,
+)
+
 revision = "0004_phone"
 down_revision = "0003_payments"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
     op.create_table(
         "phone_verifications",
-        sa.Column("user_id", sa.String(length=36), nullable=False),
+        id_column("user_id"),
         sa.Column("verified_phone", sa.String(length=16), nullable=True),
-        sa.Column("verified_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["users.id"],
-            name=op.f("fk_phone_verifications_user_id_users"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_phone_verifications")),
-        sa.UniqueConstraint("verified_phone", name=op.f("uq_phone_verifications_verified_phone")),
+        timestamp("verified_at", nullable=True),
+        foreign_key("phone_verifications", "user_id", "users.id", ondelete="CASCADE"),
+        primary_key("phone_verifications", "user_id"),
+        unique("phone_verifications", "verified_phone"),
     )
     op.create_table(
         "phone_otps",
-        sa.Column("user_id", sa.String(length=36), nullable=False),
+        id_column("user_id"),
         sa.Column("channel", sa.String(length=8), nullable=False),
         sa.Column("phone", sa.String(length=16), nullable=False),
         sa.Column("code_hash", sa.String(length=64), nullable=False),
-        sa.Column("issued_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        timestamp("issued_at"),
+        timestamp("expires_at"),
         sa.Column("wrong_attempts", sa.SmallInteger(), nullable=False),
-        sa.CheckConstraint("channel IN ('sms', 'voice')", name=op.f("ck_phone_otps_channel")),
-        sa.CheckConstraint("wrong_attempts >= 0", name=op.f("ck_phone_otps_wrong_attempts")),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["phone_verifications.user_id"],
-            name=op.f("fk_phone_otps_user_id_phone_verifications"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("user_id", "channel", name=op.f("pk_phone_otps")),
+        check("phone_otps", "channel", one_of("channel", "sms", "voice")),
+        check("phone_otps", "wrong_attempts", "wrong_attempts >= 0"),
+        foreign_key("phone_otps", "user_id", "phone_verifications.user_id", ondelete="CASCADE"),
+        primary_key("phone_otps", "user_id", "channel"),
     )
     op.create_table(
         "phone_verification_attempts",
-        sa.Column("id", sa.String(length=36), nullable=False),
-        sa.Column("user_id", sa.String(length=36), nullable=False),
+        id_column(),
+        id_column("user_id"),
         sa.Column("kind", sa.String(length=16), nullable=False),
-        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            "kind IN ('send_sms', 'send_voice', 'verify', 'claim')",
-            name=op.f("ck_phone_verification_attempts_kind"),
+        timestamp("occurred_at"),
+        check(
+            "phone_verification_attempts",
+            "kind",
+            one_of("kind", "send_sms", "send_voice", "verify", "claim"),
         ),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["phone_verifications.user_id"],
-            name=op.f("fk_phone_verification_attempts_user_id_phone_verifications"),
+        foreign_key(
+            "phone_verification_attempts",
+            "user_id",
+            "phone_verifications.user_id",
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_phone_verification_attempts")),
+        primary_key("phone_verification_attempts", "id"),
     )
     op.create_index(
         "ix_phone_verification_attempts_user",
@@ -75,28 +70,21 @@ def upgrade() -> None:
     op.create_table(
         "phone_locks",
         sa.Column("phone", sa.String(length=16), nullable=False),
-        sa.Column("user_id", sa.String(length=36), nullable=False),
-        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_phone_locks_user_id_users"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("phone", name=op.f("pk_phone_locks")),
+        id_column("user_id"),
+        timestamp("expires_at"),
+        foreign_key("phone_locks", "user_id", "users.id", ondelete="CASCADE"),
+        primary_key("phone_locks", "phone"),
     )
     op.create_table(
         "free_credit_claims",
-        sa.Column("user_id", sa.String(length=36), nullable=False),
-        sa.Column("transaction_id", sa.String(length=36), nullable=False),
+        id_column("user_id"),
+        id_column("transaction_id"),
         sa.Column("amount", sa.Integer(), nullable=False),
-        sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint("amount > 0", name=op.f("ck_free_credit_claims_amount_positive")),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["users.id"],
-            name=op.f("fk_free_credit_claims_user_id_users"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_free_credit_claims")),
-        sa.UniqueConstraint("transaction_id", name=op.f("uq_free_credit_claims_transaction_id")),
+        timestamp("claimed_at"),
+        check("free_credit_claims", "amount_positive", "amount > 0"),
+        foreign_key("free_credit_claims", "user_id", "users.id", ondelete="CASCADE"),
+        primary_key("free_credit_claims", "user_id"),
+        unique("free_credit_claims", "transaction_id"),
     )
 
 

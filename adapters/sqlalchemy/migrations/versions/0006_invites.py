@@ -1,8 +1,5 @@
 """invitations
 
-Revision ID: 0006_invites
-Revises: 0005_rbac
-
 Invitations to organizations, teams and projects; only the SHA-256 digest of a code is stored.
 """
 
@@ -11,58 +8,54 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from adapters.sqlalchemy.migrations.shapes import (
+    check,
+    drop_trigger,
+    foreign_key,
+    id_column,
+    on_postgresql,
+    one_of,
+    primary_key,
+    timestamp,
+    unique,
+)
+
 revision = "0006_invites"
 down_revision = "0005_rbac"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
     op.create_table(
         "invitations",
-        sa.Column("id", sa.String(length=36), nullable=False),
-        sa.Column("organization_id", sa.String(length=36), nullable=False),
-        sa.Column("team_id", sa.String(length=36), nullable=True),
-        sa.Column("project_id", sa.String(length=36), nullable=True),
+        id_column(),
+        id_column("organization_id"),
+        id_column("team_id", nullable=True),
+        id_column("project_id", nullable=True),
         sa.Column("scope_type", sa.String(length=12), nullable=False),
-        sa.Column("scope_id", sa.String(length=36), nullable=False),
+        id_column("scope_id"),
         sa.Column("email", sa.String(length=254), nullable=False),
-        sa.Column("role_id", sa.String(length=36), nullable=False),
+        id_column("role_id"),
         sa.Column("code_digest", sa.String(length=64), nullable=False),
-        sa.Column("invited_by", sa.String(length=36), nullable=False),
+        id_column("invited_by"),
         sa.Column("state", sa.String(length=10), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("closed_by", sa.String(length=36), nullable=True),
-        sa.CheckConstraint(
-            "state IN ('pending', 'used', 'declined', 'revoked')",
-            name=op.f("ck_invitations_invitation_state"),
+        timestamp("created_at"),
+        timestamp("expires_at"),
+        timestamp("closed_at", nullable=True),
+        id_column("closed_by", nullable=True),
+        check(
+            "invitations",
+            "invitation_state",
+            one_of("state", "pending", "used", "declined", "revoked"),
         ),
-        sa.ForeignKeyConstraint(
-            ["organization_id"],
-            ["organizations.id"],
-            name=op.f("fk_invitations_organization_id_organizations"),
-            ondelete="RESTRICT",
-        ),
-        sa.ForeignKeyConstraint(
-            ["team_id"],
-            ["teams.id"],
-            name=op.f("fk_invitations_team_id_teams"),
-            ondelete="RESTRICT",
-        ),
-        sa.ForeignKeyConstraint(
-            ["project_id"],
-            ["projects.id"],
-            name=op.f("fk_invitations_project_id_projects"),
-            ondelete="RESTRICT",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_invitations")),
-        sa.UniqueConstraint("code_digest", name=op.f("uq_invitations_code_digest")),
+        foreign_key("invitations", "organization_id", "organizations.id", ondelete="RESTRICT"),
+        foreign_key("invitations", "team_id", "teams.id", ondelete="RESTRICT"),
+        foreign_key("invitations", "project_id", "projects.id", ondelete="RESTRICT"),
+        primary_key("invitations", "id"),
+        unique("invitations", "code_digest"),
     )
     op.create_index("ix_invitations_scope_created", "invitations", ["scope_id", "created_at", "id"])
     op.create_index("ix_invitations_scope_email", "invitations", ["scope_id", "email", "state"])
-    if op.get_bind().dialect.name == "postgresql":
+    if on_postgresql():
         # Row triggers (0001) refuse UPDATE/DELETE on the audit trail; TRUNCATE skips row
         # triggers, so refuse it with a statement trigger too.
         op.execute(
@@ -72,8 +65,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log")
+    drop_trigger("audit_log_no_truncate", "audit_log")
     op.drop_index("ix_invitations_scope_email", table_name="invitations")
     op.drop_index("ix_invitations_scope_created", table_name="invitations")
     op.drop_table("invitations")

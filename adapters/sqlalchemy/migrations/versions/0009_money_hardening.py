@@ -1,8 +1,5 @@
 """refund request fingerprints, per-payment reconciliation backoff
 
-Revision ID: 0009_money_hardening
-Revises: 0008_jobs
-
 ``payment_refunds.request_fingerprint``: what the admin asked under the Idempotency-Key that names
 the refund (a retry under the same key must ask the same). ``payments.reconcile_failures`` and
 ``payments.next_reconcile_at``: a payment whose gateway lookup keeps failing is re-checked less and
@@ -14,10 +11,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from adapters.sqlalchemy.migrations.shapes import timestamp
+
 revision = "0009_money_hardening"
 down_revision = "0008_jobs"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
@@ -27,9 +24,7 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("reconcile_failures", sa.Integer(), server_default="0", nullable=False)
         )
-        batch_op.add_column(
-            sa.Column("next_reconcile_at", sa.DateTime(timezone=True), nullable=True)
-        )
+        batch_op.add_column(timestamp("next_reconcile_at", nullable=True))
 
 
 def downgrade() -> None:

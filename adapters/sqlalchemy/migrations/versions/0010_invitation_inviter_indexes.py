@@ -1,8 +1,4 @@
-"""invitation indexes for the inviter-authority sweep (ADR 0041)
-
-Revision ID: 0010_invitation_inviter_indexes
-Revises: 0009_money_hardening
-"""
+"""invitation indexes for the inviter-authority sweep (ADR 0041)"""
 
 from __future__ import annotations
 
@@ -10,8 +6,6 @@ from alembic import op
 
 revision = "0010_invitation_inviter_indexes"
 down_revision = "0009_money_hardening"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -2,27 +2,21 @@
 
 Out-of-order Clerk webhooks older than it are dropped. NULL for existing rows: their next event
 applies, as before.
-
-Revision ID: 0011_user_provider_updated_at
-Revises: 0010_invitation_inviter_indexes
 """
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from alembic import op
+
+from adapters.sqlalchemy.migrations.shapes import timestamp
 
 revision = "0011_user_provider_updated_at"
 down_revision = "0010_invitation_inviter_indexes"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
     with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("provider_updated_at", sa.DateTime(timezone=True), nullable=True)
-        )
+        batch_op.add_column(timestamp("provider_updated_at", nullable=True))
 
 
 def downgrade() -> None:

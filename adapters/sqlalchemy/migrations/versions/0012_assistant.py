@@ -1,65 +1,53 @@
-"""The AI assistant: conversations, messages, daily quota (issue 10)
-
-Revision ID: 0012_assistant
-Revises: 0011_user_provider_updated_at
-"""
+"""The AI assistant: conversations, messages, daily quota (issue 10)"""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-from sqlalchemy.dialects import postgresql
-
-Json = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+from adapters.sqlalchemy.migrations.shapes import (
+    id_column,
+    json_column,
+    lifecycle,
+    timestamp,
+    user_reference,
+)
 
 revision = "0012_assistant"
 down_revision = "0011_user_provider_updated_at"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
     op.create_table(
         "ai_conversations",
-        sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column(
-            "user_id", sa.String(36), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False
-        ),
+        id_column(primary_key=True),
+        user_reference(),
         sa.Column("title", sa.String(100), nullable=False),
         sa.Column("title_generated", sa.Boolean, nullable=False, server_default=sa.false()),
         sa.Column("message_count", sa.Integer, nullable=False, server_default="0"),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        *lifecycle(),
     )
     op.create_index(
         "ix_ai_conversations_user_updated", "ai_conversations", ["user_id", "updated_at", "id"]
     )
     op.create_table(
         "ai_messages",
-        sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column(
-            "conversation_id",
-            sa.String(36),
-            sa.ForeignKey("ai_conversations.id", ondelete="CASCADE"),
-            nullable=False,
-        ),
+        id_column(primary_key=True),
+        id_column("conversation_id", sa.ForeignKey("ai_conversations.id", ondelete="CASCADE")),
         sa.Column("seq", sa.Integer, nullable=False),
         sa.Column("role", sa.String(10), nullable=False),
-        sa.Column("parts", Json, nullable=False),
+        json_column("parts"),
         sa.Column("status", sa.String(10), nullable=False),
         sa.Column("prompt_tokens", sa.Integer, nullable=True),
         sa.Column("output_tokens", sa.Integer, nullable=True),
         sa.Column("total_tokens", sa.Integer, nullable=True),
         sa.Column("credits_charged", sa.Integer, nullable=False, server_default="0"),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        timestamp("created_at"),
         sa.UniqueConstraint("conversation_id", "seq", name="uq_ai_messages_conversation_seq"),
     )
     op.create_table(
         "ai_quota_usage",
-        sa.Column(
-            "user_id", sa.String(36), sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-        ),
+        user_reference(primary_key=True),
         sa.Column("day", sa.Date, primary_key=True),
         sa.Column("used", sa.Integer, nullable=False),
     )

@@ -1,9 +1,6 @@
 """outbox.traceparent: the trace a stored command continues in its job (ADR 0093)
 
 NULL for existing rows and whenever tracing is off.
-
-Revision ID: 0016_resilience
-Revises: 0015_account
 """
 
 from __future__ import annotations
@@ -13,8 +10,6 @@ from alembic import op
 
 revision = "0016_resilience"
 down_revision = "0015_account"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,79 +1,78 @@
-"""Credits economy: when promotional credits expire next, referrals, coupons (issue 15)
-
-Revision ID: 0017_economy
-Revises: 0016_resilience
-"""
+"""Credits economy: when promotional credits expire next, referrals, coupons (issue 15)"""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
+from adapters.sqlalchemy.migrations.shapes import (
+    check,
+    create_unique_where,
+    id_column,
+    timestamp,
+    unique,
+)
+
 revision = "0017_economy"
 down_revision = "0016_resilience"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
-    op.add_column(
-        "credit_wallets", sa.Column("expiring_at", sa.DateTime(timezone=True), nullable=True)
-    )
+    op.add_column("credit_wallets", timestamp("expiring_at", nullable=True))
     op.create_index("ix_credit_wallets_expiring_at", "credit_wallets", ["expiring_at"])
     op.create_table(
         "referral_codes",
-        sa.Column("user_id", sa.String(36), primary_key=True),
+        id_column("user_id", primary_key=True),
         sa.Column("code", sa.String(32), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.UniqueConstraint("code", name=op.f("uq_referral_codes_code")),
+        timestamp("created_at"),
+        unique("referral_codes", "code"),
     )
     op.create_table(
         "referrals",
-        sa.Column("referred_user_id", sa.String(36), primary_key=True),
-        sa.Column("referrer_user_id", sa.String(36), nullable=False),
+        id_column("referred_user_id", primary_key=True),
+        id_column("referrer_user_id"),
         sa.Column("code", sa.String(32), nullable=False),
-        sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=False),
+        timestamp("claimed_at"),
         sa.Column("payment_id", sa.String(64)),
-        sa.Column("rewarded_at", sa.DateTime(timezone=True)),
+        timestamp("rewarded_at", nullable=True),
         sa.Column("referrer_credits", sa.BigInteger, nullable=False, server_default="0"),
         sa.Column("referred_credits", sa.BigInteger, nullable=False, server_default="0"),
-        sa.Column("reversed_at", sa.DateTime(timezone=True)),
-        sa.CheckConstraint("referred_user_id <> referrer_user_id", name=op.f("ck_referrals_not_self")),
+        timestamp("reversed_at", nullable=True),
+        check("referrals", "not_self", "referred_user_id <> referrer_user_id"),
     )
     op.create_index("ix_referrals_referrer_user_id", "referrals", ["referrer_user_id"])
     op.create_table(
         "coupons",
-        sa.Column("id", sa.String(36), primary_key=True),
+        id_column(primary_key=True),
         sa.Column("code_digest", sa.String(64), nullable=False),
         sa.Column("credits", sa.BigInteger, nullable=False),
         sa.Column("max_redemptions", sa.Integer),
         sa.Column("redeemed", sa.Integer, nullable=False, server_default="0"),
         sa.Column("one_per_user", sa.Boolean, nullable=False),
-        sa.Column("expires_at", sa.DateTime(timezone=True)),
-        sa.Column("created_by", sa.String(36)),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint("credits > 0", name=op.f("ck_coupons_credits_positive")),
-        sa.CheckConstraint(
+        timestamp("expires_at", nullable=True),
+        id_column("created_by", nullable=True),
+        timestamp("created_at"),
+        check("coupons", "credits_positive", "credits > 0"),
+        check(
+            "coupons",
+            "redemptions_bounded",
             "max_redemptions IS NULL OR redeemed <= max_redemptions",
-            name=op.f("ck_coupons_redemptions_bounded"),
         ),
-        sa.UniqueConstraint("code_digest", name=op.f("uq_coupons_code_digest")),
+        unique("coupons", "code_digest"),
     )
     op.create_table(
         "coupon_redemptions",
-        sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column("coupon_id", sa.String(36), sa.ForeignKey("coupons.id"), nullable=False),
-        sa.Column("user_id", sa.String(36), nullable=False),
+        id_column(primary_key=True),
+        id_column("coupon_id", sa.ForeignKey("coupons.id")),
+        id_column("user_id"),
         sa.Column("once", sa.Boolean, nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        timestamp("created_at"),
     )
-    op.create_index(
+    create_unique_where(
         "uq_coupon_redemptions_once_per_user",
         "coupon_redemptions",
         ["coupon_id", "user_id"],
-        unique=True,
-        postgresql_where=sa.text("once"),
-        sqlite_where=sa.text("once"),
+        where="once",
     )
 
 
