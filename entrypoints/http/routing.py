@@ -22,7 +22,9 @@ its type-variable parameters stand for with ``runs=``.
 
 Handlers never see the container. The handler gets a ``Call`` (validated body and query, path
 params, principal) and returns a model/plain data (wrapped as ``{"success": true, "data": …}``
-with the route's status) or a ``Reply`` for a different status, ``meta`` or headers.
+with the route's status) or a ``Reply`` for a different status, ``meta`` or headers. A page
+route, ``routes.page(path, ItemOut, show=item_out)``, returns the use case's ``Page``: each item
+shown, ``meta`` its limit and cursor. ``headers=`` names headers every answer of a route carries.
 ``raw=True`` routes (webhooks, HTML pages) get the Call too and return an
 ``aiohttp.web.Response`` themselves.
 """
