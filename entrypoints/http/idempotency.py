@@ -1,8 +1,9 @@
 """Idempotency-Key on money-moving POSTs (API.md Conventions), as a handler decorator.
 
-    @routes.post("/api/v1/payments/create-order", body=..., response=..., status=201)
+    @routes.post("/api/v1/payments/create-order", status=201)
     @idempotent(status=201)
-    async def create_order(call, create: CreateOrder): ...
+    async def create_order(call: Call[CreateOrderIn, NoQuery], create: CreateOrder) -> OrderOut:
+        ...
 
 The decorated handler runs what it names (ADR 0011) and, before them, the ``IdempotentRequests``
 its context provides.

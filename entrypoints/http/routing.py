@@ -2,9 +2,16 @@
 
     routes = ApiRoutes(tag="profile")
 
-    @routes.put("/api/v1/profile", body=ProfileIn, response=ProfileOut, auth=Auth.REQUIRED)
+    @routes.put("/api/v1/profile", auth=Auth.REQUIRED)
     async def update_profile(call: Call[ProfileIn, NoQuery], update: UpdateProfile) -> ProfileOut:
         return profile_out(await update(call.user, ...))
+
+The handler's annotations say once what a route takes and answers: ``Call[ProfileIn, NoQuery]``
+is validated as its body and query (``NoBody``/``NoQuery``: none), its return type is the
+response documented (a model or a list of models; a raw ``web.Response``: none). ``body=``,
+``query=`` and ``response=`` are given only where the annotations cannot say it: a handler
+written for several bodies (a type variable or a union), one answering a ``Reply``. A given one
+that contradicts the annotation stops the import.
 
 A handler's parameters after ``call`` are what it runs, named by their type (ADR 0011): the app
 resolves each once, at start-up, to the provider of that type in the handler's context container
@@ -15,7 +22,9 @@ its type-variable parameters stand for with ``runs=``.
 
 Handlers never see the container. The handler gets a ``Call`` (validated body and query, path
 params, principal) and returns a model/plain data (wrapped as ``{"success": true, "data": …}``
-with the route's status) or a ``Reply`` for a different status, ``meta`` or headers.
+with the route's status) or a ``Reply`` for a different status, ``meta`` or headers. A page
+route, ``routes.page(path, ItemOut, show=item_out)``, returns the use case's ``Page``: each item
+shown, ``meta`` its limit and cursor. ``headers=`` names headers every answer of a route carries.
 ``raw=True`` routes (webhooks, HTML pages) get the Call too and return an
 ``aiohttp.web.Response`` themselves.
 """
@@ -27,8 +36,8 @@ import inspect
 import math
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from types import GenericAlias
-from typing import Any, Generic, TypeVar, get_type_hints
+from types import GenericAlias, UnionType
+from typing import Any, Generic, TypeGuard, TypeVar, get_args, get_origin, get_type_hints, overload
 
 import pydantic_core
 from aiohttp import web
@@ -46,6 +55,7 @@ from entrypoints.http.schemas.base import PageQuery
 B = TypeVar("B", bound=BaseModel)
 Q = TypeVar("Q", bound=BaseModel)
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
 
 class Auth(enum.Enum):
@@ -142,6 +152,10 @@ class RouteSpec:
     name: str | None = None
     # The types of parameters annotated with a type variable (a handler written for several).
     runs: Mapping[str, Any] = field(default_factory=dict)
+    # A page route whose handler returns the ``Page``: how each item is shown (``page_reply``).
+    show: Callable[[Any], Any] | None = None
+    # Headers every answer of the route carries (``Cache-Control: no-store`` on balances).
+    headers: Mapping[str, str] = field(default_factory=dict)
 
     def dependencies(self) -> list[tuple[str, Any]]:
         """The handler's parameters after ``call``, each with the type it is resolved by."""
@@ -153,6 +167,49 @@ class RouteSpec:
                 raise TypeError(f"{self.path}: the handler's {name} needs a type (or runs=)")
             wanted.append((name, annotation))
         return wanted
+
+
+class _Unsaid(LookupError):
+    """The annotation names no one model (a type variable, a union)."""
+
+
+def _model_named(argument: object, nothing: type[BaseModel]) -> type[BaseModel] | None:
+    """The model a ``Call[Body, Query]`` type argument names (``NoBody``/``NoQuery``: none)."""
+    if argument is nothing:
+        return None
+    if _is_model(argument):
+        return argument
+    raise _Unsaid(argument)
+
+
+def _answer_named(annotation: object) -> Any:
+    """The response a return annotation names: its one model or list of models, beside which a
+    raw ``web.Response`` (a replayed answer) adds nothing; none for anything else (a ``Reply``,
+    a raw response alone)."""
+    members = get_args(annotation) if isinstance(annotation, UnionType) else (annotation,)
+    answers = [m for m in members if _is_model(get_args(m)[0] if get_origin(m) is list else m)]
+    return answers[0] if len(answers) == 1 else None
+
+
+def _is_model(annotation: object) -> TypeGuard[type[BaseModel]]:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def _settle(path: str, what: str, given: Any, named: Callable[[], Any]) -> Any:
+    """``given`` where the route says it, else what the handler's annotation names; both: they
+    must agree."""
+    try:
+        found = named()
+    except _Unsaid as unsaid:
+        if given is None:
+            message = f"{path}: the handler's annotations name no one {what}: give {what}="
+            raise TypeError(message) from unsaid
+        return given
+    if given is None:
+        return found
+    if found is not None and given != found:
+        raise TypeError(f"{path}: {what}={given!r}, but the handler's annotation says {found!r}")
+    return given
 
 
 class ApiRoutes:
@@ -180,8 +237,18 @@ class ApiRoutes:
         include_in_schema: bool = True,
         name: str | None = None,
         runs: Mapping[str, Any] | None = None,
+        show: Callable[[Any], Any] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Callable[[Handler], Handler]:
         def decorate(handler: Handler) -> Handler:
+            hints = get_type_hints(handler)
+            call = hints.get(next(iter(inspect.signature(handler).parameters)))
+            if get_origin(call) is not Call:
+                raise TypeError(f"{path}: a handler's first parameter is a Call[Body, Query]")
+            body_type, query_type = get_args(call)
+            query_model = _settle(path, "query", query, lambda: _model_named(query_type, NoQuery))
+            if paginated and not (query_model and issubclass(query_model, PageQuery)):
+                raise TypeError(f"{path}: a page route's query is a PageQuery")
             self.specs.append(
                 RouteSpec(
                     method=method,
@@ -190,9 +257,11 @@ class ApiRoutes:
                     summary=summary or (handler.__doc__ or handler.__name__).strip().split("\n")[0],
                     tag=self.tag,
                     auth=auth,
-                    body=body,
-                    query=query,
-                    response=response,
+                    body=_settle(path, "body", body, lambda: _model_named(body_type, NoBody)),
+                    query=query_model,
+                    response=_settle(
+                        path, "response", response, lambda: _answer_named(hints.get("return"))
+                    ),
                     status=status,
                     paginated=paginated,
                     rate_limit=rate_limit,
@@ -201,6 +270,8 @@ class ApiRoutes:
                     include_in_schema=include_in_schema,
                     name=name,
                     runs=dict(runs or {}),
+                    show=show,
+                    headers=dict(headers or {}),
                 )
             )
             return handler
@@ -210,12 +281,23 @@ class ApiRoutes:
     def get(self, path: str, **kw: Any) -> Callable[[Handler], Handler]:
         return self.route("GET", path, **kw)
 
+    @overload
     def page(
-        self, path: str, item: type, *, query: type[BaseModel] = PageQuery, **kw: Any
+        self, path: str, item: type[M], *, show: Callable[[T], M], **kw: Any
+    ) -> Callable[[Callable[..., Awaitable[Page[T]]]], Handler]: ...
+
+    @overload
+    def page(
+        self, path: str, item: type, *, show: None = None, **kw: Any
+    ) -> Callable[[Handler], Handler]: ...
+
+    def page(
+        self, path: str, item: type, *, show: Callable[[Any], Any] | None = None, **kw: Any
     ) -> Callable[[Handler], Handler]:
-        """A ``GET`` answering one page of ``item``s (its handler returns ``page_reply``)."""
+        """A ``GET`` answering one page of ``item``s, its query a ``PageQuery``: its handler
+        returns the use case's ``Page`` (each item shown by ``show``), or a ``page_reply``."""
         return self.route(
-            "GET", path, query=query, response=GenericAlias(list, item), paginated=True, **kw
+            "GET", path, response=GenericAlias(list, item), paginated=True, show=show, **kw
         )
 
     def post(self, path: str, **kw: Any) -> Callable[[Handler], Handler]:
@@ -239,7 +321,7 @@ def validation_details(error: ValidationError) -> list[dict[str, str]]:
     return details
 
 
-def _validation_error(error: ValidationError, where: str) -> ApiError:
+def validation_error(error: ValidationError, where: str) -> ApiError:
     return ApiError("VALIDATION_ERROR", f"Invalid {where}", details=validation_details(error))
 
 
@@ -296,7 +378,7 @@ def _parse_query(spec: RouteSpec, request: web.Request) -> BaseModel:
     try:
         return spec.query.model_validate(dict(request.query))
     except ValidationError as exc:
-        raise _validation_error(exc, "query parameters") from exc
+        raise validation_error(exc, "query parameters") from exc
 
 
 def _parse_body(spec: RouteSpec, raw: bytes, request: web.Request) -> BaseModel:
@@ -314,7 +396,7 @@ def _parse_body(spec: RouteSpec, raw: bytes, request: web.Request) -> BaseModel:
     try:
         return spec.body.model_validate_json(raw or b"", strict=True)
     except ValidationError as exc:
-        raise _validation_error(exc, "request body") from exc
+        raise validation_error(exc, "request body") from exc
 
 
 # Methods that change state: their requests must not be ones a browser sends cross-site without
@@ -375,6 +457,8 @@ def build_handler(
         if spec.auth is Auth.ADMIN and (principal is None or not principal.is_admin):
             raise Forbidden("Platform administrators only")
         limit_headers = await limit(request, spec, principal)
+        if spec.headers:
+            limit_headers = {**limit_headers, **spec.headers}
         _refuse_unstorable(dict(request.match_info), "path parameters")
         if not spec.raw:  # raw routes (webhooks, pages) take their providers' bodies as sent
             refuse_non_json(request)
@@ -383,6 +467,8 @@ def build_handler(
         body = NoBody() if spec.raw else _parse_body(spec, raw, request)
         call = Call(request, body, query, principal, raw)
         result = await spec.handler(call, *[provide() for provide in runs])
+        if spec.show is not None and isinstance(result, Page) and isinstance(query, PageQuery):
+            result = page_reply(result, query.limit, spec.show)
         if isinstance(result, web.StreamResponse):
             response = result
         elif isinstance(result, Reply):

@@ -16,6 +16,7 @@ from application.account.activity import ListActivity
 from application.account.export import DownloadExport, RequestExport
 from application.account.lifecycle import DeleteAccount, RecoverAccount
 from application.account.step_up import SendStepUpCode, StepUpStatus, VerifyStepUpCode
+from application.pagination import Page
 from domain.account.activity import ActivityEntry
 from domain.errors import AuthenticationFailed
 from entrypoints.config import Settings
@@ -27,7 +28,6 @@ from entrypoints.http.routing import (
     NoBody,
     NoQuery,
     Reply,
-    page_reply,
     refuse_non_json,
 )
 from entrypoints.http.schemas.account import (
@@ -75,7 +75,6 @@ def _cookie(token: str, max_age: int, *, secure: bool) -> str:
 
 @routes.post(
     f"{BASE}/send-otp",
-    response=StepUpCodeSentOut,
     summary="E-mail a 6-digit step-up code (60 s cooldown, 5 per 30 min)",
     responses={429: "RATE_LIMITED (Retry-After)"},
 )
@@ -88,7 +87,6 @@ async def send_otp(
 
 @routes.post(
     f"{BASE}/verify-otp",
-    body=VerifyCodeIn,
     response=VerificationOut,
     summary="Exchange the code for a 15-minute verification token (also set as a cookie)",
     responses={429: "RATE_LIMITED: 5 wrong codes lock verification for 30 minutes"},
@@ -102,9 +100,7 @@ async def verify_otp(
     return Reply(body, headers={"Set-Cookie": cookie})
 
 
-@routes.get(
-    f"{BASE}/status", response=VerificationStatusOut, summary="Whether step-up is verified now"
-)
+@routes.get(f"{BASE}/status", summary="Whether step-up is verified now")
 async def status(
     call: Call[NoBody, NoQuery], step_up_status: StepUpStatus
 ) -> VerificationStatusOut:
@@ -128,22 +124,16 @@ def _activity_out(entry: ActivityEntry) -> ActivityOut:
 @routes.page(
     f"{BASE}/logs",
     ActivityOut,
+    show=_activity_out,
     summary="My security and activity log, newest first (step-up)",
     responses=STEP_UP,
 )
-async def logs(call: Call[NoBody, PageQuery], list_activity: ListActivity) -> Reply:
-    page = await list_activity(
-        call.user,
-        verification_of(call),
-        call.query.paging,
-        call.context,
-    )
-    return page_reply(page, call.query.limit, _activity_out)
+async def logs(call: Call[NoBody, PageQuery], list_activity: ListActivity) -> Page[ActivityEntry]:
+    return await list_activity(call.user, verification_of(call), call.query.paging, call.context)
 
 
 @routes.post(
     f"{BASE}/export-data",
-    response=ExportOut,
     status=202,
     summary="Export everything held about me (step-up; once per 24 h)",
     responses={**STEP_UP, 429: "RATE_LIMITED: one export per 24 hours (Retry-After)"},
@@ -155,7 +145,6 @@ async def export_data(call: Call[NoBody, NoQuery], request_export: RequestExport
 
 @routes.get(
     f"{BASE}/exports/{{exportId}}",
-    query=ExportLinkQuery,
     raw=True,
     summary="Download my export (the signed link from the e-mail; the owner only)",
     responses={404: "NOT_FOUND", 403: "FORBIDDEN: bad signature", 410: "GONE: expired"},
@@ -201,7 +190,6 @@ async def delete_account(
 @routes.post(
     f"{BASE}/recover",
     auth=Auth.NONE,  # a deleted account has no principal: the token is verified by the use case
-    response=RecoveredOut,
     summary="Recover my deleted account within 90 days (the same identity)",
     responses={401: "AUTH_REQUIRED", 409: "CONFLICT: not deleted", 410: "GONE: erased"},
 )

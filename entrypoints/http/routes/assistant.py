@@ -25,13 +25,14 @@ from application.assistant.events import (
 )
 from application.assistant.policy import AssistantPolicy
 from application.assistant.turn import StartTurn, Turn, TurnRequest
+from application.pagination import Page
 from domain.assistant.conversation import Conversation, Message
 from domain.assistant.cost import Usage
 from domain.assistant.errors import AssistantDisabled, ModelBlocked, ModelUnavailable
 from domain.assistant.quota import QuotaStatus
 from entrypoints.http.middleware import SECURITY_HEADERS
 from entrypoints.http.request_state import request_id_of
-from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply, page_reply
+from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply
 from entrypoints.http.schemas.assistant import (
     ChatOut,
     ConversationDetailOut,
@@ -107,7 +108,6 @@ async def _start(call: Call[MessageIn, NoQuery], start_turn: StartTurn) -> Turn:
 
 @routes.post(
     "/api/v1/ai/stream",
-    body=MessageIn,
     rate_limit=MESSAGE_LIMIT,
     summary="Send a message; the reply streams as Server-Sent Events",
     responses={200: "text/event-stream of data: {json} frames"},
@@ -142,11 +142,7 @@ async def stream(call: Call[MessageIn, NoQuery], start_turn: StartTurn) -> web.S
 
 
 @routes.post(
-    "/api/v1/ai/chat",
-    body=MessageIn,
-    response=ChatOut,
-    rate_limit=MESSAGE_LIMIT,
-    summary="Send a message; the whole reply at once",
+    "/api/v1/ai/chat", rate_limit=MESSAGE_LIMIT, summary="Send a message; the whole reply at once"
 )
 async def chat(call: Call[MessageIn, NoQuery], start_turn: StartTurn) -> ChatOut:
     turn = await _start(call, start_turn)
@@ -188,20 +184,20 @@ def _message_out(m: Message) -> MessageOut:
 
 
 @routes.page(
-    "/api/v1/ai/conversations", ConversationOut, summary="My conversations, most recent first"
+    "/api/v1/ai/conversations",
+    ConversationOut,
+    show=_conversation_out,
+    summary="My conversations, most recent first",
 )
 async def list_conversations(
     call: Call[NoBody, PageQuery], policy: AssistantPolicy, listing: ListConversations
-) -> Reply:
+) -> Page[Conversation]:
     _enabled(policy)
-    q = call.query
-    page = await listing(call.user, q.paging)
-    return page_reply(page, q.limit, _conversation_out)
+    return await listing(call.user, call.query.paging)
 
 
 @routes.get(
     "/api/v1/ai/conversations/{id}",
-    response=ConversationDetailOut,
     summary="One of my conversations with its messages, oldest first",
 )
 async def get_conversation(
@@ -215,12 +211,7 @@ async def get_conversation(
     )
 
 
-@routes.patch(
-    "/api/v1/ai/conversations/{id}",
-    body=RenameIn,
-    response=ConversationOut,
-    summary="Rename one of my conversations",
-)
+@routes.patch("/api/v1/ai/conversations/{id}", summary="Rename one of my conversations")
 async def rename(
     call: Call[RenameIn, NoQuery], policy: AssistantPolicy, rename_conversation: RenameConversation
 ) -> ConversationOut:
@@ -231,13 +222,10 @@ async def rename(
 
 @routes.delete(
     "/api/v1/ai/session/{id}",
-    response=DeletedOut,
     summary="Delete a conversation (the original's route)",
     name="assistant_delete_session",
 )
-@routes.delete(
-    "/api/v1/ai/conversations/{id}", response=DeletedOut, summary="Delete one of my conversations"
-)
+@routes.delete("/api/v1/ai/conversations/{id}", summary="Delete one of my conversations")
 async def delete(
     call: Call[NoBody, NoQuery], policy: AssistantPolicy, delete_conversation: DeleteConversation
 ) -> DeletedOut:
@@ -248,7 +236,6 @@ async def delete(
 
 @routes.post(
     "/api/v1/ai/conversations/{id}/stop",
-    response=StoppedOut,
     summary="Stop the reply being generated; the partial reply is kept as aborted",
 )
 async def stop(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from application.audit.organization_audit import ReadOrganizationAudit
 from application.audit.ports import AuditRecord
-from entrypoints.http.routing import ApiRoutes, Call, NoBody, Reply, page_reply
+from application.pagination import Page
+from entrypoints.http.routing import ApiRoutes, Call, NoBody
 from entrypoints.http.schemas.base import PageQuery, shown
 from entrypoints.http.schemas.invitations import ActorOut, AuditEntryOut, AuditTargetOut
 
@@ -28,12 +29,11 @@ def audit_out(record: AuditRecord) -> AuditEntryOut:
 @routes.page(
     "/api/v1/organization/{orgId}/audit",
     AuditEntryOut,
+    show=audit_out,
     summary="The organization's audit trail, newest first (teams and projects included); "
     "org:audit:read",
 )
 async def organization_audit(
     call: Call[NoBody, PageQuery], read_organization_audit: ReadOrganizationAudit
-) -> Reply:
-    q = call.query
-    page = await read_organization_audit(call.user, call.path["orgId"], q.paging)
-    return page_reply(page, q.limit, audit_out)
+) -> Page[AuditRecord]:
+    return await read_organization_audit(call.user, call.path["orgId"], call.query.paging)

@@ -23,19 +23,17 @@ from application.community.reports import (
 )
 from application.community.stars import GetStarStatus, ListStargazers, StarProfile, UnstarProfile
 from application.community.weekly_feedback import UnsubscribeFeedbackMail
+from application.pagination import Page
 from domain.community.reports import EntityType, Report, ReportReason, ReportStatus
 from domain.community.stars import Stargazer, StarState
-from entrypoints.http.errors import ApiError
 from entrypoints.http.routing import (
     ApiRoutes,
     Auth,
     Call,
     NoBody,
     NoQuery,
-    Reply,
-    page_reply,
     refuse_non_json,
-    validation_details,
+    validation_error,
 )
 from entrypoints.http.schemas.base import ApiQuery, PageQuery, shown
 from entrypoints.http.schemas.community import (
@@ -72,17 +70,17 @@ def _star_out(state: StarState) -> StarOut:
     return shown(StarOut, state)
 
 
-@routes.post(STARS, response=StarOut, rate_limit="10/minute", summary="Star a public profile")
+@routes.post(STARS, rate_limit="10/minute", summary="Star a public profile")
 async def star(call: Call[NoBody, NoQuery], star_profile: StarProfile) -> StarOut:
     return _star_out(await star_profile(call.user, call.path["userId"]))
 
 
-@routes.delete(STARS, response=StarOut, rate_limit="10/minute", summary="Take my star back")
+@routes.delete(STARS, rate_limit="10/minute", summary="Take my star back")
 async def unstar(call: Call[NoBody, NoQuery], unstar_profile: UnstarProfile) -> StarOut:
     return _star_out(await unstar_profile(call.user, call.path["userId"]))
 
 
-@routes.get(f"{STARS}/status", response=StarStatusOut, summary="My star on a profile")
+@routes.get(f"{STARS}/status", summary="My star on a profile")
 async def star_status(call: Call[NoBody, NoQuery], get_star_status: GetStarStatus) -> StarStatusOut:
     state = await get_star_status(call.user, call.path["userId"])
     return shown(StarStatusOut, state)
@@ -93,11 +91,16 @@ def _stargazer_out(g: Stargazer) -> StargazerOut:
 
 
 @routes.page(
-    STARS, StargazerOut, auth=Auth.OPTIONAL, summary="Who starred a profile, newest first (public)"
+    STARS,
+    StargazerOut,
+    show=_stargazer_out,
+    auth=Auth.OPTIONAL,
+    summary="Who starred a profile, newest first (public)",
 )
-async def stargazers(call: Call[NoBody, PageQuery], list_stargazers: ListStargazers) -> Reply:
-    page = await list_stargazers(call.path["userId"], call.principal, call.query.paging)
-    return page_reply(page, call.query.limit, _stargazer_out)
+async def stargazers(
+    call: Call[NoBody, PageQuery], list_stargazers: ListStargazers
+) -> Page[Stargazer]:
+    return await list_stargazers(call.path["userId"], call.principal, call.query.paging)
 
 
 R = TypeVar("R", ReportOut, AdminReportOut)
@@ -112,8 +115,6 @@ def _report_out(model: type[R], r: Report) -> R:
 
 @routes.post(
     "/api/v1/reports",
-    body=ReportIn,
-    response=ReportCreatedOut,
     status=201,
     rate_limit="20/hour",
     summary="Report a profile, organization, team or project I can see",
@@ -131,33 +132,33 @@ async def file_report(call: Call[ReportIn, NoQuery], file_report: FileReport) ->
     return ReportCreatedOut(id=report.id, status=report.status.value)
 
 
-@routes.page("/api/v1/reports", ReportOut, summary="My reports, newest first")
-async def my_reports(call: Call[NoBody, PageQuery], list_my_reports: ListMyReports) -> Reply:
-    page = await list_my_reports(call.user, call.query.paging)
-    return page_reply(page, call.query.limit, functools.partial(_report_out, ReportOut))
+@routes.page(
+    "/api/v1/reports",
+    ReportOut,
+    show=functools.partial(_report_out, ReportOut),
+    summary="My reports, newest first",
+)
+async def my_reports(call: Call[NoBody, PageQuery], list_my_reports: ListMyReports) -> Page[Report]:
+    return await list_my_reports(call.user, call.query.paging)
 
 
 @routes.page(
     "/api/v1/admin/reports",
     AdminReportOut,
+    show=functools.partial(_report_out, AdminReportOut),
     auth=Auth.ADMIN,
-    query=ReportQueueQuery,
     summary="The moderation queue, oldest first (platform admins)",
 )
 async def report_queue(
     call: Call[NoBody, ReportQueueQuery], list_report_queue: ListReportQueue
-) -> Reply:
+) -> Page[Report]:
     q = call.query
-    status = ReportStatus(q.status) if q.status else None
-    page = await list_report_queue(status, q.paging)
-    return page_reply(page, q.limit, functools.partial(_report_out, AdminReportOut))
+    return await list_report_queue(ReportStatus(q.status) if q.status else None, q.paging)
 
 
 @routes.patch(
     "/api/v1/admin/reports/{id}",
     auth=Auth.ADMIN,
-    body=ModerateIn,
-    response=AdminReportOut,
     summary="Moderate a report (illegal transitions: 409)",
 )
 async def moderate(
@@ -173,14 +174,7 @@ async def moderate(
     return _report_out(AdminReportOut, report)
 
 
-@routes.post(
-    "/api/v1/feedback",
-    body=FeedbackIn,
-    response=FeedbackCreatedOut,
-    status=201,
-    rate_limit="10/hour",
-    summary="Send general feedback",
-)
+@routes.post("/api/v1/feedback", status=201, rate_limit="10/hour", summary="Send general feedback")
 async def give_feedback(
     call: Call[FeedbackIn, NoQuery], give_feedback: GiveFeedback
 ) -> FeedbackCreatedOut:
@@ -193,10 +187,7 @@ FEEDBACK_CODE = "/api/v1/feedback/{code}"
 
 
 @routes.get(
-    FEEDBACK_CODE,
-    auth=Auth.NONE,
-    response=CodedFeedbackOut,
-    summary="A feedback link from the weekly e-mail (public)",
+    FEEDBACK_CODE, auth=Auth.NONE, summary="A feedback link from the weekly e-mail (public)"
 )
 async def show_coded_feedback(
     call: Call[NoBody, NoQuery], show_coded_feedback: ShowCodedFeedback
@@ -209,8 +200,6 @@ async def show_coded_feedback(
 @routes.post(
     FEEDBACK_CODE,
     auth=Auth.NONE,
-    body=CodedFeedbackIn,
-    response=SubmittedOut,
     summary="Answer a feedback link (once; one attempt per link per minute)",
 )
 async def submit_coded_feedback(
@@ -226,16 +215,12 @@ FEEDBACK_MAIL_UNSUBSCRIBE = "/api/v1/feedback-mail/unsubscribe"
 @routes.get(
     FEEDBACK_MAIL_UNSUBSCRIBE,
     auth=Auth.NONE,
-    query=TokenQuery,
-    response=UnsubscribedOut,
     summary="The weekly feedback e-mail's unsubscribe link (signed)",
     name="community_unsubscribe_feedback_mail_link",
 )
 @routes.post(
     FEEDBACK_MAIL_UNSUBSCRIBE,
     auth=Auth.NONE,
-    query=TokenQuery,
-    response=UnsubscribedOut,
     raw=True,  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" form-encoded
     summary="One-click unsubscribe from the weekly feedback e-mail (RFC 8058)",
 )
@@ -249,8 +234,6 @@ async def unsubscribe_feedback_mail(
 @routes.post(
     "/api/v1/newsletter/subscribe",
     auth=Auth.NONE,
-    body=EmailIn,
-    response=ReceivedOut,
     status=202,
     rate_limit="5/hour",
     summary="Ask for the newsletter (double opt-in; the same answer for every address)",
@@ -265,8 +248,6 @@ async def subscribe(
 @routes.get(
     "/api/v1/newsletter/confirm",
     auth=Auth.NONE,
-    query=TokenQuery,
-    response=NewsletterStatusOut,
     summary="Confirm a newsletter subscription (the signed link of the confirmation e-mail)",
 )
 async def confirm(
@@ -289,7 +270,6 @@ class OptionalTokenQuery(ApiQuery):
     NEWSLETTER_UNSUBSCRIBE,
     auth=Auth.NONE,
     query=OptionalTokenQuery,
-    response=ReceivedOut,
     raw=True,  # the one-click POST (RFC 8058) is form-encoded; the address form is JSON
     summary="Unsubscribe: ?token= (one click) or {email} (mails the owner an unsubscribe link)",
 )
@@ -297,7 +277,6 @@ class OptionalTokenQuery(ApiQuery):
     NEWSLETTER_UNSUBSCRIBE,
     auth=Auth.NONE,
     query=TokenQuery,
-    response=ReceivedOut,
     summary="Unsubscribe from the newsletter by its signed link",
     name="community_unsubscribe_link",
 )
@@ -318,15 +297,11 @@ def _email_in(call: Call[NoBody, TokenQuery | OptionalTokenQuery]) -> EmailIn:
     try:
         return EmailIn.model_validate_json(call.raw_body or b"", strict=True)
     except ValidationError as exc:
-        raise ApiError(
-            "VALIDATION_ERROR", "Invalid request body", details=validation_details(exc)
-        ) from exc
+        raise validation_error(exc, "request body") from exc
 
 
 @routes.post(
     "/api/v1/platform/invite",
-    body=EmailIn,
-    response=ReceivedOut,
     status=202,
     summary="Invite someone to the platform (3 per hour, then a 30-minute lockout)",
 )

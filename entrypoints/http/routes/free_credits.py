@@ -40,8 +40,6 @@ _PATH_WORD = {Channel.SMS: "", Channel.VOICE: "-voice"}
 def _add_send_route(channel: Channel, summary: str) -> None:
     @routes.post(
         f"/api/v1/credits/send{_PATH_WORD[channel]}-otp",
-        body=SendOtpIn,
-        response=CodeSentOut,
         summary=summary,
         responses=_SEND_RESPONSES,
         name=f"free_credits_send_{channel.value}_otp",
@@ -58,8 +56,6 @@ def _add_send_route(channel: Channel, summary: str) -> None:
 def _add_verify_route(channel: Channel, summary: str) -> None:
     @routes.post(
         f"/api/v1/credits/verify{_PATH_WORD[channel]}-otp",
-        body=VerifyOtpIn,
-        response=PhoneVerifiedOut,
         summary=summary,
         responses=_VERIFY_RESPONSES,
         name=f"free_credits_verify_{channel.value}_otp",
@@ -82,9 +78,7 @@ _add_verify_route(
 
 
 @routes.get(
-    "/api/v1/credits/eligibility",
-    response=EligibilityOut,
-    summary="Whether the caller can claim the one-time free credits",
+    "/api/v1/credits/eligibility", summary="Whether the caller can claim the one-time free credits"
 )
 async def eligibility(
     call: Call[NoBody, NoQuery], free_credits_eligibility: GetFreeCreditsEligibility
@@ -100,7 +94,6 @@ async def eligibility(
 
 @routes.post(
     "/api/v1/credits/claim",
-    response=ClaimOut,
     status=201,
     summary="Claim the one-time free credits (verified phone required; Idempotency-Key optional)",
     responses={

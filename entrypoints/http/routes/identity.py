@@ -14,7 +14,6 @@ routes = ApiRoutes(tag="webhooks")
 @routes.post(
     "/webhooks/v1/clerk",
     auth=Auth.NONE,
-    response=WebhookAckOut,
     # Clerk bursts (bulk imports) must not be throttled like a person; Svix retries anyway.
     rate_limit="3000/minute",
     responses={

@@ -20,11 +20,12 @@ from application.invitations.views import (
     InviteOutcome,
     ScopeName,
 )
+from application.pagination import Page
 from domain.access.permissions import ScopeKind
 from domain.access.roles import Role
 from domain.invitations.invitation import parse_status_filter
 from entrypoints.http.routes.access.paths import scope_path
-from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
+from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery
 from entrypoints.http.schemas.base import shown
 from entrypoints.http.schemas.invitations import (
     AcceptedOut,
@@ -110,8 +111,6 @@ def add_scope_invitation_routes(
 
         @routes.post(
             f"{base}/invites",
-            body=ScopeInviteIn,
-            response=InviteResultOut,
             status=201,
             rate_limit=INVITE_LIMIT,
             summary=invite,
@@ -125,28 +124,19 @@ def add_scope_invitation_routes(
     @routes.page(
         f"{base}/invites",
         InvitationOut,
-        query=InvitesQuery,
+        show=invitation_out,
         summary=listing,
         name=f"invitations_list_{noun}_invites",
     )
     async def list_invites(
         call: Call[NoBody, InvitesQuery], list_invitations: ListInvitations
-    ) -> Reply:
+    ) -> Page[InvitationView]:
         q = call.query
-        page = await list_invitations(
-            call.user,
-            kind,
-            call.path[param],
-            parse_status_filter(q.status),
-            q.paging,
-        )
-        return page_reply(page, q.limit, invitation_out)
+        status = parse_status_filter(q.status)
+        return await list_invitations(call.user, kind, call.path[param], status, q.paging)
 
     @routes.delete(
-        f"{base}/invites/{{inviteId}}",
-        response=InvitationOut,
-        summary=revoke,
-        name=f"invitations_revoke_{noun}_invite",
+        f"{base}/invites/{{inviteId}}", summary=revoke, name=f"invitations_revoke_{noun}_invite"
     )
     async def revoke_invite(
         call: Call[NoBody, NoQuery], revoke_invitation: RevokeInvitation
@@ -179,8 +169,6 @@ add_scope_invitation_routes(
 
 @routes.post(
     "/api/v1/team/invite",
-    body=TeamInviteIn,
-    response=InviteResultOut,
     status=201,
     rate_limit=INVITE_LIMIT,
     summary="Invite to a team ({teamId} + one, invites[] ≤100 or csv); team:members:invite",
@@ -211,7 +199,6 @@ add_scope_invitation_routes(
 @routes.get(
     "/api/v1/invites/{code}",
     auth=Auth.NONE,
-    response=InvitationPreviewOut,
     rate_limit=CODE_LIMIT,
     summary="Preview an invitation (public): unknown 404, used/expired/declined/revoked 410",
     responses={
@@ -235,8 +222,6 @@ async def _accept(
 
 @routes.post(
     "/api/v1/team/accept-invite",
-    body=CodeIn,
-    response=AcceptedOut,
     rate_limit=CODE_LIMIT,
     summary="Accept an invitation ({code}); the signed-in e-mail must be the invited one (403)",
     responses=ACCEPT_RESPONSES,
@@ -249,7 +234,6 @@ async def accept_invite_by_body(
 
 @routes.post(
     "/api/v1/invites/{code}/accept",
-    response=AcceptedOut,
     rate_limit=CODE_LIMIT,
     summary="Accept an invitation; the signed-in e-mail must be the invited one (403)",
     responses=ACCEPT_RESPONSES,
@@ -260,7 +244,6 @@ async def accept_invite(call: Call[NoBody, NoQuery], accept: AcceptInvitation) -
 
 @routes.post(
     "/api/v1/invites/{code}/decline",
-    response=DeclinedOut,
     rate_limit=CODE_LIMIT,
     summary="Decline an invitation; the signed-in e-mail must be the invited one (403)",
 )

@@ -64,7 +64,6 @@ def notification_out(n: Notification) -> NotificationOut:
 @routes.page(
     "/api/v1/notifications",
     NotificationOut,
-    query=NotificationQuery,
     summary="My notifications, newest first (meta.unreadCount)",
 )
 async def list_notifications(
@@ -80,7 +79,7 @@ async def list_notifications(
     )
 
 
-@routes.get("/api/v1/notifications/unread-count", response=CountOut, summary="Unread count")
+@routes.get("/api/v1/notifications/unread-count", summary="Unread count")
 async def unread_count(call: Call[NoBody, NoQuery], count_unread: CountUnread) -> CountOut:
     return CountOut(count=await count_unread(call.user))
 
@@ -89,11 +88,7 @@ def _add_mark_route(read: bool, summary: str) -> None:
     word = "read" if read else "unread"
 
     @routes.post(
-        f"/api/v1/notifications/mark-{word}",
-        body=IdsIn,
-        response=Updated,
-        summary=summary,
-        name=f"notifications_mark_{word}",
+        f"/api/v1/notifications/mark-{word}", summary=summary, name=f"notifications_mark_{word}"
     )
     async def mark(call: Call[IdsIn, NoQuery], mark_notifications: MarkNotifications) -> Updated:
         return Updated(updated=await mark_notifications(call.user, call.body.ids, read))
@@ -103,11 +98,7 @@ _add_mark_route(True, "Mark some of my notifications read")
 _add_mark_route(False, "Mark some of my notifications unread")
 
 
-@routes.post(
-    "/api/v1/notifications/mark-all-read",
-    response=Updated,
-    summary="Mark all my notifications read",
-)
+@routes.post("/api/v1/notifications/mark-all-read", summary="Mark all my notifications read")
 async def mark_all_read(
     call: Call[NoBody, NoQuery], mark_notifications: MarkNotifications
 ) -> Updated:
@@ -115,18 +106,14 @@ async def mark_all_read(
     return Updated(updated=n)
 
 
-@routes.delete(
-    "/api/v1/notifications/read", response=Deleted, summary="Delete all my read notifications"
-)
+@routes.delete("/api/v1/notifications/read", summary="Delete all my read notifications")
 async def delete_read(
     call: Call[NoBody, NoQuery], delete_read_notifications: DeleteReadNotifications
 ) -> Deleted:
     return Deleted(deleted=await delete_read_notifications(call.user))
 
 
-@routes.delete(
-    "/api/v1/notifications/{id}", response=Deleted, summary="Delete one of my notifications"
-)
+@routes.delete("/api/v1/notifications/{id}", summary="Delete one of my notifications")
 async def delete_one(
     call: Call[NoBody, NoQuery], delete_notification: DeleteNotification
 ) -> Deleted:

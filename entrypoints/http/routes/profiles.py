@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from application.pagination import Page
 from application.profiles.own_profile import GetOwnProfile, UpdateProfile
 from application.profiles.public_profile import (
     ListProfileViews,
@@ -9,7 +10,7 @@ from application.profiles.public_profile import (
     ViewPublicProfile,
 )
 from domain.profiles.profile import Gender, PrivacySettings, Profile, ProfileDetails, ProfileView
-from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
+from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery
 from entrypoints.http.schemas.base import PageQuery, shown
 from entrypoints.http.schemas.profiles import (
     ProfileIn,
@@ -88,13 +89,13 @@ def profile_change(b: ProfileIn, current: Profile) -> tuple[ProfileDetails, Priv
     return details, privacy
 
 
-@routes.get("/api/v1/profile", response=ProfileOut, summary="My profile (created on first call)")
+@routes.get("/api/v1/profile", summary="My profile (created on first call)")
 async def get_profile(call: Call[NoBody, NoQuery], get_own_profile: GetOwnProfile) -> ProfileOut:
     profile = await get_own_profile(call.user)
     return ProfileOut.model_validate(profile_out(profile))
 
 
-@routes.put("/api/v1/profile", body=ProfileIn, response=ProfileOut, summary="Update my profile")
+@routes.put("/api/v1/profile", summary="Update my profile")
 async def update_profile(
     call: Call[ProfileIn, NoQuery], get_own_profile: GetOwnProfile, update_profile: UpdateProfile
 ) -> ProfileOut:
@@ -107,7 +108,6 @@ async def update_profile(
 @routes.get(
     "/api/v1/profile/view/{userId}",
     auth=Auth.OPTIONAL,
-    response=PublicProfileOut,
     summary="A user's public profile (never includes the e-mail)",
 )
 async def view_profile(
@@ -127,7 +127,6 @@ async def view_profile(
 
 @routes.post(
     "/api/v1/profile/views/{userId}",
-    response=ViewRecordedOut,
     summary="Record my consented view of a profile (only if it tracks views)",
 )
 async def record_view(
@@ -141,7 +140,13 @@ def profile_view_out(v: ProfileView) -> ProfileViewOut:
     return shown(ProfileViewOut, v)
 
 
-@routes.page("/api/v1/profile/views", ProfileViewOut, summary="Who viewed my profile, newest first")
-async def list_views(call: Call[NoBody, PageQuery], list_profile_views: ListProfileViews) -> Reply:
-    page = await list_profile_views(call.user, call.query.paging)
-    return page_reply(page, call.query.limit, profile_view_out)
+@routes.page(
+    "/api/v1/profile/views",
+    ProfileViewOut,
+    show=profile_view_out,
+    summary="Who viewed my profile, newest first",
+)
+async def list_views(
+    call: Call[NoBody, PageQuery], list_profile_views: ListProfileViews
+) -> Page[ProfileView]:
+    return await list_profile_views(call.user, call.query.paging)

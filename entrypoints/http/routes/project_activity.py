@@ -9,11 +9,13 @@ from adapters.github.webhook_signature import (
     SIGNATURE_HEADER,
     GithubWebhookVerifier,
 )
+from application.pagination import Page
 from application.project_activity.github import ReceiveGithubWebhook
 from application.project_activity.reads import ListProjectActivity
+from domain.project_activity.activity import ProjectActivity
 from domain.project_activity.errors import MissingDeliveryHeaders
 from entrypoints.http.errors import ApiError
-from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
+from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery
 from entrypoints.http.schemas.base import PageQuery
 from entrypoints.http.schemas.identity import WebhookAckOut
 from entrypoints.http.schemas.project_activity import ProjectActivityOut, activity_out
@@ -26,7 +28,6 @@ MAX_DELIVERY_ID = 100
     "/webhooks/v1/github",
     auth=Auth.NONE,
     raw=True,
-    response=WebhookAckOut,
     rate_limit="3000/minute",
     responses={
         400: "X-GitHub-Delivery or X-GitHub-Event missing (VALIDATION_ERROR)",
@@ -39,7 +40,7 @@ async def github_webhook(
     call: Call[NoBody, NoQuery],
     receive_github_webhook: ReceiveGithubWebhook,
     github_verifier: GithubWebhookVerifier | None,  # None: GITHUB_WEBHOOK_SECRET not set
-) -> Reply:
+) -> WebhookAckOut:
     if github_verifier is None:
         raise ApiError("SERVICE_UNAVAILABLE", "GitHub webhooks are not configured")
     github_verifier.verify(call.raw_body, call.header(SIGNATURE_HEADER))
@@ -49,17 +50,16 @@ async def github_webhook(
     stored = await receive_github_webhook(
         delivery_id=delivery, event_type=event, body=call.raw_body.decode("utf-8", "replace")
     )
-    return Reply(WebhookAckOut(received=True, duplicate=not stored))
+    return WebhookAckOut(received=True, duplicate=not stored)
 
 
 @routes.page(
     "/api/v1/project/{projectId}/activity",
     ProjectActivityOut,
+    show=activity_out,
     summary="Pushes to the project's linked repository, newest first (project:read)",
 )
 async def list_project_activity(
     call: Call[NoBody, PageQuery], list_project_activity: ListProjectActivity
-) -> Reply:
-    q = call.query
-    page = await list_project_activity(call.user, call.path["projectId"], q.paging)
-    return page_reply(page, q.limit, activity_out)
+) -> Page[ProjectActivity]:
+    return await list_project_activity(call.user, call.path["projectId"], call.query.paging)

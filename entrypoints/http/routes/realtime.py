@@ -98,7 +98,6 @@ def install(app: web.Application) -> None:
 
 @routes.post(
     "/api/v1/realtime/ticket",
-    response=TicketOut,
     status=201,
     auth=Auth.REQUIRED,
     rate_limit="30/minute",

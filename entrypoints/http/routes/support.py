@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from application.pagination import Page
 from application.support.desk import (
     GetDeskTicket,
     ListQueue,
@@ -12,7 +13,8 @@ from application.support.desk import (
 from application.support.intake import OpenTicket
 from application.support.ports import QueueFilter
 from application.support.requester import GetMyTicket, ListMyTickets, ReplyToMyTicket
-from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
+from domain.support.ticket import SupportTicket
+from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery
 from entrypoints.http.schemas.base import PageQuery, shown
 from entrypoints.http.schemas.support import (
     AgentReplyIn,
@@ -38,8 +40,6 @@ AGENTS_ONLY = {403: "Not a support agent (SUPPORT_AGENT_IDS) or platform admin (
 @routes.post(
     "/api/v1/support",
     auth=Auth.OPTIONAL,
-    body=TicketIn,
-    response=OpenedOut,
     status=201,
     # A flood guard per caller (user, else client address), counting invalid requests too; the
     # exact per-requester limits (3/hour signed in, 1/hour per e-mail and per client address
@@ -60,16 +60,17 @@ async def open_ticket(call: Call[TicketIn, NoQuery], open_ticket: OpenTicket) ->
     return shown(OpenedOut, ticket)
 
 
-@routes.page("/api/v1/support", SupportTicketOut, summary="My support tickets, newest first")
-async def list_my_tickets(call: Call[NoBody, PageQuery], list_my_tickets: ListMyTickets) -> Reply:
-    q = call.query
-    page = await list_my_tickets(call.user, q.paging)
-    return page_reply(page, q.limit, ticket_out)
+@routes.page(
+    "/api/v1/support", SupportTicketOut, show=ticket_out, summary="My support tickets, newest first"
+)
+async def list_my_tickets(
+    call: Call[NoBody, PageQuery], list_my_tickets: ListMyTickets
+) -> Page[SupportTicket]:
+    return await list_my_tickets(call.user, call.query.paging)
 
 
 @routes.get(
     "/api/v1/support/{ticketId}",
-    response=ThreadOut,
     summary="One of my tickets with its thread (internal notes never appear)",
 )
 async def get_my_ticket(call: Call[NoBody, NoQuery], get_my_ticket: GetMyTicket) -> ThreadOut:
@@ -78,8 +79,6 @@ async def get_my_ticket(call: Call[NoBody, NoQuery], get_my_ticket: GetMyTicket)
 
 @routes.post(
     "/api/v1/support/{ticketId}/replies",
-    body=ReplyIn,
-    response=ThreadOut,
     status=201,
     rate_limit="30/hour",
     responses={409: "The ticket is closed (CONFLICT)"},
@@ -95,11 +94,11 @@ async def reply_to_my_ticket(
 @routes.page(
     "/api/v1/admin/support",
     DeskTicketOut,
-    query=QueueQuery,
+    show=desk_ticket_out,
     responses=AGENTS_ONLY,
     summary="The support queue (agents), newest first, filtered by status, severity, assignee",
 )
-async def list_queue(call: Call[NoBody, QueueQuery], list_queue: ListQueue) -> Reply:
+async def list_queue(call: Call[NoBody, QueueQuery], list_queue: ListQueue) -> Page[SupportTicket]:
     q = call.query
     assignee = call.user.user_id if q.assignee == "me" else q.assignee
     flt = QueueFilter(
@@ -108,13 +107,11 @@ async def list_queue(call: Call[NoBody, QueueQuery], list_queue: ListQueue) -> R
         assignee_id=None if assignee == "none" else assignee,
         unassigned=assignee == "none",
     )
-    page = await list_queue(call.user, flt, q.paging)
-    return page_reply(page, q.limit, desk_ticket_out)
+    return await list_queue(call.user, flt, q.paging)
 
 
 @routes.get(
     "/api/v1/admin/support/{ticketId}",
-    response=DeskThreadOut,
     responses=AGENTS_ONLY,
     summary="A ticket with its whole thread, internal notes included (agents)",
 )
@@ -126,8 +123,6 @@ async def get_desk_ticket(
 
 @routes.patch(
     "/api/v1/admin/support/{ticketId}",
-    body=TicketPatchIn,
-    response=DeskTicketOut,
     responses={**AGENTS_ONLY, 409: "Illegal status transition (CONFLICT)"},
     summary="Change a ticket's status, severity, type or assignee (agents)",
 )
@@ -148,8 +143,6 @@ async def update_ticket(
 
 @routes.post(
     "/api/v1/admin/support/{ticketId}/replies",
-    body=AgentReplyIn,
-    response=DeskThreadOut,
     status=201,
     responses={**AGENTS_ONLY, 409: "The ticket is closed (CONFLICT)"},
     summary="Reply to the requester (e-mailed) or add an internal note (never leaves the desk)",

@@ -33,8 +33,6 @@ def add_member_routes(routes: ApiRoutes, kind: ScopeKind, base: str, param: str)
 
     @routes.patch(
         f"{base}/members/{{userId}}",
-        body=RoleChangeIn,
-        response=MembershipOut,
         summary=f"Change a {noun} member's role (never above your own)",
     )
     async def change_role(
@@ -47,7 +45,6 @@ def add_member_routes(routes: ApiRoutes, kind: ScopeKind, base: str, param: str)
 
     @routes.delete(
         f"{base}/members/{{userId}}",
-        response=RemovedOut,
         summary=f"Remove a {noun} member, or leave (your own id); roles below go too",
     )
     async def remove_member(call: Call[NoBody, NoQuery], remove_member: RemoveMember) -> RemovedOut:

@@ -8,10 +8,12 @@ from application.access.organizations import (
     ListMyOrganizations,
     OrganizationView,
 )
+from application.access.ports import OrganizationSummary
 from application.access.roles import CreateRole, DeleteRole, ListRoles, UpdateRole
 from application.access.scope_types import OrganizationFields
 from application.access.teams import ListTeams
 from application.identity.principal import Principal
+from application.pagination import Page
 from domain.access.permissions import ScopeKind
 from domain.request_context import RequestContext
 from entrypoints.http.routes.access.paths import scope_path
@@ -22,7 +24,7 @@ from entrypoints.http.routes.access.scopes import (
     add_scope_routes,
 )
 from entrypoints.http.routes.access.use_cases import OrganizationUseCases, ScopeUseCases
-from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply, page_reply
+from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery
 from entrypoints.http.schemas.access import (
     OrganizationIn,
     OrganizationOut,
@@ -47,13 +49,13 @@ ORG = scope_path(ScopeKind.ORGANIZATION).one
 @routes.page(
     "/api/v1/organization",
     OrganizationSummaryOut,
+    show=organization_summary_out,
     summary="My organizations with my role, memberCount, teamCount",
 )
 async def list_organizations(
     call: Call[NoBody, PageQuery], list_my_organizations: ListMyOrganizations
-) -> Reply:
-    page = await list_my_organizations(call.user, call.query.paging)
-    return page_reply(page, call.query.limit, organization_summary_out)
+) -> Page[OrganizationSummary]:
+    return await list_my_organizations(call.user, call.query.paging)
 
 
 async def _create(
@@ -102,23 +104,13 @@ add_scope_routes(
 )
 
 
-@routes.get(
-    f"{ORG}/roles",
-    response=list[RoleOut],
-    summary="Default and custom roles of every scope (org:read)",
-)
+@routes.get(f"{ORG}/roles", summary="Default and custom roles of every scope (org:read)")
 async def list_roles(call: Call[NoBody, NoQuery], list_roles: ListRoles) -> list[RoleOut]:
     roles = await list_roles.for_organization(call.user, call.path["orgId"])
     return [role_out(r) for r in roles]
 
 
-@routes.post(
-    f"{ORG}/roles",
-    body=RoleIn,
-    response=RoleOut,
-    status=201,
-    summary="Create a custom role (org:roles:manage)",
-)
+@routes.post(f"{ORG}/roles", status=201, summary="Create a custom role (org:roles:manage)")
 async def create_role(call: Call[RoleIn, NoQuery], create_role: CreateRole) -> RoleOut:
     role = await create_role(
         call.user,
@@ -133,8 +125,6 @@ async def create_role(call: Call[RoleIn, NoQuery], create_role: CreateRole) -> R
 
 @routes.patch(
     f"{ORG}/roles/{{roleId}}",
-    body=RolePatch,
-    response=RoleOut,
     summary="Edit a custom role (org:roles:manage); default roles are fixed",
 )
 async def update_role(call: Call[RolePatch, NoQuery], update_role: UpdateRole) -> RoleOut:
@@ -149,11 +139,7 @@ async def update_role(call: Call[RolePatch, NoQuery], update_role: UpdateRole) -
     return role_out(role)
 
 
-@routes.delete(
-    f"{ORG}/roles/{{roleId}}",
-    response=RoleOut,
-    summary="Delete an unused custom role (org:roles:manage)",
-)
+@routes.delete(f"{ORG}/roles/{{roleId}}", summary="Delete an unused custom role (org:roles:manage)")
 async def delete_role(call: Call[NoBody, NoQuery], delete_role: DeleteRole) -> RoleOut:
     role = await delete_role(call.user, call.path["orgId"], call.path["roleId"], call.context)
     return role_out(role)

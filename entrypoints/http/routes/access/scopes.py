@@ -15,12 +15,13 @@ from typing import Generic, TypeVar
 from application.access.scope_types import F  # the change set: OrganizationFields, ScopeFields
 from application.access.scope_use_cases import ListChildren
 from application.identity.principal import Principal
+from application.pagination import Page
 from domain.access.permissions import ScopeKind
 from domain.request_context import RequestContext
 from entrypoints.http.routes.access.members import add_member_routes
 from entrypoints.http.routes.access.paths import scope_path
 from entrypoints.http.routes.access.use_cases import C, Joins, ScopeUseCases, V
-from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply, page_reply
+from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery
 from entrypoints.http.schemas.access import DeletedScopeOut, MembershipOut, membership_out
 from entrypoints.http.schemas.base import ApiInput, ApiOutput, PageQuery, shown
 
@@ -112,11 +113,7 @@ def add_scope_routes(
         return s.show(await update(call.user, call.path[param], s.fields(call.body), call.context))
 
     @routes.delete(
-        one,
-        response=DeletedScopeOut,
-        summary=s.summaries.delete,
-        name=f"{s.module}_delete_{noun}",
-        runs={"cases": s.cases},
+        one, summary=s.summaries.delete, name=f"{s.module}_delete_{noun}", runs={"cases": s.cases}
     )
     async def delete(call: Call[NoBody, NoQuery], cases: ScopeUseCases[C, F, V]) -> DeletedScopeOut:
         scope = await cases.delete()(call.user, call.path[param], call.context)
@@ -129,7 +126,6 @@ def add_scope_routes(
 
         @routes.post(
             f"{one}/join",
-            response=MembershipOut,
             status=201,
             summary=s.summaries.join,
             name=f"{s.module}_join_{noun}",
@@ -148,10 +144,10 @@ def _add_children_route(
     @routes.page(
         path,
         children.response,
+        show=children.show,
         summary=children.summary,
         name=f"{module}_list_{children.segment}",
         runs={"visible": children.list},
     )
-    async def list_children(call: Call[NoBody, PageQuery], visible: ListChildren[S]) -> Reply:
-        page = await visible(call.user, call.path[param], call.query.paging)
-        return page_reply(page, call.query.limit, children.show)
+    async def list_children(call: Call[NoBody, PageQuery], visible: ListChildren[S]) -> Page[S]:
+        return await visible(call.user, call.path[param], call.query.paging)

@@ -92,7 +92,6 @@ add_scope_routes(
 
 @routes.get(
     f"{scope_path(ScopeKind.TEAM).one}/roles",
-    response=list[RoleOut],
     summary="Roles a team member can hold (team:members:read)",
 )
 async def team_roles(call: Call[NoBody, NoQuery], list_roles: ListRoles) -> list[RoleOut]:

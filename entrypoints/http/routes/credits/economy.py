@@ -11,10 +11,12 @@ from application.credits.organization_wallet import (
     OrganizationHistory,
     SpendFromOrganization,
 )
+from application.credits.ports import HistoryEntry
 from application.credits.transfer import TransferCredits
+from application.pagination import Page
 from entrypoints.http.idempotency import document_key, required_idempotency_key
 from entrypoints.http.routes.credits.wallet import NO_STORE, history_entry_out, moved
-from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery, Reply, page_reply
+from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery
 from entrypoints.http.schemas.base import shown
 from entrypoints.http.schemas.credits import (
     BalanceOut,
@@ -33,8 +35,6 @@ ORG_WALLET = "/api/v1/organization/{orgId}/credits"
 
 @routes.post(
     "/api/v1/credits/transfer",
-    body=TransferIn,
-    response=SpendOut,
     status=201,
     summary="Transfer credits to a user or to an organization I belong to (Idempotency-Key "
     "required)",
@@ -60,34 +60,30 @@ async def transfer(
     return moved(result.transaction_id, result.balance, result.replayed)
 
 
-@routes.get(
-    ORG_WALLET, response=BalanceOut, summary="The organization's credits; org:billing:manage"
-)
+@routes.get(ORG_WALLET, headers=NO_STORE, summary="The organization's credits; org:billing:manage")
 async def organization_balance(
     call: Call[NoBody, NoQuery], organization_balance: OrganizationBalance
-) -> Reply:
+) -> BalanceOut:
     b = await organization_balance(call.user.user_id, call.path["orgId"])
-    return Reply(shown(BalanceOut, b), headers=NO_STORE)
+    return shown(BalanceOut, b)
 
 
 @routes.page(
     f"{ORG_WALLET}/history",
     HistoryEntryOut,
-    query=HistoryQuery,
+    show=history_entry_out,
+    headers=NO_STORE,
     summary="The organization wallet's ledger entries, newest first; org:billing:manage",
 )
 async def organization_history(
     call: Call[NoBody, HistoryQuery], organization_history: OrganizationHistory
-) -> Reply:
+) -> Page[HistoryEntry]:
     q = call.query
-    page = await organization_history(call.user.user_id, call.path["orgId"], q.type, q.paging)
-    return page_reply(page, q.limit, history_entry_out, headers=NO_STORE)
+    return await organization_history(call.user.user_id, call.path["orgId"], q.type, q.paging)
 
 
 @routes.post(
     f"{ORG_WALLET}/spend",
-    body=SpendIn,
-    response=SpendOut,
     status=201,
     summary="Spend the organization's credits; org:billing:manage (Idempotency-Key required)",
 )
@@ -110,8 +106,6 @@ async def organization_spend(
 
 @routes.post(
     f"{ORG_WALLET}/transfer",
-    body=OrganizationTransferIn,
-    response=SpendOut,
     status=201,
     summary="Transfer the organization's credits to one of its members; org:billing:manage "
     "(Idempotency-Key required)",

@@ -20,7 +20,7 @@ from entrypoints.http.schemas.credits import (
 routes = ApiRoutes(tag="credits")
 
 
-@routes.get("/api/v1/referrals", response=ReferralOut, summary="My referral code and link")
+@routes.get("/api/v1/referrals", summary="My referral code and link")
 async def referrals(call: Call[NoBody, NoQuery], get_referrals: GetReferrals) -> ReferralOut:
     r = await get_referrals(call.user.user_id)
     return shown(ReferralOut, r)
@@ -28,8 +28,6 @@ async def referrals(call: Call[NoBody, NoQuery], get_referrals: GetReferrals) ->
 
 @routes.post(
     "/api/v1/referrals/claim",
-    body=ReferralClaimIn,
-    response=ReferralClaimOut,
     status=201,
     rate_limit="10/hour",
     summary="Name who referred me (within 7 days of sign-up, once, never my own code)",
@@ -43,8 +41,6 @@ async def claim_referral(
 
 @routes.post(
     "/api/v1/credits/redeem",
-    body=RedeemIn,
-    response=RedeemOut,
     status=201,
     rate_limit="10/minute",
     summary="Redeem a coupon for promotional credits",
@@ -57,8 +53,6 @@ async def redeem(call: Call[RedeemIn, NoQuery], redeem_coupon: RedeemCoupon) -> 
 
 @routes.post(
     "/api/v1/admin/coupons",
-    body=CouponIn,
-    response=CouponOut,
     status=201,
     auth=Auth.ADMIN,
     summary="Create a coupon (platform admins); its code is shown only in this answer",

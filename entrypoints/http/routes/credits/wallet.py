@@ -10,6 +10,7 @@ from application.credits.admin_grant import AdminGrant
 from application.credits.ports import HistoryEntry
 from application.credits.queries import GetBalance, GetHistory
 from application.credits.spend import Spend
+from application.pagination import Page
 from domain.credits.entry_types import EntryType
 from entrypoints.http import envelope
 from entrypoints.http.idempotency import (
@@ -18,7 +19,7 @@ from entrypoints.http.idempotency import (
     idempotent,
     required_idempotency_key,
 )
-from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
+from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery
 from entrypoints.http.schemas.base import shown
 from entrypoints.http.schemas.credits import (
     ExpiringOut,
@@ -35,15 +36,14 @@ routes = ApiRoutes(tag="credits")
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-@routes.get("/api/v1/credits/balance", response=WalletBalanceOut, summary="My credit balance")
-async def balance(call: Call[NoBody, NoQuery], get_balance: GetBalance) -> Reply:
+@routes.get("/api/v1/credits/balance", headers=NO_STORE, summary="My credit balance")
+async def balance(call: Call[NoBody, NoQuery], get_balance: GetBalance) -> WalletBalanceOut:
     b, lots = await get_balance.with_expiring(call.user.user_id)
-    out = shown(
+    return shown(
         WalletBalanceOut,
         b,
         expiring=[ExpiringOut(amount=lot.remaining, expires_at=lot.expires_at) for lot in lots],
     )
-    return Reply(out, headers=NO_STORE)
 
 
 def history_entry_out(e: HistoryEntry) -> HistoryEntryOut:
@@ -53,21 +53,16 @@ def history_entry_out(e: HistoryEntry) -> HistoryEntryOut:
 @routes.page(
     "/api/v1/credits/history",
     HistoryEntryOut,
-    query=HistoryQuery,
+    show=history_entry_out,
+    headers=NO_STORE,
     summary="My ledger entries, newest first",
 )
-async def history(call: Call[NoBody, HistoryQuery], get_history: GetHistory) -> Reply:
-    q = call.query
-    page = await get_history(call.user.user_id, q.type, q.paging)
-    return page_reply(page, q.limit, history_entry_out, headers=NO_STORE)
+async def history(call: Call[NoBody, HistoryQuery], get_history: GetHistory) -> Page[HistoryEntry]:
+    return await get_history(call.user.user_id, call.query.type, call.query.paging)
 
 
 @routes.post(
-    "/api/v1/credits/spend",
-    body=SpendIn,
-    response=SpendOut,
-    status=201,
-    summary="Spend credits (Idempotency-Key required)",
+    "/api/v1/credits/spend", status=201, summary="Spend credits (Idempotency-Key required)"
 )
 @functools.partial(document_key, required=True)
 async def spend(call: Call[SpendIn, NoQuery], spend: Spend) -> SpendOut | web.Response:
@@ -95,8 +90,6 @@ def moved(transaction_id: str, balance: int, replayed: bool) -> SpendOut | web.R
 
 @routes.post(
     "/api/v1/admin/credits/grant",
-    body=GrantIn,
-    response=GrantOut,
     status=201,
     auth=Auth.ADMIN,
     summary="Grant (or adjust) a user's credits; platform admins only",

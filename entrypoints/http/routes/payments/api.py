@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from application.pagination import Page
 from application.payments.create_order import CreateOrder
 from application.payments.plans import GetPlan, ListPlans
 from application.payments.queries import GetPayment, PaymentHistory
 from application.payments.refunds import RefundPayment
 from application.payments.verify import VerifyPayment
 from application.payments.webhooks import ReceiveRazorpayWebhook
+from domain.payments.payment import Payment
 from domain.payments.status import PaymentStatus
 from entrypoints.http.idempotency import idempotent, required_idempotency_key
-from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply, page_reply
+from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery, Reply
 from entrypoints.http.schemas.base import shown
 from entrypoints.http.schemas.payments import (
     CreateOrderIn,
@@ -33,22 +35,18 @@ from entrypoints.http.schemas.payments import (
 routes = ApiRoutes(tag="payments")
 
 
-@routes.get(
-    "/api/v1/plans", auth=Auth.NONE, response=list[PlanOut], summary="Active plans, cheapest first"
-)
+@routes.get("/api/v1/plans", auth=Auth.NONE, summary="Active plans, cheapest first")
 async def list_plans(call: Call[NoBody, NoQuery], list_plans: ListPlans) -> list[PlanOut]:
     return [plan_out(p) for p in await list_plans()]
 
 
-@routes.get("/api/v1/plans/{planId}", auth=Auth.NONE, response=PlanOut, summary="One active plan")
+@routes.get("/api/v1/plans/{planId}", auth=Auth.NONE, summary="One active plan")
 async def get_plan(call: Call[NoBody, NoQuery], get_plan: GetPlan) -> PlanOut:
     return plan_out(await get_plan(call.path["planId"]))
 
 
 @routes.post(
     "/api/v1/payments/create-order",
-    body=CreateOrderIn,
-    response=OrderOut,
     status=201,
     rate_limit="10/minute",
     summary="Open a Razorpay order for a plan (reuses my open order < 15 min old)",
@@ -70,7 +68,6 @@ async def create_order(call: Call[CreateOrderIn, NoQuery], create_order: CreateO
 
 @routes.post(
     "/api/v1/payments/verify",
-    body=VerifyIn,
     response=VerifyOut,
     rate_limit="30/minute",
     responses={202: "Authorized, not captured yet: status PROCESSING"},
@@ -93,22 +90,16 @@ async def verify(call: Call[VerifyIn, NoQuery], verify_payment: VerifyPayment) -
 
 
 @routes.page(
-    "/api/v1/payments/history",
-    PaymentOut,
-    query=PaymentHistoryQuery,
-    summary="My payments, newest first",
+    "/api/v1/payments/history", PaymentOut, show=payment_out, summary="My payments, newest first"
 )
 async def history(
     call: Call[NoBody, PaymentHistoryQuery], payment_history: PaymentHistory
-) -> Reply:
-    q = call.query
-    page = await payment_history(call.user, q.paging, q.status)
-    return page_reply(page, q.limit, payment_out)
+) -> Page[Payment]:
+    return await payment_history(call.user, call.query.paging, call.query.status)
 
 
 @routes.get(
     "/api/v1/payments/{paymentId}",
-    response=PaymentDetailOut,
     summary="One of my payments with its event trail (refreshed if still open)",
 )
 async def get_payment(call: Call[NoBody, NoQuery], get_payment: GetPayment) -> PaymentDetailOut:
@@ -120,8 +111,6 @@ async def get_payment(call: Call[NoBody, NoQuery], get_payment: GetPayment) -> P
 @routes.post(
     "/api/v1/admin/payments/{paymentId}/refund",
     auth=Auth.ADMIN,
-    body=RefundIn,
-    response=RefundResultOut,
     summary="Refund (part of) a payment once per Idempotency-Key (required); credits clawed back",
     responses={
         402: "PAYMENT_FAILED: Razorpay refused (or later failed) the refund this key names",
