@@ -42,6 +42,32 @@ from domain.request_context import NO_REQUEST, RequestContext
 
 FORMAT = "fairarena-export/1"
 
+#: What the owner is told at each stage of an export: (title, message).
+_NOTICES = {
+    "started": (
+        "Data export started",
+        "We are gathering your data; you will get a link by e-mail.",
+    ),
+    "ready": ("Data export ready", "Your data export is ready to download for 24 hours."),
+    "failed": (
+        "Data export failed",
+        "We could not build your data export; please request it again.",
+    ),
+}
+
+
+def _notice(export: DataExport, stage: str, *, download: str | None = None) -> CreateNotification:
+    """The owner's notification of one stage of their export, once per export and stage."""
+    title, message = _NOTICES[stage]
+    return CreateNotification(
+        user_id=export.user_id,
+        title=title,
+        message=message,
+        action_url=download,
+        action_label=None if download is None else "Download",
+        dedupe_key=f"export-{stage}:{export.id}",
+    )
+
 
 @dataclass(frozen=True, eq=False)
 class RequestExport:
@@ -68,14 +94,7 @@ class RequestExport:
             await uow.outbox.add(
                 BuildDataExport(export_id=export.id, dedupe_key=f"export:{export.id}")
             )
-            await uow.outbox.add(
-                CreateNotification(
-                    user_id=principal.user_id,
-                    title="Data export started",
-                    message="We are gathering your data; you will get a link by e-mail.",
-                    dedupe_key=f"export-started:{export.id}",
-                )
-            )
+            await uow.outbox.add(_notice(export, "started"))
             await uow.commit()
         return export
 
@@ -171,16 +190,7 @@ class BuildExport:
                         dedupe_key=f"export-email:{export.id}",
                     )
                 )
-            await uow.outbox.add(
-                CreateNotification(
-                    user_id=user.id,
-                    title="Data export ready",
-                    message="Your data export is ready to download for 24 hours.",
-                    action_url=link,
-                    action_label="Download",
-                    dedupe_key=f"export-ready:{export.id}",
-                )
-            )
+            await uow.outbox.add(_notice(export, "ready", download=link))
             await uow.commit()
         return ready
 
@@ -191,14 +201,7 @@ class BuildExport:
             if current is None or current.status is not ExportStatus.PENDING:
                 return
             await uow.exports.save(current.failed(now))
-            await uow.outbox.add(
-                CreateNotification(
-                    user_id=export.user_id,
-                    title="Data export failed",
-                    message="We could not build your data export; please request it again.",
-                    dedupe_key=f"export-failed:{export.id}",
-                )
-            )
+            await uow.outbox.add(_notice(export, "failed"))
             await uow.commit()
 
     def link(self, export: DataExport, expires_at: datetime) -> str:
