@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from application.account.activity import activity_writer
 from application.account.guard import StepUpGuard
+from application.account.owner_mail import mail_owner
 from application.account.ports import ExportFiles, UserDataSource
 from application.account.unit_of_work import AccountUnitOfWork
 from application.identity.principal import Principal
@@ -24,7 +25,6 @@ from application.ports.outbox_commands import (
     BuildDataExport,
     CreateNotification,
     MalformedCommand,
-    SendEmail,
 )
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.account.activity import Action
@@ -177,19 +177,14 @@ class BuildExport:
                 Action.EXPORT_READY, exportId=export.id, sizeBytes=size
             )
             link = self.link(ready, now + LINK_TTL)
-            if user.email:
-                await uow.outbox.add(
-                    SendEmail(
-                        to=user.email,
-                        template="data-export",
-                        context={
-                            "name": user.greeted_as(""),
-                            "download_url": link,
-                            "expires_at": (now + LINK_TTL).strftime("%Y-%m-%d %H:%M UTC"),
-                        },
-                        dedupe_key=f"export-email:{export.id}",
-                    )
-                )
+            await mail_owner(
+                uow.outbox,
+                user,
+                "data-export",
+                dedupe_key=f"export-email:{export.id}",
+                download_url=link,
+                expires_at=(now + LINK_TTL).strftime("%Y-%m-%d %H:%M UTC"),
+            )
             await uow.outbox.add(_notice(export, "ready", download=link))
             await uow.commit()
         return ready
