@@ -22,6 +22,7 @@ from domain.bounded_text import MAX_KEY_LENGTH, is_storable
 from domain.errors import ValidationFailed
 
 T = TypeVar("T")
+K = TypeVar("K", datetime, int)  # the sort key a list is ordered by
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
 MAX_CURSOR_LENGTH = 500  # the query parameter's bound (PageQuery)
@@ -50,19 +51,17 @@ class PageRequest:
 
     def after_time(self) -> tuple[datetime, str] | None:
         """The cursor of a list ordered by time; another kind of cursor is a 400."""
-        if self.after is None:
-            return None
-        key = _sort_key(self.after[0])
-        if not isinstance(key, datetime):
-            raise _invalid()
-        return key, self.after[1]
+        return self._after(datetime)
 
     def after_seq(self) -> tuple[int, str] | None:
         """The cursor of a list ordered by a sequence number; another kind is a 400."""
+        return self._after(int)
+
+    def _after(self, kind: type[K]) -> tuple[K, str] | None:
         if self.after is None:
             return None
         key = _sort_key(self.after[0])
-        if not isinstance(key, int):
+        if not isinstance(key, kind):
             raise _invalid()
         return key, self.after[1]
 

@@ -3,7 +3,8 @@ inbox (unique per sender and delivery id) and queue its processing through the o
 transaction. A replayed delivery id stores nothing and queues nothing (the call answers False).
 
 Each provider names its inbox ``source`` and the ``InboxCommand`` its job runs
-(``ReceiveProviderWebhook`` for Clerk, ``ReceiveGithubWebhook`` for GitHub).
+(``ReceiveProviderWebhook`` for Clerk, ``ReceiveGithubWebhook`` for GitHub, ``RazorpayIntake``
+behind ``ReceiveRazorpayWebhook``).
 """
 
 from __future__ import annotations
@@ -47,8 +48,10 @@ class ReceiveWebhook:
         async with self._uow() as uow:
             if not await uow.inbox.store(webhook):
                 return False
-            await uow.outbox.add(
-                self.command(webhook.id, dedupe_key=f"webhook:{self.source}:{delivery_id}")
-            )
+            await uow.outbox.add(self.command(webhook.id, dedupe_key=self.dedupe_key(delivery_id)))
             await uow.commit()
         return True
+
+    def dedupe_key(self, delivery_id: str) -> str:
+        """The outbox row's identity for the delivery's job."""
+        return f"webhook:{self.source}:{delivery_id}"

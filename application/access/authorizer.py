@@ -77,6 +77,24 @@ def node_of(chain: ScopeChain) -> ScopeNode:
     return node
 
 
+async def read_chain(
+    reader: ScopeChainReader,
+    kind: ScopeKind,
+    ref: str,
+    user_id: str | None,
+    *,
+    counts: bool = False,
+) -> ScopeChain | None:
+    """The chain of the scope ``ref`` of ``kind`` with ``user_id``'s memberships along it;
+    ``counts`` loads a team's or project's member and child counts (an organization's chain has
+    none)."""
+    if kind is ScopeKind.ORGANIZATION:
+        return await reader.organization(ref, user_id)
+    if kind is ScopeKind.TEAM:
+        return await reader.team(ref, user_id, counts=counts)
+    return await reader.project(ref, user_id, counts=counts)
+
+
 class Authorizer:
     """Decides ``permission`` for ``user_id`` on a loaded scope chain (None: it does not exist)."""
 
@@ -117,12 +135,6 @@ class Authorizer:
         *,
         counts: bool = False,
     ) -> ScopeAccess:
-        """Any kind; ``counts`` loads a team's or project's member and child counts (an
-        organization's chain has none)."""
-        if kind is ScopeKind.ORGANIZATION:
-            chain = await reader.organization(ref, user_id)
-        elif kind is ScopeKind.TEAM:
-            chain = await reader.team(ref, user_id, counts=counts)
-        else:
-            chain = await reader.project(ref, user_id, counts=counts)
+        """Any kind; ``counts`` as in ``read_chain``."""
+        chain = await read_chain(reader, kind, ref, user_id, counts=counts)
         return self.authorize(user_id, chain, kind, permission)

@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Generic, Protocol, Self, TypeVar
 from application.access.audit_trail import scope_state
 from application.access.authorizer import ScopeAccess
 from application.access.naming import ensure_free
-from application.access.ports import UniqueField
+from application.access.ports import ChildScopeRepository, UniqueField
 from application.access.unit_of_work import AccessUnitOfWork
 from application.audit.writer import AuditWriter
 from domain.access.errors import NotJoinable
@@ -81,6 +81,7 @@ class ScopeRepository(Protocol):
 
 
 E = TypeVar("E", bound=ScopeEntity)
+C = TypeVar("C", bound=ScopeEntity)  # a team or a project
 F = TypeVar("F", OrganizationFields, ScopeFields)
 Taken = Callable[[UniqueField, list[str], str | None], Awaitable[set[str]]]
 
@@ -214,7 +215,20 @@ class OrganizationType(ScopeType[Organization, OrganizationFields]):
         access.organization.check_joinable()  # public, with joining enabled
 
 
-class TeamType(ScopeType[Team, ScopeFields]):
+class ChildScopeType(ScopeType[C, ScopeFields]):
+    """A team or a project: its name and slug are unique among its parent's children."""
+
+    @abstractmethod
+    def repository(self, uow: AccessUnitOfWork) -> ChildScopeRepository[C]: ...
+
+    def taken(self, uow: AccessUnitOfWork, scope: C) -> Taken:
+        # The id before its own on its path: a team's organization, a project's team.
+        parent_id = self.path(scope)[-2]
+        repository = self.repository(uow)
+        return lambda field, values, exclude: repository.taken(parent_id, field, values, exclude)
+
+
+class TeamType(ChildScopeType[Team]):
     kind = ScopeKind.TEAM
     name_max, slug_max = NAME_MAX, SLUG_MAX
     path_fields = ("organization_id", "id")
@@ -223,13 +237,8 @@ class TeamType(ScopeType[Team, ScopeFields]):
     def of(self, access: ScopeAccess) -> Team:
         return access.team
 
-    def repository(self, uow: AccessUnitOfWork) -> ScopeRepository:
+    def repository(self, uow: AccessUnitOfWork) -> ChildScopeRepository[Team]:
         return uow.teams
-
-    def taken(self, uow: AccessUnitOfWork, scope: Team) -> Taken:
-        return lambda field, values, exclude: uow.teams.taken(
-            scope.organization_id, field, values, exclude
-        )
 
     def new(
         self, fields: ScopeFields, parent: ScopeAccess | None, creator_id: str, now: datetime
@@ -252,7 +261,7 @@ class TeamType(ScopeType[Team, ScopeFields]):
             raise NotJoinable("team")
 
 
-class ProjectType(ScopeType[Project, ScopeFields]):
+class ProjectType(ChildScopeType[Project]):
     kind = ScopeKind.PROJECT
     name_max, slug_max = NAME_MAX, SLUG_MAX
     path_fields = ("organization_id", "team_id", "id")
@@ -261,13 +270,8 @@ class ProjectType(ScopeType[Project, ScopeFields]):
     def of(self, access: ScopeAccess) -> Project:
         return access.project
 
-    def repository(self, uow: AccessUnitOfWork) -> ScopeRepository:
+    def repository(self, uow: AccessUnitOfWork) -> ChildScopeRepository[Project]:
         return uow.projects
-
-    def taken(self, uow: AccessUnitOfWork, scope: Project) -> Taken:
-        return lambda field, values, exclude: uow.projects.taken(
-            scope.team_id, field, values, exclude
-        )
 
     def new(
         self, fields: ScopeFields, parent: ScopeAccess | None, creator_id: str, now: datetime

@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from application.account.activity import activity_writer
+from application.account.owner_mail import mail_owner
 from application.account.ports import ExportFiles
 from application.account.unit_of_work import AccountUnitOfWork
 from application.ports.clock import Clock
-from application.ports.outbox_commands import SendEmail
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.account.activity import ACTIVITY_RETENTION, Action
 from domain.account.exports import LINK_TTL, ExportStatus
@@ -78,17 +78,13 @@ class DailyCleanup:
                 await activity_writer(uow, user.id, windows.now).record(
                     Action.DELETION_WARNING_SENT, daysLeft=left
                 )
-                await uow.outbox.add(
-                    SendEmail(
-                        to=user.email,
-                        template="account-deletion-warning",
-                        context={
-                            "name": user.greeted_as(""),
-                            "days_left": left,
-                            "recover_by": recover_by(deleted_at).strftime("%Y-%m-%d"),
-                        },
-                        dedupe_key=f"deletion-warning:{user.id}:{deleted_at.isoformat()}",
-                    )
+                await mail_owner(
+                    uow.outbox,
+                    user,
+                    "account-deletion-warning",
+                    dedupe_key=f"deletion-warning:{user.id}:{deleted_at.isoformat()}",
+                    days_left=left,
+                    recover_by=recover_by(deleted_at).strftime("%Y-%m-%d"),
                 )
                 await uow.commit()
             sent += 1

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from application.account.activity import activity_writer
 from application.account.guard import StepUpGuard
+from application.account.owner_mail import mail_owner
 from application.account.ports import ExportFiles, UserDataSource
 from application.account.unit_of_work import AccountUnitOfWork
 from application.identity.principal import Principal
@@ -24,7 +25,6 @@ from application.ports.outbox_commands import (
     BuildDataExport,
     CreateNotification,
     MalformedCommand,
-    SendEmail,
 )
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.account.activity import Action
@@ -41,6 +41,32 @@ from domain.ids import new_id
 from domain.request_context import NO_REQUEST, RequestContext
 
 FORMAT = "fairarena-export/1"
+
+#: What the owner is told at each stage of an export: (title, message).
+_NOTICES = {
+    "started": (
+        "Data export started",
+        "We are gathering your data; you will get a link by e-mail.",
+    ),
+    "ready": ("Data export ready", "Your data export is ready to download for 24 hours."),
+    "failed": (
+        "Data export failed",
+        "We could not build your data export; please request it again.",
+    ),
+}
+
+
+def _notice(export: DataExport, stage: str, *, download: str | None = None) -> CreateNotification:
+    """The owner's notification of one stage of their export, once per export and stage."""
+    title, message = _NOTICES[stage]
+    return CreateNotification(
+        user_id=export.user_id,
+        title=title,
+        message=message,
+        action_url=download,
+        action_label=None if download is None else "Download",
+        dedupe_key=f"export-{stage}:{export.id}",
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,14 +94,7 @@ class RequestExport:
             await uow.outbox.add(
                 BuildDataExport(export_id=export.id, dedupe_key=f"export:{export.id}")
             )
-            await uow.outbox.add(
-                CreateNotification(
-                    user_id=principal.user_id,
-                    title="Data export started",
-                    message="We are gathering your data; you will get a link by e-mail.",
-                    dedupe_key=f"export-started:{export.id}",
-                )
-            )
+            await uow.outbox.add(_notice(export, "started"))
             await uow.commit()
         return export
 
@@ -158,29 +177,15 @@ class BuildExport:
                 Action.EXPORT_READY, exportId=export.id, sizeBytes=size
             )
             link = self.link(ready, now + LINK_TTL)
-            if user.email:
-                await uow.outbox.add(
-                    SendEmail(
-                        to=user.email,
-                        template="data-export",
-                        context={
-                            "name": user.greeted_as(""),
-                            "download_url": link,
-                            "expires_at": (now + LINK_TTL).strftime("%Y-%m-%d %H:%M UTC"),
-                        },
-                        dedupe_key=f"export-email:{export.id}",
-                    )
-                )
-            await uow.outbox.add(
-                CreateNotification(
-                    user_id=user.id,
-                    title="Data export ready",
-                    message="Your data export is ready to download for 24 hours.",
-                    action_url=link,
-                    action_label="Download",
-                    dedupe_key=f"export-ready:{export.id}",
-                )
+            await mail_owner(
+                uow.outbox,
+                user,
+                "data-export",
+                dedupe_key=f"export-email:{export.id}",
+                download_url=link,
+                expires_at=(now + LINK_TTL).strftime("%Y-%m-%d %H:%M UTC"),
             )
+            await uow.outbox.add(_notice(export, "ready", download=link))
             await uow.commit()
         return ready
 
@@ -191,14 +196,7 @@ class BuildExport:
             if current is None or current.status is not ExportStatus.PENDING:
                 return
             await uow.exports.save(current.failed(now))
-            await uow.outbox.add(
-                CreateNotification(
-                    user_id=export.user_id,
-                    title="Data export failed",
-                    message="We could not build your data export; please request it again.",
-                    dedupe_key=f"export-failed:{export.id}",
-                )
-            )
+            await uow.outbox.add(_notice(export, "failed"))
             await uow.commit()
 
     def link(self, export: DataExport, expires_at: datetime) -> str:

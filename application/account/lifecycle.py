@@ -13,6 +13,7 @@ from datetime import datetime
 
 from application.account.activity import activity_writer
 from application.account.guard import StepUpGuard
+from application.account.owner_mail import mail_owner
 from application.account.unit_of_work import AccountUnitOfWork, DeletionUnitOfWork
 from application.audit.writer import AuditScope, AuditWriter
 from application.identity.principal import Principal
@@ -22,7 +23,6 @@ from application.invitations.inviter_authority import revoke_lapsed_invitations
 from application.ports.cache import Cache
 from application.ports.clock import Clock
 from application.ports.identity import TokenVerifier
-from application.ports.outbox_commands import SendEmail
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.versioned_cache import VersionedCache
 from domain.account.activity import Action
@@ -58,18 +58,13 @@ async def delete_account(
     await activity_writer(uow, user.id, now, context).record(
         Action.ACCOUNT_DELETED, source=source, recoverBy=deadline.isoformat()
     )
-    if user.email:
-        await uow.outbox.add(
-            SendEmail(
-                to=user.email,
-                template="account-deleted",
-                context={
-                    "name": user.greeted_as(""),
-                    "recover_by": deadline.strftime("%Y-%m-%d"),
-                },
-                dedupe_key=f"account-deleted:{user.id}:{now.isoformat()}",
-            )
-        )
+    await mail_owner(
+        uow.outbox,
+        user,
+        "account-deleted",
+        dedupe_key=f"account-deleted:{user.id}:{now.isoformat()}",
+        recover_by=deadline.strftime("%Y-%m-%d"),
+    )
     return deleted
 
 

@@ -14,12 +14,13 @@ from datetime import datetime
 
 from application.account.activity import activity_writer
 from application.account.guard import StepUpGuard
+from application.account.owner_mail import mail_owner
 from application.account.unit_of_work import AccountUnitOfWork
 from application.identity.principal import Principal
 from application.invitations.code_sealer import CodeSealer
 from application.ports.attempts import AttemptLimiter
 from application.ports.clock import Clock
-from application.ports.outbox_commands import SendEmail, sealed_binding
+from application.ports.outbox_commands import sealed_binding
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.account.activity import Action
 from domain.account.errors import (
@@ -81,20 +82,13 @@ class SendStepUpCode:
             await uow.step_up_codes.put(issued)
             activity = activity_writer(uow, user_id, now, context)
             await activity.record(Action.VERIFICATION_CODE_SENT)
-            await uow.outbox.add(
-                SendEmail(
-                    to=user.email,
-                    template=CODE_TEMPLATE,
-                    context={
-                        "name": user.greeted_as(""),
-                        "expires_minutes": int(policy.code_ttl.total_seconds() // 60),
-                    },
-                    sealed={
-                        "code": self._sealer.seal(
-                            code, bound_to=sealed_binding(user.email, CODE_TEMPLATE)
-                        )
-                    },
-                )
+            sealed = self._sealer.seal(code, bound_to=sealed_binding(user.email, CODE_TEMPLATE))
+            await mail_owner(
+                uow.outbox,
+                user,
+                CODE_TEMPLATE,
+                sealed={"code": sealed},
+                expires_minutes=int(policy.code_ttl.total_seconds() // 60),
             )
             await uow.commit()
         return issued

@@ -27,11 +27,6 @@ async def own_conversation(
     return conversation
 
 
-async def _stop(generations: Generations, stop_signal: StopSignal, conversation_id: str) -> bool:
-    """Cancel the conversation's generation if it runs here, else ask whichever instance runs it."""
-    return generations.cancel(conversation_id) or await stop_signal.request_stop(conversation_id)
-
-
 @dataclass(frozen=True)
 class ConversationThread:
     conversation: Conversation
@@ -76,33 +71,40 @@ class RenameConversation:
 
 
 @dataclass(frozen=True, eq=False)
-class DeleteConversation:
-    """Deletes the conversation and its messages; a generation in flight is stopped first."""
+class _GenerationControl:
+    """A use case that may have to stop a conversation's generation, wherever it runs."""
 
     uow: UnitOfWorkFactory[AssistantUnitOfWork]
     generations: Generations
     stop_signal: StopSignal
 
+    async def _stop(self, conversation_id: str) -> bool:
+        """Cancel the generation if it runs here, else ask whichever instance runs it."""
+        return self.generations.cancel(conversation_id) or await self.stop_signal.request_stop(
+            conversation_id
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class DeleteConversation(_GenerationControl):
+    """Deletes the conversation and its messages; a generation in flight is stopped first."""
+
     async def __call__(self, principal: Principal, conversation_id: str) -> None:
         async with self.uow() as uow:
             conversation = await own_conversation(uow, principal, conversation_id)
-            await _stop(self.generations, self.stop_signal, conversation.id)
+            await self._stop(conversation.id)
             await uow.conversations.delete(conversation.id)
             await uow.commit()
 
 
 @dataclass(frozen=True, eq=False)
-class StopGeneration:
+class StopGeneration(_GenerationControl):
     """Cancel the conversation's generation on whichever instance runs it."""
-
-    uow: UnitOfWorkFactory[AssistantUnitOfWork]
-    generations: Generations
-    stop_signal: StopSignal
 
     async def __call__(self, principal: Principal, conversation_id: str) -> bool:
         async with self.uow() as uow:
             conversation = await own_conversation(uow, principal, conversation_id)
-        return await _stop(self.generations, self.stop_signal, conversation.id)
+        return await self._stop(conversation.id)
 
 
 @dataclass(frozen=True, eq=False)

@@ -105,26 +105,18 @@ class TurnState:
     output: bool = False  # any text reached the client
 
 
+@dataclass(eq=False)
 class Turn:
-    def __init__(
-        self,
-        start: StartTurn,
-        request: TurnRequest,
-        conversation: Conversation,
-        created: bool,
-        history: list[Message],
-        admission: Admission | None,
-        reply_id: str,
-    ) -> None:
-        self.start = start
-        self.request = request
-        self.conversation = conversation
-        self.created = created
-        self.history = history
-        self.admission = admission
-        self.reply_id = reply_id
-        self._title: asyncio.Future[str | None] | None = None  # a new conversation's title
-        self._title_stored = False
+    start: StartTurn
+    request: TurnRequest
+    conversation: Conversation
+    created: bool
+    history: list[Message]
+    admission: Admission | None
+    reply_id: str
+    # A new conversation's title, asked of the model alongside the reply.
+    _title: asyncio.Future[str | None] | None = field(default=None, init=False)
+    _title_stored: bool = field(default=False, init=False)
 
     @property
     def conversation_id(self) -> str:

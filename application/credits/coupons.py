@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from application.audit.writer import AuditScope, AuditWriter
 from application.credits.ledger_service import CreditsLedger
 from application.credits.unit_of_work import CouponsUnitOfWork
-from application.ports.audit import AuditEntry
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.transient import retry_transient
@@ -77,23 +77,18 @@ class CreateCoupon:
         async with self.uow() as uow:
             if not await uow.coupons.add(coupon):
                 raise CouponCodeTaken()
-            await uow.audit.append(
-                AuditEntry(
-                    scope_type="platform",
-                    scope_id="credits",
-                    actor_id=actor_id,
-                    action="coupon.created",
-                    target_type="coupon",
-                    target_id=coupon.id,
-                    created_at=now,
-                    after={
-                        "credits": credits,
-                        "maxRedemptions": max_redemptions,
-                        "onePerUser": one_per_user,
-                        "expiresAt": expires_at.isoformat() if expires_at else None,
-                    },
-                    context=context or RequestContext(),
-                )
+            audit = AuditWriter(uow.audit, actor_id=actor_id, now=now, context=context)
+            await audit.write(
+                "coupon.created",
+                AuditScope.platform("credits"),
+                "coupon",
+                coupon.id,
+                after={
+                    "credits": credits,
+                    "maxRedemptions": max_redemptions,
+                    "onePerUser": one_per_user,
+                    "expiresAt": expires_at.isoformat() if expires_at else None,
+                },
             )
             await uow.commit()
         return CreatedCoupon(coupon, code)

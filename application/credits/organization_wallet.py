@@ -48,6 +48,14 @@ async def locked_organization(
     return access
 
 
+async def _billed_wallet(
+    authorizer: Authorizer, uow: EconomyUnitOfWork, user_id: str, organization_ref: str
+) -> str:
+    """The organization's wallet, once the caller may manage its billing (reads only)."""
+    access = await authorizer.organization(uow.scopes, user_id, organization_ref, BILLING)
+    return org_wallet(access.organization.id)
+
+
 @dataclass(frozen=True, eq=False)
 class OrganizationBalance:
     uow: UnitOfWorkFactory[EconomyUnitOfWork]
@@ -55,10 +63,8 @@ class OrganizationBalance:
 
     async def __call__(self, user_id: str, organization_ref: str) -> Balance:
         async with self.uow() as uow:
-            access = await self.authorizer.organization(
-                uow.scopes, user_id, organization_ref, BILLING
-            )
-            return await uow.ledger.balance(org_wallet(access.organization.id))
+            wallet = await _billed_wallet(self.authorizer, uow, user_id, organization_ref)
+            return await uow.ledger.balance(wallet)
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,10 +76,8 @@ class OrganizationHistory:
         self, user_id: str, organization_ref: str, entry_type: EntryType | None, page: PageRequest
     ) -> Page[HistoryEntry]:
         async with self.uow() as uow:
-            access = await self.authorizer.organization(
-                uow.scopes, user_id, organization_ref, BILLING
-            )
-            return await uow.ledger.history(org_wallet(access.organization.id), entry_type, page)
+            wallet = await _billed_wallet(self.authorizer, uow, user_id, organization_ref)
+            return await uow.ledger.history(wallet, entry_type, page)
 
 
 @dataclass(frozen=True, eq=False)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.access.audit_trail import membership_state
+from application.access.authorizer import read_chain
 from application.access.ports import ScopeChain
 from application.account.activity import activity_writer
 from application.audit.writer import AuditWriter
 from application.identity.principal import Principal
 from application.invitations.inviter_authority import lapse_of_invitation, revoke_for_lapse
-from application.invitations.scope_roles import load_chain, names, scope_hidden, scope_roles
+from application.invitations.scope_roles import names, scope_hidden, scope_roles
 from application.invitations.unit_of_work import InvitationsUnitOfWork
 from application.invitations.views import AcceptedInvitation, InvitationPreview
 from application.ports.clock import Clock
@@ -43,7 +44,7 @@ async def _usable_scope(
 ) -> tuple[ScopeChain, Role]:
     """The invitation's scope (still there) and its role (still defined), or 410."""
     target = invitation.target
-    chain = await load_chain(uow, target.scope, target.scope_id, user_id)
+    chain = await read_chain(uow.scopes, target.scope, target.scope_id, user_id)
     if chain is None or scope_hidden(chain):
         raise InvitationGone(f"This {target.scope.value} no longer exists")
     roles = await scope_roles(uow, target.organization_id, target.scope)

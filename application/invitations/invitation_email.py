@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from application.access.authorizer import read_chain
 from application.invitations.code_sealer import CodeSealer, SealBroken
-from application.invitations.scope_roles import load_chain, names, scope_hidden, scope_roles
+from application.invitations.scope_roles import names, scope_hidden, scope_roles
 from application.invitations.unit_of_work import InvitationsUnitOfWork
 from application.ports.clock import Clock
 from application.ports.messaging import EmailMessage, EmailSender, EmailTemplates
@@ -53,7 +54,7 @@ class SendInvitationEmailHandler:
             if invitation.status_at(self.clock.now()) is not InvitationStatus.PENDING:
                 return
             target = invitation.target
-            chain = await load_chain(uow, target.scope, target.scope_id, None)
+            chain = await read_chain(uow.scopes, target.scope, target.scope_id, None)
             if chain is None or scope_hidden(chain):
                 return
             roles = await scope_roles(uow, target.organization_id, target.scope)

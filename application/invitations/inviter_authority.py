@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from application.access.authorizer import node_of
+from application.access.authorizer import node_of, read_chain
 from application.access.ports import ScopeChain
 from application.audit.writer import AuditWriter
-from application.invitations.scope_roles import load_chain, scope_hidden, scope_roles
+from application.invitations.scope_roles import scope_hidden, scope_roles
 from application.invitations.unit_of_work import RevocationUnitOfWork
 from domain.access.memberships import AccessPrincipal
 from domain.access.permissions import ScopeKind
@@ -42,8 +42,8 @@ class _Lookups:
     async def chain(self, invitation: Invitation) -> ScopeChain | None:
         t, key = invitation.target, (invitation.invited_by, invitation.target.scope_id)
         if key not in self._chains:
-            self._chains[key] = await load_chain(
-                self._uow, t.scope, t.scope_id, invitation.invited_by
+            self._chains[key] = await read_chain(
+                self._uow.scopes, t.scope, t.scope_id, invitation.invited_by
             )
         return self._chains[key]
 

@@ -44,13 +44,3 @@ def scope_hidden(chain: ScopeChain | None) -> bool:
         s is not None and s.deleted_at is not None
         for s in (chain.organization, chain.team, chain.project)
     )
-
-
-async def load_chain(
-    uow: ScopeRolesUnitOfWork, kind: ScopeKind, scope_id: str, user_id: str | None
-) -> ScopeChain | None:
-    if kind is ScopeKind.ORGANIZATION:
-        return await uow.scopes.organization(scope_id, user_id)
-    if kind is ScopeKind.TEAM:
-        return await uow.scopes.team(scope_id, user_id)
-    return await uow.scopes.project(scope_id, user_id)

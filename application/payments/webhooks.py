@@ -17,12 +17,11 @@ from application.payments.settlement import PaymentSettlement
 from application.payments.signatures import is_valid_webhook_signature
 from application.payments.unit_of_work import PaymentsUnitOfWork
 from application.ports.clock import Clock
-from application.ports.inbox import ReceivedWebhook
 from application.ports.outbox_commands import SettleFromRazorpayWebhook
 from application.ports.payment_gateway import PaymentGateway
 from application.ports.unit_of_work import UnitOfWorkFactory
+from application.webhook_intake import MAX_EVENT_TYPE_LENGTH, ReceiveWebhook
 from domain.errors import ValidationFailed
-from domain.ids import new_id
 from domain.payments.errors import InvalidWebhookSignature
 from domain.payments.events import EventContext
 from domain.request_context import NO_REQUEST, RequestContext
@@ -41,6 +40,16 @@ HANDLED_EVENTS = frozenset(
         "refund.failed",
     }
 )
+
+
+class RazorpayIntake(ReceiveWebhook):
+    """Store a verified Razorpay event and queue ``SettleFromRazorpayWebhook``."""
+
+    source = SOURCE
+    command = SettleFromRazorpayWebhook
+
+    def dedupe_key(self, delivery_id: str) -> str:
+        return f"razorpay-webhook:{delivery_id}"  # the key its outbox rows have always had
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,29 +73,15 @@ class ReceiveRazorpayWebhook:
         try:
             text = raw_body.decode("utf-8")
             document = json.loads(text)
-            event_type = str(document["event"])[:100]
+            event_type = str(document["event"])[:MAX_EVENT_TYPE_LENGTH]
         except (UnicodeDecodeError, ValueError, KeyError, TypeError):
             raise ValidationFailed("webhook body is not a Razorpay event") from None
         # Razorpay sends the id in a header; without one, identical bodies are the same event.
         # (ReceivedWebhook and outbox commands bound a long id by hashing it, never by cutting it.)
         event_key = (event_id or "").strip() or "sha256:" + hashlib.sha256(raw_body).hexdigest()
-        webhook = ReceivedWebhook(
-            id=new_id(),
-            source=SOURCE,
-            event_id=event_key,
-            event_type=event_type,
-            body=text,
-            received_at=self.clock.now(),
+        stored = await RazorpayIntake(self.uow, self.clock)(
+            delivery_id=event_key, event_type=event_type, body=text
         )
-        async with self.uow() as uow:
-            stored = await uow.inbox.store(webhook)
-            if stored:
-                await uow.outbox.add(
-                    SettleFromRazorpayWebhook(
-                        webhook_id=webhook.id, dedupe_key=f"razorpay-webhook:{event_key}"
-                    )
-                )
-                await uow.commit()
         log.info(
             "razorpay webhook %s %s from %s ua=%s: %s",
             event_type,

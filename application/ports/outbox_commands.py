@@ -14,7 +14,7 @@ Realtime fan-out is ``PublishRealtime``: the user's connections hear of a change
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import Field, dataclass, field, fields
 from types import MappingProxyType
 from typing import Any, ClassVar, Self
 
@@ -55,6 +55,12 @@ def _empty() -> Mapping[str, Any]:
     return MappingProxyType({})
 
 
+def _wire_name(field_name: str) -> str:
+    """``ticket_id`` travels as ``ticketId``."""
+    first, *rest = field_name.split("_")
+    return first + "".join(word.capitalize() for word in rest)
+
+
 @dataclass(frozen=True)
 class OutboxCommand:
     """Base of every outbox command: its ``TOPIC`` and its (de)serialisation."""
@@ -68,12 +74,19 @@ class OutboxCommand:
         if self.dedupe_key is not None:
             object.__setattr__(self, "dedupe_key", bounded_key(self.dedupe_key))
 
+    # The default wire format is that of a command whose fields are all required text: each
+    # under its camelCase name. A command with other fields writes and reads its own.
+
     def to_payload(self) -> dict[str, Any]:
-        raise NotImplementedError
+        return {_wire_name(f.name): getattr(self, f.name) for f in self._wire_fields()}
 
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any]) -> Self:
-        raise NotImplementedError
+        return cls(**{f.name: _text(payload, _wire_name(f.name)) for f in cls._wire_fields()})
+
+    @classmethod
+    def _wire_fields(cls) -> list[Field[Any]]:
+        return [f for f in fields(cls) if f.name != "dedupe_key"]
 
 
 def sealed_binding(to: str, template: str) -> str:
@@ -184,9 +197,6 @@ class SendInvitationEmail(OutboxCommand):
     invitation_id: str
     sealed_code: str
 
-    def to_payload(self) -> dict[str, Any]:
-        return {"invitationId": self.invitation_id, "sealedCode": self.sealed_code}
-
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any]) -> Self:
         invitation_id, sealed = payload.get("invitationId"), payload.get("sealedCode")
@@ -200,13 +210,6 @@ class InboxCommand(OutboxCommand):
     """Process one stored webhook delivery (``uow.inbox``) by its id; subclasses name the topic."""
 
     webhook_id: str
-
-    def to_payload(self) -> dict[str, Any]:
-        return {"webhookId": self.webhook_id}
-
-    @classmethod
-    def from_payload(cls, payload: Mapping[str, Any]) -> Self:
-        return cls(webhook_id=_text(payload, "webhookId"))
 
 
 @dataclass(frozen=True)
@@ -236,13 +239,6 @@ class TriageSupportTicket(OutboxCommand):
 
     TOPIC: ClassVar[str] = "support.triage"
     ticket_id: str
-
-    def to_payload(self) -> dict[str, Any]:
-        return {"ticketId": self.ticket_id}
-
-    @classmethod
-    def from_payload(cls, payload: Mapping[str, Any]) -> Self:
-        return cls(ticket_id=_text(payload, "ticketId"))
 
 
 @dataclass(frozen=True)
@@ -280,13 +276,6 @@ class BuildDataExport(OutboxCommand):
 
     TOPIC: ClassVar[str] = "account.build_export"
     export_id: str
-
-    def to_payload(self) -> dict[str, Any]:
-        return {"exportId": self.export_id}
-
-    @classmethod
-    def from_payload(cls, payload: Mapping[str, Any]) -> Self:
-        return cls(export_id=_text(payload, "exportId"))
 
 
 OUTBOX_COMMANDS: tuple[type[OutboxCommand], ...] = (

@@ -48,13 +48,25 @@ def audit_state(ticket: SupportTicket) -> dict[str, Any]:
     }
 
 
+async def _audit(
+    audit: AuditWriter, action: str, before: SupportTicket, after: SupportTicket
+) -> None:
+    """An agent's act on a ticket in the support trail, with the ticket's state around it."""
+    await audit.write(
+        action,
+        AUDIT_SCOPE,
+        "support_ticket",
+        before.id,
+        before=audit_state(before),
+        after=audit_state(after),
+    )
+
+
+@dataclass(frozen=True, eq=False)
 class _DeskUseCase:
-    def __init__(
-        self, uow: UnitOfWorkFactory[SupportUnitOfWork], clock: Clock, agents: SupportAgents
-    ) -> None:
-        self._uow = uow
-        self._clock = clock
-        self._agents = agents
+    uow: UnitOfWorkFactory[SupportUnitOfWork]
+    clock: Clock
+    agents: SupportAgents
 
     async def _ticket(
         self, uow: SupportUnitOfWork, ticket_id: str, *, for_update: bool = False
@@ -69,15 +81,15 @@ class ListQueue(_DeskUseCase):
     async def __call__(
         self, principal: Principal, flt: QueueFilter, page: PageRequest
     ) -> Page[SupportTicket]:
-        self._agents.require(principal)
-        async with self._uow() as uow:
+        self.agents.require(principal)
+        async with self.uow() as uow:
             return await uow.support_tickets.queue(flt, page)
 
 
 class GetDeskTicket(_DeskUseCase):
     async def __call__(self, principal: Principal, ticket_id: str) -> TicketThread:
-        self._agents.require(principal)
-        async with self._uow() as uow:
+        self.agents.require(principal)
+        async with self.uow() as uow:
             ticket = await self._ticket(uow, ticket_id)
             messages = await uow.support_tickets.messages(ticket.id, include_internal=True)
         return TicketThread(ticket, messages)
@@ -87,13 +99,13 @@ class UpdateTicket(_DeskUseCase):
     async def __call__(
         self, principal: Principal, ticket_id: str, patch: TicketPatch, context: RequestContext
     ) -> SupportTicket:
-        self._agents.require(principal)
-        now = self._clock.now()
-        async with self._uow() as uow:
+        self.agents.require(principal)
+        now = self.clock.now()
+        async with self.uow() as uow:
             ticket = await self._ticket(uow, ticket_id, for_update=True)
             if patch.assignee_id is not None and patch.assignee_id != ticket.assignee_id:
                 assignee = await uow.users.get(patch.assignee_id)
-                if assignee is None or not self._agents.may_be_assigned(assignee, principal):
+                if assignee is None or not self.agents.may_be_assigned(assignee, principal):
                     raise InvalidAssignee()
             changed = ticket.edited_by_agent(
                 now,
@@ -107,14 +119,7 @@ class UpdateTicket(_DeskUseCase):
                 return ticket
             await uow.support_tickets.save(changed)
             audit = AuditWriter(uow.audit, actor_id=principal.user_id, now=now, context=context)
-            await audit.write(
-                "support.ticket_updated",
-                AUDIT_SCOPE,
-                "support_ticket",
-                ticket.id,
-                before=audit_state(ticket),
-                after=audit_state(changed),
-            )
+            await _audit(audit, "support.ticket_updated", ticket, changed)
             if changed.status is not ticket.status:
                 await announce(uow, changed)
             await uow.commit()
@@ -131,9 +136,9 @@ class ReplyAsAgent(_DeskUseCase):
         internal: bool,
         context: RequestContext,
     ) -> TicketThread:
-        self._agents.require(principal)
-        now = self._clock.now()
-        async with self._uow() as uow:
+        self.agents.require(principal)
+        now = self.clock.now()
+        async with self.uow() as uow:
             ticket = await self._ticket(uow, ticket_id, for_update=True)
             replied = ticket.replied_by_agent(now, internal=internal)
             reply = TicketMessage(new_id(), ticket.id, principal.user_id, True, body, internal, now)
@@ -151,13 +156,8 @@ class ReplyAsAgent(_DeskUseCase):
                 )
                 await announce(uow, replied)
             audit = AuditWriter(uow.audit, actor_id=principal.user_id, now=now, context=context)
-            await audit.write(
-                "support.note_added" if internal else "support.replied",
-                AUDIT_SCOPE,
-                "support_ticket",
-                ticket.id,
-                before=audit_state(ticket),
-                after=audit_state(replied),
+            await _audit(
+                audit, "support.note_added" if internal else "support.replied", ticket, replied
             )
             messages = await uow.support_tickets.messages(ticket.id, include_internal=True)
             await uow.commit()
