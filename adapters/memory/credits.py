@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from adapters.memory.registry import REPOSITORIES, MemoryRepository
+from adapters.memory.registry import REPOSITORIES, MemoryRepository, insert_unless_taken
 from adapters.memory.store import MemoryState
 from application.credits.ports import BalanceDifference, HistoryEntry, KeyTaken, LedgerAudit
 from application.pagination import Page, PageRequest, encode_cursor
@@ -135,10 +135,8 @@ class MemoryReferralRepository(MemoryRepository):
         return self._s.economy.referrals.get(referred_user_id)
 
     async def add(self, referral: Referral) -> bool:
-        if referral.referred_user_id in self._s.economy.referrals:
-            return False
-        self._s.economy.referrals[referral.referred_user_id] = referral
-        return True
+        referrals = self._s.economy.referrals
+        return insert_unless_taken(referrals, referral.referred_user_id, referral)
 
     async def save(self, referral: Referral) -> None:
         self._s.economy.referrals[referral.referred_user_id] = referral
