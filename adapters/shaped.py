@@ -7,6 +7,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection
 from functools import partial
+from types import TracebackType
 from typing import Any, Generic, TypeVar, cast
 
 from application.ports.clock import Clock
@@ -50,7 +51,10 @@ class Registry(Generic[H]):
 
 class ShapedUnitOfWork(ABC, Generic[H]):
     """Repositories as attributes, built on first use from ``registry`` on this transaction's
-    ``_handle()``; ``names`` is what the shape allows (None: every registered repository)."""
+    ``_handle()``; ``names`` is what the shape allows (None: every registered repository).
+    Leaving, committing and rolling back are written here once (what becomes of the outbox
+    messages and the built repositories); an adapter supplies ``__aenter__`` and the
+    transaction's own ``_end``, ``_commit`` and ``_rollback``."""
 
     def __init__(
         self,
@@ -69,6 +73,38 @@ class ShapedUnitOfWork(ABC, Generic[H]):
     @abstractmethod
     def _handle(self) -> H:
         """What this transaction's repositories are built on."""
+
+    @abstractmethod
+    async def _end(self, exc: BaseException | None) -> None:
+        """Leave the transaction: roll back what was not committed, release what it held.
+        ``exc`` is what the block raised, if anything."""
+
+    @abstractmethod
+    async def _commit(self) -> None: ...
+
+    @abstractmethod
+    async def _rollback(self) -> None: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._forget_repositories()
+        await self._end(exc)
+
+    async def commit(self) -> None:
+        """The outbox messages this transaction stored go to ``after_commit`` once it commits."""
+        await self._commit()
+        added, self._added[:] = list(self._added), []
+        if added and self._after_commit is not None:
+            self._after_commit(added)
+
+    async def rollback(self) -> None:
+        """A rollback forgets the outbox messages this transaction stored."""
+        self._added.clear()
+        await self._rollback()
 
     def __getattr__(self, name: str) -> object:
         if name.startswith("_"):
@@ -91,16 +127,6 @@ class ShapedUnitOfWork(ABC, Generic[H]):
 
     def _forget_repositories(self) -> None:
         self._built.clear()
-        self._added.clear()
-
-    def _committed(self) -> None:
-        """Subclasses call it once their commit succeeded: the outbox messages it stored are
-        handed to ``after_commit``. A rollback forgets them (``_rolled_back``)."""
-        added, self._added[:] = list(self._added), []
-        if added and self._after_commit is not None:
-            self._after_commit(added)
-
-    def _rolled_back(self) -> None:
         self._added.clear()
 
 

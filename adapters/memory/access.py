@@ -18,7 +18,7 @@ from application.access.ports import (
     UniqueField,
 )
 from application.access.scope_types import ScopeEntity
-from application.pagination import Page, PageRequest, encode_cursor
+from application.pagination import Page, PageRequest
 from application.ports.storage_errors import DuplicateKey
 from domain.access.errors import NameTaken
 from domain.access.list_filters import ChildFilter
@@ -29,10 +29,10 @@ from domain.access.roles import Role
 from domain.access.scopes import ScopeRef
 from domain.access.slugs import ID_SHAPE
 from domain.access.team import Project, Team
-from domain.access.visibility import Visibility
 from domain.ids import new_id
 
 S = TypeVar("S", bound=ScopeEntity)
+C = TypeVar("C", Team, Project)  # the kinds with a parent and a visibility
 
 
 def _unique(new: ScopeEntity, rows: list[S]) -> None:
@@ -151,17 +151,22 @@ class _Scopes(_Access, Generic[S]):
         used = {getattr(r, field) for r in self._under(parent_id) if r.id != exclude_id}
         return {v for v in values if v in used}
 
-    def _admitted(self, flt: ChildFilter, scope_id: str, visibility: Visibility) -> bool:
-        s = self._s
-        holds = flt.member_user_id is not None and (flt.member_user_id, scope_id) in s.memberships
-        return flt.admits(visibility, holds)
 
-
-class _ChildScopes(_Scopes[S]):
+class _ChildScopes(_Scopes[C]):
     async def taken(
         self, parent_id: str, field: UniqueField, values: list[str], exclude_id: str | None = None
     ) -> set[str]:
         return self._taken(parent_id, field, values, exclude_id)
+
+    def _visible(self, parent_id: str, flt: ChildFilter) -> list[C]:
+        """The live children of ``parent_id`` that ``flt`` admits (the SQL adapter's WHERE)."""
+        member, memberships = flt.member_user_id, self._s.memberships
+        return [
+            c
+            for c in self._under(parent_id)
+            if c.deleted_at is None
+            and flt.admits(c.visibility, member is not None and (member, c.id) in memberships)
+        ]
 
 
 @REPOSITORIES.register("organizations")
@@ -202,8 +207,7 @@ class MemoryTeamRepository(_ChildScopes[Team]):
     ) -> Page[TeamSummary]:
         items = [
             TeamSummary(t, len(self._s.members_of(t.id)), _live_projects(self._s, t.id))
-            for t in self._under(organization_id)
-            if t.deleted_at is None and self._admitted(flt, t.id, t.visibility)
+            for t in self._visible(organization_id, flt)
         ]
         return by_id(items, page, lambda i: i.team.id)
 
@@ -220,9 +224,7 @@ class MemoryProjectRepository(_ChildScopes[Project]):
         self, team_id: str, flt: ChildFilter, page: PageRequest
     ) -> Page[ProjectSummary]:
         items = [
-            ProjectSummary(p, len(self._s.members_of(p.id)))
-            for p in self._under(team_id)
-            if p.deleted_at is None and self._admitted(flt, p.id, p.visibility)
+            ProjectSummary(p, len(self._s.members_of(p.id))) for p in self._visible(team_id, flt)
         ]
         return by_id(items, page, lambda i: i.project.id)
 
@@ -295,13 +297,9 @@ class MemoryMembershipRepository(_Access):
         )
 
     async def list_members(self, scope: ScopeRef, page: PageRequest) -> Page[MemberView]:
-        stored = sorted(self._s.members_of(scope.id), key=lambda s: s.id)
-        if page.after is not None:
-            stored = [s for s in stored if s.id > page.after[1]]
-        more = len(stored) > page.limit
-        stored = stored[: page.limit]
+        stored = by_id(self._s.members_of(scope.id), page, lambda s: s.id)
         items = []
-        for s in stored:
+        for s in stored.items:
             user = self._state.identity.users.get(s.membership.user_id)
             role = self._s.held(s.membership.user_id, [scope.id])[0].role
             items.append(
@@ -313,4 +311,4 @@ class MemoryMembershipRepository(_Access):
                     s.created_at,
                 )
             )
-        return Page(items, encode_cursor("", stored[-1].id) if more else None)
+        return Page(items, stored.next_cursor)

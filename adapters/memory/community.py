@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from adapters.memory.paging import by_id, newest_first
-from adapters.memory.registry import REPOSITORIES, MemoryRepository
+from adapters.memory.registry import REPOSITORIES, MemoryRepository, insert_unless_taken
 from application.community.ports import FeedbackRecipient
 from application.pagination import Page, PageRequest
 from domain.community.feedback import Feedback, FeedbackChannel
@@ -18,11 +18,7 @@ from domain.community.stars import Stargazer
 @REPOSITORIES.register("stars")
 class MemoryStarRepository(MemoryRepository):
     async def add(self, profile_user_id: str, user_id: str, now: datetime) -> bool:
-        key = (profile_user_id, user_id)
-        if key in self._s.profiles.stars:
-            return False
-        self._s.profiles.stars[key] = now
-        return True
+        return insert_unless_taken(self._s.profiles.stars, (profile_user_id, user_id), now)
 
     async def remove(self, profile_user_id: str, user_id: str) -> bool:
         return self._s.profiles.stars.pop((profile_user_id, user_id), None) is not None
@@ -98,10 +94,7 @@ class MemoryFeedbackRepository(MemoryRepository):
         self, user_id: str, week: str, channel: FeedbackChannel, now: datetime
     ) -> bool:
         key = (user_id, week, channel.value)
-        if key in self._s.community.weekly:
-            return False
-        self._s.community.weekly[key] = now
-        return True
+        return insert_unless_taken(self._s.community.weekly, key, now)
 
     async def weekly_recipients(
         self, after_user_id: str | None, limit: int
@@ -123,10 +116,7 @@ class MemoryNewsletterRepository(MemoryRepository):
         return self._s.community.subscribers.get(email)
 
     async def add(self, subscriber: Subscriber) -> bool:
-        if subscriber.email in self._s.community.subscribers:
-            return False
-        self._s.community.subscribers[subscriber.email] = subscriber
-        return True
+        return insert_unless_taken(self._s.community.subscribers, subscriber.email, subscriber)
 
     async def save(self, subscriber: Subscriber) -> None:
         self._s.community.subscribers[subscriber.email] = subscriber

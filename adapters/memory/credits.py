@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from adapters.memory.registry import REPOSITORIES
-from adapters.memory.store import EconomyState, MemoryState
+from adapters.memory.registry import REPOSITORIES, MemoryRepository, insert_unless_taken
+from adapters.memory.store import MemoryState
 from application.credits.ports import BalanceDifference, HistoryEntry, KeyTaken, LedgerAudit
 from application.pagination import Page, PageRequest, encode_cursor
 from domain.credits.accounts import is_wallet
@@ -118,66 +118,52 @@ class MemoryLedgerRepository:
 
 
 @REPOSITORIES.register("referrals")
-class MemoryReferralRepository:
-    def __init__(self, state: MemoryState):
-        self._state = state
-
-    @property
-    def _s(self) -> EconomyState:
-        return self._state.economy
-
+class MemoryReferralRepository(MemoryRepository):
     async def code_of(self, user_id: str) -> str | None:
-        return self._s.codes.get(user_id)
+        return self._s.economy.codes.get(user_id)
 
     async def add_code(self, user_id: str, code: str, now: datetime) -> bool:
-        if user_id in self._s.codes or code in self._s.codes.values():
+        if user_id in self._s.economy.codes or code in self._s.economy.codes.values():
             return False
-        self._s.codes[user_id] = code
+        self._s.economy.codes[user_id] = code
         return True
 
     async def owner_of(self, code: str) -> str | None:
-        return next((u for u, c in self._s.codes.items() if c == code), None)
+        return next((u for u, c in self._s.economy.codes.items() if c == code), None)
 
     async def get(self, referred_user_id: str, *, for_update: bool = False) -> Referral | None:
-        return self._s.referrals.get(referred_user_id)
+        return self._s.economy.referrals.get(referred_user_id)
 
     async def add(self, referral: Referral) -> bool:
-        if referral.referred_user_id in self._s.referrals:
-            return False
-        self._s.referrals[referral.referred_user_id] = referral
-        return True
+        referrals = self._s.economy.referrals
+        return insert_unless_taken(referrals, referral.referred_user_id, referral)
 
     async def save(self, referral: Referral) -> None:
-        self._s.referrals[referral.referred_user_id] = referral
+        self._s.economy.referrals[referral.referred_user_id] = referral
 
     async def stats(self, referrer_user_id: str) -> tuple[int, int]:
-        mine = [r for r in self._s.referrals.values() if r.referrer_user_id == referrer_user_id]
+        referrals = self._s.economy.referrals.values()
+        mine = [r for r in referrals if r.referrer_user_id == referrer_user_id]
         return len(mine), sum(r.referrer_credits for r in mine if r.reversed_at is None)
 
 
 @REPOSITORIES.register("coupons")
-class MemoryCouponRepository:
-    def __init__(self, state: MemoryState):
-        self._state = state
-
-    @property
-    def _s(self) -> EconomyState:
-        return self._state.economy
-
+class MemoryCouponRepository(MemoryRepository):
     async def add(self, coupon: Coupon) -> bool:
-        if any(c.code_digest == coupon.code_digest for c in self._s.coupons.values()):
+        if any(c.code_digest == coupon.code_digest for c in self._s.economy.coupons.values()):
             return False
-        self._s.coupons[coupon.id] = coupon
+        self._s.economy.coupons[coupon.id] = coupon
         return True
 
     async def by_digest(self, code_digest: str) -> Coupon | None:
-        return next((c for c in self._s.coupons.values() if c.code_digest == code_digest), None)
+        coupons = self._s.economy.coupons.values()
+        return next((c for c in coupons if c.code_digest == code_digest), None)
 
     async def take_redemption(self, coupon_id: str) -> bool:
-        coupon = self._s.coupons[coupon_id]
+        coupon = self._s.economy.coupons[coupon_id]
         if coupon.max_redemptions is not None and coupon.redeemed >= coupon.max_redemptions:
             return False
-        self._s.coupons[coupon_id] = replace(coupon, redeemed=coupon.redeemed + 1)
+        self._s.economy.coupons[coupon_id] = replace(coupon, redeemed=coupon.redeemed + 1)
         return True
 
     async def record_redemption(
@@ -185,7 +171,7 @@ class MemoryCouponRepository:
     ) -> bool:
         if not coupon.one_per_user:
             return True
-        if (coupon.id, user_id) in self._s.redemptions:
+        if (coupon.id, user_id) in self._s.economy.redemptions:
             return False
-        self._s.redemptions.add((coupon.id, user_id))
+        self._s.economy.redemptions.add((coupon.id, user_id))
         return True

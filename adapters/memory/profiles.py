@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from adapters.memory.paging import newest_first
-from adapters.memory.registry import REPOSITORIES, MemoryRepository
+from adapters.memory.registry import REPOSITORIES, MemoryRepository, insert_unless_taken
 from application.pagination import Page, PageRequest
 from domain.profiles.profile import Profile, ProfileView
 
@@ -16,10 +16,7 @@ class MemoryProfileRepository(MemoryRepository):
         return self._s.profiles.profiles.get(user_id)
 
     async def add(self, profile: Profile) -> bool:
-        if profile.user_id in self._s.profiles.profiles:
-            return False
-        self._s.profiles.profiles[profile.user_id] = profile
-        return True
+        return insert_unless_taken(self._s.profiles.profiles, profile.user_id, profile)
 
     async def save(self, profile: Profile) -> None:
         self._s.profiles.profiles[profile.user_id] = profile

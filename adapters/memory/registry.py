@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from adapters.memory.store import MemoryState
 from adapters.shaped import Registry
 
 REPOSITORIES: Registry[MemoryState] = Registry()
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class MemoryRepository:
@@ -14,3 +19,12 @@ class MemoryRepository:
 
     def __init__(self, state: MemoryState) -> None:
         self._s = state
+
+
+def insert_unless_taken(rows: dict[K, V], key: K, value: V) -> bool:
+    """The memory twin of ``insert_ignoring_conflict``: ``value`` is stored under ``key`` unless
+    the key is taken; True when it was stored."""
+    if key in rows:
+        return False
+    rows[key] = value
+    return True

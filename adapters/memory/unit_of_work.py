@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from types import TracebackType
 from typing import Self
 
 from adapters.memory.repositories import REPOSITORIES
@@ -34,27 +33,19 @@ class InMemoryUnitOfWork(ShapedUnitOfWork[MemoryState]):
         self._snapshot = self._store.snapshot()
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._forget_repositories()
+    async def _end(self, exc: BaseException | None) -> None:
         try:
             if self._snapshot is not None:
                 await self.rollback()
         finally:
             self._store.lock.release()
 
-    async def commit(self) -> None:
+    async def _commit(self) -> None:
         self._snapshot = self._store.snapshot()
         self._store.commits += 1
         self.committed = True
-        self._committed()
 
-    async def rollback(self) -> None:
-        self._rolled_back()
+    async def _rollback(self) -> None:
         if self._snapshot is not None:
             self._store.state.__dict__.update(self._snapshot.__dict__)
             self._snapshot = None

@@ -19,6 +19,7 @@ import structlog
 from redis.exceptions import RedisError
 
 from adapters.near_cache import NearCache
+from adapters.redis.listener_task import stop_listener
 
 log = structlog.get_logger(__name__)
 
@@ -51,11 +52,8 @@ class RedisCacheInvalidations:
             self._listener = asyncio.create_task(self._listen(near), name="cache-invalidations")
 
     async def close(self) -> None:
-        if self._listener is not None:
-            self._listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._listener
-            self._listener = None
+        await stop_listener(self._listener)
+        self._listener = None
 
     async def _listen(self, near: NearCache) -> None:
         delays = iter(RECONNECT_DELAYS)

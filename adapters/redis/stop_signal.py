@@ -23,6 +23,8 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from adapters.redis.listener_task import stop_listener
+
 log = logging.getLogger(__name__)
 CHANNEL = "ai:stop"
 ANSWERS = "ai:stop:answers:"  # + the instance's id
@@ -144,11 +146,8 @@ class RedisStopSignal:
             await self._redis.publish(channel, json.dumps({"r": request, "s": stopped}))
 
     async def close(self) -> None:
-        if self._listener is not None:
-            self._listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._listener
-            self._listener = None
+        await stop_listener(self._listener)
+        self._listener = None
         for reply in list(self._replying):
             reply.cancel()
 

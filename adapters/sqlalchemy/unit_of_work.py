@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from types import TracebackType
 from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -48,17 +47,11 @@ class SqlAlchemyUnitOfWork(ShapedUnitOfWork[AsyncConnection]):
             raise
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def _end(self, exc: BaseException | None) -> None:
         """Rolls back what was not committed. A database outage met in the block leaves as
         ``StorageUnavailable`` (nothing of the block was committed, unless the outage cut the
         COMMIT itself: an idempotency key makes the retry safe either way)."""
         conn, self._conn = self._conn, None
-        self._forget_repositories()
         if conn is None:
             return
         try:
@@ -82,12 +75,10 @@ class SqlAlchemyUnitOfWork(ShapedUnitOfWork[AsyncConnection]):
             raise RuntimeError("unit of work is not active")
         return self._conn
 
-    async def commit(self) -> None:
+    async def _commit(self) -> None:
         await self.connection.commit()
-        self._committed()
 
-    async def rollback(self) -> None:
-        self._rolled_back()
+    async def _rollback(self) -> None:
         await self.connection.rollback()
 
 

@@ -8,8 +8,6 @@ Redemptions are bounded by ``max_redemptions`` with a conditional update of the 
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +15,7 @@ from datetime import datetime
 from domain.credits.amounts import positive_credits
 from domain.credits.errors import AlreadyClaimed, CreditsError, InvalidAmount
 from domain.errors import Conflict, Gone, NotFound
-from domain.free_credits.otp import MIN_PEPPER_BYTES
+from domain.keyed_hash import KeyedHash
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 GENERATED_CODE_LENGTH = 12
@@ -51,13 +49,10 @@ class CouponHasher:
     """Keyed digest of a coupon code (domain-separated from the other uses of the pepper)."""
 
     def __init__(self, pepper: bytes) -> None:
-        if len(pepper) < MIN_PEPPER_BYTES:
-            raise ValueError(f"pepper must be at least {MIN_PEPPER_BYTES} bytes")
-        self._pepper = pepper
+        self._pepper = KeyedHash(pepper)  # refuses a pepper shorter than MIN_KEY_BYTES
 
     def digest(self, code: str) -> str:
-        message = b"coupon\x1f" + normalize(code).encode()
-        return hmac.new(self._pepper, message, hashlib.sha256).hexdigest()
+        return self._pepper.digest("coupon", normalize(code))
 
 
 @dataclass(frozen=True)

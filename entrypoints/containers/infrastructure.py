@@ -242,31 +242,16 @@ def _limiter_storage(settings: Settings) -> Storage:
 # -- lifecycles (providers.Resource): yield what was built, close it at shutdown_resources --
 
 
-async def disposing(engine: AsyncEngine | None) -> AsyncIterator[AsyncEngine | None]:
-    """The engine's pool (and the connections in it) is closed at shutdown."""
-    try:
-        yield engine
-    finally:
-        if engine is not None:
-            await engine.dispose()
-
-
-async def closing_redis(client: Redis | None) -> AsyncIterator[Redis | None]:
-    try:
-        yield client
-    finally:
-        if client is not None:
-            await client.aclose()
-
-
-async def closing(owner: object) -> AsyncIterator[object]:
-    """Adapters that own an aiohttp session or an asyncpg pool expose ``async close()``."""
+async def closing(owner: object, method: str = "close") -> AsyncIterator[object]:
+    """Yields ``owner`` and, at shutdown, awaits its ``method`` if it has one (None has none):
+    ``close`` for adapters that own an aiohttp session or an asyncpg pool, ``dispose`` for an
+    engine's pool (and the connections in it), ``aclose`` for a Redis client."""
     try:
         yield owner
     finally:
-        close = getattr(owner, "close", None)
-        if close is not None:
-            await close()
+        release = getattr(owner, method, None)
+        if release is not None:
+            await release()
 
 
 def _replica_set(settings: Settings, engine: AsyncEngine) -> ReplicaSet | None:
@@ -364,11 +349,11 @@ class Infrastructure(containers.DeclarativeContainer):
     identity_directory_session = providers.Resource(closing, identity_directory)  # Clerk API
     email_session = providers.Resource(closing, email_sender)  # Resend
     payment_gateway_session = providers.Resource(closing, payment_gateway)  # Razorpay
-    engine_pool = providers.Resource(disposing, engine)
+    engine_pool = providers.Resource(closing, engine, "dispose")
     replica_checks = providers.Resource(checking, replicas)
     realtime_pubsub = providers.Resource(closing, realtime_hub)  # the pub/sub connection
     cache_invalidations_listener = providers.Resource(listening, cache_invalidations, cache)
-    redis_connection = providers.Resource(closing_redis, redis)
+    redis_connection = providers.Resource(closing, redis, "aclose")
 
 
 class MemoryInfrastructure(containers.DeclarativeContainer):

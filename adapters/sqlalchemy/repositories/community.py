@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from adapters.sqlalchemy.paging import read_page
 from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
-from adapters.sqlalchemy.repositories.profiles import count_stars
+from adapters.sqlalchemy.repositories.profiles import count_stars, people_of_profile
 from adapters.sqlalchemy.statements import (
     entity_of,
     entity_row,
@@ -63,12 +63,9 @@ class SqlStarRepository(SqlRepository):
 
     async def stargazers(self, profile_user_id: str, page: PageRequest) -> Page[Stargazer]:
         s = profile_stars.c
-        stmt = (
-            sa.select(s.user_id, s.created_at, *person_name_columns, users.c.image_url)
-            .join(users, users.c.id == s.user_id)
-            .where(s.profile_user_id == profile_user_id)
+        return await people_of_profile(
+            self._conn, profile_user_id, s.user_id, s.created_at, page, _stargazer
         )
-        return await read_page(self._conn, stmt, page, _stargazer, by=s.created_at, id=s.user_id)
 
 
 def _stargazer(r: Any) -> Stargazer:

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -20,6 +21,8 @@ from domain.profiles.profile import (
     ProfileDetails,
     ProfileView,
 )
+
+T = TypeVar("T")
 
 _SCALARS = (
     "first_name",
@@ -64,13 +67,10 @@ class SqlProfileRepository(SqlRepository):
         )
 
     async def list_views(self, profile_user_id: str, page: PageRequest) -> Page[ProfileView]:
-        v = profile_views.c
-        stmt = (
-            sa.select(v.viewer_id, v.viewed_at, *person_name_columns, users.c.image_url)
-            .join(users, users.c.id == v.viewer_id)
-            .where(v.profile_user_id == profile_user_id)
+        c = profile_views.c
+        return await people_of_profile(
+            self._conn, profile_user_id, c.viewer_id, c.viewed_at, page, _view
         )
-        return await read_page(self._conn, stmt, page, _view, by=v.viewed_at, id=v.viewer_id)
 
     async def has_viewed(self, profile_user_id: str, viewer_id: str) -> bool:
         stmt = sa.select(sa.literal(1)).where(
@@ -87,6 +87,24 @@ class SqlProfileRepository(SqlRepository):
             profile_stars.c.profile_user_id == profile_user_id, profile_stars.c.user_id == user_id
         )
         return (await self._conn.execute(stmt)).first() is not None
+
+
+async def people_of_profile(
+    conn: AsyncConnection,
+    profile_user_id: str,
+    who: sa.Column[str],
+    when: sa.Column[datetime],
+    page: PageRequest,
+    show: Callable[[Any], T],
+) -> Page[T]:
+    """The users who viewed or starred a profile (``who`` and ``when`` of that table), newest
+    first, each row with the user's name columns and image."""
+    stmt = (
+        sa.select(who, when, *person_name_columns, users.c.image_url)
+        .join(users, users.c.id == who)
+        .where(who.table.c.profile_user_id == profile_user_id)
+    )
+    return await read_page(conn, stmt, page, show, by=when, id=who)
 
 
 async def count_stars(conn: AsyncConnection, profile_user_id: str) -> int:

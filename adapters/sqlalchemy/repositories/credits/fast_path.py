@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from types import TracebackType
 from typing import Any
 
 import asyncpg
@@ -305,6 +306,38 @@ def spend_arguments(tx: LedgerTransaction) -> tuple[Any, ...] | None:
     )
 
 
+class _StatementErrors:
+    """What a hot-path statement's failure means to the ledger: its key was taken by a
+    transaction in flight when it started (``KeyTaken``), a deadlock or serialization failure
+    (``TransientConflict``: retry), or an outage (``StorageUnavailable``). Only this pool's
+    statements run inside, so a socket error is the database's (the pool replaces a connection
+    the server closed when it is next taken). A plain context manager, not
+    ``unavailable_on_outage``: no generator per spend."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if isinstance(exc, asyncpg.UniqueViolationError):
+            raise KeyTaken(None) from None
+        if isinstance(exc, TRANSIENT):
+            raise TransientConflict(str(exc)) from exc
+        if (
+            isinstance(exc, Exception)
+            and not isinstance(exc, StorageUnavailable)
+            and is_outage(exc, connecting=True)
+        ):
+            raise outage_error(exc) from exc
+
+
+_STATEMENT_ERRORS = _StatementErrors()
+
+
 class PostgresAtomicLedger:
     """The one-statement spend over a ``StatementPool`` (shared with the other hot paths'
     single statements, or its own when none is given).
@@ -344,9 +377,7 @@ class PostgresAtomicLedger:
         if args is None:
             return await self._transfer(tx, effects)
         refusal: object = None
-        try:
-            # Only this pool's statements run here: a socket error is the database's. The pool
-            # replaces a connection the server closed when it is next taken.
+        with _STATEMENT_ERRORS:
             pool = traced(self._pool, self._target, "credits spend")
             try:
                 balance = await self._batches.spend(args)
@@ -354,14 +385,6 @@ class PostgresAtomicLedger:
                 balance = await self._spend_one(args)
             if balance is None:
                 refusal = await pool.fetchval(REFUSE_SQL, *args[:6], args[8])
-        except asyncpg.UniqueViolationError:
-            raise KeyTaken(None) from None  # the same key was in flight when we started
-        except TRANSIENT as exc:
-            raise TransientConflict(str(exc)) from exc
-        except Exception as exc:
-            if isinstance(exc, StorageUnavailable) or not is_outage(exc, connecting=True):
-                raise
-            raise outage_error(exc) from exc  # as unavailable_on_outage, without its frame
         if balance is None:
             if refusal is not None:
                 raise _insufficient(refusal)
@@ -383,17 +406,9 @@ class PostgresAtomicLedger:
         args = transfer_arguments(tx, effects)
         if args is None:
             return await self._portable.post_committed(tx, effects)
-        try:
+        with _STATEMENT_ERRORS:
             pool = traced(self._pool, self._target, "credits transfer")
             rows = await pool.fetch(TRANSFER_SQL, *args)
-        except asyncpg.UniqueViolationError:
-            raise KeyTaken(None) from None
-        except TRANSIENT as exc:
-            raise TransientConflict(str(exc)) from exc
-        except Exception as exc:
-            if isinstance(exc, StorageUnavailable) or not is_outage(exc, connecting=True):
-                raise
-            raise outage_error(exc) from exc  # as unavailable_on_outage, without its frame
         if not rows:
             return await self._portable.post_committed(tx, effects)
         return Posted(tx, {str(r["account"]): int(r["balance"]) for r in rows})
