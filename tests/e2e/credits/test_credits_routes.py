@@ -36,7 +36,11 @@ async def test_new_wallet_is_empty(app_client, token):
     resp = await app_client.get("/api/v1/credits/balance", headers=bearer(t))
     assert resp.status == 200
     assert (await resp.json())["data"] == {"balance": 0, "held": 0, "available": 0, "expiring": []}
-    hist = await (await app_client.get("/api/v1/credits/history", headers=bearer(t))).json()
+    # A balance is never cached by a browser or a proxy (the route's headers=, ADR 0125).
+    assert resp.headers["Cache-Control"] == "no-store"
+    history = await app_client.get("/api/v1/credits/history", headers=bearer(t))
+    assert history.headers["Cache-Control"] == "no-store"
+    hist = await history.json()
     assert hist["data"] == [] and hist["meta"]["nextCursor"] is None
     refused = await spend(app_client, t, 1, "first")
     assert refused.status == 402
