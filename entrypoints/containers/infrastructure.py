@@ -12,8 +12,8 @@ yields it and closes it: ``await container.init_resources()`` at start,
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, TypeVar
 
 from dependency_injector import containers, providers
 from limits.aio.storage import MemoryStorage, Storage
@@ -239,19 +239,34 @@ def _limiter_storage(settings: Settings) -> Storage:
     return limiter_storage(settings.redis_url)
 
 
+T = TypeVar("T")
+
+
 # -- lifecycles (providers.Resource): yield what was built, close it at shutdown_resources --
 
 
-async def closing(owner: object, method: str = "close") -> AsyncIterator[object]:
-    """Yields ``owner`` and, at shutdown, awaits its ``method`` if it has one (None has none):
-    ``close`` for adapters that own an aiohttp session or an asyncpg pool, ``dispose`` for an
-    engine's pool (and the connections in it), ``aclose`` for a Redis client."""
+async def closing(owner: object) -> AsyncIterator[object]:
+    """Adapters that own an aiohttp session or an asyncpg pool expose ``async close()``; one
+    without it (a dev adapter) has nothing to close."""
     try:
         yield owner
     finally:
-        release = getattr(owner, method, None)
-        if release is not None:
-            await release()
+        close = getattr(owner, "close", None)
+        if close is not None:
+            await close()
+
+
+async def releasing(
+    owner: T | None, release: Callable[[T], Awaitable[object]]
+) -> AsyncIterator[T | None]:
+    """Yields ``owner`` (None: not configured) and awaits ``release(owner)`` at shutdown, named
+    as a method of its class so that a misspelt one fails the type check, not the shutdown:
+    ``AsyncEngine.dispose`` (the pool and its connections), ``Redis.aclose``."""
+    try:
+        yield owner
+    finally:
+        if owner is not None:
+            await release(owner)
 
 
 def _replica_set(settings: Settings, engine: AsyncEngine) -> ReplicaSet | None:
@@ -349,11 +364,11 @@ class Infrastructure(containers.DeclarativeContainer):
     identity_directory_session = providers.Resource(closing, identity_directory)  # Clerk API
     email_session = providers.Resource(closing, email_sender)  # Resend
     payment_gateway_session = providers.Resource(closing, payment_gateway)  # Razorpay
-    engine_pool = providers.Resource(closing, engine, "dispose")
+    engine_pool = providers.Resource(releasing, engine, AsyncEngine.dispose)
     replica_checks = providers.Resource(checking, replicas)
     realtime_pubsub = providers.Resource(closing, realtime_hub)  # the pub/sub connection
     cache_invalidations_listener = providers.Resource(listening, cache_invalidations, cache)
-    redis_connection = providers.Resource(closing, redis, "aclose")
+    redis_connection = providers.Resource(releasing, redis, Redis.aclose)
 
 
 class MemoryInfrastructure(containers.DeclarativeContainer):
