@@ -145,13 +145,8 @@ class ModerateReport:
             moderated = report.moderate(status, resolution, moderator.user_id, now)
             await uow.reports.save(moderated)
             audit = AuditWriter(uow.audit, actor_id=moderator.user_id, now=now, context=context)
-            await audit.write(
-                "report.moderated",
-                MODERATION,
-                "report",
-                report.id,
-                before=_audit_state(report),
-                after=_audit_state(moderated),
+            await audit.change(
+                "report.moderated", MODERATION, "report", _audit_state, report, moderated
             )
             if moderated.status in OUTCOMES:
                 await uow.outbox.add(_outcome_notice(moderated))
