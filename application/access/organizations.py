@@ -13,6 +13,7 @@ from application.access.scope_types import ORGANIZATIONS, OrganizationFields
 from application.access.scope_use_cases import CreateScope, DeleteScope, JoinScope, UpdateScope
 from application.access.unit_of_work import AccessUnitOfWork
 from application.identity.principal import Principal
+from application.own_pages import ListOwn
 from application.pagination import Page, PageRequest
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
@@ -77,13 +78,11 @@ class GetOrganization:
         return OrganizationView(access.organization, access)
 
 
-@dataclass(frozen=True, eq=False)
-class ListMyOrganizations:
-    uow: UnitOfWorkFactory[AccessUnitOfWork]
-
-    async def __call__(self, caller: Principal, page: PageRequest) -> Page[OrganizationSummary]:
-        async with self.uow() as uow:
-            return await uow.organizations.list_for_member(caller.user_id, page)
+class ListMyOrganizations(ListOwn[AccessUnitOfWork, OrganizationSummary]):
+    async def _page(
+        self, uow: AccessUnitOfWork, user_id: str, page: PageRequest
+    ) -> Page[OrganizationSummary]:
+        return await uow.organizations.list_for_member(user_id, page)
 
 
 class UpdateOrganization(UpdateScope[Organization, OrganizationFields, OrganizationView]):

@@ -92,13 +92,7 @@ class CreateRole(_RoleUseCase):
             )
             _not_above_caller(access, role)
             await uow.roles.add(role)
-            await audit.write(
-                "role.created",
-                access.node.ref,
-                "role",
-                role.id,
-                after=role_state(role),
-            )
+            await audit.change("role.created", access.node.ref, "role", role_state, None, role)
             await uow.commit()
         return role
 
@@ -130,14 +124,7 @@ class UpdateRole(_RoleUseCase):
             )
             check_role_edit(access.power, before, after)
             await uow.roles.save(after)
-            await audit.write(
-                "role.updated",
-                access.node.ref,
-                "role",
-                role_id,
-                before=role_state(before),
-                after=role_state(after),
-            )
+            await audit.change("role.updated", access.node.ref, "role", role_state, before, after)
             if after.permissions != before.permissions:
                 # Its holders' pending invitations, and invitations carrying it, may now be
                 # beyond what their inviters hold.
@@ -163,12 +150,6 @@ class DeleteRole(_RoleUseCase):
             if holders:
                 raise RoleInUse(holders)
             await uow.roles.delete(role_id)
-            await audit.write(
-                "role.deleted",
-                access.node.ref,
-                "role",
-                role_id,
-                before=role_state(role),
-            )
+            await audit.change("role.deleted", access.node.ref, "role", role_state, role, None)
             await uow.commit()
         return role

@@ -138,15 +138,8 @@ class ScopeType(ABC, Generic[E, F]):
         self, audit: AuditWriter, change: str, ref: ScopeRef, before: E | None, after: E | None
     ) -> None:
         """The entry ``<kind>.<change>`` with the scope's state before and after it."""
-        scope_id = before.id if before is not None else after.id if after is not None else ""
-        await audit.write(
-            f"{self.kind.value}.{change}",
-            ref,
-            self.kind.value,
-            scope_id,
-            before=None if before is None else self.state(before),
-            after=None if after is None else self.state(after),
-        )
+        kind = self.kind.value
+        await audit.change(f"{kind}.{change}", ref, kind, self.state, before, after)
 
     def check_joinable(self, access: ScopeAccess) -> None:
         """Joining without an invitation; refused unless the kind says otherwise."""

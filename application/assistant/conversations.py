@@ -9,6 +9,7 @@ from application.assistant.policy import AssistantPolicy
 from application.assistant.ports import StopSignal
 from application.assistant.unit_of_work import AssistantUnitOfWork
 from application.identity.principal import Principal
+from application.own_pages import ListOwn
 from application.pagination import Page, PageRequest
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
@@ -33,13 +34,11 @@ class ConversationThread:
     messages: list[Message]
 
 
-@dataclass(frozen=True, eq=False)
-class ListConversations:
-    uow: UnitOfWorkFactory[AssistantUnitOfWork]
-
-    async def __call__(self, principal: Principal, page: PageRequest) -> Page[Conversation]:
-        async with self.uow() as uow:
-            return await uow.conversations.list_for_user(principal.user_id, page)
+class ListConversations(ListOwn[AssistantUnitOfWork, Conversation]):
+    async def _page(
+        self, uow: AssistantUnitOfWork, user_id: str, page: PageRequest
+    ) -> Page[Conversation]:
+        return await uow.conversations.list_for_user(user_id, page)
 
 
 @dataclass(frozen=True, eq=False)

@@ -263,16 +263,7 @@ class Turn:
         if state.partial or messages[-1].role is not MessageRole.MODEL:
             parts = (Part.of_text(state.partial),) if state.partial else ()
             messages.append(self._message(MessageRole.MODEL, parts, now))
-        last = messages[-1]
-        messages[-1] = Message(
-            id=self.reply_id,
-            conversation_id=last.conversation_id,
-            role=last.role,
-            parts=last.parts,
-            created_at=last.created_at,
-            status=status,
-            usage=state.usage,
-        )
+        messages[-1] = replace(messages[-1], id=self.reply_id, status=status, usage=state.usage)
         return messages
 
     async def _store(self, admission: Admission, state: TurnState, status: MessageStatus) -> int:

@@ -6,18 +6,31 @@ the state before and after::
 
     audit = AuditWriter(uow.audit, actor_id=caller.user_id, now=now, context=ctx)
     await audit.write("team.updated", access.node.ref, "team", team.id, before=..., after=...)
+
+A change to one thing with an id names the function that shows its state, and the thing before
+and after (None where it did not exist)::
+
+    await audit.change("role.updated", access.node.ref, "role", role_state, before, after)
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from application.ports.audit import AuditEntry, AuditLog
 from domain.access.scopes import ScopeRef
 from domain.request_context import RequestContext
+
+
+class Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+T = TypeVar("T", bound=Identified)
 
 
 @dataclass(frozen=True)
@@ -86,4 +99,27 @@ class AuditWriter:
                 after=after,
                 context=self.context,
             )
+        )
+
+    async def change(
+        self,
+        action: str,
+        scope: ScopeRef | AuditScope,
+        target_type: str,
+        state: Callable[[T], Mapping[str, Any]],
+        before: T | None,
+        after: T | None,
+    ) -> None:
+        """The entry for one thing that changed (None before: created; None after: deleted),
+        with what ``state`` shows of it on either side; its id is the target's."""
+        target = after if after is not None else before
+        if target is None:
+            raise ValueError(f"{action}: a change has a before or an after")
+        await self.write(
+            action,
+            scope,
+            target_type,
+            target.id,
+            before=None if before is None else state(before),
+            after=None if after is None else state(after),
         )

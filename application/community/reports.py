@@ -12,6 +12,7 @@ from application.access.authorizer import Authorizer
 from application.audit.writer import AuditScope, AuditWriter
 from application.community.unit_of_work import ReportsUnitOfWork
 from application.identity.principal import Principal
+from application.own_pages import ListOwn
 from application.pagination import Page, PageRequest
 from application.ports.clock import Clock
 from application.ports.outbox_commands import CreateNotification
@@ -107,13 +108,9 @@ class FileReport:
         return access.node.ref.id
 
 
-@dataclass(frozen=True, eq=False)
-class ListMyReports:
-    uow: UnitOfWorkFactory[ReportsUnitOfWork]
-
-    async def __call__(self, caller: Principal, page: PageRequest) -> Page[Report]:
-        async with self.uow() as uow:
-            return await uow.reports.by_reporter(caller.user_id, page)
+class ListMyReports(ListOwn[ReportsUnitOfWork, Report]):
+    async def _page(self, uow: ReportsUnitOfWork, user_id: str, page: PageRequest) -> Page[Report]:
+        return await uow.reports.by_reporter(user_id, page)
 
 
 @dataclass(frozen=True, eq=False)
@@ -148,13 +145,8 @@ class ModerateReport:
             moderated = report.moderate(status, resolution, moderator.user_id, now)
             await uow.reports.save(moderated)
             audit = AuditWriter(uow.audit, actor_id=moderator.user_id, now=now, context=context)
-            await audit.write(
-                "report.moderated",
-                MODERATION,
-                "report",
-                report.id,
-                before=_audit_state(report),
-                after=_audit_state(moderated),
+            await audit.change(
+                "report.moderated", MODERATION, "report", _audit_state, report, moderated
             )
             if moderated.status in OUTCOMES:
                 await uow.outbox.add(_outcome_notice(moderated))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.identity.principal import Principal
+from application.own_pages import ListOwn
 from application.pagination import Page, PageRequest
 from application.ports.cache import Cache
 from application.ports.clock import Clock
@@ -75,10 +76,10 @@ class RecordProfileView:
         return True
 
 
-@dataclass(frozen=True, eq=False)
-class ListProfileViews:
-    uow: UnitOfWorkFactory[ProfilesUnitOfWork]
+class ListProfileViews(ListOwn[ProfilesUnitOfWork, ProfileView]):
+    """Who viewed my profile."""
 
-    async def __call__(self, principal: Principal, page: PageRequest) -> Page[ProfileView]:
-        async with self.uow() as uow:
-            return await uow.profiles.list_views(principal.user_id, page)
+    async def _page(
+        self, uow: ProfilesUnitOfWork, user_id: str, page: PageRequest
+    ) -> Page[ProfileView]:
+        return await uow.profiles.list_views(user_id, page)

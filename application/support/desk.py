@@ -52,14 +52,7 @@ async def _audit(
     audit: AuditWriter, action: str, before: SupportTicket, after: SupportTicket
 ) -> None:
     """An agent's act on a ticket in the support trail, with the ticket's state around it."""
-    await audit.write(
-        action,
-        AUDIT_SCOPE,
-        "support_ticket",
-        before.id,
-        before=audit_state(before),
-        after=audit_state(after),
-    )
+    await audit.change(action, AUDIT_SCOPE, "support_ticket", audit_state, before, after)
 
 
 @dataclass(frozen=True, eq=False)

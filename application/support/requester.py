@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.identity.principal import Principal
+from application.own_pages import ListOwn
 from application.pagination import Page, PageRequest
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
@@ -31,13 +32,11 @@ async def own_ticket(
     return ticket
 
 
-@dataclass(frozen=True, eq=False)
-class ListMyTickets:
-    uow: UnitOfWorkFactory[SupportUnitOfWork]
-
-    async def __call__(self, principal: Principal, page: PageRequest) -> Page[SupportTicket]:
-        async with self.uow() as uow:
-            return await uow.support_tickets.list_for_requester(principal.user_id, page)
+class ListMyTickets(ListOwn[SupportUnitOfWork, SupportTicket]):
+    async def _page(
+        self, uow: SupportUnitOfWork, user_id: str, page: PageRequest
+    ) -> Page[SupportTicket]:
+        return await uow.support_tickets.list_for_requester(user_id, page)
 
 
 @dataclass(frozen=True, eq=False)
