@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 from application.free_credits.claim_free_credits import ClaimFreeCredits
 from application.free_credits.eligibility import GetFreeCreditsEligibility
@@ -40,7 +41,7 @@ _PATH_WORD = {Channel.SMS: "", Channel.VOICE: "-voice"}
 
 
 def _otp_route(
-    step: str, channel: Channel, summary: str, responses: dict[int, str]
+    step: Literal["send", "verify"], channel: Channel, summary: str, responses: dict[int, str]
 ) -> Callable[[Handler], Handler]:
     """``POST /api/v1/credits/<step>[-voice]-otp``, named ``free_credits_<step>_<channel>_otp``."""
     return routes.post(
