@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Literal
+
 from application.free_credits.claim_free_credits import ClaimFreeCredits
 from application.free_credits.eligibility import GetFreeCreditsEligibility
 from application.free_credits.send_code import SendVerificationCode
 from application.free_credits.verify_code import VerifyPhoneCode
 from domain.free_credits.otp import Channel
 from entrypoints.http.idempotency import idempotent
-from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery
+from entrypoints.http.routing import ApiRoutes, Call, Handler, NoBody, NoQuery
 from entrypoints.http.schemas.base import shown
 from entrypoints.http.schemas.free_credits import (
     ClaimOut,
@@ -37,13 +40,20 @@ _VERIFY_RESPONSES = {
 _PATH_WORD = {Channel.SMS: "", Channel.VOICE: "-voice"}
 
 
-def _add_send_route(channel: Channel, summary: str) -> None:
-    @routes.post(
-        f"/api/v1/credits/send{_PATH_WORD[channel]}-otp",
+def _otp_route(
+    step: Literal["send", "verify"], channel: Channel, summary: str, responses: dict[int, str]
+) -> Callable[[Handler], Handler]:
+    """``POST /api/v1/credits/<step>[-voice]-otp``, named ``free_credits_<step>_<channel>_otp``."""
+    return routes.post(
+        f"/api/v1/credits/{step}{_PATH_WORD[channel]}-otp",
         summary=summary,
-        responses=_SEND_RESPONSES,
-        name=f"free_credits_send_{channel.value}_otp",
+        responses=responses,
+        name=f"free_credits_{step}_{channel.value}_otp",
     )
+
+
+def _add_send_route(channel: Channel, summary: str) -> None:
+    @_otp_route("send", channel, summary, _SEND_RESPONSES)
     async def send(
         call: Call[SendOtpIn, NoQuery], send_verification_code: SendVerificationCode
     ) -> CodeSentOut:
@@ -54,12 +64,7 @@ def _add_send_route(channel: Channel, summary: str) -> None:
 
 
 def _add_verify_route(channel: Channel, summary: str) -> None:
-    @routes.post(
-        f"/api/v1/credits/verify{_PATH_WORD[channel]}-otp",
-        summary=summary,
-        responses=_VERIFY_RESPONSES,
-        name=f"free_credits_verify_{channel.value}_otp",
-    )
+    @_otp_route("verify", channel, summary, _VERIFY_RESPONSES)
     async def verify(
         call: Call[VerifyOtpIn, NoQuery], verify_phone_code: VerifyPhoneCode
     ) -> PhoneVerifiedOut:

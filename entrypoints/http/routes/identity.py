@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from adapters.clerk.webhook_signature import SVIX_HEADERS, ClerkWebhookVerifier
 from application.identity.provider_sync import ReceiveProviderWebhook
-from entrypoints.http.errors import ApiError
-from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery
+from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery
 from entrypoints.http.schemas.identity import WebhookAckOut
+from entrypoints.http.webhooks import configured, webhook_route
 
 routes = ApiRoutes(tag="webhooks")
 
 
-@routes.post(
+# Clerk bursts (bulk imports) must not be throttled like a person; Svix retries anyway.
+@webhook_route(
+    routes,
     "/webhooks/v1/clerk",
-    auth=Auth.NONE,
-    # Clerk bursts (bulk imports) must not be throttled like a person; Svix retries anyway.
-    rate_limit="3000/minute",
-    responses={
-        403: "Unsigned, forged or stale delivery (INVALID_SIGNATURE); nothing is stored",
-        503: "CLERK_WEBHOOK_SECRET is not configured (SERVICE_UNAVAILABLE)",
-    },
+    secret="CLERK_WEBHOOK_SECRET",
+    refused="Unsigned, forged or stale delivery",
     summary="Clerk user events (Svix-signed); a replayed svix-id has no second effect",
 )
 async def clerk_webhook(
@@ -27,10 +24,8 @@ async def clerk_webhook(
     receive_provider_webhook: ReceiveProviderWebhook,
     verifier: ClerkWebhookVerifier | None,  # None: CLERK_WEBHOOK_SECRET not set
 ) -> WebhookAckOut:
-    if verifier is None:
-        raise ApiError("SERVICE_UNAVAILABLE", "Clerk webhooks are not configured")
     headers = {name: call.header(name) or "" for name in SVIX_HEADERS}
-    delivery = verifier.verify(call.raw_body, headers)
+    delivery = configured(verifier, "Clerk").verify(call.raw_body, headers)
     stored = await receive_provider_webhook(
         delivery_id=delivery.message_id,
         event_type=delivery.event_type,

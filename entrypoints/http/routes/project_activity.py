@@ -14,36 +14,31 @@ from application.project_activity.github import ReceiveGithubWebhook
 from application.project_activity.reads import ListProjectActivity
 from domain.project_activity.activity import ProjectActivity
 from domain.project_activity.errors import MissingDeliveryHeaders
-from entrypoints.http.errors import ApiError
-from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery
+from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery
 from entrypoints.http.schemas.base import PageQuery
 from entrypoints.http.schemas.identity import WebhookAckOut
 from entrypoints.http.schemas.project_activity import ProjectActivityOut, activity_out
+from entrypoints.http.webhooks import configured, webhook_route
 
 routes = ApiRoutes(tag="project activity")
 MAX_DELIVERY_ID = 100
 
 
-@routes.post(
+@webhook_route(
+    routes,
     "/webhooks/v1/github",
-    auth=Auth.NONE,
-    raw=True,
-    rate_limit="3000/minute",
-    responses={
-        400: "X-GitHub-Delivery or X-GitHub-Event missing (VALIDATION_ERROR)",
-        403: "X-Hub-Signature-256 missing or wrong (INVALID_SIGNATURE); nothing is stored",
-        503: "GITHUB_WEBHOOK_SECRET is not configured (SERVICE_UNAVAILABLE)",
-    },
+    secret="GITHUB_WEBHOOK_SECRET",
+    refused="X-Hub-Signature-256 missing or wrong",
     summary="GitHub repository events (push → project activity); a replayed delivery is a no-op",
+    raw=True,
+    responses={400: "X-GitHub-Delivery or X-GitHub-Event missing (VALIDATION_ERROR)"},
 )
 async def github_webhook(
     call: Call[NoBody, NoQuery],
     receive_github_webhook: ReceiveGithubWebhook,
     github_verifier: GithubWebhookVerifier | None,  # None: GITHUB_WEBHOOK_SECRET not set
 ) -> WebhookAckOut:
-    if github_verifier is None:
-        raise ApiError("SERVICE_UNAVAILABLE", "GitHub webhooks are not configured")
-    github_verifier.verify(call.raw_body, call.header(SIGNATURE_HEADER))
+    configured(github_verifier, "GitHub").verify(call.raw_body, call.header(SIGNATURE_HEADER))
     delivery, event = call.header(DELIVERY_HEADER), call.header(EVENT_HEADER)
     if not delivery or not event or len(delivery) > MAX_DELIVERY_ID:
         raise MissingDeliveryHeaders(f"{DELIVERY_HEADER} and {EVENT_HEADER} are required")

@@ -33,7 +33,7 @@ from domain.realtime.events import EventId, RealtimeEvent
 from entrypoints.config import Settings
 from entrypoints.http.guards import bearer_token
 from entrypoints.http.request_state import USER_ID
-from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery
+from entrypoints.http.routing import ApiRoutes, Auth, Call, Handler, NoBody, NoQuery
 from entrypoints.http.schemas.base import ApiOutput
 from entrypoints.observability import REALTIME_DELIVERY
 
@@ -201,15 +201,26 @@ def _sse_frame(frame: Frame) -> bytes:
     )
 
 
-@routes.get(
+def _stream_route(path: str, summary: str) -> Callable[[Handler], Handler]:
+    """A transport of the caller's event stream: signed in through the ``ConnectionGate`` (not
+    the app's auth), answered by the handler itself. Not in the OpenAPI document: a never-ending
+    text/event-stream has no JSON response schema to check, a WebSocket is a protocol upgrade
+    rather than a request/response operation; the contract is API.md "Realtime" and
+    tests/e2e/realtime."""
+    return routes.get(
+        path,
+        auth=Auth.NONE,
+        raw=True,
+        summary=summary,
+        responses={401: "Not signed in", 429: "Too many connections"},
+        include_in_schema=False,
+    )
+
+
+# Signed in by a header, cookie or ?ticket=: checked here, and again every heartbeat.
+@_stream_route(
     "/api/v1/notifications/stream",
-    auth=Auth.NONE,  # header, cookie or ?ticket=: checked here, and again every heartbeat
-    raw=True,
-    summary="Server-sent events: the caller's notifications, balance and payment events",
-    responses={401: "Not signed in", 429: "Too many connections"},
-    # A never-ending text/event-stream has no JSON response schema to check; the contract is
-    # API.md "Realtime" and tests/e2e/realtime.
-    include_in_schema=False,
+    "Server-sent events: the caller's notifications, balance and payment events",
 )
 async def stream_events(
     call: RawCall,
@@ -280,13 +291,10 @@ async def _ws_auth(
         return None
 
 
-@routes.get(
+# Signed in by ?ticket= or a first {"type":"auth"} message.
+@_stream_route(
     "/api/v1/notifications/ws",
-    auth=Auth.NONE,  # ?ticket= or a first {"type":"auth"} message
-    raw=True,
-    summary="WebSocket: the caller's realtime events; send {type: resume, lastEventId}",
-    responses={401: "Not signed in", 429: "Too many connections"},
-    include_in_schema=False,  # a protocol upgrade, not a request/response operation
+    "WebSocket: the caller's realtime events; send {type: resume, lastEventId}",
 )
 async def websocket_events(
     call: RawCall,

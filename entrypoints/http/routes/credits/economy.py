@@ -14,8 +14,13 @@ from application.credits.organization_wallet import (
 from application.credits.ports import HistoryEntry
 from application.credits.transfer import TransferCredits
 from application.pagination import Page
-from entrypoints.http.idempotency import document_key, required_idempotency_key
-from entrypoints.http.routes.credits.wallet import NO_STORE, history_entry_out, moved
+from entrypoints.http.idempotency import required_idempotency_key
+from entrypoints.http.routes.credits.wallet import (
+    NO_STORE,
+    history_entry_out,
+    moved,
+    moves_credits,
+)
 from entrypoints.http.routing import ApiRoutes, Call, NoBody, NoQuery
 from entrypoints.http.schemas.base import shown
 from entrypoints.http.schemas.credits import (
@@ -33,13 +38,11 @@ routes = ApiRoutes(tag="credits")
 ORG_WALLET = "/api/v1/organization/{orgId}/credits"
 
 
-@routes.post(
+@moves_credits(
+    routes,
     "/api/v1/credits/transfer",
-    status=201,
-    summary="Transfer credits to a user or to an organization I belong to (Idempotency-Key "
-    "required)",
+    "Transfer credits to a user or to an organization I belong to (Idempotency-Key required)",
 )
-@functools.partial(document_key, required=True)
 async def transfer(
     call: Call[TransferIn, NoQuery], transfer: TransferCredits
 ) -> SpendOut | web.Response:
@@ -57,7 +60,7 @@ async def transfer(
         idempotency_key=key,
         context=call.context,
     )
-    return moved(result.transaction_id, result.balance, result.replayed)
+    return moved(result)
 
 
 @routes.get(ORG_WALLET, headers=NO_STORE, summary="The organization's credits; org:billing:manage")
@@ -82,12 +85,11 @@ async def organization_history(
     return await organization_history(call.user.user_id, call.path["orgId"], q.type, q.paging)
 
 
-@routes.post(
+@moves_credits(
+    routes,
     f"{ORG_WALLET}/spend",
-    status=201,
-    summary="Spend the organization's credits; org:billing:manage (Idempotency-Key required)",
+    "Spend the organization's credits; org:billing:manage (Idempotency-Key required)",
 )
-@functools.partial(document_key, required=True)
 async def organization_spend(
     call: Call[SpendIn, NoQuery], spend_from_organization: SpendFromOrganization
 ) -> SpendOut | web.Response:
@@ -101,16 +103,15 @@ async def organization_spend(
         metadata=body.metadata,
         context=call.context,
     )
-    return moved(result.transaction_id, result.balance, result.replayed)
+    return moved(result)
 
 
-@routes.post(
+@moves_credits(
+    routes,
     f"{ORG_WALLET}/transfer",
-    status=201,
-    summary="Transfer the organization's credits to one of its members; org:billing:manage "
+    "Transfer the organization's credits to one of its members; org:billing:manage "
     "(Idempotency-Key required)",
 )
-@functools.partial(document_key, required=True)
 async def organization_transfer(
     call: Call[OrganizationTransferIn, NoQuery], transfer: TransferCredits
 ) -> SpendOut | web.Response:
@@ -124,4 +125,4 @@ async def organization_transfer(
         idempotency_key=required_idempotency_key(call),
         context=call.context,
     )
-    return moved(result.transaction_id, result.balance, result.replayed)
+    return moved(result)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import functools
+from collections.abc import Callable
 
 from aiohttp import web
 
 from application.credits.admin_grant import AdminGrant
 from application.credits.ports import HistoryEntry
 from application.credits.queries import GetBalance, GetHistory
-from application.credits.spend import Spend
+from application.credits.spend import Spend, SpendResult
+from application.credits.transfer import TransferResult
 from application.pagination import Page
 from domain.credits.entry_types import EntryType
 from entrypoints.http import envelope
@@ -19,7 +20,7 @@ from entrypoints.http.idempotency import (
     idempotent,
     required_idempotency_key,
 )
-from entrypoints.http.routing import ApiRoutes, Auth, Call, NoBody, NoQuery
+from entrypoints.http.routing import ApiRoutes, Auth, Call, Handler, NoBody, NoQuery
 from entrypoints.http.schemas.base import shown
 from entrypoints.http.schemas.credits import (
     ExpiringOut,
@@ -61,13 +62,18 @@ async def history(call: Call[NoBody, HistoryQuery], get_history: GetHistory) -> 
     return await get_history(call.user.user_id, call.query.type, call.query.paging)
 
 
-@routes.post(
-    "/api/v1/credits/spend", status=201, summary="Spend credits (Idempotency-Key required)"
-)
-@functools.partial(document_key, required=True)
+def moves_credits(routes: ApiRoutes, path: str, summary: str) -> Callable[[Handler], Handler]:
+    """A ``POST`` that moves credits: Idempotency-Key required, ``201 {transactionId, balance}``
+    (answered by ``moved``). Its ledger transaction is its idempotency record: the handler gives
+    the key to the use case; semantics as for ``@idempotent``."""
+    post = routes.post(path, status=201, summary=summary)
+    return lambda handler: post(document_key(handler, required=True))
+
+
+@moves_credits(routes, "/api/v1/credits/spend", "Spend credits (Idempotency-Key required)")
 async def spend(call: Call[SpendIn, NoQuery], spend: Spend) -> SpendOut | web.Response:
-    # The ledger transaction itself is the idempotency record of a spend (one statement, see
-    # adapters/sqlalchemy/repositories/credits/fast_path.py); semantics as for @idempotent.
+    # One statement records the spend and its key (see
+    # adapters/sqlalchemy/repositories/credits/fast_path.py).
     key = required_idempotency_key(call)
     body = call.body
     result = await spend(
@@ -77,13 +83,13 @@ async def spend(call: Call[SpendIn, NoQuery], spend: Spend) -> SpendOut | web.Re
         idempotency_key=key,
         metadata=body.metadata,
     )
-    return moved(result.transaction_id, result.balance, result.replayed)
+    return moved(result)
 
 
-def moved(transaction_id: str, balance: int, replayed: bool) -> SpendOut | web.Response:
+def moved(result: SpendResult | TransferResult) -> SpendOut | web.Response:
     """201 ``{transactionId, balance}``; a replay says so (``Idempotent-Replayed: true``)."""
-    out = SpendOut(transaction_id=transaction_id, balance=balance)
-    if replayed:
+    out = SpendOut(transaction_id=result.transaction_id, balance=result.balance)
+    if result.replayed:
         return envelope.success(out, status=201, headers={REPLAYED_HEADER: "true"})
     return out
 
