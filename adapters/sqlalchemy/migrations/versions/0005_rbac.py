@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from adapters.sqlalchemy.migrations.shapes import (
+    drop_indexed,
     foreign_key,
     id_column,
     json_column,
@@ -113,14 +114,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index("ix_memberships_user_org", table_name="memberships")
-    op.drop_index("ix_memberships_team", table_name="memberships")
-    op.drop_index("ix_memberships_scope", table_name="memberships")
-    op.drop_index("ix_memberships_role", table_name="memberships")
-    op.drop_table("memberships")
-    op.drop_index("ix_projects_team_visibility", table_name="projects")
-    op.drop_table("projects")
-    op.drop_index("ix_teams_org_visibility", table_name="teams")
-    op.drop_table("teams")
+    drop_indexed(
+        "memberships",
+        "ix_memberships_user_org",
+        "ix_memberships_team",
+        "ix_memberships_scope",
+        "ix_memberships_role",
+    )
+    drop_indexed("projects", "ix_projects_team_visibility")
+    drop_indexed("teams", "ix_teams_org_visibility")
     op.drop_table("roles")
     op.drop_table("organizations")
