@@ -33,6 +33,7 @@ from domain.ids import new_id
 
 S = TypeVar("S", bound=ScopeEntity)
 C = TypeVar("C", Team, Project)  # the kinds with a parent and a visibility
+Summary = TypeVar("Summary", TeamSummary, ProjectSummary)
 
 
 def _unique(new: ScopeEntity, rows: list[S]) -> None:
@@ -152,7 +153,9 @@ class _Scopes(_Access, Generic[S]):
         return {v for v in values if v in used}
 
 
-class _ChildScopes(_Scopes[C]):
+class _ChildScopes(_Scopes[C], Generic[C, Summary]):
+    """Teams or projects: unique within their parent, listed as ``Summary`` a page at a time."""
+
     async def taken(
         self, parent_id: str, field: UniqueField, values: list[str], exclude_id: str | None = None
     ) -> set[str]:
@@ -167,6 +170,15 @@ class _ChildScopes(_Scopes[C]):
             if c.deleted_at is None
             and flt.admits(c.visibility, member is not None and (member, c.id) in memberships)
         ]
+
+    async def list_visible(
+        self, parent_id: str, flt: ChildFilter, page: PageRequest
+    ) -> Page[Summary]:
+        children = by_id(self._visible(parent_id, flt), page, lambda c: c.id)
+        return Page([self._summary(c) for c in children.items], children.next_cursor)
+
+    def _summary(self, child: C) -> Summary:
+        raise NotImplementedError
 
 
 @REPOSITORIES.register("organizations")
@@ -195,38 +207,29 @@ class MemoryOrganizationRepository(_Scopes[Organization]):
 
 
 @REPOSITORIES.register("teams")
-class MemoryTeamRepository(_ChildScopes[Team]):
+class MemoryTeamRepository(_ChildScopes[Team, TeamSummary]):
     def _rows(self) -> dict[str, Team]:
         return self._s.teams
 
     def _parent(self, scope: Team) -> str | None:
         return scope.organization_id
 
-    async def list_visible(
-        self, organization_id: str, flt: ChildFilter, page: PageRequest
-    ) -> Page[TeamSummary]:
-        items = [
-            TeamSummary(t, len(self._s.members_of(t.id)), _live_projects(self._s, t.id))
-            for t in self._visible(organization_id, flt)
-        ]
-        return by_id(items, page, lambda i: i.team.id)
+    def _summary(self, child: Team) -> TeamSummary:
+        return TeamSummary(
+            child, len(self._s.members_of(child.id)), _live_projects(self._s, child.id)
+        )
 
 
 @REPOSITORIES.register("projects")
-class MemoryProjectRepository(_ChildScopes[Project]):
+class MemoryProjectRepository(_ChildScopes[Project, ProjectSummary]):
     def _rows(self) -> dict[str, Project]:
         return self._s.projects
 
     def _parent(self, scope: Project) -> str | None:
         return scope.team_id
 
-    async def list_visible(
-        self, team_id: str, flt: ChildFilter, page: PageRequest
-    ) -> Page[ProjectSummary]:
-        items = [
-            ProjectSummary(p, len(self._s.members_of(p.id))) for p in self._visible(team_id, flt)
-        ]
-        return by_id(items, page, lambda i: i.project.id)
+    def _summary(self, child: Project) -> ProjectSummary:
+        return ProjectSummary(child, len(self._s.members_of(child.id)))
 
 
 @REPOSITORIES.register("roles")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.shaped import Registry
@@ -15,3 +18,11 @@ class SqlRepository:
 
     def __init__(self, conn: AsyncConnection) -> None:
         self._conn = conn
+
+
+class ClockedSqlRepository(SqlRepository):
+    """A repository registered ``clocked=True``: it also reads the unit of work's clock."""
+
+    def __init__(self, conn: AsyncConnection, now: Callable[[], datetime]) -> None:
+        super().__init__(conn)
+        self._now = now

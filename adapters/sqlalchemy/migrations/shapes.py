@@ -128,6 +128,13 @@ def refuse_deletes(table: str) -> None:
         )
 
 
+def drop_indexed(table: str, *indexes: str) -> None:
+    """Drop the ``indexes`` of ``table`` (in the order given), then the table."""
+    for index in indexes:
+        op.drop_index(index, table_name=table)
+    op.drop_table(table)
+
+
 def drop_trigger(trigger: str, table: str) -> None:
     if on_postgresql():
         op.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")

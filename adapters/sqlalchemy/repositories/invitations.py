@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from adapters.sqlalchemy.errors import duplicates_refused
 from adapters.sqlalchemy.paging import read_page
 from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
-from adapters.sqlalchemy.statements import entity_of, first_entity
+from adapters.sqlalchemy.statements import entity_of, entity_row, first_entity
 from adapters.sqlalchemy.statements import for_update as lock_rows
 from adapters.sqlalchemy.tables.access import memberships
 from adapters.sqlalchemy.tables.identity import users
@@ -111,23 +111,16 @@ def _chunks(values: Sequence[str]) -> list[list[str]]:
 
 def _row(inv: Invitation) -> dict[str, Any]:
     t = inv.target
-    return {
-        "id": inv.id,
-        "organization_id": t.organization_id,
-        "team_id": t.team_id,
-        "project_id": t.project_id,
-        "scope_type": t.scope.value,
-        "scope_id": t.scope_id,
-        "email": inv.email,
-        "role_id": inv.role_id,
-        "code_digest": inv.code_digest,
-        "invited_by": inv.invited_by,
-        "state": inv.state.value,
-        "created_at": inv.created_at,
-        "expires_at": inv.expires_at,
-        "closed_at": inv.closed_at,
-        "closed_by": inv.closed_by,
-    }
+    return entity_row(
+        inv,
+        omit=("target",),
+        organization_id=t.organization_id,
+        team_id=t.team_id,
+        project_id=t.project_id,
+        scope_type=t.scope.value,
+        scope_id=t.scope_id,
+        state=inv.state.value,
+    )
 
 
 def _invitation(r: Any) -> Invitation:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from adapters.sqlalchemy.paging import read_page
 from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
-from adapters.sqlalchemy.statements import entity_of, insert_ignoring_conflict
+from adapters.sqlalchemy.statements import entity_of, entity_row, insert_ignoring_conflict
 from adapters.sqlalchemy.tables.notifications import notifications
 from application.notifications.ports import NotificationFilter
 from application.pagination import Page, PageRequest
@@ -21,23 +21,10 @@ n = notifications.c
 class SqlNotificationRepository(SqlRepository):
     async def add(self, notification: Notification) -> None:
         # Idempotent on id: a redelivered outbox message does not notify twice.
-        await insert_ignoring_conflict(
-            self._conn,
-            notifications,
-            {
-                "id": notification.id,
-                "user_id": notification.user_id,
-                "type": notification.type.value,
-                "title": notification.title,
-                "message": notification.message,
-                "description": notification.description,
-                "action_url": notification.action_url,
-                "action_label": notification.action_label,
-                "metadata": dict(notification.metadata),
-                "created_at": notification.created_at,
-                "read_at": notification.read_at,
-            },
+        row = entity_row(
+            notification, type=notification.type.value, metadata=dict(notification.metadata)
         )
+        await insert_ignoring_conflict(self._conn, notifications, row)
 
     async def list(
         self, user_id: str, flt: NotificationFilter, page: PageRequest

@@ -6,9 +6,8 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.registry import REPOSITORIES
+from adapters.sqlalchemy.registry import REPOSITORIES, ClockedSqlRepository
 from adapters.sqlalchemy.statements import for_update, insert_ignoring_conflict
 from adapters.sqlalchemy.tables.jobs import processed_messages
 from adapters.sqlalchemy.tables.outbox import outbox
@@ -32,11 +31,7 @@ def outbox_row(command: OutboxCommand, message_id: str, now: datetime) -> dict[s
 
 
 @REPOSITORIES.register("outbox", clocked=True)
-class SqlOutbox:
-    def __init__(self, conn: AsyncConnection, now: Any):
-        self._conn = conn
-        self._now = now
-
+class SqlOutbox(ClockedSqlRepository):
     async def add(self, command: OutboxCommand) -> str | None:
         # A dedupe_key seen before means the side effect is already recorded: keep the first.
         message_id = new_id()

@@ -259,19 +259,15 @@ def _refund(r: Any) -> Refund:
 
 
 def _event_row(e: PaymentEvent) -> dict[str, Any]:
-    return {
-        "id": e.id,
-        "payment_id": e.payment_id,
-        "type": e.type.value,
-        "from_status": e.from_status.value if e.from_status else None,
-        "to_status": e.to_status.value,
-        "actor": e.actor[:64],
-        "source": e.source[:30],
-        "data": dict(e.data),
-        "ip": e.ip,
-        "user_agent": e.user_agent,
-        "created_at": e.created_at,
-    }
+    return entity_row(
+        e,
+        type=e.type.value,
+        from_status=e.from_status.value if e.from_status else None,
+        to_status=e.to_status.value,
+        actor=e.actor[:64],
+        source=e.source[:30],
+        data=dict(e.data),
+    )
 
 
 def _event(r: Any) -> PaymentEvent:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from adapters.sqlalchemy.migrations.shapes import (
+    drop_indexed,
     foreign_key,
     id_column,
     json_column,
@@ -165,17 +166,15 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("user_settings")
     op.drop_table("profiles")
-    op.drop_index("ix_profile_views_recent", table_name="profile_views")
-    op.drop_table("profile_views")
+    drop_indexed("profile_views", "ix_profile_views_recent")
     op.drop_table("profile_stars")
-    op.drop_index("ix_notifications_user_unread", table_name="notifications")
-    op.drop_index("ix_notifications_user_created", table_name="notifications")
-    op.drop_index("ix_notifications_created", table_name="notifications")
-    op.drop_table("notifications")
+    drop_indexed(
+        "notifications",
+        "ix_notifications_user_unread",
+        "ix_notifications_user_created",
+        "ix_notifications_created",
+    )
     op.drop_table("webhook_inbox")
-    op.drop_index(op.f("ix_users_email"), table_name="users")
-    op.drop_table("users")
-    op.drop_index("ix_outbox_pending", table_name="outbox")
-    op.drop_table("outbox")
-    op.drop_index("ix_audit_scope", table_name="audit_log")
-    op.drop_table("audit_log")
+    drop_indexed("users", op.f("ix_users_email"))
+    drop_indexed("outbox", "ix_outbox_pending")
+    drop_indexed("audit_log", "ix_audit_scope")

@@ -8,6 +8,7 @@ from alembic import op
 from adapters.sqlalchemy.migrations.shapes import (
     check,
     create_unique_where,
+    drop_indexed,
     drop_trigger,
     foreign_key,
     id_column,
@@ -133,14 +134,13 @@ def upgrade() -> None:
 def downgrade() -> None:
     drop_trigger("ledger_transactions_append_only", "ledger_transactions")
     drop_trigger("ledger_postings_append_only", "ledger_postings")
-    op.drop_index("ix_credit_holds_open_expiry", table_name="credit_holds")
-    op.drop_table("credit_holds")
-    op.drop_index("ix_ledger_postings_account_id", table_name="ledger_postings")
-    op.drop_table("ledger_postings")
-    op.drop_index("uq_ledger_one_refund_entry", table_name="ledger_transactions")
-    op.drop_index("uq_ledger_one_purchase_per_payment", table_name="ledger_transactions")
-    op.drop_index("uq_ledger_one_initial_allocation_per_wallet", table_name="ledger_transactions")
-    op.drop_table("ledger_transactions")
-    op.drop_index("ix_idempotency_keys_expires_at", table_name="idempotency_keys")
-    op.drop_table("idempotency_keys")
+    drop_indexed("credit_holds", "ix_credit_holds_open_expiry")
+    drop_indexed("ledger_postings", "ix_ledger_postings_account_id")
+    drop_indexed(
+        "ledger_transactions",
+        "uq_ledger_one_refund_entry",
+        "uq_ledger_one_purchase_per_payment",
+        "uq_ledger_one_initial_allocation_per_wallet",
+    )
+    drop_indexed("idempotency_keys", "ix_idempotency_keys_expires_at")
     op.drop_table("credit_wallets")

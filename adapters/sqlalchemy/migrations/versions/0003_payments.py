@@ -13,6 +13,7 @@ from alembic import op
 
 from adapters.sqlalchemy.migrations.shapes import (
     check,
+    drop_indexed,
     drop_trigger,
     foreign_key,
     id_column,
@@ -221,11 +222,7 @@ def downgrade() -> None:
     drop_trigger("payment_events_append_only", "payment_events")
     drop_trigger("payments_no_delete", "payments")
     drop_trigger("plans_no_delete", "plans")
-    op.drop_index("ix_payment_refunds_payment", table_name="payment_refunds")
-    op.drop_table("payment_refunds")
-    op.drop_index("ix_payment_events_payment", table_name="payment_events")
-    op.drop_table("payment_events")
-    op.drop_index("ix_payments_user_created", table_name="payments")
-    op.drop_index("ix_payments_status_created", table_name="payments")
-    op.drop_table("payments")
+    drop_indexed("payment_refunds", "ix_payment_refunds_payment")
+    drop_indexed("payment_events", "ix_payment_events_payment")
+    drop_indexed("payments", "ix_payments_user_created", "ix_payments_status_created")
     op.drop_table("plans")

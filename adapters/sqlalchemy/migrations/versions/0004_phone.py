@@ -7,6 +7,7 @@ from alembic import op
 
 from adapters.sqlalchemy.migrations.shapes import (
     check,
+    drop_indexed,
     foreign_key,
     id_column,
     one_of,
@@ -91,7 +92,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("free_credit_claims")
     op.drop_table("phone_locks")
-    op.drop_index("ix_phone_verification_attempts_user", table_name="phone_verification_attempts")
-    op.drop_table("phone_verification_attempts")
+    drop_indexed("phone_verification_attempts", "ix_phone_verification_attempts_user")
     op.drop_table("phone_otps")
     op.drop_table("phone_verifications")

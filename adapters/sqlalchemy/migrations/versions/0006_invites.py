@@ -10,6 +10,7 @@ from alembic import op
 
 from adapters.sqlalchemy.migrations.shapes import (
     check,
+    drop_indexed,
     drop_trigger,
     foreign_key,
     id_column,
@@ -66,6 +67,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     drop_trigger("audit_log_no_truncate", "audit_log")
-    op.drop_index("ix_invitations_scope_email", table_name="invitations")
-    op.drop_index("ix_invitations_scope_created", table_name="invitations")
-    op.drop_table("invitations")
+    drop_indexed("invitations", "ix_invitations_scope_email", "ix_invitations_scope_created")

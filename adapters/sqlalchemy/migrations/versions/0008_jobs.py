@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from adapters.sqlalchemy.migrations.shapes import id_column, primary_key, timestamp
+from adapters.sqlalchemy.migrations.shapes import drop_indexed, id_column, primary_key, timestamp
 
 revision = "0008_jobs"
 down_revision = "0007_identity"
@@ -37,5 +37,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("job_runs")
-    op.drop_index("ix_processed_messages_processed_at", table_name="processed_messages")
-    op.drop_table("processed_messages")
+    drop_indexed("processed_messages", "ix_processed_messages_processed_at")

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from adapters.sqlalchemy.migrations.shapes import (
+    drop_indexed,
     id_column,
     json_column,
     lifecycle,
@@ -56,5 +57,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("ai_quota_usage")
     op.drop_table("ai_messages")
-    op.drop_index("ix_ai_conversations_user_updated", table_name="ai_conversations")
-    op.drop_table("ai_conversations")
+    drop_indexed("ai_conversations", "ix_ai_conversations_user_updated")

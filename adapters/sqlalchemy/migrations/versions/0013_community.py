@@ -10,6 +10,7 @@ from alembic import op
 from adapters.sqlalchemy.ddl import REFUSE_CHANGE_FUNCTION
 from adapters.sqlalchemy.migrations.shapes import (
     create_unique_where,
+    drop_indexed,
     drop_trigger,
     foreign_key,
     id_column,
@@ -93,10 +94,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     drop_trigger("reports_no_delete", "reports")
-    op.drop_index("uq_reports_open_per_reporter", table_name="reports")
-    op.drop_index("ix_reports_status", table_name="reports")
-    op.drop_index("ix_reports_reporter", table_name="reports")
-    op.drop_table("reports")
+    drop_indexed(
+        "reports", "uq_reports_open_per_reporter", "ix_reports_status", "ix_reports_reporter"
+    )
     op.drop_table("feedback_weekly")
     op.drop_table("feedback")
     op.drop_table("newsletter_subscribers")

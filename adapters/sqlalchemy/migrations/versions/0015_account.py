@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from adapters.sqlalchemy.migrations.shapes import (
+    drop_indexed,
     drop_trigger,
     id_column,
     json_column,
@@ -56,10 +57,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     drop_trigger("account_activity_append_only", "account_activity")
-    op.drop_index("ix_account_exports_status", table_name="account_exports")
-    op.drop_index("ix_account_exports_user", table_name="account_exports")
-    op.drop_table("account_exports")
+    drop_indexed("account_exports", "ix_account_exports_status", "ix_account_exports_user")
     op.drop_table("account_step_up_codes")
-    op.drop_index("ix_account_activity_created", table_name="account_activity")
-    op.drop_index("ix_account_activity_user", table_name="account_activity")
-    op.drop_table("account_activity")
+    drop_indexed("account_activity", "ix_account_activity_created", "ix_account_activity_user")

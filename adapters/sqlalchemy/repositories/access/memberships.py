@@ -6,11 +6,10 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.errors import duplicates_refused
 from adapters.sqlalchemy.paging import read_page
-from adapters.sqlalchemy.registry import REPOSITORIES, SqlRepository
+from adapters.sqlalchemy.registry import REPOSITORIES, ClockedSqlRepository, SqlRepository
 from adapters.sqlalchemy.repositories.access.rows import (
     MEMBERSHIP_COLUMNS,
     ROLE_COLUMNS,
@@ -110,11 +109,7 @@ def _member(r: Any) -> MemberView | None:
 
 
 @REPOSITORIES.register("roles", clocked=True)
-class SqlRoleRepository:
-    def __init__(self, conn: AsyncConnection, now: Any):
-        self._conn = conn
-        self._now = now
-
+class SqlRoleRepository(ClockedSqlRepository):
     async def list_for_organization(self, organization_id: str) -> tuple[Role, ...]:
         stmt = (
             sa.select(roles.c.id, *ROLE_COLUMNS)

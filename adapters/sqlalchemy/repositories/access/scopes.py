@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -25,6 +25,8 @@ from domain.access.organization import Organization
 from domain.access.team import Project, Team
 
 m = memberships
+Child = TypeVar("Child", Team, Project)
+Summary = TypeVar("Summary", TeamSummary, ProjectSummary)
 
 
 def _page(rows: list[Any], limit: int, item: Any) -> Page[Any]:
@@ -175,11 +177,27 @@ class _ScopeRows(Generic[Scope]):
         return set((await self._conn.execute(stmt)).scalars())
 
 
-class _ChildScopeRows(_ScopeRows[Scope]):
+class _ChildScopeRows(_ScopeRows[Child], Generic[Child, Summary]):
+    """A team or a project: unique within its parent, listed a page of visible children at a
+    time as ``Summary`` (``kind`` picks the statement of ``visible_children``)."""
+
+    kind: str
+
     async def taken(
         self, parent_id: str, field: UniqueField, values: list[str], exclude_id: str | None = None
     ) -> set[str]:
         return await self._taken(parent_id, field, values, exclude_id)
+
+    async def list_visible(
+        self, parent_id: str, flt: ChildFilter, page: PageRequest
+    ) -> Page[Summary]:
+        rows, cursor = await visible_children(
+            self._conn, self.kind, parent_id, flt, page, driver=self._driver
+        )
+        return Page([self._summary(r) for r in rows], cursor)
+
+    def _summary(self, row: Any) -> Summary:
+        raise NotImplementedError
 
 
 @REPOSITORIES.register("organizations")
@@ -236,31 +254,16 @@ class SqlOrganizationRepository(_ScopeRows[Organization]):
 
 
 @REPOSITORIES.register("teams")
-class SqlTeamRepository(_ChildScopeRows[Team]):
-    table, parent_column = teams, "organization_id"
+class SqlTeamRepository(_ChildScopeRows[Team, TeamSummary]):
+    table, parent_column, kind = teams, "organization_id", "team"
 
-    async def list_visible(
-        self, organization_id: str, flt: ChildFilter, page: PageRequest
-    ) -> Page[TeamSummary]:
-        rows, cursor = await visible_children(
-            self._conn, "team", organization_id, flt, page, driver=self._driver
-        )
-        return Page(
-            [TeamSummary(scope_from(Team, r), r["member_count"], r["child_count"]) for r in rows],
-            cursor,
-        )
+    def _summary(self, row: Any) -> TeamSummary:
+        return TeamSummary(scope_from(Team, row), row["member_count"], row["child_count"])
 
 
 @REPOSITORIES.register("projects")
-class SqlProjectRepository(_ChildScopeRows[Project]):
-    table, parent_column = projects, "team_id"
+class SqlProjectRepository(_ChildScopeRows[Project, ProjectSummary]):
+    table, parent_column, kind = projects, "team_id", "project"
 
-    async def list_visible(
-        self, team_id: str, flt: ChildFilter, page: PageRequest
-    ) -> Page[ProjectSummary]:
-        rows, cursor = await visible_children(
-            self._conn, "project", team_id, flt, page, driver=self._driver
-        )
-        return Page(
-            [ProjectSummary(scope_from(Project, r), r["member_count"]) for r in rows], cursor
-        )
+    def _summary(self, row: Any) -> ProjectSummary:
+        return ProjectSummary(scope_from(Project, row), row["member_count"])
