@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from application.identity.principal import Principal
 from application.identity.provisioning import provision_user
@@ -17,10 +19,37 @@ from application.versioned_cache import VersionedCache
 from domain.identity.user import AccountDeleted, User, split_name
 
 CACHE_TTL_SECONDS = 300
+#: Decoded cache entries kept per process: a signed-in caller's entry is decoded once, not on
+#: every request (the bytes are the key, so a changed entry is decoded afresh).
+DECODED_ENTRIES = 4096
 
 
 def principal_cache_key(subject: str) -> str:
     return f"principal:{subject}"
+
+
+@dataclass(frozen=True, slots=True)
+class _CachedUser:
+    """A principal cache entry, decoded."""
+
+    id: str
+    email: str | None
+    name: str | None
+    deleted: bool
+    deleted_at: datetime | None
+
+
+@lru_cache(maxsize=DECODED_ENTRIES)
+def _decoded(value: bytes) -> _CachedUser:
+    data = json.loads(value)
+    deleted_at = data.get("deletedAt")
+    return _CachedUser(
+        data["id"],
+        data["email"],
+        data["name"],
+        bool(data["deleted"]),
+        datetime.fromisoformat(deleted_at) if deleted_at else None,
+    )
 
 
 class ResolvePrincipal:
@@ -50,13 +79,10 @@ class ResolvePrincipal:
         key = principal_cache_key(token.subject)
         cached = await self._cache.read(key)  # before the database read: see VersionedCache
         if cached.value is not None:
-            data = json.loads(cached.value)
-            if data["deleted"]:
-                deleted_at = data.get("deletedAt")
-                raise AccountDeleted.since(
-                    datetime.fromisoformat(deleted_at) if deleted_at else None, self._clock.now()
-                )
-            return Principal(data["id"], token.subject, data["email"], data["name"], is_admin)
+            entry = _decoded(cached.value)
+            if entry.deleted:
+                raise AccountDeleted.since(entry.deleted_at, self._clock.now())
+            return Principal(entry.id, token.subject, entry.email, entry.name, is_admin)
         user = await self._load_or_provision(token)
         await self._cache.fill(
             key,

@@ -8,11 +8,14 @@ import json
 from domain.credits.errors import IdempotencyKeyReused, InsufficientCredits
 from domain.credits.outcomes import Outcome, Posted, Rejected, RejectionReason
 
+#: ``json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str)``, built once: a
+#: ``dumps`` with options builds a new encoder on every call (every posting's fingerprint).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
+
 
 def fingerprint(**fields: object) -> str:
     """SHA-256 of the canonical JSON of ``fields`` (key order and spacing do not matter)."""
-    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(_CANONICAL.encode(fields).encode()).hexdigest()
 
 
 def caller_key(kind: str, caller: str, client_key: str) -> str:

@@ -459,7 +459,8 @@ def build_handler(
         limit_headers = await limit(request, spec, principal)
         if spec.headers:
             limit_headers = {**limit_headers, **spec.headers}
-        _refuse_unstorable(dict(request.match_info), "path parameters")
+        if request.match_info:  # most routes have no path parameters
+            _refuse_unstorable(dict(request.match_info), "path parameters")
         if not spec.raw:  # raw routes (webhooks, pages) take their providers' bodies as sent
             refuse_non_json(request)
         raw = await _read_body(request) if request.can_read_body else b""

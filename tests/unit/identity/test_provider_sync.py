@@ -175,6 +175,24 @@ async def test_user_deleted_soft_deletes_and_the_token_is_then_forbidden(world: 
     assert denied.value.details["recoverable"] is True
 
 
+async def test_a_deleted_user_served_from_the_cache_is_refused_with_its_recovery_window(
+    world: World,
+) -> None:
+    token = VerifiedToken(subject="user_a", email="a@example.com", name=None, is_admin=False)
+    await world.resolve(token)
+    await world.deliver("user.deleted", {"id": "user_a", "deleted": True, "object": "user"}, "m1")
+    await world.run_jobs()
+    with pytest.raises(AccountDeleted):
+        await world.resolve(token)  # read from the database, then cached as deleted
+    assert await world.cache.get(principal_cache_key("user_a")) is not None
+
+    world.clock.current += timedelta(days=91)  # past the recovery window of the cached deletion
+    for _ in range(2):  # the cached entry, decoded once and then reused, says the same each time
+        with pytest.raises(AccountDeleted) as denied:
+            await world.resolve(token)
+        assert denied.value.details["recoverable"] is False
+
+
 async def test_a_late_update_does_not_revive_a_deleted_user(world: World) -> None:
     await world.deliver("user.created", clerk_user("user_a"), "m1")
     await world.deliver("user.deleted", {"id": "user_a", "deleted": True}, "m2")
