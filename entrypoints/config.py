@@ -104,6 +104,9 @@ class Settings(BaseSettings):
     # requests always are); our own response models re-validated (on in tests).
     cache_near_ttl_seconds: float = Field(default=5.0, ge=0)
     rate_limit_lease_fraction: float = Field(default=0.05, gt=0, le=1)
+    # Young objects the garbage collector lets accumulate before a pass (ADR 0126; Python's own:
+    # 700, crossed by the objects of the requests in flight).
+    gc_gen0_threshold: int = Field(default=10_000, ge=1)
     access_log_sample_rate: float = Field(default=1.0, ge=0, le=1)
     access_log_slow_ms: float = Field(default=500.0, ge=0)
     validate_responses: bool = False

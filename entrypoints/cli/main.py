@@ -72,7 +72,7 @@ def _serve_one(settings: Settings, host: str, port: int, *, reuse_port: bool) ->
     configure_logging(settings.log_level, flush_seconds=settings.log_flush_seconds)
     configure_tracing(settings)
     app = create_app(build_container(settings))
-    app.on_startup.append(freeze_startup_heap)
+    app.on_startup.append(freeze_startup_heap(settings.gc_gen0_threshold))
     uvloop.install()
     try:
         web.run_app(
