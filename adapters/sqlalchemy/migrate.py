@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from alembic import command
@@ -20,6 +21,17 @@ def alembic_config(database_url: str) -> Config:
 def upgrade(database_url: str, revision: str = "head") -> None:
     """Blocking; call from a thread when an event loop is running."""
     command.upgrade(alembic_config(database_url), revision)
+
+
+def upgrade_script(database_url: str, revision: str = "head", start: str = "base") -> str:
+    """The SQL that migrating from ``start`` to ``revision`` runs, rendered for the dialect of
+    ``database_url`` without connecting (Alembic's offline mode): for review, or for a DBA to
+    apply in a change window."""
+    config = alembic_config(database_url)
+    config.output_buffer = io.StringIO()
+    command.upgrade(config, f"{start}:{revision}", sql=True)
+    script: str = config.output_buffer.getvalue()
+    return script
 
 
 def downgrade(database_url: str, revision: str) -> None:

@@ -103,12 +103,29 @@ def _bind_refused(host: str, port: int, code: int) -> str:
 
 @main.command()
 @click.option("--revision", default="head", show_default=True, help="Target revision.")
-def migrate(revision: str) -> None:
+@click.option(
+    "--sql",
+    "from_revision",
+    default=None,
+    metavar="FROM",
+    help="Print the SQL from revision FROM (or 'base') to --revision instead of running it; "
+    "nothing is connected to.",
+)
+def migrate(revision: str, from_revision: str | None) -> None:
     """Apply database migrations (PostgreSQL or SQLite, from DATABASE_URL)."""
-    from adapters.sqlalchemy.migrate import upgrade
+    from alembic.util import CommandError
+
+    from adapters.sqlalchemy.migrate import upgrade, upgrade_script
 
     settings = load_settings()
-    upgrade(settings.database_url, revision)
+    try:
+        if from_revision is not None:
+            script = upgrade_script(settings.database_url, revision, start=from_revision)
+            click.echo(script, nl=False)
+            return
+        upgrade(settings.database_url, revision)
+    except CommandError as exc:  # an unknown revision, a range that goes nowhere
+        raise click.ClickException(str(exc)) from None
     click.echo(f"database at {revision}", err=True)
 
 

@@ -15,6 +15,7 @@ from adapters.sqlalchemy.migrations.shapes import (
     json_column,
     lifecycle,
     make_append_only,
+    on_postgresql,
     primary_key,
     request_origin,
     timestamp,
@@ -178,3 +179,5 @@ def downgrade() -> None:
     drop_indexed("users", op.f("ix_users_email"))
     drop_indexed("outbox", "ix_outbox_pending")
     drop_indexed("audit_log", "ix_audit_scope")
+    if on_postgresql():  # made by the first make_append_only, shared by every later one
+        op.execute("DROP FUNCTION IF EXISTS refuse_change()")

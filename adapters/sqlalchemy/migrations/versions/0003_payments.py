@@ -6,6 +6,7 @@ Payment events are append-only on PostgreSQL (trigger); payments and plans can n
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -181,17 +182,20 @@ def upgrade() -> None:
 
 
 def _seed_plans() -> None:
+    offline = op.get_context().as_sql  # `alembic upgrade --sql`: the rows rendered as literals
     table = sa.table(
         "plans",
-        sa.column("plan_id"),
-        sa.column("name"),
-        sa.column("amount"),
-        sa.column("currency"),
-        sa.column("credits"),
-        sa.column("description"),
-        sa.column("features", sa.JSON()),
-        sa.column("is_active"),
-        sa.column("is_popular"),
+        # typed, so that `alembic upgrade --sql` can render the rows as literals
+        sa.column("plan_id", sa.String()),
+        sa.column("name", sa.String()),
+        sa.column("amount", sa.Integer()),
+        sa.column("currency", sa.String()),
+        sa.column("credits", sa.Integer()),
+        sa.column("description", sa.String()),
+        # offline, as JSON text: SQLAlchemy renders no JSON literal, PostgreSQL casts the text
+        sa.column("features", sa.Text() if offline else sa.JSON()),
+        sa.column("is_active", sa.Boolean()),
+        sa.column("is_popular", sa.Boolean()),
         sa.column("created_at", sa.DateTime(timezone=True)),
         sa.column("updated_at", sa.DateTime(timezone=True)),
     )
@@ -207,7 +211,7 @@ def _seed_plans() -> None:
                 "currency": "INR",
                 "credits": credits,
                 "description": description,
-                "features": features,
+                "features": json.dumps(features) if offline else features,
                 "is_active": True,
                 "is_popular": popular,
                 "created_at": at,
