@@ -6,8 +6,6 @@ foreign keys RESTRICT so nothing below a scope vanishes with it.
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 from alembic import op
 
@@ -55,10 +53,41 @@ def upgrade() -> None:
         primary_key("roles", "id"),
         sa.UniqueConstraint("organization_id", "scope_type", "name_key", name="uq_roles_org_name"),
     )
-    _create_nested_scope(
-        "teams", ("organizations",), "org", sa.Column("join_enabled", sa.Boolean(), nullable=False)
+    op.create_table(
+        "teams",
+        id_column(),
+        id_column("organization_id"),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("slug", sa.String(length=100), nullable=False),
+        sa.Column("visibility", sa.String(length=10), nullable=False),
+        sa.Column("description", sa.String(length=500), nullable=True),
+        sa.Column("join_enabled", sa.Boolean(), nullable=False),
+        *lifecycle(soft_delete=True),
+        foreign_key("teams", "organization_id", "organizations.id", ondelete="RESTRICT"),
+        primary_key("teams", "id"),
+        sa.UniqueConstraint("organization_id", "name", name="uq_teams_org_name"),
+        sa.UniqueConstraint("organization_id", "slug", name="uq_teams_org_slug"),
     )
-    _create_nested_scope("projects", ("organizations", "teams"), "team", id_column("created_by"))
+    op.create_index("ix_teams_org_visibility", "teams", ["organization_id", "visibility", "id"])
+
+    op.create_table(
+        "projects",
+        id_column(),
+        id_column("organization_id"),
+        id_column("team_id"),
+        sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("slug", sa.String(length=100), nullable=False),
+        sa.Column("visibility", sa.String(length=10), nullable=False),
+        sa.Column("description", sa.String(length=500), nullable=True),
+        id_column("created_by"),
+        *lifecycle(soft_delete=True),
+        foreign_key("projects", "organization_id", "organizations.id", ondelete="RESTRICT"),
+        foreign_key("projects", "team_id", "teams.id", ondelete="RESTRICT"),
+        primary_key("projects", "id"),
+        sa.UniqueConstraint("team_id", "name", name="uq_projects_team_name"),
+        sa.UniqueConstraint("team_id", "slug", name="uq_projects_team_slug"),
+    )
+    op.create_index("ix_projects_team_visibility", "projects", ["team_id", "visibility", "id"])
 
     op.create_table(
         "memberships",
@@ -82,35 +111,6 @@ def upgrade() -> None:
     op.create_index("ix_memberships_scope", "memberships", ["scope_id", "id"])
     op.create_index("ix_memberships_team", "memberships", ["team_id"])
     op.create_index("ix_memberships_user_org", "memberships", ["user_id", "organization_id"])
-
-
-def _create_nested_scope(
-    name: str, parents: tuple[str, ...], parent_alias: str, *own: sa.Column[Any]
-) -> None:
-    """A team (in an organization) or a project (in a team): named and slugged uniquely within
-    its parent (the last of ``parents``), listed by visibility, soft-deleted."""
-    parent_ids = [f"{parent.removesuffix('s')}_id" for parent in parents]
-    op.create_table(
-        name,
-        id_column(),
-        *(id_column(parent_id) for parent_id in parent_ids),
-        sa.Column("name", sa.String(length=100), nullable=False),
-        sa.Column("slug", sa.String(length=100), nullable=False),
-        sa.Column("visibility", sa.String(length=10), nullable=False),
-        sa.Column("description", sa.String(length=500), nullable=True),
-        *own,
-        *lifecycle(soft_delete=True),
-        *(
-            foreign_key(name, parent_id, f"{parent}.id", ondelete="RESTRICT")
-            for parent, parent_id in zip(parents, parent_ids, strict=True)
-        ),
-        primary_key(name, "id"),
-        sa.UniqueConstraint(parent_ids[-1], "name", name=f"uq_{name}_{parent_alias}_name"),
-        sa.UniqueConstraint(parent_ids[-1], "slug", name=f"uq_{name}_{parent_alias}_slug"),
-    )
-    op.create_index(
-        f"ix_{name}_{parent_alias}_visibility", name, [parent_ids[-1], "visibility", "id"]
-    )
 
 
 def downgrade() -> None:
