@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -27,9 +28,18 @@ def upgrade_script(database_url: str, revision: str = "head", start: str = "base
     """The SQL that migrating from ``start`` to ``revision`` runs, rendered for the dialect of
     ``database_url`` without connecting (Alembic's offline mode): for review, or for a DBA to
     apply in a change window."""
+    return _rendered(database_url, command.upgrade, f"{start}:{revision}")
+
+
+def downgrade_script(database_url: str, revision: str = "base", start: str = "head") -> str:
+    """The SQL that going back from ``start`` to ``revision`` runs, rendered likewise."""
+    return _rendered(database_url, command.downgrade, f"{start}:{revision}")
+
+
+def _rendered(database_url: str, step: Callable[..., None], revisions: str) -> str:
     config = alembic_config(database_url)
     config.output_buffer = io.StringIO()
-    command.upgrade(config, f"{start}:{revision}", sql=True)
+    step(config, revisions, sql=True)
     script: str = config.output_buffer.getvalue()
     return script
 

@@ -10,35 +10,27 @@ plans; the rendered downgrade must leave nothing behind but Alembic's empty vers
 from __future__ import annotations
 
 import asyncio
-import io
 import uuid
 from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest
-from alembic import command
 from click.testing import CliRunner
 
 from adapters.sqlalchemy.engine import build_engine
-from adapters.sqlalchemy.migrate import alembic_config, downgrade, upgrade
+from adapters.sqlalchemy.migrate import downgrade, downgrade_script, upgrade
 from entrypoints.cli.main import main
 from tests.fixtures.databases import PG_HOST, PG_PORT, PG_USER, pg_url
 from tests.integration.schema.test_migrations_build_the_tables import _differences
 
 
-def _rendered(upgrade: bool) -> str:
-    """`fairarena migrate --sql base` (the upgrade), or Alembic's rendered downgrade."""
-    if upgrade:
-        result = CliRunner().invoke(
-            main, ["migrate", "--sql", "base"], env={"DATABASE_URL": pg_url("nowhere")}
-        )
-        assert result.exit_code == 0, result.output
-        return result.stdout
-    config = alembic_config(pg_url("nowhere"))  # offline: nothing is connected to
-    config.output_buffer = io.StringIO()
-    command.downgrade(config, "head:base", sql=True)
-    script: str = config.output_buffer.getvalue()
-    return script
+def _printed_upgrade() -> str:
+    """What `fairarena migrate --sql base` prints (offline: nothing is connected to)."""
+    result = CliRunner().invoke(
+        main, ["migrate", "--sql", "base"], env={"DATABASE_URL": pg_url("nowhere")}
+    )
+    assert result.exit_code == 0, result.output
+    return result.stdout
 
 
 async def _connect(database: str) -> asyncpg.Connection:
@@ -72,7 +64,7 @@ async def test_the_rendered_scripts_build_the_declared_schema_and_remove_it(
 ) -> None:
     conn = await _connect(empty_database)
     try:
-        await conn.execute(_rendered(upgrade=True))
+        await conn.execute(_printed_upgrade())
         plans = await conn.fetch("SELECT plan_id, features FROM plans ORDER BY amount")
         assert [(p["plan_id"], p["features"]) for p in plans] == [
             ("plan_starter", '["100 credits", "Never expire"]'),
@@ -86,7 +78,7 @@ async def test_the_rendered_scripts_build_the_declared_schema_and_remove_it(
         finally:
             await engine.dispose()
 
-        await conn.execute(_rendered(upgrade=False))
+        await conn.execute(downgrade_script(pg_url("nowhere")))
         left = await _left_behind(conn)
         # Alembic keeps its (now empty) version table at base, offline as online.
         assert left == [("alembic_version",)]
