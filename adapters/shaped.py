@@ -4,16 +4,22 @@ fills), built on first use and limited to the names the unit of work's shape dec
 
 from __future__ import annotations
 
+import copy
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection
 from functools import partial
 from types import TracebackType
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, Self, TypeVar, cast
 
 from application.ports.clock import Clock
 from application.ports.outbox import AfterCommit, CommittedMessage, Outbox
 from application.ports.outbox_commands import OutboxCommand
-from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory, repository_names
+from application.ports.unit_of_work import (
+    ReadOnlyCommit,
+    UnitOfWork,
+    UnitOfWorkFactory,
+    repository_names,
+)
 
 U = TypeVar("U", bound=UnitOfWork)
 H = TypeVar("H")  # what an adapter's repositories are built on: a connection, the memory state
@@ -54,7 +60,10 @@ class ShapedUnitOfWork(ABC, Generic[H]):
     ``_handle()``; ``names`` is what the shape allows (None: every registered repository).
     Leaving, committing and rolling back are written here once (what becomes of the outbox
     messages and the built repositories); an adapter supplies ``__aenter__`` and the
-    transaction's own ``_end``, ``_commit`` and ``_rollback``."""
+    transaction's own ``_end``, ``_commit`` and ``_rollback``. A ``read_only`` one (what
+    ``ShapedFactory.reading()`` makes) refuses to commit."""
+
+    read_only = False
 
     def __init__(
         self,
@@ -96,6 +105,8 @@ class ShapedUnitOfWork(ABC, Generic[H]):
 
     async def commit(self) -> None:
         """The outbox messages this transaction stored go to ``after_commit`` once it commits."""
+        if self.read_only:
+            raise ReadOnlyCommit(type(self).__name__, self._names)
         await self._commit()
         added, self._added[:] = list(self._added), []
         if added and self._after_commit is not None:
@@ -153,7 +164,10 @@ W = TypeVar("W", bound=ShapedUnitOfWork[Any])
 
 class ShapedFactory(ABC, Generic[W]):
     """``of(Shape)``: the factory of one unit-of-work protocol (what the containers wire);
-    calling the factory itself gives a unit of work with every repository (tests, the CLI)."""
+    calling the factory itself gives a unit of work with every repository (tests, the CLI).
+    ``reading()``: the same storage for read-only use cases (``infrastructure.read_uow``)."""
+
+    read_only = False
 
     def __init__(self, after_commit: AfterCommit | None = None) -> None:
         self._factories: dict[type[UnitOfWork], Callable[[], W]] = {}
@@ -162,11 +176,25 @@ class ShapedFactory(ABC, Generic[W]):
     @abstractmethod
     def _unit(self, names: frozenset[str] | None) -> W: ...
 
+    def _made(self, names: frozenset[str] | None) -> W:
+        unit = self._unit(names)
+        unit.read_only = self.read_only
+        return unit
+
     def __call__(self) -> W:
-        return self._unit(None)
+        return self._made(None)
 
     def of(self, shape: type[U]) -> UnitOfWorkFactory[U]:
         factory = self._factories.get(shape)
         if factory is None:
-            factory = self._factories[shape] = partial(self._unit, repository_names(shape))
+            factory = self._factories[shape] = partial(self._made, repository_names(shape))
         return cast(UnitOfWorkFactory[U], factory)
+
+    def reading(self) -> Self:
+        """This factory's units of work, read-only (ADR 0127): ``commit()`` raises
+        ``ReadOnlyCommit``, and on PostgreSQL the transaction itself is ``READ ONLY``, so a
+        write fails on the primary as it would on a replica."""
+        reader = copy.copy(self)
+        reader._factories = {}
+        reader.read_only = True
+        return reader

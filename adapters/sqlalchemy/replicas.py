@@ -214,7 +214,9 @@ class ReplicaUnitOfWork(SqlAlchemyUnitOfWork):
 
 class ReplicaRoutedFactory(SqlAlchemyUnitOfWorkFactory):
     """``infrastructure.read_uow`` when ``DATABASE_REPLICA_URLS`` is set: for read-only use
-    cases only (a replica refuses writes)."""
+    cases only (a replica refuses writes; so does this factory's unit on the primary, ADR 0127)."""
+
+    read_only = True
 
     def __init__(
         self,

@@ -39,6 +39,10 @@ class SqlAlchemyUnitOfWork(ShapedUnitOfWork[AsyncConnection]):
             conn = await self._engine.connect()
         self._conn = conn
         try:
+            if self.read_only:
+                # BEGIN READ ONLY on PostgreSQL (the pool resets it when the connection returns);
+                # SQLite has no such transaction and ignores the option.
+                await conn.execution_options(postgresql_readonly=True)
             async with unavailable_on_outage(connecting=True):
                 await conn.begin()
         except BaseException:

@@ -21,6 +21,7 @@ not there.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
@@ -38,6 +39,16 @@ class UnitOfWork(Protocol):
     async def commit(self) -> None: ...
 
     async def rollback(self) -> None: ...
+
+
+class ReadOnlyCommit(RuntimeError):
+    """A use case wired to the read unit of work (``infrastructure.read_uow``: a replica when
+    one is fresh) tried to commit: wire it to ``uow`` (ADR 0127). A programming error, never a
+    client's."""
+
+    def __init__(self, unit: str, names: Collection[str] | None) -> None:
+        shape = ", ".join(sorted(names)) if names is not None else "every repository"
+        super().__init__(f"a read-only {unit} ({shape}) cannot commit: wire the use case to uow")
 
 
 U_co = TypeVar("U_co", bound=UnitOfWork, covariant=True)

@@ -301,7 +301,7 @@ def _read_uow(
     clock: Clock,
 ) -> SqlAlchemyUnitOfWorkFactory:
     if replicas is None or writers is None:
-        return uow
+        return uow.reading()
     return ReplicaRoutedFactory(uow, replicas, writers, clock)
 
 
@@ -386,7 +386,7 @@ class MemoryInfrastructure(containers.DeclarativeContainer):
     )
     replicas: providers.Object[None] = providers.Object(None)
     recent_writers: providers.Object[None] = providers.Object(None)
-    read_uow = providers.Callable(lambda factory: factory, uow)
+    read_uow = providers.Singleton(InMemoryUnitOfWorkFactory.reading, uow)
     statement_pool: providers.Object[None] = providers.Object(None)  # PostgreSQL only
     atomic_ledger = providers.Singleton(
         UnitOfWorkAtomicLedger, uow.provided.of.call(CreditsUnitOfWork)
