@@ -18,6 +18,7 @@ from adapters.sqlalchemy.unit_of_work import SqlAlchemyUnitOfWorkFactory
 from application.ports.clock import SystemClock
 from domain.identity.user import User
 from domain.ids import new_id
+from domain.jobs.time_slots import slot_start
 from domain.notifications.notification import Notification, NotificationType
 from entrypoints.jobs.schedule import PERIODIC
 
@@ -77,10 +78,21 @@ async def runs_and_titles(database_url: str) -> tuple[list[sa.Row[object]], list
 EXPECTED_JOBS = sorted(spec.name for spec in PERIODIC)
 
 
+def possible_slots(began: datetime, ended: datetime) -> dict[str, set[datetime]]:
+    """Each job's slots that overlap [began, ended]: a job every minute (credits.expire_holds)
+    has the next minute's slot too when the test runs across a minute's turn."""
+    slots: dict[str, set[datetime]] = {}
+    for spec in PERIODIC:
+        first, last = (slot_start(t, spec.every, spec.offset) for t in (began, ended))
+        slots[spec.name] = {first + spec.every * i for i in range((last - first) // spec.every + 1)}
+    return slots
+
+
 async def test_two_scheduler_processes_run_the_daily_cleanup_once(
     pg_url: str, tmp_path: Path
 ) -> None:
     await seed(pg_url)
+    began = datetime.now(UTC)
     env = {
         **os.environ,
         "ENV": "test",
@@ -106,9 +118,10 @@ async def test_two_scheduler_processes_run_the_daily_cleanup_once(
             if log_text().count("scheduler started") == 2:
                 break
             await asyncio.sleep(0.1)
-        for _ in range(600):  # every registered job's run has finished
+        for _ in range(600):  # every registered job has run, and every run has finished
             runs, _titles = await runs_and_titles(pg_url)
-            if len(runs) == len(EXPECTED_JOBS) and all(r.finished_at is not None for r in runs):
+            done = all(r.finished_at is not None for r in runs)
+            if done and sorted({r.job for r in runs}) == EXPECTED_JOBS:
                 break
             await asyncio.sleep(0.1)
         await asyncio.sleep(1.0)  # and both schedulers ticked since: neither ran a slot twice
@@ -116,13 +129,18 @@ async def test_two_scheduler_processes_run_the_daily_cleanup_once(
         for process in schedulers:
             process.send_signal(signal.SIGTERM)
         codes = [process.wait(timeout=30) for process in schedulers]
+    ended = datetime.now(UTC)
     runs, titles = await runs_and_titles(pg_url)
     assert codes == [0, 0], log_text()
     assert log_text().count("scheduler started") == 2
     assert log_text().count("periodic job account.daily_cleanup") == 1
-    # Every registered job ran its current slot exactly once across the two processes.
-    assert sorted(r.job for r in runs) == EXPECTED_JOBS
+    # Every registered job ran, each slot exactly once across the two processes, and only slots
+    # of the time the schedulers were up.
+    assert sorted({r.job for r in runs}) == EXPECTED_JOBS
+    assert len({(r.job, r.slot) for r in runs}) == len(runs), runs
     assert all(r.attempts == 1 and r.finished_at is not None for r in runs), runs
+    slots = possible_slots(began, ended)
+    assert all(r.slot in slots[r.job] for r in runs), (runs, slots)
     [run] = [r for r in runs if r.job == "account.daily_cleanup"]
     assert run.error is None
     assert run.slot.hour == 6 and run.slot.minute == 0 and run.finished_at is not None
